@@ -1,0 +1,1 @@
+"""Shared kernel: domain types, money, errors, settings and logging. Pure: no IO."""

@@ -1,0 +1,91 @@
+"""Settings, read from the environment (``ARBOX_*``) and a ``.env`` file.
+
+The environment is read once, in the entry points, through :meth:`Settings.from_env`;
+everything below gets the settings (or a part of them) as an argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TlsMode = Literal["ssl", "starttls", "none"]
+
+
+class Settings(BaseSettings):
+    """All of arbox's configuration. ``repr`` masks the passwords."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ARBOX_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = "sqlite:///./arbox.db"
+    redis_url: SecretStr | None = None
+    data_dir: Path = Path(".arbox")
+
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_folder: str = "INBOX"
+    imap_tls: TlsMode = "ssl"
+    imap_processed_folder: str = "Processed"
+    imap_quarantine_folder: str = "Quarantine"
+    imap_poll_seconds: float = 30.0
+    imap_timeout_seconds: float = 30.0
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: TlsMode = "starttls"
+    smtp_timeout_seconds: float = 30.0
+
+    ar_address: str | None = None
+    company_name: str = "arbox"
+    default_currency: str = "USD"
+
+    auto_apply: bool = True
+    amount_tolerance: Decimal = Decimal("0.00")
+    max_replies_per_sender_per_day: int = 5
+    max_message_bytes: int = 25 * 1024 * 1024
+    worker_threads: int = 4
+
+    @field_validator("default_currency")
+    @classmethod
+    def _upper_currency(cls, value: str) -> str:
+        return value.upper()
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+    ) -> Settings:
+        """Settings from ``environ`` (default: the process environment) and ``env_file``."""
+        if environ is None:
+            return cls(_env_file=env_file)  # type: ignore[call-arg]
+        values = {
+            key[len("ARBOX_") :].lower(): value
+            for key, value in environ.items()
+            if key.startswith("ARBOX_")
+        }
+        return cls.model_validate(values)
+
+    @property
+    def imap_configured(self) -> bool:
+        """Whether a mailbox is configured at all."""
+        return bool(self.imap_host and self.imap_user)
+
+    @property
+    def smtp_configured(self) -> bool:
+        """Whether outbound mail is configured at all."""
+        return bool(self.smtp_host)
+
+    def secret(self, name: Literal["imap_password", "smtp_password", "redis_url"]) -> str | None:
+        """The clear value of a secret setting."""
+        value: SecretStr | None = getattr(self, name)
+        return value.get_secret_value() if value is not None else None

@@ -1,0 +1,78 @@
+"""Every error arbox raises. Permanent errors park an item for a human; transient ones retry."""
+
+from __future__ import annotations
+
+
+class ARError(Exception):
+    """Base class for every error this project raises."""
+
+
+class PermanentError(ARError):
+    """Retrying cannot help; park the item for a human."""
+
+
+class TransientError(ARError):
+    """A later retry may succeed."""
+
+
+class ConfigError(PermanentError):
+    """A setting is missing or malformed."""
+
+
+class AmountFormatError(PermanentError, ValueError):
+    """Text that should be an amount is not one (or has more decimals than the currency)."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"Cannot parse amount {text!r}: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+class UnreadableDocumentError(PermanentError):
+    """A document (PDF, spreadsheet, message part) cannot be read; ``reason`` says why."""
+
+    def __init__(self, reason: str, *, filename: str | None = None) -> None:
+        where = f" {filename!r}" if filename else ""
+        super().__init__(f"Cannot read document{where}: {reason}")
+        self.reason = reason
+        self.filename = filename
+
+
+class ImportRowError(PermanentError):
+    """A row of an import file is invalid; nothing of the file was written."""
+
+    def __init__(self, row: int, reason: str) -> None:
+        super().__init__(f"row {row}: {reason}")
+        self.row = row
+        self.reason = reason
+
+
+class ImportFileError(PermanentError):
+    """An import file as a whole cannot be read (format, header, encoding)."""
+
+
+class MailboxUnavailableError(TransientError):
+    """The IMAP server cannot be reached or refused us; retry later."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"IMAP server {host} unavailable: {reason}")
+        self.host = host
+        self.reason = reason
+
+
+class MailDeliveryError(TransientError):
+    """The SMTP server did not take a message; retry later."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"SMTP server {host} did not accept the message: {reason}")
+        self.host = host
+        self.reason = reason
+
+
+class MailRejectedError(PermanentError):
+    """The SMTP server refused a message permanently (5xx)."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"SMTP server {host} rejected the message: {reason}")
+        self.host = host
+        self.reason = reason

@@ -1,0 +1,236 @@
+"""The ledger's tables. Money columns are :func:`ledger.base.Money`; Python values are Decimal.
+
+Uniqueness is what makes at-least-once delivery safe: an inbound message is unique by
+(Message-ID, sha256) and by its mailbox position; an application by (remittance line, invoice);
+a review item and an outbox row by their deterministic keys.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ledger.base import Base, Money, Score
+
+
+class Customer(Base):
+    """A customer (payer) with its AR contacts."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="customer", lazy="raise")
+
+
+class Contact(Base):
+    """A registered e-mail address of a customer; the only addresses account data goes to."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("customer_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)  # lower-cased
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts", lazy="raise")
+
+
+class Invoice(Base):
+    """An invoice with its open balance. ``status`` is ``open`` or ``paid``."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    ref_key: Mapped[str] = mapped_column(String(64), index=True)  # normalised number
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    balance: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    terms: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MailboxState(Base):
+    """Per (account, folder): the UIDVALIDITY seen and the highest UID stored."""
+
+    __tablename__ = "mailbox_states"
+    __table_args__ = (UniqueConstraint("account", "folder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(320))
+    folder: Mapped[str] = mapped_column(String(255))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_poll_at: Mapped[datetime | None]
+
+
+class InboundMessage(Base):
+    """A mail as received: raw bytes, identity, and where it is in its life."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("message_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998))  # "" when the mail has none
+    sha256: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # imap | file
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+
+
+class MailboxMessage(Base):
+    """Where an inbound message sits in a mailbox, and whether it was moved after processing."""
+
+    __tablename__ = "mailbox_messages"
+    __table_args__ = (UniqueConstraint("account", "folder", "uidvalidity", "uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(320))
+    folder: Mapped[str] = mapped_column(String(255))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    inbound_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), index=True)
+    moved_to: Mapped[str | None] = mapped_column(String(255))
+    moved_at: Mapped[datetime | None]
+
+
+class Remittance(Base):
+    """A remittance advice read from an inbound message."""
+
+    __tablename__ = "remittances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inbound_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    currency: Mapped[str] = mapped_column(String(3))
+    stated_total: Mapped[Decimal | None] = mapped_column(Money())
+    lines_total: Mapped[Decimal] = mapped_column(Money())
+    payment_ref: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class RemittanceLine(Base):
+    """One line of a remittance, with the decision taken for it."""
+
+    __tablename__ = "remittance_lines"
+    __table_args__ = (UniqueConstraint("remittance_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remittance_id: Mapped[int] = mapped_column(ForeignKey("remittances.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    invoice_ref: Mapped[str | None] = mapped_column(String(255))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    outcome: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[Decimal] = mapped_column(Score())
+    reason: Mapped[str] = mapped_column(Text)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+
+
+class Application(Base):
+    """Cash applied from one remittance line to one invoice."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("remittance_line_id", "invoice_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remittance_line_id: Mapped[int] = mapped_column(ForeignKey("remittance_lines.id"))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    discount: Mapped[Decimal] = mapped_column(Money())
+    deduction: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))  # auto | confirmed
+    confidence: Mapped[Decimal] = mapped_column(Score())
+    reasons: Mapped[str] = mapped_column(Text)
+    applied_by: Mapped[str] = mapped_column(String(255))
+    applied_at: Mapped[datetime]
+
+
+class ReviewItem(Base):
+    """Something a person must decide. ``key`` makes creating it idempotent."""
+
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="open")
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    remittance_line_id: Mapped[int | None] = mapped_column(ForeignKey("remittance_lines.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(255))
+
+
+class OutboxMessage(Base):
+    """A mail to send, written in the same transaction as the decision that caused it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    sender: Mapped[str] = mapped_column(String(320))
+    recipients: Mapped[str] = mapped_column(Text)  # comma-separated envelope recipients
+    subject: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Who changed what in the ledger, when and why."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
