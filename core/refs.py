@@ -22,8 +22,8 @@ def normalise_ref(text: str) -> str:
     leading zeros removed. Returns ``""`` when nothing of a reference is left."""
     key = _NON_ALNUM.sub("", text.casefold())
     for prefix in REF_PREFIXES:
-        if key.startswith(prefix) and len(key) > len(prefix):
+        if key.startswith(prefix):
             key = key[len(prefix) :]
             break
     stripped = key.lstrip("0")
-    return stripped if stripped else key
+    return stripped or ("0" if key else "")
