@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, DateTime, Dialect, MetaData, Numeric, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeEngine
-
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,12 +67,12 @@ class Fixed(TypeDecorator[Decimal]):
         return self
 
 
-def Money() -> Fixed:  # noqa: N802 - reads as a column type
+def Money() -> Fixed:
     """Money: two decimal places."""
     return Fixed(2, 14)
 
 
-def Score() -> Fixed:  # noqa: N802 - reads as a column type
+def Score() -> Fixed:
     """A 0–1 confidence or similarity with three decimal places."""
     return Fixed(3, 4)
 
@@ -102,4 +101,4 @@ class Base(DeclarativeBase):
     """Base of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {Decimal: Money(), datetime: UtcDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {Decimal: Money(), datetime: UtcDateTime()}

@@ -1,0 +1,1 @@
+"""Cash-application decisions: remittance + open invoices in, decisions out. Pure: no IO."""

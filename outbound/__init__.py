@@ -1,0 +1,1 @@
+"""Outbound mail: pure composers, templates, the reply policy and the SMTP adapter."""

@@ -1,0 +1,235 @@
+"""Decide what to do with each line of a remittance. Pure: no IO.
+
+A line is applied automatically only when every one of these holds, otherwise it goes to
+review with the reason (DESIGN.md, "Rules that do not bend"):
+
+- the customer is identified (the sender is a registered contact);
+- the reference resolves, after normalisation, to exactly one invoice;
+- that invoice belongs to the identified customer, is open, and has the same currency;
+- the amount is positive and, with the other lines paying the same invoice, does not exceed
+  the open balance;
+- the lines add up to the stated total, when one is stated.
+
+Fuzzy similarity never applies cash; it only ranks suggestions for the reviewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rapidfuzz import fuzz, process, utils
+
+from core.money import format_amount
+from core.refs import normalise_ref
+from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
+
+CERTAIN = Decimal("1.000")
+NO_CONFIDENCE = Decimal("0.000")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchPolicy:
+    """Thresholds and switches of automatic application."""
+
+    auto_apply: bool = True
+    amount_tolerance: Decimal = Decimal("0.00")
+    suggestion_cutoff: float = 60.0
+    max_suggestions: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RemittanceDecision:
+    """The decisions for every line of one remittance."""
+
+    customer_id: int | None
+    lines: tuple[LineDecision, ...]
+
+    @property
+    def applied_total(self) -> Decimal:
+        """Sum of the amounts applied automatically."""
+        return sum(
+            (d.amount for d in self.lines if d.outcome is Outcome.AUTO), start=Decimal("0.00")
+        )
+
+    @property
+    def all_applied(self) -> bool:
+        """Whether every line was applied automatically."""
+        return all(d.outcome is Outcome.AUTO for d in self.lines)
+
+
+def decide_remittance(
+    remittance: Remittance,
+    *,
+    customer_id: int | None,
+    invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
+    customer_open: Sequence[OpenInvoice],
+    policy: MatchPolicy,
+) -> RemittanceDecision:
+    """Decide each line of ``remittance``.
+
+    Args:
+        remittance: the lines as the payer wrote them.
+        customer_id: the customer the sender is a registered contact of, or None.
+        invoices_by_key: every invoice (whatever its status or customer) whose normalised
+            number is one of the lines' normalised references.
+        customer_open: the identified customer's open invoices, to rank suggestions.
+        policy: switches and thresholds.
+    """
+    blocker = _remittance_blocker(remittance, customer_id=customer_id, policy=policy)
+    keys = [normalise_ref(line.invoice_ref or "") for line in remittance.lines]
+    per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key)
+    decisions = tuple(
+        _decide_line(
+            no,
+            line,
+            key,
+            invoices_by_key.get(key, ()) if key else (),
+            customer_id=customer_id,
+            customer_open=customer_open,
+            per_invoice=per_invoice,
+            blocker=blocker,
+            policy=policy,
+        )
+        for no, (line, key) in enumerate(zip(remittance.lines, keys, strict=True), start=1)
+    )
+    return RemittanceDecision(customer_id=customer_id, lines=decisions)
+
+
+def _remittance_blocker(
+    remittance: Remittance, *, customer_id: int | None, policy: MatchPolicy
+) -> str | None:
+    """A reason that sends every line of the remittance to review, or None."""
+    if not policy.auto_apply:
+        return "automatic application is switched off"
+    if customer_id is None:
+        return "sender is not a registered contact of any customer"
+    if remittance.stated_total is not None:
+        delta = abs(remittance.stated_total - remittance.lines_total)
+        if delta > policy.amount_tolerance:
+            return (
+                f"lines add up to {format_amount(remittance.lines_total)}, "
+                f"stated total is {format_amount(remittance.stated_total)}"
+            )
+    return None
+
+
+def _amount_per_invoice(
+    lines: Sequence[RemittanceLine],
+    keys: Sequence[str],
+    invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
+) -> dict[int, Decimal]:
+    """Total paid per invoice id over all lines whose reference resolves uniquely."""
+    totals: dict[int, Decimal] = {}
+    for line, key in zip(lines, keys, strict=True):
+        found = invoices_by_key.get(key, ()) if key else ()
+        if len(found) == 1:
+            invoice_id = found[0].invoice_id
+            totals[invoice_id] = totals.get(invoice_id, Decimal("0.00")) + line.amount
+    return totals
+
+
+def _decide_line(
+    line_no: int,
+    line: RemittanceLine,
+    key: str,
+    found: Sequence[OpenInvoice],
+    *,
+    customer_id: int | None,
+    customer_open: Sequence[OpenInvoice],
+    per_invoice: Mapping[int, Decimal],
+    blocker: str | None,
+    policy: MatchPolicy,
+) -> LineDecision:
+    def review(reason: str, invoice: OpenInvoice | None = None) -> LineDecision:
+        suggestions = _suggest(line, key, invoice, customer_open, policy)
+        confidence = suggestions[0][1] if suggestions else NO_CONFIDENCE
+        return LineDecision(
+            line_no=line_no,
+            invoice_ref=line.invoice_ref,
+            amount=line.amount,
+            outcome=Outcome.REVIEW,
+            confidence=min(confidence, Decimal("0.990")),
+            reason=reason,
+            invoice=invoice,
+            candidates=suggestions,
+        )
+
+    ref = line.invoice_ref or ""
+    if not key:
+        return review("no invoice reference on the line")
+    if not found:
+        return review(f"no invoice matches reference {ref!r}")
+    if len(found) > 1:
+        numbers = ", ".join(sorted(inv.number for inv in found))
+        return review(f"reference {ref!r} matches several invoices: {numbers}")
+    invoice = found[0]
+    paid = per_invoice[invoice.invoice_id]
+    amount = format_amount(line.amount, invoice.currency)
+    balance = format_amount(invoice.balance, invoice.currency)
+    if customer_id is not None and invoice.customer_id != customer_id:
+        return review(
+            f"invoice {invoice.number} belongs to another customer "
+            f"({invoice.customer_number})",
+            invoice,
+        )
+    if blocker is not None:
+        return review(blocker, invoice)
+    if invoice.status != "open" or invoice.balance <= 0:
+        return review(f"invoice {invoice.number} is not open (balance {balance})", invoice)
+    if line.amount <= 0:
+        return review(f"line amount {amount} is not a payment", invoice)
+    if paid > invoice.balance:
+        what = "amount" if paid == line.amount else "lines for this invoice together"
+        return review(
+            f"{what} {format_amount(paid, invoice.currency)} exceed the open balance "
+            f"{balance} of invoice {invoice.number} (overpayment)",
+            invoice,
+        )
+    remaining = invoice.balance - paid
+    reason = f"reference matches invoice {invoice.number} exactly; amount within balance"
+    if remaining > 0:
+        reason += f"; short pay: {format_amount(remaining, invoice.currency)} stays open"
+    return LineDecision(
+        line_no=line_no,
+        invoice_ref=line.invoice_ref,
+        amount=line.amount,
+        outcome=Outcome.AUTO,
+        confidence=CERTAIN,
+        reason=reason,
+        invoice=invoice,
+        candidates=((invoice.number, CERTAIN),),
+    )
+
+
+def _suggest(
+    line: RemittanceLine,
+    key: str,
+    invoice: OpenInvoice | None,
+    customer_open: Sequence[OpenInvoice],
+    policy: MatchPolicy,
+) -> tuple[tuple[str, Decimal], ...]:
+    """Candidate invoices for a reviewer, best first, with a 0–1 score."""
+    if invoice is not None:
+        return ((invoice.number, Decimal("0.900")),)
+    if not key or not customer_open:
+        return ()
+    choices = {inv.number: normalise_ref(inv.number) for inv in customer_open}
+    ranked = process.extract(
+        key,
+        choices,
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+        score_cutoff=policy.suggestion_cutoff,
+        limit=policy.max_suggestions,
+    )
+    balances = {inv.number: inv.balance for inv in customer_open}
+    out = []
+    for _choice, score, number in ranked:
+        value = Decimal(str(round(score / 100, 3)))
+        if balances[number] == line.amount:  # the amount agrees: a stronger suggestion
+            value = min(Decimal("0.950"), value + Decimal("0.100"))
+        out.append((number, value.quantize(Decimal("0.001"))))
+    out.sort(key=lambda pair: pair[1], reverse=True)
+    return tuple(out)

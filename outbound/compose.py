@@ -1,0 +1,131 @@
+"""Build outbound mails as ``EmailMessage`` objects. Pure: no IO.
+
+Every header value that comes from inbound mail or the database goes through
+:func:`clean_header`: this Python (3.11.7) has CVE-2024-6923, where an encoded newline in a
+header value can come out as a real header line (an injected ``Bcc:``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from core.money import format_amount
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+_env = Environment(
+    loader=PackageLoader("outbound", "templates"),
+    undefined=StrictUndefined,
+    autoescape=False,  # plain-text templates; the HTML ones escape explicitly
+    keep_trailing_newline=True,
+)
+_env.filters["money"] = format_amount
+
+
+def clean_header(value: str, *, max_length: int = 900) -> str:
+    """``value`` with every line break and control character replaced by a space."""
+    return _CONTROL.sub(" ", value).strip()[:max_length]
+
+
+def clean_address(value: str) -> str:
+    """A bare ``local@domain`` address, or raise ``ValueError``."""
+    value = clean_header(value)
+    if not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+", value):
+        raise ValueError(f"not a plain e-mail address: {value!r}")
+    return value
+
+
+def stable_message_id(key: str, *, domain: str) -> str:
+    """A Message-ID that is the same every time for the same outbox ``key``."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<arbox.{digest}@{clean_header(domain)}>"
+
+
+@dataclass(frozen=True, slots=True)
+class AckLine:
+    """One line of an acknowledgement."""
+
+    reference: str
+    amount: Decimal
+    invoice_number: str | None = None
+    remaining: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """What a remittance acknowledgement says."""
+
+    customer_name: str
+    currency: str
+    applied: tuple[AckLine, ...]
+    in_review: tuple[AckLine, ...]
+
+
+def compose_acknowledgement(
+    ack: Acknowledgement,
+    *,
+    sender: str,
+    company_name: str,
+    to: str,
+    subject: str,
+    in_reply_to: str | None,
+    references: str | None,
+    message_id: str,
+    now: datetime,
+) -> EmailMessage:
+    """The reply that tells a customer what was done with its remittance."""
+    body = _env.get_template("acknowledgement.txt.j2").render(
+        ack=ack, company_name=company_name
+    )
+    original = clean_header(subject)
+    reply_subject = original if original.lower().startswith("re:") else f"Re: {original}"
+    return _message(
+        sender=sender,
+        company_name=company_name,
+        to=to,
+        subject=reply_subject if original else "Your remittance",
+        body=body,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        now=now,
+    )
+
+
+def _message(
+    *,
+    sender: str,
+    company_name: str,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    in_reply_to: str | None,
+    references: str | None,
+    now: datetime,
+) -> EmailMessage:
+    msg = EmailMessage()
+    local, _, domain = clean_address(sender).partition("@")
+    msg["From"] = Address(display_name=clean_header(company_name), username=local, domain=domain)
+    rlocal, _, rdomain = clean_address(to).partition("@")
+    msg["To"] = Address(username=rlocal, domain=rdomain)
+    msg["Subject"] = clean_header(subject)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = clean_header(message_id)
+    # RFC 3834: mark our mail as automatic so well-behaved responders stay quiet.
+    msg["Auto-Submitted"] = "auto-replied"
+    msg["X-Auto-Response-Suppress"] = "All"
+    if in_reply_to:
+        msg["In-Reply-To"] = clean_header(in_reply_to)
+        refs = clean_header(f"{references or ''} {in_reply_to}")
+        msg["References"] = refs
+    msg.set_content(body)
+    return msg
