@@ -1,0 +1,57 @@
+"""Dramatiq actors. Each takes ids, binds log context and calls one pipeline step."""
+
+from __future__ import annotations
+
+import dramatiq
+import structlog
+from structlog.contextvars import bound_contextvars
+
+from core.errors import PermanentError
+from worker import pipeline, sending
+from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, ensure_broker
+from worker.services import get_services
+
+ensure_broker()
+log = structlog.get_logger(__name__)
+
+
+@dramatiq.actor(
+    queue_name=INGEST_QUEUE,
+    max_retries=pipeline.MAX_ATTEMPTS,
+    min_backoff=1_000,
+    max_backoff=30_000,
+    time_limit=300_000,
+    throws=(PermanentError,),
+)
+def process_message(inbound_id: int) -> None:
+    """Process one stored inbound message, then queue the mail it caused."""
+    with bound_contextvars(inbound_id=inbound_id):
+        result = pipeline.process_inbound(inbound_id, svc=get_services())
+    for outbox_id in result.outbox_ids:
+        send_outbound.send(outbox_id)
+
+
+@dramatiq.actor(
+    queue_name=OUTBOUND_QUEUE,
+    max_retries=sending.MAX_SEND_ATTEMPTS,
+    min_backoff=2_000,
+    max_backoff=300_000,
+    time_limit=120_000,
+    throws=(PermanentError,),
+)
+def send_outbound(outbox_id: int) -> None:
+    """Deliver one outbox row."""
+    with bound_contextvars(outbox_id=outbox_id):
+        sending.send_outbox(outbox_id, svc=get_services())
+
+
+def enqueue_swept(swept: pipeline.Swept) -> None:
+    """Queue again what :func:`pipeline.sweep` found."""
+    for inbound_id in swept.inbound_ids:
+        process_message.send(inbound_id)
+    for outbox_id in swept.outbox_ids:
+        send_outbound.send(outbox_id)
+    if swept.inbound_ids or swept.outbox_ids:
+        log.warning(
+            "swept", inbound=len(swept.inbound_ids), outbound=len(swept.outbox_ids)
+        )

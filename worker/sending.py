@@ -1,0 +1,75 @@
+"""The sending step: deliver one outbox row over SMTP, at most once in effect.
+
+The row is marked sent right after the server's 250. A crash in between resends the same
+bytes with the same Message-ID, which receivers and threading treat as one message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+
+from core.errors import MailRejectedError, PermanentError
+from ledger import models as m
+from worker.services import Services
+
+log = structlog.get_logger(__name__)
+
+#: Delivery attempts before an outbox row is marked failed for good.
+MAX_SEND_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What became of one outbox row."""
+
+    outbox_id: int
+    status: str
+
+
+def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
+    """Deliver outbox row ``outbox_id`` unless it was sent or failed for good already.
+
+    Raises:
+        MailDeliveryError: a temporary failure; the caller retries later.
+    """
+    with svc.sessions.begin() as session:
+        row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
+        if row is None:
+            raise PermanentError(f"outbox row {outbox_id} does not exist")
+        if row.status != "pending":
+            return SendResult(outbox_id, row.status)
+        if svc.mailer is None:
+            row.status, row.last_error = "failed", "SMTP is not configured (ARBOX_SMTP_HOST)"
+            log.error("outbound_failed", outbox_id=outbox_id, why=row.last_error)
+            return SendResult(outbox_id, row.status)
+        if row.attempts >= MAX_SEND_ATTEMPTS:
+            row.status = "failed"
+            log.error("outbound_failed", outbox_id=outbox_id, why="too many attempts")
+            return SendResult(outbox_id, row.status)
+        row.attempts += 1
+        raw, sender, recipients = row.raw, row.sender, row.recipients.split(",")
+    try:
+        svc.mailer.send(raw, sender=sender, recipients=recipients)
+    except MailRejectedError as e:
+        _finish(outbox_id, "failed", str(e), svc)
+        log.error("outbound_rejected", outbox_id=outbox_id, error=str(e))
+        return SendResult(outbox_id, "failed")
+    except Exception as e:
+        _finish(outbox_id, "pending", f"{type(e).__name__}: {e}", svc)
+        log.warning("outbound_retry", outbox_id=outbox_id, error=type(e).__name__)
+        raise
+    _finish(outbox_id, "sent", None, svc)
+    log.info("outbound_sent", outbox_id=outbox_id)
+    return SendResult(outbox_id, "sent")
+
+
+def _finish(outbox_id: int, status: str, error: str | None, svc: Services) -> None:
+    with svc.sessions.begin() as session:
+        row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
+        assert row is not None
+        row.status = status
+        row.last_error = error[:2000] if error else row.last_error
+        if status == "sent":
+            row.sent_at = svc.clock()
