@@ -120,11 +120,15 @@ def _amount_per_invoice(
     keys: Sequence[str],
     invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
 ) -> dict[int, Decimal]:
-    """Total paid per invoice id over all lines whose reference resolves uniquely."""
+    """Total paid per invoice id over the positive lines whose reference resolves uniquely.
+
+    Negative lines (credits) do not offset payments here: a credit line goes to review, so
+    counting it would let the payment beside it exceed the balance.
+    """
     totals: dict[int, Decimal] = {}
     for line, key in zip(lines, keys, strict=True):
         found = invoices_by_key.get(key, ()) if key else ()
-        if len(found) == 1:
+        if len(found) == 1 and line.amount > 0:
             invoice_id = found[0].invoice_id
             totals[invoice_id] = totals.get(invoice_id, Decimal("0.00")) + line.amount
     return totals
@@ -165,7 +169,7 @@ def _decide_line(
         numbers = ", ".join(sorted(inv.number for inv in found))
         return review(f"reference {ref!r} matches several invoices: {numbers}")
     invoice = found[0]
-    paid = per_invoice[invoice.invoice_id]
+    paid = per_invoice.get(invoice.invoice_id, Decimal("0.00"))
     amount = format_amount(line.amount, invoice.currency)
     balance = format_amount(invoice.balance, invoice.currency)
     if customer_id is not None and invoice.customer_id != customer_id:

@@ -1,0 +1,161 @@
+"""Decisions per remittance line: when cash is applied alone, and why a line goes to review."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.refs import normalise_ref
+from core.types import OpenInvoice, Outcome, Remittance, RemittanceLine
+from matching.decide import MatchPolicy, decide_remittance
+
+ACME, BOREALIS = 1, 2
+
+
+def invoice(number: str, balance: str, *, customer: int = ACME, status: str = "open",
+            invoice_id: int | None = None) -> OpenInvoice:
+    return OpenInvoice(
+        invoice_id=invoice_id or abs(hash(number)) % 10_000,
+        number=number,
+        customer_id=customer,
+        customer_number=f"C{customer}",
+        balance=Decimal(balance),
+        currency="USD",
+        status=status,
+        due_date=date(2026, 12, 1),
+    )
+
+
+def decide(lines, invoices, *, customer=ACME, total=None, policy=None):
+    rem = Remittance(
+        lines=tuple(RemittanceLine(invoice_ref=r, amount=Decimal(a)) for r, a in lines),
+        stated_total=Decimal(total) if total else None,
+    )
+    by_key: dict[str, list[OpenInvoice]] = {}
+    for inv in invoices:
+        by_key.setdefault(normalise_ref(inv.number), []).append(inv)
+    return decide_remittance(
+        rem,
+        customer_id=customer,
+        invoices_by_key=by_key,
+        customer_open=[i for i in invoices if i.customer_id == customer and i.status == "open"],
+        policy=policy or MatchPolicy(),
+    )
+
+
+def test_exact_reference_and_amount_applies_automatically():
+    result = decide([("inv 10001", "1250.00")], [invoice("INV-10001", "1250.00")])
+    (line,) = result.lines
+    assert line.outcome is Outcome.AUTO
+    assert line.confidence == Decimal("1.000")
+    assert result.applied_total == Decimal("1250.00")
+
+
+def test_short_pay_applies_and_says_what_stays_open():
+    (line,) = decide([("INV-10001", "1000.00")], [invoice("INV-10001", "1250.00")]).lines
+    assert line.outcome is Outcome.AUTO
+    assert "250.00 stays open" in line.reason
+
+
+def test_amount_above_balance_goes_to_review_as_overpayment():
+    (line,) = decide([("INV-10001", "1300.00")], [invoice("INV-10001", "1250.00")]).lines
+    assert line.outcome is Outcome.REVIEW
+    assert "overpayment" in line.reason
+
+
+def test_two_lines_paying_one_invoice_together_above_balance_go_to_review():
+    result = decide(
+        [("INV-10001", "700.00"), ("10001", "700.00")], [invoice("INV-10001", "1250.00")]
+    )
+    assert [d.outcome for d in result.lines] == [Outcome.REVIEW, Outcome.REVIEW]
+
+
+def test_invoice_of_another_customer_is_never_applied():
+    (line,) = decide(
+        [("INV-20001", "500.00")], [invoice("INV-20001", "500.00", customer=BOREALIS)]
+    ).lines
+    assert line.outcome is Outcome.REVIEW
+    assert "another customer" in line.reason
+
+
+def test_paid_invoice_is_not_open():
+    (line,) = decide(
+        [("INV-10001", "100.00")], [invoice("INV-10001", "0.00", status="paid")]
+    ).lines
+    assert line.outcome is Outcome.REVIEW
+    assert "not open" in line.reason
+
+
+def test_unknown_reference_goes_to_review_with_ranked_suggestions():
+    (line,) = decide(
+        [("INV-10007", "1250.00")],
+        [invoice("INV-10001", "1250.00", invoice_id=1), invoice("INV-20000", "9.00", invoice_id=2)],
+    ).lines
+    assert line.outcome is Outcome.REVIEW
+    assert "no invoice matches" in line.reason
+    assert line.candidates[0][0] == "INV-10001"  # close number and the amount agrees
+
+
+def test_lines_not_adding_up_to_the_stated_total_send_everything_to_review():
+    result = decide([("INV-10001", "1250.00")], [invoice("INV-10001", "1250.00")], total="1300.00")
+    (line,) = result.lines
+    assert line.outcome is Outcome.REVIEW
+    assert "stated total" in line.reason
+
+
+def test_unknown_sender_is_never_applied_automatically():
+    (line,) = decide(
+        [("INV-10001", "1250.00")], [invoice("INV-10001", "1250.00")], customer=None
+    ).lines
+    assert line.outcome is Outcome.REVIEW
+    assert "not a registered contact" in line.reason
+
+
+def test_ambiguous_reference_goes_to_review():
+    (line,) = decide(
+        [("1001", "10.00")],
+        [invoice("INV-1001", "10.00", invoice_id=1), invoice("1001", "10.00", invoice_id=2)],
+    ).lines
+    assert line.outcome is Outcome.REVIEW
+    assert "several invoices" in line.reason
+
+
+def test_kill_switch_sends_everything_to_review():
+    (line,) = decide(
+        [("INV-10001", "1250.00")],
+        [invoice("INV-10001", "1250.00")],
+        policy=MatchPolicy(auto_apply=False),
+    ).lines
+    assert line.outcome is Outcome.REVIEW
+
+
+cents = st.integers(min_value=-50_000, max_value=500_000).map(lambda c: Decimal(c) / 100)
+
+
+@given(
+    balances=st.lists(st.integers(min_value=0, max_value=500_000), min_size=1, max_size=6),
+    paid=st.lists(cents, min_size=1, max_size=8),
+    owners=st.lists(st.sampled_from([ACME, BOREALIS]), min_size=6, max_size=6),
+    refs=st.lists(st.integers(min_value=0, max_value=7), min_size=8, max_size=8),
+)
+def test_no_automatic_application_exceeds_a_balance_or_crosses_customers(
+    balances, paid, owners, refs
+):
+    invoices = [
+        invoice(f"INV-{n}", str(Decimal(b) / 100), customer=owners[n], invoice_id=n + 1)
+        for n, b in enumerate(balances)
+    ]
+    lines = [(f"INV-{refs[i]}", str(a)) for i, a in enumerate(paid)]
+    result = decide(lines, invoices)
+    applied: dict[int, Decimal] = {}
+    for d in result.lines:
+        if d.outcome is Outcome.AUTO:
+            assert d.invoice is not None
+            assert d.invoice.customer_id == ACME
+            assert d.amount > 0
+            applied[d.invoice.invoice_id] = applied.get(d.invoice.invoice_id, Decimal(0)) + d.amount
+    for inv in invoices:
+        assert applied.get(inv.invoice_id, Decimal(0)) <= inv.balance
