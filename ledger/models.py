@@ -108,6 +108,7 @@ class InboundMessage(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime]
+    enqueued_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
 
 
@@ -218,6 +219,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    enqueued_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
 
 

@@ -1,0 +1,169 @@
+"""Posting: applying cash to invoices, opening review items, writing audit events.
+
+Every balance change is one guarded UPDATE (``WHERE status = 'open' AND balance >= :amount``),
+so two workers can never take the same balance twice, on SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ledger.models import Application, AuditEvent, Invoice, ReviewItem
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """The result of applying cash to one invoice."""
+
+    application_id: int
+    balance_after: Decimal
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    """Record who did what to which row, and why."""
+    session.add(
+        AuditEvent(
+            at=now, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail
+        )
+    )
+
+
+def apply_cash(
+    session: Session,
+    *,
+    remittance_line_id: int,
+    invoice_id: int,
+    amount: Decimal,
+    currency: str,
+    status: str,
+    confidence: Decimal,
+    reasons: str,
+    actor: str,
+    now: datetime,
+) -> Posted | None:
+    """Apply ``amount`` of a remittance line to an invoice.
+
+    Returns None, changing nothing, when the invoice is no longer open, has a smaller
+    balance, or this line was already applied to it (a second delivery).
+    """
+    if amount <= ZERO:
+        raise ValueError(f"cannot apply a non-positive amount {amount}")
+    with session.begin_nested():
+        try:
+            app_id = session.execute(
+                insert(Application)
+                .values(
+                    remittance_line_id=remittance_line_id,
+                    invoice_id=invoice_id,
+                    amount=amount,
+                    discount=ZERO,
+                    deduction=ZERO,
+                    currency=currency,
+                    status=status,
+                    confidence=confidence,
+                    reasons=reasons,
+                    applied_by=actor,
+                    applied_at=now,
+                )
+                .returning(Application.id)
+            ).scalar_one()
+        except IntegrityError:
+            return None
+    new_balance = Invoice.balance - amount
+    result = session.execute(
+        update(Invoice)
+        .where(
+            Invoice.id == invoice_id,
+            Invoice.status == "open",
+            Invoice.currency == currency,
+            Invoice.balance >= amount,
+        )
+        .values(
+            balance=new_balance,
+            status=case((new_balance == ZERO, "paid"), else_="open"),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.execute(
+            Application.__table__.delete().where(Application.id == app_id)  # type: ignore[attr-defined]
+        )
+        return None
+    balance = session.execute(select(Invoice.balance).where(Invoice.id == invoice_id)).scalar_one()
+    audit(
+        session,
+        actor=actor,
+        action="apply_cash",
+        entity="invoice",
+        entity_id=invoice_id,
+        now=now,
+        application_id=app_id,
+        amount=str(amount),
+        balance_after=str(balance),
+        why=reasons,
+    )
+    return Posted(application_id=app_id, balance_after=balance)
+
+
+def open_review_item(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    reason: str,
+    now: datetime,
+    inbound_id: int | None = None,
+    remittance_line_id: int | None = None,
+    customer_id: int | None = None,
+    candidates: list[dict[str, Any]] | None = None,
+) -> int | None:
+    """Open a review item unless one with ``key`` exists; returns its id when created."""
+    with session.begin_nested():
+        try:
+            item_id = session.execute(
+                insert(ReviewItem)
+                .values(
+                    key=key,
+                    kind=kind,
+                    status="open",
+                    inbound_id=inbound_id,
+                    remittance_line_id=remittance_line_id,
+                    customer_id=customer_id,
+                    reason=reason,
+                    candidates=candidates or [],
+                    created_at=now,
+                )
+                .returning(ReviewItem.id)
+            ).scalar_one()
+        except IntegrityError:
+            return None
+    audit(
+        session,
+        actor="worker",
+        action="open_review_item",
+        entity="review_item",
+        entity_id=item_id,
+        now=now,
+        kind=kind,
+        reason=reason,
+    )
+    return item_id

@@ -1,0 +1,67 @@
+"""The transactional outbox: a mail is a row written in the same transaction as the decision
+that caused it; the ``send_outbound`` actor delivers it later, once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.utils import getaddresses
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ledger.models import OutboxMessage
+
+
+def add_to_outbox(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    message: EmailMessage,
+    now: datetime,
+    inbound_id: int | None = None,
+    customer_id: int | None = None,
+) -> int | None:
+    """Store ``message`` for sending; None when a row with ``key`` already exists."""
+    recipients = [addr.lower() for _, addr in getaddresses([str(message["To"] or "")]) if addr]
+    sender = [addr for _, addr in getaddresses([str(message["From"] or "")]) if addr]
+    if not recipients or not sender:
+        raise ValueError("an outbound message needs From and To")
+    with session.begin_nested():
+        try:
+            return session.execute(
+                insert(OutboxMessage)
+                .values(
+                    key=key,
+                    kind=kind,
+                    inbound_id=inbound_id,
+                    customer_id=customer_id,
+                    message_id=str(message["Message-ID"]),
+                    sender=sender[0],
+                    recipients=",".join(recipients),
+                    subject=str(message["Subject"] or ""),
+                    raw=message.as_bytes(policy=policy.SMTP),
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                    enqueued_at=now,
+                )
+                .returning(OutboxMessage.id)
+            ).scalar_one()
+        except IntegrityError:
+            return None
+
+
+def mails_sent_to_since(session: Session, address: str, *, since: datetime) -> int:
+    """How many automatic mails were queued for ``address`` since ``since``."""
+    return session.execute(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.recipients == address.lower(), OutboxMessage.created_at >= since
+        )
+    ).scalar_one()
+
+
+DAY = timedelta(days=1)
