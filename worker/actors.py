@@ -45,6 +45,13 @@ def send_outbound(outbox_id: int) -> None:
         sending.send_outbox(outbox_id, svc=get_services())
 
 
+def bind_to(broker: dramatiq.Broker) -> None:
+    """Declare the actors on ``broker`` (after the global broker was replaced)."""
+    for actor in (process_message, send_outbound):
+        actor.broker = broker
+        broker.declare_actor(actor)
+
+
 def enqueue_swept(swept: pipeline.Swept) -> None:
     """Queue again what :func:`pipeline.sweep` found."""
     for inbound_id in swept.inbound_ids:

@@ -31,8 +31,9 @@ def boot(settings: Settings, *, mailer: Mailer | None = None) -> Runtime:
     broker = configure_broker(settings)
     services = Services.from_settings(settings, mailer=mailer)
     set_services(services)
-    import worker.actors  # noqa: F401 - declares the actors on the configured broker
+    import worker.actors
 
+    worker.actors.bind_to(broker)
     return Runtime(broker=broker, services=services)
 
 
