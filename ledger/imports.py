@@ -1,0 +1,530 @@
+"""Invoice import: open invoices and their customers from a CSV or XLSX file, all or nothing.
+
+The whole file is read and validated before anything is written, so a bad row raises
+:class:`~core.errors.ImportRowError` (with the row number a spreadsheet user sees: the header
+is row 1) and leaves the caller's transaction untouched. Valid files are upserted in bulk:
+existing invoices and customers are loaded by number in one query per chunk, new rows go in
+with one executemany ``INSERT`` and changed ones with one executemany ``UPDATE`` by primary key.
+
+Columns as in CONTRACT.md ("Invoice import columns"); a CSV may also use ``;``::
+
+    invoice_number,customer_number,customer_name,issue_date,due_date,amount,balance,currency
+    INV-1001,C-001,Acme Corp,2026-01-05,2026-02-04,1250.00,1250.00,USD
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from core.errors import AmountFormatError, ImportFileError, ImportRowError
+from core.money import is_supported_currency, parse_amount
+from core.refs import normalise_ref
+from ledger.models import AuditEvent, Contact, Customer, Invoice
+
+#: Columns every file must have.
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "invoice_number",
+    "customer_number",
+    "customer_name",
+    "issue_date",
+    "due_date",
+    "amount",
+)
+#: Columns read when present; any other column is ignored.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("customer_email", "balance", "currency", "terms")
+#: Rows per ``IN (...)`` list: below SQLite's historical limit of 999 bound parameters.
+IN_CHUNK = 900
+#: Rows per executemany batch; progress is reported after each batch.
+MIN_WRITE_BATCH = 500
+#: Column widths of the tables, checked up front so PostgreSQL never truncates or fails late.
+MAX_LENGTHS = {"invoice_number": 64, "customer_number": 64, "customer_name": 255, "terms": 64}
+MAX_EMAIL_LENGTH = 320
+#: Numeric(14, 2): at most 12 integer digits.
+MAX_ABS_AMOUNT = Decimal("999999999999.99")
+ZERO = Decimal("0.00")
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLAIN_AMOUNT_RE = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did. ``invoices_unchanged`` were in the file and already up to date."""
+
+    rows: int
+    invoices_created: int
+    invoices_updated: int
+    customers_created: int
+    contacts_added: int
+    invoices_unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    """One validated row of an import file."""
+
+    row: int
+    number: str
+    customer_number: str
+    customer_name: str
+    emails: tuple[str, ...]
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    balance: Decimal
+    currency: str
+    terms: str | None
+
+
+@dataclass(slots=True)
+class _CustomerIn:
+    name: str
+    emails: set[str] = field(default_factory=set)
+
+
+def import_invoices(
+    session: Session,
+    path: Path,
+    *,
+    default_currency: str,
+    now: datetime,
+    actor: str = "import",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Upsert the invoices of ``path`` (CSV or XLSX) and their customers and contacts.
+
+    Nothing is written unless every row is valid; the caller owns the transaction.
+
+    Raises:
+        ImportFileError: the file cannot be read, or lacks a required column.
+        ImportRowError: a row is invalid (``row`` is its 1-based number, header = 1).
+    """
+    header, records = _read_table(path)
+    tracker = _Progress(progress, total=len(records))
+    # Validation is the first half of the bar, writing the second.
+    rows = _validate_rows(
+        header, records, default_currency=default_currency, on_row=lambda n: tracker(n // 2)
+    )
+    total = len(rows)
+    half = tracker.total // 2
+    customers = _customers_in(rows)
+    customer_ids, customers_created = _upsert_customers(session, customers, now=now)
+    contacts_added = _add_contacts(session, customers, customer_ids)
+    created, updated, unchanged = _upsert_invoices(
+        session,
+        rows,
+        customer_ids,
+        now=now,
+        on_written=lambda n: tracker(half + (tracker.total - half) * n // max(total, 1)),
+    )
+    tracker(tracker.total)
+    summary = ImportSummary(
+        rows=total,
+        invoices_created=created,
+        invoices_updated=updated,
+        customers_created=customers_created,
+        contacts_added=contacts_added,
+        invoices_unchanged=unchanged,
+    )
+    session.add(
+        AuditEvent(
+            at=now,
+            actor=actor,
+            action="import_invoices",
+            entity="invoice",
+            entity_id=None,
+            detail={
+                "file": path.name,
+                "rows": total,
+                "invoices_created": created,
+                "invoices_updated": updated,
+                "invoices_unchanged": unchanged,
+                "customers_created": customers_created,
+                "contacts_added": contacts_added,
+            },
+        )
+    )
+    session.flush()
+    return summary
+
+
+def read_invoice_rows(path: Path, *, default_currency: str) -> list[InvoiceRow]:
+    """Read and validate every row of ``path``; raises on the first bad row. No database."""
+    header, records = _read_table(path)
+    return _validate_rows(header, records, default_currency=default_currency)
+
+
+def _validate_rows(
+    header: Sequence[str],
+    records: Sequence[tuple[int, list[str]]],
+    *,
+    default_currency: str,
+    on_row: Callable[[int], None] | None = None,
+) -> list[InvoiceRow]:
+    columns = _column_positions(header)
+    rows: list[InvoiceRow] = []
+    numbers: set[str] = set()
+    names: dict[str, str] = {}
+    for seen, (row_no, values) in enumerate(records, start=1):
+        if on_row is not None:
+            on_row(seen)
+        if not any(values):
+            continue
+        fields = {name: values[pos] if pos < len(values) else "" for name, pos in columns.items()}
+        inv = _validate_row(row_no, fields, default_currency=default_currency)
+        if inv.number in numbers:
+            raise ImportRowError(row_no, f"invoice_number {inv.number!r} appears twice in the file")
+        numbers.add(inv.number)
+        known = names.setdefault(inv.customer_number, inv.customer_name)
+        if known != inv.customer_name:
+            raise ImportRowError(
+                row_no,
+                f"customer_number {inv.customer_number!r} is named {inv.customer_name!r} here "
+                f"but {known!r} in an earlier row",
+            )
+        rows.append(inv)
+    return rows
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the numbered data rows (the header is row 1) of a CSV or XLSX file."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table = _csv_records(path)
+    elif suffix == ".xlsx":
+        table = _xlsx_records(path)
+    else:
+        raise ImportFileError(
+            f"{path.name}: unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx"
+        )
+    numbered = enumerate(table, start=1)
+    first = next(numbered, None)
+    if first is None or not any(first[1]):
+        raise ImportFileError(f"{path.name}: empty file, no header row")
+    return first[1], list(numbered)
+
+
+def _csv_records(path: Path) -> Iterator[list[str]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ImportFileError(f"{path.name}: not UTF-8 text ({e.reason} at byte {e.start})") from e
+    except OSError as e:
+        raise ImportFileError(f"{path.name}: cannot read: {e.strerror}") from e
+    first_line = text.partition("\n")[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        # StringIO, not str.splitlines(): that also splits on \x0c, \u2028 and friends.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        for record in reader:
+            yield [value.strip() for value in record]
+    except csv.Error as e:
+        raise ImportFileError(f"{path.name}: malformed CSV: {e}") from e
+
+
+def _xlsx_records(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with warnings.catch_warnings():
+            # Workbooks written by other tools often lack a default style; openpyxl says so
+            # with a UserWarning that tells the user nothing.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as e:
+        raise ImportFileError(f"{path.name}: not a readable XLSX workbook ({e})") from e
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a user would have typed.
+
+    openpyxl returns numbers as int or float. A float goes through ``repr`` (the shortest
+    string that round-trips), never ``Decimal(float)``, so ``0.1`` stays ``0.1`` and a value
+    with more than two decimals is refused later by the amount parser instead of rounded.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value).strip()
+
+
+def _column_positions(header: Sequence[str]) -> dict[str, int]:
+    """Position of each known column; header names are trimmed and case-insensitive."""
+    positions: dict[str, int] = {}
+    for pos, name in enumerate(header):
+        key = name.strip().lower()
+        if key not in REQUIRED_COLUMNS and key not in OPTIONAL_COLUMNS:
+            continue
+        if key in positions:
+            raise ImportFileError(f"column {key!r} appears twice in the header")
+        positions[key] = pos
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise ImportFileError(f"missing columns: {', '.join(missing)}")
+    return positions
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _validate_row(row: int, fields: dict[str, str], *, default_currency: str) -> InvoiceRow:
+    for name in REQUIRED_COLUMNS:
+        if not fields[name]:
+            raise ImportRowError(row, f"{name} is empty")
+    for name, limit in MAX_LENGTHS.items():
+        value = fields.get(name, "")
+        if len(value) > limit:
+            raise ImportRowError(row, f"{name} is longer than {limit} characters")
+    issue_date = _date(row, "issue_date", fields["issue_date"])
+    due_date = _date(row, "due_date", fields["due_date"])
+    if due_date < issue_date:
+        raise ImportRowError(row, f"due_date {due_date} is before issue_date {issue_date}")
+    amount = _amount(row, "amount", fields["amount"])
+    balance_text = fields.get("balance", "")
+    balance = _amount(row, "balance", balance_text) if balance_text else amount
+    if amount >= ZERO and not ZERO <= balance <= amount:
+        raise ImportRowError(row, f"balance {balance} is not between 0 and amount {amount}")
+    if amount < ZERO and not amount <= balance <= ZERO:
+        raise ImportRowError(
+            row, f"balance {balance} of a credit memo is not between amount {amount} and 0"
+        )
+    currency = (fields.get("currency", "") or default_currency).strip().upper()
+    if not is_supported_currency(currency):
+        raise ImportRowError(
+            row,
+            f"currency {currency!r} is not an ISO 4217 code with at most 2 minor units",
+        )
+    return InvoiceRow(
+        row=row,
+        number=fields["invoice_number"],
+        customer_number=fields["customer_number"],
+        customer_name=fields["customer_name"],
+        emails=_emails(row, fields.get("customer_email", "")),
+        issue_date=issue_date,
+        due_date=due_date,
+        amount=amount,
+        balance=balance,
+        currency=currency,
+        terms=fields.get("terms") or None,
+    )
+
+
+def _date(row: int, name: str, text: str) -> date:
+    # date.fromisoformat also takes 20260105 and 2026-W01-1 since 3.11; we want YYYY-MM-DD only.
+    if not _DATE_RE.fullmatch(text):
+        raise ImportRowError(row, f"{name} {text!r} is not a date in YYYY-MM-DD form")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise ImportRowError(row, f"{name} {text!r} is not a valid date") from e
+
+
+def _amount(row: int, name: str, text: str) -> Decimal:
+    if _PLAIN_AMOUNT_RE.fullmatch(text):  # the common case, without parse_amount's generality
+        value = Decimal(text).quantize(Decimal("0.01"))
+    else:
+        try:
+            value = parse_amount(text, decimal_sep=".")
+        except AmountFormatError as e:
+            raise ImportRowError(row, f"{name} {text!r} is not an amount: {e.reason}") from e
+    if abs(value) > MAX_ABS_AMOUNT:
+        raise ImportRowError(row, f"{name} {text!r} is too large")
+    return value
+
+
+def _emails(row: int, text: str) -> tuple[str, ...]:
+    emails: list[str] = []
+    for part in text.split(";"):
+        address = part.strip().lower()
+        if not address:
+            continue
+        if len(address) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(address):
+            raise ImportRowError(row, f"customer_email {part.strip()!r} is not an e-mail address")
+        if address not in emails:
+            emails.append(address)
+    return tuple(emails)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _customers_in(rows: Iterable[InvoiceRow]) -> dict[str, _CustomerIn]:
+    customers: dict[str, _CustomerIn] = {}
+    for inv in rows:
+        customer = customers.setdefault(inv.customer_number, _CustomerIn(inv.customer_name))
+        customer.emails.update(inv.emails)
+    return customers
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _upsert_customers(
+    session: Session, customers: dict[str, _CustomerIn], *, now: datetime
+) -> tuple[dict[str, int], int]:
+    """Ids of every customer of the file by number, creating and renaming as needed."""
+    numbers = list(customers)
+    ids: dict[str, int] = {}
+    renames: list[dict[str, Any]] = []
+    for chunk in _chunks(numbers, IN_CHUNK):
+        found = session.execute(
+            select(Customer.id, Customer.number, Customer.name).where(Customer.number.in_(chunk))
+        )
+        for cid, number, name in found:
+            ids[number] = cid
+            if customers[number].name != name:
+                renames.append({"id": cid, "name": customers[number].name})
+    if renames:
+        session.execute(update(Customer), renames)
+    new = [
+        {"number": number, "name": customers[number].name, "created_at": now}
+        for number in numbers
+        if number not in ids
+    ]
+    if new:
+        created = session.execute(
+            insert(Customer).returning(Customer.id, Customer.number, sort_by_parameter_order=True),
+            new,
+        )
+        ids.update((number, cid) for cid, number in created)
+    return ids, len(new)
+
+
+def _add_contacts(session: Session, customers: dict[str, _CustomerIn], ids: dict[str, int]) -> int:
+    """Add the file's e-mail addresses a customer does not have yet; never removes one."""
+    wanted = {(ids[number], email) for number, c in customers.items() for email in c.emails}
+    if not wanted:
+        return 0
+    customer_ids = sorted({cid for cid, _ in wanted})
+    existing: set[tuple[int, str]] = set()
+    for chunk in _chunks(customer_ids, IN_CHUNK):
+        found = session.execute(
+            select(Contact.customer_id, Contact.email).where(Contact.customer_id.in_(chunk))
+        )
+        existing.update((cid, email) for cid, email in found)
+    new = sorted(wanted - existing)
+    if new:
+        session.execute(insert(Contact), [{"customer_id": c, "email": e} for c, e in new])
+    return len(new)
+
+
+def _upsert_invoices(
+    session: Session,
+    rows: Sequence[InvoiceRow],
+    customer_ids: dict[str, int],
+    *,
+    now: datetime,
+    on_written: Callable[[int], None],
+) -> tuple[int, int, int]:
+    """Insert new invoices and update changed ones; returns (created, updated, unchanged)."""
+    existing: dict[str, tuple[Any, ...]] = {}
+    for chunk in _chunks([inv.number for inv in rows], IN_CHUNK):
+        found = session.execute(select(*_COMPARED).where(Invoice.number.in_(chunk)))
+        existing.update((values[1], tuple(values)) for values in found)
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for inv in rows:
+        values = {
+            "number": inv.number,
+            "ref_key": normalise_ref(inv.number),
+            "customer_id": customer_ids[inv.customer_number],
+            "issue_date": inv.issue_date,
+            "due_date": inv.due_date,
+            "amount": inv.amount,
+            "balance": inv.balance,
+            "currency": inv.currency,
+            "terms": inv.terms,
+            "status": "open" if inv.balance != ZERO else "paid",
+            "updated_at": now,
+        }
+        old = existing.get(inv.number)
+        if old is None:
+            new.append({**values, "created_at": now})
+        elif tuple(values[c.key] for c in _COMPARED[1:]) != old[1:]:
+            changed.append({**values, "id": old[0]})
+    total = len(rows)
+    batch = max(MIN_WRITE_BATCH, -(-total // 100))
+    done = total - len(new) - len(changed)  # unchanged rows need no write
+    for statement, params in ((insert(Invoice), new), (update(Invoice), changed)):
+        for chunk in _chunks(params, batch):
+            session.execute(statement, list(chunk))
+            done += len(chunk)
+            on_written(done)
+    return len(new), len(changed), total - len(new) - len(changed)
+
+
+#: The columns an import sets, id first: a row whose values are all equal is left alone.
+_COMPARED = (
+    Invoice.id,
+    Invoice.number,
+    Invoice.ref_key,
+    Invoice.customer_id,
+    Invoice.issue_date,
+    Invoice.due_date,
+    Invoice.amount,
+    Invoice.balance,
+    Invoice.currency,
+    Invoice.terms,
+    Invoice.status,
+)
+
+
+class _Progress:
+    """Calls ``report(done, total)`` at the start, about every 1 % after, and at the end."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, *, total: int) -> None:
+        self.report = report
+        self.total = total
+        self.step = max(1, -(-total // 100))
+        self.last: int | None = None
+
+    def __call__(self, done: int) -> None:
+        if self.report is None:
+            return
+        if (
+            self.last is None
+            or done - self.last >= self.step
+            or (done == self.total and self.last != done)
+        ):
+            self.last = done
+            self.report(done, self.total)

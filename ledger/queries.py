@@ -1,0 +1,262 @@
+"""Read queries of the ledger. Each returns frozen dataclasses, never ORM rows.
+
+Joins are spelled out here, with ``select()`` of columns, so no relationship is ever loaded
+lazily (they are all ``lazy="raise"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import Row, Select, select
+from sqlalchemy.orm import Session
+
+from core.types import OpenInvoice
+from ledger.models import (
+    Application,
+    Contact,
+    Customer,
+    InboundMessage,
+    Invoice,
+    RemittanceLine,
+    ReviewItem,
+)
+from ledger.models import Remittance as RemittanceModel
+
+#: Rows per ``IN (...)`` list: below SQLite's historical limit of 999 bound parameters.
+IN_CHUNK = 900
+#: Application statuses that are cash applied (as opposed to anything reversed later).
+APPLIED_STATUSES: tuple[str, ...] = ("auto", "confirmed")
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRow:
+    """One (payment, invoice) application, as exported."""
+
+    message_id: str
+    invoice_number: str
+    customer_number: str
+    amount_applied: Decimal
+    discount: Decimal
+    deduction: Decimal
+    currency: str
+    status: str
+    confidence: Decimal
+    applied_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCandidate:
+    """An invoice suggested for a review item, with its score (0–1)."""
+
+    invoice_number: str
+    score: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """An open review item, as listed."""
+
+    id: int
+    kind: str
+    message_id: str | None
+    customer_number: str | None
+    reason: str
+    candidates: tuple[ReviewCandidate, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRef:
+    """A customer with its registered (lower-cased) contact addresses."""
+
+    id: int
+    number: str
+    name: str
+    contacts: tuple[str, ...]
+
+
+def applications_for_export(session: Session) -> list[ApplicationRow]:
+    """Every application of cash, with the Message-ID of the mail it came from.
+
+    Ordered by ``applied_at``, then id.
+    """
+    stmt = (
+        select(
+            InboundMessage.message_id,
+            Invoice.number,
+            Customer.number,
+            Application.amount,
+            Application.discount,
+            Application.deduction,
+            Application.currency,
+            Application.status,
+            Application.confidence,
+            Application.applied_at,
+        )
+        .join(RemittanceLine, Application.remittance_line_id == RemittanceLine.id)
+        .join(RemittanceModel, RemittanceLine.remittance_id == RemittanceModel.id)
+        .join(InboundMessage, RemittanceModel.inbound_id == InboundMessage.id)
+        .join(Invoice, Application.invoice_id == Invoice.id)
+        .join(Customer, Invoice.customer_id == Customer.id)
+        .where(Application.status.in_(APPLIED_STATUSES))
+        .order_by(Application.applied_at, Application.id)
+    )
+    return [
+        ApplicationRow(
+            message_id=r[0],
+            invoice_number=r[1],
+            customer_number=r[2],
+            amount_applied=r[3],
+            discount=r[4],
+            deduction=r[5],
+            currency=r[6],
+            status=r[7],
+            confidence=r[8],
+            applied_at=r[9],
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def pending_review(session: Session) -> list[ReviewRow]:
+    """Open review items, oldest first (created_at, then id)."""
+    stmt = (
+        select(
+            ReviewItem.id,
+            ReviewItem.kind,
+            InboundMessage.message_id,
+            Customer.number,
+            ReviewItem.reason,
+            ReviewItem.candidates,
+            ReviewItem.created_at,
+        )
+        .outerjoin(InboundMessage, ReviewItem.inbound_id == InboundMessage.id)
+        .outerjoin(Customer, ReviewItem.customer_id == Customer.id)
+        .where(ReviewItem.status == "open")
+        .order_by(ReviewItem.created_at, ReviewItem.id)
+    )
+    return [
+        ReviewRow(
+            id=r[0],
+            kind=r[1],
+            message_id=r[2] or None,  # "" is stored for a mail without Message-ID
+            customer_number=r[3],
+            reason=r[4],
+            candidates=to_review_candidates(r[5]),
+            created_at=r[6],
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def to_review_candidates(stored: Any) -> tuple[ReviewCandidate, ...]:
+    """The candidates JSON of a review item (``[{"invoice_number", "score"}]``) as values.
+
+    Scores are stored as strings (``"0.875"``); numbers are read through ``str`` so that no
+    binary float leaks into the Decimal. Entries without an invoice number are skipped.
+    """
+    candidates: list[ReviewCandidate] = []
+    for entry in stored or ():
+        if not isinstance(entry, dict) or not entry.get("invoice_number"):
+            continue
+        try:
+            score = Decimal(str(entry.get("score", "0")))
+        except InvalidOperation:
+            score = Decimal(0)
+        candidates.append(ReviewCandidate(invoice_number=str(entry["invoice_number"]), score=score))
+    return tuple(candidates)
+
+
+def open_invoices_for_customer(session: Session, customer_id: int) -> list[OpenInvoice]:
+    """The open invoices of a customer, by due date then number."""
+    stmt = (
+        _open_invoice_select()
+        .where(Invoice.customer_id == customer_id, Invoice.status == "open")
+        .order_by(Invoice.due_date, Invoice.number)
+    )
+    return [_to_open_invoice(r) for r in session.execute(stmt)]
+
+
+def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, list[OpenInvoice]]:
+    """Every invoice (any status, any customer) whose ``ref_key`` is in ``keys``, by key.
+
+    Paid invoices are included so matching can say "already paid" rather than "unknown".
+    Keys with no invoice are absent from the result.
+    """
+    found: dict[str, list[OpenInvoice]] = {}
+    for chunk in _chunks(sorted(set(keys)), IN_CHUNK):
+        stmt = (
+            _open_invoice_select()
+            .add_columns(Invoice.ref_key)
+            .where(Invoice.ref_key.in_(chunk))
+            .order_by(Invoice.id)
+        )
+        for r in session.execute(stmt):
+            found.setdefault(r[-1], []).append(_to_open_invoice(r))
+    return found
+
+
+def customer_by_email(session: Session, address: str) -> CustomerRef | None:
+    """The customer whose registered contacts include ``address`` (case-insensitive).
+
+    Returns None when no customer has it, and also when several do: an address shared by two
+    customers does not say which one is writing.
+    """
+    email = address.strip().lower()
+    if not email:
+        return None
+    found = session.execute(
+        select(Customer.id, Customer.number, Customer.name)
+        .join(Contact, Contact.customer_id == Customer.id)
+        .where(Contact.email == email)
+        .limit(2)
+    ).all()
+    if len(found) != 1:
+        return None
+    cid, number, name = found[0]
+    return CustomerRef(id=cid, number=number, name=name, contacts=customer_contacts(session, cid))
+
+
+def customer_contacts(session: Session, customer_id: int) -> tuple[str, ...]:
+    """The registered contact addresses of a customer, sorted."""
+    return tuple(
+        session.scalars(
+            select(Contact.email).where(Contact.customer_id == customer_id).order_by(Contact.email)
+        )
+    )
+
+
+def _open_invoice_select() -> Select[Any]:
+    return select(
+        Invoice.id,
+        Invoice.number,
+        Invoice.customer_id,
+        Customer.number,
+        Invoice.balance,
+        Invoice.currency,
+        Invoice.status,
+        Invoice.due_date,
+    ).join(Customer, Invoice.customer_id == Customer.id)
+
+
+def _to_open_invoice(r: Row[Any]) -> OpenInvoice:
+    return OpenInvoice(
+        invoice_id=r[0],
+        number=r[1],
+        customer_id=r[2],
+        customer_number=r[3],
+        balance=r[4],
+        currency=r[5],
+        status=r[6],
+        due_date=r[7],
+    )
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
