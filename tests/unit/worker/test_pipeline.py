@@ -1,0 +1,219 @@
+"""Pipeline steps with a SQLite file and a recording mailer: no broker, no IMAP, no SMTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from core.config import Settings
+from core.errors import MailDeliveryError
+from ledger import models as m
+from ledger.imports import import_invoices
+from ledger.migrate import upgrade
+from tests.fakes import RecordingMailer
+from worker import pipeline
+from worker.pipeline import process_inbound, store_inbound, sweep
+from worker.sending import send_outbox
+from worker.services import Services
+
+LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount
+INV-70001,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-01,2026-10-31,1250.00
+INV-70002,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-05,2026-11-04,99.99
+INV-80001,C801,Borealis Foods Ltd,payables@borealis.example,2026-10-05,2026-11-04,10.00
+"""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def svc(tmp_path: Path) -> Services:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'a.db'}",
+        ar_address="ar@arbox.example",
+        max_replies_per_sender_per_day=2,
+        max_message_bytes=50_000,
+    )
+    upgrade(settings.database_url)
+    base = Services.from_settings(settings, mailer=RecordingMailer())
+    services = Services(
+        settings=settings,
+        engine=base.engine,
+        sessions=base.sessions,
+        mailer=base.mailer,
+        policy=base.policy,
+        clock=Clock(),
+    )
+    csv = tmp_path / "ledger.csv"
+    csv.write_text(LEDGER)
+    with services.sessions.begin() as session:
+        import_invoices(session, csv, default_currency="USD", now=services.clock())
+    yield services
+    services.engine.dispose()
+
+
+def mail(body: str = "INV-70001 1,250.00\n", *, sender: str = "ap@acme-mfg.example",
+         mid: str = "<m1@acme-mfg.example>", **headers: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "ar@arbox.example"
+    msg["Subject"] = "Payment"
+    msg["Message-ID"] = mid
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+def run(svc: Services, raw: bytes) -> pipeline.Processed:
+    stored = store_inbound(svc, raw, source="file")
+    result = process_inbound(stored.inbound_id, svc=svc)
+    for outbox_id in result.outbox_ids:
+        send_outbox(outbox_id, svc=svc)
+    return result
+
+
+def scalar(svc: Services, stmt):
+    with svc.sessions() as s:
+        return s.execute(stmt).scalar_one()
+
+
+def test_storing_the_same_bytes_twice_keeps_one_row(svc):
+    first = store_inbound(svc, mail(), source="file")
+    second = store_inbound(svc, mail(), source="file")
+    assert first.created and not second.created
+    assert first.inbound_id == second.inbound_id
+    assert scalar(svc, select(func.count(m.InboundMessage.id))) == 1
+
+
+def test_processing_twice_applies_once_and_acknowledges_once(svc):
+    first = run(svc, mail())
+    stored = store_inbound(svc, mail(), source="file")
+    again = process_inbound(stored.inbound_id, svc=svc)
+    assert first.status == "applied" and again.status == "applied"
+    assert again.outbox_ids == ()
+    assert scalar(svc, select(func.count(m.Application.id))) == 1
+    assert len(svc.mailer.sent) == 1
+    balance = scalar(svc, select(m.Invoice.balance).where(m.Invoice.number == "INV-70001"))
+    assert balance == Decimal("0.00")
+
+
+def test_every_ledger_change_has_an_audit_event(svc):
+    run(svc, mail())
+    with svc.sessions() as s:
+        actions = set(s.execute(select(m.AuditEvent.action)).scalars())
+    assert {"import_invoices", "apply_cash", "process_inbound"} <= actions
+
+
+def test_mail_with_no_remittance_goes_to_review_with_the_reason(svc):
+    result = run(svc, mail("Could you send me a copy of last month's statement?"))
+    assert result.status == "review"
+    with svc.sessions() as s:
+        item = s.execute(select(m.ReviewItem)).scalar_one()
+    assert item.kind == "not_a_remittance"
+    assert "no remittance found" in item.reason
+
+
+def test_unreadable_pdf_goes_to_review_naming_the_file_and_the_reason(svc):
+    msg = EmailMessage()
+    msg["From"] = "ap@acme-mfg.example"
+    msg["To"] = "ar@arbox.example"
+    msg["Subject"] = "Remittance"
+    msg["Message-ID"] = "<pdf@acme-mfg.example>"
+    msg.set_content("See attached.")
+    msg.add_attachment(b"%PDF-1.4 garbage", maintype="application", subtype="pdf",
+                       filename="advice.pdf")
+    result = run(svc, msg.as_bytes())
+    assert result.status == "review"
+    with svc.sessions() as s:
+        item = s.execute(select(m.ReviewItem)).scalar_one()
+    assert item.kind == "unreadable_document"
+    assert "advice.pdf" in item.reason and "malformed PDF" in item.reason
+
+
+def test_oversized_mail_is_quarantined_unread(svc):
+    stored = store_inbound(svc, mail("x" * 60_000), source="file")
+    assert stored.status == "quarantined"
+    result = process_inbound(stored.inbound_id, svc=svc)
+    assert result.status == "quarantined"
+    assert svc.mailer.sent == []
+
+
+def test_sender_who_is_no_registered_contact_gets_no_reply_and_nothing_applied(svc):
+    result = run(svc, mail(sender="someone@elsewhere.example"))
+    assert result.status == "review"
+    assert svc.mailer.sent == []
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+
+
+def test_paying_another_customers_invoice_is_not_applied(svc):
+    result = run(svc, mail("INV-80001 10.00\n"))
+    assert result.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    (ack,) = svc.mailer.sent
+    assert b"Borealis" not in ack[2]  # the reply reveals nothing about the other account
+
+
+def test_noreply_sender_is_never_answered(svc):
+    run(svc, mail(sender="no-reply@acme-mfg.example"))
+    assert svc.mailer.sent == []
+
+
+def test_automatic_replies_are_capped_per_sender_per_day(svc):
+    for n in range(3):
+        run(svc, mail("INV-70002 1.00\n", mid=f"<cap{n}@acme-mfg.example>"))
+    assert len(svc.mailer.sent) == 2  # max_replies_per_sender_per_day=2
+
+
+def test_a_failure_is_retried_and_quarantined_after_the_last_attempt(svc, monkeypatch):
+    stored = store_inbound(svc, mail(), source="file")
+
+    def broken(_raw: bytes):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(pipeline, "parse_email", broken)
+    for _ in range(pipeline.MAX_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            process_inbound(stored.inbound_id, svc=svc)
+    result = process_inbound(stored.inbound_id, svc=svc)
+    assert result.status == "quarantined"
+    with svc.sessions() as s:
+        row = s.get(m.InboundMessage, stored.inbound_id)
+        assert "parser bug" in row.reason
+        assert s.execute(select(m.ReviewItem.kind)).scalar_one() == "quarantine"
+
+
+def test_temporary_smtp_failure_keeps_the_mail_pending_then_sends_it_once(svc):
+    svc.mailer.fail_next = 1
+    stored = store_inbound(svc, mail(), source="file")
+    (outbox_id,) = process_inbound(stored.inbound_id, svc=svc).outbox_ids
+    with pytest.raises(MailDeliveryError):
+        send_outbox(outbox_id, svc=svc)
+    assert send_outbox(outbox_id, svc=svc).status == "sent"
+    assert send_outbox(outbox_id, svc=svc).status == "sent"  # a redelivery sends nothing
+    assert len(svc.mailer.sent) == 1
+
+
+def test_permanent_smtp_rejection_marks_the_mail_failed(svc):
+    svc.mailer.reject = True
+    stored = store_inbound(svc, mail(), source="file")
+    (outbox_id,) = process_inbound(stored.inbound_id, svc=svc).outbox_ids
+    assert send_outbox(outbox_id, svc=svc).status == "failed"
+
+
+def test_sweep_finds_work_a_crash_left_unqueued(svc):
+    stored = store_inbound(svc, mail(), source="file")
+    assert sweep(svc).inbound_ids == ()  # just enqueued: not yet stale
+    svc.clock.now += timedelta(minutes=10)
+    assert sweep(svc).inbound_ids == (stored.inbound_id,)
+    assert sweep(svc).inbound_ids == ()  # marked enqueued again
