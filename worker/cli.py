@@ -28,10 +28,12 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 import_app = typer.Typer(help="Load data from files.", no_args_is_help=True)
 export_app = typer.Typer(help="Export what arbox did.", no_args_is_help=True)
 review_app = typer.Typer(help="The review queue.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Mail that could not be processed.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
+app.add_typer(quarantine_app, name="quarantine")
 
 out = Console()
 err = Console(stderr=True)
@@ -307,6 +309,130 @@ def review_list(
     for values in review_to_table_rows(rows):
         table.add_row(*values)
     out.print(table)
+
+
+@app.command()
+def status() -> None:
+    """Inbound mail per state, queue depths, review items per kind, last poll per folder."""
+    from ledger.operations import status_counts
+    from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, configure_broker
+    from worker.services import Services
+
+    settings = _settings()
+    svc = Services.from_settings(settings)
+    with svc.sessions() as session:
+        counts = status_counts(session)
+    table = Table(title="arbox status", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, values in (
+        ("inbound", counts.inbound),
+        ("review (open)", counts.review),
+        ("outbound mail", counts.outbox),
+    ):
+        for key, n in sorted(values.items()):
+            table.add_row(f"{label}: {key}", str(n))
+        if not values:
+            table.add_row(f"{label}", "0")
+    try:
+        broker = configure_broker(settings)
+        for queue in (INGEST_QUEUE, OUTBOUND_QUEUE):
+            table.add_row(f"queue: {queue}", str(broker.do_qsize(queue)))  # type: ignore[attr-defined]
+    except Exception as e:  # noqa: BLE001 - status must show the rest when Redis is down
+        table.add_row("queues", f"unavailable ({type(e).__name__})")
+    out.print(table)
+    for f in counts.folders:
+        when = f.last_poll_at.isoformat(timespec="seconds") if f.last_poll_at else "never"
+        out.print(
+            f"mailbox {f.account} {f.folder}: UIDVALIDITY {f.uidvalidity}, "
+            f"last UID {f.last_uid}, last poll {when}",
+            highlight=False,
+        )
+
+
+@quarantine_app.command("list")
+def quarantine_list() -> None:
+    """Every quarantined message with its reason."""
+    from ledger.operations import quarantined
+    from worker.services import Services
+
+    svc = Services.from_settings(_settings())
+    with svc.sessions() as session:
+        rows = quarantined(session)
+    table = Table(title=f"Quarantine: {len(rows)} message(s)")
+    for column in ("id", "received", "from", "subject", "attempts", "reason"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.received_at.isoformat(timespec="seconds"),
+            r.from_address or "",
+            r.subject or "",
+            str(r.attempts),
+            r.reason,
+        )
+    out.print(table)
+
+
+@quarantine_app.command("show")
+def quarantine_show(inbound_id: Annotated[int, typer.Argument(help="The id from the list.")]) -> None:
+    """One quarantined message: identity, size, attempts and the full reason."""
+    from ledger.operations import quarantined_message
+    from worker.services import Services
+
+    svc = Services.from_settings(_settings())
+    with svc.sessions() as session:
+        row = quarantined_message(session, inbound_id)
+    if row is None:
+        raise _fail(f"message {inbound_id} is not in quarantine")
+    for label, value in (
+        ("id", row.id),
+        ("message-id", row.message_id or "(none)"),
+        ("from", row.from_address or ""),
+        ("subject", row.subject or ""),
+        ("size", f"{row.size} bytes"),
+        ("attempts", row.attempts),
+        ("received", row.received_at.isoformat(timespec="seconds")),
+        ("reason", row.reason),
+    ):
+        out.print(f"{label:>10}: {value}", highlight=False)
+
+
+@quarantine_app.command("retry")
+def quarantine_retry(
+    inbound_id: Annotated[int, typer.Argument(help="The id from the list.")],
+    wait: Annotated[bool, typer.Option(help="Process it now, in this process.")] = True,
+) -> None:
+    """Release a message from quarantine and process it again."""
+    from ledger.operations import release_from_quarantine
+    from worker.runtime import boot, start_worker, wait_until_done
+    from worker.services import utc_now
+
+    configure_logging("WARNING")
+    settings = _settings()
+    runtime = boot(settings)
+    svc = runtime.services
+    with svc.sessions.begin() as session:
+        released = release_from_quarantine(session, inbound_id, actor="cli", now=utc_now())
+    if not released:
+        raise _fail(f"message {inbound_id} is not in quarantine")
+    from worker.actors import process_message
+
+    process_message.send(inbound_id)
+    if not wait:
+        out.print(f"message {inbound_id} queued again")
+        return
+    worker = start_worker(runtime, threads=1)
+    try:
+        state = wait_until_done(svc, [inbound_id], timeout=300)
+    finally:
+        worker.stop(timeout=10_000)
+    from worker.outcomes import message_outcomes
+
+    (outcome,) = message_outcomes(svc, [inbound_id])
+    out.print(f"message {inbound_id}: {outcome.status} ({outcome.reason})", highlight=False)
+    if not state.done:
+        raise _fail("timed out waiting for the message")
 
 
 @app.command()

@@ -107,20 +107,13 @@ def store_inbound(
         existing = _find_inbound(session, message_id, digest)
         created = existing is None
         if existing is None:
-            too_big = len(raw) > svc.settings.max_message_bytes
             row = m.InboundMessage(
                 message_id=message_id,
                 sha256=digest,
                 raw=raw,
                 size=len(raw),
                 source=source,
-                status=InboundStatus.QUARANTINED if too_big else InboundStatus.STORED,
-                reason=(
-                    f"message of {len(raw)} bytes exceeds the limit of "
-                    f"{svc.settings.max_message_bytes}"
-                    if too_big
-                    else None
-                ),
+                status=InboundStatus.STORED,
                 attempts=0,
                 received_at=now,
                 enqueued_at=now,
@@ -182,6 +175,15 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
             raise PermanentError(f"inbound message {inbound_id} does not exist")
         if row.status in FINAL_STATUSES:
             return Processed(inbound_id=inbound_id, status=row.status)
+        if row.size > svc.settings.max_message_bytes:
+            _quarantine(
+                session,
+                row,
+                f"message of {row.size} bytes exceeds the limit of "
+                f"{svc.settings.max_message_bytes}",
+                svc,
+            )
+            return Processed(inbound_id=inbound_id, status=InboundStatus.QUARANTINED)
         if row.attempts >= MAX_ATTEMPTS:
             _quarantine(session, row, f"failed {row.attempts} times; last: {row.reason}", svc)
             return Processed(inbound_id=inbound_id, status=InboundStatus.QUARANTINED)

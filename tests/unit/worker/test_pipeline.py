@@ -142,11 +142,13 @@ def test_unreadable_pdf_goes_to_review_naming_the_file_and_the_reason(svc):
 
 
 def test_oversized_mail_is_quarantined_unread(svc):
-    stored = store_inbound(svc, mail("x" * 60_000), source="file")
-    assert stored.status == "quarantined"
+    stored = store_inbound(svc, mail("INV-70001 1,250.00\n" + "x" * 60_000), source="file")
     result = process_inbound(stored.inbound_id, svc=svc)
     assert result.status == "quarantined"
     assert svc.mailer.sent == []
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    with svc.sessions() as s:
+        assert "exceeds the limit" in s.get(m.InboundMessage, stored.inbound_id).reason
 
 
 def test_sender_who_is_no_registered_contact_gets_no_reply_and_nothing_applied(svc):

@@ -1,0 +1,133 @@
+"""Operational views and actions: counts for ``arbox status``, the quarantine and its replay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core.types import InboundStatus
+from ledger import models as m
+from ledger.posting import audit
+
+
+@dataclass(frozen=True, slots=True)
+class FolderPoll:
+    """Bookkeeping of one mailbox folder."""
+
+    account: str
+    folder: str
+    uidvalidity: int
+    last_uid: int
+    last_poll_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    """What ``arbox status`` shows, apart from queue depths."""
+
+    inbound: dict[str, int]
+    review: dict[str, int]
+    outbox: dict[str, int]
+    folders: tuple[FolderPoll, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedMessage:
+    """A message that could not be processed, and why."""
+
+    id: int
+    message_id: str
+    from_address: str | None
+    subject: str | None
+    size: int
+    attempts: int
+    reason: str
+    received_at: datetime
+
+
+def status_counts(session: Session) -> StatusCounts:
+    """Inbound mail per state, open review items per kind, outbox rows per state, folders."""
+
+    def grouped(column, where=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        stmt = select(column, func.count()).group_by(column)
+        if where is not None:
+            stmt = stmt.where(where)
+        return {str(k): int(v) for k, v in session.execute(stmt).tuples()}
+
+    folders = tuple(
+        FolderPoll(s.account, s.folder, s.uidvalidity, s.last_uid, s.last_poll_at)
+        for s in session.execute(
+            select(m.MailboxState).order_by(m.MailboxState.account, m.MailboxState.folder)
+        ).scalars()
+    )
+    return StatusCounts(
+        inbound=grouped(m.InboundMessage.status),
+        review=grouped(m.ReviewItem.kind, m.ReviewItem.status == "open"),
+        outbox=grouped(m.OutboxMessage.status),
+        folders=folders,
+    )
+
+
+def quarantined(session: Session) -> list[QuarantinedMessage]:
+    """Every quarantined inbound message, oldest first."""
+    rows = session.execute(
+        select(m.InboundMessage)
+        .where(m.InboundMessage.status == InboundStatus.QUARANTINED)
+        .order_by(m.InboundMessage.received_at, m.InboundMessage.id)
+    ).scalars()
+    return [_to_quarantined(r) for r in rows]
+
+
+def quarantined_message(session: Session, inbound_id: int) -> QuarantinedMessage | None:
+    """One quarantined message, or None when ``inbound_id`` is not in quarantine."""
+    row = session.get(m.InboundMessage, inbound_id)
+    if row is None or row.status != InboundStatus.QUARANTINED:
+        return None
+    return _to_quarantined(row)
+
+
+def release_from_quarantine(
+    session: Session, inbound_id: int, *, actor: str, now: datetime
+) -> bool:
+    """Put a quarantined message back to ``stored`` with a fresh attempt count, so it can be
+    processed again. Returns False when it is not in quarantine."""
+    result = session.execute(
+        update(m.InboundMessage)
+        .where(
+            m.InboundMessage.id == inbound_id,
+            m.InboundMessage.status == InboundStatus.QUARANTINED,
+        )
+        .values(status=InboundStatus.STORED, attempts=0, enqueued_at=now, processed_at=None)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.execute(
+        update(m.ReviewItem)
+        .where(m.ReviewItem.key == f"inbound:{inbound_id}:quarantine")
+        .values(status="resolved", resolved_at=now, resolved_by=actor)
+    )
+    audit(
+        session,
+        actor=actor,
+        action="quarantine_retry",
+        entity="inbound_message",
+        entity_id=inbound_id,
+        now=now,
+    )
+    return True
+
+
+def _to_quarantined(row: m.InboundMessage) -> QuarantinedMessage:
+    return QuarantinedMessage(
+        id=row.id,
+        message_id=row.message_id,
+        from_address=row.from_address,
+        subject=row.subject,
+        size=row.size,
+        attempts=row.attempts,
+        reason=row.reason or "",
+        received_at=row.received_at,
+    )
