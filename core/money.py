@@ -7,7 +7,7 @@ text with more decimals than the currency allows raises :class:`AmountFormatErro
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from core.errors import AmountFormatError
 
@@ -20,6 +20,8 @@ MINOR_UNITS: dict[str, int] = {
 #: The most decimals a stored amount may have.
 STORED_DECIMALS = 2
 ZERO = Decimal("0.00")
+#: Digits before the decimal point that an amount may have (NUMERIC(14, 2) holds 12).
+MAX_INTEGER_DIGITS = 12
 
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _SYMBOLS = "$€£¥"
@@ -98,9 +100,14 @@ def parse_amount(text: str, *, decimal_sep: str | None = None, max_decimals: int
     if len(frac) > max_decimals:
         raise AmountFormatError(original, f"more than {max_decimals} decimals")
     digits = whole.replace(thousands, "") or "0"
-    value = Decimal(f"{digits}.{frac}" if frac else digits).quantize(
-        Decimal(1).scaleb(-max_decimals)
-    )
+    if len(digits.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise AmountFormatError(original, f"too large: more than {MAX_INTEGER_DIGITS} digits")
+    try:
+        value = Decimal(f"{digits}.{frac}" if frac else digits).quantize(
+            Decimal(1).scaleb(-max_decimals)
+        )
+    except InvalidOperation as e:  # beyond the decimal context's precision
+        raise AmountFormatError(original, "too many digits") from e
     return -value if negative else value
 
 

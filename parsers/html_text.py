@@ -1,0 +1,179 @@
+"""HTML mail bodies to plain text, the way a remittance parser wants to read them. Pure: no IO.
+
+Built on the stdlib :class:`html.parser.HTMLParser` (tolerant of broken markup, no regex over
+HTML). Script, style and head are dropped; block elements start new lines; each table row
+becomes one line with its cells joined by ``" | "``, so::
+
+    <tr><td>INV-1001</td><td>2026-01-05</td><td>1,250.00</td></tr>
+
+becomes ``INV-1001 | 2026-01-05 | 1,250.00``. Lines inside ``<blockquote>`` get a ``"> "``
+prefix, as mail clients quote, so quoted replies can be told apart downstream.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+#: Elements whose content is never text a reader sees.
+SKIPPED_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+#: Elements that start and end on their own line.
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "caption",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "ul",
+    }
+)
+#: Blocks set off by a blank line before and after.
+PARAGRAPH_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol"}
+)
+CELL_TAGS = frozenset({"td", "th"})
+CELL_SEPARATOR = " | "
+
+_SPACE_RE = re.compile(r"[^\S\n]+")
+
+
+class _TextCollector(HTMLParser):
+    """Collects visible text into lines; see the module docstring for the rules."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._current: list[str] = []
+        self._skip: list[str] = []
+        self._quote_depth = 0
+        self._pre_depth = 0
+        self._cells_in_row = 0
+
+    # -- line handling -------------------------------------------------------------------
+    def _break(self) -> None:
+        """End the current line, if it has any text."""
+        text = _SPACE_RE.sub(" ", "".join(self._current)).strip()
+        self._current = []
+        if text.strip(" |"):
+            self.lines.append("> " * self._quote_depth + text)
+
+    def _gap(self) -> None:
+        """End the current line and leave one blank line (between paragraphs)."""
+        self._break()
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    # -- HTMLParser callbacks ------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body" and "head" in self._skip:
+            self._skip = [t for t in self._skip if t != "head"]  # <head> was never closed
+        if tag in SKIPPED_TAGS:
+            self._skip.append(tag)
+            return
+        if self._skip:
+            return
+        if tag == "br":
+            self._break()
+        elif tag == "tr":
+            self._break()
+            self._cells_in_row = 0
+        elif tag in CELL_TAGS:
+            if self._cells_in_row:
+                self._current.append(CELL_SEPARATOR)
+            self._cells_in_row += 1
+        elif tag in BLOCK_TAGS:
+            if tag in PARAGRAPH_TAGS:
+                self._gap()
+            else:
+                self._break()
+            if tag == "blockquote":
+                self._quote_depth += 1
+            elif tag == "pre":
+                self._pre_depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED_TAGS:
+            return  # <script/> is empty: nothing to skip
+        self.handle_starttag(tag, attrs)
+        if tag not in ("br", "td", "th"):
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED_TAGS:
+            if tag in self._skip:
+                while self._skip and self._skip.pop() != tag:
+                    pass
+            return
+        if self._skip:
+            return
+        if tag == "tr":
+            self._break()
+            self._cells_in_row = 0
+        elif tag in BLOCK_TAGS:
+            if tag in PARAGRAPH_TAGS:
+                self._gap()
+            else:
+                self._break()
+            if tag == "blockquote" and self._quote_depth:
+                self._quote_depth -= 1
+            elif tag == "pre" and self._pre_depth:
+                self._pre_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._pre_depth:
+            first, *rest = data.split("\n")
+            self._current.append(first)
+            for piece in rest:
+                self._break()
+                self._current.append(piece)
+        else:
+            self._current.append(data.replace("\n", " ").replace("\r", " "))
+
+    def finish(self) -> str:
+        self.close()
+        self._break()
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines)
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of ``html``: one line per block or table row, whitespace collapsed.
+
+    Never raises on malformed markup; unclosed tags are closed at the end.
+    """
+    collector = _TextCollector()
+    collector.feed(html)
+    return collector.finish()

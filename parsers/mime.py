@@ -1,0 +1,220 @@
+"""Raw RFC 5322 bytes to a :class:`~core.types.ParsedEmail`. Pure: no IO.
+
+The stdlib parser (``policy.default``) never raises on a message, but reading a part can:
+``get_content()`` raised KeyError on 13 parts of 8 in 96 torture/malformed messages
+(DESIGN.md), and header values can fail to parse. Every such access is guarded here, with a
+fallback to the raw payload decoded leniently, so :func:`parse_email` never raises on any
+input. Header values are decoded and stripped of CR/LF (CVE-2024-6923: an encoded newline in
+a Subject copied into a reply header becomes a real header line).
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.policy
+import re
+from dataclasses import dataclass, field
+from email.message import Message
+from email.utils import parseaddr
+
+from core.types import Attachment, ParsedEmail
+from parsers.html_text import html_to_text
+
+#: Parts walked at most; a message with more is cut off with a defect.
+MAX_PARTS = 1000
+#: Multipart nesting walked at most.
+MAX_DEPTH = 30
+#: Content types kept as attachments even without a filename or disposition.
+ATTACHMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/x-pdf",
+        "text/csv",
+        "application/csv",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+)
+#: What reading a malformed part or header raises in the stdlib email package (KeyError and
+#: LookupError for unknown content managers and charsets, ValueError/UnicodeError for bad
+#: encodings, HeaderParseError, and the odd TypeError/AttributeError/AssertionError deep in
+#: the header parser).
+_EMAIL_ERRORS = (
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    email.errors.MessageError,
+)
+#: Every character that str.splitlines() treats as a line break, plus NUL.
+_LINE_BREAKS_RE = re.compile(r"[\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def clean_header_value(value: str) -> str:
+    """``value`` with line breaks replaced by a space and outer whitespace stripped."""
+    return _LINE_BREAKS_RE.sub(" ", value).strip()
+
+
+@dataclass
+class _Walk:
+    """Mutable state of one walk over the MIME tree."""
+
+    max_parts: int
+    max_depth: int
+    parts: int = 0
+    texts: list[str] = field(default_factory=list)
+    htmls: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+
+    def defect(self, text: str) -> None:
+        if text not in self.defects:
+            self.defects.append(text)
+
+
+def parse_email(
+    raw: bytes, *, max_parts: int = MAX_PARTS, max_depth: int = MAX_DEPTH
+) -> ParsedEmail:
+    """Parse ``raw`` into the parts arbox reads. Never raises.
+
+    Args:
+        raw: the message as received (RFC 5322 bytes).
+        max_parts: parts walked at most; beyond, the walk stops with a defect.
+        max_depth: multipart nesting walked at most; deeper parts are skipped with a defect.
+    """
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    walk = _Walk(max_parts=max_parts, max_depth=max_depth)
+    headers = _headers(msg, walk)
+    _walk_part(msg, 0, walk)
+    first: dict[str, str] = {}
+    for name, value in headers:
+        first.setdefault(name.lower(), value)
+    from_name, from_address = _address(first.get("from"))
+    _, reply_to = _address(first.get("reply-to"))
+    return ParsedEmail(
+        message_id=first.get("message-id") or None,
+        subject=first.get("subject", ""),
+        from_address=from_address,
+        from_name=from_name,
+        reply_to=reply_to,
+        return_path=first.get("return-path"),
+        date=first.get("date"),
+        headers=headers,
+        text="\n".join(walk.texts),
+        html_text="\n".join(walk.htmls),
+        attachments=tuple(walk.attachments),
+        content_type=_content_type(msg),
+        defects=tuple(walk.defects),
+    )
+
+
+def _headers(msg: Message, walk: _Walk) -> tuple[tuple[str, str], ...]:
+    """Every top-level header as decoded, single-line text."""
+    out: list[tuple[str, str]] = []
+    for name, raw_value in msg.raw_items():
+        try:
+            value = msg.policy.header_fetch_parse(name, raw_value)
+            for defect in getattr(value, "defects", ()):
+                walk.defect(f"{name}: {type(defect).__name__}")
+            text = _unescape(str(value))
+        except _EMAIL_ERRORS as e:
+            walk.defect(f"{name}: unreadable header ({type(e).__name__})")
+            text = _unescape(str(raw_value))
+        out.append((clean_header_value(_unescape(name)), clean_header_value(text)))
+    return tuple(out)
+
+
+def _unescape(text: str) -> str:
+    """Text with the parser's surrogate-escaped raw bytes decoded as UTF-8 (lenient)."""
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        data = text.encode("utf-8", "replace")
+    return data.decode("utf-8", "replace")
+
+
+def _address(value: str | None) -> tuple[str, str | None]:
+    """(display name, lower-cased bare address or None) of an address header value."""
+    if not value:
+        return "", None
+    name, address = parseaddr(value)
+    address = address.strip().lower()
+    return name.strip(), address or None
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except _EMAIL_ERRORS:
+        return "application/octet-stream"
+
+
+def _walk_part(part: Message, depth: int, walk: _Walk) -> None:
+    if walk.parts >= walk.max_parts:
+        walk.defect(f"too many parts (>{walk.max_parts})")
+        return
+    if depth > walk.max_depth:
+        walk.defect(f"too deeply nested (>{walk.max_depth})")
+        return
+    walk.parts += 1
+    for defect in part.defects:
+        walk.defect(type(defect).__name__)
+    if part.is_multipart():  # also message/rfc822: its payload is [the enclosed message]
+        payload = part.get_payload()
+        for sub in payload if isinstance(payload, list) else ():
+            if isinstance(sub, Message):
+                _walk_part(sub, depth + 1, walk)
+        return
+    ctype = _content_type(part)
+    filename, disposition = _filename_and_disposition(part, walk)
+    if filename or disposition == "attachment" or ctype in ATTACHMENT_TYPES:
+        walk.attachments.append(
+            Attachment(filename=filename, content_type=ctype, data=_payload_bytes(part))
+        )
+    elif ctype == "text/plain" or ctype.startswith("multipart/"):
+        # A multipart without a usable boundary arrives as one leaf whose get_content()
+        # raises KeyError; its raw text still holds what the sender wrote.
+        walk.texts.append(_text_of(part, walk))
+    elif ctype == "text/html":
+        walk.htmls.append(html_to_text(_text_of(part, walk)))
+
+
+def _filename_and_disposition(part: Message, walk: _Walk) -> tuple[str | None, str | None]:
+    try:
+        filename = part.get_filename()
+        disposition = part.get_content_disposition()
+    except _EMAIL_ERRORS as e:
+        walk.defect(f"unreadable Content-Disposition ({type(e).__name__})")
+        return None, None
+    name = clean_header_value(str(filename)) if filename else None
+    return name or None, disposition
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except _EMAIL_ERRORS:
+        data = None
+    return data if isinstance(data, bytes) else b""
+
+
+def _text_of(part: Message, walk: _Walk) -> str:
+    """The decoded text of a text/* part; falls back to the raw payload on any error."""
+    try:
+        content = part.get_content()  # type: ignore[attr-defined]  # EmailMessage API
+    except _EMAIL_ERRORS as e:
+        walk.defect(f"unreadable {_content_type(part)} part ({type(e).__name__})")
+    else:
+        if isinstance(content, str):
+            return content
+    data = _payload_bytes(part)
+    try:
+        charset = part.get_content_charset() or "utf-8"
+    except _EMAIL_ERRORS:
+        charset = "utf-8"
+    try:
+        return data.decode(charset, errors="replace")
+    except (LookupError, ValueError):  # an unknown or malformed charset name ("utf\0-8", idna)
+        return data.decode("utf-8", errors="replace")

@@ -1,0 +1,317 @@
+"""Remittance advice written as text: mail bodies, HTML tables turned into text, PDF text.
+Pure: no IO.
+
+A remittance line is a line with one invoice reference and an amount; the amount is the last
+amount on the line (after gross and discount columns comes the net paid). Samples::
+
+    INV-1001  1,250.00
+    Invoice 1001: $1,250.00
+    INV-1001 | 2026-01-05 | 1,250.00          (a table row, see parsers.html_text)
+    1001    1.250,00 EUR
+    We paid invoice INV-1001 for 1,250.00 today.
+    Total: 3,000.00                             (the stated total, not a line)
+
+Dates, phone numbers, PO/customer/account numbers and payment references are taken out of a
+line before its reference is looked for, so they never become invoice references.
+:func:`scan_lines` is shared with the PDF parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from core.errors import AmountFormatError
+from core.money import parse_amount
+from core.types import Remittance, RemittanceLine
+
+#: Longer lines are prose or garbage, never one remittance line; skipping them bounds the work.
+MAX_LINE_CHARS = 2000
+
+_MONTH = r"(?:jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)[a-zä]*\.?"
+#: Dates in the forms payers write them; removed before amounts and references are read.
+_DATE_RE = re.compile(
+    rf"""
+    (?<![\w.,/-])(?:
+        \d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}            # 2026-01-05, 2026/01/05
+      | \d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}          # 05/01/2026, 31.12.2026, 1-5-26
+      | {_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}   # Jan 5, 2026
+      | \d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+\d{{4}}   # 5 January 2026, 5. Januar 2026
+      | {_MONTH}\s+\d{{4}}                           # January 2026
+    )(?![\w/-])
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+#: Phone numbers: international (+), (555) 123-4567 and 555-123-4567.
+_PHONE_RE = re.compile(
+    r"\+\d{1,3}[\s.-]?(?:\(\d+\)[\s.-]?)?\d+(?:[\s.-]\d+)+"
+    r"|\(\d{3}\)\s?\d{3}[-.\s]\d{4}\b"
+    r"|(?<![\d.,])\d{3}[-.]\d{3}[-.]\d{4}\b"
+)
+#: A line about how to reach someone is never a remittance line.
+_CONTACT_LINE_RE = re.compile(r"\b(?:tel|phone|fax|mobile|cell|iban|swift|bic)\b", re.I)
+_TOKEN = r"(?P<token>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)"
+_LABEL_TAIL = r"\.?\s*(?:no\b\.?|nr\b\.?|number|num\b|#|id\b)?\s*[:#.]?\s*"
+#: Numbers of other things, labelled: removed so they are not taken for invoices.
+_OTHER_NUMBER_RE = re.compile(
+    r"\b(?:purchase\s+order|p\.?\s?o|order|customer|cust|client|account|acct|a/c|routing"
+    r"|aba|sort\s+code|vendor|supplier|suite|box|zip|ticket|case|batch)" + _LABEL_TAIL + _TOKEN,
+    re.IGNORECASE,
+)
+#: Payment references: "Payment ref: ACH-778812", "Check no 10045", "Wire reference 12A9".
+_PAYMENT_REF_RE = re.compile(
+    r"\b(?:payment|pmt|remittance|transaction|trace|confirmation|check|cheque|chk|wire"
+    r"|ach|eft|transfer|bank|zahlung|überweisung)"
+    r"\s*(?:ref(?:erence)?\b\.?|no\b\.?|nr\b\.?|number|num\b|#|id\b|code)\s*[:#.]?\s*" + _TOKEN,
+    re.IGNORECASE,
+)
+#: "Check 10045", "Wire transfer 12345": a payment number written without a label.
+_CHECK_NUMBER_RE = re.compile(
+    r"\b(?:check|cheque|chk|wire(?:\s+transfer)?|transfer|ach|eft)\s+#?(?P<token>\d{3,})"
+    r"(?!\d|[.,]\d)",
+    re.IGNORECASE,
+)
+#: Codes whose prefix says they are payments, not invoices (ACH-778812, CHK10045).
+_PAYMENT_CODE_RE = re.compile(
+    r"(?<![\w-])(?P<token>(?:ACH|WIRE|WT|EFT|CHK|CHQ|TRN|TXN|PMT|PAY)[-/#]?\d[\w/-]*)",
+    re.IGNORECASE,
+)
+#: An amount: digits with two decimals, or with a currency marker. The full text goes to
+#: core.money.parse_amount, which also reads (1,250.00), 1,250.00- and 1,250.00 CR.
+_CURRENCY = r"[$€£]|(?<![A-Za-z])(?:USD|EUR|GBP|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|JPY)(?![A-Za-z])"
+_AMOUNT_RE = re.compile(
+    rf"""
+    (?<![\w.,/-])
+    (?P<neg>-|\()?
+    (?P<cur1>(?:{_CURRENCY})\s?)?
+    (?P<num>
+        \d{{1,3}}(?:(?P<grp>[,.'\u00a0\u202f])\d{{3}})(?:(?P=grp)\d{{3}})*(?P<dec>[.,]\d{{2}})?
+      | \d{{1,3}}(?:\ \d{{3}})+,\d{{2}}            # 1 234,56 (space-grouped: comma only)
+      | \d+(?P<dec2>[.,]\d{{2}})?
+    )
+    \)?
+    (?P<sign>-(?![\w]))?
+    (?P<cur2>\s?(?:{_CURRENCY}|(?<![A-Za-z])CR\b))?
+    (?![\w.,]*\d)
+    """,
+    re.VERBOSE,
+)
+#: A reference after a word that says "invoice": Invoice 1001, inv 10002, Rechnung Nr. 7.
+_KEYWORD_REF_RE = re.compile(
+    r"(?:\b(?:invoices?|inv|rechnung|rg|facture|factura|fattura|bill|document|doc)"
+    r"(?![-\w])" + _LABEL_TAIL + r"|(?<!\w)(?:#|no\.|nr\.)\s*)" + _TOKEN,
+    re.IGNORECASE,
+)
+#: A code with letters and digits: INV-1001, CM-2001, RE2026-0042.
+_CODE_REF_RE = re.compile(r"(?<![\w-])(?P<token>[A-Za-z]{1,6}[-/]?\d[\w/-]*)(?![\w-])")
+#: Code prefixes of invoices and credit/debit notes, to pick among several codes on a line.
+_DOCUMENT_PREFIX_RE = re.compile(
+    r"(?:inv|invoice|in|re|rg|rech|bill|f|fa|fac|ft|cm|cn|dm|dn)[-/]?\d", re.IGNORECASE
+)
+#: A bare number of three or more digits.
+_NUMBER_REF_RE = re.compile(r"(?<![\w.,/-])(?P<token>\d{3,}(?:[-/]\d+)*)(?![\w,/]|\.\d)")
+#: More refs listed after the first ("Invoices 1001, 1002 and 1003"): the amount is ambiguous.
+_REF_LIST_RE = re.compile(r"^\s*(?:,|&|\+|and\b|und\b|et\b)\s*#?[A-Za-z]{0,6}[-/]?\d{3,}", re.I)
+_TOTAL_RE = re.compile(
+    r"\b(?:total|totals|sum|summe|gesamt\w*|grand\s+total|amount\s+paid|payment\s+amount"
+    r"|paid\s+amount|montant\s+total|importe\s+total)\b",
+    re.IGNORECASE,
+)
+_SUBTOTAL_RE = re.compile(
+    r"\b(?:sub-?\s?totals?|page\s+total|total\s+(?:this\s+)?page|zwischensumme|übertrag"
+    r"|carried\s+forward|brought\s+forward|balance\s+forward|c/f|b/f)\b",
+    re.IGNORECASE,
+)
+_CURRENCY_CODES = {"$": None, "€": "EUR", "£": "GBP"}
+_QUOTE_HEADER_RE = re.compile(
+    r"^\s*(?:on\s.+\swrote:|am\s.+\sschrieb\s.*:|le\s.+\sa\s+écrit\s*:)\s*$", re.IGNORECASE
+)
+_ORIGINAL_RE = re.compile(
+    r"^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine)\s*-{2,}\s*$",
+    re.IGNORECASE,
+)
+_FORWARD_RE = re.compile(
+    r"forwarded message|begin forwarded message|weitergeleitete nachricht", re.IGNORECASE
+)
+_OUTLOOK_FROM_RE = re.compile(r"^\s*(?:from|von|de):\s", re.IGNORECASE)
+_OUTLOOK_NEXT_RE = re.compile(r"^\s*(?:sent|date|gesendet|envoyé|to):\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LineScan:
+    """What :func:`scan_lines` found in a run of lines."""
+
+    lines: tuple[RemittanceLine, ...]
+    stated_total: Decimal | None
+    payment_ref: str | None
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Amount:
+    value: Decimal
+    currency: str | None
+    start: int
+    end: int
+
+
+def parse_text_remittance(text: str) -> Remittance | None:
+    """The remittance written in ``text`` (a mail body), or None when it has no lines.
+
+    Quoted replies and the signature are removed first, so a remittance that is only quoted
+    from an earlier mail is not read again.
+    """
+    scan = scan_lines(strip_quotes_and_signature(text).splitlines())
+    if not scan.lines:
+        return None
+    return Remittance(
+        lines=scan.lines,
+        stated_total=scan.stated_total,
+        payment_ref=scan.payment_ref,
+        currency=scan.currency,
+        source="body",
+    )
+
+
+def strip_quotes_and_signature(text: str) -> str:
+    """``text`` without ``>`` quoted lines, anything after a reply header ("On … wrote:",
+    "-----Original Message-----", an Outlook From:/Sent: block) or the ``-- `` signature line.
+    """
+    kept: list[str] = []
+    lines = text.splitlines()
+    forward_header = False  # the From:/Date: block of a forwarded mail is kept
+    for no, line in enumerate(lines):
+        stripped = line.strip()
+        following = lines[no + 1].strip() if no + 1 < len(lines) else ""
+        if _FORWARD_RE.search(line):
+            forward_header = True
+        elif not stripped:
+            forward_header = False
+        if (
+            stripped == "--"
+            or _ORIGINAL_RE.match(line)
+            or _QUOTE_HEADER_RE.match(line)
+            or (stripped.lower().startswith("on ") and following.lower().endswith("wrote:"))
+            or (
+                not forward_header
+                and _OUTLOOK_FROM_RE.match(line)
+                and _OUTLOOK_NEXT_RE.match(following)
+            )
+        ):
+            break
+        if stripped.startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def scan_lines(lines: Iterable[str]) -> LineScan:
+    """Read remittance lines, the stated total and the payment reference from ``lines``.
+
+    The last "Total" line wins; subtotals ("Subtotal", "Page total", "Carried forward") are
+    ignored. Lines without an amount (headers, prose) and lines with several references for
+    one amount are skipped.
+    """
+    found: list[RemittanceLine] = []
+    total: Decimal | None = None
+    payment_ref: str | None = None
+    currencies: set[str | None] = set()
+    for raw in lines:
+        line = raw.replace("\t", "  ").strip()
+        if not line or len(line) > MAX_LINE_CHARS or not any(ch.isdigit() for ch in line):
+            continue
+        work, ref_of_payment = _remove_noise(line)
+        payment_ref = payment_ref or ref_of_payment
+        amounts = _amounts(work)
+        if not amounts or _CONTACT_LINE_RE.search(line):
+            continue
+        amount = amounts[-1]
+        for a in reversed(amounts):
+            work = work[: a.start] + " " * (a.end - a.start) + work[a.end :]
+        if _SUBTOTAL_RE.search(line):
+            continue
+        ref, ambiguous, strong = _reference(work)
+        if _TOTAL_RE.search(line) and (ref is None or ambiguous or not strong):
+            total = amount.value
+            continue
+        if ref is None or ambiguous:
+            continue
+        currencies.add(amount.currency)
+        found.append(RemittanceLine(invoice_ref=ref, amount=amount.value, source=line))
+    explicit = currencies - {None}
+    currency = explicit.pop() if len(explicit) == 1 else None
+    return LineScan(
+        lines=tuple(found), stated_total=total, payment_ref=payment_ref, currency=currency
+    )
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _remove_noise(line: str) -> tuple[str, str | None]:
+    """``line`` with dates, phone numbers, other labelled numbers and payment references
+    blanked out (same length, so positions stay valid), and the payment reference, if any."""
+    payment_ref: str | None = None
+    work = line
+    for pattern in (_PAYMENT_REF_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
+        for m in pattern.finditer(work):
+            payment_ref = payment_ref or m.group("token")
+            work = _blank(work, m.start(), m.end())
+    for pattern in (_DATE_RE, _PHONE_RE, _OTHER_NUMBER_RE):
+        for m in pattern.finditer(work):
+            work = _blank(work, m.start(), m.end())
+    return work, payment_ref
+
+
+def _amounts(work: str) -> list[_Amount]:
+    """The amount-looking tokens of ``work``, in order."""
+    out: list[_Amount] = []
+    for m in _AMOUNT_RE.finditer(work):
+        cur = (m.group("cur1") or m.group("cur2") or "").strip()
+        has_decimals = bool(m.group("dec") or m.group("dec2") or m.group("num").count(" "))
+        if not has_decimals and (not cur or cur.upper() == "CR"):
+            continue  # 1001 is a number, not an amount; $1,250 and 1250 EUR are amounts
+        text = m.group("num")
+        if m.group("neg") == "(" and ")" in m.group(0):
+            text = f"({text})"  # "(1,250.00" alone is a bracket of prose, not a negative
+        elif m.group("neg") == "-" or m.group("sign"):
+            text = f"-{text}"
+        if cur.upper() == "CR":
+            text += " CR"
+        try:
+            value = parse_amount(text)
+        except (AmountFormatError, InvalidOperation):
+            # core.money.parse_amount lets decimal.InvalidOperation escape for numbers of
+            # more than 26 digits (found by fuzzing); neither is an amount.
+            continue
+        code = cur.upper() if cur and cur.upper() != "CR" else None
+        out.append(_Amount(value, _CURRENCY_CODES.get(code or "", code), m.start(), m.end()))
+    return out
+
+
+def _reference(work: str) -> tuple[str | None, bool, bool]:
+    """(reference, ambiguous, strong) of a line whose amounts are blanked out.
+
+    Preference: a reference after an "invoice" word, then a letters-and-digits code, then a
+    bare number of three or more digits. ``ambiguous`` is true when the chosen kind occurs
+    more than once or is followed by a list of further references; ``strong`` is true for
+    the first two kinds.
+    """
+    keyword = list(_KEYWORD_REF_RE.finditer(work))
+    if keyword:
+        first = keyword[0]
+        token = first.group("token")
+        others = {m.group("token") for m in keyword} - {token}
+        listed = bool(_REF_LIST_RE.match(work[first.end("token") :]))
+        return token, bool(others) or listed, True
+    for pattern, strong in ((_CODE_REF_RE, True), (_NUMBER_REF_RE, False)):
+        tokens = [m.group("token") for m in pattern.finditer(work)]
+        tokens = [t for t in tokens if sum(ch.isdigit() for ch in t) >= 3]
+        if len(set(tokens)) > 1:  # "C1001 INV-10001": prefer the code that names a document
+            tokens = [t for t in tokens if _DOCUMENT_PREFIX_RE.match(t)] or tokens
+        if tokens:
+            return tokens[0], len(set(tokens)) > 1, strong
+    return None, False, False

@@ -1,0 +1,234 @@
+"""parsers.remittance_text: remittance lines, totals and payment refs in written text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parsers.remittance_text import parse_text_remittance, scan_lines, strip_quotes_and_signature
+
+
+def _pairs(text: str) -> list[tuple[str | None, str]]:
+    remittance = parse_text_remittance(text)
+    assert remittance is not None
+    return [(line.invoice_ref, str(line.amount)) for line in remittance.lines]
+
+
+@pytest.mark.parametrize(
+    ("line", "ref", "amount"),
+    [
+        ("INV-1001  1,250.00", "INV-1001", "1250.00"),
+        ("Invoice 1001: $1,250.00", "1001", "1250.00"),
+        ("INV-1001 | 2024-01-05 | 1,250.00", "INV-1001", "1250.00"),
+        ("1001    1.250,00 EUR", "1001", "1250.00"),
+        ("We paid invoice INV-1001 for 1,250.00 today.", "INV-1001", "1250.00"),
+        ("inv 10002        480.00", "10002", "480.00"),
+        ("Invoice No. 10005 - $99.95", "10005", "99.95"),
+        ("#10004 1,000.00", "10004", "1000.00"),
+        ("CM-2001 (150.00)", "CM-2001", "-150.00"),
+        ("INV-1007 | 1,300.00 | 50.00 | 1,250.00", "INV-1007", "1250.00"),
+        ("1 234,56 € INV-1009", "INV-1009", "1234.56"),
+        ("INV-10010 $1,250", "INV-10010", "1250.00"),
+        ("C1001 INV-10001 1,250.00", "INV-10001", "1250.00"),
+        ("PO 5555 INV-1001 1,250.00", "INV-1001", "1250.00"),
+        ("INV-1001 USD1,250.00", "INV-1001", "1250.00"),
+        ("INV-1001 1.250,00EUR", "INV-1001", "1250.00"),
+        ("CM-2001 150.00 CR", "CM-2001", "-150.00"),
+        ("CM-2001 150.00-", "CM-2001", "-150.00"),
+        ("INV-1001 CHF 1'234.50", "INV-1001", "1234.50"),
+        ("INV-1001 (see 150.00 above)", "INV-1001", "150.00"),
+    ],
+)
+def test_a_line_with_one_reference_and_an_amount_is_a_remittance_line(
+    line: str, ref: str, amount: str
+) -> None:
+    assert _pairs(line) == [(ref, amount)]
+
+
+@pytest.mark.parametrize(
+    ("line", "ref"),
+    [
+        ("Paid 2026-01-05 for 1001: 250.00", "1001"),
+        ("Paid on 05/01/2026 invoice 1001 amount 250.00", "1001"),
+        ("31.12.2026   1001   250.00", "1001"),
+        ("Jan 5, 2026 INV-1006 12.00", "INV-1006"),
+        ("5 January 2026 1006 12.00", "1006"),
+    ],
+)
+def test_dates_are_never_taken_as_references_or_amounts(line: str, ref: str) -> None:
+    remittance = parse_text_remittance(line)
+    assert remittance is not None
+    assert [line.invoice_ref for line in remittance.lines] == [ref]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Payment of 1,250.00 sent on 2026-01-05.",
+        "Call us at +1 555-123-4567 about the 1,250.00",
+        "Invoice | Date | Amount",
+        "Thank you for your business!",
+        "Check no 10045 for 3,000.00",
+        "Wire transfer 12345 for 3,000.00",
+        "Account 123456789 balance 5,000.00",
+        "Invoices 1001 and 1002: 2,500.00",
+        "INV-1001",
+        "",
+    ],
+)
+def test_text_without_a_remittance_line_gives_none(text: str) -> None:
+    assert parse_text_remittance(text) is None
+
+
+def test_multi_line_advice_with_total_and_header() -> None:
+    # Given a typical table pasted into a mail, with a header row and a total
+    text = """Hi team,
+
+Payment of 4,065.50 was sent today by wire transfer 5521880 and covers:
+
+  Invoice            Amount
+  inv 10002          480.00
+  10003            1,375.50
+  Invoice #INV-10004  2,210.00
+  Total:           4,065.50
+"""
+    # When it is parsed
+    remittance = parse_text_remittance(text)
+    # Then there are three lines, the stated total and the payment reference
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in remittance.lines] == [
+        ("10002", Decimal("480.00")),
+        ("10003", Decimal("1375.50")),
+        ("INV-10004", Decimal("2210.00")),
+    ]
+    assert remittance.stated_total == Decimal("4065.50")
+    assert remittance.lines_total == remittance.stated_total
+    assert remittance.payment_ref == "5521880"
+    assert remittance.source == "body"
+
+
+@pytest.mark.parametrize(
+    ("line", "total"),
+    [
+        ("Total: 3,000.00", "3000.00"),
+        ("Total paid   $3,000.00", "3000.00"),
+        ("Summe: 3.000,00 EUR", "3000.00"),
+        ("Total | | 3,000.00", "3000.00"),
+        ("Invoices 1001, 1002 total 3,000.00", "3000.00"),
+    ],
+)
+def test_total_line_sets_the_stated_total_and_is_not_a_line(line: str, total: str) -> None:
+    scan = scan_lines(["INV-101 | 3,000.00", line])
+    assert scan.stated_total == Decimal(total)
+    assert len(scan.lines) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Subtotal: 1,000.00", "Page total 1,000.00", "Carried forward 1,000.00", "Übertrag 1.000,00"],
+)
+def test_subtotals_are_neither_lines_nor_the_total(line: str) -> None:
+    scan = scan_lines(["INV-1001 1,000.00", line, "INV-1002 500.00", "Total 1,500.00"])
+    assert [ln.invoice_ref for ln in scan.lines] == ["INV-1001", "INV-1002"]
+    assert scan.stated_total == Decimal("1500.00")
+
+
+@pytest.mark.parametrize(
+    ("line", "ref"),
+    [
+        ("Payment ref: ACH-778812", "ACH-778812"),
+        ("Check no 10045", "10045"),
+        ("Cheque #778 mailed", "778"),
+        ("ACH-991 sent", "ACH-991"),
+    ],
+)
+def test_payment_reference_is_found_and_not_an_invoice(line: str, ref: str) -> None:
+    scan = scan_lines([line, "INV-1001 10.00"])
+    assert scan.payment_ref == ref
+    assert [ln.invoice_ref for ln in scan.lines] == ["INV-1001"]
+
+
+def test_explicit_currency_is_reported_when_consistent() -> None:
+    assert scan_lines(["1001 1.250,00 EUR", "1002 12,00"]).currency == "EUR"
+    assert scan_lines(["1001 1,250.00 USD", "1002 €12,00"]).currency is None
+    assert scan_lines(["1001 $1,250.00"]).currency is None  # $ is not only USD
+
+
+def test_quoted_reply_is_ignored() -> None:
+    text = """Thanks, we paid INV-2001 500.00 today.
+
+On Fri, 27 Feb 2026 at 08:00, Example Supplies <ar@arbox.example> wrote:
+> Statement: INV-2001 500.00
+> INV-2002 900.00
+"""
+    assert _pairs(text) == [("INV-2001", "500.00")]
+
+
+def test_reply_header_wrapped_over_two_lines_ends_the_text() -> None:
+    text = (
+        "INV-101 1.00\nOn Mon, 2 Mar 2026 at 10:00, Example Supplies\n"
+        "<ar@arbox.example> wrote:\nINV-202 2.00"
+    )
+    assert _pairs(text) == [("INV-101", "1.00")]
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "-----Original Message-----",
+        "-- ",
+        "From: Example Supplies <ar@arbox.example>\nSent: Friday, 27 February 2026 08:00",
+    ],
+)
+def test_text_after_original_message_or_signature_is_ignored(marker: str) -> None:
+    text = f"INV-101 1.00\n{marker}\nINV-202 2.00\n"
+    assert _pairs(text) == [("INV-101", "1.00")]
+
+
+def test_forwarded_mail_keeps_its_content() -> None:
+    text = """FYI, see below.
+
+---------- Forwarded message ---------
+From: Bank of Example <advice@bank.example>
+Date: Mon, 2 Mar 2026
+Subject: Remittance
+
+INV-1001 1,250.00
+"""
+    assert _pairs(text) == [("INV-1001", "1250.00")]
+
+
+def test_lines_starting_with_quote_marks_are_dropped() -> None:
+    assert strip_quotes_and_signature("a\n> b\n  >> c\nd") == "a\nd"
+
+
+@given(st.text(max_size=300))
+def test_parse_text_remittance_never_raises(text: str) -> None:
+    parse_text_remittance(text)
+
+
+@given(
+    st.integers(min_value=1000, max_value=99_999_999),
+    st.integers(min_value=1, max_value=10**9),
+    st.sampled_from(["INV-{ref}  {amt}", "Invoice {ref}: ${amt}", "{ref} | 2026-01-05 | {amt}"]),
+)
+def test_written_line_reads_back_its_reference_and_amount(ref: int, cents: int, form: str) -> None:
+    amount = Decimal(cents) / 100
+    line = form.format(ref=ref, amt=f"{amount:,.2f}")
+    scan = scan_lines([line])
+    assert len(scan.lines) == 1
+    assert scan.lines[0].amount == amount
+    assert str(ref) in (scan.lines[0].invoice_ref or "")
+
+
+def test_number_too_long_for_decimal_context_is_not_an_amount() -> None:
+    # found by fuzzing: parse_amount raised decimal.InvalidOperation on 30 digits
+    assert scan_lines(["INV-1001 " + "9" * 30 + ".00"]).lines == ()
+
+
+@given(st.text(alphabet="0123456789.,-' INV$€()CR|#:\n", max_size=300))
+def test_scan_lines_never_raises_on_number_soup(text: str) -> None:
+    scan_lines(text.splitlines())
