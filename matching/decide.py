@@ -185,9 +185,11 @@ def _decide_line(
     if line.amount <= 0:
         return review(f"line amount {amount} is not a payment", invoice)
     if paid > invoice.balance:
-        what = "amount" if paid == line.amount else "lines for this invoice together"
+        what = (
+            "amount" if paid == line.amount else "lines for this invoice together come to"
+        )
         return review(
-            f"{what} {format_amount(paid, invoice.currency)} exceed the open balance "
+            f"{what} {format_amount(paid, invoice.currency)} is over the open balance "
             f"{balance} of invoice {invoice.number} (overpayment)",
             invoice,
         )

