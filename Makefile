@@ -1,0 +1,46 @@
+# arbox — `make demo` and `make test` are the two commands a new user runs (see README.md).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_ARGS ?=
+
+.PHONY: demo test test-unit test-integration lint fixtures bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed  ## the whole job on embedded IMAP, Redis, SQLite and an SMTP sink
+	$(BIN)/arbox demo $(DEMO_ARGS)
+
+test: $(VENV)/.installed-dev  ## the whole suite
+	$(BIN)/pytest -q
+
+test-unit: $(VENV)/.installed-dev
+	$(BIN)/pytest -q tests/unit
+
+test-integration: $(VENV)/.installed-dev
+	$(BIN)/pytest -q tests/integration
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy core parsers matching ledger outbound worker review
+
+fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledgers
+	$(BIN)/python fixtures/generate.py
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/import_invoices.py
+
+clean:
+	rm -rf $(VENV) .arbox arbox.db arbox.db-* *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,90 @@
+"""The files around the code keep their promises: docker-compose.yml parses and names only
+services and settings that exist, .env.example and the README list every setting, the Makefile
+has the README's targets, and .ci/run runs `make test` with CI set."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from core.config import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+SETTINGS = {f"ARBOX_{name.upper()}" for name in Settings.model_fields}
+ARBOX_VAR = re.compile(r"\bARBOX_[A-Z_]*[A-Z]\b")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_the_production_services(compose: dict) -> None:
+    services = compose["services"]
+    assert {"redis", "postgres", "imap", "migrate", "worker", "poller"} <= set(services)
+    for name, service in services.items():
+        assert "image" in service or "build" in service, name
+        for dep in service.get("depends_on", {}):
+            assert dep in services, f"{name} depends on unknown service {dep}"
+
+
+def test_compose_arbox_services_run_real_commands(compose: dict) -> None:
+    from typer.main import get_command
+
+    from worker.cli import app
+
+    commands = set(get_command(app).commands)  # type: ignore[attr-defined]
+    for name in ("migrate", "worker", "poller"):
+        service = compose["services"][name]
+        assert service["command"][0] in commands, name
+        env = service["environment"]
+        assert env["ARBOX_DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert env["ARBOX_REDIS_URL"].startswith("redis://redis:")
+
+
+def test_compose_names_only_real_settings() -> None:
+    used = set(ARBOX_VAR.findall((REPO / "docker-compose.yml").read_text()))
+    assert used, "compose configures arbox through ARBOX_* variables"
+    assert used <= SETTINGS, used - SETTINGS
+
+
+def test_env_example_lists_every_setting_and_nothing_else() -> None:
+    text = (REPO / ".env.example").read_text()
+    listed = set(ARBOX_VAR.findall(text))
+    assert listed == SETTINGS, (SETTINGS - listed, listed - SETTINGS)
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key] = value
+    Settings.from_env(values)  # every example value is valid
+
+
+def test_readme_documents_every_setting_and_the_two_commands() -> None:
+    readme = (REPO / "README.md").read_text()
+    documented = set(ARBOX_VAR.findall(readme))
+    assert documented >= SETTINGS, SETTINGS - documented
+    assert documented <= SETTINGS, documented - SETTINGS
+    assert "make demo" in readme and "make test" in readme
+    assert readme.index("make demo") < readme.index("ARBOX_DATABASE_URL")
+
+
+def test_makefile_has_the_readme_targets() -> None:
+    out = subprocess.run(
+        ["make", "-n", "-p", "-f", "Makefile"], cwd=REPO, capture_output=True, text=True,
+        check=False,
+    ).stdout
+    for target in ("demo", "test", "lint", "fixtures", "bench", "clean"):
+        assert re.search(rf"^{target}:", out, re.M), target
+
+
+def test_ci_runs_make_test_with_ci_set() -> None:
+    script = REPO / ".ci" / "run"
+    assert script.stat().st_mode & 0o111, ".ci/run must be executable"
+    text = script.read_text()
+    assert "CI=true" in text and "make test" in text
+    assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
