@@ -14,8 +14,19 @@ from core.errors import AmountFormatError
 #: ISO 4217 minor units that differ from 2. arbox stores amounts with 2 decimals, so
 #: currencies with 3 minor units are refused at the edges.
 MINOR_UNITS: dict[str, int] = {
-    "JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "HUF": 2,
-    "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "LYD": 3, "IQD": 3,
+    "JPY": 0,
+    "KRW": 0,
+    "ISK": 0,
+    "CLP": 0,
+    "VND": 0,
+    "HUF": 2,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
+    "LYD": 3,
+    "IQD": 3,
 }
 #: The most decimals a stored amount may have.
 STORED_DECIMALS = 2

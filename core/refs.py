@@ -11,8 +11,19 @@ import re
 
 #: Words payers put before our number; longest first so ``invoice`` wins over ``inv``.
 REF_PREFIXES: tuple[str, ...] = (
-    "invoicenumber", "invoiceno", "invoicenr", "invoice", "invno", "invnr", "inv",
-    "rechnungsnr", "rechnung", "facture", "factura", "no", "nr",
+    "invoicenumber",
+    "invoiceno",
+    "invoicenr",
+    "invoice",
+    "invno",
+    "invnr",
+    "inv",
+    "rechnungsnr",
+    "rechnung",
+    "facture",
+    "factura",
+    "no",
+    "nr",
 )
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 

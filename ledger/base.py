@@ -24,6 +24,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+
 class Fixed(TypeDecorator[Decimal]):
     """A Decimal with a fixed number of places: NUMERIC, or a scaled integer on SQLite.
 

@@ -174,8 +174,7 @@ def _decide_line(
     balance = format_amount(invoice.balance, invoice.currency)
     if customer_id is not None and invoice.customer_id != customer_id:
         return review(
-            f"invoice {invoice.number} belongs to another customer "
-            f"({invoice.customer_number})",
+            f"invoice {invoice.number} belongs to another customer ({invoice.customer_number})",
             invoice,
         )
     if blocker is not None:
@@ -185,9 +184,7 @@ def _decide_line(
     if line.amount <= 0:
         return review(f"line amount {amount} is not a payment", invoice)
     if paid > invoice.balance:
-        what = (
-            "amount" if paid == line.amount else "lines for this invoice together come to"
-        )
+        what = "amount" if paid == line.amount else "lines for this invoice together come to"
         return review(
             f"{what} {format_amount(paid, invoice.currency)} is over the open balance "
             f"{balance} of invoice {invoice.number} (overpayment)",

@@ -82,9 +82,7 @@ def compose_acknowledgement(
     now: datetime,
 ) -> EmailMessage:
     """The reply that tells a customer what was done with its remittance."""
-    body = _env.get_template("acknowledgement.txt.j2").render(
-        ack=ack, company_name=company_name
-    )
+    body = _env.get_template("acknowledgement.txt.j2").render(ack=ack, company_name=company_name)
     original = clean_header(subject)
     reply_subject = original if original.lower().startswith("re:") else f"Re: {original}"
     return _message(

@@ -59,6 +59,4 @@ def enqueue_swept(swept: pipeline.Swept) -> None:
     for outbox_id in swept.outbox_ids:
         send_outbound.send(outbox_id)
     if swept.inbound_ids or swept.outbox_ids:
-        log.warning(
-            "swept", inbound=len(swept.inbound_ids), outbound=len(swept.outbox_ids)
-        )
+        log.warning("swept", inbound=len(swept.inbound_ids), outbound=len(swept.outbox_ids))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import signal
 import threading
 import time
 from decimal import Decimal
@@ -26,7 +27,13 @@ from core.types import FINAL_STATUSES
 from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
-from worker.embedded import start_pymap, start_smtp_sink, stop_embedded_redis
+from worker.embedded import (
+    EmbeddedImap,
+    EmbeddedSmtp,
+    start_pymap,
+    start_smtp_sink,
+    stop_embedded_redis,
+)
 from worker.mailbox import ImapConfig, ImapMailbox
 from worker.outcomes import message_outcomes
 from worker.poller import Poller
@@ -71,9 +78,7 @@ def run_demo(*, workdir: Path, serve: bool, console: Console) -> None:
         upgrade(settings.database_url)
         svc = Services.from_settings(settings)
         with svc.sessions.begin() as session:
-            summary = import_invoices(
-                session, ledger_csv, default_currency="USD", now=utc_now()
-            )
+            summary = import_invoices(session, ledger_csv, default_currency="USD", now=utc_now())
         console.print(
             f"ledger: {summary.invoices_created} open invoices of "
             f"{summary.customers_created} customers from {ledger_csv.name}"
@@ -94,8 +99,8 @@ def run_demo(*, workdir: Path, serve: bool, console: Console) -> None:
 
 def _run(
     settings: Settings,
-    imap: object,
-    smtp: object,
+    imap: EmbeddedImap,
+    smtp: EmbeddedSmtp,
     names: dict[str, str],
     console: Console,
     *,
@@ -120,7 +125,7 @@ def _run(
         elapsed = time.monotonic() - started
         _report(svc, names, smtp, console, elapsed)
         if serve:
-            _serve(poller, console, imap)
+            _serve(poller, console, imap, Path(settings.data_dir))
     finally:
         worker.stop(timeout=10_000)
 
@@ -139,13 +144,11 @@ def _all_done(svc: Services) -> bool:
 
 
 def _report(
-    svc: Services, names: dict[str, str], smtp: object, console: Console, elapsed: float
+    svc: Services, names: dict[str, str], smtp: EmbeddedSmtp, console: Console, elapsed: float
 ) -> None:
     with svc.sessions() as session:
         rows = session.execute(
-            select(m.InboundMessage.id, m.InboundMessage.message_id).order_by(
-                m.InboundMessage.id
-            )
+            select(m.InboundMessage.id, m.InboundMessage.message_id).order_by(m.InboundMessage.id)
         ).all()
         paid = session.execute(
             select(func.count(m.Invoice.id)).where(m.Invoice.status == "paid")
@@ -171,29 +174,35 @@ def _report(
             o.reason,
         )
     console.print(table)
-    sent = smtp.messages()  # type: ignore[attr-defined]
+    sent = smtp.messages()
     console.print(
         f"cash applied: {total:,.2f}; invoices now paid: {paid}; review items open: {review}"
     )
-    console.print(
-        f"replies received by the SMTP sink: {len(sent)}, stored in "
-        f"{smtp.directory}"  # type: ignore[attr-defined]
-    )
+    console.print(f"replies received by the SMTP sink: {len(sent)}, stored in {smtp.directory}")
     console.print(f"database: {svc.settings.database_url}")
-    console.print(
-        "try: ARBOX_DATABASE_URL=" + svc.settings.database_url + " arbox review list"
+    console.print("try: ARBOX_DATABASE_URL=" + svc.settings.database_url + " arbox review list")
+
+
+def _serve(poller: Poller, console: Console, imap: EmbeddedImap, workdir: Path) -> None:
+    login = workdir / "imap-login.txt"
+    login.touch(mode=0o600)
+    login.write_text(
+        f"host {imap.host}\nport {imap.port}\nuser {imap.user}\npassword {imap.password}\n"
+        "tls none\n"
     )
-
-
-def _serve(poller: Poller, console: Console, imap: object) -> None:
     console.print(
-        "\nStill running: append mail to INBOX at "
-        f"{imap.host}:{imap.port} (user {imap.user!r}, password {imap.password!r}, "  # type: ignore[attr-defined]
-        "no TLS) and it is processed. Ctrl-C stops the demo."
+        f"\nStill running: append mail to INBOX at {imap.host}:{imap.port} (no TLS; the login "
+        f"is in {login}) and it is processed. Ctrl-C stops the demo."
     )
     stop = threading.Event()
+
+    def handler(signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         poller.run(stop)
-    except KeyboardInterrupt:
-        stop.set()
-        console.print("demo stopped")
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+    console.print("demo stopped")

@@ -7,9 +7,10 @@ Production never uses this module: it points the same settings at real servers.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import ctypes
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -35,8 +36,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for_greeting(host: str, port: int, prefix: bytes, proc: subprocess.Popen[bytes],
-                       what: str, log: Path) -> None:
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: have the child server get SIGTERM when the process that started it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _wait_for_greeting(
+    host: str, port: int, prefix: bytes, proc: subprocess.Popen[bytes], what: str, log: Path
+) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -64,8 +72,9 @@ def _tail(log: Path, lines: int = 5) -> str:
 class EmbeddedImap:
     """A pymap server (in-memory ``dict`` backend) in a child process, with one user."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], host: str, port: int,
-                 user: str, password: str) -> None:
+    def __init__(
+        self, proc: subprocess.Popen[bytes], host: str, port: int, user: str, password: str
+    ) -> None:
         self.proc = proc
         self.host = host
         self.port = port
@@ -151,13 +160,29 @@ def start_pymap(*, user: str, password: str, workdir: Path) -> EmbeddedImap:
     port = free_port()
     log = workdir / "pymap.log"
     cmd = [
-        sys.executable, "-c", "from pymap.main import main; main()",
-        "--host", LOOPBACK, "--port", str(port), "--no-tls",
-        "dict", "--demo-data", "--demo-user", user, "--demo-password", password,
+        sys.executable,
+        "-c",
+        "from pymap.main import main; main()",
+        "--host",
+        LOOPBACK,
+        "--port",
+        str(port),
+        "--no-tls",
+        "dict",
+        "--demo-data",
+        "--demo-user",
+        user,
+        "--demo-password",
+        password,
     ]
     with log.open("ab") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
     _wait_for_greeting(LOOPBACK, port, b"* OK", proc, "pymap", log)
     server = EmbeddedImap(proc, LOOPBACK, port, user, password)
     try:
@@ -192,19 +217,23 @@ class _SinkHandler:
         self.count = len(list(directory.glob("*.eml")))
         self.failures: list[int] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             if self.failures:
                 code = self.failures.pop(0)
                 return f"{code} sink told to refuse this message"
             self.count += 1
             stem = self.directory / f"{self.count:04d}"
-        data = envelope.content if isinstance(envelope.content, bytes) else (
-            str(envelope.content).encode("utf-8"))
+        data = (
+            envelope.content
+            if isinstance(envelope.content, bytes)
+            else (str(envelope.content).encode("utf-8"))
+        )
         tmp = stem.with_suffix(".tmp")
         tmp.write_bytes(data)
-        stem.with_suffix(".json").write_text(json.dumps(
-            {"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos)}))
+        stem.with_suffix(".json").write_text(
+            json.dumps({"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos)})
+        )
         os.replace(tmp, stem.with_suffix(".eml"))
         return "250 Message accepted for delivery"
 
@@ -230,8 +259,9 @@ class EmbeddedSmtp:
         out = []
         for eml in sorted(self.directory.glob("*.eml")):
             meta = json.loads(eml.with_suffix(".json").read_text())
-            out.append(ReceivedMail(eml, meta["mail_from"], tuple(meta["rcpt_tos"]),
-                                    eml.read_bytes()))
+            out.append(
+                ReceivedMail(eml, meta["mail_from"], tuple(meta["rcpt_tos"]), eml.read_bytes())
+            )
         return out
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedMail]:
@@ -249,10 +279,8 @@ class EmbeddedSmtp:
             self._handler.failures.extend([code] * n)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(AssertionError):  # already stopped
             self._controller.stop()
-        except AssertionError:  # already stopped
-            pass
 
 
 def start_smtp_sink(*, directory: Path) -> EmbeddedSmtp:
@@ -267,7 +295,7 @@ def start_smtp_sink(*, directory: Path) -> EmbeddedSmtp:
         controller = Controller(handler, hostname=LOOPBACK, port=port)
         try:
             controller.start()
-        except Exception as e:  # noqa: BLE001 - retried on another port
+        except Exception as e:
             last = e
             continue
         return EmbeddedSmtp(controller, handler, LOOPBACK, port)
@@ -319,61 +347,16 @@ def stop_embedded_redis() -> None:
     try:
         clients = server.client_list()
         mine = [c for c in clients if c.get("name") == _client_name()]
-        others = [c for c in clients if c.get("name", "").startswith("arbox-")
-                  and c.get("name") != _client_name()]
+        others = [
+            c
+            for c in clients
+            if c.get("name", "").startswith("arbox-") and c.get("name") != _client_name()
+        ]
         if others:
             server.connection_pool.disconnect()
             return
         for client in mine:  # our own idle connection pools (brokers of this process)
             server.client_kill_filter(_id=client["id"])
         server._cleanup()  # shuts the server down: no other client is connected any more
-    except Exception:  # noqa: BLE001, S110 - already gone
+    except Exception:
         pass
-
-
-class RedisServer:
-    """Debian's ``redis-server`` in a child process on loopback."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], port: int) -> None:
-        self.proc = proc
-        self.port = port
-        self.url = f"redis://{LOOPBACK}:{port}/0"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-
-
-def start_redis_server(workdir: Path) -> RedisServer:
-    """Start Debian's ``redis-server`` on a free loopback port with its data in ``workdir``."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise ARError("redis-server is not installed")
-    workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    log = workdir / "redis.log"
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [binary, "--bind", LOOPBACK, "--port", str(port), "--dir", str(workdir),
-             "--appendonly", "yes", "--save", "", "--daemonize", "no"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise ARError(f"redis-server exited with {proc.returncode}: {_tail(log)}")
-        try:
-            with socket.create_connection((LOOPBACK, port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(64).startswith(b"+PONG"):
-                    return RedisServer(proc, port)
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise ARError(f"redis-server did not answer on port {port}")
-

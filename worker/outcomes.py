@@ -42,7 +42,9 @@ def message_outcomes(svc: Services, inbound_ids: Sequence[int]) -> list[MessageO
                 .join(m.Application, m.Application.remittance_line_id == m.RemittanceLine.id)
                 .where(m.Remittance.inbound_id.in_(list(inbound_ids)))
                 .group_by(m.Remittance.inbound_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
         sent = dict(
             session.execute(
@@ -52,7 +54,9 @@ def message_outcomes(svc: Services, inbound_ids: Sequence[int]) -> list[MessageO
                     m.OutboxMessage.status == "sent",
                 )
                 .group_by(m.OutboxMessage.inbound_id)
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
     out = []
     for inbound_id in inbound_ids:

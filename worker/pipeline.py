@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
+from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
     Classification,
@@ -37,8 +38,8 @@ from ledger.queries import (
 )
 from matching.decide import decide_remittance
 from outbound.compose import (
-    Acknowledgement,
     AckLine,
+    Acknowledgement,
     clean_header,
     compose_acknowledgement,
     stable_message_id,
@@ -48,7 +49,6 @@ from outbound.policy import reply_block_reason
 from parsers.classify import classify_email, is_no_reply_sender
 from parsers.mime import parse_email
 from parsers.remittance import Extraction, extract_remittance
-from core.refs import normalise_ref
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -87,7 +87,7 @@ class Processed:
 
 def message_id_of(raw: bytes) -> str:
     """The Message-ID header of ``raw`` (cleaned), or ``""``. Never raises."""
-    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024])
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
     value = headers.get("Message-ID")
     return clean_header(str(value))[:998] if value else ""
 
@@ -467,19 +467,27 @@ def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swe
     now = svc.clock()
     cutoff = now - older_than
     with svc.sessions.begin() as session:
-        inbound = session.execute(
-            update(m.InboundMessage)
-            .where(
-                m.InboundMessage.status == InboundStatus.STORED,
-                m.InboundMessage.enqueued_at < cutoff,
+        inbound = (
+            session.execute(
+                update(m.InboundMessage)
+                .where(
+                    m.InboundMessage.status == InboundStatus.STORED,
+                    m.InboundMessage.enqueued_at < cutoff,
+                )
+                .values(enqueued_at=now)
+                .returning(m.InboundMessage.id)
             )
-            .values(enqueued_at=now)
-            .returning(m.InboundMessage.id)
-        ).scalars().all()
-        outbox = session.execute(
-            update(m.OutboxMessage)
-            .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
-            .values(enqueued_at=now)
-            .returning(m.OutboxMessage.id)
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
+        outbox = (
+            session.execute(
+                update(m.OutboxMessage)
+                .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
+                .values(enqueued_at=now)
+                .returning(m.OutboxMessage.id)
+            )
+            .scalars()
+            .all()
+        )
     return Swept(inbound_ids=tuple(inbound), outbox_ids=tuple(outbox))

@@ -46,7 +46,7 @@ class Poller:
         config: ImapConfig,
         *,
         folders: Sequence[str],
-        enqueue: Callable[[int], None],
+        enqueue: Callable[[int], object],
     ) -> None:
         self.svc = svc
         self.config = config

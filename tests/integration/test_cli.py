@@ -50,7 +50,7 @@ def env(tmp_path: Path, smtp_sink) -> dict[str, str]:
 
 def count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as conn:
-        return conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+        return conn.execute(f"select count(*) from {table}").fetchone()[0]
 
 
 def mail(path: Path, body: str, mid: str) -> None:
@@ -135,8 +135,10 @@ def test_secrets_never_appear_in_output(env, tmp_path):
 def test_quarantine_list_show_retry_and_status(env, tmp_path, smtp_sink):
     assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     (tmp_path / "ledger.csv").write_text(LEDGER)
-    assert arbox("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path)\
-        .returncode == 0
+    assert (
+        arbox("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path).returncode
+        == 0
+    )
     big = tmp_path / "big.eml"
     mail(big, "INV-70002 99.99\n" + "padding line\n" * 500, "big1")
     small_limit = dict(env, ARBOX_MAX_MESSAGE_BYTES="2000")
@@ -196,15 +198,23 @@ def test_service_processes_mailbox_mail_and_stops_on_sigterm(
     )
     assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     (tmp_path / "ledger.csv").write_text(LEDGER)
-    assert arbox("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path)\
-        .returncode == 0
+    assert (
+        arbox("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path).returncode
+        == 0
+    )
     msg = tmp_path / "m.eml"
     mail(msg, "INV-70002 99.99\n", f"svc-{folder}")
     pymap_server.append(folder, msg.read_bytes())
     commands = [["run"]] if layout == "run" else [["worker", "--threads", "2"], ["poller"]]
     procs = [
-        subprocess.Popen([ARBOX, *c], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [ARBOX, *c],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for c in commands
     ]
     try:

@@ -32,8 +32,10 @@ def test_smtp_sink_stores_envelopes_and_can_refuse(tmp_path: Path) -> None:
         with smtplib.SMTP(sink.host, sink.port, timeout=5) as client:
             client.sendmail("ar@example.com", ["ap@example.com"], b"Subject: a\r\n\r\nbody\r\n")
         sink.fail_next(1, code=451)
-        with smtplib.SMTP(sink.host, sink.port, timeout=5) as client, \
-                pytest.raises(smtplib.SMTPDataError) as refused:
+        with (
+            smtplib.SMTP(sink.host, sink.port, timeout=5) as client,
+            pytest.raises(smtplib.SMTPDataError) as refused,
+        ):
             client.sendmail("ar@example.com", ["ap@example.com"], b"Subject: b\r\n\r\nbody\r\n")
         assert refused.value.smtp_code == 451
         (got,) = sink.wait_for(1, timeout=5)
@@ -67,15 +69,24 @@ sys.stdin.readline()
 
 @pytest.mark.redis
 def test_embedded_redis_is_shared_by_processes_and_stopped_by_the_last(tmp_path: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path)],
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     try:
         assert holder.stdout is not None
         url = holder.stdout.readline().strip()
         assert url.startswith("unix://")
         for step in ("put", "get"):  # two more processes find the same server and leave
-            out = subprocess.run([sys.executable, "-c", SHARE, str(tmp_path), step],
-                                 capture_output=True, text=True, timeout=60, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", SHARE, str(tmp_path), step],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
             assert out.stdout.strip() == url
         assert redis.Redis.from_url(url).get("k") == b"v"  # still up: the holder is there
     finally:

@@ -48,8 +48,11 @@ def remittance_mail(body: str, *, sender: str = "ap@acme-mfg.example") -> bytes:
 @pytest.fixture
 def world(tmp_path: Path, pymap_server, smtp_sink, redis_url):
     folder = f"INBOX.t{secrets.token_hex(4)}"  # a folder of our own on the shared server
-    with ImapMailbox(ImapConfig("127.0.0.1", pymap_server.port, pymap_server.user,
-                                pymap_server.password, "none", 10)) as mb:
+    with ImapMailbox(
+        ImapConfig(
+            "127.0.0.1", pymap_server.port, pymap_server.user, pymap_server.password, "none", 10
+        )
+    ) as mb:
         mb.ensure_folder(folder)
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'arbox.db'}",
@@ -94,7 +97,9 @@ def drain(poller: Poller, config: ImapConfig, folder: str, svc, *, timeout: floa
             mailbox.select(folder)
             with svc.sessions() as s:
                 pending = s.execute(
-                    select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == "pending")
+                    select(func.count(m.OutboxMessage.id)).where(
+                        m.OutboxMessage.status == "pending"
+                    )
                 ).scalar_one()
             if not mailbox.all_uids() and not pending:
                 return
@@ -110,7 +115,9 @@ def balance(svc, number: str) -> Decimal:
 def test_remittance_mail_is_applied_acknowledged_and_moved(world, pymap_server, smtp_sink):
     settings, svc, poller, config = world
     # Given a remittance for two invoices of the sender's customer
-    raw = remittance_mail("Payment for:\nINV-50001   1,250.00\nINV 50002   500.00\nTotal 1,750.00\n")
+    raw = remittance_mail(
+        "Payment for:\nINV-50001   1,250.00\nINV 50002   500.00\nTotal 1,750.00\n"
+    )
     pymap_server.append(settings.imap_folder, raw)
     # When the poller and the workers run until the mailbox is empty
     drain(poller, config, settings.imap_folder, svc)
@@ -157,15 +164,21 @@ def test_the_same_mail_twice_applies_nothing_twice(world, pymap_server, smtp_sin
 
 def test_a_resent_remittance_for_a_paid_invoice_goes_to_review(world, pymap_server, smtp_sink):
     settings, svc, poller, config = world
-    pymap_server.append(settings.imap_folder, remittance_mail("INV-60001 400.00\n",
-                                                               sender="payables@borealis.example"))
+    pymap_server.append(
+        settings.imap_folder,
+        remittance_mail("INV-60001 400.00\n", sender="payables@borealis.example"),
+    )
     drain(poller, config, settings.imap_folder, svc)
     # A new mail (new Message-ID) paying the same invoice again
-    pymap_server.append(settings.imap_folder, remittance_mail("INV-60001 400.00\n",
-                                                               sender="payables@borealis.example"))
+    pymap_server.append(
+        settings.imap_folder,
+        remittance_mail("INV-60001 400.00\n", sender="payables@borealis.example"),
+    )
     drain(poller, config, settings.imap_folder, svc)
     with svc.sessions() as s:
-        statuses = s.execute(select(m.InboundMessage.status).order_by(m.InboundMessage.id)).scalars()
+        statuses = s.execute(
+            select(m.InboundMessage.status).order_by(m.InboundMessage.id)
+        ).scalars()
         assert list(statuses) == ["applied", "review"]
         reasons = s.execute(select(m.ReviewItem.reason)).scalars().all()
     assert any("not open" in r for r in reasons)

@@ -75,7 +75,10 @@ def test_readme_documents_every_setting_and_the_two_commands() -> None:
 
 def test_makefile_has_the_readme_targets() -> None:
     out = subprocess.run(
-        ["make", "-n", "-p", "-f", "Makefile"], cwd=REPO, capture_output=True, text=True,
+        ["make", "-n", "-p", "-f", "Makefile"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         check=False,
     ).stdout
     for target in ("demo", "test", "lint", "fixtures", "bench", "clean"):

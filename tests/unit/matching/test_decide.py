@@ -15,8 +15,14 @@ from matching.decide import MatchPolicy, decide_remittance
 ACME, BOREALIS = 1, 2
 
 
-def invoice(number: str, balance: str, *, customer: int = ACME, status: str = "open",
-            invoice_id: int | None = None) -> OpenInvoice:
+def invoice(
+    number: str,
+    balance: str,
+    *,
+    customer: int = ACME,
+    status: str = "open",
+    invoice_id: int | None = None,
+) -> OpenInvoice:
     return OpenInvoice(
         invoice_id=invoice_id or abs(hash(number)) % 10_000,
         number=number,
@@ -82,9 +88,7 @@ def test_invoice_of_another_customer_is_never_applied():
 
 
 def test_paid_invoice_is_not_open():
-    (line,) = decide(
-        [("INV-10001", "100.00")], [invoice("INV-10001", "0.00", status="paid")]
-    ).lines
+    (line,) = decide([("INV-10001", "100.00")], [invoice("INV-10001", "0.00", status="paid")]).lines
     assert line.outcome is Outcome.REVIEW
     assert "not open" in line.reason
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from core.types import Classification, MailKind
 from outbound.compose import (
-    Acknowledgement,
     AckLine,
+    Acknowledgement,
     clean_header,
     compose_acknowledgement,
     stable_message_id,
@@ -24,22 +24,22 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def ack(**kw):
-    defaults = dict(
-        ack=Acknowledgement(
+    defaults = {
+        "ack": Acknowledgement(
             customer_name="Acme Manufacturing Inc",
             currency="USD",
             applied=(AckLine("inv 10001", Decimal("1250.00"), "INV-10001", Decimal("0.00")),),
             in_review=(AckLine("INV-99999", Decimal("10.00")),),
         ),
-        sender="ar@arbox.example",
-        company_name="Example Supplies Co.",
-        to="ap@acme-mfg.example",
-        subject="Remittance advice",
-        in_reply_to="<abc@acme-mfg.example>",
-        references=None,
-        message_id=stable_message_id("ack:1", domain="arbox.example"),
-        now=NOW,
-    )
+        "sender": "ar@arbox.example",
+        "company_name": "Example Supplies Co.",
+        "to": "ap@acme-mfg.example",
+        "subject": "Remittance advice",
+        "in_reply_to": "<abc@acme-mfg.example>",
+        "references": None,
+        "message_id": stable_message_id("ack:1", domain="arbox.example"),
+        "now": NOW,
+    }
     defaults.update(kw)
     return compose_acknowledgement(**defaults)
 
@@ -105,7 +105,7 @@ def test_reply_policy_never_answers_auto_replies_bounces_or_bulk():
 
 
 def test_reply_policy_requires_a_registered_contact_and_respects_the_daily_cap():
-    common = dict(classification=classification(), sender_block=None, max_replies_per_day=5)
+    common = {"classification": classification(), "sender_block": None, "max_replies_per_day": 5}
     assert reply_block_reason(is_registered_contact=True, replies_today=0, **common) is None
     assert reply_block_reason(is_registered_contact=False, replies_today=0, **common)
     assert reply_block_reason(is_registered_contact=True, replies_today=5, **common)

@@ -62,8 +62,13 @@ def svc(tmp_path: Path) -> Services:
     services.engine.dispose()
 
 
-def mail(body: str = "INV-70001 1,250.00\n", *, sender: str = "ap@acme-mfg.example",
-         mid: str = "<m1@acme-mfg.example>", **headers: str) -> bytes:
+def mail(
+    body: str = "INV-70001 1,250.00\n",
+    *,
+    sender: str = "ap@acme-mfg.example",
+    mid: str = "<m1@acme-mfg.example>",
+    **headers: str,
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = "ar@arbox.example"
@@ -131,8 +136,9 @@ def test_unreadable_pdf_goes_to_review_naming_the_file_and_the_reason(svc):
     msg["Subject"] = "Remittance"
     msg["Message-ID"] = "<pdf@acme-mfg.example>"
     msg.set_content("See attached.")
-    msg.add_attachment(b"%PDF-1.4 garbage", maintype="application", subtype="pdf",
-                       filename="advice.pdf")
+    msg.add_attachment(
+        b"%PDF-1.4 garbage", maintype="application", subtype="pdf", filename="advice.pdf"
+    )
     result = run(svc, msg.as_bytes())
     assert result.status == "review"
     with svc.sessions() as s:
