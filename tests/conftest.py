@@ -70,3 +70,54 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     yield embedded_redis_url(tmp_path_factory.mktemp("redis"))
     stop_embedded_redis()
+
+
+def _start_or_require(start, workdir: Path, what: str):  # type: ignore[no-untyped-def]
+    from tests.servers import ServerUnavailable
+
+    try:
+        return start(workdir)
+    except ServerUnavailable as e:
+        require(False, f"{what}: {e}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Debian's PostgreSQL on 127.0.0.1 (one cluster per test session)."""
+    from tests.servers import start_postgres
+
+    server = _start_or_require(start_postgres, tmp_path_factory.mktemp("pg"), "PostgreSQL")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on the session's PostgreSQL."""
+    return postgres_server.create_database(f"t{secrets.token_hex(6)}")
+
+
+@pytest.fixture(scope="session")
+def dovecot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Debian's Dovecot on 127.0.0.1 with one passwd-file user."""
+    from tests.servers import start_dovecot
+
+    server = _start_or_require(start_dovecot, tmp_path_factory.mktemp("dovecot"), "Dovecot")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["pymap", "dovecot"])
+def imap_server(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Each real IMAP server in turn: pymap and Dovecot."""
+    return request.getfixturevalue(f"{request.param}_server")
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[object]:
+    """Debian's redis-server (appendonly) on 127.0.0.1, restartable; one per test."""
+    from tests.servers import start_redis_server
+
+    server = _start_or_require(start_redis_server, tmp_path, "redis-server")
+    yield server
+    server.stop()
