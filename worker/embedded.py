@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -69,7 +70,65 @@ def _tail(log: Path, lines: int = 5) -> str:
 # --- IMAP: pymap ------------------------------------------------------------------------------
 
 
-class EmbeddedImap:
+class ImapAccount:
+    """Direct access to one account of a test IMAP server, beside what arbox does with it:
+    deliver mail, list and read a folder. Needs ``host``, ``port``, ``user``, ``password``."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+
+    @contextlib.contextmanager
+    def client(self) -> Iterator[Any]:
+        """A logged-in IMAP connection (no TLS: loopback test servers only)."""
+        from imapclient import IMAPClient
+
+        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=10)
+        # pymap stalls ~40 ms per APPEND on a Nagle'd socket.
+        client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client.login(self.user, self.password)
+        try:
+            yield client
+        finally:
+            client.logout()
+
+    def append(self, folder: str, raw: bytes) -> None:
+        """Deliver one raw message into ``folder`` (created when missing)."""
+        with self.client() as client:
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+            client.append(folder, raw)
+
+    def uids(self, folder: str) -> list[int]:
+        """The UIDs in ``folder`` (empty when the folder does not exist)."""
+        with self.client() as client:
+            return self._select_all(client, folder, readonly=True)
+
+    def fetch_all(self, folder: str) -> list[bytes]:
+        """The raw messages of ``folder`` in UID order."""
+        with self.client() as client:
+            uids = self._select_all(client, folder, readonly=True)
+            data = client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
+            return [bytes(data[u][b"BODY[]"]) for u in uids]
+
+    def clear(self, folder: str = "INBOX") -> None:
+        """Delete every message in ``folder``."""
+        with self.client() as client:
+            uids = self._select_all(client, folder, readonly=False)
+            if uids:
+                client.add_flags(uids, [b"\\Deleted"])
+                client.uid_expunge(uids)
+
+    @staticmethod
+    def _select_all(client: Any, folder: str, *, readonly: bool) -> list[int]:
+        if not client.folder_exists(folder):
+            return []
+        client.select_folder(folder, readonly=readonly)
+        return sorted(int(u) for u in client.search("ALL"))
+
+
+class EmbeddedImap(ImapAccount):
     """A pymap server (in-memory ``dict`` backend) in a child process, with one user."""
 
     def __init__(
@@ -86,63 +145,6 @@ class EmbeddedImap:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    def _client(self) -> Any:
-        from imapclient import IMAPClient
-
-        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=10)
-        # pymap stalls ~40 ms per APPEND on a Nagle'd socket.
-        client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        client.login(self.user, self.password)
-        return client
-
-    def append(self, folder: str, raw: bytes) -> None:
-        """Deliver one raw message into ``folder`` (created when missing)."""
-        client = self._client()
-        try:
-            if not client.folder_exists(folder):
-                client.create_folder(folder)
-            client.append(folder, raw)
-        finally:
-            client.logout()
-
-    def uids(self, folder: str) -> list[int]:
-        """The UIDs in ``folder`` (empty when the folder does not exist)."""
-        client = self._client()
-        try:
-            if not client.folder_exists(folder):
-                return []
-            client.select_folder(folder, readonly=True)
-            return sorted(int(u) for u in client.search("ALL"))
-        finally:
-            client.logout()
-
-    def fetch_all(self, folder: str) -> list[bytes]:
-        """The raw messages of ``folder`` in UID order."""
-        client = self._client()
-        try:
-            if not client.folder_exists(folder):
-                return []
-            client.select_folder(folder, readonly=True)
-            uids = sorted(int(u) for u in client.search("ALL"))
-            if not uids:
-                return []
-            data = client.fetch(uids, ["BODY.PEEK[]"])
-            return [bytes(data[u][b"BODY[]"]) for u in uids]
-        finally:
-            client.logout()
-
-    def clear(self, folder: str = "INBOX") -> None:
-        """Delete every message in ``folder``."""
-        client = self._client()
-        try:
-            client.select_folder(folder)
-            uids = client.search("ALL")
-            if uids:
-                client.add_flags(uids, [b"\\Deleted"])
-                client.uid_expunge(uids)
-        finally:
-            client.logout()
 
     def stop(self) -> None:
         if self.proc.poll() is None:
