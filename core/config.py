@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     max_message_bytes: int = 25 * 1024 * 1024
     worker_threads: int = 4
 
+    parse_isolation: bool = True
+    parse_timeout_seconds: float = 8.0
+    parse_memory_mb: int = 1024
+    max_mime_parts: int = 1000
+    max_mime_depth: int = 30
+    max_attachment_bytes: int = 20 * 1024 * 1024
+
     @field_validator("default_currency")
     @classmethod
     def _upper_currency(cls, value: str) -> str:

@@ -66,6 +66,9 @@ class ParsedEmail:
     attachments: tuple[Attachment, ...]
     content_type: str
     defects: tuple[str, ...] = ()
+    #: Set when the mail breaks a limit (parts, nesting, attachment size): the reason to
+    #: quarantine it instead of acting on what could be read.
+    limit_exceeded: str | None = None
 
     def header(self, name: str) -> str | None:
         """First value of header ``name`` (case-insensitive), or None."""

@@ -25,6 +25,8 @@ from parsers.html_text import html_to_text
 MAX_PARTS = 1000
 #: Multipart nesting walked at most.
 MAX_DEPTH = 30
+#: Largest decoded attachment read; a larger one rejects the mail.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 #: Content types kept as attachments even without a filename or disposition.
 ATTACHMENT_TYPES = frozenset(
     {
@@ -63,7 +65,9 @@ class _Walk:
 
     max_parts: int
     max_depth: int
+    max_attachment_bytes: int
     parts: int = 0
+    limit_exceeded: str | None = None
     texts: list[str] = field(default_factory=list)
     htmls: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
@@ -73,19 +77,35 @@ class _Walk:
         if text not in self.defects:
             self.defects.append(text)
 
+    def exceeded(self, reason: str) -> None:
+        """Record the first limit broken; the walk stops adding content."""
+        if self.limit_exceeded is None:
+            self.limit_exceeded = reason
+            self.defect(reason)
+
 
 def parse_email(
-    raw: bytes, *, max_parts: int = MAX_PARTS, max_depth: int = MAX_DEPTH
+    raw: bytes,
+    *,
+    max_parts: int = MAX_PARTS,
+    max_depth: int = MAX_DEPTH,
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES,
 ) -> ParsedEmail:
     """Parse ``raw`` into the parts arbox reads. Never raises.
 
+    A mail past a limit is still returned, with ``limit_exceeded`` saying which limit and by
+    how much; what lies past the limit is not read.
+
     Args:
         raw: the message as received (RFC 5322 bytes).
-        max_parts: parts walked at most; beyond, the walk stops with a defect.
-        max_depth: multipart nesting walked at most; deeper parts are skipped with a defect.
+        max_parts: MIME parts read at most.
+        max_depth: multipart nesting read at most.
+        max_attachment_bytes: largest decoded attachment read.
     """
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-    walk = _Walk(max_parts=max_parts, max_depth=max_depth)
+    walk = _Walk(
+        max_parts=max_parts, max_depth=max_depth, max_attachment_bytes=max_attachment_bytes
+    )
     headers = _headers(msg, walk)
     _walk_part(msg, 0, walk)
     first: dict[str, str] = {}
@@ -107,6 +127,7 @@ def parse_email(
         attachments=tuple(walk.attachments),
         content_type=_content_type(msg),
         defects=tuple(walk.defects),
+        limit_exceeded=walk.limit_exceeded,
     )
 
 
@@ -152,11 +173,13 @@ def _content_type(part: Message) -> str:
 
 
 def _walk_part(part: Message, depth: int, walk: _Walk) -> None:
+    if walk.limit_exceeded is not None:
+        return
     if walk.parts >= walk.max_parts:
-        walk.defect(f"too many parts (>{walk.max_parts})")
+        walk.exceeded(f"more than {walk.max_parts} MIME parts")
         return
     if depth > walk.max_depth:
-        walk.defect(f"too deeply nested (>{walk.max_depth})")
+        walk.exceeded(f"MIME parts nested more than {walk.max_depth} deep")
         return
     walk.parts += 1
     for defect in part.defects:
@@ -170,9 +193,14 @@ def _walk_part(part: Message, depth: int, walk: _Walk) -> None:
     ctype = _content_type(part)
     filename, disposition = _filename_and_disposition(part, walk)
     if filename or disposition == "attachment" or ctype in ATTACHMENT_TYPES:
-        walk.attachments.append(
-            Attachment(filename=filename, content_type=ctype, data=_payload_bytes(part))
-        )
+        data = _payload_bytes(part)
+        if len(data) > walk.max_attachment_bytes:
+            walk.exceeded(
+                f"attachment {filename or ctype!r} of {len(data)} bytes exceeds the limit of "
+                f"{walk.max_attachment_bytes}"
+            )
+            return
+        walk.attachments.append(Attachment(filename=filename, content_type=ctype, data=data))
     elif ctype == "text/plain" or ctype.startswith("multipart/"):
         # A multipart without a usable boundary arrives as one leaf whose get_content()
         # raises KeyError; its raw text still holds what the sender wrote.

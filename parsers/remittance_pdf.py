@@ -123,16 +123,37 @@ def _read_pages(data: bytes, *, filename: str | None, max_pages: int) -> list[_P
                         pages.append(_read_page(page))
                     finally:
                         page.close()  # frees the page's cached layout objects
-        except PdfminerException as e:
+        except PDFEncryptionError as e:
+            raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
+        except (PdfminerException, *_PARSE_ERRORS) as e:
+            if _out_of_memory(e):  # a decompression bomb against the memory limit
+                raise MemoryError(f"{filename or 'PDF'}: out of memory while inflating") from e
+            if not isinstance(e, PdfminerException):
+                raise UnreadableDocumentError(MALFORMED, filename=filename) from e
             cause = e.args[0] if e.args else None
             if isinstance(cause, PDFEncryptionError):
                 raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
             raise UnreadableDocumentError(MALFORMED, filename=filename) from e
-        except PDFEncryptionError as e:
-            raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-        except _PARSE_ERRORS as e:
-            raise UnreadableDocumentError(MALFORMED, filename=filename) from e
     return pages
+
+
+def _out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` or what caused it is an allocation failure (MemoryError, or zlib's
+    "Error -4 ... insufficient memory")."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, MemoryError):
+            return True
+        if isinstance(current, zlib.error) and "-4" in str(current):
+            return True
+        current = (
+            current.__cause__
+            or current.__context__
+            or next((a for a in current.args if isinstance(a, BaseException)), None)
+        )
+    return False
 
 
 def _read_page(page: pdfplumber.page.Page) -> _Page:

@@ -46,9 +46,9 @@ from outbound.compose import (
 )
 from outbound.outbox import DAY, add_to_outbox, mails_sent_to_since
 from outbound.policy import reply_block_reason
-from parsers.classify import classify_email, is_no_reply_sender
-from parsers.mime import parse_email
-from parsers.remittance import Extraction, extract_remittance
+from parsers.classify import is_no_reply_sender
+from parsers.isolation import ParseLimits, read_mail, shared_reader
+from parsers.remittance import Extraction
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -190,11 +190,7 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
         row.attempts += 1
         raw = row.raw
     try:
-        parsed = parse_email(raw)
-        extraction = extract_remittance(parsed)
-        classification = classify_email(
-            parsed, remittance=extraction.remittance, own_address=svc.settings.ar_address
-        )
+        parsed, extraction, classification = _read(raw, svc)
     except PermanentError as e:
         return _quarantine_by_id(inbound_id, str(e), svc)
     except Exception as e:
@@ -223,6 +219,24 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
         )
         log.info("inbound_processed", inbound_id=row.id, status=row.status, kind=row.kind)
         return Processed(inbound_id=row.id, status=row.status, outbox_ids=outbox_ids)
+
+
+def _read(raw: bytes, svc: Services) -> tuple[ParsedEmail, Extraction, Classification]:
+    """Parse, extract and classify ``raw``: in a child process with limits unless disabled."""
+    settings = svc.settings
+    limits = ParseLimits(
+        timeout_seconds=settings.parse_timeout_seconds,
+        memory_mb=settings.parse_memory_mb,
+        max_parts=settings.max_mime_parts,
+        max_depth=settings.max_mime_depth,
+        max_attachment_bytes=settings.max_attachment_bytes,
+    )
+    if settings.parse_isolation:
+        reader = shared_reader(limits, size=max(1, settings.worker_threads))
+        read = reader.read(raw, own_address=settings.ar_address)
+    else:
+        read = read_mail(raw, own_address=settings.ar_address, limits=limits)
+    return read.parsed, read.extraction, read.classification
 
 
 def _decide_and_post(

@@ -138,13 +138,20 @@ def test_multipart_parts_are_sorted_into_text_html_and_attachments() -> None:
     assert parsed.attachments[1].data == b"invoice,amount"  # the CRLF belongs to the boundary
 
 
-def test_too_many_parts_stops_the_walk_with_a_defect() -> None:
+def test_too_many_parts_stops_the_walk_with_the_limit_named() -> None:
     parsed = parse_email(MULTIPART, max_parts=3)
-    assert "too many parts (>3)" in parsed.defects
+    assert parsed.limit_exceeded == "more than 3 MIME parts"
     assert parsed.attachments == ()
+    assert parse_email(MULTIPART).limit_exceeded is None
 
 
-def test_too_deep_nesting_stops_the_walk_with_a_defect() -> None:
+def test_an_attachment_over_the_size_limit_rejects_the_mail() -> None:
+    parsed = parse_email(MULTIPART, max_attachment_bytes=10)
+    assert parsed.limit_exceeded is not None
+    assert "of 14 bytes exceeds the limit of 10" in parsed.limit_exceeded
+
+
+def test_too_deep_nesting_stops_the_walk_with_the_limit_named() -> None:
     depth = 40
     lines = ["From: a@b.example", "MIME-Version: 1.0"]
     for level in range(depth):
@@ -153,9 +160,11 @@ def test_too_deep_nesting_stops_the_walk_with_a_defect() -> None:
     for level in reversed(range(depth)):
         lines.append(f"--b{level}--")
     parsed = parse_email("\r\n".join(lines).encode())
-    assert "too deeply nested (>30)" in parsed.defects
+    assert parsed.limit_exceeded == "MIME parts nested more than 30 deep"
     assert "deep text" not in parsed.text
-    assert "deep text" in parse_email("\r\n".join(lines).encode(), max_depth=50).text
+    deep_allowed = parse_email("\r\n".join(lines).encode(), max_depth=50)
+    assert "deep text" in deep_allowed.text
+    assert deep_allowed.limit_exceeded is None
 
 
 def test_fixture_mails_parse_without_defects() -> None:

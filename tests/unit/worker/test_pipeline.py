@@ -186,10 +186,10 @@ def test_automatic_replies_are_capped_per_sender_per_day(svc):
 def test_a_failure_is_retried_and_quarantined_after_the_last_attempt(svc, monkeypatch):
     stored = store_inbound(svc, mail(), source="file")
 
-    def broken(_raw: bytes):
+    def broken(_raw: bytes, _svc: Services):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(pipeline, "parse_email", broken)
+    monkeypatch.setattr(pipeline, "_read", broken)
     for _ in range(pipeline.MAX_ATTEMPTS):
         with pytest.raises(RuntimeError):
             process_inbound(stored.inbound_id, svc=svc)

@@ -1,0 +1,236 @@
+"""Reading a mail (MIME, attachments, PDFs) in a child process with CPU, wall-time and memory
+limits, so a hostile attachment cannot take the worker down.
+
+pdfminer inflates streams with no cap (a 195 KB PDF reached 416 MB) and a long call into zlib
+holds the GIL, starving Dramatiq's heartbeats. Here each read runs in a child process forked
+from a forkserver that already imported the parsers; the child has an address-space limit
+(``RLIMIT_AS``), a CPU limit per read (``RLIMIT_CPU``), and the parent kills it after a wall
+time. One child serves one caller at a time and is reused, so the cost per mail is a pickle
+round trip, not an interpreter start. A child that hits a limit or dies is replaced.
+
+:func:`read_mail` is the same work in-process, for callers that need no isolation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import queue
+import resource
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from core.errors import ARError, PermanentError
+from core.types import Classification, ParsedEmail
+from parsers.classify import classify_email
+from parsers.mime import MAX_ATTACHMENT_BYTES, MAX_DEPTH, MAX_PARTS, parse_email
+from parsers.remittance import Extraction, extract_remittance
+
+
+class MailRejectedByLimitError(PermanentError):
+    """The mail broke a parsing limit; the message says which. Quarantine, do not retry."""
+
+
+class ParserCrashedError(ARError):
+    """The child process died while reading the mail (retried; counted as an attempt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """How much reading one mail may take."""
+
+    timeout_seconds: float = 8.0
+    memory_mb: int = 1024
+    max_parts: int = MAX_PARTS
+    max_depth: int = MAX_DEPTH
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMail:
+    """What arbox reads from one raw mail."""
+
+    parsed: ParsedEmail
+    extraction: Extraction
+    classification: Classification
+
+
+def read_mail(raw: bytes, *, own_address: str | None, limits: ParseLimits) -> ReadMail:
+    """Parse, extract the remittance and classify, in this process.
+
+    Raises:
+        MailRejectedByLimitError: the mail breaks a MIME limit (parts, nesting, attachment).
+    """
+    parsed = parse_email(
+        raw,
+        max_parts=limits.max_parts,
+        max_depth=limits.max_depth,
+        max_attachment_bytes=limits.max_attachment_bytes,
+    )
+    if parsed.limit_exceeded is not None:
+        raise MailRejectedByLimitError(parsed.limit_exceeded)
+    extraction = extract_remittance(parsed)
+    classification = classify_email(
+        parsed, remittance=extraction.remittance, own_address=own_address
+    )
+    return ReadMail(parsed=parsed, extraction=extraction, classification=classification)
+
+
+# --- the child side -----------------------------------------------------------------------------
+
+#: What a child sends back: ("ok", ReadMail) or (kind, message) with kind "limit",
+#: "permanent", "memory" or "error". Exceptions are flattened: custom ones may not unpickle.
+_Result = tuple[str, object]
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Initializer of a child: cap its address space."""
+    limit = memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _read_in_child(raw: bytes, own_address: str | None, limits: ParseLimits) -> _Result:
+    # The CPU limit counts the child's whole life: allow this read its own share on top.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime)
+    budget = used + int(limits.timeout_seconds) + 2
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (budget, budget + 5))
+    try:
+        return ("ok", read_mail(raw, own_address=own_address, limits=limits))
+    except MailRejectedByLimitError as e:
+        return ("limit", str(e))
+    except PermanentError as e:
+        return ("permanent", f"{type(e).__name__}: {e}")
+    except MemoryError:
+        return ("memory", "")
+    except Exception as e:  # reported to the parent, which decides
+        return ("error", f"{type(e).__name__}: {e}")
+
+
+# --- the parent side ----------------------------------------------------------------------------
+
+
+class _Child:
+    """One single-process executor: one read at a time, killed on timeout."""
+
+    def __init__(self, limits: ParseLimits) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["parsers.isolation"])
+        self.executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_limit_memory,
+            initargs=(limits.memory_mb,),
+        )
+
+    def submit(self, raw: bytes, own_address: str | None, limits: ParseLimits) -> Future[_Result]:
+        return self.executor.submit(_read_in_child, raw, own_address, limits)
+
+    def kill(self) -> None:
+        processes = list(getattr(self.executor, "_processes", {}).values())
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
+
+
+class IsolatedReader:
+    """Reads mail in child processes with :class:`ParseLimits`; thread-safe.
+
+    Up to ``size`` reads run at once (one per child); further callers wait for a free child.
+    """
+
+    def __init__(self, limits: ParseLimits, *, size: int = 4) -> None:
+        self.limits = limits
+        self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._all: set[_Child] = set()
+
+    def read(self, raw: bytes, *, own_address: str | None) -> ReadMail:
+        """Read ``raw`` in a child process.
+
+        Raises:
+            MailRejectedByLimitError: a MIME limit, the memory limit or the time limit was hit.
+            PermanentError: the mail cannot be read (the reason says why).
+            ParserCrashedError: the child died for another reason (try again).
+        """
+        with self._slots:
+            child = self._checkout()
+            future = child.submit(raw, own_address, self.limits)
+            try:
+                kind, value = future.result(timeout=self.limits.timeout_seconds)
+            except FutureTimeout:
+                self._discard(child)
+                raise MailRejectedByLimitError(
+                    f"reading the mail took longer than {self.limits.timeout_seconds:g} s"
+                ) from None
+            except BrokenProcessPool:
+                self._discard(child)
+                raise ParserCrashedError(
+                    "the parser process died (memory limit of "
+                    f"{self.limits.memory_mb} MiB or CPU limit hit, or a crash)"
+                ) from None
+            if kind == "memory":  # the child may be in a bad way after a failed allocation
+                self._discard(child)
+            else:
+                self._idle.put(child)
+        if kind == "ok":
+            assert isinstance(value, ReadMail)
+            return value
+        if kind == "limit":
+            raise MailRejectedByLimitError(str(value))
+        if kind == "memory":
+            raise MailRejectedByLimitError(
+                f"reading the mail needed more than the {self.limits.memory_mb} MiB memory limit"
+            )
+        if kind == "permanent":
+            raise PermanentError(str(value))
+        raise RuntimeError(f"parser failed: {value}")
+
+    def _checkout(self) -> _Child:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            child = _Child(self.limits)
+            with self._lock:
+                self._all.add(child)
+            return child
+
+    def _discard(self, child: _Child) -> None:
+        with self._lock:
+            self._all.discard(child)
+        child.kill()
+
+    def close(self) -> None:
+        """Stop every child."""
+        with self._lock:
+            children, self._all = list(self._all), set()
+        for child in children:
+            child.kill()
+        while True:
+            try:
+                self._idle.get_nowait()
+            except queue.Empty:
+                break
+
+
+_readers: dict[tuple[ParseLimits, int], IsolatedReader] = {}
+_readers_lock = threading.Lock()
+
+
+def shared_reader(limits: ParseLimits, *, size: int = 4) -> IsolatedReader:
+    """The process-wide reader for ``limits`` (children are kept between mails)."""
+    with _readers_lock:
+        reader = _readers.get((limits, size))
+        if reader is None:
+            reader = _readers[(limits, size)] = IsolatedReader(limits, size=size)
+        return reader
