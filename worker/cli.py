@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -211,6 +212,7 @@ def _poller_thread(stop: threading.Event) -> threading.Thread:
 
     svc = get_services()
     settings = svc.settings
+    sweep_age = timedelta(seconds=settings.sweep_after_seconds)
     poller = Poller(
         svc,
         ImapConfig.from_settings(settings),
@@ -220,7 +222,7 @@ def _poller_thread(stop: threading.Event) -> threading.Thread:
     thread = threading.Thread(
         target=poller.run,
         args=(stop,),
-        kwargs={"after_poll": lambda: enqueue_swept(sweep(svc))},
+        kwargs={"after_poll": lambda: enqueue_swept(sweep(svc, older_than=sweep_age))},
         name="arbox-poller",
         daemon=True,
     )

@@ -6,18 +6,23 @@ bytes with the same Message-ID, which receivers and threading treat as one messa
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import structlog
+from sqlalchemy.exc import DBAPIError
 
 from core.errors import MailRejectedError, PermanentError
 from ledger import models as m
+from ledger.session import is_transient_db_error
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
 
 #: Delivery attempts before an outbox row is marked failed for good.
 MAX_SEND_ATTEMPTS = 8
+#: Seconds to wait between tries of recording a delivery when the database is unavailable.
+FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,22 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
 
 
 def _finish(outbox_id: int, status: str, error: str | None, svc: Services) -> None:
+    """Record the outcome of a delivery. After the server's 250 this is the only thing between
+    us and a resend, so a transient database error is retried here a few times first."""
+    for wait in FINISH_RETRY_WAITS:
+        try:
+            _record(outbox_id, status, error, svc)
+        except DBAPIError as e:
+            if not is_transient_db_error(e):
+                raise
+            log.warning("outbound_record_retry", outbox_id=outbox_id, error=type(e.orig).__name__)
+            time.sleep(wait)
+        else:
+            return
+    _record(outbox_id, status, error, svc)
+
+
+def _record(outbox_id: int, status: str, error: str | None, svc: Services) -> None:
     with svc.sessions.begin() as session:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
         assert row is not None
