@@ -60,7 +60,7 @@ class ChaosConfig:
     db_kills: int = 2
     seed: int = 1
     timeout: float = 180.0
-    kill_gap: tuple[float, float] = (0.2, 1.2)
+    kill_gap: tuple[float, float] = (0.1, 1.5)
     workdir: Path | None = None
 
 
@@ -152,6 +152,9 @@ def snapshot(url: str) -> dict[str, Any]:
                     )
                 )
             )
+            retried = s.execute(
+                select(func.count(m.InboundMessage.id)).where(m.InboundMessage.attempts > 1)
+            ).scalar_one()
             pending = s.execute(
                 select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == "pending")
             ).scalar_one()
@@ -169,8 +172,32 @@ def snapshot(url: str) -> dict[str, Any]:
         "applications": sorted((str(a), n, i, b) for a, n, i, b in apps),
         "outbox": outbox,
         "pending": pending,
+        "retried": retried,
         "sent_ids": sent_ids,
     }
+
+
+def outstanding(url: str) -> int:
+    """Stored mail not final yet plus outbound mail not sent yet (-1: database unreachable)."""
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as s:
+            return int(
+                s.execute(
+                    select(func.count(m.InboundMessage.id)).where(
+                        m.InboundMessage.status.not_in([x.value for x in FINAL_STATUSES])
+                    )
+                ).scalar_one()
+                + s.execute(
+                    select(func.count(m.OutboxMessage.id)).where(
+                        m.OutboxMessage.status == "pending"
+                    )
+                ).scalar_one()
+            )
+    except Exception:
+        return -1
+    finally:
+        engine.dispose()
 
 
 def is_done(url: str, expected: int) -> bool:
@@ -339,12 +366,14 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
         )
         per_kill = max(1, -(-len(to_append) // max(1, cfg.kills)))
         redis_restarts = db_kills = backends_killed = 0
+        busy_kills = 0
         for k in range(1, cfg.kills + 1):
-            time.sleep(rng.uniform(*cfg.kill_gap))
-            fleet.kill_one(rng)
             for raw in to_append[:per_kill]:
                 imap.append("INBOX", raw)
             to_append = to_append[per_kill:]
+            time.sleep(rng.uniform(*cfg.kill_gap))
+            busy_kills += outstanding(url) > 0
+            fleet.kill_one(rng)
             if k in redis_at:
                 redis.restart()
                 redis_restarts += 1
@@ -397,12 +426,16 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
             pending_outbound=got["pending"],
             inbox_left=len(imap.uids("INBOX")),
             kills=cfg.kills,
+            kills_with_work_in_flight=busy_kills,
             redis_restarts=redis_restarts,
             db_connection_kills=db_kills,
             db_backends_killed=backends_killed,
             invoices_below_zero=len(below_zero),
             invoices_over_applied=len(over),
             invoices_balance_mismatch=len(unbalanced),
+            mails_retried=got["retried"],
+            sweeps_logged=_log_lines(workdir, "swept"),
+            transient_db_errors_logged=_log_lines(workdir, "inbound_transient_error"),
             recovery_seconds=round(recovery, 1),
             chaos_seconds=round(time.monotonic() - chaos_started, 1),
         )
@@ -437,6 +470,15 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
         else:
             result.counts["workdir"] = str(workdir)
     return result
+
+
+def _log_lines(workdir: Path, event: str) -> int:
+    """How many lines of the arbox processes' logs carry ``event``."""
+    return sum(
+        line.count(event)
+        for log in workdir.glob("arbox-*.log")
+        for line in log.read_text(errors="replace").splitlines()
+    )
 
 
 def _mid(raw: bytes) -> str:

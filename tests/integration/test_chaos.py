@@ -1,0 +1,67 @@
+"""The crash harness, short: arbox processes SIGKILLed at random points, Redis restarted and
+(on PostgreSQL) database connections killed while mail flows; the ledger must equal a
+single-process reference run, nothing lost, nothing applied or sent twice. ``make chaos`` runs
+the long version (``bench/chaos.py``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import require
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.imap,
+    pytest.mark.redis,
+    pytest.mark.smtp,
+]
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "chaos.py"
+
+
+def load_chaos() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("arbox_chaos", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("imap", "db"),
+    [("pymap", "sqlite"), pytest.param("dovecot", "postgres", marks=pytest.mark.postgres)],
+)
+def test_kills_restarts_and_dropped_connections_lose_nothing_and_do_nothing_twice(
+    tmp_path, imap, db
+):
+    from tests.servers import ServerUnavailable
+
+    chaos = load_chaos()
+    workdir = tmp_path / "chaos"
+    workdir.mkdir()
+    tmp_path.chmod(0o755)  # the servers' own users must reach their files below it
+    for parent in tmp_path.parents:
+        if parent.stat().st_uid == 0 and str(parent).startswith("/tmp/pytest-of"):
+            parent.chmod(parent.stat().st_mode | 0o011)
+    cfg = chaos.ChaosConfig(
+        kills=10, mails=50, imap=imap, db=db, processes=3, threads=3, workdir=workdir
+    )
+    try:
+        result = chaos.run_chaos(cfg)
+    except ServerUnavailable as e:
+        require(False, f"{imap}/{db}: {e}")
+    print(result.counts)  # noqa: T201  (the measured counts)
+    counts = result.counts
+    assert counts["kills"] == 10
+    assert counts["mails"] == 50
+    assert counts["redis_restarts"] == 1
+    assert counts["db_connection_kills"] == (2 if db == "postgres" else 0)
+    assert counts["lines_applied"] == counts["reference_lines_applied"] > 0
+    assert counts["outbound_sent"] == counts["reference_outbound_sent"] > 0
+    assert result.problems == []
