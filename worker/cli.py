@@ -208,6 +208,7 @@ def _poller_thread(stop: threading.Event) -> threading.Thread:
     from worker.mailbox import ImapConfig
     from worker.pipeline import sweep
     from worker.poller import Poller
+    from worker.runtime import run_supervised
     from worker.services import get_services
 
     svc = get_services()
@@ -220,9 +221,14 @@ def _poller_thread(stop: threading.Event) -> threading.Thread:
         enqueue=process_message.send,
     )
     thread = threading.Thread(
-        target=poller.run,
-        args=(stop,),
-        kwargs={"after_poll": lambda: enqueue_swept(sweep(svc, older_than=sweep_age))},
+        target=run_supervised,
+        args=(
+            lambda s: poller.run(
+                s, after_poll=lambda: enqueue_swept(sweep(svc, older_than=sweep_age))
+            ),
+            stop,
+        ),
+        kwargs={"name": "poller"},
         name="arbox-poller",
         daemon=True,
     )
