@@ -8,7 +8,10 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
@@ -25,7 +28,9 @@ from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.migrate import current, upgrade
 from ledger.session import is_transient_db_error, make_engine
+from tests.fakes import RecordingMailer
 from worker.pipeline import process_inbound, store_inbound
+from worker.sending import send_outbox
 from worker.services import Services, utc_now
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
@@ -306,3 +311,41 @@ def test_worker_processes_racing_for_the_same_invoices_never_overapply(
         f"race: {len(mails)} mails, {len(got['apps'])} applications, "
         f"B applied {sum(applied[f'INV-8200{i}'] for i in range(1, 4))} of 300.00"
     )
+
+
+class SlowMailer(RecordingMailer):
+    """Takes its time over each mail, as a remote SMTP server does."""
+
+    def send(self, raw: bytes, *, sender: str, recipients: Sequence[str]) -> None:
+        time.sleep(0.3)
+        super().send(raw, sender=sender, recipients=recipients)
+
+
+def test_two_deliveries_of_one_send_job_at_once_send_one_mail(database_url, tmp_path):
+    # Given an acknowledgement in the outbox (SQLite, then PostgreSQL)
+    upgrade(database_url)
+    base = Services.from_settings(
+        Settings(database_url=database_url, ar_address="ar@arbox.example")
+    )
+    mailer = SlowMailer()
+    svc = Services(
+        settings=base.settings,
+        engine=base.engine,
+        sessions=base.sessions,
+        mailer=mailer,
+        policy=base.policy,
+    )
+    (tmp_path / "l.csv").write_text(LEDGER)
+    with svc.sessions.begin() as s:
+        import_invoices(s, tmp_path / "l.csv", default_currency="USD", now=utc_now())
+    raw = remittance(9, "ap@acme-mfg.example", [("INV-70002", Decimal("99.99"))])
+    (outbox_id,) = process_inbound(
+        store_inbound(svc, raw, source="file").inbound_id, svc=svc
+    ).outbox_ids
+    # When Dramatiq runs the send job twice at the same moment (dramatiq#431, the sweep)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: send_outbox(outbox_id, svc=svc).status, range(2)))
+    svc.engine.dispose()
+    # Then the server got the mail once
+    assert len(mailer.sent) == 1
+    assert "sent" in results
