@@ -394,68 +394,21 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
         time.sleep(0.5)
 
         got, ref = snapshot(url), snapshot(ref_url)
-        sent = _sent(sink)
-        per_mid = collections.Counter(mid for mid, _ in sent)
-        mids_per_reply = collections.defaultdict(set)
-        for mid, reply_to in sent:
-            mids_per_reply[reply_to].add(mid)
-        line_apps = collections.Counter((a, n) for a, n, _, _ in got["applications"])
-        expected_mids = {str(msg) for msg in (_mid(raw) for raw in mails)}
-        finals = collections.Counter(got["inbound"].values())
-        below_zero = [n for n, (b, _, _) in got["invoices"].items() if b < 0]
-        applied_sum: dict[str, Decimal] = collections.defaultdict(Decimal)
-        for _, _, inv, amount in got["applications"]:
-            applied_sum[inv] += amount
-        over = [n for n, (b, _, a) in got["invoices"].items() if applied_sum[n] > a]
-        unbalanced = [n for n, (b, _, a) in got["invoices"].items() if a - applied_sum[n] != b]
-        c = result.counts
-        c.update(
-            mails=len(mails),
-            final_states=dict(sorted(finals.items())),
-            not_final=sum(v for k, v in finals.items() if k not in FINAL_STATUSES),
-            lost_mails=len(expected_mids - set(got["inbound"])),
-            duplicate_inbound_rows=sum(v - 1 for v in got["rows_per_mid"].values()),
-            lines_applied=len(got["applications"]),
-            reference_lines_applied=len(ref["applications"]),
-            double_applications=sum(v - 1 for v in line_apps.values()),
-            outbound_sent=len(got["sent_ids"]),
-            reference_outbound_sent=len(ref["sent_ids"]),
-            outbound_received=len(sent),
-            duplicate_outbound_copies=sum(v - 1 for v in per_mid.values()),
-            replies_with_two_message_ids=sum(1 for v in mids_per_reply.values() if len(v) > 1),
-            pending_outbound=got["pending"],
-            inbox_left=len(imap.uids("INBOX")),
+        counts, result.problems = evaluate(
+            got, ref, _sent(sink), {_mid(raw) for raw in mails}, len(imap.uids("INBOX"))
+        )
+        result.counts.update(counts)
+        result.counts.update(
             kills=cfg.kills,
             kills_with_work_in_flight=busy_kills,
             redis_restarts=redis_restarts,
             db_connection_kills=db_kills,
             db_backends_killed=backends_killed,
-            invoices_below_zero=len(below_zero),
-            invoices_over_applied=len(over),
-            invoices_balance_mismatch=len(unbalanced),
-            mails_retried=got["retried"],
             sweeps_logged=_log_lines(workdir, "swept"),
             transient_db_errors_logged=_log_lines(workdir, "inbound_transient_error"),
             recovery_seconds=round(recovery, 1),
             chaos_seconds=round(time.monotonic() - chaos_started, 1),
         )
-        checks = {
-            "every mail stored once, in a final state": c["lost_mails"] == 0
-            and c["not_final"] == 0
-            and c["duplicate_inbound_rows"] == 0
-            and len(got["inbound"]) == len(mails),
-            "no line applied twice": c["double_applications"] == 0,
-            "final states equal the reference": got["inbound"] == ref["inbound"],
-            "applications equal the reference": got["applications"] == ref["applications"],
-            "invoices equal the reference": got["invoices"] == ref["invoices"],
-            "outbox equals the reference": got["outbox"] == ref["outbox"],
-            "no invoice below zero or over-applied": not below_zero and not over and not unbalanced,
-            "every sent mail has one Message-ID": c["replies_with_two_message_ids"] == 0
-            and set(per_mid) == got["sent_ids"],
-            "nothing left pending or in the inbox": c["pending_outbound"] == 0
-            and c["inbox_left"] == 0,
-        }
-        result.problems = [name for name, passed in checks.items() if not passed]
     finally:
         if fleet is not None:
             fleet.stop()
@@ -470,6 +423,66 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
         else:
             result.counts["workdir"] = str(workdir)
     return result
+
+
+def evaluate(
+    got: dict[str, Any],
+    ref: dict[str, Any],
+    sent: list[tuple[str, str]],
+    expected_mids: set[str],
+    inbox_left: int,
+) -> tuple[dict[str, Any], list[str]]:
+    """Counts and failed checks of a run: ``got`` and ``ref`` are :func:`snapshot` results, ``sent``
+    what the SMTP sink received, ``expected_mids`` the Message-IDs of the mail put in."""
+    per_mid = collections.Counter(mid for mid, _ in sent)
+    mids_per_reply = collections.defaultdict(set)
+    for mid, reply_to in sent:
+        mids_per_reply[reply_to].add(mid)
+    line_apps = collections.Counter((a, n) for a, n, _, _ in got["applications"])
+    finals = collections.Counter(got["inbound"].values())
+    below_zero = [n for n, (b, _, _) in got["invoices"].items() if b < 0]
+    applied_sum: dict[str, Decimal] = collections.defaultdict(Decimal)
+    for _, _, inv, amount in got["applications"]:
+        applied_sum[inv] += amount
+    over = [n for n, (_, _, a) in got["invoices"].items() if applied_sum[n] > a]
+    unbalanced = [n for n, (b, _, a) in got["invoices"].items() if a - applied_sum[n] != b]
+    c: dict[str, Any] = {
+        "mails": len(expected_mids),
+        "final_states": dict(sorted(finals.items())),
+        "not_final": sum(v for k, v in finals.items() if k not in FINAL_STATUSES),
+        "lost_mails": len(expected_mids - set(got["inbound"])),
+        "duplicate_inbound_rows": sum(v - 1 for v in got["rows_per_mid"].values()),
+        "lines_applied": len(got["applications"]),
+        "reference_lines_applied": len(ref["applications"]),
+        "double_applications": sum(v - 1 for v in line_apps.values()),
+        "outbound_sent": len(got["sent_ids"]),
+        "reference_outbound_sent": len(ref["sent_ids"]),
+        "outbound_received": len(sent),
+        "duplicate_outbound_copies": sum(v - 1 for v in per_mid.values()),
+        "replies_with_two_message_ids": sum(1 for v in mids_per_reply.values() if len(v) > 1),
+        "pending_outbound": got["pending"],
+        "inbox_left": inbox_left,
+        "invoices_below_zero": len(below_zero),
+        "invoices_over_applied": len(over),
+        "invoices_balance_mismatch": len(unbalanced),
+        "mails_retried": got["retried"],
+    }
+    checks = {
+        "every mail stored once, in a final state": c["lost_mails"] == 0
+        and c["not_final"] == 0
+        and c["duplicate_inbound_rows"] == 0
+        and set(got["inbound"]) == expected_mids,
+        "no line applied twice": c["double_applications"] == 0,
+        "final states equal the reference": got["inbound"] == ref["inbound"],
+        "applications equal the reference": got["applications"] == ref["applications"],
+        "invoices equal the reference": got["invoices"] == ref["invoices"],
+        "outbox equals the reference": got["outbox"] == ref["outbox"],
+        "no invoice below zero or over-applied": not below_zero and not over and not unbalanced,
+        "every sent mail has one Message-ID": c["replies_with_two_message_ids"] == 0
+        and set(per_mid) == got["sent_ids"],
+        "nothing left pending or in the inbox": c["pending_outbound"] == 0 and inbox_left == 0,
+    }
+    return c, [name for name, passed in checks.items() if not passed]
 
 
 def _log_lines(workdir: Path, event: str) -> int:

@@ -5,8 +5,10 @@ the long version (``bench/chaos.py``)."""
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import sys
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 
@@ -65,3 +67,57 @@ def test_kills_restarts_and_dropped_connections_lose_nothing_and_do_nothing_twic
     assert counts["lines_applied"] == counts["reference_lines_applied"] > 0
     assert counts["outbound_sent"] == counts["reference_outbound_sent"] > 0
     assert result.problems == []
+
+
+def clean_snapshot() -> dict:
+    return {
+        "inbound": {"<a@x>": "applied", "<b@x>": "review"},
+        "rows_per_mid": {"<a@x>": 1, "<b@x>": 1},
+        "invoices": {"INV-1": (Decimal("90.00"), "open", Decimal("100.00"))},
+        "applications": [("<a@x>", 1, "INV-1", Decimal("10.00"))],
+        "outbox": {("<a@x>", "sent"): 1},
+        "pending": 0,
+        "sent_ids": {"<ack-a@arbox>"},
+        "retried": 0,
+    }
+
+
+def doctor(change: str) -> tuple[dict, list]:
+    got = copy.deepcopy(clean_snapshot())
+    sent = [("<ack-a@arbox>", "<a@x>")]
+    if change == "lost":
+        del got["inbound"]["<b@x>"]
+    elif change == "not_final":
+        got["inbound"]["<b@x>"] = "stored"
+    elif change == "applied_twice":
+        got["applications"].append(("<a@x>", 1, "INV-1", Decimal("10.00")))
+        got["invoices"]["INV-1"] = (Decimal("80.00"), "open", Decimal("100.00"))
+    elif change == "balance":
+        got["invoices"]["INV-1"] = (Decimal("89.99"), "open", Decimal("100.00"))
+    elif change == "resent_with_new_id":
+        sent.append(("<ack-a2@arbox>", "<a@x>"))
+    elif change == "pending":
+        got["pending"] = 1
+    return got, sent
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ("lost", "every mail stored once, in a final state"),
+        ("not_final", "every mail stored once, in a final state"),
+        ("applied_twice", "no line applied twice"),
+        ("balance", "invoices equal the reference"),
+        ("resent_with_new_id", "every sent mail has one Message-ID"),
+        ("pending", "nothing left pending or in the inbox"),
+    ],
+)
+def test_the_harness_checks_catch_a_doctored_ledger(change, problem):
+    chaos = load_chaos()
+    ref = clean_snapshot()
+    counts, problems = chaos.evaluate(ref, ref, [("<ack-a@arbox>", "<a@x>")], {"<a@x>", "<b@x>"}, 0)
+    assert problems == []
+    assert counts["lines_applied"] == 1
+    got, sent = doctor(change)
+    _, problems = chaos.evaluate(got, ref, sent, {"<a@x>", "<b@x>"}, 0)
+    assert problem in problems
