@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: make the repo's packages importable
     sys.path.insert(0, str(REPO))
 
-from sqlalchemy import func, select  # noqa: E402  (after the sys.path fix above)
+from sqlalchemy import Engine, func, select  # noqa: E402  (after the sys.path fix above)
 
 from core.types import FINAL_STATUSES  # noqa: E402
 from ledger import models as m  # noqa: E402
@@ -61,6 +61,7 @@ class ChaosConfig:
     seed: int = 1
     timeout: float = 180.0
     kill_gap: tuple[float, float] = (0.1, 1.5)
+    aim_at_work: bool = True
     workdir: Path | None = None
 
 
@@ -177,9 +178,8 @@ def snapshot(url: str) -> dict[str, Any]:
     }
 
 
-def outstanding(url: str) -> int:
+def outstanding(engine: Engine) -> int:
     """Stored mail not final yet plus outbound mail not sent yet (-1: database unreachable)."""
-    engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as s:
             return int(
@@ -196,8 +196,6 @@ def outstanding(url: str) -> int:
             )
     except Exception:
         return -1
-    finally:
-        engine.dispose()
 
 
 def is_done(url: str, expected: int) -> bool:
@@ -367,12 +365,19 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
         per_kill = max(1, -(-len(to_append) // max(1, cfg.kills)))
         redis_restarts = db_kills = backends_killed = 0
         busy_kills = 0
+        probe = make_engine(url)
+        stoppers.append(probe.dispose)
         for k in range(1, cfg.kills + 1):
             for raw in to_append[:per_kill]:
                 imap.append("INBOX", raw)
             to_append = to_append[per_kill:]
             time.sleep(rng.uniform(*cfg.kill_gap))
-            busy_kills += outstanding(url) > 0
+            if cfg.aim_at_work:  # wait a little for work in flight, then strike inside it
+                aim_until = time.monotonic() + 2.0
+                while outstanding(probe) == 0 and time.monotonic() < aim_until:
+                    time.sleep(0.02)
+                time.sleep(rng.uniform(0.0, 0.2))
+            busy_kills += outstanding(probe) > 0
             fleet.kill_one(rng)
             if k in redis_at:
                 redis.restart()
@@ -510,6 +515,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db-kills", type=int, default=2, help="PostgreSQL only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=180.0)
+    parser.add_argument(
+        "--blind", action="store_true", help="kill at random times, not aimed at work in flight"
+    )
     args = parser.parse_args(argv)
     cfg = ChaosConfig(
         kills=args.kills,
@@ -522,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         db_kills=args.db_kills,
         seed=args.seed,
         timeout=args.timeout,
+        aim_at_work=not args.blind,
     )
     result = run_chaos(cfg)
     for key, value in result.counts.items():
