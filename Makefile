@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_ARGS ?=
-CHAOS_ARGS ?= --kills 100 --mails 60 --imap dovecot --db postgres
+CHAOS_ARGS ?= --kills 100 --mails 200 --imap dovecot --db postgres
 
 .PHONY: demo test test-unit test-integration lint fixtures bench chaos clean
 

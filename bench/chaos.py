@@ -373,7 +373,7 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
             to_append = to_append[per_kill:]
             time.sleep(rng.uniform(*cfg.kill_gap))
             if cfg.aim_at_work:  # wait a little for work in flight, then strike inside it
-                aim_until = time.monotonic() + 2.0
+                aim_until = time.monotonic() + 0.5
                 while outstanding(probe) == 0 and time.monotonic() < aim_until:
                     time.sleep(0.02)
                 time.sleep(rng.uniform(0.0, 0.2))
