@@ -82,25 +82,18 @@ def _start_or_require(start, workdir: Path, what: str):  # type: ignore[no-untyp
         require(False, f"{what}: {e}")
 
 
-def _let_others_traverse(path: Path) -> None:
-    """pytest makes its temp dirs 0700; the server's own user must reach its data below them."""
-    for parent in [path, *path.parents]:
-        if parent == Path(tempfile.gettempdir()) or parent == parent.parent:
-            break
-        if parent.stat().st_uid == os.geteuid():
-            parent.chmod(parent.stat().st_mode | 0o011)
-
-
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Debian's PostgreSQL on 127.0.0.1 (one cluster per test session)."""
     from tests.servers import start_postgres
 
-    workdir = tmp_path_factory.mktemp("pg")
-    _let_others_traverse(workdir)
+    # Not under pytest's basetemp: pytest makes /tmp/pytest-of-<user> 0700 again whenever any
+    # session starts (another engineer's, say), and the server's own user must reach its data.
+    workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-"))
     server = _start_or_require(start_postgres, workdir, "PostgreSQL")
     yield server
     server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
