@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_ARGS ?=
+CHAOS_ARGS ?= --kills 100 --mails 200 --imap dovecot --db postgres
 
-.PHONY: demo test test-unit test-integration lint fixtures bench clean
+.PHONY: demo test test-unit test-integration lint fixtures bench chaos clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,9 @@ fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledger
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_invoices.py
+
+chaos: $(VENV)/.installed-dev  ## crash harness: 100 SIGKILLs, Redis restarts, dropped DB connections
+	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) .arbox arbox.db arbox.db-* *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     max_replies_per_sender_per_day: int = 5
     max_message_bytes: int = 25 * 1024 * 1024
     worker_threads: int = 4
+    sweep_after_seconds: float = 300.0
+    broker_heartbeat_timeout_ms: int = 60_000
+    broker_maintenance_chance: int = 1_000
 
     parse_isolation: bool = True
     parse_timeout_seconds: float = 8.0

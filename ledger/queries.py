@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import ColumnElement, Row, Select, or_, select
 from sqlalchemy.orm import Session
 
 from core.types import OpenInvoice
@@ -180,6 +180,26 @@ def open_invoices_for_customer(session: Session, customer_id: int) -> list[OpenI
         .order_by(Invoice.due_date, Invoice.number)
     )
     return [_to_open_invoice(r) for r in session.execute(stmt)]
+
+
+def lock_invoices(session: Session, *, keys: Collection[str], customer_id: int | None) -> int:
+    """Lock (``SELECT ... FOR UPDATE``) every invoice a remittance could touch: those whose
+    ``ref_key`` is in ``keys`` and the customer's open ones. Returns how many were locked.
+
+    The rows are locked in id order, so two workers locking overlapping sets wait for each
+    other instead of deadlocking, and reads after this in the same transaction see the
+    balances of whoever committed before us, not a stale snapshot. A no-op on SQLite, whose
+    ``BEGIN IMMEDIATE`` already serializes writers.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if keys:
+        conditions.append(Invoice.ref_key.in_(sorted(set(keys))))
+    if customer_id is not None:
+        conditions.append((Invoice.customer_id == customer_id) & (Invoice.status == "open"))
+    if not conditions or session.get_bind().dialect.name == "sqlite":
+        return 0
+    stmt = select(Invoice.id).where(or_(*conditions)).order_by(Invoice.id).with_for_update()
+    return len(session.execute(stmt).all())
 
 
 def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, list[OpenInvoice]]:

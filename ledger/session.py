@@ -1,12 +1,34 @@
 """Engines and sessions. SQLite runs in WAL mode with immediate write transactions, so that
-concurrent workers queue for the write lock instead of failing with "database is locked"."""
+concurrent workers queue for the write lock instead of failing with "database is locked".
+PostgreSQL (production) gets a checked pool: ``pool_pre_ping`` replaces connections the server
+dropped (a restart, ``pg_terminate_backend``) before they are handed out.
+
+:func:`is_transient_db_error` says which database errors are worth retrying: a lost connection,
+a serialization failure, a deadlock, a locked SQLite file. Constraint violations are not.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+#: PostgreSQL SQLSTATEs a retry can cure: serialization failure, deadlock, the server shutting
+#: down or killing the backend, connection failures, too many connections.
+TRANSIENT_SQLSTATES = frozenset(
+    {"40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006", "53300"}
+)
+
+#: Pool of a PostgreSQL engine: enough for a process's worker threads plus the poller.
+POSTGRES_POOL: dict[str, Any] = {
+    "pool_pre_ping": True,
+    "pool_size": 10,
+    "max_overflow": 10,
+    "pool_timeout": 30,
+    "pool_recycle": 1800,
+}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -28,9 +50,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    options = {**POSTGRES_POOL, **kwargs} if url.startswith("postgresql") else kwargs
+    if url.startswith("postgresql"):
+        options.setdefault("connect_args", {"connect_timeout": 10})
+    return create_engine(url, **options)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded values after commit (they are handed to pure code)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_transient_db_error(error: BaseException) -> bool:
+    """Whether ``error`` (or what it wraps) is a database failure a later retry may cure."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if sqlstate in TRANSIENT_SQLSTATES:
+        return True
+    # psycopg raises OperationalError for lost connections, serialization failures and
+    # deadlocks; sqlite3 for "database is locked". Neither covers constraint violations.
+    return isinstance(error, OperationalError)

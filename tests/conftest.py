@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,9 +87,13 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
     """Debian's PostgreSQL on 127.0.0.1 (one cluster per test session)."""
     from tests.servers import start_postgres
 
-    server = _start_or_require(start_postgres, tmp_path_factory.mktemp("pg"), "PostgreSQL")
+    # Not under pytest's basetemp: pytest makes /tmp/pytest-of-<user> 0700 again whenever any
+    # session starts (another engineer's, say), and the server's own user must reach its data.
+    workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-"))
+    server = _start_or_require(start_postgres, workdir, "PostgreSQL")
     yield server
     server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -121,3 +126,50 @@ def redis_server(tmp_path: Path) -> Iterator[object]:
     server = _start_or_require(start_redis_server, tmp_path, "redis-server")
     yield server
     server.stop()
+
+
+# --- One database URL per backend: the ledger and pipeline tests run on SQLite and PostgreSQL ---
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once; tests get copies (Alembic once, not per test)."""
+    from ledger.migrate import upgrade
+
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    """A PostgreSQL database migrated to head once; tests get ``CREATE DATABASE ... TEMPLATE``."""
+    from sqlalchemy import create_engine
+
+    from ledger.migrate import upgrade
+
+    name = f"tmpl{secrets.token_hex(4)}"
+    url = postgres_server.create_database(name)
+    upgrade(url)
+    create_engine(url).dispose()
+    postgres_server.terminate_connections(name)  # a template must have no sessions
+    return name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database migrated to head: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path / "ledger.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = f"t{secrets.token_hex(6)}"
+    with psycopg.connect(
+        host="127.0.0.1", port=server.port, user="arboxpg", dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'create database "{name}" template "{template}"')
+    return str(server.url(name))

@@ -17,7 +17,9 @@ log = structlog.get_logger(__name__)
 
 @dramatiq.actor(
     queue_name=INGEST_QUEUE,
-    max_retries=pipeline.MAX_ATTEMPTS,
+    # Poison messages are quarantined by the pipeline's own attempt count; Dramatiq's retries
+    # also carry transient database errors, which do not count as attempts.
+    max_retries=pipeline.MAX_ATTEMPTS + 7,
     min_backoff=1_000,
     max_backoff=30_000,
     time_limit=300_000,

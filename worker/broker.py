@@ -56,8 +56,14 @@ def configure_broker(settings: Settings, *, stub: bool = False) -> dramatiq.Brok
             broker = StubBroker(middleware=_middleware())
             broker.emit_after("process_boot")
         else:
+            # A SIGKILLed worker's unacknowledged messages go back to the queue only when the
+            # maintenance pass (a chance per command) finds its heartbeat older than the timeout.
             broker = RedisBroker(
-                url=redis_url(settings), namespace="arbox", middleware=_middleware()
+                url=redis_url(settings),
+                namespace="arbox",
+                middleware=_middleware(),
+                heartbeat_timeout=settings.broker_heartbeat_timeout_ms,
+                maintenance_chance=settings.broker_maintenance_chance,
             )
         dramatiq.set_broker(broker)
         _configured = broker

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -207,10 +208,12 @@ def _poller_thread(stop: threading.Event) -> threading.Thread:
     from worker.mailbox import ImapConfig
     from worker.pipeline import sweep
     from worker.poller import Poller
+    from worker.runtime import run_supervised
     from worker.services import get_services
 
     svc = get_services()
     settings = svc.settings
+    sweep_age = timedelta(seconds=settings.sweep_after_seconds)
     poller = Poller(
         svc,
         ImapConfig.from_settings(settings),
@@ -218,9 +221,14 @@ def _poller_thread(stop: threading.Event) -> threading.Thread:
         enqueue=process_message.send,
     )
     thread = threading.Thread(
-        target=poller.run,
-        args=(stop,),
-        kwargs={"after_poll": lambda: enqueue_swept(sweep(svc))},
+        target=run_supervised,
+        args=(
+            lambda s: poller.run(
+                s, after_poll=lambda: enqueue_swept(sweep(svc, older_than=sweep_age))
+            ),
+            stop,
+        ),
+        kwargs={"name": "poller"},
         name="arbox-poller",
         daemon=True,
     )

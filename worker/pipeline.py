@@ -8,6 +8,8 @@ under Dramatiq, in ``arbox ingest`` and in tests. Each step is one transaction; 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.parser import BytesHeaderParser
@@ -15,10 +17,10 @@ from email.policy import compat32
 
 import structlog
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from core.errors import PermanentError
+from core.errors import PermanentError, TransientError
 from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
@@ -34,8 +36,10 @@ from ledger.queries import (
     CustomerRef,
     customer_by_email,
     invoices_by_ref_keys,
+    lock_invoices,
     open_invoices_for_customer,
 )
+from ledger.session import is_transient_db_error
 from matching.decide import decide_remittance
 from outbound.compose import (
     AckLine,
@@ -196,7 +200,7 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
     except Exception as e:
         _record_failure(inbound_id, e, svc)
         raise
-    with svc.sessions.begin() as session:
+    with _forgive_transient(inbound_id, svc), svc.sessions.begin() as session:
         row = session.get(m.InboundMessage, inbound_id, with_for_update=True)
         assert row is not None
         if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
@@ -272,6 +276,7 @@ def _decide_and_post(
         )
         return ()
     keys = {normalise_ref(line.invoice_ref or "") for line in remittance.lines} - {""}
+    lock_invoices(session, keys=keys, customer_id=row.customer_id)
     decision = decide_remittance(
         remittance,
         customer_id=row.customer_id,
@@ -505,3 +510,31 @@ def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swe
             .all()
         )
     return Swept(inbound_ids=tuple(inbound), outbox_ids=tuple(outbox))
+
+
+@contextmanager
+def _forgive_transient(inbound_id: int, svc: Services) -> Iterator[None]:
+    """Turn a transient database error (connection killed, serialization failure, deadlock)
+    into :class:`TransientError` after giving back the attempt it counted: the message did not
+    fail, the database did, and it must not be quarantined for that. The transaction it
+    interrupted was rolled back whole, so nothing of it is left half-written."""
+    try:
+        yield
+    except DBAPIError as e:
+        if not is_transient_db_error(e):
+            raise
+        try:
+            with svc.sessions.begin() as session:
+                session.execute(
+                    update(m.InboundMessage)
+                    .where(
+                        m.InboundMessage.id == inbound_id,
+                        m.InboundMessage.attempts > 0,
+                        m.InboundMessage.status.not_in([s.value for s in FINAL_STATUSES]),
+                    )
+                    .values(attempts=m.InboundMessage.attempts - 1)
+                )
+        except DBAPIError:
+            log.warning("attempt_not_forgiven", inbound_id=inbound_id)
+        log.warning("inbound_transient_error", inbound_id=inbound_id, error=type(e.orig).__name__)
+        raise TransientError(f"database unavailable processing inbound {inbound_id}") from e

@@ -3,11 +3,13 @@ waiting until given messages and the mail they caused are done."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import dramatiq
+import structlog
 from sqlalchemy import func, select
 
 from core.config import Settings
@@ -16,6 +18,11 @@ from ledger import models as m
 from outbound.smtp import Mailer
 from worker.broker import configure_broker
 from worker.services import Services, set_services
+
+log = structlog.get_logger(__name__)
+
+#: Longest wait before a crashed loop (the poller) is started again.
+MAX_RESTART_BACKOFF = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +96,25 @@ def wait_until_done(
         if state.done or time.monotonic() >= deadline:
             return state
         time.sleep(interval)
+
+
+def run_supervised(
+    loop: Callable[[threading.Event], None],
+    stop: threading.Event,
+    *,
+    name: str,
+    first_backoff: float = 1.0,
+) -> None:
+    """Run ``loop(stop)`` until ``stop`` is set, starting it again (with backoff) when it dies
+    of an exception: a database or Redis outage must not end the poller of a running service.
+    Only the exception's type is logged; its text can carry SQL parameters (mail content)."""
+    backoff = first_backoff
+    while not stop.is_set():
+        try:
+            loop(stop)
+        except Exception as e:
+            log.warning("loop_crashed", loop=name, error=type(e).__name__, retry_in=backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, MAX_RESTART_BACKOFF)
+        else:
+            return

@@ -1,9 +1,9 @@
-"""Fixtures of the ledger tests: a migrated SQLite file per test, and a CSV writer."""
+"""Fixtures of the ledger tests: a migrated database per test (SQLite, then PostgreSQL), and a
+CSV writer."""
 
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -15,7 +15,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.refs import normalise_ref
-from ledger.migrate import upgrade
 from ledger.models import (
     Application,
     Contact,
@@ -43,19 +42,10 @@ HEADER = (
 )
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database migrated to head; each test gets a copy (Alembic once, not per test)."""
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
-    upgrade(f"sqlite:///{path}")
-    return path
-
-
 @pytest.fixture
-def db_url(migrated_template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "ledger.db"
-    shutil.copyfile(migrated_template, path)
-    return f"sqlite:///{path}"
+def db_url(database_url: str) -> str:
+    """A migrated database per test, on SQLite and on PostgreSQL (``tests/conftest.py``)."""
+    return database_url
 
 
 @pytest.fixture

@@ -37,9 +37,9 @@ class Clock:
 
 
 @pytest.fixture
-def svc(tmp_path: Path) -> Services:
+def svc(tmp_path: Path, database_url: str) -> Services:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'a.db'}",
+        database_url=database_url,
         ar_address="ar@arbox.example",
         max_replies_per_sender_per_day=2,
         max_message_bytes=50_000,
