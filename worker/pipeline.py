@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -22,6 +22,7 @@ from core.errors import PermanentError
 from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
+    PENDING_STATUSES,
     Classification,
     InboundStatus,
     MailKind,
@@ -129,7 +130,7 @@ def store_inbound(
             else:
                 existing = row
         if mailbox is not None:
-            _record_position(session, mailbox, existing.id)
+            _record_position(session, mailbox, existing.id, now)
         log.info(
             "inbound_stored" if created else "inbound_duplicate",
             inbound_id=existing.id,
@@ -147,7 +148,7 @@ def _find_inbound(session: Session, message_id: str, digest: str) -> m.InboundMe
     ).scalar_one_or_none()
 
 
-def _record_position(session: Session, key: MailboxKey, inbound_id: int) -> None:
+def _record_position(session: Session, key: MailboxKey, inbound_id: int, now: datetime) -> None:
     try:
         with session.begin_nested():
             session.add(
@@ -157,6 +158,7 @@ def _record_position(session: Session, key: MailboxKey, inbound_id: int) -> None
                     uidvalidity=key.uidvalidity,
                     uid=key.uid,
                     inbound_id=inbound_id,
+                    fetched_at=now,
                 )
             )
     except IntegrityError:
@@ -200,6 +202,7 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
     except Exception as e:
         _record_failure(inbound_id, e, svc)
         raise
+    mark_parsed(inbound_id, svc=svc)
     with svc.sessions.begin() as session:
         row = session.get(m.InboundMessage, inbound_id, with_for_update=True)
         assert row is not None
@@ -223,6 +226,20 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
         )
         log.info("inbound_processed", inbound_id=row.id, status=row.status, kind=row.kind)
         return Processed(inbound_id=row.id, status=row.status, outbox_ids=outbox_ids)
+
+
+def mark_parsed(inbound_id: int, *, svc: Services) -> None:
+    """Record that the mail parsed: ``stored`` → ``parsed``, committed before the decision."""
+    now = svc.clock()
+    with svc.sessions.begin() as session:
+        session.execute(
+            update(m.InboundMessage)
+            .where(
+                m.InboundMessage.id == inbound_id,
+                m.InboundMessage.status == InboundStatus.STORED,
+            )
+            .values(status=InboundStatus.PARSED, parsed_at=now)
+        )
 
 
 def _decide_and_post(
@@ -471,7 +488,7 @@ def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swe
             session.execute(
                 update(m.InboundMessage)
                 .where(
-                    m.InboundMessage.status == InboundStatus.STORED,
+                    m.InboundMessage.status.in_([s.value for s in PENDING_STATUSES]),
                     m.InboundMessage.enqueued_at < cutoff,
                 )
                 .values(enqueued_at=now)
