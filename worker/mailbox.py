@@ -96,6 +96,7 @@ class ImapMailbox:
     def connect(self) -> None:
         """Connect and log in."""
         cfg = self.config
+        client: Any = None
         try:
             client = IMAPClient(
                 cfg.host,
@@ -111,6 +112,9 @@ class ImapMailbox:
             sock = client.socket()
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except (IMAPClientError, OSError) as e:
+            if client is not None:
+                with contextlib.suppress(IMAPClientError, OSError):
+                    client.shutdown()
             raise MailboxUnavailableError(cfg.host, f"{type(e).__name__}") from e
         self._client = client
         self._selected = None
