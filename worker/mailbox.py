@@ -15,7 +15,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -24,6 +24,9 @@ from core.config import Settings, TlsMode
 from core.errors import MailboxUnavailableError
 
 FETCH_BATCH = 50
+
+#: What setting a keyword did; see :meth:`ImapMailbox.flag`.
+FlagResult = Literal["done", "gone", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,15 +230,20 @@ class ImapMailbox:
             raise self._fail(e) from e
         return True
 
-    def flag(self, uid: int, keyword: str) -> bool:
-        """Set ``keyword`` on ``uid`` and leave it in place; False when it is gone already."""
+    def flag(self, uid: int, keyword: str) -> FlagResult:
+        """Set ``keyword`` on ``uid`` and leave it in place: ``done``; ``gone`` when the mail
+        is not there any more; ``refused`` when the server did not keep the keyword (servers
+        without ``\\*`` in PERMANENTFLAGS drop unknown keywords silently, pymap does)."""
         try:
             if self._flags(uid) is None:
-                return False
+                return "gone"
             self.client.add_flags([uid], [keyword.encode()])
+            flags = self._flags(uid)
         except (IMAPClientError, OSError) as e:
             raise self._fail(e) from e
-        return True
+        if flags is None:
+            return "gone"
+        return "done" if keyword in flags else "refused"
 
     def idle_wait(self, seconds: float, *, stop: Callable[[], bool] = lambda: False) -> bool:
         """Wait up to ``seconds`` in IDLE for news in the selected folder, checking ``stop``

@@ -73,6 +73,8 @@ class Poller:
         self.enqueue = enqueue
         self.redis = redis
         self._connected = False
+        #: The connection :meth:`run` polls over right now (None between connections).
+        self.mailbox: ImapMailbox | None = None
 
     def poll_once(self, mailbox: ImapMailbox) -> PollResult:
         """One pass: fetch and store new mail of every folder, then act on what is done."""
@@ -183,7 +185,11 @@ class Poller:
                     if quarantined
                     else settings.imap_processed_keyword
                 )
-                present = mailbox.flag(uid, target)
+                result = mailbox.flag(uid, target)
+                if result == "refused":
+                    log.error("mailbox_keyword_refused", folder=folder, uid=uid, keyword=target)
+                    continue  # stays "waiting for mailbox action"; the log says why
+                present = result == "done"
                 action = MailboxAction.FLAGGED
             else:
                 target = (
@@ -256,6 +262,7 @@ class Poller:
         """Connect and poll until ``halt``."""
         settings = self.svc.settings
         with ImapMailbox(self.config) as mailbox:
+            self.mailbox = mailbox
             log.info("mailbox_connected", account=self.config.account, folders=self.folders)
             self._connected = True
             idle = len(self.folders) == 1 and "IDLE" in mailbox.capabilities
@@ -270,6 +277,7 @@ class Poller:
                     )
                 else:
                     halt.wait(settings.imap_poll_seconds)
+        self.mailbox = None
 
     def _acquire_locks(self) -> list[Any] | None:
         """Take every folder's lock without blocking; None (holding none) when one is busy."""
