@@ -25,6 +25,9 @@ from core.errors import MailboxUnavailableError
 
 FETCH_BATCH = 50
 
+#: How long one ``idle_check`` waits, i.e. how often IDLE looks at the stop flag.
+IDLE_CHECK_SECONDS = 1.0
+
 #: What setting a keyword did; see :meth:`ImapMailbox.flag`.
 FlagResult = Literal["done", "gone", "refused"]
 
@@ -256,8 +259,14 @@ class ImapMailbox:
             self.client.idle()
             try:
                 while not stop() and time.monotonic() < deadline:
-                    if self.client.idle_check(timeout=1):
+                    started = time.monotonic()
+                    if self.client.idle_check(timeout=IDLE_CHECK_SECONDS):
                         return True
+                    if time.monotonic() - started < IDLE_CHECK_SECONDS / 2:
+                        # The socket woke poll() but held no line: imapclient swallows the
+                        # EOF of a closed connection this way. Reconnect instead of waiting
+                        # for the renewal to find out.
+                        raise ConnectionResetError("connection closed during IDLE")
             finally:
                 self.client.idle_done()
         except (IMAPClientError, OSError) as e:

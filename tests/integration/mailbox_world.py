@@ -119,7 +119,7 @@ class World:
             if predicate():
                 return time.monotonic() - start
             time.sleep(0.05)
-        raise AssertionError(f"not within {timeout}s")
+        raise AssertionError(f"not within {timeout}s; inbound: {self.inbound()}")
 
 
 def make_world(tmp_path: Path, server: Any, **overrides: Any) -> World:
