@@ -84,11 +84,16 @@ def _start_or_require(start, workdir: Path, what: str):  # type: ignore[no-untyp
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Debian's PostgreSQL on 127.0.0.1 (one cluster per test session)."""
+    import tempfile
+
     from tests.servers import start_postgres
 
-    server = _start_or_require(start_postgres, tmp_path_factory.mktemp("pg"), "PostgreSQL")
+    # Not under pytest's 0700 base temp: the unprivileged postgres user must reach it.
+    workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-"))
+    server = _start_or_require(start_postgres, workdir, "PostgreSQL")
     yield server
     server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23 00:50:00
 
-Hand-written. Batch mode, so SQLite rebuilds the tables (it cannot ALTER much) and PostgreSQL
-gets plain ALTER TABLE ... ADD COLUMN. Positions moved before this revision get ``action =
-'moved'`` (or ``'gone'`` when the old code recorded ``(gone) <folder>``), so they do not show up
-as waiting for a mailbox action.
+Hand-written. Batch mode for the additions (on SQLite, batch "auto" needs no table rebuild to
+add a nullable column; PostgreSQL gets plain ALTER TABLE ... ADD COLUMN). Positions moved
+before this revision get ``action = 'moved'`` (or ``'gone'`` when the old code recorded
+``(gone) <folder>``), so they do not show up as waiting for a mailbox action.
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("mailbox_messages", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_mailbox_messages_action"))
-        batch_op.drop_column("action")
-        batch_op.drop_column("fetched_at")
-    with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
-        batch_op.drop_column("parsed_at")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35 has it): a batch rebuild would drop
+    # inbound_messages, which the foreign keys of other tables' rows forbid.
+    op.drop_index(op.f("ix_mailbox_messages_action"), table_name="mailbox_messages")
+    op.drop_column("mailbox_messages", "action")
+    op.drop_column("mailbox_messages", "fetched_at")
+    op.drop_column("inbound_messages", "parsed_at")
