@@ -22,7 +22,7 @@ from tests.integration.mailbox_world import (
     remittance,
 )
 from tests.servers import DovecotServer
-from worker.mailbox import ImapMailbox
+from worker.mailbox import ImapConfig, ImapMailbox
 from worker.pipeline import message_id_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.imap]
@@ -222,3 +222,15 @@ def test_flag_action_leaves_the_mail_in_place_with_a_keyword(tmp_path, imap_serv
         ]
         assert counts == {WAITING_FOR_MAILBOX_ACTION: 1}
     assert isinstance(imap_server, DovecotServer) == (counts == {"flagged": 1})
+
+
+def test_a_refused_login_names_no_password(imap_server):
+    config = ImapConfig(
+        imap_server.host, imap_server.port, imap_server.user, "wrong-pw-xyz", "none", 5
+    )
+    with capture_logs() as logs, pytest.raises(MailboxUnavailableError) as raised:
+        ImapMailbox(config).connect()
+    assert "LoginError" in str(raised.value)
+    assert "wrong-pw-xyz" not in str(raised.value)
+    assert "wrong-pw-xyz" not in repr(raised.value.__cause__)
+    assert "wrong-pw-xyz" not in repr(logs)
