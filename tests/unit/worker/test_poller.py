@@ -210,3 +210,34 @@ def test_arbox_status_shows_mail_waiting_for_its_mailbox_action(svc, monkeypatch
     assert "mailbox: waiting for mailbox action" in result.output
     assert "inbound: review" in result.output
     assert "INBOX: UIDVALIDITY 1, last UID 1" in result.output
+
+
+def test_a_mail_stuck_parsed_after_a_crash_is_swept_and_applied_once(svc):
+    from datetime import timedelta
+
+    from worker.pipeline import mark_parsed, sweep
+
+    box = FakeMailbox({"INBOX": {1: mail("<g@x>")}, "Processed": {}, "Quarantine": {}})
+    queued: list[int] = []
+    Poller(svc, CONFIG, folders=["INBOX"], enqueue=queued.append).poll_once(box)
+    # Given the worker died after the parse committed, before the decision
+    mark_parsed(queued[0], svc=svc)
+    assert states(svc) == [("parsed", True, None)]
+    # When the sweep runs later
+    later = Services(
+        settings=svc.settings,
+        engine=svc.engine,
+        sessions=svc.sessions,
+        mailer=None,
+        policy=svc.policy,
+        clock=lambda: svc.clock() + timedelta(minutes=10),
+    )
+    swept = sweep(later)
+    # Then the message is enqueued again and decided once
+    assert swept.inbound_ids == (queued[0],)
+    process_inbound(queued[0], svc=svc)
+    process_inbound(queued[0], svc=svc)
+    assert states(svc) == [("review", True, None)]
+    with svc.sessions() as s:
+        review = status_counts(s).review
+    assert sum(review.values()) == 1, review  # one review item: decided once
