@@ -250,8 +250,7 @@ class Poller:
                     log.exception("poller_failed", retry_in=backoff)
                 if self._connected:  # it worked until now: retry soon
                     backoff = 0.5
-                halt.set()
-                stop.wait(backoff)
+                halt.wait(backoff)  # still holding (and renewing) the lock; ends on stop
                 backoff = min(backoff * 2, backoff_cap)
             finally:
                 halt.set()
@@ -266,18 +265,20 @@ class Poller:
             log.info("mailbox_connected", account=self.config.account, folders=self.folders)
             self._connected = True
             idle = len(self.folders) == 1 and "IDLE" in mailbox.capabilities
-            while not halt.is_set():
-                self.poll_once(mailbox)
-                if after_poll is not None:
-                    after_poll()
-                if idle:
-                    mailbox.idle_wait(
-                        min(settings.imap_poll_seconds, settings.imap_idle_renew_seconds),
-                        stop=halt.is_set,
-                    )
-                else:
-                    halt.wait(settings.imap_poll_seconds)
-        self.mailbox = None
+            try:
+                while not halt.is_set():
+                    self.poll_once(mailbox)
+                    if after_poll is not None:
+                        after_poll()
+                    if idle:
+                        mailbox.idle_wait(
+                            min(settings.imap_poll_seconds, settings.imap_idle_renew_seconds),
+                            stop=halt.is_set,
+                        )
+                    else:
+                        halt.wait(settings.imap_poll_seconds)
+            finally:
+                self.mailbox = None
 
     def _acquire_locks(self) -> list[Any] | None:
         """Take every folder's lock without blocking; None (holding none) when one is busy."""
