@@ -71,6 +71,21 @@ def test_idle_brings_new_mail_and_a_killed_connection_costs_at_most_one_poll(tmp
     assert imap_server.uids(world.folder) == []
 
 
+def test_without_idle_the_poller_polls_at_the_interval(tmp_path, imap_server):
+    world = make_world(
+        tmp_path, imap_server, imap_poll_seconds=1.0, imap_disable_capabilities="IDLE"
+    )
+    poller = world.poller()
+    with running(poller):
+        idling(world, poller)
+        assert poller.mailbox is not None
+        assert "IDLE" not in poller.mailbox.capabilities
+        imap_server.append(world.folder, remittance("19.00"))
+        latency = world.wait_for(lambda: world.applications() == 1, timeout=3.0)
+    print(f"without IDLE: applied {latency:.2f}s after append (poll 1.0s)")  # noqa: T201 - measured numbers, shown with -s
+    assert world.applications() == 1
+
+
 def test_a_restarted_server_costs_at_most_one_poll_and_applies_nothing_twice(
     tmp_path, dovecot_server
 ):
