@@ -54,9 +54,8 @@ def _ensure_user(name: str, shell: str = "/usr/sbin/nologin") -> pwd.struct_pass
     return pwd.getpwnam(name)
 
 
-def _wait_port(
-    port: int, proc: subprocess.Popen[bytes] | None, what: str, log: Path, timeout: float = 30.0
-) -> None:
+def _wait_port(port: int, proc: subprocess.Popen[bytes] | None, what: str, log: Path,
+               timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -105,18 +104,8 @@ class PostgresServer:
         self.sock.mkdir()
         shutil.chown(self.data, PG_USER)
         shutil.chown(self.sock, PG_USER)
-        self._as_pg(
-            self.initdb,
-            "-D",
-            str(self.data),
-            "-U",
-            PG_USER,
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        )
+        self._as_pg(self.initdb, "-D", str(self.data), "-U", PG_USER, "--auth=trust",
+                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         self.start()
 
     def _as_pg(self, *cmd: str) -> subprocess.CompletedProcess[bytes]:
@@ -127,22 +116,11 @@ class PostgresServer:
         return result
 
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -c listen_addresses={LOOPBACK} -k {self.sock} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
-        )
-        self._as_pg(
-            self.pg_ctl,
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.data / "server.log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        )
+        options = (f"-p {self.port} -c listen_addresses={LOOPBACK} -k {self.sock} "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=200")
+        self._as_pg(self.pg_ctl, "-D", str(self.data), "-l", str(self.data / "server.log"),
+                    "-o", options, "-w", "start")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -155,9 +133,8 @@ class PostgresServer:
         """Create database ``name`` and return its SQLAlchemy URL."""
         import psycopg
 
-        with psycopg.connect(
-            host=LOOPBACK, port=self.port, user=PG_USER, dbname="postgres", autocommit=True
-        ) as conn:
+        with psycopg.connect(host=LOOPBACK, port=self.port, user=PG_USER, dbname="postgres",
+                             autocommit=True) as conn:
             conn.execute(f'create database "{name}"')
         return self.url(name)
 
@@ -165,9 +142,8 @@ class PostgresServer:
         """Kill every backend connected to ``database``; how many were killed."""
         import psycopg
 
-        with psycopg.connect(
-            host=LOOPBACK, port=self.port, user=PG_USER, dbname="postgres", autocommit=True
-        ) as conn:
+        with psycopg.connect(host=LOOPBACK, port=self.port, user=PG_USER, dbname="postgres",
+                             autocommit=True) as conn:
             rows = conn.execute(
                 "select pg_terminate_backend(pid) from pg_stat_activity "
                 "where datname = %s and pid <> pg_backend_pid()",
@@ -244,9 +220,7 @@ class DovecotServer:
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
                 [self.binary, "-c", str(self.workdir / "dovecot.conf"), "-F"],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         _wait_port(self.port, self.proc, "dovecot", self.workdir / "dovecot.log")
 
@@ -323,26 +297,10 @@ class RedisServer:
         log = self.workdir / "redis.log"
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [
-                    self.binary,
-                    "--bind",
-                    LOOPBACK,
-                    "--port",
-                    str(self.port),
-                    "--dir",
-                    str(self.workdir),
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    "always",
-                    "--save",
-                    "",
-                    "--daemonize",
-                    "no",
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
+                [self.binary, "--bind", LOOPBACK, "--port", str(self.port),
+                 "--dir", str(self.workdir), "--appendonly", "yes", "--appendfsync", "always",
+                 "--save", "", "--daemonize", "no"],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         _wait_port(self.port, self.proc, "redis-server", log)
         deadline = time.monotonic() + 30
