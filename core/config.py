@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     max_mime_depth: int = 30
     max_attachment_bytes: int = 20 * 1024 * 1024
 
+    imap_done_action: Literal["move", "flag"] = "move"
+    imap_processed_keyword: str = "$ArboxProcessed"
+    imap_quarantine_keyword: str = "$ArboxQuarantined"
+    imap_idle_renew_seconds: float = 300.0
+    imap_disable_capabilities: str = ""
+    poller_lock_seconds: float = 60.0
+
     @field_validator("default_currency")
     @classmethod
     def _upper_currency(cls, value: str) -> str:
@@ -84,6 +91,18 @@ class Settings(BaseSettings):
             if key.startswith("ARBOX_") and value != ""  # empty means unset, as in .env
         }
         return cls.model_validate(values)
+
+    @property
+    def imap_folders(self) -> tuple[str, ...]:
+        """The folders to read: ``imap_folder`` split at commas, blanks dropped."""
+        return tuple(f.strip() for f in self.imap_folder.split(",") if f.strip())
+
+    @property
+    def imap_disabled_capabilities(self) -> frozenset[str]:
+        """Server capabilities arbox must not use (upper-cased), e.g. ``MOVE``."""
+        return frozenset(
+            c.strip().upper() for c in self.imap_disable_capabilities.split(",") if c.strip()
+        )
 
     @property
     def imap_configured(self) -> bool:

@@ -19,18 +19,33 @@ class MailKind(StrEnum):
 
 
 class InboundStatus(StrEnum):
-    """Where an inbound message is in its life. Final: applied, review, ignored, quarantined."""
+    """Where an inbound message is in its life: stored → parsed → a final state (applied,
+    review, ignored) or quarantined. What happened in the mailbox afterwards is recorded per
+    mailbox position (``mailbox_messages.action``), not here."""
 
     STORED = "stored"
+    PARSED = "parsed"
     APPLIED = "applied"
     REVIEW = "review"
     IGNORED = "ignored"
     QUARANTINED = "quarantined"
 
 
+#: States in which the message still waits for (more) processing.
+PENDING_STATUSES = frozenset({InboundStatus.STORED, InboundStatus.PARSED})
+
 FINAL_STATUSES = frozenset(
     {InboundStatus.APPLIED, InboundStatus.REVIEW, InboundStatus.IGNORED, InboundStatus.QUARANTINED}
 )
+
+
+class MailboxAction(StrEnum):
+    """What the poller did with a mail in the mailbox after its processing committed."""
+
+    MOVED = "moved"  # moved to the Processed or Quarantine folder
+    FLAGGED = "flagged"  # left in place with a keyword set
+    GONE = "gone"  # no longer in the folder when the poller came to act on it
+    STALE = "stale"  # the folder's UIDVALIDITY changed; the position no longer exists
 
 
 class Outcome(StrEnum):

@@ -109,11 +109,14 @@ class InboundMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime]
     enqueued_at: Mapped[datetime | None]
+    parsed_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
 
 
 class MailboxMessage(Base):
-    """Where an inbound message sits in a mailbox, and whether it was moved after processing."""
+    """Where an inbound message sits in a mailbox, and what the poller did with it there after
+    its processing committed. ``action`` is null while that is still to do (see
+    :class:`core.types.MailboxAction`); ``moved_to`` names the target folder or keyword."""
 
     __tablename__ = "mailbox_messages"
     __table_args__ = (UniqueConstraint("account", "folder", "uidvalidity", "uid"),)
@@ -124,6 +127,8 @@ class MailboxMessage(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     uid: Mapped[int] = mapped_column(BigInteger)
     inbound_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"), index=True)
+    fetched_at: Mapped[datetime | None]
+    action: Mapped[str | None] = mapped_column(String(16), index=True)
     moved_to: Mapped[str | None] = mapped_column(String(255))
     moved_at: Mapped[datetime | None]
 

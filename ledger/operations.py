@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.types import InboundStatus
+from core.types import FINAL_STATUSES, InboundStatus
 from ledger import models as m
 from ledger.posting import audit
 
@@ -29,6 +29,7 @@ class StatusCounts:
     """What ``arbox status`` shows, apart from queue depths."""
 
     inbound: dict[str, int]
+    mailbox: dict[str, int]
     review: dict[str, int]
     outbox: dict[str, int]
     folders: tuple[FolderPoll, ...]
@@ -65,10 +66,37 @@ def status_counts(session: Session) -> StatusCounts:
     )
     return StatusCounts(
         inbound=grouped(m.InboundMessage.status),
+        mailbox=mailbox_action_counts(session),
         review=grouped(m.ReviewItem.kind, m.ReviewItem.status == "open"),
         outbox=grouped(m.OutboxMessage.status),
         folders=folders,
     )
+
+
+#: The ``arbox status`` label of mailbox positions whose mail is done but not yet moved/flagged.
+WAITING_FOR_MAILBOX_ACTION = "waiting for mailbox action"
+#: ... and of positions whose mail is still being processed.
+BEING_PROCESSED = "being processed"
+
+
+def mailbox_action_counts(session: Session) -> dict[str, int]:
+    """Mailbox positions per action done (moved, flagged, gone, stale), plus the ones still
+    to do: ``waiting for mailbox action`` (processing final and committed) and ``being
+    processed``."""
+    final = m.InboundMessage.status.in_([s.value for s in FINAL_STATUSES])
+    counts: dict[str, int] = {}
+    stmt = (
+        select(m.MailboxMessage.action, final, func.count())
+        .join(m.InboundMessage, m.InboundMessage.id == m.MailboxMessage.inbound_id)
+        .group_by(m.MailboxMessage.action, final)
+    )
+    for action, is_final, n in session.execute(stmt).tuples():
+        if action is not None:
+            label = str(action)
+        else:
+            label = WAITING_FOR_MAILBOX_ACTION if is_final else BEING_PROCESSED
+        counts[label] = counts.get(label, 0) + int(n)
+    return counts
 
 
 def quarantined(session: Session) -> list[QuarantinedMessage]:
@@ -100,7 +128,13 @@ def release_from_quarantine(
             m.InboundMessage.id == inbound_id,
             m.InboundMessage.status == InboundStatus.QUARANTINED,
         )
-        .values(status=InboundStatus.STORED, attempts=0, enqueued_at=now, processed_at=None)
+        .values(
+            status=InboundStatus.STORED,
+            attempts=0,
+            enqueued_at=now,
+            parsed_at=None,
+            processed_at=None,
+        )
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False

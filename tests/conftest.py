@@ -107,9 +107,13 @@ def dovecot_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]
     """Debian's Dovecot on 127.0.0.1 with one passwd-file user."""
     from tests.servers import start_dovecot
 
-    server = _start_or_require(start_dovecot, tmp_path_factory.mktemp("dovecot"), "Dovecot")
+    # Not under pytest's base temp: that is 0700, and Dovecot's unprivileged auth process
+    # must reach the passwd file ("missing +x perm: /tmp/pytest-of-root").
+    workdir = Path(tempfile.mkdtemp(prefix="arbox-dovecot-"))
+    server = _start_or_require(start_dovecot, workdir, "Dovecot")
     yield server
     server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(params=["pymap", "dovecot"])

@@ -203,8 +203,12 @@ def worker(
     dramatiq_worker.stop(timeout=30_000)
 
 
-def _poller_thread(stop: threading.Event) -> threading.Thread:
+def _poller_threads(stop: threading.Event) -> list[threading.Thread]:
+    """One poller thread per folder (each its own connection, IDLE and Redis lock)."""
+    import redis
+
     from worker.actors import enqueue_swept, process_message
+    from worker.broker import redis_url
     from worker.mailbox import ImapConfig
     from worker.pipeline import sweep
     from worker.poller import Poller
@@ -214,26 +218,30 @@ def _poller_thread(stop: threading.Event) -> threading.Thread:
     svc = get_services()
     settings = svc.settings
     sweep_age = timedelta(seconds=settings.sweep_after_seconds)
-    poller = Poller(
-        svc,
-        ImapConfig.from_settings(settings),
-        folders=[f.strip() for f in settings.imap_folder.split(",") if f.strip()],
-        enqueue=process_message.send,
-    )
-    thread = threading.Thread(
-        target=run_supervised,
-        args=(
-            lambda s: poller.run(
-                s, after_poll=lambda: enqueue_swept(sweep(svc, older_than=sweep_age))
-            ),
-            stop,
-        ),
-        kwargs={"name": "poller"},
-        name="arbox-poller",
-        daemon=True,
-    )
-    thread.start()
-    return thread
+    client = redis.Redis.from_url(redis_url(settings))
+    threads = []
+    for folder in settings.imap_folders:
+        poller = Poller(
+            svc,
+            ImapConfig.from_settings(settings),
+            folders=[folder],
+            enqueue=process_message.send,
+            redis=client,
+        )
+
+        def loop(stop: threading.Event, poller: Poller = poller) -> None:
+            poller.run(stop, after_poll=lambda: enqueue_swept(sweep(svc, older_than=sweep_age)))
+
+        thread = threading.Thread(
+            target=run_supervised,
+            args=(loop, stop),
+            kwargs={"name": f"poller {folder}"},
+            name=f"arbox-poller-{folder}",
+            daemon=True,
+        )
+        thread.start()
+        threads.append(thread)
+    return threads
 
 
 @app.command()
@@ -248,10 +256,11 @@ def poller() -> None:
     boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
-    thread = _poller_thread(stop)
+    threads = _poller_threads(stop)
     out.print(f"polling {settings.imap_folder} on {settings.imap_host}; Ctrl-C stops it")
     stop.wait()
-    thread.join(timeout=30)
+    for thread in threads:
+        thread.join(timeout=30)
 
 
 @app.command()
@@ -267,10 +276,11 @@ def run() -> None:
     stop = threading.Event()
     _stop_on_signals(stop)
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
-    thread = _poller_thread(stop)
+    threads = _poller_threads(stop)
     out.print("arbox running: poller and workers; Ctrl-C stops it")
     stop.wait()
-    thread.join(timeout=30)
+    for thread in threads:
+        thread.join(timeout=30)
     dramatiq_worker.stop(timeout=30_000)
 
 
@@ -336,6 +346,7 @@ def status() -> None:
     table.add_column("count", justify="right")
     for label, values in (
         ("inbound", counts.inbound),
+        ("mailbox", counts.mailbox),
         ("review (open)", counts.review),
         ("outbound mail", counts.outbox),
     ):

@@ -2,7 +2,9 @@
 
 UIDs only (``use_uid=True``); bytes keys from imapclient are decoded here; a socket timeout
 on every connection (imapclient has none by default); ``UID EXPUNGE`` only, never a plain
-EXPUNGE that could remove other clients' deleted mail.
+EXPUNGE (nor CLOSE, which expunges too) that could remove other clients' deleted mail.
+Capabilities can be switched off by configuration (``ARBOX_IMAP_DISABLE_CAPABILITIES``), so
+the MOVE-less and IDLE-less paths run against real servers too.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -22,6 +24,12 @@ from core.config import Settings, TlsMode
 from core.errors import MailboxUnavailableError
 
 FETCH_BATCH = 50
+
+#: How long one ``idle_check`` waits, i.e. how often IDLE looks at the stop flag.
+IDLE_CHECK_SECONDS = 1.0
+
+#: What setting a keyword did; see :meth:`ImapMailbox.flag`.
+FlagResult = Literal["done", "gone", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ class ImapConfig:
     password: str
     tls: TlsMode
     timeout: float
+    disabled_capabilities: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ImapConfig:
@@ -55,6 +64,13 @@ class ImapConfig:
             password=settings.secret("imap_password") or "",
             tls=settings.imap_tls,
             timeout=settings.imap_timeout_seconds,
+            disabled_capabilities=settings.imap_disabled_capabilities,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"ImapConfig(host={self.host!r}, port={self.port}, user={self.user!r}, "
+            f"password='**********', tls={self.tls!r})"
         )
 
     @property
@@ -86,6 +102,7 @@ class ImapMailbox:
     def connect(self) -> None:
         """Connect and log in."""
         cfg = self.config
+        client: Any = None
         try:
             client = IMAPClient(
                 cfg.host,
@@ -101,11 +118,18 @@ class ImapMailbox:
             sock = client.socket()
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except (IMAPClientError, OSError) as e:
+            if client is not None:
+                with contextlib.suppress(IMAPClientError, OSError):
+                    client.shutdown()
             raise MailboxUnavailableError(cfg.host, f"{type(e).__name__}") from e
         self._client = client
         self._selected = None
-        self.capabilities = frozenset(
-            c.decode() if isinstance(c, bytes) else str(c) for c in client.capabilities()
+        self.capabilities = (
+            frozenset(
+                (c.decode() if isinstance(c, bytes) else str(c)).upper()
+                for c in client.capabilities()
+            )
+            - cfg.disabled_capabilities
         )
 
     @property
@@ -173,26 +197,56 @@ class ImapMailbox:
                 if isinstance(raw, bytes):
                     yield FetchedMessage(uid=uid, raw=raw)
 
+    def _flags(self, uid: int) -> frozenset[str] | None:
+        """The flags of ``uid`` in the selected folder, or None when it is not there."""
+        data = self.client.fetch([uid], ["FLAGS"])
+        item = data.get(uid)
+        if item is None:
+            return None
+        return frozenset(
+            (f.decode() if isinstance(f, bytes) else str(f)) for f in item.get(b"FLAGS", ())
+        )
+
     def move(self, uid: int, target: str) -> bool:
         """Move ``uid`` of the selected folder to ``target``; False when it is gone already.
 
-        Uses MOVE where the server has it, else COPY + \\Deleted + UID EXPUNGE of that UID
-        only. A crash between COPY and EXPUNGE leaves a copy in ``target`` and the original
-        in place; the caller's bookkeeping keeps that from being processed again.
+        Uses MOVE where the server has it, else COPY + \\Deleted + ``UID EXPUNGE`` of that UID
+        only (RFC 4315; without UIDPLUS the original stays, flagged \\Deleted, for the
+        server's owner to expunge). A crash between COPY and EXPUNGE leaves a copy in
+        ``target`` and the original in place; the next attempt sees \\Deleted and only
+        expunges, and the caller's bookkeeping (Message-ID + sha256) keeps the original from
+        being processed twice if it is fetched again.
         """
         try:
-            if uid not in {int(u) for u in self.client.search(["UID", str(uid)])}:
+            flags = self._flags(uid)
+            if flags is None:
                 return False
             if "MOVE" in self.capabilities:
                 self.client.move([uid], target)
-            else:
+                return True
+            if "\\Deleted" not in flags:
                 self.client.copy([uid], target)
                 self.client.add_flags([uid], [b"\\Deleted"])
-                if "UIDPLUS" in self.capabilities:
-                    self.client.uid_expunge([uid])
+            if "UIDPLUS" in self.capabilities:
+                self.client.uid_expunge([uid])
         except (IMAPClientError, OSError) as e:
             raise self._fail(e) from e
         return True
+
+    def flag(self, uid: int, keyword: str) -> FlagResult:
+        """Set ``keyword`` on ``uid`` and leave it in place: ``done``; ``gone`` when the mail
+        is not there any more; ``refused`` when the server did not keep the keyword (servers
+        without ``\\*`` in PERMANENTFLAGS drop unknown keywords silently, pymap does)."""
+        try:
+            if self._flags(uid) is None:
+                return "gone"
+            self.client.add_flags([uid], [keyword.encode()])
+            flags = self._flags(uid)
+        except (IMAPClientError, OSError) as e:
+            raise self._fail(e) from e
+        if flags is None:
+            return "gone"
+        return "done" if keyword in flags else "refused"
 
     def idle_wait(self, seconds: float, *, stop: Callable[[], bool] = lambda: False) -> bool:
         """Wait up to ``seconds`` in IDLE for news in the selected folder, checking ``stop``
@@ -205,8 +259,14 @@ class ImapMailbox:
             self.client.idle()
             try:
                 while not stop() and time.monotonic() < deadline:
-                    if self.client.idle_check(timeout=1):
+                    started = time.monotonic()
+                    if self.client.idle_check(timeout=IDLE_CHECK_SECONDS):
                         return True
+                    if time.monotonic() - started < IDLE_CHECK_SECONDS / 2:
+                        # The socket woke poll() but held no line: imapclient swallows the
+                        # EOF of a closed connection this way. Reconnect instead of waiting
+                        # for the renewal to find out.
+                        raise ConnectionResetError("connection closed during IDLE")
             finally:
                 self.client.idle_done()
         except (IMAPClientError, OSError) as e:

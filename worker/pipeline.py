@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -24,6 +24,7 @@ from core.errors import PermanentError, TransientError
 from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
+    PENDING_STATUSES,
     Classification,
     InboundStatus,
     MailKind,
@@ -133,7 +134,7 @@ def store_inbound(
             else:
                 existing = row
         if mailbox is not None:
-            _record_position(session, mailbox, existing.id)
+            _record_position(session, mailbox, existing.id, now)
         log.info(
             "inbound_stored" if created else "inbound_duplicate",
             inbound_id=existing.id,
@@ -151,7 +152,7 @@ def _find_inbound(session: Session, message_id: str, digest: str) -> m.InboundMe
     ).scalar_one_or_none()
 
 
-def _record_position(session: Session, key: MailboxKey, inbound_id: int) -> None:
+def _record_position(session: Session, key: MailboxKey, inbound_id: int, now: datetime) -> None:
     try:
         with session.begin_nested():
             session.add(
@@ -161,6 +162,7 @@ def _record_position(session: Session, key: MailboxKey, inbound_id: int) -> None
                     uidvalidity=key.uidvalidity,
                     uid=key.uid,
                     inbound_id=inbound_id,
+                    fetched_at=now,
                 )
             )
     except IntegrityError:
@@ -200,6 +202,7 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
     except Exception as e:
         _record_failure(inbound_id, e, svc)
         raise
+    mark_parsed(inbound_id, svc=svc)
     with _forgive_transient(inbound_id, svc), svc.sessions.begin() as session:
         row = session.get(m.InboundMessage, inbound_id, with_for_update=True)
         assert row is not None
@@ -241,6 +244,20 @@ def _read(raw: bytes, svc: Services) -> tuple[ParsedEmail, Extraction, Classific
     else:
         read = read_mail(raw, own_address=settings.ar_address, limits=limits)
     return read.parsed, read.extraction, read.classification
+
+
+def mark_parsed(inbound_id: int, *, svc: Services) -> None:
+    """Record that the mail parsed: ``stored`` → ``parsed``, committed before the decision."""
+    now = svc.clock()
+    with svc.sessions.begin() as session:
+        session.execute(
+            update(m.InboundMessage)
+            .where(
+                m.InboundMessage.id == inbound_id,
+                m.InboundMessage.status == InboundStatus.STORED,
+            )
+            .values(status=InboundStatus.PARSED, parsed_at=now)
+        )
 
 
 def _decide_and_post(
@@ -490,7 +507,7 @@ def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swe
             session.execute(
                 update(m.InboundMessage)
                 .where(
-                    m.InboundMessage.status == InboundStatus.STORED,
+                    m.InboundMessage.status.in_([s.value for s in PENDING_STATUSES]),
                     m.InboundMessage.enqueued_at < cutoff,
                 )
                 .values(enqueued_at=now)

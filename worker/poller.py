@@ -1,9 +1,17 @@
-"""The mailbox poller: fetch new mail by UID, store it, enqueue it; move what is done.
+"""The mailbox poller: fetch new mail by UID, store it, enqueue it; act on what is done.
 
-Bookkeeping per (account, folder): the UIDVALIDITY and the highest UID stored. A message is
-stored (with its mailbox position) before it is enqueued, and moved to ``Processed`` or
-``Quarantine`` only after its processing committed. A UIDVALIDITY change restarts the UID
-count; already-stored messages are recognised by Message-ID + sha256 and not processed again.
+Per inbound message the states are: fetched (a mailbox position) → stored (raw bytes,
+Message-ID, sha256) → parsed → decided (applied / review / ignored) or quarantined → mailbox
+action done (moved to Processed/Quarantine, or flagged with a keyword and left in place). The
+mailbox action happens only after the decision committed; the database is the record.
+
+Bookkeeping per (account, folder): the UIDVALIDITY and the highest UID stored. A UIDVALIDITY
+change restarts the UID count; re-fetched messages are recognised by Message-ID + sha256 and
+not processed again, and positions under the old UIDVALIDITY are marked stale.
+
+One active poller per (account, folder): :meth:`Poller.run` holds a Redis lock with an expiry
+for each of its folders, renews it while alive and releases it on stop; a second poller waits
+and takes over when the first stops renewing.
 """
 
 from __future__ import annotations
@@ -11,12 +19,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.errors import MailboxUnavailableError
-from core.types import FINAL_STATUSES, InboundStatus
+from core.types import FINAL_STATUSES, InboundStatus, MailboxAction
 from ledger import models as m
 from worker.mailbox import ImapConfig, ImapMailbox
 from worker.pipeline import MailboxKey, store_inbound
@@ -24,8 +33,8 @@ from worker.services import Services
 
 log = structlog.get_logger(__name__)
 
-#: Longest IDLE before it is renewed; servers drop idle connections silently (RFC 2177: 29 min).
-MAX_IDLE_SECONDS = 300.0
+#: Longest wait between reconnect attempts.
+MAX_BACKOFF_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +43,20 @@ class PollResult:
 
     fetched: int
     enqueued: int
-    moved: int
+    acted: int
+
+
+def lock_name(account: str, folder: str) -> str:
+    """The Redis key of the poller lock of one mailbox folder."""
+    return f"arbox:poller:{account}:{folder}"
 
 
 class Poller:
-    """Polls the folders of one IMAP account."""
+    """Polls the folders of one IMAP account.
+
+    ``redis`` (a redis-py client) enables the one-poller-per-folder lock in :meth:`run`;
+    without it the caller promises that no other poller reads these folders.
+    """
 
     def __init__(
         self,
@@ -47,18 +65,24 @@ class Poller:
         *,
         folders: Sequence[str],
         enqueue: Callable[[int], object],
+        redis: Any = None,
     ) -> None:
         self.svc = svc
         self.config = config
         self.folders = tuple(folders)
         self.enqueue = enqueue
+        self.redis = redis
+        self._connected = False
+        #: The connection :meth:`run` polls over right now (None between connections).
+        self.mailbox: ImapMailbox | None = None
 
     def poll_once(self, mailbox: ImapMailbox) -> PollResult:
-        """One pass: fetch and store new mail of every folder, then move what is done."""
+        """One pass: fetch and store new mail of every folder, then act on what is done."""
         settings = self.svc.settings
-        for target in (settings.imap_processed_folder, settings.imap_quarantine_folder):
-            mailbox.ensure_folder(target)
-        fetched = enqueued = moved = 0
+        if settings.imap_done_action == "move":
+            for target in (settings.imap_processed_folder, settings.imap_quarantine_folder):
+                mailbox.ensure_folder(target)
+        fetched = enqueued = acted = 0
         for folder in self.folders:
             uidvalidity = mailbox.select(folder)
             last_uid = self._last_uid(folder, uidvalidity)
@@ -71,15 +95,19 @@ class Poller:
                 if stored.status == InboundStatus.STORED:
                     self.enqueue(stored.inbound_id)
                     enqueued += 1
-            moved += self._move_done(mailbox, folder, uidvalidity)
+            acted += self._act_on_done(mailbox, folder, uidvalidity)
         with self.svc.sessions.begin() as session:
-            for state in session.execute(
-                select(m.MailboxState).where(m.MailboxState.account == self.config.account)
-            ).scalars():
-                state.last_poll_at = self.svc.clock()
-        if fetched or moved:
-            log.info("mailbox_polled", fetched=fetched, enqueued=enqueued, moved=moved)
-        return PollResult(fetched=fetched, enqueued=enqueued, moved=moved)
+            session.execute(
+                update(m.MailboxState)
+                .where(
+                    m.MailboxState.account == self.config.account,
+                    m.MailboxState.folder.in_(self.folders),
+                )
+                .values(last_poll_at=self.svc.clock())
+            )
+        if fetched or acted:
+            log.info("mailbox_polled", fetched=fetched, enqueued=enqueued, acted=acted)
+        return PollResult(fetched=fetched, enqueued=enqueued, acted=acted)
 
     def _last_uid(self, folder: str, uidvalidity: int) -> int:
         with self.svc.sessions.begin() as session:
@@ -105,6 +133,17 @@ class Poller:
                     folder=folder,
                     old=state.uidvalidity,
                     new=uidvalidity,
+                    last_uid=state.last_uid,
+                )
+                session.execute(
+                    update(m.MailboxMessage)
+                    .where(
+                        m.MailboxMessage.account == self.config.account,
+                        m.MailboxMessage.folder == folder,
+                        m.MailboxMessage.uidvalidity == state.uidvalidity,
+                        m.MailboxMessage.action.is_(None),
+                    )
+                    .values(action=MailboxAction.STALE, moved_at=self.svc.clock())
                 )
                 state.uidvalidity, state.last_uid = uidvalidity, 0
             return state.last_uid
@@ -120,8 +159,9 @@ class Poller:
             ).scalar_one()
             state.last_uid = max(state.last_uid, uid)
 
-    def _move_done(self, mailbox: ImapMailbox, folder: str, uidvalidity: int) -> int:
-        """Move every message of ``folder`` whose processing is final; returns the count."""
+    def _act_on_done(self, mailbox: ImapMailbox, folder: str, uidvalidity: int) -> int:
+        """Move (or flag) every message of ``folder`` whose processing is final and committed;
+        record the action per position. Returns how many were acted on."""
         settings = self.svc.settings
         with self.svc.sessions.begin() as session:
             rows = session.execute(
@@ -131,44 +171,164 @@ class Poller:
                     m.MailboxMessage.account == self.config.account,
                     m.MailboxMessage.folder == folder,
                     m.MailboxMessage.uidvalidity == uidvalidity,
-                    m.MailboxMessage.moved_at.is_(None),
+                    m.MailboxMessage.action.is_(None),
                     m.InboundMessage.status.in_([s.value for s in FINAL_STATUSES]),
                 )
+                .order_by(m.MailboxMessage.uid)
             ).all()
-        moved = 0
+        acted = 0
         for row_id, uid, status in rows:
-            target = (
-                settings.imap_quarantine_folder
-                if status == InboundStatus.QUARANTINED
-                else settings.imap_processed_folder
-            )
-            present = mailbox.move(uid, target)
+            quarantined = status == InboundStatus.QUARANTINED
+            if settings.imap_done_action == "flag":
+                target = (
+                    settings.imap_quarantine_keyword
+                    if quarantined
+                    else settings.imap_processed_keyword
+                )
+                result = mailbox.flag(uid, target)
+                if result == "refused":
+                    log.error("mailbox_keyword_refused", folder=folder, uid=uid, keyword=target)
+                    continue  # stays "waiting for mailbox action"; the log says why
+                present = result == "done"
+                action = MailboxAction.FLAGGED
+            else:
+                target = (
+                    settings.imap_quarantine_folder
+                    if quarantined
+                    else settings.imap_processed_folder
+                )
+                present = mailbox.move(uid, target)
+                action = MailboxAction.MOVED
             with self.svc.sessions.begin() as session:
                 position = session.get(m.MailboxMessage, row_id)
                 assert position is not None
-                position.moved_to = target if present else f"(gone) {target}"
+                position.action = action if present else MailboxAction.GONE
+                position.moved_to = target
                 position.moved_at = self.svc.clock()
-            moved += int(present)
-        return moved
+            acted += int(present)
+        return acted
+
+    # --- running ----------------------------------------------------------------------------
 
     def run(self, stop: threading.Event, *, after_poll: Callable[[], None] | None = None) -> None:
-        """Poll until ``stop`` is set: IDLE between polls where the server has it (renewed
-        every few minutes), reconnecting with exponential backoff when the server fails."""
-        backoff = 1.0
-        poll_seconds = self.svc.settings.imap_poll_seconds
+        """Poll until ``stop`` is set, holding the folders' locks while polling.
+
+        IDLE between polls where the server has it and one folder is read (renewed every
+        ``imap_idle_renew_seconds``), else sleep ``imap_poll_seconds``. A failing server or
+        database is retried with exponential backoff, capped at the poll interval.
+        """
+        settings = self.svc.settings
+        backoff_cap = max(1.0, min(MAX_BACKOFF_SECONDS, settings.imap_poll_seconds))
+        backoff = 0.5
+        waiting_logged = False
         while not stop.is_set():
+            locks = self._acquire_locks()
+            if locks is None:
+                if not waiting_logged:
+                    log.info("poller_lock_busy", folders=list(self.folders))
+                    waiting_logged = True
+                stop.wait(min(settings.imap_poll_seconds, settings.poller_lock_seconds / 4))
+                continue
+            waiting_logged = False
+            halt = threading.Event()
+            keeper = threading.Thread(
+                target=self._keep_locks,
+                args=(locks, stop, halt),
+                name="arbox-poller-lock",
+                daemon=True,
+            )
+            keeper.start()
+            self._connected = False
             try:
-                with ImapMailbox(self.config) as mailbox:
-                    backoff = 1.0
-                    while not stop.is_set():
-                        self.poll_once(mailbox)
-                        if after_poll is not None:
-                            after_poll()
-                        if len(self.folders) == 1 and "IDLE" in mailbox.capabilities:
-                            mailbox.idle_wait(min(poll_seconds, MAX_IDLE_SECONDS), stop=stop.is_set)
-                        else:
-                            stop.wait(poll_seconds)
-            except MailboxUnavailableError as e:
-                log.warning("mailbox_unavailable", host=e.host, reason=e.reason, retry_in=backoff)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 300.0)
+                self._serve(halt, after_poll)
+            except Exception as e:  # boundary: the poller keeps going whatever failed
+                if isinstance(e, MailboxUnavailableError):
+                    log.warning(
+                        "mailbox_unavailable", host=e.host, reason=e.reason, retry_in=backoff
+                    )
+                else:
+                    log.exception("poller_failed", retry_in=backoff)
+                if self._connected:  # it worked until now: retry soon
+                    backoff = 0.5
+                halt.wait(backoff)  # still holding (and renewing) the lock; ends on stop
+                backoff = min(backoff * 2, backoff_cap)
+            finally:
+                halt.set()
+                keeper.join()
+                self._release_locks(locks)
+
+    def _serve(self, halt: threading.Event, after_poll: Callable[[], None] | None) -> None:
+        """Connect and poll until ``halt``."""
+        settings = self.svc.settings
+        with ImapMailbox(self.config) as mailbox:
+            self.mailbox = mailbox
+            log.info("mailbox_connected", account=self.config.account, folders=self.folders)
+            self._connected = True
+            idle = len(self.folders) == 1 and "IDLE" in mailbox.capabilities
+            try:
+                while not halt.is_set():
+                    self.poll_once(mailbox)
+                    if after_poll is not None:
+                        after_poll()
+                    if idle:
+                        mailbox.idle_wait(
+                            min(settings.imap_poll_seconds, settings.imap_idle_renew_seconds),
+                            stop=halt.is_set,
+                        )
+                    else:
+                        halt.wait(settings.imap_poll_seconds)
+            finally:
+                self.mailbox = None
+
+    def _acquire_locks(self) -> list[Any] | None:
+        """Take every folder's lock without blocking; None (holding none) when one is busy."""
+        if self.redis is None:
+            return []
+        seconds = self.svc.settings.poller_lock_seconds
+        taken: list[Any] = []
+        try:
+            for folder in sorted(self.folders):
+                lock = self.redis.lock(
+                    lock_name(self.config.account, folder), timeout=seconds, thread_local=False
+                )
+                if not lock.acquire(blocking=False):
+                    self._release_locks(taken)
+                    return None
+                taken.append(lock)
+        except Exception as e:  # boundary: Redis down means no lock, so no polling
+            log.warning("poller_lock_unavailable", error=type(e).__name__)
+            self._release_locks(taken)
+            return None
+        log.info("poller_lock_acquired", folders=list(self.folders), expires_in=seconds)
+        return taken
+
+    def _keep_locks(self, locks: list[Any], stop: threading.Event, halt: threading.Event) -> None:
+        """Renew ``locks`` every third of their expiry until ``halt``; set ``halt`` on ``stop``
+        or when a lock cannot be renewed (lost to expiry, or Redis unreachable)."""
+        seconds = self.svc.settings.poller_lock_seconds
+        renew_every = seconds / 3
+        since = 0.0
+        tick = min(0.2, renew_every)
+        while not halt.wait(tick):
+            if stop.is_set():
+                halt.set()
+                return
+            since += tick
+            if since < renew_every or not locks:
+                continue
+            since = 0.0
+            try:
+                for lock in locks:
+                    lock.reacquire()
+            except Exception as e:  # boundary: a lock we cannot renew is a lock we lost
+                log.warning("poller_lock_lost", folders=list(self.folders), error=type(e).__name__)
+                halt.set()
+                return
+
+    @staticmethod
+    def _release_locks(locks: list[Any]) -> None:
+        for lock in locks:
+            try:
+                lock.release()
+            except Exception as e:  # boundary: expired or Redis gone; it frees itself
+                log.info("poller_lock_release_failed", error=type(e).__name__)

