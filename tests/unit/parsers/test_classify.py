@@ -59,7 +59,8 @@ def test_every_fixture_mail_is_covered() -> None:
     names = {p.name for p in EMAILS.glob("*.eml")}
     assert len(names) >= 12
     assert all(
-        n.split("_")[0] in {"remittance", "autoreply", "bounce", "bulk", "other"} for n in names
+        n.split("_")[0] in {"remittance", "autoreply", "bounce", "bulk", "other", "hostile"}
+        for n in names
     )
 
 

@@ -39,6 +39,12 @@ def test_a_child_reads_every_sample_mail_exactly_as_in_process(reader) -> None:
     assert mails
     for path in mails:
         raw = path.read_bytes()
+        if path.name.startswith("hostile_"):
+            with pytest.raises(MailRejectedByLimitError):
+                read_mail(raw, own_address="ar@arbox.example", limits=ParseLimits())
+            with pytest.raises(MailRejectedByLimitError):
+                reader.read(raw, own_address="ar@arbox.example")
+            continue
         isolated = reader.read(raw, own_address="ar@arbox.example")
         local = read_mail(raw, own_address="ar@arbox.example", limits=ParseLimits())
         assert isolated == local, path.name

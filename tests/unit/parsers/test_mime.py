@@ -169,9 +169,16 @@ def test_too_deep_nesting_stops_the_walk_with_the_limit_named() -> None:
 
 def test_fixture_mails_parse_without_defects() -> None:
     for path in sorted(EMAILS.glob("*.eml")):
+        if path.name.startswith("hostile_"):
+            continue  # made to break a limit: see test_the_hostile_fixture_breaks_the_depth_limit
         parsed = parse_email(path.read_bytes())
         assert parsed.defects == (), path.name
         assert parsed.message_id and parsed.message_id.endswith(".example>"), path.name
+
+
+def test_the_hostile_fixture_breaks_the_depth_limit() -> None:
+    parsed = parse_email((EMAILS / "hostile_deep_nesting.eml").read_bytes())
+    assert parsed.limit_exceeded == "MIME parts nested more than 30 deep"
 
 
 @settings(max_examples=200, deadline=None)
