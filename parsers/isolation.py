@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import queue
 import resource
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 
 from core.errors import ARError, PermanentError
 from core.types import Classification, ParsedEmail
@@ -86,11 +89,36 @@ def read_mail(raw: bytes, *, own_address: str | None, limits: ParseLimits) -> Re
 _Result = tuple[str, object]
 
 
-def _limit_memory(memory_mb: int) -> None:
-    """Initializer of a child: cap its address space."""
+def _init_child(memory_mb: int, owner_pid: int) -> None:
+    """Initializer of a child: cap its address space, and exit when the process that uses it
+    is gone (a SIGKILLed worker leaves no parser behind: the child's parent is the
+    forkserver, so neither getppid() nor PR_SET_PDEATHSIG would tell)."""
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    threading.Thread(target=_exit_with, args=(owner_pid,), daemon=True).start()
+
+
+def _exit_with(owner_pid: int) -> None:
+    while True:
+        time.sleep(1.0)
+        if not _alive(owner_pid):
+            os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs: a zombie (killed, not yet reaped) counts as gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    return stat.rpartition(")")[2].split()[0] not in {"Z", "X"}
 
 
 def _read_in_child(raw: bytes, own_address: str | None, limits: ParseLimits) -> _Result:
@@ -124,8 +152,8 @@ class _Child:
         self.executor = ProcessPoolExecutor(
             max_workers=1,
             mp_context=context,
-            initializer=_limit_memory,
-            initargs=(limits.memory_mb,),
+            initializer=_init_child,
+            initargs=(limits.memory_mb, os.getpid()),
         )
 
     def submit(self, raw: bytes, own_address: str | None, limits: ParseLimits) -> Future[_Result]:

@@ -96,3 +96,45 @@ def test_mime_limits_reject_the_mail_with_the_limit_named(reader, raw, reason) -
     with pytest.raises(MailRejectedByLimitError, match=reason):
         reader.read(raw, own_address=None)
     assert time.monotonic() - started < 10
+
+
+KILLED_OWNER = """
+import os, signal, sys
+from pathlib import Path
+from parsers.isolation import IsolatedReader, ParseLimits
+reader = IsolatedReader(ParseLimits(), size=1)
+reader.read(Path(sys.argv[1]).read_bytes(), own_address=None)
+(child,) = reader._idle.queue
+print(*child.executor._processes, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_killed_worker_leaves_no_parser_process_behind() -> None:
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_OWNER, str(FIXTURES / "remittance_body_single.eml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+    )
+    assert result.returncode == -9, result.stderr
+    pids = [int(p) for p in result.stdout.split()]
+    assert pids
+    deadline = time.monotonic() + 5
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [
+            p
+            for p in pids
+            if Path(f"/proc/{p}").exists()
+            and "zombie" not in Path(f"/proc/{p}/status").read_text().lower()
+        ]
+    assert not alive, f"parser processes {alive} outlived their worker"
