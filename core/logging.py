@@ -32,7 +32,11 @@ def configure_logging(level: str = "WARNING") -> None:
         structlog.stdlib.ProcessorFormatter(
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.dev.ConsoleRenderer(colors=False),
+                # Plain tracebacks: structlog's default (rich) prints every frame's local
+                # variables, and those hold mail content and settings.
+                structlog.dev.ConsoleRenderer(
+                    colors=False, exception_formatter=structlog.dev.plain_traceback
+                ),
             ],
             foreign_pre_chain=shared,
         )

@@ -131,6 +131,7 @@ def release_from_quarantine(
         .values(
             status=InboundStatus.STORED,
             attempts=0,
+            reason=None,
             enqueued_at=now,
             parsed_at=None,
             processed_at=None,

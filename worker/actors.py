@@ -19,7 +19,7 @@ log = structlog.get_logger(__name__)
     queue_name=INGEST_QUEUE,
     # Poison messages are quarantined by the pipeline's own attempt count; Dramatiq's retries
     # also carry transient database errors, which do not count as attempts.
-    max_retries=pipeline.MAX_ATTEMPTS + 7,
+    max_retries=pipeline.MAX_INTERRUPTED_ATTEMPTS + 7,
     min_backoff=1_000,
     max_backoff=30_000,
     time_limit=300_000,

@@ -58,8 +58,12 @@ from worker.services import Services
 
 log = structlog.get_logger(__name__)
 
-#: Deliveries of one message that may fail before it is quarantined.
+#: Deliveries of one message that may fail (with an error recorded) before it is quarantined.
 MAX_ATTEMPTS = 3
+#: Deliveries in all, failed or cut short, before it is quarantined. A delivery cut short
+#: without an error is a worker that died (killed, restarted, or killed by this very mail):
+#: a few are bad luck, so more are allowed than failures, but never endlessly.
+MAX_INTERRUPTED_ATTEMPTS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +177,8 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
     """Parse, classify, match and post one stored message. Idempotent.
 
     A message already in a final state is left alone. Each call that starts real work
-    counts an attempt; the attempt after :data:`MAX_ATTEMPTS` failures quarantines it.
+    counts an attempt; after :data:`MAX_ATTEMPTS` attempts with a failure among them, or
+    :data:`MAX_INTERRUPTED_ATTEMPTS` in all, the message is quarantined.
     """
     with svc.sessions.begin() as session:
         row = session.get(m.InboundMessage, inbound_id)
@@ -190,8 +195,14 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
                 svc,
             )
             return Processed(inbound_id=inbound_id, status=InboundStatus.QUARANTINED)
-        if row.attempts >= MAX_ATTEMPTS:
-            _quarantine(session, row, f"failed {row.attempts} times; last: {row.reason}", svc)
+        failed = row.reason is not None  # set by _record_failure
+        if row.attempts >= MAX_INTERRUPTED_ATTEMPTS or (failed and row.attempts >= MAX_ATTEMPTS):
+            why = (
+                f"failed {row.attempts} times; last: {row.reason}"
+                if failed
+                else f"{row.attempts} deliveries cut short (the worker died each time)"
+            )
+            _quarantine(session, row, why, svc)
             return Processed(inbound_id=inbound_id, status=InboundStatus.QUARANTINED)
         row.attempts += 1
         raw = row.raw

@@ -201,6 +201,30 @@ def test_a_failure_is_retried_and_quarantined_after_the_last_attempt(svc, monkey
         assert s.execute(select(m.ReviewItem.kind)).scalar_one() == "quarantine"
 
 
+def _interrupt(svc: Services, inbound_id: int, times: int) -> None:
+    """As if ``times`` deliveries started and their worker was killed before any outcome."""
+    with svc.sessions.begin() as s:
+        s.get(m.InboundMessage, inbound_id).attempts = times
+
+
+def test_deliveries_cut_short_are_bad_luck_until_there_are_too_many(svc):
+    # Given a mail whose worker was killed mid-delivery as often as failures are allowed
+    lucky = store_inbound(svc, mail(), source="file")
+    _interrupt(svc, lucky.inbound_id, pipeline.MAX_ATTEMPTS)
+    # Then it is still processed: no error was ever recorded
+    assert process_inbound(lucky.inbound_id, svc=svc).status == "applied"
+    # But a mail that was cut short every time, many times, is quarantined with that reason
+    doomed = store_inbound(svc, mail("INV-70002 99.99\n", mid="<m2@x>"), source="file")
+    _interrupt(svc, doomed.inbound_id, pipeline.MAX_INTERRUPTED_ATTEMPTS)
+    assert process_inbound(doomed.inbound_id, svc=svc).status == "quarantined"
+    with svc.sessions() as s:
+        reason = s.get(m.InboundMessage, doomed.inbound_id).reason
+    assert (
+        reason
+        == f"{pipeline.MAX_INTERRUPTED_ATTEMPTS} deliveries cut short (the worker died each time)"
+    )
+
+
 def test_temporary_smtp_failure_keeps_the_mail_pending_then_sends_it_once(svc):
     svc.mailer.fail_next = 1
     stored = store_inbound(svc, mail(), source="file")
