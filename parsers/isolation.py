@@ -9,6 +9,10 @@ time. One child serves one caller at a time and is reused, so the cost per mail 
 round trip, not an interpreter start. A child that hits a limit or dies is replaced.
 
 :func:`read_mail` is the same work in-process, for callers that need no isolation.
+
+As with any multiprocessing start method but fork, a script that reads mail through this module
+must guard its entry point with ``if __name__ == "__main__":`` (console scripts, pytest and
+``python -c`` are fine).
 """
 
 from __future__ import annotations
