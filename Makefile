@@ -42,6 +42,7 @@ fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledger
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_invoices.py
+	$(BIN)/python bench/isolation.py
 
 chaos: $(VENV)/.installed-dev  ## crash harness: 100 SIGKILLs, Redis restarts, dropped DB connections
 	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
