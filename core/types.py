@@ -12,10 +12,41 @@ class MailKind(StrEnum):
     """What an inbound mail is, as far as arbox is concerned."""
 
     REMITTANCE = "remittance"
+    #: A remittance that also asks something (the question is in ``Classification.questions``).
+    REMITTANCE_QUESTION = "remittance+question"
+    INVOICE_COPY_REQUEST = "invoice-copy-request"
+    STATEMENT_REQUEST = "statement-request"
+    BALANCE_INQUIRY = "balance-inquiry"
+    DISPUTE = "dispute"
+    PROMISE_TO_PAY = "promise-to-pay"
     AUTO_REPLY = "auto-reply"
     BOUNCE = "bounce"
     BULK = "bulk"
     OTHER = "other"
+
+
+#: Kinds a customer asks something with: each may be the question of a remittance too.
+QUESTION_KINDS = frozenset(
+    {
+        MailKind.INVOICE_COPY_REQUEST,
+        MailKind.STATEMENT_REQUEST,
+        MailKind.BALANCE_INQUIRY,
+        MailKind.DISPUTE,
+        MailKind.PROMISE_TO_PAY,
+    }
+)
+#: Kinds that are machines talking: never answered, never acted on.
+AUTOMATIC_KINDS = frozenset({MailKind.AUTO_REPLY, MailKind.BOUNCE, MailKind.BULK})
+
+
+class PaymentMethod(StrEnum):
+    """How a payment was made, as the remittance says."""
+
+    ACH = "ach"
+    WIRE = "wire"
+    CHECK = "check"
+    EFT = "eft"
+    CARD = "card"
 
 
 class InboundStatus(StrEnum):
@@ -100,36 +131,83 @@ class ParsedEmail:
 
 
 @dataclass(frozen=True, slots=True)
+class Question:
+    """Something a customer asks or tells in a mail, and the invoices it is about."""
+
+    kind: MailKind  # one of QUESTION_KINDS
+    #: Invoice references as written ("4711", "INV-4711"), in order of appearance.
+    refs: tuple[str, ...] = ()
+    #: For a promise to pay: the date the customer says it will pay.
+    promise_date: date | None = None
+    #: The words that gave it away ("please send a copy of invoice 4711").
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Classification:
     """The kind of a mail and the evidence for it."""
 
     kind: MailKind
     reason: str
+    #: What the mail asks, for the question kinds and ``remittance+question``.
+    questions: tuple[Question, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class RemittanceLine:
-    """One invoice a payment covers, as the payer wrote it."""
+    """One invoice (or credit memo) a payment covers, as the payer wrote it.
+
+    ``amount`` is the net paid for this document: negative for a credit memo the payer
+    nets against the payment; None when the payer named the document but not what it paid
+    for it ("in settlement of invoices 4711, 4712 and 4720" with one total). The other
+    amounts are as stated, None when not given: ``gross`` (the document's amount),
+    ``discount`` (cash discount taken, positive), ``deduction`` (short pay, positive) and its
+    reason. ``alt_refs`` are further identifiers on the line that may be our invoice number
+    when ``invoice_ref`` is not (a payer's SAP advice shows its own document number beside
+    ours; where the header does not say which is which, matching tries both).
+    """
 
     invoice_ref: str | None
-    amount: Decimal
+    amount: Decimal | None
     source: str = ""
+    gross: Decimal | None = None
+    discount: Decimal | None = None
+    deduction: Decimal | None = None
+    deduction_reason: str | None = None
+    alt_refs: tuple[str, ...] = ()
+
+    @property
+    def is_credit(self) -> bool:
+        """Whether the line is a credit memo (a negative amount)."""
+        amount = self.amount if self.amount is not None else self.gross
+        return amount is not None and amount < 0
 
 
 @dataclass(frozen=True, slots=True)
 class Remittance:
-    """A remittance advice: the lines and, when stated, the total paid."""
+    """A remittance advice: who paid, how, the lines and, when stated, the total paid."""
 
     lines: tuple[RemittanceLine, ...]
     stated_total: Decimal | None = None
     payment_ref: str | None = None
     currency: str | None = None
     source: str = "body"
+    payer_name: str | None = None
+    payment_date: date | None = None
+    payment_method: PaymentMethod | None = None
 
     @property
     def lines_total(self) -> Decimal:
-        """Sum of the line amounts."""
-        return sum((line.amount for line in self.lines), start=Decimal("0.00"))
+        """Sum of the stated line amounts (lines without one count nothing)."""
+        return sum(
+            (line.amount for line in self.lines if line.amount is not None),
+            start=Decimal("0.00"),
+        )
+
+    @property
+    def has_unstated_amounts(self) -> bool:
+        """Whether some line names a document without the amount paid for it."""
+        return any(line.amount is None for line in self.lines)
 
 
 @dataclass(frozen=True, slots=True)

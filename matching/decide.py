@@ -15,6 +15,7 @@ Fuzzy similarity never applies cash; it only ranks suggestions for the reviewer.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -77,8 +78,9 @@ def decide_remittance(
         customer_open: the identified customer's open invoices, to rank suggestions.
         policy: switches and thresholds.
     """
+    keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
+    remittance = _fill_unstated_amounts(remittance, keys, invoices_by_key, customer_id=customer_id)
     blocker = _remittance_blocker(remittance, customer_id=customer_id, policy=policy)
-    keys = [normalise_ref(line.invoice_ref or "") for line in remittance.lines]
     per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key)
     decisions = tuple(
         _decide_line(
@@ -95,6 +97,59 @@ def decide_remittance(
         for no, (line, key) in enumerate(zip(remittance.lines, keys, strict=True), start=1)
     )
     return RemittanceDecision(customer_id=customer_id, lines=decisions)
+
+
+def line_ref_keys(line: RemittanceLine) -> list[str]:
+    """The normalised keys a line may name our invoice by: its reference first, then its
+    alternative references (a payer's own document number may stand where ours should)."""
+    keys = [normalise_ref(ref) for ref in (line.invoice_ref or "", *line.alt_refs)]
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def resolve_key(line: RemittanceLine, invoices_by_key: Mapping[str, Sequence[OpenInvoice]]) -> str:
+    """The key to decide ``line`` by: its reference's, unless that names no invoice and
+    exactly one alternative reference does (then that one); ``""`` when it has none."""
+    keys = line_ref_keys(line)
+    if not keys:
+        return ""
+    primary = normalise_ref(line.invoice_ref or "")
+    if primary and invoices_by_key.get(primary):
+        return primary
+    named = [key for key in keys if invoices_by_key.get(key)]
+    if len(named) == 1:
+        return named[0]
+    return primary or keys[0]
+
+
+def _fill_unstated_amounts(
+    remittance: Remittance,
+    keys: Sequence[str],
+    invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
+    *,
+    customer_id: int | None,
+) -> Remittance:
+    """``remittance`` with each line that names a document without an amount given that
+    document's open balance, when that is certain: every such line resolves to one open
+    invoice of the customer, and with them the lines add up to the stated total exactly.
+    Otherwise it is returned unchanged (the unstated lines then go to review)."""
+    if not remittance.has_unstated_amounts or remittance.stated_total is None:
+        return remittance
+    filled: list[RemittanceLine] = []
+    for line, key in zip(remittance.lines, keys, strict=True):
+        if line.amount is not None:
+            filled.append(line)
+            continue
+        found = invoices_by_key.get(key, ()) if key else ()
+        if len(found) != 1:
+            return remittance
+        invoice = found[0]
+        if invoice.customer_id != customer_id or invoice.status != "open" or invoice.balance <= 0:
+            return remittance
+        filled.append(dataclasses.replace(line, amount=invoice.balance))
+    total = sum((line.amount or Decimal("0.00") for line in filled), start=Decimal("0.00"))
+    if total != remittance.stated_total:
+        return remittance
+    return dataclasses.replace(remittance, lines=tuple(filled))
 
 
 def _remittance_blocker(
@@ -128,7 +183,7 @@ def _amount_per_invoice(
     totals: dict[int, Decimal] = {}
     for line, key in zip(lines, keys, strict=True):
         found = invoices_by_key.get(key, ()) if key else ()
-        if len(found) == 1 and line.amount > 0:
+        if len(found) == 1 and line.amount is not None and line.amount > 0:
             invoice_id = found[0].invoice_id
             totals[invoice_id] = totals.get(invoice_id, Decimal("0.00")) + line.amount
     return totals
@@ -152,7 +207,7 @@ def _decide_line(
         return LineDecision(
             line_no=line_no,
             invoice_ref=line.invoice_ref,
-            amount=line.amount,
+            amount=line.amount if line.amount is not None else Decimal("0.00"),
             outcome=Outcome.REVIEW,
             confidence=min(confidence, Decimal("0.990")),
             reason=reason,
@@ -163,12 +218,20 @@ def _decide_line(
     ref = line.invoice_ref or ""
     if not key:
         return review("no invoice reference on the line")
+    if key != normalise_ref(ref):
+        ref = f"{ref} (alternative reference {key})" if ref else key
     if not found:
         return review(f"no invoice matches reference {ref!r}")
     if len(found) > 1:
         numbers = ", ".join(sorted(inv.number for inv in found))
         return review(f"reference {ref!r} matches several invoices: {numbers}")
     invoice = found[0]
+    if line.amount is None:
+        return review(
+            "the remittance names this invoice but not the amount paid for it, and the "
+            "open balances do not add up to the stated total",
+            invoice,
+        )
     paid = per_invoice.get(invoice.invoice_id, Decimal("0.00"))
     amount = format_amount(line.amount, invoice.currency)
     balance = format_amount(invoice.balance, invoice.currency)

@@ -21,7 +21,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
-from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
     PENDING_STATUSES,
@@ -41,7 +40,7 @@ from ledger.queries import (
     open_invoices_for_customer,
 )
 from ledger.session import is_transient_db_error
-from matching.decide import decide_remittance
+from matching.decide import decide_remittance, line_ref_keys
 from outbound.compose import (
     AckLine,
     Acknowledgement,
@@ -303,7 +302,7 @@ def _decide_and_post(
             customer_id=row.customer_id,
         )
         return ()
-    keys = {normalise_ref(line.invoice_ref or "") for line in remittance.lines} - {""}
+    keys = {key for line in remittance.lines for key in line_ref_keys(line)}
     lock_invoices(session, keys=keys, customer_id=row.customer_id)
     decision = decide_remittance(
         remittance,

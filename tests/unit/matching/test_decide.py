@@ -163,3 +163,56 @@ def test_no_automatic_application_exceeds_a_balance_or_crosses_customers(
             applied[d.invoice.invoice_id] = applied.get(d.invoice.invoice_id, Decimal(0)) + d.amount
     for inv in invoices:
         assert applied.get(inv.invoice_id, Decimal(0)) <= inv.balance
+
+
+def _decide_lines(lines, invoices, *, total, customer=ACME):
+    by_key: dict[str, list[OpenInvoice]] = {}
+    for inv in invoices:
+        by_key.setdefault(normalise_ref(inv.number), []).append(inv)
+    return decide_remittance(
+        Remittance(lines=tuple(lines), stated_total=Decimal(total) if total else None),
+        customer_id=customer,
+        invoices_by_key=by_key,
+        customer_open=[i for i in invoices if i.customer_id == customer],
+        policy=MatchPolicy(),
+    )
+
+
+def test_refs_without_amounts_apply_their_balances_when_they_add_up_to_the_total():
+    # Given "in settlement of invoices 4711 and 4712" with one total of 300.00
+    lines = [RemittanceLine("4711", None), RemittanceLine("4712", None)]
+    invoices = [invoice("INV-4711", "100.00"), invoice("INV-4712", "200.00")]
+    # When decided, Then each open balance is applied
+    result = _decide_lines(lines, invoices, total="300.00")
+    assert [d.outcome for d in result.lines] == [Outcome.AUTO, Outcome.AUTO]
+    assert [d.amount for d in result.lines] == [Decimal("100.00"), Decimal("200.00")]
+
+
+def test_refs_without_amounts_go_to_review_when_balances_miss_the_total():
+    lines = [RemittanceLine("4711", None), RemittanceLine("4712", None)]
+    invoices = [invoice("INV-4711", "100.00"), invoice("INV-4712", "200.00")]
+    result = _decide_lines(lines, invoices, total="299.00")
+    assert {d.outcome for d in result.lines} == {Outcome.REVIEW}
+    assert "not the amount paid" in result.lines[0].reason
+
+
+def test_refs_without_amounts_and_without_total_go_to_review():
+    lines = [RemittanceLine("4711", None)]
+    result = _decide_lines(lines, [invoice("INV-4711", "100.00")], total=None)
+    assert result.lines[0].outcome is Outcome.REVIEW
+
+
+def test_alternative_reference_is_used_when_the_reference_names_no_invoice():
+    # Given an SAP advice whose first number is the payer's own document number
+    line = RemittanceLine("5100004711", Decimal("100.00"), alt_refs=("INV-4711",))
+    result = _decide_lines([line], [invoice("INV-4711", "100.00")], total=None)
+    (d,) = result.lines
+    assert d.outcome is Outcome.AUTO
+    assert d.invoice is not None and d.invoice.number == "INV-4711"
+
+
+def test_two_alternative_references_naming_invoices_are_not_guessed_between():
+    line = RemittanceLine("999", Decimal("100.00"), alt_refs=("INV-4711", "INV-4712"))
+    invoices = [invoice("INV-4711", "100.00"), invoice("INV-4712", "100.00")]
+    (d,) = _decide_lines([line], invoices, total=None).lines
+    assert d.outcome is Outcome.REVIEW
