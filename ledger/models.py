@@ -146,6 +146,9 @@ class Remittance(Base):
     stated_total: Mapped[Decimal | None] = mapped_column(Money())
     lines_total: Mapped[Decimal] = mapped_column(Money())
     payment_ref: Mapped[str | None] = mapped_column(String(255))
+    payer_name: Mapped[str | None] = mapped_column(String(255))
+    payment_date: Mapped[date | None] = mapped_column(Date)
+    payment_method: Mapped[str | None] = mapped_column(String(16))  # core.types.PaymentMethod
     created_at: Mapped[datetime]
 
 
@@ -159,7 +162,17 @@ class RemittanceLine(Base):
     remittance_id: Mapped[int] = mapped_column(ForeignKey("remittances.id"), index=True)
     line_no: Mapped[int] = mapped_column(Integer)
     invoice_ref: Mapped[str | None] = mapped_column(String(255))
+    #: The amount the line was decided for: the stated net, or the open balance matching
+    #: filled in for a document named without an amount (0.00 while nobody knows it).
     amount: Mapped[Decimal] = mapped_column(Money())
+    #: What the payer wrote: net paid (null when not stated), gross, discount, deduction.
+    stated_amount: Mapped[Decimal | None] = mapped_column(Money())
+    gross: Mapped[Decimal | None] = mapped_column(Money())
+    discount: Mapped[Decimal | None] = mapped_column(Money())
+    deduction: Mapped[Decimal | None] = mapped_column(Money())
+    deduction_reason: Mapped[str | None] = mapped_column(Text)
+    #: Further identifiers on the line that may be our number, one per line of text.
+    alt_refs: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[Decimal] = mapped_column(Score())
     reason: Mapped[str] = mapped_column(Text)

@@ -321,7 +321,10 @@ def _decide_and_post(
         currency=currency,
         stated_total=remittance.stated_total,
         lines_total=remittance.lines_total,
-        payment_ref=remittance.payment_ref,
+        payment_ref=_clip(remittance.payment_ref, 255),
+        payer_name=_clip(remittance.payer_name, 255),
+        payment_date=remittance.payment_date,
+        payment_method=remittance.payment_method.value if remittance.payment_method else None,
         created_at=now,
     )
     session.add(rem)
@@ -329,12 +332,18 @@ def _decide_and_post(
     applied: list[AckLine] = []
     in_review: list[AckLine] = []
     review_reasons: list[str] = []
-    for d in decision.lines:
+    for d, stated in zip(decision.lines, remittance.lines, strict=True):
         line = m.RemittanceLine(
             remittance_id=rem.id,
             line_no=d.line_no,
-            invoice_ref=(d.invoice_ref or "")[:255] or None,
+            invoice_ref=_clip(d.invoice_ref, 255),
             amount=d.amount,
+            stated_amount=stated.amount,
+            gross=stated.gross,
+            discount=stated.discount,
+            deduction=stated.deduction,
+            deduction_reason=_clip(stated.deduction_reason, 2000),
+            alt_refs="\n".join(stated.alt_refs) or None,
             outcome=d.outcome.value,
             confidence=d.confidence,
             reason=d.reason,
@@ -390,6 +399,11 @@ def _decide_and_post(
         session, row, parsed, classification, customer, applied, in_review, currency, svc
     )
     return (ack,) if ack is not None else ()
+
+
+def _clip(text: str | None, size: int) -> str | None:
+    """``text`` cut to a column of ``size`` characters; None for nothing."""
+    return text[:size] if text else None
 
 
 def _summary(total: int, applied: int, review_reasons: list[str]) -> str:

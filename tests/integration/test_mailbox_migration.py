@@ -56,7 +56,7 @@ def test_0002_adds_the_ingestion_states_and_keeps_done_positions_done(database_u
                     {"uid": uid, "moved_to": moved_to, "moved_at": moved_at},
                 )
         # When it is upgraded
-        upgrade(database_url)
+        upgrade(database_url, "0002")
         assert current(database_url) == "0002"
         with engine.connect() as conn:
             actions = conn.execute(
@@ -69,7 +69,7 @@ def test_0002_adds_the_ingestion_states_and_keeps_done_positions_done(database_u
         # and it goes down and up again
         command.downgrade(alembic_config(database_url), "0001")
         assert current(database_url) == "0001"
-        upgrade(database_url)
+        upgrade(database_url, "0002")
         assert current(database_url) == "0002"
     finally:
         engine.dispose()

@@ -1,0 +1,89 @@
+"""Migration 0003 on SQLite and PostgreSQL: the remittance facts arrive, lines written before it
+keep their amount as the stated one, it goes down and up again; and the migrated schema is the
+one the models describe (Alembic finds nothing to autogenerate)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from ledger.base import Base
+from ledger.migrate import alembic_config, current, upgrade
+from ledger.session import make_engine
+
+pytestmark = [pytest.mark.integration]
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'm.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_0003_keeps_old_line_amounts_as_stated_and_round_trips(database_url):
+    # Given a database at 0002 with one remittance line of 120.50
+    upgrade(database_url, "0002")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "insert into inbound_messages (id, message_id, sha256, raw, size, source, "
+                    "status, attempts, received_at) values (1, '<a@x>', 'ff', :raw, 3, 'imap', "
+                    "'applied', 1, :now)"
+                ),
+                {"raw": b"abc", "now": NOW},
+            )
+            conn.execute(
+                sa.text(
+                    "insert into remittances (id, inbound_id, source, currency, lines_total, "
+                    "created_at) values (1, 1, 'body', 'USD', 120.50, :now)"
+                ),
+                {"now": NOW},
+            )
+            conn.execute(
+                sa.text(
+                    "insert into remittance_lines (id, remittance_id, line_no, invoice_ref, "
+                    "amount, outcome, confidence, reason) values "
+                    "(1, 1, 1, 'INV-1', 120.50, 'auto', 1, 'r')"
+                )
+            )
+        # When it is upgraded
+        upgrade(database_url)
+        assert current(database_url) == "0003"
+        with engine.connect() as conn:
+            stated, gross = conn.execute(
+                sa.text("select stated_amount, gross from remittance_lines")
+            ).one()
+            payer = conn.execute(sa.text("select payer_name from remittances")).scalar()
+        # Then the old amount is the stated one and the new facts are unknown
+        assert Decimal(str(stated)) == Decimal("120.50")
+        assert gross is None and payer is None
+        # and it goes down and up again
+        command.downgrade(alembic_config(database_url), "0002")
+        assert current(database_url) == "0002"
+        upgrade(database_url)
+        assert current(database_url) == "0003"
+    finally:
+        engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(database_url):
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        engine.dispose()
+    assert diffs == []
