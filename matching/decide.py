@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process, utils
 from core.money import format_amount
 from core.refs import normalise_ref
 from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
+from matching.near import NearMatch, certain_near_match, near_matches
 
 CERTAIN = Decimal("1.000")
 NO_CONFIDENCE = Decimal("0.000")
@@ -37,6 +38,9 @@ class MatchPolicy:
     auto_apply: bool = True
     amount_tolerance: Decimal = Decimal("0.00")
     suggestion_cutoff: float = 60.0
+    #: Apply a reference that names no invoice to the one invoice of the identified customer
+    #: it is a certain near form of (OCR confusion, transposition…, amount agreeing).
+    near_matches: bool = True
     max_suggestions: int = 3
 
 
@@ -79,6 +83,17 @@ def decide_remittance(
         policy: switches and thresholds.
     """
     keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
+    nears = [
+        _certain_near(line, key, invoices_by_key, customer_open, policy)
+        for line, key in zip(remittance.lines, keys, strict=True)
+    ]
+    if any(nears):
+        merged = {key: list(found) for key, found in invoices_by_key.items()}
+        for no, near in enumerate(nears):
+            if near is not None:
+                keys[no] = normalise_ref(near.invoice.number)
+                merged.setdefault(keys[no], [near.invoice])
+        invoices_by_key = merged
     remittance = _fill_unstated_amounts(remittance, keys, invoices_by_key, customer_id=customer_id)
     blocker = _remittance_blocker(remittance, customer_id=customer_id, policy=policy)
     per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key)
@@ -93,10 +108,29 @@ def decide_remittance(
             per_invoice=per_invoice,
             blocker=blocker,
             policy=policy,
+            near=near,
         )
-        for no, (line, key) in enumerate(zip(remittance.lines, keys, strict=True), start=1)
+        for no, (line, key, near) in enumerate(
+            zip(remittance.lines, keys, nears, strict=True), start=1
+        )
     )
     return RemittanceDecision(customer_id=customer_id, lines=decisions)
+
+
+def _certain_near(
+    line: RemittanceLine,
+    key: str,
+    invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
+    customer_open: Sequence[OpenInvoice],
+    policy: MatchPolicy,
+) -> NearMatch | None:
+    """For a line whose reference names no invoice at all: the one invoice of the identified
+    customer it is certainly a mistyped or misread form of (amount agreeing), or None."""
+    if not policy.near_matches or not key or invoices_by_key.get(key) or not customer_open:
+        return None
+    return certain_near_match(
+        near_matches(line.invoice_ref or key, customer_open, amount=line.amount)
+    )
 
 
 def line_ref_keys(line: RemittanceLine) -> list[str]:
@@ -200,6 +234,7 @@ def _decide_line(
     per_invoice: Mapping[int, Decimal],
     blocker: str | None,
     policy: MatchPolicy,
+    near: NearMatch | None = None,
 ) -> LineDecision:
     def review(reason: str, invoice: OpenInvoice | None = None) -> LineDecision:
         suggestions = _suggest(line, key, invoice, customer_open, policy)
@@ -255,6 +290,14 @@ def _decide_line(
         )
     remaining = invoice.balance - paid
     reason = f"reference matches invoice {invoice.number} exactly; amount within balance"
+    confidence = CERTAIN
+    if near is not None:
+        confidence = near.strength
+        reason = (
+            f"reference {ref!r} names no invoice; it is a near form of invoice "
+            f"{invoice.number} ({near.kind}), the only near invoice of the customer whose "
+            f"open balance equals the amount"
+        )
     if remaining > 0:
         reason += f"; short pay: {format_amount(remaining, invoice.currency)} stays open"
     return LineDecision(
@@ -262,10 +305,10 @@ def _decide_line(
         invoice_ref=line.invoice_ref,
         amount=line.amount,
         outcome=Outcome.AUTO,
-        confidence=CERTAIN,
+        confidence=confidence,
         reason=reason,
         invoice=invoice,
-        candidates=((invoice.number, CERTAIN),),
+        candidates=((invoice.number, confidence),),
     )
 
 

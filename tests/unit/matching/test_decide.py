@@ -216,3 +216,44 @@ def test_two_alternative_references_naming_invoices_are_not_guessed_between():
     invoices = [invoice("INV-4711", "100.00"), invoice("INV-4712", "100.00")]
     (d,) = _decide_lines([line], invoices, total=None).lines
     assert d.outcome is Outcome.REVIEW
+
+
+def test_ocr_misread_reference_applies_to_the_customers_invoice_when_the_amount_agrees():
+    # Given a line "INV-1O23 500.00" (letter O) and the customer's open INV-1023 of 500.00
+    invoices = [
+        invoice("INV-1023", "500.00", invoice_id=1),
+        invoice("INV-1099", "70.00", invoice_id=2),
+    ]
+    (d,) = decide([("INV-1O23", "500.00")], invoices).lines
+    # Then it is applied, with less than full confidence and the edit named
+    assert d.outcome is Outcome.AUTO
+    assert d.invoice is not None and d.invoice.number == "INV-1023"
+    assert Decimal("0.5") < d.confidence < Decimal("1.000")
+    assert "ocr" in d.reason
+
+
+def test_near_reference_with_a_different_amount_goes_to_review_with_the_invoice_suggested():
+    invoices = [invoice("INV-1023", "500.00", invoice_id=1)]
+    (d,) = decide([("INV-1O23", "499.00")], invoices).lines
+    assert d.outcome is Outcome.REVIEW
+    assert d.candidates and d.candidates[0][0] == "INV-1023"
+
+
+def test_near_reference_never_reaches_another_customers_invoice():
+    # Given the only near invoice belongs to another customer
+    invoices = [invoice("INV-1023", "500.00", customer=BOREALIS, invoice_id=1)]
+    (d,) = decide([("INV-1O23", "500.00")], invoices).lines
+    assert d.outcome is Outcome.REVIEW
+    assert d.invoice is None
+
+
+def test_near_matching_can_be_switched_off():
+    invoices = [invoice("INV-1023", "500.00", invoice_id=1)]
+    (d,) = decide([("INV-1O23", "500.00")], invoices, policy=MatchPolicy(near_matches=False)).lines
+    assert d.outcome is Outcome.REVIEW
+
+
+def test_transposed_reference_is_not_applied_when_another_near_invoice_has_the_same_amount():
+    invoices = [invoice("10230", "900.00", invoice_id=1), invoice("10213", "900.00", invoice_id=2)]
+    (d,) = decide([("10203", "900.00")], invoices).lines
+    assert d.outcome is Outcome.REVIEW
