@@ -251,6 +251,28 @@ def customer_contacts(session: Session, customer_id: int) -> tuple[str, ...]:
     )
 
 
+def customers_at_domain(session: Session, domain: str) -> list[int]:
+    """Ids of the customers with a registered contact at ``domain`` (at most two: more
+    say no more than two do)."""
+    domain = domain.strip().lower()
+    if not domain:
+        return []
+    return list(
+        session.scalars(
+            select(Contact.customer_id)
+            .where(Contact.email.endswith(f"@{domain}", autoescape=True))
+            .distinct()
+            .order_by(Contact.customer_id)
+            .limit(2)
+        )
+    )
+
+
+def customer_names(session: Session) -> dict[int, str]:
+    """Every customer's name, by id (for identification by payer name)."""
+    return dict(session.execute(select(Customer.id, Customer.name)).tuples().all())
+
+
 def _open_invoice_select() -> Select[Any]:
     return select(
         Invoice.id,

@@ -38,6 +38,9 @@ class MatchPolicy:
     auto_apply: bool = True
     amount_tolerance: Decimal = Decimal("0.00")
     suggestion_cutoff: float = 60.0
+    #: Identify the customer of a mail from an unknown sender by its content (the invoices
+    #: referenced, the sender's domain, the payer name): see matching.customer.
+    identify_by_content: bool = True
     #: Apply a reference that names no invoice to the one invoice of the identified customer
     #: it is a certain near form of (OCR confusion, transposition…, amount agreeing).
     near_matches: bool = True
@@ -71,6 +74,7 @@ def decide_remittance(
     invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
     customer_open: Sequence[OpenInvoice],
     policy: MatchPolicy,
+    customer_reason: str | None = None,
 ) -> RemittanceDecision:
     """Decide each line of ``remittance``.
 
@@ -81,6 +85,7 @@ def decide_remittance(
             number is one of the lines' normalised references.
         customer_open: the identified customer's open invoices, to rank suggestions.
         policy: switches and thresholds.
+        customer_reason: how the customer was identified, or why not (for the reasons).
     """
     keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
     nears = [
@@ -95,7 +100,9 @@ def decide_remittance(
                 merged.setdefault(keys[no], [near.invoice])
         invoices_by_key = merged
     remittance = _fill_unstated_amounts(remittance, keys, invoices_by_key, customer_id=customer_id)
-    blocker = _remittance_blocker(remittance, customer_id=customer_id, policy=policy)
+    blocker = _remittance_blocker(
+        remittance, customer_id=customer_id, policy=policy, customer_reason=customer_reason
+    )
     per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key)
     decisions = tuple(
         _decide_line(
@@ -187,13 +194,17 @@ def _fill_unstated_amounts(
 
 
 def _remittance_blocker(
-    remittance: Remittance, *, customer_id: int | None, policy: MatchPolicy
+    remittance: Remittance,
+    *,
+    customer_id: int | None,
+    policy: MatchPolicy,
+    customer_reason: str | None = None,
 ) -> str | None:
     """A reason that sends every line of the remittance to review, or None."""
     if not policy.auto_apply:
         return "automatic application is switched off"
     if customer_id is None:
-        return "sender is not a registered contact of any customer"
+        return customer_reason or "sender is not a registered contact of any customer"
     if remittance.stated_total is not None:
         delta = abs(remittance.stated_total - remittance.lines_total)
         if delta > policy.amount_tolerance:

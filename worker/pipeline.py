@@ -29,18 +29,22 @@ from core.types import (
     MailKind,
     Outcome,
     ParsedEmail,
+    Remittance,
 )
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
 from ledger.queries import (
     CustomerRef,
     customer_by_email,
+    customer_names,
+    customers_at_domain,
     invoices_by_ref_keys,
     lock_invoices,
     open_invoices_for_customer,
 )
 from ledger.session import is_transient_db_error
-from matching.decide import decide_remittance, line_ref_keys
+from matching.customer import Identified, identify_customer
+from matching.decide import decide_remittance, line_ref_keys, resolve_key
 from outbound.compose import (
     AckLine,
     Acknowledgement,
@@ -303,10 +307,13 @@ def _decide_and_post(
         )
         return ()
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
+    identified = _identify(session, row, parsed, remittance, keys, svc=svc)
+    row.customer_id = identified.customer_id
     lock_invoices(session, keys=keys, customer_id=row.customer_id)
     decision = decide_remittance(
         remittance,
         customer_id=row.customer_id,
+        customer_reason=identified.reason,
         invoices_by_key=invoices_by_ref_keys(session, keys),
         customer_open=open_invoices_for_customer(session, row.customer_id)
         if row.customer_id
@@ -399,6 +406,48 @@ def _decide_and_post(
         session, row, parsed, classification, customer, applied, in_review, currency, svc
     )
     return (ack,) if ack is not None else ()
+
+
+def _identify(
+    session: Session,
+    row: m.InboundMessage,
+    parsed: ParsedEmail,
+    remittance: Remittance,
+    keys: set[str],
+    *,
+    svc: Services,
+) -> Identified:
+    """Whose remittance this is: the sender's customer when the sender is a contact, else
+    what the invoices referenced, the sender's domain and the payer name say together. The
+    answer picks the invoices matching may use; replies still go to contacts only."""
+    if row.customer_id is not None:
+        return identify_customer(
+            contact_customer_id=row.customer_id,
+            sender_domain=None,
+            domain_customer_ids=(),
+            payer_name=None,
+            customer_names={},
+            referenced=(),
+        )
+    if not svc.policy.identify_by_content:
+        return Identified(None, None, "sender is not a registered contact of any customer")
+    by_key = invoices_by_ref_keys(session, keys)
+    domain = (parsed.from_address or "").rpartition("@")[2].lower() or None
+    identified = identify_customer(
+        contact_customer_id=None,
+        sender_domain=domain,
+        domain_customer_ids=customers_at_domain(session, domain) if domain else (),
+        payer_name=remittance.payer_name,
+        customer_names=customer_names(session) if remittance.payer_name else {},
+        referenced=[by_key.get(resolve_key(line, by_key), []) for line in remittance.lines],
+    )
+    log.info(
+        "customer_identified" if identified.customer_id else "customer_unidentified",
+        inbound_id=row.id,
+        customer_id=identified.customer_id,
+        method=identified.method,
+    )
+    return identified
 
 
 def _clip(text: str | None, size: int) -> str | None:

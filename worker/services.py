@@ -48,7 +48,10 @@ class Services:
             sessions=make_sessionmaker(engine),
             mailer=mailer,
             policy=MatchPolicy(
-                auto_apply=settings.auto_apply, amount_tolerance=settings.amount_tolerance
+                auto_apply=settings.auto_apply,
+                amount_tolerance=settings.amount_tolerance,
+                identify_by_content=settings.identify_by_content,
+                near_matches=settings.near_matches,
             ),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
@@ -157,11 +158,46 @@ def test_oversized_mail_is_quarantined_unread(svc):
         assert "exceeds the limit" in s.get(m.InboundMessage, stored.inbound_id).reason
 
 
-def test_sender_who_is_no_registered_contact_gets_no_reply_and_nothing_applied(svc):
+def test_unknown_sender_paying_one_customers_invoices_is_applied_but_not_answered(svc):
+    # Given a mail from an address no customer registered (a bank, an AP platform)
+    result = run(svc, mail(sender="someone@elsewhere.example"))
+    # Then the invoices it names identify the customer and the cash is applied
+    assert result.status == "applied"
+    assert scalar(svc, select(func.count(m.Application.id))) == 1
+    with svc.sessions() as s:
+        assert s.get(m.InboundMessage, result.inbound_id).customer_id is not None
+    # but nothing about the account goes to an address that is not its contact
+    assert svc.mailer.sent == []
+
+
+def test_unknown_sender_naming_invoices_of_two_customers_goes_to_review(svc):
+    result = run(svc, mail("INV-70001 1,250.00\nINV-80001 10.00\n", sender="x@elsewhere.example"))
+    assert result.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    assert svc.mailer.sent == []
+    with svc.sessions() as s:
+        reasons = {line.reason for line in s.scalars(select(m.RemittanceLine))}
+    assert any("several customers" in r for r in reasons), reasons
+
+
+def test_unknown_sender_is_not_identified_when_identification_by_content_is_off(svc):
+    svc = dataclasses.replace(
+        svc, policy=dataclasses.replace(svc.policy, identify_by_content=False)
+    )
     result = run(svc, mail(sender="someone@elsewhere.example"))
     assert result.status == "review"
-    assert svc.mailer.sent == []
     assert scalar(svc, select(func.count(m.Application.id))) == 0
+
+
+def test_unknown_sender_at_a_customers_domain_with_a_near_reference_is_applied(svc):
+    # Given a clerk at Acme not yet registered, who swaps two digits of INV-70002
+    result = run(svc, mail("INV-70020 99.99\n", sender="new.clerk@acme-mfg.example"))
+    # Then the domain names the customer, and the near reference its invoice
+    assert result.status == "applied"
+    with svc.sessions() as s:
+        (line,) = s.scalars(select(m.RemittanceLine))
+        assert "near form of invoice INV-70002" in line.reason
+        assert line.confidence < 1
 
 
 def test_paying_another_customers_invoice_is_not_applied(svc):

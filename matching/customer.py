@@ -1,0 +1,154 @@
+"""Who is paying: the customer a remittance belongs to, and the evidence. Pure: no IO.
+
+The sender's address is the best evidence (a registered contact of exactly one customer), but
+unknown senders are normal: banks, AP platforms, a new clerk at the customer. Then the evidence
+is, in this order of trust:
+
+- ``invoices``: every reference that resolves to exactly one invoice points at the same
+  customer (the payer wrote our numbers; DESIGN.md "the invoices referenced");
+- ``domain``: the sender's domain is the domain of registered contacts of exactly one customer
+  (never a public mail provider's domain);
+- ``payer name``: the name on the remittance is, with legal forms (Inc, GmbH, Ltd…) and
+  punctuation removed, one customer's name, clearly ahead of the next best
+  (``token_sort_ratio``; never ``token_set_ratio``: on short names subsets score 100).
+
+Evidence that disagrees (the domain says one customer, the invoices another) identifies no one:
+a person decides. Identification decides *whose invoices* matching may consider; it never makes
+an address a contact (what is sent where is :mod:`outbound.policy`'s, and only contacts count).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process, utils
+
+from core.types import OpenInvoice
+
+Method = Literal["contact", "invoices", "domain", "payer name"]
+
+#: Mail providers whose domain says nothing about the company behind an address.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "ymail.com", "icloud.com", "me.com", "aol.com", "proton.me",
+        "protonmail.com", "gmx.de", "gmx.net", "web.de", "t-online.de", "mail.com",
+        "yandex.ru", "orange.fr", "free.fr", "laposte.net", "libero.it", "qq.com", "163.com",
+    }
+)  # fmt: skip
+#: Legal-form and filler words left out of names before comparing them.
+LEGAL_FORMS = frozenset(
+    {
+        "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "plc", "corp",
+        "corporation", "co", "company", "gmbh", "mbh", "ag", "kg", "kgaa", "ohg", "ug", "ev",
+        "sa", "sarl", "sas", "sasu", "srl", "spa", "sl", "slu", "bv", "nv", "oy", "oyj", "ab",
+        "as", "asa", "aps", "kft", "sro", "spzoo", "pty", "pte", "the", "und", "and",
+    }
+)  # fmt: skip
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class NamePolicy:
+    """Thresholds of identification by payer name."""
+
+    #: token_sort_ratio (0–100) a payer name needs to name a customer.
+    cutoff: float = 90.0
+    #: How far the best customer must be ahead of the second best.
+    margin: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """The customer a remittance belongs to (None: nobody is sure) and why."""
+
+    customer_id: int | None
+    method: Method | None
+    reason: str
+
+
+def name_key(name: str) -> str:
+    """``name`` for comparison: lower-cased words without legal forms and punctuation
+    (``"ACME Holdings, Inc."`` → ``"acme holdings"``; ``"Müller GmbH & Co. KG"`` →
+    ``"müller"``)."""
+    words = [w for w in _WORD_RE.findall(name.casefold()) if w not in LEGAL_FORMS]
+    return " ".join(words)
+
+
+def customer_by_payer_name(
+    payer_name: str, names: Mapping[int, str], *, policy: NamePolicy
+) -> tuple[int | None, str]:
+    """The customer ``payer_name`` names, clearly ahead of the rest, and the evidence."""
+    key = name_key(payer_name)
+    if not key or not names:
+        return None, "no payer name"
+    choices = {cid: name_key(name) for cid, name in names.items()}
+    ranked = process.extract(
+        key,
+        choices,
+        scorer=fuzz.token_sort_ratio,
+        processor=utils.default_process,
+        limit=2,
+    )
+    if not ranked or ranked[0][1] < policy.cutoff:
+        return None, f"payer name {payer_name!r} is no customer's name"
+    best_score, best_id = ranked[0][1], ranked[0][2]
+    if len(ranked) > 1 and best_score - ranked[1][1] < policy.margin:
+        return None, (
+            f"payer name {payer_name!r} is as close to {names[ranked[1][2]]!r} as to "
+            f"{names[best_id]!r}"
+        )
+    return int(best_id), f"payer name {payer_name!r} is {names[best_id]!r} ({best_score:.0f})"
+
+
+def identify_customer(
+    *,
+    contact_customer_id: int | None,
+    sender_domain: str | None,
+    domain_customer_ids: Sequence[int],
+    payer_name: str | None,
+    customer_names: Mapping[int, str],
+    referenced: Sequence[Sequence[OpenInvoice]],
+    policy: NamePolicy | None = None,
+) -> Identified:
+    """The customer of a remittance.
+
+    Args:
+        contact_customer_id: the customer the sender is a registered contact of, or None.
+        sender_domain: the domain of the sender's address, lower-cased.
+        domain_customer_ids: customers with registered contacts at ``sender_domain``.
+        payer_name: the payer as the remittance names it.
+        customer_names: id → name of every customer (for the payer name).
+        referenced: per line reference, the invoices its key resolves to (any customer).
+        policy: name thresholds.
+    """
+    if contact_customer_id is not None:
+        return Identified(contact_customer_id, "contact", "sender is a registered contact")
+    found: list[tuple[Method, int, str]] = []
+    owners = {group[0].customer_id for group in referenced if len(group) == 1}
+    if len(owners) == 1:
+        (owner,) = owners
+        found.append(("invoices", owner, "every invoice referenced belongs to one customer"))
+    elif len(owners) > 1:
+        return Identified(None, None, "the invoices referenced belong to several customers")
+    domain = (sender_domain or "").casefold()
+    if domain and domain not in PUBLIC_MAIL_DOMAINS and len(set(domain_customer_ids)) == 1:
+        found.append(("domain", domain_customer_ids[0], f"sender domain {domain} is theirs"))
+    if payer_name:
+        named, evidence = customer_by_payer_name(
+            payer_name, customer_names, policy=policy or NamePolicy()
+        )
+        if named is not None:
+            found.append(("payer name", named, evidence))
+    if not found:
+        return Identified(None, None, "sender is not a registered contact of any customer")
+    ids = {cid for _, cid, _ in found}
+    if len(ids) > 1:
+        said = "; ".join(f"{method}: customer {cid}" for method, cid, _ in found)
+        return Identified(None, None, f"the evidence disagrees ({said})")
+    method, customer_id, _ = found[0]
+    reasons = "; ".join(evidence for _, _, evidence in found)
+    return Identified(customer_id, method, f"sender unknown; {reasons}")
