@@ -225,6 +225,15 @@ class OpenInvoice:
 
 
 @dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence behind a line decision: ``reference = near (ocr)``, and why."""
+
+    name: str  # customer | reference | amount | total | invoice
+    value: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class LineDecision:
     """What to do with one remittance line, and why."""
 
@@ -236,3 +245,7 @@ class LineDecision:
     reason: str
     invoice: OpenInvoice | None = None
     candidates: tuple[tuple[str, Decimal], ...] = field(default=())
+    #: The evidence, signal by signal (see matching.evidence).
+    signals: tuple[Signal, ...] = field(default=())
+    #: The next best invoice and why it lost ("INV-1007: reference differs …"), or None.
+    runner_up: str | None = None

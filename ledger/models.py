@@ -173,6 +173,9 @@ class RemittanceLine(Base):
     deduction_reason: Mapped[str | None] = mapped_column(Text)
     #: Further identifiers on the line that may be our number, one per line of text.
     alt_refs: Mapped[str | None] = mapped_column(Text)
+    #: The decision record: ``{"signals": [{name, value, detail}], "candidates":
+    #: [{invoice_number, score}], "runner_up": str | None}`` (see matching.evidence).
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[Decimal] = mapped_column(Score())
     reason: Mapped[str] = mapped_column(Text)

@@ -273,6 +273,60 @@ def customer_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Customer.id, Customer.name)).tuples().all())
 
 
+@dataclass(frozen=True, slots=True)
+class LineRecord:
+    """One remittance line of a mail, as decided, with its decision record."""
+
+    inbound_id: int
+    line_no: int
+    invoice_ref: str | None
+    stated_amount: Decimal | None
+    amount: Decimal
+    outcome: str
+    confidence: Decimal
+    reason: str
+    invoice_number: str | None
+    evidence: dict[str, Any]
+
+
+def line_records(session: Session, message_id: str) -> list[LineRecord]:
+    """The decided remittance lines of every stored mail with ``message_id``, in order."""
+    stmt = (
+        select(
+            InboundMessage.id,
+            RemittanceLine.line_no,
+            RemittanceLine.invoice_ref,
+            RemittanceLine.stated_amount,
+            RemittanceLine.amount,
+            RemittanceLine.outcome,
+            RemittanceLine.confidence,
+            RemittanceLine.reason,
+            Invoice.number,
+            RemittanceLine.evidence,
+        )
+        .join(RemittanceModel, RemittanceModel.inbound_id == InboundMessage.id)
+        .join(RemittanceLine, RemittanceLine.remittance_id == RemittanceModel.id)
+        .outerjoin(Invoice, Invoice.id == RemittanceLine.invoice_id)
+        .where(InboundMessage.message_id == message_id.strip())
+        .order_by(InboundMessage.id, RemittanceLine.line_no)
+    )
+    return [
+        LineRecord(
+            inbound_id=r[0],
+            line_no=r[1],
+            invoice_ref=r[2],
+            stated_amount=r[3],
+            amount=r[4],
+            outcome=r[5],
+            confidence=r[6],
+            reason=r[7],
+            invoice_number=r[8],
+            evidence=r[9] or {},
+        )
+        for r in session.execute(stmt)
+    ]
+
+
 def _open_invoice_select() -> Select[Any]:
     return select(
         Invoice.id,

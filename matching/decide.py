@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process, utils
 from core.money import format_amount
 from core.refs import normalise_ref
 from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
+from matching.evidence import line_signals, runner_up
 from matching.near import NearMatch, certain_near_match, near_matches
 
 CERTAIN = Decimal("1.000")
@@ -87,6 +88,7 @@ def decide_remittance(
         policy: switches and thresholds.
         customer_reason: how the customer was identified, or why not (for the reasons).
     """
+    original_lines = remittance.lines
     keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
     nears = [
         _certain_near(line, key, invoices_by_key, customer_open, policy)
@@ -121,7 +123,27 @@ def decide_remittance(
             zip(remittance.lines, keys, nears, strict=True), start=1
         )
     )
-    return RemittanceDecision(customer_id=customer_id, lines=decisions)
+    recorded = tuple(
+        dataclasses.replace(
+            d,
+            signals=line_signals(
+                d,
+                line,
+                key=key,
+                found=invoices_by_key.get(key, ()) if key else (),
+                near=near,
+                stated_amount=stated.amount,
+                remittance=remittance,
+                customer_id=customer_id,
+                customer_reason=customer_reason,
+            ),
+            runner_up=runner_up(d, line, key=key, customer_open=customer_open),
+        )
+        for d, line, stated, key, near in zip(
+            decisions, remittance.lines, original_lines, keys, nears, strict=True
+        )
+    )
+    return RemittanceDecision(customer_id=customer_id, lines=recorded)
 
 
 def _certain_near(

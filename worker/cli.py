@@ -331,6 +331,32 @@ def review_list(
 
 
 @app.command()
+def explain(
+    message_id: Annotated[str, typer.Argument(help="The mail's Message-ID, <...> included.")],
+    fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = (
+        "text"
+    ),
+) -> None:
+    """The decision record of each remittance line of a mail: candidates, signals, why."""
+    from ledger.queries import line_records
+    from worker.explain import records_to_json, render_records
+    from worker.services import Services
+
+    svc = Services.from_settings(_settings())
+    try:
+        with svc.sessions() as session:
+            records = line_records(session, message_id)
+    finally:
+        svc.engine.dispose()
+    if not records:
+        raise _fail(f"no remittance lines recorded for Message-ID {message_id!r}")
+    if fmt == "json":
+        sys.stdout.write(records_to_json(records))
+        return
+    render_records(records, out)
+
+
+@app.command()
 def status() -> None:
     """Inbound mail per state, queue depths, review items per kind, last poll per folder."""
     from ledger.operations import status_counts

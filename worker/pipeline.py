@@ -26,6 +26,7 @@ from core.types import (
     PENDING_STATUSES,
     Classification,
     InboundStatus,
+    LineDecision,
     MailKind,
     Outcome,
     ParsedEmail,
@@ -351,6 +352,7 @@ def _decide_and_post(
             deduction=stated.deduction,
             deduction_reason=_clip(stated.deduction_reason, 2000),
             alt_refs="\n".join(stated.alt_refs) or None,
+            evidence=decision_record(d),
             outcome=d.outcome.value,
             confidence=d.confidence,
             reason=d.reason,
@@ -448,6 +450,18 @@ def _identify(
         method=identified.method,
     )
     return identified
+
+
+def decision_record(d: LineDecision) -> dict[str, object]:
+    """The JSON form of a line's decision record (amounts and scores as strings)."""
+    return {
+        "outcome": d.outcome.value,
+        "confidence": str(d.confidence),
+        "reason": d.reason,
+        "signals": [{"name": s.name, "value": s.value, "detail": s.detail} for s in d.signals],
+        "candidates": [{"invoice_number": n, "score": str(score)} for n, score in d.candidates],
+        "runner_up": d.runner_up,
+    }
 
 
 def _clip(text: str | None, size: int) -> str | None:

@@ -1,4 +1,5 @@
-"""remittance facts: payer, payment date and method; per line what the payer stated
+"""remittance facts: payer, payment date and method; per line what the payer stated and the
+decision record (signals, candidates, runner-up) as JSON
 
 Revision ID: 0003
 Revises: 0002
@@ -33,6 +34,7 @@ def upgrade() -> None:
         op.add_column("remittance_lines", sa.Column(name, ledger.base.Money(), nullable=True))
     op.add_column("remittance_lines", sa.Column("deduction_reason", sa.Text(), nullable=True))
     op.add_column("remittance_lines", sa.Column("alt_refs", sa.Text(), nullable=True))
+    op.add_column("remittance_lines", sa.Column("evidence", sa.JSON(), nullable=True))
     # Lines written before this revision always had a stated amount: the one they carry.
     lines = sa.table(
         "remittance_lines", sa.column("amount", sa.Numeric), sa.column("stated_amount", sa.Numeric)
@@ -41,7 +43,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("alt_refs", "deduction_reason", *reversed(_LINE_MONEY)):
+    for name in ("evidence", "alt_refs", "deduction_reason", *reversed(_LINE_MONEY)):
         op.drop_column("remittance_lines", name)
     for name in ("payment_method", "payment_date", "payer_name"):
         op.drop_column("remittances", name)

@@ -257,3 +257,25 @@ def test_transposed_reference_is_not_applied_when_another_near_invoice_has_the_s
     invoices = [invoice("10230", "900.00", invoice_id=1), invoice("10213", "900.00", invoice_id=2)]
     (d,) = decide([("10203", "900.00")], invoices).lines
     assert d.outcome is Outcome.REVIEW
+
+
+def test_every_decision_records_its_signals():
+    # Given a near reference and a stated total that agrees
+    invoices = [
+        invoice("INV-1023", "500.00", invoice_id=1),
+        invoice("INV-1099", "70.00", invoice_id=2),
+    ]
+    (d,) = decide([("INV-1O23", "500.00")], invoices, total="500.00").lines
+    signals = {s.name: (s.value, s.detail) for s in d.signals}
+    # Then each signal says what it saw
+    assert signals["reference"][0] == "near (ocr)"
+    assert signals["amount"] == ("500.00", "equals the open balance 500.00")
+    assert signals["total"][0] == "agrees"
+    assert signals["invoice"][0] == "open"
+    assert d.runner_up is not None and d.runner_up.startswith("INV-1099: reference differs")
+
+
+def test_short_pay_signal_says_how_far_below_the_balance():
+    (d,) = decide([("INV-10001", "1000.00")], [invoice("INV-10001", "1250.00")]).lines
+    amount = next(s for s in d.signals if s.name == "amount")
+    assert amount.detail == "250.00 below the open balance 1,250.00"

@@ -285,3 +285,42 @@ def test_sweep_finds_work_a_crash_left_unqueued(svc):
     svc.clock.now += timedelta(minutes=10)
     assert sweep(svc).inbound_ids == (stored.inbound_id,)
     assert sweep(svc).inbound_ids == ()  # marked enqueued again
+
+
+def test_explain_prints_each_lines_signals_and_runner_up(svc, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from worker.cli import app
+
+    # Given a remittance with an exact line and one naming no invoice
+    run(svc, mail("INV-70001 1,250.00\nINV-79999 99.99\n", mid="<explain@acme-mfg.example>"))
+    monkeypatch.setenv("ARBOX_DATABASE_URL", svc.settings.database_url)
+    # When it is explained
+    result = CliRunner().invoke(app, ["explain", "<explain@acme-mfg.example>", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.output)
+    # Then each line carries its evidence, signal by signal
+    signals = {s["name"]: s["value"] for s in first["signals"]}
+    assert signals["reference"] == "exact" and signals["customer"] == "identified"
+    assert first["outcome"] == "auto" and first["invoice_number"] == "INV-70001"
+    assert {s["name"]: s["value"] for s in second["signals"]}["reference"] == "no match"
+    # and the runner-up (INV-70002, balance 99.99) says why it lost
+    assert second["runner_up"].startswith("INV-70002: reference differs")
+    assert "balance equals the amount" in second["runner_up"]
+    text = CliRunner().invoke(
+        app, ["explain", "<explain@acme-mfg.example>"], env={"COLUMNS": "200"}
+    )
+    assert text.exit_code == 0 and "runner-up" in text.output and "near" not in text.output
+
+
+def test_explain_of_an_unknown_message_id_fails_with_the_reason(svc, monkeypatch):
+    from typer.testing import CliRunner
+
+    from worker.cli import app
+
+    monkeypatch.setenv("ARBOX_DATABASE_URL", svc.settings.database_url)
+    result = CliRunner().invoke(app, ["explain", "<nope@x>"])
+    assert result.exit_code == 1
+    assert "no remittance lines recorded" in result.output
