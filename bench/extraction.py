@@ -390,6 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         payload = {
             "groups": groups,
+            "layouts": {
+                layout: summarise([r for r in results if r.layout == layout])
+                for layout in sorted({r.layout for r in results})
+            },
             "timing": timing,
             "misclassified": [
                 {"name": r.name, "expected": r.expected_kind, "got": r.kind}
