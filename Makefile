@@ -39,10 +39,12 @@ lint: $(VENV)/.installed-dev
 
 fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledgers
 	$(BIN)/python fixtures/generate.py
+	$(BIN)/python fixtures/generate_corpus.py
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_invoices.py
 	$(BIN)/python bench/isolation.py
+	$(BIN)/python bench/extraction.py
 
 chaos: $(VENV)/.installed-dev  ## crash harness: 100 SIGKILLs, Redis restarts, dropped DB connections
 	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
