@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     auto_apply: bool = True
     identify_by_content: bool = True
     near_matches: bool = True
+    discount_grace_days: int = 0
     amount_tolerance: Decimal = Decimal("0.00")
     max_replies_per_sender_per_day: int = 5
     max_message_bytes: int = 25 * 1024 * 1024

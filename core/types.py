@@ -222,6 +222,10 @@ class OpenInvoice:
     currency: str
     status: str
     due_date: date
+    issue_date: date | None = None
+    #: The invoice's original amount (the base of an early-payment discount).
+    amount: Decimal | None = None
+    terms: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +249,12 @@ class LineDecision:
     reason: str
     invoice: OpenInvoice | None = None
     candidates: tuple[tuple[str, Decimal], ...] = field(default=())
+    #: Early-payment discount written off with this line (earned under the terms).
+    discount: Decimal = Decimal("0.00")
+    #: What stays open on the invoice as a deduction to follow up, and its reason code
+    #: ("unearned discount", "short pay", or the payer's reason).
+    deduction: Decimal = Decimal("0.00")
+    deduction_reason: str | None = None
     #: The evidence, signal by signal (see matching.evidence).
     signals: tuple[Signal, ...] = field(default=())
     #: The next best invoice and why it lost ("INV-1007: reference differs …"), or None.

@@ -58,14 +58,22 @@ def apply_cash(
     reasons: str,
     actor: str,
     now: datetime,
+    discount: Decimal = ZERO,
+    deduction: Decimal = ZERO,
 ) -> Posted | None:
-    """Apply ``amount`` of a remittance line to an invoice.
+    """Apply ``amount`` of a remittance line to an invoice, writing off ``discount`` (an
+    earned early-payment discount) with it; ``deduction`` is recorded as what stays open
+    for follow-up (it does not change the balance).
 
     Returns None, changing nothing, when the invoice is no longer open, has a smaller
-    balance, or this line was already applied to it (a second delivery).
+    balance than ``amount + discount``, or this line was already applied to it (a second
+    delivery).
     """
     if amount <= ZERO:
         raise ValueError(f"cannot apply a non-positive amount {amount}")
+    if discount < ZERO or deduction < ZERO:
+        raise ValueError(f"negative discount {discount} or deduction {deduction}")
+    settled = amount + discount
     with session.begin_nested():
         try:
             app_id = session.execute(
@@ -74,8 +82,8 @@ def apply_cash(
                     remittance_line_id=remittance_line_id,
                     invoice_id=invoice_id,
                     amount=amount,
-                    discount=ZERO,
-                    deduction=ZERO,
+                    discount=discount,
+                    deduction=deduction,
                     currency=currency,
                     status=status,
                     confidence=confidence,
@@ -87,14 +95,14 @@ def apply_cash(
             ).scalar_one()
         except IntegrityError:
             return None
-    new_balance = Invoice.balance - amount
+    new_balance = Invoice.balance - settled
     result = session.execute(
         update(Invoice)
         .where(
             Invoice.id == invoice_id,
             Invoice.status == "open",
             Invoice.currency == currency,
-            Invoice.balance >= amount,
+            Invoice.balance >= settled,
         )
         .values(
             balance=new_balance,
@@ -118,6 +126,8 @@ def apply_cash(
         now=now,
         application_id=app_id,
         amount=str(amount),
+        discount=str(discount),
+        deduction=str(deduction),
         balance_after=str(balance),
         why=reasons,
     )

@@ -337,6 +337,9 @@ def _open_invoice_select() -> Select[Any]:
         Invoice.currency,
         Invoice.status,
         Invoice.due_date,
+        Invoice.issue_date,
+        Invoice.amount,
+        Invoice.terms,
     ).join(Customer, Invoice.customer_id == Customer.id)
 
 
@@ -350,6 +353,9 @@ def _to_open_invoice(r: Row[Any]) -> OpenInvoice:
         currency=r[5],
         status=r[6],
         due_date=r[7],
+        issue_date=r[8],
+        amount=r[9],
+        terms=r[10],
     )
 
 

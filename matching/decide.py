@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from rapidfuzz import fuzz, process, utils
@@ -27,6 +28,7 @@ from core.refs import normalise_ref
 from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
 from matching.evidence import line_signals, runner_up
 from matching.near import NearMatch, certain_near_match, near_matches
+from matching.terms import discount_of, earned_discount
 
 CERTAIN = Decimal("1.000")
 NO_CONFIDENCE = Decimal("0.000")
@@ -39,6 +41,8 @@ class MatchPolicy:
     auto_apply: bool = True
     amount_tolerance: Decimal = Decimal("0.00")
     suggestion_cutoff: float = 60.0
+    #: Days past the discount window an early-payment discount still counts as earned.
+    discount_grace_days: int = 0
     #: Identify the customer of a mail from an unknown sender by its content (the invoices
     #: referenced, the sender's domain, the payer name): see matching.customer.
     identify_by_content: bool = True
@@ -76,6 +80,7 @@ def decide_remittance(
     customer_open: Sequence[OpenInvoice],
     policy: MatchPolicy,
     customer_reason: str | None = None,
+    paid_on: date | None = None,
 ) -> RemittanceDecision:
     """Decide each line of ``remittance``.
 
@@ -87,11 +92,13 @@ def decide_remittance(
         customer_open: the identified customer's open invoices, to rank suggestions.
         policy: switches and thresholds.
         customer_reason: how the customer was identified, or why not (for the reasons).
+        paid_on: the payment date (the remittance's, else the day the mail came), for
+            early-payment discounts.
     """
     original_lines = remittance.lines
     keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
     nears = [
-        _certain_near(line, key, invoices_by_key, customer_open, policy)
+        _certain_near(line, key, invoices_by_key, customer_open, policy, paid_on=paid_on)
         for line, key in zip(remittance.lines, keys, strict=True)
     ]
     if any(nears):
@@ -118,6 +125,7 @@ def decide_remittance(
             blocker=blocker,
             policy=policy,
             near=near,
+            paid_on=paid_on,
         )
         for no, (line, key, near) in enumerate(
             zip(remittance.lines, keys, nears, strict=True), start=1
@@ -152,13 +160,24 @@ def _certain_near(
     invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
     customer_open: Sequence[OpenInvoice],
     policy: MatchPolicy,
+    *,
+    paid_on: date | None,
 ) -> NearMatch | None:
     """For a line whose reference names no invoice at all: the one invoice of the identified
     customer it is certainly a mistyped or misread form of (amount agreeing), or None."""
     if not policy.near_matches or not key or invoices_by_key.get(key) or not customer_open:
         return None
+    discounted = {
+        inv.invoice_id: [
+            inv.balance
+            - earned_discount(inv, paid_on=paid_on, grace_days=policy.discount_grace_days)
+        ]
+        for inv in customer_open
+    }
     return certain_near_match(
-        near_matches(line.invoice_ref or key, customer_open, amount=line.amount)
+        near_matches(
+            line.invoice_ref or key, customer_open, amount=line.amount, accepted_amounts=discounted
+        )
     )
 
 
@@ -268,6 +287,7 @@ def _decide_line(
     blocker: str | None,
     policy: MatchPolicy,
     near: NearMatch | None = None,
+    paid_on: date | None = None,
 ) -> LineDecision:
     def review(reason: str, invoice: OpenInvoice | None = None) -> LineDecision:
         suggestions = _suggest(line, key, invoice, customer_open, policy)
@@ -331,8 +351,20 @@ def _decide_line(
             f"{invoice.number} ({near.kind}), the only near invoice of the customer whose "
             f"open balance equals the amount"
         )
+    earned = earned_discount(invoice, paid_on=paid_on, grace_days=policy.discount_grace_days)
+    discount = earned if earned > 0 and paid + earned == invoice.balance else Decimal("0.00")
+    remaining -= discount
+    if discount > 0:
+        reason += (
+            f"; early-payment discount {format_amount(discount, invoice.currency)} earned "
+            f"under {invoice.terms!r}, written off"
+        )
+    code = None
     if remaining > 0:
-        reason += f"; short pay: {format_amount(remaining, invoice.currency)} stays open"
+        code = _deduction_code(line, invoice, remaining)
+        reason += (
+            f"; {format_amount(remaining, invoice.currency)} stays open as a deduction ({code})"
+        )
     return LineDecision(
         line_no=line_no,
         invoice_ref=line.invoice_ref,
@@ -342,7 +374,22 @@ def _decide_line(
         reason=reason,
         invoice=invoice,
         candidates=((invoice.number, confidence),),
+        discount=discount,
+        deduction=remaining if remaining > 0 else Decimal("0.00"),
+        deduction_reason=code,
     )
+
+
+def _deduction_code(line: RemittanceLine, invoice: OpenInvoice, remaining: Decimal) -> str:
+    """Why part of the invoice stays open: the payer's reason when it gave one, "unearned
+    discount" when it took a discount the terms do not give it, else "short pay"."""
+    if line.deduction_reason and line.deduction_reason.strip():
+        return line.deduction_reason.strip()[:200]
+    if line.discount is not None and line.discount > 0 and line.discount >= remaining:
+        return "unearned discount"
+    if line.discount is None and invoice.terms and discount_of(invoice) == remaining:
+        return "unearned discount"
+    return "short pay"
 
 
 def _suggest(

@@ -21,7 +21,7 @@ score: ``ratio("INV-1001", "INV-1007")`` is 87.5 though the two are different in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -109,7 +109,7 @@ def near_matches(
     invoices: Sequence[OpenInvoice],
     *,
     amount: Decimal | None,
-    accepted_amounts: dict[int, Iterable[Decimal]] | None = None,
+    accepted_amounts: Mapping[int, Iterable[Decimal]] | None = None,
 ) -> tuple[NearMatch, ...]:
     """The invoices of ``invoices`` (one customer's open invoices) whose number is near
     ``ref``, strongest first (amount agreement, then kind, then similarity).

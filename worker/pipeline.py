@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
+from core.money import format_amount
 from core.types import (
     FINAL_STATUSES,
     PENDING_STATUSES,
@@ -315,6 +316,7 @@ def _decide_and_post(
         remittance,
         customer_id=row.customer_id,
         customer_reason=identified.reason,
+        paid_on=remittance.payment_date or row.received_at.date(),
         invoices_by_key=invoices_by_ref_keys(session, keys),
         customer_open=open_invoices_for_customer(session, row.customer_id)
         if row.customer_id
@@ -373,10 +375,28 @@ def _decide_and_post(
                 reasons=d.reason,
                 actor="worker",
                 now=now,
+                discount=d.discount,
+                deduction=d.deduction,
             )
             if posted is None:  # the balance moved under us: a person decides
                 line.outcome = Outcome.REVIEW.value
                 line.reason = "invoice balance changed while applying"
+        if posted is not None and d.invoice is not None and d.deduction > 0:
+            # The cash is applied; what stays open is followed up, never written off silently.
+            open_review_item(
+                session,
+                key=f"deduction:{line.id}",
+                kind="deduction",
+                reason=(
+                    f"{format_amount(d.deduction, d.invoice.currency)} of invoice "
+                    f"{d.invoice.number} stays open: {d.deduction_reason}"
+                ),
+                now=now,
+                inbound_id=row.id,
+                remittance_line_id=line.id,
+                customer_id=row.customer_id,
+                candidates=[{"invoice_number": d.invoice.number, "score": str(d.confidence)}],
+            )
         if posted is not None and d.invoice is not None:
             applied.append(
                 AckLine(

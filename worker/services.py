@@ -52,6 +52,7 @@ class Services:
                 amount_tolerance=settings.amount_tolerance,
                 identify_by_content=settings.identify_by_content,
                 near_matches=settings.near_matches,
+                discount_grace_days=settings.discount_grace_days,
             ),
         )
 

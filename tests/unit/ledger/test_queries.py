@@ -137,6 +137,9 @@ def test_open_invoices_of_a_customer_exclude_paid_and_other_customers(ledger):
         currency="USD",
         status="open",
         due_date=date(2026, 3, 1),
+        issue_date=date(2026, 1, 5),
+        amount=Decimal("1250.00"),
+        terms=None,
     )
 
 

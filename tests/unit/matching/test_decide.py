@@ -279,3 +279,81 @@ def test_short_pay_signal_says_how_far_below_the_balance():
     (d,) = decide([("INV-10001", "1000.00")], [invoice("INV-10001", "1250.00")]).lines
     amount = next(s for s in d.signals if s.name == "amount")
     assert amount.detail == "250.00 below the open balance 1,250.00"
+
+
+def _termed(number: str, amount: str, *, invoice_id: int = 1) -> OpenInvoice:
+    return OpenInvoice(
+        invoice_id=invoice_id,
+        number=number,
+        customer_id=ACME,
+        customer_number="C1",
+        balance=Decimal(amount),
+        currency="USD",
+        status="open",
+        due_date=date(2026, 11, 30),
+        issue_date=date(2026, 10, 31),
+        amount=Decimal(amount),
+        terms="2/10 Net 30",
+    )
+
+
+def _decide_on(lines, invoices, *, paid_on):
+    by_key = {normalise_ref(i.number): [i] for i in invoices}
+    return decide_remittance(
+        Remittance(lines=tuple(lines)),
+        customer_id=ACME,
+        invoices_by_key=by_key,
+        customer_open=invoices,
+        policy=MatchPolicy(),
+        paid_on=paid_on,
+    )
+
+
+def test_earned_discount_is_written_off_and_nothing_stays_open():
+    # Given 2/10 Net 30 on 1,000.00 and 980.00 paid on day 8
+    (d,) = _decide_on(
+        [RemittanceLine("INV-1", Decimal("980.00"), discount=Decimal("20.00"))],
+        [_termed("INV-1", "1000.00")],
+        paid_on=date(2026, 11, 8),
+    ).lines
+    assert d.outcome is Outcome.AUTO
+    assert (d.discount, d.deduction) == (Decimal("20.00"), Decimal("0.00"))
+    assert "earned" in d.reason
+
+
+def test_unearned_discount_applies_the_cash_and_leaves_the_discount_open():
+    # Given the same discount taken on day 20
+    (d,) = _decide_on(
+        [RemittanceLine("INV-1", Decimal("980.00"), discount=Decimal("20.00"))],
+        [_termed("INV-1", "1000.00")],
+        paid_on=date(2026, 11, 20),
+    ).lines
+    assert d.outcome is Outcome.AUTO
+    assert d.discount == Decimal("0.00")
+    assert (d.deduction, d.deduction_reason) == (Decimal("20.00"), "unearned discount")
+
+
+def test_short_pay_with_the_payers_reason_keeps_the_reason():
+    (d,) = _decide_on(
+        [
+            RemittanceLine(
+                "INV-1",
+                Decimal("900.00"),
+                deduction=Decimal("100.00"),
+                deduction_reason="damaged goods",
+            )
+        ],
+        [_termed("INV-1", "1000.00")],
+        paid_on=date(2026, 11, 20),
+    ).lines
+    assert d.outcome is Outcome.AUTO
+    assert (d.deduction, d.deduction_reason) == (Decimal("100.00"), "damaged goods")
+
+
+def test_partial_payment_without_a_reason_is_a_short_pay():
+    (d,) = _decide_on(
+        [RemittanceLine("INV-1", Decimal("400.00"))],
+        [_termed("INV-1", "1000.00")],
+        paid_on=date(2026, 11, 20),
+    ).lines
+    assert (d.deduction, d.deduction_reason) == (Decimal("600.00"), "short pay")

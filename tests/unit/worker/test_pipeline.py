@@ -324,3 +324,31 @@ def test_explain_of_an_unknown_message_id_fails_with_the_reason(svc, monkeypatch
     result = CliRunner().invoke(app, ["explain", "<nope@x>"])
     assert result.exit_code == 1
     assert "no remittance lines recorded" in result.output
+
+
+def test_earned_discount_closes_the_invoice_and_a_late_one_opens_a_deduction(svc, tmp_path):
+    # Given two invoices on 2/10 Net 30 issued the day before the mails
+    csv = tmp_path / "termed.csv"
+    csv.write_text(
+        "invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount,terms\n"
+        "INV-71001,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-11-21,2026-12-21,1000.00,2/10 Net 30\n"
+        "INV-71002,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-01,2026-10-31,500.00,2/10 Net 30\n"
+    )
+    with svc.sessions.begin() as session:
+        import_invoices(session, csv, default_currency="USD", now=svc.clock())
+    # When Acme pays INV-71001 less 2 % in the window and INV-71002 less 2 % long after it
+    result = run(svc, mail("INV-71001 980.00\nINV-71002 490.00\n", mid="<disc@acme-mfg.example>"))
+    assert result.status == "applied"
+    with svc.sessions() as s:
+        balances = dict(
+            s.execute(
+                select(m.Invoice.number, m.Invoice.balance).where(m.Invoice.number.like("INV-710%"))
+            ).all()
+        )
+        apps = {a.invoice_id: a for a in s.scalars(select(m.Application))}
+        items = list(s.scalars(select(m.ReviewItem).where(m.ReviewItem.kind == "deduction")))
+    # Then the earned discount is written off, the unearned one stays open as a deduction
+    assert balances == {"INV-71001": Decimal("0.00"), "INV-71002": Decimal("10.00")}
+    assert sorted(a.discount for a in apps.values()) == [Decimal("0.00"), Decimal("20.00")]
+    (item,) = items
+    assert "10.00 of invoice INV-71002 stays open: unearned discount" in item.reason
