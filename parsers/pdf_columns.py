@@ -39,7 +39,7 @@ _ROLE_SOURCES: tuple[tuple[Role, str], ...] = (
     ("net", r"\bnet|paid|zahlbetrag|gezahlt|payment|ausgleich|remitted|payé|pagado"),
     (
         "gross",
-        r"gross|brutto|invoice\s+amount|original|rechnungsbetrag|amount|betrag"
+        r"gross|brutto|invoice\s+amount|\bamt\b|original|rechnungsbetrag|amount|betrag"
         r"|montant|importe|\bdue\b|open",
     ),
     ("theirs", r"\bour\b|\bunser|\bdoc\.?\s*(no|nr)|^beleg(nr|nummer)?\.?$"),

@@ -64,7 +64,7 @@ _COMPANY_RE = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY_RE = re.compile(
-    r"(?:currency|währung|devise)\s*[:.]?\s*(?P<a>[A-Z]{3})\b|\((?P<b>USD|EUR|GBP|CHF|CAD)\)"
+    r"(?i:currency|währung|devise)\s*[:.]?\s*(?P<a>[A-Z]{3})\b|\((?P<b>USD|EUR|GBP|CHF|CAD)\)"
 )
 
 

@@ -43,6 +43,7 @@ _HEADER_WORD_RE = re.compile(
 )
 #: An amount-looking token: digits with two decimals (any grouping), maybe signed.
 _AMOUNT_TOKEN_RE = re.compile(r"^[-(]?[$€£]?\d[\d.,' ]*[.,]\d{2}\)?-?$")
+_LABEL_VALUE_RE = re.compile(r":\s*\S")
 _TOTAL_WORD_RE = re.compile(
     r"\b(?:total|totals|summe|gesamt\w*|amount\s+paid|payment\s+amount)\b", re.IGNORECASE
 )
@@ -138,8 +139,10 @@ def is_header(line: TextLine) -> bool:
     cells = line.cells
     if len(cells) < MIN_HEADER_CELLS or any(is_amount(c.text) for c in cells):
         return False
-    if _TOTAL_WORD_RE.search(line.text) and not re.search(r"total\s+due", line.text, re.I):
-        return False
+    if any(_LABEL_VALUE_RE.search(c.text) for c in cells):
+        return False  # "Payment date: 02.03.2026" labels a value, it names no column
+    if _TOTAL_WORD_RE.match(cells[0].text):
+        return False  # "Total  Gross  Net" labels the total row
     naming = sum(1 for c in cells if _HEADER_WORD_RE.search(c.text) and len(c.text) <= 40)
     return naming >= MIN_HEADER_CELLS and naming * 2 >= len(cells)
 
