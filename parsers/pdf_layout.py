@@ -65,9 +65,12 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
-    """Words that share a baseline, left to right."""
+    """Words that share a baseline, left to right, and the cells they form."""
 
     words: tuple[Word, ...]
+    cells: tuple[Cell, ...]
+    #: The line as text: words of a cell joined by a space, cells by two.
+    text: str
 
     @property
     def top(self) -> float:
@@ -82,31 +85,35 @@ class TextLine:
         return median(w.height for w in self.words) or 1.0
 
     @property
-    def text(self) -> str:
-        """The line as text: words of a cell joined by a space, cells by two."""
-        return "  ".join(cell.text for cell in self.cells)
+    def has_amount(self) -> bool:
+        return any(is_amount(cell.text) for cell in self.cells)
 
-    @property
-    def cells(self) -> tuple[Cell, ...]:
-        cells: list[Cell] = []
-        run: list[Word] = []
-        for word in self.words:
-            if run and word.x0 - run[-1].x1 > CELL_GAP_EM * max(word.height, 1.0):
-                cells.append(_cell(run))
-                run = []
-            run.append(word)
-        if run:
+
+def to_line(words: Sequence[Word]) -> TextLine:
+    """The line of ``words`` (in any order)."""
+    ordered = tuple(sorted(words, key=lambda w: w.x0))
+    cells: list[Cell] = []
+    run: list[Word] = []
+    for word in ordered:
+        if run and word.x0 - run[-1].x1 > CELL_GAP_EM * max(word.height, 1.0):
             cells.append(_cell(run))
-        return tuple(cells)
+            run = []
+        run.append(word)
+    if run:
+        cells.append(_cell(run))
+    return TextLine(ordered, tuple(cells), "  ".join(cell.text for cell in cells))
 
 
 @dataclass(frozen=True, slots=True)
 class AlignedTable:
-    """A table read from aligned words: the grid (header row first) and the lines it used."""
+    """A table read from aligned words: the grid (header row first), the lines it used, its
+    header line and whether a total line closed it (else it may go on on the next page)."""
 
     rows: Grid
     first_line: int
     last_line: int
+    header: TextLine
+    closed: bool
 
 
 def _cell(words: Sequence[Word]) -> Cell:
@@ -124,7 +131,7 @@ def text_lines(words: Sequence[Word]) -> list[TextLine]:
                 last.append(word)
                 continue
         lines.append([word])
-    return [TextLine(tuple(sorted(line, key=lambda w: w.x0))) for line in lines]
+    return [to_line(line) for line in lines]
 
 
 def is_amount(text: str) -> bool:
@@ -161,20 +168,41 @@ def aligned_tables(lines: Sequence[TextLine]) -> list[AlignedTable]:
             no += 1
             continue
         end = _table_end(lines, no)
-        body = lines[no + 1 : end + 1]
-        tables.append(AlignedTable(_grid(lines[no], body), first_line=no, last_line=end))
+        tables.append(_table(lines[no], lines, no, no + 1, end))
         no = end + 1
     return tables
 
 
-def _table_end(lines: Sequence[TextLine], header: int) -> int:
-    """Index of the last line of the table whose header is ``lines[header]``."""
+def continued_table(header: TextLine, lines: Sequence[TextLine]) -> AlignedTable | None:
+    """The rest of a table whose header was on an earlier page and is not repeated: from
+    the first line with an amount, cut by the columns of ``header``."""
+    first = next((no for no, line in enumerate(lines) if line.has_amount), None)
+    if first is None:
+        return None
+    end = first if is_total(lines[first].text) else _table_end(lines, first)
+    return _table(header, lines, first, first, end)
+
+
+def _table(
+    header: TextLine, lines: Sequence[TextLine], first: int, body: int, end: int
+) -> AlignedTable:
+    return AlignedTable(
+        rows=_grid(header, lines[body : end + 1]),
+        first_line=first,
+        last_line=end,
+        header=header,
+        closed=is_total(lines[end].text),
+    )
+
+
+def _table_end(lines: Sequence[TextLine], start: int) -> int:
+    """Index of the last line of the table that goes on after ``lines[start]``."""
     pitches = [
-        lines[i + 1].top - lines[i].top for i in range(header, min(header + 6, len(lines) - 1))
+        lines[i + 1].top - lines[i].top for i in range(start, min(start + 6, len(lines) - 1))
     ]
-    pitch = max(median(pitches) if pitches else lines[header].height, lines[header].height)
-    end = header
-    for i in range(header + 1, len(lines)):
+    pitch = max(median(pitches) if pitches else lines[start].height, lines[start].height)
+    end = start
+    for i in range(start + 1, len(lines)):
         if lines[i].top - lines[end].bottom > TABLE_GAP_LINES * pitch or is_header(lines[i]):
             break
         end = i
@@ -199,12 +227,15 @@ def _grid(header: TextLine, body: Sequence[TextLine]) -> Grid:
 
 
 def _column_spans(header: TextLine, body: Sequence[TextLine]) -> list[tuple[float, float]]:
-    """The x extents of the columns: the union of the body cells' extents (rows that state
-    totals or carry amounts forward left out), plus header cells that cover no body cell."""
+    """The x extents of the columns: the union of the extents of the cells of body rows with
+    an amount (prose, totals and amounts carried forward left out), plus header cells that
+    cover no body cell."""
     intervals = sorted(
         (cell.x0, cell.x1)
         for line in body
-        if not _TOTAL_WORD_RE.search(line.text) and not _SUBTOTAL_RE.search(line.text)
+        if line.has_amount
+        and not _TOTAL_WORD_RE.search(line.text)
+        and not _SUBTOTAL_RE.search(line.text)
         for cell in line.cells
     )
     spans: list[tuple[float, float]] = []

@@ -33,7 +33,7 @@ from core.errors import UnreadableDocumentError
 from core.types import Remittance, RemittanceLine
 from parsers.pdf_columns import read_columns
 from parsers.pdf_facts import narrative_lines, payment_facts
-from parsers.pdf_layout import TextLine, aligned_tables, text_lines
+from parsers.pdf_layout import TextLine, aligned_tables, continued_table, text_lines
 from parsers.pdf_text import (
     MALFORMED,
     NEEDS_PASSWORD,
@@ -105,11 +105,21 @@ def parse_pdf_remittance(
         raise UnreadableDocumentError(MALFORMED, filename=filename)
     if not any(page.has_text for page in pages):
         raise UnreadableDocumentError(NO_TEXT_LAYER, filename=filename)
-    return _remittance_of([_read_page(page) for page in pages], sender_name=sender_name)
+    reads: list[_PageRead] = []
+    carried: TextLine | None = None
+    for page in pages:
+        read, carried = _read_page(page, carried)
+        reads.append(read)
+    return _remittance_of(reads, sender_name=sender_name)
 
 
-def _read_page(page: PageText) -> _PageRead:
-    """The readings of one page: its ruled tables, its aligned tables, else its lines."""
+def _read_page(page: PageText, carried: TextLine | None) -> tuple[_PageRead, TextLine | None]:
+    """The readings of one page (its ruled tables, its aligned tables, else its lines) and
+    the header of a table that may go on on the next page.
+
+    ``carried`` is such a header from the page before: a page without a header of its own
+    is cut by its columns.
+    """
     reads: list[GridRead] = []
     free_words: Sequence[Word] = page.words
     for table in page.tables:
@@ -120,7 +130,11 @@ def _read_page(page: PageText) -> _PageRead:
             free_words = [w for w in free_words if not _inside(w, x0, top, x1, bottom)]
     lines = text_lines(free_words)
     used: set[int] = set()
-    for aligned in aligned_tables(lines):
+    tables = aligned_tables(lines)
+    if not tables and not reads and carried is not None:
+        continued = continued_table(carried, lines)
+        tables = [continued] if continued is not None else []
+    for aligned in tables:
         read = _read_table(aligned.rows)
         if read.lines:
             reads.append(read)
@@ -129,7 +143,8 @@ def _read_page(page: PageText) -> _PageRead:
     if not reads:
         scan = scan_lines(free)
         reads.append(GridRead(scan.lines, scan.stated_total, scan.payment_ref, scan.currency))
-    return _PageRead(reads=tuple(reads), lines=tuple(_all_text(lines, page)))
+    carry = tables[-1].header if tables and not tables[-1].closed else None
+    return _PageRead(reads=tuple(reads), lines=tuple(_all_text(lines, page))), carry
 
 
 def _all_text(lines: Sequence[TextLine], page: PageText) -> list[str]:

@@ -399,3 +399,23 @@ def test_letterhead_company_wins_over_the_sender_name() -> None:
     remittance = parse_pdf_remittance(data, sender_name="Priya Lindqvist")
     assert remittance is not None
     assert remittance.payer_name == "Borealis Foods Ltd"
+
+
+def test_page_without_a_repeated_header_is_cut_by_the_columns_of_the_page_before() -> None:
+    # Given a two-reference SAP table whose header is only on page 1
+    header = _row("Unsere Belegnr.", "Ihre Rechnungsnr.", "Brutto", "Skonto", "Zahlbetrag")
+    page1 = [header, _row("5100000001", "80001", "1.000,00", "20,00", "980,00")]
+    page2 = [
+        _row("Seite 2 von 2"),
+        _row("5100000002", "80002", "500,00", "", "500,00"),
+        _row("Summe", "", "1.500,00", "20,00", "1.480,00"),
+    ]
+    # When it is parsed
+    remittance = parse_pdf_remittance(_table_pdf([page1, page2]))
+    # Then page 2's row takes our number from the column the page 1 header named
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in remittance.lines] == [
+        ("80001", Decimal("980.00")),
+        ("80002", Decimal("500.00")),
+    ]
+    assert remittance.stated_total == Decimal("1480.00")
