@@ -17,6 +17,7 @@ next header row, or at a vertical gap of more than :data:`TABLE_GAP_LINES` line 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -30,8 +31,9 @@ CELL_GAP_EM = 0.8
 SAME_LINE_SHARE = 0.5
 #: A vertical gap of this many line pitches ends a table.
 TABLE_GAP_LINES = 3.0
-#: Header cells naming a column that a header row needs.
+#: Header cells naming a column that a header row needs, and the most a header may have.
 MIN_HEADER_CELLS = 2
+MAX_HEADER_CELLS = 30
 
 _HEADER_WORD_RE = re.compile(
     r"(?<![a-zäöü])(?:invoice|inv\b|document|doc\b|reference|ref\b|number|no\b|nr\b|date|amount"
@@ -144,7 +146,9 @@ def is_amount(text: str) -> bool:
 def is_header(line: TextLine) -> bool:
     """Whether ``line`` names the columns of a table."""
     cells = line.cells
-    if len(cells) < MIN_HEADER_CELLS or any(is_amount(c.text) for c in cells):
+    if not MIN_HEADER_CELLS <= len(cells) <= MAX_HEADER_CELLS:
+        return False
+    if any(is_amount(c.text) for c in cells):
         return False
     if any(_LABEL_VALUE_RE.search(c.text) for c in cells):
         return False  # "Payment date: 02.03.2026" labels a value, it names no column
@@ -220,7 +224,7 @@ def _grid(header: TextLine, body: Sequence[TextLine]) -> Grid:
         cells: list[list[str]] = [[] for _ in spans]
         for word in line.words:
             centre = (word.x0 + word.x1) / 2
-            column = sum(1 for bound in bounds if centre > bound)
+            column = bisect_left(bounds, centre)
             cells[column].append(word.text)
         rows.append(tuple(" ".join(words) for words in cells))
     return tuple(rows)

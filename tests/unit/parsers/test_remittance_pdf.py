@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
 from core.errors import UnreadableDocumentError
@@ -419,3 +421,36 @@ def test_page_without_a_repeated_header_is_cut_by_the_columns_of_the_page_before
         ("80002", Decimal("500.00")),
     ]
     assert remittance.stated_total == Decimal("1480.00")
+
+
+_TEXTS = st.sampled_from(
+    ["Invoice", "Amount", "Date", "Total", "INV-1001", "1,250.00", "(5.00)", "12,00-", "Ihre",
+     "Belegnr.", "Subtotal", "continued", "4711", "2026-01-05", "Skonto", "Net", ":", "CR"]
+)  # fmt: skip
+_WORDS = st.lists(
+    st.builds(
+        lambda text, x, line: Word(text, x, x + 6 * len(text), 100 + 12 * line, 110 + 12 * line),
+        _TEXTS,
+        st.floats(min_value=0, max_value=500, allow_nan=False),
+        st.integers(min_value=0, max_value=30),
+    ),
+    max_size=120,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(pages=st.lists(_WORDS, min_size=1, max_size=3))
+def test_any_words_give_a_remittance_or_none_and_never_raise(
+    pages: list[list[Word]],
+) -> None:
+    source = _FakeSource(
+        [PageText(number=n, words=tuple(ws), has_rules=False) for n, ws in enumerate(pages)]
+    )
+    try:
+        remittance = parse_pdf_remittance(b"%PDF-1.7", source=source)
+    except UnreadableDocumentError as e:
+        assert e.reason == "no text layer, scan?"
+        return
+    if remittance is not None:
+        assert remittance.lines
+        assert all(ln.invoice_ref for ln in remittance.lines)
