@@ -53,6 +53,8 @@ _ROLE_SOURCES: tuple[tuple[Role, str], ...] = (
 _ROLE_PATTERNS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern, re.IGNORECASE)) for role, pattern in _ROLE_SOURCES
 )
+#: Rows of a grid looked at for its header (a title row may come first).
+HEADER_ROWS_SEARCHED = 4
 #: Role names of header columns that refer to a document.
 _REF_ROLES = ("ours", "theirs", "ref")
 #: Values that carry a document prefix: INV-1001, RE2026-17, CM-2001.
@@ -90,18 +92,24 @@ def header_roles(header: Sequence[str | None]) -> dict[int, Role]:
 
 
 def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
-    """The lines of a grid whose first row is a header naming a reference column and an
-    amount column, or None when the header does not name them."""
-    if len(rows) < 2:
+    """The lines of a grid with a header row (one of its first rows, above the values)
+    naming a reference column and an amount column, or None when no header names them."""
+    found = next(
+        (
+            (no, columns)
+            for no, row in enumerate(rows[:HEADER_ROWS_SEARCHED])
+            if not any(is_amount(c or "") for c in row)
+            and (columns := _columns(header_roles(row), rows[no + 1 :])) is not None
+        ),
+        None,
+    )
+    if found is None:
         return None
-    header = rows[0]
-    columns = _columns(header_roles(header), rows[1:])
-    if columns is None:
-        return None
+    start, columns = found
     lines: list[RemittanceLine] = []
     total: Decimal | None = None
-    header_key = _key(header)
-    for row in rows[1:]:
+    header_key = _key(rows[start])
+    for row in rows[start + 1 :]:
         cells = [" ".join((c or "").split()) for c in row]
         text = "  ".join(c for c in cells if c)
         if not text or _key(row) == header_key or _CONTINUED_RE.search(text):

@@ -143,6 +143,10 @@ def _read_page(page: PageText, carried: TextLine | None) -> tuple[_PageRead, Tex
     if not reads:
         scan = scan_lines(free)
         reads.append(GridRead(scan.lines, scan.stated_total, scan.payment_ref, scan.currency))
+    elif all(read.stated_total is None for read in reads):
+        # The total may stand apart from the table ("Total paid: 4,898.15" under a gap).
+        total = scan_lines(free).stated_total
+        reads.append(GridRead(lines=(), stated_total=total, payment_ref=None, currency=None))
     carry = tables[-1].header if tables and not tables[-1].closed else None
     return _PageRead(reads=tuple(reads), lines=tuple(_all_text(lines, page))), carry
 

@@ -454,3 +454,42 @@ def test_any_words_give_a_remittance_or_none_and_never_raise(
     if remittance is not None:
         assert remittance.lines
         assert all(ln.invoice_ref for ln in remittance.lines)
+
+
+def test_total_set_apart_from_the_table_is_the_stated_total() -> None:
+    # Given a table without a total row and "Total paid" well below it
+    rows = [
+        _row("Invoice", "Date", "Amount"),
+        _row("INV-9001", "2026-02-01", "10.00"),
+        _row("INV-9002", "2026-02-02", "20.00"),
+        [], [], [], [], [],
+        _row("Total paid: 30.00"),
+    ]  # fmt: skip
+    remittance = parse_pdf_remittance(_table_pdf([rows]))
+    assert remittance is not None
+    assert len(remittance.lines) == 2
+    assert remittance.stated_total == Decimal("30.00")
+
+
+def test_ruled_table_with_a_title_row_above_its_header_is_read_by_header_roles() -> None:
+    # Given a ruled grid: a title row, then SAP headers with the payer's document first
+    buffer = io.BytesIO()
+    c = Canvas(buffer, invariant=1)
+    c.setFont("Helvetica", 9)
+    xs, ys = [50, 150, 250, 350, 450], [700, 680, 660, 640]
+    c.grid(xs, ys)
+    table = [
+        ("Payment details", "", "", ""),
+        ("Unsere Belegnr.", "Ihre Belegnr.", "Skonto", "Zahlbetrag"),
+        ("5100000777", "40711", "2,00", "98,00"),
+    ]
+    for row, y in zip(table, ys, strict=False):
+        for x, text in zip(xs, row, strict=False):
+            c.drawString(x + 4, y - 14, text)
+    c.showPage()
+    c.save()
+    remittance = parse_pdf_remittance(buffer.getvalue())
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.discount, ln.amount) for ln in remittance.lines] == [
+        ("40711", Decimal("2.00"), Decimal("98.00"))
+    ]
