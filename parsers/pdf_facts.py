@@ -36,6 +36,15 @@ _NARRATIVE_RE = re.compile(
     rf"(?P<refs>{_REF}(?:{_SEP}{_REF})*)",
     re.IGNORECASE,
 )
+#: Characters around named invoices searched for words that say they were paid.
+SETTLE_WINDOW = 120
+#: Words that say a payment was made (not "please pay", not "payment terms").
+_SETTLED_RE = re.compile(
+    r"\b(?:settle(?:d|ment)|paid|transferred|remitted|wired|sent\s+you|have\s+paid"
+    r"|payment\s+(?:of|for|covering|covers)|überwiesen|bezahlt|beglichen|ausgeglichen"
+    r"|ausgleich|zahlung\s+(?:von|für|über)|réglé|règlement|virement|pagado|pagamos)\b",
+    re.IGNORECASE,
+)
 _AMOUNT_RE = re.compile(
     r"(?<![\w.,])(?:(?:USD|EUR|GBP|CHF|CAD|[$€£])\s?)?"
     r"(?P<num>\d{1,3}(?:[.,' ]\d{3})+[.,]\d{2}|\d+[.,]\d{2})(?![\w.,]*\d)"
@@ -63,6 +72,8 @@ _COMPANY_RE = re.compile(
     r"|co|kg|oy|ab|as|spa|srl)\.?$",
     re.IGNORECASE,
 )
+#: A line that names the addressee (us), not the payer.
+_ADDRESSEE_RE = re.compile(r"(?:to|an|à|attn\.?|z\.\s?hd\.?)(?::|\s)", re.IGNORECASE)
 _CURRENCY_RE = re.compile(
     r"(?i:currency|währung|devise)\s*[:.]?\s*(?P<a>[A-Z]{3})\b|\((?P<b>USD|EUR|GBP|CHF|CAD)\)"
 )
@@ -83,6 +94,9 @@ def narrative_lines(text: str) -> Narrative | None:
     refs: list[str] = []
     sources: dict[str, str] = {}
     for match in _NARRATIVE_RE.finditer(flat):
+        around = flat[max(0, match.start() - SETTLE_WINDOW) : match.end() + SETTLE_WINDOW]
+        if not _SETTLED_RE.search(around):
+            continue  # "Invoice 4711 ... payable within 30 days" names, it does not pay
         for ref in re.findall(_REF, match.group("refs")):
             if ref not in sources:
                 refs.append(ref)
@@ -127,7 +141,7 @@ def _payer(text: str) -> str | None:
     """The company name of the letterhead: one of the first lines, ending in a legal form."""
     for line in text.splitlines()[:4]:
         name = " ".join(line.split())
-        if _COMPANY_RE.match(name):
+        if _COMPANY_RE.match(name) and not _ADDRESSEE_RE.match(name):
             return name
     return None
 

@@ -314,7 +314,7 @@ def test_narrative_letter_with_several_amounts_states_no_total() -> None:
     data = _pdf(
         [
             [
-                "Regarding invoices 4711, 4712 and 4720: the credit limit is 10,000.00",
+                "We paid invoices 4711, 4712 and 4720; the credit limit is 10,000.00",
                 "and the overdue interest of 12.50 is disputed.",
             ]
         ]
@@ -493,3 +493,25 @@ def test_ruled_table_with_a_title_row_above_its_header_is_read_by_header_roles()
     assert [(ln.invoice_ref, ln.discount, ln.amount) for ln in remittance.lines] == [
         ("40711", Decimal("2.00"), Decimal("98.00"))
     ]
+
+
+def test_invoice_copy_naming_an_invoice_without_paying_it_is_no_remittance() -> None:
+    # Given our own invoice sent back: it names the invoice and a total, but pays nothing
+    data = _pdf(
+        [
+            [
+                "Example Supplies Co.",
+                "Invoice INV-10014 dated 2026-02-04",
+                "Payment terms: net 30 days, please pay by 2026-03-06.",
+                "Total due 1,200.00",
+            ]
+        ]
+    )
+    assert parse_pdf_remittance(data) is None
+
+
+def test_addressee_line_is_not_taken_for_the_payer() -> None:
+    data = _pdf([["To: Example Supplies Co.", "INV-1001 100.00"]])
+    remittance = parse_pdf_remittance(data, sender_name="Dana Whitfield")
+    assert remittance is not None
+    assert remittance.payer_name == "Dana Whitfield"
