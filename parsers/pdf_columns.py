@@ -60,7 +60,7 @@ _REF_ROLES = ("ours", "theirs", "ref")
 #: Values that carry a document prefix: INV-1001, RE2026-17, CM-2001.
 _PREFIXED_RE = re.compile(r"^(?:inv|in|re|rg|rech|bill|f|fa|ft|cm|cn|dm|dn)[-/ ]?\d", re.I)
 _CONTINUED_RE = re.compile(
-    r"\b(?:continued|cont'd|fortsetzung|suite|seite\s+\d+\s+von|page\s+\d+\s+of)\b"
+    r"\b(?:continued|cont'd|fortsetzung|à\s+suivre|suite\s+(?:page|au\s+verso)|seite\s+\d+\s+von|page\s+\d+\s+of)\b"
     r"|\b(?:sub-?\s?totals?|page\s+total|zwischensumme|übertrag|carried\s+forward"
     r"|brought\s+forward|balance\s+forward|c/f|b/f)\b",
     re.IGNORECASE,
@@ -112,19 +112,21 @@ def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
     for row in rows[start + 1 :]:
         cells = [" ".join((c or "").split()) for c in row]
         text = "  ".join(c for c in cells if c)
-        if not text or _key(row) == header_key or _CONTINUED_RE.search(text):
+        if not text or _key(row) == header_key:
             continue
+        if _CONTINUED_RE.search(next(c for c in cells if c)):
+            continue  # labelled "Carried forward", "Continued", "Page 2 of 3": no invoice
         amounts = {role: _amount(cells, i) for role, i in columns.by_role.items()}
         net = amounts.get("net")
         ref = _ref(cells, columns.ref)
-        if is_total(text) and (ref is None or is_total(cells[columns.ref])):
+        if is_total(text) and (ref is None or is_total(_cell(cells, columns.ref))):
             stated = net if net is not None else _last_amount(cells)
             total = stated if stated is not None else total
             continue
         if ref is None:
             if lines and _is_wrapped_reason(cells, columns) and lines[-1].deduction_reason:
                 last = lines[-1]
-                reason = f"{last.deduction_reason} {cells[columns.by_role['reason']]}"
+                reason = f"{last.deduction_reason} {_cell(cells, columns.by_role['reason'])}"
                 lines[-1] = _replace_reason(last, reason)
             continue
         line = _line(ref, cells, columns, amounts, source=text)
@@ -169,12 +171,16 @@ def _share_prefixed(body: Sequence[Sequence[str | None]], index: int) -> float:
     return sum(1 for v in values if _PREFIXED_RE.match(v)) / len(values) if values else 0.0
 
 
+def _cell(cells: Sequence[str], index: int) -> str:
+    return cells[index] if 0 <= index < len(cells) else ""
+
+
 def _key(row: Sequence[str | None]) -> str:
     return "".join((c or "") for c in row).casefold().replace(" ", "")
 
 
 def _ref(cells: Sequence[str], index: int) -> str | None:
-    value = cells[index] if index < len(cells) else ""
+    value = _cell(cells, index)
     match = _REF_TOKEN_RE.search(value)
     if match is None or sum(ch.isdigit() for ch in match.group(0)) < 3 or is_amount(value):
         return None
@@ -182,7 +188,7 @@ def _ref(cells: Sequence[str], index: int) -> str | None:
 
 
 def _amount(cells: Sequence[str], index: int) -> Decimal | None:
-    value = cells[index] if index < len(cells) else ""
+    value = _cell(cells, index)
     if not value or not is_amount(value):
         return None
     try:
@@ -216,7 +222,7 @@ def _line(
     if net is None:
         return None
     reason_index = columns.by_role.get("reason")
-    reason = cells[reason_index] if reason_index is not None and reason_index < len(cells) else ""
+    reason = _cell(cells, reason_index) if reason_index is not None else ""
     if deduction is None and reason and gross is not None:
         short = gross - (discount or Decimal("0.00")) - net
         deduction = short if short > 0 else None  # short paid, the reason column says why

@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, RemittanceLine
+from parsers.pdf_columns import read_columns
 from parsers.pdf_text import PageText, Word
 from parsers.remittance import extract_remittance
 from parsers.remittance_pdf import parse_pdf_remittance
@@ -515,3 +516,29 @@ def test_addressee_line_is_not_taken_for_the_payer() -> None:
     remittance = parse_pdf_remittance(data, sender_name="Dana Whitfield")
     assert remittance is not None
     assert remittance.payer_name == "Dana Whitfield"
+
+
+def test_invoice_line_whose_text_says_continued_is_still_a_line() -> None:
+    rows = [
+        _row("Invoice No.", "Description", "Amount"),
+        _row("INV-3101", "Continued service, March", "120.00"),
+        _row("Continued on next page"),
+    ]
+    remittance = parse_pdf_remittance(_table_pdf([rows]))
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in remittance.lines] == [
+        ("INV-3101", Decimal("120.00"))
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.one_of(st.none(), _TEXTS, st.text(max_size=12)), max_size=7), max_size=8
+    )
+)
+def test_header_roles_read_any_ragged_grid_without_raising(
+    rows: list[list[str | None]],
+) -> None:
+    read = read_columns(rows)
+    assert read is None or all(line.invoice_ref for line in read.lines)
