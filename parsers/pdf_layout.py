@@ -43,6 +43,10 @@ _HEADER_WORD_RE = re.compile(
     r"|total\s+due|open|credit)",
     re.IGNORECASE,
 )
+#: Currency codes and credit/debit marks beside an amount.
+_CODE_RE = re.compile(r"\b(?:[A-Z]{3}|CR|DR)\b")
+#: Longer cells are never one amount.
+MAX_AMOUNT_CHARS = 40
 #: An amount-looking token: digits with two decimals (any grouping), maybe signed.
 _AMOUNT_TOKEN_RE = re.compile(r"^[-(]?[$€£]?\d[\d.,' ]*[.,]\d{2}\)?-?$")
 _LABEL_VALUE_RE = re.compile(r":\s*\S")
@@ -138,9 +142,10 @@ def text_lines(words: Sequence[Word]) -> list[TextLine]:
 
 def is_amount(text: str) -> bool:
     """Whether a cell's text looks like an amount (two decimals)."""
-    compact = text.replace(" ", "").removesuffix("CR").removesuffix("DR")
-    compact = re.sub(r"(?i)\b[A-Z]{3}\b", "", compact).strip()
-    return bool(_AMOUNT_TOKEN_RE.match(compact))
+    if len(text) > MAX_AMOUNT_CHARS:
+        return False
+    bare = _CODE_RE.sub("", text)  # "1.234,56 EUR", "234.56 CR"
+    return bool(_AMOUNT_TOKEN_RE.match(re.sub(r"[\s\u00a0\u202f]", "", bare)))
 
 
 def is_header(line: TextLine) -> bool:

@@ -542,3 +542,17 @@ def test_header_roles_read_any_ragged_grid_without_raising(
 ) -> None:
     read = read_columns(rows)
     assert read is None or all(line.invoice_ref for line in read.lines)
+
+
+def test_amounts_with_currency_codes_and_space_grouping_are_read() -> None:
+    rows = [
+        _row("Rechnung", "Datum", "Betrag"),
+        _row("RE-4001", "31.12.2026", "1 234,56 EUR"),
+        _row("RE-4002", "31.12.2026", "EUR 99,00"),
+    ]
+    remittance = parse_pdf_remittance(_table_pdf([rows]))
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in remittance.lines] == [
+        ("RE-4001", Decimal("1234.56")),
+        ("RE-4002", Decimal("99.00")),
+    ]
