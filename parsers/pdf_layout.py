@@ -45,6 +45,7 @@ _HEADER_WORD_RE = re.compile(
 )
 #: Currency codes and credit/debit marks beside an amount.
 _CODE_RE = re.compile(r"\b(?:[A-Z]{3}|CR|DR)\b")
+_SPACE_RE = re.compile(r"[\s\u00a0\u202f]")
 #: Longer cells are never one amount.
 MAX_AMOUNT_CHARS = 40
 #: An amount-looking token: digits with two decimals (any grouping), maybe signed.
@@ -145,7 +146,7 @@ def is_amount(text: str) -> bool:
     if len(text) > MAX_AMOUNT_CHARS:
         return False
     bare = _CODE_RE.sub("", text)  # "1.234,56 EUR", "234.56 CR"
-    return bool(_AMOUNT_TOKEN_RE.match(re.sub(r"[\s\u00a0\u202f]", "", bare)))
+    return bool(_AMOUNT_TOKEN_RE.match(_SPACE_RE.sub("", bare)))
 
 
 def is_header(line: TextLine) -> bool:
