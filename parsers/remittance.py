@@ -50,7 +50,11 @@ def extract_remittance(parsed: ParsedEmail) -> Extraction:
             continue
         name = attachment.filename or f"attachment {number}"
         try:
-            remittance = parse_pdf_remittance(attachment.data, filename=attachment.filename)
+            remittance = parse_pdf_remittance(
+                attachment.data,
+                filename=attachment.filename,
+                sender_name=parsed.from_name or None,
+            )
         except UnreadableDocumentError as e:
             problems.append(f"{name}: {e.reason}")
             continue

@@ -1,10 +1,21 @@
-"""Remittance advice PDFs (pdfplumber) to a :class:`~core.types.Remittance`. Pure: no IO.
+"""Remittance advice PDFs to a :class:`~core.types.Remittance`. Pure: no IO.
 
-Each page's ruled tables (``page.extract_tables()``) are read first: every row becomes one
-line ``"cell | cell | cell"`` for :func:`parsers.remittance_text.scan_lines`, the same line
-logic as mail bodies. A page whose tables give no remittance line is read from its text
-layer (``page.extract_text()``) instead, which covers unruled, column-aligned layouts.
-Subtotals and repeated header rows of multi-page advices are skipped by the line logic.
+The pages come from a :class:`parsers.pdf_text.TextSource` (pdfplumber by default): each
+page's words are read once. Then, per page:
+
+1. ruled tables (found only on pages with ruling lines) are read as grids;
+2. the remaining words become text lines (:mod:`parsers.pdf_layout`); a line that names
+   columns starts a table of aligned columns (Courier typewriter layouts, check stubs,
+   proportional fonts), cut into a grid by the x positions of the words;
+3. every grid goes through :func:`parsers.tables.read_grid` and through the header-role
+   reader :func:`parsers.pdf_columns.read_columns`; the reading that carries more wins;
+4. a page without table lines is read line by line (:func:`scan_lines`).
+
+Repeated header rows, page subtotals, "carried/brought forward" and "continued" lines never
+become lines; the last stated total (the grand total on the last page) wins. A letter with no
+table ("in settlement of invoices 4711, 4712 and 4720 we transferred 3,456.78") gives lines
+with ``amount=None`` and the stated total (:mod:`parsers.pdf_facts`). Payer, payment date,
+method, reference and currency come from the page text (:func:`parsers.pdf_facts.payment_facts`).
 
 A PDF that cannot be read raises :class:`~core.errors.UnreadableDocumentError` with one of
 the reasons below. Limits: pdfminer inflates streams without a size cap (a 195 KB PDF
@@ -14,75 +25,63 @@ limits; this module only caps the pages read.
 
 from __future__ import annotations
 
-import io
-import struct
-import threading
-import warnings
-import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
 from core.errors import UnreadableDocumentError
 from core.types import Remittance, RemittanceLine
-from parsers.remittance_text import LineScan, scan_lines
+from parsers.pdf_columns import read_columns
+from parsers.pdf_facts import narrative_lines, payment_facts
+from parsers.pdf_layout import TextLine, aligned_tables, continued_table, text_lines
+from parsers.pdf_text import (
+    MALFORMED,
+    NEEDS_PASSWORD,
+    NO_TEXT_LAYER,
+    Grid,
+    PageText,
+    PdfplumberSource,
+    TextSource,
+    Word,
+)
+from parsers.remittance_text import scan_lines
+from parsers.tables import GridRead, read_grid
 
-#: Reasons of :class:`UnreadableDocumentError` raised here.
-NEEDS_PASSWORD = "needs password"
-NO_TEXT_LAYER = "no text layer, scan?"
-MALFORMED = "malformed PDF"
+__all__ = [
+    "EMPTY_FILE",
+    "MALFORMED",
+    "MAX_PAGES",
+    "NEEDS_PASSWORD",
+    "NOT_A_PDF",
+    "NO_TEXT_LAYER",
+    "parse_pdf_remittance",
+]
+
 EMPTY_FILE = "empty file"
 NOT_A_PDF = "not a PDF"
 #: Pages read at most; the rest of a longer PDF is ignored.
 MAX_PAGES = 50
 #: The PDF header may follow some garbage, but not much (PDF 1.7, annex H.3).
 HEADER_WINDOW = 1024
-CELL_SEPARATOR = " | "
-
-#: pdfplumber renders through PDFium, which is not thread-safe (two threads in one process
-#: crashed with SIGSEGV; DESIGN.md): all PDF work in this process goes through this lock.
-_PDF_LOCK = threading.Lock()
-#: What pdfminer and pdfplumber raise on damaged files. pdfplumber wraps most errors in
-#: PdfminerException, but raw TypeError/ValueError/KeyError/RecursionError also escape (one
-#: raw TypeError in 144 damaged PDFs; see the qpdf corpus baseline).
-_PARSE_ERRORS = (
-    PdfminerException,
-    MalformedPDFException,
-    PSException,
-    ArithmeticError,
-    AssertionError,
-    AttributeError,
-    EOFError,
-    LookupError,
-    NotImplementedError,
-    RecursionError,
-    TypeError,
-    ValueError,
-    struct.error,
-    zlib.error,
-)
+#: The text source used when the caller names none.
+DEFAULT_SOURCE: TextSource = PdfplumberSource()
 
 
 @dataclass(frozen=True, slots=True)
-class _Page:
-    """The raw text of one page: its table rows (cells joined) and its text lines."""
+class _PageRead:
+    """What one page gave: table (or line) readings and the page's text lines."""
 
-    table_rows: tuple[str, ...]
-    text_lines: tuple[str, ...]
-
-    @property
-    def has_text(self) -> bool:
-        return any(row.strip(" |") for row in self.table_rows) or any(
-            line.strip() for line in self.text_lines
-        )
+    reads: tuple[GridRead, ...]
+    lines: tuple[str, ...]
 
 
 def parse_pdf_remittance(
-    data: bytes, *, filename: str | None = None, max_pages: int = MAX_PAGES
+    data: bytes,
+    *,
+    filename: str | None = None,
+    max_pages: int = MAX_PAGES,
+    sender_name: str | None = None,
+    source: TextSource | None = None,
 ) -> Remittance | None:
     """The remittance in the PDF ``data``, or None when it has text but no remittance lines.
 
@@ -90,6 +89,8 @@ def parse_pdf_remittance(
         data: the PDF file.
         filename: for error messages only.
         max_pages: pages read at most; later pages are ignored.
+        sender_name: the mail's From display name, a fallback for the payer name.
+        source: where the words come from (pdfplumber by default).
 
     Raises:
         UnreadableDocumentError: with ``reason`` one of ``"empty file"``, ``"not a PDF"``,
@@ -99,98 +100,131 @@ def parse_pdf_remittance(
         raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
     if b"%PDF" not in data[:HEADER_WINDOW]:
         raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
-    pages = _read_pages(data, filename=filename, max_pages=max_pages)
+    pages = (source or DEFAULT_SOURCE).read_pages(data, filename=filename, max_pages=max_pages)
     if not pages:
         raise UnreadableDocumentError(MALFORMED, filename=filename)
     if not any(page.has_text for page in pages):
         raise UnreadableDocumentError(NO_TEXT_LAYER, filename=filename)
-    return _remittance_of(pages)
+    reads: list[_PageRead] = []
+    carried: TextLine | None = None
+    for page in pages:
+        read, carried = _read_page(page, carried)
+        reads.append(read)
+    return _remittance_of(reads, sender_name=sender_name)
 
 
-def _read_pages(data: bytes, *, filename: str | None, max_pages: int) -> list[_Page]:
-    """Table rows and text lines of the first ``max_pages`` pages, under the PDF lock."""
-    pages: list[_Page] = []
-    with _PDF_LOCK, warnings.catch_warnings():
-        # pdfminer reports recoverable damage as warnings; the outcome is what counts here,
-        # and pytest runs with filterwarnings=error.
-        warnings.simplefilter("ignore")
-        try:
-            with pdfplumber.open(io.BytesIO(data)) as pdf:
-                for number, page in enumerate(pdf.pages):
-                    if number >= max_pages:
-                        break
-                    try:
-                        pages.append(_read_page(page))
-                    finally:
-                        page.close()  # frees the page's cached layout objects
-        except PDFEncryptionError as e:
-            raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-        except (PdfminerException, *_PARSE_ERRORS) as e:
-            if _out_of_memory(e):  # a decompression bomb against the memory limit
-                raise MemoryError(f"{filename or 'PDF'}: out of memory while inflating") from e
-            if not isinstance(e, PdfminerException):
-                raise UnreadableDocumentError(MALFORMED, filename=filename) from e
-            cause = e.args[0] if e.args else None
-            if isinstance(cause, PDFEncryptionError):
-                raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-            raise UnreadableDocumentError(MALFORMED, filename=filename) from e
-    return pages
+def _read_page(page: PageText, carried: TextLine | None) -> tuple[_PageRead, TextLine | None]:
+    """The readings of one page (its ruled tables, its aligned tables, else its lines) and
+    the header of a table that may go on on the next page.
+
+    ``carried`` is such a header from the page before: a page without a header of its own
+    is cut by its columns.
+    """
+    reads: list[GridRead] = []
+    free_words: Sequence[Word] = page.words
+    for table in page.tables:
+        read = _read_table(table.rows)
+        if read.lines:
+            reads.append(read)
+            x0, top, x1, bottom = table.bbox
+            free_words = [w for w in free_words if not _inside(w, x0, top, x1, bottom)]
+    lines = text_lines(free_words)
+    used: set[int] = set()
+    tables = aligned_tables(lines)
+    if not tables and not reads and carried is not None:
+        continued = continued_table(carried, lines)
+        tables = [continued] if continued is not None else []
+    for aligned in tables:
+        read = _read_table(aligned.rows)
+        if read.lines:
+            reads.append(read)
+            used.update(range(aligned.first_line, aligned.last_line + 1))
+    free = [line.text for no, line in enumerate(lines) if no not in used]
+    if not reads:
+        scan = scan_lines(free)
+        reads.append(GridRead(scan.lines, scan.stated_total, scan.payment_ref, scan.currency))
+    elif all(read.stated_total is None for read in reads):
+        # The total may stand apart from the table ("Total paid: 4,898.15" under a gap).
+        total = scan_lines(free).stated_total
+        reads.append(GridRead(lines=(), stated_total=total, payment_ref=None, currency=None))
+    carry = tables[-1].header if tables and not tables[-1].closed else None
+    return _PageRead(reads=tuple(reads), lines=tuple(_all_text(lines, page))), carry
 
 
-def _out_of_memory(error: BaseException) -> bool:
-    """Whether ``error`` or what caused it is an allocation failure (MemoryError, or zlib's
-    "Error -4 ... insufficient memory")."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, MemoryError):
-            return True
-        if isinstance(current, zlib.error) and "-4" in str(current):
-            return True
-        current = (
-            current.__cause__
-            or current.__context__
-            or next((a for a in current.args if isinstance(a, BaseException)), None)
-        )
-    return False
+def _all_text(lines: Sequence[TextLine], page: PageText) -> list[str]:
+    """The page as text lines, ruled tables included (payment facts may sit in them)."""
+    if not page.tables:
+        return [line.text for line in lines]
+    return [line.text for line in text_lines(page.words)]
 
 
-def _read_page(page: pdfplumber.page.Page) -> _Page:
-    rows = []
-    for table in page.extract_tables():
-        for row in table:
-            cells = [" ".join((cell or "").split()) for cell in row]
-            if any(cells):
-                rows.append(CELL_SEPARATOR.join(cells))
-    text = page.extract_text() or ""
-    return _Page(table_rows=tuple(rows), text_lines=tuple(text.splitlines()))
+def _inside(word: Word, x0: float, top: float, x1: float, bottom: float) -> bool:
+    cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def _remittance_of(pages: list[_Page]) -> Remittance | None:
-    """Lines of every page (tables preferred), the last stated total, the first payment ref."""
+def _read_table(rows: Grid) -> GridRead:
+    """The richer of :func:`read_grid` and the header-role reading of ``rows``.
+
+    While ``read_grid`` joins cells into text (its first cut), the header roles tell our
+    reference from the payer's and give gross, discount and deduction; once ``read_grid``
+    reads roles itself it wins every tie.
+    """
+    grid = read_grid(rows)
+    own = read_columns(rows)
+    if own is None or not own.lines:
+        return grid
+    if not grid.lines or [ln.invoice_ref for ln in own.lines] != [
+        ln.invoice_ref for ln in grid.lines
+    ]:
+        chosen = own
+    else:
+        chosen = own if _detail(own) > _detail(grid) else grid
+    return GridRead(
+        lines=chosen.lines,
+        stated_total=chosen.stated_total if chosen.stated_total is not None else grid.stated_total,
+        payment_ref=grid.payment_ref,
+        currency=grid.currency,
+    )
+
+
+def _detail(read: GridRead) -> int:
+    """How much a reading says: stated amounts and detail fields of its lines."""
+    return sum(
+        (line.amount is not None)
+        + sum(v is not None for v in (line.gross, line.discount, line.deduction))
+        + (line.deduction_reason is not None)
+        + len(line.alt_refs)
+        for line in read.lines
+    ) + (read.stated_total is not None)
+
+
+def _remittance_of(pages: Sequence[_PageRead], *, sender_name: str | None) -> Remittance | None:
+    """Lines of every page, the last stated total, and the payment facts of the text."""
     lines: list[RemittanceLine] = []
     total: Decimal | None = None
-    payment_ref: str | None = None
     currencies: set[str] = set()
     for page in pages:
-        text_scan = scan_lines(page.text_lines)
-        table_scan = scan_lines(page.table_rows) if page.table_rows else None
-        scan: LineScan = table_scan if table_scan and table_scan.lines else text_scan
-        lines.extend(scan.lines)
-        page_total = (
-            scan.stated_total if scan.stated_total is not None else (text_scan.stated_total)
-        )
-        total = page_total if page_total is not None else total
-        payment_ref = payment_ref or scan.payment_ref or text_scan.payment_ref
-        if scan.currency:
-            currencies.add(scan.currency)
+        for read in page.reads:
+            lines.extend(read.lines)
+            total = read.stated_total if read.stated_total is not None else total
+            if read.currency:
+                currencies.add(read.currency)
+    text = "\n".join(line for page in pages for line in page.lines)
     if not lines:
-        return None
+        narrative = narrative_lines(text)
+        if narrative is None:
+            return None
+        lines, total = list(narrative.lines), narrative.stated_total
+    facts = payment_facts(text, sender_name=sender_name)
+    currency = currencies.pop() if len(currencies) == 1 else None
     return Remittance(
         lines=tuple(lines),
         stated_total=total,
-        payment_ref=payment_ref,
-        currency=currencies.pop() if len(currencies) == 1 else None,
+        payment_ref=facts.payment_ref,
+        currency=currency or facts.currency,
         source="pdf",
+        payer_name=facts.payer_name,
+        payment_date=facts.payment_date,
+        payment_method=facts.payment_method,
     )

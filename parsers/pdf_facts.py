@@ -1,0 +1,181 @@
+"""What the prose of a remittance PDF says: invoices settled by a letter, and the payment
+facts (payer, date, method, reference, currency). Pure: no IO.
+
+Payment facts go through :func:`parsers.payment_info.read_payment_info`; what it leaves
+None is filled from the minimum read here (a labelled payment date, a method word, the
+letterhead's company name, an ISO currency code), so the PDF reader does not wait for it.
+
+A letter that names invoices without amounts::
+
+    In settlement of invoices 4711, 4712 and 4720 we transferred EUR 3.456,78 today.
+
+gives lines 4711, 4712, 4720 with ``amount=None`` and the stated total 3456.78; matching fills
+the amounts only if the open balances add up to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from core.errors import AmountFormatError
+from core.money import parse_amount
+from core.types import PaymentMethod, RemittanceLine
+from parsers.payment_info import PaymentInfo, read_payment_info
+
+#: Text read at most for prose facts; the rest of a long document is ignored.
+MAX_TEXT_CHARS = 20_000
+
+_REF = r"(?:[A-Za-z]{1,6}[-/]?)?\d{3,}[\w/-]*"
+_SEP = r"\s*(?:,|;|&|\+|/|\band\b|\bund\b|\bet\b|\bas\s+well\s+as\b)\s*(?:no\.?\s*|nr\.?\s*|#)?"
+_NARRATIVE_RE = re.compile(
+    r"\b(?:invoices?|inv\.?|rechnung(?:en)?|rechnungsnummern|factures?|facturas?)"
+    r"\s*(?:nos?\.?|numbers?|nrn?\.?|nummern|#)?\s*[:#]?\s*"
+    rf"(?P<refs>{_REF}(?:{_SEP}{_REF})*)",
+    re.IGNORECASE,
+)
+#: Characters around named invoices searched for words that say they were paid.
+SETTLE_WINDOW = 120
+#: Words that say a payment was made (not "please pay", not "payment terms").
+_SETTLED_RE = re.compile(
+    r"\b(?:settle(?:d|ment)|paid|transferred|remitted|wired|sent\s+you|have\s+paid"
+    r"|payment\s+(?:of|for|covering|covers)|überwiesen|bezahlt|beglichen|ausgeglichen"
+    r"|ausgleich|zahlung\s+(?:von|für|über)|réglé|règlement|virement|pagado|pagamos)\b",
+    re.IGNORECASE,
+)
+_AMOUNT_RE = re.compile(
+    r"(?<![\w.,])(?:(?:USD|EUR|GBP|CHF|CAD|[$€£])\s?)?"
+    r"(?P<num>\d{1,3}(?:[.,' ]\d{3})+[.,]\d{2}|\d+[.,]\d{2})(?![\w.,]*\d)"
+)
+_PAY_VERB_RE = re.compile(
+    r"\b(?:transferred|paid|remitted|sent|wired|überwiesen|gezahlt|bezahlt|payment\s+of"
+    r"|amount\s+of|total|betrag\s+von|in\s+the\s+amount|virement|versé)\b",
+    re.IGNORECASE,
+)
+_DATE_LABEL_RE = re.compile(
+    r"\b(?:payment\s+date|date\s+of\s+payment|date\s+paid|paid\s+on|value\s+date|check\s+date"
+    r"|cheque\s+date|zahlungsdatum|valuta(?:datum)?|zahldatum|ausgleichsdatum|date\s+de\s+paiement)"
+    r"\s*[:.]?\s*(?P<date>\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4})",
+    re.IGNORECASE,
+)
+_METHODS: tuple[tuple[PaymentMethod, re.Pattern[str]], ...] = (
+    (PaymentMethod.CHECK, re.compile(r"\b(?:check|cheque|chk)\b", re.I)),
+    (PaymentMethod.WIRE, re.compile(r"\b(?:wire|swift|überweisung|virement)\b", re.I)),
+    (PaymentMethod.ACH, re.compile(r"\bach\b", re.I)),
+    (PaymentMethod.EFT, re.compile(r"\b(?:eft|bacs|sepa)\b", re.I)),
+    (PaymentMethod.CARD, re.compile(r"\b(?:credit\s+card|card\s+payment|visa)\b", re.I)),
+)
+_COMPANY_RE = re.compile(
+    r"^[^\d:@]{2,80}\b(?:inc|llc|ltd|limited|gmbh|ag|sa|sas|sarl|bv|nv|plc|corp|corporation"
+    r"|co|kg|oy|ab|as|spa|srl)\.?$",
+    re.IGNORECASE,
+)
+#: A line that names the addressee (us), not the payer.
+_ADDRESSEE_RE = re.compile(r"(?:to|an|à|attn\.?|z\.\s?hd\.?)(?::|\s)", re.IGNORECASE)
+_CURRENCY_RE = re.compile(
+    r"(?i:currency|währung|devise)\s*[:.]?\s*(?P<a>[A-Z]{3})\b|\((?P<b>USD|EUR|GBP|CHF|CAD)\)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """Invoices a letter names without amounts, and the amount it says was paid."""
+
+    lines: tuple[RemittanceLine, ...]
+    stated_total: Decimal | None
+
+
+def narrative_lines(text: str) -> Narrative | None:
+    """The invoices named in the prose of ``text`` and its one payment amount, or None when
+    it names no invoice."""
+    flat = " ".join(text[:MAX_TEXT_CHARS].split())
+    refs: list[str] = []
+    sources: dict[str, str] = {}
+    for match in _NARRATIVE_RE.finditer(flat):
+        around = flat[max(0, match.start() - SETTLE_WINDOW) : match.end() + SETTLE_WINDOW]
+        if not _SETTLED_RE.search(around):
+            continue  # "Invoice 4711 ... payable within 30 days" names, it does not pay
+        for ref in re.findall(_REF, match.group("refs")):
+            if ref not in sources:
+                refs.append(ref)
+                sources[ref] = match.group(0)
+    if not refs:
+        return None
+    lines = tuple(RemittanceLine(invoice_ref=r, amount=None, source=sources[r]) for r in refs)
+    return Narrative(lines=lines, stated_total=_paid_amount(flat))
+
+
+def _paid_amount(flat: str) -> Decimal | None:
+    """The amount a letter says was paid: the only amount, else the one after a verb of
+    paying ("we transferred 3,456.78"); None when that does not decide it."""
+    found: list[tuple[int, Decimal]] = []
+    for match in _AMOUNT_RE.finditer(flat):
+        try:
+            found.append((match.start(), parse_amount(match.group("num"))))
+        except (AmountFormatError, InvalidOperation):
+            continue
+    if len({value for _, value in found}) == 1:
+        return found[0][1]
+    near = [
+        value for start, value in found if _PAY_VERB_RE.search(flat[max(0, start - 40) : start])
+    ]
+    return near[0] if len(set(near)) == 1 else None
+
+
+def payment_facts(text: str, *, sender_name: str | None) -> PaymentInfo:
+    """Payer, payment date, method, reference and currency stated in ``text``."""
+    text = text[:MAX_TEXT_CHARS]
+    info = read_payment_info(text, sender_name=sender_name)
+    return PaymentInfo(
+        payer_name=info.payer_name or _payer(text) or (sender_name or None),
+        payment_date=info.payment_date or _payment_date(text),
+        payment_method=info.payment_method or _method(text),
+        payment_ref=info.payment_ref,
+        currency=info.currency or _currency(text),
+    )
+
+
+def _payer(text: str) -> str | None:
+    """The company name of the letterhead: one of the first lines, ending in a legal form."""
+    for line in text.splitlines()[:4]:
+        name = " ".join(line.split())
+        if _COMPANY_RE.match(name) and not _ADDRESSEE_RE.match(name):
+            return name
+    return None
+
+
+def _payment_date(text: str) -> date | None:
+    match = _DATE_LABEL_RE.search(text)
+    return parse_date(match.group("date")) if match else None
+
+
+def parse_date(text: str) -> date | None:
+    """``2026-03-05``, ``05.03.2026`` (day first), ``03/05/2026`` (US: month first)."""
+    parts = re.split(r"[-/.]", text)
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    a, b, c = (int(p) for p in parts)
+    if len(parts[0]) == 4:
+        year, month, day = a, b, c
+    elif "/" in text:
+        month, day, year = a, b, c
+    else:
+        day, month, year = a, b, c
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _method(text: str) -> PaymentMethod | None:
+    found = {method for method, pattern in _METHODS if pattern.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _currency(text: str) -> str | None:
+    codes = {m.group("a") or m.group("b") for m in _CURRENCY_RE.finditer(text)}
+    return codes.pop() if len(codes) == 1 else None
