@@ -36,7 +36,7 @@ def _mail(headers: str, body: str = "Hello\n") -> bytes:
             "Content-Type: multipart/report; report-type=delivery-status",
         ),
         ("bulk_newsletter.eml", MailKind.BULK, "Precedence: bulk"),
-        ("other_question.eml", MailKind.OTHER, "no remittance lines found"),
+        ("other_question.eml", MailKind.INVOICE_COPY_REQUEST, "about INV-10014"),
         ("remittance_encrypted_pdf.eml", MailKind.OTHER, "no remittance lines found"),
         ("remittance_body_single.eml", MailKind.REMITTANCE, "1 line(s) (body)"),
         ("remittance_body_multi.eml", MailKind.REMITTANCE, "3 line(s) (body)"),
