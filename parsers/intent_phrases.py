@@ -125,7 +125,8 @@ PHRASES: tuple[Phrase, ...] = (
     _p(_STATEMENT, r"\bstatements?\s+of\s+(?:the\s+|our\s+)?accounts?\b|\baccount\s+statements?"
        r"|\bcustomer\s+statements?|\bopen[- ]items?\s+(?:list|report|statement)|\blist\s+of\s+"
        r"(?:all\s+)?(?:our\s+)?(?:open|outstanding|unpaid)\s+(?:items|invoices)|\b(?:an?|the|your"
-       r"|latest|current|updated|up-to-date|monthly)\s+statement\b|\breconcil(?:e|iation)\s+"
+       r"|our|latest|last|current|updated|up-to-date|monthly|quarterly|month's|month’s"
+       r"|year-end)\s+statements?\b|\bcop(?:y|ies)\s+of\s+(?:the\s+|our\s+)?statements?\b|\breconcil(?:e|iation)\s+"
        r"(?:of\s+)?(?:our|the)\s+accounts?|\b(?:balance|audit)\s+confirmation",
        needs_request=True, document=True),
     _p(_STATEMENT, r"kontoauszug\w*|saldenbest[äa]tigung|saldenabstimmung|kont(?:en|o)abstimmung"
