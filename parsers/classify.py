@@ -144,9 +144,11 @@ def classify_email(
             questions=questions,
         )
     if questions:
-        return Classification(
-            kind=questions[0].kind, reason=_describe(questions), questions=questions
-        )
+        reason = _describe(questions)
+        payment = _PAYMENT_WORDS_RE.search(intent.rest)
+        if payment is not None:  # a payment the remittance reader could not read
+            reason += f"; speaks of a payment ({payment.group(0)!r}) but no remittance lines"
+        return Classification(kind=questions[0].kind, reason=reason, questions=questions)
     if _OUT_OF_OFFICE_RE.search(strip_quotes_and_signature(text)[:_OUT_OF_OFFICE_CHARS]):
         return Classification(kind=MailKind.AUTO_REPLY, reason="body: out-of-office wording")
     return Classification(kind=MailKind.OTHER, reason="no remittance lines found, nothing asked")

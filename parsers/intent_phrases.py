@@ -114,7 +114,8 @@ PHRASES: tuple[Phrase, ...] = (
     _p(_COPY, r"rechnungskopie\w*|rechnungsduplikat\w*|\bkopie\s+(?:der|unserer|ihrer|von)\s+"
        r"rechnung|\brechnung\w*\s+(?:\S+\s+){0,3}?(?:erneut|nochmals|noch\s*mal|noch\s+einmal)"
        r"\s+(?:\S+\s+){0,2}?(?:senden|zusenden|schicken|zuschicken|übermitteln)"
-       r"|\brechnung\w*\s+(?:\S+\s+){0,4}?nicht\s+erhalten", document=True),
+       r"|\brechnung\w*\s+(?:\S+\s+){0,4}?nicht\s+(?:erhalten|angekommen|zugegangen"
+       r"|eingegangen)", document=True),
     _p(_COPY, r"\bduplicata\b|\bcopie\s+(?:de\s+(?:la|notre|votre|cette)\s+|des\s+)factures?"
        r"|\brenvoyer\s+(?:la|les|notre|votre|cette)\s+factures?|(?:pas|jamais)\s+re[çc]u\s+"
        r"(?:la|les|votre|vos)\s+factures?", document=True),
@@ -181,7 +182,9 @@ NEGATION_RE = re.compile(
     _FLAGS,
 )
 #: German puts the negation after the verb: "wir beanstanden die Rechnung nicht".
-NEGATION_AFTER_RE = re.compile(r"\bnicht\b(?!\s+(?:nur|erhalten|angekommen|geliefert))", _FLAGS)
+NEGATION_AFTER_RE = re.compile(
+    r"\bnicht\b(?!\s+(?:nur|erhalten|angekommen|geliefert|zugegangen|eingegangen))", _FLAGS
+)
 #: Where a clause ends, for the reach of a negation or an "attached".
 CLAUSE_BREAK_RE = re.compile(
     r"[,;:()]|\s[-–]\s|\b(?:but|because|since|as|and|however|although|aber|weil|da|und|denn"
