@@ -62,6 +62,8 @@ _REPLY_PREFIX_RE = re.compile(
 _ABBREVIATIONS = frozenset(
     {"no", "nr", "inv", "ref", "re", "rg", "nos", "vs", "ca", "approx", "z.b", "bzw", "e.g"}
 )
+#: "15. Dezember", "am 15.12. überweisen": a day, not the end of a sentence.
+_ORDINAL_RE = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
 _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n")
 #: A line of a list that carries references on ("INV-1001", "- 4711 (price)").
 _LIST_LINE_CHARS = 80
@@ -194,15 +196,18 @@ def _merge(hits: list[_Hit]) -> tuple[Question, ...]:
 
 def _sentences(text: str) -> list[str]:
     """The sentences of ``text``: split at line ends and at ``. ! ? ;`` before a space,
-    except after abbreviations ("Nr. 4711"); blank ones dropped, long ones cut. A long line
-    that does not end a sentence was wrapped: it goes on on the next line."""
+    except after abbreviations ("Nr. 4711") and days ("am 15.12. zahlen"); blank ones
+    dropped, long ones cut. A long line that does not end a sentence was wrapped: it goes
+    on on the next line."""
     text = _unwrap(text)
     out: list[str] = []
     start = 0
     for m in _SENTENCE_END_RE.finditer(text):
         if m.group() == ".":
             word = re.search(r"([\w.]+)$", text[start : m.start()])
-            if word and word.group(1).lower() in _ABBREVIATIONS:
+            if word and (
+                word.group(1).lower() in _ABBREVIATIONS or _ORDINAL_RE.fullmatch(word.group(1))
+            ):
                 continue
         out.append(text[start : m.end()])
         start = m.end()

@@ -161,9 +161,10 @@ PHRASES: tuple[Phrase, ...] = (
        needs_request=True),
 )  # fmt: skip
 
-#: Words that make a phrase that names a thing a request.
+#: Words that make a phrase that names a thing a request (an imperative "send" opening the
+#: sentence is one).
 REQUEST_RE = re.compile(
-    r"\?|¿|\b(?:please|pls|plz|kindly|could\s+(?:you|we|i)|can\s+(?:you|we|i)|would\s+you"
+    r"\?|¿|^\W*(?:also\s+|and\s+)?(?:re-?send|send|e-?mail|forward|mail)\b|\b(?:please|pls|plz|kindly|could\s+(?:you|we|i)|can\s+(?:you|we|i)|would\s+you"
     r"|will\s+you|may\s+(?:we|i)|we\s+need|i\s+need|we\s+would\s+like|i\s+would\s+like|we'd"
     r"\s+like|i'd\s+like|we\s+require|request(?:ing)?|send\s+(?:me|us)|provide|let\s+(?:me|us)"
     r"\s+know|advise|bitte|könnten\s+sie|können\s+sie|würden\s+sie|benötigen|benötige|brauchen"
