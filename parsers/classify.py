@@ -145,9 +145,9 @@ def classify_email(
         )
     if questions:
         reason = _describe(questions)
-        payment = _PAYMENT_WORDS_RE.search(intent.rest)
-        if payment is not None:  # a payment the remittance reader could not read
-            reason += f"; speaks of a payment ({payment.group(0)!r}) but no remittance lines"
+        paid = _PAYMENT_WORDS_RE.search(intent.rest)
+        if paid is not None:  # a payment the remittance reader could not read
+            reason += f"; speaks of a payment ({paid.group(0)!r}) but no remittance lines"
         return Classification(kind=questions[0].kind, reason=reason, questions=questions)
     if _OUT_OF_OFFICE_RE.search(strip_quotes_and_signature(text)[:_OUT_OF_OFFICE_CHARS]):
         return Classification(kind=MailKind.AUTO_REPLY, reason="body: out-of-office wording")
