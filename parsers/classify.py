@@ -128,6 +128,7 @@ def classify_email(
     has_lines = remittance is not None and bool(remittance.lines)
     if remittance is not None and has_lines:
         told = f"remittance advice with {len(remittance.lines)} line(s) ({remittance.source})"
+        questions = tuple(q for q in questions if not _is_boilerplate_promise(q))
         if not questions:
             return Classification(kind=MailKind.REMITTANCE, reason=told)
         payment = _payment_evidence(intent.rest, parsed.subject, remittance)
@@ -248,6 +249,16 @@ def _payment_evidence(rest: str, subject: str, remittance: Remittance) -> str | 
     if found is None and not _OUR_SUBJECT_RE.search(subject):
         found = _PAYMENT_WORDS_RE.search(subject)
     return f"payment word {found.group(0)!r}" if found else None
+
+
+def _is_boilerplate_promise(question: Question) -> bool:
+    """A promise with neither a date nor an invoice in a remittance ("invoices will be paid
+    according to our terms") is the payer's boilerplate, not a promise to follow up."""
+    return (
+        question.kind is MailKind.PROMISE_TO_PAY
+        and question.promise_date is None
+        and not question.refs
+    )
 
 
 def _describe(questions: tuple[Question, ...]) -> str:

@@ -468,3 +468,9 @@ def test_read_receipt_report_is_an_auto_reply_not_a_bounce() -> None:
     kind, reason = _classify(raw)
     assert kind is MailKind.AUTO_REPLY
     assert "disposition-notification" in reason
+
+
+def test_a_remittance_with_boilerplate_about_paying_asks_nothing() -> None:
+    body = "We paid INV-1001 1,250.00 today.\nInvoices will be paid according to our terms.\n"
+    kind, _ = _classify(_example_mail("Remittance", body, ""))
+    assert kind is MailKind.REMITTANCE
