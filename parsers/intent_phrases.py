@@ -165,7 +165,7 @@ PHRASES: tuple[Phrase, ...] = (
 #: sentence is one).
 REQUEST_RE = re.compile(
     r"\?|¿|^\W*(?:also\s+|and\s+)?(?:re-?send|send|e-?mail|forward|mail)\b|\b(?:please|pls|plz|kindly|could\s+(?:you|we|i)|can\s+(?:you|we|i)|would\s+you"
-    r"|will\s+you|may\s+(?:we|i)|we\s+need|i\s+need|we\s+would\s+like|i\s+would\s+like|we'd"
+    r"|will\s+you|may\s+(?:we|i)|needs?|requires?|we\s+would\s+like|i\s+would\s+like|we'd"
     r"\s+like|i'd\s+like|we\s+require|request(?:ing)?|send\s+(?:me|us)|provide|let\s+(?:me|us)"
     r"\s+know|advise|bitte|könnten\s+sie|können\s+sie|würden\s+sie|benötigen|benötige|brauchen"
     r"|bitten|senden\s+sie|schicken\s+sie|zusenden|zukommen\s+lassen|übermitteln|mitteilen"
