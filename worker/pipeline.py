@@ -291,7 +291,7 @@ def _decide_and_post(
     if classification.kind in QUESTION_KINDS:  # asks, pays nothing: a person answers
         _open_questions(session, row, classification, extraction.problems, now=now)
         row.status = InboundStatus.REVIEW
-        row.reason = f"{classification.kind.value}: {classification.reason}"
+        row.reason = classification.reason  # starts with the kind of each question
         return ()
     if remittance is None or not remittance.lines:
         problems = "; ".join(extraction.problems)
