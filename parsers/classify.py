@@ -3,8 +3,11 @@ of the question kinds (see :mod:`parsers.intent`) or other. Pure: no IO.
 
 The automatic kinds are read from headers, following RFC 3834 (Auto-Submitted), RFC 3464
 (multipart/report delivery status), RFC 2369/2919 (List-* headers) and the de-facto
-``Precedence`` and ``X-Autoreply`` headers. Each :class:`~core.types.Classification` names
-its evidence, e.g. ``"Auto-Submitted: auto-replied"``. :func:`is_no_reply_sender` says
+``Precedence`` and ``X-Autoreply`` headers; a read receipt (RFC 8098) is an auto-reply. A
+body that opens with out-of-office wording is an auto-reply too, but only when it asks
+nothing: a person rather sees a real question than arbox ignores it. Each
+:class:`~core.types.Classification` names its evidence, e.g. ``"Auto-Submitted:
+auto-replied"``. :func:`is_no_reply_sender` says
 when arbox must never send mail to an address at all.
 """
 
@@ -125,8 +128,7 @@ def classify_email(
     text = parsed.text if parsed.text.strip() else parsed.html_text
     intent = read_intent(text, subject=parsed.subject, today=_mail_day(parsed.date))
     questions = intent.questions
-    has_lines = remittance is not None and bool(remittance.lines)
-    if remittance is not None and has_lines:
+    if remittance is not None and remittance.lines:
         told = f"remittance advice with {len(remittance.lines)} line(s) ({remittance.source})"
         questions = tuple(q for q in questions if not _is_boilerplate_promise(q))
         if not questions:
