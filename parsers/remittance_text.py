@@ -315,3 +315,47 @@ def _reference(work: str) -> tuple[str | None, bool, bool]:
         if tokens:
             return tokens[0], len(set(tokens)) > 1, strong
     return None, False, False
+
+
+#: More references listed after one ("invoices 4711, 4712 and 4720", "INV-1 / INV-2").
+_REF_CONTINUATION_RE = re.compile(
+    r"\s*(?:,|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\bor\b|\boder\b|\bou\b)\s*#?\s*"
+    r"(?P<token>[A-Za-z]{0,6}[-/]?\d{3,}[\w/-]*)(?![\w-])",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def find_invoice_refs(text: str) -> tuple[str, ...]:
+    """Invoice references written in prose (a question, a promise), in order, each once.
+
+    A reference follows an "invoice" word (with the list after it: "invoices 4711, 4712 and
+    4720") or is a code with a document prefix (INV-1001, CM-2001); a bare number of four or
+    more digits counts only when there is neither. Dates, amounts, phone numbers, payment
+    references and other labelled numbers (orders, customers) are never references.
+    """
+    work, _ = _remove_noise(text[:MAX_LINE_CHARS])
+    for a in _amounts(work):
+        work = _blank(work, a.start, a.end)
+    found: list[tuple[int, str]] = []
+    for m in _KEYWORD_REF_RE.finditer(work):
+        found.append((m.start("token"), m.group("token")))
+        end = m.end("token")
+        while (more := _REF_CONTINUATION_RE.match(work, end)) is not None:
+            found.append((more.start("token"), more.group("token")))
+            end = more.end("token")
+    for m in _CODE_REF_RE.finditer(work):
+        if _DOCUMENT_PREFIX_RE.match(m.group("token")):
+            found.append((m.start("token"), m.group("token")))
+    if not found:
+        found = [
+            (m.start("token"), m.group("token"))
+            for m in _NUMBER_REF_RE.finditer(work)
+            if len(m.group("token")) >= 4 and not _YEAR_RE.fullmatch(m.group("token"))
+        ]
+    refs: list[str] = []
+    for _, token in sorted(found):
+        token = token.rstrip("/-")
+        if sum(ch.isdigit() for ch in token) >= 3 and token not in refs:
+            refs.append(token)
+    return tuple(refs)

@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
 from core.money import format_amount
+from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
     PENDING_STATUSES,
+    QUESTION_KINDS,
     Classification,
     InboundStatus,
     LineDecision,
@@ -292,6 +294,11 @@ def _decide_and_post(
         row.reason = f"{classification.kind.value}: {classification.reason}"
         return ()
     remittance = extraction.remittance
+    if classification.kind in QUESTION_KINDS:  # asks, pays nothing: a person answers
+        _open_questions(session, row, classification, extraction.problems, now=now)
+        row.status = InboundStatus.REVIEW
+        row.reason = classification.reason  # starts with the kind of each question
+        return ()
     if remittance is None or not remittance.lines:
         problems = "; ".join(extraction.problems)
         kind = "unreadable_document" if extraction.problems else "not_a_remittance"
@@ -424,6 +431,10 @@ def _decide_and_post(
         )
     row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
     row.reason = _summary(len(decision.lines), len(applied), review_reasons)
+    if classification.questions:  # remittance+question: posted, and the question waits
+        _open_questions(session, row, classification, (), now=now)
+        row.status = InboundStatus.REVIEW
+        row.reason += f"; asks: {', '.join(q.kind.value for q in classification.questions)}"
     ack = _acknowledge(
         session, row, parsed, classification, customer, applied, in_review, currency, svc
     )
@@ -487,6 +498,46 @@ def decision_record(d: LineDecision) -> dict[str, object]:
 def _clip(text: str | None, size: int) -> str | None:
     """``text`` cut to a column of ``size`` characters; None for nothing."""
     return text[:size] if text else None
+
+
+def _open_questions(
+    session: Session,
+    row: m.InboundMessage,
+    classification: Classification,
+    problems: tuple[str, ...],
+    *,
+    now: datetime,
+) -> None:
+    """One review item per question of the mail, of the question's kind, naming its
+    evidence, references and promised date; the candidates are the referenced invoices
+    of the customer (none when the customer is unknown). No reply is sent."""
+    for question in classification.questions:
+        kind = question.kind.value.replace("-", "_")
+        reason = f"{question.kind.value}: {question.evidence}"
+        if question.refs:
+            reason += f"; invoices: {', '.join(question.refs)}"
+        if question.promise_date is not None:
+            reason += f"; promised for {question.promise_date.isoformat()}"
+        if problems:
+            reason += f"; unreadable: {'; '.join(problems)}"
+        keys = [key for key in (normalise_ref(ref) for ref in question.refs) if key]
+        found = invoices_by_ref_keys(session, keys) if keys and row.customer_id else {}
+        numbers = dict.fromkeys(
+            invoice.number
+            for key in keys
+            for invoice in found.get(key, ())
+            if invoice.customer_id == row.customer_id
+        )
+        open_review_item(
+            session,
+            key=f"inbound:{row.id}:{kind}",
+            kind=kind,
+            reason=reason,
+            now=now,
+            inbound_id=row.id,
+            customer_id=row.customer_id,
+            candidates=[{"invoice_number": number, "score": "1.000"} for number in numbers],
+        )
 
 
 def _summary(total: int, applied: int, review_reasons: list[str]) -> str:

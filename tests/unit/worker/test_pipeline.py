@@ -76,6 +76,7 @@ def mail(
     msg["Subject"] = "Payment"
     msg["Message-ID"] = mid
     for name, value in headers.items():
+        del msg[name.replace("_", "-")]
         msg[name.replace("_", "-")] = value
     msg.set_content(body)
     return msg.as_bytes()
@@ -122,7 +123,7 @@ def test_every_ledger_change_has_an_audit_event(svc):
 
 
 def test_mail_with_no_remittance_goes_to_review_with_the_reason(svc):
-    result = run(svc, mail("Could you send me a copy of last month's statement?"))
+    result = run(svc, mail("Hello, see you at the trade fair next week."))
     assert result.status == "review"
     with svc.sessions() as s:
         item = s.execute(select(m.ReviewItem)).scalar_one()
@@ -352,3 +353,118 @@ def test_earned_discount_closes_the_invoice_and_a_late_one_opens_a_deduction(svc
     assert sorted(a.discount for a in apps.values()) == [Decimal("0.00"), Decimal("20.00")]
     (item,) = items
     assert "10.00 of invoice INV-71002 stays open: unearned discount" in item.reason
+
+
+def review_items(svc: Services) -> list[m.ReviewItem]:
+    with svc.sessions() as s:
+        return list(s.execute(select(m.ReviewItem).order_by(m.ReviewItem.id)).scalars())
+
+
+def test_invoice_copy_request_is_a_review_item_of_its_kind_naming_the_invoice(svc):
+    # Given a registered contact asking for a copy of one of its invoices
+    raw = mail("Hello,\ncould you send us a copy of invoice INV-70002?\nThanks, Jane")
+    # When it is processed
+    result = run(svc, raw)
+    # Then a person gets an invoice-copy item with the invoice as candidate, and no mail goes out
+    assert result.status == "review"
+    (item,) = review_items(svc)
+    assert item.kind == "invoice_copy_request"
+    assert item.key == f"inbound:{result.inbound_id}:invoice_copy_request"
+    assert "could you send us a copy of invoice INV-70002?" in item.reason
+    assert "invoices: INV-70002" in item.reason
+    assert item.candidates == [{"invoice_number": "INV-70002", "score": "1.000"}]
+    assert svc.mailer.sent == []
+    assert scalar(svc, select(func.count(m.OutboxMessage.id))) == 0
+    with svc.sessions() as s:
+        row = s.get(m.InboundMessage, result.inbound_id)
+        assert row.kind == "invoice-copy-request"
+
+
+def test_question_about_another_customers_invoice_offers_no_candidate(svc):
+    result = run(svc, mail("Please send a copy of invoice INV-80001."))
+    (item,) = review_items(svc)
+    assert result.status == "review"
+    assert item.kind == "invoice_copy_request"
+    assert "INV-80001" in item.reason
+    assert item.candidates == []
+
+
+def test_promise_to_pay_item_names_the_date_read_against_the_mail_date(svc):
+    # Given a promise for "next Friday" in a mail written on Tuesday 1 December 2026
+    raw = mail(
+        "We will pay invoice INV-70001 next Friday.",
+        Date="Tue, 01 Dec 2026 10:00:00 +0100",
+    )
+    # When it is processed
+    run(svc, raw)
+    # Then the promise is for Friday 4 December, whatever the worker's clock says
+    (item,) = review_items(svc)
+    assert item.kind == "promise_to_pay"
+    assert "promised for 2026-12-04" in item.reason
+    assert item.candidates == [{"invoice_number": "INV-70001", "score": "1.000"}]
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+
+
+def test_remittance_with_a_question_is_applied_and_opens_the_question(svc):
+    # Given a payment advice that also asks for an invoice copy
+    raw = mail("We paid INV-70001 1,250.00 today.\nAlso, please send a copy of INV-70002.")
+    # When it is processed
+    result = run(svc, raw)
+    # Then the cash is applied as for any remittance, the payment acknowledged, and the
+    # question waits for a person
+    balance = scalar(svc, select(m.Invoice.balance).where(m.Invoice.number == "INV-70001"))
+    assert balance == Decimal("0.00")
+    (item,) = review_items(svc)
+    assert item.kind == "invoice_copy_request"
+    assert item.candidates == [{"invoice_number": "INV-70002", "score": "1.000"}]
+    assert result.status == "review"
+    assert len(svc.mailer.sent) == 1  # the acknowledgement of the payment only
+    with svc.sessions() as s:
+        row = s.get(m.InboundMessage, result.inbound_id)
+        assert row.kind == "remittance+question"
+        assert "1 of 1 line(s) applied" in row.reason
+        assert "asks: invoice-copy-request" in row.reason
+
+
+def test_dispute_naming_an_amount_is_not_posted_as_a_payment(svc):
+    # Given a complaint that names an invoice and an amount, and no payment
+    raw = mail(
+        "Invoice INV-70001 for 1,250.00 is wrong, we were overcharged.",
+        Subject="Invoice INV-70001",
+    )
+    # When it is processed
+    result = run(svc, raw)
+    # Then nothing is applied or recorded as a remittance; a dispute item is opened
+    assert result.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    assert scalar(svc, select(func.count(m.Remittance.id))) == 0
+    (item,) = review_items(svc)
+    assert item.kind == "dispute"
+    assert "INV-70001" in item.reason
+
+
+def test_mail_asking_several_things_opens_one_item_each_and_is_of_the_gravest_kind(svc):
+    raw = mail("Invoice INV-70001 is wrong.\nPlease also send us a statement of account.")
+    result = run(svc, raw)
+    assert sorted(item.kind for item in review_items(svc)) == ["dispute", "statement_request"]
+    with svc.sessions() as s:
+        assert s.get(m.InboundMessage, result.inbound_id).kind == "dispute"
+
+
+def test_question_delivered_twice_opens_its_item_once(svc):
+    first = run(svc, mail("What is our current balance?"))
+    stored = store_inbound(svc, mail("What is our current balance?"), source="file")
+    again = process_inbound(stored.inbound_id, svc=svc)
+    assert first.status == again.status == "review"
+    assert [item.kind for item in review_items(svc)] == ["balance_inquiry"]
+
+
+def test_out_of_office_quoting_a_dispute_is_ignored(svc):
+    raw = mail(
+        "I am out of the office until Monday.\n\n> Invoice INV-70001 is wrong.\n",
+        Auto_Submitted="auto-replied",
+    )
+    result = run(svc, raw)
+    assert result.status == "ignored"
+    assert review_items(svc) == []
+    assert svc.mailer.sent == []

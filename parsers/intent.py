@@ -1,0 +1,233 @@
+"""What a customer asks or tells in a mail: invoice copies, statements, balances, disputes and
+promises to pay, in English, German, French and Spanish. Pure and deterministic: no IO, no
+clock (relative promise dates need ``today``).
+
+The mail's own text is read (quoted replies and the signature are removed first), sentence
+by sentence, with the subject as one more sentence. A sentence asks when one of the phrases
+of a kind matches in it and:
+
+- the phrase is not negated in its clause ("no need to send a copy", "we do not dispute");
+- a phrase that only names a thing ("copy of invoice", "statement of account", "balance")
+  comes with a request ("please", "could you", "bitte", "merci de", "por favor", a question
+  mark); in a subject that is not a reply the subject itself is the request;
+- a document ("copy of invoice", "statement") is not one the sender says it attaches.
+
+Every :class:`~core.types.Question` names the sentences that gave it away (``evidence``)
+and the invoice references written in them (``refs``, read by
+:func:`parsers.remittance_text.find_invoice_refs`); a promise to pay also has the date.
+Questions come most important first: dispute, promise to pay, invoice copy, statement,
+balance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from core.types import MailKind, Question
+from parsers.intent_dates import find_date
+from parsers.intent_phrases import (
+    ATTACHED_RE,
+    CLAUSE_BREAK_RE,
+    ENGLISH_RE,
+    MARKETING_RE,
+    NEGATION_AFTER_RE,
+    NEGATION_RE,
+    PHRASES,
+    REQUEST_RE,
+    Phrase,
+)
+from parsers.remittance_text import find_invoice_refs, strip_quotes_and_signature
+
+#: Question kinds, most important first: the kind of a mail that asks several things.
+PRIORITY: tuple[MailKind, ...] = (
+    MailKind.DISPUTE,
+    MailKind.PROMISE_TO_PAY,
+    MailKind.INVOICE_COPY_REQUEST,
+    MailKind.STATEMENT_REQUEST,
+    MailKind.BALANCE_INQUIRY,
+)
+#: Only this much of a mail's own text is read; customers' questions come first.
+MAX_TEXT_CHARS = 20_000
+#: A sentence longer than this is cut: prose this long is no single question.
+MAX_SENTENCE_CHARS = 1_000
+#: Evidence longer than this is cut.
+MAX_EVIDENCE_CHARS = 300
+
+_REPLY_PREFIX_RE = re.compile(
+    r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|tr|rv|rif|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
+)
+#: Words that end a sentence with a full stop but are no end: "Nr. 4711", "inv. 10023".
+_ABBREVIATIONS = frozenset(
+    {"no", "nr", "inv", "ref", "re", "rg", "nos", "vs", "ca", "approx", "z.b", "bzw", "e.g"}
+)
+#: "15. Dezember", "am 15.12. überweisen": a day, not the end of a sentence.
+_ORDINAL_RE = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n")
+#: A line of a list that carries references on ("INV-1001", "- 4711 (price)").
+_LIST_LINE_CHARS = 80
+#: A line at least this long that does not end a sentence was wrapped by the mail program.
+_WRAPPED_LINE_CHARS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """What :func:`read_intent` found: the questions, and the mail's own text without the
+    sentences that ask (what is left to say whether the mail also tells of a payment)."""
+
+    questions: tuple[Question, ...]
+    rest: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    kind: MailKind
+    sentence: str
+    refs: tuple[str, ...]
+    promise_date: date | None
+
+
+def find_questions(text: str, *, subject: str, today: date | None = None) -> tuple[Question, ...]:
+    """The questions of a mail whose body is ``text``, most important first, one per kind.
+
+    ``today`` (the day the mail was written) resolves relative promise dates ("next
+    Friday") and dates without a year; without it those are None.
+    """
+    return read_intent(text, subject=subject, today=today).questions
+
+
+def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent:
+    """The questions of the mail (see :func:`find_questions`) and the rest of its text."""
+    own = strip_quotes_and_signature(text[:MAX_TEXT_CHARS])
+    sentences = _sentences(own)
+    clean_subject = _REPLY_PREFIX_RE.sub("", subject[:MAX_SENTENCE_CHARS]).strip()
+    is_reply = clean_subject != subject.strip()
+    subject_refs = find_invoice_refs(clean_subject)
+    hits: list[_Hit] = []
+    asking: set[int] = set()
+    for no, sentence in enumerate(sentences):
+        for kind in _kinds_asked(sentence, subject=False):
+            refs = find_invoice_refs(sentence) or _listed_refs(sentences, no) or subject_refs
+            hits.append(_Hit(kind, sentence, refs, _promise_date(kind, sentence, own, today)))
+            asking.add(no)
+    if clean_subject:
+        for kind in _kinds_asked(clean_subject, subject=not is_reply):
+            promise = _promise_date(kind, clean_subject, own, today)
+            hits.append(_Hit(kind, clean_subject, subject_refs, promise))
+    if MARKETING_RE.search(own):
+        hits = [hit for hit in hits if hit.refs]  # a pitch asks nothing about an invoice
+    rest = "\n".join(s for no, s in enumerate(sentences) if no not in asking)
+    return Intent(questions=_merge(hits), rest=rest)
+
+
+def _kinds_asked(sentence: str, *, subject: bool) -> list[MailKind]:
+    """The kinds ``sentence`` asks (each once, in phrase order)."""
+    kinds: list[MailKind] = []
+    for phrase in PHRASES:
+        if phrase.kind in kinds:
+            continue
+        for m in phrase.pattern.finditer(sentence):
+            if _asks(phrase, sentence, m, subject=subject):
+                kinds.append(phrase.kind)
+                break
+    return kinds
+
+
+def _asks(phrase: Phrase, sentence: str, m: re.Match[str], *, subject: bool) -> bool:
+    """Whether the match ``m`` of ``phrase`` in ``sentence`` is really asked."""
+    breaks = CLAUSE_BREAK_RE.finditer(sentence, 0, m.start())
+    clause_start = max((b.end() for b in breaks), default=0)
+    ends = [b.start() for b in CLAUSE_BREAK_RE.finditer(sentence, m.end())]
+    clause_end = ends[0] if ends else len(sentence)
+    before = sentence[clause_start : m.start()]
+    after = sentence[m.end() : clause_end]
+    if NEGATION_RE.search(before) or NEGATION_AFTER_RE.search(after):
+        return False
+    if phrase.document and ATTACHED_RE.search(sentence[clause_start:clause_end]):
+        return False
+    return not phrase.needs_request or subject or bool(REQUEST_RE.search(sentence))
+
+
+def _promise_date(kind: MailKind, sentence: str, own: str, today: date | None) -> date | None:
+    if kind is not MailKind.PROMISE_TO_PAY:
+        return None
+    month_first = bool(ENGLISH_RE.search(own))
+    return find_date(sentence, today=today, month_first=month_first)
+
+
+def _listed_refs(sentences: list[str], no: int) -> tuple[str, ...]:
+    """References on the short lines right after sentence ``no`` ("We dispute these:" and a
+    list of invoices), up to the first line without one."""
+    refs: list[str] = []
+    for line in sentences[no + 1 :]:
+        found = find_invoice_refs(line) if len(line) <= _LIST_LINE_CHARS else ()
+        if not found:
+            break
+        refs.extend(ref for ref in found if ref not in refs)
+    return tuple(refs)
+
+
+def _merge(hits: list[_Hit]) -> tuple[Question, ...]:
+    """One question per kind, most important first: the references of all its sentences
+    in order, the first promise date, and the sentences as evidence."""
+    questions: list[Question] = []
+    for kind in PRIORITY:
+        mine = [hit for hit in hits if hit.kind is kind]
+        if not mine:
+            continue
+        refs: list[str] = []
+        for hit in mine:
+            refs.extend(ref for ref in hit.refs if ref not in refs)
+        dates = [hit.promise_date for hit in mine if hit.promise_date is not None]
+        evidence = " | ".join(dict.fromkeys(hit.sentence for hit in mine))
+        if len(evidence) > MAX_EVIDENCE_CHARS:
+            evidence = evidence[: MAX_EVIDENCE_CHARS - 1] + "…"
+        questions.append(
+            Question(
+                kind=kind,
+                refs=tuple(refs),
+                promise_date=dates[0] if dates else None,
+                evidence=evidence,
+            )
+        )
+    return tuple(questions)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text``: split at line ends and at ``. ! ? ;`` before a space,
+    except after abbreviations ("Nr. 4711") and days ("am 15.12. zahlen"); blank ones
+    dropped, long ones cut. A long line that does not end a sentence was wrapped: it goes
+    on on the next line."""
+    text = _unwrap(text)
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        if m.group() == ".":
+            word = re.search(r"([\w.]+)$", text[start : m.start()])
+            if word and (
+                word.group(1).lower() in _ABBREVIATIONS or _ORDINAL_RE.fullmatch(word.group(1))
+            ):
+                continue
+        out.append(text[start : m.end()])
+        start = m.end()
+    out.append(text[start:])
+    return [s.strip()[:MAX_SENTENCE_CHARS] for s in out if s.strip()]
+
+
+def _unwrap(text: str) -> str:
+    lines = text.splitlines()
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1].rstrip() if joined else ""
+        following = line.strip()
+        if (
+            previous
+            and following
+            and previous[-1:] not in ".!?;:"
+            and (len(previous) >= _WRAPPED_LINE_CHARS or following[:1].islower())
+        ):
+            joined[-1] = previous + " " + following
+        else:
+            joined.append(line)
+    return "\n".join(joined)

@@ -1,0 +1,221 @@
+"""The date a customer says it will pay, written in English, German, French or Spanish.
+Pure: no IO, no clock: relative dates ("next Friday", "Ende des Monats") need ``today``,
+which the classifier takes from the mail's Date header.
+
+Absolute dates::
+
+    2026-12-15   15.12.2026   15.12.   12/15/2026 (English: month first)   15/12/2026
+    15 December 2026   December 15, 2026   15th of December   15. Dezember   15 décembre
+    15 de diciembre de 2026   the 15th
+
+Relative dates (to ``today``)::
+
+    today / tomorrow / the day after tomorrow (heute, morgen, übermorgen, aujourd'hui,
+    demain, après-demain, hoy, mañana, pasado mañana); next Friday, on Friday, am Freitag,
+    vendredi prochain, el próximo viernes (the first such weekday after today); next week
+    (the Friday of next week); end of the month, Monatsende, fin du mois, fin de mes (the
+    last day of this month; "end of next month": of the next); in 10 days, in 2 Wochen,
+    dans 3 jours, en 5 días.
+
+A date without a year is the next such day: this year, unless that is more than a month
+ago, then next year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "jan january januar janvier enero jänner",
+        "feb february februar février fevrier febrero",
+        "mar march märz maerz mars marzo",
+        "apr april avril abril",
+        "may mai mayo",
+        "jun june juni juin junio",
+        "jul july juli juillet julio",
+        "aug august août aout agosto",
+        "sep sept september septembre septiembre setiembre",
+        "oct october oktober okt octobre octubre",
+        "nov november novembre noviembre",
+        "dec december dezember dez décembre decembre diciembre",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAYS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "monday montag lundi lunes",
+        "tuesday dienstag mardi martes",
+        "wednesday mittwoch mercredi miércoles miercoles",
+        "thursday donnerstag jeudi jueves",
+        "friday freitag vendredi viernes",
+        "saturday samstag sonnabend samedi sábado sabado",
+        "sunday sonntag dimanche domingo",
+    )
+):
+    for _name in _names.split():
+        _WEEKDAYS[_name] = _number
+_WEEKDAY = "(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + ")"
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fourteen": 14,
+    "ein": 1, "einer": 1, "einem": 1, "zwei": 2, "drei": 3, "vier": 4, "zehn": 10,
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "dix": 10, "quinze": 15,
+    "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "diez": 10, "quince": 15,
+}  # fmt: skip
+_COUNT = "(?P<count>\\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+
+_ISO_RE = re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
+_DOTTED_RE = re.compile(
+    r"(?<![\d.,])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?:(?P<y>\d{4}|\d{2})(?![\d.,]\d))?(?![\d,])"
+)
+_SLASHED_RE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")
+_DAY_MONTH_RE = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:of\s+|de\s+)?{_MONTH}"
+    r"(?:,?\s+(?:de\s+)?(?P<y>\d{4}))?(?![\w])",
+    re.IGNORECASE,
+)
+_MONTH_DAY_RE = re.compile(
+    rf"(?<![\w]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>\d{{4}}))?",
+    re.IGNORECASE,
+)
+_NTH_RE = re.compile(
+    r"\b(?:the|le|el)\s+(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\b(?!\s*[./%\d])"
+    rf"(?!\s*(?:of\s+|de\s+)?{_MONTH.replace('?P<month>', '')})",
+    re.IGNORECASE,
+)
+_DAY_OFFSET_RE = re.compile(
+    r"(?P<word>day\s+after\s+tomorrow|übermorgen|après-demain|pasado\s+mañana"
+    r"|today|heute|aujourd'hui|aujourd’hui|hoy|tomorrow|morgen|demain|mañana)\b",
+    re.IGNORECASE,
+)
+_DAY_OFFSETS = {
+    "day after tomorrow": 2, "übermorgen": 2, "après-demain": 2, "pasado mañana": 2,
+    "today": 0, "heute": 0, "aujourd'hui": 0, "aujourd’hui": 0, "hoy": 0,
+    "tomorrow": 1, "morgen": 1, "demain": 1, "mañana": 1,
+}  # fmt: skip
+_WEEKDAY_RE = re.compile(rf"(?<![\w]){_WEEKDAY}(?![\w])", re.IGNORECASE)
+_NEXT_WEEK_RE = re.compile(
+    r"\b(?:next\s+week|nächste[nr]?\s+woche|kommende[nr]?\s+woche|semaine\s+prochaine"
+    r"|pr[óo]xima\s+semana|semana\s+que\s+viene)\b",
+    re.IGNORECASE,
+)
+_MONTH_END_RE = re.compile(
+    r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<next_en>next\s+)?month|month[- ]end"
+    r"|(?:ende\s+(?:des|dieses)\s+(?P<next_de1>nächsten\s+)?monats)|monatsende"
+    r"|fin\s+(?:du|de)\s+(?:ce\s+)?mois(?P<next_fr>\s+prochain)?"
+    r"|(?:a\s+)?fin(?:ales)?\s+de(?:l)?\s+mes(?P<next_es>\s+pr[óo]ximo|\s+que\s+viene)?)\b",
+    re.IGNORECASE,
+)
+_WEEK_END_RE = re.compile(
+    r"\b(?:(?:the\s+)?end\s+of\s+(?:the|this)\s+week|ende\s+(?:der|dieser)\s+woche"
+    r"|fin\s+de\s+(?:la\s+|cette\s+)?semaine|(?:a\s+)?fin(?:ales)?\s+de\s+(?:la\s+|esta\s+)?semana)\b",
+    re.IGNORECASE,
+)
+_IN_DAYS_RE = re.compile(
+    rf"\b(?:in|within|innerhalb\s+von|dans|sous|en|dentro\s+de)\s+{_COUNT}\s+"
+    r"(?P<unit>days?|weeks?|tage[n]?|wochen?|jours?|semaines?|d[íi]as?|semanas?)\b",
+    re.IGNORECASE,
+)
+
+
+def find_date(text: str, *, today: date | None, month_first: bool = False) -> date | None:
+    """The first date written in ``text``, or None; a date written out wins over a relative
+    one ("next Friday, 18 December": December 18).
+
+    ``month_first`` reads ``12/05/2026`` as December 5 (English mail); either way a reading
+    that is no date (``15/12/2026`` month first) falls back to the other. Relative dates
+    and dates without a year need ``today``; without it they are None.
+    """
+    found = _absolute_dates(text, today=today, month_first=month_first)
+    if not found and today is not None:
+        found = _relative_dates(text, today=today)
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def _absolute_dates(text: str, *, today: date | None, month_first: bool) -> list[tuple[int, date]]:
+    out: list[tuple[int, date]] = []
+
+    def add(start: int, year: str | None, month: int, day: int) -> None:
+        value = _complete(year, month, day, today=today)
+        if value is not None:
+            out.append((start, value))
+
+    for m in _ISO_RE.finditer(text):
+        add(m.start(), m.group("y"), int(m.group("m")), int(m.group("d")))
+    for m in _DOTTED_RE.finditer(text):
+        add(m.start(), m.group("y"), int(m.group("m")), int(m.group("d")))
+    for m in _SLASHED_RE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        month, day = (a, b) if month_first else (b, a)
+        if month > 12:
+            month, day = day, month
+        add(m.start(), m.group("y"), month, day)
+    for pattern in (_DAY_MONTH_RE, _MONTH_DAY_RE):
+        for m in pattern.finditer(text):
+            month = _MONTHS[m.group("month").lower()]
+            add(m.start(), m.group("y"), month, int(m.group("d")))
+    if today is not None:
+        for m in _NTH_RE.finditer(text):
+            day = int(m.group("d"))
+            month, year = today.month, today.year
+            if day < today.day:
+                month, year = (1, year + 1) if month == 12 else (month + 1, year)
+            add(m.start(), str(year), month, day)
+    return out
+
+
+def _relative_dates(text: str, *, today: date) -> list[tuple[int, date]]:
+    out: list[tuple[int, date]] = []
+    for m in _DAY_OFFSET_RE.finditer(text):
+        word = re.sub(r"\s+", " ", m.group("word").lower())
+        out.append((m.start(), today + timedelta(days=_DAY_OFFSETS[word])))
+    for m in _WEEKDAY_RE.finditer(text):
+        ahead = (_WEEKDAYS[m.group("weekday").lower()] - today.weekday() - 1) % 7 + 1
+        out.append((m.start(), today + timedelta(days=ahead)))
+    for m in _NEXT_WEEK_RE.finditer(text):
+        monday = today + timedelta(days=7 - today.weekday())
+        out.append((m.start(), monday + timedelta(days=4)))
+    for m in _WEEK_END_RE.finditer(text):
+        out.append((m.start(), today + timedelta(days=max(0, 4 - today.weekday()))))
+    for m in _MONTH_END_RE.finditer(text):
+        year, month = today.year, today.month
+        if any(m.group(g) for g in ("next_en", "next_de1", "next_fr", "next_es")):
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        out.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
+    for m in _IN_DAYS_RE.finditer(text):
+        raw = m.group("count").lower()
+        count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        weeks = m.group("unit").lower().startswith(("week", "woche", "semaine", "semana"))
+        out.append((m.start(), today + timedelta(days=count * (7 if weeks else 1))))
+    return out
+
+
+def _complete(year: str | None, month: int, day: int, *, today: date | None) -> date | None:
+    """The date of ``day``.``month``.``year``; the year of a date without one is inferred
+    from ``today`` (None without it); None when it is no date."""
+    if year is not None:
+        number = int(year)
+        number = number + 2000 if number < 100 else number
+        if not 1900 <= number <= 2199:
+            return None
+        return _date(number, month, day)
+    if today is None:
+        return None
+    value = _date(today.year, month, day)
+    if value is not None and value < today - timedelta(days=31):
+        value = _date(today.year + 1, month, day)
+    return value
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
