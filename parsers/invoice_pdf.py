@@ -103,7 +103,9 @@ def read_invoice_fields(
         raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
     if b"%PDF" not in data[:HEADER_WINDOW]:
         raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
-    lines = _read_lines(data, filename=filename, max_pages=max_pages)
+    pages, lines = _read_lines(data, filename=filename, max_pages=max_pages)
+    if not pages:  # no page tree worth the name: as parsers.remittance_pdf says
+        raise UnreadableDocumentError(MALFORMED, filename=filename)
     if not lines:
         raise UnreadableDocumentError(NO_TEXT_LAYER, filename=filename)
     return fields_of_lines(lines)
@@ -132,9 +134,12 @@ def _best(found: list[_Found]) -> _Found | None:
 # --- reading the PDF --------------------------------------------------------------------------
 
 
-def _read_lines(data: bytes, *, filename: str | None, max_pages: int) -> list[list[Word]]:
-    """The words of the first ``max_pages`` pages grouped into lines, under the PDF lock."""
+def _read_lines(
+    data: bytes, *, filename: str | None, max_pages: int
+) -> tuple[int, list[list[Word]]]:
+    """The pages read and their words grouped into lines, under the PDF lock."""
     lines: list[list[Word]] = []
+    pages = 0
     with _PDF_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns on recoverable damage
         try:
@@ -146,6 +151,7 @@ def _read_lines(data: bytes, *, filename: str | None, max_pages: int) -> list[li
                         words = page.extract_words()
                     finally:
                         page.close()  # frees the page's cached layout objects
+                    pages += 1
                     lines.extend(_group_lines(_split_glued(words, page=number)))
         except PDFEncryptionError as e:
             raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
@@ -156,7 +162,7 @@ def _read_lines(data: bytes, *, filename: str | None, max_pages: int) -> list[li
             if isinstance(cause, PDFEncryptionError):
                 raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
             raise UnreadableDocumentError(MALFORMED, filename=filename) from e
-    return lines
+    return pages, lines
 
 
 def _split_glued(raw: list[dict[str, object]], *, page: int) -> list[Word]:
