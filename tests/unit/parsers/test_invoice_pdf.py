@@ -18,8 +18,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pypdfium2
 import pytest
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
 from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -251,14 +253,17 @@ def _cii_truth(xml: bytes) -> tuple[str, frozenset[Decimal]]:
 
 
 def _embedded_xml(pdf: Path) -> bytes | None:
-    document = pypdfium2.PdfDocument(str(pdf))
-    try:
-        for index in range(document.count_attachments()):
-            attachment = document.get_attachment(index)
-            if attachment.get_name().lower().endswith(".xml"):
-                return bytes(attachment.get_data())
-    finally:
-        document.close()
+    """The first ``*.xml`` file embedded in ``pdf`` (the Factur-X ``factur-x.xml``)."""
+    document = PDFDocument(PDFParser(io.BytesIO(pdf.read_bytes())))
+    names = resolve1(document.catalog.get("Names", {})) or {}
+    nodes = [resolve1(names.get("EmbeddedFiles", {}))]
+    while nodes:
+        node = resolve1(nodes.pop()) or {}
+        entries = resolve1(node.get("Names", []))
+        for name, spec in zip(entries[0::2], entries[1::2], strict=True):
+            if bytes(name).lower().endswith(b".xml"):
+                return bytes(resolve1(resolve1(resolve1(spec)["EF"])["F"]).get_data())
+        nodes.extend(resolve1(node.get("Kids", [])))
     return None
 
 
