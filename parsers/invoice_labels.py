@@ -335,7 +335,7 @@ MONTHS: dict[str, int] = {
     for name in names.split()
 }
 _ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_NUMERIC_RE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
+NUMERIC_DATE_RE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
 _DAY_MONTH_RE = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})\b")
 _MONTH_DAY_RE = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})\b")
 
@@ -367,7 +367,7 @@ def date_at(line: list[Word], start: int, *, us_order: bool) -> date | None:
     text = " ".join(w.text for w in line[k : k + 5]).lstrip(": ")
     if match := _ISO_RE.match(text):
         return _date(int(match[1]), int(match[2]), int(match[3]))
-    if match := _NUMERIC_RE.match(text):
+    if match := NUMERIC_DATE_RE.match(text):
         first, second, year = int(match[1]), int(match[2]), int(match[3])
         year += 2000 if year < 100 else 0
         day, month = (second, first) if us_order else (first, second)

@@ -34,6 +34,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from core.errors import UnreadableDocumentError
 from parsers.invoice_labels import (
+    NUMERIC_DATE_RE,
     Word,
     amount_at,
     currency_of,
@@ -116,7 +117,7 @@ def fields_of_lines(lines: list[list[Word]]) -> InvoiceFields:
     number = _best(_numbers(lines))
     total = _best(_totals(lines))
     currency = (total.currency if total else None) or _document_currency(lines)
-    issue = _best(_dates(lines, us_order=currency == "USD"))
+    issue = _best(_dates(lines, us_order=_is_month_first(lines, currency=currency)))
     evidence = tuple(found.evidence for found in (number, total, issue) if found is not None)
     return InvoiceFields(
         number=str(number.value) if number else None,
@@ -323,6 +324,21 @@ def _dates(lines: list[list[Word]], *, us_order: bool) -> list[_Found]:
                 )
             index = end
     return found
+
+
+def _is_month_first(lines: list[list[Word]], *, currency: str | None) -> bool:
+    """Whether the document writes numeric dates month first (``11/17/2017``): decided by
+    the dates that can be read one way only (a field above 12), else by a US dollar total."""
+    day_first = month_first = 0
+    for line in lines:
+        for word in line:
+            if match := NUMERIC_DATE_RE.fullmatch(word.text.strip(".,;:()")):
+                first, second = int(match[1]), int(match[2])
+                day_first += first > 12 >= second
+                month_first += second > 12 >= first
+    if day_first != month_first:
+        return month_first > day_first
+    return currency == "USD"
 
 
 def _document_currency(lines: list[list[Word]]) -> str | None:

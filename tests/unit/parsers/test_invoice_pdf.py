@@ -14,6 +14,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,7 @@ REQUIRED_RATE = Decimal("0.95")
 _CII = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
 }
 #: UNTDID 1001 code of a credit note: CII states its amounts positive, the printed document
 #: shows them negative (FNFE Avoir_FR_type381: "Total TTC -233,47 €" for 233.47).
@@ -136,6 +138,19 @@ def test_french_number_glued_to_its_label_and_total_ttc_over_total_ht() -> None:
     assert fields.issue_date == date(2024, 7, 2)
 
 
+def test_numeric_dates_are_read_in_the_order_the_document_itself_shows() -> None:
+    # Given a euro invoice whose only unambiguous date is month first (11/17/2017)
+    data = _pdf(
+        [
+            (50, 100, "Invoice FA-2017-0008"),
+            (50, 115, "Invoice Date 11/03/2017"),
+            (50, 300, "SEPA wire transfer 11/17/2017 623.00 €"),
+        ]
+    )
+    # Then the ambiguous invoice date is read month first as well: 3 November
+    assert read_invoice_fields(data).issue_date == date(2017, 11, 3)
+
+
 def test_amount_due_wins_over_grand_total_and_net_or_tax_totals_are_never_the_total() -> None:
     # Given an invoice with a prepayment: the grand total is not what is still due
     data = _pdf(
@@ -232,8 +247,19 @@ def _require_corpora() -> None:
         pytest.skip(f"test corpora not found at {CORPORA}")
 
 
-def _cii_truth(xml: bytes) -> tuple[str, frozenset[Decimal]]:
-    """The number and the accepted totals (grand total, amount due) of a CII invoice."""
+@dataclass(frozen=True, slots=True)
+class _Truth:
+    """What a corpus says an invoice holds; ``totals`` are the accepted totals (the grand
+    total and the amount due), None when the truth states no total."""
+
+    number: str
+    totals: frozenset[Decimal] | None
+    issue_date: date | None
+    currency: str | None
+
+
+def _cii_truth(xml: bytes) -> _Truth:
+    """The truth of a CII (Factur-X/ZUGFeRD) invoice."""
     # One Mustang sample declares encoding="UTF-8-W/O-BOM", which expat refuses: drop the
     # declaration, the bytes are UTF-8.
     try:
@@ -249,7 +275,14 @@ def _cii_truth(xml: bytes) -> tuple[str, frozenset[Decimal]]:
         for element in root.iter(f"{{{_CII['ram']}}}{tag}")
         if element.text and element.text.strip()
     )
-    return number.strip(), totals
+    issued = root.findtext(
+        "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString", namespaces=_CII
+    )
+    issue_date = None
+    if issued and re.fullmatch(r"\d{8}", issued.strip()):  # format 102: YYYYMMDD
+        issue_date = date(int(issued[:4]), int(issued[4:6]), int(issued[6:8]))
+    currency = root.findtext(".//ram:InvoiceCurrencyCode", namespaces=_CII)
+    return _Truth(number.strip(), totals, issue_date, currency.strip() if currency else None)
 
 
 def _embedded_xml(pdf: Path) -> bytes | None:
@@ -268,14 +301,14 @@ def _embedded_xml(pdf: Path) -> bytes | None:
 
 
 @functools.cache
-def _truth() -> dict[Path, tuple[str, frozenset[Decimal] | None]]:
-    """Each truthed PDF: its number and accepted totals (None: the truth states no total).
+def _truth() -> dict[Path, _Truth]:
+    """Each PDF of the corpora that has a truth, with it.
 
     invoice2data: ``X.pdf`` ↔ ``X.json``. ZUGFeRD: ``XML-Rechnung__FX__X.pdf`` ↔
     ``XML-Rechnung__CII__X.cii.xml``; the other Factur-X PDFs carry their XML embedded. The
     Hetzner invoice under unstructured/ has no truth and is not scored.
     """
-    truth: dict[Path, tuple[str, frozenset[Decimal] | None]] = {}
+    truth: dict[Path, _Truth] = {}
     for expected in sorted((CORPORA / "invoice2data-tests").glob("*.json")):
         pdf = expected.with_suffix(".pdf")
         if pdf.is_file():
@@ -283,7 +316,13 @@ def _truth() -> dict[Path, tuple[str, frozenset[Decimal] | None]]:
             item = item[0] if isinstance(item, list) else item
             amount = item.get("amount")
             totals = frozenset({Decimal(str(amount))}) if amount is not None else None
-            truth[pdf] = (str(item["invoice_number"]), totals)
+            issued = item.get("date")
+            truth[pdf] = _Truth(
+                number=str(item["invoice_number"]),
+                totals=totals,
+                issue_date=date.fromisoformat(issued) if issued else None,
+                currency=item.get("currency"),
+            )
     folder = CORPORA / "zugferd-corpus"
     for pdf in sorted(folder.glob("*.pdf")):
         cii = folder / pdf.name.replace("__FX__", "__CII__").replace(".pdf", ".cii.xml")
@@ -315,7 +354,8 @@ def test_real_invoices_give_number_and_total_in_at_least_95_percent() -> None:
     assert len(truth) >= 40, f"expected the invoice2data and ZUGFeRD PDFs, found {len(truth)}"
     hits: dict[str, list[bool]] = {}
     misses: list[str] = []
-    for pdf, (number, totals) in truth.items():
+    for pdf, expected in truth.items():
+        number, totals = expected.number, expected.totals
         # When each is read
         fields = _read(pdf)
         number_ok = fields.number is not None and normalise_ref(fields.number) == normalise_ref(
@@ -333,3 +373,16 @@ def test_real_invoices_give_number_and_total_in_at_least_95_percent() -> None:
     rate = Decimal(found) / Decimal(len(truth))
     per_folder = {name: f"{sum(flags)}/{len(flags)}" for name, flags in hits.items()}
     assert rate >= REQUIRED_RATE, f"{found}/{len(truth)} {per_folder}; misses: {misses}"
+
+
+def test_real_invoices_give_issue_date_and_currency_in_at_least_95_percent() -> None:
+    _require_corpora()
+    scored = [(pdf, t) for pdf, t in _truth().items() if t.issue_date and t.currency]
+    assert len(scored) >= 30, f"expected the dated invoices of both corpora, found {len(scored)}"
+    misses = [
+        f"{pdf.name}: {fields.issue_date} {fields.currency} (truth {t.issue_date} {t.currency})"
+        for pdf, t in scored
+        if ((fields := _read(pdf)).issue_date, fields.currency) != (t.issue_date, t.currency)
+    ]
+    rate = Decimal(len(scored) - len(misses)) / Decimal(len(scored))
+    assert rate >= REQUIRED_RATE, f"{len(scored) - len(misses)}/{len(scored)}; misses: {misses}"
