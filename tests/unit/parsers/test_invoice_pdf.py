@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
@@ -29,7 +31,8 @@ from reportlab.pdfgen import canvas
 
 from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
-from parsers.invoice_pdf import InvoiceFields, read_invoice_fields
+from parsers.invoice_labels import Word
+from parsers.invoice_pdf import InvoiceFields, fields_of_lines, read_invoice_fields
 
 CORPORA = (Path(__file__).resolve().parents[3] / ".." / "shared" / "corpora").resolve()
 #: Share of the real invoices whose number AND total must both be read exactly.
@@ -235,6 +238,34 @@ def test_pdf_without_text_is_a_scan() -> None:
     with pytest.raises(UnreadableDocumentError) as caught:
         read_invoice_fields(buffer.getvalue())
     assert caught.value.reason == "no text layer, scan?"
+
+
+_TOKENS = st.one_of(
+    st.sampled_from(
+        ["Invoice", "No", "#", "Nr.", "Total", "TTC", "Zahlbetrag", "Date:", "vom", "n°", ":",
+         "€", "$", "EUR", "1.234,56", "(1,234.56)", "12/31/2024", "31.12.2024", "INV-1", "-0,00"]
+    ),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(_TOKENS, st.floats(0, 600), st.floats(0.1, 30)), max_size=8),
+        max_size=6,
+    )
+)
+def test_any_words_in_any_places_give_fields_never_an_error(
+    rows: list[list[tuple[str, float, float]]],
+) -> None:
+    lines = [
+        [Word(text, x, x + width, 12.0 * n, 12.0 * n + 10, 0) for text, x, width in row]
+        for n, row in enumerate(rows)
+        if row
+    ]
+    fields = fields_of_lines(lines)
+    assert fields.total is None or fields.total == fields.total.quantize(Decimal("0.01"))
 
 
 # --- real invoices against the truth their projects ship ----------------------------------------
