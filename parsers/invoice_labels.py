@@ -36,9 +36,13 @@ class Word:
         return self.bottom - self.top
 
 
+#: Letters NFKD does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})
+
+
 def squash(text: str) -> str:
     """``text`` casefolded, without accents and without anything that is not a letter."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if c.isalpha())
 
 

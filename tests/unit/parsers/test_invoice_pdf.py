@@ -141,6 +141,45 @@ def test_french_number_glued_to_its_label_and_total_ttc_over_total_ht() -> None:
     assert fields.issue_date == date(2024, 7, 2)
 
 
+@pytest.mark.parametrize(
+    ("number_line", "total_line", "number", "total"),
+    [
+        ("Factura nº: F-2024-001", "Total a pagar 1.210,00 €", "F-2024-001", "1210.00"),
+        ("Fattura n. 2024/118", "Totale documento € 1.220,00", "2024/118", "1220.00"),
+        ("Factuurnummer: 2024-0042", "Te betalen € 605,00", "2024-0042", "605.00"),
+        ("Numéro de facture : 7781", "Net à payer 96,00 €", "7781", "96.00"),
+        ("Rechnung Nr. 2024-17", "Zu zahlender Betrag 99,00 EUR", "2024-17", "99.00"),
+        ("Invoice #: 1001", "Total (USD) 5,000.00", "1001", "5000.00"),
+    ],
+)
+def test_labels_of_each_language_give_number_and_total(
+    number_line: str, total_line: str, number: str, total: str
+) -> None:
+    data = _pdf([(50, 100, number_line), (50, 120, "Lorem ipsum 3 x 12,00"), (50, 300, total_line)])
+    fields = read_invoice_fields(data)
+    assert (fields.number, fields.total) == (number, Decimal(total))
+
+
+def _line(text: str, *, row: int) -> list[Word]:
+    """``text`` as words 6 pt per letter wide, one space apart, on line ``row``."""
+    words, x = [], 50.0
+    for token in text.split():
+        words.append(Word(token, x, x + 6 * len(token), 14.0 * row, 14.0 * row + 10, 0))
+        x += 6 * len(token) + 3
+    return words
+
+
+def test_polish_invoice_reads_faktura_nr_and_do_zaplaty_with_a_spaced_thousands() -> None:
+    # Polish letters (ł) are outside the PDF standard fonts, so the words are given directly
+    lines = [_line("Faktura VAT nr FV/12/2024", row=1), _line("Do zapłaty: 1 230,00 zł", row=9)]
+    fields = fields_of_lines(lines)
+    assert (fields.number, fields.total, fields.currency) == (
+        "FV/12/2024",
+        Decimal("1230.00"),
+        "PLN",
+    )
+
+
 def test_numeric_dates_are_read_in_the_order_the_document_itself_shows() -> None:
     # Given a euro invoice whose only unambiguous date is month first (11/17/2017)
     data = _pdf(
