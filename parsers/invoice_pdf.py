@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
@@ -65,6 +66,8 @@ BELOW_REACH = 2.6
 #: A gap wider than this (in word heights) separates columns on a line.
 COLUMN_GAP = 1.5
 
+_V = TypeVar("_V", str, Decimal, date)
+
 #: A label glued to its value: ``n°562044387``, ``Nr.471102``, ``No:12345``.
 _GLUED_RE = re.compile(r"^([^\W\d_]{1,14}[.°º#:])(\S*\d\S*)$")
 
@@ -82,11 +85,11 @@ class InvoiceFields:
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(Generic[_V]):
     """A candidate value: ``rank`` orders candidates (lowest wins), ``evidence`` says why."""
 
     rank: tuple[int, ...]
-    value: object
+    value: _V
     evidence: str
     currency: str | None = None
 
@@ -120,15 +123,15 @@ def fields_of_lines(lines: list[list[Word]]) -> InvoiceFields:
     issue = _best(_dates(lines, us_order=_is_month_first(lines, currency=currency)))
     evidence = tuple(found.evidence for found in (number, total, issue) if found is not None)
     return InvoiceFields(
-        number=str(number.value) if number else None,
-        total=total.value if total and isinstance(total.value, Decimal) else None,
+        number=number.value if number else None,
+        total=total.value if total else None,
         currency=currency,
-        issue_date=issue.value if issue and isinstance(issue.value, date) else None,
+        issue_date=issue.value if issue else None,
         evidence=evidence,
     )
 
 
-def _best(found: list[_Found]) -> _Found | None:
+def _best(found: list[_Found[_V]]) -> _Found[_V] | None:
     return min(found, key=lambda f: f.rank) if found else None
 
 
@@ -174,7 +177,7 @@ def _split_glued(raw: list[dict[str, object]], *, page: int) -> list[Word]:
         x0, x1 = _num(item.get("x0")), _num(item.get("x1"))
         top, bottom = _num(item.get("top")), _num(item.get("bottom"))
         glued = _GLUED_RE.match(text)
-        if glued and len(text) > 0:
+        if glued:
             cut = x0 + (x1 - x0) * len(glued.group(1)) / len(text)
             words.append(Word(glued.group(1), x0, cut, top, bottom, page))
             words.append(Word(glued.group(2), cut, x1, top, bottom, page))
@@ -227,9 +230,9 @@ def _below(lines: list[list[Word]], row: int, label: list[Word]) -> Word | None:
 # --- the fields -------------------------------------------------------------------------------
 
 
-def _numbers(lines: list[list[Word]]) -> list[_Found]:
+def _numbers(lines: list[list[Word]]) -> list[_Found[str]]:
     """Invoice number candidates; rank: label tier, right before below, first in the file."""
-    found: list[_Found] = []
+    found: list[_Found[str]] = []
     for row, line in enumerate(lines):
         above = lines[row - 1] if row else None
         index = 0
@@ -260,9 +263,9 @@ def _numbers(lines: list[list[Word]]) -> list[_Found]:
     return found
 
 
-def _totals(lines: list[list[Word]]) -> list[_Found]:
+def _totals(lines: list[list[Word]]) -> list[_Found[Decimal]]:
     """Total candidates; rank: right before below, label class, the last in the file."""
-    found: list[_Found] = []
+    found: list[_Found[Decimal]] = []
     for row, line in enumerate(lines):
         index = 0
         while index < len(line):
@@ -294,9 +297,9 @@ def _totals(lines: list[list[Word]]) -> list[_Found]:
     return found
 
 
-def _dates(lines: list[list[Word]], *, us_order: bool) -> list[_Found]:
+def _dates(lines: list[list[Word]], *, us_order: bool) -> list[_Found[date]]:
     """Issue date candidates; rank: label tier, right before below, first in the file."""
-    found: list[_Found] = []
+    found: list[_Found[date]] = []
     for row, line in enumerate(lines):
         index = 0
         while index < len(line):
