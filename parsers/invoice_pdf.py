@@ -1,0 +1,356 @@
+"""The number, total, currency and issue date of an invoice PDF of any layout. Pure: no IO.
+
+Customers attach our invoice to a dispute or a copy request, and payers attach the invoices
+they pay: arbox must read invoices it has never seen, not only its own. The reader works on
+pdfplumber's words with their positions, grouped into lines, and looks for label words in
+English, German, French, Spanish, Italian, Dutch and Polish (``Invoice No``, ``Rechnungsnr.``,
+``Facture n°``, ``Factuurnummer``, ``Total TTC``, ``Zahlbetrag``, ``Amount due``…). A value is
+taken to the right of its label on the same line or, in column layouts, directly below it::
+
+    Invoice No: INV-1001            Klant   Factuur datum   Factuur
+    Amount due   $ 1,234.50         K-17    8-9-2022        VF1005193039
+
+Labels are ranked, not just matched: an amount due beats a grand total, which beats a plain
+``Total``; ``Net total``, ``Tax total`` and ``Total HT`` are not totals. See
+:mod:`parsers.invoice_labels` for the vocabulary and the value recognisers.
+
+Unreadable PDFs raise :class:`~core.errors.UnreadableDocumentError` with the reasons of
+:mod:`parsers.remittance_pdf`, whose PDF lock this module shares (PDFium is not thread-safe).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from core.errors import UnreadableDocumentError
+from parsers.invoice_labels import (
+    NUMERIC_DATE_RE,
+    Word,
+    amount_at,
+    currency_of,
+    date_at,
+    date_label_at,
+    is_ref,
+    number_label_at,
+    ref_at,
+    total_label_at,
+)
+from parsers.remittance_pdf import (
+    _PARSE_ERRORS,
+    _PDF_LOCK,
+    EMPTY_FILE,
+    HEADER_WINDOW,
+    MALFORMED,
+    NEEDS_PASSWORD,
+    NO_TEXT_LAYER,
+    NOT_A_PDF,
+    _out_of_memory,
+)
+
+#: Pages read at most: the number is on the first page and the total on the last of a
+#: short document; a longer PDF is a report, not an invoice.
+MAX_PAGES = 20
+#: How far below a label (in label heights) its value may sit in a column layout.
+BELOW_REACH = 2.6
+#: A gap wider than this (in word heights) separates columns on a line.
+COLUMN_GAP = 1.5
+
+_V = TypeVar("_V", str, Decimal, date)
+
+#: A label glued to its value: ``n°562044387``, ``Nr.471102``, ``No:12345``.
+_GLUED_RE = re.compile(r"^([^\W\d_]{1,14}[.°º#:])(\S*\d\S*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceFields:
+    """What an invoice says about itself. Each field is None when the document does not say
+    it in a way this reader recognises; ``evidence`` tells where each found value came from."""
+
+    number: str | None
+    total: Decimal | None
+    currency: str | None
+    issue_date: date | None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Found(Generic[_V]):
+    """A candidate value: ``rank`` orders candidates (lowest wins), ``evidence`` says why."""
+
+    rank: tuple[int, ...]
+    value: _V
+    evidence: str
+    currency: str | None = None
+
+
+def read_invoice_fields(
+    data: bytes, *, filename: str | None = None, max_pages: int = MAX_PAGES
+) -> InvoiceFields:
+    """The invoice number, total (gross amount due), currency and issue date of ``data``.
+
+    Raises:
+        UnreadableDocumentError: with ``reason`` one of ``"empty file"``, ``"not a PDF"``,
+            ``"needs password"``, ``"malformed PDF"``, ``"no text layer, scan?"``.
+    """
+    if not data.strip():
+        raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
+    if b"%PDF" not in data[:HEADER_WINDOW]:
+        raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
+    pages, lines = _read_lines(data, filename=filename, max_pages=max_pages)
+    if not pages:  # no page tree worth the name: as parsers.remittance_pdf says
+        raise UnreadableDocumentError(MALFORMED, filename=filename)
+    if not lines:
+        raise UnreadableDocumentError(NO_TEXT_LAYER, filename=filename)
+    return fields_of_lines(lines)
+
+
+def fields_of_lines(lines: list[list[Word]]) -> InvoiceFields:
+    """The invoice fields of positioned text lines (in reading order, pages in sequence)."""
+    number = _best(_numbers(lines))
+    total = _best(_totals(lines))
+    currency = (total.currency if total else None) or _document_currency(lines)
+    issue = _best(_dates(lines, us_order=_is_month_first(lines, currency=currency)))
+    evidence = tuple(found.evidence for found in (number, total, issue) if found is not None)
+    return InvoiceFields(
+        number=number.value if number else None,
+        total=total.value if total else None,
+        currency=currency,
+        issue_date=issue.value if issue else None,
+        evidence=evidence,
+    )
+
+
+def _best(found: list[_Found[_V]]) -> _Found[_V] | None:
+    return min(found, key=lambda f: f.rank) if found else None
+
+
+# --- reading the PDF --------------------------------------------------------------------------
+
+
+def _read_lines(
+    data: bytes, *, filename: str | None, max_pages: int
+) -> tuple[int, list[list[Word]]]:
+    """The pages read and their words grouped into lines, under the PDF lock."""
+    lines: list[list[Word]] = []
+    pages = 0
+    with _PDF_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pdfminer warns on recoverable damage
+        try:
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                for number, page in enumerate(pdf.pages):
+                    if number >= max_pages:
+                        break
+                    try:
+                        words = page.extract_words()
+                    finally:
+                        page.close()  # frees the page's cached layout objects
+                    pages += 1
+                    lines.extend(_group_lines(_split_glued(words, page=number)))
+        except PDFEncryptionError as e:
+            raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
+        except (PdfminerException, *_PARSE_ERRORS) as e:
+            if _out_of_memory(e):  # a decompression bomb against the memory limit
+                raise MemoryError(f"{filename or 'PDF'}: out of memory while inflating") from e
+            cause = e.args[0] if isinstance(e, PdfminerException) and e.args else None
+            if isinstance(cause, PDFEncryptionError):
+                raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
+            raise UnreadableDocumentError(MALFORMED, filename=filename) from e
+    return pages, lines
+
+
+def _split_glued(raw: list[dict[str, object]], *, page: int) -> list[Word]:
+    """pdfplumber's word dicts as :class:`Word`; a label glued to its value becomes two."""
+    words: list[Word] = []
+    for item in raw:
+        text = str(item.get("text", ""))
+        x0, x1 = _num(item.get("x0")), _num(item.get("x1"))
+        top, bottom = _num(item.get("top")), _num(item.get("bottom"))
+        glued = _GLUED_RE.match(text)
+        if glued:
+            cut = x0 + (x1 - x0) * len(glued.group(1)) / len(text)
+            words.append(Word(glued.group(1), x0, cut, top, bottom, page))
+            words.append(Word(glued.group(2), cut, x1, top, bottom, page))
+        elif text.strip():
+            words.append(Word(text, x0, x1, top, bottom, page))
+    return words
+
+
+def _num(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words whose vertical middles are within half a word height form one line."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        middle = (word.top + word.bottom) / 2
+        if lines:
+            last = lines[-1][0]
+            if abs((last.top + last.bottom) / 2 - middle) <= max(last.height, 1.0) / 2:
+                lines[-1].append(word)
+                continue
+        lines.append([word])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _ends_label_column(line: list[Word], end: int) -> bool:
+    """Whether the label ending before ``line[end]`` stands alone in its column (nothing, or
+    only a wide gap, to its right), so its value may be below it."""
+    if end >= len(line):
+        return True
+    gap = line[end].x0 - line[end - 1].x1
+    return gap > COLUMN_GAP * max(line[end - 1].height, 1.0)
+
+
+def _below(lines: list[list[Word]], row: int, label: list[Word]) -> Word | None:
+    """The word directly under the label words ``label`` of ``lines[row]`` (column layout):
+    on the next line of the same page, within reach, overlapping the label the most."""
+    if row + 1 >= len(lines):
+        return None
+    line = lines[row + 1]
+    x0, x1 = label[0].x0, label[-1].x1
+    height = max(label[0].height, 1.0)
+    if line[0].page != label[0].page or line[0].top - label[0].bottom > BELOW_REACH * height:
+        return None
+    overlapping = [w for w in line if min(w.x1, x1) - max(w.x0, x0) > 0]
+    return max(overlapping, key=lambda w: min(w.x1, x1) - max(w.x0, x0), default=None)
+
+
+# --- the fields -------------------------------------------------------------------------------
+
+
+def _numbers(lines: list[list[Word]]) -> list[_Found[str]]:
+    """Invoice number candidates; rank: label tier, right before below, first in the file."""
+    found: list[_Found[str]] = []
+    for row, line in enumerate(lines):
+        above = lines[row - 1] if row else None
+        index = 0
+        while index < len(line):
+            label = number_label_at(line, index, above=above)
+            if label is None:
+                index += 1
+                continue
+            end, tier = label
+            words = line[index:end]
+            value = ref_at(line, end, strict=tier >= 2)
+            placement = 0
+            if value is None and _ends_label_column(line, end):
+                under = _below(lines, row, words)
+                value = under.text if under is not None and is_ref(under.text) else None
+                placement = 1
+            if value is not None:
+                where = "below" if placement else "right of"
+                found.append(
+                    _Found(
+                        rank=(tier, placement, row, index),
+                        value=value.lstrip("#").strip(".,;:"),
+                        evidence=f"number {value!r} {where} {_text(words)!r}, "
+                        f"page {words[0].page + 1}",
+                    )
+                )
+            index = end
+    return found
+
+
+def _totals(lines: list[list[Word]]) -> list[_Found[Decimal]]:
+    """Total candidates; rank: right before below, label class, the last in the file."""
+    found: list[_Found[Decimal]] = []
+    for row, line in enumerate(lines):
+        index = 0
+        while index < len(line):
+            label = total_label_at(line, index)
+            if label is None:
+                index += 1
+                continue
+            end, klass = label
+            words = line[index:end]
+            hit = amount_at(line, end)
+            placement = 0
+            if hit is None and _ends_label_column(line, end):
+                under = _below(lines, row, words)
+                hit = amount_at([under], 0) if under is not None else None
+                placement = 1
+            if hit is not None:
+                amount, currency = hit
+                where = "below" if placement else "right of"
+                found.append(
+                    _Found(
+                        rank=(placement, klass, -row, -index),
+                        value=amount,
+                        evidence=f"total {amount} {where} {_text(words)!r}, "
+                        f"page {words[0].page + 1}",
+                        currency=currency,
+                    )
+                )
+            index = end
+    return found
+
+
+def _dates(lines: list[list[Word]], *, us_order: bool) -> list[_Found[date]]:
+    """Issue date candidates; rank: label tier, right before below, first in the file."""
+    found: list[_Found[date]] = []
+    for row, line in enumerate(lines):
+        index = 0
+        while index < len(line):
+            label = date_label_at(line, index)
+            if label is None:
+                index += 1
+                continue
+            end, tier = label
+            words = line[index:end]
+            value = date_at(line, end, us_order=us_order)
+            placement = 0
+            if value is None and _ends_label_column(line, end):
+                under = _below(lines, row, words)
+                value = date_at([under], 0, us_order=us_order) if under is not None else None
+                placement = 1
+            if value is not None:
+                where = "below" if placement else "right of"
+                found.append(
+                    _Found(
+                        rank=(tier, placement, row, index),
+                        value=value,
+                        evidence=f"issue date {value.isoformat()} {where} {_text(words)!r}, "
+                        f"page {words[0].page + 1}",
+                    )
+                )
+            index = end
+    return found
+
+
+def _is_month_first(lines: list[list[Word]], *, currency: str | None) -> bool:
+    """Whether the document writes numeric dates month first (``11/17/2017``): decided by
+    the dates that can be read one way only (a field above 12), else by a US dollar total."""
+    day_first = month_first = 0
+    for line in lines:
+        for word in line:
+            if match := NUMERIC_DATE_RE.fullmatch(word.text.strip(".,;:()")):
+                first, second = int(match[1]), int(match[2])
+                day_first += first > 12 >= second
+                month_first += second > 12 >= first
+    if day_first != month_first:
+        return month_first > day_first
+    return currency == "USD"
+
+
+def _document_currency(lines: list[list[Word]]) -> str | None:
+    """The currency named most often in the document, if any."""
+    counts = Counter(
+        code for line in lines for word in line if (code := currency_of(word.text)) is not None
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(word.text for word in words)
