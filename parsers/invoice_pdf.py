@@ -46,17 +46,15 @@ from parsers.invoice_labels import (
     ref_at,
     total_label_at,
 )
-from parsers.remittance_pdf import (
-    _PARSE_ERRORS,
-    _PDF_LOCK,
-    EMPTY_FILE,
-    HEADER_WINDOW,
+from parsers.pdf_text import (
     MALFORMED,
     NEEDS_PASSWORD,
     NO_TEXT_LAYER,
-    NOT_A_PDF,
-    _out_of_memory,
+    PARSE_ERRORS,
+    PDF_LOCK,
+    out_of_memory,
 )
+from parsers.remittance_pdf import EMPTY_FILE, HEADER_WINDOW, NOT_A_PDF
 
 #: Pages read at most: the number is on the first page and the total on the last of a
 #: short document; a longer PDF is a report, not an invoice.
@@ -144,7 +142,7 @@ def _read_lines(
     """The pages read and their words grouped into lines, under the PDF lock."""
     lines: list[list[Word]] = []
     pages = 0
-    with _PDF_LOCK, warnings.catch_warnings():
+    with PDF_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pdfminer warns on recoverable damage
         try:
             with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -159,8 +157,8 @@ def _read_lines(
                     lines.extend(_group_lines(_split_glued(words, page=number)))
         except PDFEncryptionError as e:
             raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-        except (PdfminerException, *_PARSE_ERRORS) as e:
-            if _out_of_memory(e):  # a decompression bomb against the memory limit
+        except (PdfminerException, *PARSE_ERRORS) as e:
+            if out_of_memory(e):  # a decompression bomb against the memory limit
                 raise MemoryError(f"{filename or 'PDF'}: out of memory while inflating") from e
             cause = e.args[0] if isinstance(e, PdfminerException) and e.args else None
             if isinstance(cause, PDFEncryptionError):

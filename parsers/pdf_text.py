@@ -42,11 +42,11 @@ MIN_RULES = 2
 
 #: pdfplumber renders through PDFium, which is not thread-safe (two threads in one process
 #: crashed with SIGSEGV; DESIGN.md): all PDF work in this process goes through this lock.
-_PDF_LOCK = threading.Lock()
+PDF_LOCK = threading.Lock()
 #: What pdfminer and pdfplumber raise on damaged files. pdfplumber wraps most errors in
 #: PdfminerException, but raw TypeError/ValueError/KeyError/RecursionError also escape (one
 #: raw TypeError in 144 damaged PDFs; see the qpdf corpus baseline).
-_PARSE_ERRORS = (
+PARSE_ERRORS = (
     PdfminerException,
     MalformedPDFException,
     PSException,
@@ -123,7 +123,7 @@ class PdfplumberSource:
         self, data: bytes, *, filename: str | None, max_pages: int
     ) -> Sequence[PageText]:
         pages: list[PageText] = []
-        with _PDF_LOCK, warnings.catch_warnings():
+        with PDF_LOCK, warnings.catch_warnings():
             # pdfminer reports recoverable damage as warnings; the outcome is what counts
             # here, and pytest runs with filterwarnings=error.
             warnings.simplefilter("ignore")
@@ -138,7 +138,7 @@ class PdfplumberSource:
                             page.close()  # frees the page's cached layout objects
             except PDFEncryptionError as e:
                 raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-            except _PARSE_ERRORS as e:
+            except PARSE_ERRORS as e:
                 raise _translate(e, filename=filename) from e
         return pages
 
