@@ -7,8 +7,10 @@ Every mail is read in-process with ``parsers.isolation.read_mail`` and compared 
 - lines: a predicted line is correct when its reference resolves to the expected invoice
   (``matching.decide.resolve_key`` over the ledger keyed by ``core.refs.normalise_ref``, which
   gives credit for alternative refs) and its net amount equals the expected net exactly (both
-  None is equal); multiset matching per mail. Predicted lines of every mail count, so lines
-  read from a dispute or a newsletter lower the precision.
+  None is equal); multiset matching per mail. Predicted lines count for every mail the
+  classifier makes a remittance or remittance+question (the mails whose lines the pipeline
+  posts), so lines read from a mail wrongly taken for a remittance lower the precision; a
+  bounce or newsletter rightly classified posts nothing, and its text counts nothing.
 - fields (payer case-insensitive, date, method, payment ref, currency, stated total) over the
   mails whose expected value is not null; classification per kind with a confusion list;
   the unreadable reason; the question kinds.
@@ -40,7 +42,7 @@ import pdfplumber
 
 from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
-from core.types import OpenInvoice, Remittance
+from core.types import MailKind, OpenInvoice, Remittance
 from matching.decide import resolve_key
 from parsers.isolation import ParseLimits, ReadMail, read_mail
 from parsers.remittance import is_pdf_attachment
@@ -169,7 +171,11 @@ def score_mail(
     except Exception as e:  # a crash is a figure of the benchmark
         result.crash = f"{type(e).__name__}: {e}"
         return result
-    got = read.extraction.remittance
+    # The lines that count are the ones the pipeline would post: those of a mail classified
+    # remittance or remittance+question. A bounce quoting our reminder or a newsletter's
+    # price list may hold line-shaped text, but nothing is ever applied from it.
+    acted = read.classification.kind in (MailKind.REMITTANCE, MailKind.REMITTANCE_QUESTION)
+    got = read.extraction.remittance if acted else None
     result.kind = str(read.classification.kind)
     result.problem = _problem(read)
     result.predicted_lines = len(got.lines) if got else 0

@@ -105,7 +105,11 @@ _DAEMON_LOCAL_PARTS = {
 
 
 def classify_email(
-    parsed: ParsedEmail, *, remittance: Remittance | None, own_address: str | None
+    parsed: ParsedEmail,
+    *,
+    remittance: Remittance | None,
+    own_address: str | None,
+    problems: tuple[str, ...] = (),
 ) -> Classification:
     """The kind of ``parsed``, the evidence and what it asks, checked in the order bounce,
     auto-reply, bulk (from the headers), then remittance, remittance+question, the question
@@ -116,7 +120,8 @@ def classify_email(
     mail's Date header (never the clock). A mail with remittance lines that asks something
     is a remittance+question when it also speaks of a payment (or the lines come from an
     attached document); when it only asks (the lines were an invoice and its amount named in
-    the question) it is the question, and the reason says so.
+    the question) it is the question, and the reason says so. A mail that asks nothing and
+    whose attachment could not be read (``problems``) is a remittance with that reason.
     """
     for kind, reason in (
         (MailKind.BOUNCE, _bounce_evidence(parsed)),
@@ -154,6 +159,14 @@ def classify_email(
         return Classification(kind=questions[0].kind, reason=reason, questions=questions)
     if _OUT_OF_OFFICE_RE.search(strip_quotes_and_signature(text)[:_OUT_OF_OFFICE_CHARS]):
         return Classification(kind=MailKind.AUTO_REPLY, reason="body: out-of-office wording")
+    if problems:
+        # A document was attached and could not be read: what it is needs a person, and the
+        # mail is handled as the remittance its sender most likely meant (never answered
+        # with "nothing found").
+        return Classification(
+            kind=MailKind.REMITTANCE,
+            reason=f"attached document could not be read: {'; '.join(problems)}",
+        )
     return Classification(kind=MailKind.OTHER, reason="no remittance lines found, nothing asked")
 
 
@@ -229,12 +242,18 @@ def _auto_reply_evidence(parsed: ParsedEmail, *, own_address: str | None) -> str
 def _bulk_evidence(parsed: ParsedEmail, *, remittance: Remittance | None) -> str | None:
     """Why ``parsed`` is list or bulk mail, or None. A List-Unsubscribe header alone (what
     payment platforms put on every notice they send) does not make a mail with remittance
-    lines bulk; the other list headers and ``Precedence: bulk|list|junk`` do."""
+    lines that speaks of a payment bulk (a newsletter's price list is no remittance); the
+    other list headers and ``Precedence: bulk|list|junk`` do."""
     precedence = (parsed.header("Precedence") or "").strip().lower()
     if precedence in ("bulk", "list", "junk"):
         return f"Precedence: {precedence}"
     present = [name for name in LIST_HEADERS if parsed.has_header(name)]
-    if present == ["List-Unsubscribe"] and remittance is not None and remittance.lines:
+    if (
+        present == ["List-Unsubscribe"]
+        and remittance is not None
+        and remittance.lines
+        and _PAYMENT_WORDS_RE.search(f"{parsed.subject}\n{parsed.text}\n{parsed.html_text}")
+    ):
         return None
     if present:
         return f"{present[0]}: {parsed.header(present[0])}"

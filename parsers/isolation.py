@@ -81,7 +81,10 @@ def read_mail(raw: bytes, *, own_address: str | None, limits: ParseLimits) -> Re
         raise MailRejectedByLimitError(parsed.limit_exceeded)
     extraction = extract_remittance(parsed)
     classification = classify_email(
-        parsed, remittance=extraction.remittance, own_address=own_address
+        parsed,
+        remittance=extraction.remittance,
+        own_address=own_address,
+        problems=extraction.problems,
     )
     return ReadMail(parsed=parsed, extraction=extraction, classification=classification)
 

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from core.errors import UnreadableDocumentError
 from core.types import Remittance, RemittanceLine
+from parsers.document_kind import is_invoice_document
 from parsers.pdf_columns import read_columns
 from parsers.pdf_facts import narrative_lines, payment_facts
 from parsers.pdf_layout import TextLine, aligned_tables, continued_table, text_lines
@@ -200,7 +201,11 @@ def _detail(read: GridRead) -> int:
 
 
 def _remittance_of(pages: Sequence[_PageRead], *, sender_name: str | None) -> Remittance | None:
-    """Lines of every page, the last stated total, and the payment facts of the text."""
+    """Lines of every page, the last stated total, and the payment facts of the text; None
+    for an invoice (its item table is no remittance: see parsers.document_kind)."""
+    text = "\n".join(line for page in pages for line in page.lines)
+    if is_invoice_document(text):
+        return None
     lines: list[RemittanceLine] = []
     total: Decimal | None = None
     currencies: set[str] = set()
@@ -210,7 +215,6 @@ def _remittance_of(pages: Sequence[_PageRead], *, sender_name: str | None) -> Re
             total = read.stated_total if read.stated_total is not None else total
             if read.currency:
                 currencies.add(read.currency)
-    text = "\n".join(line for page in pages for line in page.lines)
     if not lines:
         narrative = narrative_lines(text)
         if narrative is None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from core.types import MailKind, Remittance, RemittanceLine
+from core.types import MailKind, ParsedEmail, Remittance, RemittanceLine
 from parsers.classify import classify_email, is_no_reply_sender
 from parsers.mime import parse_email
 from parsers.remittance import extract_remittance
@@ -506,3 +507,51 @@ def test_a_remittance_with_boilerplate_about_paying_asks_nothing() -> None:
     body = "We paid INV-1001 1,250.00 today.\nInvoices will be paid according to our terms.\n"
     kind, _ = _classify(_example_mail("Remittance", body, ""))
     assert kind is MailKind.REMITTANCE
+
+
+def _plain(body: str, *, subject: str = "Hello", **headers: str) -> ParsedEmail:
+    msg = EmailMessage()
+    msg["From"] = "someone@payer.example"
+    msg["To"] = "ar@arbox.example"
+    msg["Subject"] = subject
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return parse_email(msg.as_bytes())
+
+
+def test_newsletter_price_list_with_list_unsubscribe_is_bulk():
+    # Given a newsletter whose price list reads like remittance lines
+    parsed = _plain(
+        "This week's offers:\n\nITEM-5196   234.22\nITEM-4216   528.02\n",
+        List_Unsubscribe="<https://x.example/u>",
+    )
+    rem = Remittance(lines=(RemittanceLine("ITEM-5196", Decimal("234.22")),))
+    # Then List-Unsubscribe makes it bulk: nothing in it speaks of a payment
+    assert classify_email(parsed, remittance=rem, own_address=None).kind is MailKind.BULK
+
+
+def test_payment_notice_with_list_unsubscribe_is_a_remittance():
+    parsed = _plain(
+        "Payment notification: we paid\n\nINV-5196   234.22\n",
+        List_Unsubscribe="<https://x.example/u>",
+    )
+    rem = Remittance(lines=(RemittanceLine("INV-5196", Decimal("234.22")),))
+    assert classify_email(parsed, remittance=rem, own_address=None).kind is MailKind.REMITTANCE
+
+
+def test_mail_whose_attachment_cannot_be_read_is_a_remittance_with_the_reason():
+    parsed = _plain("Please find our remittance advice attached.", subject="Remittance advice")
+    got = classify_email(
+        parsed, remittance=None, own_address=None, problems=("advice.pdf: needs password",)
+    )
+    assert got.kind is MailKind.REMITTANCE
+    assert "needs password" in got.reason
+
+
+def test_question_with_an_unreadable_attachment_stays_the_question():
+    parsed = _plain("Could you send us a copy of invoice INV-4711, please?")
+    got = classify_email(
+        parsed, remittance=None, own_address=None, problems=("scan.pdf: no text layer, scan?",)
+    )
+    assert got.kind is MailKind.INVOICE_COPY_REQUEST
