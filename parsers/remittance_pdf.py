@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import UnreadableDocumentError
+from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
 from parsers.document_kind import is_invoice_document
 from parsers.pdf_columns import read_columns
@@ -200,6 +201,17 @@ def _detail(read: GridRead) -> int:
     ) + (read.stated_total is not None)
 
 
+def _narrative_wins(narrated: Sequence[RemittanceLine], read: Sequence[RemittanceLine]) -> bool:
+    """Whether the invoices a letter names in its prose ("in settlement of invoices 4711 and
+    4712 we transferred ...") are the remittance rather than the lines read line by line:
+    when no line read names one of them. The sentence after the narrative ("... 3,456.78,
+    reference TRF-7964") reads like a line of its own, with the payment reference for an
+    invoice; a table that lists the narrated invoices keeps its lines."""
+    named = {normalise_ref(line.invoice_ref or "") for line in narrated} - {""}
+    found = {normalise_ref(line.invoice_ref or "") for line in read} - {""}
+    return bool(named) and not (named & found)
+
+
 def _remittance_of(pages: Sequence[_PageRead], *, sender_name: str | None) -> Remittance | None:
     """Lines of every page, the last stated total, and the payment facts of the text; None
     for an invoice (its item table is no remittance: see parsers.document_kind)."""
@@ -215,11 +227,11 @@ def _remittance_of(pages: Sequence[_PageRead], *, sender_name: str | None) -> Re
             total = read.stated_total if read.stated_total is not None else total
             if read.currency:
                 currencies.add(read.currency)
-    if not lines:
-        narrative = narrative_lines(text)
-        if narrative is None:
-            return None
+    narrative = narrative_lines(text)
+    if narrative is not None and _narrative_wins(narrative.lines, lines):
         lines, total = list(narrative.lines), narrative.stated_total
+    if not lines:
+        return None
     facts = payment_facts(text, sender_name=sender_name)
     currency = currencies.pop() if len(currencies) == 1 else None
     return Remittance(
