@@ -87,7 +87,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|processed|effected|executed|go\s+out|follow)\b|\bpayment\s+(?:is|has\s+been)\s+"
        r"scheduled\b|\bscheduled\s+(?:for\s+)?payment\b|\byou\s+(?:will|should)\s+receive"
        r"\s+(?:the\s+|our\s+)?payment"),
-    _p(_PROMISE, r"\bwir\s+werden\s+(?:\S+\s+){0,6}?(?:bezahlen|zahlen|überweisen|begleichen"
+    _p(_PROMISE, r"\bwir\s+werden\s+(?:\S+\s+){0,12}?(?:bezahlen|zahlen|überweisen|begleichen"
        r"|ausgleichen|anweisen)\b|\bwir\s+(?:zahlen|überweisen|begleichen|bezahlen)\b(?=[^.?!\n]"
        r"{0,80}\b(?:am|bis|zum|nächste\w*|kommende\w*|ende|morgen|innerhalb|heute)\b)"
        r"|\b(?:wird|werden)\s+(?:\S+\s+){0,6}?(?:bezahlt|überwiesen|beglichen|ausgeglichen"
@@ -140,7 +140,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"\s+de\s+(?:la\s+)?cuenta|\brelaci[óo]n\s+de\s+facturas\s+(?:pendientes|abiertas)"
        r"|\bpartidas\s+abiertas|\bconfirmaci[óo]n\s+de\s+saldo", needs_request=True, document=True),
     # --- balance -----------------------------------------------------------------------
-    _p(_BALANCE, r"\bhow\s+much\s+(?:do|does|did)\s+(?:we|i|our\s+\w+)\s+(?:still\s+)?owe"
+    _p(_BALANCE, r"\bhow\s+much\s+(?:(?:do|does|did)\s+)?(?:we|i|our\s+\w+)\s+(?:still\s+)?owe"
        r"|\bhow\s+much\s+(?:is|remains)\s+(?:still\s+)?(?:outstanding|owed|owing|due|open)"
        r"|\bwhat\s+(?:is|'s|’s)\s+(?:our|my|the)\s+(?:current\s+|outstanding\s+|open\s+|total\s+"
        r"|remaining\s+)?balance|\bwhat\s+(?:do|does)\s+(?:we|i)\s+(?:still\s+)?owe"),

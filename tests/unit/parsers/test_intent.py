@@ -246,3 +246,23 @@ def test_any_text_gives_questions_and_never_raises(text: str, subject: str) -> N
     for question in find_questions(text, subject=subject, today=TODAY):
         assert question.kind in {DI, PP, IC, ST, BA}
         assert question.evidence
+
+
+def test_issue_4_indirect_balance_question_and_a_long_german_promise():
+    """Corpus misses: "how much we still owe" without "do", and a promise whose verb comes
+    eight words after "werden"."""
+    from datetime import date
+
+    from core.types import MailKind
+    from parsers.intent import find_questions
+
+    (balance,) = find_questions("can you tell me how much we still owe?", subject="Hello")
+    assert balance.kind is MailKind.BALANCE_INQUIRY
+    (promise,) = find_questions(
+        "wir werden die Rechnung inv 10691 and inv 10682 am 19.11.2026 begleichen.",
+        subject="Hallo",
+        today=date(2026, 11, 15),
+    )
+    assert promise.kind is MailKind.PROMISE_TO_PAY
+    assert promise.promise_date == date(2026, 11, 19)
+    assert promise.refs == ("10691", "10682")
