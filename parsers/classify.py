@@ -138,6 +138,13 @@ def classify_email(
         questions = tuple(q for q in questions if not _is_boilerplate_promise(q))
         if not questions:
             return Classification(kind=MailKind.REMITTANCE, reason=told)
+        if remittance.source in ("body", "html") and not _states_money(remittance):
+            return Classification(
+                kind=questions[0].kind,
+                reason=f"{_describe(questions)}; the {len(remittance.lines)} document(s) "
+                "named are not taken as a remittance: no amount is stated for them",
+                questions=questions,
+            )
         payment = _payment_evidence(intent.rest, parsed.subject, remittance)
         if payment is not None:
             return Classification(
@@ -258,6 +265,16 @@ def _bulk_evidence(parsed: ParsedEmail, *, remittance: Remittance | None) -> str
     if present:
         return f"{present[0]}: {parsed.header(present[0])}"
     return None
+
+
+def _states_money(remittance: Remittance) -> bool:
+    """Whether a remittance says how much was paid: a line amount or a stated total. Lines
+    of a mail body that only name documents ("we will pay invoices 4711 and 4712 on the
+    25th") cannot post cash and are no evidence of a payment beside a question (an attached
+    advice is evidence by itself)."""
+    return remittance.stated_total is not None or any(
+        line.amount is not None for line in remittance.lines
+    )
 
 
 def _payment_evidence(rest: str, subject: str, remittance: Remittance) -> str | None:

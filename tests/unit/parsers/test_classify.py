@@ -555,3 +555,16 @@ def test_question_with_an_unreadable_attachment_stays_the_question():
         parsed, remittance=None, own_address=None, problems=("scan.pdf: no text layer, scan?",)
     )
     assert got.kind is MailKind.INVOICE_COPY_REQUEST
+
+
+def test_promise_naming_invoices_without_amounts_is_a_promise_not_a_remittance():
+    # Given a promise whose invoices a reader may take for amount-less remittance lines
+    parsed = _plain(
+        "sorry for the delay, we will pay invoice #10461 and #10476 on November 25, 2026.",
+        subject="Payment of our invoices",
+    )
+    rem = Remittance(lines=(RemittanceLine("10461", None), RemittanceLine("10476", None)))
+    # Then the promise wins: nothing in the mail says how much was paid
+    got = classify_email(parsed, remittance=rem, own_address=None)
+    assert got.kind is MailKind.PROMISE_TO_PAY
+    assert "no amount is stated" in got.reason
