@@ -24,6 +24,7 @@ from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import PaymentMethod, RemittanceLine
 from parsers.payment_info import PaymentInfo, read_payment_info
+from parsers.payment_prose import payer_in, payment_date_in
 
 #: Text read at most for prose facts; the rest of a long document is ignored.
 MAX_TEXT_CHARS = 20_000
@@ -127,10 +128,14 @@ def _paid_amount(flat: str) -> Decimal | None:
 def payment_facts(text: str, *, sender_name: str | None) -> PaymentInfo:
     """Payer, payment date, method, reference and currency stated in ``text``."""
     text = text[:MAX_TEXT_CHARS]
-    info = read_payment_info(text, sender_name=sender_name)
+    info = read_payment_info(text, sender_name=None)
+    head = [line for line in text.splitlines()[:4] if line.strip()]
     return PaymentInfo(
-        payer_name=info.payer_name or _payer(text) or (sender_name or None),
-        payment_date=info.payment_date or _payment_date(text),
+        payer_name=info.payer_name
+        or _payer(text)
+        or payer_in(text, sender_name=sender_name, letterhead=head[:3])
+        or (sender_name or None),
+        payment_date=info.payment_date or _payment_date(text) or payment_date_in(text),
         payment_method=info.payment_method or _method(text),
         payment_ref=info.payment_ref,
         currency=info.currency or _currency(text),
