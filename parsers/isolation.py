@@ -45,6 +45,13 @@ class ParserCrashedError(ARError):
     """The child process died while reading the mail (retried; counted as an attempt)."""
 
 
+class ParseTimeoutError(ARError):
+    """Reading the mail took longer than the wall-time limit (retried; counted as an
+    attempt). Not permanent: on a busy machine wall time runs out while the child waits for
+    a core; a mail that really spins is stopped by the CPU limit, and one that times out on
+    every attempt is quarantined after them with this reason."""
+
+
 @dataclass(frozen=True, slots=True)
 class ParseLimits:
     """How much reading one mail may take."""
@@ -194,7 +201,8 @@ class IsolatedReader:
         """Read ``raw`` in a child process.
 
         Raises:
-            MailRejectedByLimitError: a MIME limit, the memory limit or the time limit was hit.
+            MailRejectedByLimitError: a MIME limit or the memory limit was hit.
+            ParseTimeoutError: the wall-time limit was hit (try again).
             PermanentError: the mail cannot be read (the reason says why).
             ParserCrashedError: the child died for another reason (try again).
         """
@@ -205,7 +213,7 @@ class IsolatedReader:
                 kind, value = future.result(timeout=self.limits.timeout_seconds)
             except FutureTimeout:
                 self._discard(child)
-                raise MailRejectedByLimitError(
+                raise ParseTimeoutError(
                     f"reading the mail took longer than {self.limits.timeout_seconds:g} s"
                 ) from None
             except BrokenProcessPool:

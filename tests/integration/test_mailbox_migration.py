@@ -4,7 +4,6 @@ get their action, nothing waits that was already done, and it downgrades and upg
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,21 +16,14 @@ pytestmark = [pytest.mark.integration]
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'm.db'}"
-    return str(request.getfixturevalue("postgres_url"))
-
-
-def test_0002_adds_the_ingestion_states_and_keeps_done_positions_done(database_url):
+def test_0002_adds_the_ingestion_states_and_keeps_done_positions_done(empty_database_url):
     from alembic import command
 
     from ledger.migrate import alembic_config
 
     # Given a database at 0001 with three positions: moved, gone, and still to do
-    upgrade(database_url, "0001")
-    engine = make_engine(database_url)
+    upgrade(empty_database_url, "0001")
+    engine = make_engine(empty_database_url)
     try:
         with engine.begin() as conn:
             conn.execute(
@@ -56,8 +48,8 @@ def test_0002_adds_the_ingestion_states_and_keeps_done_positions_done(database_u
                     {"uid": uid, "moved_to": moved_to, "moved_at": moved_at},
                 )
         # When it is upgraded
-        upgrade(database_url, "0002")
-        assert current(database_url) == "0002"
+        upgrade(empty_database_url, "0002")
+        assert current(empty_database_url) == "0002"
         with engine.connect() as conn:
             actions = conn.execute(
                 sa.text("select uid, action, fetched_at from mailbox_messages order by uid")
@@ -67,9 +59,9 @@ def test_0002_adds_the_ingestion_states_and_keeps_done_positions_done(database_u
         assert [(u, a) for u, a, _ in actions] == [(1, "moved"), (2, "gone"), (3, None)]
         assert parsed is None
         # and it goes down and up again
-        command.downgrade(alembic_config(database_url), "0001")
-        assert current(database_url) == "0001"
-        upgrade(database_url, "0002")
-        assert current(database_url) == "0002"
+        command.downgrade(alembic_config(empty_database_url), "0001")
+        assert current(empty_database_url) == "0001"
+        upgrade(empty_database_url, "0002")
+        assert current(empty_database_url) == "0002"
     finally:
         engine.dispose()

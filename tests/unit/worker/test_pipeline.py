@@ -468,3 +468,27 @@ def test_out_of_office_quoting_a_dispute_is_ignored(svc):
     assert result.status == "ignored"
     assert review_items(svc) == []
     assert svc.mailer.sent == []
+
+
+def test_a_read_that_times_out_is_retried_and_quarantined_only_after_three_attempts(
+    svc, monkeypatch
+):
+    from parsers.isolation import ParseTimeoutError
+
+    # Given a machine so busy that reading the mail runs out of wall time every time
+    def slow_read(raw, svc):
+        raise ParseTimeoutError("reading the mail took longer than 8 s")
+
+    monkeypatch.setattr(pipeline, "_read", slow_read)
+    stored = store_inbound(svc, mail(), source="file")
+    # When it is delivered: the first attempts fail and are retried, not quarantined
+    for _ in range(pipeline.MAX_ATTEMPTS):
+        with pytest.raises(ParseTimeoutError):
+            process_inbound(stored.inbound_id, svc=svc)
+        with svc.sessions() as s:
+            assert s.get(m.InboundMessage, stored.inbound_id).status == "stored"
+    # Then the delivery after the third failure quarantines it with the reason
+    result = process_inbound(stored.inbound_id, svc=svc)
+    assert result.status == "quarantined"
+    with svc.sessions() as s:
+        assert "took longer than 8 s" in s.get(m.InboundMessage, stored.inbound_id).reason
