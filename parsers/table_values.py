@@ -1,0 +1,199 @@
+"""Column roles of a remittance table from its values, where the header says nothing.
+Pure: no IO.
+
+Each cell is one :class:`Kind` (amount, date, code, number, text); a column is the kind most
+of its cells are. Among the columns the header did not name, :func:`assign_from_values`
+picks our reference (a column of codes such as ``INV-1001`` before one of bare numbers; the
+other reference-like columns become alternatives) and the amounts: the rightmost amount
+column is the net paid, and gross − discount − deduction = net, where the rows bear it out,
+names the columns to its left.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from core.errors import AmountFormatError
+from core.money import parse_amount
+from parsers.payment_info import DATE_RE
+from parsers.table_headers import Role
+
+#: Share of a column's filled cells that must be of one kind for the column to be of it.
+MAJORITY = 0.6
+
+_CUR = r"(?:[$€£¥]|(?<![A-Za-z])(?:USD|EUR|GBP|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|JPY)(?![A-Za-z]))"
+#: An amount cell: digits with two decimals or digit groups, or any number with a currency;
+#: optionally signed, in parentheses, with a trailing minus or CR/DR.
+_AMOUNT_CELL_RE = re.compile(
+    rf"""^[(]?\s*[-+]?\s*(?P<c1>{_CUR})?\s*[-+]?\s*
+    (?P<num>\d{{1,3}}(?:[,.'\u00a0\u202f ]\d{{3}})+(?:[.,]\d{{1,2}})?|\d+[.,]\d{{1,2}}
+       |(?P<bare>\d+))
+    \s*(?P<c2>{_CUR})?\s*[)]?\s*(?:-|CR|DR|cr|dr)?\s*[)]?$""",
+    re.VERBOSE,
+)
+_CODE_RE = re.compile(r"^#?[A-Za-z]{1,6}[-/ ]?\d[\w/-]*$")
+_NUMBER_RE = re.compile(r"^#?\d{3,}(?:[-/]\d+)*$")
+_DOCUMENT_PREFIX_RE = re.compile(
+    r"^#?(?:inv|invoice|in|re|rg|rech|bill|f|fa|fac|ft|cm|cn|dm|dn)[-/ ]?\d", re.IGNORECASE
+)
+_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+class Kind(StrEnum):
+    """What a cell holds."""
+
+    EMPTY = "empty"
+    AMOUNT = "amount"
+    DATE = "date"
+    CODE = "code"  # letters and digits: INV-1001
+    NUMBER = "number"  # a bare number of 3+ digits without decimals: 10023, 5100004711
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Assigned:
+    """Roles :func:`assign_from_values` gave to columns the header left unnamed."""
+
+    ref: int | None = None
+    alts: tuple[int, ...] = ()
+    amounts: dict[Role, int] = field(default_factory=dict)
+
+
+def cell_kind(cell: str) -> Kind:
+    """The kind of one cell."""
+    cell = cell.strip()
+    if not cell:
+        return Kind.EMPTY
+    if DATE_RE.fullmatch(cell):
+        return Kind.DATE
+    m = _AMOUNT_CELL_RE.match(cell)
+    if m and (not m.group("bare") or m.group("c1") or m.group("c2")):
+        return Kind.AMOUNT
+    if _NUMBER_RE.match(cell):
+        return Kind.NUMBER
+    if _CODE_RE.match(cell) and sum(ch.isdigit() for ch in cell) >= 2:
+        return Kind.CODE
+    return Kind.TEXT
+
+
+def amount_currency(cell: str) -> str | None:
+    """The currency an amount cell is marked with (``$`` is not only USD: None)."""
+    m = _AMOUNT_CELL_RE.match(cell.strip())
+    if not m:
+        return None
+    mark = (m.group("c1") or m.group("c2") or "").strip()
+    return _SYMBOLS.get(mark, mark if len(mark) == 3 else None) or None
+
+
+def column_kind(cells: Sequence[str]) -> Kind:
+    """The kind most filled cells of a column are, or TEXT when none is a clear majority."""
+    kinds = Counter(cell_kind(cell) for cell in cells)
+    kinds.pop(Kind.EMPTY, None)
+    if not kinds:
+        return Kind.EMPTY
+    kind, n = kinds.most_common(1)[0]
+    if (
+        kind is Kind.NUMBER
+        and kinds[Kind.CODE]
+        and n + kinds[Kind.CODE] >= MAJORITY * sum(kinds.values())
+    ):
+        return Kind.CODE  # "INV-1001" and "1002" in one column are references
+    return kind if n >= MAJORITY * sum(kinds.values()) else Kind.TEXT
+
+
+def assign_from_values(body: Sequence[Sequence[str]], roles: Sequence[Role | None]) -> Assigned:
+    """Reference and amount roles for the columns ``roles`` leaves None."""
+    if not body:
+        return Assigned()
+    width = len(body[0])
+    kinds = {
+        no: column_kind([row[no] for row in body])
+        for no in range(width)
+        if no >= len(roles) or roles[no] is None
+    }
+    codes = [no for no, kind in kinds.items() if kind is Kind.CODE]
+    numbers = [no for no, kind in kinds.items() if kind is Kind.NUMBER]
+    documentish = [no for no in codes if _share_documentish(body, no) > 0.5]
+    ordered = documentish + [no for no in codes if no not in documentish] + numbers
+    ref = ordered[0] if ordered else None
+    amount_cols = sorted(no for no, kind in kinds.items() if kind is Kind.AMOUNT)
+    return Assigned(
+        ref=ref, alts=tuple(ordered[1:]), amounts=_pin_amounts(body, amount_cols, roles)
+    )
+
+
+def _share_documentish(body: Sequence[Sequence[str]], col: int) -> float:
+    filled = [row[col] for row in body if row[col]]
+    if not filled:
+        return 0.0
+    return sum(bool(_DOCUMENT_PREFIX_RE.match(c)) for c in filled) / len(filled)
+
+
+def _value(cell: str) -> Decimal | None:
+    if not cell.strip():
+        return None
+    try:
+        return parse_amount(cell)
+    except (AmountFormatError, InvalidOperation):
+        return None
+
+
+def _pin_amounts(
+    body: Sequence[Sequence[str]], cols: Sequence[int], roles: Sequence[Role | None]
+) -> dict[Role, int]:
+    """Roles of the unnamed amount columns ``cols`` (left to right): the rightmost is the
+    net unless the header names one; the others are gross, discount and deduction as far
+    as gross − discount − deduction = net holds in every row that fills them."""
+    named = {role: no for no, role in enumerate(roles) if role is not None}
+    if not cols:
+        return {}
+    out: dict[Role, int] = {}
+    net = named.get(Role.NET)
+    rest = list(cols)
+    if net is None:
+        net = rest.pop()
+        out[Role.NET] = net
+    gross = named.get(Role.GROSS)
+    if gross is None and rest:
+        for candidate in rest:
+            others = [no for no in rest if no != candidate]
+            if _adds_up(body, candidate, others, net):
+                gross = candidate
+                break
+        else:
+            gross = rest[0] if len(rest) == 1 and _not_below(body, rest[0], net) else None
+        if gross is not None:
+            out[Role.GROSS] = gross
+    rest = [no for no in rest if no != gross]
+    if gross is not None and rest and _adds_up(body, gross, rest, net):
+        for role, no in zip((Role.DISCOUNT, Role.DEDUCTION), rest, strict=False):
+            if role not in named:
+                out[role] = no
+    return out
+
+
+def _adds_up(body: Sequence[Sequence[str]], gross: int, others: Sequence[int], net: int) -> bool:
+    """Whether gross − Σ others = net in every row with a gross and a net (at least one)."""
+    if not others:
+        return False
+    checked = 0
+    for row in body:
+        g, n = _value(row[gross]), _value(row[net])
+        if g is None or n is None:
+            continue
+        taken = sum((abs(_value(row[no]) or Decimal(0)) for no in others), start=Decimal(0))
+        if g - taken != n:
+            return False
+        checked += 1
+    return checked > 0
+
+
+def _not_below(body: Sequence[Sequence[str]], gross: int, net: int) -> bool:
+    """Whether the column ``gross`` is never smaller than the net (a gross, not a balance)."""
+    pairs = [(_value(row[gross]), _value(row[net])) for row in body]
+    return all(abs(g) >= abs(n) for g, n in pairs if g is not None and n is not None)
