@@ -29,7 +29,9 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import UnreadableDocumentError
-from core.types import Attachment
+from core.types import Attachment, Remittance
+from parsers.payment_info import read_payment_info
+from parsers.tables import read_grid
 
 #: Rows read at most per sheet (and per CSV file).
 MAX_ROWS = 10_000
@@ -41,6 +43,8 @@ MAX_SHEETS = 10
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 #: Most files an XLSX archive may hold.
 MAX_ZIP_ENTRIES = 2_000
+#: Rows whose text is searched for the payment facts (payer, date, method).
+MAX_INFO_ROWS = 200
 #: Longest CSV field read (the csv module's own limit is 128 KiB).
 MAX_FIELD_CHARS = 10_000
 
@@ -247,3 +251,33 @@ def _field_counts(lines: Sequence[str], delimiter: str) -> list[int]:
         return [len(row) for row in csv.reader(lines, delimiter=delimiter)]
     except csv.Error:
         return []
+
+
+def parse_spreadsheet_remittance(
+    data: bytes, *, kind: SpreadsheetKind, sender_name: str | None = None
+) -> Remittance | None:
+    """The remittance in a CSV or XLSX file: the first sheet whose table has lines, with the
+    payment facts of its text (title rows above the table), or None.
+
+    Raises:
+        UnreadableDocumentError: see :func:`read_sheets`.
+    """
+    for rows in read_sheets(data, kind):
+        grid = read_grid(rows)
+        if not grid.lines:
+            continue
+        info = read_payment_info(
+            "\n".join("  ".join(cell for cell in row if cell) for row in rows[:MAX_INFO_ROWS]),
+            sender_name=sender_name,
+        )
+        return Remittance(
+            lines=grid.lines,
+            stated_total=grid.stated_total,
+            payment_ref=grid.payment_ref or info.payment_ref,
+            currency=grid.currency or info.currency,
+            source=kind,
+            payer_name=info.payer_name,
+            payment_date=info.payment_date,
+            payment_method=info.payment_method,
+        )
+    return None
