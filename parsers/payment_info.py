@@ -100,13 +100,20 @@ _DATE_LABEL_RE = re.compile(
 )
 _PLAIN_DATE_LABEL_RE = re.compile(r"\b(?:date|datum|fecha|data)\s*[:.]?\s*$", re.IGNORECASE)
 _TOKEN = r"(?P<token>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)"
+_REF_LABEL = (
+    r"ref(?:erence|erenz|erencia)?\b\.?|référence|riferimento|no\b\.?|nr\b\.?|n°"
+    r"|number|nummer|num\b|numéro|número|#|id\b|code"
+)
 _PAYMENT_REF_RE = re.compile(
     r"\b(?:payment|pmt|remittance|transaction|trace|confirmation|check|cheque|chk|wire|ach"
     r"|eft|transfer|bank|zahlungs?|überweisungs?|scheck|avis|paiement|virement|chèque|pago"
     r"|transferencia|pagamento|bonifico|betaling)"
-    r"(?:\s*(?:advice|avis|document|doc))?"
-    r"\s*(?:ref(?:erence|erenz|erencia|erence)?\b\.?|référence|riferimento|no\b\.?|nr\b\.?|n°"
-    r"|number|nummer|num\b|numéro|número|#|id\b|code)\s*[:#.]?\s*" + _TOKEN,
+    r"\s*(?:(?:advice|avis|document|doc|beleg)\b\.?\s*(?:"
+    + _REF_LABEL
+    + r")?|"
+    + _REF_LABEL
+    + r")\s*[:#.]?\s*"
+    + _TOKEN,
     re.IGNORECASE,
 )
 _CHECK_NUMBER_RE = re.compile(

@@ -23,6 +23,10 @@ from core.money import parse_amount
 from parsers.payment_info import DATE_RE
 from parsers.table_headers import Role
 
+#: Rows sampled to decide a column's kind and how its amounts add up.
+SAMPLE_ROWS = 1000
+#: Alternative reference columns kept at most.
+MAX_ALTS = 3
 #: Share of a column's filled cells that must be of one kind for the column to be of it.
 MAJORITY = 0.6
 
@@ -36,7 +40,7 @@ _AMOUNT_CELL_RE = re.compile(
     \s*(?P<c2>{_CUR})?\s*[)]?\s*(?:-|CR|DR|cr|dr)?\s*[)]?$""",
     re.VERBOSE,
 )
-_CODE_RE = re.compile(r"^#?[A-Za-z]{1,6}[-/ ]?\d[\w/-]*$")
+_CODE_RE = re.compile(r"^#?(?:[A-Za-z]{1,6}[-/]?|[A-Z]{1,4} )\d[\w/-]*$")
 _NUMBER_RE = re.compile(r"^#?\d{3,}(?:[-/]\d+)*$")
 _DOCUMENT_PREFIX_RE = re.compile(
     r"^#?(?:inv|invoice|in|re|rg|rech|bill|f|fa|fac|ft|cm|cn|dm|dn)[-/ ]?\d", re.IGNORECASE
@@ -110,6 +114,7 @@ def assign_from_values(body: Sequence[Sequence[str]], roles: Sequence[Role | Non
     """Reference and amount roles for the columns ``roles`` leaves None."""
     if not body:
         return Assigned()
+    body = body[:SAMPLE_ROWS]
     width = len(body[0])
     kinds = {
         no: column_kind([row[no] for row in body])
@@ -118,16 +123,20 @@ def assign_from_values(body: Sequence[Sequence[str]], roles: Sequence[Role | Non
     }
     codes = [no for no, kind in kinds.items() if kind is Kind.CODE]
     numbers = [no for no, kind in kinds.items() if kind is Kind.NUMBER]
-    documentish = [no for no in codes if _share_documentish(body, no) > 0.5]
+    documentish = [no for no in codes if share_documentish(body, no) > 0.5]
     ordered = documentish + [no for no in codes if no not in documentish] + numbers
     ref = ordered[0] if ordered else None
     amount_cols = sorted(no for no, kind in kinds.items() if kind is Kind.AMOUNT)
     return Assigned(
-        ref=ref, alts=tuple(ordered[1:]), amounts=_pin_amounts(body, amount_cols, roles)
+        ref=ref,
+        alts=tuple(ordered[1 : 1 + MAX_ALTS]),
+        amounts=_pin_amounts(body, amount_cols, roles),
     )
 
 
-def _share_documentish(body: Sequence[Sequence[str]], col: int) -> float:
+def share_documentish(body: Sequence[Sequence[str]], col: int) -> float:
+    """The share of the filled cells of column ``col`` that look like our documents
+    (a prefix such as INV-, RE, CM- before the digits)."""
     filled = [row[col] for row in body if row[col]]
     if not filled:
         return 0.0

@@ -40,7 +40,14 @@ from core.money import parse_amount
 from core.types import RemittanceLine
 from parsers.payment_info import DATE_RE, read_currency, read_payment_ref
 from parsers.table_headers import AMOUNT_ROLES, Role, header_role
-from parsers.table_values import Kind, amount_currency, assign_from_values, cell_kind
+from parsers.table_values import (
+    MAX_ALTS,
+    Kind,
+    amount_currency,
+    assign_from_values,
+    cell_kind,
+    share_documentish,
+)
 
 CELL_SEPARATOR = " | "
 #: Rows read at most; a longer table is cut off there (a bounded read).
@@ -75,6 +82,8 @@ _LEAD_WORD_RE = re.compile(
     r"(?:[.:#\s]+(?:no|nr|n°)?[.:#\s]*)|#\s*)",
     re.IGNORECASE,
 )
+#: What a row needs to hold for the text reading to look at it: an amount-like token.
+_MONEY_HINT_RE = re.compile(r"\d[.,]\d{2}(?!\d)|[$€£]\s?\d|\d\s?(?:[$€£]|[A-Z]{3}\b)")
 _REF_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w/.-]*\d[\w/-]*|\d+")
 
 
@@ -167,13 +176,14 @@ def _decide_columns(body: Sequence[Sequence[str]], header: Sequence[Role | None]
     header_named_ref = bool(refs or docs or theirs)
     # Ours: a "your reference" column; else a plain document column; the payer's own
     # number only when nothing else names a document. The others are alternatives.
+    docs.sort(key=lambda no: -share_documentish(body, no))  # INV-1001 before 5100001234
     ordered = refs + docs + theirs
     ref = ordered[0] if ordered else None
-    alts = [no for no in ordered if no != ref]
+    alts = [no for no in ordered if no != ref][:MAX_ALTS]
     assigned = assign_from_values(body, roles)
     if ref is None and assigned.ref is not None:
         ref = assigned.ref
-    alts += [no for no in assigned.alts if no != ref and no not in alts]
+    alts += [no for no in assigned.alts if no != ref and no not in alts][: MAX_ALTS - len(alts)]
     amounts: dict[Role, int] = {}
     for role in (Role.GROSS, Role.DISCOUNT, Role.DEDUCTION, Role.NET):
         columns = [no for no, r in enumerate(roles) if r is role]
@@ -277,10 +287,8 @@ def _read_rows(
             role: _amount(row[col], columns.seps.get(col)) for role, col in columns.amounts.items()
         }
         no_amounts = all(value is None for value in values.values())
-        if (no_amounts and _header_score(row) >= 2) or [
-            cell.casefold() for cell in row
-        ] == header_key:
-            used.add(no)  # the header repeated (a new page)
+        if [cell.casefold() for cell in row] == header_key:
+            used.add(no)  # the header repeated (a new page); a changed one has no ref
             continue
         if _SKIP_ROW_RE.search(text):
             used.add(no)
@@ -295,8 +303,8 @@ def _read_rows(
             continue
         if ref is None:
             continue
-        if columns.amounts and no_amounts:
-            continue
+        if no_amounts and (columns.amounts or not columns.header_named_ref):
+            continue  # a line without an amount only in a table of references
         lines.append(_line(row, ref, values, columns, text))
         used.add(no)
     return lines, total, used
@@ -379,7 +387,8 @@ def _read_as_text(grid: Sequence[Sequence[str]]) -> GridRead:
     # Imported here: parsers.remittance_text reads text tables through this module.
     from parsers.remittance_text import scan_lines  # a cycle at module level
 
-    scan = scan_lines(CELL_SEPARATOR.join(cell for cell in row if cell) for row in grid)
+    joined = (CELL_SEPARATOR.join(cell for cell in row if cell) for row in grid)
+    scan = scan_lines(text for text in joined if _MONEY_HINT_RE.search(text))
     return GridRead(
         lines=scan.lines,
         stated_total=scan.stated_total,
