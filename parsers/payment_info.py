@@ -116,6 +116,13 @@ _PAYMENT_REF_RE = re.compile(
     + _TOKEN,
     re.IGNORECASE,
 )
+#: Romance word order: "Référence de paiement", "Número de cheque", "Riferimento bonifico".
+_REF_OF_PAYMENT_RE = re.compile(
+    r"\b(?:référence|reference|referencia|riferimento|numéro|numero|número|n°|no)\.?\s+"
+    r"(?:(?:de|du|del|della|dello)\s+(?:la\s+|l')?)?(?:paiement|virement|chèque|cheque|pago"
+    r"|transferencia|pagamento|bonifico|versement|règlement)\s*[:#.]?\s*" + _TOKEN,
+    re.IGNORECASE,
+)
 _CHECK_NUMBER_RE = re.compile(
     r"\b(?:check|cheque|chk|scheck|chèque)\s+#?\s*(?P<token>\d{3,})(?!\d|[.,]\d)", re.I
 )
@@ -255,7 +262,7 @@ def read_payment_ref(text: str) -> str | None:
     """The payment's reference or check number ("Payment ref: ACH-778812", "Check no 10045",
     "Zahlungsreferenz: 5100004711"), or None."""
     text = text[:MAX_TEXT_CHARS]
-    for pattern in (_PAYMENT_REF_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
+    for pattern in (_PAYMENT_REF_RE, _REF_OF_PAYMENT_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
         m = pattern.search(text)
         if m:
             return m.group("token")

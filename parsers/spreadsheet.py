@@ -156,7 +156,10 @@ def read_xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[list[s
         for sheet in workbook.worksheets[:MAX_SHEETS]:
             rows: list[list[str]] = []
             for row in sheet.iter_rows(max_row=max_rows, max_col=MAX_COLS):
-                rows.append([_cell_text(cell) for cell in row])
+                cells = [_cell_text(cell) for cell in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                rows.append(cells)
             sheets.append(rows)
     except _XLSX_ERRORS as e:
         raise UnreadableDocumentError(f"damaged XLSX ({type(e).__name__})") from e

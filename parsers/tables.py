@@ -159,7 +159,7 @@ def _header_score(row: Sequence[str]) -> int:
 def _find_header(grid: Sequence[Sequence[str]]) -> int | None:
     for no, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         roles = {role for role in map(header_role, row) if role is not None}
-        if _header_score(row) >= 2 and (
+        if _header_score(row) >= min(2, len(row)) and (
             roles & {Role.REF, Role.DOC, Role.THEIRS} or roles & AMOUNT_ROLES
         ):
             return no
@@ -243,7 +243,10 @@ def _amount(cell: str, sep: str | None) -> Decimal | None:
     """The amount written in ``cell`` with the column's separator, or None."""
     if not cell or cell.strip("-–—. ") == "" or not any(ch.isdigit() for ch in cell):
         return None
-    for decimal_sep in (sep, None) if sep else (None,):
+    other = "," if sep == "." else "."
+    # A cell in the other format is read in it; one that breaks the column's is not
+    # re-read (10.005 in a column of cents is no amount, not 10005).
+    for decimal_sep in (sep, other) if sep and other in cell else (sep,):
         try:
             return parse_amount(cell, decimal_sep=decimal_sep)
         except (AmountFormatError, InvalidOperation):
