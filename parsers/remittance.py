@@ -84,9 +84,7 @@ def _from_spreadsheets(parsed: ParsedEmail, problems: list[str]) -> Remittance |
             continue
         name = attachment.filename or f"attachment {number}"
         try:
-            remittance = parse_spreadsheet_remittance(
-                attachment.data, kind=kind, sender_name=parsed.from_name or None
-            )
+            remittance = parse_spreadsheet_remittance(attachment.data, kind=kind)
         except UnreadableDocumentError as e:
             problems.append(f"{name}: {e.reason}")
             continue
@@ -97,10 +95,14 @@ def _from_spreadsheets(parsed: ParsedEmail, problems: list[str]) -> Remittance |
 
 def _with_payment_info(remittance: Remittance, parsed: ParsedEmail) -> Remittance:
     """``remittance`` with the payment facts it lacks filled from the mail's own text (the
-    subject, then the body without quotes and signature, else the HTML text)."""
-    body = strip_quotes_and_signature(parsed.text if parsed.text.strip() else parsed.html_text)
-    info = read_payment_info(f"{parsed.subject}\n{body}", sender_name=parsed.from_name or None)
-    return _fill(remittance, info)
+    subject, the body and the HTML text, without quotes and signatures), and at last the
+    payer from the sender's display name."""
+    texts = [strip_quotes_and_signature(text) for text in (parsed.text, parsed.html_text)]
+    info = read_payment_info("\n".join([parsed.subject, *texts]))
+    filled = _fill(remittance, info)
+    if filled.payer_name is None and parsed.from_name.strip():
+        filled = dataclasses.replace(filled, payer_name=parsed.from_name.strip())
+    return filled
 
 
 def _fill(remittance: Remittance, info: PaymentInfo) -> Remittance:
