@@ -75,7 +75,8 @@ _LEGAL_FORMS = (
 _LEGAL_FORM_RE = re.compile(rf"(?<![\w.])(?:{_LEGAL_FORMS})\.?(?![\w])")
 _NAME_LABEL_RE = re.compile(
     r"^\s*(?:payer(?:\s+name)?|paid\s+by|payment\s+from|remitter|remitted\s+by|ordering"
-    r"\s+(?:party|customer)|customer\s+name|zahler|zahlungspflichtiger|auftraggeber"
+    r"\s+(?:party|customer)|customer(?:\s+name)?|client|company|kunde|debitor|debtor|firma"
+    r"|société|empresa|zahler|zahlungspflichtiger|auftraggeber"
     r"|payeur|donneur\s+d'ordre|émetteur|pagador|ordenante|pagatore|ordinante|betaler"
     r"|opdrachtgever|from|von|de)\s*[:\-]\s*(?P<name>.+?)\s*$",
     re.IGNORECASE,

@@ -42,6 +42,7 @@ from parsers.payment_info import DATE_RE, read_currency, read_payment_ref
 from parsers.table_headers import AMOUNT_ROLES, Role, header_role
 from parsers.table_values import (
     MAX_ALTS,
+    SAMPLE_ROWS,
     Kind,
     amount_currency,
     assign_from_values,
@@ -82,6 +83,7 @@ _LEAD_WORD_RE = re.compile(
     r"(?:[.:#\s]+(?:no|nr|n°)?[.:#\s]*)|#\s*)",
     re.IGNORECASE,
 )
+_REF_WORD_RE = re.compile(r"\bref|referen", re.IGNORECASE)
 #: What a row needs to hold for the text reading to look at it: an amount-like token.
 _MONEY_HINT_RE = re.compile(r"\d[.,]\d{2}(?!\d)|[$€£]\s?\d|\d\s?(?:[$€£]|[A-Z]{3}\b)")
 _REF_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w/.-]*\d[\w/-]*|\d+")
@@ -123,7 +125,7 @@ def read_grid(rows: Sequence[Sequence[str | None]], *, max_rows: int = MAX_ROWS)
     header = grid[header_at] if header_at is not None else None
     body = grid[header_at + 1 :] if header_at is not None else grid
     roles = [header_role(cell) for cell in header] if header else [None] * len(grid[0])
-    columns = _decide_columns(body, roles)
+    columns = _decide_columns(body, roles, header or [""] * len(roles))
     lines, total, used = _read_rows(body, columns, header)
     outside = [row for no, row in enumerate(body) if no not in used]
     outside_text = "\n".join(" ".join(row) for row in grid[: header_at or 0] + outside)
@@ -166,7 +168,9 @@ def _find_header(grid: Sequence[Sequence[str]]) -> int | None:
     return None
 
 
-def _decide_columns(body: Sequence[Sequence[str]], header: Sequence[Role | None]) -> _Columns:
+def _decide_columns(
+    body: Sequence[Sequence[str]], header: Sequence[Role | None], header_cells: Sequence[str]
+) -> _Columns:
     """Column roles: the header's, settled where it names a role twice, completed from
     the values where it says nothing."""
     roles: list[Role | None] = list(header)
@@ -176,9 +180,13 @@ def _decide_columns(body: Sequence[Sequence[str]], header: Sequence[Role | None]
     header_named_ref = bool(refs or docs or theirs)
     # Ours: a "your reference" column; else a plain document column; the payer's own
     # number only when nothing else names a document. The others are alternatives.
-    docs.sort(key=lambda no: -share_documentish(body, no))  # INV-1001 before 5100001234
+    # INV-1001 before 5100001234; then a "Reference" (SAP: the supplier's invoice number)
+    # before a "Document" (the payer's own posting).
+    docs.sort(
+        key=lambda no: (-share_documentish(body, no), not _REF_WORD_RE.search(header_cells[no]))
+    )
     ordered = refs + docs + theirs
-    ref = ordered[0] if ordered else None
+    ref = _best_filled(body, ordered)
     alts = [no for no in ordered if no != ref][:MAX_ALTS]
     assigned = assign_from_values(body, roles)
     if ref is None and assigned.ref is not None:
@@ -216,6 +224,20 @@ def _decide_columns(body: Sequence[Sequence[str]], header: Sequence[Role | None]
         seps={no: sep or fallback for no, sep in seps.items()},
         header_named_ref=header_named_ref,
     )
+
+
+def _best_filled(body: Sequence[Sequence[str]], candidates: Sequence[int]) -> int | None:
+    """The first of ``candidates`` filled in at least half the rows with an amount-like
+    cell, else the most filled one (a header split over two cells, "Invoice" over an empty
+    column and "No." over the numbers, names both)."""
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    rows = [row for row in body[:SAMPLE_ROWS] if _MONEY_HINT_RE.search(" ".join(row))]
+    if not rows:
+        return candidates[0]
+    shares = {no: sum(1 for row in rows if row[no].strip()) / len(rows) for no in candidates}
+    most = max(candidates, key=lambda no: shares[no])
+    return next((no for no in candidates if shares[no] >= 0.5), most)
 
 
 def _first(roles: Sequence[Role | None], role: Role) -> int | None:

@@ -298,3 +298,21 @@ def test_large_grid_is_read_within_bounds() -> None:
 )
 def test_read_grid_never_raises(rows: list[list[str]]) -> None:
     read_grid(rows)
+
+
+def test_header_split_over_two_cells_takes_the_reference_from_the_filled_column() -> None:
+    rows = [["Invoice", "No.", "Amount"], ["", "INV-1001", "10.00"], ["", "INV-1002", "5.00"]]
+    assert _lines(rows) == [("INV-1001", "10.00"), ("INV-1002", "5.00")]
+
+
+def test_sap_english_reference_column_is_ours_and_the_document_number_the_alternative() -> None:
+    rows = [
+        ["Document No.", "Reference", "Doc. date", "Gross", "Discount", "Net"],
+        ["1900000123", "10023", "03.11.2026", "1.000,00", "20,00", "980,00"],
+    ]
+    line = read_grid(rows).lines[0]
+    assert (line.invoice_ref, line.alt_refs, line.amount) == (
+        "10023",
+        ("1900000123",),
+        Decimal("980.00"),
+    )
