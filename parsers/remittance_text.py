@@ -32,8 +32,9 @@ from parsers.text_tables import split_blocks
 
 #: Longer lines are prose or garbage, never one remittance line; skipping them bounds the work.
 MAX_LINE_CHARS = 2000
-#: Lines of a body read at most.
-MAX_TEXT_LINES = 20_000
+#: Lines of a body read at most: a bounded read (a remittance in a body is a few hundred
+#: lines at most; a hostile body of many thousands must not eat the time limit).
+MAX_TEXT_LINES = 5_000
 #: Words (of letters) a line needs besides references and amounts to be a sentence.
 SENTENCE_MIN_WORDS = 3
 
@@ -131,6 +132,7 @@ _SUBTOTAL_RE = re.compile(
     r"|carried\s+forward|brought\s+forward|balance\s+forward|c/f|b/f)\b",
     re.IGNORECASE,
 )
+_DIGITS_RE = re.compile(r"\d{3,}")
 _WORD_RE = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
 _LIST_HEAD_RE = re.compile(
     r"\b(?:invoices?|inv|invoice\s+numbers?|rechnung(?:en)?|rechnungsnummern|rg|belege?"
@@ -209,7 +211,7 @@ def read_text(text: str) -> LineScan:
     prose: list[tuple[int, str]] = []
     for block in split_blocks(text.splitlines()[:MAX_TEXT_LINES]):
         if block.kind != "prose":
-            grid = read_grid(block.grid())
+            grid = read_grid(block.grid(), read_rows_as_text=False)
             if grid.lines:
                 end = block.start + len(block.lines)
                 found += [(block.start, line) for line in grid.lines]
@@ -243,7 +245,12 @@ def read_sentence(line: str) -> LineScan | None:
     - A list of references and one amount: "in settlement of invoices 4711, 4712 and 4720
       we transferred 3,456.78" gives lines without an amount, and the amount is the total.
     """
-    if len(line) > MAX_LINE_CHARS or _CONTACT_LINE_RE.search(line):
+    if (
+        len(line) > MAX_LINE_CHARS
+        or len(_DIGITS_RE.findall(line)) < 2  # two references at least
+        or len(_WORD_RE.findall(line)) < SENTENCE_MIN_WORDS
+        or _CONTACT_LINE_RE.search(line)
+    ):
         return None
     work, payment_ref = _remove_noise(line)
     amounts = _amounts(work)

@@ -10,6 +10,7 @@ is a date (not the amount paid), ``Invoice amount`` is the gross (not our refere
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from enum import StrEnum
@@ -128,6 +129,7 @@ def normalise_header(text: str) -> str:
     return _SPACES_RE.sub(" ", _PUNCT_RE.sub(" ", plain.replace("_", " "))).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def header_role(text: str) -> Role | None:
     """The role a header cell names, or None when its words say nothing known.
 

@@ -116,8 +116,16 @@ class _Columns:
     header_named_ref: bool
 
 
-def read_grid(rows: Sequence[Sequence[str | None]], *, max_rows: int = MAX_ROWS) -> GridRead:
-    """The remittance lines, stated total, payment reference and currency of a table."""
+def read_grid(
+    rows: Sequence[Sequence[str | None]],
+    *,
+    max_rows: int = MAX_ROWS,
+    read_rows_as_text: bool = True,
+) -> GridRead:
+    """The remittance lines, stated total, payment reference and currency of a table.
+
+    ``read_rows_as_text=False`` skips step 5 (for callers that read the rows as text
+    themselves when no line is found)."""
     grid = _clean(rows, max_rows)
     if not grid:
         return GridRead(lines=(), stated_total=None, payment_ref=None, currency=None)
@@ -134,7 +142,9 @@ def read_grid(rows: Sequence[Sequence[str | None]], *, max_rows: int = MAX_ROWS)
         outside_text
     )
     if not lines:
-        return _read_as_text(grid)
+        if read_rows_as_text:
+            return _read_as_text(grid)
+        return GridRead(lines=(), stated_total=None, payment_ref=None, currency=None)
     return GridRead(
         lines=tuple(lines), stated_total=total, payment_ref=payment_ref, currency=currency
     )
