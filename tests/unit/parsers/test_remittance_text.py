@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -312,3 +313,17 @@ def test_sentences_and_single_lines_keep_the_order_they_are_written_in() -> None
         ("INV-103", "30.00"),
         ("INV-104", "4.00"),
     ]
+
+
+def test_a_huge_hostile_body_is_read_within_bounds() -> None:
+    # Given a 20,000-line body of number soup, table fragments and sentence words
+    words = ["INV-1001", "1,250.00", "and", "invoices", "4711,", "Total", "|", "  ", "paid"]
+    text = "\n".join(
+        " ".join(words[(n + k) % len(words)] for k in range(n % 25)) for n in range(20_000)
+    )
+    # When it is parsed
+    started = time.monotonic()
+    parse_text_remittance(text)
+    # Then the read is bounded (at most MAX_TEXT_LINES lines) and ends well within the
+    # isolation time limit
+    assert time.monotonic() - started < 6

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment
@@ -163,3 +165,43 @@ def test_spreadsheet_kind_by_content_type_and_name(
 def test_legacy_xls_is_unreadable_with_a_reason() -> None:
     with pytest.raises(UnreadableDocumentError, match="XLS"):
         parse_spreadsheet_remittance(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", kind="xls")
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_read_as_csv_give_rows_or_an_unreadable_document(data: bytes) -> None:
+    try:
+        rows = read_csv_rows(data)
+    except UnreadableDocumentError:
+        return
+    assert all(isinstance(cell, str) for row in rows for cell in row)
+
+
+@given(st.binary(max_size=300).map(lambda tail: b"PK\x03\x04" + tail))
+def test_any_zip_like_bytes_read_as_xlsx_give_rows_or_an_unreadable_document(
+    data: bytes,
+) -> None:
+    try:
+        read_xlsx_rows(data)
+    except UnreadableDocumentError:
+        return
+
+
+@pytest.mark.parametrize(
+    ("member", "payload"),
+    [
+        ("xl/worksheets/sheet1.xml", b'<worksheet><sheetData><row><c r="A1"><v>1'),
+        ("xl/workbook.xml", b"garbage"),
+        ("[Content_Types].xml", b"<x/>"),
+    ],
+)
+def test_xlsx_with_a_damaged_part_is_unreadable(member: str, payload: bytes) -> None:
+    # Given a valid workbook with one of its parts replaced by broken XML
+    source = zipfile.ZipFile(io.BytesIO(_xlsx([["Invoice", "Paid"], ["INV-1", 1.5]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            data = payload if info.filename == member else source.read(info.filename)
+            archive.writestr(info.filename, data)
+    # When it is read, then it is an unreadable document with a reason
+    with pytest.raises(UnreadableDocumentError, match="damaged XLSX"):
+        read_xlsx_rows(buffer.getvalue())
