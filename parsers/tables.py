@@ -48,6 +48,7 @@ from parsers.table_values import (
     assign_from_values,
     cell_kind,
     share_documentish,
+    strip_currency,
 )
 
 CELL_SEPARATOR = " | "
@@ -169,10 +170,22 @@ def _header_score(row: Sequence[str]) -> int:
 
 
 def _find_header(grid: Sequence[Sequence[str]]) -> int | None:
+    """The header row: the first naming two roles (one of them a reference or an amount);
+    else a row of three or more word cells, one naming a role, right above a row with an
+    amount (a header whose other words are unknown)."""
     for no, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         roles = {role for role in map(header_role, row) if role is not None}
         if _header_score(row) >= min(2, len(row)) and (
             roles & {Role.REF, Role.DOC, Role.THEIRS} or roles & AMOUNT_ROLES
+        ):
+            return no
+    for no, row in enumerate(grid[: HEADER_SEARCH_ROWS - 1]):
+        words = [cell for cell in row if cell]
+        if (
+            len(words) >= 3
+            and not any(ch.isdigit() for cell in words for ch in cell)
+            and any(header_role(cell) is not None for cell in words)
+            and any(cell_kind(cell) is Kind.AMOUNT for cell in grid[no + 1])
         ):
             return no
     return None
@@ -198,7 +211,15 @@ def _decide_columns(
     ordered = refs + docs + theirs
     ref = _best_filled(body, ordered)
     alts = [no for no in ordered if no != ref][:MAX_ALTS]
-    assigned = assign_from_values(body, roles)
+    totals = [row for row in body if _TOTAL_RE.search(" ".join(row))]
+    candidates = [
+        row
+        for row in body
+        if not _TOTAL_RE.search(" ".join(row)) and not _SKIP_ROW_RE.search(" ".join(row))
+    ]
+    assigned = assign_from_values(
+        candidates or body, roles, total_row=totals[-1] if totals else None
+    )
     if ref is None and assigned.ref is not None:
         ref = assigned.ref
     alts += [no for no in assigned.alts if no != ref and no not in alts][: MAX_ALTS - len(alts)]
@@ -278,9 +299,10 @@ def _amount(cell: str, sep: str | None) -> Decimal | None:
     other = "," if sep == "." else "."
     # A cell in the other format is read in it; one that breaks the column's is not
     # re-read (10.005 in a column of cents is no amount, not 10005).
-    for decimal_sep in (sep, other) if sep and other in cell else (sep,):
+    bare = strip_currency(cell)
+    for decimal_sep in (sep, other) if sep and other in bare else (sep,):
         try:
-            return parse_amount(cell, decimal_sep=decimal_sep)
+            return parse_amount(bare, decimal_sep=decimal_sep)
         except (AmountFormatError, InvalidOperation):
             continue
     return None
