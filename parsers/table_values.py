@@ -48,6 +48,10 @@ _NUMBER_RE = re.compile(r"^#?\d{3,}(?:[-/]\d+)*$")
 _DOCUMENT_PREFIX_RE = re.compile(
     r"^#?(?:inv|invoice|in|re|rg|rech|bill|f|fa|fac|ft|cm|cn|dm|dn)[-/ ]?\d", re.IGNORECASE
 )
+#: Codes of orders, customers and accounts: reference-like, but never our invoice.
+_ORDER_PREFIX_RE = re.compile(
+    r"^#?(?:po|so|ord|order|best|cust|kd|acct|acc|vendor|vend|lief)[-/ ]?\d", re.IGNORECASE
+)
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY"}
 _CURRENCY_MARK_RE = re.compile(_CUR)
 
@@ -149,7 +153,9 @@ def assign_from_values(
     codes = [no for no, kind in kinds.items() if kind is Kind.CODE]
     numbers = [no for no, kind in kinds.items() if kind is Kind.NUMBER]
     documentish = [no for no in codes if share_documentish(body, no) > 0.5]
-    ordered = documentish + [no for no in codes if no not in documentish] + numbers
+    orders = [no for no in codes if _share(body, no, _ORDER_PREFIX_RE) > 0.5]
+    plain = [no for no in codes if no not in documentish and no not in orders]
+    ordered = documentish + plain + numbers + orders
     ref = ordered[0] if ordered else None
     amount_cols = sorted(no for no, kind in kinds.items() if kind is Kind.AMOUNT)
     return Assigned(
@@ -162,10 +168,14 @@ def assign_from_values(
 def share_documentish(body: Sequence[Sequence[str]], col: int) -> float:
     """The share of the filled cells of column ``col`` that look like our documents
     (a prefix such as INV-, RE, CM- before the digits)."""
+    return _share(body, col, _DOCUMENT_PREFIX_RE)
+
+
+def _share(body: Sequence[Sequence[str]], col: int, pattern: re.Pattern[str]) -> float:
     filled = [row[col] for row in body if row[col]]
     if not filled:
         return 0.0
-    return sum(bool(_DOCUMENT_PREFIX_RE.match(c)) for c in filled) / len(filled)
+    return sum(bool(pattern.match(c)) for c in filled) / len(filled)
 
 
 def _value(cell: str) -> Decimal | None:

@@ -316,3 +316,36 @@ def test_sap_english_reference_column_is_ours_and_the_document_number_the_altern
         ("1900000123",),
         Decimal("980.00"),
     )
+
+
+def test_without_a_header_the_column_adding_up_to_the_total_is_the_net() -> None:
+    # Given a headerless table whose rightmost amount column is an open balance of zero
+    rows = [
+        ["Avis de paiement", "", "", ""],
+        ["INV-10000", "507,46", "497,31", "0,00"],
+        ["INV-10001", "100,00", "100,00", "0,00"],
+        ["Total", "", "597,31", ""],
+    ]
+    # When it is read, then the net is the column the total row sums
+    assert _lines(rows) == [("INV-10000", "497.31"), ("INV-10001", "100.00")]
+    assert read_grid(rows).stated_total == Decimal("597.31")
+
+
+def test_without_a_header_or_total_the_net_is_the_larger_side_of_gross_less_discount() -> None:
+    # Given gross, net and discount in an unusual order, no header and no total
+    rows = [
+        ["8.863,71", "RE2026-0001", "177,27", "8.686,44"],
+        ["4.062,50", "RE2026-0003", "81,25", "3.981,25"],
+    ]
+    # When it is read, then gross − discount = net names the columns
+    line = read_grid(rows).lines[0]
+    assert (line.gross, line.discount, line.amount) == (
+        Decimal("8863.71"),
+        Decimal("177.27"),
+        Decimal("8686.44"),
+    )
+
+
+def test_without_a_header_order_numbers_are_not_taken_for_our_invoices() -> None:
+    rows = [["PO-620", "10000", "7 977,65"], ["PO-517", "10001", "4 326,39"]]
+    assert _lines(rows) == [("10000", "7977.65"), ("10001", "4326.39")]
