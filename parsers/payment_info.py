@@ -99,6 +99,12 @@ _DATE_LABEL_RE = re.compile(
     r"\s*[:.]?\s*$",
     re.IGNORECASE,
 )
+#: Dates of other things: an invoice, a due date, an order.
+_OTHER_DATE_LABEL_RE = re.compile(
+    r"\b(?:invoice|inv|due|order|delivery|rechnungs|beleg|liefer|fällig\w*|facture|factura"
+    r"|échéance|vencimiento|scadenza|vervaldatum)\w*\s*(?:date|datum|fecha|data)?\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
 _PLAIN_DATE_LABEL_RE = re.compile(r"\b(?:date|datum|fecha|data)\s*[:.]?\s*$", re.IGNORECASE)
 _TOKEN = r"(?P<token>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)"
 _REF_LABEL = (
@@ -302,7 +308,11 @@ def _payment_date(lines: Sequence[str], *, dayfirst: bool) -> date | None:
                 found = _date_of(m, dayfirst=dayfirst)
                 if found is not None:
                     return found
-            elif plain is None and _PLAIN_DATE_LABEL_RE.search(before):
+            elif (
+                plain is None
+                and _PLAIN_DATE_LABEL_RE.search(before)
+                and not _OTHER_DATE_LABEL_RE.search(before)
+            ):
                 plain = _date_of(m, dayfirst=dayfirst)
     return plain
 

@@ -1,8 +1,13 @@
 """Remittance advice written as text: mail bodies, HTML tables turned into text, PDF text.
 Pure: no IO.
 
-A remittance line is a line with one invoice reference and an amount; the amount is the last
-amount on the line (after gross and discount columns comes the net paid). Samples::
+:func:`parse_text_remittance` cuts a body into blocks (:mod:`parsers.text_tables`): tables
+(``|``, tab or space aligned) go to :func:`parsers.tables.read_grid`, which reads their
+columns (gross, discount, deduction, net); the other lines are read as sentences
+(:func:`read_sentence`: "We paid INV-10023 ($1,200.00) and INV-10031 ($850.50)", "in
+settlement of invoices 4711, 4712 and 4720 we transferred 3,456.78") and as single lines
+(:func:`scan_lines`). A single line has one invoice reference and an amount; the amount is
+the last amount on the line. Samples::
 
     INV-1001  1,250.00
     Invoice 1001: $1,250.00
@@ -13,7 +18,7 @@ amount on the line (after gross and discount columns comes the net paid). Sample
 
 Dates, phone numbers, PO/customer/account numbers and payment references are taken out of a
 line before its reference is looked for, so they never become invoice references.
-:func:`scan_lines` is shared with the PDF parser.
+:func:`scan_lines` is kept for the PDF parser's text lines.
 """
 
 from __future__ import annotations

@@ -129,3 +129,9 @@ def test_european_text_reads_slashed_dates_day_first() -> None:
 @given(st.text(max_size=400))
 def test_read_payment_info_never_raises(text: str) -> None:
     read_payment_info(text, sender_name=text[:20])
+
+
+def test_an_invoice_or_due_date_is_not_the_payment_date() -> None:
+    text = "Invoice date: 01.10.2026\nDue date: 31.10.2026\nDate: 03.11.2026"
+    assert read_payment_info(text).payment_date == date(2026, 11, 3)
+    assert read_payment_info("Invoice date: 01.10.2026").payment_date is None
