@@ -138,6 +138,14 @@ _SUBTOTAL_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS_RE = re.compile(r"\d{3,}")
+#: Words that say a payment was made; a sentence without one is not read as a remittance.
+_PAID_RE = re.compile(
+    r"\b(?:paid|pay(?:ing|ment)?s?|pmt|transferred|transfer|remit\w*|settle\w*|sent|wired"
+    r"|cleared|covers?|covering|bezahlt|gezahlt|beglichen|überwiesen|zahlung\w*|ausgeglichen"
+    r"|réglé\w*|regle\w*|payé\w*|paye|paiement|virement|versé\w*|pagad[oa]s?|pago"
+    r"|transferid[oa]|pagat[oi]|bonifico|betaald|overgemaakt|betaling|voldaan)\b",
+    re.IGNORECASE,
+)
 _WORD_RE = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
 _LIST_HEAD_RE = re.compile(
     r"\b(?:invoices?|inv|invoice\s+numbers?|rechnung(?:en)?|rechnungsnummern|rg|belege?"
@@ -241,8 +249,9 @@ def read_text(text: str) -> LineScan:
 
 
 def read_sentence(line: str) -> LineScan | None:
-    """The lines of a sentence that names several documents, or None when ``line`` is not
-    one (a single reference is left to :func:`scan_lines`).
+    """The lines of a sentence that names several documents as paid, or None when ``line``
+    is not one (a single reference is left to :func:`scan_lines`; a sentence without a
+    word of paying is a question or a complaint, not a remittance).
 
     - Each reference followed by its own amount: "We paid INV-10023 ($1,200.00) and
       INV-10031 ($850.50) by ACH today" gives two lines with amounts (an amount in
@@ -262,8 +271,8 @@ def read_sentence(line: str) -> LineScan | None:
     blanked = work
     for a in amounts:
         blanked = _blank(blanked, a.start, a.end)
-    if len(_WORD_RE.findall(blanked)) < SENTENCE_MIN_WORDS:
-        return None
+    if len(_WORD_RE.findall(blanked)) < SENTENCE_MIN_WORDS or not _PAID_RE.search(line):
+        return None  # "invoices 4711 and 4712 (3,000.00) are wrong" is no payment
     found = _sentence_refs(blanked)
     if len(found) < 2 or _SUBTOTAL_RE.search(line):
         return None

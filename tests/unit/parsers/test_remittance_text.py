@@ -327,3 +327,14 @@ def test_a_huge_hostile_body_is_read_within_bounds() -> None:
     # Then the read is bounded (at most MAX_TEXT_LINES lines) and ends well within the
     # isolation time limit
     assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We dispute invoices 4711, 4712 and 4720 for a total of 3,456.78.",
+        "Could you send copies of INV-10023 (1,200.00) and INV-10031 (850.50)?",
+    ],
+)
+def test_a_sentence_naming_invoices_without_paying_them_is_no_remittance(text: str) -> None:
+    assert parse_text_remittance(text) is None
