@@ -224,13 +224,14 @@ def read_text(text: str) -> LineScan:
     prose: list[tuple[int, str]] = []
     for block in split_blocks(text.splitlines()[:MAX_TEXT_LINES]):
         if block.kind != "prose":
-            grid = read_grid(block.grid(), read_rows_as_text=False)
+            rows = block.grid()
+            grid = read_grid(rows, read_rows_as_text=False)
             if grid.lines:
                 end = block.start + len(block.lines)
-                found += [(block.start, line) for line in grid.lines]
                 totals += [(end, grid.stated_total)] if grid.stated_total is not None else []
                 refs += [(block.start, grid.payment_ref)] if grid.payment_ref else []
                 currencies |= {grid.currency} if grid.currency else set()
+                found += _place_rows(block.start, rows, grid.lines)
                 continue
         prose += [(block.start + no, line) for no, line in enumerate(block.lines)]
     for no, line in prose:
@@ -246,6 +247,24 @@ def read_text(text: str) -> LineScan:
         payment_ref=min(refs)[1] if refs else None,
         currency=currencies.pop() if len(currencies) == 1 else None,
     )
+
+
+def _place_rows(
+    start: int, rows: Sequence[Sequence[str]], lines: Sequence[RemittanceLine]
+) -> list[tuple[int, RemittanceLine]]:
+    """The lines a table gave, each at the position of its row; a row with an amount that
+    gave no line (its cells ran together: "INV-10024 980.00" under two headers) is read as
+    a text line instead."""
+    placed: list[tuple[int, RemittanceLine]] = []
+    pending = list(lines)
+    for no, row in enumerate(rows):
+        text = " | ".join(cell for cell in row if cell)
+        if pending and pending[0].source == text:
+            placed.append((start + no, pending.pop(0)))
+        elif not _SUBTOTAL_RE.search(text) and not _TOTAL_RE.search(text):
+            placed += [(start + no, line) for line in scan_lines([text]).lines]
+    placed += [(start + len(rows), line) for line in pending]
+    return placed
 
 
 def read_sentence(line: str) -> LineScan | None:

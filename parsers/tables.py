@@ -179,7 +179,7 @@ def _find_header(grid: Sequence[Sequence[str]]) -> int | None:
             roles & {Role.REF, Role.DOC, Role.THEIRS} or roles & AMOUNT_ROLES
         ):
             return no
-    for no, row in enumerate(grid[: HEADER_SEARCH_ROWS - 1]):
+    for no, row in enumerate(grid[: min(len(grid) - 1, HEADER_SEARCH_ROWS - 1)]):
         words = [cell for cell in row if cell]
         if (
             len(words) >= 3

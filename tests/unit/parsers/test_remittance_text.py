@@ -338,3 +338,23 @@ def test_a_huge_hostile_body_is_read_within_bounds() -> None:
 )
 def test_a_sentence_naming_invoices_without_paying_them_is_no_remittance(text: str) -> None:
     assert parse_text_remittance(text) is None
+
+
+def test_an_aligned_row_whose_cells_ran_together_is_still_read() -> None:
+    text = "Invoice        Amount\nINV-10023    1,250.00\nINV-10024 980.00\nINV-10025      10.00\n"
+    assert _pairs(text) == [
+        ("INV-10023", "1250.00"),
+        ("INV-10024", "980.00"),
+        ("INV-10025", "10.00"),
+    ]
+
+
+WORDS = st.sampled_from(
+    ["Invoice", "Net", "Total", "paid", "invoices", "and", "INV-1001", "4711,", "1.250,00",
+     "1,250.00", "(5.00)", "EUR", "|", "  ", "\t", "\n", "Carried forward", "#12", "Skonto"]
+)  # fmt: skip
+
+
+@given(st.lists(WORDS, max_size=80))
+def test_parse_text_remittance_never_raises_on_remittance_words(words: list[str]) -> None:
+    parse_text_remittance(" ".join(words))

@@ -349,3 +349,21 @@ def test_without_a_header_or_total_the_net_is_the_larger_side_of_gross_less_disc
 def test_without_a_header_order_numbers_are_not_taken_for_our_invoices() -> None:
     rows = [["PO-620", "10000", "7 977,65"], ["PO-517", "10001", "4 326,39"]]
     assert _lines(rows) == [("10000", "7977.65"), ("10001", "4326.39")]
+
+
+def test_a_last_row_of_header_words_is_no_header_and_no_error() -> None:
+    # found by a hostile body: the header search looked past the last row
+    grid = read_grid([["INV-1001", "1,250.00", ""], ["Invoice", "foo", "bar"]])
+    assert [(ln.invoice_ref, ln.amount) for ln in grid.lines] == [("INV-1001", Decimal("1250.00"))]
+
+
+CELLS = st.sampled_from(
+    ["Invoice", "Net", "Skonto", "Total", "Summe", "foo", "", "INV-1001", "4711", "CM-2",
+     "1.250,00", "1,250.00", "(5.00)", "3.00-", "10.005", "05.01.2026", "EUR", "Gutschrift",
+     "Carried forward", "0.00", "PO-1", "#12", "Doc no.", "Our doc."]
+)  # fmt: skip
+
+
+@given(st.lists(st.lists(CELLS, max_size=6), max_size=10))
+def test_read_grid_never_raises_on_tables_of_known_words(rows: list[list[str]]) -> None:
+    read_grid(rows)
