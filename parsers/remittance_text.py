@@ -257,12 +257,17 @@ def _place_rows(
     a text line instead."""
     placed: list[tuple[int, RemittanceLine]] = []
     pending = list(lines)
+    table_refs = {line.invoice_ref for line in lines}
     for no, row in enumerate(rows):
-        text = " | ".join(cell for cell in row if cell)
-        if pending and pending[0].source == text:
+        text = " | ".join(" ".join(cell.split()) for cell in row if cell.strip())
+        if pending and pending[0].source == text:  # read_grid's source of the row
             placed.append((start + no, pending.pop(0)))
         elif not _SUBTOTAL_RE.search(text) and not _TOTAL_RE.search(text):
-            placed += [(start + no, line) for line in scan_lines([text]).lines]
+            placed += [
+                (start + no, line)
+                for line in scan_lines([text]).lines
+                if line.invoice_ref not in table_refs  # never a table's line twice
+            ]
     placed += [(start + len(rows), line) for line in pending]
     return placed
 

@@ -10,6 +10,9 @@ A text is split into blocks of consecutive lines:
   line with the most cells sets the columns; a cell of another line belongs to the column
   it overlaps most (right-aligned amounts overlap their header), else the nearest one;
 - prose: everything else, one block per run of lines.
+
+A single line of one cell between two rows of a table (a note, "carried forward") belongs
+to the table.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ BlockKind = Literal["pipe", "tab", "aligned", "prose"]
 #: Longer lines are never a table row.
 MAX_ROW_CHARS = 2000
 _RULE_RE = re.compile(r"^[\s|:+=-]+$")
-_CHUNK_RE = re.compile(r"\S+(?: \S+)*")
+#: A cell of an aligned line: words separated by single spaces. Only ASCII spaces and tabs
+#: separate: a no-break space groups digits (1\u202f000,00).
+_CHUNK_RE = re.compile(r"[^ \t]+(?: [^ \t]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,9 @@ class Block:
 def split_blocks(lines: Sequence[str]) -> list[Block]:
     """``lines`` cut into table and prose blocks, in order."""
     kinds = [_line_kind(line) for line in lines]
+    for no in range(1, len(lines) - 1):  # a note or "carried forward" row inside a table
+        if kinds[no] == "prose" and lines[no].strip() and kinds[no - 1] == kinds[no + 1] != "prose":
+            kinds[no] = kinds[no - 1]
     blocks: list[Block] = []
     no = 0
     while no < len(lines):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers.remittance_text import parse_text_remittance
 from parsers.tables import read_grid
 
 HEADERS = {
@@ -166,3 +167,27 @@ def test_a_table_in_any_layout_reads_back_its_lines_and_total(
     grid = read_grid(rows)
     assert [(line.invoice_ref, line.amount) for line in grid.lines] == expected
     assert grid.stated_total == total
+
+
+def _as_aligned_text(rows: list[list[str]]) -> str:
+    widths = [max(len(row[col]) for row in rows) + 3 for col in range(len(rows[0]))]
+    lines = [
+        "".join(
+            cell.ljust(width) if col == 0 else cell.rjust(width)
+            for col, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    return "Hello,\n\nplease find our payment below.\n\n" + "\n".join(lines) + "\n\nRegards\nJane"
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables())
+def test_the_same_table_pasted_as_aligned_text_into_a_body_reads_back_its_lines(
+    table: tuple[list[list[str]], list[tuple[str, Decimal]], Decimal],
+) -> None:
+    rows, expected, total = table
+    remittance = parse_text_remittance(_as_aligned_text(rows))
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == expected
+    assert remittance.stated_total == total
