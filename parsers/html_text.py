@@ -8,11 +8,11 @@ becomes one line with its cells joined by ``" | "``, so::
 
 becomes ``INV-1001 | 2026-01-05 | 1,250.00``, so :mod:`parsers.text_tables` cuts the rows
 back into the same grid of cells: a cell spanning columns (``colspan``) is followed by
-empty cells, so the columns stay aligned; a ``|`` inside a cell becomes ``/``; a table
-nested in a cell gives its own rows (the outer row goes on after it). Text inside
-``<pre>`` keeps its spaces (a preformatted table stays aligned). Lines inside
-``<blockquote>`` get a ``"> "`` prefix, as mail clients quote, so quoted replies can be
-told apart downstream.
+empty cells, so the columns stay aligned; an empty first cell is written ``-``; a ``|``
+inside a cell becomes ``/``; a table nested in a cell gives its own rows (the outer row
+goes on after it). Text inside ``<pre>`` keeps its spaces (a preformatted table stays
+aligned). Lines inside ``<blockquote>`` get a ``"> "`` prefix, as mail clients quote, so
+quoted replies can be told apart downstream.
 """
 
 from __future__ import annotations
@@ -68,6 +68,9 @@ PARAGRAPH_TAGS = frozenset(
 )
 CELL_TAGS = frozenset({"td", "th"})
 CELL_SEPARATOR = " | "
+#: What an empty first cell of a row is written as: a row never starts with a bar, which
+#: would read as the edge of a Markdown table and shift every cell one column left.
+EMPTY_FIRST_CELL = "-"
 #: Widest column span honoured.
 MAX_COLSPAN = 50
 
@@ -120,6 +123,8 @@ class _TextCollector(HTMLParser):
             self._break()
             self._cells_in_row = 0
         elif tag in CELL_TAGS:
+            if self._cells_in_row == 1 and not "".join(self._current).strip():
+                self._current.append(EMPTY_FIRST_CELL)
             if self._cells_in_row:
                 self._current.append(CELL_SEPARATOR * (1 + self._span_pending))
             self._cells_in_row += 1

@@ -8,12 +8,17 @@ balance columns, and a total row.
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
+from html import escape
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers.html_text import html_to_text
 from parsers.remittance_text import parse_text_remittance
+from parsers.spreadsheet import parse_spreadsheet_remittance
 from parsers.tables import read_grid
 
 HEADERS = {
@@ -188,6 +193,42 @@ def test_the_same_table_pasted_as_aligned_text_into_a_body_reads_back_its_lines(
 ) -> None:
     rows, expected, total = table
     remittance = parse_text_remittance(_as_aligned_text(rows))
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == expected
+    assert remittance.stated_total == total
+
+
+def _as_html(rows: list[list[str]]) -> str:
+    header, *body = rows
+    cells = "".join(f"<th>{escape(cell)}</th>" for cell in header)
+    trs = "".join(
+        "<tr>" + "".join(f"<td style='text-align:right'>{escape(c)}</td>" for c in row) + "</tr>"
+        for row in body
+    )
+    return f"<p>Dear team,</p><table><thead><tr>{cells}</tr></thead><tbody>{trs}</tbody></table>"
+
+
+@settings(max_examples=100, deadline=None)
+@given(tables())
+def test_the_same_table_as_html_reads_back_its_lines(
+    table: tuple[list[list[str]], list[tuple[str, Decimal]], Decimal],
+) -> None:
+    rows, expected, total = table
+    remittance = parse_text_remittance(html_to_text(_as_html(rows)))
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == expected
+    assert remittance.stated_total == total
+
+
+@settings(max_examples=100, deadline=None)
+@given(tables(), st.sampled_from([";", "\t", ","]))
+def test_the_same_table_as_csv_reads_back_its_lines(
+    table: tuple[list[list[str]], list[tuple[str, Decimal]], Decimal], delimiter: str
+) -> None:
+    rows, expected, total = table
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    remittance = parse_spreadsheet_remittance(buffer.getvalue().encode("utf-8"), kind="csv")
     assert remittance is not None
     assert [(line.invoice_ref, line.amount) for line in remittance.lines] == expected
     assert remittance.stated_total == total
