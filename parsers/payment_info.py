@@ -72,6 +72,8 @@ _LEGAL_FORMS = (
     r"|AG|KG|KGaA|OHG|UG|e\.\s?K|SE|SA|S\.A|SARL|S\.A\.R\.L|SAS|S\.A\.S|SNC|SL|S\.L|SLU"
     r"|BV|B\.V|NV|N\.V|SpA|S\.p\.A|Srl|S\.r\.l|Oy|AB|A/S|ApS|AS|Pty"
 )
+#: "GmbH & Co. KG": the partnership form after a company's.
+_CO_TAIL_RE = re.compile(r"\s*&\s*Co\.?(?:\s*(?:KG|OHG|KGaA)\b)?")
 _LEGAL_FORM_RE = re.compile(rf"(?<![\w.])(?:{_LEGAL_FORMS})\.?(?![\w])")
 _NAME_LABEL_RE = re.compile(
     r"^\s*(?:payer(?:\s+name)?|paid\s+by|payment\s+from|remitter|remitted\s+by|ordering"
@@ -162,6 +164,22 @@ _METHODS: tuple[tuple[re.Pattern[str], PaymentMethod], ...] = tuple(
             r"|american\s+express|kreditkarte|carte\s+(?:bancaire|de\s+crédit)|\btarjeta\b",
             PaymentMethod.CARD,
         ),
+    )
+)
+_METHOD_LABEL_RE = re.compile(
+    r"\b(?:payment\s+(?:method|type|mode)|method\s+of\s+payment|paid\s+by|pay\s+type"
+    r"|zahlungs(?:art|weise)|mode\s+de\s+(?:paiement|règlement)|moyen\s+de\s+paiement"
+    r"|forma\s+de\s+pago|método\s+de\s+pago|metodo\s+di\s+pagamento|modalità\s+di\s+pagamento"
+    r"|betaalwijze|betaalmethode)\s*[:\-]\s*(?P<value>[^\n]{1,40})",
+    re.IGNORECASE,
+)
+#: Bare words after a method label ("Payment method: Check").
+_METHOD_WORDS: tuple[tuple[re.Pattern[str], PaymentMethod], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), m)
+    for p, m in (
+        (r"^\s*(?:check|cheque|chèque|scheck|assegno|cheque)\b", PaymentMethod.CHECK),
+        (r"^\s*(?:card|karte|carte|tarjeta|carta)\b", PaymentMethod.CARD),
+        (r"^\s*sepa\b", PaymentMethod.EFT),
     )
 )
 _SEPA_RE = re.compile(r"\bsepa\b", re.IGNORECASE)
@@ -255,6 +273,12 @@ def read_currency(text: str) -> str | None:
 def read_payment_method(text: str) -> PaymentMethod | None:
     """How ``text`` says the payment was made: the method mentioned first, or None."""
     text = text[:MAX_TEXT_CHARS]
+    labelled = _METHOD_LABEL_RE.search(text)
+    if labelled:
+        value = labelled.group("value")
+        for pattern, method in (*_METHODS, *_METHOD_WORDS):
+            if pattern.search(value):
+                return method
     found: list[tuple[int, PaymentMethod]] = []
     for pattern, method in _METHODS:
         m = pattern.search(text)
@@ -351,9 +375,26 @@ def _company_in(line: str) -> str | None:
             break
         while name and name[0].lower() in _NAME_JOINERS:
             name.pop(0)
+        tail = _CO_TAIL_RE.match(segment, m.end())
+        form = m.group(0) + (tail.group(0) if tail else "")
         if name:
-            return " ".join([*name, m.group(0)]).replace(" ,", ",")
+            return " ".join([*name, form]).replace(" ,", ",")
+        after = _capitalised_words(segment[m.end() :].split())
+        if not words and after:  # "SARL Dupont & Fils", "SA Martin"
+            return " ".join([m.group(0), *after])
     return None
+
+
+def _capitalised_words(words: Sequence[str]) -> list[str]:
+    name: list[str] = []
+    for word in words[:6]:
+        if word and (word[0].isupper() or word.lower() in _NAME_JOINERS):
+            name.append(word)
+            continue
+        break
+    while name and name[-1].lower() in _NAME_JOINERS:
+        name.pop()
+    return name
 
 
 def _clean_sender(sender_name: str | None) -> str | None:

@@ -135,3 +135,32 @@ def test_an_invoice_or_due_date_is_not_the_payment_date() -> None:
     text = "Invoice date: 01.10.2026\nDue date: 31.10.2026\nDate: 03.11.2026"
     assert read_payment_info(text).payment_date == date(2026, 11, 3)
     assert read_payment_info("Invoice date: 01.10.2026").payment_date is None
+
+
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        ("Payment Method: Check", PaymentMethod.CHECK),
+        ("Payment method: Card", PaymentMethod.CARD),
+        ("Zahlungsart: Scheck", PaymentMethod.CHECK),
+        ("Mode de paiement : chèque", PaymentMethod.CHECK),
+        ("Forma de pago: transferencia", PaymentMethod.WIRE),
+        ("Payment method: SEPA", PaymentMethod.EFT),
+        ("Thanks for the ACH details.\nPayment method: wire", PaymentMethod.WIRE),
+    ],
+)
+def test_a_labelled_method_wins_and_may_be_a_bare_word(text: str, method: PaymentMethod) -> None:
+    assert read_payment_method(text) is method
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("SARL Dupont & Fils", "SARL Dupont & Fils"),
+        ("Müller GmbH & Co. KG, Industriestr. 5", "Müller GmbH & Co. KG"),
+        ("Remittance from Globex Corporation", "Globex Corporation"),
+        ("Smith, Jones and Brown LLC | 1 Main St", "Smith, Jones and Brown LLC"),
+    ],
+)
+def test_company_names_with_legal_forms_before_or_after(line: str, name: str) -> None:
+    assert read_payment_info(line).payer_name == name
