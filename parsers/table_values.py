@@ -52,6 +52,7 @@ _DOCUMENT_PREFIX_RE = re.compile(
 _ORDER_PREFIX_RE = re.compile(
     r"^#?(?:po|so|ord|order|best|cust|kd|acct|acc|vendor|vend|lief)[-/ ]?\d", re.IGNORECASE
 )
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
 _SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY"}
 _CURRENCY_MARK_RE = re.compile(_CUR)
 
@@ -83,7 +84,7 @@ def cell_kind(cell: str) -> Kind:
         return Kind.EMPTY
     if DATE_RE.fullmatch(cell):
         return Kind.DATE
-    bare = strip_currency(cell)
+    bare = strip_currency(cell).translate(_MINUS_SIGNS)
     m = _AMOUNT_CELL_RE.match(bare)
     if m and (not m.group("bare") or bare != cell):
         return Kind.AMOUNT

@@ -85,6 +85,8 @@ _LEAD_WORD_RE = re.compile(
     re.IGNORECASE,
 )
 _REF_WORD_RE = re.compile(r"\bref|referen", re.IGNORECASE)
+#: Minus signs typeset as dashes (PDFs): read as "-".
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
 #: What a row needs to hold for the text reading to look at it: an amount-like token.
 _MONEY_HINT_RE = re.compile(r"\d[.,]\d{2}(?!\d)|[$€£]\s?\d|\d\s?(?:[$€£]|[A-Z]{3}\b)")
 _REF_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w/.-]*\d[\w/-]*|\d+")
@@ -299,7 +301,7 @@ def _amount(cell: str, sep: str | None) -> Decimal | None:
     other = "," if sep == "." else "."
     # A cell in the other format is read in it; one that breaks the column's is not
     # re-read (10.005 in a column of cents is no amount, not 10005).
-    bare = strip_currency(cell)
+    bare = strip_currency(cell).translate(_MINUS_SIGNS)
     for decimal_sep in (sep, other) if sep and other in bare else (sep,):
         try:
             return parse_amount(bare, decimal_sep=decimal_sep)

@@ -367,3 +367,9 @@ CELLS = st.sampled_from(
 @given(st.lists(st.lists(CELLS, max_size=6), max_size=10))
 def test_read_grid_never_raises_on_tables_of_known_words(rows: list[list[str]]) -> None:
     read_grid(rows)
+
+
+@pytest.mark.parametrize("minus", ["\u2212", "\u2013"])
+def test_a_minus_typeset_as_a_dash_is_a_credit(minus: str) -> None:
+    rows = [["Invoice", "Net"], ["INV-1", "100.00"], ["CM-1", f"{minus}25.00"]]
+    assert _lines(rows) == [("INV-1", "100.00"), ("CM-1", "-25.00")]
