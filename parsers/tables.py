@@ -135,6 +135,9 @@ def read_grid(
     header_at = _find_header(grid)
     header = grid[header_at] if header_at is not None else None
     body = grid[header_at + 1 :] if header_at is not None else grid
+    if header is not None and body and _continues_header(header, body[0]):
+        header = _merge_header(header, body[0])  # "Zahl-" over "betrag"
+        body = body[1:]
     roles = [header_role(cell) for cell in header] if header else [None] * len(grid[0])
     columns = _decide_columns(body, roles, header or [""] * len(roles))
     lines, total, used = _read_rows(body, columns, header)
@@ -164,6 +167,31 @@ def _clean(rows: Sequence[Sequence[str | None]], max_rows: int) -> list[list[str
     return [row + [""] * (width - len(row)) for row in out]
 
 
+def _continues_header(header: Sequence[str], row: Sequence[str]) -> bool:
+    """Whether ``row`` is the second line of a header set in two (``Zahl-`` over
+    ``betrag``): words only, under at least half of the header's words."""
+    words = [cell for cell in row if cell]
+    named = [cell for cell in header if cell]
+    return (
+        len(words) >= 2
+        and 2 * len(words) >= len(named)
+        and not any(ch.isdigit() for cell in words for ch in cell)
+        and not _TOTAL_RE.search(" ".join(words))
+        and not _SKIP_ROW_RE.search(" ".join(words))
+    )
+
+
+def _merge_header(header: Sequence[str], row: Sequence[str]) -> list[str]:
+    """Each header cell with the word below it (a hyphenated word joined up)."""
+    merged: list[str] = []
+    for top, below in zip(header, row, strict=True):
+        if top.endswith("-") and below:
+            merged.append(top[:-1] + below)
+        else:
+            merged.append(f"{top} {below}".strip())
+    return merged
+
+
 def _header_score(row: Sequence[str]) -> int:
     """How many distinct roles the cells of ``row`` name (0 when it holds amounts)."""
     if any(cell_kind(cell) is Kind.AMOUNT for cell in row):
@@ -176,6 +204,8 @@ def _find_header(grid: Sequence[Sequence[str]]) -> int | None:
     else a row of three or more word cells, one naming a role, right above a row with an
     amount (a header whose other words are unknown)."""
     for no, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if no + 1 < len(grid) and _continues_header(row, grid[no + 1]):
+            row = _merge_header(row, grid[no + 1])  # the header set in two
         roles = {role for role in map(header_role, row) if role is not None}
         if _header_score(row) >= min(2, len(row)) and (
             roles & {Role.REF, Role.DOC, Role.THEIRS} or roles & AMOUNT_ROLES

@@ -373,3 +373,21 @@ def test_read_grid_never_raises_on_tables_of_known_words(rows: list[list[str]]) 
 def test_a_minus_typeset_as_a_dash_is_a_credit(minus: str) -> None:
     rows = [["Invoice", "Net"], ["INV-1", "100.00"], ["CM-1", f"{minus}25.00"]]
     assert _lines(rows) == [("INV-1", "100.00"), ("CM-1", "-25.00")]
+
+
+def test_header_set_in_two_lines_is_read_as_one() -> None:
+    # Given a German advice whose header words are hyphenated over two rows, the net
+    # left of the gross (only the joined words can tell which is which)
+    rows = [
+        ["Zahlungsavis", "", ""],
+        ["Rech-", "Zahl-", "Brutto-"],
+        ["nungsnr.", "betrag", "betrag"],
+        ["RE-10023", "980,00", "1.000,00"],
+    ]
+    # When it is read, then the joined words name the columns
+    line = read_grid(rows).lines[0]
+    assert (line.invoice_ref, line.gross, line.amount) == (
+        "RE-10023",
+        Decimal("1000.00"),
+        Decimal("980.00"),
+    )
