@@ -9,6 +9,9 @@ A text is split into blocks of consecutive lines:
 - aligned tables: two or more lines whose cells are separated by two or more spaces. The
   line with the most cells sets the columns; a cell of another line belongs to the column
   it overlaps most (right-aligned amounts overlap their header), else the nearest one;
+- fields: lines of ``label: value`` whose labels name a column role ("Invoice number:
+  INV-10023", "Amount paid: $1,225.00"), as portals write one invoice after another; the
+  labels are the header and each record a row (a label seen again starts the next row);
 - prose: everything else, one block per run of lines.
 
 A single line of one cell between two rows of a table (a note, "carried forward") belongs
@@ -22,11 +25,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-BlockKind = Literal["pipe", "tab", "aligned", "prose"]
+from parsers.table_headers import header_role
+
+BlockKind = Literal["pipe", "tab", "aligned", "fields", "prose"]
 
 #: Longer lines are never a table row.
 MAX_ROW_CHARS = 2000
 _RULE_RE = re.compile(r"^[\s|:+=-]+$")
+_FIELD_RE = re.compile(r"^\s*(?P<label>[^\W\d][^:|\t]{0,38}?)\s*:\s+(?P<value>\S.{0,200})$")
+_TOTAL_LABEL_RE = re.compile(r"\b(?:total|summe|gesamt|totaal|totale)\b", re.IGNORECASE)
 #: A cell of an aligned line: words separated by single spaces. Only ASCII spaces and tabs
 #: separate: a no-break space groups digits (1\u202f000,00).
 _CHUNK_RE = re.compile(r"[^ \t]+(?: [^ \t]+)*")
@@ -48,6 +55,8 @@ class Block:
             return [[cell.strip() for cell in line.split("\t")] for line in self.lines]
         if self.kind == "aligned":
             return aligned_grid(self.lines)
+        if self.kind == "fields":
+            return fields_grid(self.lines)
         return [[line.strip()] for line in self.lines]
 
 
@@ -94,6 +103,23 @@ def aligned_grid(lines: Sequence[str]) -> list[list[str]]:
     return rows
 
 
+def fields_grid(lines: Sequence[str]) -> list[list[str]]:
+    """Rows of ``label: value`` lines: the labels as the header, one row per record."""
+    labels: list[str] = []
+    records: list[dict[str, str]] = [{}]
+    for line in lines:
+        m = _FIELD_RE.match(line)
+        if not m:
+            continue
+        label, value = m.group("label").strip(), m.group("value").strip()
+        if label in records[-1]:
+            records.append({})
+        records[-1][label] = value
+        if label not in labels:
+            labels.append(label)
+    return [labels] + [[record.get(label, "") for label in labels] for record in records]
+
+
 def _expand(line: str) -> str:
     return line.expandtabs(8)[:MAX_ROW_CHARS]
 
@@ -120,6 +146,13 @@ def _line_kind(line: str) -> BlockKind:
     stripped = line.strip()
     if not stripped or len(line) > MAX_ROW_CHARS:
         return "prose"
+    field = _FIELD_RE.match(stripped)
+    if (
+        field
+        and header_role(field.group("label")) is not None
+        and not _TOTAL_LABEL_RE.search(field.group("label"))
+    ):
+        return "fields"
     if stripped.count("|") >= 1 and len([c for c in _pipe_cells(stripped) if c]) >= 2:
         return "pipe"
     if "\t" in stripped and len([c for c in stripped.split("\t") if c.strip()]) >= 2:

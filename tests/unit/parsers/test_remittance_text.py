@@ -358,3 +358,29 @@ WORDS = st.sampled_from(
 @given(st.lists(WORDS, max_size=80))
 def test_parse_text_remittance_never_raises_on_remittance_words(words: list[str]) -> None:
     parse_text_remittance(" ".join(words))
+
+
+def test_portal_notification_with_one_labelled_record_per_invoice() -> None:
+    # Given an AP-portal notification that writes each invoice as label: value lines
+    text = """Payment notification
+
+Payment reference: ACH-778812
+
+Invoice number: INV-10023
+Invoice date: 10/01/2026
+Amount paid: $1,225.00
+Invoice number: INV-10024
+Invoice date: 10/02/2026
+Amount paid: $980.00
+
+Total: $2,205.00
+"""
+    # When it is parsed, then each record is a line and the total is read
+    remittance = parse_text_remittance(text)
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in remittance.lines] == [
+        ("INV-10023", Decimal("1225.00")),
+        ("INV-10024", Decimal("980.00")),
+    ]
+    assert remittance.stated_total == Decimal("2205.00")
+    assert remittance.payment_ref == "ACH-778812"
