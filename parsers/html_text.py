@@ -6,8 +6,13 @@ becomes one line with its cells joined by ``" | "``, so::
 
     <tr><td>INV-1001</td><td>2026-01-05</td><td>1,250.00</td></tr>
 
-becomes ``INV-1001 | 2026-01-05 | 1,250.00``. Lines inside ``<blockquote>`` get a ``"> "``
-prefix, as mail clients quote, so quoted replies can be told apart downstream.
+becomes ``INV-1001 | 2026-01-05 | 1,250.00``, so :mod:`parsers.text_tables` cuts the rows
+back into the same grid of cells: a cell spanning columns (``colspan``) is followed by
+empty cells, so the columns stay aligned; an empty first cell is written ``-``; a ``|``
+inside a cell becomes ``/``; a table nested in a cell gives its own rows (the outer row
+goes on after it). Text inside ``<pre>`` keeps its spaces (a preformatted table stays
+aligned). Lines inside ``<blockquote>`` get a ``"> "`` prefix, as mail clients quote, so
+quoted replies can be told apart downstream.
 """
 
 from __future__ import annotations
@@ -63,6 +68,11 @@ PARAGRAPH_TAGS = frozenset(
 )
 CELL_TAGS = frozenset({"td", "th"})
 CELL_SEPARATOR = " | "
+#: What an empty first cell of a row is written as: a row never starts with a bar, which
+#: would read as the edge of a Markdown table and shift every cell one column left.
+EMPTY_FIRST_CELL = "-"
+#: Widest column span honoured.
+MAX_COLSPAN = 50
 
 _SPACE_RE = re.compile(r"[^\S\n]+")
 
@@ -78,12 +88,17 @@ class _TextCollector(HTMLParser):
         self._quote_depth = 0
         self._pre_depth = 0
         self._cells_in_row = 0
+        self._span_pending = 0  # empty cells owed by the last cell's colspan
+        self._outer_rows: list[tuple[int, int]] = []  # (cells, span) of enclosing rows
+        self._line_is_pre = False
 
     # -- line handling -------------------------------------------------------------------
     def _break(self) -> None:
         """End the current line, if it has any text."""
-        text = _SPACE_RE.sub(" ", "".join(self._current)).strip()
+        joined = "".join(self._current)
+        text = joined.rstrip() if self._line_is_pre else _SPACE_RE.sub(" ", joined).strip()
         self._current = []
+        self._line_is_pre = False
         if text.strip(" |"):
             self.lines.append("> " * self._quote_depth + text)
 
@@ -108,10 +123,16 @@ class _TextCollector(HTMLParser):
             self._break()
             self._cells_in_row = 0
         elif tag in CELL_TAGS:
+            if self._cells_in_row == 1 and not "".join(self._current).strip():
+                self._current.append(EMPTY_FIRST_CELL)
             if self._cells_in_row:
-                self._current.append(CELL_SEPARATOR)
+                self._current.append(CELL_SEPARATOR * (1 + self._span_pending))
             self._cells_in_row += 1
+            self._span_pending = _colspan(attrs) - 1
         elif tag in BLOCK_TAGS:
+            if tag == "table":
+                self._outer_rows.append((self._cells_in_row, self._span_pending))
+                self._cells_in_row = self._span_pending = 0
             if tag in PARAGRAPH_TAGS:
                 self._gap()
             else:
@@ -138,12 +159,14 @@ class _TextCollector(HTMLParser):
             return
         if tag == "tr":
             self._break()
-            self._cells_in_row = 0
+            self._cells_in_row = self._span_pending = 0
         elif tag in BLOCK_TAGS:
             if tag in PARAGRAPH_TAGS:
                 self._gap()
             else:
                 self._break()
+            if tag == "table" and self._outer_rows:
+                self._cells_in_row, self._span_pending = self._outer_rows.pop()
             if tag == "blockquote" and self._quote_depth:
                 self._quote_depth -= 1
             elif tag == "pre" and self._pre_depth:
@@ -152,11 +175,15 @@ class _TextCollector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
+        if self._cells_in_row:
+            data = data.replace("|", "/")
         if self._pre_depth:
+            self._line_is_pre = True
             first, *rest = data.split("\n")
             self._current.append(first)
             for piece in rest:
                 self._break()
+                self._line_is_pre = True
                 self._current.append(piece)
         else:
             self._current.append(data.replace("\n", " ").replace("\r", " "))
@@ -167,6 +194,13 @@ class _TextCollector(HTMLParser):
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
         return "\n".join(self.lines)
+
+
+def _colspan(attrs: list[tuple[str, str | None]]) -> int:
+    """The ``colspan`` of a cell, 1 when absent or not a number, at most MAX_COLSPAN."""
+    value = dict(attrs).get("colspan") or ""
+    digits = value.strip()[:3]
+    return max(1, min(MAX_COLSPAN, int(digits))) if digits.isdigit() else 1
 
 
 def html_to_text(html: str) -> str:

@@ -1,9 +1,12 @@
-"""Find the remittance advice in a parsed mail: PDF attachments, then the text body, then the
-HTML body. Pure: no IO.
+"""Find the remittance advice in a parsed mail: PDF attachments, then spreadsheet
+attachments (CSV, XLSX), then the text body, then the HTML body. Pure: no IO.
 
-A remittance read from a PDF wins over one in the body (the PDF is the payer's document; the
-body usually just says "please find attached"). Unreadable documents are recorded as
-problems (``"invoice.pdf: needs password"``) for the review queue; other errors propagate.
+A remittance read from a document (PDF, CSV, XLSX) wins over one in the body (the document
+is the payer's advice; the body usually just says "please find attached"). Unreadable
+documents are recorded as problems (``"invoice.pdf: needs password"``) for the review queue;
+other errors propagate. Payment facts the remittance does not state itself (payer, payment
+date, method, reference, currency) are taken from the mail's text: the body says "paid by
+ACH today, ref 778812" beside an attached table more often than the table does.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from dataclasses import dataclass
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, Remittance
+from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.remittance_pdf import parse_pdf_remittance
-from parsers.remittance_text import parse_text_remittance
+from parsers.remittance_text import parse_text_remittance, strip_quotes_and_signature
+from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
 
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acrobat"})
 
@@ -38,13 +43,26 @@ def is_pdf_attachment(attachment: Attachment) -> bool:
 
 
 def extract_remittance(parsed: ParsedEmail) -> Extraction:
-    """The remittance of ``parsed``: from the first PDF attachment that has one, else from the
-    text body, else from the HTML body.
+    """The remittance of ``parsed``: from the first PDF attachment that has one, else the
+    first CSV/XLSX attachment that has one, else the text body, else the HTML body.
 
     Raises:
         Nothing of its own: :class:`UnreadableDocumentError` becomes a problem string.
     """
     problems: list[str] = []
+    remittance = _from_pdfs(parsed, problems) or _from_spreadsheets(parsed, problems)
+    if remittance is None:
+        for text, source in ((parsed.text, "body"), (parsed.html_text, "html")):
+            found = parse_text_remittance(text) if text.strip() else None
+            if found is not None:
+                remittance = dataclasses.replace(found, source=source)
+                break
+    if remittance is None:
+        return Extraction(remittance=None, problems=tuple(problems))
+    return Extraction(remittance=_with_payment_info(remittance, parsed), problems=tuple(problems))
+
+
+def _from_pdfs(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:
     for number, attachment in enumerate(parsed.attachments, start=1):
         if not is_pdf_attachment(attachment):
             continue
@@ -59,12 +77,44 @@ def extract_remittance(parsed: ParsedEmail) -> Extraction:
             problems.append(f"{name}: {e.reason}")
             continue
         if remittance is not None and remittance.lines:
-            return Extraction(remittance=remittance, problems=tuple(problems))
-    for text, source in ((parsed.text, "body"), (parsed.html_text, "html")):
-        remittance = parse_text_remittance(text) if text.strip() else None
+            return remittance
+    return None
+
+
+def _from_spreadsheets(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:
+    for number, attachment in enumerate(parsed.attachments, start=1):
+        kind = None if is_pdf_attachment(attachment) else spreadsheet_kind(attachment)
+        if kind is None:
+            continue
+        name = attachment.filename or f"attachment {number}"
+        try:
+            remittance = parse_spreadsheet_remittance(attachment.data, kind=kind)
+        except UnreadableDocumentError as e:
+            problems.append(f"{name}: {e.reason}")
+            continue
         if remittance is not None:
-            return Extraction(
-                remittance=dataclasses.replace(remittance, source=source),
-                problems=tuple(problems),
-            )
-    return Extraction(remittance=None, problems=tuple(problems))
+            return remittance
+    return None
+
+
+def _with_payment_info(remittance: Remittance, parsed: ParsedEmail) -> Remittance:
+    """``remittance`` with the payment facts it lacks filled from the mail's own text (the
+    subject, the body and the HTML text, without quotes and signatures), and at last the
+    payer from the sender's display name."""
+    texts = [strip_quotes_and_signature(text) for text in (parsed.text, parsed.html_text)]
+    info = read_payment_info("\n".join([parsed.subject, *texts]))
+    filled = _fill(remittance, info)
+    if filled.payer_name is None and parsed.from_name.strip():
+        filled = dataclasses.replace(filled, payer_name=parsed.from_name.strip())
+    return filled
+
+
+def _fill(remittance: Remittance, info: PaymentInfo) -> Remittance:
+    return dataclasses.replace(
+        remittance,
+        payer_name=remittance.payer_name or info.payer_name,
+        payment_date=remittance.payment_date or info.payment_date,
+        payment_method=remittance.payment_method or info.payment_method,
+        payment_ref=remittance.payment_ref or info.payment_ref,
+        currency=remittance.currency or info.currency,
+    )

@@ -1,8 +1,13 @@
 """Remittance advice written as text: mail bodies, HTML tables turned into text, PDF text.
 Pure: no IO.
 
-A remittance line is a line with one invoice reference and an amount; the amount is the last
-amount on the line (after gross and discount columns comes the net paid). Samples::
+:func:`parse_text_remittance` cuts a body into blocks (:mod:`parsers.text_tables`): tables
+(``|``, tab or space aligned) go to :func:`parsers.tables.read_grid`, which reads their
+columns (gross, discount, deduction, net); the other lines are read as sentences
+(:func:`read_sentence`: "We paid INV-10023 ($1,200.00) and INV-10031 ($850.50)", "in
+settlement of invoices 4711, 4712 and 4720 we transferred 3,456.78") and as single lines
+(:func:`scan_lines`). A single line has one invoice reference and an amount; the amount is
+the last amount on the line. Samples::
 
     INV-1001  1,250.00
     Invoice 1001: $1,250.00
@@ -13,22 +18,30 @@ amount on the line (after gross and discount columns comes the net paid). Sample
 
 Dates, phone numbers, PO/customer/account numbers and payment references are taken out of a
 line before its reference is looked for, so they never become invoice references.
-:func:`scan_lines` is shared with the PDF parser.
+:func:`scan_lines` is kept for the PDF parser's text lines.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import Remittance, RemittanceLine
+from parsers.tables import read_grid
+from parsers.text_tables import split_blocks
 
 #: Longer lines are prose or garbage, never one remittance line; skipping them bounds the work.
 MAX_LINE_CHARS = 2000
+#: Lines of a body read at most: a bounded read (a remittance in a body is a few hundred
+#: lines at most; a hostile body of many thousands must not eat the time limit).
+MAX_TEXT_LINES = 5_000
+#: Words (of letters) a line needs besides references and amounts to be a sentence.
+SENTENCE_MIN_WORDS = 3
 
 _MONTH = r"(?:jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)[a-zä]*\.?"
 #: Dates in the forms payers write them; removed before amounts and references are read.
@@ -124,6 +137,29 @@ _SUBTOTAL_RE = re.compile(
     r"|carried\s+forward|brought\s+forward|balance\s+forward|c/f|b/f)\b",
     re.IGNORECASE,
 )
+_DIGITS_RE = re.compile(r"\d{3,}")
+#: Words that say a payment was made; a sentence without one is not read as a remittance.
+_PAID_RE = re.compile(
+    r"\b(?:paid|pay(?:ing|ment)?s?|pmt|transferred|transfer|remit\w*|settle\w*|sent|wired"
+    r"|cleared|covers?|covering|bezahlt|gezahlt|beglichen|überwiesen|zahlung\w*|ausgeglichen"
+    r"|réglé\w*|regle\w*|payé\w*|paye|paiement|virement|versé\w*|pagad[oa]s?|pago"
+    r"|transferid[oa]|pagat[oi]|bonifico|betaald|overgemaakt|betaling|voldaan)\b",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
+_LIST_HEAD_RE = re.compile(
+    r"\b(?:invoices?|inv|invoice\s+numbers?|rechnung(?:en)?|rechnungsnummern|rg|belege?"
+    r"|factures?|facturas?|fatture|fattura|facturen|bills?|documents?|nos?\.|nrn?\.)"
+    r"(?![\w-])(?:\s+(?:no|nos|nr|nrn|number|numbers|n°)\b\.?)?\s*[:#]?\s*",
+    re.IGNORECASE,
+)
+_LIST_ITEM_RE = re.compile(r"#?\s*(?P<token>[A-Za-z]{0,6}[-/]?\d{3,}[\w/-]*)(?![\w.,]\d)")
+_LIST_SEP_RE = re.compile(
+    r"\s*(?:,|;|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|as\s+well\s+as)\s*"
+    r"(?:(?:and|und|et)\s+)?(?:#|no\.?\s*|nr\.?\s*)?",
+    re.IGNORECASE,
+)
+_CREDIT_WORD_RE = re.compile(r"^(?:cm|cn|gs|kg|av|nc)[-/]?\d", re.IGNORECASE)
 _CURRENCY_CODES = {"$": None, "€": "EUR", "£": "GBP"}
 _QUOTE_HEADER_RE = re.compile(
     r"^\s*(?:on\s.+\swrote:|am\s.+\sschrieb\s.*:|le\s.+\sa\s+écrit\s*:)\s*$", re.IGNORECASE
@@ -161,9 +197,11 @@ def parse_text_remittance(text: str) -> Remittance | None:
     """The remittance written in ``text`` (a mail body), or None when it has no lines.
 
     Quoted replies and the signature are removed first, so a remittance that is only quoted
-    from an earlier mail is not read again.
+    from an earlier mail is not read again. Tables (``|``, tab or space aligned) are read
+    by :func:`parsers.tables.read_grid`; the other lines are read as sentences
+    (:func:`read_sentence`) and as single lines (:func:`scan_lines`).
     """
-    scan = scan_lines(strip_quotes_and_signature(text).splitlines())
+    scan = read_text(strip_quotes_and_signature(text))
     if not scan.lines:
         return None
     return Remittance(
@@ -172,6 +210,156 @@ def parse_text_remittance(text: str) -> Remittance | None:
         payment_ref=scan.payment_ref,
         currency=scan.currency,
         source="body",
+    )
+
+
+def read_text(text: str) -> LineScan:
+    """The lines, stated total, payment reference and currency of ``text`` (already without
+    quotes), its tables and its sentences, in the order they are written. The total written
+    last wins."""
+    found: list[tuple[int, RemittanceLine]] = []
+    totals: list[tuple[int, Decimal]] = []
+    refs: list[tuple[int, str]] = []
+    currencies: set[str] = set()
+    prose: list[tuple[int, str]] = []
+    for block in split_blocks(text.splitlines()[:MAX_TEXT_LINES]):
+        if block.kind != "prose":
+            rows = block.grid()
+            grid = read_grid(rows, read_rows_as_text=False)
+            if grid.lines:
+                end = block.start + len(block.lines)
+                totals += [(end, grid.stated_total)] if grid.stated_total is not None else []
+                refs += [(block.start, grid.payment_ref)] if grid.payment_ref else []
+                currencies |= {grid.currency} if grid.currency else set()
+                found += _place_rows(block.start, rows, grid.lines)
+                continue
+        prose += [(block.start + no, line) for no, line in enumerate(block.lines)]
+    for no, line in prose:
+        scan = read_sentence(line) or scan_lines([line])
+        found += [(no, found_line) for found_line in scan.lines]
+        totals += [(no, scan.stated_total)] if scan.stated_total is not None else []
+        refs += [(no, scan.payment_ref)] if scan.payment_ref else []
+        currencies |= {scan.currency} if scan.currency else set()
+    found.sort(key=lambda pair: pair[0])
+    return LineScan(
+        lines=tuple(line for _, line in found),
+        stated_total=max(totals, key=lambda pair: pair[0])[1] if totals else None,
+        payment_ref=min(refs)[1] if refs else None,
+        currency=currencies.pop() if len(currencies) == 1 else None,
+    )
+
+
+def _place_rows(
+    start: int, rows: Sequence[Sequence[str]], lines: Sequence[RemittanceLine]
+) -> list[tuple[int, RemittanceLine]]:
+    """The lines a table gave, each at the position of its row; a row with an amount that
+    gave no line (its cells ran together: "INV-10024 980.00" under two headers) is read as
+    a text line instead."""
+    placed: list[tuple[int, RemittanceLine]] = []
+    pending = list(lines)
+    table_refs = {line.invoice_ref for line in lines}
+    for no, row in enumerate(rows):
+        text = " | ".join(" ".join(cell.split()) for cell in row if cell.strip())
+        if pending and pending[0].source == text:  # read_grid's source of the row
+            placed.append((start + no, pending.pop(0)))
+        elif not _SUBTOTAL_RE.search(text) and not _TOTAL_RE.search(text):
+            placed += [
+                (start + no, line)
+                for line in scan_lines([text]).lines
+                if line.invoice_ref not in table_refs  # never a table's line twice
+            ]
+    placed += [(start + len(rows), line) for line in pending]
+    return placed
+
+
+def read_sentence(line: str) -> LineScan | None:
+    """The lines of a sentence that names several documents as paid, or None when ``line``
+    is not one (a single reference is left to :func:`scan_lines`; a sentence without a
+    word of paying is a question or a complaint, not a remittance).
+
+    - Each reference followed by its own amount: "We paid INV-10023 ($1,200.00) and
+      INV-10031 ($850.50) by ACH today" gives two lines with amounts (an amount in
+      parentheses in a sentence is an aside, not a credit).
+    - A list of references and one amount: "in settlement of invoices 4711, 4712 and 4720
+      we transferred 3,456.78" gives lines without an amount, and the amount is the total.
+    """
+    if (
+        len(line) > MAX_LINE_CHARS
+        or len(_DIGITS_RE.findall(line)) < 2  # two references at least
+        or len(_WORD_RE.findall(line)) < SENTENCE_MIN_WORDS
+        or _CONTACT_LINE_RE.search(line)
+    ):
+        return None
+    work, payment_ref = _remove_noise(line)
+    amounts = _amounts(work)
+    blanked = work
+    for a in amounts:
+        blanked = _blank(blanked, a.start, a.end)
+    if len(_WORD_RE.findall(blanked)) < SENTENCE_MIN_WORDS or not _PAID_RE.search(line):
+        return None  # "invoices 4711 and 4712 (3,000.00) are wrong" is no payment
+    found = _sentence_refs(blanked)
+    if len(found) < 2 or _SUBTOTAL_RE.search(line):
+        return None
+    lines: list[RemittanceLine] = []
+    total: Decimal | None = None
+    bounds = [start for start, _, _ in found[1:]] + [len(work)]
+    paired = [
+        [a for a in amounts if end <= a.start < bound]
+        for (_, end, _), bound in zip(found, bounds, strict=True)
+    ]
+    source = line.strip()
+    if all(len(own) >= 1 for own in paired[:-1]) and paired[-1]:
+        for (_, _, ref), own in zip(found, paired, strict=True):
+            amount = own[0]
+            value = abs(amount.value) if not _CREDIT_WORD_RE.search(ref) else amount.value
+            lines.append(RemittanceLine(invoice_ref=ref, amount=value, source=source))
+        if len(paired[-1]) > 1:
+            total = paired[-1][-1].value
+    elif not any(paired[:-1]) and _is_listed(blanked, found):
+        lines = [RemittanceLine(invoice_ref=ref, amount=None, source=source) for *_, ref in found]
+        outside = [a for a in amounts if a.start >= found[-1][1] or a.end <= found[0][0]]
+        total = abs(outside[-1].value) if outside else None
+    else:
+        return None
+    explicit = {a.currency for a in amounts} - {None}
+    return LineScan(
+        lines=tuple(lines),
+        stated_total=total,
+        payment_ref=payment_ref,
+        currency=explicit.pop() if len(explicit) == 1 else None,
+    )
+
+
+def _sentence_refs(work: str) -> list[tuple[int, int, str]]:
+    """(start, end, reference) of the documents a sentence names, in order: codes
+    (INV-10023), numbers after an "invoice" word, and numbers listed after those."""
+    found: dict[int, tuple[int, int, str]] = {}
+    for m in _CODE_REF_RE.finditer(work):
+        token = m.group("token")
+        if sum(ch.isdigit() for ch in token) >= 3:
+            found[m.start()] = (m.start(), m.end(), token)
+    for m in _LIST_HEAD_RE.finditer(work):
+        pos = m.end()
+        while True:
+            item = _LIST_ITEM_RE.match(work, pos)
+            if not item:
+                break
+            start, end = item.span("token")
+            if not any(s <= start < e for s, e, _ in found.values()):
+                found[start] = (start, end, item.group("token"))
+            pos = item.end()
+            sep = _LIST_SEP_RE.match(work, pos)
+            if not sep:
+                break
+            pos = sep.end()
+    return [found[key] for key in sorted(found)]
+
+
+def _is_listed(work: str, found: Sequence[tuple[int, int, str]]) -> bool:
+    """Whether only list separators stand between the references."""
+    return all(
+        _LIST_SEP_RE.fullmatch(work[end:start]) or not work[end:start].strip()
+        for (_, end, _), (start, _, _) in itertools.pairwise(found)
     )
 
 

@@ -18,7 +18,7 @@ def test_table_rows_become_one_line_with_cells_separated_by_bars() -> None:
     assert html_to_text(html).splitlines() == [
         "Invoice | Date | Amount",
         "INV-1001 | 2026-01-05 | $1,250.00",
-        "Total | $1,250.00",
+        "Total | | $1,250.00",  # colspan=2: the amount stays in the third column
     ]
 
 
@@ -50,10 +50,32 @@ def test_blockquote_lines_are_marked_as_quoted() -> None:
     assert html_to_text(html).splitlines() == ["Thanks", "", "> INV-1 1.00", "", "> > deeper"]
 
 
-def test_pre_keeps_its_line_breaks() -> None:
-    assert html_to_text("<pre>INV-1   1.00\nINV-2   2.00</pre>") == "INV-1 1.00\nINV-2 2.00"
+def test_pre_keeps_its_line_breaks_and_its_alignment() -> None:
+    assert html_to_text("<pre>INV-1   1.00\nINV-2   2.00</pre>") == "INV-1   1.00\nINV-2   2.00"
 
 
 @given(st.text(alphabet=st.sampled_from("<>/=\"'&;#ab tdrpx\n"), max_size=200))
 def test_any_markup_soup_converts_without_error(html: str) -> None:
     assert isinstance(html_to_text(html), str)
+
+
+def test_nested_table_rows_are_their_own_lines_and_the_outer_row_goes_on() -> None:
+    html = (
+        "<table><tr><td>Notice</td><td><table><tr><th>Invoice</th><th>Amount</th></tr>"
+        "<tr><td>INV-1|2</td><td>1.00</td></tr></table></td><td>after</td></tr></table>"
+    )
+    assert html_to_text(html).splitlines() == [
+        "Notice |",
+        "",
+        "Invoice | Amount",
+        "INV-1/2 | 1.00",  # a bar inside a cell is no cell boundary
+        "",
+        "| after",
+    ]
+
+
+def test_colspan_is_bounded_and_tolerates_junk() -> None:
+    html = '<table><tr><td colspan="9999">a</td><td>b</td></tr><tr><td colspan=x>c</td><td>d'
+    lines = html_to_text(html).splitlines()
+    assert lines[0].count("|") == 50  # MAX_COLSPAN
+    assert lines[1] == "c | d"

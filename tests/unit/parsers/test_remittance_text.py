@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -232,3 +233,154 @@ def test_number_too_long_for_decimal_context_is_not_an_amount() -> None:
 @given(st.text(alphabet="0123456789.,-' INV$€()CR|#:\n", max_size=300))
 def test_scan_lines_never_raises_on_number_soup(text: str) -> None:
     scan_lines(text.splitlines())
+
+
+def test_space_aligned_table_with_gross_discount_and_net_and_a_quoted_reply() -> None:
+    # Given a body with a greeting, an aligned table, a signature and a quoted earlier mail
+    text = """Hello,
+
+please find our payment below.
+
+Invoice No.     Date          Gross      Discount     Net
+INV-10023       05/11/2026    1,250.00      25.00    1,225.00
+INV-10024       05/11/2026      980.00                 980.00
+CM-2001         01/11/2026     (100.00)              (100.00)
+                              Total paid             2,105.00
+
+Kind regards
+Jane
+
+On Mon, 2 Nov 2026 at 10:00, Example Supplies <ar@arbox.example> wrote:
+> INV-99999   5,000.00
+> INV-99998   1,000.00
+"""
+    # When it is parsed
+    remittance = parse_text_remittance(text)
+    # Then the table's columns are read and nothing of the quoted mail is
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.gross, ln.discount, ln.amount) for ln in remittance.lines] == [
+        ("INV-10023", Decimal("1250.00"), Decimal("25.00"), Decimal("1225.00")),
+        ("INV-10024", Decimal("980.00"), None, Decimal("980.00")),
+        ("CM-2001", Decimal("-100.00"), None, Decimal("-100.00")),
+    ]
+    assert remittance.stated_total == Decimal("2105.00")
+
+
+def test_pipe_table_with_a_markdown_rule_in_european_format() -> None:
+    text = "| Rechnung | Betrag |\n|---|---|\n| RE-4711 | 1.234,56 |\n| RE-4712 | 99,00 |\n"
+    assert _pairs(text) == [("RE-4711", "1234.56"), ("RE-4712", "99.00")]
+
+
+def test_tab_separated_table_pasted_from_a_spreadsheet() -> None:
+    text = "Invoice\tPaid\nINV-1\t1250.5\nINV-2\t3\n"
+    assert _pairs(text) == [("INV-1", "1250.50"), ("INV-2", "3.00")]
+
+
+def test_sentence_with_an_amount_after_each_invoice_gives_a_line_each() -> None:
+    text = "We paid INV-10023 ($1,200.00) and INV-10031 ($850.50) by ACH today."
+    assert _pairs(text) == [("INV-10023", "1200.00"), ("INV-10031", "850.50")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In settlement of invoices 4711, 4712 and 4720 we have transferred EUR 3.456,78.",
+        "Wir haben die Rechnungen 4711, 4712 und 4720 mit EUR 3.456,78 beglichen.",
+        "Nous avons réglé les factures 4711, 4712 et 4720 pour un total de 3 456,78 EUR.",
+    ],
+)
+def test_sentence_listing_invoices_with_one_amount_gives_lines_without_amounts_and_the_total(
+    text: str,
+) -> None:
+    remittance = parse_text_remittance(text)
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in remittance.lines] == [
+        ("4711", None),
+        ("4712", None),
+        ("4720", None),
+    ]
+    assert remittance.stated_total == Decimal("3456.78")
+    assert remittance.currency == "EUR"
+
+
+def test_sentences_and_single_lines_keep_the_order_they_are_written_in() -> None:
+    text = (
+        "INV-101 10.00\nWe also paid INV-102 (20.00) and INV-103 (30.00) as agreed.\nINV-104 4.00"
+    )
+    assert _pairs(text) == [
+        ("INV-101", "10.00"),
+        ("INV-102", "20.00"),
+        ("INV-103", "30.00"),
+        ("INV-104", "4.00"),
+    ]
+
+
+def test_a_huge_hostile_body_is_read_within_bounds() -> None:
+    # Given a 20,000-line body of number soup, table fragments and sentence words
+    words = ["INV-1001", "1,250.00", "and", "invoices", "4711,", "Total", "|", "  ", "paid"]
+    text = "\n".join(
+        " ".join(words[(n + k) % len(words)] for k in range(n % 25)) for n in range(20_000)
+    )
+    # When it is parsed
+    started = time.monotonic()
+    parse_text_remittance(text)
+    # Then the read is bounded (at most MAX_TEXT_LINES lines) and ends well within the
+    # isolation time limit
+    assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We dispute invoices 4711, 4712 and 4720 for a total of 3,456.78.",
+        "Could you send copies of INV-10023 (1,200.00) and INV-10031 (850.50)?",
+    ],
+)
+def test_a_sentence_naming_invoices_without_paying_them_is_no_remittance(text: str) -> None:
+    assert parse_text_remittance(text) is None
+
+
+def test_an_aligned_row_whose_cells_ran_together_is_still_read() -> None:
+    text = "Invoice        Amount\nINV-10023    1,250.00\nINV-10024 980.00\nINV-10025      10.00\n"
+    assert _pairs(text) == [
+        ("INV-10023", "1250.00"),
+        ("INV-10024", "980.00"),
+        ("INV-10025", "10.00"),
+    ]
+
+
+WORDS = st.sampled_from(
+    ["Invoice", "Net", "Total", "paid", "invoices", "and", "INV-1001", "4711,", "1.250,00",
+     "1,250.00", "(5.00)", "EUR", "|", "  ", "\t", "\n", "Carried forward", "#12", "Skonto"]
+)  # fmt: skip
+
+
+@given(st.lists(WORDS, max_size=80))
+def test_parse_text_remittance_never_raises_on_remittance_words(words: list[str]) -> None:
+    parse_text_remittance(" ".join(words))
+
+
+def test_portal_notification_with_one_labelled_record_per_invoice() -> None:
+    # Given an AP-portal notification that writes each invoice as label: value lines
+    text = """Payment notification
+
+Payment reference: ACH-778812
+
+Invoice number: INV-10023
+Invoice date: 10/01/2026
+Amount paid: $1,225.00
+Invoice number: INV-10024
+Invoice date: 10/02/2026
+Amount paid: $980.00
+
+Total: $2,205.00
+"""
+    # When it is parsed, then each record is a line and the total is read
+    remittance = parse_text_remittance(text)
+    assert remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in remittance.lines] == [
+        ("INV-10023", Decimal("1225.00")),
+        ("INV-10024", Decimal("980.00")),
+    ]
+    assert remittance.stated_total == Decimal("2205.00")
+    assert remittance.payment_ref == "ACH-778812"
