@@ -25,6 +25,7 @@ limits; this module only caps the pages read.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -181,13 +182,25 @@ def _read_table(rows: Grid) -> GridRead:
     ]:
         chosen = own
     else:
-        chosen = own if _detail(own) > _detail(grid) else grid
+        chosen = own if _detail(own) > _detail(grid) else _fuller_reasons(grid, own)
     return GridRead(
         lines=chosen.lines,
         stated_total=chosen.stated_total if chosen.stated_total is not None else grid.stated_total,
         payment_ref=grid.payment_ref,
         currency=grid.currency,
     )
+
+
+def _fuller_reasons(grid: GridRead, own: GridRead) -> GridRead:
+    """``grid`` with each deduction reason the column reading read whole where the grid cut
+    it at a line break ("Damaged goods" + "(3 cases)" on the next line)."""
+    lines = []
+    for g, o in zip(grid.lines, own.lines, strict=True):
+        mine, theirs = g.deduction_reason or "", o.deduction_reason or ""
+        if g.amount == o.amount and len(theirs) > len(mine) and theirs.startswith(mine):
+            g = dataclasses.replace(g, deduction_reason=theirs)
+        lines.append(g)
+    return dataclasses.replace(grid, lines=tuple(lines))
 
 
 def _detail(read: GridRead) -> int:

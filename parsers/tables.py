@@ -242,7 +242,10 @@ def _decide_columns(
     )
     ordered = refs + docs + theirs
     ref = _best_filled(body, ordered)
-    alts = [no for no in ordered if no != ref][:MAX_ALTS]
+    # A column the header says is the payer's own number is never an alternative to ours:
+    # tried against the ledger, its number could be one of our invoices by chance.
+    alts = [no for no in ordered if no != ref and (ref in theirs or no not in theirs)]
+    alts = alts[:MAX_ALTS]
     totals = [row for row in body if _TOTAL_RE.search(" ".join(row))]
     candidates = [
         row

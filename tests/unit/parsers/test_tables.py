@@ -76,11 +76,11 @@ def test_sap_advice_takes_our_number_from_the_your_document_column() -> None:
     ]
     # When it is read
     grid = read_grid(rows)
-    # Then our numbers are the references, the payer's are alternatives, and the amounts
-    # are read in the European format
+    # Then our numbers are the references, the payer's (the header says so) are never
+    # alternatives, and the amounts are read in the European format
     first = grid.lines[0]
     assert [line.invoice_ref for line in grid.lines] == ["RE-10023", "RE-10031"]
-    assert first.alt_refs == ("5100001234",)
+    assert first.alt_refs == ()
     assert (first.gross, first.discount, first.amount) == (
         Decimal("1250.00"),
         Decimal("25.00"),
@@ -96,7 +96,7 @@ def test_plain_document_column_beside_a_payer_document_column_is_ours() -> None:
         ["5100001234", "INV-10023", "1,250.00", "25.00", "1,225.00"],
     ]
     line = read_grid(rows).lines[0]
-    assert (line.invoice_ref, line.alt_refs) == ("INV-10023", ("5100001234",))
+    assert (line.invoice_ref, line.alt_refs) == ("INV-10023", ())
 
 
 def test_two_document_columns_prefer_the_one_whose_values_look_like_our_invoices() -> None:
