@@ -81,6 +81,10 @@ _PAYMENT_REF_RE = re.compile(
     re.IGNORECASE,
 )
 #: "Check 10045", "Wire transfer 12345": a payment number written without a label.
+#: "Our reference is 673507", "our ref: FT2666...": the payer's reference of the payment.
+_OUR_REF_RE = re.compile(
+    r"\bour\s+(?:payment\s+)?ref(?:erence)?\b\.?(?:\s+is\b|\s*[:#])\s*" + _TOKEN, re.IGNORECASE
+)
 _CHECK_NUMBER_RE = re.compile(
     r"\b(?:check|cheque|chk|wire(?:\s+transfer)?|transfer|ach|eft)\s+#?(?P<token>\d{3,})"
     r"(?!\d|[.,]\d)",
@@ -280,6 +284,8 @@ def read_sentence(line: str) -> LineScan | None:
     - Each reference followed by its own amount: "We paid INV-10023 ($1,200.00) and
       INV-10031 ($850.50) by ACH today" gives two lines with amounts (an amount in
       parentheses in a sentence is an aside, not a credit).
+    - One reference with its amount in parentheses ("we have paid 0010434 ($4,584.31)")
+      is read here too: the parentheses are an aside, not a credit.
     - A list of references and one amount: "in settlement of invoices 4711, 4712 and 4720
       we transferred 3,456.78" gives lines without an amount, and the amount is the total.
     """
@@ -297,9 +303,11 @@ def read_sentence(line: str) -> LineScan | None:
         blanked = _blank(blanked, a.start, a.end)
     if len(_WORD_RE.findall(blanked)) < SENTENCE_MIN_WORDS or not _PAID_RE.search(line):
         return None  # "invoices 4711 and 4712 (3,000.00) are wrong" is no payment
-    found = _sentence_refs(blanked)
-    if len(found) < 2 or _SUBTOTAL_RE.search(line):
+    found = _with_bare_numbers(_sentence_refs(blanked), blanked, work, amounts)
+    if not found or _SUBTOTAL_RE.search(line):
         return None
+    if len(found) == 1 and not work[found[0][1] :].lstrip().startswith("("):
+        return None  # one document and its amount: scan_lines reads it
     lines: list[RemittanceLine] = []
     total: Decimal | None = None
     bounds = [start for start, _, _ in found[1:]] + [len(work)]
@@ -308,6 +316,7 @@ def read_sentence(line: str) -> LineScan | None:
         for (_, end, _), bound in zip(found, bounds, strict=True)
     ]
     source = line.strip()
+    leading = [a for a in amounts if a.end <= found[0][0]]
     if all(len(own) >= 1 for own in paired[:-1]) and paired[-1]:
         for (_, _, ref), own in zip(found, paired, strict=True):
             amount = own[0]
@@ -315,6 +324,8 @@ def read_sentence(line: str) -> LineScan | None:
             lines.append(RemittanceLine(invoice_ref=ref, amount=value, source=source))
         if len(paired[-1]) > 1:
             total = paired[-1][-1].value
+        elif leading:  # "A check of $16,457.29 was sent ... for 10549 ($9,244.54) and ..."
+            total = abs(leading[-1].value)
     elif not any(paired[:-1]) and _is_listed(blanked, found):
         lines = [RemittanceLine(invoice_ref=ref, amount=None, source=source) for *_, ref in found]
         outside = [a for a in amounts if a.start >= found[-1][1] or a.end <= found[0][0]]
@@ -328,6 +339,10 @@ def read_sentence(line: str) -> LineScan | None:
         payment_ref=payment_ref,
         currency=explicit.pop() if len(explicit) == 1 else None,
     )
+
+
+#: A bare number of four or more digits (a document when its own amount follows it).
+_BARE_NUMBER_RE = re.compile(r"(?<![\w.,/-])(?P<token>\d{4,})(?![\w.,/-])")
 
 
 def _sentence_refs(work: str) -> list[tuple[int, int, str]]:
@@ -353,6 +368,21 @@ def _sentence_refs(work: str) -> list[tuple[int, int, str]]:
                 break
             pos = sep.end()
     return [found[key] for key in sorted(found)]
+
+
+def _with_bare_numbers(
+    found: list[tuple[int, int, str]], blanked: str, work: str, amounts: Sequence[_Amount]
+) -> list[tuple[int, int, str]]:
+    """``found`` and the bare numbers whose own amount in parentheses follows them
+    ("for 10549 ($9,244.54) and 10551 ($7,212.75)"), in order."""
+    starts = {a.start for a in amounts}
+    taken = {start for start, _, _ in found}
+    extra = []
+    for m in _BARE_NUMBER_RE.finditer(blanked):
+        after = len(work) - len(work[m.end() :].lstrip())
+        if after in starts and work[after] == "(" and m.start() not in taken:
+            extra.append((m.start(), m.end(), m.group("token")))
+    return sorted(found + extra)
 
 
 def _is_listed(work: str, found: Sequence[tuple[int, int, str]]) -> bool:
@@ -444,7 +474,7 @@ def _remove_noise(line: str) -> tuple[str, str | None]:
     blanked out (same length, so positions stay valid), and the payment reference, if any."""
     payment_ref: str | None = None
     work = line
-    for pattern in (_PAYMENT_REF_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
+    for pattern in (_PAYMENT_REF_RE, _OUR_REF_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
         for m in pattern.finditer(work):
             payment_ref = payment_ref or m.group("token")
             work = _blank(work, m.start(), m.end())
