@@ -67,11 +67,21 @@ DATE_RE = re.compile(
     r")(?![\w/-])",
     re.IGNORECASE,
 )
-_LEGAL_FORMS = (
-    r"Inc|Incorporated|LLC|L\.L\.C|LLP|Ltd|Limited|Corp|Corporation|Co|Company|plc|PLC|GmbH"
-    r"|AG|KG|KGaA|OHG|UG|e\.\s?K|SE|SA|S\.A|SARL|S\.A\.R\.L|SAS|S\.A\.S|SNC|SL|S\.L|SLU"
-    r"|BV|B\.V|NV|N\.V|SpA|S\.p\.A|Srl|S\.r\.l|Oy|AB|A/S|ApS|AS|Pty"
-)
+#: Legal forms, longest first so "S.A.S." is not read as "S.A" and "Co. KG" as "Co".
+_LEGAL_FORMS = "|".join(
+    sorted(
+        (
+            r"Inc", r"Incorporated", r"LLC", r"L\.L\.C", r"LLP", r"Ltd", r"Limited", r"Corp",
+            r"Corporation", r"Co", r"Company", r"plc", r"PLC", r"GmbH", r"AG", r"KG", r"KGaA",
+            r"OHG", r"UG", r"e\.\s?K", r"e\.\s?V", r"SE", r"SA", r"S\.A", r"SARL", r"S\.A\.R\.L",
+            r"SAS", r"S\.A\.S", r"SNC", r"SL", r"S\.L", r"SLU", r"S\.L\.N\.E", r"S\.L\.U", r"BV",
+            r"B\.V", r"NV", r"N\.V", r"SpA", r"S\.p\.A", r"Srl", r"S\.r\.l", r"Oy", r"AB",
+            r"A/S", r"ApS", r"AS", r"Pty", r"Co\.\s?KG", r"Co\.\s?KGaA", r"Co\.\s?OHG",
+        ),
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
 #: "GmbH & Co. KG": the partnership form after a company's.
 _CO_TAIL_RE = re.compile(r"\s*&\s*Co\.?(?:\s*(?:KG|OHG|KGaA)\b)?")
 _LEGAL_FORM_RE = re.compile(rf"(?<![\w.])(?:{_LEGAL_FORMS})\.?(?![\w])")
@@ -80,7 +90,7 @@ _NAME_LABEL_RE = re.compile(
     r"\s+(?:party|customer)|customer(?:\s+name)?|client|company|kunde|debitor|debtor|firma"
     r"|société|empresa|zahler|zahlungspflichtiger|auftraggeber"
     r"|payeur|donneur\s+d'ordre|émetteur|pagador|ordenante|pagatore|ordinante|betaler"
-    r"|opdrachtgever|from|von|de)\s*[:\-]\s*(?P<name>.+?)\s*$",
+    r"|opdrachtgever|from|von|de)\s*[:|\-]\s*(?P<name>.+?)\s*$",
     re.IGNORECASE,
 )
 #: Lines about the receiving side (us) or addressing someone: not the payer's name.
@@ -88,7 +98,9 @@ _NOT_PAYER_RE = re.compile(
     r"^\s*(?:dear|hello|hi|to|attn|attention|bill\s+to|ship\s+to|sehr\s+geehrte|liebe|an"
     r"|bonjour|madame|monsieur|estimad[oa]s?|gentile|beste|geachte)\b"
     r"|\b(?:payee|beneficiary|vendor|supplier|empfänger|begünstigter|lieferant|bénéficiaire"
-    r"|fournisseur|beneficiario|proveedor|fornitore|begunstigde|leverancier)\b",
+    r"|fournisseur|beneficiario|proveedor|fornitore|begunstigde|leverancier"
+    r"|accounts\s+receivable|debitorenbuchhaltung|comptabilité\s+clients"
+    r"|(?:payment|paid|transferred|sent|released)\s+(?:\w+\s+)?to)\b",
     re.IGNORECASE,
 )
 _SEGMENT_SPLIT_RE = re.compile(r"\s*(?:[|·•;]|\s{2,}|\t|\s[-–]\s|,\s(?=\d))\s*")

@@ -74,7 +74,11 @@ _COMPANY_RE = re.compile(
     re.IGNORECASE,
 )
 #: A line that names the addressee (us), not the payer.
-_ADDRESSEE_RE = re.compile(r"(?:to|an|à|attn\.?|z\.\s?hd\.?)(?::|\s)", re.IGNORECASE)
+_ADDRESSEE_RE = re.compile(
+    r"(?:to|an|à|attn\.?|z\.\s?hd\.?)(?::|\s)|(?:vendor|payee|beneficiary|empfänger"
+    r"|bénéficiaire|lieferant|fournisseur)\b|.*\baccounts\s+receivable\b",
+    re.IGNORECASE,
+)
 _CURRENCY_RE = re.compile(
     r"(?i:currency|währung|devise)\s*[:.]?\s*(?P<a>[A-Z]{3})\b|\((?P<b>USD|EUR|GBP|CHF|CAD)\)"
 )
