@@ -25,6 +25,7 @@ from core.money import parse_amount
 from core.types import PaymentMethod, RemittanceLine
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_prose import payer_in, payment_date_in
+from parsers.remittance_text import find_payment_ref
 
 #: Text read at most for prose facts; the rest of a long document is ignored.
 MAX_TEXT_CHARS = 20_000
@@ -141,7 +142,7 @@ def payment_facts(text: str, *, sender_name: str | None) -> PaymentInfo:
         or (sender_name or None),
         payment_date=info.payment_date or _payment_date(text) or payment_date_in(text),
         payment_method=info.payment_method or _method(text),
-        payment_ref=info.payment_ref,
+        payment_ref=info.payment_ref or find_payment_ref(text),
         currency=info.currency or _currency(text),
     )
 

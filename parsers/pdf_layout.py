@@ -52,7 +52,9 @@ MAX_AMOUNT_CHARS = 40
 _AMOUNT_TOKEN_RE = re.compile(r"^[-(]?[$€£]?\d[\d.,' ]*[.,]\d{2}\)?-?$")
 _LABEL_VALUE_RE = re.compile(r":\s*\S")
 _TOTAL_WORD_RE = re.compile(
-    r"\b(?:total|totals|summe|gesamt\w*|amount\s+paid|payment\s+amount)\b", re.IGNORECASE
+    r"\b(?:total|totals|summe|gesamt\w*|amount\s+paid|payment\s+amount|net\s+payment"
+    r"|total\s+payment|payment\s+total|check\s+amount)\b",
+    re.IGNORECASE,
 )
 _SUBTOTAL_RE = re.compile(
     r"\b(?:sub-?\s?totals?|page\s+total|total\s+(?:this\s+)?page|zwischensumme|übertrag"

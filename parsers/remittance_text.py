@@ -83,7 +83,9 @@ _PAYMENT_REF_RE = re.compile(
 #: "Check 10045", "Wire transfer 12345": a payment number written without a label.
 #: "Our reference is 673507", "our ref: FT2666...": the payer's reference of the payment.
 _OUR_REF_RE = re.compile(
-    r"\bour\s+(?:payment\s+)?ref(?:erence)?\b\.?(?:\s+is\b|\s*[:#])\s*" + _TOKEN, re.IGNORECASE
+    r"(?:\bour\s+(?:payment\s+)?ref(?:erence)?\b\.?(?:\s+is\b|\s*[:#])"
+    r"|\(\s*(?:our\s+)?ref(?:erence)?\b\.?\s*:?)\s*" + _TOKEN,  # "(reference 390837)"
+    re.IGNORECASE,
 )
 _CHECK_NUMBER_RE = re.compile(
     r"\b(?:check|cheque|chk|wire(?:\s+transfer)?|transfer|ach|eft)\s+#?(?P<token>\d{3,})"
@@ -92,7 +94,8 @@ _CHECK_NUMBER_RE = re.compile(
 )
 #: Codes whose prefix says they are payments, not invoices (ACH-778812, CHK10045).
 _PAYMENT_CODE_RE = re.compile(
-    r"(?<![\w-])(?P<token>(?:ACH|WIRE|WT|EFT|CHK|CHQ|TRN|TXN|PMT|PAY)[-/#]?\d[\w/-]*)",
+    r"(?<![\w-])(?P<token>(?:ACH|WIRE|WT|EFT|CHK|CHQ|TRN|TXN|TRF|PMT|PAY)[-/#]?\d[\w/-]*"
+    r"|FT\d{8,})",  # FT: a bank's transfer reference (FT26209476136)
     re.IGNORECASE,
 )
 #: An amount: digits with two decimals, or with a currency marker. The full text goes to
@@ -133,7 +136,8 @@ _NUMBER_REF_RE = re.compile(r"(?<![\w.,/-])(?P<token>\d{3,}(?:[-/]\d+)*)(?![\w,/
 _REF_LIST_RE = re.compile(r"^\s*(?:,|&|\+|and\b|und\b|et\b)\s*#?[A-Za-z]{0,6}[-/]?\d{3,}", re.I)
 _TOTAL_RE = re.compile(
     r"\b(?:total|totals|sum|summe|gesamt\w*|grand\s+total|amount\s+paid|payment\s+amount"
-    r"|paid\s+amount|montant\s+total|importe\s+total)\b",
+    r"|paid\s+amount|montant\s+total|importe\s+total|net\s+payment|total\s+payment"
+    r"|payment\s+total|check\s+amount)\b",
     re.IGNORECASE,
 )
 _SUBTOTAL_RE = re.compile(
@@ -482,6 +486,17 @@ def _remove_noise(line: str) -> tuple[str, str | None]:
         for m in pattern.finditer(work):
             work = _blank(work, m.start(), m.end())
     return work, payment_ref
+
+
+def find_payment_ref(text: str) -> str | None:
+    """The first payment reference written in ``text`` ("Payment ref: ACH-778812", "check
+    no 10045", "reference TRF-796427819", "(reference 390837)"), or None."""
+    for line in text.splitlines()[:MAX_TEXT_LINES]:
+        if len(line) <= MAX_LINE_CHARS:
+            _, ref = _remove_noise(line)
+            if ref is not None:
+                return ref
+    return None
 
 
 def _amounts(work: str) -> list[_Amount]:

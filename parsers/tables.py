@@ -64,7 +64,8 @@ HEADER_SEARCH_ROWS = 60
 _TOTAL_RE = re.compile(
     r"\b(?:total|totals|grand\s+total|sum|summe|gesamt\w*|endsumme|totaal|totale|importe"
     r"\s+total|montant\s+total|check\s+amount|payment\s+amount|amount\s+paid|zahlbetrag"
-    r"|überweisungsbetrag|total\s+pagado|total\s+payé)\b",
+    r"|überweisungsbetrag|total\s+pagado|total\s+payé|net\s+payment|total\s+payment"
+    r"|payment\s+total)\b",
     re.IGNORECASE,
 )
 _SKIP_ROW_RE = re.compile(

@@ -384,3 +384,31 @@ Total: $2,205.00
     ]
     assert remittance.stated_total == Decimal("2205.00")
     assert remittance.payment_ref == "ACH-778812"
+
+
+def test_issue_4_sentences_with_bare_numbers_and_prose_references():
+    """Corpus misses: invoices written as bare numbers with their own amount in
+    parentheses, one invoice with its amount as an aside, and the payment's reference."""
+    from decimal import Decimal
+
+    from parsers.remittance_text import find_payment_ref, parse_text_remittance
+
+    many = parse_text_remittance(
+        "A check of $16,457.29 was sent on 11/12/2026 for 10549 ($9,244.54) and 10551 "
+        "($7,212.75). Our reference is 673507."
+    )
+    assert many is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in many.lines] == [
+        ("10549", Decimal("9244.54")),
+        ("10551", Decimal("7212.75")),
+    ]
+    assert many.stated_total == Decimal("16457.29")
+    assert many.payment_ref == "673507"
+    one = parse_text_remittance("Just letting you know we have paid 0010434 ($4,584.31).")
+    assert one is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in one.lines] == [("0010434", Decimal("4584.31"))]
+    assert find_payment_ref("we have transferred USD 27,405.21, reference TRF-796427819.") == (
+        "TRF-796427819"
+    )
+    assert find_payment_ref("Virement du 14/11/2026 - réf. FT26209476136") == "FT26209476136"
+    assert find_payment_ref("(reference 390837)") == "390837"
