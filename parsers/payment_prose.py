@@ -23,6 +23,8 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from parsers.payment_info import DATE_RE, is_dayfirst, parse_date
+
 #: Words after which a date is the day of the payment.
 _PAYMENT_WORD_RE = re.compile(
     r"\b(?:paid|pay(?:ment)?s?|payé|transferred|wired|remitted|sent|made|überwiesen|überweisung"
@@ -36,41 +38,11 @@ _OTHER_DATE_RE = re.compile(
     r"|rechnungsdatum|date\s+de\s+facture|fecha\s+de\s+factura|issued?|vom)\s*[:|]?\s*$",
     re.IGNORECASE,
 )
-_MONTHS = {
-    "jan": 1, "january": 1, "januar": 1, "janvier": 1, "enero": 1,
-    "feb": 2, "february": 2, "februar": 2, "février": 2, "febrero": 2,
-    "mar": 3, "march": 3, "märz": 3, "mars": 3, "marzo": 3,
-    "apr": 4, "april": 4, "avril": 4, "abril": 4,
-    "may": 5, "mai": 5, "mayo": 5,
-    "jun": 6, "june": 6, "juni": 6, "juin": 6, "junio": 6,
-    "jul": 7, "july": 7, "juli": 7, "juillet": 7, "julio": 7,
-    "aug": 8, "august": 8, "août": 8, "agosto": 8,
-    "sep": 9, "sept": 9, "september": 9, "septembre": 9, "septiembre": 9,
-    "oct": 10, "october": 10, "oktober": 10, "octobre": 10, "octubre": 10, "okt": 10,
-    "nov": 11, "november": 11, "novembre": 11, "noviembre": 11,
-    "dec": 12, "december": 12, "dezember": 12, "décembre": 12, "diciembre": 12, "dez": 12,
-}  # fmt: skip
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_RE = re.compile(
-    rf"""(?<![\w/.-])(?:
-        (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))
-      | (?P<num>(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}|\d{{2}}))
-      | (?P<mdy>(?P<m1>{_MONTH_NAMES})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}}))
-      | (?P<dmy>(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{_MONTH_NAMES})\.?,?\s+(?P<y2>\d{{4}}))
-    )(?![\w/-])""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_EUROPEAN_RE = re.compile(r"[€£]|\b(?:EUR|GBP|CHF)\b")
 _VERB_LAST_RE = re.compile(
     r"\b(?:überwiesen|bezahlt|gezahlt|beglichen|overgemaakt|betaald)\b", re.I
 )
-#: A date after "am"/"op" ("on"): the day of the verb at the end of the sentence. (The
-#: empty iso and mdy groups let _to_date read it like a _DATE_RE match.)
-_ON_DATE_RE = re.compile(
-    r"\b(?:am|op)\s+(?P<num>(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2}))"
-    r"(?P<iso>)?(?P<mdy>)?",
-    re.IGNORECASE,
-)
+#: "am"/"op" ("on") before the date of a verb that ends the sentence.
+_ON_RE = re.compile(r"\b(?:am|op)\s+", re.IGNORECASE)
 _TODAY_RE = re.compile(r"\b(?:today|heute|aujourd'hui|hoy)\b", re.IGNORECASE)
 #: How far after a payment word (characters) its date may stand.
 WINDOW = 60
@@ -110,19 +82,19 @@ def payment_date_in(
     Args:
         text: the body or document text.
         mail_day: the day of the mail's Date header, for "paid today".
-        day_first: read ``05/11/2026`` as 5 November; None decides by the text (amounts in
-            € or £, or EUR/GBP, read day first). A first number over 12 decides by itself.
+        day_first: read ``05/11/2026`` as 5 November; None decides by the text
+            (:func:`parsers.payment_info.is_dayfirst`). A number over 12 decides by itself.
     """
     text = text[:20_000]
     if day_first is None:
-        day_first = _EUROPEAN_RE.search(text) is not None
+        day_first = is_dayfirst(text)
     for word in _PAYMENT_WORD_RE.finditer(text):
         tail = text[word.end() : word.end() + WINDOW]
-        for found in _DATE_RE.finditer(tail):
+        for found in DATE_RE.finditer(tail):
             before = tail[: found.start()]
             if _OTHER_DATE_RE.search(before) or "\n\n" in before:
                 break
-            value = _to_date(found, day_first=day_first)
+            value = parse_date(found.group(0), dayfirst=day_first)
             if value is not None:
                 return value
         if mail_day is not None and _TODAY_RE.search(tail.split("\n", 1)[0]):
@@ -130,29 +102,11 @@ def payment_date_in(
     # German and Dutch put the verb last: "haben wir am 04.11.2026 ... überwiesen".
     for word in _VERB_LAST_RE.finditer(text):
         head = text[max(0, word.start() - 2 * WINDOW) : word.start()]
-        dated = list(_ON_DATE_RE.finditer(head))
-        if dated:
-            value = _to_date(dated[-1], day_first=True)
-            if value is not None:
-                return value
+        for on in reversed(list(_ON_RE.finditer(head))):
+            dated = DATE_RE.match(head, on.end())
+            if dated is not None:
+                return parse_date(dated.group(0), dayfirst=True)
     return None
-
-
-def _to_date(m: re.Match[str], *, day_first: bool) -> date | None:
-    try:
-        if m.group("iso"):
-            return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
-        if m.group("num"):
-            a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
-            year += 2000 if year < 100 else 0
-            if m.group("sep") == "." or a > 12 or (day_first and b <= 12):
-                return date(year, b, a)
-            return date(year, a, b)
-        if m.group("mdy"):
-            return date(int(m.group("y1")), _MONTHS[m.group("m1").lower()], int(m.group("d1")))
-        return date(int(m.group("y2")), _MONTHS[m.group("m2").lower()], int(m.group("d2")))
-    except (ValueError, KeyError):
-        return None
 
 
 def payer_in(

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import PaymentMethod, RemittanceLine
-from parsers.payment_info import PaymentInfo, read_payment_info
+from parsers.payment_info import PaymentInfo, parse_date, read_payment_info
 from parsers.payment_prose import payer_in, payment_date_in
 from parsers.remittance_text import find_payment_ref
 
@@ -159,26 +159,6 @@ def _payer(text: str) -> str | None:
 def _payment_date(text: str) -> date | None:
     match = _DATE_LABEL_RE.search(text)
     return parse_date(match.group("date")) if match else None
-
-
-def parse_date(text: str) -> date | None:
-    """``2026-03-05``, ``05.03.2026`` (day first), ``03/05/2026`` (US: month first)."""
-    parts = re.split(r"[-/.]", text)
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    a, b, c = (int(p) for p in parts)
-    if len(parts[0]) == 4:
-        year, month, day = a, b, c
-    elif "/" in text:
-        month, day, year = a, b, c
-    else:
-        day, month, year = a, b, c
-    if year < 100:
-        year += 2000
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _method(text: str) -> PaymentMethod | None:

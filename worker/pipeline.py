@@ -454,16 +454,11 @@ def _identify(
     what the invoices referenced, the sender's domain and the payer name say together. The
     answer picks the invoices matching may use; replies still go to contacts only."""
     if row.customer_id is not None:
-        return identify_customer(
-            contact_customer_id=row.customer_id,
-            sender_domain=None,
-            domain_customer_ids=(),
-            payer_name=None,
-            customer_names={},
-            referenced=(),
-        )
+        return Identified(row.customer_id, "contact", "sender is a registered contact")
     if not svc.policy.identify_by_content:
         return Identified(None, None, "sender is not a registered contact of any customer")
+    # Read before the invoices are locked (whose they are decides which to lock); the
+    # decision reads them again under the lock.
     by_key = invoices_by_ref_keys(session, keys)
     domain = (parsed.from_address or "").rpartition("@")[2].lower() or None
     identified = identify_customer(
