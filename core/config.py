@@ -7,7 +7,7 @@ everything below gets the settings (or a part of them) as an argument.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     identify_by_content: bool = True
     near_matches: bool = True
     discount_grace_days: int = 0
+    combinations: bool = True
+    shadow_mode: bool = False
+    auto_apply_min_confidence: Decimal = Decimal("0")
+    auto_apply_amount_bands: str = ""
+    auto_apply_customer_thresholds: str = ""
+    max_invoice_age_days: int = 0
     amount_tolerance: Decimal = Decimal("0.00")
     max_replies_per_sender_per_day: int = 5
     max_message_bytes: int = 25 * 1024 * 1024
@@ -75,6 +81,18 @@ class Settings(BaseSettings):
     imap_idle_renew_seconds: float = 300.0
     imap_disable_capabilities: str = ""
     poller_lock_seconds: float = 60.0
+
+    @field_validator("auto_apply_amount_bands")
+    @classmethod
+    def _valid_bands(cls, value: str) -> str:
+        parse_amount_bands(value)  # raises ValueError with the entry at fault
+        return value
+
+    @field_validator("auto_apply_customer_thresholds")
+    @classmethod
+    def _valid_thresholds(cls, value: str) -> str:
+        parse_customer_thresholds(value)
+        return value
 
     @field_validator("default_currency")
     @classmethod
@@ -121,3 +139,63 @@ class Settings(BaseSettings):
         """The clear value of a secret setting."""
         value: SecretStr | None = getattr(self, name)
         return value.get_secret_value() if value is not None else None
+
+    @property
+    def amount_bands(self) -> tuple[tuple[Decimal, Decimal], ...]:
+        """``ARBOX_AUTO_APPLY_AMOUNT_BANDS`` parsed: (from amount, confidence needed)."""
+        return parse_amount_bands(self.auto_apply_amount_bands)
+
+    @property
+    def customer_thresholds(self) -> dict[str, Decimal | None]:
+        """``ARBOX_AUTO_APPLY_CUSTOMER_THRESHOLDS`` parsed (None: never automatic)."""
+        return parse_customer_thresholds(self.auto_apply_customer_thresholds)
+
+
+def parse_amount_bands(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """``"10000:0.98, 100000:0.995"`` → ((10000, 0.98), (100000, 0.995)).
+
+    Raises:
+        ValueError: an entry is not ``AMOUNT:CONFIDENCE`` with a confidence in 0..1.
+    """
+    bands = []
+    for entry in _entries(text):
+        amount, _, confidence = entry.partition(":")
+        bands.append((_decimal(amount, entry), _confidence(confidence, entry)))
+    return tuple(sorted(bands))
+
+
+def parse_customer_thresholds(text: str) -> dict[str, Decimal | None]:
+    """``"C1042:off, C2000:0.99"`` → {"C1042": None, "C2000": Decimal("0.99")}.
+
+    Raises:
+        ValueError: an entry is not ``CUSTOMER:CONFIDENCE`` or ``CUSTOMER:off``.
+    """
+    out: dict[str, Decimal | None] = {}
+    for entry in _entries(text):
+        number, _, value = entry.rpartition(":")
+        if not number.strip():
+            raise ValueError(f"{entry!r}: expected CUSTOMER_NUMBER:CONFIDENCE or :off")
+        value = value.strip().lower()
+        out[number.strip()] = None if value in ("off", "never", "no") else _confidence(value, entry)
+    return out
+
+
+def _entries(text: str) -> list[str]:
+    return [e.strip() for e in text.split(",") if e.strip()]
+
+
+def _decimal(text: str, entry: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"{entry!r}: {text.strip()!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{entry!r}: {text.strip()!r} is not a number")
+    return value
+
+
+def _confidence(text: str, entry: str) -> Decimal:
+    value = _decimal(text, entry)
+    if not Decimal(0) <= value <= Decimal(1):
+        raise ValueError(f"{entry!r}: a confidence is between 0 and 1")
+    return value

@@ -238,6 +238,15 @@ class Signal:
 
 
 @dataclass(frozen=True, slots=True)
+class Allocation:
+    """One part of a line applied to one invoice: the cash and the discount written off."""
+
+    invoice: OpenInvoice
+    amount: Decimal
+    discount: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
 class LineDecision:
     """What to do with one remittance line, and why."""
 
@@ -259,3 +268,20 @@ class LineDecision:
     signals: tuple[Signal, ...] = field(default=())
     #: The next best invoice and why it lost ("INV-1007: reference differs …"), or None.
     runner_up: str | None = None
+    #: A line applied over several invoices (a payment without references whose amount is
+    #: exactly one set of open balances): the parts. Empty when it goes to ``invoice`` whole.
+    allocations: tuple[Allocation, ...] = field(default=())
+    #: What a person would look at this as in the review queue: ``remittance_line``,
+    #: ``overpayment``, ``ambiguous``, ``unknown_sender`` (None for an automatic line).
+    review_kind: str | None = None
+
+    def postings(self) -> tuple[Allocation, ...]:
+        """What applying this line posts: its parts, or the whole line to its invoice; ()
+        for a line that is not applied automatically."""
+        if self.outcome is not Outcome.AUTO:
+            return ()
+        if self.allocations:
+            return self.allocations
+        if self.invoice is None:
+            return ()
+        return (Allocation(self.invoice, self.amount, self.discount),)

@@ -257,3 +257,26 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class UnappliedCash(Base):
+    """Money received and not (yet) applied to an invoice: an overpayment, a line no invoice
+    could take, cash a person un-applied. It belongs to the customer (null: not identified)
+    until a person applies or refunds it; ``key`` makes recording it idempotent."""
+
+    __tablename__ = "unapplied_cash"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    remittance_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("remittance_lines.id"), index=True
+    )
+    amount: Mapped[Decimal] = mapped_column(Money())  # what is still unapplied
+    received: Mapped[Decimal] = mapped_column(Money())  # what it was when recorded
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open | applied
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]

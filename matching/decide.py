@@ -16,7 +16,7 @@ Fuzzy similarity never applies cash; it only ranks suggestions for the reviewer.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,29 +27,16 @@ from core.money import format_amount
 from core.refs import normalise_ref
 from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
 from matching.evidence import line_signals, runner_up
+from matching.gates import held
 from matching.near import NearMatch, certain_near_match, near_matches
+from matching.no_reference import UNIQUE_COMBINATION, CombinationMatch, match_without_reference
+from matching.policy import MatchPolicy
 from matching.terms import discount_of, earned_discount
+
+__all__ = ["MatchPolicy", "RemittanceDecision", "decide_remittance", "line_ref_keys", "resolve_key"]
 
 CERTAIN = Decimal("1.000")
 NO_CONFIDENCE = Decimal("0.000")
-
-
-@dataclass(frozen=True, slots=True)
-class MatchPolicy:
-    """Thresholds and switches of automatic application."""
-
-    auto_apply: bool = True
-    amount_tolerance: Decimal = Decimal("0.00")
-    suggestion_cutoff: float = 60.0
-    #: Days past the discount window an early-payment discount still counts as earned.
-    discount_grace_days: int = 0
-    #: Identify the customer of a mail from an unknown sender by its content (the invoices
-    #: referenced, the sender's domain, the payer name): see matching.customer.
-    identify_by_content: bool = True
-    #: Apply a reference that names no invoice to the one invoice of the identified customer
-    #: it is a certain near form of (OCR confusion, transposition…, amount agreeing).
-    near_matches: bool = True
-    max_suggestions: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +68,7 @@ def decide_remittance(
     policy: MatchPolicy,
     customer_reason: str | None = None,
     paid_on: date | None = None,
+    reversed_invoice_ids: Collection[int] = (),
 ) -> RemittanceDecision:
     """Decide each line of ``remittance``.
 
@@ -94,6 +82,8 @@ def decide_remittance(
         customer_reason: how the customer was identified, or why not (for the reasons).
         paid_on: the payment date (the remittance's, else the day the mail came), for
             early-payment discounts.
+        reversed_invoice_ids: invoices a person un-applied cash from before (never again
+            automatically).
     """
     original_lines = remittance.lines
     keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
@@ -113,8 +103,14 @@ def decide_remittance(
         remittance, customer_id=customer_id, policy=policy, customer_reason=customer_reason
     )
     per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key)
-    decisions = tuple(
-        _decide_line(
+    taken: dict[int, Decimal] = dict(per_invoice)
+    decisions = []
+    combos: list[CombinationMatch | None] = []
+    for no, (line, key, near) in enumerate(zip(remittance.lines, keys, nears, strict=True), 1):
+        combo = None
+        if not key and blocker is None and customer_id is not None:
+            combo = _combination(line, customer_open, taken, remittance, policy, paid_on=paid_on)
+        decision = _decide_line(
             no,
             line,
             key,
@@ -126,29 +122,38 @@ def decide_remittance(
             policy=policy,
             near=near,
             paid_on=paid_on,
+            combo=combo,
         )
-        for no, (line, key, near) in enumerate(
-            zip(remittance.lines, keys, nears, strict=True), start=1
-        )
-    )
+        for part in decision.postings():
+            taken[part.invoice.invoice_id] = part.amount
+        decisions.append(decision)
+        combos.append(combo)
     recorded = tuple(
-        dataclasses.replace(
-            d,
-            signals=line_signals(
+        held(
+            dataclasses.replace(
                 d,
-                line,
-                key=key,
-                found=invoices_by_key.get(key, ()) if key else (),
-                near=near,
-                stated_amount=stated.amount,
-                remittance=remittance,
-                customer_id=customer_id,
-                customer_reason=customer_reason,
+                signals=line_signals(
+                    d,
+                    line,
+                    key=key,
+                    found=invoices_by_key.get(key, ()) if key else (),
+                    near=near,
+                    stated_amount=stated.amount,
+                    remittance=remittance,
+                    customer_id=customer_id,
+                    customer_reason=customer_reason,
+                )
+                + ((combo.signal(),) if combo is not None else ()),
+                runner_up=combo.runner_up()
+                if combo is not None
+                else runner_up(d, line, key=key, customer_open=customer_open),
             ),
-            runner_up=runner_up(d, line, key=key, customer_open=customer_open),
+            policy=policy,
+            paid_on=paid_on,
+            reversed_invoice_ids=reversed_invoice_ids,
         )
-        for d, line, stated, key, near in zip(
-            decisions, remittance.lines, original_lines, keys, nears, strict=True
+        for d, line, stated, key, near, combo in zip(
+            decisions, remittance.lines, original_lines, keys, nears, combos, strict=True
         )
     )
     return RemittanceDecision(customer_id=customer_id, lines=recorded)
@@ -288,10 +293,19 @@ def _decide_line(
     policy: MatchPolicy,
     near: NearMatch | None = None,
     paid_on: date | None = None,
+    combo: CombinationMatch | None = None,
 ) -> LineDecision:
-    def review(reason: str, invoice: OpenInvoice | None = None) -> LineDecision:
-        suggestions = _suggest(line, key, invoice, customer_open, policy)
+    def review(
+        reason: str,
+        invoice: OpenInvoice | None = None,
+        kind: str = "remittance_line",
+        suggestions: tuple[tuple[str, Decimal], ...] | None = None,
+    ) -> LineDecision:
+        if suggestions is None:
+            suggestions = _suggest(line, key, invoice, customer_open, policy)
         confidence = suggestions[0][1] if suggestions else NO_CONFIDENCE
+        if customer_id is None:
+            kind = "unknown_sender"
         return LineDecision(
             line_no=line_no,
             invoice_ref=line.invoice_ref,
@@ -301,18 +315,21 @@ def _decide_line(
             reason=reason,
             invoice=invoice,
             candidates=suggestions,
+            review_kind=kind,
         )
 
     ref = line.invoice_ref or ""
     if not key:
-        return review("no invoice reference on the line")
+        if combo is None:
+            return review(blocker or "no invoice reference on the line")
+        return _by_combination(line_no, line, combo, review, policy)
     if key != normalise_ref(ref):
         ref = f"{ref} (alternative reference {key})" if ref else key
     if not found:
         return review(f"no invoice matches reference {ref!r}")
     if len(found) > 1:
         numbers = ", ".join(sorted(inv.number for inv in found))
-        return review(f"reference {ref!r} matches several invoices: {numbers}")
+        return review(f"reference {ref!r} matches several invoices: {numbers}", kind="ambiguous")
     invoice = found[0]
     if line.amount is None:
         return review(
@@ -338,8 +355,9 @@ def _decide_line(
         what = "amount" if paid == line.amount else "lines for this invoice together come to"
         return review(
             f"{what} {format_amount(paid, invoice.currency)} is over the open balance "
-            f"{balance} of invoice {invoice.number} (overpayment)",
+            f"{balance} of invoice {invoice.number} (overpayment: unapplied cash)",
             invoice,
+            kind="overpayment",
         )
     remaining = invoice.balance - paid
     reason = f"reference matches invoice {invoice.number} exactly; amount within balance"
@@ -377,6 +395,81 @@ def _decide_line(
         discount=discount,
         deduction=remaining if remaining > 0 else Decimal("0.00"),
         deduction_reason=code,
+    )
+
+
+def _combination(
+    line: RemittanceLine,
+    customer_open: Sequence[OpenInvoice],
+    taken: Mapping[int, Decimal],
+    remittance: Remittance,
+    policy: MatchPolicy,
+    *,
+    paid_on: date | None,
+) -> CombinationMatch | None:
+    """The combination search for a line without references, when one makes sense."""
+    if line.amount is None or line.amount <= 0 or not customer_open:
+        return None
+    return match_without_reference(
+        line.amount,
+        customer_open,
+        taken=taken,
+        currency=remittance.currency,
+        paid_on=paid_on,
+        grace_days=policy.discount_grace_days,
+        step_budget=policy.combination_step_budget,
+    )
+
+
+def _by_combination(
+    line_no: int,
+    line: RemittanceLine,
+    combo: CombinationMatch,
+    review: Callable[..., LineDecision],
+    policy: MatchPolicy,
+) -> LineDecision:
+    """A line without references: applied over the one set of open balances that adds up
+    to its amount, or to review with the sets ranked."""
+    amount = format_amount(combo.amount)
+    unique = combo.unique
+    if unique is None or not policy.combinations:
+        shown = [part.invoice.number for s in combo.solutions[:3] for part in s]
+        ranked = tuple(
+            (number, Decimal("0.800") if n < len(combo.solutions[0]) else Decimal("0.600"))
+            for n, number in enumerate(dict.fromkeys(shown))
+        )
+        if not combo.solutions:
+            why = (
+                "no invoice reference on the line, and no set of open balances adds up to " + amount
+            )
+            return review(why, suggestions=None)
+        if unique is not None:
+            why = (
+                f"no invoice reference on the line; only {combo.describe(unique)} adds up to "
+                f"{amount} (combinations are not applied automatically: setting)"
+            )
+            return review(why, kind="ambiguous", suggestions=ranked)
+        what = f"{len(combo.solutions)} sets" if combo.complete else "too many sets to be sure"
+        why = f"no invoice reference on the line; {what} of open balances add up to {amount}"
+        return review(why, kind="ambiguous", suggestions=ranked)
+    discount = sum((part.discount for part in unique), start=Decimal("0.00"))
+    reason = (
+        f"no invoice reference on the line; exactly one set of the customer's open balances "
+        f"adds up to {amount}: {combo.describe(unique)}"
+    )
+    if discount > 0:
+        reason += "; early-payment discounts earned, written off"
+    return LineDecision(
+        line_no=line_no,
+        invoice_ref=line.invoice_ref,
+        amount=combo.amount,
+        outcome=Outcome.AUTO,
+        confidence=UNIQUE_COMBINATION,
+        reason=reason,
+        invoice=unique[0].invoice if len(unique) == 1 else None,
+        candidates=tuple((part.invoice.number, UNIQUE_COMBINATION) for part in unique),
+        discount=discount,
+        allocations=unique,
     )
 
 

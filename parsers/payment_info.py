@@ -104,6 +104,11 @@ _NOT_PAYER_RE = re.compile(
     re.IGNORECASE,
 )
 _SEGMENT_SPLIT_RE = re.compile(r"\s*(?:[|·•;]|\s{2,}|\t|\s[-–]\s|,\s(?=\d))\s*")
+#: Closing words a signature line may start with before the company ("Regards, Acme Inc").
+_CLOSINGS = frozenset(
+    {"regards", "thanks", "sincerely", "cheers", "best", "grüße", "gruß", "cordialement",
+     "saludos", "merci", "danke", "yours"}
+)  # fmt: skip
 _NAME_JOINERS = frozenset({"&", "and", "und", "et", "y", "e", "en", "de", "del", "von", "van"})
 _DATE_LABEL_RE = re.compile(
     r"\b(?:payment|pmt|value|settlement|transfer|remittance|check|cheque|posting|execution"
@@ -381,6 +386,8 @@ def _company_in(line: str) -> str | None:
         name: list[str] = []
         for word in reversed(words):
             bare = word.strip(",")
+            if bare.casefold() in _CLOSINGS:  # "Regards, Acme Inc": the name starts after
+                break
             if bare and (bare[0].isupper() or bare[0].isdigit() or bare.lower() in _NAME_JOINERS):
                 name.insert(0, word)
                 continue

@@ -19,6 +19,7 @@ from datetime import date
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, Remittance
 from parsers.payment_info import PaymentInfo, read_payment_info
+from parsers.payment_notice import payment_without_references
 from parsers.payment_prose import payer_in, payment_date_in
 from parsers.remittance_pdf import parse_pdf_remittance
 from parsers.remittance_text import parse_text_remittance, strip_quotes_and_signature
@@ -47,7 +48,8 @@ def is_pdf_attachment(attachment: Attachment) -> bool:
 
 def extract_remittance(parsed: ParsedEmail) -> Extraction:
     """The remittance of ``parsed``: from the first PDF attachment that has one, else the
-    first CSV/XLSX attachment that has one, else the text body, else the HTML body.
+    first CSV/XLSX attachment that has one, else the text body, else the HTML body, else
+    (a mail with no attachment) a payment announced without references.
 
     Raises:
         Nothing of its own: :class:`UnreadableDocumentError` becomes a problem string.
@@ -60,6 +62,10 @@ def extract_remittance(parsed: ParsedEmail) -> Extraction:
             if found is not None:
                 remittance = dataclasses.replace(found, source=source)
                 break
+    if remittance is None and not problems and not parsed.attachments:
+        # No document and no lines: perhaps one sentence announcing a payment, no references.
+        text = parsed.text if parsed.text.strip() else parsed.html_text
+        remittance = payment_without_references(f"{parsed.subject}\n\n{text}")
     if remittance is None:
         return Extraction(remittance=None, problems=tuple(problems))
     return Extraction(remittance=_with_payment_info(remittance, parsed), problems=tuple(problems))

@@ -21,7 +21,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
-from core.money import format_amount
 from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
@@ -29,14 +28,12 @@ from core.types import (
     QUESTION_KINDS,
     Classification,
     InboundStatus,
-    LineDecision,
     MailKind,
-    Outcome,
     ParsedEmail,
     Remittance,
 )
 from ledger import models as m
-from ledger.posting import apply_cash, audit, open_review_item
+from ledger.posting import audit, open_review_item
 from ledger.queries import (
     CustomerRef,
     customer_by_email,
@@ -61,6 +58,7 @@ from outbound.policy import reply_block_reason
 from parsers.classify import is_no_reply_sender
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
+from worker.lines import post_lines
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -346,89 +344,16 @@ def _decide_and_post(
     )
     session.add(rem)
     session.flush()
-    applied: list[AckLine] = []
-    in_review: list[AckLine] = []
-    review_reasons: list[str] = []
-    for d, stated in zip(decision.lines, remittance.lines, strict=True):
-        line = m.RemittanceLine(
-            remittance_id=rem.id,
-            line_no=d.line_no,
-            invoice_ref=_clip(d.invoice_ref, 255),
-            amount=d.amount,
-            stated_amount=stated.amount,
-            gross=stated.gross,
-            discount=stated.discount,
-            deduction=stated.deduction,
-            deduction_reason=_clip(stated.deduction_reason, 2000),
-            alt_refs="\n".join(stated.alt_refs) or None,
-            evidence=decision_record(d),
-            outcome=d.outcome.value,
-            confidence=d.confidence,
-            reason=d.reason,
-            invoice_id=d.invoice.invoice_id if d.invoice else None,
-        )
-        session.add(line)
-        session.flush()
-        posted = None
-        if d.outcome is Outcome.AUTO and d.invoice is not None:
-            posted = apply_cash(
-                session,
-                remittance_line_id=line.id,
-                invoice_id=d.invoice.invoice_id,
-                amount=d.amount,
-                currency=d.invoice.currency,
-                status="auto",
-                confidence=d.confidence,
-                reasons=d.reason,
-                actor="worker",
-                now=now,
-                discount=d.discount,
-                deduction=d.deduction,
-            )
-            if posted is None:  # the balance moved under us: a person decides
-                line.outcome = Outcome.REVIEW.value
-                line.reason = "invoice balance changed while applying"
-        if posted is not None and d.invoice is not None and d.deduction > 0:
-            # The cash is applied; what stays open is followed up, never written off silently.
-            open_review_item(
-                session,
-                key=f"deduction:{line.id}",
-                kind="deduction",
-                reason=(
-                    f"{format_amount(d.deduction, d.invoice.currency)} of invoice "
-                    f"{d.invoice.number} stays open: {d.deduction_reason}"
-                ),
-                now=now,
-                inbound_id=row.id,
-                remittance_line_id=line.id,
-                customer_id=row.customer_id,
-                candidates=[{"invoice_number": d.invoice.number, "score": str(d.confidence)}],
-            )
-        if posted is not None and d.invoice is not None:
-            applied.append(
-                AckLine(
-                    reference=d.invoice_ref or "",
-                    amount=d.amount,
-                    invoice_number=d.invoice.number,
-                    remaining=posted.balance_after,
-                )
-            )
-            continue
-        in_review.append(AckLine(reference=d.invoice_ref or "", amount=d.amount))
-        review_reasons.append(line.reason)
-        open_review_item(
-            session,
-            key=f"line:{line.id}",
-            kind="remittance_line",
-            reason=line.reason,
-            now=now,
-            inbound_id=row.id,
-            remittance_line_id=line.id,
-            customer_id=row.customer_id,
-            candidates=[
-                {"invoice_number": number, "score": str(score)} for number, score in d.candidates
-            ],
-        )
+    posted = post_lines(
+        session,
+        row=row,
+        rem=rem,
+        remittance=remittance,
+        decision=decision,
+        shadow=svc.policy.shadow,
+        now=now,
+    )
+    applied, in_review, review_reasons = posted.applied, posted.in_review, posted.review_reasons
     row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
     row.reason = _summary(len(decision.lines), len(applied), review_reasons)
     if classification.questions:  # remittance+question: posted, and the question waits
@@ -476,18 +401,6 @@ def _identify(
         method=identified.method,
     )
     return identified
-
-
-def decision_record(d: LineDecision) -> dict[str, object]:
-    """The JSON form of a line's decision record (amounts and scores as strings)."""
-    return {
-        "outcome": d.outcome.value,
-        "confidence": str(d.confidence),
-        "reason": d.reason,
-        "signals": [{"name": s.name, "value": s.value, "detail": s.detail} for s in d.signals],
-        "candidates": [{"invoice_number": n, "score": str(score)} for n, score in d.candidates],
-        "runner_up": d.runner_up,
-    }
 
 
 def _clip(text: str | None, size: int) -> str | None:

@@ -53,6 +53,12 @@ class Services:
                 identify_by_content=settings.identify_by_content,
                 near_matches=settings.near_matches,
                 discount_grace_days=settings.discount_grace_days,
+                combinations=settings.combinations,
+                shadow=settings.shadow_mode,
+                min_confidence=settings.auto_apply_min_confidence,
+                amount_bands=settings.amount_bands,
+                customer_thresholds=settings.customer_thresholds,
+                max_invoice_age_days=settings.max_invoice_age_days,
             ),
         )
 

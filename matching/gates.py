@@ -1,0 +1,87 @@
+"""The last word before a line is applied alone: the safe-automation controls. Pure: no IO.
+
+A decision the matching would apply automatically still goes to a person when
+
+- a person un-applied cash from one of its invoices before (they know something we do not);
+- an invoice is older than the policy's ``max_invoice_age_days`` at the payment date;
+- its confidence is below what the policy asks for its amount and customer, or the customer's
+  lines are never applied alone.
+
+The decision keeps its invoice and candidates, so the reviewer sees what would have been done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+
+from core.money import format_amount
+from core.types import LineDecision, Outcome
+from matching.policy import MatchPolicy
+
+ZERO = Decimal("0.00")
+
+
+def held(
+    decision: LineDecision,
+    *,
+    policy: MatchPolicy,
+    paid_on: date | None,
+    reversed_invoice_ids: Collection[int] = (),
+) -> LineDecision:
+    """``decision``, or the same sent to review when a control holds it."""
+    postings = decision.postings()
+    if not postings:
+        return decision
+    reason = _hold_reason(
+        decision, policy=policy, paid_on=paid_on, reversed_ids=reversed_invoice_ids
+    )
+    if reason is None:
+        return decision
+    candidates = decision.candidates or tuple(
+        (part.invoice.number, decision.confidence) for part in postings
+    )
+    return dataclasses.replace(
+        decision,
+        outcome=Outcome.REVIEW,
+        reason=f"{reason}; would have applied: {decision.reason}",
+        confidence=min(decision.confidence, Decimal("0.990")),
+        candidates=candidates,
+        discount=ZERO,
+        deduction=ZERO,
+        deduction_reason=None,
+        review_kind="held",
+    )
+
+
+def _hold_reason(
+    decision: LineDecision,
+    *,
+    policy: MatchPolicy,
+    paid_on: date | None,
+    reversed_ids: Collection[int],
+) -> str | None:
+    postings = decision.postings()
+    for part in postings:
+        if part.invoice.invoice_id in reversed_ids:
+            return f"a person un-applied cash from invoice {part.invoice.number} before"
+    if policy.max_invoice_age_days > 0 and paid_on is not None:
+        for part in postings:
+            issued = part.invoice.issue_date
+            if issued is not None and (paid_on - issued).days > policy.max_invoice_age_days:
+                return (
+                    f"invoice {part.invoice.number} was issued {(paid_on - issued).days} days "
+                    f"before the payment (automatic only up to {policy.max_invoice_age_days})"
+                )
+    customer = postings[0].invoice.customer_number
+    needed = policy.required_confidence(decision.amount, customer)
+    if needed is None:
+        return f"lines of customer {customer} are never applied automatically (setting)"
+    if decision.confidence < needed:
+        return (
+            f"confidence {decision.confidence} is below the {needed} required for "
+            f"{format_amount(decision.amount, postings[0].invoice.currency)} of customer {customer}"
+        )
+    return None

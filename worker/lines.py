@@ -1,0 +1,216 @@
+"""Record each line of a remittance with its decision, and post what is decided.
+
+One call per remittance, inside the transaction of the mail: a line applied automatically
+posts each of its parts (one invoice, or several for a payment matched by combination) in
+one savepoint, so a balance that moved under us undoes the whole line and sends it to a
+person; a line that goes to a person gets a review item of its kind, and the money it
+carries is unapplied cash on the customer until someone applies it. In shadow mode nothing
+is posted: the decision is recorded beside the review item a person works as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from core.money import format_amount
+from core.types import Allocation, LineDecision, Outcome, Remittance
+from ledger import models as m
+from ledger.posting import Posted, apply_cash, open_review_item
+from ledger.unapplied import record_unapplied_cash
+from matching.decide import RemittanceDecision
+from outbound.compose import AckLine
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(slots=True)
+class LinesPosted:
+    """What the lines of one remittance came to."""
+
+    applied: list[AckLine] = field(default_factory=list)
+    in_review: list[AckLine] = field(default_factory=list)
+    review_reasons: list[str] = field(default_factory=list)
+
+
+class _BalanceMoved(Exception):
+    """A part of a line could not be posted: undo the line's other parts."""
+
+
+def post_lines(
+    session: Session,
+    *,
+    row: m.InboundMessage,
+    rem: m.Remittance,
+    remittance: Remittance,
+    decision: RemittanceDecision,
+    shadow: bool,
+    now: datetime,
+) -> LinesPosted:
+    """Write the remittance lines of ``rem`` with ``decision`` and post it (see module)."""
+    out = LinesPosted()
+    for d, stated in zip(decision.lines, remittance.lines, strict=True):
+        parts = d.postings()
+        record = decision_record(d)
+        outcome, reason = d.outcome.value, d.reason
+        if shadow and parts:
+            record["shadow"] = True
+            outcome, reason = Outcome.REVIEW.value, f"shadow mode, would apply: {d.reason}"
+        line = m.RemittanceLine(
+            remittance_id=rem.id,
+            line_no=d.line_no,
+            invoice_ref=_clip(d.invoice_ref, 255),
+            amount=d.amount,
+            stated_amount=stated.amount,
+            gross=stated.gross,
+            discount=stated.discount,
+            deduction=stated.deduction,
+            deduction_reason=_clip(stated.deduction_reason, 2000),
+            alt_refs="\n".join(stated.alt_refs) or None,
+            evidence=record,
+            outcome=outcome,
+            confidence=d.confidence,
+            reason=reason,
+            invoice_id=d.invoice.invoice_id if d.invoice else None,
+        )
+        session.add(line)
+        session.flush()
+        posted = None if shadow or not parts else _post(session, line, d, parts, now=now)
+        if parts and not shadow and posted is None:  # the balance moved under us
+            line.outcome = Outcome.REVIEW.value
+            line.reason = "invoice balance changed while applying"
+        if posted:
+            _follow_deduction(session, row=row, line=line, d=d, now=now)
+            out.applied.extend(
+                AckLine(
+                    reference=d.invoice_ref or "",
+                    amount=part.amount,
+                    invoice_number=part.invoice.number,
+                    remaining=result.balance_after,
+                )
+                for part, result in posted
+            )
+            continue
+        out.in_review.append(AckLine(reference=d.invoice_ref or "", amount=d.amount))
+        out.review_reasons.append(line.reason)
+        kind = "shadow" if shadow and parts else (d.review_kind or "remittance_line")
+        open_review_item(
+            session,
+            key=f"line:{line.id}",
+            kind=kind,
+            reason=line.reason,
+            now=now,
+            inbound_id=row.id,
+            remittance_line_id=line.id,
+            customer_id=row.customer_id,
+            candidates=[
+                {"invoice_number": number, "score": str(score)} for number, score in d.candidates
+            ],
+        )
+        if d.amount > 0:
+            record_unapplied_cash(
+                session,
+                key=f"line:{line.id}",
+                amount=d.amount,
+                currency=rem.currency,
+                reason=line.reason,
+                now=now,
+                customer_id=row.customer_id,
+                inbound_id=row.id,
+                remittance_line_id=line.id,
+            )
+    return out
+
+
+def _post(
+    session: Session,
+    line: m.RemittanceLine,
+    d: LineDecision,
+    parts: tuple[Allocation, ...],
+    *,
+    now: datetime,
+) -> list[tuple[Allocation, Posted]] | None:
+    """Apply every part of ``d`` or none of them."""
+    done: list[tuple[Allocation, Posted]] = []
+    try:
+        with session.begin_nested():
+            for part in parts:
+                posted = apply_cash(
+                    session,
+                    remittance_line_id=line.id,
+                    invoice_id=part.invoice.invoice_id,
+                    amount=part.amount,
+                    currency=part.invoice.currency,
+                    status="auto",
+                    confidence=d.confidence,
+                    reasons=d.reason,
+                    actor="worker",
+                    now=now,
+                    discount=part.discount,
+                    deduction=d.deduction if len(parts) == 1 else ZERO,
+                )
+                if posted is None:
+                    raise _BalanceMoved
+                done.append((part, posted))
+    except _BalanceMoved:
+        return None
+    return done
+
+
+def _follow_deduction(
+    session: Session,
+    *,
+    row: m.InboundMessage,
+    line: m.RemittanceLine,
+    d: LineDecision,
+    now: datetime,
+) -> None:
+    """The cash is applied; what stays open is followed up, never written off silently."""
+    if d.invoice is None or d.deduction <= 0:
+        return
+    open_review_item(
+        session,
+        key=f"deduction:{line.id}",
+        kind="deduction",
+        reason=(
+            f"{format_amount(d.deduction, d.invoice.currency)} of invoice "
+            f"{d.invoice.number} stays open: {d.deduction_reason}"
+        ),
+        now=now,
+        inbound_id=row.id,
+        remittance_line_id=line.id,
+        customer_id=row.customer_id,
+        candidates=[{"invoice_number": d.invoice.number, "score": str(d.confidence)}],
+    )
+
+
+def decision_record(d: LineDecision) -> dict[str, object]:
+    """The JSON form of a line's decision record (amounts and scores as strings)."""
+    record: dict[str, object] = {
+        "outcome": d.outcome.value,
+        "confidence": str(d.confidence),
+        "reason": d.reason,
+        "signals": [{"name": s.name, "value": s.value, "detail": s.detail} for s in d.signals],
+        "candidates": [{"invoice_number": n, "score": str(score)} for n, score in d.candidates],
+        "runner_up": d.runner_up,
+    }
+    if d.allocations:
+        record["allocations"] = [
+            {
+                "invoice_number": part.invoice.number,
+                "amount": str(part.amount),
+                "discount": str(part.discount),
+            }
+            for part in d.allocations
+        ]
+    if d.review_kind:
+        record["review_kind"] = d.review_kind
+    return record
+
+
+def _clip(text: str | None, size: int) -> str | None:
+    """``text`` cut to a column of ``size`` characters; None for nothing."""
+    return text[:size] if text else None
