@@ -441,6 +441,9 @@ def _by_combination(
         if not combo.solutions:
             why = (
                 "no invoice reference on the line, and no set of open balances adds up to " + amount
+                if combo.complete
+                else "no invoice reference on the line, and the search for a set of open "
+                f"balances adding up to {amount} was cut short (too many open invoices)"
             )
             return review(why, suggestions=None)
         if unique is not None:

@@ -54,7 +54,10 @@ class CombinationMatch:
     def signal(self) -> Signal:
         """The evidence: how many sets add up to the amount among how many open invoices."""
         amount = format_amount(self.amount)
-        if not self.solutions:
+        if not self.solutions and not self.complete:
+            value = "search cut short"
+            detail = f"none found among {self.considered} open balances within the step budget"
+        elif not self.solutions:
             value, detail = "none", f"no set of {self.considered} open balances adds up to {amount}"
         elif self.unique is not None:
             value = "unique"

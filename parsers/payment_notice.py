@@ -26,12 +26,12 @@ _AMOUNT_RE = re.compile(rf"(?<![\w.,]){_AMOUNT}(?![\w]|[.,]\d)")
 _SENT_RE = re.compile(
     r"\b(?:we|i)\s+(?:have\s+|had\s+|just\s+|today\s+|now\s+)*"
     r"(?:sent|paid|wired|transferred|remitted|initiated|released|made|scheduled|mailed)\b"
-    r"|\b(?:payment|wire|transfer|remittance|ach|check|cheque)\b[^.?!\n]{0,60}?"
+    r"|\b(?:payment|wire|transfer|remittance|ach|check|cheque)\b[^?!\n]{0,60}?"
     r"\b(?:has\s+been|was|is|were)\s+(?:sent|made|initiated|released|transferred|paid|wired|"
     r"mailed|processed|issued)\b"
     r"|\b(?:amount\s+paid|payment\s+amount|total\s+paid|paid\s+amount)\s*[:=]"
-    r"|\b(?:haben|hatten)\s+(?:wir|ich)\b[^.?!\n]{0,80}?\b(?:überwiesen|bezahlt|gezahlt)\b"
-    r"|\bwir\s+(?:haben\s+)?(?:heute\s+)?[^.?!\n]{0,80}?\b(?:überwiesen|bezahlt)\b"
+    r"|\b(?:haben|hatten)\s+(?:wir|ich)\b[^?!\n]{0,80}?\b(?:überwiesen|bezahlt|gezahlt)\b"
+    r"|\bwir\s+(?:haben\s+)?(?:heute\s+)?[^?!\n]{0,80}?\b(?:überwiesen|bezahlt)\b"
     r"|\b(?:nous\s+avons|j'ai)\s+(?:\w+\s+){0,3}?(?:viré|réglé|payé|transféré|effectué)\b"
     r"|\b(?:hemos|he)\s+(?:\w+\s+){0,3}?(?:pagado|transferido|abonado)\b",
     re.IGNORECASE,

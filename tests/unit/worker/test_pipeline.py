@@ -492,3 +492,52 @@ def test_a_read_that_times_out_is_retried_and_quarantined_only_after_three_attem
     assert result.status == "quarantined"
     with svc.sessions() as s:
         assert "took longer than 8 s" in s.get(m.InboundMessage, stored.inbound_id).reason
+
+
+def test_payment_without_references_is_applied_over_the_one_set_that_adds_up(svc):
+    # Given Acme's open invoices 1,250.00 and 99.99 (and nothing else of Acme's)
+    # When Acme announces 1,349.99 without naming any invoice
+    result = run(svc, mail("Hello, we sent a wire of USD 1,349.99 today.\n", mid="<nr@acme>"))
+    # Then both invoices are paid by that one line, each with its own application
+    assert result.status == "applied"
+    with svc.sessions() as s:
+        paid = s.execute(
+            select(m.Invoice.number, m.Application.amount).join(
+                m.Application, m.Application.invoice_id == m.Invoice.id
+            )
+        ).all()
+        (line,) = s.scalars(select(m.RemittanceLine))
+    assert sorted(paid) == [("INV-70001", Decimal("1250.00")), ("INV-70002", Decimal("99.99"))]
+    assert line.outcome == "auto" and line.invoice_ref is None
+    assert [a["invoice_number"] for a in line.evidence["allocations"]] == ["INV-70001", "INV-70002"]
+
+
+def test_an_overpayment_goes_to_review_and_its_money_is_unapplied_cash(svc):
+    result = run(svc, mail("INV-70002 150.00\n", mid="<over@acme>"))
+    assert result.status == "review"
+    (item,) = [i for i in review_items(svc) if i.kind == "overpayment"]
+    assert "over the open balance 99.99" in item.reason
+    with svc.sessions() as s:
+        (cash,) = s.scalars(select(m.UnappliedCash))
+        customer = s.scalars(select(m.Customer).where(m.Customer.number == "C701")).one()
+        balance = s.scalars(select(m.Invoice.balance).where(m.Invoice.number == "INV-70002")).one()
+    assert (cash.amount, cash.customer_id, cash.status) == (Decimal("150.00"), customer.id, "open")
+    assert balance == Decimal("99.99")  # nothing applied
+    # A second delivery records nothing twice
+    run(svc, mail("INV-70002 150.00\n", mid="<over@acme>"))
+    assert scalar(svc, select(func.count()).select_from(m.UnappliedCash)) == 1
+
+
+def test_shadow_mode_records_the_decision_and_posts_nothing(svc):
+    shadow = dataclasses.replace(svc, policy=dataclasses.replace(svc.policy, shadow=True))
+    result = run(shadow, mail())
+    assert result.status == "review"
+    with svc.sessions() as s:
+        (line,) = s.scalars(select(m.RemittanceLine))
+        applications = s.execute(select(func.count()).select_from(m.Application)).scalar_one()
+        balance = s.scalars(select(m.Invoice.balance).where(m.Invoice.number == "INV-70001")).one()
+    assert applications == 0 and balance == Decimal("1250.00")
+    assert line.reason.startswith("shadow mode, would apply: reference matches invoice INV-70001")
+    assert line.evidence["outcome"] == "auto" and line.evidence["shadow"] is True
+    (item,) = review_items(svc)
+    assert item.kind == "shadow"
