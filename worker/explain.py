@@ -30,6 +30,7 @@ def records_to_json(records: Sequence[LineRecord]) -> str:
                     "signals": r.evidence.get("signals", []),
                     "candidates": r.evidence.get("candidates", []),
                     "runner_up": r.evidence.get("runner_up"),
+                    "allocations": r.evidence.get("allocations", []),
                 }
                 for r in records
             ],
@@ -62,4 +63,7 @@ def render_records(records: Sequence[LineRecord], console: Console) -> None:
         )
         table.add_row("candidates", candidates or "none", "")
         table.add_row("runner-up", r.evidence.get("runner_up") or "none", "")
+        for part in r.evidence.get("allocations", []):
+            discount = f", discount {part['discount']}" if part["discount"] != "0.00" else ""
+            table.add_row("applied to", str(part["invoice_number"]), f"{part['amount']}{discount}")
         console.print(table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from pydantic import ValidationError
 
@@ -29,3 +31,21 @@ def test_defaults_match_the_contract():
 def test_bad_tls_mode_is_refused():
     with pytest.raises(ValidationError):
         Settings.from_env({"ARBOX_IMAP_TLS": "maybe"})
+
+
+def test_automation_thresholds_are_parsed_and_a_bad_entry_is_refused_naming_it():
+    settings = Settings.from_env(
+        {
+            "ARBOX_AUTO_APPLY_AMOUNT_BANDS": "100000:1.0, 10000:0.98",
+            "ARBOX_AUTO_APPLY_CUSTOMER_THRESHOLDS": "C1042:off,C2000:0.99",
+        }
+    )
+    assert settings.amount_bands == (
+        (Decimal("10000"), Decimal("0.98")),
+        (Decimal("100000"), Decimal("1.0")),
+    )
+    assert settings.customer_thresholds == {"C1042": None, "C2000": Decimal("0.99")}
+    with pytest.raises(ValueError, match=r"'10000:1\.5': a confidence is between 0 and 1"):
+        Settings.from_env({"ARBOX_AUTO_APPLY_AMOUNT_BANDS": "10000:1.5"})
+    with pytest.raises(ValueError, match="'lots' is not a number"):
+        Settings.from_env({"ARBOX_AUTO_APPLY_CUSTOMER_THRESHOLDS": "C1:lots"})
