@@ -63,16 +63,19 @@ def apply_cash(
 ) -> Posted | None:
     """Apply ``amount`` of a remittance line to an invoice, writing off ``discount`` (an
     earned early-payment discount) with it; ``deduction`` is recorded as what stays open
-    for follow-up (it does not change the balance).
+    for follow-up (it does not change the balance). A negative ``amount`` nets that much of
+    an open credit memo (a negative balance) against the payment.
 
     Returns None, changing nothing, when the invoice is no longer open, has a smaller
-    balance than ``amount + discount``, or this line was already applied to it (a second
-    delivery).
+    balance than ``amount + discount`` (a credit memo: less credit left than ``-amount``),
+    or this line was already applied to it (a second delivery).
     """
-    if amount <= ZERO:
-        raise ValueError(f"cannot apply a non-positive amount {amount}")
+    if amount == ZERO:
+        raise ValueError("cannot apply an amount of zero")
     if discount < ZERO or deduction < ZERO:
         raise ValueError(f"negative discount {discount} or deduction {deduction}")
+    if amount < ZERO and (discount or deduction):
+        raise ValueError("a credit memo netted takes no discount and leaves no deduction")
     settled = amount + discount
     with session.begin_nested():
         try:
@@ -102,7 +105,7 @@ def apply_cash(
             Invoice.id == invoice_id,
             Invoice.status == "open",
             Invoice.currency == currency,
-            Invoice.balance >= settled,
+            Invoice.balance >= settled if settled > ZERO else Invoice.balance <= settled,
         )
         .values(
             balance=new_balance,

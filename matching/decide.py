@@ -347,8 +347,12 @@ def _decide_line(
         )
     if blocker is not None:
         return review(blocker, invoice)
-    if invoice.status != "open" or invoice.balance <= 0:
+    if invoice.status != "open" or invoice.balance == 0:
         return review(f"invoice {invoice.number} is not open (balance {balance})", invoice)
+    if line.amount < 0 and invoice.balance < 0:
+        return _net_credit(line_no, line, invoice, review)
+    if invoice.balance < 0:
+        return review(f"{invoice.number} is a credit memo; line amount {amount} pays it", invoice)
     if line.amount <= 0:
         return review(f"line amount {amount} is not a payment", invoice)
     if paid > invoice.balance:
@@ -395,6 +399,34 @@ def _decide_line(
         discount=discount,
         deduction=remaining if remaining > 0 else Decimal("0.00"),
         deduction_reason=code,
+    )
+
+
+def _net_credit(
+    line_no: int, line: RemittanceLine, credit: OpenInvoice, review: Callable[..., LineDecision]
+) -> LineDecision:
+    """A credit line naming one of our open credit memos: netted against the payment, up to
+    what is left of the credit."""
+    amount = line.amount or Decimal("0.00")
+    left = format_amount(-credit.balance, credit.currency)
+    if amount < credit.balance:
+        return review(
+            f"credit memo {credit.number} has {left} left; the line nets "
+            f"{format_amount(-amount, credit.currency)}",
+            credit,
+        )
+    return LineDecision(
+        line_no=line_no,
+        invoice_ref=line.invoice_ref,
+        amount=amount,
+        outcome=Outcome.AUTO,
+        confidence=CERTAIN,
+        reason=(
+            f"reference matches credit memo {credit.number} exactly; "
+            f"{format_amount(-amount, credit.currency)} of its {left} netted against the payment"
+        ),
+        invoice=credit,
+        candidates=((credit.number, CERTAIN),),
     )
 
 

@@ -541,3 +541,26 @@ def test_shadow_mode_records_the_decision_and_posts_nothing(svc):
     assert line.evidence["outcome"] == "auto" and line.evidence["shadow"] is True
     (item,) = review_items(svc)
     assert item.kind == "shadow"
+
+
+def test_a_credit_memo_netted_on_the_remittance_is_used_up_with_the_invoice(svc, tmp_path):
+    csv = tmp_path / "credit.csv"
+    csv.write_text(
+        "invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount\n"
+        "CM-70009,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-20,2026-10-20,-250.00\n"
+    )
+    with svc.sessions.begin() as session:
+        import_invoices(session, csv, default_currency="USD", now=svc.clock())
+    body = "INV-70001 1,250.00\nCM-70009 -250.00\nTotal 1,000.00\n"
+    assert run(svc, mail(body, mid="<cm@acme>")).status == "applied"
+    with svc.sessions() as s:
+        docs = dict(
+            s.execute(
+                select(m.Invoice.number, m.Invoice.status).where(
+                    m.Invoice.number.in_(["INV-70001", "CM-70009"])
+                )
+            ).all()
+        )
+        amounts = sorted(s.scalars(select(m.Application.amount)))
+    assert docs == {"INV-70001": "paid", "CM-70009": "paid"}
+    assert amounts == [Decimal("-250.00"), Decimal("1250.00")]
