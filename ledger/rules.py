@@ -20,9 +20,10 @@ contact (replies still go to registered contacts only).
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import Row, Select, select, update
@@ -40,6 +41,17 @@ from matching.decide import line_ref_keys
 RuleKind = Literal["payer_name", "sender", "ref_prefix"]
 #: Every kind of rule, in the order identification trusts them (ref_prefix identifies no one).
 RULE_KINDS: tuple[RuleKind, ...] = ("sender", "payer_name", "ref_prefix")
+#: Columns of ``arbox rules list``, in order.
+RULE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "pattern",
+    "customer_number",
+    "created_by",
+    "created_at",
+    "hits",
+    "last_hit_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,30 @@ class Rule:
         return (
             f"customer {self.customer_number} writes our numbers without {self.pattern!r} in front"
         )
+
+
+def rule_record(rule: Rule) -> dict[str, str | int | None]:
+    """The listed columns of a rule; times as ISO 8601 UTC (``2026-01-05T09:30:00+00:00``)."""
+    return {
+        "id": rule.id,
+        "kind": rule.kind,
+        "pattern": rule.pattern,
+        "customer_number": rule.customer_number,
+        "created_by": rule.created_by,
+        "created_at": rule.created_at.astimezone(UTC).isoformat(timespec="seconds"),
+        "hits": rule.hits,
+        "last_hit_at": (
+            rule.last_hit_at.astimezone(UTC).isoformat(timespec="seconds")
+            if rule.last_hit_at
+            else None
+        ),
+    }
+
+
+def rules_to_json(rules: Sequence[Rule]) -> str:
+    """A JSON list of :func:`rule_record` objects, sorted keys, two-space indent."""
+    records = [rule_record(rule) for rule in rules]
+    return json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def rule_pattern(kind: str, text: str) -> str:
