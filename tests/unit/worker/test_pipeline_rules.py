@@ -4,6 +4,7 @@ they write into our invoice; without the rules the same mail goes to review."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.message import EmailMessage
@@ -126,3 +127,15 @@ def test_a_payer_name_rule_identifies_and_the_other_customers_invoice_is_not_app
     assert row.status == "review"
     with svc.sessions() as s:
         assert s.execute(select(m.Application.id)).first() is None
+
+
+def test_a_rule_identifies_even_when_identification_by_content_is_off(svc):
+    # Given identification by content switched off, and a sender rule a person made
+    svc = dataclasses.replace(
+        svc, policy=dataclasses.replace(svc.policy, identify_by_content=False)
+    )
+    teach(svc, "sender", "payments@bank.example", "C701")
+    # When the sender names our full number
+    row = process(svc, mail("SO-70002 99.99\n", mid="<d@bank.example>"))
+    # Then the person's rule still says whose it is, and it is applied
+    assert (row.status, row.customer_id) == ("applied", customer_id(svc, "C701"))
