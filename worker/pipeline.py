@@ -462,8 +462,15 @@ def _identify(
     if row.customer_id is not None:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
     ruled = customer_by_rule(session, sender=parsed.from_address, payer_name=remittance.payer_name)
-    if ruled is not None:  # a person taught this (ledger.rules); it beats the content
+    if ruled is not None:  # a person taught this (ledger.rules); it beats the rest of the content
         customer_id, rule = ruled
+        by_key = invoices_by_ref_keys(session, keys)
+        groups = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
+        if {g[0].customer_id for g in groups if len(g) == 1} - {customer_id}:
+            # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
+            return Identified(
+                None, None, f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named"
+            )
         count_hit(session, rule.id, now=svc.clock())
         log.info("customer_identified", inbound_id=row.id, customer_id=customer_id, rule=rule.id)
         return Identified(customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}")

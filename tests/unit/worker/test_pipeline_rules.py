@@ -117,16 +117,26 @@ def test_sender_and_prefix_rules_apply_the_bare_number_and_count_their_hits(svc)
     assert svc.mailer.sent == []
 
 
-def test_a_payer_name_rule_identifies_and_the_other_customers_invoice_is_not_applied(svc):
-    # Given a payer-name rule for Acme, and a mail of that payer naming Borealis' invoice
+def test_a_payer_name_rule_identifies_the_customer_and_counts_a_hit(svc):
     teach(svc, "payer_name", "Acme Holdings LLC", "C701")
-    body = "Payer: ACME HOLDINGS\nSO-80001 10.00\n"
-    row = process(svc, mail(body, mid="<c@bank.example>"))
-    # Then the rule picks Acme, and Borealis' invoice is never applied to Acme's payment
+    row = process(svc, mail("Payer: ACME HOLDINGS\n70002 99.99\n", mid="<c@bank.example>"))
     assert row.customer_id == customer_id(svc, "C701")
-    assert row.status == "review"
+    with svc.sessions() as s:
+        (rule,) = list_rules(s)
+    assert rule.hits == 1
+
+
+def test_a_rule_that_disagrees_with_the_invoices_named_identifies_no_one(svc):
+    # Given a sender rule for Acme, and that sender (a bank) paying Borealis' own invoice
+    teach(svc, "sender", "payments@bank.example", "C701")
+    row = process(svc, mail("SO-80001 10.00\n", mid="<e@bank.example>"))
+    # Then neither the rule nor the invoice decides: a person looks, and nothing is applied
+    assert (row.status, row.customer_id) == ("review", None)
+    assert "disagrees with the invoices named" in row.reason
     with svc.sessions() as s:
         assert s.execute(select(m.Application.id)).first() is None
+        (rule,) = list_rules(s)
+    assert rule.hits == 0
 
 
 def test_a_rule_identifies_even_when_identification_by_content_is_off(svc):
