@@ -278,3 +278,25 @@ def test_an_item_that_is_resolved_unknown_or_not_a_line_is_refused(ledger):
         confirm_line(ledger.session, item_id=999, **kwargs)
     with pytest.raises(RefusedActionError, match="is a dispute item"):
         confirm_line(ledger.session, item_id=question, **kwargs)
+
+
+def test_a_line_named_without_an_amount_takes_the_invoices_balance(ledger):
+    # Given "in settlement of 70001" with no amount of its own (recorded as 0.00)
+    acme = ledger.customer("C701")
+    invoice = ledger.invoice(acme, "INV-70001", balance="480.10")
+    item_id = review_line(ledger, ref="70001", amount="0.00")
+    line = ledger.session.scalars(select(RemittanceLine)).one()
+    line.stated_amount = None
+    ledger.session.flush()
+    # When it is confirmed without an amount, the whole balance is applied
+    done = confirm_line(
+        ledger.session,
+        item_id=item_id,
+        allocations=[("INV-70001", None)],
+        actor="alice",
+        remember=False,
+        now=LATER,
+    )
+    assert [a.amount for a in done.applied] == [Decimal("480.10")]
+    assert done.left_unapplied is None
+    assert balance(ledger.session, invoice) == (Decimal("0.00"), "paid")
