@@ -76,3 +76,12 @@ class MailRejectedError(PermanentError):
         super().__init__(f"SMTP server {host} rejected the message: {reason}")
         self.host = host
         self.reason = reason
+
+
+class RefusedActionError(PermanentError):
+    """A person's action on the ledger (confirm a review item, un-apply cash, delete a rule)
+    cannot be done as asked; nothing was changed. ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

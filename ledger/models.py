@@ -200,6 +200,10 @@ class Application(Base):
     reasons: Mapped[str] = mapped_column(Text)
     applied_by: Mapped[str] = mapped_column(String(255))
     applied_at: Mapped[datetime]
+    #: Set when a person un-applied it (``arbox unapply``); ``status`` is then ``reversed``.
+    reversed_at: Mapped[datetime | None]
+    reversed_by: Mapped[str | None] = mapped_column(String(255))
+    reversal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ReviewItem(Base):
@@ -280,3 +284,26 @@ class UnappliedCash(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)  # open | applied
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
+
+
+class MatchRule(Base):
+    """What a reviewer's confirmation taught, as an explicit rule a person can list and delete.
+
+    ``kind`` is ``sender`` (``pattern`` an exact lower-cased address, or ``@domain``),
+    ``payer_name`` (``pattern`` the name as :func:`matching.customer.name_key` normalises it)
+    or ``ref_prefix`` (``pattern`` what to put before the normalised reference the customer
+    writes to get our invoice's ``ref_key``).
+    """
+
+    __tablename__ = "match_rules"
+    __table_args__ = (UniqueConstraint("kind", "pattern", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    pattern: Mapped[str] = mapped_column(String(320))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    source_review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    last_hit_at: Mapped[datetime | None]

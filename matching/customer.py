@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process, utils
 
 from core.types import OpenInvoice
 
-Method = Literal["contact", "invoices", "domain", "payer name"]
+Method = Literal["contact", "rule", "invoices", "domain", "payer name"]
 
 #: Mail providers whose domain says nothing about the company behind an address.
 PUBLIC_MAIL_DOMAINS = frozenset(

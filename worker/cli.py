@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -30,11 +31,16 @@ import_app = typer.Typer(help="Load data from files.", no_args_is_help=True)
 export_app = typer.Typer(help="Export what arbox did.", no_args_is_help=True)
 review_app = typer.Typer(help="The review queue.", no_args_is_help=True)
 quarantine_app = typer.Typer(help="Mail that could not be processed.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Rules reviewers' confirmations taught (sender, payer name, reference prefix).",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(rules_app, name="rules")
 
 out = Console()
 err = Console(stderr=True)
@@ -328,6 +334,161 @@ def review_list(
     for values in review_to_table_rows(rows):
         table.add_row(*values)
     out.print(table)
+
+
+def _amounts(texts: list[str], invoices: list[str]) -> list[Decimal | None]:
+    """One amount per ``--invoice`` (in order), or none at all (each then defaults)."""
+    from core.errors import AmountFormatError
+    from core.money import parse_amount
+
+    if not texts:
+        return [None] * len(invoices)
+    if len(texts) != len(invoices):
+        raise _fail(
+            f"{len(invoices)} --invoice but {len(texts)} --amount: give one --amount after "
+            "each --invoice, or none",
+            2,
+        )
+    try:
+        return [parse_amount(text) for text in texts]
+    except AmountFormatError as e:
+        raise _fail(str(e), 2) from e
+
+
+@review_app.command("confirm")
+def review_confirm(
+    item_id: Annotated[int, typer.Argument(help="The review item (from `arbox review list`).")],
+    invoices: Annotated[
+        list[str], typer.Option("--invoice", help="Invoice to apply the line to; repeatable.")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who confirms (recorded with everything).")],
+    amounts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--amount",
+            help="Amount for the --invoice before it; default: its balance or what is left "
+            "of the line, whichever is less.",
+        ),
+    ] = None,
+    remember: Annotated[
+        bool,
+        typer.Option(
+            "--remember", help="Turn the confirmation into rules (sender, payer, prefix)."
+        ),
+    ] = False,
+) -> None:
+    """Apply a remittance line in review to the invoices named, and resolve the item."""
+    from ledger.review_actions import confirm_line
+    from worker.services import Services, utc_now
+
+    allocations = list(zip(invoices, _amounts(amounts or [], invoices), strict=True))
+    svc = Services.from_settings(_settings())
+    try:
+        with svc.sessions.begin() as session:
+            done = confirm_line(
+                session,
+                item_id=item_id,
+                allocations=allocations,
+                actor=by,
+                remember=remember,
+                now=utc_now(),
+            )
+    except ARError as e:
+        raise _fail(f"review item {item_id}: {e}; nothing was changed") from e
+    finally:
+        svc.engine.dispose()
+    for a in done.applied:
+        out.print(
+            f"applied {a.amount:,.2f} {done.currency} to {a.invoice_number} (application "
+            f"{a.application_id}; balance now {a.balance_after:,.2f})",
+            highlight=False,
+        )
+    if done.left_unapplied:
+        out.print(f"{done.left_unapplied:,.2f} of the line is not applied", highlight=False)
+    if done.customer_assigned:
+        out.print(f"the mail is now customer {done.customer_number}'s", highlight=False)
+    for rule in done.rules:
+        out.print(f"remember: {rule.describe()} (rule {rule.id})", highlight=False)
+    out.print(f"review item {item_id} resolved by {by}", highlight=False)
+
+
+@rules_app.command("list")
+def rules_list(
+    fmt: Annotated[
+        Literal["table", "json"], typer.Option("--format", help="Output format.")
+    ] = "table",
+) -> None:
+    """Every rule, with who made it, when, and how often it was used."""
+    from ledger.rules import RULE_COLUMNS, list_rules, rule_record, rules_to_json
+    from worker.services import Services
+
+    svc = Services.from_settings(_settings())
+    try:
+        with svc.sessions() as session:
+            rules = list_rules(session)
+    finally:
+        svc.engine.dispose()
+    if fmt == "json":
+        sys.stdout.write(rules_to_json(rules))
+        return
+    table = Table(title=f"Rules: {len(rules)}")
+    for column in RULE_COLUMNS:
+        table.add_column(column, overflow="fold")
+    for rule in rules:
+        record = rule_record(rule)
+        table.add_row(*("" if record[c] is None else str(record[c]) for c in RULE_COLUMNS))
+    out.print(table)
+
+
+@rules_app.command("delete")
+def rules_delete(
+    rule_id: Annotated[int, typer.Argument(help="The rule (from `arbox rules list`).")],
+    by: Annotated[str, typer.Option("--by", help="Who deletes it (recorded).")],
+) -> None:
+    """Delete a rule; the next mail is identified without it."""
+    from ledger.rules import delete_rule
+    from worker.services import Services, utc_now
+
+    svc = Services.from_settings(_settings())
+    try:
+        with svc.sessions.begin() as session:
+            rule = delete_rule(session, rule_id=rule_id, actor=by, now=utc_now())
+    except ARError as e:
+        raise _fail(str(e)) from e
+    finally:
+        svc.engine.dispose()
+    out.print(
+        f"deleted rule {rule.id} ({rule.describe()}; used {rule.hits} time(s))", highlight=False
+    )
+
+
+@app.command()
+def unapply(
+    application_id: Annotated[int, typer.Argument(help="The application of cash to reverse.")],
+    by: Annotated[str, typer.Option("--by", help="Who un-applies it (recorded).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded).")],
+) -> None:
+    """Reverse an application: the invoice's balance comes back and it is open again."""
+    from ledger.unapply import unapply as unapply_cash
+    from worker.services import Services, utc_now
+
+    svc = Services.from_settings(_settings())
+    try:
+        with svc.sessions.begin() as session:
+            done = unapply_cash(
+                session, application_id=application_id, actor=by, reason=reason, now=utc_now()
+            )
+    except ARError as e:
+        raise _fail(str(e)) from e
+    finally:
+        svc.engine.dispose()
+    given_back = done.amount + done.discount
+    out.print(
+        f"un-applied {done.amount:,.2f} {done.currency} from {done.invoice_number} "
+        f"(customer {done.customer_number}); balance now {done.balance_after:,.2f} "
+        f"(+{given_back:,.2f})",
+        highlight=False,
+    )
 
 
 @app.command()

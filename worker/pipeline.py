@@ -43,6 +43,7 @@ from ledger.queries import (
     lock_invoices,
     open_invoices_for_customer,
 )
+from ledger.rules import count_hit, customer_by_rule, with_ref_prefixes
 from ledger.session import is_transient_db_error
 from matching.customer import Identified, identify_customer
 from matching.decide import decide_remittance, line_ref_keys, resolve_key
@@ -316,6 +317,11 @@ def _decide_and_post(
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
     identified = _identify(session, row, parsed, remittance, keys, svc=svc)
     row.customer_id = identified.customer_id
+    # A customer who writes our numbers without a prefix (a reviewer's rule): try it with one.
+    remittance, prefixed = with_ref_prefixes(
+        session, remittance, customer_id=row.customer_id, now=now
+    )
+    keys |= prefixed
     lock_invoices(session, keys=keys, customer_id=row.customer_id)
     decision = decide_remittance(
         remittance,
@@ -380,6 +386,19 @@ def _identify(
     answer picks the invoices matching may use; replies still go to contacts only."""
     if row.customer_id is not None:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
+    ruled = customer_by_rule(session, sender=parsed.from_address, payer_name=remittance.payer_name)
+    if ruled is not None:  # a person taught this (ledger.rules); it beats the rest of the content
+        customer_id, rule = ruled
+        by_key = invoices_by_ref_keys(session, keys)
+        groups = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
+        if {g[0].customer_id for g in groups if len(g) == 1} - {customer_id}:
+            # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
+            return Identified(
+                None, None, f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named"
+            )
+        count_hit(session, rule.id, now=svc.clock())
+        log.info("customer_identified", inbound_id=row.id, customer_id=customer_id, rule=rule.id)
+        return Identified(customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}")
     if not svc.policy.identify_by_content:
         return Identified(None, None, "sender is not a registered contact of any customer")
     # Read before the invoices are locked (whose they are decides which to lock); the

@@ -2,7 +2,7 @@
 person un-applied), per customer
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 15:50:00
 
 Hand-written. A new table only.
@@ -16,7 +16,7 @@ from alembic import op
 import ledger.base
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
