@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
@@ -24,6 +24,7 @@ from ledger import models as m
 from ledger.posting import apply_cash, audit
 from ledger.queries import customer_names
 from ledger.rules import Rule, create_rule
+from ledger.unapplied import take_unapplied_cash
 from matching.customer import NamePolicy, customer_by_payer_name, name_key
 
 ZERO = Decimal("0.00")
@@ -152,6 +153,19 @@ def confirm_line(
     item.status = "resolved"
     item.resolved_at = now
     item.resolved_by = actor
+    if assigned:
+        session.execute(
+            update(m.UnappliedCash)
+            .where(m.UnappliedCash.remittance_line_id == line.id)
+            .values(customer_id=customer_id)
+        )
+    take_unapplied_cash(
+        session,
+        remittance_line_id=line.id,
+        amount=sum((a.amount for a in applied), start=ZERO),
+        actor=actor,
+        now=now,
+    )
     session.flush()
     _close_mail_when_done(session, inbound, actor=actor)
     rules = (

@@ -21,6 +21,7 @@ from core.errors import RefusedActionError
 from ledger.models import Application, Customer, Invoice
 from ledger.posting import audit
 from ledger.queries import IN_CHUNK
+from ledger.unapplied import record_unapplied_cash
 
 #: The status of an application a person un-applied (left out of exports).
 REVERSED = "reversed"
@@ -97,6 +98,18 @@ def unapply(
         balance_after=str(restored),
         why=why,
     )
+    if app.amount > 0:  # the cash is still ours to apply: the customer's unapplied cash
+        record_unapplied_cash(
+            session,
+            key=f"unapply:{app.id}",
+            amount=app.amount,
+            currency=app.currency,
+            reason=f"un-applied from invoice {invoice.number} by {actor}: {why}",
+            now=now,
+            actor=actor,
+            customer_id=invoice.customer_id,
+            remittance_line_id=app.remittance_line_id,
+        )
     number = session.scalars(select(Customer.number).where(Customer.id == invoice.customer_id))
     return Unapplied(
         application_id=app.id,

@@ -45,6 +45,7 @@ from ledger.queries import (
 )
 from ledger.rules import count_hit, customer_by_rule, with_ref_prefixes
 from ledger.session import is_transient_db_error
+from ledger.unapply import reversed_invoice_ids
 from matching.customer import Identified, identify_customer
 from matching.decide import decide_remittance, line_ref_keys, resolve_key
 from outbound.compose import (
@@ -323,16 +324,20 @@ def _decide_and_post(
     )
     keys |= prefixed
     lock_invoices(session, keys=keys, customer_id=row.customer_id)
+    by_key = invoices_by_ref_keys(session, keys)
+    customer_open = open_invoices_for_customer(session, row.customer_id) if row.customer_id else []
+    seen = {inv.invoice_id for found in by_key.values() for inv in found}
     decision = decide_remittance(
         remittance,
         customer_id=row.customer_id,
         customer_reason=identified.reason,
         paid_on=remittance.payment_date or row.received_at.date(),
-        invoices_by_key=invoices_by_ref_keys(session, keys),
-        customer_open=open_invoices_for_customer(session, row.customer_id)
-        if row.customer_id
-        else [],
+        invoices_by_key=by_key,
+        customer_open=customer_open,
         policy=svc.policy,
+        reversed_invoice_ids=reversed_invoice_ids(
+            session, seen | {inv.invoice_id for inv in customer_open}
+        ),
     )
     currency = remittance.currency or svc.settings.default_currency
     rem = m.Remittance(

@@ -19,9 +19,11 @@ from ledger.models import (
     Remittance,
     RemittanceLine,
     ReviewItem,
+    UnappliedCash,
 )
 from ledger.review_actions import confirm_line
 from ledger.rules import list_rules
+from ledger.unapplied import record_unapplied_cash
 from tests.unit.ledger.conftest import NOW
 
 LATER = NOW + timedelta(hours=3)
@@ -300,3 +302,38 @@ def test_a_line_named_without_an_amount_takes_the_invoices_balance(ledger):
     assert [a.amount for a in done.applied] == [Decimal("480.10")]
     assert done.left_unapplied is None
     assert balance(ledger.session, invoice) == (Decimal("0.00"), "paid")
+
+
+def test_confirming_takes_the_lines_unapplied_cash_and_keeps_the_rest_on_the_customer(ledger):
+    # Given a line of 1,000.00 in review, recorded as unapplied cash of nobody known
+    acme = ledger.customer("C701")
+    ledger.invoice(acme, "INV-1", balance="100.00")
+    item_id = review_line(ledger, ref="1", amount="1000.00")
+    line_id = ledger.session.get(ReviewItem, item_id).remittance_line_id
+    record_unapplied_cash(
+        ledger.session,
+        key=f"line:{line_id}",
+        amount=Decimal("1000.00"),
+        currency="USD",
+        reason="no invoice found",
+        now=NOW,
+        remittance_line_id=line_id,
+    )
+    # When the clerk applies 100.00 of it to Acme's INV-1
+    confirm_line(
+        ledger.session,
+        item_id=item_id,
+        allocations=[("INV-1", None)],
+        actor="alice",
+        remember=False,
+        now=LATER,
+    )
+    # Then 900.00 stays unapplied, now Acme's
+    (cash,) = ledger.session.scalars(select(UnappliedCash))
+    ledger.session.refresh(cash)
+    assert (cash.amount, cash.received, cash.status, cash.customer_id) == (
+        Decimal("900.00"),
+        Decimal("1000.00"),
+        "open",
+        acme,
+    )

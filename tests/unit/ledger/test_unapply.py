@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select, update
 
 from core.errors import RefusedActionError
-from ledger.models import Application, AuditEvent, Invoice
+from ledger.models import Application, AuditEvent, Invoice, UnappliedCash
 from ledger.posting import apply_cash
 from ledger.queries import applications_for_export
+from ledger.unapplied import unapplied_total
 from ledger.unapply import reversed_invoice_ids, unapply
 from tests.unit.ledger.conftest import NOW
 
@@ -120,3 +121,12 @@ def test_unapply_refuses_to_lift_a_balance_above_the_invoice_amount(ledger):
     with pytest.raises(RefusedActionError, match="above its amount"):
         unapply(ledger.session, application_id=app_id, actor="a", reason="x", now=LATER)
     assert ledger.session.get(Application, app_id).reversed_at is None
+
+
+def test_the_cash_a_person_unapplies_becomes_the_customers_unapplied_cash(ledger):
+    _, app_id = applied(ledger)
+    unapply(ledger.session, application_id=app_id, actor="alice", reason="not theirs", now=LATER)
+    (cash,) = ledger.session.scalars(select(UnappliedCash))
+    assert (cash.amount, cash.status, cash.key) == (Decimal("1225.00"), "open", f"unapply:{app_id}")
+    assert "un-applied from invoice INV-1001 by alice: not theirs" in cash.reason
+    assert unapplied_total(ledger.session, cash.customer_id) == Decimal("1225.00")

@@ -16,6 +16,7 @@ from core.errors import MailDeliveryError
 from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
+from ledger.unapply import unapply
 from tests.fakes import RecordingMailer
 from worker import pipeline
 from worker.pipeline import process_inbound, store_inbound, sweep
@@ -564,3 +565,20 @@ def test_a_credit_memo_netted_on_the_remittance_is_used_up_with_the_invoice(svc,
         amounts = sorted(s.scalars(select(m.Application.amount)))
     assert docs == {"INV-70001": "paid", "CM-70009": "paid"}
     assert amounts == [Decimal("-250.00"), Decimal("1250.00")]
+
+
+def test_an_invoice_a_person_unapplied_is_never_applied_again_without_a_person(svc):
+    assert run(svc, mail()).status == "applied"
+    with svc.sessions.begin() as s:
+        app_id = s.scalars(select(m.Application.id)).one()
+        unapply(
+            s, application_id=app_id, actor="alice", reason="paid by the parent", now=svc.clock()
+        )
+    # The payer sends the same advice again, as a new mail
+    result = run(svc, mail(mid="<again@acme-mfg.example>"))
+    assert result.status == "review"
+    (item,) = [i for i in review_items(svc) if i.kind == "held"]
+    assert item.reason.startswith("a person un-applied cash from invoice INV-70001 before")
+    with svc.sessions() as s:
+        cash = sorted(s.scalars(select(m.UnappliedCash.key)))
+    assert cash == ["line:2", f"unapply:{app_id}"]  # the freed cash, and the new line's
