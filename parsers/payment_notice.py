@@ -14,8 +14,13 @@ from decimal import Decimal
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
+from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
-from parsers.remittance_text import find_invoice_refs, strip_quotes_and_signature
+from parsers.remittance_text import (
+    find_invoice_refs,
+    find_payment_ref,
+    strip_quotes_and_signature,
+)
 
 MAX_CHARS = 20_000
 _CURRENCY = r"(?:[$€£]|(?<![A-Za-z])(?:USD|EUR|GBP|CHF|CAD|AUD)(?![A-Za-z]))"
@@ -30,6 +35,8 @@ _SENT_RE = re.compile(
     r"\b(?:has\s+been|was|is|were)\s+(?:sent|made|initiated|released|transferred|paid|wired|"
     r"mailed|processed|issued)\b"
     r"|\b(?:amount\s+paid|payment\s+amount|total\s+paid|paid\s+amount)\s*[:=]"
+    r"|\bour\s+(?:ach|eft|wire|payment|transfer|bank\s+transfer|check|cheque|remittance)"
+    r"\s+(?:payment\s+|transfer\s+)?(?:of|for|in\s+the\s+amount\s+of|über|de)\s"
     r"|\b(?:haben|hatten)\s+(?:wir|ich)\b[^?!\n]{0,80}?\b(?:überwiesen|bezahlt|gezahlt)\b"
     r"|\bwir\s+(?:haben\s+)?(?:heute\s+)?[^?!\n]{0,80}?\b(?:überwiesen|bezahlt)\b"
     r"|\b(?:nous\s+avons|j'ai)\s+(?:\w+\s+){0,3}?(?:viré|réglé|payé|transféré|effectué)\b"
@@ -38,7 +45,8 @@ _SENT_RE = re.compile(
 )
 #: Words that turn the sentence into a question or a plan, or about money not sent by them.
 _NOT_SENT_RE = re.compile(
-    r"\b(?:will|shall|going\s+to|plan|intend|can\s+you|could\s+you|please|did\s+you|"
+    r"\b(?:will|shall|going\s+to|plan|intend|can\s+you|could\s+you|did\s+you|"
+    r"please\s+(?:confirm|advise|check|send|let|tell|explain)|"
     r"have\s+you|received|not\s+yet|haven't|have\s+not|wasn't|werden|bitte|allons)\b",
     re.IGNORECASE,
 )
@@ -49,7 +57,9 @@ def payment_without_references(text: str) -> Remittance | None:
     """A one-line remittance (no reference, the amount announced) when ``text`` announces a
     payment and names no document; None otherwise."""
     body = strip_quotes_and_signature(text[:MAX_CHARS])
-    if not body.strip() or find_invoice_refs(body.replace("\n", " ")):
+    payment_refs = {normalise_ref(ref) for ref in _payment_refs(body)}
+    named = {normalise_ref(ref) for ref in find_invoice_refs(body.replace("\n", " "))}
+    if not body.strip() or named - payment_refs:
         return None
     found: set[Decimal] = set()
     currency: str | None = None
@@ -71,7 +81,20 @@ def payment_without_references(text: str) -> Remittance | None:
         return None
     (amount,) = found
     line = RemittanceLine(invoice_ref=None, amount=amount, source="body")
-    return Remittance(lines=(line,), stated_total=amount, currency=currency, source="body")
+    refs = _payment_refs(body)
+    return Remittance(
+        lines=(line,),
+        stated_total=amount,
+        currency=currency,
+        source="body",
+        payment_ref=refs[0] if refs else None,
+    )
+
+
+def _payment_refs(text: str) -> list[str]:
+    """The payment references the text names ("Payment reference: 922820"), line by line:
+    the number of the payment itself, never a document it pays."""
+    return [ref for line in text.splitlines() if (ref := find_payment_ref(line))]
 
 
 def _decimals(match: re.Match[str]) -> bool:

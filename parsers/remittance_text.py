@@ -84,7 +84,8 @@ _PAYMENT_REF_RE = re.compile(
 #: "Our reference is 673507", "our ref: FT2666...": the payer's reference of the payment.
 _OUR_REF_RE = re.compile(
     r"(?:\bour\s+(?:payment\s+)?ref(?:erence)?\b\.?(?:\s+is\b|\s*[:#])"
-    r"|\(\s*(?:our\s+)?ref(?:erence)?\b\.?\s*:?)\s*" + _TOKEN,  # "(reference 390837)"
+    r"|\(\s*(?:our\s+)?ref(?:erence)?\b\.?\s*:?"  # "(reference 390837)"
+    r"|,\s*ref(?:erence)?\b\.?\s*:?)\s*" + _TOKEN,  # "…by check on 11/14, reference 780942"
     re.IGNORECASE,
 )
 _CHECK_NUMBER_RE = re.compile(
@@ -326,8 +327,9 @@ def read_sentence(line: str) -> LineScan | None:
             amount = own[0]
             value = abs(amount.value) if not _CREDIT_WORD_RE.search(ref) else amount.value
             lines.append(RemittanceLine(invoice_ref=ref, amount=value, source=source))
-        if len(paired[-1]) > 1:
-            total = paired[-1][-1].value
+        last = paired[-1][-1]
+        if len(paired[-1]) > 1 and work[last.start] != "(":
+            total = last.value
         elif leading:  # "A check of $16,457.29 was sent ... for 10549 ($9,244.54) and ..."
             total = abs(leading[-1].value)
     elif not any(paired[:-1]) and _is_listed(blanked, found):
@@ -345,8 +347,13 @@ def read_sentence(line: str) -> LineScan | None:
     )
 
 
-#: A bare number of four or more digits (a document when its own amount follows it).
-_BARE_NUMBER_RE = re.compile(r"(?<![\w.,/-])(?P<token>\d{4,})(?![\w.,/-])")
+#: A bare number of four or more digits (a document when its own amount follows it), also
+#: as OCR misreads it (7O7446, 6303S0, INV-B48552: see :func:`_is_ocr_number`).
+_BARE_NUMBER_RE = re.compile(
+    r"(?<![\w.,/-])(?P<token>(?:[A-Za-z]{1,6}[-/])?[0-9OolISB]{4,})(?![\w.,/-])"
+)
+#: Letters OCR puts where digits were.
+_OCR_LETTERS = frozenset("OolISB")
 
 
 def _sentence_refs(work: str) -> list[tuple[int, int, str]]:
@@ -383,10 +390,23 @@ def _with_bare_numbers(
     taken = {start for start, _, _ in found}
     extra = []
     for m in _BARE_NUMBER_RE.finditer(blanked):
+        if not _is_ocr_number(m.group("token")):
+            continue
         after = len(work) - len(work[m.end() :].lstrip())
         if after in starts and work[after] == "(" and m.start() not in taken:
             extra.append((m.start(), m.end(), m.group("token")))
     return sorted(found + extra)
+
+
+def _is_ocr_number(token: str) -> bool:
+    """Whether ``token`` is a number, perhaps with a prefix and at most two OCR look-alike
+    letters among at least three digits ("7O7446"; not "SOLIS", not "BOB1")."""
+    number = re.split(r"[-/]", token)[-1]
+    digits = sum(ch.isdigit() for ch in number)
+    letters = sum(ch in _OCR_LETTERS for ch in number)
+    if letters == 0:
+        return "-" not in token and "/" not in token  # a plain number; codes are read apart
+    return (digits >= 3 and letters <= 2 and number[0].isdigit()) or (digits >= 4 and letters == 1)
 
 
 def _is_listed(work: str, found: Sequence[tuple[int, int, str]]) -> bool:

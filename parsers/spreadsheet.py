@@ -233,16 +233,17 @@ def _decode(data: bytes) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The delimiter that gives the first lines the most fields, evenly (ties: ``,``)."""
+    """The delimiter that gives the first lines the most fields, evenly (ties: ``,``).
+    Lines it does not split (a title, "Created 2026-08-27" above the table) count against
+    it but do not hide the table below them."""
     sample = [line for line in text.splitlines()[:50] if line.strip()]
     best, best_score = ",", -1.0
     for delimiter in _DELIMITERS:
         counts = _field_counts(sample, delimiter)
-        if not counts:
+        split = [count for count in counts if count >= 2]
+        if not split:
             continue
-        modal = max(set(counts), key=counts.count)
-        if modal < 2:
-            continue
+        modal = max(sorted(set(split)), key=split.count)
         score = counts.count(modal) / len(counts) * 10 + min(modal, 10) / 10
         if score > best_score:
             best, best_score = delimiter, score

@@ -170,11 +170,13 @@ def _clean(rows: Sequence[Sequence[str | None]], max_rows: int) -> list[list[str
 
 def _continues_header(header: Sequence[str], row: Sequence[str]) -> bool:
     """Whether ``row`` is the second line of a header set in two (``Zahl-`` over
-    ``betrag``): words only, under at least half of the header's words."""
+    ``betrag``): words only, under at least half of the header's words, the header words
+    only too (a line like "Created 2026-11-08" above the header is none)."""
     words = [cell for cell in row if cell]
     named = [cell for cell in header if cell]
     return (
         len(words) >= 2
+        and not any(ch.isdigit() for cell in named for ch in cell)
         and 2 * len(words) >= len(named)
         and not any(ch.isdigit() for cell in words for ch in cell)
         and not _TOTAL_RE.search(" ".join(words))

@@ -51,3 +51,27 @@ def test_questions_plans_documents_and_several_amounts_are_not_announcements(tex
 def test_a_quoted_announcement_of_an_earlier_mail_does_not_count():
     text = "Thanks for the statement.\n\n> We sent a wire of USD 3,456.78 today.\n"
     assert payment_without_references(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        (
+            "Remittance advice 922820\n\nPayment reference:  922820\nAmount paid:  $48,533.05\n",
+            "922820",
+        ),
+        (
+            "please note our ACH of $956.15 dated November 14, 2026 (reference ACH69419583).",
+            "ACH69419583",
+        ),
+        (
+            "we have sent a payment of $36,840.73 by check on 11/14/2026, reference 780942.",
+            "780942",
+        ),
+    ],
+)
+def test_the_payments_own_reference_is_no_document_and_is_kept(text, ref):
+    remittance = payment_without_references(text)
+    assert remittance is not None
+    assert remittance.lines[0].invoice_ref is None
+    assert remittance.payment_ref == ref

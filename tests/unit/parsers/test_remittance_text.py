@@ -412,3 +412,26 @@ def test_issue_4_sentences_with_bare_numbers_and_prose_references():
     )
     assert find_payment_ref("Virement du 14/11/2026 - réf. FT26209476136") == "FT26209476136"
     assert find_payment_ref("(reference 390837)") == "390837"
+
+
+def test_ocr_damaged_numbers_with_their_own_amount_in_a_sentence_are_documents():
+    remittance = parse_text_remittance(
+        "We paid INV-556598 ($14,882.66), INV-648224 ($1,599.23) and 6303S0 ($13,305.60) "
+        "by ACH today."
+    )
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == [
+        ("INV-556598", Decimal("14882.66")),
+        ("INV-648224", Decimal("1599.23")),
+        ("6303S0", Decimal("13305.60")),
+    ]
+
+
+def test_an_amount_in_parentheses_after_an_unread_document_is_never_a_negative_total():
+    remittance = parse_text_remittance(
+        "A wire transfer of €28,025.03 was sent on 11/03/2026 for INV-259380 (€11,179.97) "
+        "and INV-B48552 (€16,845.06)."
+    )
+    assert remittance is not None
+    assert remittance.stated_total == Decimal("28025.03")
+    assert [line.invoice_ref for line in remittance.lines] == ["INV-259380", "INV-B48552"]

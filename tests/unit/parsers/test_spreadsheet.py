@@ -205,3 +205,25 @@ def test_xlsx_with_a_damaged_part_is_unreadable(member: str, payload: bytes) -> 
     # When it is read, then it is an unreadable document with a reason
     with pytest.raises(UnreadableDocumentError, match="damaged XLSX"):
         read_xlsx_rows(buffer.getvalue())
+
+
+def test_title_lines_above_a_one_row_table_hide_neither_its_delimiter_nor_its_header() -> None:
+    # Given an export with two title lines, a ';' table of one row and a quoted German amount
+    data = (
+        b"Created 2026-08-27\r\nAdams Supplies GmbH\r\n"
+        b'Rechnungsnr.;Invoice date;Amount\r\nINV-369513;2026-08-02;"21.622,06"\r\n'
+    )
+    remittance = parse_spreadsheet_remittance(data, kind="csv")
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == [
+        ("INV-369513", Decimal("21622.06"))
+    ]
+    # and a ',' one with a dated title line and an OCR-damaged reference
+    data = (
+        b"Created 2026-11-08\nRechnungsnr.,Invoice date,Paid amount\n3l6940,2026-07-25,10932.85\n"
+    )
+    remittance = parse_spreadsheet_remittance(data, kind="csv")
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == [
+        ("3l6940", Decimal("10932.85"))
+    ]
