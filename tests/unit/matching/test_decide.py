@@ -357,3 +357,13 @@ def test_partial_payment_without_a_reason_is_a_short_pay():
         paid_on=date(2026, 11, 20),
     ).lines
     assert (d.deduction, d.deduction_reason) == (Decimal("600.00"), "short pay")
+
+
+def test_a_reference_colliding_with_another_customers_invoice_suggests_the_near_own_one_first():
+    # Acme transposes two digits of its INV-55796 and hits Borealis' INV-55769
+    theirs = invoice("INV-55769", "900.00", customer=BOREALIS, invoice_id=1)
+    own = invoice("INV-55796", "2229.30", invoice_id=2)
+    (line,) = decide([("INV-55769", "2229.30")], [theirs, own, invoice("INV-10001", "5.00")]).lines
+    assert line.outcome is Outcome.REVIEW
+    assert "belongs to another customer" in line.reason
+    assert [n for n, _ in line.candidates][:2] == ["INV-55796", "INV-55769"]
