@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_ARGS ?=
-EVAL_ARGS ?=
 CHAOS_ARGS ?= --kills 100 --mails 200 --imap dovecot --db postgres
 
 .PHONY: demo test test-unit test-integration lint fixtures bench eval chaos clean
