@@ -380,8 +380,15 @@ def case_no_reference(ctx: Ctx, name: str) -> Plan | None:
         return None
     customer = ctx.rng.choice(pool)
     open_ = ctx.world.open_numbers(customer)
-    k = min(len(open_), ctx.rng.choice((1, 1, 2, 3)))
-    chosen = sorted(ctx.rng.sample(open_, k), key=lambda n: ctx.world.invoices[n].issue_date)
+    by_amount: dict[Decimal, list[str]] = {}
+    for n in open_:
+        by_amount.setdefault(ctx.world.balance[n], []).append(n)
+    repeated = [group for group in by_amount.values() if len(group) > 1]
+    if repeated and ctx.rng.random() < 0.6:  # a recurring fee paid once: which month?
+        chosen = [ctx.rng.choice(repeated)[0]]  # the payer means the oldest
+    else:
+        k = min(len(open_), ctx.rng.choice((1, 1, 2, 3)))
+        chosen = sorted(ctx.rng.sample(open_, k), key=lambda n: ctx.world.invoices[n].issue_date)
     amount = sum((ctx.world.balance[n] for n in chosen), start=ZERO)
     ctx.world.taken.update(ctx.world.by_customer[customer])
     ways = count_subsets(amount, [ctx.world.balance[n] for n in open_])

@@ -228,7 +228,7 @@ def baseline(
                 balance[number] = Decimal("0.00")
         paired, extra = pair(mail["lines"], found)
         for label, db in zip(mail["lines"], paired, strict=True):
-            scored.lines.append(judge(mail, label, None, applied.get(db.line_id, []) if db else []))
+            scored.lines.append(judge(mail, label, db, applied.get(db.line_id, []) if db else []))
         scored.spurious += [(mail, d) for d in extra if d.line_id in applied]
     return scored
 

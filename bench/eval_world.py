@@ -194,13 +194,23 @@ DUPLICATE_SHARE = 0.03
 
 
 def _reserve(world: World, rng: random.Random, count: int) -> None:
-    """Customers kept for payments without references: small, no discount terms."""
+    """Customers kept for payments without references: small, no discount terms; half of
+    them billed a recurring amount (paying one of those by amount alone is ambiguous)."""
     pool = [
         c.number
         for c in world.customers
         if not c.terms.startswith("2/10") and 3 <= len(world.open_numbers(c.number)) <= 14
     ]
-    world.reserved = set(rng.sample(pool, min(count, len(pool))))
+
+    def recurring(number: str) -> bool:
+        balances = [world.balance[n] for n in world.open_numbers(number)]
+        return len(set(balances)) < len(balances)
+
+    repeat = [n for n in pool if recurring(n)]
+    chosen = rng.sample(repeat, min(count // 2, len(repeat)))
+    rest = [n for n in pool if n not in chosen]
+    chosen += rng.sample(rest, min(count - len(chosen), len(rest)))
+    world.reserved = set(chosen)
 
 
 def _resend(ctx: Ctx, original: Plan, name: str) -> Plan:
@@ -248,7 +258,9 @@ def draw(config: WorldConfig) -> tuple[World, list[Plan]]:
     simple = [
         p
         for p in first
-        if p.tags == [] and all(ln.allowed and ln.tags == ["exact"] for ln in p.lines)
+        if p.tags == []
+        and len(p.lines) <= 3
+        and all(ln.allowed and ln.tags == ["exact"] for ln in p.lines)
     ]
     for _ in range(round(config.mails * RESEND_SHARE)):
         if simple:
