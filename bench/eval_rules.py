@@ -52,6 +52,28 @@ def ref_key(ref: str) -> str:
     return key.lstrip("0") or key
 
 
+#: Look-alikes folded to the digit they are confused with (after casefolding).
+OCR_FOLD = str.maketrans({"o": "0", "l": "1", "i": "1", "s": "5", "b": "8"})
+
+
+def is_near(ref: str, number: str) -> bool:
+    """Whether a person would take ``ref`` for ``number``: equal with look-alikes folded, one
+    character added, dropped, changed or two swapped, or its tail of four characters or more."""
+    a, b = ref_key(ref).translate(OCR_FOLD), ref_key(number)
+    if a == b or (len(a) >= 4 and b.endswith(a)):
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )  # fmt: skip
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 def keys(world: World) -> dict[str, str]:
     return {ref_key(n): n for n in world.invoices}
 
