@@ -171,10 +171,12 @@ def _line(
         if cash not in accepted:
             return False, "near reference, amount does not confirm it"
         rivals = [
-            n for n in world.open_numbers(customer) if n != number and world.balance[n] in accepted
+            n
+            for n in world.open_numbers(customer)
+            if n != number and world.balance[n] in accepted and is_near(ln.ref, n)
         ]
         if rivals:
-            return False, f"near reference, {rivals[0]} has the same balance"
+            return False, f"near reference, {rivals[0]} is near too, with the same balance"
         return True, "near reference confirmed by the amount"
     return True, "exact reference" + (" (short pay stays open)" if cash < balance else "")
 
