@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,18 @@ def tag_table(ours: Scored, base: Scored) -> list[str]:
     return rows
 
 
+def discounts_agreeing(s: Scored) -> str:
+    """Of the correct automatic lines with an earned discount in the label or in the ledger:
+    how many wrote off exactly the label's discount."""
+    both = [
+        j
+        for j in s.lines
+        if j.verdict == "correct" and j.db and (Decimal(j.label["discount"]) or j.db.discount)
+    ]
+    same = sum(Decimal(j.label["discount"]) == j.db.discount for j in both if j.db)
+    return f"{same:>7} of {len(both)}"
+
+
 def report(
     labels: dict[str, Any], ours: Scored, base: Scored, command: str, times: dict[str, float]
 ) -> str:
@@ -180,6 +193,7 @@ def report(
         f"{'review top-3 recall':<28}{a['top3']:>12}{b['top3']:>12}",
         f"{'lines not extracted':<28}{sum(j.db is None for j in ours.lines):>12}",
         f"{'duplicates stored once':<28}{ours.duplicates_ok:>7} of {ours.duplicates}",
+        f"{'discounts as labelled':<28}{discounts_agreeing(ours)}",
         "",
         *tag_table(ours, base),
     ]

@@ -16,6 +16,7 @@ the same functions on the same extracted lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,6 +38,7 @@ class DbLine:
     reason: str
     applied: list[tuple[str, Decimal]] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    discount: Decimal = Decimal("0.00")  # written off with the automatic applications
 
 
 @dataclass
@@ -49,6 +51,17 @@ class Judged:
     applied: list[tuple[str, Decimal]]
     verdict: str  # correct | wrong | review
     recalled: bool | None  # review lines with a true invoice: right invoice(s) in the top 3
+
+
+def numbers_of(candidates: list[dict[str, Any]]) -> list[str]:
+    """The invoice numbers of a candidate list, best first; a candidate that is a set of
+    invoices (``INV-1 + INV-2``) counts as its invoices in its place."""
+    out: list[str] = []
+    for candidate in candidates:
+        for part in re.split(r"\s*[+,;]\s*", str(candidate.get("invoice_number", ""))):
+            if part and part not in out:
+                out.append(part)
+    return out
 
 
 def read_db(path: Path) -> tuple[dict[str, list[int]], dict[int, list[DbLine]]]:
@@ -71,10 +84,14 @@ def read_db(path: Path) -> tuple[dict[str, list[int]], dict[int, list[DbLine]]]:
             numbers = dict(conn.execute(select(m.Invoice.id, m.Invoice.number)).all())
             applied: dict[int, list[tuple[str, Decimal]]] = {}
             a = m.Application
-            for line_id, inv, amount in conn.execute(
-                select(a.remittance_line_id, a.invoice_id, a.amount).where(a.status == "auto")
+            discounts: dict[int, Decimal] = {}
+            for line_id, inv, amount, discount in conn.execute(
+                select(a.remittance_line_id, a.invoice_id, a.amount, a.discount).where(
+                    a.status == "auto"
+                )
             ):
                 applied.setdefault(line_id, []).append((numbers[inv], amount))
+                discounts[line_id] = discounts.get(line_id, Decimal("0.00")) + discount
             review: dict[int, list[str]] = {}
             r = m.ReviewItem
             for line_id, cands in conn.execute(
@@ -82,7 +99,7 @@ def read_db(path: Path) -> tuple[dict[str, list[int]], dict[int, list[DbLine]]]:
                     r.remittance_line_id.is_not(None), r.kind != "deduction"
                 )
             ):
-                review[line_id] = [c["invoice_number"] for c in cands or []]
+                review[line_id] = numbers_of(cands or [])
             lines: dict[int, list[DbLine]] = {}
             rl = m.RemittanceLine
             query = (
@@ -102,7 +119,7 @@ def read_db(path: Path) -> tuple[dict[str, list[int]], dict[int, list[DbLine]]]:
             )
             for row in conn.execute(query):
                 inbound_id, line_id, no, ref, stated, amount, outcome, reason, record = row
-                cands = [c["invoice_number"] for c in (record or {}).get("candidates", [])]
+                cands = numbers_of((record or {}).get("candidates", []))
                 line = DbLine(
                     line_id,
                     no,
@@ -112,6 +129,7 @@ def read_db(path: Path) -> tuple[dict[str, list[int]], dict[int, list[DbLine]]]:
                     reason,
                     applied.get(line_id, []),
                     cands or review.get(line_id, []),
+                    discounts.get(line_id, Decimal("0.00")),
                 )
                 lines.setdefault(inbound_id, []).append(line)
     finally:

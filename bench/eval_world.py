@@ -29,6 +29,7 @@ from eval_cases import (
     _fillers,
     _finish,
     _full,
+    _near_ref,
     _paid_on,
     _pick_customer,
     case_collision,
@@ -68,6 +69,19 @@ def case_unknown_sender(ctx: Ctx, name: str) -> Plan | None:
     else:
         sender = ctx.rng.choice(UNKNOWN_SENDERS)
     lines, labels = _fillers(ctx, customer, n, paid_on, ctx.rng.choice(("as-is", "digits")))
+    if not sender[0].startswith("treasury@") and ctx.rng.random() < 0.3:
+        # Every reference misread: only the payer's name on the advice says who it is.
+        from eval_rules import keys, ref_key
+
+        known = keys(ctx.world)
+        for i, (line, label) in enumerate(zip(lines, labels, strict=True)):
+            ref = _near_ref(ctx, line.invoice.number, "ocr") or _near_ref(
+                ctx, line.invoice.number, "transposed"
+            )
+            if ref is None or ref_key(ref) in known:
+                return None
+            lines[i] = Line(line.invoice, ref, line.net, line.gross, line.discount)
+            label.ref, label.kind, label.tags = ref, "near", ["ocr", "payer-name"]
     return _finish(ctx, name, customer, lines, labels, paid_on, ["unknown-sender"], sender=sender)
 
 
