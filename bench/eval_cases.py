@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from eval_ledger import CENT, TODAY, ZERO, World, discount_of, swap_two
 from eval_mail import DEDUCTION_LAYOUTS, DEDUCTION_REASONS, LAYOUTS, Line, Payment, method_ref
-from eval_rules import LabelLine, count_subsets, decide
+from eval_rules import LabelLine, apply, count_subsets, decide, keys, ref_key
 
 #: Addresses of banks and AP platforms: never a registered contact.
 UNKNOWN_SENDERS = (
@@ -172,8 +172,6 @@ def _finish(
         lines, labels = [lines[i] for i in order], [labels[i] for i in order]
     pay = make_pay(ctx, customer, lines, paid_on, total=total, sender=sender)
     decide(ctx.world, pay, labels, stated_total=pay.total)
-    from eval_rules import apply
-
     apply(ctx.world, labels)
     layout = pick_layout(ctx.rng, ctx.world, pay, needs=needs)
     for ln in labels:
@@ -223,8 +221,6 @@ def case_near(ctx: Ctx, name: str, kind: str) -> Plan | None:
         return None
     number = ctx.rng.choice(ctx.world.free(customer, before=paid_on))
     ref = _near_ref(ctx, number, kind)
-    from eval_rules import keys, ref_key
-
     if ref is None or ref_key(ref) in keys(ctx.world):
         return None
     inv, bal = ctx.world.invoices[number], ctx.world.balance[number]
@@ -403,8 +399,6 @@ def case_no_reference(ctx: Ctx, name: str) -> Plan | None:
     label.why = "the only set of open balances adding up" if ways == 1 else "several sets add up"
     paid_on = TODAY - timedelta(days=ctx.rng.randint(0, 1))
     pay = make_pay(ctx, customer, [], paid_on, total=amount)
-    from eval_rules import apply
-
     apply(ctx.world, [label])
     layout = ctx.rng.choice(("noref-prose", "noref-advice"))
     return Plan(name, 1, layout, pay, [label], ["no-reference"], seed=f"{ctx.seed}:{name}")

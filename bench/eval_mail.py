@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -46,7 +47,7 @@ __all__ = ["DEDUCTION_REASONS", "Customer", "Invoice", "Line", "Payment", "metho
 
 Layout = Callable[[random.Random, Any, str], Any]
 
-#: Layout name -> (module, function, needs a date stated, shows gross and discount).
+#: Layout name -> (corpus module, layout function).
 LAYOUTS: dict[str, tuple[ModuleType, str]] = {
     "text-table": (corpus_mail, "layout_body_text_table"),
     "sentences": (corpus_mail, "layout_body_sentences"),
@@ -123,8 +124,6 @@ def redate(raw: bytes, header: str) -> bytes:
 
 
 def later_date(pay: Payment, days: int, seed: str) -> str:
-    from datetime import timedelta
-
     return mail_date(pay.paid_on + timedelta(days=days), random.Random(seed + ":later"))
 
 

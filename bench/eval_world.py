@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,8 +43,8 @@ from eval_cases import (
     case_short_pay,
 )
 from eval_ledger import TODAY, ZERO, World, build_world, ledger_csv
-from eval_mail import Line, redate, render
-from eval_rules import LabelLine
+from eval_mail import Line, later_date, redate, render
+from eval_rules import LabelLine, keys, ref_key
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,6 @@ def case_unknown_sender(ctx: Ctx, name: str) -> Plan | None:
     lines, labels = _fillers(ctx, customer, n, paid_on, ctx.rng.choice(("as-is", "digits")))
     if not sender[0].startswith("treasury@") and ctx.rng.random() < 0.3:
         # Every reference misread: only the payer's name on the advice says who it is.
-        from eval_rules import keys, ref_key
-
         known = keys(ctx.world)
         for i, (line, label) in enumerate(zip(lines, labels, strict=True)):
             ref = _near_ref(ctx, line.invoice.number, "ocr") or _near_ref(
@@ -169,8 +168,6 @@ def case_unknown_ref(ctx: Ctx, name: str) -> Plan | None:
     if customer is None:
         return None
     lines, labels = _fillers(ctx, customer, ctx.rng.choice((1, 2)), paid_on, "as-is")
-    from eval_rules import keys, ref_key
-
     ref = f"INV-{ctx.rng.randint(100_000, 999_999)}"
     if ref_key(ref) in keys(ctx.world):
         return None
@@ -300,8 +297,6 @@ def draw(config: WorldConfig) -> tuple[World, list[Plan]]:
 
 
 def message_id(raw: bytes) -> str:
-    from email.parser import BytesHeaderParser
-
     return str(BytesHeaderParser().parsebytes(raw)["Message-ID"]).strip()
 
 
@@ -330,8 +325,6 @@ def write_world(config: WorldConfig, out: Path) -> dict[str, object]:
             open_invoices=open_invoices[source.pay.customer.number],
         )
         if plan.resend_of:
-            from eval_mail import later_date
-
             raw = redate(raw, later_date(source.pay, plan.later_days, plan.seed))
         folder = out / f"phase{plan.phase}"
         folder.mkdir(exist_ok=True)
