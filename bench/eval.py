@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report",
         type=Path,
-        help="the JSON report of every miss (default: in the run dir, or ./eval-report.json)",
+        help="the JSON report of every miss (default: in the --keep dir, else .arbox/)",
     )
     parser.add_argument("--arbox", help="an arbox command to run instead of this checkout's")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per arbox command")
@@ -233,9 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         base = baseline(labels, read_ledger(work / "world" / "ledger.csv"), extracted)
         text = report(labels, ours, base, command, times)
         print(text)
-        target = args.report or (
-            work / "eval-report.json" if args.keep else Path("eval-report.json")
-        )
+        target = args.report or (work if args.keep else Path(".arbox")) / "eval-report.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(_report_json(labels, ours, base, text), indent=1) + "\n")
         print(f"\nevery miss: {target}")
     return 0
