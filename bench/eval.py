@@ -161,6 +161,13 @@ def tag_table(ours: Scored, base: Scored) -> list[str]:
     return rows
 
 
+def recall_extracted(s: Scored) -> str:
+    """Top-3 recall over the review lines arbox did extract (a line it never read has no
+    candidates at all: that is the parsers' miss, counted in the main figure)."""
+    seen = [j for j in s.lines if j.verdict == "review" and j.recalled is not None and j.db]
+    return pct(sum(bool(j.recalled) for j in seen), len(seen))
+
+
 def discounts_agreeing(s: Scored) -> str:
     """Of the correct automatic lines with an earned discount in the label or in the ledger:
     how many wrote off exactly the label's discount."""
@@ -191,6 +198,7 @@ def report(
         f"{'wrong automatic':<28}{a['wrong']:>12}{b['wrong']:>12}",
         f"{'automatic applications':<28}{a['auto']:>12}{b['auto']:>12}",
         f"{'review top-3 recall':<28}{a['top3']:>12}{b['top3']:>12}",
+        f"{'top-3 of extracted lines':<28}{recall_extracted(ours):>12}",
         f"{'lines not extracted':<28}{sum(j.db is None for j in ours.lines):>12}",
         f"{'duplicates stored once':<28}{ours.duplicates_ok:>7} of {ours.duplicates}",
         f"{'discounts as labelled':<28}{discounts_agreeing(ours)}",
