@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 DEMO_ARGS ?=
 CHAOS_ARGS ?= --kills 100 --mails 200 --imap dovecot --db postgres
 
-.PHONY: demo test test-unit test-integration lint fixtures bench chaos clean
+.PHONY: demo test test-unit test-integration lint fixtures bench eval chaos clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_invoices.py
 	$(BIN)/python bench/isolation.py
 	$(BIN)/python bench/extraction.py
+
+eval: $(VENV)/.installed-dev  ## the labelled cash-application benchmark (STP, precision, top-3, baseline)
+	$(BIN)/python bench/eval.py $(EVAL_ARGS)
 
 chaos: $(VENV)/.installed-dev  ## crash harness: 100 SIGKILLs, Redis restarts, dropped DB connections
 	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)

@@ -1,0 +1,158 @@
+"""``make eval`` on a small world: the generator is deterministic and draws every case, the
+world runs through the real ``arbox`` commands, labels and database agree line by line, and
+the scorer counts a hand-made wrong application as wrong (it can fail)."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+
+eval_world = importlib.import_module("eval_world")
+eval_score = importlib.import_module("eval_score")
+eval_run = importlib.import_module("eval")
+
+SMALL = eval_world.WorldConfig(seed=11, mails=36, invoices=400, customers=40)
+#: Every case of issue 5's list (a line tag or a mail's tag in the labels).
+CASES = {
+    "exact", "typo", "ocr", "truncated", "collision", "partial", "partial-rest", "discount",
+    "discount-late", "short-pay", "credit-memo", "no-reference", "unknown-sender",
+    "other-customer", "overpayment", "already-paid", "total-mismatch", "resend", "duplicate",
+}  # fmt: skip
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_the_same_config_writes_the_same_bytes_and_another_seed_does_not(tmp_path):
+    # Given the small config written twice, and once with another seed
+    eval_world.write_world(SMALL, tmp_path / "a")
+    eval_world.write_world(SMALL, tmp_path / "b")
+    eval_world.write_world(eval_world.WorldConfig(12, 36, 400, 40), tmp_path / "c")
+    # Then the first two are identical file by file, the third differs
+    first = files(tmp_path / "a")
+    assert first == files(tmp_path / "b")
+    assert first["ledger.csv"] != files(tmp_path / "c")["ledger.csv"]
+
+
+def test_a_small_world_draws_every_case_in_two_phases(tmp_path):
+    labels = eval_world.write_world(SMALL, tmp_path)
+    tags = {t for m in labels["mails"] for t in m["tags"]}
+    tags |= {t for m in labels["mails"] for line in m["lines"] for t in line["tags"]}
+    assert tags >= CASES, CASES - tags
+    assert labels["phases"] == [1, 2]
+    layouts = {m["layout"] for m in labels["mails"]}
+    assert {"csv", "xlsx", "html-table", "noref-prose"} & layouts
+    assert any(layout.startswith("pdf-") for layout in layouts)
+    # A re-send comes after its original, under a new Message-ID; a duplicate is the same bytes
+    by_name = {m["name"]: m for m in labels["mails"]}
+    for mail in labels["mails"]:
+        if mail["resend_of"]:
+            original = by_name[mail["resend_of"]]
+            assert original["phase"] < mail["phase"]
+            assert original["message_id"] != mail["message_id"]
+        if mail["duplicate_of"]:
+            original = by_name[mail["duplicate_of"]]
+            assert (tmp_path / mail["file"]).read_bytes() == (
+                tmp_path / original["file"]
+            ).read_bytes()
+
+
+def judged(scored: Any, verdict: str) -> int:
+    return sum(j.verdict == verdict for j in scored.lines)
+
+
+@pytest.mark.integration
+@pytest.mark.redis
+def test_small_world_end_to_end_labels_and_database_agree_and_the_scorer_can_fail(tmp_path):
+    # Given the small world run through db upgrade, import and one ingest per phase
+    labels = eval_world.write_world(SMALL, tmp_path / "world")
+    eval_run.run_world(tmp_path, labels, arbox=eval_run.ARBOX_OF_CHECKOUT, timeout=300)
+    db = tmp_path / "arbox.db"
+    scored, extracted = eval_score.score_arbox(labels, db)
+    # Then every mail is stored once (duplicates too), and the lines with references of the
+    # table and PDF layouts were all read, in the reader's order
+    assert scored.duplicates >= 1 and scored.duplicates_ok == scored.duplicates
+    for mail in labels["mails"]:
+        if mail["duplicate_of"] or mail["layout"] in (
+            "csv",
+            "sentences",
+            "noref-prose",
+            "noref-advice",
+        ):
+            continue
+        paired, extra = eval_score.pair(mail["lines"], extracted[mail["name"]])
+        assert None not in paired, (mail["name"], mail["layout"])
+        assert [d.line_no for d in paired] == sorted(d.line_no for d in paired), mail["name"]
+        assert not extra, (mail["name"], [d.ref for d in extra])
+    # And the baseline applies nothing but exact references as written
+    base = eval_score.baseline(
+        labels, eval_score.read_ledger(tmp_path / "world/ledger.csv"), extracted
+    )
+    applied = [(j.db, number) for j in base.lines if j.applied for number, _ in j.applied]
+    assert applied
+    for db_line, number in applied:
+        assert (db_line.ref or "").strip().casefold() == number.casefold()
+    assert judged(base, "correct") < judged(scored, "correct")
+    # When one correct automatic application is moved to another invoice by hand,
+    # and a line that must go to review is applied by hand
+    correct = next(j for j in scored.lines if j.verdict == "correct")
+    must_review = next(
+        j
+        for j in scored.lines
+        if not j.label["allowed"] and j.label["truth"] and j.db and not j.applied
+    )
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "update applications set invoice_id = (select min(id) from invoices where number "
+            "!= ?) where remittance_line_id = ?",
+            (correct.label["truth"][0][0], correct.db.line_id),
+        )
+        number, cash = must_review.label["truth"][0]
+        conn.execute(
+            "insert into applications (remittance_line_id, invoice_id, amount, discount, "
+            "deduction, currency, status, confidence, reasons, applied_by, applied_at) "
+            "select ?, id, ?, 0, 0, currency, 'auto', 1000, 'by hand', 'test', "
+            "'2026-11-15 00:00:00' from invoices where number = ?",
+            (must_review.db.line_id, int(Decimal(cash) * 100), number),
+        )
+    rescored, _ = eval_score.score_arbox(labels, db)
+    # Then both are counted as wrong automatic applications
+    assert judged(rescored, "wrong") == judged(scored, "wrong") + 2
+    assert judged(rescored, "correct") == judged(scored, "correct") - 1
+
+
+def line(truth: list[list[str]], *, allowed: bool) -> dict[str, Any]:
+    return {"ref": None, "amount": "100.00", "truth": truth, "allowed": allowed, "tags": ["x"]}
+
+
+def test_judge_counts_an_allowed_exact_set_as_correct_and_anything_else_as_wrong():
+    db = eval_score.DbLine(
+        1, 1, None, Decimal("100.00"), "review", "", [], ["INV-2", "INV-9", "INV-1"]
+    )
+    truth = [["INV-1", "60.00"], ["INV-2", "40.00"]]
+    exact = [("INV-2", Decimal("40.00")), ("INV-1", Decimal("60.00"))]
+    assert eval_score.judge({}, line(truth, allowed=True), db, exact).verdict == "correct"
+    # A right application of a line that had to go to review is wrong
+    assert eval_score.judge({}, line(truth, allowed=False), db, exact).verdict == "wrong"
+    # So is a partial set, or the right invoices with other amounts
+    assert eval_score.judge({}, line(truth, allowed=True), db, exact[:1]).verdict == "wrong"
+    shifted = [("INV-2", Decimal("50.00")), ("INV-1", Decimal("50.00"))]
+    assert eval_score.judge({}, line(truth, allowed=True), db, shifted).verdict == "wrong"
+    # Money that pays no invoice, applied, is wrong
+    assert eval_score.judge({}, line([], allowed=False), db, exact).verdict == "wrong"
+    # In review, both true invoices among the first three candidates recall; not otherwise
+    assert eval_score.judge({}, line(truth, allowed=True), db, []).recalled is True
+    db.candidates = ["INV-2", "INV-9", "INV-8", "INV-1"]
+    assert eval_score.judge({}, line(truth, allowed=True), db, []).recalled is False
