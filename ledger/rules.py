@@ -223,8 +223,19 @@ def customer_by_rule(
 
     An address rule beats a domain rule, which beats a payer-name rule. When the rules of the
     most specific kind that matches name different customers, no rule identifies anyone
-    (None): the rest of identification, or a person, decides.
+    (None): the rest of identification, or a person, decides (see :func:`rules_for`: such a
+    payer may pay for a group).
     """
+    found = rules_for(session, sender=sender, payer_name=payer_name)
+    if not found or len({rule.customer_id for rule in found}) > 1:
+        return None
+    return found[0].customer_id, found[0]
+
+
+def rules_for(session: Session, *, sender: str | None, payer_name: str | None) -> list[Rule]:
+    """The rules of the most specific kind that match ``sender`` / ``payer_name`` (address,
+    then domain, then payer name), oldest first; several customers among them mean that
+    payer pays for several customers (a parent company for its subsidiaries)."""
     address = (sender or "").strip().casefold()
     domain = address.rpartition("@")[2] if "@" in address else ""
     name = name_key(payer_name) if payer_name else ""
@@ -243,12 +254,9 @@ def customer_by_rule(
                 .order_by(MatchRule.id)
             )
         ]
-        if not found:
-            continue
-        if len({rule.customer_id for rule in found}) > 1:
-            return None
-        return found[0].customer_id, found[0]
-    return None
+        if found:
+            return found
+    return []
 
 
 def count_hit(session: Session, rule_id: int, *, now: datetime) -> None:

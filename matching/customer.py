@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process, utils
 
 from core.types import OpenInvoice
 
-Method = Literal["contact", "rule", "invoices", "domain", "payer name"]
+Method = Literal["contact", "rule", "group", "invoices", "domain", "payer name"]
 
 #: Mail providers whose domain says nothing about the company behind an address.
 PUBLIC_MAIL_DOMAINS = frozenset(
@@ -68,6 +68,9 @@ class Identified:
     customer_id: int | None
     method: Method | None
     reason: str
+    #: The customers a payer pays for (method "group"): each line is decided for the one
+    #: whose invoice it names.
+    group: frozenset[int] = frozenset()
 
 
 def name_key(name: str) -> str:

@@ -30,24 +30,18 @@ from core.types import (
     InboundStatus,
     MailKind,
     ParsedEmail,
-    Remittance,
 )
 from ledger import models as m
 from ledger.posting import audit, open_review_item
 from ledger.queries import (
     CustomerRef,
     customer_by_email,
-    customer_names,
-    customers_at_domain,
     invoices_by_ref_keys,
     lock_invoices,
-    open_invoices_for_customer,
 )
-from ledger.rules import count_hit, customer_by_rule, with_ref_prefixes
+from ledger.rules import with_ref_prefixes
 from ledger.session import is_transient_db_error
-from ledger.unapply import reversed_invoice_ids
-from matching.customer import Identified, identify_customer
-from matching.decide import decide_remittance, line_ref_keys, resolve_key
+from matching.decide import line_ref_keys
 from outbound.compose import (
     AckLine,
     Acknowledgement,
@@ -60,6 +54,7 @@ from outbound.policy import reply_block_reason
 from parsers.classify import is_no_reply_sender
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
+from worker.deciding import decide, identify
 from worker.lines import post_lines
 from worker.services import Services
 
@@ -316,7 +311,7 @@ def _decide_and_post(
         )
         return ()
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
-    identified = _identify(session, row, parsed, remittance, keys, svc=svc)
+    identified = identify(session, row, parsed, remittance, keys, svc=svc)
     row.customer_id = identified.customer_id
     # A customer who writes our numbers without a prefix (a reviewer's rule): try it with one.
     remittance, prefixed = with_ref_prefixes(
@@ -324,21 +319,7 @@ def _decide_and_post(
     )
     keys |= prefixed
     lock_invoices(session, keys=keys, customer_id=row.customer_id)
-    by_key = invoices_by_ref_keys(session, keys)
-    customer_open = open_invoices_for_customer(session, row.customer_id) if row.customer_id else []
-    seen = {inv.invoice_id for found in by_key.values() for inv in found}
-    decision = decide_remittance(
-        remittance,
-        customer_id=row.customer_id,
-        customer_reason=identified.reason,
-        paid_on=remittance.payment_date or row.received_at.date(),
-        invoices_by_key=by_key,
-        customer_open=customer_open,
-        policy=svc.policy,
-        reversed_invoice_ids=reversed_invoice_ids(
-            session, seen | {inv.invoice_id for inv in customer_open}
-        ),
-    )
+    decision = decide(session, row, remittance, keys, identified, svc=svc)
     currency = remittance.currency or svc.settings.default_currency
     rem = m.Remittance(
         inbound_id=row.id,
@@ -375,56 +356,6 @@ def _decide_and_post(
         session, row, parsed, classification, customer, applied, in_review, currency, svc
     )
     return (ack,) if ack is not None else ()
-
-
-def _identify(
-    session: Session,
-    row: m.InboundMessage,
-    parsed: ParsedEmail,
-    remittance: Remittance,
-    keys: set[str],
-    *,
-    svc: Services,
-) -> Identified:
-    """Whose remittance this is: the sender's customer when the sender is a contact, else
-    what the invoices referenced, the sender's domain and the payer name say together. The
-    answer picks the invoices matching may use; replies still go to contacts only."""
-    if row.customer_id is not None:
-        return Identified(row.customer_id, "contact", "sender is a registered contact")
-    ruled = customer_by_rule(session, sender=parsed.from_address, payer_name=remittance.payer_name)
-    if ruled is not None:  # a person taught this (ledger.rules); it beats the rest of the content
-        customer_id, rule = ruled
-        by_key = invoices_by_ref_keys(session, keys)
-        groups = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
-        if {g[0].customer_id for g in groups if len(g) == 1} - {customer_id}:
-            # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
-            return Identified(
-                None, None, f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named"
-            )
-        count_hit(session, rule.id, now=svc.clock())
-        log.info("customer_identified", inbound_id=row.id, customer_id=customer_id, rule=rule.id)
-        return Identified(customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}")
-    if not svc.policy.identify_by_content:
-        return Identified(None, None, "sender is not a registered contact of any customer")
-    # Read before the invoices are locked (whose they are decides which to lock); the
-    # decision reads them again under the lock.
-    by_key = invoices_by_ref_keys(session, keys)
-    domain = (parsed.from_address or "").rpartition("@")[2].lower() or None
-    identified = identify_customer(
-        contact_customer_id=None,
-        sender_domain=domain,
-        domain_customer_ids=customers_at_domain(session, domain) if domain else (),
-        payer_name=remittance.payer_name,
-        customer_names=customer_names(session) if remittance.payer_name else {},
-        referenced=[by_key.get(resolve_key(line, by_key), []) for line in remittance.lines],
-    )
-    log.info(
-        "customer_identified" if identified.customer_id else "customer_unidentified",
-        inbound_id=row.id,
-        customer_id=identified.customer_id,
-        method=identified.method,
-    )
-    return identified
 
 
 def _clip(text: str | None, size: int) -> str | None:

@@ -149,3 +149,44 @@ def test_a_rule_identifies_even_when_identification_by_content_is_off(svc):
     row = process(svc, mail("SO-70002 99.99\n", mid="<d@bank.example>"))
     # Then the person's rule still says whose it is, and it is applied
     assert (row.status, row.customer_id) == ("applied", customer_id(svc, "C701"))
+
+
+def test_a_parent_taught_to_pay_for_two_customers_pays_both_in_one_remittance(svc):
+    # Given alice confirmed before that "Northwind Holdings" pays for Acme and for Borealis
+    teach(svc, "payer_name", "Northwind Holdings Inc", "C701")
+    teach(svc, "payer_name", "Northwind Holdings Inc", "C801")
+    # When the parent pays one invoice of each, from a bank address nobody registered
+    body = "Payer: Northwind Holdings\nSO-70001 1,250.00\nSO-80001 10.00\nTotal 1,260.00\n"
+    row = process(svc, mail(body, mid="<g@bank.example>"))
+    # Then each line is applied to the invoice of the customer it names, and no reply goes out
+    assert row.status == "applied", row.reason
+    with svc.sessions() as s:
+        paid = dict(
+            s.execute(
+                select(m.Invoice.number, m.Invoice.balance).where(
+                    m.Invoice.number.in_(["SO-70001", "SO-80001"])
+                )
+            ).all()
+        )
+        hits = sorted(rule.hits for rule in list_rules(s))
+    assert paid == {"SO-70001": Decimal("0.00"), "SO-80001": Decimal("0.00")}
+    assert hits == [1, 1]
+    assert svc.mailer.sent == []
+
+
+def test_a_group_payer_naming_an_invoice_outside_the_group_identifies_no_one(svc, tmp_path):
+    csv = tmp_path / "third.csv"
+    csv.write_text(
+        "invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount\n"
+        "SO-90001,C901,Cobalt Tools GmbH,ap@cobalt.example,2026-10-05,2026-11-04,20.00\n"
+    )
+    with svc.sessions.begin() as session:
+        import_invoices(session, csv, default_currency="USD", now=NOW)
+    teach(svc, "payer_name", "Northwind Holdings Inc", "C701")
+    teach(svc, "payer_name", "Northwind Holdings Inc", "C801")
+    body = "Payer: Northwind Holdings\nSO-70001 1,250.00\nSO-90001 20.00\n"
+    row = process(svc, mail(body, mid="<h@bank.example>"))
+    assert (row.status, row.customer_id) == ("review", None)
+    assert "name 2 customers; the invoices named do not say which" in row.reason
+    with svc.sessions() as s:
+        assert s.execute(select(m.Application.id)).first() is None

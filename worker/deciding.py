@@ -1,0 +1,151 @@
+"""Whose remittance a mail is, and what to do with each of its lines.
+
+Identification: the sender's customer when the sender is a registered contact; else a rule
+a person taught (ledger.rules: an address, a domain, a payer name; several customers for one
+payer make a group, a parent paying for its subsidiaries); else what the content says (the
+invoices named, the sender's domain, the payer name: matching.customer). The decision reads
+the invoices under the locks the pipeline took, and never applies cash to an invoice a person
+un-applied before without a person.
+"""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy.orm import Session
+
+from core.types import ParsedEmail, Remittance
+from ledger import models as m
+from ledger.queries import (
+    customer_names,
+    customers_at_domain,
+    invoices_by_ref_keys,
+    open_invoices_for_customer,
+)
+from ledger.rules import count_hit, rules_for
+from ledger.unapply import reversed_invoice_ids
+from matching.customer import Identified, identify_customer
+from matching.decide import RemittanceDecision, decide_remittance, resolve_key
+from matching.group import decide_for_group
+from worker.services import Services
+
+log = structlog.get_logger(__name__)
+
+
+def decide(
+    session: Session,
+    row: m.InboundMessage,
+    remittance: Remittance,
+    keys: set[str],
+    identified: Identified,
+    *,
+    svc: Services,
+) -> RemittanceDecision:
+    """The decision for every line, with the invoices read under the locks just taken."""
+    by_key = invoices_by_ref_keys(session, keys)
+    customers = (
+        sorted(identified.group)
+        if identified.group
+        else [row.customer_id]
+        if row.customer_id
+        else []
+    )
+    open_by_customer = {c: open_invoices_for_customer(session, c) for c in customers}
+    seen = {inv.invoice_id for found in by_key.values() for inv in found}
+    seen |= {inv.invoice_id for found in open_by_customer.values() for inv in found}
+    reversed_ids = reversed_invoice_ids(session, seen)
+    paid_on = remittance.payment_date or row.received_at.date()
+    if identified.group:
+        return decide_for_group(
+            remittance,
+            group=identified.group,
+            invoices_by_key=by_key,
+            open_by_customer=open_by_customer,
+            policy=svc.policy,
+            reason=identified.reason,
+            paid_on=paid_on,
+            reversed_invoice_ids=reversed_ids,
+        )
+    return decide_remittance(
+        remittance,
+        customer_id=row.customer_id,
+        customer_reason=identified.reason,
+        paid_on=paid_on,
+        invoices_by_key=by_key,
+        customer_open=open_by_customer.get(row.customer_id, []) if row.customer_id else [],
+        policy=svc.policy,
+        reversed_invoice_ids=reversed_ids,
+    )
+
+
+def identify(
+    session: Session,
+    row: m.InboundMessage,
+    parsed: ParsedEmail,
+    remittance: Remittance,
+    keys: set[str],
+    *,
+    svc: Services,
+) -> Identified:
+    """Whose remittance this is: the sender's customer when the sender is a contact, else
+    what the invoices referenced, the sender's domain and the payer name say together. The
+    answer picks the invoices matching may use; replies still go to contacts only."""
+    if row.customer_id is not None:
+        return Identified(row.customer_id, "contact", "sender is a registered contact")
+    rules = rules_for(session, sender=parsed.from_address, payer_name=remittance.payer_name)
+    if rules:  # a person taught this (ledger.rules); it beats the rest of the content
+        by_key = invoices_by_ref_keys(session, keys)
+        found = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
+        named = {f[0].customer_id for f in found if len(f) == 1}
+        customers = {rule.customer_id for rule in rules}
+        if len(customers) == 1:
+            (rule,) = rules[:1]
+            if named - customers:
+                # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
+                return Identified(
+                    None,
+                    None,
+                    f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named",
+                )
+            count_hit(session, rule.id, now=svc.clock())
+            log.info("customer_identified", inbound_id=row.id, customer_id=rule.customer_id)
+            return Identified(
+                rule.customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}"
+            )
+        ids = ", ".join(str(rule.id) for rule in rules)
+        if named and not named - customers:  # a parent paying for its subsidiaries
+            for rule in rules:
+                if rule.customer_id in named:
+                    count_hit(session, rule.id, now=svc.clock())
+            log.info("customer_group_identified", inbound_id=row.id, customers=sorted(named))
+            return Identified(
+                None,
+                "group",
+                f"sender unknown; rules {ids}: the payer pays for {len(customers)} customers",
+                group=frozenset(customers),
+            )
+        return Identified(
+            None,
+            None,
+            f"rules {ids} name {len(customers)} customers; the invoices named do not say which",
+        )
+    if not svc.policy.identify_by_content:
+        return Identified(None, None, "sender is not a registered contact of any customer")
+    # Read before the invoices are locked (whose they are decides which to lock); the
+    # decision reads them again under the lock.
+    by_key = invoices_by_ref_keys(session, keys)
+    domain = (parsed.from_address or "").rpartition("@")[2].lower() or None
+    identified = identify_customer(
+        contact_customer_id=None,
+        sender_domain=domain,
+        domain_customer_ids=customers_at_domain(session, domain) if domain else (),
+        payer_name=remittance.payer_name,
+        customer_names=customer_names(session) if remittance.payer_name else {},
+        referenced=[by_key.get(resolve_key(line, by_key), []) for line in remittance.lines],
+    )
+    log.info(
+        "customer_identified" if identified.customer_id else "customer_unidentified",
+        inbound_id=row.id,
+        customer_id=identified.customer_id,
+        method=identified.method,
+    )
+    return identified
