@@ -77,8 +77,8 @@ def apply_cash(
     if amount < ZERO and (discount or deduction):
         raise ValueError("a credit memo netted takes no discount and leaves no deduction")
     settled = amount + discount
-    with session.begin_nested():
-        try:
+    try:  # the savepoint rolls back before the error is handled (PostgreSQL)
+        with session.begin_nested():
             app_id = session.execute(
                 insert(Application)
                 .values(
@@ -96,8 +96,8 @@ def apply_cash(
                 )
                 .returning(Application.id)
             ).scalar_one()
-        except IntegrityError:
-            return None
+    except IntegrityError:
+        return None
     new_balance = Invoice.balance - settled
     result = session.execute(
         update(Invoice)
@@ -150,8 +150,8 @@ def open_review_item(
     candidates: list[dict[str, Any]] | None = None,
 ) -> int | None:
     """Open a review item unless one with ``key`` exists; returns its id when created."""
-    with session.begin_nested():
-        try:
+    try:  # the savepoint rolls back before the error is handled (PostgreSQL)
+        with session.begin_nested():
             item_id = session.execute(
                 insert(ReviewItem)
                 .values(
@@ -167,8 +167,8 @@ def open_review_item(
                 )
                 .returning(ReviewItem.id)
             ).scalar_one()
-        except IntegrityError:
-            return None
+    except IntegrityError:
+        return None
     audit(
         session,
         actor="worker",

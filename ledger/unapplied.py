@@ -37,8 +37,8 @@ def record_unapplied_cash(
     """Record ``amount`` as unapplied unless ``key`` is recorded already; returns the new id."""
     if amount <= ZERO:
         raise ValueError(f"unapplied cash must be positive, not {amount}")
-    with session.begin_nested():
-        try:
+    try:  # the savepoint rolls back before the error is handled (PostgreSQL)
+        with session.begin_nested():
             row_id = session.execute(
                 insert(UnappliedCash)
                 .values(
@@ -55,8 +55,8 @@ def record_unapplied_cash(
                 )
                 .returning(UnappliedCash.id)
             ).scalar_one()
-        except IntegrityError:
-            return None
+    except IntegrityError:
+        return None
     audit(
         session,
         actor=actor,

@@ -30,8 +30,8 @@ def add_to_outbox(
     sender = [addr for _, addr in getaddresses([str(message["From"] or "")]) if addr]
     if not recipients or not sender:
         raise ValueError("an outbound message needs From and To")
-    with session.begin_nested():
-        try:
+    try:  # the savepoint rolls back before the error is handled (PostgreSQL)
+        with session.begin_nested():
             return session.execute(
                 insert(OutboxMessage)
                 .values(
@@ -51,8 +51,8 @@ def add_to_outbox(
                 )
                 .returning(OutboxMessage.id)
             ).scalar_one()
-        except IntegrityError:
-            return None
+    except IntegrityError:
+        return None
 
 
 def mails_sent_to_since(session: Session, address: str, *, since: datetime) -> int:
