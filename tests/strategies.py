@@ -9,6 +9,7 @@ two currencies, paid invoices. Synthetic data only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -50,7 +51,7 @@ def money(cents: int) -> Decimal:
 
 
 amounts_in_cents = st.one_of(st.sampled_from(COMMON_CENTS), st.integers(1, 300_000))
-_numbers = st.integers(1000, 1015)
+_numbers = st.integers(1000, 1007) | st.sampled_from((10010, 10100, 10001, 10011, 10110, 11000))
 _number_formats = st.sampled_from(("INV-{}", "{}", "INV-0{}", "2026-{}", "CM-{}"))
 _states = st.sampled_from(("open", "open", "open", "part", "paid"))
 _ages = st.integers(0, 40)
@@ -58,16 +59,16 @@ _currencies = st.sampled_from(("USD", "USD", "EUR"))
 _terms = st.sampled_from(TERMS)
 _digits = st.sampled_from("0123456789")
 _near_kinds = st.sampled_from(("ocr", "swap", "drop", "extra", "change", "truncate"))
-_ref_kinds = st.sampled_from(("exact", "exact", "exact", "near", "near", "wrong"))
+_ref_kinds = st.sampled_from(("exact", "exact", "exact", "exact", "near", "near", "wrong"))
 _amount_kinds = st.sampled_from(
     ("balance", "balance", "discounted", "below", "above", "other", "unstated", "credit")
 )
 _total_kinds = st.sampled_from(("none", "right", "right", "wrong"))
 _small_cents = st.integers(1, 50_000)
 _remittance_currencies = st.sampled_from((None, *CURRENCIES))
-_payer_names = st.sampled_from((None, *CUSTOMER_NAMES.values()))
 _payment_dates = st.none() | st.integers(0, 30).map(lambda d: RECEIVED - timedelta(d))
-_senders = st.sampled_from((None, *CUSTOMER_NAMES))
+_mostly = st.sampled_from((True, True, True, False))
+_siblings = st.sampled_from((False, False, False, False, False, True))
 
 
 def draw_invoice(draw: st.DrawFn, *, invoice_id: int, customer_id: int) -> OpenInvoice:
@@ -99,13 +100,19 @@ def draw_invoice(draw: st.DrawFn, *, invoice_id: int, customer_id: int) -> OpenI
 @st.composite
 def ledgers(draw: st.DrawFn, *, min_size: int = 2, max_size: int = 12) -> tuple[OpenInvoice, ...]:
     """Invoices of up to four customers with unique numbers (as the ledger enforces), whose
-    normalised keys may collide within a customer or across customers."""
+    normalised keys may collide within a customer or across customers (``INV-1001`` and
+    ``INVOICE 1001``: a ledger migrated from two systems)."""
     count = draw(st.integers(min_size, max_size))
     found: dict[str, OpenInvoice] = {}
     for invoice_id in range(1, count + 1):
         customer_id = draw(st.integers(1, len(CUSTOMER_NAMES)))
         inv = draw_invoice(draw, invoice_id=invoice_id, customer_id=customer_id)
         found.setdefault(inv.number, inv)
+        if draw(_siblings):
+            same_key = f"INVOICE {normalise_ref(inv.number)}"
+            owner = draw(st.sampled_from((customer_id, *CUSTOMER_NAMES)))
+            sibling = draw_invoice(draw, invoice_id=100 + invoice_id, customer_id=owner)
+            found.setdefault(same_key, dataclasses.replace(sibling, number=same_key))
     return tuple(found.values())
 
 
@@ -213,16 +220,19 @@ def stated_totals(draw: st.DrawFn, lines: Sequence[RemittanceLine]) -> Decimal |
 
 @st.composite
 def mails(draw: st.DrawFn, ledger: Sequence[OpenInvoice]) -> Mail:
-    """A remittance over ``ledger``: 1–5 lines, each about an invoice of any customer (the
-    same one more than once, sometimes), with any reference and amount; any total; a currency
-    or none; a payer name or none; from a contact of any customer or from an unknown sender."""
+    """A remittance over ``ledger`` from one paying customer: 1–5 lines, each about an invoice
+    of that customer mostly, of any customer sometimes (the same one more than once, now and
+    then), with any reference and amount; any total; a currency or none; a payer name or
+    none; from a contact of the payer, of another customer, or from an unknown sender."""
+    payer = draw(st.sampled_from(ledger)).customer_id
+    own = [inv for inv in ledger if inv.customer_id == payer]
     lines: list[RemittanceLine] = []
     for _ in range(draw(st.integers(1, 5))):
         if lines and draw(st.integers(0, 3)) == 0:  # the same invoice again, another amount
             earlier = draw(st.sampled_from(lines))
             lines.append(RemittanceLine(earlier.invoice_ref, earlier.amount or money(5_000)))
             continue
-        target = draw(st.sampled_from(ledger))
+        target = draw(st.sampled_from(own if draw(_mostly) else ledger))
         ref, amount = draw(references(target)), draw(line_amounts(target))
         if amount is not None and amount > CENT and draw(st.integers(0, 3)) == 0:
             # one payment of the invoice over two lines (instalments, a re-sent line)
@@ -234,10 +244,10 @@ def mails(draw: st.DrawFn, ledger: Sequence[OpenInvoice]) -> Mail:
         lines=tuple(lines),
         stated_total=draw(stated_totals(lines)),
         currency=draw(_remittance_currencies),
-        payer_name=draw(_payer_names),
+        payer_name=draw(st.sampled_from((CUSTOMER_NAMES[payer], None, *CUSTOMER_NAMES.values()))),
         payment_date=draw(_payment_dates),
     )
-    contact = draw(_senders)
+    contact = draw(st.sampled_from((payer, payer, None, *CUSTOMER_NAMES)))
     return Mail(remittance=remittance, contact=contact)
 
 
