@@ -119,12 +119,15 @@ def ledgers(draw: st.DrawFn, *, min_size: int = 2, max_size: int = 12) -> tuple[
 # --- References ---------------------------------------------------------------------------
 
 
-def exact_forms(number: str) -> st.SearchStrategy[str]:
+def exact_refs(number: str) -> tuple[str, ...]:
     """Ways a payer writes ``number`` that normalise to its key."""
     key = normalise_ref(number)
-    return st.sampled_from(
-        (number, number.lower(), f"Invoice #{key}", f"inv {key}", f"INV-{key.zfill(8)}")
-    )
+    return (number, number.lower(), f"Invoice #{key}", f"inv {key}", f"INV-{key.zfill(8)}")
+
+
+def exact_forms(number: str) -> st.SearchStrategy[str]:
+    """One of :func:`exact_refs`."""
+    return st.sampled_from(exact_refs(number))
 
 
 _OCR = {"0": "O", "1": "l", "5": "S", "8": "B", "2": "Z", "6": "G"}

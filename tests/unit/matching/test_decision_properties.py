@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from core.refs import normalise_ref
@@ -32,6 +32,7 @@ from tests.strategies import (
     Mail,
     decide_mail,
     exact_forms,
+    exact_refs,
     ledgers,
     mails,
     money,
@@ -68,7 +69,7 @@ def assert_within_balances(decision: RemittanceDecision) -> None:
         )
 
 
-PROPERTY = settings(max_examples=150, deadline=None, derandomize=True)
+PROPERTY = settings(max_examples=100, deadline=None, derandomize=True)
 
 
 @st.composite
@@ -77,6 +78,44 @@ def worlds(draw: st.DrawFn) -> tuple[tuple[OpenInvoice, ...], Mail]:
     return ledger, draw(mails(ledger))
 
 
+# --- Counterexamples hypothesis found and shrank, pinned so that every run checks them -------
+
+
+def _invoice(
+    invoice_id: int, number: str, balance: str, *, currency: str = "USD", terms: str | None = None
+) -> OpenInvoice:
+    return OpenInvoice(
+        invoice_id=invoice_id,
+        number=number,
+        customer_id=1,
+        customer_number="C1",
+        balance=Decimal(balance),
+        currency=currency,
+        status="open",
+        due_date=RECEIVED + timedelta(days=30),
+        issue_date=RECEIVED,
+        amount=Decimal(balance),
+        terms=terms,
+    )
+
+
+def _mail(
+    *lines: tuple[str, str | None], contact: int | None = 1, currency: str | None = None
+) -> Mail:
+    rows = tuple(RemittanceLine(ref, Decimal(a) if a else None) for ref, a in lines)
+    return Mail(remittance=Remittance(lines=rows, currency=currency), contact=contact)
+
+
+_INV_1000 = _invoice(1, "INV-1000", "100.00")
+_INV_1001 = _invoice(2, "INV-1001", "100.00")
+#: A remittance in EUR paying a USD invoice by its exact number and balance.
+EUR_FOR_USD = ((_INV_1000,), _mail(("INV-1000", "100.00"), contact=None, currency="EUR"))
+#: 2/10 Net 30 invoice of 100.00 paid on its issue day as 0.01 + 97.99: each line takes the
+#: 2.00 discount.
+SPLIT_WITH_DISCOUNT = (
+    (_invoice(1, "INV-1000", "100.00", terms="2/10 Net 30"),),
+    _mail(("INV-1000", "0.01"), ("INV-1000", "97.99")),
+)
 # --- 1. No automatic application exceeds a balance or crosses customers --------------------
 
 
@@ -98,6 +137,7 @@ def test_automatic_applications_go_only_to_open_invoices_of_the_identified_custo
 
 
 @PROPERTY
+@example(world=EUR_FOR_USD)
 @given(worlds())
 def test_automatic_applications_are_in_the_currency_of_the_remittance(world):
     # Given any ledger (USD and EUR invoices) and a remittance stating its currency or not
@@ -161,6 +201,7 @@ _recent_dates = st.none() | st.integers(0, 30).map(lambda d: RECEIVED - timedelt
 
 
 @PROPERTY
+@example(world=SPLIT_WITH_DISCOUNT)
 @given(split_payments())
 def test_one_invoice_paid_over_several_lines_never_settles_more_than_its_balance(world):
     # Given a contact paying one invoice in parts that add up to its balance, or to its
@@ -307,6 +348,31 @@ def truths(draw: st.DrawFn) -> Truth:
     )
 
 
+# --- Counterexamples of the signal properties, pinned -----------------------------------
+
+
+#: INV-1000 (100.00) and 1000 (125.00) share the key "1000"; the misread "l000" for 100.00
+#: applies to INV-1000, the exact "INV-1000" names both and goes to review.
+COLLIDING_KEYS = Truth(
+    ledger=(_INV_1001, _INV_1000, _invoice(12, "1000", "125.00")),
+    customer=1,
+    mail=_mail(("INV-1001", None), ("l000", "100.00"), contact=None),
+    truths=(_INV_1001, _INV_1000),
+    exact=(True, False),
+    policy=MatchPolicy(identify_by_content=True),
+)
+#: INV-1001 named as the misread "l001" without an amount, INV-1000 paid 100.00: without a
+#: total INV-1000 applies; with the right total 200.00 every line goes to review.
+UNSTATED_NEAR_LINE = Truth(
+    ledger=(_INV_1001, _INV_1000),
+    customer=1,
+    mail=_mail(("l001", None), ("INV-1000", "100.00"), contact=None),
+    truths=(_INV_1001, _INV_1000),
+    exact=(False, True),
+    policy=MatchPolicy(identify_by_content=True),
+)
+
+
 def assert_no_worse(before: list[int], after: list[int]) -> None:
     """Line by line, ``after`` is at least as good as ``before``."""
     worse = [no for no, (b, a) in enumerate(zip(before, after, strict=True), 1) if a < b]
@@ -334,22 +400,24 @@ def test_a_sender_that_is_a_registered_contact_never_makes_a_line_worse(world):
 
 
 @PROPERTY
-@given(truths(), st.data())
-def test_writing_the_exact_number_instead_of_a_typo_never_makes_a_line_worse(world, data):
+@example(world=COLLIDING_KEYS, pick=1, form=0)
+@given(truths(), st.integers(0, 7), st.integers(0, 4))
+def test_writing_the_exact_number_instead_of_a_typo_never_makes_a_line_worse(world, pick, form):
     # Given a line whose reference is a typo, a misreading, or no invoice's number
     inexact = [no for no, exact in enumerate(world.exact) if not exact]
     assume(inexact)
-    no = data.draw(st.sampled_from(inexact), label="line index")
+    no = inexact[pick % len(inexact)]
     lines = list(world.mail.remittance.lines)
     # When it writes its invoice's number exactly instead
-    exact_ref = data.draw(exact_forms(world.truths[no].number), label="exact reference")
-    lines[no] = dataclasses.replace(lines[no], invoice_ref=exact_ref)
+    forms = exact_refs(world.truths[no].number)
+    lines[no] = dataclasses.replace(lines[no], invoice_ref=forms[form % len(forms)])
     fixed = world.with_lines(tuple(lines), keep_total=True)
     # Then no line's decision is worse
     assert_no_worse(world.ranks(), world.ranks(fixed))
 
 
 @PROPERTY
+@example(world=UNSTATED_NEAR_LINE)
 @given(truths())
 def test_a_stated_total_that_agrees_with_the_lines_never_makes_a_line_worse(world):
     # Given a remittance whose total is missing or wrong
@@ -365,8 +433,8 @@ def test_a_stated_total_that_agrees_with_the_lines_never_makes_a_line_worse(worl
 
 
 @PROPERTY
-@given(truths(), st.data())
-def test_paying_the_open_balance_never_makes_a_line_worse(world, data):
+@given(truths(), st.integers(0, 7))
+def test_paying_the_open_balance_never_makes_a_line_worse(world, pick):
     # Given a line that alone pays its invoice, for an amount other than the open balance
     alone = [
         no
@@ -376,7 +444,7 @@ def test_paying_the_open_balance_never_makes_a_line_worse(world, data):
         if world.truths.count(truth) == 1 and line.amount != truth.balance
     ]
     assume(alone)
-    no = data.draw(st.sampled_from(alone), label="line index")
+    no = alone[pick % len(alone)]
     lines = list(world.mail.remittance.lines)
     # When it pays exactly the open balance (the total, if it was right, still right)
     lines[no] = dataclasses.replace(lines[no], amount=world.truths[no].balance)
