@@ -146,7 +146,7 @@ def draw_attempt(data: st.DataObject, model: Model, invoice: int) -> tuple[Decim
 #: on PostgreSQL is pinned by the example test after it, which runs on both.
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
