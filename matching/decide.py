@@ -3,14 +3,21 @@
 A line is applied automatically only when every one of these holds, otherwise it goes to
 review with the reason (DESIGN.md, "Rules that do not bend"):
 
-- the customer is identified (the sender is a registered contact);
-- the reference resolves, after normalisation, to exactly one invoice;
-- that invoice belongs to the identified customer, is open, and has the same currency;
+- the customer is identified (a registered contact, a rule a person taught, or content that
+  agrees: matching.customer);
+- the reference resolves, after normalisation, to exactly one invoice (of several sharing a
+  key, the customer's, and the one written exactly, prefix and all); or, only within the
+  customer's invoices, it is a certain near form of one (matching.near, the amount agreeing);
+  or the line has no reference and exactly one set of the customer's open balances adds up
+  to it (matching.no_reference);
+- that invoice belongs to the identified customer, is open, and is in the remittance's currency;
 - the amount is positive and, with the other lines paying the same invoice, does not exceed
-  the open balance;
-- the lines add up to the stated total, when one is stated.
+  the open balance (a credit line nets one of the customer's open credit memos instead);
+- the lines add up to the stated total, when one is stated;
+- no control of the policy holds it (matching.gates).
 
-Fuzzy similarity never applies cash; it only ranks suggestions for the reviewer.
+A short pay or a late discount still applies the cash; what stays open is a deduction with its
+reason. Fuzzy similarity never applies cash; it only ranks suggestions for the reviewer.
 """
 
 from __future__ import annotations
@@ -21,16 +28,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from rapidfuzz import fuzz, process, utils
-
 from core.money import format_amount
 from core.refs import normalise_ref
 from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
 from matching.evidence import line_signals, runner_up
 from matching.gates import held
 from matching.near import NearMatch, certain_near_match, near_matches
-from matching.no_reference import UNIQUE_COMBINATION, CombinationMatch, match_without_reference
+from matching.no_reference import CombinationMatch, combination_for, decide_by_combination
 from matching.policy import MatchPolicy
+from matching.suggest import suggest
 from matching.terms import discount_of, earned_discount
 
 __all__ = ["MatchPolicy", "RemittanceDecision", "decide_remittance", "line_ref_keys", "resolve_key"]
@@ -102,14 +108,15 @@ def decide_remittance(
     blocker = _remittance_blocker(
         remittance, customer_id=customer_id, policy=policy, customer_reason=customer_reason
     )
-    per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key)
+    per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key, customer_id)
     taken: dict[int, Decimal] = dict(per_invoice)
+    settled_by: dict[int, int] = {}  # invoice id -> the line carrying its discount/deduction
     decisions = []
     combos: list[CombinationMatch | None] = []
     for no, (line, key, near) in enumerate(zip(remittance.lines, keys, nears, strict=True), 1):
         combo = None
         if not key and blocker is None and customer_id is not None:
-            combo = _combination(line, customer_open, taken, remittance, policy, paid_on=paid_on)
+            combo = combination_for(line, customer_open, taken, remittance, policy, paid_on=paid_on)
         decision = _decide_line(
             no,
             line,
@@ -123,6 +130,8 @@ def decide_remittance(
             near=near,
             paid_on=paid_on,
             combo=combo,
+            currency=remittance.currency,
+            settled_by=settled_by,
         )
         for part in decision.postings():
             taken[part.invoice.invoice_id] = part.amount
@@ -136,7 +145,7 @@ def decide_remittance(
                     d,
                     line,
                     key=key,
-                    found=invoices_by_key.get(key, ()) if key else (),
+                    found=_narrow(invoices_by_key.get(key, ()) if key else (), line, customer_id),
                     near=near,
                     stated_amount=stated.amount,
                     remittance=remittance,
@@ -226,7 +235,7 @@ def _fill_unstated_amounts(
         if line.amount is not None:
             filled.append(line)
             continue
-        found = invoices_by_key.get(key, ()) if key else ()
+        found = _narrow(invoices_by_key.get(key, ()) if key else (), line, customer_id)
         if len(found) != 1:
             return remittance
         invoice = found[0]
@@ -253,7 +262,10 @@ def _remittance_blocker(
         return customer_reason or "sender is not a registered contact of any customer"
     if remittance.stated_total is not None:
         delta = abs(remittance.stated_total - remittance.lines_total)
-        if delta > policy.amount_tolerance:
+        unstated = (
+            remittance.has_unstated_amounts and remittance.lines_total < remittance.stated_total
+        )
+        if delta > policy.amount_tolerance and not unstated:  # unstated lines may be the rest
             return (
                 f"lines add up to {format_amount(remittance.lines_total)}, "
                 f"stated total is {format_amount(remittance.stated_total)}"
@@ -265,6 +277,7 @@ def _amount_per_invoice(
     lines: Sequence[RemittanceLine],
     keys: Sequence[str],
     invoices_by_key: Mapping[str, Sequence[OpenInvoice]],
+    customer_id: int | None,
 ) -> dict[int, Decimal]:
     """Total paid per invoice id over the positive lines whose reference resolves uniquely.
 
@@ -273,7 +286,7 @@ def _amount_per_invoice(
     """
     totals: dict[int, Decimal] = {}
     for line, key in zip(lines, keys, strict=True):
-        found = invoices_by_key.get(key, ()) if key else ()
+        found = _narrow(invoices_by_key.get(key, ()) if key else (), line, customer_id)
         if len(found) == 1 and line.amount is not None and line.amount > 0:
             invoice_id = found[0].invoice_id
             totals[invoice_id] = totals.get(invoice_id, Decimal("0.00")) + line.amount
@@ -294,6 +307,8 @@ def _decide_line(
     near: NearMatch | None = None,
     paid_on: date | None = None,
     combo: CombinationMatch | None = None,
+    currency: str | None = None,
+    settled_by: dict[int, int] | None = None,
 ) -> LineDecision:
     def review(
         reason: str,
@@ -302,7 +317,7 @@ def _decide_line(
         suggestions: tuple[tuple[str, Decimal], ...] | None = None,
     ) -> LineDecision:
         if suggestions is None:
-            suggestions = _suggest(line, key, invoice, customer_open, policy)
+            suggestions = suggest(line, key, invoice, customer_open, policy)
         confidence = suggestions[0][1] if suggestions else NO_CONFIDENCE
         if customer_id is None:
             kind = "unknown_sender"
@@ -322,11 +337,12 @@ def _decide_line(
     if not key:
         if combo is None:
             return review(blocker or "no invoice reference on the line")
-        return _by_combination(line_no, line, combo, review, policy)
+        return decide_by_combination(line_no, line, combo, review, policy)
     if key != normalise_ref(ref):
         ref = f"{ref} (alternative reference {key})" if ref else key
     if not found:
         return review(f"no invoice matches reference {ref!r}")
+    found = _narrow(found, line, customer_id)
     if len(found) > 1:
         numbers = ", ".join(sorted(inv.number for inv in found))
         return review(f"reference {ref!r} matches several invoices: {numbers}", kind="ambiguous")
@@ -347,6 +363,11 @@ def _decide_line(
         )
     if blocker is not None:
         return review(blocker, invoice)
+    if currency is not None and invoice.currency != currency:
+        return review(
+            f"the remittance is in {currency}, invoice {invoice.number} in {invoice.currency}",
+            invoice,
+        )
     if invoice.status != "open" or invoice.balance == 0:
         return review(f"invoice {invoice.number} is not open (balance {balance})", invoice)
     if line.amount < 0 and invoice.balance < 0:
@@ -376,6 +397,13 @@ def _decide_line(
     earned = earned_discount(invoice, paid_on=paid_on, grace_days=policy.discount_grace_days)
     discount = earned if earned > 0 and paid + earned == invoice.balance else Decimal("0.00")
     remaining -= discount
+    first = (
+        settled_by.setdefault(invoice.invoice_id, line_no) if settled_by is not None else line_no
+    )
+    if first != line_no and (discount > 0 or remaining > 0):
+        # Several lines pay this invoice: the discount and what stays open are the first's.
+        reason += f"; its discount and what stays open are recorded on line {first}"
+        discount = remaining = Decimal("0.00")
     if discount > 0:
         reason += (
             f"; early-payment discount {format_amount(discount, invoice.currency)} earned "
@@ -400,6 +428,24 @@ def _decide_line(
         deduction=remaining if remaining > 0 else Decimal("0.00"),
         deduction_reason=code,
     )
+
+
+def _narrow(
+    found: Sequence[OpenInvoice], line: RemittanceLine, customer_id: int | None
+) -> Sequence[OpenInvoice]:
+    """Of several invoices a reference's key names (``INV-1000`` and ``1000``): the identified
+    customer's, and of those the one whose number is written exactly as on the line, prefix
+    and all."""
+    if len(found) < 2:
+        return found
+    if customer_id is not None:
+        own = [inv for inv in found if inv.customer_id == customer_id]
+        found = own or found
+    written = (line.invoice_ref or "").strip().casefold()
+    if not any(ch.isalpha() for ch in written):
+        return found  # a bare "1001" may be the short form of INV-1001 as much as 1001
+    exact = [inv for inv in found if inv.number.strip().casefold() == written]
+    return exact if len(exact) == 1 else found
 
 
 def _net_credit(
@@ -430,84 +476,6 @@ def _net_credit(
     )
 
 
-def _combination(
-    line: RemittanceLine,
-    customer_open: Sequence[OpenInvoice],
-    taken: Mapping[int, Decimal],
-    remittance: Remittance,
-    policy: MatchPolicy,
-    *,
-    paid_on: date | None,
-) -> CombinationMatch | None:
-    """The combination search for a line without references, when one makes sense."""
-    if line.amount is None or line.amount <= 0 or not customer_open:
-        return None
-    return match_without_reference(
-        line.amount,
-        customer_open,
-        taken=taken,
-        currency=remittance.currency,
-        paid_on=paid_on,
-        grace_days=policy.discount_grace_days,
-        step_budget=policy.combination_step_budget,
-    )
-
-
-def _by_combination(
-    line_no: int,
-    line: RemittanceLine,
-    combo: CombinationMatch,
-    review: Callable[..., LineDecision],
-    policy: MatchPolicy,
-) -> LineDecision:
-    """A line without references: applied over the one set of open balances that adds up
-    to its amount, or to review with the sets ranked."""
-    amount = format_amount(combo.amount)
-    unique = combo.unique
-    if unique is None or not policy.combinations:
-        shown = [part.invoice.number for s in combo.solutions[:3] for part in s]
-        ranked = tuple(
-            (number, Decimal("0.800") if n < len(combo.solutions[0]) else Decimal("0.600"))
-            for n, number in enumerate(dict.fromkeys(shown))
-        )
-        if not combo.solutions:
-            why = (
-                "no invoice reference on the line, and no set of open balances adds up to " + amount
-                if combo.complete
-                else "no invoice reference on the line, and the search for a set of open "
-                f"balances adding up to {amount} was cut short (too many open invoices)"
-            )
-            return review(why, suggestions=None)
-        if unique is not None:
-            why = (
-                f"no invoice reference on the line; only {combo.describe(unique)} adds up to "
-                f"{amount} (combinations are not applied automatically: setting)"
-            )
-            return review(why, kind="ambiguous", suggestions=ranked)
-        what = f"{len(combo.solutions)} sets" if combo.complete else "too many sets to be sure"
-        why = f"no invoice reference on the line; {what} of open balances add up to {amount}"
-        return review(why, kind="ambiguous", suggestions=ranked)
-    discount = sum((part.discount for part in unique), start=Decimal("0.00"))
-    reason = (
-        f"no invoice reference on the line; exactly one set of the customer's open balances "
-        f"adds up to {amount}: {combo.describe(unique)}"
-    )
-    if discount > 0:
-        reason += "; early-payment discounts earned, written off"
-    return LineDecision(
-        line_no=line_no,
-        invoice_ref=line.invoice_ref,
-        amount=combo.amount,
-        outcome=Outcome.AUTO,
-        confidence=UNIQUE_COMBINATION,
-        reason=reason,
-        invoice=unique[0].invoice if len(unique) == 1 else None,
-        candidates=tuple((part.invoice.number, UNIQUE_COMBINATION) for part in unique),
-        discount=discount,
-        allocations=unique,
-    )
-
-
 def _deduction_code(line: RemittanceLine, invoice: OpenInvoice, remaining: Decimal) -> str:
     """Why part of the invoice stays open: the payer's reason when it gave one, "unearned
     discount" when it took a discount the terms do not give it, else "short pay"."""
@@ -518,45 +486,3 @@ def _deduction_code(line: RemittanceLine, invoice: OpenInvoice, remaining: Decim
     if line.discount is None and invoice.terms and discount_of(invoice) == remaining:
         return "unearned discount"
     return "short pay"
-
-
-def _suggest(
-    line: RemittanceLine,
-    key: str,
-    invoice: OpenInvoice | None,
-    customer_open: Sequence[OpenInvoice],
-    policy: MatchPolicy,
-) -> tuple[tuple[str, Decimal], ...]:
-    """Candidate invoices for a reviewer, best first, with a 0–1 score: the invoice the line
-    names (when it is the customer's), then the customer's open invoices whose numbers are
-    nearest the reference (an agreeing amount counts), then a named invoice of another
-    customer (the payer's typo colliding with someone else's number, most likely)."""
-    own_ids = {inv.invoice_id for inv in customer_open}
-    named = invoice is not None and (invoice.invoice_id in own_ids or not customer_open)
-    first = ((invoice.number, Decimal("0.900")),) if invoice is not None and named else ()
-    last = ((invoice.number, Decimal("0.500")),) if invoice is not None and not named else ()
-    others = [
-        inv for inv in customer_open if invoice is None or inv.invoice_id != invoice.invoice_id
-    ]
-    if not key or not others:
-        return first + last
-    choices = {inv.number: normalise_ref(inv.number) for inv in others}
-    ranked = process.extract(
-        key,
-        choices,
-        scorer=fuzz.ratio,
-        processor=utils.default_process,
-        score_cutoff=policy.suggestion_cutoff,
-        limit=max(1, policy.max_suggestions - len(first) - len(last)),
-    )
-    balances = {inv.number: inv.balance for inv in others}
-    near = []
-    for _choice, score, number in ranked:
-        value = Decimal(str(round(score / 100, 3)))
-        if balances[number] == line.amount:  # the amount agrees: a stronger suggestion
-            value = min(Decimal("0.950"), value + Decimal("0.100"))
-        if first:
-            value = min(value, Decimal("0.850"))  # below the invoice the line names
-        near.append((number, value.quantize(Decimal("0.001"))))
-    near.sort(key=lambda pair: pair[1], reverse=True)
-    return first + tuple(near) + last

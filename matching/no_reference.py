@@ -10,14 +10,23 @@ search cut short never claims to be unique.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from core.money import format_amount
-from core.types import Allocation, OpenInvoice, Signal
+from core.types import (
+    Allocation,
+    LineDecision,
+    OpenInvoice,
+    Outcome,
+    Remittance,
+    RemittanceLine,
+    Signal,
+)
 from matching.combos import Item, find_combinations
+from matching.policy import MatchPolicy
 from matching.terms import earned_discount
 
 #: Confidence of a unique exact combination: the arithmetic is certain, the intent is not.
@@ -132,4 +141,82 @@ def match_without_reference(
         solutions=tuple(solutions),
         complete=found.complete,
         considered=len(invoices),
+    )
+
+
+def combination_for(
+    line: RemittanceLine,
+    customer_open: Sequence[OpenInvoice],
+    taken: Mapping[int, Decimal],
+    remittance: Remittance,
+    policy: MatchPolicy,
+    *,
+    paid_on: date | None,
+) -> CombinationMatch | None:
+    """The combination search for a line without references, when one makes sense."""
+    if line.amount is None or line.amount <= 0 or not customer_open:
+        return None
+    return match_without_reference(
+        line.amount,
+        customer_open,
+        taken=taken,
+        currency=remittance.currency,
+        paid_on=paid_on,
+        grace_days=policy.discount_grace_days,
+        step_budget=policy.combination_step_budget,
+    )
+
+
+def decide_by_combination(
+    line_no: int,
+    line: RemittanceLine,
+    combo: CombinationMatch,
+    review: Callable[..., LineDecision],
+    policy: MatchPolicy,
+) -> LineDecision:
+    """A line without references: applied over the one set of open balances that adds up
+    to its amount, or to review with the sets ranked."""
+    amount = format_amount(combo.amount)
+    unique = combo.unique
+    if unique is None or not policy.combinations:
+        shown = [part.invoice.number for s in combo.solutions[:3] for part in s]
+        ranked = tuple(
+            (number, Decimal("0.800") if n < len(combo.solutions[0]) else Decimal("0.600"))
+            for n, number in enumerate(dict.fromkeys(shown))
+        )
+        if not combo.solutions:
+            why = (
+                "no invoice reference on the line, and no set of open balances adds up to " + amount
+                if combo.complete
+                else "no invoice reference on the line, and the search for a set of open "
+                f"balances adding up to {amount} was cut short (too many open invoices)"
+            )
+            return review(why, suggestions=None)
+        if unique is not None:
+            why = (
+                f"no invoice reference on the line; only {combo.describe(unique)} adds up to "
+                f"{amount} (combinations are not applied automatically: setting)"
+            )
+            return review(why, kind="ambiguous", suggestions=ranked)
+        what = f"{len(combo.solutions)} sets" if combo.complete else "too many sets to be sure"
+        why = f"no invoice reference on the line; {what} of open balances add up to {amount}"
+        return review(why, kind="ambiguous", suggestions=ranked)
+    discount = sum((part.discount for part in unique), start=Decimal("0.00"))
+    reason = (
+        f"no invoice reference on the line; exactly one set of the customer's open balances "
+        f"adds up to {amount}: {combo.describe(unique)}"
+    )
+    if discount > 0:
+        reason += "; early-payment discounts earned, written off"
+    return LineDecision(
+        line_no=line_no,
+        invoice_ref=line.invoice_ref,
+        amount=combo.amount,
+        outcome=Outcome.AUTO,
+        confidence=UNIQUE_COMBINATION,
+        reason=reason,
+        invoice=unique[0].invoice if len(unique) == 1 else None,
+        candidates=tuple((part.invoice.number, UNIQUE_COMBINATION) for part in unique),
+        discount=discount,
+        allocations=unique,
     )

@@ -47,24 +47,27 @@ def automatic_allocations(
     found: list[tuple[OpenInvoice, Decimal, Decimal]] = []
     for line in decision.lines:
         if line.outcome is Outcome.AUTO:
-            assert line.invoice is not None, f"line {line.line_no} is automatic without an invoice"
-            found.append((line.invoice, line.amount, line.discount))
+            parts = line.postings()  # one invoice, or several for a combination
+            assert parts, f"line {line.line_no} is automatic without an invoice"
+            assert sum(p.amount for p in parts) == line.amount
+            found.extend((p.invoice, p.amount, p.discount) for p in parts)
     return found
 
 
 def assert_within_balances(decision: RemittanceDecision) -> None:
-    """Each automatic application is positive, and per invoice the cash and discounts of all
-    automatic applications together are at most its open balance."""
+    """Each automatic application to an invoice is positive, and per invoice the cash and
+    discounts of all automatic applications together are at most its open balance; a credit
+    memo (a negative balance) is only netted, never beyond what is left of it."""
     settled: dict[int, Decimal] = {}
     balances: dict[int, Decimal] = {}
     for invoice, amount, discount in automatic_allocations(decision):
-        assert amount > 0
         assert discount >= 0
+        assert amount > 0 if invoice.balance > 0 else amount < 0 and discount == 0
         key = invoice.invoice_id
         settled[key] = settled.get(key, Decimal(0)) + amount + discount
         balances[key] = invoice.balance
     for key, total in settled.items():
-        assert total <= balances[key], (
+        assert abs(total) <= abs(balances[key]), (
             f"invoice {key}: {total} settled automatically, open balance {balances[key]}"
         )
 
