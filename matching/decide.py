@@ -151,6 +151,7 @@ def decide_remittance(
                     remittance=remittance,
                     customer_id=customer_id,
                     customer_reason=customer_reason,
+                    paid_on=paid_on,
                 )
                 + ((combo.signal(),) if combo is not None else ()),
                 runner_up=combo.runner_up()

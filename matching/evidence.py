@@ -15,6 +15,7 @@ alone but what agreed and what did not. Example for a line ``INV-1O23 500.00``::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 
 from rapidfuzz import fuzz
@@ -23,6 +24,7 @@ from core.money import format_amount
 from core.refs import normalise_ref
 from core.types import LineDecision, OpenInvoice, Remittance, RemittanceLine, Signal
 from matching.near import NearMatch
+from matching.terms import parse_terms
 
 
 def line_signals(
@@ -36,16 +38,37 @@ def line_signals(
     remittance: Remittance,
     customer_id: int | None,
     customer_reason: str | None,
+    paid_on: date | None = None,
 ) -> tuple[Signal, ...]:
     """The signals behind ``decision`` for ``line`` (``stated_amount``: the amount the payer
-    wrote, before matching filled in an unstated one)."""
+    wrote, before matching filled in an unstated one; ``paid_on``: the payment date)."""
     return (
         _customer(customer_id, customer_reason),
         _reference(line, key=key, found=found, near=near),
         _amount(decision, stated_amount=stated_amount),
         _total(remittance),
         *((_invoice(decision.invoice),) if decision.invoice is not None else ()),
+        *((_date(decision.invoice, paid_on),) if decision.invoice is not None else ()),
     )
+
+
+def _date(invoice: OpenInvoice, paid_on: date | None) -> Signal:
+    """When the payment was made against the invoice's dates and discount window."""
+    if paid_on is None:
+        return Signal("date", "unknown", "no payment date; the day the mail came is used")
+    detail = [f"paid {paid_on.isoformat()}"]
+    if invoice.issue_date is not None:
+        detail.append(f"{(paid_on - invoice.issue_date).days} days after issue")
+    late = (paid_on - invoice.due_date).days
+    detail.append(f"{late} days past due" if late > 0 else "not past due")
+    terms = parse_terms(invoice.terms)
+    if terms is not None and invoice.issue_date is not None:
+        window = invoice.issue_date + timedelta(days=terms.days)
+        inside = "within" if paid_on <= window else "after"
+        detail.append(
+            f"{inside} the discount window of {invoice.terms!r} (to {window.isoformat()})"
+        )
+    return Signal("date", paid_on.isoformat(), "; ".join(detail))
 
 
 def _customer(customer_id: int | None, reason: str | None) -> Signal:

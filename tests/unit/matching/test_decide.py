@@ -367,3 +367,34 @@ def test_a_reference_colliding_with_another_customers_invoice_suggests_the_near_
     assert line.outcome is Outcome.REVIEW
     assert "belongs to another customer" in line.reason
     assert [n for n, _ in line.candidates][:2] == ["INV-55796", "INV-55769"]
+
+
+def test_the_date_signal_places_the_payment_against_due_date_and_discount_window():
+    termed = OpenInvoice(
+        invoice_id=1,
+        number="INV-2001",
+        customer_id=ACME,
+        customer_number="C1",
+        balance=Decimal("1000.00"),
+        currency="USD",
+        status="open",
+        due_date=date(2026, 12, 1),
+        issue_date=date(2026, 11, 1),
+        amount=Decimal("1000.00"),
+        terms="2/10 Net 30",
+    )
+    rem = Remittance(lines=(RemittanceLine(invoice_ref="INV-2001", amount=Decimal("1000.00")),))
+    (d,) = decide_remittance(
+        rem,
+        customer_id=ACME,
+        invoices_by_key={"2001": [termed]},
+        customer_open=[termed],
+        policy=MatchPolicy(),
+        paid_on=date(2026, 12, 5),
+    ).lines
+    signal = next(s for s in d.signals if s.name == "date")
+    assert signal.value == "2026-12-05"
+    assert signal.detail == (
+        "paid 2026-12-05; 34 days after issue; 4 days past due; after the discount window of "
+        "'2/10 Net 30' (to 2026-11-11)"
+    )
