@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, or_, select
+from sqlalchemy import ColumnElement, Executable, Result, Row, Select, or_, select
 from sqlalchemy.orm import Session
 
 from core.types import OpenInvoice
@@ -179,7 +179,7 @@ def open_invoices_for_customer(session: Session, customer_id: int) -> list[OpenI
         .where(Invoice.customer_id == customer_id, Invoice.status == "open")
         .order_by(Invoice.due_date, Invoice.number)
     )
-    return [_to_open_invoice(r) for r in session.execute(stmt)]
+    return [_to_open_invoice(r) for r in _core(session, stmt)]
 
 
 def lock_invoices(session: Session, *, keys: Collection[str], customer_id: int | None) -> int:
@@ -216,7 +216,7 @@ def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, l
             .where(Invoice.ref_key.in_(chunk))
             .order_by(Invoice.id)
         )
-        for r in session.execute(stmt):
+        for r in _core(session, stmt):
             found.setdefault(r[-1], []).append(_to_open_invoice(r))
     return found
 
@@ -230,11 +230,12 @@ def customer_by_email(session: Session, address: str) -> CustomerRef | None:
     email = address.strip().lower()
     if not email:
         return None
-    found = session.execute(
+    found = _core(
+        session,
         select(Customer.id, Customer.number, Customer.name)
         .join(Contact, Contact.customer_id == Customer.id)
         .where(Contact.email == email)
-        .limit(2)
+        .limit(2),
     ).all()
     if len(found) != 1:
         return None
@@ -245,9 +246,10 @@ def customer_by_email(session: Session, address: str) -> CustomerRef | None:
 def customer_contacts(session: Session, customer_id: int) -> tuple[str, ...]:
     """The registered contact addresses of a customer, sorted."""
     return tuple(
-        session.scalars(
-            select(Contact.email).where(Contact.customer_id == customer_id).order_by(Contact.email)
-        )
+        _core(
+            session,
+            select(Contact.email).where(Contact.customer_id == customer_id).order_by(Contact.email),
+        ).scalars()
     )
 
 
@@ -258,19 +260,20 @@ def customers_at_domain(session: Session, domain: str) -> list[int]:
     if not domain:
         return []
     return list(
-        session.scalars(
+        _core(
+            session,
             select(Contact.customer_id)
             .where(Contact.email.endswith(f"@{domain}", autoescape=True))
             .distinct()
             .order_by(Contact.customer_id)
-            .limit(2)
-        )
+            .limit(2),
+        ).scalars()
     )
 
 
 def customer_names(session: Session) -> dict[int, str]:
     """Every customer's name, by id (for identification by payer name)."""
-    return dict(session.execute(select(Customer.id, Customer.name)).tuples().all())
+    return dict(_core(session, select(Customer.id, Customer.name)).tuples().all())
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,3 +365,12 @@ def _to_open_invoice(r: Row[Any]) -> OpenInvoice:
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _core(session: Session, stmt: Executable) -> Result[Any]:
+    """``stmt`` run on the session's connection: these queries select columns, never
+    entities, so the ORM's per-row result machinery buys nothing (it is about half of their
+    time on 200 rows). Pending changes are flushed first, as ``session.execute`` would."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(stmt)
