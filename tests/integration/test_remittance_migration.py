@@ -51,7 +51,7 @@ def test_0003_keeps_old_line_amounts_as_stated_and_round_trips(empty_database_ur
                 )
             )
         # When it is upgraded
-        upgrade(empty_database_url)
+        upgrade(empty_database_url, "0003")
         assert current(empty_database_url) == "0003"
         with engine.connect() as conn:
             stated, gross = conn.execute(
@@ -64,7 +64,7 @@ def test_0003_keeps_old_line_amounts_as_stated_and_round_trips(empty_database_ur
         # and it goes down and up again
         command.downgrade(alembic_config(empty_database_url), "0002")
         assert current(empty_database_url) == "0002"
-        upgrade(empty_database_url)
+        upgrade(empty_database_url, "0003")
         assert current(empty_database_url) == "0003"
     finally:
         engine.dispose()
