@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_ARGS ?=
+# e.g. BENCH_ARGS="--sizes 10000,100000 --lines 500" or BENCH_ARGS="--cache /tmp/arbox-bench"
+BENCH_ARGS ?=
 CHAOS_ARGS ?= --kills 100 --mails 200 --imap dovecot --db postgres
 
 .PHONY: demo test test-unit test-integration lint fixtures bench eval chaos clean
@@ -41,7 +43,8 @@ fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledger
 	$(BIN)/python fixtures/generate.py
 	$(BIN)/python fixtures/generate_corpus.py
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, re-imports, parsing
+	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 	$(BIN)/python bench/import_invoices.py
 	$(BIN)/python bench/isolation.py
 	$(BIN)/python bench/extraction.py

@@ -8,6 +8,7 @@ stays distinct (``cm1001``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Words payers put before our number; longest first so ``invoice`` wins over ``inv``.
 REF_PREFIXES: tuple[str, ...] = (
@@ -28,9 +29,13 @@ REF_PREFIXES: tuple[str, ...] = (
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_ref(text: str) -> str:
     """The comparison key of a reference: casefolded, separators, known prefixes and
-    leading zeros removed. Returns ``""`` when nothing of a reference is left."""
+    leading zeros removed. Returns ``""`` when nothing of a reference is left.
+
+    Cached: matching normalises each of a customer's open invoice numbers several times
+    per remittance line (near matches, suggestions, the runner-up)."""
     key = _NON_ALNUM.sub("", text.casefold())
     for prefix in REF_PREFIXES:
         if key.startswith(prefix):

@@ -58,6 +58,10 @@ class Invoice(Base):
     """An invoice with its open balance. ``status`` is ``open`` or ``paid``."""
 
     __tablename__ = "invoices"
+    #: A customer's open invoices in due-date order, without reading its paid ones.
+    __table_args__ = (
+        Index("ix_invoices_customer_id_status", "customer_id", "status", "due_date", "number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)

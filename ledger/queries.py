@@ -6,13 +6,14 @@ lazily (they are all ``lazy="raise"``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, or_, select
+from sqlalchemy import ColumnElement, Executable, Result, Row, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from core.types import OpenInvoice
@@ -174,12 +175,8 @@ def to_review_candidates(stored: Any) -> tuple[ReviewCandidate, ...]:
 
 def open_invoices_for_customer(session: Session, customer_id: int) -> list[OpenInvoice]:
     """The open invoices of a customer, by due date then number."""
-    stmt = (
-        _open_invoice_select()
-        .where(Invoice.customer_id == customer_id, Invoice.status == "open")
-        .order_by(Invoice.due_date, Invoice.number)
-    )
-    return [_to_open_invoice(r) for r in session.execute(stmt)]
+    stmt = _prepared().open_for_customer
+    return [_to_open_invoice(r) for r in _core(session, stmt, {"customer_id": customer_id})]
 
 
 def lock_invoices(session: Session, *, keys: Collection[str], customer_id: int | None) -> int:
@@ -191,12 +188,14 @@ def lock_invoices(session: Session, *, keys: Collection[str], customer_id: int |
     balances of whoever committed before us, not a stale snapshot. A no-op on SQLite, whose
     ``BEGIN IMMEDIATE`` already serializes writers.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        return 0  # checked first: building the conditions costs more than nothing
     conditions: list[ColumnElement[bool]] = []
     if keys:
         conditions.append(Invoice.ref_key.in_(sorted(set(keys))))
     if customer_id is not None:
         conditions.append((Invoice.customer_id == customer_id) & (Invoice.status == "open"))
-    if not conditions or session.get_bind().dialect.name == "sqlite":
+    if not conditions:
         return 0
     stmt = select(Invoice.id).where(or_(*conditions)).order_by(Invoice.id).with_for_update()
     return len(session.execute(stmt).all())
@@ -210,13 +209,7 @@ def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, l
     """
     found: dict[str, list[OpenInvoice]] = {}
     for chunk in _chunks(sorted(set(keys)), IN_CHUNK):
-        stmt = (
-            _open_invoice_select()
-            .add_columns(Invoice.ref_key)
-            .where(Invoice.ref_key.in_(chunk))
-            .order_by(Invoice.id)
-        )
-        for r in session.execute(stmt):
+        for r in _core(session, _prepared().by_ref_keys, {"keys": list(chunk)}):
             found.setdefault(r[-1], []).append(_to_open_invoice(r))
     return found
 
@@ -230,12 +223,7 @@ def customer_by_email(session: Session, address: str) -> CustomerRef | None:
     email = address.strip().lower()
     if not email:
         return None
-    found = session.execute(
-        select(Customer.id, Customer.number, Customer.name)
-        .join(Contact, Contact.customer_id == Customer.id)
-        .where(Contact.email == email)
-        .limit(2)
-    ).all()
+    found = _core(session, _prepared().customer_by_email, {"email": email}).all()
     if len(found) != 1:
         return None
     cid, number, name = found[0]
@@ -244,11 +232,7 @@ def customer_by_email(session: Session, address: str) -> CustomerRef | None:
 
 def customer_contacts(session: Session, customer_id: int) -> tuple[str, ...]:
     """The registered contact addresses of a customer, sorted."""
-    return tuple(
-        session.scalars(
-            select(Contact.email).where(Contact.customer_id == customer_id).order_by(Contact.email)
-        )
-    )
+    return tuple(_core(session, _prepared().contacts, {"customer_id": customer_id}).scalars())
 
 
 def customers_at_domain(session: Session, domain: str) -> list[int]:
@@ -258,19 +242,20 @@ def customers_at_domain(session: Session, domain: str) -> list[int]:
     if not domain:
         return []
     return list(
-        session.scalars(
+        _core(
+            session,
             select(Contact.customer_id)
             .where(Contact.email.endswith(f"@{domain}", autoescape=True))
             .distinct()
             .order_by(Contact.customer_id)
-            .limit(2)
-        )
+            .limit(2),
+        ).scalars()
     )
 
 
 def customer_names(session: Session) -> dict[int, str]:
     """Every customer's name, by id (for identification by payer name)."""
-    return dict(session.execute(select(Customer.id, Customer.name)).tuples().all())
+    return dict(_core(session, select(Customer.id, Customer.name)).tuples().all())
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,3 +347,45 @@ def _to_open_invoice(r: Row[Any]) -> OpenInvoice:
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _core(
+    session: Session, stmt: Executable, params: Mapping[str, Any] | None = None
+) -> Result[Any]:
+    """``stmt`` run on the session's connection: these queries select columns, never
+    entities, so the ORM's per-row result machinery buys nothing (it is about half of their
+    time on 200 rows). Pending changes are flushed first, as ``session.execute`` would."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(stmt, dict(params or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """The statements of the matching path, built once with bound parameters: building and
+    hashing a fresh ``select()`` per call cost as much as running it."""
+
+    open_for_customer: Select[Any]
+    by_ref_keys: Select[Any]
+    customer_by_email: Select[Any]
+    contacts: Select[Any]
+
+
+@cache
+def _prepared() -> _Prepared:
+    return _Prepared(
+        open_for_customer=_open_invoice_select()
+        .where(Invoice.customer_id == bindparam("customer_id"), Invoice.status == "open")
+        .order_by(Invoice.due_date, Invoice.number),
+        by_ref_keys=_open_invoice_select()
+        .add_columns(Invoice.ref_key)
+        .where(Invoice.ref_key.in_(bindparam("keys", expanding=True)))
+        .order_by(Invoice.id),
+        customer_by_email=select(Customer.id, Customer.number, Customer.name)
+        .join(Contact, Contact.customer_id == Customer.id)
+        .where(Contact.email == bindparam("email"))
+        .limit(2),
+        contacts=select(Contact.email)
+        .where(Contact.customer_id == bindparam("customer_id"))
+        .order_by(Contact.email),
+    )
