@@ -1,7 +1,7 @@
 """matching indexes: a customer's open invoices, in the order matching reads them
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-01 15:45:00
 
 Hand-written. ``open_invoices_for_customer`` (every remittance line of an identified customer)
@@ -18,7 +18,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
