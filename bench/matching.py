@@ -10,9 +10,10 @@ a child process that reports the import's time and peak RSS (the 1 M import is t
 
 Then, per line, the worker's decision path is timed as ``worker.pipeline._decide_and_post``
 runs it before posting anything (mail parsing excluded): ``customer_by_email``, the
-identification of an unknown sender (``_identify``: invoices referenced, sender domain, payer
-name), ``lock_invoices``, ``invoices_by_ref_keys``, ``open_invoices_for_customer`` and
-``decide_remittance``; each line in its own transaction, rolled back. The lines are a mix:
+identification of an unknown sender (``worker.deciding.identify``: rules, invoices
+referenced, sender domain, payer name), ``lock_invoices`` and ``worker.deciding.decide``
+(``invoices_by_ref_keys``, ``open_invoices_for_customer``, the invoices un-applied before,
+``decide_remittance``); each line in its own transaction, rolled back. The lines are a mix:
 ``exact`` (a contact pays an invoice by its number), ``typo`` (the number with an OCR
 confusion, O for 0 and the like), ``unknown ref`` (a number no invoice has) and ``unknown
 sender`` (a bank's address, the payer's name, the exact number). Every size is run
@@ -58,14 +59,14 @@ from ledger import models as m
 from ledger.migrate import upgrade
 from ledger.queries import (
     customer_by_email,
-    invoices_by_ref_keys,
     lock_invoices,
-    open_invoices_for_customer,
 )
+from ledger.rules import with_ref_prefixes
 from ledger.session import make_engine, make_sessionmaker
 from matching.combos import DEFAULT_STEP_BUDGET, Item, find_combinations
-from matching.decide import MatchPolicy, RemittanceDecision, decide_remittance, line_ref_keys
-from worker.pipeline import _identify
+from matching.decide import MatchPolicy, RemittanceDecision, line_ref_keys
+from worker.deciding import decide as decide_path
+from worker.deciding import identify
 from worker.services import Services
 
 #: Open invoices per customer, on average.
@@ -238,24 +239,18 @@ def decide(session: Session, case: Case, svc: Services) -> RemittanceDecision:
     """What ``worker.pipeline._decide_and_post`` does for a remittance before posting."""
     parsed = _parsed(case.sender)
     remittance = case.remittance
-    row = m.InboundMessage(id=0)  # transient: never added to the session
+    row = m.InboundMessage(id=0, received_at=svc.clock())  # transient: never added
     customer = customer_by_email(session, parsed.from_address) if parsed.from_address else None
     row.customer_id = customer.id if customer else None
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
-    identified = _identify(session, row, parsed, remittance, keys, svc=svc)
+    identified = identify(session, row, parsed, remittance, keys, svc=svc)
     row.customer_id = identified.customer_id
-    lock_invoices(session, keys=keys, customer_id=row.customer_id)
-    return decide_remittance(
-        remittance,
-        customer_id=row.customer_id,
-        customer_reason=identified.reason,
-        paid_on=remittance.payment_date,
-        invoices_by_key=invoices_by_ref_keys(session, keys),
-        customer_open=open_invoices_for_customer(session, row.customer_id)
-        if row.customer_id
-        else [],
-        policy=svc.policy,
+    remittance, prefixed = with_ref_prefixes(
+        session, remittance, customer_id=row.customer_id, now=svc.clock()
     )
+    keys |= prefixed
+    lock_invoices(session, keys=keys, customer_id=row.customer_id)
+    return decide_path(session, row, remittance, keys, identified, svc=svc)
 
 
 def wrong_decisions(case: Case, decision: RemittanceDecision) -> str | None:
