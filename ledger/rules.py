@@ -24,9 +24,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal, cast
 
-from sqlalchemy import Row, Select, select, update
+from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
@@ -247,12 +248,7 @@ def rules_for(session: Session, *, sender: str | None, payer_name: str | None) -
         if not pattern:
             continue
         found = [
-            _to_rule(r)
-            for r in session.execute(
-                _rule_select()
-                .where(MatchRule.kind == kind, MatchRule.pattern == pattern)
-                .order_by(MatchRule.id)
-            )
+            _to_rule(r) for r in session.execute(_by_pattern(), {"kind": kind, "pattern": pattern})
         ]
         if found:
             return found
@@ -317,14 +313,27 @@ def with_ref_prefixes(
 
 
 def _prefix_rules(session: Session, customer_id: int) -> Sequence[Rule]:
-    return [
-        _to_rule(r)
-        for r in session.execute(
-            _rule_select()
-            .where(MatchRule.kind == "ref_prefix", MatchRule.customer_id == customer_id)
-            .order_by(MatchRule.id)
-        )
-    ]
+    return [_to_rule(r) for r in session.execute(_prefixes(), {"customer_id": customer_id})]
+
+
+# Built once with bound parameters: they run for every remittance line (building and
+# hashing a select per call costs about as much as running it).
+@cache
+def _by_pattern() -> Select[Any]:
+    return (
+        _rule_select()
+        .where(MatchRule.kind == bindparam("kind"), MatchRule.pattern == bindparam("pattern"))
+        .order_by(MatchRule.id)
+    )
+
+
+@cache
+def _prefixes() -> Select[Any]:
+    return (
+        _rule_select()
+        .where(MatchRule.kind == "ref_prefix", MatchRule.customer_id == bindparam("customer_id"))
+        .order_by(MatchRule.id)
+    )
 
 
 def _rule_select() -> Select[Any]:

@@ -50,31 +50,37 @@ def decide(
         else []
     )
     open_by_customer = {c: open_invoices_for_customer(session, c) for c in customers}
-    seen = {inv.invoice_id for found in by_key.values() for inv in found}
-    seen |= {inv.invoice_id for found in open_by_customer.values() for inv in found}
-    reversed_ids = reversed_invoice_ids(session, seen)
     paid_on = remittance.payment_date or row.received_at.date()
-    if identified.group:
-        return decide_for_group(
+
+    def decide_with(reversed_ids: set[int]) -> RemittanceDecision:
+        if identified.group:
+            return decide_for_group(
+                remittance,
+                group=identified.group,
+                invoices_by_key=by_key,
+                open_by_customer=open_by_customer,
+                policy=svc.policy,
+                reason=identified.reason,
+                paid_on=paid_on,
+                reversed_invoice_ids=reversed_ids,
+            )
+        return decide_remittance(
             remittance,
-            group=identified.group,
-            invoices_by_key=by_key,
-            open_by_customer=open_by_customer,
-            policy=svc.policy,
-            reason=identified.reason,
+            customer_id=row.customer_id,
+            customer_reason=identified.reason,
             paid_on=paid_on,
+            invoices_by_key=by_key,
+            customer_open=open_by_customer.get(row.customer_id, []) if row.customer_id else [],
+            policy=svc.policy,
             reversed_invoice_ids=reversed_ids,
         )
-    return decide_remittance(
-        remittance,
-        customer_id=row.customer_id,
-        customer_reason=identified.reason,
-        paid_on=paid_on,
-        invoices_by_key=by_key,
-        customer_open=open_by_customer.get(row.customer_id, []) if row.customer_id else [],
-        policy=svc.policy,
-        reversed_invoice_ids=reversed_ids,
-    )
+
+    decision = decide_with(set())
+    # Only the invoices cash would go to can be held for having been un-applied before:
+    # ask about those few, and decide again with them when there are any.
+    posting = {part.invoice.invoice_id for d in decision.lines for part in d.postings()}
+    reversed_ids = reversed_invoice_ids(session, posting) if posting else set()
+    return decide_with(reversed_ids) if reversed_ids else decision
 
 
 def identify(
