@@ -36,11 +36,11 @@ def reply_thread(message_id: str | None, references: str | None) -> ReplyThread:
     >>> reply_thread("<b@x>\\nBcc: e@x", None)
     ReplyThread(in_reply_to='<b@x>', references=None)
     """
-    ids = _MSG_ID.findall(message_id or "")
+    ids = _ids(message_id)
     if not ids:
         return ReplyThread(in_reply_to=None, references=None)
     parent = ids[0]
-    previous = [ref for ref in dict.fromkeys(_MSG_ID.findall(references or "")) if ref != parent]
+    previous = [ref for ref in dict.fromkeys(_ids(references)) if ref != parent]
     kept: list[str] = []
     if previous:
         root, rest = previous[0], previous[1:]
@@ -52,3 +52,10 @@ def reply_thread(message_id: str | None, references: str | None) -> ReplyThread:
             size += 1 + len(ref)
         kept.insert(0, root)
     return ReplyThread(in_reply_to=parent, references=" ".join(kept) or None)
+
+
+def _ids(value: str | None) -> list[str]:
+    """The well-formed message ids in ``value``, but none holding an RFC 2047 encoded-word
+    opener ``=?`` (the header classes would decode it; see ``outbound.compose.clean_header``).
+    """
+    return [found for found in _MSG_ID.findall(value or "") if "=?" not in found]
