@@ -10,6 +10,8 @@ not read again. This module adds what can sit on mail that is rightly *processed
 notice from a platform, say) and must still never be *answered*:
 
 - a null ``Return-Path: <>`` (RFC 3834 section 2: the sender wants no mail about this mail);
+- ``X-Auto-Response-Suppress: All`` or ``AutoReply`` (Exchange's way for a sender to ask
+  automatic responders, like our acknowledgement, to stay quiet; [MS-OXCMAIL] 2.2.3.2.14);
 - any ``List-*`` header (RFC 2369/2919), also a lone ``List-Unsubscribe``;
 - a From, Reply-To or Sender that never reads replies (noreply, MAILER-DAEMON, postmaster,
   ``owner-*``, ``*-request``) or is our own address; a Return-Path of ours or of a daemon.
@@ -49,6 +51,11 @@ def never_reply_reason(
         return f"never answer {classification.kind.value} mail ({classification.reason})"
     if parsed.return_path is not None and _bare(parsed.return_path) == "":
         return f"null Return-Path ({parsed.return_path.strip()})"
+    suppress = {
+        v.strip().lower() for v in (parsed.header("X-Auto-Response-Suppress") or "").split(",")
+    }
+    if suppress & {"all", "autoreply"}:
+        return f"X-Auto-Response-Suppress: {parsed.header('X-Auto-Response-Suppress')}"
     lists = [name for name, _ in parsed.headers if name.lower().startswith("list-")]
     if lists:
         return f"list mail ({lists[0]} header)"

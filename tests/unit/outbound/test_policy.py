@@ -58,6 +58,8 @@ def reason_for(raw: bytes, own: str = OWN) -> str | None:
 def test_an_ordinary_remittance_from_a_person_may_be_answered():
     assert reason_for(remittance()) is None
     assert reason_for(remittance(Auto_Submitted="no")) is None
+    # Suppressing only delivery and read receipts does not ask a person's reply to stay away
+    assert reason_for(remittance(X_Auto_Response_Suppress="DR, RN, NRN")) is None
     # An ESP's VERP envelope sender is how ordinary business mail travels: still a person
     assert reason_for(remittance(Return_Path="<bounces+7a1=acme@esp.example>")) is None
 
@@ -68,6 +70,8 @@ NEVER_ANSWERED = [
     (remittance(Auto_Submitted="auto-notified; owner-email=x@y"), "Auto-Submitted"),
     (remittance(X_Autoreply="yes"), "X-Autoreply"),
     (remittance(Return_Path="<>"), "null Return-Path"),
+    (remittance(X_Auto_Response_Suppress="All"), "X-Auto-Response-Suppress: All"),
+    (remittance(X_Auto_Response_Suppress="DR, AutoReply"), "X-Auto-Response-Suppress"),
     (remittance(Return_Path=" < > "), "null Return-Path"),
     (remittance(Precedence="bulk"), "Precedence: bulk"),
     (remittance(Precedence="list"), "Precedence: list"),
