@@ -82,6 +82,18 @@ class Settings(BaseSettings):
     imap_disable_capabilities: str = ""
     poller_lock_seconds: float = 60.0
 
+    # Outbound mail: never loop, send safely (issue 6).
+    #: A PEM bundle of the CAs that sign the SMTP server's certificate (default: the system's).
+    smtp_ca_file: Path | None = None
+    #: Render and store outbound mail (status ``dry_run``) without connecting to SMTP.
+    outbound_dry_run: bool = False
+    #: The reply circuit breaker trips when this many mails from one address were each
+    #: answered automatically within ``reply_breaker_minutes`` (0: no breaker).
+    reply_breaker_mails: int = 3
+    reply_breaker_minutes: int = 60
+    #: How long automatic replies to that address then stop (a person may end it sooner).
+    reply_breaker_cooldown_minutes: int = 1440
+
     @field_validator("auto_apply_amount_bands")
     @classmethod
     def _valid_bands(cls, value: str) -> str:

@@ -31,8 +31,11 @@ _env.filters["money"] = format_amount
 
 
 def clean_header(value: str, *, max_length: int = 900) -> str:
-    """``value`` with every line break and control character replaced by a space."""
-    return _CONTROL.sub(" ", value).strip()[:max_length]
+    """``value`` with every line break and control character replaced by a space, and every
+    RFC 2047 encoded-word opener ``=?`` broken up (``= ?``): the header classes decode encoded
+    words in the values we set, so ``=?utf-8?q?x=0ABcc:_e@x?=`` would come back as a newline
+    that this Python writes out as a real ``Bcc:`` line (CVE-2024-6923)."""
+    return _CONTROL.sub(" ", value).replace("=?", "= ?").strip()[:max_length]
 
 
 def clean_address(value: str) -> str:

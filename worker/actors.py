@@ -35,16 +35,22 @@ def process_message(inbound_id: int) -> None:
 
 @dramatiq.actor(
     queue_name=OUTBOUND_QUEUE,
+    # The row counts the attempts and fails itself after the last; Dramatiq's count is the
+    # backstop. A temporary SMTP failure retries after sending.retry_delay_ms (30 s doubling,
+    # at most 30 min); anything unexpected after Dramatiq's backoff between the same bounds.
     max_retries=sending.MAX_SEND_ATTEMPTS,
-    min_backoff=2_000,
-    max_backoff=300_000,
+    min_backoff=sending.RETRY_FIRST_DELAY_MS,
+    max_backoff=sending.RETRY_MAX_DELAY_MS,
     time_limit=120_000,
     throws=(PermanentError,),
 )
 def send_outbound(outbox_id: int) -> None:
     """Deliver one outbox row."""
     with bound_contextvars(outbox_id=outbox_id):
-        sending.send_outbox(outbox_id, svc=get_services())
+        try:
+            sending.send_outbox(outbox_id, svc=get_services())
+        except sending.DeferredDeliveryError as e:
+            raise dramatiq.Retry(str(e), delay=e.retry_in_ms) from e
 
 
 def bind_to(broker: dramatiq.Broker) -> None:

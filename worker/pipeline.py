@@ -49,9 +49,10 @@ from outbound.compose import (
     compose_acknowledgement,
     stable_message_id,
 )
-from outbound.outbox import DAY, add_to_outbox, mails_sent_to_since
-from outbound.policy import reply_block_reason
-from parsers.classify import is_no_reply_sender
+from outbound.outbox import add_to_outbox
+from outbound.peer_history import REPLY_LOOP, peer_history
+from outbound.policy import PeerHistory, ReplyLimits, decide_reply, never_reply_reason
+from outbound.thread import reply_thread
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
 from worker.deciding import decide, identify
@@ -421,25 +422,43 @@ def _acknowledge(
     currency: str,
     svc: Services,
 ) -> int | None:
-    """Queue the acknowledgement of a remittance when the reply policy allows it."""
+    """Queue the acknowledgement of a remittance when the reply policy allows it; open a
+    ``reply_loop`` review item when this mail trips the reply breaker."""
     settings = svc.settings
     now = svc.clock()
     address = parsed.from_address
     if not settings.ar_address:
         log.warning("reply_suppressed", inbound_id=row.id, why="ARBOX_AR_ADDRESS is not set")
         return None
-    sent_today = mails_sent_to_since(session, address, since=now - DAY) if address else 0
-    blocked = reply_block_reason(
-        classification=classification,
-        sender_block=is_no_reply_sender(address, own_address=settings.ar_address),
-        is_registered_contact=customer is not None,
-        replies_today=sent_today,
-        max_replies_per_day=settings.max_replies_per_sender_per_day,
+    never = never_reply_reason(parsed, classification, own_address=settings.ar_address)
+    limits = ReplyLimits.from_settings(settings)
+    history = (
+        peer_history(session, address, now=now, limits=limits)
+        if address and never is None and customer is not None
+        else PeerHistory()
     )
-    if blocked is not None or address is None or customer is None:
-        log.info("reply_suppressed", inbound_id=row.id, why=blocked)
+    decision = decide_reply(
+        never_reason=never,
+        is_registered_contact=customer is not None,
+        history=history,
+        limits=limits,
+    )
+    if decision.trip_breaker:
+        open_review_item(
+            session,
+            key=f"inbound:{row.id}:{REPLY_LOOP}",
+            kind=REPLY_LOOP,
+            reason=f"{address}: {decision.reason}",
+            now=now,
+            inbound_id=row.id,
+            customer_id=row.customer_id,
+        )
+        log.warning("reply_breaker_tripped", inbound_id=row.id, answered=history.answered_in_window)
+    if not decision.send or address is None or customer is None:
+        log.info("reply_suppressed", inbound_id=row.id, why=decision.reason)
         return None
     key = f"ack:{row.id}"
+    thread = reply_thread(parsed.message_id, parsed.header("References"))
     message = compose_acknowledgement(
         Acknowledgement(
             customer_name=customer.name,
@@ -451,8 +470,8 @@ def _acknowledge(
         company_name=settings.company_name,
         to=address,
         subject=parsed.subject,
-        in_reply_to=parsed.message_id,
-        references=parsed.header("References"),
+        in_reply_to=thread.in_reply_to,
+        references=thread.references,
         message_id=stable_message_id(key, domain=settings.ar_address.partition("@")[2]),
         now=now,
     )

@@ -4,6 +4,13 @@ The row stays locked while the server takes the mail and is marked sent in that 
 transaction, so two deliveries of one job never both send. A crash between the server's 250 and
 the commit resends the same bytes with the same Message-ID, which receivers and threading treat
 as one message: that window is the only duplicate there can be.
+
+Each try counts an attempt on the row and records its error. A temporary failure (4xx, no
+connection) raises :class:`DeferredDeliveryError` with the delay before the next try, doubling
+from :data:`RETRY_FIRST_DELAY_MS` up to :data:`RETRY_MAX_DELAY_MS`; after
+:data:`MAX_SEND_ATTEMPTS` tries, or at once on a permanent rejection (5xx), the row is failed
+and a review item of kind ``outbound_failed`` opened. With ``ARBOX_OUTBOUND_DRY_RUN`` the row
+is marked ``dry_run`` and nothing connects to SMTP.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
-from core.errors import MailRejectedError, PermanentError
+from core.errors import MailDeliveryError, MailRejectedError, PermanentError
 from ledger import models as m
+from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error
 from worker.services import Services
 
@@ -23,8 +32,31 @@ log = structlog.get_logger(__name__)
 
 #: Delivery attempts before an outbox row is marked failed for good.
 MAX_SEND_ATTEMPTS = 8
+#: Wait before the second try; each later one waits twice as long, up to the maximum. With
+#: 8 attempts the last try comes about an hour after the first (30 s + 1 + 2 + 4 + 8 + 16 +
+#: 30 min), long enough for greylisting and a relay's restart, short enough to tell a person.
+RETRY_FIRST_DELAY_MS = 30_000
+RETRY_MAX_DELAY_MS = 30 * 60_000
+#: Review item kind of a mail that could not be delivered.
+OUTBOUND_FAILED = "outbound_failed"
 #: Seconds to wait between tries of recording a delivery when the database is unavailable.
 FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
+
+
+def retry_delay_ms(attempts: int) -> int:
+    """Milliseconds to wait after the ``attempts``-th failed try (1, 2, …)."""
+    delay: int = RETRY_FIRST_DELAY_MS << max(0, min(attempts - 1, 30))
+    return min(delay, RETRY_MAX_DELAY_MS)
+
+
+class DeferredDeliveryError(MailDeliveryError):
+    """A temporary failure, recorded on the row: try again in ``retry_in_ms``."""
+
+    def __init__(self, error: MailDeliveryError, *, outbox_id: int, attempts: int) -> None:
+        super().__init__(error.host, error.reason)
+        self.outbox_id = outbox_id
+        self.attempts = attempts
+        self.retry_in_ms = retry_delay_ms(attempts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +71,7 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
     """Deliver outbox row ``outbox_id`` unless it was sent or failed for good already.
 
     Raises:
-        MailDeliveryError: a temporary failure; the caller retries later.
+        DeferredDeliveryError: a temporary failure; the caller retries after its delay.
     """
     with svc.sessions.begin() as session:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
@@ -47,13 +79,16 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
             raise PermanentError(f"outbox row {outbox_id} does not exist")
         if row.status != "pending":
             return SendResult(outbox_id, row.status)
+        if svc.settings.outbound_dry_run:
+            row.status = "dry_run"
+            log.info("outbound_dry_run", outbox_id=outbox_id, size=len(row.raw))
+            return SendResult(outbox_id, row.status)
         if svc.mailer is None:
             row.status, row.last_error = "failed", "SMTP is not configured (ARBOX_SMTP_HOST)"
             log.error("outbound_failed", outbox_id=outbox_id, why=row.last_error)
             return SendResult(outbox_id, row.status)
-        if row.attempts >= MAX_SEND_ATTEMPTS:
-            row.status = "failed"
-            log.error("outbound_failed", outbox_id=outbox_id, why="too many attempts")
+        if row.attempts >= MAX_SEND_ATTEMPTS:  # the last try died before recording
+            _fail(session, row, f"gave up after {row.attempts} attempts", svc)
             return SendResult(outbox_id, row.status)
         row.attempts += 1
         claim = row.attempts
@@ -76,6 +111,17 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
         _finish(outbox_id, "failed", str(e), svc)
         log.error("outbound_rejected", outbox_id=outbox_id, error=str(e))
         return SendResult(outbox_id, "failed")
+    except MailDeliveryError as e:
+        if claim >= MAX_SEND_ATTEMPTS:
+            _finish(outbox_id, "failed", f"gave up after {claim} attempts; last: {e}", svc)
+            log.error("outbound_failed", outbox_id=outbox_id, attempts=claim)
+            return SendResult(outbox_id, "failed")
+        _finish(outbox_id, "pending", str(e), svc)
+        deferred = DeferredDeliveryError(e, outbox_id=outbox_id, attempts=claim)
+        log.warning(
+            "outbound_retry", outbox_id=outbox_id, attempts=claim, retry_in_ms=deferred.retry_in_ms
+        )
+        raise deferred from e
     except DBAPIError as e:
         if not (accepted and is_transient_db_error(e)):
             raise
@@ -110,7 +156,24 @@ def _record(outbox_id: int, status: str, error: str | None, svc: Services) -> No
     with svc.sessions.begin() as session:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
         assert row is not None
+        if status == "failed":
+            _fail(session, row, error or "failed", svc)
+            return
         row.status = status
         row.last_error = error[:2000] if error else row.last_error
         if status == "sent":
             row.sent_at = svc.clock()
+
+
+def _fail(session: Session, row: m.OutboxMessage, error: str, svc: Services) -> None:
+    """Mark ``row`` failed for good and tell a person: the mail will not go by itself."""
+    row.status, row.last_error = "failed", error[:2000]
+    open_review_item(
+        session,
+        key=f"outbox:{row.id}:{OUTBOUND_FAILED}",
+        kind=OUTBOUND_FAILED,
+        reason=f"{row.kind} mail {row.message_id} not delivered: {row.last_error}",
+        now=svc.clock(),
+        inbound_id=row.inbound_id,
+        customer_id=row.customer_id,
+    )

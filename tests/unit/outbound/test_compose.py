@@ -10,7 +10,6 @@ from email.utils import getaddresses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.types import Classification, MailKind
 from outbound.compose import (
     AckLine,
     Acknowledgement,
@@ -18,7 +17,6 @@ from outbound.compose import (
     compose_acknowledgement,
     stable_message_id,
 )
-from outbound.policy import reply_block_reason
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -87,25 +85,3 @@ def test_clean_header_never_leaves_a_line_break(value):
 def test_generated_mail_has_exactly_the_intended_recipient(subject, reply):
     raw = ack(subject=subject, in_reply_to=reply or None).as_bytes()
     assert recipients(raw) == {"ap@acme-mfg.example"}
-
-
-def classification(kind=MailKind.REMITTANCE):
-    return Classification(kind=kind, reason="test")
-
-
-def test_reply_policy_never_answers_auto_replies_bounces_or_bulk():
-    for kind in (MailKind.AUTO_REPLY, MailKind.BOUNCE, MailKind.BULK):
-        assert reply_block_reason(
-            classification=classification(kind),
-            sender_block=None,
-            is_registered_contact=True,
-            replies_today=0,
-            max_replies_per_day=5,
-        )
-
-
-def test_reply_policy_requires_a_registered_contact_and_respects_the_daily_cap():
-    common = {"classification": classification(), "sender_block": None, "max_replies_per_day": 5}
-    assert reply_block_reason(is_registered_contact=True, replies_today=0, **common) is None
-    assert reply_block_reason(is_registered_contact=False, replies_today=0, **common)
-    assert reply_block_reason(is_registered_contact=True, replies_today=5, **common)
