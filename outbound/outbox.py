@@ -3,12 +3,12 @@ that caused it; the ``send_outbound`` actor delivers it later, once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,15 +53,3 @@ def add_to_outbox(
             ).scalar_one()
     except IntegrityError:
         return None
-
-
-def mails_sent_to_since(session: Session, address: str, *, since: datetime) -> int:
-    """How many automatic mails were queued for ``address`` since ``since``."""
-    return session.execute(
-        select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.recipients == address.lower(), OutboxMessage.created_at >= since
-        )
-    ).scalar_one()
-
-
-DAY = timedelta(days=1)
