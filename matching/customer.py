@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
@@ -73,6 +74,7 @@ class Identified:
     group: frozenset[int] = frozenset()
 
 
+@lru_cache(maxsize=1 << 16)  # the same customer names are compared for every unknown sender
 def name_key(name: str) -> str:
     """``name`` for comparison: lower-cased words without legal forms and punctuation
     (``"ACME Holdings, Inc."`` → ``"acme holdings"``; ``"Müller GmbH & Co. KG"`` →
