@@ -68,6 +68,13 @@ class _Target:
     amount: Decimal | None
 
 
+#: Review items of a remittance line whose cash a person may apply (a deduction item follows
+#: up what stays open after the cash was applied; it is not confirmed here).
+LINE_KINDS = frozenset(
+    {"remittance_line", "unknown_sender", "ambiguous", "overpayment", "held", "shadow"}
+)
+
+
 def confirm_line(
     session: Session,
     *,
@@ -96,7 +103,7 @@ def confirm_line(
     item = session.get(m.ReviewItem, item_id, with_for_update=True, populate_existing=True)
     if item is None:
         raise RefusedActionError(f"review item {item_id} does not exist")
-    if item.kind != "remittance_line" or item.remittance_line_id is None:
+    if item.kind not in LINE_KINDS or item.remittance_line_id is None:
         raise RefusedActionError(
             f"review item {item_id} is a {item.kind} item; only remittance lines are confirmed"
         )

