@@ -673,6 +673,9 @@ def statements_send(
     customer: Annotated[
         str | None, typer.Option("--customer", help="Only this customer (its number).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes rendering the PDFs and mails.")
+    ] = 1,
 ) -> None:
     """Mail a statement of account (PDF) to each customer with open items, to its registered
     contacts; a second run for the same date sends nothing twice."""
@@ -691,7 +694,7 @@ def statements_send(
         raise _fail("set ARBOX_SMTP_HOST to send statements", 2)
     svc = Services.from_settings(settings)
     try:
-        queued = queue_statements(svc, as_of=day, customer_number=customer)
+        queued = queue_statements(svc, as_of=day, customer_number=customer, workers=workers)
         result = send_statements(svc, [*queued.queued, *queued.pending])
     except ARError as e:
         raise _fail(str(e)) from e

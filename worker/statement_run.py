@@ -10,9 +10,13 @@ current customer's statement and PDFs are in memory at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
 
 import structlog
 from sqlalchemy import select
@@ -22,13 +26,16 @@ from ledger import models as m
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
 from outbound.documents import compose_statement
-from outbound.outbox import add_to_outbox
+from outbound.outbox import RenderedMail, add_to_outbox, render_for_outbox
 from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf
 from worker import sending
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
+
+#: Statements handed to each rendering process ahead of the one being written.
+IN_FLIGHT_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +68,14 @@ def queue_statements(
     *,
     as_of: date,
     customer_number: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> QueuedStatements:
     """Write the statement of every customer with open items (or of ``customer_number``) to
     the outbox, unless the run for ``as_of`` wrote it already.
+
+    With ``workers`` > 1, PDFs and mails are rendered in that many processes (the CPU-bound
+    part) while this process alone reads the ledger and writes the outbox, each customer in
+    its own transaction; at most a few customers per worker are in flight at a time.
 
     Raises:
         PermanentError: ``ARBOX_AR_ADDRESS`` is not set (the From of every mail).
@@ -72,51 +83,138 @@ def queue_statements(
     settings = svc.settings
     if not settings.ar_address:
         raise PermanentError("set ARBOX_AR_ADDRESS (the From of every statement)")
-    sender = settings.ar_address
-    domain = sender.partition("@")[2]
-    company = CompanyBlock(
-        name=settings.company_name,
-        address=settings.company_address_lines,
-        remit_to=settings.remit_to_lines,
+    style = MailStyle(
+        sender=settings.ar_address,
+        domain=settings.ar_address.partition("@")[2],
+        company=CompanyBlock(
+            name=settings.company_name,
+            address=settings.company_address_lines,
+            remit_to=settings.remit_to_lines,
+        ),
+        templates_dir=settings.templates_dir,
     )
-    existing = _existing_rows(svc, as_of)
-    customers = done_before = 0
+    tally = _Tally()
+    jobs = _jobs(svc, tally, as_of=as_of, customer_number=customer_number, style=style)
     queued: list[int] = []
-    pending: list[int] = []
-    without_contact: list[str] = []
+    if workers <= 1:
+        for job in jobs:
+            _keep(queued, _write(svc, job, render_statement_mail(job)))
+    else:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            window: deque[tuple[StatementJob, AsyncResult[RenderedMail]]] = deque()
+            for job in jobs:
+                window.append((job, pool.apply_async(render_statement_mail, (job,))))
+                if len(window) >= IN_FLIGHT_PER_WORKER * workers:
+                    done, result = window.popleft()
+                    _keep(queued, _write(svc, done, result.get()))
+            while window:
+                done, result = window.popleft()
+                _keep(queued, _write(svc, done, result.get()))
+    log.info("statements_queued", queued=len(queued), pending=len(tally.pending), as_of=str(as_of))
+    return QueuedStatements(
+        customers=tally.customers,
+        queued=tuple(queued),
+        pending=tuple(tally.pending),
+        done_before=tally.done_before,
+        without_contact=tuple(tally.without_contact),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MailStyle:
+    """What every statement mail of a run shares."""
+
+    sender: str
+    domain: str
+    company: CompanyBlock
+    templates_dir: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementJob:
+    """One customer's statement mail to render."""
+
+    key: str
+    statements: tuple[Statement, ...]
+    to: tuple[str, ...]
+    now: datetime
+    style: MailStyle
+
+
+def render_statement_mail(job: StatementJob) -> RenderedMail:
+    """The PDFs and the mail of ``job``, rendered for the outbox. Pure (runs in a worker)."""
+    style = job.style
+    message = compose_statement(
+        job.statements,
+        [render_statement_pdf(s, company=style.company) for s in job.statements],
+        sender=style.sender,
+        company_name=style.company.name,
+        to=job.to,
+        message_id=stable_message_id(job.key, domain=style.domain),
+        now=job.now,
+        templates_dir=style.templates_dir,
+    )
+    return render_for_outbox(message)
+
+
+@dataclass(slots=True)
+class _Tally:
+    customers: int = 0
+    done_before: int = 0
+    pending: list[int] = field(default_factory=list)
+    without_contact: list[str] = field(default_factory=list)
+
+
+def _jobs(
+    svc: Services, tally: _Tally, *, as_of: date, customer_number: str | None, style: MailStyle
+) -> Iterator[StatementJob]:
+    """A job per customer whose statement is still to write; counts the others in ``tally``."""
+    existing = _existing_rows(svc, as_of)
     for statements in iter_statements(svc.sessions, as_of=as_of, customer_number=customer_number):
         if not statements:
             continue
-        customers += 1
+        tally.customers += 1
         first = statements[0]
         key = statement_key(first.customer_number, as_of)
         if key in existing:
             row_id, status = existing[key]
             if status == "pending":
-                pending.append(row_id)
+                tally.pending.append(row_id)
             else:
-                done_before += 1
+                tally.done_before += 1
             continue
         recipients = _valid_addresses(first.contacts)
         if not recipients:
-            without_contact.append(first.customer_number)
+            tally.without_contact.append(first.customer_number)
             log.warning("statement_without_contact", customer=first.customer_number)
             continue
-        new_id = _queue_one(
-            svc, statements, key=key, sender=sender, domain=domain, company=company, to=recipients
+        yield StatementJob(
+            key=key,
+            statements=tuple(statements),
+            to=tuple(recipients),
+            now=svc.clock(),
+            style=style,
         )
-        if new_id is not None:
-            queued.append(new_id)
-        if progress is not None:
-            progress(customers)
-    log.info("statements_queued", queued=len(queued), pending=len(pending), as_of=str(as_of))
-    return QueuedStatements(
-        customers=customers,
-        queued=tuple(queued),
-        pending=tuple(pending),
-        done_before=done_before,
-        without_contact=tuple(without_contact),
-    )
+
+
+def _write(svc: Services, job: StatementJob, mail: RenderedMail) -> int | None:
+    """The outbox row of ``job`` in its own transaction (None: another run wrote it)."""
+    with svc.sessions.begin() as session:
+        row_id = add_to_outbox(
+            session,
+            key=job.key,
+            kind="statement",
+            message=mail,
+            now=job.now,
+            customer_id=job.statements[0].customer_id,
+        )
+    log.debug("statement_queued", customer=job.statements[0].customer_number, outbox_id=row_id)
+    return row_id
+
+
+def _keep(queued: list[int], row_id: int | None) -> None:
+    if row_id is not None:
+        queued.append(row_id)
 
 
 def send_statements(svc: Services, outbox_ids: Sequence[int]) -> SentStatements:
@@ -136,43 +234,6 @@ def send_statements(svc: Services, outbox_ids: Sequence[int]) -> SentStatements:
         else:
             pending += 1
     return SentStatements(sent=sent, failed=failed, pending=pending)
-
-
-def _queue_one(
-    svc: Services,
-    statements: Sequence[Statement],
-    *,
-    key: str,
-    sender: str,
-    domain: str,
-    company: CompanyBlock,
-    to: Sequence[str],
-) -> int | None:
-    first = statements[0]
-    now = svc.clock()
-    message = compose_statement(
-        statements,
-        [render_statement_pdf(s, company=company) for s in statements],
-        sender=sender,
-        company_name=company.name,
-        to=to,
-        message_id=stable_message_id(key, domain=domain),
-        now=now,
-        templates_dir=svc.settings.templates_dir,
-    )
-    with svc.sessions.begin() as session:
-        row_id = add_to_outbox(
-            session,
-            key=key,
-            kind="statement",
-            message=message,
-            now=now,
-            customer_id=first.customer_id,
-        )
-        if row_id is None:  # another run wrote it meanwhile
-            return None
-    log.info("statement_queued", customer=first.customer_number, outbox_id=row_id)
-    return row_id
 
 
 def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:

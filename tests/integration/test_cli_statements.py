@@ -125,9 +125,11 @@ def test_company_wording_from_templates_dir_replaces_the_packaged_template(
         "{{ customer.customer_name }}: {{ statements[0].total_due|money('USD') }} due.\n"
     )
     env = dict(env, ARBOX_TEMPLATES_DIR=str(templates))
+    # (rendered in two worker processes: the setting reaches them too)
     result = arbox(
-        "statements", "send", "--as-of", "2026-12-01", "--customer", "C702", env=env, cwd=tmp_path
-    )
+        "statements", "send", "--as-of", "2026-12-01", "--customer", "C702", "--workers", "2",
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     (mail,) = smtp_sink.wait_for(1)
     parsed = message_from_bytes(mail.raw, policy=policy.default)
