@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/import_invoices.py
 	$(BIN)/python bench/isolation.py
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/statements.py
 
 eval: $(VENV)/.installed-dev  ## the labelled cash-application benchmark (STP, precision, top-3, baseline)
 	$(BIN)/python bench/eval.py $(EVAL_ARGS)
