@@ -141,11 +141,13 @@ def measure(url: str, workers: int, synchronous: str) -> None:
     started = time.perf_counter()
     done = queue_statements(svc, as_of=AS_OF, workers=workers)
     elapsed = time.perf_counter() - started
+    # The run's peak, taken before the count below reads the whole outbox back.
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with svc.sessions() as session:
         stored = session.execute(select(func.count(OutboxMessage.id))).scalar_one()
     svc.engine.dispose()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    after_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
             {
@@ -156,6 +158,7 @@ def measure(url: str, workers: int, synchronous: str) -> None:
                 "without_contact": len(done.without_contact),
                 "rss_mb": rss_mb,
                 "child_rss_mb": child_mb,
+                "rss_after_count_mb": after_mb,
                 # Every process at its peak at once: an upper bound of the run's memory.
                 "total_rss_mb": rss_mb + (child_mb * workers if workers > 1 else 0),
             }
