@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     #: How long automatic replies to that address then stop (a person may end it sooner).
     reply_breaker_cooldown_minutes: int = 1440
 
+    #: Statements and invoice copies: our address under the company name and the remit-to
+    #: text, each a line per ``|`` (a newline works too).
+    company_address: str = ""
+    remit_to: str = ""
+    #: A directory of Jinja2 templates that override the packaged ones by file name.
+    templates_dir: Path | None = None
+
     @field_validator("auto_apply_amount_bands")
     @classmethod
     def _valid_bands(cls, value: str) -> str:
@@ -153,6 +160,16 @@ class Settings(BaseSettings):
         return value.get_secret_value() if value is not None else None
 
     @property
+    def company_address_lines(self) -> tuple[str, ...]:
+        """``ARBOX_COMPANY_ADDRESS`` as lines (split at ``|`` and newlines)."""
+        return split_lines(self.company_address)
+
+    @property
+    def remit_to_lines(self) -> tuple[str, ...]:
+        """``ARBOX_REMIT_TO`` as lines (split at ``|`` and newlines)."""
+        return split_lines(self.remit_to)
+
+    @property
     def amount_bands(self) -> tuple[tuple[Decimal, Decimal], ...]:
         """``ARBOX_AUTO_APPLY_AMOUNT_BANDS`` parsed: (from amount, confidence needed)."""
         return parse_amount_bands(self.auto_apply_amount_bands)
@@ -190,6 +207,15 @@ def parse_customer_thresholds(text: str) -> dict[str, Decimal | None]:
         value = value.strip().lower()
         out[number.strip()] = None if value in ("off", "never", "no") else _confidence(value, entry)
     return out
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """``"Example Supplies Co.|1 Main St"`` → ("Example Supplies Co.", "1 Main St")."""
+    return tuple(
+        line.strip()
+        for line in text.replace("\\n", "\n").replace("|", "\n").splitlines()
+        if line.strip()
+    )
 
 
 def _entries(text: str) -> list[str]:

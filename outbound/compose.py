@@ -46,6 +46,14 @@ def clean_address(value: str) -> str:
     return value
 
 
+def attach_pdf(message: EmailMessage, data: bytes, *, filename: str) -> None:
+    """Attach the PDF ``data`` to ``message`` as ``filename`` (reduced to ``[A-Za-z0-9._-]``)."""
+    safe = (
+        re.sub(r"[^A-Za-z0-9._-]+", "_", clean_header(filename, max_length=120)) or "document.pdf"
+    )
+    message.add_attachment(data, maintype="application", subtype="pdf", filename=safe)
+
+
 def stable_message_id(key: str, *, domain: str) -> str:
     """A Message-ID that is the same every time for the same outbox ``key``."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]

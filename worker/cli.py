@@ -660,6 +660,67 @@ def demo(
     run_demo(workdir=workdir, serve=serve, console=out)
 
 
+# --- arbox statements send ---------------------------------------------------------------------
+statements_app = typer.Typer(help="Statements of account.", no_args_is_help=True)
+app.add_typer(statements_app, name="statements")
+
+
+@statements_app.command("send")
+def statements_send(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the statements (YYYY-MM-DD); today.")
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only this customer (its number).")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes rendering the PDFs and mails.")
+    ] = 1,
+) -> None:
+    """Mail a statement of account (PDF) to each customer with open items, to its registered
+    contacts; a second run for the same date sends nothing twice."""
+    from datetime import date
+
+    from worker.services import Services, utc_now
+    from worker.statement_run import queue_statements, send_statements
+
+    configure_logging("WARNING")
+    try:
+        day = date.fromisoformat(as_of) if as_of else utc_now().date()
+    except ValueError:
+        raise _fail(f"--as-of {as_of!r}: expected a date YYYY-MM-DD", 2) from None
+    settings = _settings()
+    if not settings.smtp_configured:
+        raise _fail("set ARBOX_SMTP_HOST to send statements", 2)
+    svc = Services.from_settings(settings)
+    try:
+        queued = queue_statements(svc, as_of=day, customer_number=customer, workers=workers)
+        result = send_statements(svc, [*queued.queued, *queued.pending])
+    except ARError as e:
+        raise _fail(str(e)) from e
+    finally:
+        svc.engine.dispose()
+    out.print(
+        f"statements as of {day.isoformat()}: {queued.customers} customer(s) with open items; "
+        f"{len(queued.queued)} queued, {result.sent} sent"
+        + (f", {result.failed} failed" if result.failed else "")
+        + (f", {result.pending} left to retry" if result.pending else "")
+        + (f"; {queued.done_before} sent before" if queued.done_before else ""),
+        highlight=False,
+    )
+    if queued.without_contact:
+        out.print(
+            f"{len(queued.without_contact)} customer(s) without a contact, not mailed: "
+            + ", ".join(queued.without_contact[:20])
+            + (" …" if len(queued.without_contact) > 20 else ""),
+            highlight=False,
+        )
+    if customer is not None and queued.customers == 0:
+        out.print(f"customer {customer} has no open items", highlight=False)
+    if result.failed or result.pending:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``arbox`` console script."""
     try:

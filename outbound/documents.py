@@ -1,0 +1,176 @@
+"""Mails that carry documents: statements of account and invoice copies. Pure: no IO beyond
+reading the templates.
+
+Each mail has a plain-text body and an HTML alternative, rendered from Jinja2 templates
+(``statement.txt.j2``, ``statement.html.j2``, ``invoice_copy.txt.j2``,
+``invoice_copy.html.j2``; HTML autoescaped), and the PDFs attached. A company's own wording goes
+in a directory (``ARBOX_TEMPLATES_DIR``) whose files override the packaged ones by name.
+
+Every header value goes through :func:`outbound.compose.clean_header` (CVE-2024-6923) and every
+recipient through :func:`outbound.compose.clean_address`. Statements are sent on our own
+initiative, so they say ``Auto-Submitted: auto-generated``; an invoice copy that answers a
+request says ``auto-replied`` (RFC 3834).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+
+from core.money import format_amount
+from ledger.statements import InvoiceCopy, Statement
+from outbound.compose import attach_pdf, clean_address, clean_header
+
+AutoSubmitted = Literal["auto-generated", "auto-replied"]
+
+
+@lru_cache(maxsize=8)
+def template_environment(templates_dir: Path | None = None) -> Environment:
+    """Templates from ``templates_dir`` first (when given), then the packaged ones."""
+    loaders: list[BaseLoader] = []
+    if templates_dir is not None:
+        loaders.append(FileSystemLoader(str(templates_dir)))
+    loaders.append(PackageLoader("outbound", "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = format_amount
+    return env
+
+
+def compose_statement(
+    statements: Sequence[Statement],
+    pdfs: Sequence[bytes],
+    *,
+    sender: str,
+    company_name: str,
+    to: Sequence[str],
+    message_id: str,
+    now: datetime,
+    templates_dir: Path | None = None,
+) -> EmailMessage:
+    """The mail of a customer's statements (one per currency, each with its PDF)."""
+    if not statements or len(statements) != len(pdfs):
+        raise ValueError("one PDF per statement, and at least one statement")
+    first = statements[0]
+    context = {"statements": statements, "customer": first, "company_name": company_name}
+    as_of = first.as_of.isoformat()
+    msg = _document_message(
+        sender=sender,
+        company_name=company_name,
+        to=to,
+        subject=f"Statement of account {first.customer_number} as of {as_of}",
+        templates=("statement.txt.j2", "statement.html.j2"),
+        context=context,
+        templates_dir=templates_dir,
+        message_id=message_id,
+        now=now,
+        auto_submitted="auto-generated",
+    )
+    for statement, pdf in zip(statements, pdfs, strict=True):
+        suffix = f"-{statement.currency}" if len(statements) > 1 else ""
+        attach_pdf(msg, pdf, filename=f"statement-{statement.customer_number}-{as_of}{suffix}.pdf")
+    return msg
+
+
+def compose_invoice_copy(
+    copies: Sequence[InvoiceCopy],
+    pdfs: Sequence[bytes],
+    *,
+    sender: str,
+    company_name: str,
+    to: Sequence[str],
+    message_id: str,
+    now: datetime,
+    subject: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    templates_dir: Path | None = None,
+) -> EmailMessage:
+    """The mail with copies of ``copies`` (one PDF each); a reply to the request when
+    ``in_reply_to`` is given (threaded, ``Re:`` subject, ``Auto-Submitted: auto-replied``)."""
+    if not copies or len(copies) != len(pdfs):
+        raise ValueError("one PDF per invoice copy, and at least one copy")
+    original = clean_header(subject or "")
+    if in_reply_to and original:
+        title = original if original.lower().startswith("re:") else f"Re: {original}"
+    else:
+        numbers = ", ".join(c.number for c in copies)
+        title = f"Invoice copy {numbers}" if len(copies) == 1 else f"Invoice copies {numbers}"
+    msg = _document_message(
+        sender=sender,
+        company_name=company_name,
+        to=to,
+        subject=title,
+        templates=("invoice_copy.txt.j2", "invoice_copy.html.j2"),
+        context={"copies": copies, "customer": copies[0], "company_name": company_name},
+        templates_dir=templates_dir,
+        message_id=message_id,
+        now=now,
+        auto_submitted="auto-replied" if in_reply_to else "auto-generated",
+        in_reply_to=in_reply_to,
+        references=references,
+    )
+    for copy, pdf in zip(copies, pdfs, strict=True):
+        attach_pdf(msg, pdf, filename=f"invoice-{copy.number}.pdf")
+    return msg
+
+
+def _document_message(
+    *,
+    sender: str,
+    company_name: str,
+    to: Sequence[str],
+    subject: str,
+    templates: tuple[str, str],
+    context: dict[str, Any],
+    templates_dir: Path | None,
+    message_id: str,
+    now: datetime,
+    auto_submitted: AutoSubmitted,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+) -> EmailMessage:
+    recipients = sorted({clean_address(address).lower() for address in to})
+    if not recipients:
+        raise ValueError("a document mail needs at least one recipient")
+    env = template_environment(templates_dir)
+    text = env.get_template(templates[0]).render(**context)
+    html = env.get_template(templates[1]).render(**context)
+    msg = EmailMessage()
+    local, _, domain = clean_address(sender).partition("@")
+    msg["From"] = Address(display_name=clean_header(company_name), username=local, domain=domain)
+    msg["To"] = tuple(
+        Address(username=r.partition("@")[0], domain=r.partition("@")[2]) for r in recipients
+    )
+    msg["Subject"] = clean_header(subject)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = clean_header(message_id)
+    # RFC 3834: our mail is automatic, so well-behaved responders stay quiet.
+    msg["Auto-Submitted"] = auto_submitted
+    msg["X-Auto-Response-Suppress"] = "All"
+    if in_reply_to:
+        msg["In-Reply-To"] = clean_header(in_reply_to)
+        msg["References"] = clean_header(f"{references or ''} {in_reply_to}")
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg

@@ -1,0 +1,197 @@
+"""What the statement and invoice-copy PDFs share: the company block and a small page writer
+on reportlab's canvas: lines of text, tables whose header row is repeated on every page they
+run onto, and a footer with the page number. Pure: no IO.
+
+The canvas is used directly, not platypus: a one-page statement renders in a few
+milliseconds instead of ~30 (``make bench`` renders 10,000 of them). Text is drawn with
+``drawString``, which never interprets markup, so a ``<`` in a customer's name is a character.
+The bytes are the same for the same input (``invariant=1``: a fixed creation date and id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Literal
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+Align = Literal["left", "right"]
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+TOP = PAGE_HEIGHT - 16 * mm
+BOTTOM = 20 * mm
+#: Printable width on A4 between the margins.
+WIDTH = PAGE_WIDTH - 2 * MARGIN
+REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
+
+# Page streams are deflated, not also ASCII85-encoded: the PDF travels base64-encoded in a mail
+# anyway, and reportlab's pure-Python ASCII85 encoder was a third of the rendering time.
+rl_config.useA85 = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyBlock:
+    """Who the document is from, and where to send the money."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    remit_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its share of the width and its alignment."""
+
+    title: str
+    share: float
+    align: Align = "left"
+
+
+class PageWriter:
+    """Writes top to bottom, page after page, on a canvas."""
+
+    def __init__(self, *, title: str, author: str, footer: str) -> None:
+        self._buffer = BytesIO()
+        self._canvas = Canvas(self._buffer, pagesize=A4, invariant=1, pageCompression=1)
+        self._canvas.setTitle(title)
+        self._canvas.setAuthor(author)
+        self._canvas.setCreator("arbox")
+        self._footer = footer
+        self._page = 1
+        self.y = TOP
+
+    def text(
+        self,
+        text: str,
+        *,
+        size: float = 9,
+        bold: bool = False,
+        x: float = MARGIN,
+        width: float = WIDTH,
+        align: Align = "left",
+        advance: bool = True,
+    ) -> None:
+        """One line of text (cut to ``width``); moves down unless ``advance`` is false."""
+        self.ensure(size * 1.35)
+        font = BOLD if bold else REGULAR
+        text = fit(text, font, size, width)
+        self._canvas.setFont(font, size)
+        if align == "right":
+            self._canvas.drawRightString(x + width, self.y - size, text)
+        else:
+            self._canvas.drawString(x, self.y - size, text)
+        if advance:
+            self.y -= size * 1.35
+
+    def lines(self, lines: Sequence[str], *, size: float = 9, bold_first: bool = False) -> None:
+        """Several lines of text, the first bold when ``bold_first``."""
+        for n, line in enumerate(lines):
+            self.text(line, size=size, bold=bold_first and n == 0)
+
+    def gap(self, height: float) -> None:
+        """Empty space (nothing carries over to a new page)."""
+        self.y -= height
+
+    def heading(self, text: str) -> None:
+        """A section heading, kept with at least two lines after it."""
+        self.ensure(11 * 1.35 + 3 * 12)
+        self.gap(6)
+        self.text(text, size=10.5, bold=True)
+        self.gap(1)
+
+    def table(
+        self, columns: Sequence[Column], rows: Sequence[Sequence[str]], *, total: bool = False
+    ) -> None:
+        """A table; its header is drawn again at the top of every page it continues on, and
+        the last row is bold, under a rule, when ``total``."""
+        self.ensure(3 * 12)
+        self._row(columns, [c.title for c in columns], bold=True, rule_below=True)
+        for n, row in enumerate(rows):
+            last = total and n == len(rows) - 1
+            if self.ensure(12 + (2 if last else 0)):
+                self._row(columns, [c.title for c in columns], bold=True, rule_below=True)
+            if last:
+                self._rule()
+            self._row(columns, row, bold=last)
+
+    def ensure(self, height: float) -> bool:
+        """Start a new page unless ``height`` fits on this one; True when it started one."""
+        if self.y - height >= BOTTOM:
+            return False
+        self._finish_page()
+        self._canvas.showPage()
+        self._page += 1
+        self.y = TOP
+        return True
+
+    def pdf(self) -> bytes:
+        """The finished document."""
+        self._finish_page()
+        self._canvas.save()
+        return self._buffer.getvalue()
+
+    def _row(
+        self,
+        columns: Sequence[Column],
+        cells: Sequence[str],
+        *,
+        bold: bool,
+        rule_below: bool = False,
+    ) -> None:
+        size, x = 8.5, MARGIN
+        font = BOLD if bold else REGULAR
+        self._canvas.setFont(font, size)
+        for column, cell in zip(columns, cells, strict=True):
+            width = WIDTH * column.share
+            text = fit(cell, font, size, width - 4)
+            if column.align == "right":
+                self._canvas.drawRightString(x + width - 2, self.y - size, text)
+            else:
+                self._canvas.drawString(x + 2, self.y - size, text)
+            x += width
+        self.y -= 12
+        if rule_below:
+            self._rule()
+
+    def _rule(self) -> None:
+        self._canvas.setLineWidth(0.6)
+        self._canvas.line(MARGIN, self.y + 1.5, MARGIN + WIDTH, self.y + 1.5)
+        self.y -= 2
+
+    def _finish_page(self) -> None:
+        self._canvas.setFont(REGULAR, 7.5)
+        self._canvas.drawString(MARGIN, 10 * mm, fit(self._footer, REGULAR, 7.5, WIDTH - 60))
+        self._canvas.drawRightString(MARGIN + WIDTH, 10 * mm, f"Page {self._page}")
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` on one line, cut with an ellipsis when wider than ``width`` points."""
+    text = " ".join(text.split())
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def header(
+    writer: PageWriter, company: CompanyBlock, title: str, facts: Sequence[tuple[str, str]]
+) -> None:
+    """Company block on the left; the document's title and its facts on the right."""
+    top = writer.y
+    writer.lines([company.name, *company.address], bold_first=True)
+    left_bottom = writer.y
+    writer.y = top
+    right = MARGIN + WIDTH * 0.55
+    writer.text(title, size=15, bold=True, x=right, width=WIDTH * 0.45)
+    writer.gap(2)
+    for label, value in facts:
+        writer.text(f"{label}: {value}", x=right, width=WIDTH * 0.45)
+    writer.y = min(writer.y, left_bottom)

@@ -1,0 +1,261 @@
+"""A statement run (``arbox statements send``): one statement mail per customer with open
+items, to that customer's registered contacts only, written to the outbox in one transaction
+per customer under the key ``statement:{customer number}:{as of}``, so a second run for the
+same date writes (and sends) nothing twice. Then the new rows, and rows of an earlier run that
+are still pending, are sent.
+
+Customers are streamed page by page (:func:`ledger.statements.iter_statements`); only the
+current customer's statement and PDFs are in memory at a time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+
+import structlog
+from sqlalchemy import select
+
+from core.errors import ARError, PermanentError
+from ledger import models as m
+from ledger.statements import Statement, iter_statements
+from outbound.compose import clean_address, stable_message_id
+from outbound.documents import compose_statement
+from outbound.outbox import RenderedMail, add_to_outbox, render_for_outbox
+from outbound.pdf_layout import CompanyBlock
+from outbound.pdf_statement import render_statement_pdf
+from worker import sending
+from worker.services import Services
+
+log = structlog.get_logger(__name__)
+
+#: Statements handed to each rendering process ahead of the one being written.
+IN_FLIGHT_PER_WORKER = 4
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedStatements:
+    """What writing a run's statements to the outbox did."""
+
+    customers: int  # with open items (and the --customer filter)
+    queued: tuple[int, ...]  # outbox rows written by this run
+    pending: tuple[int, ...]  # rows an earlier run wrote that are still to send
+    done_before: int  # customers whose statement an earlier run sent (or gave up on)
+    without_contact: tuple[str, ...]  # customer numbers: nobody to send to, not mailed
+
+
+@dataclass(frozen=True, slots=True)
+class SentStatements:
+    """What sending them did."""
+
+    sent: int
+    failed: int
+    pending: int  # a temporary failure: the next run or the service's sweep sends them
+
+
+def statement_key(customer_number: str, as_of: date) -> str:
+    """The outbox key of a customer's statement as of a date."""
+    return f"statement:{customer_number}:{as_of.isoformat()}"
+
+
+def queue_statements(
+    svc: Services,
+    *,
+    as_of: date,
+    customer_number: str | None = None,
+    workers: int = 1,
+) -> QueuedStatements:
+    """Write the statement of every customer with open items (or of ``customer_number``) to
+    the outbox, unless the run for ``as_of`` wrote it already.
+
+    With ``workers`` > 1, PDFs and mails are rendered in that many processes (the CPU-bound
+    part) while this process alone reads the ledger and writes the outbox, each customer in
+    its own transaction; at most a few customers per worker are in flight at a time.
+
+    Raises:
+        PermanentError: ``ARBOX_AR_ADDRESS`` is not set (the From of every mail).
+    """
+    settings = svc.settings
+    if not settings.ar_address:
+        raise PermanentError("set ARBOX_AR_ADDRESS (the From of every statement)")
+    style = MailStyle(
+        sender=settings.ar_address,
+        domain=settings.ar_address.partition("@")[2],
+        company=CompanyBlock(
+            name=settings.company_name,
+            address=settings.company_address_lines,
+            remit_to=settings.remit_to_lines,
+        ),
+        templates_dir=settings.templates_dir,
+    )
+    tally = _Tally()
+    jobs = _jobs(svc, tally, as_of=as_of, customer_number=customer_number, style=style)
+    queued: list[int] = []
+    if workers <= 1:
+        for job in jobs:
+            _keep(queued, _write(svc, job, render_statement_mail(job)))
+    else:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            window: deque[tuple[StatementJob, AsyncResult[RenderedMail]]] = deque()
+            for job in jobs:
+                window.append((job, pool.apply_async(render_statement_mail, (job,))))
+                if len(window) >= IN_FLIGHT_PER_WORKER * workers:
+                    done, result = window.popleft()
+                    _keep(queued, _write(svc, done, result.get()))
+            while window:
+                done, result = window.popleft()
+                _keep(queued, _write(svc, done, result.get()))
+    log.info("statements_queued", queued=len(queued), pending=len(tally.pending), as_of=str(as_of))
+    return QueuedStatements(
+        customers=tally.customers,
+        queued=tuple(queued),
+        pending=tuple(tally.pending),
+        done_before=tally.done_before,
+        without_contact=tuple(tally.without_contact),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MailStyle:
+    """What every statement mail of a run shares."""
+
+    sender: str
+    domain: str
+    company: CompanyBlock
+    templates_dir: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementJob:
+    """One customer's statement mail to render."""
+
+    key: str
+    statements: tuple[Statement, ...]
+    to: tuple[str, ...]
+    now: datetime
+    style: MailStyle
+
+
+def render_statement_mail(job: StatementJob) -> RenderedMail:
+    """The PDFs and the mail of ``job``, rendered for the outbox. Pure (runs in a worker)."""
+    style = job.style
+    message = compose_statement(
+        job.statements,
+        [render_statement_pdf(s, company=style.company) for s in job.statements],
+        sender=style.sender,
+        company_name=style.company.name,
+        to=job.to,
+        message_id=stable_message_id(job.key, domain=style.domain),
+        now=job.now,
+        templates_dir=style.templates_dir,
+    )
+    return render_for_outbox(message)
+
+
+@dataclass(slots=True)
+class _Tally:
+    customers: int = 0
+    done_before: int = 0
+    pending: list[int] = field(default_factory=list)
+    without_contact: list[str] = field(default_factory=list)
+
+
+def _jobs(
+    svc: Services, tally: _Tally, *, as_of: date, customer_number: str | None, style: MailStyle
+) -> Iterator[StatementJob]:
+    """A job per customer whose statement is still to write; counts the others in ``tally``."""
+    existing = _existing_rows(svc, as_of)
+    for statements in iter_statements(svc.sessions, as_of=as_of, customer_number=customer_number):
+        if not statements:
+            continue
+        tally.customers += 1
+        first = statements[0]
+        key = statement_key(first.customer_number, as_of)
+        if key in existing:
+            row_id, status = existing[key]
+            if status == "pending":
+                tally.pending.append(row_id)
+            else:
+                tally.done_before += 1
+            continue
+        recipients = _valid_addresses(first.contacts)
+        if not recipients:
+            tally.without_contact.append(first.customer_number)
+            log.warning("statement_without_contact", customer=first.customer_number)
+            continue
+        yield StatementJob(
+            key=key,
+            statements=tuple(statements),
+            to=tuple(recipients),
+            now=svc.clock(),
+            style=style,
+        )
+
+
+def _write(svc: Services, job: StatementJob, mail: RenderedMail) -> int | None:
+    """The outbox row of ``job`` in its own transaction (None: another run wrote it)."""
+    with svc.sessions.begin() as session:
+        row_id = add_to_outbox(
+            session,
+            key=job.key,
+            kind="statement",
+            message=mail,
+            now=job.now,
+            customer_id=job.statements[0].customer_id,
+        )
+    log.debug("statement_queued", customer=job.statements[0].customer_number, outbox_id=row_id)
+    return row_id
+
+
+def _keep(queued: list[int], row_id: int | None) -> None:
+    if row_id is not None:
+        queued.append(row_id)
+
+
+def send_statements(svc: Services, outbox_ids: Sequence[int]) -> SentStatements:
+    """Deliver the outbox rows ``outbox_ids`` now, one after the other."""
+    sent = failed = pending = 0
+    for outbox_id in outbox_ids:
+        try:
+            status = sending.send_outbox(outbox_id, svc=svc).status
+        except ARError as e:
+            log.warning("statement_send_retry", outbox_id=outbox_id, error=type(e).__name__)
+            pending += 1
+            continue
+        if status == "sent":
+            sent += 1
+        elif status == "failed":
+            failed += 1
+        else:
+            pending += 1
+    return SentStatements(sent=sent, failed=failed, pending=pending)
+
+
+def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:
+    """Outbox rows of statements as of ``as_of`` already written: key → (id, status)."""
+    suffix = f":{as_of.isoformat()}"
+    with svc.sessions() as session:
+        rows = session.execute(
+            select(m.OutboxMessage.key, m.OutboxMessage.id, m.OutboxMessage.status).where(
+                m.OutboxMessage.kind == "statement",
+                m.OutboxMessage.key.like("statement:%"),
+                m.OutboxMessage.key.endswith(suffix, autoescape=True),
+            )
+        ).tuples()
+        return {key: (row_id, status) for key, row_id, status in rows}
+
+
+def _valid_addresses(contacts: Sequence[str]) -> list[str]:
+    """The contacts that are plain addresses (a malformed one is left out, never mailed)."""
+    valid = []
+    for address in contacts:
+        try:
+            valid.append(clean_address(address))
+        except ValueError:
+            log.warning("contact_not_an_address")
+    return valid
