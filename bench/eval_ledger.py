@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from eval_mail import Customer, Invoice
 
+from ledger.imports import ALL_COLUMNS
+
 #: The "today" of the world: no mail and no payment is later.
 TODAY = date(2026, 11, 15)
 CENT = Decimal("0.01")
@@ -256,20 +258,7 @@ def ledger_csv(world: World) -> bytes:
     """The ledger in the invoice import format of CONTRACT.md."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "invoice_number",
-            "customer_number",
-            "customer_name",
-            "customer_email",
-            "issue_date",
-            "due_date",
-            "amount",
-            "balance",
-            "currency",
-            "terms",
-        ]
-    )
+    writer.writerow(ALL_COLUMNS)
     for customer in world.customers:
         numbers = world.by_customer[customer.number] + world.credits[customer.number]
         for number in numbers:

@@ -18,22 +18,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.imports import ImportSummary, import_invoices
+from ledger.imports import ALL_COLUMNS, ImportSummary, import_invoices
 from ledger.migrate import upgrade
 from ledger.session import make_engine, make_sessionmaker
 
-HEADER = (
-    "invoice_number",
-    "customer_number",
-    "customer_name",
-    "customer_email",
-    "issue_date",
-    "due_date",
-    "amount",
-    "balance",
-    "currency",
-    "terms",
-)
+HEADER = ALL_COLUMNS
 
 
 def write_ledger(path: Path, *, rows: int, customers: int, seed: int, paid_every: int = 0) -> None:

@@ -32,24 +32,13 @@ from pathlib import Path
 from sqlalchemy import event, func, insert, select
 
 from core.config import Settings
-from ledger.imports import import_invoices
+from ledger.imports import ALL_COLUMNS, import_invoices
 from ledger.migrate import upgrade
 from ledger.models import Customer, OutboxMessage, UnappliedCash
 from ledger.session import make_engine, make_sessionmaker
 
 AS_OF = date(2026, 12, 1)
-HEADER = (
-    "invoice_number",
-    "customer_number",
-    "customer_name",
-    "customer_email",
-    "issue_date",
-    "due_date",
-    "amount",
-    "balance",
-    "currency",
-    "terms",
-)
+HEADER = ALL_COLUMNS
 
 
 def write_ledger(path: Path, *, customers: int, seed: int = 6) -> int:

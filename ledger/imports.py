@@ -48,6 +48,15 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 #: Columns read when present; any other column is ignored.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("customer_email", "balance", "currency", "terms")
+#: Every column, in the order of a full export (what generators of ledgers write).
+ALL_COLUMNS: tuple[str, ...] = (
+    *REQUIRED_COLUMNS[:3],
+    "customer_email",
+    *REQUIRED_COLUMNS[3:],
+    "balance",
+    "currency",
+    "terms",
+)
 #: Rows per ``IN (...)`` list: below SQLite's historical limit of 999 bound parameters.
 IN_CHUNK = 900
 #: Rows per executemany batch; progress is reported after each batch.
