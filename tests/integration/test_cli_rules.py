@@ -83,7 +83,7 @@ def test_a_confirmation_remembered_applies_the_next_mail_until_the_rule_is_delet
     assert "1 review" in ingest(tmp_path, env, "first", "70001 1,250.00\n")
     review = arbox("review", "list", "--format", "json", env=env, cwd=tmp_path)
     (item,) = json.loads(review.stdout)
-    assert item["kind"] == "remittance_line" and item["customer_number"] is None
+    assert item["kind"] == "unknown_sender" and item["customer_number"] is None
 
     # When alice confirms it on SO-70001 and asks arbox to remember
     confirmed = arbox(
