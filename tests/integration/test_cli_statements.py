@@ -3,9 +3,6 @@ sink. One statement per customer with open items, to its contacts only, never tw
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from email import message_from_bytes, policy
 from io import BytesIO
 from pathlib import Path
@@ -13,9 +10,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from tests.integration.cli import arbox, cli_env
+
 pytestmark = [pytest.mark.integration, pytest.mark.smtp]
 
-ARBOX = str(Path(sys.executable).with_name("arbox"))
 
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount,balance
 INV-70001,C701,Acme Manufacturing Inc,ap@acme-mfg.example;controller@acme-mfg.example,2026-09-01,2026-10-01,1250.00,1250.00
@@ -27,26 +25,15 @@ INV-70030,C704,Paid Up Corp,ap@paidup.example,2026-10-01,2026-10-31,80.00,0.00
 """
 
 
-def arbox(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [ARBOX, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=180
-    )
-
-
 @pytest.fixture
 def env(tmp_path: Path, smtp_sink) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ARBOX_")}
-    base.update(
-        ARBOX_DATABASE_URL=f"sqlite:///{tmp_path / 'arbox.db'}",
-        ARBOX_DATA_DIR=str(tmp_path / "data"),
-        ARBOX_SMTP_HOST=smtp_sink.host,
-        ARBOX_SMTP_PORT=str(smtp_sink.port),
-        ARBOX_SMTP_TLS="none",
+    base = cli_env(
+        tmp_path,
+        smtp_sink,
         ARBOX_AR_ADDRESS="ar@supplies.example",
         ARBOX_COMPANY_NAME="Example Supplies Co.",
         ARBOX_COMPANY_ADDRESS="1 Harbour Road|Springfield 12345",
         ARBOX_REMIT_TO="Example Bank|Account 0012-3456-78",
-        COLUMNS="200",
     )
     ledger = tmp_path / "ledger.csv"
     ledger.write_text(LEDGER)

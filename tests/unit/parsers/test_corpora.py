@@ -6,14 +6,11 @@ unhandled exception. Skips when the corpora are absent, and fails instead when C
 from __future__ import annotations
 
 import functools
-import os
 import re
 import time
 from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
-
-import pytest
 
 from core.errors import UnreadableDocumentError
 from core.types import MailKind
@@ -23,8 +20,8 @@ from parsers.isolation import MailRejectedByLimitError, ParseLimits, read_mail
 from parsers.mime import parse_email
 from parsers.remittance import extract_remittance
 from parsers.remittance_pdf import parse_pdf_remittance
+from tests.conftest import CORPORA, require
 
-CORPORA = (Path(__file__).resolve().parents[3] / ".." / "shared" / "corpora").resolve()
 PDF_FOLDERS = (
     "qpdf-hostile-pdfs",
     "pdfplumber-tests",
@@ -58,10 +55,7 @@ SLOW_FILE_SECONDS = 10.0
 
 
 def _files(folders: tuple[str, ...], suffixes: set[str]) -> list[Path]:
-    if not CORPORA.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"test corpora missing at {CORPORA} (required when CI is set)")
-        pytest.skip(f"test corpora not found at {CORPORA}")
+    require(CORPORA.is_dir(), f"test corpora not found at {CORPORA}")
     files = [
         path
         for folder in folders
@@ -134,11 +128,7 @@ def test_odd_and_malformed_mails_are_parsed_extracted_and_classified() -> None:
 
 def test_list_bounce_from_cpython_corpus_is_never_a_remittance() -> None:
     path = CORPORA / "cpython-test-email" / "msg_16.txt"
-    if not path.is_file():
-        _files(("cpython-test-email",), MAIL_SUFFIXES)  # fails in CI when the corpus is gone
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} missing from the corpus (required when CI is set)")
-        pytest.skip("msg_16.txt not in the corpus")
+    require(path.is_file(), f"{path} not in the corpus")
     parsed = parse_email(path.read_bytes())
     result = classify_email(parsed, remittance=None, own_address="ar@arbox.example")
     assert result.kind in {"bounce", "bulk"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -33,8 +32,8 @@ from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
 from parsers.invoice_labels import Word
 from parsers.invoice_pdf import InvoiceFields, fields_of_lines, read_invoice_fields
+from tests.conftest import CORPORA, require
 
-CORPORA = (Path(__file__).resolve().parents[3] / ".." / "shared" / "corpora").resolve()
 #: Share of the real invoices whose number AND total must both be read exactly.
 REQUIRED_RATE = Decimal("0.95")
 _CII = {
@@ -311,10 +310,7 @@ def test_any_words_in_any_places_give_fields_never_an_error(
 
 
 def _require_corpora() -> None:
-    if not CORPORA.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"test corpora missing at {CORPORA} (required when CI is set)")
-        pytest.skip(f"test corpora not found at {CORPORA}")
+    require(CORPORA.is_dir(), f"test corpora not found at {CORPORA}")
 
 
 @dataclass(frozen=True, slots=True)
