@@ -101,6 +101,18 @@ class Settings(BaseSettings):
     #: A directory of Jinja2 templates that override the packaged ones by file name.
     templates_dir: Path | None = None
 
+    # Replies per question kind (issue 6, replies).
+    #: The question kinds answered automatically: ``all``, ``none`` (every question waits for
+    #: a person, as a review item) or a comma list of ``invoice-copy-request``,
+    #: ``statement-request``, ``balance-inquiry``, ``dispute``, ``promise-to-pay``.
+    auto_reply_kinds: str = "all"
+
+    @field_validator("auto_reply_kinds")
+    @classmethod
+    def _valid_reply_kinds(cls, value: str) -> str:
+        parse_reply_kinds(value)  # raises ValueError naming the unknown kind
+        return value
+
     @field_validator("auto_apply_amount_bands")
     @classmethod
     def _valid_bands(cls, value: str) -> str:
@@ -170,6 +182,11 @@ class Settings(BaseSettings):
         return split_lines(self.remit_to)
 
     @property
+    def reply_kinds(self) -> frozenset[str]:
+        """``ARBOX_AUTO_REPLY_KINDS`` parsed: the question kinds answered automatically."""
+        return parse_reply_kinds(self.auto_reply_kinds)
+
+    @property
     def amount_bands(self) -> tuple[tuple[Decimal, Decimal], ...]:
         """``ARBOX_AUTO_APPLY_AMOUNT_BANDS`` parsed: (from amount, confidence needed)."""
         return parse_amount_bands(self.auto_apply_amount_bands)
@@ -207,6 +224,32 @@ def parse_customer_thresholds(text: str) -> dict[str, Decimal | None]:
         value = value.strip().lower()
         out[number.strip()] = None if value in ("off", "never", "no") else _confidence(value, entry)
     return out
+
+
+#: The question kinds a reply can answer (``core.types.QUESTION_KINDS`` by value).
+REPLY_KINDS = frozenset(
+    {"invoice-copy-request", "statement-request", "balance-inquiry", "dispute", "promise-to-pay"}
+)
+
+
+def parse_reply_kinds(text: str) -> frozenset[str]:
+    """``"all"`` → every kind, ``"none"`` → none, ``"dispute, balance_inquiry"`` → those two.
+
+    Raises:
+        ValueError: an entry is not a question kind.
+    """
+    entries = [e.lower().replace("_", "-") for e in _entries(text)]
+    if entries in ([], ["none"]):
+        return frozenset()
+    if entries == ["all"]:
+        return REPLY_KINDS
+    unknown = [e for e in entries if e not in REPLY_KINDS]
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]!r} is not a question kind; use all, none or some of "
+            + ", ".join(sorted(REPLY_KINDS))
+        )
+    return frozenset(entries)
 
 
 def split_lines(text: str) -> tuple[str, ...]:

@@ -37,6 +37,9 @@ class Customer(Base):
     number: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
+    #: A domain (lower-cased) whose every address may receive the customer's account data;
+    #: None: only its registered contacts (see outbound.recipients).
+    contact_domain: Mapped[str | None] = mapped_column(String(255), index=True)
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="customer", lazy="raise")
 
@@ -50,6 +53,8 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     email: Mapped[str] = mapped_column(String(320), index=True)  # lower-cased
+    name: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str | None] = mapped_column(String(64))  # free text: "AP", "statements", …
 
     customer: Mapped[Customer] = relationship(back_populates="contacts", lazy="raise")
 

@@ -1,15 +1,15 @@
-"""Mails that carry documents: statements of account and invoice copies. Pure: no IO beyond
-reading the templates.
+"""Mails that carry documents (statements of account, invoice copies) and the replies to
+customers' questions. Pure: no IO beyond reading the templates.
 
 Each mail has a plain-text body and an HTML alternative, rendered from Jinja2 templates
-(``statement.txt.j2``, ``statement.html.j2``, ``invoice_copy.txt.j2``,
-``invoice_copy.html.j2``; HTML autoescaped), and the PDFs attached. A company's own wording goes
-in a directory (``ARBOX_TEMPLATES_DIR``) whose files override the packaged ones by name.
+(``statement.*.j2``, ``invoice_copy.*.j2`` and the replies of :data:`REPLY_TEMPLATES`; HTML
+autoescaped), and the PDFs attached. A company's own wording goes in a directory
+(``ARBOX_TEMPLATES_DIR``) whose files override the packaged ones by name.
 
 Every header value goes through :func:`outbound.compose.clean_header` (CVE-2024-6923) and every
-recipient through :func:`outbound.compose.clean_address`. Statements are sent on our own
-initiative, so they say ``Auto-Submitted: auto-generated``; an invoice copy that answers a
-request says ``auto-replied`` (RFC 3834).
+recipient through :func:`outbound.compose.clean_address`. Statements sent on our own initiative
+say ``Auto-Submitted: auto-generated``; any mail that answers a request says ``auto-replied``
+(RFC 3834) and is threaded on it.
 """
 
 from __future__ import annotations
@@ -67,8 +67,13 @@ def compose_statement(
     message_id: str,
     now: datetime,
     templates_dir: Path | None = None,
+    subject: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
 ) -> EmailMessage:
-    """The mail of a customer's statements (one per currency, each with its PDF)."""
+    """The mail of a customer's statements (one per currency, each with its PDF); a reply to
+    the request when ``in_reply_to`` is given (threaded, ``Re:`` subject,
+    ``Auto-Submitted: auto-replied``)."""
     if not statements or len(statements) != len(pdfs):
         raise ValueError("one PDF per statement, and at least one statement")
     first = statements[0]
@@ -78,13 +83,18 @@ def compose_statement(
         sender=sender,
         company_name=company_name,
         to=to,
-        subject=f"Statement of account {first.customer_number} as of {as_of}",
+        subject=reply_subject(
+            subject if in_reply_to else None,
+            fallback=f"Statement of account {first.customer_number} as of {as_of}",
+        ),
         templates=("statement.txt.j2", "statement.html.j2"),
         context=context,
         templates_dir=templates_dir,
         message_id=message_id,
         now=now,
-        auto_submitted="auto-generated",
+        auto_submitted="auto-replied" if in_reply_to else "auto-generated",
+        in_reply_to=in_reply_to,
+        references=references,
     )
     for statement, pdf in zip(statements, pdfs, strict=True):
         suffix = f"-{statement.currency}" if len(statements) > 1 else ""
@@ -110,12 +120,11 @@ def compose_invoice_copy(
     ``in_reply_to`` is given (threaded, ``Re:`` subject, ``Auto-Submitted: auto-replied``)."""
     if not copies or len(copies) != len(pdfs):
         raise ValueError("one PDF per invoice copy, and at least one copy")
-    original = clean_header(subject or "")
-    if in_reply_to and original:
-        title = original if original.lower().startswith("re:") else f"Re: {original}"
-    else:
-        numbers = ", ".join(c.number for c in copies)
-        title = f"Invoice copy {numbers}" if len(copies) == 1 else f"Invoice copies {numbers}"
+    numbers = ", ".join(c.number for c in copies)
+    title = reply_subject(
+        subject if in_reply_to else None,
+        fallback=f"Invoice copy {numbers}" if len(copies) == 1 else f"Invoice copies {numbers}",
+    )
     msg = _document_message(
         sender=sender,
         company_name=company_name,
@@ -133,6 +142,57 @@ def compose_invoice_copy(
     for copy, pdf in zip(copies, pdfs, strict=True):
         attach_pdf(msg, pdf, filename=f"invoice-{copy.number}.pdf")
     return msg
+
+
+#: The templates of each reply kind without attachments: (text, HTML).
+REPLY_TEMPLATES: dict[str, tuple[str, str]] = {
+    "balance": ("balance.txt.j2", "balance.html.j2"),
+    "dispute_ack": ("dispute_ack.txt.j2", "dispute_ack.html.j2"),
+    "promise_ack": ("promise_ack.txt.j2", "promise_ack.html.j2"),
+    "request_received": ("request_received.txt.j2", "request_received.html.j2"),
+}
+
+
+def reply_subject(original: str | None, *, fallback: str) -> str:
+    """``Re: <original>`` (one ``Re:``, cleaned), or ``fallback`` without an original."""
+    cleaned = clean_header(original or "")
+    if not cleaned:
+        return fallback
+    return cleaned if cleaned.lower().startswith("re:") else f"Re: {cleaned}"
+
+
+def compose_reply(
+    template: str,
+    context: dict[str, Any],
+    *,
+    sender: str,
+    company_name: str,
+    to: Sequence[str],
+    subject: str | None,
+    fallback_subject: str,
+    in_reply_to: str | None,
+    references: str | None,
+    message_id: str,
+    now: datetime,
+    templates_dir: Path | None = None,
+) -> EmailMessage:
+    """A reply of kind ``template`` (a key of :data:`REPLY_TEMPLATES`) rendered with
+    ``context`` (plus ``company_name``): threaded on the request, ``Re:`` its subject,
+    ``Auto-Submitted: auto-replied``."""
+    return _document_message(
+        sender=sender,
+        company_name=company_name,
+        to=to,
+        subject=reply_subject(subject, fallback=fallback_subject),
+        templates=REPLY_TEMPLATES[template],
+        context={**context, "company_name": company_name},
+        templates_dir=templates_dir,
+        message_id=message_id,
+        now=now,
+        auto_submitted="auto-replied",
+        in_reply_to=in_reply_to,
+        references=references,
+    )
 
 
 def _document_message(

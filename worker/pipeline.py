@@ -8,7 +8,7 @@ under Dramatiq, in ``arbox ingest`` and in tests. Each step is one transaction; 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,30 +33,18 @@ from core.types import (
 )
 from ledger import models as m
 from ledger.posting import audit, open_review_item
-from ledger.queries import (
-    CustomerRef,
-    customer_by_email,
-    invoices_by_ref_keys,
-    lock_invoices,
-)
+from ledger.queries import invoices_by_ref_keys, lock_invoices
 from ledger.rules import with_ref_prefixes
 from ledger.session import is_transient_db_error
 from matching.decide import line_ref_keys
-from outbound.compose import (
-    AckLine,
-    Acknowledgement,
-    clean_header,
-    compose_acknowledgement,
-    stable_message_id,
-)
-from outbound.outbox import add_to_outbox
-from outbound.peer_history import REPLY_LOOP, peer_history
-from outbound.policy import PeerHistory, ReplyLimits, decide_reply, never_reply_reason
-from outbound.thread import reply_thread
+from outbound.compose import clean_header
+from outbound.recipients import sender_customer
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
+from worker.answers import answer_questions
 from worker.deciding import decide, identify
 from worker.lines import post_lines
+from worker.replies import MailReplies, acknowledge
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -283,18 +271,25 @@ def _decide_and_post(
     svc: Services,
 ) -> tuple[int, ...]:
     now = svc.clock()
-    customer = customer_by_email(session, parsed.from_address) if parsed.from_address else None
+    customer = sender_customer(session, parsed.from_address)
     row.customer_id = customer.id if customer else None
     if classification.kind in (MailKind.AUTO_REPLY, MailKind.BOUNCE, MailKind.BULK):
         row.status = InboundStatus.IGNORED
         row.reason = f"{classification.kind.value}: {classification.reason}"
         return ()
     remittance = extraction.remittance
-    if classification.kind in QUESTION_KINDS:  # asks, pays nothing: a person answers
-        _open_questions(session, row, classification, extraction.problems, now=now)
-        row.status = InboundStatus.REVIEW
+    replies = MailReplies(session, row, parsed, classification, svc=svc)
+    if classification.kind in QUESTION_KINDS:  # asks, pays nothing: answered, or a person
+        answered = answer_questions(replies, classification.questions, customer)
+        opened = _open_questions(
+            session, row, classification, extraction.problems, now=now, skip=answered.settled
+        )
+        waits = opened or answered.unverified
+        row.status = InboundStatus.REVIEW if waits else InboundStatus.APPLIED
         row.reason = classification.reason  # starts with the kind of each question
-        return ()
+        if answered.settled and not answered.unverified:
+            row.reason += f"; answered: {', '.join(sorted(k.value for k in answered.settled))}"
+        return answered.outbox_ids
     if remittance is None or not remittance.lines:
         problems = "; ".join(extraction.problems)
         kind = "unreadable_document" if extraction.problems else "not_a_remittance"
@@ -349,14 +344,17 @@ def _decide_and_post(
     applied, in_review, review_reasons = posted.applied, posted.in_review, posted.review_reasons
     row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
     row.reason = _summary(len(decision.lines), len(applied), review_reasons)
-    if classification.questions:  # remittance+question: posted, and the question waits
-        _open_questions(session, row, classification, (), now=now)
-        row.status = InboundStatus.REVIEW
+    ack = acknowledge(replies, customer, applied, in_review, currency)
+    outbox_ids = [ack] if ack is not None else []
+    if classification.questions:  # remittance+question: posted, and the question answered
+        answered = answer_questions(replies, classification.questions, customer)
+        outbox_ids += answered.outbox_ids
+        if _open_questions(session, row, classification, (), now=now, skip=answered.settled):
+            row.status = InboundStatus.REVIEW
+        if answered.unverified:
+            row.status = InboundStatus.REVIEW
         row.reason += f"; asks: {', '.join(q.kind.value for q in classification.questions)}"
-    ack = _acknowledge(
-        session, row, parsed, classification, customer, applied, in_review, currency, svc
-    )
-    return (ack,) if ack is not None else ()
+    return tuple(outbox_ids)
 
 
 def _clip(text: str | None, size: int) -> str | None:
@@ -371,11 +369,17 @@ def _open_questions(
     problems: tuple[str, ...],
     *,
     now: datetime,
-) -> None:
+    skip: Collection[MailKind] = (),
+) -> int:
     """One review item per question of the mail, of the question's kind, naming its
     evidence, references and promised date; the candidates are the referenced invoices
-    of the customer (none when the customer is unknown). No reply is sent."""
+    of the customer (none when the customer is unknown). Questions of the kinds ``skip``
+    (answered for good, see worker.answers) get none. Returns the items opened."""
+    opened = 0
     for question in classification.questions:
+        if question.kind in skip:
+            continue
+        opened += 1
         kind = question.kind.value.replace("-", "_")
         reason = f"{question.kind.value}: {question.evidence}"
         if question.refs:
@@ -402,6 +406,7 @@ def _open_questions(
             customer_id=row.customer_id,
             candidates=[{"invoice_number": number, "score": "1.000"} for number in numbers],
         )
+    return opened
 
 
 def _summary(total: int, applied: int, review_reasons: list[str]) -> str:
@@ -409,81 +414,6 @@ def _summary(total: int, applied: int, review_reasons: list[str]) -> str:
     if review_reasons:
         summary += f"; {len(review_reasons)} to review ({review_reasons[0]})"
     return summary
-
-
-def _acknowledge(
-    session: Session,
-    row: m.InboundMessage,
-    parsed: ParsedEmail,
-    classification: Classification,
-    customer: CustomerRef | None,
-    applied: list[AckLine],
-    in_review: list[AckLine],
-    currency: str,
-    svc: Services,
-) -> int | None:
-    """Queue the acknowledgement of a remittance when the reply policy allows it; open a
-    ``reply_loop`` review item when this mail trips the reply breaker."""
-    settings = svc.settings
-    now = svc.clock()
-    address = parsed.from_address
-    if not settings.ar_address:
-        log.warning("reply_suppressed", inbound_id=row.id, why="ARBOX_AR_ADDRESS is not set")
-        return None
-    never = never_reply_reason(parsed, classification, own_address=settings.ar_address)
-    limits = ReplyLimits.from_settings(settings)
-    history = (
-        peer_history(session, address, now=now, limits=limits)
-        if address and never is None and customer is not None
-        else PeerHistory()
-    )
-    decision = decide_reply(
-        never_reason=never,
-        is_registered_contact=customer is not None,
-        history=history,
-        limits=limits,
-    )
-    if decision.trip_breaker:
-        open_review_item(
-            session,
-            key=f"inbound:{row.id}:{REPLY_LOOP}",
-            kind=REPLY_LOOP,
-            reason=f"{address}: {decision.reason}",
-            now=now,
-            inbound_id=row.id,
-            customer_id=row.customer_id,
-        )
-        log.warning("reply_breaker_tripped", inbound_id=row.id, answered=history.answered_in_window)
-    if not decision.send or address is None or customer is None:
-        log.info("reply_suppressed", inbound_id=row.id, why=decision.reason)
-        return None
-    key = f"ack:{row.id}"
-    thread = reply_thread(parsed.message_id, parsed.header("References"))
-    message = compose_acknowledgement(
-        Acknowledgement(
-            customer_name=customer.name,
-            currency=currency,
-            applied=tuple(applied),
-            in_review=tuple(in_review),
-        ),
-        sender=settings.ar_address,
-        company_name=settings.company_name,
-        to=address,
-        subject=parsed.subject,
-        in_reply_to=thread.in_reply_to,
-        references=thread.references,
-        message_id=stable_message_id(key, domain=settings.ar_address.partition("@")[2]),
-        now=now,
-    )
-    return add_to_outbox(
-        session,
-        key=key,
-        kind="acknowledgement",
-        message=message,
-        now=now,
-        inbound_id=row.id,
-        customer_id=row.customer_id,
-    )
 
 
 def _quarantine(session: Session, row: m.InboundMessage, reason: str, svc: Services) -> None:

@@ -45,6 +45,9 @@ def svc(tmp_path: Path, database_url: str) -> Services:
         ar_address="ar@arbox.example",
         max_replies_per_sender_per_day=2,
         max_message_bytes=50_000,
+        # Questions wait for a person here; their automatic answers (ARBOX_AUTO_REPLY_KINDS)
+        # are tested in tests/integration/test_replies*.py.
+        auto_reply_kinds="none",
     )
     upgrade(settings.database_url)
     base = Services.from_settings(settings, mailer=RecordingMailer())

@@ -1,0 +1,288 @@
+"""The answers to the questions of one mail, grounded in the ledger.
+
+- invoice copy: a PDF of each invoice asked about, attached;
+- statement request: the statement PDF(s) of the customer;
+- balance inquiry: the open balance and the overdue part, per currency, in the body;
+- dispute: an acknowledgement naming the invoices concerned (its review item stays);
+- promise to pay: an acknowledgement with the promised date (its review item stays).
+
+Only a sender whose customer is known (:func:`outbound.recipients.sender_customer`) is
+answered, and only about invoices of that customer. Anything else (an unknown sender, an
+invoice that is not found or not the customer's, a copy request naming no invoice, a promise
+without a date) gets at most the reply that reveals nothing (``request_received``: the same
+bytes whatever was asked) and stays with a person; an unknown sender's request becomes one
+review item of kind ``unverified_sender``. ``ARBOX_AUTO_REPLY_KINDS`` says which kinds are
+answered at all; a kind left out waits for a person as before, unanswered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import structlog
+
+from core.refs import normalise_ref
+from core.types import MailKind, Question
+from ledger.posting import open_review_item
+from ledger.queries import CustomerRef, invoices_by_ref_keys
+from ledger.statements import invoice_copies, statements_for_customer
+from outbound.documents import compose_invoice_copy, compose_reply, compose_statement
+from outbound.pdf_invoice import render_invoice_pdf
+from outbound.pdf_layout import CompanyBlock
+from outbound.pdf_statement import render_statement_pdf
+from worker.replies import MailReplies
+
+log = structlog.get_logger(__name__)
+
+#: Review item kind of a request from someone who is no contact of any customer.
+UNVERIFIED_SENDER = "unverified_sender"
+#: Kinds whose answer settles the question: no review item is left for it.
+SETTLED_BY_ANSWER = frozenset(
+    {MailKind.INVOICE_COPY_REQUEST, MailKind.STATEMENT_REQUEST, MailKind.BALANCE_INQUIRY}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What answering a mail's questions did."""
+
+    outbox_ids: tuple[int, ...]
+    #: Question kinds answered for good: no review item is opened for them.
+    settled: frozenset[MailKind]
+    #: Whether an ``unverified_sender`` item took the place of the questions' own items.
+    unverified: bool = False
+
+
+def answer_questions(
+    replies: MailReplies, questions: tuple[Question, ...], customer: CustomerRef | None
+) -> Answered:
+    """Queue the answer to each question of the mail that may be answered automatically."""
+    enabled = replies.svc.settings.reply_kinds
+    asked = [q for q in questions if q.kind.value in enabled]
+    if not asked:
+        return Answered(outbox_ids=(), settled=frozenset())
+    ids: list[int] = []
+    if customer is None:  # nobody we know: nothing about any account, a person looks
+        _open_unverified(replies, asked)
+        _keep(ids, _request_received(replies))
+        return Answered(
+            outbox_ids=tuple(ids), settled=frozenset(q.kind for q in asked), unverified=True
+        )
+    settled: set[MailKind] = set()
+    uncertain = False
+    for question in asked:
+        numbers = _own_invoices(replies, question, customer)
+        outbox_id = None if numbers is None else _answer(replies, question, customer, numbers)
+        if outbox_id is None and not _answerable(question, numbers):
+            uncertain = True
+            continue
+        _keep(ids, outbox_id)
+        if outbox_id is not None and question.kind in SETTLED_BY_ANSWER:
+            settled.add(question.kind)
+    if uncertain:
+        _keep(ids, _request_received(replies))
+    return Answered(outbox_ids=tuple(ids), settled=frozenset(settled))
+
+
+def _keep(ids: list[int], outbox_id: int | None) -> None:
+    if outbox_id is not None:
+        ids.append(outbox_id)
+
+
+def _own_invoices(
+    replies: MailReplies, question: Question, customer: CustomerRef
+) -> tuple[str, ...] | None:
+    """The invoice numbers of ``customer`` the question names, one per reference; None when
+    some reference is not found among them (another customer's invoice, or none at all)."""
+    keys = list(dict.fromkeys(k for k in (normalise_ref(r) for r in question.refs) if k))
+    found = invoices_by_ref_keys(replies.session, keys) if keys else {}
+    numbers: list[str] = []
+    for key in keys:
+        own = sorted(i.number for i in found.get(key, ()) if i.customer_id == customer.id)
+        if len(own) != 1:
+            return None
+        numbers.append(own[0])
+    return tuple(dict.fromkeys(numbers))
+
+
+def _answerable(question: Question, numbers: tuple[str, ...] | None) -> bool:
+    """Whether the question can be answered from what it names (False: uncertain)."""
+    if numbers is None:
+        return False
+    if question.kind in (MailKind.INVOICE_COPY_REQUEST, MailKind.DISPUTE):
+        return bool(numbers)
+    if question.kind is MailKind.PROMISE_TO_PAY:
+        return question.promise_date is not None
+    return True
+
+
+def _answer(
+    replies: MailReplies, question: Question, customer: CustomerRef, numbers: tuple[str, ...]
+) -> int | None:
+    if not _answerable(question, numbers):
+        return None
+    if question.kind is MailKind.INVOICE_COPY_REQUEST:
+        return _invoice_copies(replies, customer, numbers)
+    if question.kind is MailKind.STATEMENT_REQUEST:
+        return _statement(replies, customer)
+    if question.kind is MailKind.BALANCE_INQUIRY:
+        return _balance(replies, customer)
+    if question.kind is MailKind.DISPUTE:
+        context: dict[str, object] = {"customer_name": customer.name, "invoices": list(numbers)}
+        return _simple(replies, "dispute_ack", context, customer, fallback="Your dispute")
+    context = {
+        "customer_name": customer.name,
+        "invoices": list(numbers),
+        "promise_date": question.promise_date,
+    }
+    return _simple(replies, "promise_ack", context, customer, fallback="Your payment date")
+
+
+def _company(replies: MailReplies) -> CompanyBlock:
+    settings = replies.svc.settings
+    return CompanyBlock(
+        name=settings.company_name,
+        address=settings.company_address_lines,
+        remit_to=settings.remit_to_lines,
+    )
+
+
+def _invoice_copies(
+    replies: MailReplies, customer: CustomerRef, numbers: tuple[str, ...]
+) -> int | None:
+    copies = invoice_copies(replies.session, customer_id=customer.id, numbers=numbers)
+    if len(copies) != len(numbers):  # cannot happen: the numbers were read as the customer's
+        return None
+    settings = replies.svc.settings
+
+    def build(to: tuple[str, ...], message_id: str) -> EmailMessage:
+        assert settings.ar_address is not None
+        company = _company(replies)
+        return compose_invoice_copy(
+            copies,
+            [render_invoice_pdf(c, company=company) for c in copies],
+            sender=settings.ar_address,
+            company_name=settings.company_name,
+            to=to,
+            message_id=message_id,
+            now=replies.now,
+            subject=replies.parsed.subject,
+            in_reply_to=replies.thread.in_reply_to,
+            references=replies.thread.references,
+            templates_dir=settings.templates_dir,
+        )
+
+    return replies.send(
+        key=f"reply:{replies.row.id}:invoice-copy",
+        kind="invoice_copy",
+        mentions={customer.id},
+        build=build,
+    )
+
+
+def _statement(replies: MailReplies, customer: CustomerRef) -> int | None:
+    statements = statements_for_customer(replies.session, customer.id, as_of=replies.now.date())
+    if not statements:  # nothing open: the balance reply says so
+        return _balance(replies, customer, kind="statement")
+    settings = replies.svc.settings
+
+    def build(to: tuple[str, ...], message_id: str) -> EmailMessage:
+        assert settings.ar_address is not None
+        company = _company(replies)
+        return compose_statement(
+            statements,
+            [render_statement_pdf(s, company=company) for s in statements],
+            sender=settings.ar_address,
+            company_name=settings.company_name,
+            to=to,
+            message_id=message_id,
+            now=replies.now,
+            templates_dir=settings.templates_dir,
+            subject=replies.parsed.subject,
+            in_reply_to=replies.thread.in_reply_to,
+            references=replies.thread.references,
+        )
+
+    return replies.send(
+        key=f"reply:{replies.row.id}:statement",
+        kind="statement_reply",
+        mentions={customer.id},
+        build=build,
+    )
+
+
+def _balance(replies: MailReplies, customer: CustomerRef, *, kind: str = "balance") -> int | None:
+    as_of = replies.now.date()
+    context: dict[str, object] = {
+        "customer_name": customer.name,
+        "customer_number": customer.number,
+        "as_of": as_of,
+        "statements": statements_for_customer(replies.session, customer.id, as_of=as_of),
+    }
+    return _simple(replies, "balance", context, customer, fallback="Your balance", key=kind)
+
+
+def _simple(
+    replies: MailReplies,
+    template: str,
+    context: dict[str, object],
+    customer: CustomerRef | None,
+    *,
+    fallback: str,
+    key: str | None = None,
+) -> int | None:
+    """A reply without attachments, from ``template`` (see ``REPLY_TEMPLATES``)."""
+    settings = replies.svc.settings
+
+    def build(to: tuple[str, ...], message_id: str) -> EmailMessage:
+        assert settings.ar_address is not None
+        return compose_reply(
+            template,
+            dict(context),
+            sender=settings.ar_address,
+            company_name=settings.company_name,
+            to=to,
+            subject=replies.parsed.subject,
+            fallback_subject=fallback,
+            in_reply_to=replies.thread.in_reply_to,
+            references=replies.thread.references,
+            message_id=message_id,
+            now=replies.now,
+            templates_dir=settings.templates_dir,
+        )
+
+    return replies.send(
+        key=f"reply:{replies.row.id}:{key or template}",
+        kind=template if customer is not None else "request_received",
+        mentions={customer.id} if customer is not None else set(),
+        build=build,
+    )
+
+
+def _request_received(replies: MailReplies) -> int | None:
+    """The reply that reveals nothing: no name, no number, no amount; the same body whatever
+    the request named and whoever asked."""
+    return _simple(replies, "request_received", {}, None, fallback="Your message")
+
+
+def _open_unverified(replies: MailReplies, questions: list[Question]) -> None:
+    asked = []
+    for q in questions:
+        text = f"{q.kind.value}: {q.evidence}"
+        if q.refs:
+            text += f" (invoices: {', '.join(q.refs)})"
+        if q.promise_date is not None:
+            text += f" (promised for {q.promise_date.isoformat()})"
+        asked.append(text)
+    who = replies.address or "a sender without an address"
+    open_review_item(
+        replies.session,
+        key=f"inbound:{replies.row.id}:{UNVERIFIED_SENDER}",
+        kind=UNVERIFIED_SENDER,
+        reason=f"{who} is no registered contact of any customer; asks: " + "; ".join(asked),
+        now=replies.now,
+        inbound_id=replies.row.id,
+        customer_id=None,
+    )
+    log.info("unverified_request", inbound_id=replies.row.id, questions=len(questions))
