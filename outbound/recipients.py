@@ -66,10 +66,11 @@ def audiences(session: Session, customer_ids: Collection[int]) -> list[Audience]
     ids = sorted(set(customer_ids))
     if not ids:
         return []
-    rows = session.execute(
-        select(Customer.id, Customer.contact_domain).where(Customer.id.in_(ids))
-    ).tuples()
-    domains = {cid: domain for cid, domain in rows}
+    domains = dict(
+        session.execute(select(Customer.id, Customer.contact_domain).where(Customer.id.in_(ids)))
+        .tuples()
+        .all()
+    )
     contacts: dict[int, set[str]] = {cid: set() for cid in ids}
     for cid, email in session.execute(
         select(Contact.customer_id, Contact.email).where(Contact.customer_id.in_(ids))

@@ -243,7 +243,8 @@ def _simple(
             sender=settings.ar_address,
             company_name=settings.company_name,
             to=to,
-            subject=replies.parsed.subject,
+            # The reply that reveals nothing does not even echo the subject it answers.
+            subject=replies.parsed.subject if customer is not None else None,
             fallback_subject=fallback,
             in_reply_to=replies.thread.in_reply_to,
             references=replies.thread.references,
@@ -263,7 +264,9 @@ def _simple(
 def _request_received(replies: MailReplies) -> int | None:
     """The reply that reveals nothing: no name, no number, no amount; the same body whatever
     the request named and whoever asked."""
-    return _simple(replies, "request_received", {}, None, fallback="Your message")
+    return _simple(
+        replies, "request_received", {}, None, fallback="Your message to accounts receivable"
+    )
 
 
 def _open_unverified(replies: MailReplies, questions: list[Question]) -> None:

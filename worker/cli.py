@@ -18,6 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from worker.cli_contacts import import_contacts_cmd
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -105,6 +106,9 @@ def import_invoices_cmd(
         f"{summary.invoices_updated} updated, {summary.customers_created} customers created, "
         f"{summary.contacts_added} contacts added"
     )
+
+
+import_app.command("contacts")(import_contacts_cmd)  # worker/cli_contacts.py
 
 
 def _eml_files(paths: list[Path]) -> list[Path]:

@@ -29,6 +29,7 @@ from outbound.documents import compose_statement
 from outbound.outbox import RenderedMail, add_to_outbox, render_for_outbox
 from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf
+from outbound.recipients import Audience, allowed_recipients
 from worker import sending
 from worker.services import Services
 
@@ -183,7 +184,11 @@ def _jobs(
             else:
                 tally.done_before += 1
             continue
-        recipients = _valid_addresses(first.contacts)
+        # Who may receive it: outbound.recipients decides (the customer's registered contacts).
+        recipients = allowed_recipients(
+            _valid_addresses(first.contacts),
+            [Audience(customer_id=first.customer_id, contacts=frozenset(first.contacts))],
+        )
         if not recipients:
             tally.without_contact.append(first.customer_number)
             log.warning("statement_without_contact", customer=first.customer_number)
