@@ -241,8 +241,11 @@ def _domains(
         elif wanted == domain:
             result[cid] = (current, None)
     # One domain, one customer: else a sender there would not say whose data it may read.
-    wanted_by = {w: cid for cid, (_, w) in result.items() if w is not None}
-    for domain, cid in wanted_by.items():
+    numbers = {cid: number for number, (cid, _) in customers.items()}
+    for cid, r in set_by.items():
+        domain = result[cid][1]
+        if domain is None:  # allowed, then withdrawn further down the file
+            continue
         holders = session.execute(
             select(Customer.id, Customer.number).where(
                 Customer.contact_domain == domain, Customer.id != cid
@@ -250,11 +253,12 @@ def _domains(
         ).tuples()
         # A customer of this file that withdraws the domain no longer holds it.
         other = next((n for c, n in holders if c not in result or result[c][1] == domain), None)
-        in_file = [c for c, (_, w) in result.items() if w == domain and c != cid]
-        if other is not None or in_file:
-            row = set_by[cid].row if cid in set_by else rows[0].row
-            who = other if other is not None else "another customer of this file"
-            raise ImportRowError(row, f"domain {domain} is already allowed for customer {who}")
+        if other is None:
+            other = next(
+                (numbers[c] for c, (_, w) in result.items() if w == domain and c != cid), None
+            )
+        if other is not None:
+            raise ImportRowError(r.row, f"domain {domain} is already allowed for customer {other}")
     return result
 
 
