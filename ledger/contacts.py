@@ -243,22 +243,22 @@ def _domains(
     # One domain, one customer: else a sender there would not say whose data it may read.
     numbers = {cid: number for number, (cid, _) in customers.items()}
     for cid, r in set_by.items():
-        domain = result[cid][1]
-        if domain is None:  # allowed, then withdrawn further down the file
+        held = result[cid][1]
+        if held is None:  # allowed, then withdrawn further down the file
             continue
         holders = session.execute(
             select(Customer.id, Customer.number).where(
-                Customer.contact_domain == domain, Customer.id != cid
+                Customer.contact_domain == held, Customer.id != cid
             )
         ).tuples()
         # A customer of this file that withdraws the domain no longer holds it.
-        other = next((n for c, n in holders if c not in result or result[c][1] == domain), None)
+        other = next((n for c, n in holders if c not in result or result[c][1] == held), None)
         if other is None:
             other = next(
-                (numbers[c] for c, (_, w) in result.items() if w == domain and c != cid), None
+                (numbers[c] for c, (_, w) in result.items() if w == held and c != cid), None
             )
         if other is not None:
-            raise ImportRowError(r.row, f"domain {domain} is already allowed for customer {other}")
+            raise ImportRowError(r.row, f"domain {held} is already allowed for customer {other}")
     return result
 
 

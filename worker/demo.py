@@ -13,6 +13,7 @@ import signal
 import threading
 import time
 from decimal import Decimal
+from email import message_from_bytes, policy
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from pathlib import Path
@@ -178,9 +179,49 @@ def _report(
     console.print(
         f"cash applied: {total:,.2f}; invoices now paid: {paid}; review items open: {review}"
     )
+    console.print(_replies_table(svc, smtp, by_id))
     console.print(f"replies received by the SMTP sink: {len(sent)}, stored in {smtp.directory}")
     console.print(f"database: {svc.settings.database_url}")
     console.print("try: ARBOX_DATABASE_URL=" + svc.settings.database_url + " arbox review list")
+
+
+#: What each kind of outbox row is, as the demo prints it.
+REPLY_LABELS = {
+    "acknowledgement": "acknowledgement",
+    "invoice_copy": "invoice copy",
+    "statement_reply": "statement",
+    "balance": "balance",
+    "dispute_ack": "dispute acknowledgement",
+    "promise_ack": "promise acknowledgement",
+    "request_received": "reveals nothing",
+}
+
+
+def _replies_table(svc: Services, smtp: EmbeddedSmtp, names: dict[int, str]) -> Table:
+    """Every mail the SMTP sink received: what kind of reply, to whom, answering which
+    sample mail, and the PDFs it carries."""
+    with svc.sessions() as session:
+        rows = {
+            r.message_id: (r.kind, r.inbound_id)
+            for r in session.execute(
+                select(m.OutboxMessage.message_id, m.OutboxMessage.kind, m.OutboxMessage.inbound_id)
+            )
+        }
+    table = Table(title="replies in the SMTP sink")
+    for column in ("reply", "to", "answers", "subject", "attached"):
+        table.add_column(column, overflow="fold")
+    for received in smtp.messages():
+        msg = message_from_bytes(received.raw, policy=policy.default)
+        kind, inbound_id = rows.get(str(msg["Message-ID"]), ("?", None))
+        attached = [part.get_filename() or "" for part in msg.iter_attachments()]
+        table.add_row(
+            REPLY_LABELS.get(kind, kind),
+            ", ".join(received.rcpt_tos),
+            names.get(inbound_id, "") if inbound_id is not None else "",
+            str(msg["Subject"]),
+            ", ".join(attached),
+        )
+    return table
 
 
 def _serve(poller: Poller, console: Console, imap: EmbeddedImap, workdir: Path) -> None:
