@@ -207,3 +207,55 @@ def test_auto_replies_bounces_and_bulk_mail_are_ignored_and_never_answered(
     assert balance(svc, "INV-50001") == Decimal("1250.00")
     time.sleep(0.5)
     assert smtp_sink.messages() == []
+
+
+def question_mail(body: str, *, sender: str = "ap@acme-mfg.example") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "ar@arbox.example"
+    msg["Subject"] = "Question"
+    msg["Message-ID"] = f"<{secrets.token_hex(8)}@question.example>"
+    msg["Date"] = "Sun, 22 Nov 2026 10:00:00 +0000"
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+def test_questions_are_answered_through_the_mailbox_and_strangers_learn_nothing(
+    world, imap_server, smtp_sink
+):
+    settings, svc, poller, config = world
+    # Given a copy request and a balance inquiry from a contact, and a stranger's request
+    asked = {
+        "copy": question_mail("Could you send us a copy of invoice INV-50002?"),
+        "balance": question_mail("What is our current balance?"),
+        "stranger": question_mail(
+            "Please send a copy of invoice INV-60001.", sender="who@elsewhere.example"
+        ),
+    }
+    ids = {}
+    for name, raw in asked.items():
+        imap_server.append(settings.imap_folder, raw)
+        ids[message_from_bytes(raw, policy=policy.default)["Message-ID"]] = name
+    # When the poller and the workers run until the mailbox is empty
+    drain(poller, config, settings.imap_folder, svc)
+    replies = {
+        ids[parsed["In-Reply-To"]]: parsed
+        for parsed in (
+            message_from_bytes(r.raw, policy=policy.default)
+            for r in smtp_sink.wait_for(3, timeout=20)
+        )
+    }
+    # Then the contact got the PDF of its invoice and its balance, threaded
+    assert sorted(replies) == ["balance", "copy", "stranger"]
+    (pdf,) = replies["copy"].iter_attachments()
+    assert pdf.get_filename() == "invoice-INV-50002.pdf"
+    balance_text = replies["balance"].get_body(preferencelist=("plain",)).get_content()
+    assert "2,230.10 USD" in balance_text
+    # and the stranger a reply naming nothing, while a person gets the request
+    stranger = replies["stranger"].get_body(preferencelist=("plain",)).get_content()
+    assert "INV-" not in stranger and "Borealis" not in stranger
+    assert list(replies["stranger"].iter_attachments()) == []
+    with svc.sessions() as s:
+        kinds = s.execute(select(m.ReviewItem.kind)).scalars().all()
+    assert kinds == ["unverified_sender"]
+    assert len(imap_server.uids(settings.imap_processed_folder)) == 3
