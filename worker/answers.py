@@ -37,6 +37,9 @@ log = structlog.get_logger(__name__)
 
 #: Review item kind of a request from someone who is no contact of any customer.
 UNVERIFIED_SENDER = "unverified_sender"
+#: Most invoices one question may name and still be answered (a PDF each): more is unusual
+#: enough for a person to look, and keeps a hostile mail from making the worker render hundreds.
+MAX_INVOICES_PER_ANSWER = 20
 #: Kinds whose answer settles the question: no review item is left for it.
 SETTLED_BY_ANSWER = frozenset(
     {MailKind.INVOICE_COPY_REQUEST, MailKind.STATEMENT_REQUEST, MailKind.BALANCE_INQUIRY}
@@ -108,7 +111,7 @@ def _own_invoices(
 
 def _answerable(question: Question, numbers: tuple[str, ...] | None) -> bool:
     """Whether the question can be answered from what it names (False: uncertain)."""
-    if numbers is None:
+    if numbers is None or len(numbers) > MAX_INVOICES_PER_ANSWER:
         return False
     if question.kind in (MailKind.INVOICE_COPY_REQUEST, MailKind.DISPUTE):
         return bool(numbers)

@@ -337,3 +337,20 @@ def test_the_daily_cap_counts_every_reply_of_one_mail(make_svc, smtp_sink):
     assert len(smtp_sink.messages()) == 1
     # the question left unanswered waits for a person
     assert len(open_items(svc)) == 1
+
+
+def test_a_question_delivered_twice_is_answered_once(svc, smtp_sink):
+    raw = question("What is our current balance?")
+    first = run(svc, raw)
+    again = run(svc, raw)
+    assert first.inbound_id == again.inbound_id
+    assert again.outbox_ids == ()
+    assert len(smtp_sink.messages()) == 1
+
+
+def test_a_contacts_copy_request_naming_no_invoice_waits_and_reveals_nothing(svc, smtp_sink):
+    run(svc, question("Could you send us a copy of the invoice from last month?"))
+    (reply,) = received(smtp_sink)
+    assert reply["Subject"] == "Your message to accounts receivable"
+    assert "Acme" not in body(reply) and list(reply.iter_attachments()) == []
+    assert [kind for kind, _ in open_items(svc)] == ["invoice_copy_request"]
