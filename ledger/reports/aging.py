@@ -91,8 +91,10 @@ def aging_report(session: Session, *, as_of: date) -> AgingReport:
     columns = [
         money_sum(
             case(
-                (positive & bucket_condition(inv.c.due_date, as_of=as_of, low=lo, high=hi),
-                 inv.c.balance),
+                (
+                    positive & bucket_condition(inv.c.due_date, as_of=as_of, low=lo, high=hi),
+                    inv.c.balance,
+                ),
                 else_=SQL_ZERO,
             )
         )
@@ -110,7 +112,7 @@ def aging_report(session: Session, *, as_of: date) -> AgingReport:
     for key, amount in unapplied_as_of(session, as_of).items():
         buckets, credit, _ = figures.get(key, ((ZERO,) * len(BUCKETS), ZERO, ZERO))
         figures[key] = (buckets, credit, -amount)
-    names = _customers(session, [cid for cid, _ in figures if cid is not None])
+    names = customer_labels(session, [cid for cid, _ in figures if cid is not None])
     rows = []
     for (cid, currency), (buckets, credit, unapplied) in figures.items():
         if not any(buckets) and not credit and not unapplied:
@@ -141,7 +143,7 @@ def total_rows(rows: Sequence[AgingRow]) -> tuple[AgingRow, ...]:
     return tuple(out)
 
 
-def _customers(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+def customer_labels(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     from ledger.queries import IN_CHUNK
 
     out: dict[int, tuple[str, str]] = {}

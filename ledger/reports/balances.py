@@ -24,7 +24,7 @@ from ledger.models import Application, AuditEvent, Invoice, UnappliedCash
 
 ZERO = Decimal("0.00")
 #: ``0`` in SQL; a bound Decimal would be scaled by the Money type on SQLite, a literal is not.
-SQL_ZERO = literal_column("0")
+SQL_ZERO: ColumnElement[Any] = literal_column("0")
 #: Application statuses that count as cash applied (``reversed`` ones keep their dates).
 APPLIED = ("auto", "confirmed")
 
@@ -34,12 +34,12 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
-def money(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
+def money(expr: Any) -> ColumnElement[Decimal]:
     """``expr`` read back as Money (cents on SQLite, NUMERIC on PostgreSQL)."""
     return type_coerce(expr, Money())
 
 
-def money_sum(expr: ColumnElement[Any]) -> ColumnElement[Decimal]:
+def money_sum(expr: Any) -> ColumnElement[Decimal]:
     """``SUM(expr)``, 0 when there are no rows, as Money."""
     return money(func.coalesce(func.sum(expr), SQL_ZERO))
 
@@ -54,9 +54,9 @@ def later_changes(day: date) -> Select[Any]:
     (``change``; negative when reversals after ``day`` gave more back). Add it to today's
     balance to get the balance as of ``day``."""
     end = end_of_day(day)
-    took = func.sum(
-        _when(Application.applied_at >= end, settled())
-    ) - func.sum(_when(Application.reversed_at >= end, settled()))
+    took = func.sum(_when(Application.applied_at >= end, settled())) - func.sum(
+        _when(Application.reversed_at >= end, settled())
+    )
     return (
         select(Application.invoice_id.label("invoice_id"), took.label("change"))
         .where((Application.applied_at >= end) | (Application.reversed_at >= end))
@@ -84,9 +84,7 @@ def balances_as_of(day: date) -> Select[Any]:
     )
 
 
-def unapplied_as_of(
-    session: Session, day: date
-) -> dict[tuple[int | None, str], Decimal]:
+def unapplied_as_of(session: Session, day: date) -> dict[tuple[int | None, str], Decimal]:
     """Open unapplied cash at the end of ``day`` per (customer id or None, currency): what
     was recorded by then, less what people applied from it by then (their audit events)."""
     end = end_of_day(day)
@@ -100,7 +98,12 @@ def unapplied_as_of(
         out[(cid, currency)] = received
     # Partial takes are recorded only in the audit trail; there are few of them.
     taken = session.execute(
-        select(AuditEvent.entity_id, AuditEvent.detail, UnappliedCash.customer_id, UnappliedCash.currency)
+        select(
+            AuditEvent.entity_id,
+            AuditEvent.detail,
+            UnappliedCash.customer_id,
+            UnappliedCash.currency,
+        )
         .join(UnappliedCash, UnappliedCash.id == AuditEvent.entity_id)
         .where(
             AuditEvent.action == "take_unapplied_cash",

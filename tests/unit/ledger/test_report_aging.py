@@ -26,7 +26,11 @@ def build_small_ledger(session: Session) -> Book:
     book.invoice("INV-3", "C2", issued=date(2025, 10, 1), due=date(2025, 10, 31), amount="300.00")
     book.invoice("CM-1", "C2", issued=date(2026, 2, 10), due=date(2026, 2, 10), amount="-50.00")
     book.invoice(
-        "INV-4", "C2", issued=date(2026, 2, 15), due=date(2026, 3, 17), amount="800.00",
+        "INV-4",
+        "C2",
+        issued=date(2026, 2, 15),
+        due=date(2026, 3, 17),
+        amount="800.00",
         currency="EUR",
     )
     book.invoice("INV-5", "C1", issued=date(2026, 3, 10), due=date(2026, 4, 9), amount="700.00")
@@ -58,7 +62,12 @@ def report_on(sessions: sessionmaker[Session]):
 
 def figures(report: AgingReport) -> dict[tuple[str, str], tuple[Decimal, ...]]:
     return {
-        (r.currency, r.customer_number or r.customer_name): (*r.buckets, r.credits, r.unapplied, r.total)
+        (r.currency, r.customer_number or r.customer_name): (
+            *r.buckets,
+            r.credits,
+            r.unapplied,
+            r.total,
+        )
         for r in (*report.rows, *report.totals)
     }
 
@@ -79,7 +88,14 @@ def test_aging_as_of_a_past_date_ages_partial_payments_reversals_credits_and_una
         ("USD", "C2"): (z, z, z, z, D("300.00"), D("-50.00"), D("-294.00"), D("-44.00")),
         ("USD", UNIDENTIFIED): (z, z, z, z, z, z, D("-40.00"), D("-40.00")),
         ("USD", "Total"): (
-            D("500.00"), D("600.00"), z, z, D("300.00"), D("-50.00"), D("-349.00"), D("1001.00")
+            D("500.00"),
+            D("600.00"),
+            z,
+            z,
+            D("300.00"),
+            D("-50.00"),
+            D("-349.00"),
+            D("1001.00"),
         ),
         ("EUR", "C2"): (D("800.00"), z, z, z, z, z, z, D("800.00")),
         ("EUR", "Total"): (D("800.00"), z, z, z, z, z, z, D("800.00")),
@@ -108,7 +124,9 @@ def test_aging_as_of_today_equals_the_ledger_balances(report_on):
     z = D("0.00")
     got = figures(report)
     assert got[("USD", "C1")] == (D("700.00"), z, z, z, z, z, z, D("700.00"))
-    assert got[("USD", "Total")][-1] == D("700.00") + D("300.00") - D("50.00") - D("294.00") - D("40.00")
+    assert got[("USD", "Total")][-1] == D("700.00") + D("300.00") - D("50.00") - D("294.00") - D(
+        "40.00"
+    )
 
 
 def test_bucket_edges_follow_days_past_due(sessions):
@@ -119,7 +137,10 @@ def test_bucket_edges_follow_days_past_due(sessions):
         book.customer("C9")
         for days in (0, 1, 30, 31, 60, 61, 90, 91):
             book.invoice(
-                f"E-{days}", "C9", issued=date(2026, 1, 1), due=as_of - timedelta(days=days),
+                f"E-{days}",
+                "C9",
+                issued=date(2026, 1, 1),
+                due=as_of - timedelta(days=days),
                 amount=f"{days + 1}.00",
             )
         (row,) = aging_report(session, as_of=as_of).rows
