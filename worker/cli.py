@@ -18,6 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from worker.cli_report import report_app
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -41,6 +42,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(rules_app, name="rules")
+app.add_typer(report_app, name="report")  # worker/cli_report.py: aging, dso, cash, close
 
 out = Console()
 err = Console(stderr=True)

@@ -204,4 +204,4 @@ def _totals(session: Session, day: date) -> dict[str, Decimal]:
     rows = session.execute(
         select(inv.c.currency, money_sum(inv.c.balance)).group_by(inv.c.currency)
     ).tuples()
-    return {currency: amount for currency, amount in rows}
+    return dict(rows.all())
