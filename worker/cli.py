@@ -296,6 +296,10 @@ def run() -> None:
 def export_applications(
     fmt: Annotated[Literal["csv", "json"], typer.Option("--format", help="Output format.")] = "csv",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+    layout: Annotated[
+        Literal["generic", "quickbooks", "sap"],
+        typer.Option("--layout", help="Columns: generic, QuickBooks Online, SAP lockbox-like."),
+    ] = "generic",
 ) -> None:
     """Cash applied: one row per (payment, invoice)."""
     from ledger.exports import applications_to_csv, applications_to_json
@@ -303,6 +307,13 @@ def export_applications(
     from worker.services import Services
 
     svc = Services.from_settings(_settings())
+    if layout != "generic":  # ledger/erp.py: layouts for posting back to an ERP (CSV only)
+        if fmt != "csv":
+            raise _fail(f"--layout {layout} is CSV only", 2)
+        from worker.cli_report import export_layout
+
+        export_layout(svc, layout, output)
+        return
     with svc.sessions() as session:
         rows = applications_for_export(session)
     text = applications_to_csv(rows) if fmt == "csv" else applications_to_json(rows)

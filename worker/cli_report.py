@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from sqlalchemy.orm import Session
 
 from core.config import Settings
 from ledger.reports.tables import Document
+
+if TYPE_CHECKING:
+    from worker.services import Services
 
 report_app = typer.Typer(
     help="AR reports: aging, DSO, cash applied, month-end close.", no_args_is_help=True
@@ -212,3 +215,20 @@ def report_close(
                     highlight=False,
                 )
         raise typer.Exit(1)
+
+
+def export_layout(svc: Services, layout: Literal["quickbooks", "sap"], output: Path | None) -> None:
+    """``arbox export applications --layout quickbooks|sap`` (see :mod:`ledger.erp`)."""
+    from ledger.erp import payment_applications, to_quickbooks_csv, to_sap_lockbox_csv
+
+    try:
+        with svc.sessions() as session:
+            rows = payment_applications(session)
+    finally:
+        svc.engine.dispose()
+    text = to_quickbooks_csv(rows) if layout == "quickbooks" else to_sap_lockbox_csv(rows)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {len(rows)} application(s) to {output} ({layout} layout)")
