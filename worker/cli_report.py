@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
-from sqlalchemy.orm import Session
 
-from core.config import Settings
-from ledger.reports.tables import Document
+if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
+    from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
+    from ledger.reports.tables import Document
     from worker.services import Services
 
 report_app = typer.Typer(
@@ -61,6 +59,7 @@ def _today() -> date:
 
 
 def _read(build: Callable[[Session], T]) -> T:
+    from core.config import Settings
     from worker.services import Services
 
     svc = Services.from_settings(Settings.from_env())
@@ -101,6 +100,8 @@ def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -
 
 
 def _print_tables(doc: Document) -> None:
+    from rich.table import Table as RichTable
+
     from ledger.reports.render import cell_text
 
     out.print(f"[bold]{doc.title}[/bold]", highlight=False)

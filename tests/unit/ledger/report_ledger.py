@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.refs import normalise_ref
@@ -31,7 +32,8 @@ class Book:
         self.session = session
         self.customers: dict[str, int] = {}
         self.invoices: dict[str, int] = {}
-        self._n = 0
+        # message ids go on from the mail already in the ledger (a second Book on one database)
+        self._n = session.scalar(select(func.count()).select_from(InboundMessage)) or 0
 
     def customer(self, number: str, name: str | None = None) -> int:
         row = Customer(
