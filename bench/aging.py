@@ -1,0 +1,198 @@
+"""Benchmark of ``arbox report aging`` on 1 M invoices, on SQLite and on PostgreSQL.
+
+Usage: ``python bench/aging.py [--rows 1000000] [--customers 5000] [--applications 100000]
+[--runs 3] [--db sqlite,postgres] [--cache DIR]``.
+
+The ledger is ``bench/import_invoices.py``'s generator (a third of the invoices imported as
+paid), loaded with the real importer; then ``--applications`` applications of cash dated
+through the year are inserted for paid invoices, and a tenth of them marked reversed, so that
+aging as of a past date has applications and reversals to roll back. PostgreSQL is Debian's,
+started on 127.0.0.1 in a temporary directory as the tests start it (``tests/servers.py``).
+With ``--cache DIR`` the SQLite database is kept there and reused.
+
+Per database it prints the median of ``--runs`` runs (after one warm-up) of: baselines
+``SELECT count(*)`` and ``SELECT sum(balance)`` over the invoices (how loaded the machine
+is right now), the aging as of the
+end of the data (nothing to roll back), and the aging as of mid-year (every later application
+and reversal rolled back); and the aging's ratio to a ``SELECT sum(balance)`` over the
+invoices, measured in the same run. The goal is < 10 s each.
+"""
+
+# ruff: noqa: E402
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+
+from sqlalchemy import func, insert, select, text
+
+from ledger.migrate import upgrade
+from ledger.models import Application, InboundMessage, Invoice, Remittance, RemittanceLine
+from ledger.reports.aging import aging_report
+from ledger.session import make_engine, make_sessionmaker
+
+NOW = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+LATE = date(2026, 1, 31)  # after all the data
+MID = date(2025, 7, 1)
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_import", BENCH / "import_invoices.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load(url: str, work: Path, *, rows: int, customers: int, applications: int) -> float:
+    """Migrate ``url`` and load the ledger; returns the seconds it took."""
+    started = time.perf_counter()
+    upgrade(url)
+    csv_path = work / f"aging-{rows}.csv"
+    if not csv_path.exists():
+        _generator().write_ledger(csv_path, rows=rows, customers=customers, seed=8, paid_every=3)
+    _generator().timed_import(url, csv_path)
+    engine = make_engine(url)
+    with make_sessionmaker(engine).begin() as session:
+        inbound = session.execute(
+            insert(InboundMessage)
+            .values(message_id="<bench@payer.example>", sha256="0" * 64, raw=b"", size=0,
+                    source="file", status="applied", received_at=NOW)
+            .returning(InboundMessage.id)
+        ).scalar_one()  # fmt: skip
+        rem = session.execute(
+            insert(Remittance)
+            .values(inbound_id=inbound, source="body", currency="USD",
+                    lines_total=Decimal("0.00"), created_at=NOW)
+            .returning(Remittance.id)
+        ).scalar_one()  # fmt: skip
+        line = session.execute(
+            insert(RemittanceLine)
+            .values(remittance_id=rem, line_no=1, amount=Decimal("0.00"), outcome="auto",
+                    confidence=Decimal("1.000"), reason="bench")
+            .returning(RemittanceLine.id)
+        ).scalar_one()  # fmt: skip
+        paid = session.execute(
+            select(Invoice.id, Invoice.amount, Invoice.issue_date)
+            .where(Invoice.status == "paid")
+            .order_by(Invoice.id)
+            .limit(applications)
+        ).all()
+        batch: list[dict[str, Any]] = []
+        for n, (invoice_id, amount, issued) in enumerate(paid):
+            applied = datetime.combine(issued + timedelta(days=20), datetime.min.time(), UTC)
+            batch.append(
+                {"remittance_line_id": line, "invoice_id": invoice_id, "amount": amount,
+                 "discount": Decimal("0.00"), "deduction": Decimal("0.00"), "currency": "USD",
+                 "status": "auto", "confidence": Decimal("1.000"), "reasons": "bench",
+                 "applied_by": "worker", "applied_at": applied,
+                 "reversed_at": applied + timedelta(days=5) if n % 10 == 0 else None}
+            )  # fmt: skip
+            if len(batch) == 10_000:
+                session.execute(insert(Application), batch)
+                batch = []
+        if batch:
+            session.execute(insert(Application), batch)
+        # the reversed ones are open again (their balance came back), as unapply leaves them
+        reversed_ids = select(Application.invoice_id).where(Application.reversed_at.is_not(None))
+        session.execute(
+            Invoice.__table__.update()  # type: ignore[attr-defined]
+            .where(Invoice.id.in_(reversed_ids))
+            .values(balance=Invoice.amount, status="open")
+        )
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def median_of(runs: int, fn: Callable[[], object]) -> tuple[float, object]:
+    fn()  # warm-up: caches, statement compilation
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def measure(name: str, url: str, runs: int) -> None:
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        count = session.execute(select(func.count()).select_from(Invoice)).scalar_one()
+        apps = session.execute(select(func.count()).select_from(Application)).scalar_one()
+
+        def counted() -> object:
+            return session.execute(select(func.count()).select_from(Invoice)).scalar_one()
+
+        def summed() -> object:  # a full scan of one column: the aging's floor
+            return session.execute(select(func.sum(Invoice.balance))).scalar_one()
+
+        counting, _ = median_of(runs, counted)
+        base, _ = median_of(runs, summed)
+        print(f"{name}: {count:,} invoices, {apps:,} applications; median of {runs} runs")
+        print(f"  baseline SELECT count(*): {counting:.3f} s, SELECT sum(balance): {base:.3f} s")
+        for label, day in (("as of the end of the data", LATE), ("as of mid-year", MID)):
+            seconds, report = median_of(runs, lambda day=day: aging_report(session, as_of=day))
+            total = report.total_for("USD")  # type: ignore[attr-defined]
+            print(
+                f"  aging {label} ({day}): {seconds:.2f} s ({seconds / base:.1f}x sum(balance)), "
+                f"{len(report.rows):,} customers, total {total.total:,.2f} USD"  # type: ignore[attr-defined]
+            )
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=5_000)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--cache", type=Path, help="keep and reuse the SQLite database here")
+    args = parser.parse_args()
+    wanted = args.db.split(",")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.cache or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        sizes = {"rows": args.rows, "customers": args.customers, "applications": args.applications}
+        if "sqlite" in wanted:
+            db = work / f"aging-{args.rows}-{args.applications}.db"
+            done = db.with_suffix(".done")
+            if not (args.cache and done.exists()):
+                db.unlink(missing_ok=True)
+                seconds = load(f"sqlite:///{db}", work, **sizes)
+                done.touch()
+                print(f"SQLite: ledger loaded in {seconds:.0f} s")
+            measure("SQLite", f"sqlite:///{db}", args.runs)
+        if "postgres" in wanted:
+            from tests.servers import start_postgres
+
+            pg_dir = Path(tempfile.mkdtemp(prefix="arbox-bench-pg-"))
+            server = start_postgres(pg_dir)
+            try:
+                url = server.create_database("aging")
+                seconds = load(url, work, **sizes)
+                print(f"PostgreSQL: ledger loaded in {seconds:.0f} s")
+                measure("PostgreSQL", url, args.runs)
+            finally:
+                server.stop()
+                shutil.rmtree(pg_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
