@@ -109,7 +109,11 @@ def _print_tables(doc: Document) -> None:
         rich = RichTable(title=table.title, title_justify="left")
         for column in table.columns:
             right = column.kind not in ("text", "date")
-            rich.add_column(column.name, justify="right" if right else "left", overflow="fold")
+            rich.add_column(
+                column.name,
+                justify="right" if right else "left",
+                overflow="fold",
+            )
         for row in table.rows:
             rich.add_row(
                 *(
