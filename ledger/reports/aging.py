@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, select, true
 from sqlalchemy.orm import Session
 
 from ledger.models import Customer
+from ledger.queries import IN_CHUNK
 from ledger.reports.balances import SQL_ZERO, ZERO, balances_as_of, money_sum, unapplied_as_of
 from ledger.statements import BUCKETS
 
@@ -144,8 +145,6 @@ def total_rows(rows: Sequence[AgingRow]) -> tuple[AgingRow, ...]:
 
 
 def customer_labels(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    from ledger.queries import IN_CHUNK
-
     out: dict[int, tuple[str, str]] = {}
     unique = sorted(set(ids))
     for start in range(0, len(unique), IN_CHUNK):

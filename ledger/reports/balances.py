@@ -16,7 +16,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, cast, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from ledger.base import Money
@@ -133,6 +143,4 @@ def to_date(value: Any) -> date:
 
 
 def _when(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
-    from sqlalchemy import case
-
     return case((condition, value), else_=SQL_ZERO)
