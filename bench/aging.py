@@ -10,7 +10,9 @@ aging as of a past date has applications and reversals to roll back. PostgreSQL 
 started on 127.0.0.1 in a temporary directory as the tests start it (``tests/servers.py``).
 With ``--cache DIR`` the SQLite database is kept there and reused.
 
-Per database it prints the median of ``--runs`` runs (after one warm-up) of: baselines
+Per database it prints the median wall and CPU time of ``--runs`` runs (after one warm-up;
+CPU is this process's for SQLite, the server backend's for PostgreSQL, run without parallel
+workers so that one backend does all of it) of: baselines
 ``SELECT count(*)`` and ``SELECT sum(balance)`` over the invoices (how loaded the machine
 is right now), the aging as of the
 end of the data (nothing to roll back), and the aging as of mid-year (every later application
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import shutil
 import statistics
 import sys
@@ -119,14 +122,29 @@ def load(url: str, work: Path, *, rows: int, customers: int, applications: int) 
     return time.perf_counter() - started
 
 
-def median_of(runs: int, fn: Callable[[], object]) -> tuple[float, object]:
+def median_of(
+    runs: int, fn: Callable[[], object], cpu: Callable[[], float]
+) -> tuple[float, float, object]:
+    """Median wall and CPU seconds of ``runs`` calls of ``fn`` after one warm-up call."""
     fn()  # warm-up: caches, statement compilation
-    times, result = [], None
+    walls, cpus, result = [], [], None
     for _ in range(runs):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), cpu()
         result = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - started)
+        cpus.append(cpu() - used)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def _backend_cpu(pid: int) -> Callable[[], float]:
+    """CPU seconds used so far by the PostgreSQL backend ``pid`` (its /proc stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    return read
 
 
 def measure(name: str, url: str, runs: int) -> None:
@@ -135,6 +153,12 @@ def measure(name: str, url: str, runs: int) -> None:
     with sessions() as session:
         count = session.execute(select(func.count()).select_from(Invoice)).scalar_one()
         apps = session.execute(select(func.count()).select_from(Application)).scalar_one()
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET max_parallel_workers_per_gather = 0"))  # CPU in one backend
+            cpu = _backend_cpu(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            where = "backend CPU"
+        else:
+            cpu, where = time.process_time, "CPU"  # SQLite runs in this process
 
         def counted() -> object:
             return session.execute(select(func.count()).select_from(Invoice)).scalar_one()
@@ -142,16 +166,22 @@ def measure(name: str, url: str, runs: int) -> None:
         def summed() -> object:  # a full scan of one column: the aging's floor
             return session.execute(select(func.sum(Invoice.balance))).scalar_one()
 
-        counting, _ = median_of(runs, counted)
-        base, _ = median_of(runs, summed)
-        print(f"{name}: {count:,} invoices, {apps:,} applications; median of {runs} runs")
-        print(f"  baseline SELECT count(*): {counting:.3f} s, SELECT sum(balance): {base:.3f} s")
+        counting, _, _ = median_of(runs, counted, cpu)
+        base, base_cpu, _ = median_of(runs, summed, cpu)
+        print(f"{name}: {count:,} invoices, {apps:,} applications; medians of {runs} runs")
+        print(
+            f"  baseline SELECT count(*): {counting:.3f} s; SELECT sum(balance): {base:.3f} s "
+            f"({where} {base_cpu:.2f} s)"
+        )
         for label, day in (("as of the end of the data", LATE), ("as of mid-year", MID)):
-            seconds, report = median_of(runs, lambda day=day: aging_report(session, as_of=day))
+            wall, used, report = median_of(
+                runs, lambda day=day: aging_report(session, as_of=day), cpu
+            )
             total = report.total_for("USD")  # type: ignore[attr-defined]
             print(
-                f"  aging {label} ({day}): {seconds:.2f} s ({seconds / base:.1f}x sum(balance)), "
-                f"{len(report.rows):,} customers, total {total.total:,.2f} USD"  # type: ignore[attr-defined]
+                f"  aging {label} ({day}): {wall:.2f} s ({wall / base:.1f}x sum(balance)), "
+                f"{where} {used:.2f} s; {len(report.rows):,} customers, "  # type: ignore[attr-defined]
+                f"total {total.total:,.2f} USD"
             )
     engine.dispose()
 
@@ -178,6 +208,8 @@ def main() -> None:
                 seconds = load(f"sqlite:///{db}", work, **sizes)
                 done.touch()
                 print(f"SQLite: ledger loaded in {seconds:.0f} s")
+            else:
+                upgrade(f"sqlite:///{db}")  # a cache from before a new migration
             measure("SQLite", f"sqlite:///{db}", args.runs)
         if "postgres" in wanted:
             from tests.servers import start_postgres
