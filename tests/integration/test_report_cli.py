@@ -44,6 +44,7 @@ def env(empty_database_url, tmp_path):
 
 
 def test_reports_and_layouts_run_on_sqlite_and_postgres(env, tmp_path):
+    # the console script once per database, the rest in this process
     aging = arbox(
         "report", "aging", "--as-of", "2026-03-01", "--format", "csv", env=env, cwd=tmp_path
     )
@@ -56,11 +57,9 @@ def test_reports_and_layouts_run_on_sqlite_and_postgres(env, tmp_path):
         "300.00",
         "1001.00",
     )
-    close = arbox(
-        "report", "close", "--period", "2026-02", "--format", "json", env=env, cwd=tmp_path
-    )
-    assert close.returncode == 0, close.stderr
-    value = json.loads(close.stdout)
+    code, stdout, stderr = run(env, "report", "close", "--period", "2026-02", "--format", "json")
+    assert code == 0, stderr
+    value = json.loads(stdout)
     lines = {r["line"]: r["USD"] for r in value["tables"]["reconciliation"]["rows"]}
     assert (lines["closing AR"], lines["difference"]) == ("1350.00", "0.00")
     assert value["params"]["reconciles"] == "true"
