@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ledger.models import Customer
 from ledger.queries import IN_CHUNK
-from ledger.reports.balances import SQL_ZERO, ZERO, balances_as_of, money_sum, unapplied_as_of
+from ledger.reports.balances import SQL_ZERO, ZERO, balances_subquery, money_sum, unapplied_as_of
 from ledger.statements import BUCKETS
 
 #: The bucket labels, in order (the statements' buckets).
@@ -87,7 +87,7 @@ def bucket_condition(due: Any, *, as_of: date, low: int, high: int | None) -> Co
 
 def aging_report(session: Session, *, as_of: date) -> AgingReport:
     """The aging of every customer with a nonzero position as of ``as_of``."""
-    inv = balances_as_of(as_of).subquery("inv")
+    inv = balances_subquery(session, as_of)
     positive = inv.c.balance > SQL_ZERO
     columns = [
         money_sum(

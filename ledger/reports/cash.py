@@ -30,7 +30,7 @@ from ledger.reports.aging import customer_labels
 from ledger.reports.balances import (
     SQL_ZERO,
     ZERO,
-    balances_as_of,
+    balances_subquery,
     end_of_day,
     money,
     money_sum,
@@ -277,7 +277,7 @@ def open_deductions(session: Session, day: date) -> dict[str, Decimal]:
         .group_by(Application.invoice_id)
         .subquery("taken")
     )
-    inv = balances_as_of(day).subquery("inv")
+    inv = balances_subquery(session, day)
     still = case(
         (taken.c.deduction <= inv.c.balance, taken.c.deduction),
         (inv.c.balance > SQL_ZERO, inv.c.balance),

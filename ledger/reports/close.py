@@ -37,7 +37,7 @@ from ledger.models import Application, Invoice, ReviewItem
 from ledger.reports.balances import (
     SQL_ZERO,
     ZERO,
-    balances_as_of,
+    balances_subquery,
     end_of_day,
     money_sum,
     settled,
@@ -200,7 +200,7 @@ def review_open_at(session: Session, day: date) -> tuple[tuple[str, int], ...]:
 
 
 def _totals(session: Session, day: date) -> dict[str, Decimal]:
-    inv = balances_as_of(day).subquery("inv")
+    inv = balances_subquery(session, day)
     rows = session.execute(
         select(inv.c.currency, money_sum(inv.c.balance)).group_by(inv.c.currency)
     ).tuples()

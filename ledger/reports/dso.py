@@ -18,7 +18,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from ledger.reports.aging import customer_labels
-from ledger.reports.balances import SQL_ZERO, ZERO, balances_as_of, money_sum
+from ledger.reports.balances import SQL_ZERO, ZERO, balances_subquery, money_sum
 
 #: DSO is shown to a tenth of a day.
 DSO_EXP = Decimal("0.1")
@@ -60,7 +60,7 @@ def dso_report(session: Session, *, as_of: date, days: int = 90) -> DsoReport:
     if days < 1:
         raise ValueError(f"the DSO period must be at least one day, not {days}")
     first = as_of - timedelta(days=days - 1)
-    inv = balances_as_of(as_of).subquery("inv")
+    inv = balances_subquery(session, as_of)
     sales = money_sum(
         case(
             ((inv.c.issue_date >= first) & (inv.c.amount > SQL_ZERO), inv.c.amount),
