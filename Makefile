@@ -43,12 +43,13 @@ fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledger
 	$(BIN)/python fixtures/generate.py
 	$(BIN)/python fixtures/generate_corpus.py
 
-bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, re-imports, parsing
+bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, re-imports, parsing, aging of 1M
 	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 	$(BIN)/python bench/import_invoices.py
 	$(BIN)/python bench/isolation.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/statements.py
+	$(BIN)/python bench/aging.py
 
 eval: $(VENV)/.installed-dev  ## the labelled cash-application benchmark (STP, precision, top-3, baseline)
 	$(BIN)/python bench/eval.py $(EVAL_ARGS)

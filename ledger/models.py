@@ -66,6 +66,8 @@ class Invoice(Base):
     #: A customer's open invoices in due-date order, without reading its paid ones.
     __table_args__ = (
         Index("ix_invoices_customer_id_status", "customer_id", "status", "due_date", "number"),
+        #: The aging (ledger/reports): every balance per customer and currency, no sort.
+        Index("ix_invoices_aging", "customer_id", "currency", "due_date", "issue_date", "balance"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

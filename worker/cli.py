@@ -19,6 +19,7 @@ from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
 from worker.cli_contacts import import_contacts_cmd
+from worker.cli_report import report_app
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(rules_app, name="rules")
+app.add_typer(report_app, name="report")  # worker/cli_report.py: aging, dso, cash, close
 
 out = Console()
 err = Console(stderr=True)
@@ -298,6 +300,10 @@ def run() -> None:
 def export_applications(
     fmt: Annotated[Literal["csv", "json"], typer.Option("--format", help="Output format.")] = "csv",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+    layout: Annotated[
+        Literal["generic", "quickbooks", "sap"],
+        typer.Option("--layout", help="Columns: generic, QuickBooks Online, SAP lockbox-like."),
+    ] = "generic",
 ) -> None:
     """Cash applied: one row per (payment, invoice)."""
     from ledger.exports import applications_to_csv, applications_to_json
@@ -305,6 +311,13 @@ def export_applications(
     from worker.services import Services
 
     svc = Services.from_settings(_settings())
+    if layout != "generic":  # ledger/erp.py: layouts for posting back to an ERP (CSV only)
+        if fmt != "csv":
+            raise _fail(f"--layout {layout} is CSV only", 2)
+        from worker.cli_report import export_layout
+
+        export_layout(svc, layout, output)
+        return
     with svc.sessions() as session:
         rows = applications_for_export(session)
     text = applications_to_csv(rows) if fmt == "csv" else applications_to_json(rows)

@@ -1,0 +1,239 @@
+"""``arbox report aging|dso|cash|close``: the AR reports on the command line.
+
+Each command reads the ledger in one read-only session, builds its report
+(:mod:`ledger.reports`) and writes it as a table on the terminal, or as CSV, JSON, XLSX or
+HTML to standard output or ``-o FILE``. ``arbox report close`` exits 1 when the month does
+not reconcile (after writing the report).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
+    from sqlalchemy.orm import Session
+
+    from ledger.reports.tables import Document
+    from worker.services import Services
+
+report_app = typer.Typer(
+    help="AR reports: aging, DSO, cash applied, month-end close.", no_args_is_help=True
+)
+
+Format = Literal["table", "csv", "json", "xlsx", "html"]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")
+]
+T = TypeVar("T")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _day(text: str | None, option: str, default: date) -> date:
+    if text is None:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"{option} {text!r}: expected a date YYYY-MM-DD") from None
+
+
+def _today() -> date:
+    from worker.services import utc_now
+
+    return utc_now().date()
+
+
+def _read(build: Callable[[Session], T]) -> T:
+    from core.config import Settings
+    from worker.services import Services
+
+    svc = Services.from_settings(Settings.from_env())
+    try:
+        with svc.sessions() as session:
+            return build(session)
+    finally:
+        svc.engine.dispose()
+
+
+def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -> None:
+    from ledger.reports.render import to_csv, to_html, to_json, to_xlsx
+
+    if fmt == "table":
+        if output is not None:
+            raise _fail("--format table is for the terminal; choose csv, json, xlsx or html for -o")
+        _print_tables(doc)
+        return
+    if fmt == "xlsx":
+        data = to_xlsx(doc)
+        if output is None:
+            if sys.stdout.isatty():
+                raise _fail("XLSX is binary: give -o FILE (or redirect standard output)")
+            sys.stdout.buffer.write(data)
+            return
+        output.write_bytes(data)
+    else:
+        text = (
+            to_html(doc, charts=charts)
+            if fmt == "html"
+            else (to_csv(doc) if fmt == "csv" else to_json(doc))
+        )
+        if output is None:
+            sys.stdout.write(text)
+            return
+        output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {doc.report} report to {output}", highlight=False)
+
+
+def _print_tables(doc: Document) -> None:
+    from rich.table import Table as RichTable
+
+    from ledger.reports.render import cell_text
+
+    out.print(f"[bold]{doc.title}[/bold]", highlight=False)
+    for table in doc.tables:
+        rich = RichTable(title=table.title, title_justify="left")
+        for column in table.columns:
+            right = column.kind not in ("text", "date")
+            rich.add_column(
+                column.name,
+                justify="right" if right else "left",
+                overflow="fold",
+            )
+        for row in table.rows:
+            rich.add_row(
+                *(
+                    cell_text(v, c.kind, grouped=True)
+                    for v, c in zip(row, table.columns, strict=True)
+                )
+            )
+        if table.rows and table.totals:
+            rich.rows[-1].end_section = True
+        for row in table.totals:
+            cells = zip(row, table.columns, strict=True)
+            rich.add_row(*(cell_text(v, c.kind, grouped=True) for v, c in cells), style="bold")
+        if not table.rows and not table.totals:
+            rich.add_row(*(["(none)"] + [""] * (len(table.columns) - 1)))
+        out.print(rich)
+
+
+@report_app.command("aging")
+def report_aging(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD; today.")] = None,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """AR aging per customer and currency: current, 1–30, 31–60, 61–90, 90+ days past due,
+    credits, unapplied cash, total; balances as of the date."""
+    from ledger.reports.aging import aging_report
+    from ledger.reports.charts import aging_svg
+    from ledger.reports.tables import aging_document
+
+    day = _day(as_of, "--as-of", _today())
+    report = _read(lambda s: aging_report(s, as_of=day))
+    _write(aging_document(report), fmt, output, [aging_svg(report)])
+
+
+@report_app.command("dso")
+def report_dso(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD; today.")] = None,
+    days: Annotated[int, typer.Option("--days", min=1, help="Days of credit sales.")] = 90,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """DSO = receivables as of the date / credit sales of the last DAYS days × DAYS."""
+    from ledger.reports.dso import dso_report
+    from ledger.reports.tables import dso_document
+
+    day = _day(as_of, "--as-of", _today())
+    report = _read(lambda s: dso_report(s, as_of=day, days=days))
+    _write(dso_document(report), fmt, output, [])
+
+
+@report_app.command("cash")
+def report_cash(
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day YYYY-MM-DD; the 1st of this month.")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD; today.")] = None,
+    by: Annotated[
+        Literal["day", "customer"], typer.Option("--by", help="One row per day or customer.")
+    ] = "day",
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """Cash applied per day or customer (automatic vs confirmed, discounts, deductions,
+    un-applied), STP per day, unapplied cash and open deductions at the end."""
+    from ledger.reports.cash import cash_report
+    from ledger.reports.charts import stp_svg
+    from ledger.reports.tables import cash_document
+
+    today = _today()
+    last = _day(end, "--to", today)
+    first = _day(start, "--from", last.replace(day=1))
+    if last < first:
+        raise _fail(f"--to {last} is before --from {first}")
+    report = _read(lambda s: cash_report(s, start=first, end=last, by=by))
+    _write(cash_document(report), fmt, output, [stp_svg(report)])
+
+
+@report_app.command("close")
+def report_close(
+    period: Annotated[str, typer.Option("--period", help="The month, YYYY-MM.")],
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """Month-end close: receivables rolled forward from the opening to the closing balance
+    (exit 1 when they do not reconcile), cash applied and STP in the month, unapplied cash,
+    open deductions and open review items at the month end."""
+    from ledger.reports.charts import stp_svg
+    from ledger.reports.close import close_report, parse_period
+    from ledger.reports.tables import close_document
+
+    try:
+        parse_period(period)
+    except ValueError as e:
+        raise _fail(f"--period: {e}") from None
+    report = _read(lambda s: close_report(s, period=period))
+    _write(close_document(report), fmt, output, [stp_svg(report.cash)])
+    if not report.reconciles:
+        for r in report.reconciliations:
+            if r.difference:
+                err.print(
+                    f"[red]{period} does not reconcile in {r.currency}:[/red] closing "
+                    f"{r.closing:,.2f}, expected {r.expected:,.2f}, difference "
+                    f"{r.difference:,.2f}",
+                    highlight=False,
+                )
+        raise typer.Exit(1)
+
+
+def export_layout(svc: Services, layout: Literal["quickbooks", "sap"], output: Path | None) -> None:
+    """``arbox export applications --layout quickbooks|sap`` (see :mod:`ledger.erp`)."""
+    from ledger.erp import payment_applications, to_quickbooks_csv, to_sap_lockbox_csv
+
+    try:
+        with svc.sessions() as session:
+            rows = payment_applications(session)
+    finally:
+        svc.engine.dispose()
+    text = to_quickbooks_csv(rows) if layout == "quickbooks" else to_sap_lockbox_csv(rows)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {len(rows)} application(s) to {output} ({layout} layout)")
