@@ -197,7 +197,7 @@ def test_migration_0007_adds_the_contact_columns_and_downgrades(empty_database_u
     from ledger.migrate import alembic_config, current
 
     upgrade(empty_database_url, "0006")
-    upgrade(empty_database_url)
+    upgrade(empty_database_url, "0007_contacts")
     assert current(empty_database_url) == "0007_contacts"
     engine = create_engine(empty_database_url)
     try:
