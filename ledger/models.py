@@ -214,6 +214,8 @@ class ReviewItem(Base):
     """Something a person must decide. ``key`` makes creating it idempotent."""
 
     __tablename__ = "review_items"
+    #: The review app's queue: open items oldest first, without sorting them all (issue 7).
+    __table_args__ = (Index("ix_review_items_status_created_at", "status", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -76,14 +76,13 @@ def dashboard(session: Session, *, now: datetime) -> Dashboard:
     count, oldest = session.execute(
         select(func.count(ReviewItem.id), func.min(ReviewItem.created_at)).where(open_items)
     ).one()
-    ages = []
-    for label, low, high in AGE_BUCKETS:
-        cond = [open_items, ReviewItem.created_at <= now - low]
-        if high is not None:
-            cond.append(ReviewItem.created_at > now - high)
-        ages.append(
-            (label, session.execute(select(func.count(ReviewItem.id)).where(*cond)).scalar_one())
-        )
+    buckets = []
+    for _label, low, high in AGE_BUCKETS:
+        older = ReviewItem.created_at <= now - low
+        inside = older if high is None else and_(older, ReviewItem.created_at > now - high)
+        buckets.append(func.count(case((inside, 1))))
+    counted = session.execute(select(*buckets).where(open_items)).one()
+    ages = [(label, int(n)) for (label, _low, _high), n in zip(AGE_BUCKETS, counted, strict=True)]
     kinds = {
         str(k): int(n)
         for k, n in session.execute(

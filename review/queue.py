@@ -121,8 +121,10 @@ def queue_view(session: Session, flt: QueueFilter, *, now: datetime) -> QueueVie
     """The open review items ``flt`` lets through (at most :data:`PAGE_ROWS`), how many
     match, and the count of open items per kind."""
     conditions = _conditions(flt, now=now)
-    base = _joined(select(ReviewItem.id)).where(*conditions)
-    matched = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    counted = select(func.count(ReviewItem.id))
+    if _needs_joins(flt):
+        counted = _joined(counted)
+    matched = session.execute(counted.where(*conditions)).scalar_one()
     stmt = (
         _joined(
             select(
@@ -166,6 +168,10 @@ def _joined(stmt: Select[Any]) -> Select[Any]:
         .outerjoin(RemittanceLine, ReviewItem.remittance_line_id == RemittanceLine.id)
         .outerjoin(Remittance, RemittanceLine.remittance_id == Remittance.id)
     )
+
+
+def _needs_joins(flt: QueueFilter) -> bool:
+    return bool(flt.customer or flt.q) or flt.min_amount is not None or flt.max_amount is not None
 
 
 def _conditions(flt: QueueFilter, *, now: datetime) -> list[ColumnElement[bool]]:

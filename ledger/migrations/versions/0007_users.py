@@ -4,7 +4,9 @@ Revision ID: 0007_users
 Revises: 0006
 Create Date: 2026-12-01 18:45:00
 
-Hand-written. Two new tables only.
+Hand-written. Two new tables, and an index for the review app's queue: open review items
+oldest first (``status = 'open' ORDER BY created_at, id``) read in index order instead of
+sorted in a temporary B-tree. A plain CREATE INDEX on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -46,8 +48,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_web_sessions_token_hash")),
     )
     op.create_index("ix_web_sessions_user_id", "web_sessions", ["user_id"])
+    op.create_index(
+        "ix_review_items_status_created_at", "review_items", ["status", "created_at", "id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_review_items_status_created_at", table_name="review_items")
     op.drop_table("web_sessions")
     op.drop_table("users")
