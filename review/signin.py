@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ledger.posting import audit
 from ledger.users import authenticate, open_session, revoke_session
 from review import deps
 from review.auth import (
@@ -91,13 +92,11 @@ async def logout(request: Request) -> Response:
     """End the session and forget its cookie."""
     await check_csrf(request)
     token = session_token(request)
+    user = current_user(request)  # before the write transaction: it reads in a session of its own
     if token is not None:
         with deps.sessions(request).begin() as session:
-            user = current_user(request)
             revoke_session(session, token=token, now=deps.now(request))
             if user is not None:
-                from ledger.posting import audit
-
                 audit(
                     session,
                     actor=user.username,
