@@ -188,3 +188,35 @@ def test_an_unexpected_error_is_a_500_with_the_headers_and_no_traceback(
     assert response.status_code == 500
     assert "secret detail" not in response.text
     assert_security_headers(response)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_handler_that_forgets_the_csrf_check_is_still_protected(
+    web_settings, web_db, clock, method
+):
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from review import item_routes
+    from review.app import create_app
+
+    reached: list[str] = []
+
+    async def careless(request):
+        reached.append(request.method)
+        return PlainTextResponse("changed")
+
+    item_routes.routes.append(Route("/careless", careless, methods=[method]))
+    try:
+        app = create_app(web_settings, session_factory=web_db, clock=clock)
+    finally:
+        item_routes.routes.pop()
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as c:
+        assert sign_in(c, "sam").status_code == 303
+        token = csrf_of(c.get("/queue").text)
+        refused = c.request(method, "/careless", data={"x": "1"})
+        allowed = c.request(method, "/careless", headers={"X-CSRF-Token": token})
+    assert refused.status_code == 403
+    assert allowed.status_code == 200
+    assert reached == [method]
