@@ -33,7 +33,7 @@ SORTS: Final[dict[str, str]] = {
     "customer": "Customer",
 }
 #: Most rows one page shows.
-PAGE_ROWS: Final = 500
+PAGE_ROWS: Final = 200
 
 
 @dataclass(frozen=True, slots=True)
