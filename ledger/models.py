@@ -221,6 +221,8 @@ class ReviewItem(Base):
     """Something a person must decide. ``key`` makes creating it idempotent."""
 
     __tablename__ = "review_items"
+    #: The review app's queue: open items oldest first, without sorting them all (issue 7).
+    __table_args__ = (Index("ix_review_items_status_created_at", "status", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
@@ -318,3 +320,6 @@ class MatchRule(Base):
     source_review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     hits: Mapped[int] = mapped_column(Integer, default=0)
     last_hit_at: Mapped[datetime | None]
+
+
+from ledger import users as _users  # noqa: E402,F401  (the review app's users: issue 7)

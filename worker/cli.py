@@ -20,6 +20,7 @@ from core.errors import ARError
 from core.logging import configure_logging
 from worker.cli_contacts import import_contacts_cmd
 from worker.cli_report import report_app
+from worker.cli_users import serve_command, users_app
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -44,6 +45,9 @@ app.add_typer(review_app, name="review")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(rules_app, name="rules")
 app.add_typer(report_app, name="report")  # worker/cli_report.py: aging, dso, cash, close
+# The review web app (issue 7): its users and `arbox serve`.
+app.add_typer(users_app, name="users")
+app.command("serve")(serve_command)
 
 out = Console()
 err = Console(stderr=True)
@@ -277,7 +281,9 @@ def poller() -> None:
 
 @app.command()
 def run() -> None:
-    """The service on one machine: mailbox poller and workers, until Ctrl-C."""
+    """The service on one machine: mailbox poller, workers and the review web app, until
+    Ctrl-C."""
+    from review.server import start_in_thread
     from worker.runtime import boot, start_worker
 
     configure_logging("INFO")
@@ -289,8 +295,15 @@ def run() -> None:
     _stop_on_signals(stop)
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
     threads = _poller_threads(stop)
-    out.print("arbox running: poller and workers; Ctrl-C stops it")
+    try:
+        web = start_in_thread(settings)
+    except RuntimeError as e:
+        stop.set()
+        dramatiq_worker.stop(timeout=30_000)
+        raise _fail(str(e)) from e
+    out.print(f"arbox running: poller, workers and the review app on {web.url}; Ctrl-C stops it")
     stop.wait()
+    web.stop()
     for thread in threads:
         thread.join(timeout=30)
     dramatiq_worker.stop(timeout=30_000)
