@@ -405,7 +405,8 @@ def bulk_accept(
                 low = best is None or best[1] < min_confidence
                 if item is not None and item.status == "open" and low:
                     score = "none" if best is None else str(best[1])
-                    raise RefusedActionError(f"top candidate score {score} is below {min_confidence}")
+                    why = f"top candidate score {score} is below {min_confidence}"
+                    raise RefusedActionError(why)
                 accepted.append(
                     accept_proposal(
                         session,
