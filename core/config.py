@@ -101,6 +101,19 @@ class Settings(BaseSettings):
     #: A directory of Jinja2 templates that override the packaged ones by file name.
     templates_dir: Path | None = None
 
+    # The review web app (issue 7): arbox serve, sign-in, sessions.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    #: Signs the session cookies; unset: a random key kept in ``data_dir/web-secret-key`` (0600).
+    web_secret_key: SecretStr | None = None
+    #: The app is served over https (behind a TLS proxy): cookies get the Secure flag.
+    web_https: bool = False
+    #: Failed sign-ins in a row that lock a user out, and for how long.
+    web_lockout_attempts: int = 5
+    web_lockout_minutes: int = 15
+    #: How long a signed-in session lasts.
+    web_session_hours: float = 12.0
+
     @field_validator("auto_apply_amount_bands")
     @classmethod
     def _valid_bands(cls, value: str) -> str:
@@ -154,7 +167,9 @@ class Settings(BaseSettings):
         """Whether outbound mail is configured at all."""
         return bool(self.smtp_host)
 
-    def secret(self, name: Literal["imap_password", "smtp_password", "redis_url"]) -> str | None:
+    def secret(
+        self, name: Literal["imap_password", "smtp_password", "redis_url", "web_secret_key"]
+    ) -> str | None:
         """The clear value of a secret setting."""
         value: SecretStr | None = getattr(self, name)
         return value.get_secret_value() if value is not None else None

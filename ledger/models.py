@@ -311,3 +311,6 @@ class MatchRule(Base):
     source_review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     hits: Mapped[int] = mapped_column(Integer, default=0)
     last_hit_at: Mapped[datetime | None]
+
+
+from ledger import users as _users  # noqa: E402,F401  (the review app's users: issue 7)

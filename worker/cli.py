@@ -18,6 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from worker.cli_users import serve_command, users_app
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -41,6 +42,9 @@ app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(rules_app, name="rules")
+# The review web app (issue 7): its users and `arbox serve`.
+app.add_typer(users_app, name="users")
+app.command("serve")(serve_command)
 
 out = Console()
 err = Console(stderr=True)

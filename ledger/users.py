@@ -1,0 +1,361 @@
+"""Users of the review web app and their server-side sessions.
+
+A user has a role (``viewer`` reads, ``clerk`` decides, ``supervisor`` also un-applies cash
+and manages rules), a scrypt password hash (:mod:`core.passwords`), and a lockout counter:
+after ``max_failures`` failed sign-ins in a row it is locked for a while. A session is a row
+holding the SHA-256 of a random token (the cookie carries the token, signed), the session's
+CSRF token and its expiry; signing out, a password change or disabling the user revokes it.
+Every change is an audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.errors import RefusedActionError
+from core.passwords import DUMMY_HASH, hash_password, verify_password
+from ledger.base import Base
+from ledger.posting import audit
+
+Role = Literal["viewer", "clerk", "supervisor"]
+#: Roles from least to most allowed.
+ROLES: tuple[Role, ...] = ("viewer", "clerk", "supervisor")
+#: What a username may be made of (stored lower-cased).
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
+
+
+class User(Base):
+    """A person who signs in to the review app."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    password_changed_at: Mapped[datetime]
+
+
+class WebSession(Base):
+    """A signed-in session; the cookie holds the token whose SHA-256 is ``token_hash``."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A user as listed (never with the password hash)."""
+
+    id: int
+    username: str
+    role: Role
+    disabled: bool
+    failed_count: int
+    locked_until: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """The answer to a sign-in: the account when it succeeded, else why not."""
+
+    account: Account | None
+    outcome: Literal["ok", "wrong", "locked", "disabled"]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedSession:
+    """A new session: the token for the cookie and the CSRF token of its forms."""
+
+    token: str
+    csrf_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionUser:
+    """The user behind a valid session token."""
+
+    account: Account
+    csrf_token: str
+    session_id: int
+
+
+def normalise_username(name: str) -> str:
+    """``name`` lower-cased and checked.
+
+    Raises:
+        RefusedActionError: it is not 1–64 letters, digits, ``. _ @ -``.
+    """
+    value = name.strip().lower()
+    if not USERNAME.fullmatch(value):
+        raise RefusedActionError(
+            f"username {name!r}: 1-64 letters, digits, '.', '_', '@' or '-', starting with a "
+            "letter or digit"
+        )
+    return value
+
+
+def add_user(
+    session: Session, *, username: str, role: str, password: str, actor: str, now: datetime
+) -> Account:
+    """Create a user. Raises :class:`RefusedActionError` for a taken name, an unknown role or
+    an unusable password."""
+    name = normalise_username(username)
+    if role not in ROLES:
+        raise RefusedActionError(f"role {role!r}: one of {', '.join(ROLES)}")
+    if session.scalars(select(User.id).where(User.username == name)).first() is not None:
+        raise RefusedActionError(f"user {name} exists already")
+    row = User(
+        username=name,
+        password_hash=_hash(password),
+        role=role,
+        disabled=False,
+        failed_count=0,
+        created_at=now,
+        password_changed_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="add_user",
+        entity="user",
+        entity_id=row.id,
+        now=now,
+        username=name,
+        role=role,
+    )
+    return _account(row)
+
+
+def set_password(
+    session: Session, *, username: str, password: str, actor: str, now: datetime
+) -> Account:
+    """Change a user's password, clear its lockout and revoke its sessions."""
+    row = _user(session, username)
+    row.password_hash = _hash(password)
+    row.password_changed_at = now
+    row.failed_count = 0
+    row.locked_until = None
+    revoked = _revoke_all(session, row.id, now)
+    audit(
+        session,
+        actor=actor,
+        action="set_password",
+        entity="user",
+        entity_id=row.id,
+        now=now,
+        username=row.username,
+        sessions_revoked=revoked,
+    )
+    return _account(row)
+
+
+def disable_user(session: Session, *, username: str, actor: str, now: datetime) -> Account:
+    """Disable a user: it can no longer sign in and its sessions end now."""
+    row = _user(session, username)
+    row.disabled = True
+    revoked = _revoke_all(session, row.id, now)
+    audit(
+        session,
+        actor=actor,
+        action="disable_user",
+        entity="user",
+        entity_id=row.id,
+        now=now,
+        username=row.username,
+        sessions_revoked=revoked,
+    )
+    return _account(row)
+
+
+def list_users(session: Session) -> list[Account]:
+    """Every user, by username."""
+    return [_account(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def authenticate(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    now: datetime,
+    max_failures: int,
+    lockout: timedelta,
+) -> SignIn:
+    """Check a sign-in. Failures count up; at ``max_failures`` in a row the user is locked
+    for ``lockout`` (a correct password does not open a locked account). The row is locked
+    for update so that concurrent attempts all count. Every attempt is an audit event."""
+    name = username.strip().lower()
+    row = None
+    if USERNAME.fullmatch(name):
+        row = session.scalars(select(User).where(User.username == name).with_for_update()).first()
+    if row is None:
+        verify_password(password, DUMMY_HASH)  # as slow as a known user's answer
+        audit(
+            session,
+            actor="web",
+            action="sign_in_failed",
+            entity="user",
+            entity_id=None,
+            now=now,
+            why="unknown user",
+        )
+        return SignIn(None, "wrong")
+    if row.disabled:
+        verify_password(password, DUMMY_HASH)
+        audit(
+            session,
+            actor=row.username,
+            action="sign_in_failed",
+            entity="user",
+            entity_id=row.id,
+            now=now,
+            why="disabled",
+        )
+        return SignIn(None, "disabled")
+    if row.locked_until is not None and row.locked_until > now:
+        verify_password(password, DUMMY_HASH)
+        audit(
+            session,
+            actor=row.username,
+            action="sign_in_failed",
+            entity="user",
+            entity_id=row.id,
+            now=now,
+            why="locked",
+        )
+        return SignIn(None, "locked")
+    if verify_password(password, row.password_hash):
+        row.failed_count = 0
+        row.locked_until = None
+        audit(
+            session, actor=row.username, action="sign_in", entity="user", entity_id=row.id, now=now
+        )
+        return SignIn(_account(row), "ok")
+    row.failed_count += 1
+    locked = row.failed_count >= max_failures
+    if locked:
+        row.failed_count = 0
+        row.locked_until = now + lockout
+    audit(
+        session,
+        actor=row.username,
+        action="sign_in_failed",
+        entity="user",
+        entity_id=row.id,
+        now=now,
+        why="wrong password",
+        locked=locked,
+    )
+    return SignIn(None, "locked" if locked else "wrong")
+
+
+def open_session(
+    session: Session, *, user_id: int, now: datetime, lifetime: timedelta
+) -> OpenedSession:
+    """A new session for the user; only the token's SHA-256 is stored."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            token_hash=_digest(token),
+            user_id=user_id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    session.flush()
+    return OpenedSession(token=token, csrf_token=csrf)
+
+
+def session_user(session: Session, *, token: str, now: datetime) -> SessionUser | None:
+    """The user of a live session (not revoked, not expired, user not disabled), or None."""
+    found = session.execute(
+        select(WebSession.id, WebSession.csrf_token, User)
+        .join(User, WebSession.user_id == User.id)
+        .where(
+            WebSession.token_hash == _digest(token),
+            WebSession.revoked_at.is_(None),
+            WebSession.expires_at > now,
+            User.disabled.is_(False),
+        )
+    ).first()
+    if found is None:
+        return None
+    return SessionUser(account=_account(found[2]), csrf_token=found[1], session_id=found[0])
+
+
+def revoke_session(session: Session, *, token: str, now: datetime) -> None:
+    """End the session of ``token`` (signing out)."""
+    session.execute(
+        update(WebSession)
+        .where(WebSession.token_hash == _digest(token), WebSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def _revoke_all(session: Session, user_id: int, now: datetime) -> int:
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _user(session: Session, username: str) -> User:
+    name = username.strip().lower()
+    row = session.scalars(select(User).where(User.username == name).with_for_update()).first()
+    if row is None:
+        raise RefusedActionError(f"no user {name!r}")
+    return row
+
+
+def _hash(password: str) -> str:
+    try:
+        return hash_password(password)
+    except ValueError as e:
+        raise RefusedActionError(str(e)) from None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _account(row: User) -> Account:
+    role: Role = "viewer"
+    for known in ROLES:
+        if row.role == known:
+            role = known
+    return Account(
+        id=row.id,
+        username=row.username,
+        role=role,
+        disabled=row.disabled,
+        failed_count=row.failed_count,
+        locked_until=row.locked_until,
+        created_at=row.created_at,
+    )

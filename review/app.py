@@ -1,0 +1,79 @@
+"""The review web app: ``create_app(settings)`` builds the Starlette application.
+
+Every page needs a signed-in user (``review.auth.require``); every non-GET request carries
+the session's CSRF token; every response has the security headers of
+:mod:`review.security`. The item page and the decisions come from ``review.item_routes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from core.config import Settings
+from ledger.session import make_engine, make_sessionmaker
+from review import applications, dashboard, item_routes, queue, rules_page, signin
+from review.auth import require
+from review.secret import secret_key
+from review.security import SecurityMiddleware
+from review.templating import render
+
+STATIC = Path(__file__).with_name("static")
+
+
+def create_app(
+    settings: Settings,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Starlette:
+    """The review app for ``settings``; ``session_factory`` defaults to one over
+    ``settings.database_url``; ``clock`` (aware UTC) defaults to the system clock."""
+    routes: list[BaseRoute] = [
+        Route("/", home, methods=["GET"]),
+        *signin.routes,
+        *queue.routes,
+        *dashboard.routes,
+        *rules_page.routes,
+        *applications.routes,
+        *item_routes.routes,
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityMiddleware)],
+        exception_handlers={HTTPException: http_error},  # type: ignore[dict-item]
+    )
+    app.state.settings = settings
+    app.state.sessions = session_factory or make_sessionmaker(make_engine(settings.database_url))
+    app.state.secret_key = secret_key(settings)
+    app.state.clock = clock
+    return app
+
+
+async def home(request: Request) -> Response:
+    """``/``: the queue."""
+    require(request, "viewer")
+    return RedirectResponse("/queue", status_code=303)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """Errors as pages; redirects (the sign-in one) as they are."""
+    if 300 <= exc.status_code < 400:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    return render(
+        request,
+        "error.html",
+        {"status": exc.status_code, "message": exc.detail},
+        status_code=exc.status_code,
+    )

@@ -1,0 +1,129 @@
+"""ASGI middleware of the review app: security headers on every response, CSRF on every
+request that is not GET/HEAD/OPTIONS, and the per-request database session closed after.
+
+The CSRF check here is the wall: a handler that forgets :func:`review.auth.check_csrf` is
+still protected. The body is read (up to :data:`MAX_BODY_BYTES`), the token looked for in
+the ``X-CSRF-Token`` header or the form, and the body handed on unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from review.auth import CSRF_FIELD, CSRF_HEADER, is_valid_csrf
+from review.deps import DB_SCOPE_KEY
+
+#: The Content-Security-Policy: nothing inline, nothing from elsewhere, no framing.
+CSP: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+#: Headers every response gets.
+SECURITY_HEADERS: Final = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+#: The largest request body accepted (forms; nothing is uploaded).
+MAX_BODY_BYTES: Final = 2 * 1024 * 1024
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SecurityMiddleware:
+    """Headers, CSRF and the request's database session around the whole app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        no_store = not scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = (
+                    [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                    if no_store
+                    else list(message.get("headers", []))
+                )
+                headers.extend(SECURITY_HEADERS)
+                if no_store:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            if scope["method"] in SAFE_METHODS:
+                await self.app(scope, receive, send_with_headers)
+                return
+            body = await _read_body(receive)
+            if body is None:
+                await PlainTextResponse("request body too large", 413)(
+                    scope, receive, send_with_headers
+                )
+                return
+            if not await _csrf_ok(scope, body):
+                await PlainTextResponse(
+                    "CSRF token missing or wrong: reload the page and try again", 403
+                )(scope, _replay(body), send_with_headers)
+                return
+            await self.app(scope, _replay(body), send_with_headers)
+        finally:
+            session = scope.get(DB_SCOPE_KEY)
+            if isinstance(session, Session):
+                session.close()
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _csrf_ok(scope: Scope, body: bytes) -> bool:
+    request = Request(scope, _replay(body))
+    token = request.headers.get(CSRF_HEADER)
+    if token is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            try:
+                form = await request.form()
+            except Exception:  # a malformed body is refused like a missing token
+                return False
+            value = form.get(CSRF_FIELD)
+            token = value if isinstance(value, str) else None
+            await form.close()
+    return is_valid_csrf(request, token)

@@ -1,0 +1,76 @@
+"""Running the review app with uvicorn: in the foreground (``arbox serve``) or in a thread
+next to the workers (``arbox run``, ``arbox demo``, the browser tests)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import uvicorn
+
+from core.config import Settings
+from review.app import create_app
+
+
+@dataclass
+class RunningServer:
+    """A uvicorn server in a thread of this process."""
+
+    server: uvicorn.Server
+    thread: threading.Thread
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        """The base URL, ``http://127.0.0.1:8000``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the server to finish its requests and stop; wait for the thread."""
+        self.server.should_exit = True
+        self.thread.join(timeout)
+
+
+def _config(settings: Settings, host: str | None, port: int | None) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(settings),
+        host=host or settings.web_host,
+        port=settings.web_port if port is None else port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+    )
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    """Serve in the foreground until interrupted (uvicorn handles Ctrl-C)."""
+    uvicorn.Server(_config(settings, host, port)).run()
+
+
+def start_in_thread(
+    settings: Settings, *, host: str | None = None, port: int | None = None, timeout: float = 15
+) -> RunningServer:
+    """Start serving in a daemon thread and return once it listens.
+
+    Raises:
+        RuntimeError: the server did not start within ``timeout`` (the port is taken?).
+    """
+    config = _config(settings, host, port)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="arbox-web", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the review app did not start on {config.host}:{config.port}")
+        time.sleep(0.02)
+    bound = config.port
+    for s in server.servers:
+        for sock in s.sockets:
+            bound = sock.getsockname()[1]
+    return RunningServer(server=server, thread=thread, host=config.host, port=bound)

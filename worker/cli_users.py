@@ -1,0 +1,137 @@
+"""``arbox users add|passwd|disable|list`` and ``arbox serve``: the review app's users and
+the app itself. Passwords come from standard input (``--password-stdin``: the first line)
+or a prompt; they are never echoed, logged or accepted as an argument."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from core.config import Settings
+from core.errors import ARError
+
+users_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise _fail("the password is empty", 2)
+    return password
+
+
+def _change(what: Literal["add", "passwd", "disable"], name: str, **kwargs: str) -> str:
+    from ledger.users import add_user, disable_user, set_password
+    from worker.services import Services, utc_now
+
+    svc = Services.from_settings(Settings.from_env())
+    try:
+        with svc.sessions.begin() as session:
+            now = utc_now()
+            if what == "add":
+                account = add_user(session, username=name, actor="cli", now=now, **kwargs)
+            elif what == "passwd":
+                account = set_password(session, username=name, actor="cli", now=now, **kwargs)
+            else:
+                account = disable_user(session, username=name, actor="cli", now=now)
+    except ARError as e:
+        raise _fail(str(e)) from e
+    finally:
+        svc.engine.dispose()
+    return f"{account.username} ({account.role})"
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The username (letters, digits, . _ @ -).")],
+    role: Annotated[
+        str, typer.Option("--role", help="viewer (reads), clerk (decides) or supervisor.")
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a user; the password is prompted for, or read from standard input."""
+    if role not in ("viewer", "clerk", "supervisor"):
+        raise _fail(f"--role {role!r}: one of viewer, clerk, supervisor", 2)
+    password = _read_password(password_stdin)
+    out.print(f"user {_change('add', name, role=role, password=password)} added", highlight=False)
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="The username.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password; its sessions end and its lockout is lifted."""
+    password = _read_password(password_stdin)
+    out.print(
+        f"password of {_change('passwd', name, password=password)} changed; "
+        "its sessions are signed out",
+        highlight=False,
+    )
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="The username.")]) -> None:
+    """Disable a user: no more sign-ins, and its sessions end now."""
+    out.print(
+        f"user {_change('disable', name)} disabled; its sessions are signed out", highlight=False
+    )
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every user with role, state and creation time."""
+    from ledger.users import list_users
+    from worker.services import Services, utc_now
+
+    svc = Services.from_settings(Settings.from_env())
+    try:
+        with svc.sessions() as session:
+            accounts = list_users(session)
+    finally:
+        svc.engine.dispose()
+    now = utc_now()
+    table = Table(title=f"Users: {len(accounts)}")
+    for column in ("username", "role", "state", "created"):
+        table.add_column(column)
+    for a in accounts:
+        state = "disabled" if a.disabled else "active"
+        if not a.disabled and a.locked_until is not None and a.locked_until > now:
+            state = f"locked until {a.locked_until.isoformat(timespec='minutes')}"
+        table.add_row(a.username, a.role, state, a.created_at.isoformat(timespec="seconds"))
+    out.print(table)
+
+
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (ARBOX_WEB_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (ARBOX_WEB_PORT).")] = None,
+) -> None:
+    """The review web app alone (default 127.0.0.1:8000). Nothing is reachable without
+    signing in; create users with `arbox users add`."""
+    from core.logging import configure_logging
+    from review.server import serve
+
+    configure_logging("INFO")
+    settings = Settings.from_env()
+    where = f"http://{host or settings.web_host}:{settings.web_port if port is None else port}"
+    out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
+    serve(settings, host=host, port=port)
