@@ -50,8 +50,15 @@ class Seeded:
     items: dict[str, int]
 
 
-def mail(body: str, *, sender: str, mid: str, html: str | None = None, pdf: bytes | None = None,
-         name: str = "") -> bytes:
+def mail(
+    body: str,
+    *,
+    sender: str,
+    mid: str,
+    html: str | None = None,
+    pdf: bytes | None = None,
+    name: str = "",
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = Address(display_name=name, addr_spec=sender) if name else sender
     msg["To"] = "ar@arbox.example"
@@ -67,25 +74,42 @@ def mail(body: str, *, sender: str, mid: str, html: str | None = None, pdf: byte
 
 MAILS = {
     # 1,250.00 and no reference: INV-70001 and INV-70005 both have that balance
-    "ambiguous": mail("Remittance advice\nAmount paid: 1,250.00\n", sender="ap@acme-mfg.example",
-                      mid="<ambiguous@acme>"),
+    "ambiguous": mail(
+        "Remittance advice\nAmount paid: 1,250.00\n",
+        sender="ap@acme-mfg.example",
+        mid="<ambiguous@acme>",
+    ),
     # a reference nobody has, from a registered contact: the clerk splits it over two invoices
-    "split": mail("Remittance advice\nINV-7999 1,000.00\n", sender="ap@acme-mfg.example",
-                  mid="<split@acme>"),
+    "split": mail(
+        "Remittance advice\nINV-7999 1,000.00\n", sender="ap@acme-mfg.example", mid="<split@acme>"
+    ),
     # short pay of INV-70002 (99.99) without a reason
-    "short": mail("Remittance advice\nINV-70002 90.00\n", sender="ap@acme-mfg.example",
-                  mid="<short@acme>"),
+    "short": mail(
+        "Remittance advice\nINV-70002 90.00\n", sender="ap@acme-mfg.example", mid="<short@acme>"
+    ),
     # an unknown sender naming an invoice number nobody has
-    "unknown": mail("Remittance advice\nINV-99999 500.00\n", sender="pay@bank.example",
-                    mid="<unknown@bank>", name="ACME HOLDINGS"),
+    "unknown": mail(
+        "Remittance advice\nINV-99999 500.00\n",
+        sender="pay@bank.example",
+        mid="<unknown@bank>",
+        name="ACME HOLDINGS",
+    ),
     # a payer whose name is markup, and an HTML body with a script and a remote image
-    "script": mail("Remittance advice\nINV-12345 77.00\n", sender="ap@x.example",
-                   mid="<script@x>", name="<script>alert('payer')</script>",
-                   html="<p onclick='x()'>Remittance <b>INV-12345</b> 77.00"
-                   "<img src='https://tracker.example/p.gif'><script>alert(2)</script></p>"),
+    "script": mail(
+        "Remittance advice\nINV-12345 77.00\n",
+        sender="ap@x.example",
+        mid="<script@x>",
+        name="<script>alert('payer')</script>",
+        html="<p onclick='x()'>Remittance <b>INV-12345</b> 77.00"
+        "<img src='https://tracker.example/p.gif'><script>alert(2)</script></p>",
+    ),
     # a PDF advice from a customer we do not know (Cobalt Retail GmbH)
-    "pdf": mail("Please find our payment advice attached.\n", sender="ap@cobalt.example",
-                mid="<pdf@cobalt>", pdf=PDF.read_bytes()),
+    "pdf": mail(
+        "Please find our payment advice attached.\n",
+        sender="ap@cobalt.example",
+        mid="<pdf@cobalt>",
+        pdf=PDF.read_bytes(),
+    ),
 }
 
 
@@ -97,8 +121,14 @@ def seed(tmp_path: Path, *, database_url: str | None = None) -> Seeded:
     )
     upgrade(settings.database_url)
     base = Services.from_settings(settings, mailer=RecordingMailer())
-    svc = Services(settings=settings, engine=base.engine, sessions=base.sessions,
-                   mailer=base.mailer, policy=base.policy, clock=Clock())
+    svc = Services(
+        settings=settings,
+        engine=base.engine,
+        sessions=base.sessions,
+        mailer=base.mailer,
+        policy=base.policy,
+        clock=Clock(),
+    )
     csv = tmp_path / "ledger.csv"
     csv.write_text(LEDGER)
     with svc.sessions.begin() as session:
@@ -109,7 +139,8 @@ def seed(tmp_path: Path, *, database_url: str | None = None) -> Seeded:
         process_inbound(stored.inbound_id, svc=svc)
         with svc.sessions() as session:
             found = session.scalars(
-                select(m.ReviewItem.id).where(m.ReviewItem.inbound_id == stored.inbound_id)
+                select(m.ReviewItem.id)
+                .where(m.ReviewItem.inbound_id == stored.inbound_id)
                 .order_by(m.ReviewItem.id)
             ).first()
         if found is not None:
