@@ -5,6 +5,7 @@ Shared by the item page's route and browser tests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -12,6 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
 from ledger import models as m
@@ -25,12 +27,12 @@ REPO = Path(__file__).resolve().parents[3]
 PDF = REPO / "fixtures" / "remittances" / "cobalt_ruled_table.pdf"
 
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount
-INV-70001,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-01,2026-10-31,1250.00
-INV-70002,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-05,2026-11-04,99.99
-INV-70003,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-06,2026-11-05,400.00
-INV-70004,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-07,2026-11-06,600.00
-INV-70005,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-08,2026-11-07,1250.00
-INV-80001,C801,Borealis Foods Ltd,payables@borealis.example,2026-10-05,2026-11-04,10.00
+INV-70001,C701,Acme Parts Co,ap@acme-parts.example,2026-10-01,2026-10-31,1250.00
+INV-70002,C701,Acme Parts Co,ap@acme-parts.example,2026-10-05,2026-11-04,99.99
+INV-70003,C701,Acme Parts Co,ap@acme-parts.example,2026-10-06,2026-11-05,400.00
+INV-70004,C701,Acme Parts Co,ap@acme-parts.example,2026-10-07,2026-11-06,600.00
+INV-70005,C701,Acme Parts Co,ap@acme-parts.example,2026-10-08,2026-11-07,1250.00
+INV-80001,C801,Boreal Farms Ltd,ap@boreal-farms.example,2026-10-05,2026-11-04,10.00
 """
 
 
@@ -76,16 +78,16 @@ MAILS = {
     # 1,250.00 and no reference: INV-70001 and INV-70005 both have that balance
     "ambiguous": mail(
         "Remittance advice\nAmount paid: 1,250.00\n",
-        sender="ap@acme-mfg.example",
+        sender="ap@acme-parts.example",
         mid="<ambiguous@acme>",
     ),
     # a reference nobody has, from a registered contact: the clerk splits it over two invoices
     "split": mail(
-        "Remittance advice\nINV-7999 1,000.00\n", sender="ap@acme-mfg.example", mid="<split@acme>"
+        "Remittance advice\nINV-7999 1,000.00\n", sender="ap@acme-parts.example", mid="<split@acme>"
     ),
     # short pay of INV-70002 (99.99) without a reason
     "short": mail(
-        "Remittance advice\nINV-70002 90.00\n", sender="ap@acme-mfg.example", mid="<short@acme>"
+        "Remittance advice\nINV-70002 90.00\n", sender="ap@acme-parts.example", mid="<short@acme>"
     ),
     # an unknown sender naming an invoice number nobody has
     "unknown": mail(
@@ -114,10 +116,12 @@ MAILS = {
 
 
 def seed(tmp_path: Path, *, database_url: str | None = None) -> Seeded:
+    """A new SQLite ledger under ``tmp_path`` with the ledger above and the mails run."""
     settings = Settings(
         database_url=database_url or f"sqlite:///{tmp_path / 'review.db'}",
         ar_address="ar@arbox.example",
         data_dir=tmp_path / "data",
+        parse_isolation=False,
     )
     upgrade(settings.database_url)
     base = Services.from_settings(settings, mailer=RecordingMailer())
@@ -129,20 +133,37 @@ def seed(tmp_path: Path, *, database_url: str | None = None) -> Seeded:
         policy=base.policy,
         clock=Clock(),
     )
-    csv = tmp_path / "ledger.csv"
-    csv.write_text(LEDGER)
-    with svc.sessions.begin() as session:
-        import_invoices(session, csv, default_currency="USD", now=svc.clock())
-    items: dict[str, int] = {}
-    for name, raw in MAILS.items():
+
+    def ingest(raw: bytes) -> int:
         stored = store_inbound(svc, raw, source="file")
         process_inbound(stored.inbound_id, svc=svc)
-        with svc.sessions() as session:
+        return stored.inbound_id
+
+    return Seeded(svc=svc, items=seed_into(svc.sessions, ingest, tmp_path, now=svc.clock()))
+
+
+def seed_into(
+    sessions: sessionmaker[Session],
+    ingest: Callable[[bytes], int],
+    workdir: Path,
+    *,
+    now: datetime,
+) -> dict[str, int]:
+    """Import the ledger above into ``sessions`` and run each mail through ``ingest``; the
+    first review item each mail opened, by the mail's name."""
+    csv = workdir / "item_ledger.csv"
+    csv.write_text(LEDGER)
+    with sessions.begin() as session:
+        import_invoices(session, csv, default_currency="USD", now=now)
+    items: dict[str, int] = {}
+    for name, raw in MAILS.items():
+        inbound_id = ingest(raw)
+        with sessions() as session:
             found = session.scalars(
                 select(m.ReviewItem.id)
-                .where(m.ReviewItem.inbound_id == stored.inbound_id)
+                .where(m.ReviewItem.inbound_id == inbound_id)
                 .order_by(m.ReviewItem.id)
             ).first()
         if found is not None:
             items[name] = found
-    return Seeded(svc=svc, items=items)
+    return items

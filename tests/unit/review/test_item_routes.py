@@ -225,7 +225,7 @@ def test_invoice_search_finds_by_number_customer_and_amount(web):
     assert "INV-70004" in by_number and "INV-70003" not in by_number
     by_amount = c.get("/invoices/search", params={"q": "99.99"}).text
     assert "INV-70002" in by_amount and "INV-70001" not in by_amount
-    by_customer = c.get("/invoices/search", params={"q": "Borealis"}).text
+    by_customer = c.get("/invoices/search", params={"q": "Boreal Farms"}).text
     assert "INV-80001" in by_customer
 
 
