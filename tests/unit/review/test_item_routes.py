@@ -28,6 +28,7 @@ SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     """Review items opened by the pipeline, and a user of each role: made once, copied."""
     workdir = tmp_path_factory.mktemp("seeded")
+    (workdir / "data").mkdir()
     seeded = seed(workdir)
     with seeded.svc.sessions.begin() as session:
         for name, (role, password) in PASSWORDS.items():
@@ -40,16 +41,17 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
                 now=datetime(2026, 11, 1, tzinfo=UTC),
             )
     seeded.svc.engine.dispose()
-    return workdir / "review.db", seeded.items
+    return workdir, seeded.items
 
 
 @pytest.fixture
 def web(tmp_path: Path, seeded_db):
-    template, items = seeded_db
+    workdir, items = seeded_db
     path = tmp_path / "review.db"
-    shutil.copyfile(template, path)
+    shutil.copyfile(workdir / "review.db", path)
+    # the data directory is shared: its rendered pages are cached by content
     settings = Settings(
-        database_url=f"sqlite:///{path}", data_dir=tmp_path / "data", ar_address="ar@arbox.example"
+        database_url=f"sqlite:///{path}", data_dir=workdir / "data", ar_address="ar@arbox.example"
     )
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
