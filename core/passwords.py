@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import os
+from functools import cache
 
 #: scrypt cost (2**14, r=8: 16 MiB of memory and some tens of milliseconds per hash).
 SCRYPT_N = 2**14
@@ -21,8 +22,9 @@ SALT_BYTES = 16
 MAX_PASSWORD_CHARS = 1024
 
 
-def hash_password(password: str) -> str:
-    """A new salted scrypt hash of ``password``.
+def hash_password(password: str, *, n: int | None = None) -> str:
+    """A new salted scrypt hash of ``password`` (``n``: the scrypt cost, default
+    :data:`SCRYPT_N`; the hash records it, so a later change of cost breaks nothing).
 
     Raises:
         ValueError: the password is empty or longer than :data:`MAX_PASSWORD_CHARS`.
@@ -54,10 +56,15 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-#: A hash to verify against when the username is unknown, so that the answer takes as long.
-DUMMY_HASH = (
-    "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-)
+def verify_nothing(password: str) -> None:
+    """Spend the time a verification takes, for a sign-in of an unknown or locked user (so
+    that the answer's timing does not tell which users exist)."""
+    verify_password(password, _dummy_hash(SCRYPT_N))
+
+
+@cache
+def _dummy_hash(n: int) -> str:
+    return hash_password("not a password", n=n)
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -21,7 +21,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.errors import RefusedActionError
-from core.passwords import DUMMY_HASH, hash_password, verify_password
+from core.passwords import hash_password, verify_nothing, verify_password
 from ledger.base import Base
 from ledger.posting import audit
 
@@ -212,7 +212,7 @@ def authenticate(
     if USERNAME.fullmatch(name):
         row = session.scalars(select(User).where(User.username == name).with_for_update()).first()
     if row is None:
-        verify_password(password, DUMMY_HASH)  # as slow as a known user's answer
+        verify_nothing(password)  # as slow as a known user's answer
         audit(
             session,
             actor="web",
@@ -224,7 +224,7 @@ def authenticate(
         )
         return SignIn(None, "wrong")
     if row.disabled:
-        verify_password(password, DUMMY_HASH)
+        verify_nothing(password)
         audit(
             session,
             actor=row.username,
@@ -236,7 +236,7 @@ def authenticate(
         )
         return SignIn(None, "disabled")
     if row.locked_until is not None and row.locked_until > now:
-        verify_password(password, DUMMY_HASH)
+        verify_nothing(password)
         audit(
             session,
             actor=row.username,
