@@ -237,7 +237,7 @@ def reassign_customer(
         )
     rules: list[str] = []
     if remember:
-        taught = reassign_rule(found.remittance, found.inbound)
+        taught = reassign_rule(session, found.remittance, found.inbound)
         if taught is not None:
             rule, created = create_rule(
                 session,
@@ -265,13 +265,17 @@ def reassign_customer(
 
 
 def reassign_rule(
-    remittance: m.Remittance | None, inbound: m.InboundMessage | None
+    session: Session, remittance: m.Remittance | None, inbound: m.InboundMessage | None
 ) -> tuple[str, str] | None:
-    """The rule a reassignment with remember teaches: the payer name, else the sender."""
+    """The rule a reassignment with remember teaches: the payer name, else the sender when
+    it is no registered contact (a contact's mail is identified by the contact)."""
     if remittance is not None and remittance.payer_name and remittance.payer_name.strip():
         return ("payer_name", remittance.payer_name)
-    sender = (inbound.from_address or "").strip() if inbound is not None else ""
-    return ("sender", sender) if "@" in sender else None
+    sender = (inbound.from_address or "").strip().casefold() if inbound is not None else ""
+    if "@" not in sender:
+        return None
+    contact = session.scalars(select(m.Contact.id).where(m.Contact.email == sender)).first()
+    return None if contact is not None else ("sender", sender)
 
 
 def add_note(

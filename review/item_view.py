@@ -146,7 +146,7 @@ def item_view(session: Session, item_id: int, *, pages: PageRenderer | None) -> 
         line=this,
         proposal=tuple(proposed),
         remember=_remember(session, inbound, remittance, line, proposed, item),
-        remember_on_reassign=_reassign_words(remittance, inbound),
+        remember_on_reassign=_reassign_words(session, remittance, inbound),
         reply_to=to,
         reply_note=why,
         history=tuple(notes(session, item.id)),
@@ -293,9 +293,9 @@ def _words(kind: str, text: str, customer_number: str) -> str:
 
 
 def _reassign_words(
-    remittance: m.Remittance | None, inbound: m.InboundMessage | None
+    session: Session, remittance: m.Remittance | None, inbound: m.InboundMessage | None
 ) -> str | None:
-    taught = reassign_rule(remittance, inbound)
+    taught = reassign_rule(session, remittance, inbound)
     if taught is None:
         return None
     kind, text = taught
