@@ -6,6 +6,7 @@ second PDF when the first has three).
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from review.sanitize import sanitize_html
 
 #: The longest text body shown (the rest is cut with a note).
 MAX_TEXT_CHARS = 200_000
+#: PDF attachments of one mail rendered at most (each may take the renderer's time limit).
+MAX_PDFS = 3
 #: Renders one PDF's pages (``render_pdf`` with the app's cache directory).
 PageRenderer = Callable[[bytes], Rendered]
 
@@ -75,8 +78,10 @@ def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
     parsed = parse_email(raw)
     views: list[AttachmentView] = []
     next_page = 1
+    pdfs = 0
     for index, att in enumerate(parsed.attachments):
         pdf = is_pdf(att)
+        pdfs += pdf
         view = AttachmentView(
             index=index,
             filename=att.filename or f"attachment {index + 1}",
@@ -84,7 +89,9 @@ def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
             size=len(att.data),
             is_pdf=pdf,
         )
-        if pdf and pages is not None:
+        if pdf and pages is not None and pdfs > MAX_PDFS:
+            view = dataclasses.replace(view, reason=f"only the first {MAX_PDFS} PDFs are shown")
+        elif pdf and pages is not None:
             done = pages(att.data)
             numbers = tuple(range(next_page, next_page + len(done.pages)))
             next_page += len(done.pages)
@@ -122,9 +129,8 @@ def page_png(raw: bytes, number: int, *, pages: PageRenderer) -> Path | None:
     if number < 1:
         return None
     seen = 0
-    for att in parse_email(raw).attachments:
-        if not is_pdf(att):
-            continue
+    pdfs = [att for att in parse_email(raw).attachments if is_pdf(att)]
+    for att in pdfs[:MAX_PDFS]:
         done = pages(att.data)
         if number <= seen + len(done.pages):
             return done.pages[number - seen - 1]
