@@ -148,20 +148,33 @@ def _applied(done: Confirmed) -> str:
 
 
 def proposal(session: Session, item: m.ReviewItem) -> list[tuple[str, Decimal | None]]:
-    """What the worker proposed for a line item: its allocations, else the invoice it chose,
-    else the best-scored candidate; [] when it proposed nothing."""
+    """What the worker proposed for a line item, among invoices still open: its allocations,
+    else the invoice it chose, else the best-scored open candidate; [] when none is left."""
     if item.remittance_line_id is None:
         return []
     line = session.get(m.RemittanceLine, item.remittance_line_id)
     assert line is not None
     parts = (line.evidence or {}).get("allocations") or []
-    if parts:
+    numbers = [str(p["invoice_number"]) for p in parts]
+    chosen = session.get(m.Invoice, line.invoice_id) if line.invoice_id is not None else None
+    if chosen is not None:
+        numbers.append(chosen.number)
+    candidates = item.candidates if isinstance(item.candidates, list) else []
+    numbers += [str(c.get("invoice_number")) for c in candidates if isinstance(c, dict)]
+    still_open = set(
+        session.scalars(
+            select(m.Invoice.number).where(
+                m.Invoice.number.in_(numbers), m.Invoice.status == "open"
+            )
+        )
+    )
+    if parts and all(str(p["invoice_number"]) in still_open for p in parts):
         return [(str(p["invoice_number"]), Decimal(str(p["amount"]))) for p in parts]
-    if line.invoice_id is not None:
-        invoice = session.get(m.Invoice, line.invoice_id)
-        assert invoice is not None
-        return [(invoice.number, None)]
-    best = top_candidate(item.candidates)
+    if chosen is not None and chosen.number in still_open:
+        return [(chosen.number, None)]
+    best = top_candidate(
+        [c for c in candidates if isinstance(c, dict) and c.get("invoice_number") in still_open]
+    )
     return [(best[0], None)] if best else []
 
 

@@ -104,6 +104,17 @@ def test_pick_another_invoice_through_search(clerk, live_app, items):
     assert balance(live_app, "INV-70005") == Decimal("750.00")
 
 
+def test_a_viewer_sees_the_pdf_pages_beside_the_lines(page, live_app, items, screenshot_dir):
+    name, password = live_app.users["viewer"]
+    sign_in(page, live_app.url, name, password)
+    page.goto(f"{live_app.url}/items/{items['pdf']}")
+    image = page.locator("figure.page img").first
+    image.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 100", image.element_handle())
+    assert page.locator("table.lines tr.line-row").count() == 3
+    page.screenshot(path=str(screenshot_dir / "item_page_pdf.png"), full_page=True)
+
+
 def test_a_script_in_the_payer_name_shows_as_text(page, live_app, items):
     name, password = live_app.users["viewer"]
     sign_in(page, live_app.url, name, password)

@@ -323,7 +323,7 @@ def test_bulk_accept_takes_only_items_at_or_above_the_threshold(sessions, acme, 
     # Then only the high one is applied; the others are left with the reason
     assert [d.item_id for d in result.accepted] == [high]
     refused = dict(result.refused)
-    assert "not open" in refused[stale]
+    assert "no proposal" in refused[stale]
     assert "below 0.9" in refused[low]
     with sessions() as s:
         assert s.get(ReviewItem, low).status == "open"
@@ -356,3 +356,21 @@ def test_two_clerks_accepting_at_once_apply_the_line_once(sessions, acme, ledger
     with sessions() as s:
         assert len(s.scalars(select(Application)).all()) == 1
         assert balance(s, inv) == Decimal("0.00")
+
+
+def test_the_proposal_skips_an_invoice_paid_meanwhile_for_the_best_open_candidate(ledger, acme):
+    # Given the worker chose INV-1001, since paid, and INV-1002 was the other candidate
+    paid = ledger.invoice(acme, "INV-1001", status="paid", balance="0.00")
+    other = ledger.invoice(acme, "INV-1002")
+    item_id = review_line(
+        ledger,
+        customer_id=acme,
+        proposed=paid,
+        candidates=[
+            {"invoice_number": "INV-1001", "score": "0.900"},
+            {"invoice_number": "INV-1002", "score": "0.700"},
+        ],
+    )
+    # When the clerk accepts, the open candidate is what is applied
+    accept_proposal(ledger.session, item_id=item_id, actor="alice", now=LATER)
+    assert balance(ledger.session, other) == Decimal("0.00")
