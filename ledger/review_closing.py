@@ -278,6 +278,40 @@ def reassign_rule(
     return None if contact is not None else ("sender", sender)
 
 
+def close_item(
+    session: Session,
+    *,
+    item_id: int,
+    reason: str,
+    actor: str,
+    now: datetime,
+    submission: str | None = None,
+) -> Decided:
+    """Resolve an item that holds no cash to decide (a question answered, a deduction
+    settled with the customer, a reply loop looked at), with the reason; nothing is posted.
+    A remittance line's item is decided by its cash decisions instead."""
+    found = open_item(session, item_id, lines_only=False, submission=submission, decision="close")
+    if isinstance(found, Decided):
+        return found
+    if found.item.kind in LINE_KINDS:
+        raise RefusedActionError(
+            f"review item {item_id} is a {found.item.kind} item: decide its cash (accept, "
+            "pick, split, deduction, unapplied or not a remittance)"
+        )
+    why = checked_text(reason, "the reason")
+    _resolve(session, found, "resolved", actor, now)
+    return record_decision(
+        session,
+        item_id,
+        decision="close",
+        summary=f"resolved, nothing posted: {why}",
+        actor=actor,
+        now=now,
+        submission=submission,
+        why=why,
+    )
+
+
 def add_note(
     session: Session,
     *,

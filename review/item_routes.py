@@ -26,7 +26,13 @@ from starlette.routing import BaseRoute, Route
 from core.errors import AmountFormatError, RefusedActionError
 from core.money import parse_amount
 from ledger import models as m
-from ledger.review_closing import add_note, leave_unapplied, mark_not_remittance, reassign_customer
+from ledger.review_closing import (
+    add_note,
+    close_item,
+    leave_unapplied,
+    mark_not_remittance,
+    reassign_customer,
+)
 from ledger.review_decisions import (
     Decided,
     accept_proposal,
@@ -140,6 +146,10 @@ def _reassign(s: Session, item: int, form: FormData, user: User, req: Request) -
     )
 
 
+def _close(s: Session, item: int, form: FormData, user: User, req: Request) -> Decided:
+    return close_item(s, item_id=item, reason=_field(form, "reason"), **_common(req, user, form))
+
+
 def _note(s: Session, item: int, form: FormData, user: User, req: Request) -> Decided:
     return add_note(s, item_id=item, text=_field(form, "text"), **_common(req, user, form))
 
@@ -164,6 +174,7 @@ DECISIONS: dict[str, Decision] = {
     "unapplied": _unapplied,
     "not-remittance": _not_remittance,
     "reassign": _reassign,
+    "close": _close,
     "note": _note,
     "reply": _reply,
 }

@@ -11,6 +11,7 @@ from core.errors import RefusedActionError
 from ledger.models import InboundMessage, RemittanceLine, ReviewItem, UnappliedCash
 from ledger.review_closing import (
     add_note,
+    close_item,
     leave_unapplied,
     mark_not_remittance,
     notes,
@@ -130,3 +131,23 @@ def test_a_note_keeps_the_item_open_and_a_double_submit_adds_it_once(ledger, acm
     assert s.get(ReviewItem, item_id).status == "open"
     with pytest.raises(RefusedActionError, match="note is required"):
         add_note(s, item_id=item_id, text="  ", actor="alice", now=LATER)
+
+
+def test_closing_a_deduction_item_resolves_it_with_the_reason_and_posts_nothing(ledger, acme):
+    s = ledger.session
+    inbound_id = ledger.inbound("<d@acme.example>")
+    item_id = ledger.review_item(
+        "deduction:1", kind="deduction", inbound_id=inbound_id, customer_id=acme
+    )
+    done = close_item(s, item_id=item_id, reason="credit note agreed", actor="alice", now=LATER)
+    assert done.summary == "resolved, nothing posted: credit note agreed"
+    assert (s.get(ReviewItem, item_id).status, s.get(ReviewItem, item_id).resolved_by) == (
+        "resolved",
+        "alice",
+    )
+
+
+def test_a_line_item_is_not_closed_without_deciding_its_cash(ledger, acme):
+    item_id = review_line(ledger, customer_id=acme)
+    with pytest.raises(RefusedActionError, match="decide its cash"):
+        close_item(ledger.session, item_id=item_id, reason="x", actor="alice", now=LATER)

@@ -248,3 +248,16 @@ def test_bulk_accept_accepts_only_items_above_the_threshold(web):
         assert s.get(m.ReviewItem, items["ambiguous"]).status == "resolved"
         assert s.get(m.ReviewItem, items["split"]).status == "open"
     assert client("vera").post("/items/bulk-accept", data=data).status_code == 403
+
+
+def test_a_deduction_item_offers_resolve_and_no_cash_decisions(web):
+    client, sessions, items = web
+    c = client("clara")
+    item = items["short"]  # the short pay's follow-up: 9.99 of INV-70002 stays open
+    page = c.get(f"/items/{item}")
+    assert "9.99 of invoice INV-70002 stays open" in page.text
+    assert 'id="close-form"' in page.text and 'id="accept-form"' not in page.text
+    response = c.post(f"/items/{item}/close", data=form_of(page.text, reason="settled by phone"))
+    assert response.status_code == 303
+    with sessions() as s:
+        assert s.get(m.ReviewItem, item).status == "resolved"
