@@ -3,6 +3,7 @@ next to the workers (``arbox run``, ``arbox demo``, the browser tests)."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -46,9 +47,26 @@ def _config(settings: Settings, host: str | None, port: int | None) -> uvicorn.C
     )
 
 
-def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
-    """Serve in the foreground until interrupted (uvicorn handles Ctrl-C)."""
-    uvicorn.Server(_config(settings, host, port)).run()
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> str:
+    """Serve until SIGINT or SIGTERM, then finish the requests in flight and return (the
+    process exits 0, as the other ``arbox`` services do). Prints nothing; returns the URL
+    it served on."""
+    running = start_in_thread(settings, host=host, port=port)
+    stop = threading.Event()
+
+    def handler(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.wait(0.5):
+            if not running.thread.is_alive():
+                raise RuntimeError(f"the review app on {running.url} stopped by itself")
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        running.stop()
+    return running.url
 
 
 def start_in_thread(

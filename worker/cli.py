@@ -275,7 +275,9 @@ def poller() -> None:
 
 @app.command()
 def run() -> None:
-    """The service on one machine: mailbox poller and workers, until Ctrl-C."""
+    """The service on one machine: mailbox poller, workers and the review web app, until
+    Ctrl-C."""
+    from review.server import start_in_thread
     from worker.runtime import boot, start_worker
 
     configure_logging("INFO")
@@ -287,8 +289,15 @@ def run() -> None:
     _stop_on_signals(stop)
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
     threads = _poller_threads(stop)
-    out.print("arbox running: poller and workers; Ctrl-C stops it")
+    try:
+        web = start_in_thread(settings)
+    except RuntimeError as e:
+        stop.set()
+        dramatiq_worker.stop(timeout=30_000)
+        raise _fail(str(e)) from e
+    out.print(f"arbox running: poller, workers and the review app on {web.url}; Ctrl-C stops it")
     stop.wait()
+    web.stop()
     for thread in threads:
         thread.join(timeout=30)
     dramatiq_worker.stop(timeout=30_000)

@@ -134,4 +134,8 @@ def serve_command(
     settings = Settings.from_env()
     where = f"http://{host or settings.web_host}:{settings.web_port if port is None else port}"
     out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
-    serve(settings, host=host, port=port)
+    try:
+        serve(settings, host=host, port=port)
+    except RuntimeError as e:
+        raise _fail(str(e)) from e
+    out.print("review app stopped")

@@ -27,6 +27,8 @@ from core.types import FINAL_STATUSES
 from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
+from ledger.users import add_user
+from review.server import start_in_thread
 from worker.embedded import (
     EmbeddedImap,
     EmbeddedSmtp,
@@ -43,6 +45,8 @@ from worker.services import Services, utc_now
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 AR_ADDRESS = "ar@arbox.example"
 DRAIN_TIMEOUT = 180.0
+#: The review app's user the demo creates (a supervisor; its password is printed once).
+DEMO_USER = "demo"
 
 
 def run_demo(*, workdir: Path, serve: bool, console: Console) -> None:
@@ -125,7 +129,7 @@ def _run(
         elapsed = time.monotonic() - started
         _report(svc, names, smtp, console, elapsed)
         if serve:
-            _serve(poller, console, imap, Path(settings.data_dir))
+            _serve(poller, console, imap, svc)
     finally:
         worker.stop(timeout=10_000)
 
@@ -183,15 +187,23 @@ def _report(
     console.print("try: ARBOX_DATABASE_URL=" + svc.settings.database_url + " arbox review list")
 
 
-def _serve(poller: Poller, console: Console, imap: EmbeddedImap, workdir: Path) -> None:
+def _serve(poller: Poller, console: Console, imap: EmbeddedImap, svc: Services) -> None:
+    workdir = Path(svc.settings.data_dir)
     login = workdir / "imap-login.txt"
     login.touch(mode=0o600)
     login.write_text(
         f"host {imap.host}\nport {imap.port}\nuser {imap.user}\npassword {imap.password}\n"
         "tls none\n"
     )
+    password = _demo_user(svc)
+    web = start_in_thread(svc.settings)
     console.print(
-        f"\nStill running: append mail to INBOX at {imap.host}:{imap.port} (no TLS; the login "
+        f"\nReview app: {web.url}/ - sign in as [bold]{DEMO_USER}[/bold] (supervisor) with "
+        f"password [bold]{password}[/bold] (made for this run; shown only here).",
+        highlight=False,
+    )
+    console.print(
+        f"Still running: append mail to INBOX at {imap.host}:{imap.port} (no TLS; the login "
         f"is in {login}) and it is processed. Ctrl-C stops the demo."
     )
     stop = threading.Event()
@@ -205,4 +217,20 @@ def _serve(poller: Poller, console: Console, imap: EmbeddedImap, workdir: Path) 
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        web.stop()
     console.print("demo stopped")
+
+
+def _demo_user(svc: Services) -> str:
+    """Create the demo supervisor with a new random password; returns the password."""
+    password = secrets.token_urlsafe(12)
+    with svc.sessions.begin() as session:
+        add_user(
+            session,
+            username=DEMO_USER,
+            role="supervisor",
+            password=password,
+            actor="demo",
+            now=utc_now(),
+        )
+    return password

@@ -1,10 +1,11 @@
 """Browser tests of the review app: Playwright (sync API) driving Debian's Chromium against
 the real app served by uvicorn on 127.0.0.1.
 
-- ``live_app`` (one per test module): a migrated SQLite ledger in a temp dir with the demo
-  invoices, a user of each role (``LiveApp.users``), the sample mail of ``fixtures/emails``
-  run through the real pipeline (``process_inbound``: the same code as the worker), and the
-  app in a thread. ``LiveApp.ingest(raw)`` runs more mail through the pipeline.
+- ``live_app`` (one per test module): a copy of ``seeded_ledger`` (made once per session:
+  a migrated SQLite ledger with the demo invoices, a user of each role (``LiveApp.users``),
+  the sample mail of ``fixtures/emails`` run through the real pipeline (``process_inbound``:
+  the same code as the worker)) and the app over it in a thread. ``LiveApp.ingest(raw)``
+  runs more mail through the pipeline.
 - ``browser`` (one per session): Chromium from ``shutil.which("chromium")``; never a
   downloaded browser. Missing Chromium skips, or fails when ``CI`` is set.
 - ``page``: a fresh context (no cookies) and page per test.
@@ -23,14 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
+from core.passwords import hash_password
 from ledger.imports import import_invoices
-from ledger.users import add_user
+from ledger.users import User, add_user
 from review.server import RunningServer, start_in_thread
 from tests.conftest import REPO, require
 from tests.fakes import RecordingMailer
+from tests.unit.review.conftest import TEST_SCRYPT_N
 from worker.pipeline import process_inbound, store_inbound
 from worker.sending import send_outbox
 from worker.services import Services
@@ -59,7 +63,7 @@ class LiveApp:
     url: str
     settings: Settings
     services: Services
-    server: RunningServer
+    server: RunningServer | None
     users: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(USERS))
     inbound_ids: list[int] = field(default_factory=list)
 
@@ -82,10 +86,8 @@ class LiveApp:
         return self.ingest(path.read_bytes())
 
 
-def _start_live_app(workdir: Path, template: Path) -> LiveApp:
-    db = workdir / "ledger.db"
-    shutil.copyfile(template, db)
-    settings = Settings(
+def _settings(workdir: Path, db: Path) -> Settings:
+    return Settings(
         database_url=f"sqlite:///{db}",
         data_dir=workdir / "data",
         ar_address="ar@arbox.example",
@@ -93,7 +95,20 @@ def _start_live_app(workdir: Path, template: Path) -> LiveApp:
         parse_isolation=False,  # the same parsers, in-process: faster to seed
         web_port=0,
     )
-    services = Services.from_settings(settings, mailer=RecordingMailer())
+
+
+def _services(settings: Settings) -> Services:
+    return Services.from_settings(settings, mailer=RecordingMailer())
+
+
+@pytest.fixture(scope="session")
+def seeded_ledger(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """A ledger file with the demo invoices, the users, and the sample mail processed by the
+    pipeline; made once, copied for each module's app."""
+    workdir = tmp_path_factory.mktemp("seeded_ledger")
+    db = workdir / "ledger.db"
+    shutil.copyfile(sqlite_template, db)
+    services = _services(_settings(workdir, db))
     now = datetime.now(UTC)
     with services.sessions.begin() as session:
         import_invoices(
@@ -101,21 +116,33 @@ def _start_live_app(workdir: Path, template: Path) -> LiveApp:
         )
         for role, (name, password) in USERS.items():
             add_user(session, username=name, role=role, password=password, actor="test", now=now)
-    server = start_in_thread(settings, host="127.0.0.1", port=0)
-    return LiveApp(url=server.url, settings=settings, services=services, server=server)
+            # the hash records its cost: a low one makes each sign-in quick
+            session.execute(
+                update(User)
+                .where(User.username == name)
+                .values(password_hash=hash_password(password, n=TEST_SCRYPT_N))
+            )
+    seeder = LiveApp(url="", settings=services.settings, services=services, server=None)
+    for path in sorted((FIXTURES / "emails").glob("*.eml")):
+        seeder.ingest_file(path)
+    services.engine.dispose()
+    return db
 
 
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveApp]:
-    """The app over a ledger seeded with the demo invoices and the sample mail."""
-    app = _start_live_app(tmp_path_factory.mktemp("live_app"), sqlite_template)
+def live_app(tmp_path_factory: pytest.TempPathFactory, seeded_ledger: Path) -> Iterator[LiveApp]:
+    """The app over a copy of the seeded ledger, served on a free port of 127.0.0.1."""
+    workdir = tmp_path_factory.mktemp("live_app")
+    db = workdir / "ledger.db"
+    shutil.copyfile(seeded_ledger, db)
+    settings = _settings(workdir, db)
+    services = _services(settings)
+    server = start_in_thread(settings, host="127.0.0.1", port=0)
     try:
-        for path in sorted((FIXTURES / "emails").glob("*.eml")):
-            app.ingest_file(path)
-        yield app
+        yield LiveApp(url=server.url, settings=settings, services=services, server=server)
     finally:
-        app.server.stop()
-        app.services.engine.dispose()
+        server.stop()
+        services.engine.dispose()
 
 
 @pytest.fixture(scope="session")
