@@ -47,7 +47,7 @@ from review.auth import User, check_csrf, require
 from review.item_mail import page_png, renderer
 from review.item_reply import ReplySender, send_reply
 from review.item_search import search_invoices
-from review.item_view import ItemView, item_view
+from review.item_view import ItemView, read_item_view
 from review.templating import render
 
 #: Most split rows a form may send.
@@ -193,12 +193,7 @@ async def item_page(request: Request) -> Response:
 
 async def _view(request: Request, item_id: int) -> ItemView | None:
     pages = renderer(deps.settings(request).data_dir)
-
-    def read() -> ItemView | None:
-        with deps.sessions(request)() as session:
-            return item_view(session, item_id, pages=pages)
-
-    return await run_in_threadpool(read)
+    return await run_in_threadpool(read_item_view, deps.sessions(request), item_id, pages=pages)
 
 
 def _render(

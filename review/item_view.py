@@ -8,12 +8,13 @@ mail (:mod:`review.item_mail`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ledger import models as m
 from ledger.review_actions import LINE_KINDS, rules_to_teach
@@ -110,8 +111,38 @@ class ItemView:
         return self.status == "open"
 
 
-def item_view(session: Session, item_id: int, *, pages: PageRenderer | None) -> ItemView | None:
-    """The item page's values for review item ``item_id``; None when there is no such item."""
+def read_item_view(
+    sessions: sessionmaker[Session], item_id: int, *, pages: PageRenderer | None
+) -> ItemView | None:
+    """:func:`item_view` with the mail read (and its PDFs rendered) after the database
+    session is closed: on SQLite a session holds the write lock (``BEGIN IMMEDIATE``), and a
+    PDF may take seconds to render."""
+    with sessions() as session:
+        view = item_view(session, item_id, pages=None, with_mail=False)
+        raw = _raw_mail(session, item_id) if view is not None else None
+    if view is None or raw is None:
+        return view
+    return dataclasses.replace(view, mail=mail_view(raw, pages=pages))
+
+
+def _raw_mail(session: Session, item_id: int) -> bytes | None:
+    item = session.get(m.ReviewItem, item_id)
+    line = (
+        session.get(m.RemittanceLine, item.remittance_line_id)
+        if item and item.remittance_line_id
+        else None
+    )
+    remittance = session.get(m.Remittance, line.remittance_id) if line else None
+    inbound_id = remittance.inbound_id if remittance else item.inbound_id if item else None
+    inbound = session.get(m.InboundMessage, inbound_id) if inbound_id else None
+    return inbound.raw if inbound is not None and inbound.raw else None
+
+
+def item_view(
+    session: Session, item_id: int, *, pages: PageRenderer | None, with_mail: bool = True
+) -> ItemView | None:
+    """The item page's values for review item ``item_id``; None when there is no such item.
+    ``with_mail=False`` leaves ``mail`` None (see :func:`read_item_view`)."""
     item = session.get(m.ReviewItem, item_id)
     if item is None:
         return None
@@ -150,7 +181,11 @@ def item_view(session: Session, item_id: int, *, pages: PageRenderer | None) -> 
         reply_to=to,
         reply_note=why,
         history=tuple(notes(session, item.id)),
-        mail=mail_view(inbound.raw, pages=pages) if inbound is not None and inbound.raw else None,
+        mail=(
+            mail_view(inbound.raw, pages=pages)
+            if with_mail and inbound is not None and inbound.raw
+            else None
+        ),
     )
 
 
