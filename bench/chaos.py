@@ -263,6 +263,7 @@ def _base_env(workdir: Path, url: str, redis: str, smtp: Any) -> dict[str, str]:
         ARBOX_SMTP_HOST=smtp.host,
         ARBOX_SMTP_PORT=str(smtp.port),
         ARBOX_SMTP_TLS="none",
+        ARBOX_WEB_PORT="0",  # `arbox run` serves the review app: on a free port, not 8000
         ARBOX_AR_ADDRESS="ar@arbox.example",
         ARBOX_MAX_REPLIES_PER_SENDER_PER_DAY="100000",
         ARBOX_REPLY_BREAKER_MAILS="0",  # one customer's many remittances are no reply loop

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, select, update
+from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.errors import RefusedActionError
@@ -275,7 +275,12 @@ def authenticate(
 def open_session(
     session: Session, *, user_id: int, now: datetime, lifetime: timedelta
 ) -> OpenedSession:
-    """A new session for the user; only the token's SHA-256 is stored."""
+    """A new session for the user; only the token's SHA-256 is stored. Sessions that
+    ended more than a day ago (expired or revoked) are deleted on the way."""
+    gone = now - timedelta(days=1)
+    session.execute(
+        delete(WebSession).where(or_(WebSession.expires_at < gone, WebSession.revoked_at < gone))
+    )
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     session.add(

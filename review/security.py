@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import structlog
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -34,6 +35,8 @@ SECURITY_HEADERS: Final = (
 #: The largest request body accepted (forms; nothing is uploaded).
 MAX_BODY_BYTES: Final = 2 * 1024 * 1024
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = structlog.get_logger(__name__)
 
 
 class SecurityMiddleware:
@@ -61,26 +64,43 @@ class SecurityMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
         try:
-            if scope["method"] in SAFE_METHODS:
-                await self.app(scope, receive, send_with_headers)
-                return
-            body = await _read_body(receive)
-            if body is None:
-                await PlainTextResponse("request body too large", 413)(
-                    scope, receive, send_with_headers
-                )
-                return
-            if not await _csrf_ok(scope, body):
-                await PlainTextResponse(
-                    "CSRF token missing or wrong: reload the page and try again", 403
-                )(scope, _replay(body), send_with_headers)
-                return
-            await self.app(scope, _replay(body), send_with_headers)
+            await self._guarded(scope, receive, send_tracked)
+        except Exception:  # the HTTP boundary: log it, answer 500 with the headers still on
+            log.exception("review_request_failed", path=scope["path"], method=scope["method"])
+            if started:
+                raise
+            await PlainTextResponse("internal error: it was logged", 500)(
+                scope, receive, send_with_headers
+            )
         finally:
             session = scope.get(DB_SCOPE_KEY)
             if isinstance(session, Session):
                 session.close()
+
+    async def _guarded(self, scope: Scope, receive: Receive, send_with_headers: Send) -> None:
+        if scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send_with_headers)
+            return
+        body = await _read_body(receive)
+        if body is None:
+            await PlainTextResponse("request body too large", 413)(
+                scope, receive, send_with_headers
+            )
+            return
+        if not await _csrf_ok(scope, body):
+            await PlainTextResponse(
+                "CSRF token missing or wrong: reload the page and try again", 403
+            )(scope, _replay(body), send_with_headers)
+            return
+        await self.app(scope, _replay(body), send_with_headers)
 
 
 async def _read_body(receive: Receive) -> bytes | None:

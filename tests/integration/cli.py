@@ -28,6 +28,7 @@ def cli_env(tmp_path: Path, smtp_sink: Any, **settings: str) -> dict[str, str]:
         ARBOX_SMTP_HOST=smtp_sink.host,
         ARBOX_SMTP_PORT=str(smtp_sink.port),
         ARBOX_SMTP_TLS="none",
+        ARBOX_WEB_PORT="0",  # `arbox run` serves the review app: on a free port, not 8000
         COLUMNS="200",
     )
     base.update(settings)

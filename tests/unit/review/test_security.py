@@ -164,3 +164,27 @@ def test_a_huge_post_is_refused_before_it_is_read_whole(signed_in, size):
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 413
+
+
+def test_an_unexpected_error_is_a_500_with_the_headers_and_no_traceback(
+    web_settings, web_db, clock
+):
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from review import item_routes
+    from review.app import create_app
+
+    async def boom(request):
+        raise RuntimeError("secret detail of the failure")
+
+    item_routes.routes.append(Route("/boom", boom))
+    try:
+        app = create_app(web_settings, session_factory=web_db, clock=clock)
+    finally:
+        item_routes.routes.pop()
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+        response = c.get("/boom")
+    assert response.status_code == 500
+    assert "secret detail" not in response.text
+    assert_security_headers(response)
