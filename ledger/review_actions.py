@@ -21,7 +21,7 @@ from core.errors import RefusedActionError
 from core.refs import normalise_ref
 from core.types import InboundStatus
 from ledger import models as m
-from ledger.posting import apply_cash, audit
+from ledger.posting import apply_cash, audit, open_review_item
 from ledger.queries import customer_names
 from ledger.rules import Rule, create_rule
 from ledger.unapplied import take_unapplied_cash
@@ -83,6 +83,8 @@ def confirm_line(
     actor: str,
     remember: bool,
     now: datetime,
+    deduction: Decimal = ZERO,
+    deduction_reason: str | None = None,
 ) -> Confirmed:
     """Apply a remittance line that went to review to the invoices a person names.
 
@@ -96,6 +98,9 @@ def confirm_line(
     customer's (when the remittance names a payer that did not already identify them); the
     customer writes our numbers without a prefix (when the line's normalised reference is
     a proper end of the invoice's, the rest being the prefix).
+
+    A ``deduction`` (one invoice only) is what the payer kept back for ``deduction_reason``:
+    it stays open on the invoice and is followed up by a ``deduction`` review item.
 
     Raises:
         RefusedActionError: anything above does not hold; nothing was changed.
@@ -124,6 +129,12 @@ def confirm_line(
     customer_id = _one_customer(session, targets, item)
     cap = line.amount if line.amount > ZERO else None
     amounts = _amounts(targets, cap=cap)
+    if deduction and (len(targets) != 1 or amounts[0] + deduction != targets[0].invoice.balance):
+        raise RefusedActionError(
+            "a deduction is what one invoice's balance keeps after the payment: "
+            f"{' + '.join(str(a) for a in amounts)} paid and {deduction} deducted does not "
+            f"make the balance {targets[0].invoice.balance}"
+        )
     assigned = item.customer_id is None
     if assigned:
         item.customer_id = customer_id
@@ -143,6 +154,7 @@ def confirm_line(
             reasons=reasons,
             actor=actor,
             now=now,
+            deduction=deduction,
         )
         if posted is None:
             raise RefusedActionError(
@@ -160,6 +172,8 @@ def confirm_line(
     item.status = "resolved"
     item.resolved_at = now
     item.resolved_by = actor
+    if deduction:
+        _open_deduction(session, line, targets[0].invoice, deduction, deduction_reason, now)
     if assigned:
         session.execute(
             update(m.UnappliedCash)
@@ -327,6 +341,35 @@ def _close_mail_when_done(session: Session, inbound: m.InboundMessage, *, actor:
         inbound.reason = f"{inbound.reason or ''}; confirmed by {actor}".lstrip("; ")[:2000]
 
 
+def rules_to_teach(
+    session: Session,
+    inbound: m.InboundMessage,
+    remittance: m.Remittance,
+    line: m.RemittanceLine,
+    invoices: Sequence[m.Invoice],
+    customer_id: int,
+) -> list[tuple[str, str]]:
+    """The rules (kind, text) a confirmation of ``line`` on ``invoices`` would teach: shown
+    to the reviewer before the decision, created by it with ``remember``."""
+    wanted: list[tuple[str, str]] = []
+    sender = (inbound.from_address or "").strip().casefold()
+    if "@" in sender and not _is_contact(session, sender):
+        wanted.append(("sender", sender))
+    payer = remittance.payer_name
+    if payer and name_key(payer):
+        named, _ = customer_by_payer_name(payer, customer_names(session), policy=NamePolicy())
+        if named != customer_id:
+            wanted.append(("payer_name", payer))
+    written = normalise_ref(line.invoice_ref or "")
+    if written and not _names_an_invoice(session, written):
+        for invoice in invoices:
+            key = invoice.ref_key
+            prefix = key[: len(key) - len(written)]
+            if key.endswith(written) and prefix and normalise_ref(prefix + written) == key:
+                wanted.append(("ref_prefix", prefix))
+    return list(dict.fromkeys(wanted))
+
+
 def _remember(
     session: Session,
     inbound: m.InboundMessage,
@@ -339,24 +382,11 @@ def _remember(
     now: datetime,
 ) -> tuple[Rule, ...]:
     """The rules this confirmation teaches, created (those that existed already are left out)."""
-    wanted: list[tuple[str, str]] = []
-    sender = (inbound.from_address or "").strip().casefold()
-    if "@" in sender and not _is_contact(session, sender):
-        wanted.append(("sender", sender))
-    payer = remittance.payer_name
-    if payer and name_key(payer):
-        named, _ = customer_by_payer_name(payer, customer_names(session), policy=NamePolicy())
-        if named != customer_id:
-            wanted.append(("payer_name", payer))
-    written = normalise_ref(line.invoice_ref or "")
-    if written and not _names_an_invoice(session, written):
-        for t in targets:
-            key = t.invoice.ref_key
-            prefix = key[: len(key) - len(written)]
-            if key.endswith(written) and prefix and normalise_ref(prefix + written) == key:
-                wanted.append(("ref_prefix", prefix))
+    wanted = rules_to_teach(
+        session, inbound, remittance, line, [t.invoice for t in targets], customer_id
+    )
     rules: list[Rule] = []
-    for kind, pattern in dict.fromkeys(wanted):
+    for kind, pattern in wanted:
         rule, created = create_rule(
             session,
             kind=kind,
@@ -369,6 +399,31 @@ def _remember(
         if created:
             rules.append(rule)
     return tuple(rules)
+
+
+def _open_deduction(
+    session: Session,
+    line: m.RemittanceLine,
+    invoice: m.Invoice,
+    deduction: Decimal,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """What a reviewer recorded as deducted stays open, followed up as a deduction item."""
+    remittance = session.get(m.Remittance, line.remittance_id)
+    assert remittance is not None
+    open_review_item(
+        session,
+        key=f"deduction:{line.id}",
+        kind="deduction",
+        reason=f"{deduction} {invoice.currency} of invoice {invoice.number} stays open: "
+        f"{reason or 'no reason given'}",
+        now=now,
+        inbound_id=remittance.inbound_id,
+        remittance_line_id=line.id,
+        customer_id=invoice.customer_id,
+        candidates=[{"invoice_number": invoice.number, "score": str(CONFIRMED)}],
+    )
 
 
 def _is_contact(session: Session, address: str) -> bool:

@@ -1,0 +1,168 @@
+"""The mail of a review item as the item page shows it: headers, text body, the HTML body
+sanitized (:mod:`review.sanitize`), attachments, and the pages of its PDFs as images
+(:mod:`review.pages`) numbered across all PDF attachments (page 4 is the first page of the
+second PDF when the first has three).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage, Message
+from pathlib import Path
+
+from core.types import Attachment
+from parsers.mime import parse_email
+from review.pages import PageLimits, Rendered, render_pdf
+from review.sanitize import sanitize_html
+
+#: The longest text body shown (the rest is cut with a note).
+MAX_TEXT_CHARS = 200_000
+#: PDF attachments of one mail rendered at most (each may take the renderer's time limit).
+MAX_PDFS = 3
+#: Renders one PDF's pages (``render_pdf`` with the app's cache directory).
+PageRenderer = Callable[[bytes], Rendered]
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentView:
+    """One attachment: name, type, size; for a PDF its page numbers or why none render."""
+
+    index: int
+    filename: str
+    content_type: str
+    size: int
+    is_pdf: bool
+    pages: tuple[int, ...] = ()
+    total_pages: int = 0
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MailView:
+    """What the page shows of the mail. ``html`` is already sanitized markup (or None)."""
+
+    message_id: str
+    subject: str
+    from_address: str
+    from_name: str
+    date: str
+    to: str
+    text: str
+    html: str | None
+    attachments: tuple[AttachmentView, ...]
+    defects: tuple[str, ...]
+
+
+def renderer(data_dir: Path, limits: PageLimits | None = None) -> PageRenderer:
+    """A page renderer caching under ``<data_dir>/pages``."""
+    cache = data_dir / "pages"
+    return lambda data: render_pdf(data, cache_dir=cache, limits=limits)
+
+
+def is_pdf(attachment: Attachment) -> bool:
+    """Whether an attachment is a PDF by its type, its name or its first bytes."""
+    name = (attachment.filename or "").lower()
+    return (
+        attachment.content_type == "application/pdf"
+        or name.endswith(".pdf")
+        or attachment.data[:5] == b"%PDF-"
+    )
+
+
+def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
+    """The mail ``raw`` for the page; with ``pages``, its PDFs rendered (cached)."""
+    parsed = parse_email(raw)
+    views: list[AttachmentView] = []
+    next_page = 1
+    pdfs = 0
+    for index, att in enumerate(parsed.attachments):
+        pdf = is_pdf(att)
+        pdfs += pdf
+        view = AttachmentView(
+            index=index,
+            filename=att.filename or f"attachment {index + 1}",
+            content_type=att.content_type,
+            size=len(att.data),
+            is_pdf=pdf,
+        )
+        if pdf and pages is not None and pdfs > MAX_PDFS:
+            view = dataclasses.replace(view, reason=f"only the first {MAX_PDFS} PDFs are shown")
+        elif pdf and pages is not None:
+            done = pages(att.data)
+            numbers = tuple(range(next_page, next_page + len(done.pages)))
+            next_page += len(done.pages)
+            view = AttachmentView(
+                index=index,
+                filename=view.filename,
+                content_type=view.content_type,
+                size=view.size,
+                is_pdf=True,
+                pages=numbers,
+                total_pages=done.total,
+                reason=done.reason,
+            )
+        views.append(view)
+    text = parsed.text
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS] + "\n[… the rest of the text is not shown]"
+    html = html_body(raw)
+    return MailView(
+        message_id=parsed.message_id or "",
+        subject=parsed.subject,
+        from_address=parsed.from_address or "",
+        from_name=parsed.from_name,
+        date=parsed.date or "",
+        to=parsed.header("To") or "",
+        text=text,
+        html=sanitize_html(html) if html else None,
+        attachments=tuple(views),
+        defects=parsed.defects,
+    )
+
+
+def page_png(raw: bytes, number: int, *, pages: PageRenderer) -> Path | None:
+    """The PNG of page ``number`` (counted over the mail's PDFs), or None."""
+    if number < 1:
+        return None
+    seen = 0
+    pdfs = [att for att in parse_email(raw).attachments if is_pdf(att)]
+    for att in pdfs[:MAX_PDFS]:
+        done = pages(att.data)
+        if number <= seen + len(done.pages):
+            return done.pages[number - seen - 1]
+        seen += len(done.pages)
+    return None
+
+
+def html_body(raw: bytes) -> str | None:
+    """The first inline ``text/html`` part of the mail, decoded; None without one."""
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    for part in msg.walk():
+        if part.get_content_type() != "text/html" or part.is_multipart():
+            continue
+        if (part.get("Content-Disposition") or "").lower().startswith("attachment"):
+            continue
+        return _decoded(part)
+    return None
+
+
+def _decoded(part: Message) -> str:
+    """A text part as str; a broken charset or transfer encoding gives replacement marks."""
+    if isinstance(part, EmailMessage):
+        try:
+            content = part.get_content()
+        except (LookupError, ValueError, AssertionError):  # KeyError on some broken parts
+            content = None
+        if isinstance(content, str):
+            return content
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
