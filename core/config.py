@@ -101,6 +101,16 @@ class Settings(BaseSettings):
     #: A directory of Jinja2 templates that override the packaged ones by file name.
     templates_dir: Path | None = None
 
+    # Bank statements and payments (issue 8).
+    #: When cash is applied: on the ``remittance`` (as it arrives) or only once its ``bank``
+    #: credit is linked (the decided applications wait until then).
+    apply_cash_on: Literal["remittance", "bank"] = "remittance"
+    #: Days between a remittance's payment date and the bank credit's value date, either way,
+    #: within which the two may link.
+    bank_match_window_days: int = 7
+    #: Addresses (comma-separated) whose mail attachments are bank statements to import.
+    bank_senders: str = ""
+
     @field_validator("auto_apply_amount_bands")
     @classmethod
     def _valid_bands(cls, value: str) -> str:
@@ -158,6 +168,11 @@ class Settings(BaseSettings):
         """The clear value of a secret setting."""
         value: SecretStr | None = getattr(self, name)
         return value.get_secret_value() if value is not None else None
+
+    @property
+    def bank_sender_addresses(self) -> frozenset[str]:
+        """``ARBOX_BANK_SENDERS`` as lower-cased addresses."""
+        return frozenset(a.strip().lower() for a in self.bank_senders.split(",") if a.strip())
 
     @property
     def company_address_lines(self) -> tuple[str, ...]:

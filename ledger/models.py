@@ -208,6 +208,11 @@ class Application(Base):
     reversed_at: Mapped[datetime | None]
     reversed_by: Mapped[str | None] = mapped_column(String(255))
     reversal_reason: Mapped[str | None] = mapped_column(Text)
+    #: What the cash was applied on: ``remittance`` (the advice) or ``bank`` (the bank
+    #: credit linked to it, or the bank record's own remittance text); see ledger.bank.
+    basis: Mapped[str] = mapped_column(
+        String(16), default="remittance", server_default="remittance"
+    )
 
 
 class ReviewItem(Base):
@@ -311,3 +316,13 @@ class MatchRule(Base):
     source_review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     hits: Mapped[int] = mapped_column(Integer, default=0)
     last_hit_at: Mapped[datetime | None]
+
+
+# Bank statements and payments (issue 8): models of their own module, imported so the
+# metadata knows them.
+from ledger.bank_models import (  # noqa: E402, F401 - at the end: they import ledger.base only
+    BankStatementRow,
+    ExpectedPayment,
+    Payment,
+    PaymentLink,
+)
