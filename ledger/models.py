@@ -320,9 +320,9 @@ class MatchRule(Base):
 
 # Bank statements and payments (issue 8): models of their own module, imported so the
 # metadata knows them.
-from ledger.bank_models import (  # noqa: E402, F401 - at the end: they import ledger.base only
-    BankStatementRow,
-    ExpectedPayment,
-    Payment,
-    PaymentLink,
+from ledger.bank_models import (  # noqa: E402 - at the end: they import ledger.base only
+    BankStatementRow as BankStatementRow,
 )
+from ledger.bank_models import ExpectedPayment as ExpectedPayment  # noqa: E402
+from ledger.bank_models import Payment as Payment  # noqa: E402
+from ledger.bank_models import PaymentLink as PaymentLink  # noqa: E402

@@ -18,6 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from worker.cli_bank import import_bank_cmd
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -105,6 +106,10 @@ def import_invoices_cmd(
         f"{summary.invoices_updated} updated, {summary.customers_created} customers created, "
         f"{summary.contacts_added} contacts added"
     )
+
+
+# Bank statements (issue 8): the command lives in worker.cli_bank.
+import_app.command("bank")(import_bank_cmd)
 
 
 def _eml_files(paths: list[Path]) -> list[Path]:

@@ -55,6 +55,8 @@ from outbound.policy import PeerHistory, ReplyLimits, decide_reply, never_reply_
 from outbound.thread import reply_thread
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
+from worker.bank_linking import expect_payment
+from worker.bank_mail import import_bank_mail, is_bank_mail
 from worker.deciding import decide, identify
 from worker.lines import post_lines
 from worker.services import Services
@@ -285,6 +287,11 @@ def _decide_and_post(
     now = svc.clock()
     customer = customer_by_email(session, parsed.from_address) if parsed.from_address else None
     row.customer_id = customer.id if customer else None
+    if is_bank_mail(parsed, bank_senders=svc.settings.bank_sender_addresses):  # issue 8
+        problem = import_bank_mail(session, row, parsed, svc=svc)
+        if problem is not None:
+            _quarantine(session, row, problem, svc)
+        return ()
     if classification.kind in (MailKind.AUTO_REPLY, MailKind.BOUNCE, MailKind.BULK):
         row.status = InboundStatus.IGNORED
         row.reason = f"{classification.kind.value}: {classification.reason}"
@@ -345,10 +352,21 @@ def _decide_and_post(
         decision=decision,
         shadow=svc.policy.shadow,
         now=now,
+        hold=svc.settings.apply_cash_on == "bank",
+    )
+    expect_payment(  # issue 8: the bank credit may link to it (and post held lines)
+        session,
+        row=row,
+        rem=rem,
+        invoice_refs=[line.invoice_ref for line in remittance.lines if line.invoice_ref],
+        window_days=svc.settings.bank_match_window_days,
+        now=now,
     )
     applied, in_review, review_reasons = posted.applied, posted.in_review, posted.review_reasons
     row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
     row.reason = _summary(len(decision.lines), len(applied), review_reasons)
+    if posted.held:  # ARBOX_APPLY_CASH_ON=bank
+        row.reason += f"; {posted.held} waiting for the bank credit"
     if classification.questions:  # remittance+question: posted, and the question waits
         _open_questions(session, row, classification, (), now=now)
         row.status = InboundStatus.REVIEW

@@ -116,9 +116,7 @@ def upgrade() -> None:
     )
     op.add_column(
         "applications",
-        sa.Column(
-            "basis", sa.String(length=16), nullable=False, server_default="remittance"
-        ),
+        sa.Column("basis", sa.String(length=16), nullable=False, server_default="remittance"),
     )
 
 

@@ -1,0 +1,130 @@
+"""``arbox import bank FILE``: a bank statement's credits become payments (registered on the
+``import`` sub-app by worker.cli)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from core.config import Settings
+from core.errors import ARError
+
+out = Console()
+err = Console(stderr=True)
+
+_FORMATS = ("auto", "bai2", "camt", "mt940", "csv")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _mapping(path: Path | None, options: dict[str, Any]) -> Any:
+    """The CSV column mapping: the mapping file's keys, then the options given."""
+    from parsers.bank import CsvMapping
+
+    known = {f.name for f in fields(CsvMapping)}
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise _fail(f"--mapping {path}: not a readable JSON object ({e})", 2) from None
+        if not isinstance(loaded, dict):
+            raise _fail(f"--mapping {path}: expected a JSON object of column names", 2)
+        unknown = sorted(set(loaded) - known)
+        if unknown:
+            raise _fail(
+                f"--mapping {path}: unknown key(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}",
+                2,
+            )
+        values.update(loaded)
+    values.update({k: v for k, v in options.items() if v is not None})
+    mapping = CsvMapping()
+    try:
+        return replace(mapping, **values)
+    except TypeError as e:  # pragma: no cover - keys were checked above
+        raise _fail(f"column mapping: {e}", 2) from None
+
+
+def import_bank_cmd(
+    file: Annotated[Path, typer.Argument(help="BAI2, camt.052/053/054, MT940/942 or CSV file.")],
+    format: Annotated[
+        str, typer.Option("--format", help="auto | bai2 | camt | mt940 | csv")
+    ] = "auto",
+    date_column: Annotated[str | None, typer.Option(help="CSV: the value date column.")] = None,
+    amount_column: Annotated[
+        str | None, typer.Option(help="CSV: the signed amount column (credits positive).")
+    ] = None,
+    payer_column: Annotated[str | None, typer.Option(help="CSV: the payer name column.")] = None,
+    text_column: Annotated[
+        str | None, typer.Option(help="CSV: the remittance text / description column.")
+    ] = None,
+    reference_column: Annotated[
+        str | None, typer.Option(help="CSV: the bank reference column.")
+    ] = None,
+    decimal_comma: Annotated[
+        bool, typer.Option("--decimal-comma", help="CSV: amounts are written 1.234,56.")
+    ] = False,
+    date_format: Annotated[
+        str | None, typer.Option(help="CSV: strptime format of the dates (default ISO).")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="CSV: the currency (default ARBOX_DEFAULT_CURRENCY).")
+    ] = None,
+    account: Annotated[str | None, typer.Option(help="CSV: the account the file is of.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="CSV: a JSON file of the above (date_column, …).")
+    ] = None,
+) -> None:
+    """Import a bank statement: each credit becomes a payment, linked to its remittance.
+    All-or-nothing; a file that does not parse or does not balance is rejected whole;
+    importing it again creates nothing twice."""
+    from core.logging import configure_logging
+    from worker.bank_import import import_bank_file
+    from worker.services import Services
+
+    configure_logging("WARNING")
+    if format not in _FORMATS:
+        raise _fail(f"--format {format!r}: expected one of {', '.join(_FORMATS)}", 2)
+    if not file.is_file():
+        raise _fail(f"{file}: no such file", 2)
+    settings = Settings.from_env()
+    csv_mapping = _mapping(
+        mapping,
+        {
+            "date_column": date_column,
+            "amount_column": amount_column,
+            "payer_column": payer_column,
+            "text_column": text_column,
+            "reference_column": reference_column,
+            "decimal_comma": decimal_comma or None,
+            "date_format": date_format,
+            "currency": currency or settings.default_currency,
+            "account": account,
+        },
+    )
+    svc = Services.from_settings(settings)
+    try:
+        data = file.read_bytes()
+        with svc.sessions.begin() as session:
+            result = import_bank_file(
+                session,
+                data,
+                svc=svc,
+                filename=file.name,
+                format=None if format == "auto" else format,  # type: ignore[arg-type]
+                csv_mapping=csv_mapping,
+            )
+    except ARError as e:
+        raise _fail(f"{file.name}: {e}; nothing was imported") from e
+    finally:
+        svc.engine.dispose()
+    out.print(f"{file.name}: {result.describe()}", highlight=False)
