@@ -37,8 +37,8 @@ __all__ = [
 
 
 def detect_format(data: bytes, *, filename: str | None = None) -> BankFormat:
-    """The format of a statement file, from its content (the file name only breaks a tie
-    for CSV).
+    """The format of a statement file, from its content; CSV, which has no signature, only
+    by a ``.csv`` name.
 
     Raises:
         BankStatementError: the content is none of the formats.
@@ -50,9 +50,11 @@ def detect_format(data: bytes, *, filename: str | None = None) -> BankFormat:
         return "bai2"
     if looks_like_mt940(text):
         return "mt940"
-    if (filename or "").lower().endswith(".csv") or ("," in text.split("\n", 1)[0]):
+    if (filename or "").lower().endswith(".csv"):
         return "csv"
-    raise BankStatementError("not BAI2, camt, MT940 or CSV", format="auto")
+    raise BankStatementError(
+        "not BAI2, camt or MT940 (a CSV file needs a .csv name or --format csv)", format="auto"
+    )
 
 
 def parse_statements(

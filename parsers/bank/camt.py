@@ -109,7 +109,12 @@ def parse_camt(data: bytes) -> tuple[BankStatement, ...]:
 def _statement(st: Element) -> BankStatement:
     sid = _text(st, "Id") or ""
     acct = _child(st, "Acct")
-    account = _text(acct, "Id", "IBAN") or _text(acct, "Id", "Othr", "Id") or ""
+    account = (
+        _text(acct, "Id", "IBAN")
+        or _text(acct, "Id", "Othr", "Id")
+        or _text(acct, "Id", "PrtryAcct", "Id")  # version 1
+        or ""
+    )
     currency = _text(acct, "Ccy")
     entries_el = list(_children(st, "Ntry"))
     if currency is None:
