@@ -105,6 +105,12 @@ def _statement(chunk: str, first_line: int) -> BankStatement:
         raise BankStatementError(
             "no balance and no entry: not a statement", format="mt940", statement=sid
         )
+    if opening is not None and closing is None:  # MT940 has both; MT942 neither
+        raise BankStatementError(
+            "an opening balance (:60:) and no closing balance (:62:): the statement is cut short",
+            format="mt940",
+            statement=sid,
+        )
     for entry in entries:
         if entry.currency != currency:
             raise BankStatementError(
