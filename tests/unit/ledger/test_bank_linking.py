@@ -5,6 +5,7 @@ own remittance text, and statements that arrive by mail."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.message import EmailMessage
@@ -92,6 +93,16 @@ def bank_svc(database_url: str, tmp_path: Path):
     services_ = services(
         database_url, tmp_path, apply_cash_on="bank", bank_senders="Statements@Bank.example"
     )
+    yield services_
+    services_.engine.dispose()
+
+
+@pytest.fixture
+def mail_svc(sqlite_template: Path, tmp_path: Path):
+    """SQLite only: what is tested here (the pipeline hook) does not depend on the database."""
+    path = tmp_path / "mail.db"
+    shutil.copyfile(sqlite_template, path)
+    services_ = services(f"sqlite:///{path}", tmp_path, bank_senders="Statements@Bank.example")
     yield services_
     services_.engine.dispose()
 
@@ -282,8 +293,8 @@ def statement_mail(data: bytes, *, name: str, mid: str, sender="statements@bank.
     return msg.as_bytes()
 
 
-def test_a_statement_mailed_by_the_bank_is_imported_by_the_pipeline(bank_svc):
-    svc = bank_svc
+def test_a_statement_mailed_by_the_bank_is_imported_by_the_pipeline(mail_svc):
+    svc = mail_svc
     data = camt(("10.00", "TFR", "Someone", "2026-11-21"))
     assert ingest(svc, statement_mail(data, name="stmt.xml", mid="<s1@bank>")) == "applied"
     (inbound,) = rows(svc, m.InboundMessage)
@@ -292,8 +303,8 @@ def test_a_statement_mailed_by_the_bank_is_imported_by_the_pipeline(bank_svc):
     assert rows(svc, m.Remittance) == []  # not read as a remittance
 
 
-def test_a_broken_statement_mailed_by_the_bank_is_quarantined_with_nothing_written(bank_svc):
-    svc = bank_svc
+def test_a_broken_statement_mailed_by_the_bank_is_quarantined_with_nothing_written(mail_svc):
+    svc = mail_svc
     good = camt(("10.00", "TFR", "Someone", "2026-11-21"))
     msg = EmailMessage()
     msg["From"] = "statements@bank.example"
@@ -308,8 +319,8 @@ def test_a_broken_statement_mailed_by_the_bank_is_quarantined_with_nothing_writt
     assert rows(svc, m.Payment) == [] and rows(svc, m.BankStatementRow) == []
 
 
-def test_a_statement_from_an_address_that_is_not_the_bank_is_not_imported(bank_svc):
-    svc = bank_svc
+def test_a_statement_from_an_address_that_is_not_the_bank_is_not_imported(mail_svc):
+    svc = mail_svc
     data = camt(("10.00", "TFR", "Someone", "2026-11-21"))
     ingest(svc, statement_mail(data, name="stmt.xml", mid="<s3@x>", sender="mallory@evil.example"))
     assert rows(svc, m.Payment) == []

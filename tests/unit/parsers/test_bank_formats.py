@@ -235,3 +235,21 @@ def test_bank_references_without_amounts_leave_the_split_to_matching():
 def test_a_credit_naming_no_document_or_a_debit_is_no_remittance():
     assert remittance_from_entry(_credit("THANK YOU")) is None
     assert remittance_from_entry(_credit("INV-70001", amount="-10.00")) is None
+
+
+def test_cli_mapping_file_with_an_unknown_key_is_refused(tmp_path):
+    import typer
+
+    from worker.cli_bank import _mapping
+
+    path = tmp_path / "mapping.json"
+    path.write_text('{"datecolumn": "Tag"}')
+    with pytest.raises(typer.Exit) as e:
+        _mapping(path, {})
+    assert e.value.exit_code == 2
+    path.write_text('{"date_column": "Tag", "decimal_comma": true}')
+    mapping = _mapping(path, {"amount_column": "Betrag", "payer_column": None})
+    assert (mapping.date_column, mapping.amount_column, mapping.decimal_comma) == (
+        "Tag", "Betrag", True,
+    )  # fmt: skip
+    assert mapping.payer_column == CsvMapping().payer_column
