@@ -127,4 +127,4 @@ def import_bank_cmd(
         raise _fail(f"{file.name}: {e}; nothing was imported") from e
     finally:
         svc.engine.dispose()
-    out.print(f"{file.name}: {result.describe()}", highlight=False)
+    out.print(f"{file.name}: {result.describe()}", highlight=False, soft_wrap=True)
