@@ -13,13 +13,14 @@ applications recording ``basis = 'bank'``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import structlog
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.errors import RefusedActionError
 from core.types import InboundStatus, Outcome
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
@@ -303,6 +304,49 @@ class _Moved(Exception):
     """A held part could not be posted: undo the line's other parts."""
 
 
-def day_of(value: date | None, fallback: datetime) -> date:
-    """``value``, or the day of ``fallback``."""
-    return value if value is not None else fallback.date()
+def confirm_link(
+    session: Session, *, payment_id: int, expected_payment_id: int, actor: str, now: datetime
+) -> m.PaymentLink:
+    """A person ties a payment to an expected payment (a ``bank_link`` review item's
+    answer): both must be waiting, in one currency and of one amount; the review items
+    naming either are resolved.
+
+    Raises:
+        RefusedActionError: any of that does not hold; nothing was changed.
+    """
+    payment = session.get(m.Payment, payment_id, with_for_update=True)
+    expected = session.get(m.ExpectedPayment, expected_payment_id, with_for_update=True)
+    if payment is None or expected is None:
+        missing = "payment" if payment is None else "expected payment"
+        number = payment_id if payment is None else expected_payment_id
+        raise RefusedActionError(f"{missing} {number} does not exist")
+    if payment.status != "unmatched":
+        raise RefusedActionError(f"payment {payment_id} is {payment.status}, not unmatched")
+    if expected.status != "open":
+        raise RefusedActionError(f"expected payment {expected_payment_id} is {expected.status}")
+    if (payment.currency, payment.amount) != (expected.currency, expected.amount):
+        raise RefusedActionError(
+            f"payment {payment_id} is {payment.amount} {payment.currency}, the remittance "
+            f"announced {expected.amount} {expected.currency}"
+        )
+    link(
+        session,
+        payment,
+        expected,
+        reason=f"confirmed by {actor}",
+        actor=actor,
+        method="confirmed",
+        now=now,
+    )
+    items = session.scalars(
+        select(m.ReviewItem).where(m.ReviewItem.kind == BANK_LINK, m.ReviewItem.status == "open")
+    ).all()
+    for item in items:
+        named = {(c.get("payment_id"), c.get("expected_payment_id")) for c in item.candidates}
+        if any(p == payment_id or e == expected_payment_id for p, e in named):
+            item.status = "resolved"
+            item.resolved_at = now
+            item.resolved_by = actor
+    return session.scalars(
+        select(m.PaymentLink).where(m.PaymentLink.payment_id == payment_id)
+    ).one()

@@ -18,7 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
-from worker.cli_bank import import_bank_cmd
+from worker.cli_bank import bank_app, import_bank_cmd
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -110,6 +110,7 @@ def import_invoices_cmd(
 
 # Bank statements (issue 8): the command lives in worker.cli_bank.
 import_app.command("bank")(import_bank_cmd)
+app.add_typer(bank_app, name="bank")
 
 
 def _eml_files(paths: list[Path]) -> list[Path]:

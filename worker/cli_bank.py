@@ -128,3 +128,97 @@ def import_bank_cmd(
     finally:
         svc.engine.dispose()
     out.print(f"{file.name}: {result.describe()}", highlight=False, soft_wrap=True)
+
+
+# --- arbox bank payments | arbox bank link ------------------------------------------------
+bank_app = typer.Typer(help="Bank payments and their remittances.", no_args_is_help=True)
+
+
+@bank_app.command("payments")
+def bank_payments(
+    status: Annotated[
+        str | None, typer.Option(help="Only payments in this state: unmatched|linked|applied.")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """The payments bank statements brought, with what they are linked to."""
+    from sqlalchemy import select
+
+    from ledger import models as m
+    from worker.services import Services
+
+    settings = Settings.from_env()
+    svc = Services.from_settings(settings)
+    try:
+        with svc.sessions() as session:
+            query = (
+                select(m.Payment, m.PaymentLink.expected_payment_id, m.Customer.number)
+                .outerjoin(m.PaymentLink, m.PaymentLink.payment_id == m.Payment.id)
+                .outerjoin(m.Customer, m.Customer.id == m.Payment.customer_id)
+                .order_by(m.Payment.id)
+            )
+            if status:
+                query = query.where(m.Payment.status == status)
+            found = [
+                {
+                    "id": p.id,
+                    "status": p.status,
+                    "amount": str(p.amount),
+                    "currency": p.currency,
+                    "value_date": p.value_date.isoformat() if p.value_date else None,
+                    "payer_name": p.payer_name,
+                    "customer_number": number,
+                    "bank_ref": p.bank_ref or p.end_to_end_id,
+                    "expected_payment_id": expected,
+                    "text": (p.remittance_text or "")[:80],
+                }
+                for p, expected, number in session.execute(query)
+            ]
+    finally:
+        svc.engine.dispose()
+    if output == "json":
+        out.print_json(json.dumps(found))
+        return
+    from rich.table import Table
+
+    table = Table("id", "status", "amount", "value date", "payer", "customer", "ref", "linked to")
+    for row in found:
+        table.add_row(
+            str(row["id"]), str(row["status"]), f"{row['amount']} {row['currency']}",
+            str(row["value_date"] or ""), str(row["payer_name"] or ""),
+            str(row["customer_number"] or ""), str(row["bank_ref"] or ""),
+            str(row["expected_payment_id"] or ""),
+        )  # fmt: skip
+    out.print(table)
+
+
+@bank_app.command("link")
+def bank_link(
+    payment_id: Annotated[int, typer.Argument(help="The payment (arbox bank payments).")],
+    expected_payment_id: Annotated[
+        int, typer.Argument(help="The expected payment (a bank_link review item's candidate).")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who decides (recorded in the audit).")],
+) -> None:
+    """Tie a payment to a remittance's expected payment (the answer to a bank_link item);
+    held applications post."""
+    from worker.bank_linking import confirm_link
+    from worker.services import Services, utc_now
+
+    svc = Services.from_settings(Settings.from_env())
+    try:
+        with svc.sessions.begin() as session:
+            link = confirm_link(
+                session,
+                payment_id=payment_id,
+                expected_payment_id=expected_payment_id,
+                actor=by,
+                now=utc_now(),
+            )
+            link_id = link.id
+    except ARError as e:
+        raise _fail(str(e)) from e
+    finally:
+        svc.engine.dispose()
+    out.print(f"payment {payment_id} linked to expected payment {expected_payment_id} "
+              f"(link {link_id})", highlight=False)  # fmt: skip

@@ -61,3 +61,9 @@ def test_import_bank_counts_knows_a_file_again_rejects_a_broken_one_and_maps_csv
     )
     assert unmapped.returncode == 1  # 1.250,00 without decimal_comma: refused, not guessed
     assert "Betrag" in " ".join(unmapped.stderr.split()) and _payments(tmp_path) == 3
+    # The payments, as a person reviewing bank_link items sees them
+    listed = arbox("bank", "payments", "--format", "json", env=env, cwd=tmp_path)
+    payments = json.loads(listed.stdout)
+    assert [(p["amount"], p["status"]) for p in payments] == [
+        ("10.00", "unmatched"), ("20.00", "unmatched"), ("1250.00", "unmatched"),
+    ]  # fmt: skip

@@ -15,11 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from core.config import Settings
+from core.errors import RefusedActionError
 from ledger import models as m
 from ledger.imports import import_invoices
 from parsers.bank import BankStatementError
 from tests.fakes import RecordingMailer
 from worker.bank_import import BankImport, import_bank_file
+from worker.bank_linking import confirm_link
 from worker.pipeline import process_inbound, store_inbound
 from worker.services import Services
 
@@ -229,6 +231,18 @@ def test_two_credits_that_fit_one_remittance_go_to_a_person(svc):
         p.id for p in rows(svc, m.Payment)
     ]
     assert "same payer" in items[0].reason
+    # And a person's answer links the one they pick and resolves the item
+    first = rows(svc, m.Payment)[0]
+    (expected,) = rows(svc, m.ExpectedPayment)
+    with svc.sessions.begin() as session:
+        with pytest.raises(RefusedActionError, match="does not exist"):
+            confirm_link(session, payment_id=999, expected_payment_id=expected.id,
+                         actor="clerk", now=svc.clock())  # fmt: skip
+        confirm_link(session, payment_id=first.id, expected_payment_id=expected.id,
+                     actor="clerk", now=svc.clock())  # fmt: skip
+    (link,) = rows(svc, m.PaymentLink)
+    assert (link.payment_id, link.method, link.linked_by) == (first.id, "confirmed", "clerk")
+    assert [i.status for i in rows(svc, m.ReviewItem) if i.kind == "bank_link"] == ["resolved"]
 
 
 def test_apply_on_bank_holds_the_applications_until_the_credit_links(bank_svc):
