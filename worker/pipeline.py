@@ -371,6 +371,8 @@ def _decide_and_post(
         _open_questions(session, row, classification, (), now=now)
         row.status = InboundStatus.REVIEW
         row.reason += f"; asks: {', '.join(q.kind.value for q in classification.questions)}"
+    if posted.held and not applied and not in_review:
+        return ()  # everything waits for the bank credit: nothing to tell the customer yet
     ack = _acknowledge(
         session, row, parsed, classification, customer, applied, in_review, currency, svc
     )

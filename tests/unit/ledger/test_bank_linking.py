@@ -253,6 +253,7 @@ def test_apply_on_bank_holds_the_applications_until_the_credit_links(bank_svc):
     assert line.outcome == "held" and rows(svc, m.Application) == []
     assert balance(svc, "INV-70001") == Decimal("1250.00")
     assert not [i for i in rows(svc, m.ReviewItem) if i.kind != "bank_link"]
+    assert rows(svc, m.OutboxMessage) == []  # nothing done yet: no acknowledgement
     # When its credit arrives
     book(svc, camt(("1250.00", "INV-70001", "Acme Manufacturing Inc", "2026-11-23")))
     # Then the held line posts, recording that it was applied on the bank credit
