@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -93,6 +93,7 @@ def store_statements(
         else:
             out.statements_known += 1
         seen: Counter[tuple[object, ...]] = Counter()
+        credits: list[tuple[str, BankEntry]] = []
         for entry in statement.entries:
             if not entry.booked:
                 out.unbooked_ignored += 1
@@ -102,13 +103,14 @@ def store_statements(
                 continue
             identity = (entry.value_date, entry.amount, entry.bank_ref, entry.remittance_text)
             seen[identity] += 1
-            pkey = payment_key(statement, entry, seen[identity])
-            exists = session.scalars(
-                select(m.Payment.id).where(m.Payment.key == pkey)
-            ).one_or_none()
-            if exists is not None:
+            credits.append((payment_key(statement, entry, seen[identity]), entry))
+        known = _known_keys(session, [key for key, _ in credits])
+        added: list[tuple[m.Payment, BankEntry]] = []
+        for pkey, entry in credits:
+            if pkey in known:
                 out.credits_known += 1
                 continue
+            known.add(pkey)
             payment = m.Payment(
                 key=pkey,
                 statement_id=row.id,
@@ -127,10 +129,20 @@ def store_statements(
                 created_at=now,
             )
             session.add(payment)
-            session.flush()
-            out.credits_new += 1
-            out.new_payments.append((payment, entry))
+            added.append((payment, entry))
+        session.flush()
+        out.credits_new += len(added)
+        out.new_payments.extend(added)
     return out
+
+
+def _known_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` are payments already (read in chunks: a statement has thousands)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(session.scalars(select(m.Payment.key).where(m.Payment.key.in_(chunk))))
+    return found
 
 
 def payer_customer(
@@ -139,10 +151,13 @@ def payer_customer(
     payer_name: str | None,
     payer_account: str | None,
     invoice_refs: Sequence[str],
+    names: Mapping[int, str] | None = None,
 ) -> tuple[int | None, str]:
     """The customer a credit comes from, and the evidence: a rule a person taught for the
     payer name, the customer earlier credits from the same account were linked to, else what
-    the payer name and the invoices named say together (matching.customer)."""
+    the payer name and the invoices named say together (matching.customer). ``names`` are
+    the customers' names (:func:`ledger.queries.customer_names`), read here when not given:
+    an import of many credits reads them once."""
     rules = rules_for(session, sender=None, payer_name=payer_name)
     if len({r.customer_id for r in rules}) == 1:
         return rules[0].customer_id, f"rule {rules[0].id}: {rules[0].describe()}"
@@ -164,7 +179,9 @@ def payer_customer(
         sender_domain=None,
         domain_customer_ids=(),
         payer_name=payer_name,
-        customer_names=customer_names(session) if payer_name else {},
+        customer_names=(names if names is not None else customer_names(session))
+        if payer_name
+        else {},
         referenced=[by_key[k] for k in keys if k in by_key],
     )
     return identified.customer_id, identified.reason

@@ -18,6 +18,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from ledger.bank import payer_customer, store_statements
+from ledger.queries import customer_names
 from parsers.bank import BankFormat, CsvMapping, read_statements
 from parsers.bank.remittance import entry_invoice_refs
 from worker.bank_linking import link_new_credit
@@ -81,12 +82,15 @@ def import_bank_file(
     stored = store_statements(session, statements, file_sha256=digest, now=now)
     window = svc.settings.bank_match_window_days
     linked = ambiguous = from_text = 0
+    named = any(entry.payer_name for _, entry in stored.new_payments)
+    names = customer_names(session) if named else {}
     for payment, entry in stored.new_payments:
         payment.customer_id, _ = payer_customer(
             session,
             payer_name=entry.payer_name,
             payer_account=entry.payer_account,
             invoice_refs=entry_invoice_refs(entry),
+            names=names,
         )
         decision = link_new_credit(session, payment, window_days=window, now=now)
         if decision.outcome == "link":

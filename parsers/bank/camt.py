@@ -85,7 +85,7 @@ def parse_camt(data: bytes) -> tuple[BankStatement, ...]:
             f"refused: the XML declares {type(e).__name__} (DTDs and entities are not allowed)",
             format="camt",
         ) from None
-    except (ParseError, ValueError) as e:
+    except (ParseError, ValueError, LookupError) as e:  # LookupError: unknown encoding
         line = getattr(e, "position", (None,))[0]
         raise BankStatementError(f"not well-formed XML: {e}", format="camt", line=line) from None
     namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
