@@ -53,6 +53,7 @@ def parse_bai2(data: bytes) -> tuple[BankStatement, ...]:
     records = _logical_records(data.decode("latin-1"))
     if not records or not records[0].text.startswith("01,"):
         raise BankStatementError("no file header (01 record) at the start", format="bai2", line=1)
+    _check_structure(records)
     try:
         parsed = bai2_lib.parse_from_lines([r.text for r in records], check_integrity=False)
     except Exception as e:
@@ -98,6 +99,45 @@ def _logical_records(text: str) -> list[_Record]:
     for rec in records:
         rec.text = _zero_empty_availability(rec.text)
     return records
+
+
+#: Which record may follow which (``01`` file header … ``99`` file trailer).
+_NEXT = {
+    "01": ("02", "99"),
+    "02": ("03", "98"),
+    "03": ("16", "49"),
+    "16": ("16", "49"),
+    "49": ("03", "98"),
+    "98": ("02", "99"),
+    "99": (),
+}
+
+
+def _check_structure(records: list[_Record]) -> None:
+    """Every group and account closed, records in their order, nothing after ``99``.
+
+    The library loops forever on a file that ends inside an account (its parser never
+    advances past the last record), so a truncated file must not reach it.
+    """
+    previous = "01"
+    for rec in records[1:]:
+        code = rec.text[:2]
+        if code not in _NEXT:
+            raise BankStatementError(f"unknown record type {code!r}", format="bai2", line=rec.line)
+        if code not in _NEXT[previous]:
+            expected = " or ".join(_NEXT[previous]) or "nothing"
+            raise BankStatementError(
+                f"record {code} after {previous} (expected {expected})",
+                format="bai2",
+                line=rec.line,
+            )
+        previous = code
+    if previous != "99":
+        raise BankStatementError(
+            f"the file ends after a {previous} record, without its 99 trailer (cut short?)",
+            format="bai2",
+            line=records[-1].line,
+        )
 
 
 def _zero_empty_availability(text: str) -> str:

@@ -260,3 +260,36 @@ def test_mt940_amounts_and_balances_match_the_expected_yaml(path: Path):
         assert opening.amount.amount in {s.opening_balance for s in statements}
     if (closing := expected.data.get("final_closing_balance")) is not None:
         assert closing.amount.amount in {s.closing_balance for s in statements}
+
+
+def test_mutated_corpus_files_raise_nothing_but_a_bank_statement_error():
+    # Given real statements with random bytes flipped, cut, duplicated or inserted
+    # (deterministic: one seed), read with format detection as a mailed file would be
+    import random
+
+    require(bool(ALL), "bank corpora missing")
+    rng = random.Random(20261201)
+    tokens = [b"/", b",", b"\n", b":61:", b":20:", b"88,", b"16,", b"<", b">", b"-", b"9" * 30]
+    accepted = rejected = 0
+    for _ in range(80):
+        data = bytearray(rng.choice(ALL)[0].read_bytes())
+        for _ in range(rng.randint(1, 6)):
+            if not data:
+                break
+            at = rng.randrange(len(data))
+            op = rng.random()
+            if op < 0.3:
+                data[at] = rng.randrange(256)
+            elif op < 0.5:
+                del data[at : at + rng.randint(1, 50)]
+            elif op < 0.8:
+                data[at:at] = rng.choice(tokens)
+            else:
+                del data[at:]
+        # When it is read, Then it is statements or a BankStatementError, never anything else
+        try:
+            read_statements(bytes(data))
+            accepted += 1
+        except BankStatementError:
+            rejected += 1
+    assert accepted + rejected == 80 and rejected > 0

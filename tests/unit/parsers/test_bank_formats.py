@@ -253,3 +253,15 @@ def test_cli_mapping_file_with_an_unknown_key_is_refused(tmp_path):
         "Tag", "Betrag", True,
     )  # fmt: skip
     assert mapping.payer_column == CsvMapping().payer_column
+
+
+def test_a_bai2_file_cut_inside_an_account_is_rejected_not_read_forever():
+    # The bai2 library never returns on a file that ends after a detail record.
+    whole = BAI2.format(closing="130000", control=str(10000 + 130000 + 125000 + 5000))
+    cut = "".join(whole.splitlines(keepends=True)[:4])
+    with pytest.raises(BankStatementError, match="without its 99 trailer") as e:
+        read_statements(cut.encode())
+    assert e.value.line == 4
+    shuffled = whole.replace("49,", "16,", 1)
+    with pytest.raises(BankStatementError, match="record 98 after 16"):
+        read_statements(shuffled.encode())
