@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from core.errors import PermanentError
 from core.types import Attachment, InboundStatus, ParsedEmail
 from ledger import models as m
-from worker.bank_import import import_bank_file
 from worker.services import Services
 
 #: File name endings of the statement attachments a bank sender's mail may carry.
@@ -45,6 +44,8 @@ def import_bank_mail(
 ) -> str | None:
     """Import the statements of a bank mail; returns None when done (``row`` applied, its
     reason the counts), else why the mail is to be quarantined (nothing was imported)."""
+    from worker.bank_import import import_bank_file  # the statement readers load on use
+
     row.kind = BANK_STATEMENT_KIND
     done: list[str] = []
     try:
