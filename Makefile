@@ -51,6 +51,7 @@ bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, r
 	$(BIN)/python bench/statements.py
 	$(BIN)/python bench/aging.py
 	$(BIN)/python bench/review_queue.py
+	$(BIN)/python bench/bank_import.py
 
 eval: $(VENV)/.installed-dev  ## the labelled cash-application benchmark (STP, precision, top-3, baseline)
 	$(BIN)/python bench/eval.py $(EVAL_ARGS)

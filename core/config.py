@@ -112,6 +112,7 @@ class Settings(BaseSettings):
     def _valid_reply_kinds(cls, value: str) -> str:
         parse_reply_kinds(value)  # raises ValueError naming the unknown kind
         return value
+
     # The review web app (issue 7): arbox serve, sign-in, sessions.
     web_host: str = "127.0.0.1"
     web_port: int = 8000
@@ -124,6 +125,16 @@ class Settings(BaseSettings):
     web_lockout_minutes: int = 15
     #: How long a signed-in session lasts.
     web_session_hours: float = 12.0
+
+    # Bank statements and payments (issue 8).
+    #: When cash is applied: on the ``remittance`` (as it arrives) or only once its ``bank``
+    #: credit is linked (the decided applications wait until then).
+    apply_cash_on: Literal["remittance", "bank"] = "remittance"
+    #: Days between a remittance's payment date and the bank credit's value date, either way,
+    #: within which the two may link.
+    bank_match_window_days: int = 7
+    #: Addresses (comma-separated) whose mail attachments are bank statements to import.
+    bank_senders: str = ""
 
     @field_validator("auto_apply_amount_bands")
     @classmethod
@@ -184,6 +195,11 @@ class Settings(BaseSettings):
         """The clear value of a secret setting."""
         value: SecretStr | None = getattr(self, name)
         return value.get_secret_value() if value is not None else None
+
+    @property
+    def bank_sender_addresses(self) -> frozenset[str]:
+        """``ARBOX_BANK_SENDERS`` as lower-cased addresses."""
+        return frozenset(a.strip().lower() for a in self.bank_senders.split(",") if a.strip())
 
     @property
     def company_address_lines(self) -> tuple[str, ...]:

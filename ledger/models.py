@@ -215,6 +215,11 @@ class Application(Base):
     reversed_at: Mapped[datetime | None]
     reversed_by: Mapped[str | None] = mapped_column(String(255))
     reversal_reason: Mapped[str | None] = mapped_column(Text)
+    #: What the cash was applied on: ``remittance`` (the advice) or ``bank`` (the bank
+    #: credit linked to it, or the bank record's own remittance text); see ledger.bank.
+    basis: Mapped[str] = mapped_column(
+        String(16), default="remittance", server_default="remittance"
+    )
 
 
 class ReviewItem(Base):
@@ -323,3 +328,12 @@ class MatchRule(Base):
 
 
 from ledger import users as _users  # noqa: E402,F401  (the review app's users: issue 7)
+
+# Bank statements and payments (issue 8): models of their own module, imported so the
+# metadata knows them.
+from ledger.bank_models import (  # noqa: E402 - at the end: they import ledger.base only
+    BankStatementRow as BankStatementRow,
+)
+from ledger.bank_models import ExpectedPayment as ExpectedPayment  # noqa: E402
+from ledger.bank_models import Payment as Payment  # noqa: E402
+from ledger.bank_models import PaymentLink as PaymentLink  # noqa: E402

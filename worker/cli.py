@@ -18,6 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from worker.cli_bank import bank_app, import_bank_cmd
 from worker.cli_contacts import import_contacts_cmd
 from worker.cli_report import report_app
 from worker.cli_users import serve_command, users_app
@@ -115,6 +116,9 @@ def import_invoices_cmd(
 
 
 import_app.command("contacts")(import_contacts_cmd)  # worker/cli_contacts.py
+# Bank statements (issue 8): the command lives in worker.cli_bank.
+import_app.command("bank")(import_bank_cmd)
+app.add_typer(bank_app, name="bank")
 
 
 def _eml_files(paths: list[Path]) -> list[Path]:

@@ -5,7 +5,10 @@ posts each of its parts (one invoice, or several for a payment matched by combin
 one savepoint, so a balance that moved under us undoes the whole line and sends it to a
 person; a line that goes to a person gets a review item of its kind, and the money it
 carries is unapplied cash on the customer until someone applies it. In shadow mode nothing
-is posted: the decision is recorded beside the review item a person works as before.
+is posted: the decision is recorded beside the review item a person works as before. With
+``hold`` (``ARBOX_APPLY_CASH_ON=bank``) a line decided for automatic application is recorded
+with outcome ``held`` and what it would post, and posts when its bank credit links
+(worker.bank_linking); nothing about it goes to a person meanwhile.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class LinesPosted:
     applied: list[AckLine] = field(default_factory=list)
     in_review: list[AckLine] = field(default_factory=list)
     review_reasons: list[str] = field(default_factory=list)
+    #: Lines decided for automatic application that wait for their bank credit.
+    held: int = 0
 
 
 class _BalanceMoved(Exception):
@@ -49,6 +54,7 @@ def post_lines(
     decision: RemittanceDecision,
     shadow: bool,
     now: datetime,
+    hold: bool = False,
 ) -> LinesPosted:
     """Write the remittance lines of ``rem`` with ``decision`` and post it (see module)."""
     out = LinesPosted()
@@ -59,6 +65,9 @@ def post_lines(
         if shadow and parts:
             record["shadow"] = True
             outcome, reason = Outcome.REVIEW.value, f"shadow mode, would apply: {d.reason}"
+        elif hold and parts:
+            record["held_for_bank"] = held_parts(d, parts)
+            outcome, reason = HELD, f"waiting for the bank credit; would apply: {d.reason}"
         line = m.RemittanceLine(
             remittance_id=rem.id,
             line_no=d.line_no,
@@ -78,6 +87,9 @@ def post_lines(
         )
         session.add(line)
         session.flush()
+        if hold and parts and not shadow:
+            out.held += 1
+            continue
         posted = None if shadow or not parts else _post(session, line, d, parts, now=now)
         if parts and not shadow and posted is None:  # the balance moved under us
             line.outcome = Outcome.REVIEW.value
@@ -123,6 +135,24 @@ def post_lines(
                 remittance_line_id=line.id,
             )
     return out
+
+
+#: The outcome of a line waiting for its bank credit before it posts.
+HELD = "held"
+
+
+def held_parts(d: LineDecision, parts: tuple[Allocation, ...]) -> list[dict[str, str | int]]:
+    """What a held line posts once its credit links (amounts as strings)."""
+    return [
+        {
+            "invoice_id": part.invoice.invoice_id,
+            "currency": part.invoice.currency,
+            "amount": str(part.amount),
+            "discount": str(part.discount),
+            "deduction": str(d.deduction if len(parts) == 1 else ZERO),
+        }
+        for part in parts
+    ]
 
 
 def _post(

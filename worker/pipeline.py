@@ -42,6 +42,8 @@ from outbound.recipients import sender_customer
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
 from worker.answers import answer_questions
+from worker.bank_linking import expect_payment
+from worker.bank_mail import import_bank_mail, is_bank_mail
 from worker.deciding import decide, identify
 from worker.lines import post_lines
 from worker.replies import MailReplies, acknowledge
@@ -273,6 +275,11 @@ def _decide_and_post(
     now = svc.clock()
     customer = sender_customer(session, parsed.from_address)
     row.customer_id = customer.id if customer else None
+    if is_bank_mail(parsed, bank_senders=svc.settings.bank_sender_addresses):  # issue 8
+        problem = import_bank_mail(session, row, parsed, svc=svc)
+        if problem is not None:
+            _quarantine(session, row, problem, svc)
+        return ()
     if classification.kind in (MailKind.AUTO_REPLY, MailKind.BOUNCE, MailKind.BULK):
         row.status = InboundStatus.IGNORED
         row.reason = f"{classification.kind.value}: {classification.reason}"
@@ -340,12 +347,27 @@ def _decide_and_post(
         decision=decision,
         shadow=svc.policy.shadow,
         now=now,
+        hold=svc.settings.apply_cash_on == "bank",
+    )
+    expect_payment(  # issue 8: the bank credit may link to it (and post held lines)
+        session,
+        row=row,
+        rem=rem,
+        invoice_refs=[line.invoice_ref for line in remittance.lines if line.invoice_ref],
+        window_days=svc.settings.bank_match_window_days,
+        now=now,
     )
     applied, in_review, review_reasons = posted.applied, posted.in_review, posted.review_reasons
     row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
     row.reason = _summary(len(decision.lines), len(applied), review_reasons)
-    ack = acknowledge(replies, customer, applied, in_review, currency)
-    outbox_ids = [ack] if ack is not None else []
+    if posted.held:  # ARBOX_APPLY_CASH_ON=bank
+        row.reason += f"; {posted.held} waiting for the bank credit"
+    outbox_ids: list[int] = []
+    # Everything waiting for the bank credit: nothing to acknowledge yet.
+    if not (posted.held and not applied and not in_review):
+        ack = acknowledge(replies, customer, applied, in_review, currency)
+        if ack is not None:
+            outbox_ids.append(ack)
     if classification.questions:  # remittance+question: posted, and the question answered
         answered = answer_questions(replies, classification.questions, customer)
         outbox_ids += answered.outbox_ids

@@ -1,0 +1,224 @@
+"""``arbox import bank FILE``: a bank statement's credits become payments (registered on the
+``import`` sub-app by worker.cli)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from core.config import Settings
+from core.errors import ARError
+
+out = Console()
+err = Console(stderr=True)
+
+_FORMATS = ("auto", "bai2", "camt", "mt940", "csv")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _mapping(path: Path | None, options: dict[str, Any]) -> Any:
+    """The CSV column mapping: the mapping file's keys, then the options given."""
+    from parsers.bank import CsvMapping
+
+    known = {f.name for f in fields(CsvMapping)}
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise _fail(f"--mapping {path}: not a readable JSON object ({e})", 2) from None
+        if not isinstance(loaded, dict):
+            raise _fail(f"--mapping {path}: expected a JSON object of column names", 2)
+        unknown = sorted(set(loaded) - known)
+        if unknown:
+            raise _fail(
+                f"--mapping {path}: unknown key(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}",
+                2,
+            )
+        values.update(loaded)
+    values.update({k: v for k, v in options.items() if v is not None})
+    mapping = CsvMapping()
+    try:
+        return replace(mapping, **values)
+    except TypeError as e:  # pragma: no cover - keys were checked above
+        raise _fail(f"column mapping: {e}", 2) from None
+
+
+def import_bank_cmd(
+    file: Annotated[Path, typer.Argument(help="BAI2, camt.052/053/054, MT940/942 or CSV file.")],
+    format: Annotated[
+        str, typer.Option("--format", help="auto | bai2 | camt | mt940 | csv")
+    ] = "auto",
+    date_column: Annotated[str | None, typer.Option(help="CSV: the value date column.")] = None,
+    amount_column: Annotated[
+        str | None, typer.Option(help="CSV: the signed amount column (credits positive).")
+    ] = None,
+    payer_column: Annotated[str | None, typer.Option(help="CSV: the payer name column.")] = None,
+    text_column: Annotated[
+        str | None, typer.Option(help="CSV: the remittance text / description column.")
+    ] = None,
+    reference_column: Annotated[
+        str | None, typer.Option(help="CSV: the bank reference column.")
+    ] = None,
+    decimal_comma: Annotated[
+        bool, typer.Option("--decimal-comma", help="CSV: amounts are written 1.234,56.")
+    ] = False,
+    date_format: Annotated[
+        str | None, typer.Option(help="CSV: strptime format of the dates (default ISO).")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="CSV: the currency (default ARBOX_DEFAULT_CURRENCY).")
+    ] = None,
+    account: Annotated[str | None, typer.Option(help="CSV: the account the file is of.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="CSV: a JSON file of the above (date_column, …).")
+    ] = None,
+) -> None:
+    """Import a bank statement: each credit becomes a payment, linked to its remittance.
+    All-or-nothing; a file that does not parse or does not balance is rejected whole;
+    importing it again creates nothing twice."""
+    from core.logging import configure_logging
+    from worker.bank_import import import_bank_file
+    from worker.services import Services
+
+    configure_logging("WARNING")
+    if format not in _FORMATS:
+        raise _fail(f"--format {format!r}: expected one of {', '.join(_FORMATS)}", 2)
+    if not file.is_file():
+        raise _fail(f"{file}: no such file", 2)
+    settings = Settings.from_env()
+    csv_mapping = _mapping(
+        mapping,
+        {
+            "date_column": date_column,
+            "amount_column": amount_column,
+            "payer_column": payer_column,
+            "text_column": text_column,
+            "reference_column": reference_column,
+            "decimal_comma": decimal_comma or None,
+            "date_format": date_format,
+            "currency": currency or settings.default_currency,
+            "account": account,
+        },
+    )
+    svc = Services.from_settings(settings)
+    try:
+        data = file.read_bytes()
+        with svc.sessions.begin() as session:
+            result = import_bank_file(
+                session,
+                data,
+                svc=svc,
+                filename=file.name,
+                format=None if format == "auto" else format,  # type: ignore[arg-type]
+                csv_mapping=csv_mapping,
+            )
+    except ARError as e:
+        raise _fail(f"{file.name}: {e}; nothing was imported") from e
+    finally:
+        svc.engine.dispose()
+    out.print(f"{file.name}: {result.describe()}", highlight=False, soft_wrap=True)
+
+
+# --- arbox bank payments | arbox bank link ------------------------------------------------
+bank_app = typer.Typer(help="Bank payments and their remittances.", no_args_is_help=True)
+
+
+@bank_app.command("payments")
+def bank_payments(
+    status: Annotated[
+        str | None, typer.Option(help="Only payments in this state: unmatched|linked|applied.")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """The payments bank statements brought, with what they are linked to."""
+    from sqlalchemy import select
+
+    from ledger import models as m
+    from worker.services import Services
+
+    settings = Settings.from_env()
+    svc = Services.from_settings(settings)
+    try:
+        with svc.sessions() as session:
+            query = (
+                select(m.Payment, m.PaymentLink.expected_payment_id, m.Customer.number)
+                .outerjoin(m.PaymentLink, m.PaymentLink.payment_id == m.Payment.id)
+                .outerjoin(m.Customer, m.Customer.id == m.Payment.customer_id)
+                .order_by(m.Payment.id)
+            )
+            if status:
+                query = query.where(m.Payment.status == status)
+            found = [
+                {
+                    "id": p.id,
+                    "status": p.status,
+                    "amount": str(p.amount),
+                    "currency": p.currency,
+                    "value_date": p.value_date.isoformat() if p.value_date else None,
+                    "payer_name": p.payer_name,
+                    "customer_number": number,
+                    "bank_ref": p.bank_ref or p.end_to_end_id,
+                    "expected_payment_id": expected,
+                    "text": (p.remittance_text or "")[:80],
+                }
+                for p, expected, number in session.execute(query)
+            ]
+    finally:
+        svc.engine.dispose()
+    if output == "json":
+        out.print_json(json.dumps(found))
+        return
+    from rich.table import Table
+
+    table = Table("id", "status", "amount", "value date", "payer", "customer", "ref", "linked to")
+    for row in found:
+        table.add_row(
+            str(row["id"]), str(row["status"]), f"{row['amount']} {row['currency']}",
+            str(row["value_date"] or ""), str(row["payer_name"] or ""),
+            str(row["customer_number"] or ""), str(row["bank_ref"] or ""),
+            str(row["expected_payment_id"] or ""),
+        )  # fmt: skip
+    out.print(table)
+
+
+@bank_app.command("link")
+def bank_link(
+    payment_id: Annotated[int, typer.Argument(help="The payment (arbox bank payments).")],
+    expected_payment_id: Annotated[
+        int, typer.Argument(help="The expected payment (a bank_link review item's candidate).")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who decides (recorded in the audit).")],
+) -> None:
+    """Tie a payment to a remittance's expected payment (the answer to a bank_link item);
+    held applications post."""
+    from worker.bank_linking import confirm_link
+    from worker.services import Services, utc_now
+
+    svc = Services.from_settings(Settings.from_env())
+    try:
+        with svc.sessions.begin() as session:
+            link = confirm_link(
+                session,
+                payment_id=payment_id,
+                expected_payment_id=expected_payment_id,
+                actor=by,
+                now=utc_now(),
+            )
+            link_id = link.id
+    except ARError as e:
+        raise _fail(str(e)) from e
+    finally:
+        svc.engine.dispose()
+    out.print(f"payment {payment_id} linked to expected payment {expected_payment_id} "
+              f"(link {link_id})", highlight=False)  # fmt: skip
