@@ -30,9 +30,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contacts") as batch:
-        batch.drop_column("role")
-        batch.drop_column("name")
+    # Plain DROP COLUMN (SQLite >= 3.35 has it), not a batch table rebuild: rebuilding
+    # ``customers`` drops the table, which fails once other tables' rows refer to it.
+    op.drop_column("contacts", "role")
+    op.drop_column("contacts", "name")
     op.drop_index("ix_customers_contact_domain", table_name="customers")
-    with op.batch_alter_table("customers") as batch:
-        batch.drop_column("contact_domain")
+    op.drop_column("customers", "contact_domain")
