@@ -79,7 +79,9 @@ def customer_directory(session: Session) -> Directory:
 
 def read_directory(session: Session, *, token: int | None) -> Directory:
     """The directory read from the database (names by customer id; contacts' domains)."""
-    names = dict(session.execute(select(Customer.id, Customer.name).order_by(Customer.id)).tuples())
+    names = dict(
+        session.execute(select(Customer.id, Customer.name).order_by(Customer.id)).tuples().all()
+    )
     at: dict[str, set[int]] = {}
     for customer_id, email in session.execute(select(Contact.customer_id, Contact.email)).tuples():
         domain = email.rpartition("@")[2].lower() if "@" in email else ""
