@@ -35,7 +35,7 @@ from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
 from ledger.models import Customer, MatchRule
 from ledger.posting import audit
-from ledger.queries import invoices_by_ref_keys
+from ledger.queries import _core, invoices_by_ref_keys
 from matching.customer import PUBLIC_MAIL_DOMAINS, name_key
 from matching.decide import line_ref_keys
 
@@ -248,7 +248,7 @@ def rules_for(session: Session, *, sender: str | None, payer_name: str | None) -
         if not pattern:
             continue
         found = [
-            _to_rule(r) for r in session.execute(_by_pattern(), {"kind": kind, "pattern": pattern})
+            _to_rule(r) for r in _core(session, _by_pattern(), {"kind": kind, "pattern": pattern})
         ]
         if found:
             return found
@@ -313,7 +313,7 @@ def with_ref_prefixes(
 
 
 def _prefix_rules(session: Session, customer_id: int) -> Sequence[Rule]:
-    return [_to_rule(r) for r in session.execute(_prefixes(), {"customer_id": customer_id})]
+    return [_to_rule(r) for r in _core(session, _prefixes(), {"customer_id": customer_id})]
 
 
 # Built once with bound parameters: they run for every remittance line (building and
