@@ -23,25 +23,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, bindparam, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from ledger import sqlite_reads
-from ledger.base import Base
+from ledger.directory_version import TOKEN_ROW, DirectoryVersion
 from ledger.models import Contact, Customer
 from matching.customer import NameIndex
-
-#: The directory's only row.
-TOKEN_ROW = 1
-
-
-class DirectoryVersion(Base):
-    """One row whose ``token`` changes, by trigger, whenever customers or contacts do."""
-
-    __tablename__ = "directory_versions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[int] = mapped_column(BigInteger)
 
 
 @dataclass(frozen=True, slots=True)

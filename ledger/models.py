@@ -326,4 +326,4 @@ class MatchRule(Base):
 
 
 # Models of their own modules, imported so the metadata knows them.
-from ledger.directory import DirectoryVersion  # noqa: E402, F401
+from ledger.directory_version import DirectoryVersion  # noqa: E402, F401
