@@ -63,9 +63,21 @@ class Invoice(Base):
     """An invoice with its open balance. ``status`` is ``open`` or ``paid``."""
 
     __tablename__ = "invoices"
-    #: A customer's open invoices in due-date order, without reading its paid ones.
+    #: A customer's open invoices in due-date order, without reading its paid ones, and
+    #: without reading the table: the index carries every column matching reads (0011).
     __table_args__ = (
-        Index("ix_invoices_customer_id_status", "customer_id", "status", "due_date", "number"),
+        Index(
+            "ix_invoices_customer_open",
+            "customer_id",
+            "status",
+            "due_date",
+            "number",
+            "balance",
+            "currency",
+            "issue_date",
+            "amount",
+            "terms",
+        ),
         #: The aging (ledger/reports): every balance per customer and currency, no sort.
         Index("ix_invoices_aging", "customer_id", "currency", "due_date", "issue_date", "balance"),
     )
@@ -337,3 +349,6 @@ from ledger.bank_models import (  # noqa: E402 - at the end: they import ledger.
 from ledger.bank_models import ExpectedPayment as ExpectedPayment  # noqa: E402
 from ledger.bank_models import Payment as Payment  # noqa: E402
 from ledger.bank_models import PaymentLink as PaymentLink  # noqa: E402
+
+# Models of their own modules, imported so the metadata knows them.
+from ledger.directory_version import DirectoryVersion  # noqa: E402, F401

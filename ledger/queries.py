@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Executable, Result, Row, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from core.types import OpenInvoice
+from ledger import sqlite_reads
 from ledger.models import (
     Application,
     Contact,
@@ -27,6 +28,8 @@ from ledger.models import (
     ReviewItem,
 )
 from ledger.models import Remittance as RemittanceModel
+
+_T = TypeVar("_T")
 
 #: Rows per ``IN (...)`` list: below SQLite's historical limit of 999 bound parameters.
 IN_CHUNK = 900
@@ -175,56 +178,19 @@ def to_review_candidates(stored: Any) -> tuple[ReviewCandidate, ...]:
 
 def open_invoices_for_customer(session: Session, customer_id: int) -> list[OpenInvoice]:
     """The open invoices of a customer, by due date then number."""
-    if session.get_bind().dialect.name == "sqlite":
-        return _open_invoices_sqlite(session, customer_id)
+    if _on_sqlite(session):
+        return sqlite_reads.open_invoices(session, customer_id)
     stmt = _prepared().open_for_customer
     return [_to_open_invoice(r) for r in _core(session, stmt, {"customer_id": customer_id})]
 
 
-#: The same query as ``_prepared().open_for_customer``, for SQLite's cursor directly: this
-#: runs for every remittance line and returns a customer's ~200 open invoices, and the
-#: generic result machinery (row objects, a type processor per money and date cell) was
-#: most of its time. Money is stored in cents there (ledger.base.Fixed), dates as ISO text.
-_OPEN_SQLITE = (
-    "SELECT id, number, balance, currency, status, due_date, issue_date, amount, terms "
-    "FROM invoices WHERE customer_id = ? AND status = 'open' ORDER BY due_date, number"
-)
+#: The name the SQLite reader had here before ``ledger.sqlite_reads``.
+_open_invoices_sqlite = sqlite_reads.open_invoices
 
 
-def _open_invoices_sqlite(session: Session, customer_id: int) -> list[OpenInvoice]:
-    if session.autoflush:
-        session.flush()
-    number = _core(
-        session, select(Customer.number).where(Customer.id == bindparam("id")), {"id": customer_id}
-    ).scalar()
-    if number is None:
-        return []
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        rows = cursor.execute(_OPEN_SQLITE, (customer_id,)).fetchall()
-    finally:
-        cursor.close()
-    iso = date.fromisoformat
-    return [
-        OpenInvoice(
-            invoice_id=r[0],
-            number=r[1],
-            customer_id=customer_id,
-            customer_number=number,
-            balance=_cents(r[2]),
-            currency=r[3],
-            status=r[4],
-            due_date=iso(r[5]),
-            issue_date=iso(r[6]) if r[6] is not None else None,
-            amount=_cents(r[7]) if r[7] is not None else None,
-            terms=r[8],
-        )
-        for r in rows
-    ]
-
-
-def _cents(value: int) -> Decimal:
-    return Decimal(int(value)).scaleb(-2)
+def _on_sqlite(session: Session) -> bool:
+    """Whether the session is bound to SQLite (whose reads go through ledger.sqlite_reads)."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def lock_invoices(session: Session, *, keys: Collection[str], customer_id: int | None) -> int:
@@ -255,6 +221,8 @@ def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, l
     Paid invoices are included so matching can say "already paid" rather than "unknown".
     Keys with no invoice are absent from the result.
     """
+    if _on_sqlite(session):
+        return sqlite_reads.invoices_by_ref_keys(session, sorted(set(keys)))
     found: dict[str, list[OpenInvoice]] = {}
     for chunk in _chunks(sorted(set(keys)), IN_CHUNK):
         for r in _core(session, _prepared().by_ref_keys, {"keys": list(chunk)}):
@@ -271,6 +239,9 @@ def customer_by_email(session: Session, address: str) -> CustomerRef | None:
     email = address.strip().lower()
     if not email:
         return None
+    if _on_sqlite(session):
+        one = sqlite_reads.customer_by_email(session, email)
+        return CustomerRef(*one) if one is not None else None
     found = _core(session, _prepared().customer_by_email, {"email": email}).all()
     if len(found) != 1:
         return None
@@ -281,6 +252,20 @@ def customer_by_email(session: Session, address: str) -> CustomerRef | None:
 def customer_contacts(session: Session, customer_id: int) -> tuple[str, ...]:
     """The registered contact addresses of a customer, sorted."""
     return tuple(_core(session, _prepared().contacts, {"customer_id": customer_id}).scalars())
+
+
+def unapplied_before(session: Session, invoice_ids: Collection[int]) -> set[int]:
+    """Those of ``invoice_ids`` a person un-applied cash from at least once (what
+    ``ledger.unapply.reversed_invoice_ids`` says, read as cheaply as the matching path's
+    other reads: it runs for every line that would post)."""
+    if not invoice_ids:
+        return set()
+    if _on_sqlite(session):
+        return sqlite_reads.unapplied_before(session, invoice_ids)
+    found: set[int] = set()
+    for chunk in _chunks(sorted(set(invoice_ids)), IN_CHUNK):
+        found.update(_core(session, _prepared().unapplied, {"ids": list(chunk)}).scalars())
+    return found
 
 
 def customers_at_domain(session: Session, domain: str) -> list[int]:
@@ -392,7 +377,7 @@ def _to_open_invoice(r: Row[Any]) -> OpenInvoice:
     )
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -417,6 +402,7 @@ class _Prepared:
     by_ref_keys: Select[Any]
     customer_by_email: Select[Any]
     contacts: Select[Any]
+    unapplied: Select[Any]
 
 
 @cache
@@ -436,4 +422,10 @@ def _prepared() -> _Prepared:
         contacts=select(Contact.email)
         .where(Contact.customer_id == bindparam("customer_id"))
         .order_by(Contact.email),
+        unapplied=select(Application.invoice_id)
+        .where(
+            Application.invoice_id.in_(bindparam("ids", expanding=True)),
+            Application.reversed_at.is_not(None),
+        )
+        .distinct(),
     )

@@ -35,7 +35,7 @@ from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
 from ledger.models import Customer, MatchRule
 from ledger.posting import audit
-from ledger.queries import invoices_by_ref_keys
+from ledger.queries import _core, invoices_by_ref_keys
 from matching.customer import PUBLIC_MAIL_DOMAINS, name_key
 from matching.decide import line_ref_keys
 
@@ -240,16 +240,22 @@ def rules_for(session: Session, *, sender: str | None, payer_name: str | None) -
     address = (sender or "").strip().casefold()
     domain = address.rpartition("@")[2] if "@" in address else ""
     name = name_key(payer_name) if payer_name else ""
-    for kind, pattern in (
-        ("sender", address),
-        ("sender", f"@{domain}" if domain else ""),
-        ("payer_name", name),
-    ):
-        if not pattern:
-            continue
-        found = [
-            _to_rule(r) for r in session.execute(_by_pattern(), {"kind": kind, "pattern": pattern})
-        ]
+    wanted = [
+        (kind, pattern)
+        for kind, pattern in (
+            ("sender", address),
+            ("sender", f"@{domain}" if domain else ""),
+            ("payer_name", name),
+        )
+        if pattern
+    ]
+    if not wanted:
+        return []
+    # One statement for the three (every unknown sender asks), the most specific kind chosen here.
+    params = {"patterns": sorted({pattern for _, pattern in wanted})}
+    rules = [_to_rule(r) for r in _core(session, _by_patterns(), params)]
+    for kind, pattern in wanted:
+        found = [rule for rule in rules if rule.kind == kind and rule.pattern == pattern]
         if found:
             return found
     return []
@@ -313,16 +319,19 @@ def with_ref_prefixes(
 
 
 def _prefix_rules(session: Session, customer_id: int) -> Sequence[Rule]:
-    return [_to_rule(r) for r in session.execute(_prefixes(), {"customer_id": customer_id})]
+    return [_to_rule(r) for r in _core(session, _prefixes(), {"customer_id": customer_id})]
 
 
 # Built once with bound parameters: they run for every remittance line (building and
 # hashing a select per call costs about as much as running it).
 @cache
-def _by_pattern() -> Select[Any]:
+def _by_patterns() -> Select[Any]:
     return (
         _rule_select()
-        .where(MatchRule.kind == bindparam("kind"), MatchRule.pattern == bindparam("pattern"))
+        .where(
+            MatchRule.kind.in_(("sender", "payer_name")),
+            MatchRule.pattern.in_(bindparam("patterns", expanding=True)),
+        )
         .order_by(MatchRule.id)
     )
 

@@ -83,30 +83,64 @@ def name_key(name: str) -> str:
     return " ".join(words)
 
 
+def _sorted_tokens(key: str) -> str:
+    """``key`` as ``token_sort_ratio`` compares it (``utils.default_process``, then the words
+    sorted), so that a plain ``ratio`` of two of these is their ``token_sort_ratio``."""
+    return " ".join(sorted(utils.default_process(key).split()))
+
+
+@dataclass(frozen=True, slots=True)
+class NameIndex:
+    """Customer names made ready once for ranking against payer names: the comparison form
+    of each is computed when the index is built, not for every unknown sender."""
+
+    ids: tuple[int, ...]
+    names: tuple[str, ...]
+    keys: tuple[str, ...]
+
+    @classmethod
+    def of(cls, names: Mapping[int, str]) -> NameIndex:
+        """The index of ``names`` (id → name), in their order."""
+        ids = tuple(names)
+        return cls(
+            ids=ids,
+            names=tuple(names[cid] for cid in ids),
+            keys=tuple(_sorted_tokens(name_key(names[cid])) for cid in ids),
+        )
+
+
 def customer_by_payer_name(
-    payer_name: str, names: Mapping[int, str], *, policy: NamePolicy
+    payer_name: str, names: Mapping[int, str] | NameIndex, *, policy: NamePolicy
 ) -> tuple[int | None, str]:
-    """The customer ``payer_name`` names, clearly ahead of the rest, and the evidence."""
+    """The customer ``payer_name`` names, clearly ahead of the rest, and the evidence.
+
+    Ranked by ``token_sort_ratio`` of the names without legal forms. Only the two best
+    scoring at least ``cutoff - margin`` matter (a second below that is more than ``margin``
+    behind any best that passes ``cutoff``), so rapidfuzz may skip the rest early."""
     key = name_key(payer_name)
-    if not key or not names:
+    index = names if isinstance(names, NameIndex) else NameIndex.of(names)
+    if not key or not index.ids:
         return None, "no payer name"
-    choices = {cid: name_key(name) for cid, name in names.items()}
     ranked = process.extract(
-        key,
-        choices,
-        scorer=fuzz.token_sort_ratio,
-        processor=utils.default_process,
+        _sorted_tokens(key),
+        index.keys,
+        scorer=fuzz.ratio,
+        processor=None,
         limit=2,
+        score_cutoff=max(0.0, policy.cutoff - max(0.0, policy.margin)),
     )
     if not ranked or ranked[0][1] < policy.cutoff:
         return None, f"payer name {payer_name!r} is no customer's name"
-    best_score, best_id = ranked[0][1], ranked[0][2]
+    best_score, best = ranked[0][1], ranked[0][2]
     if len(ranked) > 1 and best_score - ranked[1][1] < policy.margin:
         return None, (
-            f"payer name {payer_name!r} is as close to {names[ranked[1][2]]!r} as to "
-            f"{names[best_id]!r}"
+            f"payer name {payer_name!r} is as close to {index.names[ranked[1][2]]!r} as to "
+            f"{index.names[best]!r}"
         )
-    return int(best_id), f"payer name {payer_name!r} is {names[best_id]!r} ({best_score:.0f})"
+    return (
+        index.ids[best],
+        f"payer name {payer_name!r} is {index.names[best]!r} ({best_score:.0f})",
+    )
 
 
 def identify_customer(
@@ -115,7 +149,7 @@ def identify_customer(
     sender_domain: str | None,
     domain_customer_ids: Sequence[int],
     payer_name: str | None,
-    customer_names: Mapping[int, str],
+    customer_names: Mapping[int, str] | NameIndex,
     referenced: Sequence[Sequence[OpenInvoice]],
     policy: NamePolicy | None = None,
 ) -> Identified:
@@ -126,7 +160,7 @@ def identify_customer(
         sender_domain: the domain of the sender's address, lower-cased.
         domain_customer_ids: customers with registered contacts at ``sender_domain``.
         payer_name: the payer as the remittance names it.
-        customer_names: id → name of every customer (for the payer name).
+        customer_names: id → name of every customer (for the payer name), or their index.
         referenced: per line reference, the invoices its key resolves to (any customer).
         policy: name thresholds.
     """

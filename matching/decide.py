@@ -182,17 +182,13 @@ def _certain_near(
     customer it is certainly a mistyped or misread form of (amount agreeing), or None."""
     if not policy.near_matches or not key or invoices_by_key.get(key) or not customer_open:
         return None
-    discounted = {
-        inv.invoice_id: [
-            inv.balance
-            - earned_discount(inv, paid_on=paid_on, grace_days=policy.discount_grace_days)
-        ]
-        for inv in customer_open
-    }
+
+    def discounted(inv: OpenInvoice) -> list[Decimal]:
+        earned = earned_discount(inv, paid_on=paid_on, grace_days=policy.discount_grace_days)
+        return [inv.balance - earned]
+
     return certain_near_match(
-        near_matches(
-            line.invoice_ref or key, customer_open, amount=line.amount, accepted_amounts=discounted
-        )
+        near_matches(line.invoice_ref or key, customer_open, amount=line.amount, accept=discounted)
     )
 
 

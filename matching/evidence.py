@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from core.money import format_amount
 from core.refs import normalise_ref
@@ -147,15 +147,17 @@ def runner_up(
     if not key or not others:
         return None
     amount = line.amount
-
-    def rank(inv: OpenInvoice) -> tuple[bool, float]:
-        return (
-            amount is not None and inv.balance == amount,
-            fuzz.ratio(key, normalise_ref(inv.number)),
-        )
-
-    best = max(others, key=rank)
-    agrees, similarity = rank(best)
+    # The best by (balance equals the amount, similarity), the first of equals as max()
+    # would pick it; rapidfuzz ranks the similarities in one call.
+    agreeing = [inv for inv in others if amount is not None and inv.balance == amount]
+    pool = agreeing or others
+    ranked = process.extractOne(
+        key, [normalise_ref(inv.number) for inv in pool], scorer=fuzz.ratio, processor=None
+    )
+    if ranked is None:  # not with a pool and no cutoff; for the type checker
+        return None
+    best, similarity = pool[ranked[2]], ranked[1]
+    agrees = bool(agreeing)
     why = [f"reference differs (similarity {similarity:.0f})"]
     if amount is None:
         why.append("no amount to compare")

@@ -21,12 +21,13 @@ score: ``ratio("INV-1001", "INV-1007")`` is 87.5 though the two are different in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Hamming, Indel
 
 from core.refs import normalise_ref
 from core.types import OpenInvoice
@@ -104,12 +105,29 @@ def _one_deletion(longer: str, shorter: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+def _may_be_near(ref_key: str, fold: str, invoice_key: str) -> bool:
+    """False only where :func:`near_kind` is certainly None, at a fraction of its cost (it is
+    asked about each of the customer's open invoices): an OCR fold keeps the length; the
+    single edits are within Hamming distance 2 (same length) or one deletion (lengths one
+    apart); truncated is a longer key's tail."""
+    lr, li = len(ref_key), len(invoice_key)
+    if lr == li:
+        return (
+            Hamming.distance(ref_key, invoice_key, score_cutoff=2) <= 2
+            or invoice_key.translate(OCR_FOLD) == fold
+        )
+    if li > lr and invoice_key.endswith(ref_key):
+        return True
+    return abs(lr - li) == 1 and Indel.distance(ref_key, invoice_key, score_cutoff=1) <= 1
+
+
 def near_matches(
     ref: str,
     invoices: Sequence[OpenInvoice],
     *,
     amount: Decimal | None,
     accepted_amounts: Mapping[int, Iterable[Decimal]] | None = None,
+    accept: Callable[[OpenInvoice], Iterable[Decimal]] | None = None,
 ) -> tuple[NearMatch, ...]:
     """The invoices of ``invoices`` (one customer's open invoices) whose number is near
     ``ref``, strongest first (amount agreement, then kind, then similarity).
@@ -120,15 +138,21 @@ def near_matches(
         amount: what the line pays, or None when not stated (then nothing agrees).
         accepted_amounts: per invoice id, amounts that also count as agreeing besides the
             open balance (the balance less an earned discount, say).
+        accept: the same as a function of the invoice, asked only about near invoices.
     """
     key = normalise_ref(ref)
+    fold = key.translate(OCR_FOLD)
     found: list[NearMatch] = []
     for invoice in invoices:
         invoice_key = normalise_ref(invoice.number)
+        if not _may_be_near(key, fold, invoice_key):
+            continue
         kind = near_kind(key, invoice_key)
         if kind is None:
             continue
         agreeing = {invoice.balance, *(accepted_amounts or {}).get(invoice.invoice_id, ())}
+        if accept is not None:
+            agreeing.update(accept(invoice))
         found.append(
             NearMatch(
                 invoice=invoice,

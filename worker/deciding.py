@@ -15,14 +15,13 @@ from sqlalchemy.orm import Session
 
 from core.types import ParsedEmail, Remittance
 from ledger import models as m
+from ledger.directory import customer_directory
 from ledger.queries import (
-    customer_names,
-    customers_at_domain,
     invoices_by_ref_keys,
     open_invoices_for_customer,
+    unapplied_before,
 )
 from ledger.rules import count_hit, rules_for
-from ledger.unapply import reversed_invoice_ids
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
@@ -79,7 +78,7 @@ def decide(
     # Only the invoices cash would go to can be held for having been un-applied before:
     # ask about those few, and decide again with them when there are any.
     posting = {part.invoice.invoice_id for d in decision.lines for part in d.postings()}
-    reversed_ids = reversed_invoice_ids(session, posting) if posting else set()
+    reversed_ids = unapplied_before(session, posting)
     return decide_with(reversed_ids) if reversed_ids else decision
 
 
@@ -140,12 +139,13 @@ def identify(
     # decision reads them again under the lock.
     by_key = invoices_by_ref_keys(session, keys)
     domain = (parsed.from_address or "").rpartition("@")[2].lower() or None
+    directory = customer_directory(session) if domain or remittance.payer_name else None
     identified = identify_customer(
         contact_customer_id=None,
         sender_domain=domain,
-        domain_customer_ids=customers_at_domain(session, domain) if domain else (),
+        domain_customer_ids=directory.customers_at_domain(domain) if directory and domain else (),
         payer_name=remittance.payer_name,
-        customer_names=customer_names(session) if remittance.payer_name else {},
+        customer_names=directory.names if directory and remittance.payer_name else {},
         referenced=[by_key.get(resolve_key(line, by_key), []) for line in remittance.lines],
     )
     log.info(

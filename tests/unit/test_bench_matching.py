@@ -4,8 +4,10 @@ contact or an unknown sender; unknown numbers to review), and a wrong decision i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
+import io
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -97,3 +99,37 @@ def test_combination_search_timing_counts_complete_and_unique_searches(bench):
 
     assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
     assert 0 <= figures["unique"] <= figures["complete"] <= 1
+
+
+def test_the_comparison_reads_both_sides_figures_from_the_benchmarks_report(bench):
+    # Given the report of two runs of bench/matching.py (one size, the classes in its format)
+    spec = importlib.util.spec_from_file_location(
+        "bench_compare", BENCH.with_name("compare_matching.py")
+    )
+    assert spec is not None and spec.loader is not None
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    results = [
+        bench.SizeResult(
+            rows=1_000_000,
+            seconds={kind: [0.001 * n, 0.002 * n] for kind in ("all", *bench.CLASSES)},
+            cpu={kind: [0.0005 * n, 0.001 * n] for kind in ("all", *bench.CLASSES)},
+            wrong=[],
+        )
+        for n in (1, 3)
+    ]
+    runs: dict = {}  # type: ignore[type-arg]
+    for result in results:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            bench.report([result])
+        compare.parse(out.getvalue(), runs)
+
+    # Then every class of that size has each run's wall and CPU p50 / p99, in ms
+    assert set(runs) == {(1_000_000, kind) for kind in ("all", *bench.CLASSES)}
+    assert runs[(1_000_000, "unknown sender")] == {
+        "w50": [1.0, 3.0],
+        "w99": [2.0, 6.0],
+        "c50": [0.5, 1.5],
+        "c99": [1.0, 3.0],
+    }

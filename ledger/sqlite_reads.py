@@ -1,0 +1,134 @@
+"""The matching path's reads on SQLite, through the driver's cursor.
+
+Every remittance line runs these (``ledger.queries`` calls them when the session is bound to
+SQLite). Through SQLAlchemy each statement costs far more than SQLite takes to run it:
+compiling or looking up the compiled form, a result object, a row object and a type processor
+per cell. Here they are fixed SQL text with ``?`` parameters and plain tuples; the columns are
+converted as ``ledger.base.Fixed`` and ``Date`` do on SQLite (money in integer cents, dates
+as ISO text). ``tests/unit/ledger/test_sqlite_reads.py`` compares each with the generic query.
+
+Pending ORM changes are flushed first, as ``Session.execute`` would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.types import OpenInvoice
+
+#: Rows per ``IN (...)`` list: below SQLite's historical limit of 999 bound parameters.
+IN_CHUNK = 900
+
+_OPEN_INVOICES = (
+    "SELECT id, number, balance, currency, status, due_date, issue_date, amount, terms "
+    "FROM invoices WHERE customer_id = ? AND status = 'open' ORDER BY due_date, number"
+)
+_CUSTOMER_NUMBER = "SELECT number FROM customers WHERE id = ?"
+_BY_REF_KEYS = (
+    "SELECT i.id, i.number, i.balance, i.currency, i.status, i.due_date, i.issue_date, "
+    "i.amount, i.terms, i.customer_id, c.number, i.ref_key FROM invoices i "
+    "JOIN customers c ON c.id = i.customer_id WHERE i.ref_key IN ({}) ORDER BY i.id"
+)
+_CUSTOMER_BY_EMAIL = (
+    "SELECT c.id, c.number, c.name, k2.email FROM contacts k "
+    "JOIN customers c ON c.id = k.customer_id JOIN contacts k2 ON k2.customer_id = c.id "
+    "WHERE k.email = ? ORDER BY c.id, k2.email"
+)
+_UNAPPLIED = (
+    "SELECT DISTINCT invoice_id FROM applications "
+    "WHERE reversed_at IS NOT NULL AND invoice_id IN ({})"
+)
+
+
+def rows(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
+    """All rows of ``sql`` with ``params``, on the session's connection (its transaction)."""
+    if session.autoflush:
+        session.flush()
+    dbapi = session.connection().connection.driver_connection
+    cursor = dbapi.cursor()  # type: ignore[union-attr]
+    try:
+        return cursor.execute(sql, tuple(params)).fetchall()  # type: ignore[no-any-return]
+    finally:
+        cursor.close()
+
+
+def _cents(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
+
+
+def open_invoices(session: Session, customer_id: int) -> list[OpenInvoice]:
+    """``ledger.queries.open_invoices_for_customer``: by due date, then number."""
+    found = rows(session, _CUSTOMER_NUMBER, (customer_id,))
+    if not found:
+        return []
+    number = found[0][0]
+    iso = date.fromisoformat
+    return [
+        OpenInvoice(
+            r[0],
+            r[1],
+            customer_id,
+            number,
+            Decimal(r[2]).scaleb(-2),
+            r[3],
+            r[4],
+            iso(r[5]),
+            iso(r[6]) if r[6] is not None else None,
+            Decimal(r[7]).scaleb(-2) if r[7] is not None else None,
+            r[8],
+        )
+        for r in rows(session, _OPEN_INVOICES, (customer_id,))
+    ]
+
+
+def invoices_by_ref_keys(session: Session, keys: Sequence[str]) -> dict[str, list[OpenInvoice]]:
+    """``ledger.queries.invoices_by_ref_keys``: by key, each list in id order."""
+    found: dict[str, list[OpenInvoice]] = {}
+    iso = date.fromisoformat
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start : start + IN_CHUNK]
+        sql = _BY_REF_KEYS.format(",".join("?" * len(chunk)))
+        for r in rows(session, sql, chunk):
+            found.setdefault(r[11], []).append(
+                OpenInvoice(
+                    r[0],
+                    r[1],
+                    r[9],
+                    r[10],
+                    _cents(r[2]),
+                    r[3],
+                    r[4],
+                    iso(r[5]),
+                    iso(r[6]) if r[6] is not None else None,
+                    _cents(r[7]) if r[7] is not None else None,
+                    r[8],
+                )
+            )
+    return found
+
+
+def customer_by_email(session: Session, email: str) -> tuple[int, str, str, tuple[str, ...]] | None:
+    """(id, number, name, contacts) of the one customer with contact ``email`` (lower-cased
+    already), or None when none or several have it."""
+    found = rows(session, _CUSTOMER_BY_EMAIL, (email,))
+    if not found or found[0][0] != found[-1][0]:
+        return None
+    cid, number, name, _ = found[0]
+    return cid, number, name, tuple(r[3] for r in found)
+
+
+def unapplied_before(session: Session, invoice_ids: Collection[int]) -> set[int]:
+    """``ledger.queries.unapplied_before``: those a person un-applied cash from."""
+    ids = sorted(set(invoice_ids))
+    found: set[int] = set()
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start : start + IN_CHUNK]
+        found.update(
+            r[0] for r in rows(session, _UNAPPLIED.format(",".join("?" * len(chunk))), chunk)
+        )
+    return found
