@@ -21,7 +21,16 @@ Run ``python bench/extraction.py`` (``make bench``); ``--split``, ``--layout`` f
 ``--json FILE`` writes the figures.
 """
 
+# ruff: noqa: E402
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+#: Run as ``python bench/extraction.py``, this folder is first on ``sys.path`` and its
+#: ``matching.py`` would hide the ``matching`` package: the folder goes.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 
 import argparse
 import contextlib
