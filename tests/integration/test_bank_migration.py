@@ -46,7 +46,7 @@ def test_0010_adds_the_bank_tables_marks_old_applications_and_round_trips(empty_
         with engine.begin() as conn:
             _insert_application(conn)
         # When it is upgraded
-        upgrade(empty_database_url)
+        upgrade(empty_database_url, "0010_bank")
         assert current(empty_database_url) == "0010_bank"
         # Then the bank tables are there and the old application was applied on its remittance
         assert set(sa.inspect(engine).get_table_names()) >= BANK_TABLES
@@ -59,7 +59,7 @@ def test_0010_adds_the_bank_tables_marks_old_applications_and_round_trips(empty_
         assert not BANK_TABLES & set(sa.inspect(engine).get_table_names())
         with engine.connect() as conn:
             assert conn.execute(sa.text("select count(*) from applications")).scalar_one() == 1
-        upgrade(empty_database_url)
+        upgrade(empty_database_url, "0010_bank")
         assert current(empty_database_url) == "0010_bank"
     finally:
         engine.dispose()
