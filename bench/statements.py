@@ -163,6 +163,7 @@ def run_child(template: Path, work: Path, workers: int, synchronous: str) -> dic
     out = subprocess.run(
         [
             sys.executable,
+            "-P",  # not bench/ first on the path: bench/matching.py would shadow the package
             __file__,
             "--measure",
             f"sqlite:///{db}",

@@ -311,3 +311,9 @@ class MatchRule(Base):
     source_review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     hits: Mapped[int] = mapped_column(Integer, default=0)
     last_hit_at: Mapped[datetime | None]
+
+
+# Dunning and the scheduler (issue 6): their tables live in their own module.
+from ledger.dunning_models import DunningHold, DunningNotice, ScheduledRun  # noqa: E402
+
+__all__ = ["DunningHold", "DunningNotice", "ScheduledRun"]

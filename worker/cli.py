@@ -18,6 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from worker.cli_dunning import dunning_app, scheduler_cmd
 from worker.outcomes import MessageOutcome
 
 app = typer.Typer(
@@ -41,6 +42,9 @@ app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(rules_app, name="rules")
+# Dunning and the scheduler (issue 6): their commands live in worker/cli_dunning.py.
+app.add_typer(dunning_app, name="dunning")
+app.command("scheduler")(scheduler_cmd)
 
 out = Console()
 err = Console(stderr=True)
@@ -271,8 +275,9 @@ def poller() -> None:
 
 @app.command()
 def run() -> None:
-    """The service on one machine: mailbox poller and workers, until Ctrl-C."""
+    """The service on one machine: mailbox poller, workers and scheduler, until Ctrl-C."""
     from worker.runtime import boot, start_worker
+    from worker.scheduler import start_scheduler_thread
 
     configure_logging("INFO")
     settings = _settings()
@@ -283,7 +288,8 @@ def run() -> None:
     _stop_on_signals(stop)
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
     threads = _poller_threads(stop)
-    out.print("arbox running: poller and workers; Ctrl-C stops it")
+    threads.append(start_scheduler_thread(stop))
+    out.print("arbox running: poller, workers and scheduler; Ctrl-C stops it")
     stop.wait()
     for thread in threads:
         thread.join(timeout=30)

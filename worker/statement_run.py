@@ -201,7 +201,7 @@ def _jobs(
             else:
                 tally.done_before += 1
             continue
-        recipients = _valid_addresses(first.contacts)
+        recipients = valid_addresses(first.contacts)
         if not recipients:
             tally.without_contact.append(first.customer_number)
             log.warning("statement_without_contact", customer=first.customer_number)
@@ -258,7 +258,7 @@ def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:
         return {key: (row_id, status) for key, row_id, status in rows}
 
 
-def _valid_addresses(contacts: Sequence[str]) -> list[str]:
+def valid_addresses(contacts: Sequence[str]) -> list[str]:
     """The contacts that are plain addresses (a malformed one is left out, never mailed)."""
     valid = []
     for address in contacts:
