@@ -266,7 +266,8 @@ def _sent_days(invoice_ids: Sequence[int], session: Session) -> dict[int, int]:
             .where(DunningNotice.invoice_id.in_(chunk))
             .group_by(DunningNotice.invoice_id)
         ).tuples()
-        out.update(dict(rows))
+        for iid, days in rows:
+            out[iid] = days
     return out
 
 
