@@ -55,13 +55,13 @@ class CustomerResult:
         """One line for people."""
         parts = []
         if self.reminded:
-            verb = {"would_send": "would send", "done_before": "sent before"}.get(
-                self.status, "sent"
-            )
             listed = ", ".join(f"{n} ({level})" for n, level in self.reminded)
+            verb = {
+                "would_send": "would send",
+                "done_before": "sent before",
+                "no_contact": "no registered contact, not mailed:",
+            }.get(self.status, "sent")
             parts.append(f"{verb} {listed}")
-        if self.status == "no_contact":
-            parts.append("no registered contact, not mailed")
         if self.held:
             reasons = sorted({r for _, rs in self.held for r in rs})
             numbers = ", ".join(n for n, _ in self.held)
