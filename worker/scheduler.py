@@ -111,8 +111,10 @@ class Scheduler:
         *,
         redis: Any = None,
         name: str | None = None,
+        lock_name: str = LOCK_NAME,
     ) -> None:
         self.svc = svc
+        self.lock_name = lock_name
         self.jobs = tuple(jobs)
         self.redis = redis
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
@@ -128,7 +130,8 @@ class Scheduler:
         started = []
         now = self.svc.clock()
         for job in self.jobs:
-            since = self._last_fire(job.name) or self.started_at
+            # the first time: from its own start on (an occurrence at that instant included)
+            since = self._last_fire(job.name) or self.started_at - _TINY
             occurrence = latest_occurrence(job.trigger, after=since, now=now)
             if occurrence is None:
                 continue
@@ -194,7 +197,7 @@ class Scheduler:
         if self.redis is None:
             return False  # no lock: the caller promises this is the only scheduler
         try:
-            lock = self.redis.lock(LOCK_NAME, timeout=self.lock_seconds, thread_local=False)
+            lock = self.redis.lock(self.lock_name, timeout=self.lock_seconds, thread_local=False)
             return lock if lock.acquire(blocking=False) else None
         except Exception as e:  # boundary: Redis down means no lock, so no scheduling
             log.warning("scheduler_lock_unavailable", error=type(e).__name__)
