@@ -203,3 +203,65 @@ def wait_until(predicate, timeout: float) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+@pytest.mark.smtp
+def test_the_scheduled_dunning_run_is_done_by_the_workers_and_its_mail_sent(
+    tmp_path, sqlite_template, smtp_sink
+):
+    import dramatiq
+
+    import worker.actors
+    from ledger.imports import import_invoices
+    from worker.actors import SCHEDULED_QUEUE
+    from worker.broker import OUTBOUND_QUEUE, configure_broker
+    from worker.services import set_services
+
+    # Given a ledger with one overdue invoice, the workers on a (stub) broker, the SMTP sink
+    db = tmp_path / "scheduled.db"
+    shutil.copyfile(sqlite_template, db)
+    settings = Settings(
+        database_url=f"sqlite:///{db}", ar_address="ar@supplies.example",
+        smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_tls="none",
+    )  # fmt: skip
+    clock = Clock(datetime(2026, 12, 10, 6, 59, tzinfo=UTC))
+    base = Services.from_settings(settings)
+    svc = Services(
+        settings=settings, engine=base.engine, sessions=base.sessions, mailer=base.mailer,
+        policy=base.policy, clock=clock,
+    )  # fmt: skip
+    csv = tmp_path / "ledger.csv"
+    csv.write_text(
+        "invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount\n"
+        "INV-9,C9,Acme Corp,ap@acme.example,2026-10-01,2026-10-31,90.00\n"
+    )
+    with svc.sessions.begin() as session:
+        import_invoices(session, csv, default_currency="USD", now=clock())
+    broker = configure_broker(settings, stub=True)
+    worker.actors.bind_to(broker)
+    set_services(svc)
+    scheduler = Scheduler(
+        svc,
+        jobs_from_settings(
+            settings,
+            statements=lambda day: worker.actors.run_statements.send(day.isoformat()),
+            dunning=lambda day: worker.actors.run_dunning.send(day.isoformat()),
+        ),
+    )
+    runner = dramatiq.Worker(broker, worker_timeout=50)
+    runner.start()
+    try:
+        # When the scheduler sees 07:00
+        clock.now = datetime(2026, 12, 10, 7, 0, 5, tzinfo=UTC)
+        assert scheduler.tick() == [("dunning", date(2026, 12, 10))]
+        broker.join(SCHEDULED_QUEUE, fail_fast=True, timeout=60_000)
+        broker.join(OUTBOUND_QUEUE, fail_fast=True, timeout=60_000)
+        runner.join()
+    finally:
+        runner.stop()
+        set_services(None)
+        svc.engine.dispose()
+    # Then the workers made the run and sent its reminder to the customer's contact
+    (mail,) = smtp_sink.wait_for(1)
+    assert mail.rcpt_tos == ("ap@acme.example",)
+    assert b"INV-9" in mail.raw and b"40 days overdue  90.00 USD" in mail.raw
