@@ -277,18 +277,22 @@ def poller() -> None:
 def run() -> None:
     """The service on one machine: mailbox poller, workers and scheduler, until Ctrl-C."""
     from worker.runtime import boot, start_worker
-    from worker.scheduler import start_scheduler_thread
+    from worker.scheduler import check_schedules, start_scheduler_thread
 
     configure_logging("INFO")
     settings = _settings()
     if not settings.imap_configured:
         raise _fail("set ARBOX_IMAP_HOST and ARBOX_IMAP_USER to run the service", 2)
+    try:
+        check_schedules(settings)
+    except ARError as e:
+        raise _fail(str(e), 2) from e
     runtime = boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
+    scheduler = start_scheduler_thread(stop)  # first: a bad schedule stops here, nothing started
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
-    threads = _poller_threads(stop)
-    threads.append(start_scheduler_thread(stop))
+    threads = [*_poller_threads(stop), scheduler]
     out.print("arbox running: poller, workers and scheduler; Ctrl-C stops it")
     stop.wait()
     for thread in threads:

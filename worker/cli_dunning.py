@@ -86,10 +86,14 @@ def scheduler_cmd() -> None:
     workers do them); one scheduler acts at a time across machines. Until Ctrl-C."""
     from worker.cli import _stop_on_signals
     from worker.runtime import boot
-    from worker.scheduler import start_scheduler_thread
+    from worker.scheduler import check_schedules, start_scheduler_thread
 
     configure_logging("INFO")
     settings = Settings.from_env()
+    try:
+        check_schedules(settings)
+    except ARError as e:
+        raise _fail(str(e), 2) from e
     boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)

@@ -88,6 +88,11 @@ def jobs_from_settings(
     return jobs
 
 
+def check_schedules(settings: Settings) -> None:
+    """Raise :class:`PermanentError` naming the setting when a schedule is not valid."""
+    jobs_from_settings(settings, statements=lambda day: None, dunning=lambda day: None)
+
+
 def latest_occurrence(trigger: CronTrigger, *, after: datetime, now: datetime) -> datetime | None:
     """The last time ``trigger`` fires in (``after``, ``now``]; None when it does not."""
     latest = None

@@ -3,6 +3,7 @@ once (restarts, two schedulers, downtime), and one scheduler at a time on a real
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -265,3 +266,15 @@ def test_the_scheduled_dunning_run_is_done_by_the_workers_and_its_mail_sent(
     (mail,) = smtp_sink.wait_for(1)
     assert mail.rcpt_tos == ("ap@acme.example",)
     assert b"INV-9" in mail.raw and b"40 days overdue  90.00 USD" in mail.raw
+
+
+def test_arbox_scheduler_refuses_a_schedule_that_is_not_cron(tmp_path):
+    from tests.integration.cli import arbox
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARBOX_")}
+    env.update(ARBOX_DUNNING_SCHEDULE="every day at seven", ARBOX_DATA_DIR=str(tmp_path))
+    result = arbox("scheduler", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ARBOX_DUNNING_SCHEDULE='every day at seven': expected five cron fields" in (
+        result.stderr.replace("\n", " ")
+    )
