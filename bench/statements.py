@@ -131,8 +131,11 @@ def measure(url: str, workers: int, synchronous: str) -> None:
     done = queue_statements(svc, as_of=AS_OF, workers=workers)
     elapsed = time.perf_counter() - started
     # The run's peak, taken before the count below reads the whole outbox back.
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    rss_mb = own.ru_maxrss / 1024
+    child_mb = children.ru_maxrss / 1024
     with svc.sessions() as session:
         stored = session.execute(select(func.count(OutboxMessage.id))).scalar_one()
     svc.engine.dispose()
@@ -141,6 +144,11 @@ def measure(url: str, workers: int, synchronous: str) -> None:
         json.dumps(
             {
                 "seconds": elapsed,
+                # CPU seconds of this process and of the rendering processes: what the run
+                # costs whatever else the machine is doing (wall time on a loaded machine
+                # is mostly waiting for a core)
+                "cpu_main_s": own.ru_utime + own.ru_stime,
+                "cpu_workers_s": children.ru_utime + children.ru_stime,
                 "queued": len(done.queued),
                 "stored": stored,
                 "customers": done.customers,
@@ -163,6 +171,7 @@ def run_child(template: Path, work: Path, workers: int, synchronous: str) -> dic
     out = subprocess.run(
         [
             sys.executable,
+            "-P",  # not bench/ first on the path: bench/matching.py would shadow the package
             __file__,
             "--measure",
             f"sqlite:///{db}",
@@ -213,7 +222,10 @@ def main() -> None:
                     f"{r['queued']:.0f} statements in {r['seconds']:.1f} s "
                     f"({r['queued'] / r['seconds']:,.0f}/s), {r['without_contact']:.0f} without "
                     f"a contact, peak RSS {r['rss_mb']:.0f} MB (+ {r['child_rss_mb']:.0f} MB "
-                    f"per worker; all at once ≤ {r['total_rss_mb']:.0f} MB)",
+                    f"per worker; all at once ≤ {r['total_rss_mb']:.0f} MB); CPU "
+                    f"{r['cpu_main_s']:.1f} s main + {r['cpu_workers_s']:.1f} s rendering "
+                    f"({1000 * (r['cpu_main_s'] + r['cpu_workers_s']) / r['queued']:.1f} ms "
+                    "a statement)",
                     flush=True,
                 )
         big = results[args.customers]

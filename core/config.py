@@ -136,6 +136,24 @@ class Settings(BaseSettings):
     #: Addresses (comma-separated) whose mail attachments are bank statements to import.
     bank_senders: str = ""
 
+    # Dunning and the scheduler (issue 6, statements and dunning on a schedule).
+    #: Reminder levels: ``days overdue:template name``, comma-separated.
+    dunning_levels: str = "7:reminder_1,30:reminder_2,60:final_notice"
+    #: When the scheduler starts a statement run and a dunning run: five cron fields in UTC
+    #: (minute hour day month weekday), or ``off``.
+    statement_schedule: str = "0 6 1 * *"
+    dunning_schedule: str = "0 7 * * *"
+    #: The one-scheduler-at-a-time Redis lock's expiry (renewed every third of it), and how
+    #: often the scheduler looks at the clock.
+    scheduler_lock_seconds: float = 60.0
+    scheduler_tick_seconds: float = 30.0
+
+    @field_validator("dunning_levels")
+    @classmethod
+    def _valid_levels(cls, value: str) -> str:
+        parse_dunning_levels(value)
+        return value
+
     @field_validator("auto_apply_amount_bands")
     @classmethod
     def _valid_bands(cls, value: str) -> str:
@@ -217,6 +235,11 @@ class Settings(BaseSettings):
         return parse_reply_kinds(self.auto_reply_kinds)
 
     @property
+    def dunning_level_list(self) -> tuple[tuple[int, str], ...]:
+        """``ARBOX_DUNNING_LEVELS`` parsed: (days overdue, template name), by days."""
+        return parse_dunning_levels(self.dunning_levels)
+
+    @property
     def amount_bands(self) -> tuple[tuple[Decimal, Decimal], ...]:
         """``ARBOX_AUTO_APPLY_AMOUNT_BANDS`` parsed: (from amount, confidence needed)."""
         return parse_amount_bands(self.auto_apply_amount_bands)
@@ -225,6 +248,24 @@ class Settings(BaseSettings):
     def customer_thresholds(self) -> dict[str, Decimal | None]:
         """``ARBOX_AUTO_APPLY_CUSTOMER_THRESHOLDS`` parsed (None: never automatic)."""
         return parse_customer_thresholds(self.auto_apply_customer_thresholds)
+
+
+def parse_dunning_levels(text: str) -> tuple[tuple[int, str], ...]:
+    """``"7:reminder_1, 30:reminder_2"`` → ((7, "reminder_1"), (30, "reminder_2")).
+
+    Raises:
+        ValueError: an entry is not ``DAYS:NAME`` (days a positive whole number, the name
+            letters, digits and ``_``), or two entries share days or a name.
+    """
+    levels = []
+    for entry in _entries(text):
+        days, _, name = (part.strip() for part in entry.partition(":"))
+        if not days.isdigit() or int(days) < 1 or not name.replace("_", "").isalnum():
+            raise ValueError(f"dunning level {entry!r}: expected DAYS:TEMPLATE, e.g. 7:reminder_1")
+        levels.append((int(days), name))
+    if len({d for d, _ in levels}) != len(levels) or len({n for _, n in levels}) != len(levels):
+        raise ValueError(f"dunning levels {text!r}: each level needs its own days and name")
+    return tuple(sorted(levels))
 
 
 def parse_amount_bands(text: str) -> tuple[tuple[Decimal, Decimal], ...]:

@@ -352,3 +352,8 @@ from ledger.bank_models import PaymentLink as PaymentLink  # noqa: E402
 
 # Models of their own modules, imported so the metadata knows them.
 from ledger.directory_version import DirectoryVersion  # noqa: E402, F401
+
+# Dunning and the scheduler (issue 6): their tables live in their own module.
+from ledger.dunning_models import DunningHold, DunningNotice, ScheduledRun  # noqa: E402
+
+__all__ = ["DunningHold", "DunningNotice", "ScheduledRun"]

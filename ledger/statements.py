@@ -229,7 +229,7 @@ def iter_statements(
             ids = [cid for cid, _, _ in page]
             invoices = _open_documents(session, ids, as_of=as_of)
             unapplied = _open_unapplied(session, ids)
-            contacts = _contacts(session, ids)
+            contacts = contacts_of(session, ids)
         for cid, number, name in page:
             yield build_statements(
                 customer_id=cid,
@@ -256,7 +256,7 @@ def statements_for_customer(session: Session, customer_id: int, *, as_of: date) 
         customer_id=customer_id,
         customer_number=row[0],
         customer_name=row[1],
-        contacts=_contacts(session, [customer_id]).get(customer_id, ()),
+        contacts=contacts_of(session, [customer_id]).get(customer_id, ()),
         as_of=as_of,
         invoices=_open_documents(session, [customer_id], as_of=as_of).get(customer_id, []),
         unapplied=_open_unapplied(session, [customer_id]).get(customer_id, []),
@@ -359,7 +359,8 @@ def _open_unapplied(
     return out
 
 
-def _contacts(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+def contacts_of(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The registered addresses of each of ``customer_ids`` (lower-cased, sorted)."""
     out: dict[int, list[str]] = {}
     rows = session.execute(
         select(Contact.customer_id, Contact.email)

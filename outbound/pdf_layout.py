@@ -81,10 +81,10 @@ class PageWriter:
         """One line of text (cut to ``width``); moves down unless ``advance`` is false."""
         self.ensure(size * 1.35)
         font = BOLD if bold else REGULAR
-        text = fit(text, font, size, width)
+        text, drawn = fit_width(text, font, size, width)
         self._canvas.setFont(font, size)
         if align == "right":
-            self._canvas.drawRightString(x + width, self.y - size, text)
+            self._canvas.drawString(x + width - drawn, self.y - size, text)
         else:
             self._canvas.drawString(x, self.y - size, text)
         if advance:
@@ -150,9 +150,13 @@ class PageWriter:
         self._canvas.setFont(font, size)
         for column, cell in zip(columns, cells, strict=True):
             width = WIDTH * column.share
-            text = fit(cell, font, size, width - 4)
+            if not cell:
+                x += width
+                continue
+            text, drawn = fit_width(cell, font, size, width - 4)
             if column.align == "right":
-                self._canvas.drawRightString(x + width - 2, self.y - size, text)
+                # drawString at the measured width: drawRightString would measure it again
+                self._canvas.drawString(x + width - 2 - drawn, self.y - size, text)
             else:
                 self._canvas.drawString(x + 2, self.y - size, text)
             x += width
@@ -173,12 +177,18 @@ class PageWriter:
 
 def fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` on one line, cut with an ellipsis when wider than ``width`` points."""
+    return fit_width(text, font, size, width)[0]
+
+
+def fit_width(text: str, font: str, size: float, width: float) -> tuple[str, float]:
+    """:func:`fit` and the width of what it returns, in points."""
     text = " ".join(text.split())
-    if stringWidth(text, font, size) <= width:
-        return text
+    drawn = stringWidth(text, font, size)
+    if drawn <= width:
+        return text, drawn
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
-    return text + "…"
+    return text + "…", stringWidth(text + "…", font, size)
 
 
 def header(

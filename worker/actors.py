@@ -7,7 +7,7 @@ import structlog
 from structlog.contextvars import bound_contextvars
 
 from core.errors import PermanentError
-from worker import pipeline, sending
+from worker import pipeline, scheduled_jobs, sending
 from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, ensure_broker
 from worker.services import get_services
 
@@ -53,9 +53,44 @@ def send_outbound(outbox_id: int) -> None:
             raise dramatiq.Retry(str(e), delay=e.retry_in_ms) from e
 
 
+#: The queue of the scheduler's runs (statements, dunning): long jobs, apart from the mail.
+SCHEDULED_QUEUE = "ar.scheduled"
+
+
+@dramatiq.actor(
+    queue_name=SCHEDULED_QUEUE,
+    # A run is idempotent (keyed by its date), so a retry after a crash writes nothing twice.
+    max_retries=3,
+    min_backoff=60_000,
+    max_backoff=600_000,
+    time_limit=3_600_000,
+    throws=(PermanentError,),
+)
+def run_statements(as_of: str) -> None:
+    """The statement run for the date ``as_of`` (ISO); its mails go to ``send_outbound``."""
+    with bound_contextvars(job="statements", as_of=as_of):
+        for outbox_id in scheduled_jobs.statement_run(as_of, svc=get_services()):
+            send_outbound.send(outbox_id)
+
+
+@dramatiq.actor(
+    queue_name=SCHEDULED_QUEUE,
+    max_retries=3,
+    min_backoff=60_000,
+    max_backoff=600_000,
+    time_limit=3_600_000,
+    throws=(PermanentError,),
+)
+def run_dunning(as_of: str) -> None:
+    """The dunning run for the date ``as_of`` (ISO); its mails go to ``send_outbound``."""
+    with bound_contextvars(job="dunning", as_of=as_of):
+        for outbox_id in scheduled_jobs.dunning_run(as_of, svc=get_services()):
+            send_outbound.send(outbox_id)
+
+
 def bind_to(broker: dramatiq.Broker) -> None:
     """Declare the actors on ``broker`` (after the global broker was replaced)."""
-    for actor in (process_message, send_outbound):
+    for actor in (process_message, send_outbound, run_statements, run_dunning):
         actor.broker = broker
         broker.declare_actor(actor)
 

@@ -20,6 +20,7 @@ from core.errors import ARError
 from core.logging import configure_logging
 from worker.cli_bank import bank_app, import_bank_cmd
 from worker.cli_contacts import import_contacts_cmd
+from worker.cli_dunning import dunning_app, scheduler_cmd
 from worker.cli_report import report_app
 from worker.cli_users import serve_command, users_app
 from worker.outcomes import MessageOutcome
@@ -49,6 +50,9 @@ app.add_typer(report_app, name="report")  # worker/cli_report.py: aging, dso, ca
 # The review web app (issue 7): its users and `arbox serve`.
 app.add_typer(users_app, name="users")
 app.command("serve")(serve_command)
+# Dunning and the scheduler (issue 6): their commands live in worker/cli_dunning.py.
+app.add_typer(dunning_app, name="dunning")
+app.command("scheduler")(scheduler_cmd)
 
 out = Console()
 err = Console(stderr=True)
@@ -285,27 +289,36 @@ def poller() -> None:
 
 @app.command()
 def run() -> None:
-    """The service on one machine: mailbox poller, workers and the review web app, until
-    Ctrl-C."""
+    """The service on one machine: mailbox poller, workers, scheduler and the review web
+    app, until Ctrl-C."""
     from review.server import start_in_thread
     from worker.runtime import boot, start_worker
+    from worker.scheduler import check_schedules, start_scheduler_thread
 
     configure_logging("INFO")
     settings = _settings()
     if not settings.imap_configured:
         raise _fail("set ARBOX_IMAP_HOST and ARBOX_IMAP_USER to run the service", 2)
+    try:
+        check_schedules(settings)
+    except ARError as e:
+        raise _fail(str(e), 2) from e
     runtime = boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
+    scheduler = start_scheduler_thread(stop)  # first: a bad schedule stops here, nothing started
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
-    threads = _poller_threads(stop)
+    threads = [*_poller_threads(stop), scheduler]
     try:
         web = start_in_thread(settings)
     except RuntimeError as e:
         stop.set()
         dramatiq_worker.stop(timeout=30_000)
         raise _fail(str(e)) from e
-    out.print(f"arbox running: poller, workers and the review app on {web.url}; Ctrl-C stops it")
+    out.print(
+        f"arbox running: poller, workers, scheduler and the review app on {web.url}; "
+        "Ctrl-C stops it"
+    )
     stop.wait()
     web.stop()
     for thread in threads:

@@ -32,6 +32,7 @@ from core.types import (
     ParsedEmail,
 )
 from ledger import models as m
+from ledger.holds import HOLD_KINDS, record_question_holds
 from ledger.posting import audit, open_review_item
 from ledger.queries import invoices_by_ref_keys, lock_invoices
 from ledger.rules import with_ref_prefixes
@@ -428,6 +429,16 @@ def _open_questions(
             customer_id=row.customer_id,
             candidates=[{"invoice_number": number, "score": "1.000"} for number in numbers],
         )
+        if kind in HOLD_KINDS and row.customer_id is not None:  # reminders wait (dunning)
+            record_question_holds(
+                session,
+                review_item_key=f"inbound:{row.id}:{kind}",
+                kind=kind,
+                customer_id=row.customer_id,
+                invoice_numbers=list(numbers),
+                promise_date=question.promise_date,
+                now=now,
+            )
     return opened
 
 

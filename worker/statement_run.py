@@ -1,6 +1,6 @@
 """A statement run (``arbox statements send``): one statement mail per customer with open
-items, to that customer's registered contacts only, written to the outbox in one transaction
-per customer under the key ``statement:{customer number}:{as of}``, so a second run for the
+items, to that customer's registered contacts only, written to the outbox (a hundred customers
+a transaction) under the key ``statement:{customer number}:{as of}``, so a second run for the
 same date writes (and sends) nothing twice. Then the new rows, and rows of an earlier run that
 are still pending, are sent.
 
@@ -25,12 +25,14 @@ from core.errors import ARError, PermanentError
 from ledger import models as m
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
-from outbound.documents import compose_statement
-from outbound.outbox import RenderedMail, add_to_outbox, render_for_outbox
+from outbound.documents import template_environment
+from outbound.mime_writer import Attachment, write_document_mail
+from outbound.outbox import RenderedMail
 from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf
 from outbound.recipients import Audience, allowed_recipients
 from worker import sending
+from worker.outbox_batch import OutboxWriter, PendingRow
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -75,8 +77,9 @@ def queue_statements(
     the outbox, unless the run for ``as_of`` wrote it already.
 
     With ``workers`` > 1, PDFs and mails are rendered in that many processes (the CPU-bound
-    part) while this process alone reads the ledger and writes the outbox, each customer in
-    its own transaction; at most a few customers per worker are in flight at a time.
+    part) while this process alone reads the ledger and writes the outbox, in batches of
+    :data:`worker.outbox_batch.WRITE_BATCH` rows a
+    transaction; at most a few customers per worker are in flight at a time.
 
     Raises:
         PermanentError: ``ARBOX_AR_ADDRESS`` is not set (the From of every mail).
@@ -96,10 +99,10 @@ def queue_statements(
     )
     tally = _Tally()
     jobs = _jobs(svc, tally, as_of=as_of, customer_number=customer_number, style=style)
-    queued: list[int] = []
+    writer = OutboxWriter(svc)
     if workers <= 1:
         for job in jobs:
-            _keep(queued, _write(svc, job, render_statement_mail(job)))
+            writer.add(_row(job, render_statement_mail(job)))
     else:
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
             window: deque[tuple[StatementJob, AsyncResult[RenderedMail]]] = deque()
@@ -107,10 +110,12 @@ def queue_statements(
                 window.append((job, pool.apply_async(render_statement_mail, (job,))))
                 if len(window) >= IN_FLIGHT_PER_WORKER * workers:
                     done, result = window.popleft()
-                    _keep(queued, _write(svc, done, result.get()))
+                    writer.add(_row(done, result.get()))
             while window:
                 done, result = window.popleft()
-                _keep(queued, _write(svc, done, result.get()))
+                writer.add(_row(done, result.get()))
+    writer.flush()
+    queued = writer.queued
     log.info("statements_queued", queued=len(queued), pending=len(tally.pending), as_of=str(as_of))
     return QueuedStatements(
         customers=tally.customers,
@@ -145,17 +150,30 @@ class StatementJob:
 def render_statement_mail(job: StatementJob) -> RenderedMail:
     """The PDFs and the mail of ``job``, rendered for the outbox. Pure (runs in a worker)."""
     style = job.style
-    message = compose_statement(
-        job.statements,
-        [render_statement_pdf(s, company=style.company) for s in job.statements],
+    first = job.statements[0]
+    as_of = first.as_of.isoformat()
+    env = template_environment(style.templates_dir)
+    context = {"statements": job.statements, "customer": first, "company_name": style.company.name}
+    several = len(job.statements) > 1
+    return write_document_mail(
         sender=style.sender,
         company_name=style.company.name,
         to=job.to,
+        subject=f"Statement of account {first.customer_number} as of {as_of}",
         message_id=stable_message_id(job.key, domain=style.domain),
         now=job.now,
-        templates_dir=style.templates_dir,
+        text=env.get_template("statement.txt.j2").render(**context),
+        html=env.get_template("statement.html.j2").render(**context),
+        attachments=[
+            Attachment(
+                filename=f"statement-{s.customer_number}-{as_of}"
+                + (f"-{s.currency}" if several else "")
+                + ".pdf",
+                data=render_statement_pdf(s, company=style.company),
+            )
+            for s in job.statements
+        ],
     )
-    return render_for_outbox(message)
 
 
 @dataclass(slots=True)
@@ -186,7 +204,7 @@ def _jobs(
             continue
         # Who may receive it: outbound.recipients decides (the customer's registered contacts).
         recipients = allowed_recipients(
-            _valid_addresses(first.contacts),
+            valid_addresses(first.contacts),
             [Audience(customer_id=first.customer_id, contacts=frozenset(first.contacts))],
         )
         if not recipients:
@@ -202,24 +220,14 @@ def _jobs(
         )
 
 
-def _write(svc: Services, job: StatementJob, mail: RenderedMail) -> int | None:
-    """The outbox row of ``job`` in its own transaction (None: another run wrote it)."""
-    with svc.sessions.begin() as session:
-        row_id = add_to_outbox(
-            session,
-            key=job.key,
-            kind="statement",
-            message=mail,
-            now=job.now,
-            customer_id=job.statements[0].customer_id,
-        )
-    log.debug("statement_queued", customer=job.statements[0].customer_number, outbox_id=row_id)
-    return row_id
-
-
-def _keep(queued: list[int], row_id: int | None) -> None:
-    if row_id is not None:
-        queued.append(row_id)
+def _row(job: StatementJob, mail: RenderedMail) -> PendingRow:
+    return PendingRow(
+        key=job.key,
+        kind="statement",
+        mail=mail,
+        now=job.now,
+        customer_id=job.statements[0].customer_id,
+    )
 
 
 def send_statements(svc: Services, outbox_ids: Sequence[int]) -> SentStatements:
@@ -255,7 +263,7 @@ def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:
         return {key: (row_id, status) for key, row_id, status in rows}
 
 
-def _valid_addresses(contacts: Sequence[str]) -> list[str]:
+def valid_addresses(contacts: Sequence[str]) -> list[str]:
     """The contacts that are plain addresses (a malformed one is left out, never mailed)."""
     valid = []
     for address in contacts:

@@ -1,0 +1,103 @@
+"""``arbox dunning send`` and ``arbox scheduler``: registered on the app in :mod:`worker.cli`."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from core.config import Settings
+from core.errors import ARError
+from core.logging import configure_logging
+
+dunning_app = typer.Typer(help="Reminders of overdue invoices.", no_args_is_help=True)
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@dunning_app.command("send")
+def dunning_send(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the run (YYYY-MM-DD); today.")
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only this customer (its number).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Decide and print; write and send nothing.")
+    ] = False,
+) -> None:
+    """Mail one reminder per customer covering its overdue invoices, each at its level
+    (ARBOX_DUNNING_LEVELS); held customers and invoices are printed with the reason. Never
+    twice for the same invoice and level."""
+    from worker.dunning_run import queue_dunning
+    from worker.services import Services, utc_now
+    from worker.statement_run import send_statements
+
+    configure_logging("WARNING")
+    try:
+        day = date.fromisoformat(as_of) if as_of else utc_now().date()
+    except ValueError:
+        raise _fail(f"--as-of {as_of!r}: expected a date YYYY-MM-DD", 2) from None
+    settings = Settings.from_env()
+    if not dry_run and not settings.smtp_configured:
+        raise _fail("set ARBOX_SMTP_HOST to send reminders (or use --dry-run)", 2)
+    svc = Services.from_settings(settings)
+    try:
+        run = queue_dunning(svc, as_of=day, customer_number=customer, dry_run=dry_run)
+        result = send_statements(svc, [*run.queued, *run.pending]) if not dry_run else None
+    except ARError as e:
+        raise _fail(str(e)) from e
+    finally:
+        svc.engine.dispose()
+    for r in run.customers:
+        out.print(r.describe(), highlight=False, soft_wrap=True)
+    held = sum(1 for r in run.customers if r.held)
+    head = f"dunning as of {day.isoformat()}" + (" (dry run)" if dry_run else "")
+    if result is None:
+        would = sum(1 for r in run.customers if r.status == "would_send")
+        out.print(f"{head}: {would} reminder mail(s) would be sent; {held} customer(s) with "
+                  "held invoices; nothing written", highlight=False)  # fmt: skip
+        return
+    out.print(
+        f"{head}: {len(run.queued)} queued, {result.sent} sent"
+        + (f", {result.failed} failed" if result.failed else "")
+        + (f", {result.pending} left to retry" if result.pending else "")
+        + f"; {held} customer(s) with held invoices",
+        highlight=False,
+    )
+    if customer is not None and not run.customers:
+        out.print(f"customer {customer} has nothing to remind", highlight=False)
+    if result.failed or result.pending:
+        raise typer.Exit(1)
+
+
+def scheduler_cmd() -> None:
+    """Start the monthly statement run and the daily dunning run on time (the Dramatiq
+    workers do them); one scheduler acts at a time across machines. Until Ctrl-C."""
+    from worker.cli import _stop_on_signals
+    from worker.runtime import boot
+    from worker.scheduler import check_schedules, start_scheduler_thread
+
+    configure_logging("INFO")
+    settings = Settings.from_env()
+    try:
+        check_schedules(settings)
+    except ARError as e:
+        raise _fail(str(e), 2) from e
+    boot(settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    thread = start_scheduler_thread(stop)
+    out.print("scheduler running; Ctrl-C stops it")
+    stop.wait()
+    thread.join(timeout=30)
