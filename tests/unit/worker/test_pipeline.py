@@ -15,7 +15,6 @@ from core.config import Settings
 from core.errors import MailDeliveryError
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.migrate import upgrade
 from ledger.unapply import unapply
 from tests.fakes import RecordingMailer
 from worker import pipeline
@@ -46,7 +45,6 @@ def svc(tmp_path: Path, database_url: str) -> Services:
         max_replies_per_sender_per_day=2,
         max_message_bytes=50_000,
     )
-    upgrade(settings.database_url)
     base = Services.from_settings(settings, mailer=RecordingMailer())
     services = Services(
         settings=settings,
