@@ -66,6 +66,8 @@ def arbox_here(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
             root.handlers[:] = handlers
             root.setLevel(level)
             structlog.configure(**config)
+            sys.stdout.flush()  # what the command wrote to sys.stdout itself (JSON exports)
+            sys.stderr.flush()
         out, err = stdout.getvalue(), stderr.getvalue()
     return subprocess.CompletedProcess(
         ["arbox", *args], code, out.decode(errors="replace"), err.decode(errors="replace")

@@ -77,6 +77,10 @@ def test_import_with_a_bad_row_names_it_and_writes_nothing(env, tmp_path):
     assert "row 4" in result.stderr and "nothing was imported" in result.stderr
     assert count(tmp_path / "arbox.db", "invoices") == 0
     assert count(tmp_path / "arbox.db", "customers") == 0
+    # The same entry point in this process (arbox_here, the other tests' quick steps) fails
+    # the same way, word for word
+    here = arbox_here("import", "invoices", str(bad), env=env, cwd=tmp_path)
+    assert (here.returncode, here.stdout, here.stderr) == (1, result.stdout, result.stderr)
 
 
 def test_ingest_applies_acknowledges_and_never_applies_twice(env, tmp_path, smtp_sink):
