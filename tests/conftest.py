@@ -6,6 +6,7 @@ a missing server is a broken machine, not a reason to pass.
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
 import shutil
@@ -135,14 +136,34 @@ def redis_server(tmp_path: Path) -> Iterator[object]:
 # --- One database URL per backend: the ledger and pipeline tests run on SQLite and PostgreSQL ---
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file migrated to head once; tests get copies (Alembic once, not per test)."""
-    from ledger.migrate import upgrade
+_SQLITE_TEMPLATE: list[Path] = []
 
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
-    upgrade(f"sqlite:///{path}")
-    return path
+
+def _migrated_sqlite_template() -> Path:
+    """The session's SQLite file migrated to head (made on first use, removed at exit)."""
+    if not _SQLITE_TEMPLATE:
+        from ledger.migrate import upgrade
+
+        path = Path(tempfile.mkdtemp(prefix="arbox-template-")) / "ledger.db"
+        upgrade(f"sqlite:///{path}")
+        atexit.register(shutil.rmtree, path.parent, True)
+        _SQLITE_TEMPLATE.append(path)
+    return _SQLITE_TEMPLATE[0]
+
+
+def migrated_sqlite(path: Path) -> str:
+    """Put a SQLite database with the schema at head at ``path``; its URL. A copy of one file
+    migrated once per session: what ``upgrade`` makes, without running Alembic per test."""
+    if path.exists():
+        raise FileExistsError(f"{path} exists: a copy would replace its data")
+    shutil.copyfile(_migrated_sqlite_template(), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template() -> Path:
+    """A SQLite file migrated to head once; tests get copies (Alembic once, not per test)."""
+    return _migrated_sqlite_template()
 
 
 @pytest.fixture(scope="session")

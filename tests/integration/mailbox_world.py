@@ -20,6 +20,7 @@ from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
+from tests.conftest import migrated_sqlite
 from worker.mailbox import ImapConfig, ImapMailbox
 from worker.pipeline import process_inbound
 from worker.poller import Poller
@@ -127,7 +128,6 @@ def make_world(tmp_path: Path, server: Any, **overrides: Any) -> World:
     folder = overrides.pop("imap_folder", None) or f"t{secrets.token_hex(4)}"
     base = folder.split(",")[0].strip()
     values: dict[str, Any] = {
-        "database_url": f"sqlite:///{tmp_path / 'arbox.db'}",
         "data_dir": tmp_path,
         "imap_host": server.host,
         "imap_port": server.port,
@@ -140,8 +140,13 @@ def make_world(tmp_path: Path, server: Any, **overrides: Any) -> World:
         "imap_quarantine_folder": f"{base}-Quarantine",
     }
     values.update(overrides)
+    db = tmp_path / "arbox.db"
+    if "database_url" in values or db.exists():  # another world's ledger in tmp_path: reused
+        values.setdefault("database_url", f"sqlite:///{db}")
+        upgrade(values["database_url"])
+    else:  # a copy of the session's migrated file: the same schema, without Alembic per test
+        values["database_url"] = migrated_sqlite(db)
     settings = Settings(**values)
-    upgrade(settings.database_url)
     svc = Services.from_settings(settings)
     csv = tmp_path / "ledger.csv"
     csv.write_text(LEDGER)

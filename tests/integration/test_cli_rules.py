@@ -1,7 +1,9 @@
 """Learning a person can see and undo, through the ``arbox`` console script: a reviewer's
 confirmation with ``--remember`` becomes rules, ``rules list`` shows them with their hits, the
 next mail of that sender is applied by them, ``rules delete`` undoes that, and ``unapply``
-gives an invoice its balance back with an audit event. Clerk mistakes fail with the reason."""
+gives an invoice its balance back with an audit event. Clerk mistakes fail with the reason.
+The steps around the commands under test (schema, import, listings) run the same entry point in
+this process (``arbox_here``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.cli import arbox, cli_env
+from tests.integration.cli import arbox, arbox_here, cli_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis, pytest.mark.smtp]
 
@@ -49,7 +51,7 @@ def ingest(tmp_path: Path, env: dict[str, str], name: str, body: str) -> str:
 
 
 def rules(tmp_path: Path, env: dict[str, str]) -> dict[str, dict]:
-    listed = arbox("rules", "list", "--format", "json", env=env, cwd=tmp_path)
+    listed = arbox_here("rules", "list", "--format", "json", env=env, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     return {rule["kind"]: rule for rule in json.loads(listed.stdout)}
 
@@ -60,14 +62,14 @@ def query(tmp_path: Path, sql: str, *args: object) -> list[tuple]:
 
 
 def test_a_confirmation_remembered_applies_the_next_mail_until_the_rule_is_deleted(env, tmp_path):
-    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     ledger = tmp_path / "ledger.csv"
     ledger.write_text(LEDGER)
-    assert arbox("import", "invoices", str(ledger), env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("import", "invoices", str(ledger), env=env, cwd=tmp_path).returncode == 0
 
     # Given a bank's mail naming 70001 (our SO-70001): nobody knows whose it is
     assert "1 review" in ingest(tmp_path, env, "first", "70001 1,250.00\n")
-    review = arbox("review", "list", "--format", "json", env=env, cwd=tmp_path)
+    review = arbox_here("review", "list", "--format", "json", env=env, cwd=tmp_path)
     (item,) = json.loads(review.stdout)
     assert item["kind"] == "unknown_sender" and item["customer_number"] is None
 
@@ -99,7 +101,8 @@ def test_a_confirmation_remembered_applies_the_next_mail_until_the_rule_is_delet
         "alice",
     )
     assert (sender["hits"], sender["last_hit_at"]) == (0, None)
-    assert arbox("review", "list", "--format", "json", env=env, cwd=tmp_path).stdout.strip() == "[]"
+    listed = arbox_here("review", "list", "--format", "json", env=env, cwd=tmp_path)
+    assert listed.stdout.strip() == "[]"
 
     # When the same bank pays 70002 next: applied by the rules, with no person
     assert "1 applied" in ingest(tmp_path, env, "second", "70002 99.99\n")
@@ -121,14 +124,14 @@ def test_a_confirmation_remembered_applies_the_next_mail_until_the_rule_is_delet
 
 
 def test_unapply_gives_the_balance_back_and_refuses_the_second_time(env, tmp_path):
-    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     ledger = tmp_path / "ledger.csv"
     ledger.write_text(LEDGER)
-    assert arbox("import", "invoices", str(ledger), env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("import", "invoices", str(ledger), env=env, cwd=tmp_path).returncode == 0
     ingest(tmp_path, env, "first", "70001 1,250.00\n")
     ((item_id,),) = query(tmp_path, "select id from review_items")
     args = ("review", "confirm", str(item_id), "--invoice", "SO-70001", "--by", "alice")
-    assert arbox(*args, env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here(*args, env=env, cwd=tmp_path).returncode == 0
     ((app_id,),) = query(tmp_path, "select id from applications")
 
     # When alice un-applies it
@@ -143,16 +146,16 @@ def test_unapply_gives_the_balance_back_and_refuses_the_second_time(env, tmp_pat
     ]
     ((detail,),) = query(tmp_path, "select detail from audit_events where action = 'unapply_cash'")
     assert json.loads(detail)["why"] == "paid twice"
-    exported = arbox("export", "applications", "--format", "json", env=env, cwd=tmp_path)
+    exported = arbox_here("export", "applications", "--format", "json", env=env, cwd=tmp_path)
     assert json.loads(exported.stdout) == []
 
     # A clerk's mistakes fail with the reason and change nothing
     again = arbox("unapply", str(app_id), "--by", "bob", "--reason", "x", env=env, cwd=tmp_path)
     assert again.returncode == 1 and "already un-applied" in again.stderr
-    resolved = arbox(*args, env=env, cwd=tmp_path)
+    resolved = arbox_here(*args, env=env, cwd=tmp_path)
     assert resolved.returncode == 1 and "already resolved by alice" in resolved.stderr
-    unknown = arbox("rules", "delete", "404", "--by", "bob", env=env, cwd=tmp_path)
+    unknown = arbox_here("rules", "delete", "404", "--by", "bob", env=env, cwd=tmp_path)
     assert unknown.returncode == 1 and "rule 404 does not exist" in unknown.stderr
-    pairing = arbox(*args, "--invoice", "SO-70002", "--amount", "5.00", env=env, cwd=tmp_path)
+    pairing = arbox_here(*args, "--invoice", "SO-70002", "--amount", "5.00", env=env, cwd=tmp_path)
     assert pairing.returncode == 2 and "one --amount after each --invoice" in pairing.stderr
     assert query(tmp_path, "select count(*) from applications") == [(1,)]

@@ -1,5 +1,6 @@
 """``arbox statements send`` as a user runs it: the console script against SQLite and an SMTP
-sink. One statement per customer with open items, to its contacts only, never twice."""
+sink. One statement per customer with open items, to its contacts only, never twice. The
+schema and the ledger are made by the same entry point in this process (``arbox_here``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from tests.integration.cli import arbox, cli_env
+from tests.integration.cli import arbox, arbox_here, cli_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.smtp]
 
@@ -37,8 +38,8 @@ def env(tmp_path: Path, smtp_sink) -> dict[str, str]:
     )
     ledger = tmp_path / "ledger.csv"
     ledger.write_text(LEDGER)
-    assert arbox("db", "upgrade", env=base, cwd=tmp_path).returncode == 0
-    imported = arbox("import", "invoices", str(ledger), env=base, cwd=tmp_path)
+    assert arbox_here("db", "upgrade", env=base, cwd=tmp_path).returncode == 0
+    imported = arbox_here("import", "invoices", str(ledger), env=base, cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     return base
 

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.migrate import upgrade
+from tests.conftest import migrated_sqlite
 from worker.pipeline import process_inbound, store_inbound
 from worker.sending import send_outbox
 from worker.services import Services
@@ -73,7 +73,7 @@ def hostile_remittance(n: int, subject: str) -> bytes:
 @pytest.fixture
 def svc(tmp_path: Path, smtp_sink):
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'ledger.db'}",
+        database_url=migrated_sqlite(tmp_path / "ledger.db"),
         ar_address="ar@arbox.example",
         company_name="Example Supplies =?utf-8?q?x=0ABcc:_evil10@x.example?=\r\nBcc: e@x",
         smtp_host=smtp_sink.host,
@@ -82,7 +82,6 @@ def svc(tmp_path: Path, smtp_sink):
         max_replies_per_sender_per_day=100,
         reply_breaker_mails=0,
     )
-    upgrade(settings.database_url)
     services = Services.from_settings(settings)
     csv = tmp_path / "ledger.csv"
     csv.write_text(LEDGER)

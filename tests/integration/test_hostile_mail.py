@@ -15,7 +15,7 @@ from core.config import Settings
 from core.types import FINAL_STATUSES
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.migrate import upgrade
+from tests.conftest import migrated_sqlite
 from tests.fakes import RecordingMailer
 from tests.hostile import bomb_pdf, mail_with_attachment, many_parts_mail, nested_mail
 from worker.pipeline import process_inbound, store_inbound
@@ -38,12 +38,11 @@ INV-70001,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-01,2026-10-31,
 @pytest.fixture
 def svc(tmp_path: Path) -> Services:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'arbox.db'}",
+        database_url=migrated_sqlite(tmp_path / "arbox.db"),
         ar_address="ar@arbox.example",
         max_message_bytes=25 * 1024 * 1024,
         worker_threads=2,
     )
-    upgrade(settings.database_url)
     services = Services.from_settings(settings, mailer=RecordingMailer())
     (tmp_path / "ledger.csv").write_text(LEDGER)
     with services.sessions.begin() as session:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.migrate import upgrade
+from tests.conftest import migrated_sqlite
 from worker.embedded import free_port
 from worker.pipeline import process_inbound, store_inbound
 from worker.sending import send_outbox
@@ -89,7 +89,7 @@ def responder_factory():
 
 def arbox(tmp_path: Path, port: int, **overrides) -> Services:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'ledger.db'}",
+        database_url=migrated_sqlite(tmp_path / "ledger.db"),
         ar_address="ar@arbox.example",
         smtp_host="127.0.0.1",
         smtp_port=port,
@@ -97,7 +97,6 @@ def arbox(tmp_path: Path, port: int, **overrides) -> Services:
         parse_isolation=False,
         **overrides,
     )
-    upgrade(settings.database_url)
     base = Services.from_settings(settings)
     svc = Services(
         settings=settings,

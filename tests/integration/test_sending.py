@@ -16,11 +16,10 @@ from sqlalchemy import select
 from core.config import Settings
 from core.errors import ConfigError, MailDeliveryError
 from ledger import models as m
-from ledger.migrate import upgrade
 from outbound.compose import AckLine, Acknowledgement, compose_acknowledgement, stable_message_id
 from outbound.outbox import add_to_outbox
 from outbound.smtp import SmtpMailer
-from tests.conftest import require_binary
+from tests.conftest import migrated_sqlite, require_binary
 from worker import sending
 from worker.sending import DeferredDeliveryError, retry_delay_ms, send_outbox
 from worker.services import Services
@@ -34,7 +33,7 @@ CUSTOMER = "ap@acme-mfg.example"
 def services(tmp_path: Path, sink, **overrides) -> Services:
     path = tmp_path / "ledger.db"
     settings = Settings(
-        database_url=f"sqlite:///{path}",
+        database_url=migrated_sqlite(path),
         ar_address="ar@arbox.example",
         smtp_host=sink.host if sink else "127.0.0.1",
         smtp_port=sink.port if sink else 9,
@@ -42,7 +41,6 @@ def services(tmp_path: Path, sink, **overrides) -> Services:
         smtp_timeout_seconds=5,
         **overrides,
     )
-    upgrade(settings.database_url)
     return Services.from_settings(settings)
 
 

@@ -15,7 +15,6 @@ from core.config import Settings
 from core.errors import MailDeliveryError
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.migrate import upgrade
 from ledger.unapply import unapply
 from tests.fakes import RecordingMailer
 from worker import pipeline
@@ -49,7 +48,6 @@ def svc(tmp_path: Path, database_url: str) -> Services:
         # are tested in tests/integration/test_replies*.py.
         auto_reply_kinds="none",
     )
-    upgrade(settings.database_url)
     base = Services.from_settings(settings, mailer=RecordingMailer())
     services = Services(
         settings=settings,

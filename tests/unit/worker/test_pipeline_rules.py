@@ -16,7 +16,6 @@ from sqlalchemy import select
 from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.migrate import upgrade
 from ledger.rules import create_rule, list_rules
 from tests.fakes import RecordingMailer
 from worker.pipeline import process_inbound, store_inbound
@@ -33,7 +32,6 @@ SO-80001,C801,Borealis Foods Ltd,payables@borealis.example,2026-10-05,2026-11-04
 @pytest.fixture
 def svc(tmp_path: Path, database_url: str) -> Services:
     settings = Settings(database_url=database_url, ar_address="ar@arbox.example")
-    upgrade(settings.database_url)
     base = Services.from_settings(settings, mailer=RecordingMailer())
     services = Services(
         settings=settings,

@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 
 from core.config import Settings
 from ledger import models as m
-from ledger.migrate import upgrade
 from ledger.operations import (
     BEING_PROCESSED,
     WAITING_FOR_MAILBOX_ACTION,
     mailbox_action_counts,
     status_counts,
 )
+from tests.conftest import migrated_sqlite
 from worker.mailbox import FetchedMessage, ImapConfig
 from worker.pipeline import process_inbound
 from worker.poller import Poller
@@ -78,8 +78,7 @@ def mail(mid: str, body: str = "INV-70001 10.00\n") -> bytes:
 
 @pytest.fixture
 def svc(tmp_path: Path) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}")
-    upgrade(settings.database_url)
+    settings = Settings(database_url=migrated_sqlite(tmp_path / "a.db"))
     services = Services.from_settings(settings)
     yield services
     services.engine.dispose()
@@ -141,9 +140,10 @@ def test_a_mail_that_fails_to_parse_stays_stored_not_parsed(svc, monkeypatch):
 
 def test_quarantined_mail_goes_to_quarantine_and_flag_mode_sets_the_keyword(tmp_path):
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'b.db'}", max_message_bytes=10, imap_done_action="flag"
+        database_url=migrated_sqlite(tmp_path / "b.db"),
+        max_message_bytes=10,
+        imap_done_action="flag",
     )
-    upgrade(settings.database_url)
     svc = Services.from_settings(settings)
     box = FakeMailbox({"INBOX": {7: mail("<c@x>")}})
     poller = Poller(svc, CONFIG, folders=["INBOX"], enqueue=lambda i: process_inbound(i, svc=svc))

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.migrate import upgrade
 from outbound.compose import stable_message_id
 from outbound.outbox import add_to_outbox
 from outbound.peer_history import mails_sent_to_since
@@ -44,7 +43,6 @@ def services(tmp_path: Path, database_url: str, **overrides) -> Services:
         parse_isolation=False,
         **overrides,
     )
-    upgrade(settings.database_url)
     base = Services.from_settings(settings, mailer=RecordingMailer())
     svc = Services(
         settings=settings,
