@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from core.config import Settings
 from ledger.session import make_engine, make_sessionmaker
-from review import applications, dashboard, item_routes, queue, rules_page, signin
+from review import applications, dashboard, item_routes, queue, reports_page, rules_page, signin
 from review.auth import require
 from review.secret import secret_key
 from review.security import SecurityMiddleware
@@ -44,6 +44,7 @@ def create_app(
         *signin.routes,
         *queue.routes,
         *dashboard.routes,
+        *reports_page.routes,
         *rules_page.routes,
         *applications.routes,
         *item_routes.routes,

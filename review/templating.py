@@ -31,6 +31,7 @@ TEMPLATES: Final = Path(__file__).with_name("templates")
 NAV: Final[tuple[tuple[str, str, Role], ...]] = (
     ("Queue", "/queue", "viewer"),
     ("Dashboard", "/dashboard", "viewer"),
+    ("Reports", "/reports", "viewer"),
     ("Applications", "/applications", "viewer"),
     ("Rules", "/rules", "supervisor"),
 )
