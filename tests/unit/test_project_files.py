@@ -25,7 +25,9 @@ def compose() -> dict:
 
 def test_compose_runs_the_production_services(compose: dict) -> None:
     services = compose["services"]
-    assert {"redis", "postgres", "imap", "migrate", "worker", "poller"} <= set(services)
+    assert {"redis", "postgres", "imap", "migrate", "worker", "poller", "scheduler", "web"} <= set(
+        services
+    )
     for name, service in services.items():
         assert "image" in service or "build" in service, name
         for dep in service.get("depends_on", {}):
@@ -38,7 +40,7 @@ def test_compose_arbox_services_run_real_commands(compose: dict) -> None:
     from worker.cli import app
 
     commands = set(get_command(app).commands)  # type: ignore[attr-defined]
-    for name in ("migrate", "worker", "poller"):
+    for name in ("migrate", "worker", "poller", "scheduler", "web"):
         service = compose["services"][name]
         assert service["command"][0] in commands, name
         env = service["environment"]
