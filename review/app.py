@@ -22,7 +22,16 @@ from starlette.staticfiles import StaticFiles
 
 from core.config import Settings
 from ledger.session import make_engine, make_sessionmaker
-from review import applications, dashboard, item_routes, queue, reports_page, rules_page, signin
+from review import (
+    applications,
+    dashboard,
+    item_routes,
+    queue,
+    reports_page,
+    rules_page,
+    settings_page,
+    signin,
+)
 from review.auth import require
 from review.secret import secret_key
 from review.security import SecurityMiddleware
@@ -46,6 +55,7 @@ def create_app(
         *dashboard.routes,
         *reports_page.routes,
         *rules_page.routes,
+        *settings_page.routes,
         *applications.routes,
         *item_routes.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

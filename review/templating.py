@@ -34,6 +34,7 @@ NAV: Final[tuple[tuple[str, str, Role], ...]] = (
     ("Reports", "/reports", "viewer"),
     ("Applications", "/applications", "viewer"),
     ("Rules", "/rules", "supervisor"),
+    ("Settings", "/settings", "supervisor"),
 )
 
 
