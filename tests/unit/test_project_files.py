@@ -93,3 +93,20 @@ def test_ci_runs_make_test_with_ci_set() -> None:
     text = script.read_text()
     assert "CI=true" in text and "make test" in text
     assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
+
+
+def test_pyproject_installs_every_package_of_the_code() -> None:
+    # A package missing from [tool.setuptools] packages works in the editable checkout and is
+    # absent from a real install (the Docker image).
+    import tomllib
+
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    top = ("core", "parsers", "matching", "ledger", "outbound", "worker", "review")
+    found = {
+        ".".join(init.parent.relative_to(REPO).parts)
+        for name in top
+        for init in (REPO / name).rglob("__init__.py")
+    }
+    assert found == listed, (found - listed, listed - found)
