@@ -114,3 +114,12 @@ def test_the_dashboard_counts_todays_mail_stp_queue_age_and_unapplied_cash(seed,
     assert dict(d.queue_ages)["3-7 days"] == 1
     assert d.unapplied == {"USD": Decimal("1000000.35")}
     assert d.unapplied_items == 3
+
+
+def test_the_queue_links_its_filter_to_bulk_accept_for_clerks_only(signed_in):
+    # Given a clerk's queue filtered by kind and customer
+    page = signed_in("clara").get("/queue?kind=remittance_line&customer=C1001")
+    # Then the bulk-accept link carries that filter
+    assert 'href="/items/bulk-accept?kind=remittance_line&amp;customer=C1001"' in page.text
+    # And a viewer, who may not decide, gets no link
+    assert 'id="bulk-accept"' not in signed_in("vera").get("/queue").text
