@@ -103,6 +103,15 @@ def read_mail(raw: bytes, *, own_address: str | None, limits: ParseLimits) -> Re
 _Result = tuple[str, object]
 
 
+#: How long a new parser process may take to start (not counted in a read's time limit).
+CHILD_START_TIMEOUT_SECONDS = 60.0
+
+
+def _ready() -> bool:
+    """A child's first task: proves it started (see :meth:`_Child.start`)."""
+    return True
+
+
 def _init_child(memory_mb: int, owner_pid: int) -> None:
     """Initializer of a child: cap its address space, and exit when the process that uses it
     is gone (a SIGKILLed worker leaves no parser behind: the child's parent is the
@@ -169,6 +178,23 @@ class _Child:
             initializer=_init_child,
             initargs=(limits.memory_mb, os.getpid()),
         )
+
+    def start(self, timeout: float) -> None:
+        """Start the child process and wait until it answers, so that a read's time limit
+        counts the read alone, not the process start (seconds on a loaded machine with many
+        children starting at once: counted, they turned a cold start into a timeout, and each
+        timeout's replacement child into the next one).
+
+        Raises:
+            ParserCrashedError: the child did not start within ``timeout`` seconds.
+        """
+        try:
+            self.executor.submit(_ready).result(timeout=timeout)
+        except (FutureTimeout, BrokenProcessPool):
+            self.kill()
+            raise ParserCrashedError(
+                f"the parser process did not start within {timeout:g} s"
+            ) from None
 
     def submit(self, raw: bytes, own_address: str | None, limits: ParseLimits) -> Future[_Result]:
         return self.executor.submit(_read_in_child, raw, own_address, limits)
@@ -244,6 +270,7 @@ class IsolatedReader:
             return self._idle.get_nowait()
         except queue.Empty:
             child = _Child(self.limits)
+            child.start(CHILD_START_TIMEOUT_SECONDS)
             with self._lock:
                 self._all.add(child)
             return child
