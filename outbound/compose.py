@@ -96,7 +96,7 @@ def compose_acknowledgement(
     body = _env.get_template("acknowledgement.txt.j2").render(ack=ack, company_name=company_name)
     original = clean_header(subject)
     reply_subject = original if original.lower().startswith("re:") else f"Re: {original}"
-    return _message(
+    return plain_message(
         sender=sender,
         company_name=company_name,
         to=to,
@@ -109,7 +109,7 @@ def compose_acknowledgement(
     )
 
 
-def _message(
+def plain_message(
     *,
     sender: str,
     company_name: str,
@@ -120,7 +120,11 @@ def _message(
     in_reply_to: str | None,
     references: str | None,
     now: datetime,
+    automatic: bool = True,
 ) -> EmailMessage:
+    """A text mail from us, every header cleaned and threaded on ``in_reply_to``.
+    ``automatic`` marks it ``Auto-Submitted: auto-replied`` (RFC 3834); a person's reply
+    from the review app is not."""
     msg = EmailMessage()
     local, _, domain = clean_address(sender).partition("@")
     msg["From"] = Address(display_name=clean_header(company_name), username=local, domain=domain)
@@ -129,9 +133,9 @@ def _message(
     msg["Subject"] = clean_header(subject)
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = clean_header(message_id)
-    # RFC 3834: mark our mail as automatic so well-behaved responders stay quiet.
-    msg["Auto-Submitted"] = "auto-replied"
-    msg["X-Auto-Response-Suppress"] = "All"
+    if automatic:  # RFC 3834: so that well-behaved responders stay quiet
+        msg["Auto-Submitted"] = "auto-replied"
+        msg["X-Auto-Response-Suppress"] = "All"
     if in_reply_to:
         msg["In-Reply-To"] = clean_header(in_reply_to)
         refs = clean_header(f"{references or ''} {in_reply_to}")

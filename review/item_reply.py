@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.errors import RefusedActionError
 from ledger import models as m
 from ledger.review_decisions import Decided, checked_text, open_item, record_decision
-from outbound.compose import clean_address, clean_header, stable_message_id
+from outbound.compose import clean_header, plain_message, stable_message_id
 from outbound.outbox import add_to_outbox
 from outbound.thread import reply_thread
 from parsers.mime import parse_email
@@ -91,8 +88,8 @@ def send_reply(
     thread = reply_thread(found.inbound.message_id or None, parsed.header("References"))
     key = f"reply:{item_id}:{submission or now.isoformat()}"
     subject = clean_header(found.inbound.subject or "")
-    message = _message(
-        from_address=sender.ar_address,
+    message = plain_message(
+        sender=sender.ar_address,
         company_name=sender.company_name,
         to=to,
         subject=subject if subject.lower().startswith("re:") else f"Re: {subject}".strip(),
@@ -101,6 +98,7 @@ def send_reply(
         in_reply_to=thread.in_reply_to,
         references=thread.references,
         now=now,
+        automatic=False,  # a person's reply
     )
     outbox_id = add_to_outbox(
         session,
@@ -121,31 +119,3 @@ def send_reply(
         submission=submission,
         outbox_id=outbox_id,
     )
-
-
-def _message(
-    *,
-    from_address: str,
-    company_name: str,
-    to: str,
-    subject: str,
-    body: str,
-    message_id: str,
-    in_reply_to: str | None,
-    references: str | None,
-    now: datetime,
-) -> EmailMessage:
-    """A person's reply: no ``Auto-Submitted`` (it is not automatic); every header cleaned."""
-    msg = EmailMessage()
-    local, _, domain = clean_address(from_address).partition("@")
-    msg["From"] = Address(display_name=clean_header(company_name), username=local, domain=domain)
-    rlocal, _, rdomain = clean_address(to).partition("@")
-    msg["To"] = Address(username=rlocal, domain=rdomain)
-    msg["Subject"] = clean_header(subject) or "Your mail"
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = clean_header(message_id)
-    if in_reply_to:
-        msg["In-Reply-To"] = clean_header(in_reply_to)
-        msg["References"] = clean_header(f"{references or ''} {in_reply_to}")
-    msg.set_content(body)
-    return msg
