@@ -29,8 +29,8 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from core.errors import ImportFileError, ImportRowError
-from ledger.imports import _EMAIL_RE, IN_CHUNK, MAX_EMAIL_LENGTH, _read_table
+from core.errors import ImportRowError
+from ledger.imports import _EMAIL_RE, IN_CHUNK, MAX_EMAIL_LENGTH, _read_table, column_positions
 from ledger.models import AuditEvent, Contact, Customer
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_number", "email")
@@ -134,7 +134,7 @@ def read_contact_rows(
     header: Sequence[str], records: Sequence[tuple[int, list[str]]]
 ) -> list[ContactRow]:
     """Validate every row (no database); raises on the first bad one."""
-    columns = _column_positions(header)
+    columns = column_positions(header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     rows: list[ContactRow] = []
     seen: set[tuple[str, str]] = set()
     for row_no, values in records:
@@ -150,21 +150,6 @@ def read_contact_rows(
         seen.add(key)
         rows.append(contact)
     return rows
-
-
-def _column_positions(header: Sequence[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for pos, name in enumerate(header):
-        key = name.strip().lower()
-        if key not in REQUIRED_COLUMNS and key not in OPTIONAL_COLUMNS:
-            continue
-        if key in positions:
-            raise ImportFileError(f"column {key!r} appears twice in the header")
-        positions[key] = pos
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        raise ImportFileError(f"missing columns: {', '.join(missing)}")
-    return positions
 
 
 def _validate_row(row: int, fields: dict[str, str]) -> ContactRow:

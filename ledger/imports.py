@@ -20,7 +20,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -192,7 +192,7 @@ def _validate_rows(
     default_currency: str,
     on_row: Callable[[int], None] | None = None,
 ) -> list[InvoiceRow]:
-    columns = _column_positions(header)
+    columns = column_positions(header)
     rows: list[InvoiceRow] = []
     numbers: set[str] = set()
     names: dict[str, str] = {}
@@ -300,17 +300,22 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _column_positions(header: Sequence[str]) -> dict[str, int]:
-    """Position of each known column; header names are trimmed and case-insensitive."""
+def column_positions(
+    header: Sequence[str],
+    required: Sequence[str] = REQUIRED_COLUMNS,
+    optional: Collection[str] = OPTIONAL_COLUMNS,
+) -> dict[str, int]:
+    """Position of each known column (``required`` and ``optional``, the invoice import's by
+    default); header names are trimmed and case-insensitive. Unknown columns are ignored."""
     positions: dict[str, int] = {}
     for pos, name in enumerate(header):
         key = name.strip().lower()
-        if key not in REQUIRED_COLUMNS and key not in OPTIONAL_COLUMNS:
+        if key not in required and key not in optional:
             continue
         if key in positions:
             raise ImportFileError(f"column {key!r} appears twice in the header")
         positions[key] = pos
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    missing = [name for name in required if name not in positions]
     if missing:
         raise ImportFileError(f"missing columns: {', '.join(missing)}")
     return positions
