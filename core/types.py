@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from core.refs import normalise_ref
+
 
 class MailKind(StrEnum):
     """What an inbound mail is, as far as arbox is concerned."""
@@ -226,6 +228,14 @@ class OpenInvoice:
     #: The invoice's original amount (the base of an early-payment discount).
     amount: Decimal | None = None
     terms: str | None = None
+    #: ``core.refs.normalise_ref(number)`` as the ledger stored it; "" when not read. Derived
+    #: from ``number``, so not compared.
+    ref_key: str = field(default="", compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """The comparison key of the number: the stored one, else computed."""
+        return self.ref_key or normalise_ref(self.number)
 
 
 @dataclass(frozen=True, slots=True)

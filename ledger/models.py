@@ -64,7 +64,7 @@ class Invoice(Base):
 
     __tablename__ = "invoices"
     #: A customer's open invoices in due-date order, without reading its paid ones, and
-    #: without reading the table: the index carries every column matching reads (0011).
+    #: without reading the table: the index carries every column matching reads (0011, 0013).
     __table_args__ = (
         Index(
             "ix_invoices_customer_open",
@@ -77,6 +77,7 @@ class Invoice(Base):
             "issue_date",
             "amount",
             "terms",
+            "ref_key",
         ),
         #: The aging (ledger/reports): every balance per customer and currency, no sort.
         Index("ix_invoices_aging", "customer_id", "currency", "due_date", "issue_date", "balance"),

@@ -226,7 +226,7 @@ def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, l
     found: dict[str, list[OpenInvoice]] = {}
     for chunk in _chunks(sorted(set(keys)), IN_CHUNK):
         for r in _core(session, _prepared().by_ref_keys, {"keys": list(chunk)}):
-            found.setdefault(r[-1], []).append(_to_open_invoice(r))
+            found.setdefault(r[11], []).append(_to_open_invoice(r))
     return found
 
 
@@ -358,6 +358,7 @@ def _open_invoice_select() -> Select[Any]:
         Invoice.issue_date,
         Invoice.amount,
         Invoice.terms,
+        Invoice.ref_key,
     ).join(Customer, Invoice.customer_id == Customer.id)
 
 
@@ -374,6 +375,7 @@ def _to_open_invoice(r: Row[Any]) -> OpenInvoice:
         issue_date=r[8],
         amount=r[9],
         terms=r[10],
+        ref_key=r[11],
     )
 
 
@@ -412,7 +414,6 @@ def _prepared() -> _Prepared:
         .where(Invoice.customer_id == bindparam("customer_id"), Invoice.status == "open")
         .order_by(Invoice.due_date, Invoice.number),
         by_ref_keys=_open_invoice_select()
-        .add_columns(Invoice.ref_key)
         .where(Invoice.ref_key.in_(bindparam("keys", expanding=True)))
         .order_by(Invoice.id),
         customer_by_email=select(Customer.id, Customer.number, Customer.name)

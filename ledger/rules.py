@@ -33,9 +33,10 @@ from sqlalchemy.orm import Session
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
+from ledger import sqlite_reads
 from ledger.models import Customer, MatchRule
 from ledger.posting import audit
-from ledger.queries import _core, invoices_by_ref_keys
+from ledger.queries import _core, _on_sqlite, invoices_by_ref_keys
 from matching.customer import PUBLIC_MAIL_DOMAINS, name_key
 from matching.decide import line_ref_keys
 
@@ -253,6 +254,8 @@ def rules_for(session: Session, *, sender: str | None, payer_name: str | None) -
         return []
     # One statement for the three (every unknown sender asks), the most specific kind chosen here.
     params = {"patterns": sorted({pattern for _, pattern in wanted})}
+    if _on_sqlite(session) and not sqlite_reads.has_identifying_rules(session, params["patterns"]):
+        return []
     rules = [_to_rule(r) for r in _core(session, _by_patterns(), params)]
     for kind, pattern in wanted:
         found = [rule for rule in rules if rule.kind == kind and rule.pattern == pattern]
@@ -319,6 +322,8 @@ def with_ref_prefixes(
 
 
 def _prefix_rules(session: Session, customer_id: int) -> Sequence[Rule]:
+    if _on_sqlite(session) and not sqlite_reads.has_prefix_rules(session, customer_id):
+        return []
     return [_to_rule(r) for r in _core(session, _prefixes(), {"customer_id": customer_id})]
 
 

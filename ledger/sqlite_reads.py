@@ -13,6 +13,7 @@ Pending ORM changes are flushed first, as ``Session.execute`` would.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,8 +26,8 @@ from core.types import OpenInvoice
 IN_CHUNK = 900
 
 _OPEN_INVOICES = (
-    "SELECT id, number, balance, currency, status, due_date, issue_date, amount, terms "
-    "FROM invoices WHERE customer_id = ? AND status = 'open' ORDER BY due_date, number"
+    "SELECT id, number, balance, currency, status, due_date, issue_date, amount, terms, "
+    "ref_key FROM invoices WHERE customer_id = ? AND status = 'open' ORDER BY due_date, number"
 )
 _CUSTOMER_NUMBER = "SELECT number FROM customers WHERE id = ?"
 _BY_REF_KEYS = (
@@ -38,6 +39,10 @@ _CUSTOMER_BY_EMAIL = (
     "SELECT c.id, c.number, c.name, k2.email FROM contacts k "
     "JOIN customers c ON c.id = k.customer_id JOIN contacts k2 ON k2.customer_id = c.id "
     "WHERE k.email = ? ORDER BY c.id, k2.email"
+)
+_ANY_PREFIX_RULE = "SELECT 1 FROM match_rules WHERE kind = 'ref_prefix' AND customer_id = ? LIMIT 1"
+_ANY_IDENTIFYING_RULE = (
+    "SELECT 1 FROM match_rules WHERE kind IN ('sender', 'payer_name') AND pattern IN ({}) LIMIT 1"
 )
 _UNAPPLIED = (
     "SELECT DISTINCT invoice_id FROM applications "
@@ -61,6 +66,34 @@ def _cents(value: int) -> Decimal:
     return Decimal(value).scaleb(-2)
 
 
+#: Each field's slot setter, in field order. A frozen dataclass's ``__init__`` sets every field
+#: through ``object.__setattr__``: for a customer's ~200 open invoices per line that was over
+#: half of turning the rows into invoices. Filling the slots of a new instance directly makes
+#: the same (immutable) object.
+_INVOICE_SLOTS = tuple(getattr(OpenInvoice, f.name).__set__ for f in fields(OpenInvoice))
+_new = object.__new__
+
+
+def _open_invoice(*values: Any) -> OpenInvoice:
+    """``OpenInvoice(*values)`` (every field, in order) without its ``__init__``."""
+    invoice: OpenInvoice = _new(OpenInvoice)
+    for put, value in zip(_INVOICE_SLOTS, values, strict=True):
+        put(invoice, value)
+    return invoice
+
+
+def has_prefix_rules(session: Session, customer_id: int) -> bool:
+    """Whether the customer has a ``ref_prefix`` rule (most have none: then the rules are not
+    read at all)."""
+    return bool(rows(session, _ANY_PREFIX_RULE, (customer_id,)))
+
+
+def has_identifying_rules(session: Session, patterns: Sequence[str]) -> bool:
+    """Whether a ``sender`` or ``payer_name`` rule has one of ``patterns``."""
+    sql = _ANY_IDENTIFYING_RULE.format(",".join("?" * len(patterns)))
+    return bool(rows(session, sql, patterns))
+
+
 def open_invoices(session: Session, customer_id: int) -> list[OpenInvoice]:
     """``ledger.queries.open_invoices_for_customer``: by due date, then number."""
     found = rows(session, _CUSTOMER_NUMBER, (customer_id,))
@@ -69,7 +102,7 @@ def open_invoices(session: Session, customer_id: int) -> list[OpenInvoice]:
     number = found[0][0]
     iso = date.fromisoformat
     return [
-        OpenInvoice(
+        _open_invoice(
             r[0],
             r[1],
             customer_id,
@@ -81,6 +114,7 @@ def open_invoices(session: Session, customer_id: int) -> list[OpenInvoice]:
             iso(r[6]) if r[6] is not None else None,
             Decimal(r[7]).scaleb(-2) if r[7] is not None else None,
             r[8],
+            r[9],
         )
         for r in rows(session, _OPEN_INVOICES, (customer_id,))
     ]
@@ -95,7 +129,7 @@ def invoices_by_ref_keys(session: Session, keys: Sequence[str]) -> dict[str, lis
         sql = _BY_REF_KEYS.format(",".join("?" * len(chunk)))
         for r in rows(session, sql, chunk):
             found.setdefault(r[11], []).append(
-                OpenInvoice(
+                _open_invoice(
                     r[0],
                     r[1],
                     r[9],
@@ -107,6 +141,7 @@ def invoices_by_ref_keys(session: Session, keys: Sequence[str]) -> dict[str, lis
                     iso(r[6]) if r[6] is not None else None,
                     _cents(r[7]) if r[7] is not None else None,
                     r[8],
+                    r[11],
                 )
             )
     return found

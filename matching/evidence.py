@@ -151,9 +151,7 @@ def runner_up(
     # would pick it; rapidfuzz ranks the similarities in one call.
     agreeing = [inv for inv in others if amount is not None and inv.balance == amount]
     pool = agreeing or others
-    ranked = process.extractOne(
-        key, [normalise_ref(inv.number) for inv in pool], scorer=fuzz.ratio, processor=None
-    )
+    ranked = process.extractOne(key, [inv.key for inv in pool], scorer=fuzz.ratio, processor=None)
     if ranked is None:  # not with a pool and no cutoff; for the type checker
         return None
     best, similarity = pool[ranked[2]], ranked[1]

@@ -144,7 +144,7 @@ def near_matches(
     fold = key.translate(OCR_FOLD)
     found: list[NearMatch] = []
     for invoice in invoices:
-        invoice_key = normalise_ref(invoice.number)
+        invoice_key = invoice.key
         if not _may_be_near(key, fold, invoice_key):
             continue
         kind = near_kind(key, invoice_key)

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz, process, utils
 
-from core.refs import normalise_ref
 from core.types import OpenInvoice, RemittanceLine
 from matching.policy import MatchPolicy
 
@@ -39,7 +38,7 @@ def suggest(
     ]
     if not key or not others:
         return first + last
-    choices = {inv.number: normalise_ref(inv.number) for inv in others}
+    choices = {inv.number: inv.key for inv in others}
     ranked = process.extract(
         key,
         choices,

@@ -4,7 +4,9 @@ index alone, and the invoices a person un-applied cash from are the ones ledger.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -71,6 +73,28 @@ def test_a_customers_open_invoices_are_read_from_the_covering_index_alone(ledger
     assert "COVERING INDEX ix_invoices_customer_open" in details
     assert "TEMP B-TREE" not in details  # already in due-date, number order
     assert [i.number for i in open_invoices_for_customer(ledger.session, acme)] == ["INV-1"]
+
+
+@sqlite_only
+def test_open_invoices_on_sqlite_are_the_generic_querys_with_their_stored_keys_and_frozen(ledger):
+    acme = ledger.customer("C-001")
+    ledger.invoice(acme, "INV-000042", balance="12.34", currency="EUR", due=date(2026, 1, 1))
+    ledger.invoice(acme, "inv 7", balance="0.01", due=date(2026, 2, 1))
+    ledger.invoice(acme, "INV-8", status="paid", balance="0.00")
+    fast = sqlite_reads.open_invoices(ledger.session, acme)
+    generic = [
+        _to_open_invoice(r)
+        for r in _core(ledger.session, _prepared().open_for_customer, {"customer_id": acme})
+    ]
+    # every field, the stored key too (it is left out of ==)
+    assert [dataclasses.astuple(i) for i in fast] == [dataclasses.astuple(i) for i in generic]
+    assert [(i.number, i.ref_key, i.key) for i in fast] == [
+        ("INV-000042", "42", "42"),
+        ("inv 7", "7", "7"),
+    ]
+    assert fast[0].balance == Decimal("12.34") and fast[0].currency == "EUR"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast[0].balance = Decimal("0")  # type: ignore[misc]
 
 
 def test_invoices_unapplied_before_are_those_ledger_unapply_names(ledger):
