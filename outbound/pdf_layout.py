@@ -8,11 +8,11 @@ character. The bytes are the same for the same input.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from outbound.pdf_writer import FontName, PdfDocument, text_width
+from outbound.pdf_writer import FontName, PdfBackend, PdfDocument, text_width
 
 Align = Literal["left", "right"]
 
@@ -46,10 +46,18 @@ class Column:
 
 
 class PageWriter:
-    """Writes top to bottom, page after page."""
+    """Writes top to bottom, page after page, on ``backend`` (by default the fast writer
+    of :mod:`outbound.pdf_writer`; ``ReportlabDocument`` draws the same on reportlab)."""
 
-    def __init__(self, *, title: str, author: str, footer: str) -> None:
-        self._doc = PdfDocument(
+    def __init__(
+        self,
+        *,
+        title: str,
+        author: str,
+        footer: str,
+        backend: Callable[..., PdfBackend] = PdfDocument,
+    ) -> None:
+        self._doc = backend(
             width=PAGE_WIDTH, height=PAGE_HEIGHT, title=title, author=author, creator="arbox"
         )
         self._doc.new_page()

@@ -14,6 +14,9 @@ come from the fonts' AFM metrics (reportlab's copy of them). Nothing in a string
 interpreted: ``(``, ``)`` and ``\\`` are escaped, control characters dropped.
 The bytes are the same for the same calls: no date is written and the file identifier is a
 digest of the content.
+
+:class:`ReportlabDocument` draws the same on reportlab's canvas; invoice copies (a few per
+question, not thousands per run) use it.
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zlib
-from typing import Literal
+from io import BytesIO
+from typing import Literal, Protocol
 
+from reportlab import rl_config
 from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfgen.canvas import Canvas
 
 FontName = Literal["Helvetica", "Helvetica-Bold"]
 
@@ -76,6 +82,18 @@ def _info_string(text: str) -> bytes:
 
 def _num(value: float) -> bytes:
     return b"%.2f" % value
+
+
+class PdfBackend(Protocol):
+    """What :class:`outbound.pdf_layout.PageWriter` draws on."""
+
+    def new_page(self) -> None: ...
+
+    def text(self, x: float, y: float, text: str, *, font: FontName, size: float) -> None: ...
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float) -> None: ...
+
+    def finish(self) -> bytes: ...
 
 
 class PdfDocument:
@@ -169,3 +187,50 @@ class PdfDocument:
         if not self._pages:
             self.new_page()
         return self._pages[-1]
+
+
+# Page streams deflated, not also ASCII85-encoded: the PDF travels base64-encoded in a mail
+# anyway, and reportlab's pure-Python ASCII85 encoder was a third of its rendering time.
+rl_config.useA85 = 0
+
+
+class ReportlabDocument:
+    """The same drawing on reportlab's canvas (``invariant=1``: a fixed date and id, so the
+    same bytes for the same calls). Invoice copies use it: a few per question, where the
+    canvas's cost does not matter. Text goes through :func:`encode_text` first, so both
+    backends draw the same characters at the same widths."""
+
+    def __init__(
+        self, *, width: float, height: float, title: str = "", author: str = "", creator: str = ""
+    ) -> None:
+        self._buffer = BytesIO()
+        self._canvas = Canvas(
+            self._buffer, pagesize=(width, height), invariant=1, pageCompression=1
+        )
+        self._canvas.setTitle(title)
+        self._canvas.setAuthor(author)
+        self._canvas.setCreator(creator)
+        self._drawn = False  # the canvas starts on a page of its own
+
+    def new_page(self) -> None:
+        """Start a new page; later drawing goes on it."""
+        if self._drawn:
+            self._canvas.showPage()
+        self._drawn = True
+
+    def text(self, x: float, y: float, text: str, *, font: FontName, size: float) -> None:
+        """``text`` with its baseline starting at (``x``, ``y``)."""
+        self._drawn = True
+        self._canvas.setFont(font, size)
+        self._canvas.drawString(x, y, encode_text(text).decode("cp1252"))
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float) -> None:
+        """A straight black line ``width`` points thick."""
+        self._drawn = True
+        self._canvas.setLineWidth(width)
+        self._canvas.line(x1, y1, x2, y2)
+
+    def finish(self) -> bytes:
+        """The PDF file."""
+        self._canvas.save()
+        return self._buffer.getvalue()

@@ -8,9 +8,10 @@ from io import BytesIO
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from outbound.pdf_writer import PdfDocument, encode_text, text_width
+from outbound.pdf_writer import PdfDocument, ReportlabDocument, encode_text, text_width
 
 
 def one_page(*texts: str) -> bytes:
@@ -81,3 +82,32 @@ def test_same_calls_give_the_same_bytes_and_other_text_other_bytes():
 
 def test_an_empty_document_still_has_a_page():
     assert len(pdfium.PdfDocument(PdfDocument(width=100, height=100).finish())) == 1
+
+
+def test_reportlab_backend_draws_the_same_words_at_the_same_places():
+    def draw(backend):  # type: ignore[no-untyped-def]
+        doc = backend(width=595, height=842, title="T")
+        doc.new_page()
+        doc.text(60, 780, "Łódź (Holdings) \\ 1,250.00", font="Helvetica-Bold", size=11)
+        doc.line(60, 770, 500, 770, width=0.6)
+        doc.new_page()
+        doc.text(300.5, 400, "page two", font="Helvetica", size=8.5)
+        with pdfplumber.open(BytesIO(doc.finish())) as pdf:
+            return [
+                [(w["text"], round(w["x0"], 2), round(w["x1"], 2)) for w in p.extract_words()]
+                for p in pdf.pages
+            ], [len(p.lines) for p in pdf.pages]
+
+    ours, theirs = draw(PdfDocument), draw(ReportlabDocument)
+    assert ours == theirs
+    assert ours[0][0][0][0] == "Lódz"
+
+
+@pytest.mark.parametrize("backend", [PdfDocument, ReportlabDocument])
+def test_each_backend_gives_the_same_bytes_for_the_same_calls(backend):  # type: ignore[no-untyped-def]
+    def draw() -> bytes:
+        doc = backend(width=300, height=300, title="T", author="A", creator="arbox")
+        doc.text(10, 10, "x", font="Helvetica", size=9)
+        return doc.finish()  # type: ignore[no-any-return]
+
+    assert draw() == draw()
