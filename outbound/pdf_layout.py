@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from outbound.pdf_writer import FontName, PdfBackend, PdfDocument, text_width
+from outbound.pdf_writer import FontName, PdfBackend, PdfDocument, fit_text, text_width
 
 Align = Literal["left", "right"]
 
@@ -173,13 +173,7 @@ def fit(text: str, font: FontName, size: float, width: float) -> str:
 
 def fit_width(text: str, font: FontName, size: float, width: float) -> tuple[str, float]:
     """:func:`fit` and the width of what it returns, in points."""
-    text = " ".join(text.split())
-    drawn = text_width(text, font, size)
-    if drawn <= width:
-        return text, drawn
-    while text and text_width(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…", text_width(text + "…", font, size)
+    return fit_text(" ".join(text.split()), font, size, width)
 
 
 def header(

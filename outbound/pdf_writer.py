@@ -70,6 +70,28 @@ def text_width(text: str, font: FontName, size: float) -> float:
     return sum(map(_WIDTHS[font].__getitem__, encode_text(text))) * size / 1000
 
 
+def fit_text(text: str, font: FontName, size: float, width: float) -> tuple[str, float]:
+    """``text`` cut with an ellipsis where it is wider than ``width`` points, and the width of
+    what is returned. One pass over the characters, however long the text (a payment
+    reference from a hostile mail can be a megabyte)."""
+    raw = encode_text(text)
+    widths = _WIDTHS[font]
+    scale = size / 1000
+    drawn = sum(map(widths.__getitem__, raw)) * size / 1000  # as text_width() measures
+    if drawn <= width:
+        return text, drawn
+    ellipsis = widths[0x85] * scale  # … in WinAnsiEncoding
+    room = width - ellipsis
+    kept, used = 0, 0.0
+    for code in raw:
+        glyph = widths[code] * scale
+        if used + glyph > room:
+            break
+        used += glyph
+        kept += 1
+    return raw[:kept].decode("cp1252") + "…", used + ellipsis
+
+
 def _literal(raw: bytes) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 

@@ -4,6 +4,7 @@ pypdfium2 as it was drawn, widths agree with the fonts' metrics, and the file is
 from __future__ import annotations
 
 import re
+import time
 from io import BytesIO
 
 import pdfplumber
@@ -11,7 +12,13 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from outbound.pdf_writer import PdfDocument, ReportlabDocument, encode_text, text_width
+from outbound.pdf_writer import (
+    PdfDocument,
+    ReportlabDocument,
+    encode_text,
+    fit_text,
+    text_width,
+)
 
 
 def one_page(*texts: str) -> bytes:
@@ -111,3 +118,17 @@ def test_each_backend_gives_the_same_bytes_for_the_same_calls(backend):  # type:
         return doc.finish()  # type: ignore[no-any-return]
 
     assert draw() == draw()
+
+
+def test_text_is_cut_with_an_ellipsis_to_the_width_in_one_pass_however_long():
+    assert fit_text("INV-1", "Helvetica", 9, 100) == ("INV-1", text_width("INV-1", "Helvetica", 9))
+    started = time.process_time()
+    cut, drawn = fit_text("ACH " + "9" * 1_000_000, "Helvetica", 8.5, 120)
+    assert time.process_time() - started < 1.0  # one pass, not a width per character dropped
+    assert cut.startswith("ACH 99") and cut.endswith("…")
+    assert drawn <= 120 and abs(drawn - text_width(cut, "Helvetica", 8.5)) < 1e-9
+    # the longest cut that fits: one more character would not
+    longer = cut[:-1] + "9…"
+    assert text_width(longer, "Helvetica", 8.5) > 120
+    # characters outside the font are cut as what is drawn for them
+    assert fit_text("株式会社" * 50, "Helvetica", 9, 30)[0] == "????…"  # 4 × 5.004 + 9 ≤ 30
