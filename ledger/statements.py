@@ -18,14 +18,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.models import Contact, Customer, Invoice, UnappliedCash
 from ledger.models import Remittance as RemittanceModel
 
 ZERO = Decimal("0.00")
-#: Customers per page of a bulk run (three queries a page).
+#: A contact whose role contains this word (``statements``, ``AP / statements``) receives
+#: the statement run's mail; a customer without one, every contact.
+STATEMENT_ROLE = "statement"
+#: Customers per page of a bulk run (five queries a page).
 PAGE_SIZE = 200
 #: Aging buckets: label, first and last day past due (None: no upper end).
 BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -80,6 +83,9 @@ class Statement:
     credits: tuple[StatementItem, ...]  # negative balances
     unapplied: tuple[UnappliedItem, ...]
     aging: tuple[AgingBucket, ...]  # of the open items; adds up to ``open_total``
+    #: The contacts whose role names statements (``statements``, ``AP statements``, …): a
+    #: statement run mails them alone when there are any, else every contact.
+    statement_contacts: tuple[str, ...] = ()
 
     @property
     def open_total(self) -> Decimal:
@@ -152,6 +158,7 @@ def build_statements(
     as_of: date,
     invoices: Sequence[tuple[str, date, date, Decimal, Decimal, str]],
     unapplied: Sequence[tuple[date, str | None, Decimal, str]],
+    statement_contacts: Sequence[str] = (),
 ) -> list[Statement]:
     """The statements of one customer, one per currency that has open items. Pure.
 
@@ -200,6 +207,7 @@ def build_statements(
                     )
                 ),
                 aging=age_items(items),
+                statement_contacts=tuple(sorted({c.lower() for c in statement_contacts})),
             )
         )
     return statements
@@ -230,6 +238,7 @@ def iter_statements(
             invoices = _open_documents(session, ids, as_of=as_of)
             unapplied = _open_unapplied(session, ids)
             contacts = contacts_of(session, ids)
+            for_statements = contacts_of(session, ids, role_word=STATEMENT_ROLE)
         for cid, number, name in page:
             yield build_statements(
                 customer_id=cid,
@@ -239,6 +248,7 @@ def iter_statements(
                 as_of=as_of,
                 invoices=invoices.get(cid, ()),
                 unapplied=unapplied.get(cid, ()),
+                statement_contacts=for_statements.get(cid, ()),
             )
         after = page[-1][0]
         if len(page) < page_size:
@@ -359,14 +369,16 @@ def _open_unapplied(
     return out
 
 
-def contacts_of(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """The registered addresses of each of ``customer_ids`` (lower-cased, sorted)."""
+def contacts_of(
+    session: Session, customer_ids: Sequence[int], *, role_word: str | None = None
+) -> dict[int, tuple[str, ...]]:
+    """The registered addresses of each of ``customer_ids`` (lower-cased, sorted); with
+    ``role_word``, only those whose role contains it (case-insensitively)."""
     out: dict[int, list[str]] = {}
-    rows = session.execute(
-        select(Contact.customer_id, Contact.email)
-        .where(Contact.customer_id.in_(customer_ids))
-        .order_by(Contact.customer_id, Contact.email)
-    ).tuples()
+    query = select(Contact.customer_id, Contact.email).where(Contact.customer_id.in_(customer_ids))
+    if role_word is not None:
+        query = query.where(func.lower(Contact.role).contains(role_word.lower(), autoescape=True))
+    rows = session.execute(query.order_by(Contact.customer_id, Contact.email)).tuples()
     for cid, email in rows:
         out.setdefault(cid, []).append(email)
     return {cid: tuple(emails) for cid, emails in out.items()}

@@ -202,9 +202,10 @@ def _jobs(
             else:
                 tally.done_before += 1
             continue
-        # Who may receive it: outbound.recipients decides (the customer's registered contacts).
+        # Who may receive it: outbound.recipients decides (the customer's registered contacts);
+        # its statement contacts when it has any (valid ones), else every contact.
         recipients = allowed_recipients(
-            valid_addresses(first.contacts),
+            valid_addresses(first.statement_contacts) or valid_addresses(first.contacts),
             [Audience(customer_id=first.customer_id, contacts=frozenset(first.contacts))],
         )
         if not recipients:
