@@ -459,6 +459,28 @@ def review_confirm(
     out.print(f"review item {item_id} resolved by {by}", highlight=False)
 
 
+@review_app.command("close")
+def review_close(
+    item_id: Annotated[int, typer.Argument(help="The review item (from `arbox review list`).")],
+    reason: Annotated[str, typer.Option("--reason", help="How it was settled (recorded).")],
+    by: Annotated[str, typer.Option("--by", help="Who closes it (recorded with the reason).")],
+) -> None:
+    """Resolve an item that holds no cash to decide (a dispute settled, a promise kept, a
+    question answered), with the reason: a dispute's or promise's reminder holds end with it."""
+    from ledger.review_closing import close_item
+    from worker.services import Services, utc_now
+
+    svc = Services.from_settings(_settings())
+    try:
+        with svc.sessions.begin() as session:
+            done = close_item(session, item_id=item_id, reason=reason, actor=by, now=utc_now())
+    except ARError as e:
+        raise _fail(f"review item {item_id}: {e}; nothing was changed") from e
+    finally:
+        svc.engine.dispose()
+    out.print(f"review item {item_id} {done.summary} (by {by})", highlight=False)
+
+
 @rules_app.command("list")
 def rules_list(
     fmt: Annotated[
