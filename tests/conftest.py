@@ -83,6 +83,25 @@ def _start_or_require(start, workdir: Path, what: str):  # type: ignore[no-untyp
         require(False, f"{what}: {e}")
 
 
+#: Free space a memory-backed directory needs before the test cluster is put there.
+SCRATCH_MIN_FREE = 4 << 30
+
+
+def scratch_base() -> str | None:
+    """``/dev/shm`` when it is a writable tmpfs with room, else None (the default temp dir).
+
+    The session's PostgreSQL cluster lives there: on this disk (ext4 mounted with ``discard``)
+    each ``CREATE DATABASE`` took ~0.3 s and removing the cluster's files at the end ~20 s, in
+    memory ~0.06 s and ~1 s. A small ``/dev/shm`` (a container's 64 MB) is not used."""
+    base = "/dev/shm"
+    try:
+        if shutil.disk_usage(base).free >= SCRATCH_MIN_FREE and os.access(base, os.W_OK):
+            return base
+    except OSError:
+        pass
+    return None
+
+
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Debian's PostgreSQL on 127.0.0.1 (one cluster per test session)."""
@@ -90,17 +109,22 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 
     # Not under pytest's basetemp: pytest makes /tmp/pytest-of-<user> 0700 again whenever any
     # session starts (another engineer's, say), and the server's own user must reach its data.
-    workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-"))
-    server = _start_or_require(start_postgres, workdir, "PostgreSQL")
-    yield server
-    server.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
+    workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-", dir=scratch_base()))
+    try:
+        server = _start_or_require(start_postgres, workdir, "PostgreSQL")
+        yield server
+        server.stop(mode="immediate")  # thrown away next: no shutdown checkpoint
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
-def postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
-    """A fresh, empty database on the session's PostgreSQL."""
-    return postgres_server.create_database(f"t{secrets.token_hex(6)}")
+def postgres_url(postgres_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on the session's PostgreSQL (dropped after the test when
+    nothing is connected to it any more)."""
+    name = f"t{secrets.token_hex(6)}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -182,12 +206,14 @@ def postgres_template(postgres_server) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh database migrated to head: a SQLite file, then a PostgreSQL database."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database migrated to head: a SQLite file, then a PostgreSQL database (dropped
+    after the test when nothing is connected to it any more)."""
     if request.param == "sqlite":
         path = tmp_path / "ledger.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
+        yield f"sqlite:///{path}"
+        return
     import psycopg
 
     server = request.getfixturevalue("postgres_server")
@@ -197,4 +223,5 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         host="127.0.0.1", port=server.port, user="arboxpg", dbname="postgres", autocommit=True
     ) as conn:
         conn.execute(f'create database "{name}" template "{template}"')
-    return str(server.url(name))
+    yield str(server.url(name))
+    server.drop_database(name)

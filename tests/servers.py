@@ -144,9 +144,11 @@ class PostgresServer:
             "start",
         )
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the cluster: ``fast`` (a shutdown checkpoint: the data can be started again) or
+        ``immediate`` (no checkpoint: for a cluster that is thrown away next)."""
         if (self.data / "postmaster.pid").exists():
-            self._as_pg(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self._as_pg(self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{PG_USER}@{LOOPBACK}:{self.port}/{database}"
@@ -160,6 +162,20 @@ class PostgresServer:
         ) as conn:
             conn.execute(f'create database "{name}"')
         return self.url(name)
+
+    def drop_database(self, name: str) -> bool:
+        """Drop database ``name`` if nothing is connected to it; whether it was dropped (a
+        database still in use is left alone: the cluster is removed at the end anyway)."""
+        import psycopg
+
+        with psycopg.connect(
+            host=LOOPBACK, port=self.port, user=PG_USER, dbname="postgres", autocommit=True
+        ) as conn:
+            try:
+                conn.execute(f'drop database if exists "{name}"')
+            except psycopg.errors.ObjectInUse:
+                return False
+        return True
 
     def terminate_connections(self, database: str) -> int:
         """Kill every backend connected to ``database``; how many were killed."""
