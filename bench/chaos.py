@@ -63,6 +63,8 @@ class ChaosConfig:
     kill_gap: tuple[float, float] = (0.1, 1.5)
     aim_at_work: bool = True
     workdir: Path | None = None
+    #: More ``ARBOX_*`` settings for the processes under test (over the harness's own).
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -347,6 +349,7 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
             ARBOX_BROKER_HEARTBEAT_TIMEOUT_MS="5000",
             ARBOX_BROKER_MAINTENANCE_CHANCE="100000",
         )
+        env.update(cfg.env)
         for args in (("db", "upgrade"), ("import", "invoices", "ledger.csv")):
             _arbox(env, workdir, *args)
 
