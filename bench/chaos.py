@@ -200,6 +200,21 @@ def outstanding(engine: Engine) -> int:
         return -1
 
 
+def final_count(engine: Engine) -> int:
+    """Stored mail in a final state (-1: database unreachable)."""
+    try:
+        with make_sessionmaker(engine)() as s:
+            return int(
+                s.execute(
+                    select(func.count(m.InboundMessage.id)).where(
+                        m.InboundMessage.status.in_([x.value for x in FINAL_STATUSES])
+                    )
+                ).scalar_one()
+            )
+    except Exception:
+        return -1
+
+
 def is_done(url: str, expected: int) -> bool:
     engine = make_engine(url)
     try:
@@ -372,6 +387,11 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
         busy_kills = 0
         probe = make_engine(url)
         stoppers.append(probe.dispose)
+        fleet_up = time.monotonic()
+        if cfg.aim_at_work:  # the first kill strikes a fleet at work, not one still booting
+            while final_count(probe) <= 0 and time.monotonic() < fleet_up + cfg.timeout:
+                time.sleep(0.1)
+        result.counts["fleet_up_seconds"] = round(time.monotonic() - fleet_up, 1)
         for k in range(1, cfg.kills + 1):
             for raw in to_append[:per_kill]:
                 imap.append("INBOX", raw)

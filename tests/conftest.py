@@ -83,25 +83,6 @@ def _start_or_require(start, workdir: Path, what: str):  # type: ignore[no-untyp
         require(False, f"{what}: {e}")
 
 
-#: Free space a memory-backed directory needs before the test cluster is put there.
-SCRATCH_MIN_FREE = 4 << 30
-
-
-def scratch_base() -> str | None:
-    """``/dev/shm`` when it is a writable tmpfs with room, else None (the default temp dir).
-
-    The session's PostgreSQL cluster lives there: on this disk (ext4 mounted with ``discard``)
-    each ``CREATE DATABASE`` took ~0.3 s and removing the cluster's files at the end ~20 s, in
-    memory ~0.06 s and ~1 s. A small ``/dev/shm`` (a container's 64 MB) is not used."""
-    base = "/dev/shm"
-    try:
-        if shutil.disk_usage(base).free >= SCRATCH_MIN_FREE and os.access(base, os.W_OK):
-            return base
-    except OSError:
-        pass
-    return None
-
-
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Debian's PostgreSQL on 127.0.0.1 (one cluster per test session)."""
@@ -109,7 +90,8 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 
     # Not under pytest's basetemp: pytest makes /tmp/pytest-of-<user> 0700 again whenever any
     # session starts (another engineer's, say), and the server's own user must reach its data.
-    workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-", dir=scratch_base()))
+    # (Its data files go to memory when there is room: tests.servers.scratch_base.)
+    workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-"))
     try:
         server = _start_or_require(start_postgres, workdir, "PostgreSQL")
         yield server
