@@ -63,6 +63,8 @@ class ChaosConfig:
     kill_gap: tuple[float, float] = (0.1, 1.5)
     aim_at_work: bool = True
     workdir: Path | None = None
+    #: More ``ARBOX_*`` settings for the processes under test (over the harness's own).
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -191,6 +193,21 @@ def outstanding(engine: Engine) -> int:
                 + s.execute(
                     select(func.count(m.OutboxMessage.id)).where(
                         m.OutboxMessage.status == "pending"
+                    )
+                ).scalar_one()
+            )
+    except Exception:
+        return -1
+
+
+def final_count(engine: Engine) -> int:
+    """Stored mail in a final state (-1: database unreachable)."""
+    try:
+        with make_sessionmaker(engine)() as s:
+            return int(
+                s.execute(
+                    select(func.count(m.InboundMessage.id)).where(
+                        m.InboundMessage.status.in_([x.value for x in FINAL_STATUSES])
                     )
                 ).scalar_one()
             )
@@ -347,6 +364,7 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
             ARBOX_BROKER_HEARTBEAT_TIMEOUT_MS="5000",
             ARBOX_BROKER_MAINTENANCE_CHANCE="100000",
         )
+        env.update(cfg.env)
         for args in (("db", "upgrade"), ("import", "invoices", "ledger.csv")):
             _arbox(env, workdir, *args)
 
@@ -369,6 +387,11 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
         busy_kills = 0
         probe = make_engine(url)
         stoppers.append(probe.dispose)
+        fleet_up = time.monotonic()
+        if cfg.aim_at_work:  # the first kill strikes a fleet at work, not one still booting
+            while final_count(probe) <= 0 and time.monotonic() < fleet_up + cfg.timeout:
+                time.sleep(0.1)
+        result.counts["fleet_up_seconds"] = round(time.monotonic() - fleet_up, 1)
         for k in range(1, cfg.kills + 1):
             for raw in to_append[:per_kill]:
                 imap.append("INBOX", raw)

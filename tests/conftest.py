@@ -90,17 +90,23 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 
     # Not under pytest's basetemp: pytest makes /tmp/pytest-of-<user> 0700 again whenever any
     # session starts (another engineer's, say), and the server's own user must reach its data.
+    # (Its data files go to memory when there is room: tests.servers.scratch_base.)
     workdir = Path(tempfile.mkdtemp(prefix="arbox-pg-"))
-    server = _start_or_require(start_postgres, workdir, "PostgreSQL")
-    yield server
-    server.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        server = _start_or_require(start_postgres, workdir, "PostgreSQL")
+        yield server
+        server.stop(mode="immediate")  # thrown away next: no shutdown checkpoint
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
-def postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
-    """A fresh, empty database on the session's PostgreSQL."""
-    return postgres_server.create_database(f"t{secrets.token_hex(6)}")
+def postgres_url(postgres_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on the session's PostgreSQL (dropped after the test when
+    nothing is connected to it any more)."""
+    name = f"t{secrets.token_hex(6)}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -182,12 +188,14 @@ def postgres_template(postgres_server) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh database migrated to head: a SQLite file, then a PostgreSQL database."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database migrated to head: a SQLite file, then a PostgreSQL database (dropped
+    after the test when nothing is connected to it any more)."""
     if request.param == "sqlite":
         path = tmp_path / "ledger.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
+        yield f"sqlite:///{path}"
+        return
     import psycopg
 
     server = request.getfixturevalue("postgres_server")
@@ -197,4 +205,5 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         host="127.0.0.1", port=server.port, user="arboxpg", dbname="postgres", autocommit=True
     ) as conn:
         conn.execute(f'create database "{name}" template "{template}"')
-    return str(server.url(name))
+    yield str(server.url(name))
+    server.drop_database(name)

@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +23,25 @@ from worker.embedded import ImapAccount, free_port
 LOOPBACK = "127.0.0.1"
 PG_USER = "arboxpg"
 MAIL_USER = "arboxmail"
+
+
+#: Free space a memory-backed directory needs before a test cluster is put there.
+SCRATCH_MIN_FREE = 4 << 30
+
+
+def scratch_base() -> str | None:
+    """``/dev/shm`` when it is a writable tmpfs with room, else None (the default temp dir).
+
+    PostgreSQL clusters of the tests keep their files there: on this disk (ext4 mounted with
+    ``discard``) each ``CREATE DATABASE`` took ~0.3 s and removing a session's cluster ~20 s,
+    in memory ~0.06 s and ~1 s. A small ``/dev/shm`` (a container's 64 MB) is not used."""
+    base = "/dev/shm"
+    try:
+        if shutil.disk_usage(base).free >= SCRATCH_MIN_FREE and os.access(base, os.W_OK):
+            return base
+    except OSError:
+        pass
+    return None
 
 
 class ServerUnavailable(Exception):
@@ -97,14 +117,29 @@ class PostgresServer:
         self.pg_ctl = _which("pg_ctl", "/usr/lib/postgresql/*/bin/pg_ctl")
         _ensure_user(PG_USER, "/bin/bash")
         self.workdir = workdir
-        self.data = workdir / "data"
+        # The cluster's files in memory when there is room (see scratch_base); the log stays
+        # in workdir, for whoever keeps workdir to look at.
+        scratch = scratch_base()
+        self.scratch = (
+            Path(tempfile.mkdtemp(prefix="arbox-pgdata-", dir=scratch)) if scratch else None
+        )
+        self.data = (self.scratch or workdir) / "data"
+        self.log = workdir / "log" / "server.log"
         self.sock = workdir / "sock"
         self.port = free_port()
         os.chmod(workdir, 0o755)
-        self.data.mkdir()
-        self.sock.mkdir()
-        shutil.chown(self.data, PG_USER)
-        shutil.chown(self.sock, PG_USER)
+        if self.scratch is not None:
+            os.chmod(self.scratch, 0o755)
+        for path in (self.data, self.sock, self.log.parent):
+            path.mkdir()
+            shutil.chown(path, PG_USER)
+        try:
+            self._init_and_start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _init_and_start(self) -> None:
         self._as_pg(
             self.initdb,
             "-D",
@@ -137,16 +172,23 @@ class PostgresServer:
             "-D",
             str(self.data),
             "-l",
-            str(self.data / "server.log"),
+            str(self.log),
             "-o",
             options,
             "-w",
             "start",
         )
 
-    def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._as_pg(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the cluster: ``fast`` (a shutdown checkpoint: the data can be started again) or
+        ``immediate`` (no checkpoint: for a cluster that is thrown away next)."""
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self._as_pg(self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop")
+        finally:
+            if self.scratch is not None:  # in memory: nobody keeps it after the stop
+                shutil.rmtree(self.scratch, ignore_errors=True)
+                self.scratch = None
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{PG_USER}@{LOOPBACK}:{self.port}/{database}"
@@ -160,6 +202,20 @@ class PostgresServer:
         ) as conn:
             conn.execute(f'create database "{name}"')
         return self.url(name)
+
+    def drop_database(self, name: str) -> bool:
+        """Drop database ``name`` if nothing is connected to it; whether it was dropped (a
+        database still in use is left alone: the cluster is removed at the end anyway)."""
+        import psycopg
+
+        with psycopg.connect(
+            host=LOOPBACK, port=self.port, user=PG_USER, dbname="postgres", autocommit=True
+        ) as conn:
+            try:
+                conn.execute(f'drop database if exists "{name}"')
+            except psycopg.errors.ObjectInUse:
+                return False
+        return True
 
     def terminate_connections(self, database: str) -> int:
         """Kill every backend connected to ``database``; how many were killed."""

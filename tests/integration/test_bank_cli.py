@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.integration.cli import arbox, cli_env
+from tests.integration.cli import arbox, arbox_here, cli_env
 from tests.unit.ledger.test_bank_linking import camt
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ def _payments(tmp_path: Path) -> int:
 
 def test_import_bank_counts_knows_a_file_again_rejects_a_broken_one_and_maps_csv(tmp_path):
     env = cli_env(tmp_path, NO_SMTP)
-    assert arbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     # A statement: its credits counted, then known
     statement = tmp_path / "stmt.xml"
     statement.write_bytes(
@@ -34,12 +34,13 @@ def test_import_bank_counts_knows_a_file_again_rejects_a_broken_one_and_maps_csv
     first = arbox("import", "bank", str(statement), env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "credits: 2 new, 0 already known" in " ".join(first.stdout.split())
-    again = arbox("import", "bank", str(statement), "--format", "camt", env=env, cwd=tmp_path)
+    # (the first import runs the console script; the rest run its entry point in this process)
+    again = arbox_here("import", "bank", str(statement), "--format", "camt", env=env, cwd=tmp_path)
     assert "credits: 0 new, 2 already known" in " ".join(again.stdout.split())
     # A statement that does not balance: rejected whole
     broken = tmp_path / "broken.xml"
     broken.write_bytes(camt(("30.00", "TFR 3", None, "2026-11-22"), closing="31.00"))
-    rejected = arbox("import", "bank", str(broken), env=env, cwd=tmp_path)
+    rejected = arbox_here("import", "bank", str(broken), env=env, cwd=tmp_path)
     message = " ".join(rejected.stderr.split())
     assert rejected.returncode == 1
     assert "does not balance" in message and "nothing was imported" in message
@@ -47,7 +48,7 @@ def test_import_bank_counts_knows_a_file_again_rejects_a_broken_one_and_maps_csv
     # A CSV export: columns by options, then by a mapping file
     export = tmp_path / "export.csv"
     export.write_text("Tag;Betrag;Zahler;Text\n2026-11-21;1.250,00;Acme;INV-70001\n")
-    ok = arbox(
+    ok = arbox_here(
         "import", "bank", str(export), "--date-column", "Tag", "--amount-column", "Betrag",
         "--payer-column", "Zahler", "--text-column", "Text", "--decimal-comma",
         env=env, cwd=tmp_path,
@@ -56,13 +57,13 @@ def test_import_bank_counts_knows_a_file_again_rejects_a_broken_one_and_maps_csv
     assert "credits: 1 new" in " ".join(ok.stdout.split())
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"date_column": "Tag", "amount_column": "Betrag"}))
-    unmapped = arbox(
+    unmapped = arbox_here(
         "import", "bank", str(export), "--mapping", str(mapping), env=env, cwd=tmp_path
     )
     assert unmapped.returncode == 1  # 1.250,00 without decimal_comma: refused, not guessed
     assert "Betrag" in " ".join(unmapped.stderr.split()) and _payments(tmp_path) == 3
     # The payments, as a person reviewing bank_link items sees them
-    listed = arbox("bank", "payments", "--format", "json", env=env, cwd=tmp_path)
+    listed = arbox_here("bank", "payments", "--format", "json", env=env, cwd=tmp_path)
     payments = json.loads(listed.stdout)
     assert [(p["amount"], p["status"]) for p in payments] == [
         ("10.00", "unmatched"), ("20.00", "unmatched"), ("1250.00", "unmatched"),

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ledger import models as m
 from ledger.session import make_engine, make_sessionmaker
 from ledger.unapplied import record_unapplied_cash
-from tests.integration.cli import arbox, cli_env
+from tests.integration.cli import arbox, arbox_here, cli_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.smtp]
 
@@ -42,8 +42,9 @@ def env(tmp_path: Path, smtp_sink) -> dict[str, str]:
     )
     ledger = tmp_path / "ledger.csv"
     ledger.write_text(LEDGER)
-    assert arbox("db", "upgrade", env=base, cwd=tmp_path).returncode == 0
-    imported = arbox("import", "invoices", str(ledger), env=base, cwd=tmp_path)
+    # set-up steps in this process (the command under test, dunning, runs as a subprocess)
+    assert arbox_here("db", "upgrade", env=base, cwd=tmp_path).returncode == 0
+    imported = arbox_here("import", "invoices", str(ledger), env=base, cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     engine = make_engine(base["ARBOX_DATABASE_URL"])
     with make_sessionmaker(engine).begin() as session:  # C704 has money we did not apply yet

@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -246,20 +247,31 @@ def ledger_of(svc: Services) -> dict[str, Any]:
     return {"invoices": invoices, "apps": apps, "statuses": statuses, "stale": stale}
 
 
+def lock_waits(server: Any, database: str, stop: threading.Event, seen: list[int]) -> None:
+    """Sample ``pg_locks`` until ``stop``: append how many backends of ``database`` were
+    waiting for a lock, each time some were (the row locks the race is about)."""
+    with psycopg.connect(server.url().replace("+psycopg", ""), autocommit=True) as conn:
+        while not stop.wait(0.01):
+            (waiting,) = conn.execute(
+                "select count(*) from pg_stat_activity "
+                "where datname = %s and wait_event_type = 'Lock'",
+                (database,),
+            ).fetchone() or (0,)
+            if waiting:
+                seen.append(waiting)
+
+
 def test_worker_processes_racing_for_the_same_invoices_never_overapply(
     postgres_server, redis_server, tmp_path
 ):
     from worker.actors import process_message
     from worker.runtime import boot, wait_until_done
 
-    mails = race_mails(120)
+    mails = race_mails(60)
     url = postgres_server.create_database("race")
     svc = services(url, tmp_path / "l.csv", RACE_LEDGER)
-    ref = services(postgres_server.create_database("raceref"), tmp_path / "r.csv", RACE_LEDGER)
-    # The reference: the same mail, one at a time, in one process
-    for raw in mails:
-        process_inbound(store_inbound(ref, raw, source="file").inbound_id, svc=ref)
-    # Given 3 worker processes of 4 threads each on one PostgreSQL and one Redis
+    # Given 3 worker processes of 4 threads each on one PostgreSQL and one Redis (started
+    # first: they boot while the reference is made, and wait for work)
     settings = Settings(database_url=url, redis_url=redis_server.url)
     boot(settings)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARBOX_")}
@@ -270,13 +282,24 @@ def test_worker_processes_racing_for_the_same_invoices_never_overapply(
             procs.append(
                 subprocess.Popen([ARBOX, "worker"], env=env, cwd=tmp_path, stdout=log, stderr=log)
             )
+    waits: list[int] = []
+    sampling = threading.Event()
+    sampler = threading.Thread(target=lock_waits, args=(postgres_server, "race", sampling, waits))
     try:
+        # The reference: the same mail, one at a time, in one process
+        ref = services(postgres_server.create_database("raceref"), tmp_path / "r.csv", RACE_LEDGER)
+        for raw in mails:
+            process_inbound(store_inbound(ref, raw, source="file").inbound_id, svc=ref)
         # When all the mail is stored first and then released at once
         ids = [store_inbound(svc, raw, source="file").inbound_id for raw in mails]
+        sampler.start()
         for inbound_id in ids:
             process_message.send(inbound_id)
         state = wait_until_done(svc, ids, timeout=120)
     finally:
+        sampling.set()
+        if sampler.is_alive():
+            sampler.join()
         for p in procs:
             p.send_signal(signal.SIGTERM)
         for p in procs:
@@ -300,6 +323,7 @@ def test_worker_processes_racing_for_the_same_invoices_never_overapply(
     assert sum(applied[f"INV-8200{i}"] for i in range(1, 4)) > Decimal("250.00")
     # and no decision was made on a stale balance: the row locks made every worker wait
     assert got["stale"] == 0
+    assert waits, "no worker ever waited for a row lock: the processes did not race"
     # and group A, whose order cannot matter, equals the single-process reference
     a = {k: v for k, v in got["invoices"].items() if k.startswith("INV-81")}
     assert a == {k: v for k, v in want["invoices"].items() if k.startswith("INV-81")}
@@ -309,7 +333,8 @@ def test_worker_processes_racing_for_the_same_invoices_never_overapply(
     assert alpha == {k: v for k, v in want["statuses"].items() if "alpha" in k}
     print(  # noqa: T201  (the numbers the report quotes)
         f"race: {len(mails)} mails, {len(got['apps'])} applications, "
-        f"B applied {sum(applied[f'INV-8200{i}'] for i in range(1, 4))} of 300.00"
+        f"B applied {sum(applied[f'INV-8200{i}'] for i in range(1, 4))} of 300.00, "
+        f"lock waits seen in {len(waits)} samples (most at once: {max(waits, default=0)})"
     )
 
 
