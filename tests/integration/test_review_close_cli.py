@@ -3,8 +3,7 @@ remittance line's item cannot be closed that way, and nothing changes when it is
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from email.message import EmailMessage
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,31 +14,17 @@ from ledger.dunning import iter_dunning, levels_from
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
 from tests.integration.cli import arbox_here, cli_env
-from worker.pipeline import process_inbound, store_inbound
+from tests.unit.ledger.test_holds import LEDGER, NOW
+from tests.unit.ledger.test_holds import process as mail
 from worker.services import Services
-
-LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount
-INV-70001,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-01,2026-10-31,1250.00
-INV-70002,C701,Acme Manufacturing Inc,ap@acme-mfg.example,2026-10-05,2026-11-04,99.99
-"""
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-
-
-def mail(svc: Services, body: str, mid: str) -> None:
-    msg = EmailMessage()
-    msg["From"] = "ap@acme-mfg.example"
-    msg["To"] = "ar@arbox.example"
-    msg["Subject"] = "Our account"
-    msg["Message-ID"] = mid
-    msg["Date"] = "Tue, 01 Dec 2026 10:00:00 +0100"
-    msg.set_content(body)
-    process_inbound(store_inbound(svc, msg.as_bytes(), source="file").inbound_id, svc=svc)
 
 
 def disputed(svc: Services) -> list[str]:
     """The invoices whose reminders a dispute holds."""
     levels = levels_from([(7, "reminder_1")])
-    (plan,) = iter_dunning(svc.sessions, as_of=date(2026, 12, 10), levels=levels)
+    (plan,) = iter_dunning(
+        svc.sessions, as_of=date(2026, 12, 10), levels=levels, customer_number="C701"
+    )
     return [h.invoice.number for h in plan.held if any("dispute" in r for r in h.reasons)]
 
 
@@ -53,8 +38,8 @@ def test_closing_a_dispute_ends_its_hold_and_a_remittance_item_is_refused(
     (tmp_path / "ledger.csv").write_text(LEDGER)
     with svc.sessions.begin() as session:
         import_invoices(session, tmp_path / "ledger.csv", default_currency="USD", now=NOW)
-    mail(svc, "Invoice INV-70001 is wrong, we were overcharged.", "<d1@acme-mfg.example>")
-    mail(svc, "We paid 10.00 for invoice INV-99999.", "<r1@acme-mfg.example>")
+    mail(svc, "Invoice INV-70001 is wrong, we were overcharged.", mid="<d1@acme-mfg.example>")
+    mail(svc, "We paid 10.00 for invoice INV-99999.", mid="<r1@acme-mfg.example>")
     with svc.sessions() as s:
         items = dict(s.execute(select(m.ReviewItem.kind, m.ReviewItem.id)).tuples().all())
     assert disputed(svc) == ["INV-70001"]
