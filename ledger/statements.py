@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.models import Contact, Customer, Invoice, UnappliedCash
@@ -28,7 +28,7 @@ ZERO = Decimal("0.00")
 #: A contact whose role contains this word (``statements``, ``AP / statements``) receives
 #: the statement run's mail; a customer without one, every contact.
 STATEMENT_ROLE = "statement"
-#: Customers per page of a bulk run (five queries a page).
+#: Customers per page of a bulk run (four queries a page).
 PAGE_SIZE = 200
 #: Aging buckets: label, first and last day past due (None: no upper end).
 BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -237,8 +237,7 @@ def iter_statements(
             ids = [cid for cid, _, _ in page]
             invoices = _open_documents(session, ids, as_of=as_of)
             unapplied = _open_unapplied(session, ids)
-            contacts = contacts_of(session, ids)
-            for_statements = contacts_of(session, ids, role_word=STATEMENT_ROLE)
+            contacts, for_statements = _contacts_and_statement_contacts(session, ids)
         for cid, number, name in page:
             yield build_statements(
                 customer_id=cid,
@@ -369,16 +368,28 @@ def _open_unapplied(
     return out
 
 
-def contacts_of(
-    session: Session, customer_ids: Sequence[int], *, role_word: str | None = None
-) -> dict[int, tuple[str, ...]]:
-    """The registered addresses of each of ``customer_ids`` (lower-cased, sorted); with
-    ``role_word``, only those whose role contains it (case-insensitively)."""
-    out: dict[int, list[str]] = {}
-    query = select(Contact.customer_id, Contact.email).where(Contact.customer_id.in_(customer_ids))
-    if role_word is not None:
-        query = query.where(func.lower(Contact.role).contains(role_word.lower(), autoescape=True))
-    rows = session.execute(query.order_by(Contact.customer_id, Contact.email)).tuples()
-    for cid, email in rows:
-        out.setdefault(cid, []).append(email)
-    return {cid: tuple(emails) for cid, emails in out.items()}
+def contacts_of(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The registered addresses of each of ``customer_ids`` (lower-cased, sorted)."""
+    return _contacts_and_statement_contacts(session, customer_ids)[0]
+
+
+def _contacts_and_statement_contacts(
+    session: Session, customer_ids: Sequence[int]
+) -> tuple[dict[int, tuple[str, ...]], dict[int, tuple[str, ...]]]:
+    """Per customer, its registered addresses and those whose role names statements
+    (:data:`STATEMENT_ROLE`, case-insensitively), both sorted; one read for the two."""
+    every: dict[int, list[str]] = {}
+    for_statements: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Contact.customer_id, Contact.email, Contact.role)
+        .where(Contact.customer_id.in_(customer_ids))
+        .order_by(Contact.customer_id, Contact.email)
+    ).tuples()
+    for cid, email, role in rows:
+        every.setdefault(cid, []).append(email)
+        if role and STATEMENT_ROLE in role.casefold():
+            for_statements.setdefault(cid, []).append(email)
+    return (
+        {cid: tuple(emails) for cid, emails in every.items()},
+        {cid: tuple(emails) for cid, emails in for_statements.items()},
+    )

@@ -158,29 +158,25 @@ def set_password(
     row.password_changed_at = now
     row.failed_count = 0
     row.locked_until = None
-    revoked = _revoke_all(session, row.id, now)
-    audit(
-        session,
-        actor=actor,
-        action="set_password",
-        entity="user",
-        entity_id=row.id,
-        now=now,
-        username=row.username,
-        sessions_revoked=revoked,
-    )
-    return _account(row)
+    return _end_sessions(session, row, action="set_password", actor=actor, now=now)
 
 
 def disable_user(session: Session, *, username: str, actor: str, now: datetime) -> Account:
     """Disable a user: it can no longer sign in and its sessions end now."""
     row = _user(session, username)
     row.disabled = True
+    return _end_sessions(session, row, action="disable_user", actor=actor, now=now)
+
+
+def _end_sessions(
+    session: Session, row: User, *, action: str, actor: str, now: datetime
+) -> Account:
+    """Revoke every live session of ``row`` and audit ``action`` with how many ended."""
     revoked = _revoke_all(session, row.id, now)
     audit(
         session,
         actor=actor,
-        action="disable_user",
+        action=action,
         entity="user",
         entity_id=row.id,
         now=now,
