@@ -176,7 +176,7 @@ def to_review_candidates(stored: Any) -> tuple[ReviewCandidate, ...]:
     return tuple(candidates)
 
 
-def open_invoices_for_customer(session: Session, customer_id: int) -> list[OpenInvoice]:
+def open_invoices_for_customer(session: Session, customer_id: int) -> Sequence[OpenInvoice]:
     """The open invoices of a customer, by due date then number."""
     if _on_sqlite(session):
         return sqlite_reads.open_invoices(session, customer_id)

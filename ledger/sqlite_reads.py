@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.types import OpenInvoice
+from core.types import OpenInvoice, OpenInvoices
 
 #: Rows per ``IN (...)`` list: below SQLite's historical limit of 999 bound parameters.
 IN_CHUNK = 900
@@ -130,15 +130,18 @@ def has_identifying_rules(session: Session, patterns: Sequence[str]) -> bool:
     return bool(rows(session, sql, patterns))
 
 
-def open_invoices(session: Session, customer_id: int) -> list[OpenInvoice]:
-    """``ledger.queries.open_invoices_for_customer``: by due date, then number."""
+def open_invoices(session: Session, customer_id: int) -> OpenInvoices:
+    """``ledger.queries.open_invoices_for_customer``: by due date, then number. The columns
+    matching compares on every line are converted at once; each invoice is made when
+    matching first asks for it (most lines look at one or two)."""
     found = rows(session, _CUSTOMER_NUMBER, (customer_id,))
     if not found:
-        return []
+        return OpenInvoices.of(())
     number = found[0][0]
     iso = date.fromisoformat
-    return [
-        _open_invoice(
+
+    def make(r: Any) -> OpenInvoice:
+        return _open_invoice(
             r[0],
             r[1],
             customer_id,
@@ -152,8 +155,16 @@ def open_invoices(session: Session, customer_id: int) -> list[OpenInvoice]:
             r[8],
             r[9],
         )
-        for r in rows(session, _OPEN_INVOICES, (customer_id,))
-    ]
+
+    read = rows(session, _OPEN_INVOICES, (customer_id,))
+    return OpenInvoices(
+        ids=[r[0] for r in read],
+        numbers=[r[1] for r in read],
+        keys=[r[9] for r in read],
+        balances=[Decimal(r[2]).scaleb(-2) for r in read],
+        rows=read,
+        make=make,
+    )
 
 
 def invoices_by_ref_keys(session: Session, keys: Sequence[str]) -> dict[str, list[OpenInvoice]]:

@@ -12,6 +12,10 @@ is, in this order of trust:
   punctuation removed, one customer's name, clearly ahead of the next best
   (``token_sort_ratio``; never ``token_set_ratio``: on short names subsets score 100).
 
+When the invoices or the domain already name a customer and the payer name is that customer's
+name within ``margin`` of a perfect score, it confirms them without being ranked against every
+other name (:func:`payer_name_confirms`: no ranking could make it name someone else).
+
 Evidence that disagrees (the domain says one customer, the invoices another) identifies no one:
 a person decides. Identification decides *whose invoices* matching may consider; it never makes
 an address a contact (what is sent where is :mod:`outbound.policy`'s, and only contacts count).
@@ -97,6 +101,8 @@ class NameIndex:
     ids: tuple[int, ...]
     names: tuple[str, ...]
     keys: tuple[str, ...]
+    #: id → its position in the tuples.
+    at: Mapping[int, int]
 
     @classmethod
     def of(cls, names: Mapping[int, str]) -> NameIndex:
@@ -106,7 +112,28 @@ class NameIndex:
             ids=ids,
             names=tuple(names[cid] for cid in ids),
             keys=tuple(_sorted_tokens(name_key(names[cid])) for cid in ids),
+            at={cid: no for no, cid in enumerate(ids)},
         )
+
+
+def payer_name_confirms(
+    payer_name: str, customer_id: int, index: NameIndex, *, policy: NamePolicy
+) -> str | None:
+    """The evidence when ``payer_name`` is, within ``margin`` of a perfect score, the name of
+    ``customer_id`` (the customer the rest of the content names); else None.
+
+    Then no other customer's name can be ``margin`` ahead of this one (that would take a
+    score above 100), so ranking every name could not make the payer name say someone else:
+    :func:`customer_by_payer_name` would name this customer or, with a near twin, nobody. The
+    ranking is skipped; the name only confirms."""
+    at = index.at.get(customer_id)
+    key = name_key(payer_name)
+    if at is None or not key:
+        return None
+    score = fuzz.ratio(_sorted_tokens(key), index.keys[at], processor=None)
+    if score < policy.cutoff or score <= 100.0 - policy.margin:
+        return None
+    return f"payer name {payer_name!r} is {index.names[at]!r} ({score:.0f})"
 
 
 def customer_by_payer_name(
@@ -177,11 +204,24 @@ def identify_customer(
     if domain and domain not in PUBLIC_MAIL_DOMAINS and len(set(domain_customer_ids)) == 1:
         found.append(("domain", domain_customer_ids[0], f"sender domain {domain} is theirs"))
     if payer_name:
-        named, evidence = customer_by_payer_name(
-            payer_name, customer_names, policy=policy or NamePolicy()
+        policy = policy or NamePolicy()
+        index = (
+            customer_names
+            if isinstance(customer_names, NameIndex)
+            else NameIndex.of(customer_names)
         )
-        if named is not None:
-            found.append(("payer name", named, evidence))
+        others = sorted({cid for _, cid, _ in found})
+        confirmed = (
+            payer_name_confirms(payer_name, others[0], index, policy=policy)
+            if len(others) == 1
+            else None
+        )
+        if confirmed is not None:  # the name agrees with the rest: no need to rank it
+            found.append(("payer name", others[0], confirmed))
+        else:
+            named, evidence = customer_by_payer_name(payer_name, index, policy=policy)
+            if named is not None:
+                found.append(("payer name", named, evidence))
     if not found:
         return Identified(None, None, "sender is not a registered contact of any customer")
     ids = {cid for _, cid, _ in found}

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from core.money import format_amount
 from core.refs import normalise_ref
-from core.types import LineDecision, OpenInvoice, Remittance, RemittanceLine, Signal
+from core.types import LineDecision, OpenInvoice, OpenInvoices, Remittance, RemittanceLine, Signal
 from matching.near import NearMatch
 from matching.terms import parse_terms
 
@@ -142,19 +142,23 @@ def runner_up(
     decision: LineDecision, line: RemittanceLine, *, key: str, customer_open: Sequence[OpenInvoice]
 ) -> str | None:
     """The best invoice of the customer other than the one decided for, and why it lost."""
+    if not key or not customer_open:
+        return None
+    invoices = OpenInvoices.of(customer_open)  # compared by column: only the best is made
     chosen = decision.invoice.invoice_id if decision.invoice is not None else None
-    others = [inv for inv in customer_open if inv.invoice_id != chosen]
-    if not key or not others:
+    others = [no for no, invoice_id in enumerate(invoices.ids) if invoice_id != chosen]
+    if not others:
         return None
     amount = line.amount
     # The best by (balance equals the amount, similarity), the first of equals as max()
     # would pick it; rapidfuzz ranks the similarities in one call.
-    agreeing = [inv for inv in others if amount is not None and inv.balance == amount]
+    balances, keys = invoices.balances, invoices.keys
+    agreeing = [no for no in others if amount is not None and balances[no] == amount]
     pool = agreeing or others
-    ranked = process.extractOne(key, [inv.key for inv in pool], scorer=fuzz.ratio, processor=None)
+    ranked = process.extractOne(key, [keys[no] for no in pool], scorer=fuzz.ratio, processor=None)
     if ranked is None:  # not with a pool and no cutoff; for the type checker
         return None
-    best, similarity = pool[ranked[2]], ranked[1]
+    best, similarity = invoices[pool[ranked[2]]], ranked[1]
     agrees = bool(agreeing)
     why = [f"reference differs (similarity {similarity:.0f})"]
     if amount is None:

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming, Indel
 
 from core.refs import normalise_ref
-from core.types import OpenInvoice
+from core.types import OpenInvoice, OpenInvoices
 
 NearKind = Literal["ocr", "transposed", "dropped", "extra", "substituted", "truncated"]
 
@@ -143,13 +143,14 @@ def near_matches(
     key = normalise_ref(ref)
     fold = key.translate(OCR_FOLD)
     found: list[NearMatch] = []
-    for invoice in invoices:
-        invoice_key = invoice.key
+    columns = OpenInvoices.of(invoices)  # the keys compared by column: only near ones made
+    for no, invoice_key in enumerate(columns.keys):
         if not _may_be_near(key, fold, invoice_key):
             continue
         kind = near_kind(key, invoice_key)
         if kind is None:
             continue
+        invoice = columns[no]
         agreeing = {invoice.balance, *(accepted_amounts or {}).get(invoice.invoice_id, ())}
         if accept is not None:
             agreeing.update(accept(invoice))

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz, process, utils
 
-from core.types import OpenInvoice, RemittanceLine
+from core.types import OpenInvoice, OpenInvoices, RemittanceLine
 from matching.policy import MatchPolicy
 
 
@@ -29,16 +29,16 @@ def suggest(
     names (when it is the customer's), then the customer's open invoices whose numbers are
     nearest the reference (an agreeing amount counts), then a named invoice of another
     customer (the payer's typo colliding with someone else's number, most likely)."""
-    own_ids = {inv.invoice_id for inv in customer_open}
-    named = invoice is not None and (invoice.invoice_id in own_ids or not customer_open)
+    invoices = OpenInvoices.of(customer_open)  # compared by column: no invoice is made
+    ids, numbers, keys = invoices.ids, invoices.numbers, invoices.keys
+    named = invoice is not None and (invoice.invoice_id in set(ids) or not invoices)
     first = ((invoice.number, Decimal("0.900")),) if invoice is not None and named else ()
     last = ((invoice.number, Decimal("0.500")),) if invoice is not None and not named else ()
-    others = [
-        inv for inv in customer_open if invoice is None or inv.invoice_id != invoice.invoice_id
-    ]
+    chosen = invoice.invoice_id if invoice is not None else None
+    others = [no for no, invoice_id in enumerate(ids) if invoice_id != chosen]
     if not key or not others:
         return first + last
-    choices = {inv.number: inv.key for inv in others}
+    choices = {numbers[no]: keys[no] for no in others}
     ranked = process.extract(
         key,
         choices,
@@ -47,7 +47,7 @@ def suggest(
         score_cutoff=policy.suggestion_cutoff,
         limit=max(1, policy.max_suggestions - len(first) - len(last)),
     )
-    balances = {inv.number: inv.balance for inv in others}
+    balances = {numbers[no]: invoices.balances[no] for no in others}
     near = []
     for _choice, score, number in ranked:
         value = Decimal(str(round(score / 100, 3)))
