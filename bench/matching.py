@@ -16,7 +16,10 @@ referenced, sender domain, payer name), ``lock_invoices`` and ``worker.deciding.
 ``decide_remittance``); each line in its own transaction, rolled back. The lines are a mix:
 ``exact`` (a contact pays an invoice by its number), ``typo`` (the number with an OCR
 confusion, O for 0 and the like), ``unknown ref`` (a number no invoice has) and ``unknown
-sender`` (a bank's address, the payer's name, the exact number). Every size is run
+sender`` (a bank's address, the payer's name, the exact number) and ``other payer`` (a bank's
+address, an AP platform's name that is no customer's, the exact number: the payer name is
+ranked against every customer's name, where a payer's own name only confirms the customer its
+invoices name). Every size is run
 ``--repeats`` times, interleaved after one untimed warm-up pass, and each line counts at the
 median of its repeats; the report is p50/p99 per line per N and per class. Every decision is
 checked against the one expected for its class.
@@ -71,9 +74,14 @@ from worker.services import Services
 
 #: Open invoices per customer, on average.
 INVOICES_PER_CUSTOMER = 200
-CLASSES = ("exact", "typo", "unknown ref", "unknown sender")
+CLASSES = ("exact", "typo", "unknown ref", "unknown sender", "other payer")
 #: What a bank's remittance comes from: a sender that is nobody's contact or domain.
 BANK_SENDER = "remittance@bank.example"
+#: The payer an ``other payer`` line names: an AP platform paying for the customer, whose
+#: name is no customer's (so it is ranked against every customer's name, and names nobody).
+#: Without its legal form it is as long as ``1234 customer``: rapidfuzz cannot skip a name
+#: for its length.
+OTHER_PAYER = "Northwind Pay Ltd"
 #: OCR confusions a typo line makes: digit -> the letter read for it.
 OCR_TYPOS = {"0": "O", "1": "l", "5": "S", "8": "B"}
 PAID_ON = date(2025, 6, 1)
@@ -207,6 +215,8 @@ def make_cases(session: Session, *, rows: int, lines: int, seed: int = 7) -> lis
             expected, invoice = Outcome.REVIEW, None
         elif kind == "unknown sender":
             sender, payer = BANK_SENDER, name
+        elif kind == "other payer":
+            sender, payer = BANK_SENDER, OTHER_PAYER
         line = RemittanceLine(invoice_ref=ref, amount=balance, source="body")
         remittance = Remittance(
             lines=(line,), stated_total=balance, payer_name=payer, payment_date=PAID_ON

@@ -250,7 +250,7 @@ class OpenInvoices(Sequence[OpenInvoice]):
     same invoices a list would, and compares equal to such a list.
     """
 
-    __slots__ = ("_made", "_make", "_rows", "balances", "ids", "keys", "numbers")
+    __slots__ = ("_made", "_make", "_make_all", "_rows", "balances", "ids", "keys", "numbers")
 
     def __init__(
         self,
@@ -261,7 +261,10 @@ class OpenInvoices(Sequence[OpenInvoice]):
         balances: Sequence[Decimal],
         rows: Sequence[Any],
         make: Callable[[Any], OpenInvoice],
+        make_all: Callable[[Sequence[Any]], Sequence[OpenInvoice]] | None = None,
     ) -> None:
+        """``make`` makes the invoice of one of ``rows``; ``make_all``, when given, those of
+        all of them at once (iterating uses it: one read instead of one per invoice)."""
         if not len(ids) == len(numbers) == len(keys) == len(balances) == len(rows):
             raise ValueError("every column of the open invoices needs one value per invoice")
         self.ids = ids
@@ -270,6 +273,7 @@ class OpenInvoices(Sequence[OpenInvoice]):
         self.balances = balances
         self._rows = rows
         self._make = make
+        self._make_all = make_all
         self._made: list[OpenInvoice | None] = [None] * len(rows)
 
     @classmethod
@@ -305,6 +309,9 @@ class OpenInvoices(Sequence[OpenInvoice]):
         return made
 
     def __iter__(self) -> Iterator[OpenInvoice]:
+        if self._make_all is not None and self._made.count(None) > 1:
+            every = self._make_all(self._rows)
+            self._made = [made or every[no] for no, made in enumerate(self._made)]
         for no in range(len(self._rows)):
             yield self[no]
 

@@ -30,7 +30,14 @@ from decimal import Decimal
 
 from core.money import format_amount
 from core.refs import normalise_ref
-from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
+from core.types import (
+    LineDecision,
+    OpenInvoice,
+    OpenInvoices,
+    Outcome,
+    Remittance,
+    RemittanceLine,
+)
 from matching.evidence import line_signals, runner_up
 from matching.gates import held
 from matching.near import NearMatch, certain_near_match, near_matches
@@ -92,6 +99,7 @@ def decide_remittance(
             automatically).
     """
     original_lines = remittance.lines
+    customer_open = OpenInvoices.of(customer_open)  # columns made once for every line
     keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
     nears = [
         _certain_near(line, key, invoices_by_key, customer_open, policy, paid_on=paid_on)

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from ledger import sqlite_reads
 from ledger.queries import (
@@ -95,6 +96,55 @@ def test_open_invoices_on_sqlite_are_the_generic_querys_with_their_stored_keys_a
     assert fast[0].balance == Decimal("12.34") and fast[0].currency == "EUR"
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast[0].balance = Decimal("0")  # type: ignore[misc]
+
+
+@sqlite_only
+def test_open_invoices_made_one_at_a_time_or_all_at_once_are_the_generic_querys(ledger):
+    acme = ledger.customer("C-001")
+    for no in range(6):
+        ledger.invoice(acme, f"INV-{no}", balance=f"{no}.50", due=date(2026, 1, 1 + no))
+    generic = [
+        dataclasses.astuple(_to_open_invoice(r))
+        for r in _core(ledger.session, _prepared().open_for_customer, {"customer_id": acme})
+    ]
+    one_by_one = sqlite_reads.open_invoices(ledger.session, acme)
+    assert [dataclasses.astuple(one_by_one[no]) for no in (4, 0, 5, 1, 2, 3)] == [
+        generic[no] for no in (4, 0, 5, 1, 2, 3)
+    ]
+    at_once = sqlite_reads.open_invoices(ledger.session, acme)
+    first = at_once[2]
+    assert [dataclasses.astuple(i) for i in at_once] == generic and at_once[2] is first
+
+
+@sqlite_only
+def test_an_open_invoice_paid_since_it_was_read_is_still_made_as_it_was_read(ledger):
+    acme = ledger.customer("C-001")
+    paid = ledger.invoice(acme, "INV-1", balance="10.00")
+    ledger.invoice(acme, "INV-2", balance="20.00")
+    ledger.invoice(acme, "INV-3", balance="30.00")
+    read = sqlite_reads.open_invoices(ledger.session, acme)
+    ledger.session.execute(
+        text("UPDATE invoices SET status = 'paid', balance = 0 WHERE id = :id"), {"id": paid}
+    )
+    assert [(i.number, str(i.balance), i.status) for i in read] == [
+        ("INV-1", "10.00", "open"),
+        ("INV-2", "20.00", "open"),
+        ("INV-3", "30.00", "open"),
+    ]
+
+
+@sqlite_only
+def test_open_invoices_are_not_made_from_another_transaction_than_the_one_that_read_them(ledger):
+    acme = ledger.customer("C-001")
+    ledger.invoice(acme, "INV-1")
+    ledger.invoice(acme, "INV-2")
+    read = sqlite_reads.open_invoices(ledger.session, acme)
+    assert read.numbers == ["INV-1", "INV-2"]  # the columns were read with it
+    ledger.session.commit()
+    with pytest.raises(RuntimeError, match="after the transaction that read them ended"):
+        read[0]
+    with pytest.raises(RuntimeError, match="after the transaction that read them ended"):
+        list(read)
 
 
 def test_invoices_unapplied_before_are_those_ledger_unapply_names(ledger):
