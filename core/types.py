@@ -311,7 +311,7 @@ class OpenInvoices(Sequence[OpenInvoice]):
     def __iter__(self) -> Iterator[OpenInvoice]:
         if self._make_all is not None and self._made.count(None) > 1:
             every = self._make_all(self._rows)
-            self._made = [made or every[no] for no, made in enumerate(self._made)]
+            self._made = [every[no] if m is None else m for no, m in enumerate(self._made)]
         for no in range(len(self._rows)):
             yield self[no]
 
