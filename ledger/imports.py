@@ -20,7 +20,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import AmountFormatError, ImportFileError, ImportRowError
@@ -538,8 +538,8 @@ def _upsert_invoices(
             elif tuple(values[c.key] for c in _COMPARED[1:]) != old[1:]:
                 values["id"] = old[0]
                 changed.append(values)
-        if new:  # Core executemany: the ORM's per-row bookkeeping buys nothing here
-            session.execute(insert(table), new)
+        if new:
+            insert_many(session, table, new)
         if changed:
             session.execute(update(Invoice), changed)
         created += len(new)
@@ -547,6 +547,51 @@ def _upsert_invoices(
         done += len(chunk)
         on_written(done)
     return created, updated, total - created - updated
+
+
+def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``INSERT`` ``rows`` (each with the same keys) into ``table`` with one executemany.
+
+    On SQLite through the driver's cursor: each column's values go through that column type's
+    own bind processor (money to integer cents, dates to ISO text, as SQLAlchemy would), one
+    column at a time, and the rows as plain tuples. SQLAlchemy's per-row parameter handling
+    was as long as SQLite's own work (100 k invoices: 3 s of 5.7 s). Elsewhere: Core's
+    executemany (the ORM's per-row bookkeeping buys nothing here either)."""
+    if not rows:
+        return
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns: list[list[Any]] = []
+    for name in names:
+        values = [row[name] for row in rows]
+        # The dialect's form of the type, as SQLAlchemy's own execution looks it up.
+        process = table.c[name].type.dialect_impl(bind.dialect).bind_processor(bind.dialect)
+        columns.append(values if process is None else _processed(values, process))
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    if session.autoflush:
+        session.flush()
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, zip(*columns, strict=True))
+    finally:
+        cursor.close()
+
+
+def _processed(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
+    """``[process(v) for v in values]``, each distinct value processed once: a file's dates,
+    currencies and the import's own timestamp repeat on most rows. Keyed by type and value,
+    so values equal across types (``1`` and ``True``) never share a result."""
+    done: dict[tuple[type, Any], Any] = {}
+    out = []
+    for value in values:
+        key = (type(value), value)
+        if key not in done:
+            done[key] = process(value)
+        out.append(done[key])
+    return out
 
 
 #: The columns an import sets, id first: a row whose values are all equal is left alone.

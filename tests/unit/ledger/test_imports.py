@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import ImportFileError, ImportRowError
-from ledger.imports import ImportSummary, import_invoices
+from ledger.imports import ImportSummary, import_invoices, insert_many
 from ledger.models import AuditEvent, Contact, Customer, Invoice
 from tests.unit.ledger.conftest import NOW, invoice_row
 
@@ -484,3 +484,54 @@ def test_malformed_csv_quoting_is_a_file_error(sessions, tmp_path):
     )
     with pytest.raises(ImportFileError, match="malformed CSV"):
         run_import(sessions, path)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_invoices_inserted_through_the_sqlite_cursor_are_stored_as_core_stores_them(
+    sessions, ledger
+):
+    # The same invoices, one through SQLAlchemy Core's executemany, one through insert_many.
+    acme = ledger.customer("C-001")
+    ledger.session.commit()
+    table = Invoice.metadata.tables["invoices"]
+
+    def row(number: str, **changes: Any) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "number": number,
+            "ref_key": number.lower(),
+            "customer_id": acme,
+            "issue_date": date(2026, 1, 5),
+            "due_date": date(2026, 2, 4),
+            "amount": Decimal("1250.10"),
+            "balance": Decimal("-0.01"),
+            "currency": "EUR",
+            "terms": "2/10 Net 30",
+            "status": "open",
+            "updated_at": NOW,
+            "created_at": NOW,
+        }
+        return values | changes
+
+    core = [row("A1"), row("A2", issue_date=date(2025, 12, 31), terms=None, amount=Decimal("0.00"))]
+    fast = [row("B1"), row("B2", issue_date=date(2025, 12, 31), terms=None, amount=Decimal("0.00"))]
+    with sessions.begin() as session:
+        session.execute(insert(table), core)
+        insert_many(session, table, fast)
+        insert_many(session, table, [])
+    with sessions() as session:
+        stored = session.execute(
+            text("SELECT * FROM invoices WHERE number IN ('A1', 'A2', 'B1', 'B2') ORDER BY id")
+        ).all()
+        typed = session.execute(
+            text(
+                "SELECT typeof(amount), typeof(balance), typeof(issue_date), typeof(created_at) "
+                "FROM invoices WHERE number IN ('A1', 'A2', 'B1', 'B2') ORDER BY id"
+            )
+        ).all()
+        read = {i.number: i for i in session.scalars(select(Invoice))}
+    a1, a2, b1, b2 = ([*r[3:]] for r in stored)  # all but id, number, ref_key
+    assert (b1, b2) == (a1, a2) and typed[2:] == typed[:2]
+    assert read["B1"].balance == Decimal("-0.01") and read["B1"].created_at == NOW
+    assert read["B2"].terms is None and read["B2"].amount == Decimal("0.00")
+    with sessions.begin() as session, pytest.raises(ValueError, match="decimal places"):
+        insert_many(session, table, [row("C1", balance=Decimal("1.001"))])
