@@ -79,3 +79,42 @@ def test_migrated_schema_matches_the_models(empty_database_url):
     finally:
         engine.dispose()
     assert diffs == []
+
+
+def test_0014_drops_the_customer_id_index_and_customer_lookups_keep_an_index(empty_database_url):
+    upgrade(empty_database_url, "0013_open_ref_key")
+    engine = make_engine(empty_database_url)
+    try:
+        names = {ix["name"] for ix in sa.inspect(engine).get_indexes("invoices")}
+        assert "ix_invoices_customer_id" in names
+    finally:
+        engine.dispose()
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        indexes = {
+            ix["name"]: ix["column_names"] for ix in sa.inspect(engine).get_indexes("invoices")
+        }
+        assert "ix_invoices_customer_id" not in indexes
+        # Every remaining index a customer's invoices can be found by starts with customer_id.
+        assert indexes["ix_invoices_customer_open"][0] == "customer_id"
+        assert indexes["ix_invoices_aging"][0] == "customer_id"
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                plan = " ".join(
+                    str(row[-1])
+                    for row in conn.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN SELECT id FROM invoices WHERE customer_id = 7"
+                    )
+                )
+            assert "USING" in plan and "INDEX" in plan and "SCAN invoices" not in plan
+    finally:
+        engine.dispose()
+    command.downgrade(alembic_config(empty_database_url), "0013_open_ref_key")
+    assert current(empty_database_url) == "0013_open_ref_key"
+    engine = make_engine(empty_database_url)
+    try:
+        names = {ix["name"] for ix in sa.inspect(engine).get_indexes("invoices")}
+        assert "ix_invoices_customer_id" in names
+    finally:
+        engine.dispose()
