@@ -87,17 +87,28 @@ def main() -> None:
         f"matching, ms per line, median of {args.runs} runs each (baseline {args.baseline}); "
         "this / baseline in brackets"
     )
+    labels = ("wall p50", "wall p99", "CPU p50", "CPU p99")
     for key in sorted(runs["this"]):
         rows, kind = key
         this, base = runs["this"][key], runs["baseline"].get(key)
-        if base is None:
+        if base is None:  # a class the baseline does not have: this checkout's figures alone
+            cells = [
+                f"{label} {statistics.median(this[figure]):6.2f}"
+                for figure, label in zip(FIGURES, labels, strict=True)
+            ]
+            print(f"{rows:>9,} {kind:>15}: " + "; ".join(cells) + " (no baseline)")
             continue
         cells = []
-        labels = ("wall p50", "wall p99", "CPU p50", "CPU p99")
         for figure, label in zip(FIGURES, labels, strict=True):
             mine, theirs = statistics.median(this[figure]), statistics.median(base[figure])
             cells.append(f"{label} {theirs:6.2f} -> {mine:6.2f} ({mine / theirs:4.0%})")
-        print(f"{rows:>9,} {kind:>15}: " + "; ".join(cells))
+        classes = {side: {k for r, k in runs[side] if r == rows} for side in runs}
+        note = (
+            " (not the same classes)"
+            if kind == "all" and len(set(map(frozenset, classes.values()))) > 1
+            else ""
+        )
+        print(f"{rows:>9,} {kind:>15}: " + "; ".join(cells) + note)
 
 
 if __name__ == "__main__":
