@@ -8,7 +8,6 @@ decides what it decides on a plain list, making only the invoices it looks at cl
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -31,6 +30,7 @@ from matching.near import NearMatch, near_kind, near_matches
 from matching.policy import MatchPolicy
 from matching.suggest import suggest
 from tests.strategies import RECEIVED, customer_open, invoices_by_key, ledgers, mails, near_forms
+from tests.unit.matching.test_customer import inv
 
 
 class Lazily:
@@ -45,11 +45,12 @@ class Lazily:
             self.made.append(row[0])
             return row[1]
 
+        columns = OpenInvoices.of(invoices)
         self.invoices = OpenInvoices(
-            ids=[inv.invoice_id for inv in invoices],
-            numbers=[inv.number for inv in invoices],
-            keys=[inv.key for inv in invoices],
-            balances=[inv.balance for inv in invoices],
+            ids=columns.ids,
+            numbers=columns.numbers,
+            keys=columns.keys,
+            balances=columns.balances,
             rows=rows,
             make=make,
         )
@@ -123,19 +124,6 @@ def plain_identify(
     return Identified(found[0][1], found[0][0], "")  # type: ignore[arg-type]
 
 
-def _invoice_of(customer: int) -> OpenInvoice:
-    return OpenInvoice(
-        invoice_id=1,
-        number="INV-1",
-        customer_id=customer,
-        customer_number=f"C{customer}",
-        balance=Decimal("10.00"),
-        currency="USD",
-        status="open",
-        due_date=date(2026, 12, 1),
-    )
-
-
 _near_names = st.lists(  # few words, many near twins ("acme trade" / "acme traders")
     st.lists(st.sampled_from(_WORDS), min_size=1, max_size=2).map(" ".join),
     min_size=1,
@@ -171,7 +159,7 @@ def test_a_payer_name_that_confirms_the_invoices_owner_identifies_whom_ranking_i
         domain_customer_ids=(),
         payer_name=payer,
         customer_names=NameIndex.of(by_id),
-        referenced=[[_invoice_of(owner)]] if owner is not None else [],
+        referenced=[[inv("INV-1", owner)]] if owner is not None else [],
         policy=policy,
     )
     plain = plain_identify(payer, by_id, owner, policy=policy)
@@ -188,7 +176,7 @@ def test_a_payer_name_with_a_near_twin_still_confirms_the_customer_its_invoices_
         domain_customer_ids=(),
         payer_name="CUSTOMER 1762 Inc.",
         customer_names=names,
-        referenced=[[_invoice_of(1)]],
+        referenced=[[inv("INV-1", 1)]],
     )
     assert (got.customer_id, got.method) == (1, "invoices")
     assert "payer name 'CUSTOMER 1762 Inc.' is 'Customer 1762' (100)" in got.reason
@@ -203,7 +191,7 @@ def test_a_payer_name_only_close_to_the_invoices_owner_is_still_ranked_and_can_d
         domain_customer_ids=(),
         payer_name="Nordwind Logistics",
         customer_names=names,
-        referenced=[[_invoice_of(1)]],
+        referenced=[[inv("INV-1", 1)]],
     )
     assert got.customer_id is None and "the evidence disagrees" in got.reason
 
