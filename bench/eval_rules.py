@@ -13,6 +13,8 @@ from decimal import Decimal
 from eval_ledger import CENT, ZERO, World, discount_of, is_earned
 from eval_mail import Payment
 
+#: Issue 17: a line leaving more than this share of the invoice open is never automatic.
+MAX_DEDUCTION_SHARE = Decimal("0.50")
 LEGAL_WORDS = frozenset({"inc", "llc", "corp", "ltd", "plc", "limited", "gmbh", "ag", "co", "kg"})
 _NON_ALNUM = re.compile(r"[\W_]+")
 
@@ -166,6 +168,8 @@ def _line(
         return False, "overpayment"
     if cash <= 0:
         return False, "not a payment"
+    if balance - cash - _earned(world, ln, paid_on) > MAX_DEDUCTION_SHARE * inv.amount:
+        return False, "more than half of the invoice would stay open"
     if named is None:  # a near form: certain only when the amount agrees, and only once
         accepted = {balance, balance - _earned(world, ln, paid_on)}
         if cash not in accepted:

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     auto_apply_customer_thresholds: str = ""
     max_invoice_age_days: int = 0
     amount_tolerance: Decimal = Decimal("0.00")
+    max_deduction_share: Decimal = Decimal("0.50")
     max_replies_per_sender_per_day: int = 5
     max_message_bytes: int = 25 * 1024 * 1024
     worker_threads: int = 4
@@ -164,6 +165,13 @@ class Settings(BaseSettings):
     @classmethod
     def _valid_thresholds(cls, value: str) -> str:
         parse_customer_thresholds(value)
+        return value
+
+    @field_validator("max_deduction_share")
+    @classmethod
+    def _valid_share(cls, value: Decimal) -> Decimal:
+        if not value.is_finite() or not 0 <= value <= 1:
+            raise ValueError("must be a share between 0 and 1, e.g. 0.50")
         return value
 
     @field_validator("default_currency")

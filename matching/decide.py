@@ -38,6 +38,7 @@ from core.types import (
     Remittance,
     RemittanceLine,
 )
+from matching.amounts import confirming_amounts
 from matching.evidence import line_signals, runner_up
 from matching.gates import held
 from matching.near import NearMatch, certain_near_match, near_matches
@@ -58,6 +59,8 @@ class RemittanceDecision:
 
     customer_id: int | None
     lines: tuple[LineDecision, ...]
+    #: The currency the lines were decided in (stated, else inferred: matching.currency).
+    currency: str | None = None
 
     @property
     def applied_total(self) -> Decimal:
@@ -174,7 +177,7 @@ def decide_remittance(
             decisions, remittance.lines, original_lines, keys, nears, combos, strict=True
         )
     )
-    return RemittanceDecision(customer_id=customer_id, lines=recorded)
+    return RemittanceDecision(customer_id=customer_id, lines=recorded, currency=remittance.currency)
 
 
 def _certain_near(
@@ -191,13 +194,57 @@ def _certain_near(
     if not policy.near_matches or not key or invoices_by_key.get(key) or not customer_open:
         return None
 
+    return certain_near_match(_near_agreeing(line, key, customer_open, policy, paid_on=paid_on))
+
+
+def _near_agreeing(
+    line: RemittanceLine,
+    key: str,
+    customer_open: Sequence[OpenInvoice],
+    policy: MatchPolicy,
+    *,
+    paid_on: date | None,
+) -> tuple[NearMatch, ...]:
+    """The customer's invoices near the line's reference, those whose open balance (or that
+    less an earned discount) is one of the amounts the payer wrote first."""
+
     def discounted(inv: OpenInvoice) -> list[Decimal]:
         earned = earned_discount(inv, paid_on=paid_on, grace_days=policy.discount_grace_days)
         return [inv.balance - earned]
 
-    return certain_near_match(
-        near_matches(line.invoice_ref or key, customer_open, amount=line.amount, accept=discounted)
+    return near_matches(
+        line.invoice_ref or key,
+        customer_open,
+        amount=line.amount,
+        accept=discounted,
+        stated=confirming_amounts(line),
     )
+
+
+def _amount_points_elsewhere(
+    line: RemittanceLine,
+    invoice: OpenInvoice,
+    key: str,
+    customer_open: Sequence[OpenInvoice],
+    policy: MatchPolicy,
+    *,
+    paid_on: date | None,
+) -> NearMatch | None:
+    """For a line whose reference names ``invoice`` exactly but none of whose amounts is
+    its open balance (or that less an earned discount): the customer's invoice near the
+    reference whose balance one of them is, to the cent. ``INV-20471`` written and 640.25
+    paid, when INV-20471 is open for 31,200.00 and INV-20417 for 640.25: the payer swapped
+    two digits, and the "short pay" is not one."""
+    if not customer_open:
+        return None
+    earned = earned_discount(invoice, paid_on=paid_on, grace_days=policy.discount_grace_days)
+    written = confirming_amounts(line)
+    if invoice.balance in written or (invoice.balance - earned) in written:
+        return None
+    for match in _near_agreeing(line, key, customer_open, policy, paid_on=paid_on):
+        if match.amount_agrees and match.invoice.invoice_id != invoice.invoice_id:
+            return match
+    return None
 
 
 def line_ref_keys(line: RemittanceLine) -> list[str]:
@@ -381,6 +428,22 @@ def _decide_line(
         return review(f"{invoice.number} is a credit memo; line amount {amount} pays it", invoice)
     if line.amount <= 0:
         return review(f"line amount {amount} is not a payment", invoice)
+    rival = (
+        _amount_points_elsewhere(line, invoice, key, customer_open, policy, paid_on=paid_on)
+        if near is None and paid == line.amount
+        else None
+    )
+    if rival is not None:
+        return review(
+            f"reference names invoice {invoice.number} (open balance {balance}), but the "
+            f"amount is, to the cent, what {rival.invoice.number} asks, a near form of the "
+            f"reference ({rival.kind}): a mistyped number, or a short pay of {invoice.number}",
+            invoice,
+            suggestions=(
+                (rival.invoice.number, Decimal("0.900")),
+                (invoice.number, Decimal("0.850")),
+            ),
+        )
     if paid > invoice.balance:
         what = "amount" if paid == line.amount else "lines for this invoice together come to"
         return review(
@@ -415,6 +478,14 @@ def _decide_line(
             f"under {invoice.terms!r}, written off"
         )
     code = None
+    base = invoice.amount if invoice.amount is not None and invoice.amount > 0 else invoice.balance
+    if remaining > base * policy.max_deduction_share:
+        return review(
+            f"{format_amount(remaining, invoice.currency)} of invoice {invoice.number} "
+            f"({format_amount(base, invoice.currency)}) would stay open: more than "
+            f"{policy.max_deduction_share:.0%} of it is no deduction to record without a person",
+            invoice,
+        )
     if remaining > 0:
         code = _deduction_code(line, invoice, remaining)
         reason += (

@@ -16,7 +16,11 @@ score: ``ratio("INV-1001", "INV-1007")`` is 87.5 though the two are different in
 - ``substituted``: one character different (a plain typo: weakest, since it is also how two
   neighbouring invoice numbers differ);
 - ``truncated``: the reference is the invoice number's tail of at least four characters
-  (a payer that drops our year prefix: ``0042`` for ``2026-0042``).
+  (a payer that drops our year prefix: ``0042`` for ``2026-0042``);
+- ``truncated+edit``: a tail of at least five characters with one more slip in it: a digit
+  dropped, two swapped or a look-alike (``5712`` for ``NW-057712``, ``75012`` for
+  ``90057102``). Two edits at once: weaker than either alone, and like every near form it
+  is only ever certain when the amount agrees with that one invoice alone.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from rapidfuzz.distance import Hamming, Indel
 from core.refs import normalise_ref
 from core.types import OpenInvoice, OpenInvoices
 
-NearKind = Literal["ocr", "transposed", "dropped", "extra", "substituted", "truncated"]
+NearKind = Literal[
+    "ocr", "transposed", "dropped", "extra", "substituted", "truncated", "truncated+edit"
+]
 
 #: Characters OCR and people confuse with digits, folded to the digit (keys are casefolded).
 OCR_FOLD = str.maketrans({"o": "0", "l": "1", "i": "1", "|": "1", "s": "5", "b": "8", "z": "2",
@@ -44,12 +50,15 @@ KIND_STRENGTH: dict[NearKind, Decimal] = {
     "dropped": Decimal("0.85"),
     "extra": Decimal("0.85"),
     "truncated": Decimal("0.80"),
+    "truncated+edit": Decimal("0.75"),
     "substituted": Decimal("0.70"),
 }
 #: Shortest reference that may be a truncated invoice number.
 MIN_TRUNCATED_CHARS = 4
 #: Shortest key for single edits: on ``12`` vs ``13`` an edit says nothing.
 MIN_EDIT_CHARS = 4
+#: Shortest reference that may be a tail of an invoice number with one more slip in it.
+MIN_TRUNCATED_EDIT_CHARS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +86,9 @@ def near_kind(ref_key: str, invoice_key: str) -> NearKind | None:
         return "ocr"
     if min(len(ref_key), len(invoice_key)) >= MIN_EDIT_CHARS:
         if len(ref_key) == len(invoice_key):
-            diffs = [i for i, (a, b) in enumerate(zip(ref_key, invoice_key, strict=True)) if a != b]
-            if (
-                len(diffs) == 2
-                and diffs[1] == diffs[0] + 1
-                and ref_key[diffs[0]] == invoice_key[diffs[1]]
-                and ref_key[diffs[1]] == invoice_key[diffs[0]]
-            ):
+            if _is_swap(ref_key, invoice_key):
                 return "transposed"
-            if len(diffs) == 1:
+            if Hamming.distance(ref_key, invoice_key, score_cutoff=1) == 1:
                 return "substituted"
         if len(ref_key) + 1 == len(invoice_key) and _one_deletion(invoice_key, ref_key):
             return "dropped"
@@ -97,7 +100,31 @@ def near_kind(ref_key: str, invoice_key: str) -> NearKind | None:
         and invoice_key.endswith(ref_key)
     ):
         return "truncated"
+    if len(ref_key) >= MIN_TRUNCATED_EDIT_CHARS and _tail_with_one_slip(ref_key, invoice_key):
+        return "truncated+edit"
     return None
+
+
+def _tail_with_one_slip(ref_key: str, invoice_key: str) -> bool:
+    """Whether ``ref_key`` is a tail of ``invoice_key`` (shorter than the whole) with one
+    look-alike, one swap of two adjacent characters or one dropped character."""
+    lr, li = len(ref_key), len(invoice_key)
+    if li > lr:
+        tail = invoice_key[-lr:]
+        if tail.translate(OCR_FOLD) == ref_key.translate(OCR_FOLD) or _is_swap(ref_key, tail):
+            return True
+    return li > lr + 1 and _one_deletion(invoice_key[-(lr + 1) :], ref_key)
+
+
+def _is_swap(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` (same length) with two different adjacent characters swapped."""
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(diffs) == 2
+        and diffs[1] == diffs[0] + 1
+        and a[diffs[0]] == b[diffs[1]]
+        and a[diffs[1]] == b[diffs[0]]
+    )
 
 
 def _one_deletion(longer: str, shorter: str) -> bool:
@@ -118,7 +145,29 @@ def _may_be_near(ref_key: str, fold: str, invoice_key: str) -> bool:
         )
     if li > lr and invoice_key.endswith(ref_key):
         return True
-    return abs(lr - li) == 1 and Indel.distance(ref_key, invoice_key, score_cutoff=1) <= 1
+    if abs(lr - li) == 1 and Indel.distance(ref_key, invoice_key, score_cutoff=1) <= 1:
+        return True
+    if lr < MIN_TRUNCATED_EDIT_CHARS or li <= lr:  # a tail with one slip: see near_kind
+        return False
+    tail = invoice_key[-lr:]
+    return (
+        Hamming.distance(ref_key, tail, score_cutoff=2) <= 2
+        or tail.translate(OCR_FOLD) == fold
+        or (li > lr + 1 and Indel.distance(ref_key, invoice_key[-(lr + 1) :], score_cutoff=1) <= 1)
+    )
+
+
+def near_positions(key: str, invoice_keys: Sequence[str]) -> list[tuple[int, NearKind]]:
+    """The positions in ``invoice_keys`` of the keys the normalised reference ``key`` is near,
+    and how (:func:`near_kind`), in order."""
+    fold = key.translate(OCR_FOLD)
+    found: list[tuple[int, NearKind]] = []
+    for no, invoice_key in enumerate(invoice_keys):
+        if _may_be_near(key, fold, invoice_key):
+            kind = near_kind(key, invoice_key)
+            if kind is not None:
+                found.append((no, kind))
+    return found
 
 
 def near_matches(
@@ -128,6 +177,7 @@ def near_matches(
     amount: Decimal | None,
     accepted_amounts: Mapping[int, Iterable[Decimal]] | None = None,
     accept: Callable[[OpenInvoice], Iterable[Decimal]] | None = None,
+    stated: Iterable[Decimal] = (),
 ) -> tuple[NearMatch, ...]:
     """The invoices of ``invoices`` (one customer's open invoices) whose number is near
     ``ref``, strongest first (amount agreement, then kind, then similarity).
@@ -139,17 +189,16 @@ def near_matches(
         accepted_amounts: per invoice id, amounts that also count as agreeing besides the
             open balance (the balance less an earned discount, say).
         accept: the same as a function of the invoice, asked only about near invoices.
+        stated: the line's other amounts that confirm an invoice when one of them is what
+            it asks (the stated gross; net + discount + deduction): see
+            :func:`matching.amounts.confirming_amounts`.
     """
+    written = {amount, *stated} - {None}
     key = normalise_ref(ref)
-    fold = key.translate(OCR_FOLD)
     found: list[NearMatch] = []
     columns = OpenInvoices.of(invoices)  # the keys compared by column: only near ones made
-    for no, invoice_key in enumerate(columns.keys):
-        if not _may_be_near(key, fold, invoice_key):
-            continue
-        kind = near_kind(key, invoice_key)
-        if kind is None:
-            continue
+    for no, kind in near_positions(key, columns.keys):
+        invoice_key = columns.keys[no]
         invoice = columns[no]
         agreeing = {invoice.balance, *(accepted_amounts or {}).get(invoice.invoice_id, ())}
         if accept is not None:
@@ -159,7 +208,7 @@ def near_matches(
                 invoice=invoice,
                 kind=kind,
                 similarity=fuzz.ratio(key, invoice_key),
-                amount_agrees=amount is not None and amount in agreeing,
+                amount_agrees=not agreeing.isdisjoint(written),
             )
         )
     found.sort(key=lambda n: (not n.amount_agrees, -n.strength, -n.similarity, n.invoice.number))

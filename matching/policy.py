@@ -54,6 +54,9 @@ class MatchPolicy:
     customer_thresholds: Mapping[str, Decimal | None] = field(default_factory=dict)
     #: Invoices issued more than this many days before the payment go to review (0: off).
     max_invoice_age_days: int = 0
+    #: A line that would leave more than this share of the invoice's amount open as a
+    #: deduction (a short pay, an unearned discount, a partial payment) goes to a person.
+    max_deduction_share: Decimal = Decimal("0.50")
 
     def required_confidence(self, amount: Decimal, customer_number: str) -> Decimal | None:
         """The confidence a line of ``amount`` for ``customer_number`` needs to act alone,

@@ -10,6 +10,8 @@ un-applied before without a person.
 
 from __future__ import annotations
 
+import dataclasses
+
 import structlog
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,7 @@ from ledger.queries import (
     unapplied_before,
 )
 from ledger.rules import count_hit, rules_for
+from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
@@ -50,6 +53,19 @@ def decide(
     )
     open_by_customer = {c: open_invoices_for_customer(session, c) for c in customers}
     paid_on = remittance.payment_date or row.received_at.date()
+    currency = remittance_currency(
+        remittance.currency,
+        named=(
+            inv
+            for line in remittance.lines
+            if (key := resolve_key(line, by_key))
+            for inv in by_key.get(key, ())
+        ),
+        customer_ids=customers,
+        customer_open=(inv for c in customers for inv in open_by_customer[c]),
+        default=svc.settings.default_currency,
+    )
+    remittance = dataclasses.replace(remittance, currency=currency.code)
 
     def decide_with(reversed_ids: set[int]) -> RemittanceDecision:
         if identified.group:
@@ -79,7 +95,8 @@ def decide(
     # ask about those few, and decide again with them when there are any.
     posting = {part.invoice.invoice_id for d in decision.lines for part in d.postings()}
     reversed_ids = unapplied_before(session, posting)
-    return decide_with(reversed_ids) if reversed_ids else decision
+    decision = decide_with(reversed_ids) if reversed_ids else decision
+    return dataclasses.replace(decision, currency=currency.code)
 
 
 def identify(

@@ -324,7 +324,7 @@ def _decide_and_post(
     keys |= prefixed
     lock_invoices(session, keys=keys, customer_id=row.customer_id)
     decision = decide(session, row, remittance, keys, identified, svc=svc)
-    currency = remittance.currency or svc.settings.default_currency
+    currency = decision.currency or remittance.currency or svc.settings.default_currency
     rem = m.Remittance(
         inbound_id=row.id,
         customer_id=row.customer_id,

@@ -59,6 +59,7 @@ class Services:
                 amount_bands=settings.amount_bands,
                 customer_thresholds=settings.customer_thresholds,
                 max_invoice_age_days=settings.max_invoice_age_days,
+                max_deduction_share=settings.max_deduction_share,
             ),
         )
 

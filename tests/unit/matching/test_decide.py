@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -297,14 +298,14 @@ def _termed(number: str, amount: str, *, invoice_id: int = 1) -> OpenInvoice:
     )
 
 
-def _decide_on(lines, invoices, *, paid_on):
+def _decide_on(lines, invoices, *, paid_on, policy=None):
     by_key = {normalise_ref(i.number): [i] for i in invoices}
     return decide_remittance(
         Remittance(lines=tuple(lines)),
         customer_id=ACME,
         invoices_by_key=by_key,
         customer_open=invoices,
-        policy=MatchPolicy(),
+        policy=policy or MatchPolicy(),
         paid_on=paid_on,
     )
 
@@ -352,11 +353,32 @@ def test_short_pay_with_the_payers_reason_keeps_the_reason():
 
 def test_partial_payment_without_a_reason_is_a_short_pay():
     (d,) = _decide_on(
-        [RemittanceLine("INV-1", Decimal("400.00"))],
+        [RemittanceLine("INV-1", Decimal("700.00"))],
         [_termed("INV-1", "1000.00")],
         paid_on=date(2026, 11, 20),
     ).lines
-    assert (d.deduction, d.deduction_reason) == (Decimal("600.00"), "short pay")
+    assert (d.deduction, d.deduction_reason) == (Decimal("300.00"), "short pay")
+
+
+@pytest.mark.parametrize(
+    ("paid", "share", "outcome"),
+    [
+        ("400.00", "0.50", Outcome.REVIEW),  # 600 of 1,000 would stay open: over half
+        ("500.00", "0.50", Outcome.AUTO),  # exactly half: still a deduction
+        ("700.00", "0.25", Outcome.REVIEW),  # the share is a setting
+        ("700.00", "0.30", Outcome.AUTO),
+    ],
+)
+def test_a_deduction_over_the_share_of_the_invoice_goes_to_a_person(paid, share, outcome):
+    (d,) = _decide_on(
+        [RemittanceLine("INV-1", Decimal(paid))],
+        [_termed("INV-1", "1000.00")],
+        paid_on=date(2026, 11, 20),
+        policy=MatchPolicy(max_deduction_share=Decimal(share)),
+    ).lines
+    assert d.outcome is outcome
+    if outcome is Outcome.REVIEW:
+        assert "would stay open" in d.reason and d.candidates[0][0] == "INV-1"
 
 
 def test_a_reference_colliding_with_another_customers_invoice_suggests_the_near_own_one_first():
