@@ -71,8 +71,21 @@ class _Target:
 #: Review items of a remittance line whose cash a person may apply (a deduction item follows
 #: up what stays open after the cash was applied; it is not confirmed here).
 LINE_KINDS = frozenset(
-    {"remittance_line", "unknown_sender", "ambiguous", "overpayment", "held", "shadow"}
+    {
+        "remittance_line",
+        "unknown_sender",
+        "ambiguous",
+        "overpayment",
+        "held",
+        "shadow",
+        "unverified_payment",  # a stranger's line waiting for the bank or a person
+        "late_credit",  # a held line whose bank credit did not come in time
+    }
 )
+#: The outcome of a line waiting for its bank credit before it posts (worker.lines). A
+#: person's confirmation takes it out of the bank's hands: a credit linking later posts
+#: nothing more.
+HELD = "held"
 
 
 def confirm_line(
@@ -172,6 +185,9 @@ def confirm_line(
     item.status = "resolved"
     item.resolved_at = now
     item.resolved_by = actor
+    if line.outcome == HELD:
+        line.outcome = "review"
+        line.reason = f"{reasons}; was {line.reason}"[:4000]
     if deduction:
         _open_deduction(session, line, targets[0].invoice, deduction, deduction_reason, now)
     if assigned:

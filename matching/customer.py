@@ -34,6 +34,10 @@ from rapidfuzz import fuzz, process, utils
 from core.types import OpenInvoice
 
 Method = Literal["contact", "rule", "group", "invoices", "domain", "payer name"]
+#: Identifications a person stands behind: the sender is a registered contact, or a rule a
+#: person taught names it (an address, a domain, a payer name; a group). The others come from
+#: what a mail says, which anyone can write: such a remittance never posts by itself.
+PERSON_VOUCHED: frozenset[Method | None] = frozenset({"contact", "rule", "group"})
 
 #: Mail providers whose domain says nothing about the company behind an address.
 PUBLIC_MAIL_DOMAINS = frozenset(

@@ -31,10 +31,12 @@ from matching.bank_link import (
     link_credit,
     link_expected,
 )
-from worker.lines import HELD
+from worker.lines import HELD, UNVERIFIED_PAYMENT, WOULD_APPLY
 
 log = structlog.get_logger(__name__)
 BANK_LINK = "bank_link"
+#: The review item of a held line whose bank credit did not come in time.
+LATE_CREDIT = "late_credit"
 
 
 def credit_view(payment: m.Payment) -> CreditView:
@@ -262,13 +264,62 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
             )
             continue
         line.outcome = Outcome.AUTO.value
-        line.reason = line.reason.removeprefix("waiting for the bank credit; would apply: ")
+        line.reason = line.reason.partition(WOULD_APPLY)[2] or line.reason
         session.execute(update(m.Application).where(m.Application.id.in_(ids)).values(basis="bank"))
+        session.execute(  # the bank said it: nobody needs to confirm the line any more
+            update(m.ReviewItem)
+            .where(
+                m.ReviewItem.remittance_line_id == line.id,
+                m.ReviewItem.kind.in_([UNVERIFIED_PAYMENT, LATE_CREDIT]),
+                m.ReviewItem.status == "open",
+            )
+            .values(status="resolved", resolved_at=now, resolved_by="bank")
+        )
         done += 1
     inbound = session.get(m.InboundMessage, rem.inbound_id)
     if done and inbound is not None and inbound.status != InboundStatus.REVIEW:
         inbound.status = InboundStatus.APPLIED
     return done
+
+
+def flag_late_held_lines(session: Session, *, window_days: int, now: datetime) -> int:
+    """Open a ``late_credit`` review item for every held line whose bank credit has not come
+    within ``window_days`` of the payment date (a line that already has an item, a stranger's
+    ``unverified_payment``, keeps that one). Returns the items opened."""
+    cutoff = now.date() - timedelta(days=window_days)
+    rows = session.execute(
+        select(m.RemittanceLine, m.Remittance.inbound_id, m.Remittance.customer_id)
+        .join(m.Remittance, m.Remittance.id == m.RemittanceLine.remittance_id)
+        .join(m.ExpectedPayment, m.ExpectedPayment.remittance_id == m.Remittance.id)
+        .where(
+            m.RemittanceLine.outcome == HELD,
+            m.ExpectedPayment.status == "open",
+            m.ExpectedPayment.expected_on < cutoff,
+        )
+        .order_by(m.RemittanceLine.id)
+    ).all()
+    opened = 0
+    for line, inbound_id, customer_id in rows:
+        waited = line.reason.partition(WOULD_APPLY)[2] or line.reason
+        opened += (
+            open_review_item(
+                session,
+                key=f"line:{line.id}",
+                kind=LATE_CREDIT,
+                reason=f"no bank credit within {window_days} days of the payment date; "
+                f"would apply: {waited}",
+                now=now,
+                inbound_id=inbound_id,
+                remittance_line_id=line.id,
+                customer_id=customer_id,
+                candidates=[
+                    {"invoice_number": str(part.get("invoice_number", "")), "score": "1.000"}
+                    for part in (line.evidence or {}).get("held_for_bank") or []
+                ],
+            )
+            is not None
+        )
+    return opened
 
 
 def _post_parts(

@@ -6,9 +6,13 @@ one savepoint, so a balance that moved under us undoes the whole line and sends 
 person; a line that goes to a person gets a review item of its kind, and the money it
 carries is unapplied cash on the customer until someone applies it. In shadow mode nothing
 is posted: the decision is recorded beside the review item a person works as before. With
-``hold`` (``ARBOX_APPLY_CASH_ON=bank``) a line decided for automatic application is recorded
-with outcome ``held`` and what it would post, and posts when its bank credit links
-(worker.bank_linking); nothing about it goes to a person meanwhile.
+``hold`` a line decided for automatic application is recorded with outcome ``held`` and what
+it would post, and posts when its bank credit links (worker.bank_linking). A contact's line
+held under ``ARBOX_APPLY_CASH_ON=bank`` goes to a person only when its credit is late
+(:func:`worker.bank_linking.flag_late_held_lines`); a line held because its sender is no
+registered contact (``hold_review``) also gets a review item at once: a person may confirm it
+before the bank does (DESIGN.md: "a remittance is a claim; cash is what the bank says
+arrived").
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from core.money import format_amount
 from core.types import Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
+from ledger.review_actions import HELD
 from ledger.unapplied import record_unapplied_cash
 from matching.decide import RemittanceDecision
 from outbound.compose import AckLine
@@ -55,6 +60,7 @@ def post_lines(
     shadow: bool,
     now: datetime,
     hold: bool = False,
+    hold_review: str | None = None,
 ) -> LinesPosted:
     """Write the remittance lines of ``rem`` with ``decision`` and post it (see module)."""
     out = LinesPosted()
@@ -67,7 +73,10 @@ def post_lines(
             outcome, reason = Outcome.REVIEW.value, f"shadow mode, would apply: {d.reason}"
         elif hold and parts:
             record["held_for_bank"] = held_parts(d, parts)
-            outcome, reason = HELD, f"waiting for the bank credit; would apply: {d.reason}"
+            waits = "waiting for the bank credit"
+            if hold_review:
+                waits += f" or a person: {hold_review}"
+            outcome, reason = HELD, f"{waits}{WOULD_APPLY}{d.reason}"
         line = m.RemittanceLine(
             remittance_id=rem.id,
             line_no=d.line_no,
@@ -89,6 +98,20 @@ def post_lines(
         session.flush()
         if hold and parts and not shadow:
             out.held += 1
+            if hold_review:
+                open_review_item(
+                    session,
+                    key=f"line:{line.id}",
+                    kind=UNVERIFIED_PAYMENT,
+                    reason=line.reason,
+                    now=now,
+                    inbound_id=row.id,
+                    remittance_line_id=line.id,
+                    customer_id=row.customer_id,
+                    candidates=[
+                        {"invoice_number": n, "score": str(score)} for n, score in d.candidates
+                    ],
+                )
             continue
         posted = None if shadow or not parts else _post(session, line, d, parts, now=now)
         if parts and not shadow and posted is None:  # the balance moved under us
@@ -137,8 +160,10 @@ def post_lines(
     return out
 
 
-#: The outcome of a line waiting for its bank credit before it posts.
-HELD = "held"
+#: Between a held line's why and what it would post, in its reason.
+WOULD_APPLY = "; would apply: "
+#: The review item of a line held because its sender is no registered contact.
+UNVERIFIED_PAYMENT = "unverified_payment"
 
 
 def held_parts(d: LineDecision, parts: tuple[Allocation, ...]) -> list[dict[str, str | int]]:
@@ -146,6 +171,7 @@ def held_parts(d: LineDecision, parts: tuple[Allocation, ...]) -> list[dict[str,
     return [
         {
             "invoice_id": part.invoice.invoice_id,
+            "invoice_number": part.invoice.number,
             "currency": part.invoice.currency,
             "amount": str(part.amount),
             "discount": str(part.discount),

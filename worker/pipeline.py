@@ -37,13 +37,14 @@ from ledger.posting import audit, open_review_item
 from ledger.queries import invoices_by_ref_keys, lock_invoices
 from ledger.rules import with_ref_prefixes
 from ledger.session import is_transient_db_error
+from matching.customer import PERSON_VOUCHED
 from matching.decide import line_ref_keys
 from outbound.compose import clean_header
 from outbound.recipients import sender_customer
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
 from worker.answers import answer_questions
-from worker.bank_linking import expect_payment
+from worker.bank_linking import expect_payment, flag_late_held_lines
 from worker.bank_mail import import_bank_mail, is_bank_mail
 from worker.deciding import decide, identify
 from worker.lines import post_lines
@@ -340,6 +341,14 @@ def _decide_and_post(
     )
     session.add(rem)
     session.flush()
+    # A stranger's remittance is a claim: it posts when the bank credit links or a person
+    # confirms it, whatever the content says (issue 19); a contact's waits only when told to.
+    unverified = (
+        None
+        if identified.method in PERSON_VOUCHED
+        else f"the sender {row.from_address or '(none)'} is no registered contact "
+        f"(customer identified by {identified.method})"
+    )
     posted = post_lines(
         session,
         row=row,
@@ -348,7 +357,8 @@ def _decide_and_post(
         decision=decision,
         shadow=svc.policy.shadow,
         now=now,
-        hold=svc.settings.apply_cash_on == "bank",
+        hold=svc.settings.apply_cash_on == "bank" or unverified is not None,
+        hold_review=unverified,
     )
     expect_payment(  # issue 8: the bank credit may link to it (and post held lines)
         session,
@@ -361,8 +371,11 @@ def _decide_and_post(
     applied, in_review, review_reasons = posted.applied, posted.in_review, posted.review_reasons
     row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
     row.reason = _summary(len(decision.lines), len(applied), review_reasons)
-    if posted.held:  # ARBOX_APPLY_CASH_ON=bank
+    if posted.held:  # ARBOX_APPLY_CASH_ON=bank, or a sender who is no registered contact
         row.reason += f"; {posted.held} waiting for the bank credit"
+        if unverified is not None:
+            row.status = InboundStatus.REVIEW
+            row.reason += " or a person"
     outbox_ids: list[int] = []
     # Everything waiting for the bank credit: nothing to acknowledge yet.
     if not (posted.held and not applied and not in_review):
@@ -502,10 +515,12 @@ class Swept:
 
 def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swept:
     """Stored messages and pending mail not enqueued for ``older_than``: mark them enqueued
-    now and return their ids. Covers a crash between a commit and the enqueue after it."""
+    now and return their ids. Covers a crash between a commit and the enqueue after it. Held
+    lines whose bank credit is late go to a person on the way."""
     now = svc.clock()
     cutoff = now - older_than
     with svc.sessions.begin() as session:
+        flag_late_held_lines(session, window_days=svc.settings.bank_match_window_days, now=now)
         inbound = (
             session.execute(
                 update(m.InboundMessage)

@@ -161,16 +161,81 @@ def test_oversized_mail_is_quarantined_unread(svc):
         assert "exceeds the limit" in s.get(m.InboundMessage, stored.inbound_id).reason
 
 
-def test_unknown_sender_paying_one_customers_invoices_is_applied_but_not_answered(svc):
-    # Given a mail from an address no customer registered (a bank, an AP platform)
+def test_unknown_sender_paying_one_customers_invoices_waits_for_the_bank_or_a_person(svc):
+    # Given a mail from an address no customer registered (a bank, an AP platform, a stranger)
     result = run(svc, mail(sender="someone@elsewhere.example"))
-    # Then the invoices it names identify the customer and the cash is applied
-    assert result.status == "applied"
-    assert scalar(svc, select(func.count(m.Application.id))) == 1
+    # Then the invoices it names identify the customer, but nothing is posted: a remittance
+    # is a claim (issue 19); the line is held for the bank credit, with a review item that
+    # shows what it would apply
+    assert result.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    balance = scalar(svc, select(m.Invoice.balance).where(m.Invoice.number == "INV-70001"))
+    assert balance == Decimal("1250.00")
     with svc.sessions() as s:
         assert s.get(m.InboundMessage, result.inbound_id).customer_id is not None
-    # but nothing about the account goes to an address that is not its contact
+        (line,) = s.scalars(select(m.RemittanceLine))
+        (item,) = s.scalars(select(m.ReviewItem))
+    assert line.outcome == "held" and "no registered contact" in line.reason
+    assert item.kind == "unverified_payment" and item.remittance_line_id == line.id
+    assert item.candidates[0]["invoice_number"] == "INV-70001"
+    # and nothing about the account goes to an address that is not its contact
     assert svc.mailer.sent == []
+
+
+def test_a_held_strangers_line_posts_when_a_person_confirms_it_and_never_again(svc):
+    from ledger.review_actions import confirm_line
+    from worker.bank_linking import post_held_lines
+
+    run(svc, mail(sender="someone@elsewhere.example"))
+    with svc.sessions.begin() as s:
+        item = s.scalars(select(m.ReviewItem)).one()
+        confirm_line(
+            s,
+            item_id=item.id,
+            allocations=[("INV-70001", None)],
+            actor="clerk",
+            remember=False,
+            now=svc.clock(),
+        )
+    with svc.sessions.begin() as s:
+        rem_id = s.scalars(select(m.Remittance.id)).one()
+        assert post_held_lines(s, rem_id, now=svc.clock()) == 0  # the bank comes too late
+    assert scalar(svc, select(func.count(m.Application.id))) == 1
+    balance = scalar(svc, select(m.Invoice.balance).where(m.Invoice.number == "INV-70001"))
+    assert balance == Decimal("0.00")
+
+
+def test_a_held_strangers_line_posts_when_its_credit_links_and_its_item_closes(svc):
+    from worker.bank_linking import post_held_lines
+
+    run(svc, mail(sender="someone@elsewhere.example"))
+    with svc.sessions.begin() as s:
+        rem_id = s.scalars(select(m.Remittance.id)).one()
+        assert post_held_lines(s, rem_id, now=svc.clock()) == 1
+    with svc.sessions() as s:
+        item = s.scalars(select(m.ReviewItem)).one()
+        line = s.scalars(select(m.RemittanceLine)).one()
+    assert (item.status, item.resolved_by) == ("resolved", "bank")
+    assert line.outcome == "auto" and not line.reason.startswith("waiting")
+    assert scalar(svc, select(func.count(m.Application.id))) == 1
+
+
+def test_a_held_line_whose_credit_is_late_goes_to_a_person(svc):
+    from worker.bank_linking import flag_late_held_lines
+
+    held = dataclasses.replace(
+        svc, settings=svc.settings.model_copy(update={"apply_cash_on": "bank"})
+    )
+    run(held, mail())  # a registered contact's line, held under ARBOX_APPLY_CASH_ON=bank
+    with svc.sessions.begin() as s:
+        assert s.scalars(select(m.ReviewItem)).all() == []
+        assert flag_late_held_lines(s, window_days=7, now=svc.clock()) == 0  # not late yet
+        later = svc.clock() + timedelta(days=8)
+        assert flag_late_held_lines(s, window_days=7, now=later) == 1
+        assert flag_late_held_lines(s, window_days=7, now=later) == 0  # once
+        (item,) = s.scalars(select(m.ReviewItem))
+    assert item.kind == "late_credit" and "no bank credit within 7 days" in item.reason
+    assert item.candidates == [{"invoice_number": "INV-70001", "score": "1.000"}]
 
 
 def test_unknown_sender_naming_invoices_of_two_customers_goes_to_review(svc):
@@ -192,13 +257,15 @@ def test_unknown_sender_is_not_identified_when_identification_by_content_is_off(
     assert scalar(svc, select(func.count(m.Application.id))) == 0
 
 
-def test_unknown_sender_at_a_customers_domain_with_a_near_reference_is_applied(svc):
+def test_unknown_sender_at_a_customers_domain_with_a_near_reference_is_held(svc):
     # Given a clerk at Acme not yet registered, who swaps two digits of INV-70002
     result = run(svc, mail("INV-70020 99.99\n", sender="new.clerk@acme-mfg.example"))
-    # Then the domain names the customer, and the near reference its invoice
-    assert result.status == "applied"
+    # Then the domain names the customer, and the near reference its invoice, which the line
+    # would pay once the bank or a person confirms it
+    assert result.status == "review"
     with svc.sessions() as s:
         (line,) = s.scalars(select(m.RemittanceLine))
+        assert line.outcome == "held"
         assert "near form of invoice INV-70002" in line.reason
         assert line.confidence < 1
 
