@@ -350,12 +350,13 @@ def lay_text_table(adv: Advice, rng: random.Random):
     sep = rng.choice(["-", "=", "~"])
 
     def fmt_row(r):
-        return "".join((c.rjust(wd) if k in numeric else c.ljust(wd)) for c, wd, k in zip(r, widths, keys)).rstrip()
+        return "  ".join((c.rjust(wd) if k in numeric else c.ljust(wd)) for c, wd, k in zip(r, widths, keys)).rstrip()
 
-    lines = [fmt_row(heads), sep * sum(widths)] + [fmt_row(r) for r in rows]
+    full = sum(widths) + 2 * (len(widths) - 1)
+    lines = [fmt_row(heads), sep * full] + [fmt_row(r) for r in rows]
     if adv.total is not None:
-        lines.append(sep * sum(widths))
-        lines.append(f"{rng.choice(WORDS[adv.lang]['total'])}".ljust(sum(widths[:-1])) + fmt_amt(adv.total, adv, cur=True).rjust(widths[-1]))
+        lines.append(sep * full)
+        lines.append(f"{rng.choice(WORDS[adv.lang]['total'])}".ljust(full - widths[-1]) + fmt_amt(adv.total, adv, cur=True).rjust(widths[-1]))
     text = "\n".join(
         [rng.choice(GREET[adv.lang]), "", intro_sentence(adv, rng), ""]
         + header_block(adv, rng, with_total=False) + [""] + lines + ["", rng.choice(SIGN[adv.lang]), adv.person, adv.payer]
@@ -760,7 +761,7 @@ def lay_letter_pdf(adv: Advice, rng: random.Random):
             s += {"en": " (discount", "de": " (Skonto", "fr": " (escompte", "es": " (dto.", "nl": " (korting"}[adv.lang] + f" {fmt_amt(ln.disc, adv)})"
         if ln.ded:
             s += f" - {fmt_amt(ln.ded, adv)} {ln.reason}"
-        story.append(Paragraph("&bull; " + htmlmod.escape(s), ss["Normal"]))
+        story.append(Paragraph("- " + htmlmod.escape(s), ss["Normal"]))
     story += [Spacer(1, 8), Paragraph(htmlmod.escape(f"{WORDS[adv.lang]['pref'][0]}: {adv.pay_ref}"), ss["Normal"]),
               Spacer(1, 12), Paragraph(htmlmod.escape(rng.choice(SIGN[adv.lang])), ss["Normal"]), Paragraph(htmlmod.escape(adv.person), ss["Normal"])]
     doc.build(story)
