@@ -741,7 +741,7 @@ class World:
                     txt, t = n, "ref-exact"
                 elif u < 0.75:
                     txt, t = habit_form(n, rng.choice(["noprefix", "lower", "nodash", "nozeros", "spaces"]))
-                    t = "ref-form-" + t
+                    t = "ref-exact" if t == "exact" else "ref-form-" + t
                 else:
                     txt, t = cut_form(rng, n), "ref-cut-prefix"
                 fmt[slot] = txt
