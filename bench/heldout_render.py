@@ -11,6 +11,7 @@ import hashlib
 import html as htmlmod
 import io
 import random
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -554,7 +555,10 @@ def fixed_zip(raw: bytes) -> bytes:
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>2026-11-01T00:00:00Z\g<2>", data)
+            dst.writestr(zi, data)
     return out.getvalue()
 
 
