@@ -88,8 +88,9 @@ class Settings(BaseSettings):
     smtp_ca_file: Path | None = None
     #: Render and store outbound mail (status ``dry_run``) without connecting to SMTP.
     outbound_dry_run: bool = False
-    #: The reply circuit breaker trips when this many mails from one address were each
-    #: answered automatically within ``reply_breaker_minutes`` (0: no breaker).
+    #: The reply circuit breaker trips when this many mails from one address that look like
+    #: a loop (answers to our replies, or an earlier mail again) arrive within
+    #: ``reply_breaker_minutes``, the earlier ones answered (0: no breaker).
     reply_breaker_mails: int = 3
     reply_breaker_minutes: int = 60
     #: How long automatic replies to that address then stop (a person may end it sooner).

@@ -117,7 +117,11 @@ class InboundMessage(Base):
     """A mail as received: raw bytes, identity, and where it is in its life."""
 
     __tablename__ = "inbound_messages"
-    __table_args__ = (UniqueConstraint("message_id", "sha256"),)
+    __table_args__ = (
+        UniqueConstraint("message_id", "sha256"),
+        # A sender's recent mails, for the reply breaker (outbound.peer_history).
+        Index("ix_inbound_messages_from_address_received_at", "from_address", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(998))  # "" when the mail has none
@@ -136,6 +140,12 @@ class InboundMessage(Base):
     enqueued_at: Mapped[datetime | None]
     parsed_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
+    #: SHA-256 of the mail's own text (quotes dropped, case and spacing folded) and
+    #: attachments: the same mail again has the same key (outbound.loop_signs.body_key).
+    body_key: Mapped[str | None] = mapped_column(String(64))
+    #: Why the mail looks like part of a reply loop (it answers one of our replies, or
+    #: repeats an earlier mail of its sender), or None: what the reply breaker counts.
+    loop_evidence: Mapped[str | None] = mapped_column(Text)
 
 
 class MailboxMessage(Base):
@@ -265,7 +275,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
-    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     sender: Mapped[str] = mapped_column(String(320))

@@ -17,13 +17,18 @@ notice from a platform, say) and must still never be *answered*:
   ``owner-*``, ``*-request``) or is our own address; a Return-Path of ours or of a daemon.
 
 Then the limits: at most ``max_per_day`` automatic mails to one address in 24 hours, and a
-breaker: when ``breaker_mails`` mails from one address were each answered within the window, the
-peer is answering our answers (a loop, whatever its headers say); replies to it stop for the
-cool-down and a person is told.
+breaker for a peer that answers our answers whatever its headers say (a loop). It counts only
+mails that look like one (:mod:`outbound.loop_signs`): a mail that answers one of our replies
+(``In-Reply-To``/``References`` naming it, or its subject with ``Re:``) or repeats an earlier
+mail of the sender. When such a mail arrives and, with it, ``breaker_mails`` such mails from
+the address fall within the window (the earlier ones each answered by us), replies to the
+address stop for the cool-down and a person is told. Distinct mails of a person, however many
+in an hour, never trip it: the daily cap is their limit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -88,7 +93,7 @@ class ReplyLimits:
     """How many automatic mails one address may get, and when the breaker trips."""
 
     max_per_day: int
-    #: Mails from one address answered within ``breaker_minutes`` that trip it (0: never).
+    #: Loop-like mails from one address within ``breaker_minutes`` that trip it (0: never).
     breaker_mails: int
     breaker_minutes: int
     cooldown_minutes: int
@@ -111,10 +116,35 @@ class PeerHistory:
 
     #: Automatic mails queued for the address in the last 24 hours.
     mails_today: int = 0
-    #: Mails from the address that arbox answered within the breaker's window.
-    answered_in_window: int = 0
+    #: Earlier mails from the address within the breaker's window that arbox answered and
+    #: that looked like a loop (:func:`count_loop_mails`).
+    loop_mails_in_window: int = 0
     #: Whether the breaker tripped for the address within the cool-down (and is not resolved).
     breaker_open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PeerMail:
+    """One earlier mail from the address, within the breaker's window."""
+
+    #: Whether arbox answered it (an outbox row for it).
+    answered: bool
+    #: Why it looked like part of a loop when it was processed, or None.
+    loop_evidence: str | None = None
+    #: :func:`outbound.loop_signs.body_key` of it (None: not recorded).
+    body_key: str | None = None
+
+
+def count_loop_mails(earlier: Iterable[PeerMail], *, body_key: str | None) -> int:
+    """How many of the ``earlier`` mails count towards the breaker for a mail with
+    ``body_key``: those arbox answered that looked like a loop when they came, or that the
+    new mail repeats (the first of a repeated mail only shows as one now)."""
+    return sum(
+        1
+        for mail in earlier
+        if mail.answered
+        and (mail.loop_evidence is not None or (body_key is not None and mail.body_key == body_key))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +160,7 @@ def decide_reply(
     *,
     never_reason: str | None,
     is_registered_contact: bool,
+    loop_evidence: str | None,
     history: PeerHistory,
     limits: ReplyLimits,
 ) -> ReplyDecision:
@@ -139,6 +170,9 @@ def decide_reply(
         never_reason: what :func:`never_reply_reason` said of the mail.
         is_registered_contact: whether the sender is a contact of the customer concerned;
             account details go to registered contacts only.
+        loop_evidence: why the mail looks like part of a reply loop (it answers one of our
+            replies, or repeats an earlier mail of the sender), or None: only such a mail
+            can trip the breaker.
         history: what was sent to and answered for the sender lately.
         limits: the daily cap and the breaker's settings.
     """
@@ -150,13 +184,18 @@ def decide_reply(
         return ReplyDecision(
             send=False, reason="reply breaker open for this address (a reply loop; see review)"
         )
-    if limits.breaker_mails > 0 and history.answered_in_window >= limits.breaker_mails:
+    loop_mails = history.loop_mails_in_window + 1
+    if (
+        limits.breaker_mails > 0
+        and loop_evidence is not None
+        and loop_mails >= limits.breaker_mails
+    ):
         return ReplyDecision(
             send=False,
             reason=(
-                f"reply loop: {history.answered_in_window} mails from this address answered "
-                f"within {limits.breaker_minutes} minutes; replies stop for "
-                f"{limits.cooldown_minutes} minutes"
+                f"reply loop: {loop_mails} mails from this address answered our replies or "
+                f"repeated a mail within {limits.breaker_minutes} minutes (this one: "
+                f"{loop_evidence}); replies stop for {limits.cooldown_minutes} minutes"
             ),
             trip_breaker=True,
         )

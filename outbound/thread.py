@@ -54,6 +54,15 @@ def reply_thread(message_id: str | None, references: str | None) -> ReplyThread:
     return ReplyThread(in_reply_to=parent, references=" ".join(kept) or None)
 
 
+def message_ids(value: str | None) -> list[str]:
+    """The well-formed message ids in a header value (Message-ID, In-Reply-To, References).
+
+    >>> message_ids("<a@x> junk <b@y>")
+    ['<a@x>', '<b@y>']
+    """
+    return _ids(value)
+
+
 def _ids(value: str | None) -> list[str]:
     """The well-formed message ids in ``value``, but none holding an RFC 2047 encoded-word
     opener ``=?`` (the header classes would decode it; see ``outbound.compose.clean_header``).

@@ -3,7 +3,8 @@ answer to each question it asks, all written to the outbox in the transaction th
 the mail, threaded on it, ``Auto-Submitted: auto-replied``, under a key per (mail, kind).
 
 Every reply passes the same gate, decided once per mail (:class:`MailReplies`): the RFC 3834
-never-reply rules, the per-recipient daily cap and the reply breaker (:mod:`outbound.policy`);
+never-reply rules, the per-recipient daily cap and the reply breaker (:mod:`outbound.policy`),
+which counts the mails that look like a loop (each mail's evidence is recorded on its row);
 and every recipient is checked by :mod:`outbound.recipients` against every account the reply
 mentions. What the answers say is built in :mod:`worker.answers`.
 """
@@ -26,8 +27,9 @@ from outbound.compose import (
     compose_acknowledgement,
     stable_message_id,
 )
+from outbound.loop_signs import body_key
 from outbound.outbox import add_to_outbox
-from outbound.peer_history import REPLY_LOOP, peer_history
+from outbound.peer_history import REPLY_LOOP, loop_evidence, peer_history
 from outbound.policy import ReplyDecision, ReplyLimits, decide_reply, never_reply_reason
 from outbound.recipients import invoice_owners, recipients_for
 from outbound.thread import ReplyThread, reply_thread
@@ -63,6 +65,23 @@ class MailReplies:
         self.thread: ReplyThread = reply_thread(parsed.message_id, parsed.header("References"))
         self._decision: ReplyDecision | None = None
         self._left = 0
+        self._record_loop_evidence()
+
+    def _record_loop_evidence(self) -> None:
+        """Record on the row what the breaker counts of this mail, before it is answered
+        (so later mails of the sender see it whether or not it gets a reply)."""
+        self.row.body_key = body_key(self.parsed)
+        self.row.loop_evidence = None
+        if self.address is not None:
+            self.row.loop_evidence = loop_evidence(
+                self.session,
+                self.parsed,
+                inbound_id=self.row.id,
+                address=self.address,
+                body_key=self.row.body_key,
+                now=self.now,
+                limits=ReplyLimits.from_settings(self.svc.settings),
+            )
 
     @property
     def ar_address(self) -> str | None:
@@ -82,9 +101,20 @@ class MailReplies:
             self.parsed, self.classification, own_address=settings.ar_address
         )
         limits = ReplyLimits.from_settings(settings)
-        history = peer_history(self.session, self.address, now=self.now, limits=limits)
+        history = peer_history(
+            self.session,
+            self.address,
+            inbound_id=self.row.id,
+            body_key=self.row.body_key,
+            now=self.now,
+            limits=limits,
+        )
         decision = decide_reply(
-            never_reason=never, is_registered_contact=True, history=history, limits=limits
+            never_reason=never,
+            is_registered_contact=True,
+            loop_evidence=self.row.loop_evidence,
+            history=history,
+            limits=limits,
         )
         if decision.trip_breaker:
             open_review_item(
@@ -99,7 +129,8 @@ class MailReplies:
             log.warning(
                 "reply_breaker_tripped",
                 inbound_id=self.row.id,
-                answered=history.answered_in_window,
+                loop_mails=history.loop_mails_in_window + 1,
+                evidence=self.row.loop_evidence,
             )
         self._decision = decision
         self._left = max(0, limits.max_per_day - history.mails_today)

@@ -114,3 +114,48 @@ def test_0014_drops_the_customer_id_index_and_customer_lookups_keep_an_index(emp
     command.downgrade(alembic_config(empty_database_url), "0013_open_ref_key")
     assert current(empty_database_url) == "0013_open_ref_key"
     assert "ix_invoices_customer_id" in _invoice_indexes(empty_database_url)
+
+
+def test_0015_adds_the_reply_evidence_columns_and_indexes_and_round_trips(empty_database_url):
+    # Given a database at 0014 with one inbound mail
+    upgrade(empty_database_url, "0014_invoice_customer_index")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "insert into inbound_messages (id, message_id, sha256, raw, size, source, "
+                    "status, attempts, received_at, from_address) values (1, '<a@x>', 'ff', "
+                    ":raw, 3, 'imap', 'applied', 1, :now, 'ap@x.example')"
+                ),
+                {"raw": b"abc", "now": NOW},
+            )
+        # When it is upgraded
+        upgrade(empty_database_url)
+        inspector = sa.inspect(engine)
+        columns = {c["name"] for c in inspector.get_columns("inbound_messages")}
+        inbound_ix = {
+            ix["name"]: ix["column_names"] for ix in inspector.get_indexes("inbound_messages")
+        }
+        outbox_ix = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("outbox")}
+        with engine.connect() as conn:
+            kept = conn.execute(
+                sa.text("select body_key, loop_evidence from inbound_messages")
+            ).one()
+        # Then the mail stored before has no evidence, and a sender's mails have an index
+        assert {"body_key", "loop_evidence"} <= columns
+        assert tuple(kept) == (None, None)
+        assert inbound_ix["ix_inbound_messages_from_address_received_at"] == [
+            "from_address",
+            "received_at",
+        ]
+        assert outbox_ix["ix_outbox_inbound_id"] == ["inbound_id"]
+        # And it goes down and up again
+        command.downgrade(alembic_config(empty_database_url), "0014_invoice_customer_index")
+        assert current(empty_database_url) == "0014_invoice_customer_index"
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("inbound_messages")}
+        assert "loop_evidence" not in columns and "body_key" not in columns
+        upgrade(empty_database_url)
+        assert current(empty_database_url) == "0015_reply_evidence"
+    finally:
+        engine.dispose()

@@ -10,7 +10,9 @@ import pytest
 from core.types import Classification, MailKind
 from outbound.policy import (
     PeerHistory,
+    PeerMail,
     ReplyLimits,
+    count_loop_mails,
     decide_reply,
     never_reply_reason,
 )
@@ -121,23 +123,30 @@ LIMITS = ReplyLimits(max_per_day=5, breaker_mails=3, breaker_minutes=60, cooldow
 
 
 QUIET = PeerHistory()
+#: What the pipeline records of a mail that answers one of our replies.
+ANSWERS_US = "answers our reply <arbox.1@arbox.example>"
 
 
 def decide(history: PeerHistory = QUIET, **kw):
-    args = {"never_reason": None, "is_registered_contact": True, "limits": LIMITS}
+    args = {
+        "never_reason": None,
+        "is_registered_contact": True,
+        "loop_evidence": None,
+        "limits": LIMITS,
+    }
     args.update(kw)
     return decide_reply(history=history, **args)
 
 
 def test_a_registered_contact_under_every_limit_is_answered():
-    assert decide(PeerHistory(mails_today=4, answered_in_window=2)).send
+    assert decide(PeerHistory(mails_today=4, loop_mails_in_window=1), loop_evidence=ANSWERS_US).send
 
 
 def test_a_never_reply_mail_or_a_stranger_is_not_answered_and_trips_nothing():
-    busy = PeerHistory(mails_today=9, answered_in_window=9)
-    never = decide(busy, never_reason="null Return-Path (<>)")
+    busy = PeerHistory(mails_today=9, loop_mails_in_window=9)
+    never = decide(busy, never_reason="null Return-Path (<>)", loop_evidence=ANSWERS_US)
     assert (never.send, never.reason, never.trip_breaker) == (False, "null Return-Path (<>)", False)
-    stranger = decide(busy, is_registered_contact=False)
+    stranger = decide(busy, is_registered_contact=False, loop_evidence=ANSWERS_US)
     assert not stranger.send and not stranger.trip_breaker
 
 
@@ -147,19 +156,40 @@ def test_the_daily_cap_stops_the_nth_mail():
     assert capped.reason == "already 5 automatic mails today"
 
 
-def test_a_peer_answered_as_often_as_the_breaker_allows_trips_it_once():
-    # Given three mails of this address answered within the hour
-    tripped = decide(PeerHistory(answered_in_window=3))
-    # Then the fourth is not answered, and the caller is told to record the trip
+def test_a_third_mail_answering_our_replies_within_the_hour_trips_the_breaker_once():
+    # Given two earlier mails of this address that answered our replies and were answered
+    tripped = decide(PeerHistory(loop_mails_in_window=2), loop_evidence=ANSWERS_US)
+    # Then a third such mail is not answered, and the caller is told to record the trip
     assert not tripped.send and tripped.trip_breaker
-    assert "reply loop: 3 mails from this address answered within 60 minutes" in tripped.reason
+    assert tripped.reason.startswith(
+        "reply loop: 3 mails from this address answered our replies or repeated a mail "
+        "within 60 minutes (this one: answers our reply <arbox.1@arbox.example>)"
+    )
     # And once recorded, the open breaker refuses without tripping again
-    held = decide(PeerHistory(answered_in_window=3, breaker_open=True))
+    held = decide(PeerHistory(loop_mails_in_window=2, breaker_open=True), loop_evidence=ANSWERS_US)
     assert not held.send and not held.trip_breaker
     assert "breaker open" in held.reason
 
 
+def test_a_mail_that_looks_like_no_loop_never_trips_the_breaker():
+    # However many loop-like mails came before, a fresh mail of a person is answered
+    assert decide(PeerHistory(loop_mails_in_window=9)).send
+
+
 def test_a_breaker_of_zero_mails_is_off_and_the_cap_still_holds():
     off = ReplyLimits(max_per_day=5, breaker_mails=0, breaker_minutes=60, cooldown_minutes=60)
-    assert decide(PeerHistory(answered_in_window=4), limits=off).send
-    assert not decide(PeerHistory(answered_in_window=5, mails_today=5), limits=off).send
+    assert decide(PeerHistory(loop_mails_in_window=4), loop_evidence=ANSWERS_US, limits=off).send
+    capped = PeerHistory(loop_mails_in_window=5, mails_today=5)
+    assert not decide(capped, loop_evidence=ANSWERS_US, limits=off).send
+
+
+def test_only_answered_loop_like_mails_or_repeats_of_this_one_count():
+    earlier = [
+        PeerMail(answered=True, loop_evidence=ANSWERS_US, body_key="a"),  # counts
+        PeerMail(answered=False, loop_evidence=ANSWERS_US, body_key="b"),  # not answered
+        PeerMail(answered=True, body_key="c"),  # a distinct mail of a person
+        PeerMail(answered=True, body_key="d"),  # repeated now: counts
+        PeerMail(answered=True, body_key=None),
+    ]
+    assert count_loop_mails(earlier, body_key="d") == 2
+    assert count_loop_mails(earlier, body_key=None) == 1
