@@ -249,6 +249,18 @@ def customer_by_email(session: Session, address: str) -> CustomerRef | None:
     return CustomerRef(id=cid, number=number, name=name, contacts=customer_contacts(session, cid))
 
 
+def contact_customer_ids(session: Session, address: str | None) -> tuple[int, ...]:
+    """Every customer with ``address`` as a registered contact (case-insensitive), by id: one
+    AP team paying for sister companies is registered with each of them."""
+    email = (address or "").strip().lower()
+    if not email:
+        return ()
+    found = session.scalars(
+        select(Contact.customer_id).where(Contact.email == email).distinct()
+    ).all()
+    return tuple(sorted(found))
+
+
 def customer_contacts(session: Session, customer_id: int) -> tuple[str, ...]:
     """The registered contact addresses of a customer, sorted."""
     return tuple(_core(session, _prepared().contacts, {"customer_id": customer_id}).scalars())

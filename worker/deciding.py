@@ -19,6 +19,7 @@ from core.types import ParsedEmail, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
 from ledger.queries import (
+    contact_customer_ids,
     invoices_by_ref_keys,
     open_invoices_for_customer,
     unapplied_before,
@@ -99,6 +100,26 @@ def decide(
     return dataclasses.replace(decision, currency=currency.code)
 
 
+def _shared_contact(
+    session: Session, remittance: Remittance, keys: set[str], customers: frozenset[int]
+) -> Identified:
+    """A sender registered as a contact of each of ``customers``: the customer whose invoices
+    the lines name (every line decided for its own, when they name several of them); nobody
+    when they name none of them, or another customer's."""
+    by_key = invoices_by_ref_keys(session, keys)
+    named = set()
+    for line in remittance.lines:
+        found = by_key.get(resolve_key(line, by_key), [])
+        ours = {inv.customer_id for inv in found} & customers
+        named |= ours if len(ours) == 1 else set()
+    count = f"sender is a registered contact of {len(customers)} customers"
+    if len(named) == 1:
+        return Identified(next(iter(named)), "contact", f"{count}; the invoices named are one's")
+    if named:
+        return Identified(None, "group", f"{count}; the lines pay several", group=customers)
+    return Identified(None, None, f"{count}; the invoices named do not say which")
+
+
 def identify(
     session: Session,
     row: m.InboundMessage,
@@ -113,6 +134,9 @@ def identify(
     answer picks the invoices matching may use; replies still go to contacts only."""
     if row.customer_id is not None:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
+    shared = contact_customer_ids(session, parsed.from_address)
+    if len(shared) > 1:  # one AP team registered with several customers: the invoices say
+        return _shared_contact(session, remittance, keys, frozenset(shared))
     rules = rules_for(session, sender=parsed.from_address, payer_name=remittance.payer_name)
     if rules:  # a person taught this (ledger.rules); it beats the rest of the content
         by_key = invoices_by_ref_keys(session, keys)
