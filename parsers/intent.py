@@ -211,7 +211,7 @@ def _asks(c: Cue, sentence: str, m: re.Match[str], *, subject: bool) -> bool:
     clause = sentence[clause_start:clause_end]
     if c.document and ATTACHED_RE.search(clause):
         return False
-    if c.kind is MailKind.INVOICE_COPY_REQUEST and CORRECTED_RE.search(clause):
+    if c.kind is MailKind.INVOICE_COPY_REQUEST and CORRECTED_RE.search(sentence):
         return False
     return not c.needs_request or subject or bool(REQUEST_RE.search(sentence))
 

@@ -84,11 +84,16 @@ COPY_CUES: tuple[Cue, ...] = (
         r"|lost|not\s+(?:received|attached|in\s+our\s+system))",
         rf"\b(?:lost|misplaced|mislaid|missing)\s+(?:{_DET}\s+)?(?:original\s+)?{INV}",
 
-        rf"\b(?:no|don't\s+have\s+an?)\s+(?:record|copy)\s+of\s+(?:{_DET}\s+)?{INV}"),
+        rf"\b(?:no|don't\s+have\s+an?)\s+(?:record|copy)\s+of\s+(?:{_DET}\s+)?{INV}",
+        rf"\b(?:don't|do\s+not|doesn't|does\s+not)\s+(?:seem\s+to\s+)?have\s+(?:a\s+copy\s+of\s+)?"
+        rf"(?:{_DET}\s+)?{INV}"),
     cue(_COPY, "en-send-invoice",
         rf"\b(?:send|e-?mail|forward|provide|share|get)\s+(?:(?:me|us)\s+)?(?:over\s+)?"
         rf"(?:{_DET}\s+)?(?:original\s+|missing\s+)?{INV}\b(?!\s+address)",
         weight=0.45, needs_request=True, document=True),
+    cue(_COPY, "en-send-it",
+        r"\b(?:send|forward|e-?mail)\s+(?:it|them|this|that)\s+(?:over|through|across|again)\b",
+        weight=WEAK, needs_request=True, document=True),
     cue(_COPY, "de-copy",
         r"rechnungskopie\w*|rechnungsduplikat\w*|\bkopie\s+(?:der|unserer|ihrer|von|zur)\s+"
         r"(?:\S+\s+)?rechnung|\bduplikat\s+der\s+rechnung|\brechnung\w*\s+(?:\S+\s+){0,2}?(?:als\s+"
@@ -169,6 +174,8 @@ STATEMENT_CUES: tuple[Cue, ...] = (
         r"|\breconcil(?:e|iation)\s+(?:of\s+)?(?:our|the|my)\s+accounts?|\b(?:overview|list"
         r"|summary|breakdown)\s+of\s+(?:everything|all|what)\s+(?:(?:that|which)\s*(?:'s|is|are)"
         r"\s+|(?:is|are)\s+)?(?:still\s+)?(?:open|outstanding|unpaid|due|owed|owing)"
+        r"|\b(?:list|overview|summary|breakdown)\b[^.?!\n]{0,30}?\b(?:open|outstanding|unpaid"
+        r"|overdue)\s+(?:items|invoices)"
         r"|\b(?:balance|audit)\s+confirmation",
         needs_request=True, document=True),
     cue(_STATEMENT, "de-statement",
@@ -194,7 +201,9 @@ STATEMENT_CUES: tuple[Cue, ...] = (
         r"\brekeningoverzicht|\bsaldo-?overzicht|\bsaldobevestiging|\bdebiteurenoverzicht"
         r"|\bklantoverzicht|\brekeningafschrift|\bopenstaande[- ]posten(?:lijst|overzicht)?"
         r"|\b(?:overzicht|lijst|opgave)\s+(?:van\s+)?(?:al\s+)?(?:de\s+|alle\s+|onze\s+)?"
-        r"(?:openstaande|onbetaalde|vervallen|open)\s+(?:facturen|posten|bedragen)",
+        r"(?:openstaande|onbetaalde|vervallen|open)\s+(?:facturen|posten|bedragen)"
+        r"|\b(?:overzicht|lijst|opgave)\b[^.?!\n]{0,30}?\b(?:openstaande|onbetaalde|vervallen)\s+"
+        r"(?:facturen|posten|bedragen)",
         needs_request=True, document=True),
 )  # fmt: skip
 
@@ -205,8 +214,9 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"\s+(?:still\s+)?(?:to\s+pay|outstanding|open))|\bhow\s+much\s+(?:is|remains|was)\s+"
         r"(?:still\s+)?(?:outstanding|owed|owing|due|open|left|unpaid)|\bwhat\s+(?:is|'s|’s)\s+"
         r"(?:our|my|the)\s+(?:current\s+|outstanding\s+|open\s+|total\s+|remaining\s+)?balance"
-        r"|\bwhat\s+(?:do|does)\s+(?:we|i)\s+(?:still\s+)?owe|\bwhat\s+(?:is|remains)\s+"
-        r"(?:still\s+)?(?:outstanding|owing|open|due)\b"),
+        r"|\bwhat\s+(?:do|does)\s+(?:we|i)\s+(?:still\s+)?owe|\bwhat(?:\s+is|'s|’s|\s+remains)\s+"
+        r"(?:currently\s+|still\s+|now\s+)?(?:outstanding|owing|open|due|owed|unpaid)\b"),
+
     cue(_BALANCE, "en-anything-open",
         r"\b(?:do|does)\s+(?:we|i|our\s+\w+)\s+(?:still\s+)?have\s+(?:any(?:thing)?\s+)?"
         r"(?:open|outstanding|unpaid|overdue)|\b(?:are|is)\s+there\s+(?:still\s+)?(?:any(?:thing)?"

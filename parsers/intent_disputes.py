@@ -27,6 +27,8 @@ DISPUTE_CUES: tuple[Cue, ...] = (
     cue(_D, "en-quantity",
         rf"\b(?:charged|billed|invoiced)\s+(?:us\s+|me\s+)?for\s+\d+{_LATER}\b(?:but|while"
         rf"|whereas|yet|however|only)\b{_LATER}\d+",
+        r"\b(?:only\s+)?partial(?:ly)?\s+(?:delivered|shipped|received|delivery|shipment)"
+        rf"|\b\d+\s+(?:of|out\s+of)\s+(?:the\s+)?\d+\s+{_UNITS}",
         rf"\bonly\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|half)\s+(?:{_UNITS}"
         r"\s+)?(?:\w+\s+)?(?:arrived|were\s+(?:delivered|received|shipped)|was\s+(?:delivered"
         r"|received)|came|got\s+here|received|delivered|shipped)",
@@ -77,7 +79,9 @@ DISPUTE_CUES: tuple[Cue, ...] = (
         r"|given|shown)|\bwithout\s+(?:the\s+|our\s+)?(?:agreed\s+)?discount",
         r"\b(?:price|rate|amount|total|charge)\b[^.?!\n]{0,40}?\bshould\s+(?:be|have\s+been|read)\b"
         r"|\b(?:price|pricing|rate)\s+error|\b(?:old|previous|outdated|last\s+year's)\s+(?:price|rate)s?"
-        r"|\bas\s+per\s+(?:our|the)\s+(?:contract|agreement|quot\w+|price\s+list|agreed)"),
+        r"|\bas\s+per\s+(?:our|the)\s+(?:contract|agreement|quot\w+|price\s+list|agreed)"
+        r"|\b(?:does\s+not|doesn't|do\s+not|don't)\s+(?:reflect|include|show|apply)\s+(?:the|our)"
+        r"\s+(?:\S+\s+){0,2}?(?:discount|price|rate|agreed|contract)"),
     cue(_D, "de-price",
         r"\bfalsche[nr]?\s+(?:preis|betrag|rabatt|steuersatz)|\bpreis\w*\s+(?:\S+\s+){0,3}?"
         r"(?:ist|sind|war|stimmt|stimmen)\s+(?:leider\s+)?(?:falsch|nicht|zu\s+hoch|höher)"
@@ -211,7 +215,8 @@ DISPUTE_CUES: tuple[Cue, ...] = (
         rf"\b(?:correct|amend|adjust|revise|fix|re-?issue|cancel|void|withdraw|rectify)\s+"
         rf"(?:\S+\s+){{0,2}}?(?:{INV}|it|this|the\s+(?:price|amount|quantity))",
         r"\bcredit\s+(?:note|memo)\b|\b(?:corrected|revised|amended|new|adjusted)\s+invoice"
-        r"|\bissue\s+(?:us\s+)?a\s+credit|\b(?:should|must|needs?\s+to)\s+be\s+(?:cancel+ed"
+        r"|\bissue\s+(?:us\s+)?a\s+credit|\b(?:kindly|please)\s+(?:rectify|amend|correct)\b"
+        r"|\b(?:should|must|needs?\s+to)\s+be\s+(?:cancel+ed"
         r"|credited|corrected|amended|reissued|re-issued|voided|withdrawn|adjusted)",
         weight=WEAK),
 
@@ -238,7 +243,8 @@ DISPUTE_CUES: tuple[Cue, ...] = (
         r"|\b(?:will\s+not|won't|cannot|can't|refuse\s+to|unable\s+to|(?:are|is)\s+not\s+able\s+to"
         r"|(?:aren't|isn't)\s+able\s+to)\s+(?:be\s+)?(?:\w+\s+)?"
         r"(?:pay|paying|process|processing|approve|release)\b(?=[^.?!\n]{0,80}\b(?:until|unless|before|pending))"
-        r"|\b(?:will\s+not|won't|refuse\s+to)\s+pay\b|\bon\s+hold\s+(?:until|pending)"),
+        r"|\b(?:will\s+not|won't|refuse\s+to)\s+pay\b|\bon\s+hold\s+(?:until|pending)"
+        r"|\b(?:will|can|shall)\s+only\s+pay\s+(?:for\s+)?(?:what|the\s+(?:goods|items|quantity))"),
     cue(_D, "de-withhold",
         r"\bzahlung\s+(?:\S+\s+){0,3}?(?:zurück(?:halten|gehalten|behalten)|gesperrt|ausgesetzt)"
         r"|\bhalten\s+(?:\S+\s+){0,3}?zahlung\s+(?:\S+\s+){0,2}?zurück|\bzahlen\s+(?:wir\s+)?erst"

@@ -32,7 +32,8 @@ REQUEST_RE = re.compile(
 NEGATION_RE = re.compile(
     r"\b(?:no\s+need|not\s+necessary|needn't|don't|do\s+not|does\s+not|doesn't|did\s+not"
     r"|didn't|not|never\s+mind|no\s+longer|nicht|kein\w*|pas|plus\s+besoin|inutile"
-    r"|nunca|ning[úu]n\w*|niet|geen|nooit|hoeft|hoeven|ne)\b|\bno\b(?!\s*\.?\s*[#:°º]?\s*\d)",
+    r"|nunca|ning[úu]n\w*|niet|geen|nooit|hoeft|hoeven|ne|none|nothing|neither|nor)\b"
+    r"|\bno\b(?!\s*\.?\s*[#:°º]?\s*\d)",
     _FLAGS,
 )
 #: German and Dutch put the negation after the verb: "wir beanstanden die Rechnung nicht",
@@ -70,7 +71,8 @@ MARKETING_RE = re.compile(
 CORRECTED_RE = re.compile(
     r"\b(?:corrected|revised|amended|adjusted|credit\s+(?:note|memo)|korrigierte\w*"
     r"|berichtigte\w*|gutschrift|rectificati\w*|corrig[ée]e|avoir|corregida|nota\s+de\s+cr[ée]dito"
-    r"|gecorrigeerde|creditnota|aangepaste)\b",
+    r"|gecorrigeerde|creditnota|aangepaste|rectify|rectified|amend|amended|correct\s+(?:it|this"
+    r"|them|the\s+invoice))\b",
     _FLAGS,
 )
 #: Words that rule out a promise: "we will not pay", "wir werden nicht zahlen".
