@@ -108,6 +108,17 @@ class Settings(BaseSettings):
     #: a person, as a review item) or a comma list of ``invoice-copy-request``,
     #: ``statement-request``, ``balance-inquiry``, ``dispute``, ``promise-to-pay``.
     auto_reply_kinds: str = "all"
+    #: A question the intent reader is less sure of than this (0–1) is answered by a person:
+    #: a review item and only the reply that reveals nothing (issue 17).
+    intent_min_confidence: float = 0.5
+
+    @field_validator("intent_min_confidence")
+    @classmethod
+    def _valid_confidence(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            msg = f"ARBOX_INTENT_MIN_CONFIDENCE must be between 0 and 1, not {value}"
+            raise ValueError(msg)
+        return value
 
     @field_validator("auto_reply_kinds")
     @classmethod

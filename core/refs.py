@@ -2,12 +2,15 @@
 
 Both sides of a comparison go through :func:`normalise_ref`, so ``INV-001001``,
 ``inv 1001``, ``Invoice #1001`` and ``1001`` all become ``1001``, while ``CM-1001``
-stays distinct (``cm1001``).
+stays distinct (``cm1001``). A question names an invoice of one customer, who may write it
+shorter still: :func:`resolve_ref` also takes ``61408`` for that customer's ``NW-061408``
+when no other of its invoices fits.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 #: Words payers put before our number; longest first so ``invoice`` wins over ``inv``.
@@ -43,3 +46,52 @@ def normalise_ref(text: str) -> str:
             break
     stripped = key.lstrip("0")
     return stripped or ("0" if key else "")
+
+
+#: A reference must keep at least this many digits to be matched by its tail alone
+#: ("61408" for NW-061408): shorter tails name too many documents.
+MIN_TAIL_DIGITS = 4
+_LEADING_LETTERS = re.compile(r"^[^\W\d_]+")
+_GROUPS = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def ref_tails(number: str) -> frozenset[str]:
+    """The shorter forms a customer may write our ``number`` in, each as a comparison key:
+    without its letter prefix and leading zeros (``NW-061408``: ``61408``), its trailing
+    digit groups (``RE-2026-0042``: ``42``, ``20260042``) and without a trailing letter group
+    (``61408-A``: ``61408``). Tails of fewer than :data:`MIN_TAIL_DIGITS` digits are left out.
+    The full key (:func:`normalise_ref`) is not among them."""
+    groups = _GROUPS.findall(number.casefold())
+    tails: set[str] = set()
+    key = normalise_ref(number)
+    core = _LEADING_LETTERS.sub("", key).lstrip("0")
+    tails.add(core)
+    digit_groups: list[str] = []
+    for group in reversed(groups):
+        if not group.isdigit():
+            break
+        digit_groups.insert(0, group)
+        tails.add("".join(digit_groups).lstrip("0"))
+    if len(groups) > 1 and groups[-1].isalpha():
+        tails.add(normalise_ref("".join(groups[:-1])))
+    return frozenset(
+        t for t in tails if t and t != key and sum(ch.isdigit() for ch in t) >= MIN_TAIL_DIGITS
+    )
+
+
+def resolve_ref(ref: str, numbers: Iterable[str]) -> str | None:
+    """The one of ``numbers`` (one customer's invoice numbers) that ``ref`` names, or None.
+
+    First by the comparison key (:func:`normalise_ref`), as remittance lines are matched;
+    when no number has that key, by a shorter form (:func:`ref_tails`: ``61408`` or
+    ``invoice 61408`` for ``NW-061408``), and only when exactly one number fits."""
+    key = normalise_ref(ref)
+    if not key:
+        return None
+    numbers = list(dict.fromkeys(numbers))
+    exact = [n for n in numbers if normalise_ref(n) == key]
+    if exact:
+        return exact[0] if len(exact) == 1 else None
+    wanted = {key, _LEADING_LETTERS.sub("", key).lstrip("0")} - {""}
+    fits = [n for n in numbers if wanted & ref_tails(n)]
+    return fits[0] if len(fits) == 1 else None

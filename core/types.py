@@ -145,6 +145,10 @@ class Question:
     promise_date: date | None = None
     #: The words that gave it away ("please send a copy of invoice 4711").
     evidence: str = ""
+    #: How sure the reader is that this is asked (0–1): the cue, a request, an invoice named,
+    #: the subject and other cues agreeing (see :mod:`parsers.intent`). Below
+    #: ``ARBOX_INTENT_MIN_CONFIDENCE`` a person answers it, not arbox.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,28 @@
 """What a customer asks or tells in a mail: invoice copies, statements, balances, disputes and
-promises to pay, in English, German, French and Spanish. Pure and deterministic: no IO, no
-clock (relative promise dates need ``today``).
+promises to pay, in English, German, French, Spanish and Dutch. Pure and deterministic: no
+IO, no clock (relative promise dates need ``today``).
 
 The mail's own text is read (quoted replies and the signature are removed first), sentence
-by sentence, with the subject as one more sentence. A sentence asks when one of the phrases
-of a kind matches in it and:
+by sentence, with the subject as one more sentence. Each question kind has many cue
+families per language (:mod:`parsers.intent_cues`, :mod:`parsers.intent_disputes`): for a
+dispute, a quantity billed that did not arrive, a wrong price, damaged goods, goods not
+ordered, a double charge, a missing PO, a correction or credit note asked for, payment held
+back, and the plain words ("we dispute", "klopt niet"). A cue counts in a sentence when:
 
-- the phrase is not negated in its clause ("no need to send a copy", "we do not dispute");
-- a phrase that only names a thing ("copy of invoice", "statement of account", "balance")
-  comes with a request ("please", "could you", "bitte", "merci de", "por favor", a question
-  mark); in a subject that is not a reply the subject itself is the request;
-- a document ("copy of invoice", "statement") is not one the sender says it attaches.
+- it is not negated in its clause ("no need to send a copy", "we do not dispute", "wir
+  beanstanden die Rechnung nicht"), and a promise holds no negation ("we will not pay");
+- a cue that only names a thing ("copy of invoice", "statement of account", "balance")
+  comes with a request ("please", "could you", "bitte", "merci de", "por favor", "graag",
+  a question mark); in a subject that is not a reply the subject itself is the request;
+- a document ("copy of invoice", "statement") is not one the sender says it attaches, and
+  an invoice is not asked for in corrected form (that is a dispute).
+
+The evidence adds up to a confidence (0–1), :func:`score`: the cue's weight (0.6 for words
+that say it alone, 0.4 for words with other uses such as "damaged" or "balance"), plus 0.15
+for a request (for a promise: a date), 0.15 for an invoice named, 0.1 when the subject says
+the same, and 0.1 for each further cue family of the kind in the mail (at most 0.2); a copy
+asked in a sentence that also disputes loses 0.2. Below ``ARBOX_INTENT_MIN_CONFIDENCE`` the
+pipeline leaves the question to a person.
 
 Every :class:`~core.types.Question` names the sentences that gave it away (``evidence``)
 and the invoice references written in them (``refs``, read by
@@ -26,17 +38,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.types import MailKind, Question
+from parsers.intent_cues import BALANCE_CUES, COPY_CUES, PROMISE_CUES, STATEMENT_CUES, Cue
 from parsers.intent_dates import find_date
+from parsers.intent_disputes import DISPUTE_CUES
 from parsers.intent_phrases import (
     ATTACHED_RE,
     CLAUSE_BREAK_RE,
+    CORRECTED_RE,
     ENGLISH_RE,
     MARKETING_RE,
     NEGATION_AFTER_RE,
     NEGATION_RE,
-    PHRASES,
+    PROMISE_NEGATION_RE,
     REQUEST_RE,
-    Phrase,
 )
 from parsers.remittance_text import find_invoice_refs, strip_quotes_and_signature
 
@@ -48,6 +62,16 @@ PRIORITY: tuple[MailKind, ...] = (
     MailKind.STATEMENT_REQUEST,
     MailKind.BALANCE_INQUIRY,
 )
+#: Every cue, by kind. Order within a kind does not matter.
+CUES: tuple[Cue, ...] = DISPUTE_CUES + PROMISE_CUES + COPY_CUES + STATEMENT_CUES + BALANCE_CUES
+#: What each piece of evidence adds to a cue's weight (see the module docstring).
+REQUEST_BONUS = 0.15
+REF_BONUS = 0.15
+SUBJECT_BONUS = 0.1
+FAMILY_BONUS = 0.1
+MAX_FAMILY_BONUS = 0.2
+#: A copy asked in the sentence that disputes is likely the corrected invoice.
+COPY_IN_DISPUTE_PENALTY = 0.2
 #: Only this much of a mail's own text is read; customers' questions come first.
 MAX_TEXT_CHARS = 20_000
 #: A sentence longer than this is cut: prose this long is no single question.
@@ -86,6 +110,8 @@ class _Hit:
     sentence: str
     refs: tuple[str, ...]
     promise_date: date | None
+    families: frozenset[str]
+    score: float
 
 
 def find_questions(text: str, *, subject: str, today: date | None = None) -> tuple[Question, ...]:
@@ -104,38 +130,74 @@ def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent
     clean_subject = _REPLY_PREFIX_RE.sub("", subject[:MAX_SENTENCE_CHARS]).strip()
     is_reply = clean_subject != subject.strip()
     subject_refs = find_invoice_refs(clean_subject)
+    subject_found = _cues_asked(clean_subject, subject=not is_reply) if clean_subject else {}
     hits: list[_Hit] = []
     asking: set[int] = set()
     for no, sentence in enumerate(sentences):
-        for kind in _kinds_asked(sentence, subject=False):
-            refs = find_invoice_refs(sentence) or _listed_refs(sentences, no) or subject_refs
-            hits.append(_Hit(kind, sentence, refs, _promise_date(kind, sentence, own, today)))
+        found = _cues_asked(sentence, subject=False)
+        own_refs = find_invoice_refs(sentence) if found else ()
+        for kind, cues in found.items():
+            refs = own_refs or _listed_refs(sentences, no) or subject_refs
+            promise = _promise_date(kind, sentence, own, today)
+            value = score(
+                cues,
+                requested=_is_request(kind, sentence, promise),
+                named=bool(refs),
+                in_subject=kind in subject_found,
+                disputed=kind is MailKind.INVOICE_COPY_REQUEST and MailKind.DISPUTE in found,
+            )
+            families = frozenset(c.family for c in cues)
+            hits.append(_Hit(kind, sentence, refs, promise, families, value))
             asking.add(no)
-    if clean_subject:
-        for kind in _kinds_asked(clean_subject, subject=not is_reply):
-            promise = _promise_date(kind, clean_subject, own, today)
-            hits.append(_Hit(kind, clean_subject, subject_refs, promise))
+    for kind, cues in subject_found.items():
+        promise = _promise_date(kind, clean_subject, own, today)
+        value = score(
+            cues,
+            requested=not is_reply or _is_request(kind, clean_subject, promise),
+            named=bool(subject_refs),
+            in_subject=any(hit.kind is kind for hit in hits),
+            disputed=kind is MailKind.INVOICE_COPY_REQUEST and MailKind.DISPUTE in subject_found,
+        )
+        families = frozenset(c.family for c in cues)
+        hits.append(_Hit(kind, clean_subject, subject_refs, promise, families, value))
     if MARKETING_RE.search(own):
         hits = [hit for hit in hits if hit.refs]  # a pitch asks nothing about an invoice
     rest = "\n".join(s for no, s in enumerate(sentences) if no not in asking)
     return Intent(questions=_merge(hits), rest=rest)
 
 
-def _kinds_asked(sentence: str, *, subject: bool) -> list[MailKind]:
-    """The kinds ``sentence`` asks (each once, in phrase order)."""
-    kinds: list[MailKind] = []
-    for phrase in PHRASES:
-        if phrase.kind in kinds:
-            continue
-        for m in phrase.pattern.finditer(sentence):
-            if _asks(phrase, sentence, m, subject=subject):
-                kinds.append(phrase.kind)
+def score(
+    cues: list[Cue], *, requested: bool, named: bool, in_subject: bool, disputed: bool
+) -> float:
+    """How sure a sentence asks what ``cues`` (of one kind, found in it) say: the strongest
+    cue's weight plus what the rest of the evidence adds (see the module docstring), 0–1."""
+    value = max(c.weight for c in cues)
+    value += REQUEST_BONUS if requested else 0.0
+    value += REF_BONUS if named else 0.0
+    value += SUBJECT_BONUS if in_subject else 0.0
+    value -= COPY_IN_DISPUTE_PENALTY if disputed else 0.0
+    return min(1.0, max(0.0, value))
+
+
+def _is_request(kind: MailKind, sentence: str, promise: date | None) -> bool:
+    if kind is MailKind.PROMISE_TO_PAY:
+        return promise is not None
+    return bool(REQUEST_RE.search(sentence))
+
+
+def _cues_asked(sentence: str, *, subject: bool) -> dict[MailKind, list[Cue]]:
+    """The cues that ask in ``sentence``, by kind (kinds in cue order)."""
+    found: dict[MailKind, list[Cue]] = {}
+    for c in CUES:
+        for m in c.pattern.finditer(sentence):
+            if _asks(c, sentence, m, subject=subject):
+                found.setdefault(c.kind, []).append(c)
                 break
-    return kinds
+    return found
 
 
-def _asks(phrase: Phrase, sentence: str, m: re.Match[str], *, subject: bool) -> bool:
-    """Whether the match ``m`` of ``phrase`` in ``sentence`` is really asked."""
+def _asks(c: Cue, sentence: str, m: re.Match[str], *, subject: bool) -> bool:
+    """Whether the match ``m`` of cue ``c`` in ``sentence`` is really asked."""
     breaks = CLAUSE_BREAK_RE.finditer(sentence, 0, m.start())
     clause_start = max((b.end() for b in breaks), default=0)
     ends = [b.start() for b in CLAUSE_BREAK_RE.finditer(sentence, m.end())]
@@ -144,9 +206,14 @@ def _asks(phrase: Phrase, sentence: str, m: re.Match[str], *, subject: bool) -> 
     after = sentence[m.end() : clause_end]
     if NEGATION_RE.search(before) or NEGATION_AFTER_RE.search(after):
         return False
-    if phrase.document and ATTACHED_RE.search(sentence[clause_start:clause_end]):
+    if c.kind is MailKind.PROMISE_TO_PAY and PROMISE_NEGATION_RE.search(m.group()):
         return False
-    return not phrase.needs_request or subject or bool(REQUEST_RE.search(sentence))
+    clause = sentence[clause_start:clause_end]
+    if c.document and ATTACHED_RE.search(clause):
+        return False
+    if c.kind is MailKind.INVOICE_COPY_REQUEST and CORRECTED_RE.search(sentence):
+        return False
+    return not c.needs_request or subject or bool(REQUEST_RE.search(sentence))
 
 
 def _promise_date(kind: MailKind, sentence: str, own: str, today: date | None) -> date | None:
@@ -170,7 +237,8 @@ def _listed_refs(sentences: list[str], no: int) -> tuple[str, ...]:
 
 def _merge(hits: list[_Hit]) -> tuple[Question, ...]:
     """One question per kind, most important first: the references of all its sentences
-    in order, the first promise date, and the sentences as evidence."""
+    in order, the first promise date, the sentences as evidence, and the confidence of its
+    surest sentence with the other cue families of the kind agreeing."""
     questions: list[Question] = []
     for kind in PRIORITY:
         mine = [hit for hit in hits if hit.kind is kind]
@@ -180,6 +248,9 @@ def _merge(hits: list[_Hit]) -> tuple[Question, ...]:
         for hit in mine:
             refs.extend(ref for ref in hit.refs if ref not in refs)
         dates = [hit.promise_date for hit in mine if hit.promise_date is not None]
+        families = {family.split("-", 1)[-1] for hit in mine for family in hit.families}
+        corroboration = min(MAX_FAMILY_BONUS, FAMILY_BONUS * (len(families) - 1))
+        confidence = min(1.0, max(hit.score for hit in mine) + corroboration)
         evidence = " | ".join(dict.fromkeys(hit.sentence for hit in mine))
         if len(evidence) > MAX_EVIDENCE_CHARS:
             evidence = evidence[: MAX_EVIDENCE_CHARS - 1] + "…"
@@ -189,6 +260,7 @@ def _merge(hits: list[_Hit]) -> tuple[Question, ...]:
                 refs=tuple(refs),
                 promise_date=dates[0] if dates else None,
                 evidence=evidence,
+                confidence=round(confidence, 2),
             )
         )
     return tuple(questions)

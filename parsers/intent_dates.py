@@ -1,4 +1,4 @@
-"""The date a customer says it will pay, written in English, German, French or Spanish.
+"""The date a customer says it will pay, written in English, German, French, Spanish or Dutch.
 Pure: no IO, no clock: relative dates ("next Friday", "Ende des Monats") need ``today``,
 which the classifier takes from the mail's Date header.
 
@@ -11,11 +11,12 @@ Absolute dates::
 Relative dates (to ``today``)::
 
     today / tomorrow / the day after tomorrow (heute, morgen, übermorgen, aujourd'hui,
-    demain, après-demain, hoy, mañana, pasado mañana); next Friday, on Friday, am Freitag,
-    vendredi prochain, el próximo viernes (the first such weekday after today); next week
-    (the Friday of next week); end of the month, Monatsende, fin du mois, fin de mes (the
-    last day of this month; "end of next month": of the next); in 10 days, in 2 Wochen,
-    dans 3 jours, en 5 días.
+    demain, après-demain, hoy, mañana, pasado mañana, vandaag, overmorgen); next Friday, on
+    Friday, am Freitag, vendredi prochain, el próximo viernes, op vrijdag (the first such
+    weekday after today); next week, volgende week (the Friday of next week); end of the
+    month, Monatsende, fin du mois, fin de mes, einde van de maand (the last day of this
+    month; "end of next month": of the next); in 10 days, in 2 Wochen, dans 3 jours, en 5
+    días, binnen 10 dagen.
 
 A date without a year is the next such day: this year, unless that is more than a month
 ago, then next year.
@@ -30,14 +31,14 @@ from datetime import date, timedelta
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        "jan january januar janvier enero jänner",
-        "feb february februar février fevrier febrero",
-        "mar march märz maerz mars marzo",
+        "jan january januar janvier enero jänner januari",
+        "feb february februar février fevrier febrero februari",
+        "mar march märz maerz mars marzo maart",
         "apr april avril abril",
-        "may mai mayo",
+        "may mai mayo mei",
         "jun june juni juin junio",
         "jul july juli juillet julio",
-        "aug august août aout agosto",
+        "aug august août aout agosto augustus",
         "sep sept september septembre septiembre setiembre",
         "oct october oktober okt octobre octubre",
         "nov november novembre noviembre",
@@ -51,13 +52,13 @@ _MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.
 _WEEKDAYS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        "monday montag lundi lunes",
-        "tuesday dienstag mardi martes",
-        "wednesday mittwoch mercredi miércoles miercoles",
-        "thursday donnerstag jeudi jueves",
-        "friday freitag vendredi viernes",
-        "saturday samstag sonnabend samedi sábado sabado",
-        "sunday sonntag dimanche domingo",
+        "monday montag lundi lunes maandag",
+        "tuesday dienstag mardi martes dinsdag",
+        "wednesday mittwoch mercredi miércoles miercoles woensdag",
+        "thursday donnerstag jeudi jueves donderdag",
+        "friday freitag vendredi viernes vrijdag",
+        "saturday samstag sonnabend samedi sábado sabado zaterdag",
+        "sunday sonntag dimanche domingo zondag",
     )
 ):
     for _name in _names.split():
@@ -68,6 +69,7 @@ _NUMBER_WORDS = {
     "ein": 1, "einer": 1, "einem": 1, "zwei": 2, "drei": 3, "vier": 4, "zehn": 10,
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "dix": 10, "quinze": 15,
     "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "diez": 10, "quince": 15,
+    "een": 1, "twee": 2, "drie": 3, "tien": 10, "veertien": 14,
 }  # fmt: skip
 _COUNT = "(?P<count>\\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 
@@ -91,26 +93,28 @@ _NTH_RE = re.compile(
     re.IGNORECASE,
 )
 _DAY_OFFSET_RE = re.compile(
-    r"(?P<word>day\s+after\s+tomorrow|übermorgen|après-demain|pasado\s+mañana"
-    r"|today|heute|aujourd'hui|aujourd’hui|hoy|tomorrow|morgen|demain|mañana)\b",
+    r"(?P<word>day\s+after\s+tomorrow|übermorgen|après-demain|pasado\s+mañana|overmorgen"
+    r"|today|heute|aujourd'hui|aujourd’hui|hoy|vandaag|tomorrow|morgen|demain|mañana)\b",
     re.IGNORECASE,
 )
 _DAY_OFFSETS = {
     "day after tomorrow": 2, "übermorgen": 2, "après-demain": 2, "pasado mañana": 2,
+    "overmorgen": 2, "vandaag": 0,
     "today": 0, "heute": 0, "aujourd'hui": 0, "aujourd’hui": 0, "hoy": 0,
     "tomorrow": 1, "morgen": 1, "demain": 1, "mañana": 1,
 }  # fmt: skip
 _WEEKDAY_RE = re.compile(rf"(?<![\w]){_WEEKDAY}(?![\w])", re.IGNORECASE)
 _NEXT_WEEK_RE = re.compile(
     r"\b(?:next\s+week|nächste[nr]?\s+woche|kommende[nr]?\s+woche|semaine\s+prochaine"
-    r"|pr[óo]xima\s+semana|semana\s+que\s+viene)\b",
+    r"|pr[óo]xima\s+semana|semana\s+que\s+viene|volgende\s+week|komende\s+week)\b",
     re.IGNORECASE,
 )
 _MONTH_END_RE = re.compile(
     r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<next_en>next\s+)?month|month[- ]end"
     r"|(?:ende\s+(?:des|dieses)\s+(?P<next_de1>nächsten\s+)?monats)|monatsende"
     r"|fin\s+(?:du|de)\s+(?:ce\s+)?mois(?P<next_fr>\s+prochain)?"
-    r"|(?:a\s+)?fin(?:ales)?\s+de(?:l)?\s+mes(?P<next_es>\s+pr[óo]ximo|\s+que\s+viene)?)\b",
+    r"|(?:a\s+)?fin(?:ales)?\s+de(?:l)?\s+mes(?P<next_es>\s+pr[óo]ximo|\s+que\s+viene)?"
+    r"|(?:het\s+)?einde?\s+van\s+(?:de|deze)\s+(?P<next_nl>volgende\s+)?maand)\b",
     re.IGNORECASE,
 )
 _WEEK_END_RE = re.compile(
@@ -119,8 +123,8 @@ _WEEK_END_RE = re.compile(
     re.IGNORECASE,
 )
 _IN_DAYS_RE = re.compile(
-    rf"\b(?:in|within|innerhalb\s+von|dans|sous|en|dentro\s+de)\s+{_COUNT}\s+"
-    r"(?P<unit>days?|weeks?|tage[n]?|wochen?|jours?|semaines?|d[íi]as?|semanas?)\b",
+    rf"\b(?:in|within|innerhalb\s+von|dans|sous|en|dentro\s+de|binnen|over)\s+{_COUNT}\s+"
+    r"(?P<unit>days?|weeks?|tage[n]?|wochen?|jours?|semaines?|d[íi]as?|semanas?|dagen|weken)\b",
     re.IGNORECASE,
 )
 
@@ -186,13 +190,13 @@ def _relative_dates(text: str, *, today: date) -> list[tuple[int, date]]:
         out.append((m.start(), today + timedelta(days=max(0, 4 - today.weekday()))))
     for m in _MONTH_END_RE.finditer(text):
         year, month = today.year, today.month
-        if any(m.group(g) for g in ("next_en", "next_de1", "next_fr", "next_es")):
+        if any(m.group(g) for g in ("next_en", "next_de1", "next_fr", "next_es", "next_nl")):
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         out.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
     for m in _IN_DAYS_RE.finditer(text):
         raw = m.group("count").lower()
         count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-        weeks = m.group("unit").lower().startswith(("week", "woche", "semaine", "semana"))
+        weeks = m.group("unit").lower().startswith(("week", "woche", "semaine", "semana", "weken"))
         out.append((m.start(), today + timedelta(days=count * (7 if weeks else 1))))
     return out
 

@@ -121,7 +121,7 @@ _AMOUNT_RE = re.compile(
 )
 #: A reference after a word that says "invoice": Invoice 1001, inv 10002, Rechnung Nr. 7.
 _KEYWORD_REF_RE = re.compile(
-    r"(?:\b(?:invoices?|inv|rechnung|rg|facture|factura|fattura|bill|document|doc)"
+    r"(?:\b(?:invoices?|inv|rechnung|rg|facture|factura|fattura|factuur|bill|document|doc)"
     r"(?![-\w])" + _LABEL_TAIL + r"|(?<!\w)(?:#|no\.|nr\.)\s*)" + _TOKEN,
     re.IGNORECASE,
 )
@@ -171,17 +171,24 @@ _LIST_SEP_RE = re.compile(
 _CREDIT_WORD_RE = re.compile(r"^(?:cm|cn|gs|kg|av|nc)[-/]?\d", re.IGNORECASE)
 _CURRENCY_CODES = {"$": None, "€": "EUR", "£": "GBP"}
 _QUOTE_HEADER_RE = re.compile(
-    r"^\s*(?:on\s.+\swrote:|am\s.+\sschrieb\s.*:|le\s.+\sa\s+écrit\s*:)\s*$", re.IGNORECASE
+    r"^\s*(?:on\s.+\swrote:|am\s.+\sschrieb\s.*:|le\s.+\sa\s+écrit\s*:|el\s.+\sescribió\s*:"
+    r"|op\s.+\sschreef\s.*:)\s*$",
+    re.IGNORECASE,
 )
 _ORIGINAL_RE = re.compile(
-    r"^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine)\s*-{2,}\s*$",
+    r"^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine|mensaje original"
+    r"|oorspronkelijk bericht)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
 _FORWARD_RE = re.compile(
-    r"forwarded message|begin forwarded message|weitergeleitete nachricht", re.IGNORECASE
+    r"forwarded message|begin forwarded message|weitergeleitete nachricht|doorgestuurd bericht"
+    r"|mensaje reenviado|message transféré",
+    re.IGNORECASE,
 )
-_OUTLOOK_FROM_RE = re.compile(r"^\s*(?:from|von|de):\s", re.IGNORECASE)
-_OUTLOOK_NEXT_RE = re.compile(r"^\s*(?:sent|date|gesendet|envoyé|to):\s", re.IGNORECASE)
+_OUTLOOK_FROM_RE = re.compile(r"^\s*(?:from|von|de|van):\s", re.IGNORECASE)
+_OUTLOOK_NEXT_RE = re.compile(
+    r"^\s*(?:sent|date|gesendet|envoyé|to|enviado|fecha|verzonden|datum|aan):\s", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)

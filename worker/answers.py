@@ -6,6 +6,11 @@
 - dispute: an acknowledgement naming the invoices concerned (its review item stays);
 - promise to pay: an acknowledgement with the promised date (its review item stays).
 
+A question the intent reader is less sure of than ``ARBOX_INTENT_MIN_CONFIDENCE`` is not
+answered: it gets the reply that reveals nothing and its review item says the reader was
+unsure. A reference is resolved among the customer's own invoices only
+(:mod:`ledger.question_refs`: "61408" names its only NW-061408).
+
 Only a sender whose customer is known (:func:`outbound.recipients.sender_customer`) is
 answered, and only about invoices of that customer. Anything else (an unknown sender, an
 invoice that is not found or not the customer's, a copy request naming no invoice, a promise
@@ -22,10 +27,10 @@ from email.message import EmailMessage
 
 import structlog
 
-from core.refs import normalise_ref
 from core.types import MailKind, Question
 from ledger.posting import open_review_item
-from ledger.queries import CustomerRef, invoices_by_ref_keys
+from ledger.queries import CustomerRef
+from ledger.question_refs import resolve_question_refs
 from ledger.statements import invoice_copies, statements_for_customer
 from outbound.documents import compose_invoice_copy, compose_reply, compose_statement
 from outbound.pdf_invoice import render_invoice_pdf
@@ -74,7 +79,12 @@ def answer_questions(
         )
     settled: set[MailKind] = set()
     uncertain = False
+    least = replies.svc.settings.intent_min_confidence
     for question in asked:
+        if question.confidence < least:  # not sure enough what is asked: a person answers
+            log.info("question_unsure", inbound_id=replies.row.id, kind=question.kind.value)
+            uncertain = True
+            continue
         numbers = _own_invoices(replies, question, customer)
         outbox_id = None if numbers is None else _answer(replies, question, customer, numbers)
         if outbox_id is None and not _answerable(question, numbers):
@@ -96,17 +106,14 @@ def _keep(ids: list[int], outbox_id: int | None) -> None:
 def _own_invoices(
     replies: MailReplies, question: Question, customer: CustomerRef
 ) -> tuple[str, ...] | None:
-    """The invoice numbers of ``customer`` the question names, one per reference; None when
-    some reference is not found among them (another customer's invoice, or none at all)."""
-    keys = list(dict.fromkeys(k for k in (normalise_ref(r) for r in question.refs) if k))
-    found = invoices_by_ref_keys(replies.session, keys) if keys else {}
-    numbers: list[str] = []
-    for key in keys:
-        own = sorted(i.number for i in found.get(key, ()) if i.customer_id == customer.id)
-        if len(own) != 1:
-            return None
-        numbers.append(own[0])
-    return tuple(dict.fromkeys(numbers))
+    """The invoice numbers of ``customer`` the question names, one per reference ("61408"
+    names the customer's only NW-061408, see :mod:`ledger.question_refs`); None when some
+    reference names none of them (another customer's invoice, or none at all)."""
+    refs = list(dict.fromkeys(question.refs))
+    resolved = resolve_question_refs(replies.session, refs, customer_id=customer.id)
+    if any(number is None for number in resolved):
+        return None
+    return tuple(dict.fromkeys(number for number in resolved if number is not None))
 
 
 def _answerable(question: Question, numbers: tuple[str, ...] | None) -> bool:

@@ -21,7 +21,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
-from core.refs import normalise_ref
 from core.types import (
     FINAL_STATUSES,
     PENDING_STATUSES,
@@ -34,7 +33,8 @@ from core.types import (
 from ledger import models as m
 from ledger.holds import HOLD_KINDS, record_question_holds
 from ledger.posting import audit, open_review_item
-from ledger.queries import invoices_by_ref_keys, lock_invoices
+from ledger.queries import lock_invoices
+from ledger.question_refs import resolve_question_refs
 from ledger.rules import with_ref_prefixes
 from ledger.session import is_transient_db_error
 from matching.customer import PERSON_VOUCHED
@@ -291,7 +291,13 @@ def _decide_and_post(
     if classification.kind in QUESTION_KINDS:  # asks, pays nothing: answered, or a person
         answered = answer_questions(replies, classification.questions, customer)
         opened = _open_questions(
-            session, row, classification, extraction.problems, now=now, skip=answered.settled
+            session,
+            row,
+            classification,
+            extraction.problems,
+            now=now,
+            skip=answered.settled,
+            min_confidence=svc.settings.intent_min_confidence,
         )
         waits = opened or answered.unverified
         row.status = InboundStatus.REVIEW if waits else InboundStatus.APPLIED
@@ -385,7 +391,15 @@ def _decide_and_post(
     if classification.questions:  # remittance+question: posted, and the question answered
         answered = answer_questions(replies, classification.questions, customer)
         outbox_ids += answered.outbox_ids
-        if _open_questions(session, row, classification, (), now=now, skip=answered.settled):
+        if _open_questions(
+            session,
+            row,
+            classification,
+            (),
+            now=now,
+            skip=answered.settled,
+            min_confidence=svc.settings.intent_min_confidence,
+        ):
             row.status = InboundStatus.REVIEW
         if answered.unverified:
             row.status = InboundStatus.REVIEW
@@ -406,11 +420,14 @@ def _open_questions(
     *,
     now: datetime,
     skip: Collection[MailKind] = (),
+    min_confidence: float = 0.0,
 ) -> int:
     """One review item per question of the mail, of the question's kind, naming its
-    evidence, references and promised date; the candidates are the referenced invoices
-    of the customer (none when the customer is unknown). Questions of the kinds ``skip``
-    (answered for good, see worker.answers) get none. Returns the items opened."""
+    evidence, references (with the customer's invoice each names, when written otherwise)
+    and promised date, and whether the reader was unsure of it (below ``min_confidence``);
+    the candidates are the referenced invoices of the customer (none when the customer is
+    unknown). Questions of the kinds ``skip`` (answered for good, see worker.answers) get
+    none. Returns the items opened."""
     opened = 0
     for question in classification.questions:
         if question.kind in skip:
@@ -418,20 +435,22 @@ def _open_questions(
         opened += 1
         kind = question.kind.value.replace("-", "_")
         reason = f"{question.kind.value}: {question.evidence}"
+        resolved: tuple[str | None, ...] = ()
+        if question.refs and row.customer_id is not None:
+            resolved = resolve_question_refs(session, question.refs, customer_id=row.customer_id)
         if question.refs:
-            reason += f"; invoices: {', '.join(question.refs)}"
+            named = [
+                ref if number is None or number == ref else f"{ref} ({number})"
+                for ref, number in zip(question.refs, resolved or question.refs, strict=True)
+            ]
+            reason += f"; invoices: {', '.join(named)}"
         if question.promise_date is not None:
             reason += f"; promised for {question.promise_date.isoformat()}"
+        if question.confidence < min_confidence:
+            reason += f"; unsure what is asked (confidence {question.confidence:.2f})"
         if problems:
             reason += f"; unreadable: {'; '.join(problems)}"
-        keys = [key for key in (normalise_ref(ref) for ref in question.refs) if key]
-        found = invoices_by_ref_keys(session, keys) if keys and row.customer_id else {}
-        numbers = dict.fromkeys(
-            invoice.number
-            for key in keys
-            for invoice in found.get(key, ())
-            if invoice.customer_id == row.customer_id
-        )
+        numbers = dict.fromkeys(number for number in resolved if number is not None)
         open_review_item(
             session,
             key=f"inbound:{row.id}:{kind}",
