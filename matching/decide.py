@@ -430,7 +430,7 @@ def _decide_line(
         return review(f"line amount {amount} is not a payment", invoice)
     rival = (
         _amount_points_elsewhere(line, invoice, key, customer_open, policy, paid_on=paid_on)
-        if near is None and paid == line.amount
+        if near is None
         else None
     )
     if rival is not None:

@@ -23,6 +23,7 @@ line before its reference is looked for, so they never become invoice references
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -76,8 +77,32 @@ _OTHER_NUMBER_RE = re.compile(
 #: Payment references: "Payment ref: ACH-778812", "Check no 10045", "Wire reference 12A9".
 _PAYMENT_REF_RE = re.compile(
     r"\b(?:payment|pmt|remittance|transaction|trace|confirmation|check|cheque|chk|wire"
-    r"|ach|eft|transfer|bank|zahlung|überweisung)"
-    r"\s*(?:ref(?:erence)?\b\.?|no\b\.?|nr\b\.?|number|num\b|#|id\b|code)\s*[:#.]?\s*" + _TOKEN,
+    r"|ach|eft|transfer|bank|zahlung|überweisung|virement|paiement|transferencia|pago"
+    r"|overboeking|betaling)"
+    r"\s*(?:ref(?:erence)?\b\.?|no\b\.?|nr\b\.?|number|num\b|#|id\b|code)\s*[:#.]?\s*"
+    + _TOKEN
+    # the label the other way round: "Réf. virement", "Referencia del pago", "Kenmerk"
+    + r"|\b(?:r[ée]f(?:[ée]rence)?\.?\s*(?:du\s+|de\s+la\s+|de\s+)?(?:virement|paiement"
+    r"|r[èe]glement)|referencia\s+(?:del\s+|de\s+la\s+)?(?:pago|transferencia)"
+    r"|betalingskenmerk|betalingsreferentie|zahlungsreferenz|verwendungszweck)\s*[:#.]?\s*"
+    r"(?P<token2>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)",
+    re.IGNORECASE,
+)
+#: Between a line's net and what the payer kept back: "924.03 - 48.63 promo allowance",
+#: "2 062,87 - retenue 42,10 marchandise endommagée", "1.250,00 abzgl. 25,00 Skonto".
+_DEDUCTION_BETWEEN_RE = re.compile(
+    r"\s*(?:[-–—]|less|minus|moins|menos|abzgl\.?|abzüglich|min)?\s*"
+    r"(?P<word>retenue|déduction|deduction|deducción|descuento|korting|aftrek|kürzung|abzug"
+    r"|withheld|short(?:\s+paid)?)?\s*:?\s*",
+    re.IGNORECASE,
+)
+#: A remittance letter's total in its prose: "we made a payment of USD 10,316.42",
+#: "hemos realizado un pago de 22.205,72 EUR", "un virement d'un montant de 1 234,56".
+_PAYMENT_OF_RE = re.compile(
+    r"\b(?:payment|remittance|transfer|wire|paiement|virement|r[èe]glement|pago|transferencia"
+    r"|zahlung|überweisung|betaling|overboeking)\s+(?:(?:in\s+the\s+)?amount\s+)?"
+    r"(?:of|de|d'un\s+montant\s+de|por\s+(?:un\s+)?(?:importe|valor)\s+de|von|über"
+    r"|in\s+höhe\s+von|van|ten\s+bedrage\s+van)\s*(?:[A-Z]{3}|[$€£])?\s*$",
     re.IGNORECASE,
 )
 #: "Check 10045", "Wire transfer 12345": a payment number written without a label.
@@ -465,6 +490,7 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
     """
     found: list[RemittanceLine] = []
     total: Decimal | None = None
+    prose_total: Decimal | None = None  # "we made a payment of USD 10,316.42"
     payment_ref: str | None = None
     currencies: set[str | None] = set()
     for raw in lines:
@@ -477,6 +503,8 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         if not amounts or _CONTACT_LINE_RE.search(line):
             continue
         amount = amounts[-1]
+        kept_back = _kept_back(work, amounts)
+        before_amount = work[: amounts[0].start]
         for a in reversed(amounts):
             work = work[: a.start] + " " * (a.end - a.start) + work[a.end :]
         if _SUBTOTAL_RE.search(line):
@@ -485,15 +513,73 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         if _TOTAL_RE.search(line) and (ref is None or ambiguous or not strong):
             total = amount.value
             continue
+        if ref is None and len(amounts) == 1 and _PAYMENT_OF_RE.search(before_amount):
+            prose_total = prose_total or amount.value
+            continue
         if ref is None or ambiguous:
             continue
         currencies.add(amount.currency)
+        if kept_back is not None:
+            net, deduction, why = kept_back
+            found.append(
+                RemittanceLine(
+                    invoice_ref=ref,
+                    amount=net.value,
+                    deduction=deduction.value,
+                    deduction_reason=why,
+                    source=line,
+                )
+            )
+            continue
         found.append(RemittanceLine(invoice_ref=ref, amount=amount.value, source=line))
     explicit = currencies - {None}
     currency = explicit.pop() if len(explicit) == 1 else None
+    stated = total if total is not None else prose_total
     return LineScan(
-        lines=tuple(found), stated_total=total, payment_ref=payment_ref, currency=currency
+        lines=_kept_back_as_gross(tuple(found), stated),
+        stated_total=stated,
+        payment_ref=payment_ref,
+        currency=currency,
     )
+
+
+def _kept_back_as_gross(
+    lines: tuple[RemittanceLine, ...], total: Decimal | None
+) -> tuple[RemittanceLine, ...]:
+    """``lines`` read again when their total says so: "1,000.00 - 20.00 damaged" is the net
+    paid and what was kept back (as read) unless the stated total is what they come to with
+    the first amount taken as the gross and the second taken off it."""
+    kept = [line for line in lines if line.deduction is not None and line.gross is None]
+    if total is None or not kept:
+        return lines
+    as_read = sum((line.amount or Decimal(0) for line in lines), start=Decimal(0))
+    taken_off = sum((line.deduction or Decimal(0) for line in kept), start=Decimal(0))
+    if as_read == total or as_read - taken_off != total:
+        return lines
+    return tuple(
+        dataclasses.replace(line, gross=line.amount, amount=line.amount - line.deduction)
+        if line in kept and line.amount is not None and line.deduction is not None
+        else line
+        for line in lines
+    )
+
+
+def _kept_back(work: str, amounts: Sequence[_Amount]) -> tuple[_Amount, _Amount, str] | None:
+    """(net, deduction, reason) of a line whose last two amounts are what the payer paid and
+    what it kept back for a reason written after them ("924.03 - 48.63 promo allowance"),
+    or None. Only with a reason: "1,000.00 - 20.00" alone may be a sum, or a range."""
+    if len(amounts) < 2:
+        return None
+    net, deduction = amounts[-2], amounts[-1]
+    between = _DEDUCTION_BETWEEN_RE.fullmatch(work[net.end : deduction.start])
+    if between is None or not work[net.end : deduction.start].strip():
+        return None
+    if deduction.value <= 0 or net.value <= 0:
+        return None
+    why = work[deduction.end :].strip(" -–—:;,.()")
+    if not _WORD_RE.search(why) and not between.group("word"):
+        return None
+    return net, deduction, (why or between.group("word"))[:200]
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -507,7 +593,8 @@ def _remove_noise(line: str) -> tuple[str, str | None]:
     work = line
     for pattern in (_PAYMENT_REF_RE, _OUR_REF_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
         for m in pattern.finditer(work):
-            payment_ref = payment_ref or m.group("token")
+            token = m.groupdict().get("token") or m.groupdict().get("token2")
+            payment_ref = payment_ref or token
             work = _blank(work, m.start(), m.end())
     for pattern in (_DATE_RE, _PHONE_RE, _OTHER_NUMBER_RE):
         for m in pattern.finditer(work):

@@ -45,7 +45,10 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
     for pattern, role in (
         (
             r"^(?:check|cheque|chk|scheck)(?:\s*(?:no|nr|number|num|ref\w*|id))?$"
-            r"|^(?:payment|pmt|zahlungs?)\s*(?:ref\w*|no|nr|number|id)$|^trace\b|^transaction\b",
+            r"|^(?:payment|pmt|zahlungs?)\s*(?:ref\w*|no|nr|number|id)$|^trace\b|^transaction\b"
+            # the label the other way round, in other languages: "Réf. virement", ...
+            r"|^ref\w*\.?\s*(?:du\s+|de\s+la\s+|de\s+|del\s+)?(?:virement|paiement|reglement"
+            r"|pago|transferencia|zahlung|uberweisung|betaling)$|^betalingskenmerk$",
             Role.PAYMENT_REF,
         ),
         (

@@ -346,6 +346,10 @@ def _amount(cell: str, sep: str | None) -> Decimal | None:
     return None
 
 
+#: A number written in groups of at most four digits ("9004 0771", "060 205"): one number.
+_GROUPED_DIGITS_RE = re.compile(r"\d{2,4}(?: \d{2,4})+")
+
+
 def _ref_of(cell: str, *, named: bool) -> str | None:
     """The reference written in a reference cell: the cell when it is one token (after a
     leading "Invoice"/"No." word), else its first token with digits. A cell that is an
@@ -355,6 +359,8 @@ def _ref_of(cell: str, *, named: bool) -> str | None:
     if cell_kind(cell) is Kind.AMOUNT:
         return None
     rest = _LEAD_WORD_RE.sub("", cell, count=1) or cell
+    if _GROUPED_DIGITS_RE.fullmatch(rest.strip()):
+        rest = rest.replace(" ", "")  # "9004 0771": one number written in groups
     token = rest if " " not in rest else None
     if token is None:
         found = [m.group(0) for m in _REF_TOKEN_RE.finditer(rest)]

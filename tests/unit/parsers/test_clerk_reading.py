@@ -1,0 +1,88 @@
+"""Remittance text as payers write it in letters and lists (issue 17): what they kept back
+after what they paid, the total in the letter's prose, payment references labelled in other
+languages, and our numbers written in digit groups."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from parsers.remittance_text import read_text, scan_lines
+from parsers.tables import read_grid
+
+LETTER = """Please be advised that we have today made a payment of USD 10,316.42 by card in
+settlement of the following invoices:
+- Invoice 90043844 dated 10/20/2026: 1,676.41
+- Invoice 90043845 dated 10/20/2026: 924.03 - 48.63 promo allowance
+- Invoice 90043978: 166.73 - 500.19 damaged goods
+- Invoice 90044103 dated 10/24/2026: 7,549.25
+Payment reference: PR-2026-6296
+"""
+
+
+def test_what_a_payer_kept_back_after_what_it_paid_is_a_deduction_with_its_reason():
+    scan = read_text(LETTER)
+    lines = {line.invoice_ref: line for line in scan.lines}
+    assert (lines["90043845"].amount, lines["90043845"].deduction) == (
+        Decimal("924.03"),
+        Decimal("48.63"),
+    )
+    assert lines["90043845"].deduction_reason == "promo allowance"
+    assert lines["90043978"].amount == Decimal("166.73")
+    assert lines["90043844"].deduction is None
+
+
+def test_the_letters_payment_of_is_its_stated_total():
+    assert read_text(LETTER).stated_total == Decimal("10316.42")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Por la presente les comunicamos que hemos realizado un pago de 22.205,72 EUR",
+        "Nous avons effectué un virement d'un montant de 22 205,72 EUR ce jour.",
+        "Wir haben heute eine Zahlung von 22.205,72 EUR veranlasst.",
+        "Hierbij bevestigen wij een betaling van EUR 22.205,72.",
+    ],
+)
+def test_a_payment_of_in_prose_is_a_total_in_every_language(sentence):
+    scan = scan_lines([sentence, "Factura 90040401: 22.205,72"])
+    assert scan.stated_total == Decimal("22205.72")
+    assert [line.invoice_ref for line in scan.lines] == ["90040401"]
+
+
+def test_a_total_line_wins_over_the_prose():
+    scan = scan_lines(["We made a payment of 100.00 today", "INV-1 90.00", "Total: 90.00"])
+    assert scan.stated_total == Decimal("90.00")
+
+
+def test_with_the_total_the_kept_back_amount_is_taken_off_the_gross():
+    # 1,000.00 - 50.00 damaged: the total 950.00 says 1,000.00 was the gross, not the net
+    scan = scan_lines(["Invoice 4711: 1,000.00 - 50.00 damaged", "Total paid: 950.00"])
+    (line,) = scan.lines
+    assert (line.gross, line.amount, line.deduction) == (
+        Decimal("1000.00"),
+        Decimal("950.00"),
+        Decimal("50.00"),
+    )
+
+
+def test_two_amounts_without_a_reason_are_not_a_deduction():
+    (line,) = scan_lines(["Invoice 4711: 1,000.00 - 50.00"]).lines
+    assert (line.amount, line.deduction) == (Decimal("50.00"), None)  # as before: the last
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Réf. virement", "Référence du paiement", "Referencia del pago", "Betalingskenmerk"],
+)
+def test_a_payment_reference_labelled_in_another_language_is_no_invoice(label):
+    scan = read_text(f"Facture 90043697: 502,51\n\n{label}: PR-2026-4699\nN° fournisseur: K43775\n")
+    assert [line.invoice_ref for line in scan.lines] == ["90043697"]
+    assert scan.payment_ref == "PR-2026-4699"
+
+
+def test_our_number_written_in_digit_groups_in_a_reference_column_is_one_number():
+    grid = read_grid([["Invoice", "Paid"], ["9004 0771", "17,423.29"], ["9004 0772", "1.00"]])
+    assert [line.invoice_ref for line in grid.lines] == ["90040771", "90040772"]
