@@ -30,8 +30,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from eval_queries import QueryScore, query_table, score_queries  # noqa: E402
 from eval_score import Judged, Scored, baseline, misses, read_ledger, score_arbox  # noqa: E402
 from eval_world import WorldConfig, write_world  # noqa: E402
+
+#: The held-out world's seed: never used while developing (bench/HELDOUT.md).
+HELDOUT_SEED = 9173
 
 REPO = HERE.parent
 #: Runs the ``arbox`` command line of this checkout (the console script has no __main__).
@@ -180,32 +184,95 @@ def discounts_agreeing(s: Scored) -> str:
     return f"{same:>7} of {len(both)}"
 
 
-def report(
-    labels: dict[str, Any], ours: Scored, base: Scored, command: str, times: dict[str, float]
-) -> str:
-    a, b = summary("arbox", ours), summary("baseline", base, recall=False)
-    mails = labels["mails"]
-    out = [
-        f"$ {command}",
-        f"world: {len(mails)} mails ({sum(bool(m['duplicate_of']) for m in mails)} duplicates), "
-        f"{a['lines']} labelled lines, seed {labels['config']['seed']}; "
-        + ", ".join(f"{k} {v:.1f}s" for k, v in times.items()),
-        "",
-        f"{'':<28}{'arbox':>12}{'baseline':>12}",
-        f"{'STP (of lines with an invoice)':<28}{a['stp']:>12}{b['stp']:>12}",
-        f"{'STP (of lines allowed)':<28}{a['stp_allowed']:>12}{b['stp_allowed']:>12}",
-        f"{'precision of automatic':<28}{a['precision']:>12}{b['precision']:>12}",
-        f"{'wrong automatic':<28}{a['wrong']:>12}{b['wrong']:>12}",
-        f"{'automatic applications':<28}{a['auto']:>12}{b['auto']:>12}",
-        f"{'review top-3 recall':<28}{a['top3']:>12}{b['top3']:>12}",
-        f"{'top-3 of extracted lines':<28}{recall_extracted(ours):>12}",
-        f"{'lines not extracted':<28}{sum(j.db is None for j in ours.lines):>12}",
-        f"{'duplicates stored once':<28}{ours.duplicates_ok:>7} of {ours.duplicates}",
-        f"{'discounts as labelled':<28}{discounts_agreeing(ours)}",
-        "",
-        *tag_table(ours, base),
+@dataclass
+class SetResult:
+    """One labelled world run through arbox and scored."""
+
+    name: str
+    labels: dict[str, Any]
+    ours: Scored
+    base: Scored
+    times: dict[str, float]
+    queries: QueryScore | None = None
+
+
+def overview(results: list[SetResult]) -> list[str]:
+    """The headline figures of every set side by side: arbox and the exact-rule baseline."""
+    width = 12
+    head = f"{'':<30}" + "".join(
+        f"{r.name + ' arbox':>{width + 4}}{'baseline':>{width}}" for r in results
+    )
+    rows = [head]
+    summaries = [
+        (summary("arbox", r.ours), summary("baseline", r.base, recall=False)) for r in results
     ]
+    for label, key in (
+        ("STP (of lines with an invoice)", "stp"),
+        ("STP (of lines allowed)", "stp_allowed"),
+        ("precision of automatic", "precision"),
+        ("wrong automatic", "wrong"),
+        ("automatic applications", "auto"),
+        ("review top-3 recall", "top3"),
+    ):
+        rows.append(
+            f"{label:<30}"
+            + "".join(f"{a[key]!s:>{width + 4}}{b[key]!s:>{width}}" for a, b in summaries)
+        )
+    for label, value in (
+        ("top-3 of extracted lines", recall_extracted),
+        ("lines not extracted", lambda s: str(sum(j.db is None for j in s.lines))),
+        ("duplicates stored once", lambda s: f"{s.duplicates_ok} of {s.duplicates}"),
+        ("discounts as labelled", lambda s: discounts_agreeing(s).strip()),
+    ):
+        rows.append(
+            f"{label:<30}" + "".join(f"{value(r.ours):>{width + 4}}{'':>{width}}" for r in results)
+        )
+    return rows
+
+
+def report(results: list[SetResult], command: str) -> str:
+    out = [f"$ {command}"]
+    for r in results:
+        mails = r.labels["mails"]
+        lines = sum(len(m["lines"]) for m in mails if not m["duplicate_of"])
+        out.append(
+            f"{r.name}: {len(mails)} mails ({sum(bool(m['duplicate_of']) for m in mails)} "
+            f"duplicates), {lines} labelled lines, {len(r.labels.get('queries', []))} questions, "
+            f"seed {r.labels['config']['seed']}; "
+            + ", ".join(f"{k} {v:.1f}s" for k, v in r.times.items())
+        )
+    out += ["", *overview(results)]
+    for r in results:
+        out += ["", f"{r.name}, per case:", *tag_table(r.ours, r.base)]
+        if r.queries is not None:
+            out += ["", f"{r.name}, questions:", *query_table(r.queries)]
     return "\n".join(out)
+
+
+def write_heldout(seed: int, out: Path) -> dict[str, Any]:
+    """The held-out world, written by its own generator (bench/heldout_world.py, never tuned
+    against: see bench/HELDOUT.md), read back from its labels."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "heldout_world.py"), "--out", str(out), "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RunError(f"heldout_world.py exited {done.returncode}: {done.stderr[-500:]}")
+    labels: dict[str, Any] = json.loads((out / "labels.json").read_text())
+    return labels
+
+
+def run_set(
+    name: str, work: Path, labels: dict[str, Any], *, arbox: list[str], timeout: float
+) -> SetResult:
+    times = run_world(work, labels, arbox=arbox, timeout=timeout)
+    ledger = work / "world" / "ledger.csv"
+    ours, extracted = score_arbox(labels, work / "arbox.db")
+    base = baseline(labels, read_ledger(ledger), extracted)
+    queries = score_queries(labels, work / "arbox.db", ledger) if "queries" in labels else None
+    return SetResult(name, labels, ours, base, times, queries)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,7 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=WorldConfig.customers)
     parser.add_argument("--seed", type=int, default=WorldConfig.seed)
     parser.add_argument(
-        "--keep", type=Path, help="run in DIR and keep it (world, database, report)"
+        "--set",
+        choices=("both", "dev", "heldout"),
+        default="both",
+        help="the development world, the held-out one, or both side by side (default)",
+    )
+    parser.add_argument(
+        "--heldout-seed", type=int, default=HELDOUT_SEED, help="seed of the held-out world"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="run in DIR and keep it (worlds, databases, report)"
     )
     parser.add_argument(
         "--report",
@@ -229,33 +305,46 @@ def main(argv: list[str] | None = None) -> int:
     config = WorldConfig(args.seed, args.mails, args.invoices, args.customers)
     arbox = shlex.split(args.arbox) if args.arbox else ARBOX_OF_CHECKOUT
     with tempfile.TemporaryDirectory(prefix="arbox-eval-") as tmp:
-        work = args.keep.resolve() if args.keep else Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        labels = write_world(config, work / "world")
+        root = args.keep.resolve() if args.keep else Path(tmp)
+        results: list[SetResult] = []
         try:
-            times = run_world(work, labels, arbox=arbox, timeout=args.timeout)
+            if args.set in ("both", "dev"):
+                work = root / "dev"
+                work.mkdir(parents=True, exist_ok=True)
+                labels = write_world(config, work / "world")
+                results.append(run_set("dev", work, labels, arbox=arbox, timeout=args.timeout))
+            if args.set in ("both", "heldout"):
+                work = root / "heldout"
+                work.mkdir(parents=True, exist_ok=True)
+                labels = write_heldout(args.heldout_seed, work / "world")
+                results.append(run_set("held-out", work, labels, arbox=arbox, timeout=args.timeout))
         except (RunError, subprocess.TimeoutExpired) as e:
-            print(f"eval: the run failed: {e} (log: {work / 'arbox.log'})", file=sys.stderr)
+            print(f"eval: the run failed: {e} (logs: {root}/*/arbox.log)", file=sys.stderr)
             return 1
-        ours, extracted = score_arbox(labels, work / "arbox.db")
-        base = baseline(labels, read_ledger(work / "world" / "ledger.csv"), extracted)
-        text = report(labels, ours, base, command, times)
+        text = report(results, command)
         print(text)
-        target = args.report or (work if args.keep else Path(".arbox")) / "eval-report.json"
+        target = args.report or (root if args.keep else Path(".arbox")) / "eval-report.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(_report_json(labels, ours, base, text), indent=1) + "\n")
+        target.write_text(json.dumps(_report_json(results, text), indent=1) + "\n")
         print(f"\nevery miss: {target}")
     return 0
 
 
-def _report_json(labels: dict[str, Any], ours: Scored, base: Scored, text: str) -> dict[str, Any]:
+def _report_json(results: list[SetResult], text: str) -> dict[str, Any]:
     return {
-        "config": labels["config"],
-        "arbox": summary("arbox", ours),
-        "baseline": summary("baseline", base, recall=False),
         "table": text.splitlines(),
-        "misses": list(misses(ours)),
-        "baseline_wrong": [m for m in misses(base) if m["verdict"].startswith("wrong")],
+        "sets": {
+            r.name: {
+                "config": r.labels["config"],
+                "arbox": summary("arbox", r.ours),
+                "baseline": summary("baseline", r.base, recall=False),
+                "misses": list(misses(r.ours)),
+                "baseline_wrong": [m for m in misses(r.base) if m["verdict"].startswith("wrong")],
+                "question_misses": r.queries.misses if r.queries else [],
+                "disclosures": r.queries.disclosures if r.queries else [],
+            }
+            for r in results
+        },
     }
 
 

@@ -120,8 +120,12 @@ def decide(
     by_key = keys(world)
     customer = identify(world, pay, lines, by_key)
     lines_total = sum((ln.amount for ln in lines), start=ZERO)
+    contact = any(pay.sender in addresses for addresses in world.contacts.values())
     for ln in lines:
         ln.allowed, ln.why = _line(world, ln, customer, pay.paid_on, by_key)
+        if ln.allowed and not contact:
+            # Issue 19: a remittance is a claim; a stranger's waits for the bank or a person.
+            ln.allowed, ln.why = False, "sender is no registered contact: " + ln.why
         if ln.allowed:
             ln.discount = _earned(world, ln, pay.paid_on)
     if stated_total is not None and stated_total != lines_total and lines:

@@ -7,7 +7,13 @@ import calendar
 import random
 from datetime import date, timedelta
 
-INTENTS = ["invoice_copy_request", "statement_request", "balance_inquiry", "dispute", "promise_to_pay"]
+INTENTS = [
+    "invoice_copy_request",
+    "statement_request",
+    "balance_inquiry",
+    "dispute",
+    "promise_to_pay",
+]
 LANGS = ["en", "de", "fr", "es", "nl"]
 
 # {r} {r2}: invoice references (as the customer writes them); {q1} {q2}: quantities;
@@ -212,40 +218,141 @@ T: dict[str, dict[str, list[str]]] = {
 }
 
 SUBJECTS = {
-    "invoice_copy_request": {"en": ["Invoice copy", "Copy of invoice {r}", "Missing invoice", "Re: invoice {r}"],
-                             "de": ["Rechnungskopie", "Kopie Rechnung {r}", "Rechnung fehlt"],
-                             "fr": ["Duplicata facture", "Copie facture {r}", "Facture manquante"],
-                             "es": ["Copia de factura", "Duplicado factura {r}", "Factura no recibida"],
-                             "nl": ["Kopie factuur", "Factuur {r}", "Ontbrekende factuur"]},
-    "statement_request": {"en": ["Statement request", "Statement of account", "Open items"], "de": ["Kontoauszug", "OP-Liste", "Saldenabgleich"],
-                          "fr": ["Relevé de compte", "Demande de relevé"], "es": ["Extracto de cuenta", "Estado de cuenta"],
-                          "nl": ["Rekeningoverzicht", "Openstaande posten"]},
-    "balance_inquiry": {"en": ["Balance", "Account balance?", "Question about our account"], "de": ["Saldo", "Offener Betrag?", "Frage zu unserem Konto"],
-                        "fr": ["Solde du compte", "Question sur notre solde"], "es": ["Saldo pendiente", "Consulta saldo"],
-                        "nl": ["Saldo", "Vraag over openstaand bedrag"]},
-    "dispute": {"en": ["Invoice {r} - query", "Problem with invoice {r}", "Incorrect invoice", "Dispute {r}"],
-                "de": ["Reklamation Rechnung {r}", "Rechnung {r} fehlerhaft", "Beanstandung"],
-                "fr": ["Contestation facture {r}", "Litige facture {r}", "Réclamation"],
-                "es": ["Reclamación factura {r}", "Incidencia factura {r}"], "nl": ["Klacht factuur {r}", "Factuur {r} onjuist", "Betwisting"]},
-    "promise_to_pay": {"en": ["Payment update", "Re: Overdue invoices", "Payment of {r}"], "de": ["Zahlung", "AW: Zahlungserinnerung", "Zahlungstermin"],
-                       "fr": ["Paiement", "RE: Relance", "Date de règlement"], "es": ["Fecha de pago", "RE: Recordatorio de pago"],
-                       "nl": ["Betaling", "RE: Betalingsherinnering", "Betaaldatum"]},
+    "invoice_copy_request": {
+        "en": ["Invoice copy", "Copy of invoice {r}", "Missing invoice", "Re: invoice {r}"],
+        "de": ["Rechnungskopie", "Kopie Rechnung {r}", "Rechnung fehlt"],
+        "fr": ["Duplicata facture", "Copie facture {r}", "Facture manquante"],
+        "es": ["Copia de factura", "Duplicado factura {r}", "Factura no recibida"],
+        "nl": ["Kopie factuur", "Factuur {r}", "Ontbrekende factuur"],
+    },
+    "statement_request": {
+        "en": ["Statement request", "Statement of account", "Open items"],
+        "de": ["Kontoauszug", "OP-Liste", "Saldenabgleich"],
+        "fr": ["Relevé de compte", "Demande de relevé"],
+        "es": ["Extracto de cuenta", "Estado de cuenta"],
+        "nl": ["Rekeningoverzicht", "Openstaande posten"],
+    },
+    "balance_inquiry": {
+        "en": ["Balance", "Account balance?", "Question about our account"],
+        "de": ["Saldo", "Offener Betrag?", "Frage zu unserem Konto"],
+        "fr": ["Solde du compte", "Question sur notre solde"],
+        "es": ["Saldo pendiente", "Consulta saldo"],
+        "nl": ["Saldo", "Vraag over openstaand bedrag"],
+    },
+    "dispute": {
+        "en": [
+            "Invoice {r} - query",
+            "Problem with invoice {r}",
+            "Incorrect invoice",
+            "Dispute {r}",
+        ],
+        "de": ["Reklamation Rechnung {r}", "Rechnung {r} fehlerhaft", "Beanstandung"],
+        "fr": ["Contestation facture {r}", "Litige facture {r}", "Réclamation"],
+        "es": ["Reclamación factura {r}", "Incidencia factura {r}"],
+        "nl": ["Klacht factuur {r}", "Factuur {r} onjuist", "Betwisting"],
+    },
+    "promise_to_pay": {
+        "en": ["Payment update", "Re: Overdue invoices", "Payment of {r}"],
+        "de": ["Zahlung", "AW: Zahlungserinnerung", "Zahlungstermin"],
+        "fr": ["Paiement", "RE: Relance", "Date de règlement"],
+        "es": ["Fecha de pago", "RE: Recordatorio de pago"],
+        "nl": ["Betaling", "RE: Betalingsherinnering", "Betaaldatum"],
+    },
 }
 
-GREET = {"en": ["Hello,", "Hi,", "Dear AR team,", "Good afternoon,"], "de": ["Sehr geehrte Damen und Herren,", "Hallo,", "Guten Tag,"],
-         "fr": ["Bonjour,", "Madame, Monsieur,"], "es": ["Buenos días,", "Estimados señores:", "Hola,"], "nl": ["Goedemiddag,", "Beste,", "Geachte heer/mevrouw,"]}
-SIGN = {"en": ["Thanks,", "Best regards,", "Cheers,"], "de": ["Mit freundlichen Grüßen", "Viele Grüße"], "fr": ["Cordialement,", "Merci d'avance,"],
-        "es": ["Saludos,", "Un cordial saludo,"], "nl": ["Met vriendelijke groet,", "Groet,"]}
-MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+GREET = {
+    "en": ["Hello,", "Hi,", "Dear AR team,", "Good afternoon,"],
+    "de": ["Sehr geehrte Damen und Herren,", "Hallo,", "Guten Tag,"],
+    "fr": ["Bonjour,", "Madame, Monsieur,"],
+    "es": ["Buenos días,", "Estimados señores:", "Hola,"],
+    "nl": ["Goedemiddag,", "Beste,", "Geachte heer/mevrouw,"],
 }
-WEEKDAYS = {"en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
-            "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi"], "es": ["lunes", "martes", "miércoles", "jueves", "viernes"],
-            "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"]}
+SIGN = {
+    "en": ["Thanks,", "Best regards,", "Cheers,"],
+    "de": ["Mit freundlichen Grüßen", "Viele Grüße"],
+    "fr": ["Cordialement,", "Merci d'avance,"],
+    "es": ["Saludos,", "Un cordial saludo,"],
+    "nl": ["Met vriendelijke groet,", "Groet,"],
+}
+MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "de": [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+}
+WEEKDAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi"],
+    "es": ["lunes", "martes", "miércoles", "jueves", "viernes"],
+    "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"],
+}
 
 
 def promise(rng: random.Random, lang: str, d: date, region: str) -> tuple[str, date, str]:
@@ -261,46 +368,129 @@ def promise(rng: random.Random, lang: str, d: date, region: str) -> tuple[str, d
     if kind in ("abs", "abs2"):
         t = d + timedelta(days=rng.randint(3, 21))
         if kind == "abs":
-            s = {"en": f"on {t.day} {m[t.month - 1]}" if region != "US" else f"on {m[t.month - 1]} {t.day}",
-                 "de": f"am {t.day}. {m[t.month - 1]}", "fr": f"le {t.day} {m[t.month - 1]}",
-                 "es": f"el {t.day} de {m[t.month - 1]}", "nl": f"op {t.day} {m[t.month - 1]}"}[lang]
+            s = {
+                "en": f"on {t.day} {m[t.month - 1]}"
+                if region != "US"
+                else f"on {m[t.month - 1]} {t.day}",
+                "de": f"am {t.day}. {m[t.month - 1]}",
+                "fr": f"le {t.day} {m[t.month - 1]}",
+                "es": f"el {t.day} de {m[t.month - 1]}",
+                "nl": f"op {t.day} {m[t.month - 1]}",
+            }[lang]
         else:
-            num = t.strftime("%m/%d/%Y") if region == "US" else (t.strftime("%d.%m.%Y") if lang == "de" else
-                                                                  (t.strftime("%d-%m-%Y") if lang == "nl" else t.strftime("%d/%m/%Y")))
-            s = {"en": f"by {num}", "de": f"bis zum {num}", "fr": f"au plus tard le {num}", "es": f"antes del {num}", "nl": f"uiterlijk {num}"}[lang]
+            num = (
+                t.strftime("%m/%d/%Y")
+                if region == "US"
+                else (
+                    t.strftime("%d.%m.%Y")
+                    if lang == "de"
+                    else (t.strftime("%d-%m-%Y") if lang == "nl" else t.strftime("%d/%m/%Y"))
+                )
+            )
+            s = {
+                "en": f"by {num}",
+                "de": f"bis zum {num}",
+                "fr": f"au plus tard le {num}",
+                "es": f"antes del {num}",
+                "nl": f"uiterlijk {num}",
+            }[lang]
         return s, t, "absolute"
     if kind == "tomorrow":
-        return {"en": "tomorrow", "de": "morgen", "fr": "demain", "es": "mañana", "nl": "morgen"}[lang], d + timedelta(days=1), "relative"
+        return (
+            {"en": "tomorrow", "de": "morgen", "fr": "demain", "es": "mañana", "nl": "morgen"}[
+                lang
+            ],
+            d + timedelta(days=1),
+            "relative",
+        )
     if kind == "days":
-        return {"en": "within 10 days", "de": "innerhalb von 10 Tagen", "fr": "sous 10 jours", "es": "en un plazo de 10 días",
-                "nl": "binnen 10 dagen"}[lang], d + timedelta(days=10), "relative"
+        return (
+            {
+                "en": "within 10 days",
+                "de": "innerhalb von 10 Tagen",
+                "fr": "sous 10 jours",
+                "es": "en un plazo de 10 días",
+                "nl": "binnen 10 dagen",
+            }[lang],
+            d + timedelta(days=10),
+            "relative",
+        )
     if kind == "weeks":
-        return {"en": "in two weeks", "de": "in zwei Wochen", "fr": "dans deux semaines", "es": "dentro de dos semanas",
-                "nl": "over twee weken"}[lang], d + timedelta(days=14), "relative"
+        return (
+            {
+                "en": "in two weeks",
+                "de": "in zwei Wochen",
+                "fr": "dans deux semaines",
+                "es": "dentro de dos semanas",
+                "nl": "over twee weken",
+            }[lang],
+            d + timedelta(days=14),
+            "relative",
+        )
     if kind == "thisweek":
         t = d + timedelta(days=4 - d.weekday())
         wd = WEEKDAYS[lang][4]
-        return {"en": f"this {wd}", "de": f"diesen {wd}", "fr": f"ce {wd}", "es": f"este {wd}", "nl": f"deze {wd}"}[lang], t, "relative"
-    return {"en": "by the end of this month", "de": "bis Ende dieses Monats", "fr": "d'ici la fin du mois", "es": "antes de fin de mes",
-            "nl": "voor het einde van deze maand"}[lang], last, "relative"
+        return (
+            {
+                "en": f"this {wd}",
+                "de": f"diesen {wd}",
+                "fr": f"ce {wd}",
+                "es": f"este {wd}",
+                "nl": f"deze {wd}",
+            }[lang],
+            t,
+            "relative",
+        )
+    return (
+        {
+            "en": "by the end of this month",
+            "de": "bis Ende dieses Monats",
+            "fr": "d'ici la fin du mois",
+            "es": "antes de fin de mes",
+            "nl": "voor het einde van deze maand",
+        }[lang],
+        last,
+        "relative",
+    )
 
 
 def quoted_reminder(lang: str, sent: date, numbers: list[str]) -> str:
-    head = {"en": f"On {sent.isoformat()}, Arbox Example Ltd <ar@arbox.example> wrote:",
-            "de": f"Am {sent.strftime('%d.%m.%Y')} schrieb Arbox Example Ltd <ar@arbox.example>:",
-            "fr": f"Le {sent.strftime('%d/%m/%Y')}, Arbox Example Ltd <ar@arbox.example> a écrit :",
-            "es": f"El {sent.strftime('%d/%m/%Y')}, Arbox Example Ltd <ar@arbox.example> escribió:",
-            "nl": f"Op {sent.strftime('%d-%m-%Y')} schreef Arbox Example Ltd <ar@arbox.example>:"}[lang]
-    body = {"en": ["Dear customer,", "our records show the following invoices as overdue:"],
-            "de": ["Sehr geehrte Kundin, sehr geehrter Kunde,", "folgende Rechnungen sind laut unseren Unterlagen überfällig:"],
-            "fr": ["Chère cliente, cher client,", "sauf erreur de notre part, les factures suivantes restent impayées :"],
-            "es": ["Estimado cliente:", "según nuestros registros, las siguientes facturas están vencidas:"],
-            "nl": ["Geachte klant,", "volgens onze administratie staan de volgende facturen open:"]}[lang]
-    lines = [head, "> " + body[0], ">", "> " + body[1]] + [f">   {n}" for n in numbers] + [">", "> Arbox Example Ltd - Accounts Receivable"]
+    head = {
+        "en": f"On {sent.isoformat()}, Arbox Example Ltd <ar@arbox.example> wrote:",
+        "de": f"Am {sent.strftime('%d.%m.%Y')} schrieb Arbox Example Ltd <ar@arbox.example>:",
+        "fr": f"Le {sent.strftime('%d/%m/%Y')}, Arbox Example Ltd <ar@arbox.example> a écrit :",
+        "es": f"El {sent.strftime('%d/%m/%Y')}, Arbox Example Ltd <ar@arbox.example> escribió:",
+        "nl": f"Op {sent.strftime('%d-%m-%Y')} schreef Arbox Example Ltd <ar@arbox.example>:",
+    }[lang]
+    body = {
+        "en": ["Dear customer,", "our records show the following invoices as overdue:"],
+        "de": [
+            "Sehr geehrte Kundin, sehr geehrter Kunde,",
+            "folgende Rechnungen sind laut unseren Unterlagen überfällig:",
+        ],
+        "fr": [
+            "Chère cliente, cher client,",
+            "sauf erreur de notre part, les factures suivantes restent impayées :",
+        ],
+        "es": [
+            "Estimado cliente:",
+            "según nuestros registros, las siguientes facturas están vencidas:",
+        ],
+        "nl": ["Geachte klant,", "volgens onze administratie staan de volgende facturen open:"],
+    }[lang]
+    lines = (
+        [head, "> " + body[0], ">", "> " + body[1]]
+        + [f">   {n}" for n in numbers]
+        + [">", "> Arbox Example Ltd - Accounts Receivable"]
+    )
     return "\n".join(lines)
 
 
 def forward_header(lang: str, who: str, addr: str, when: date) -> str:
-    return {"en": "---------- Forwarded message ---------", "de": "---------- Weitergeleitete Nachricht ----------",
-            "fr": "---------- Message transféré ---------", "es": "---------- Mensaje reenviado ---------",
-            "nl": "---------- Doorgestuurd bericht ---------"}[lang] + f"\nFrom: {who} <{addr}>\nDate: {when.isoformat()}\n"
+    return {
+        "en": "---------- Forwarded message ---------",
+        "de": "---------- Weitergeleitete Nachricht ----------",
+        "fr": "---------- Message transféré ---------",
+        "es": "---------- Mensaje reenviado ---------",
+        "nl": "---------- Doorgestuurd bericht ---------",
+    }[lang] + f"\nFrom: {who} <{addr}>\nDate: {when.isoformat()}\n"

@@ -14,7 +14,7 @@ import random
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -103,7 +103,11 @@ def fmt_amt(x: Decimal, adv: Advice, *, cur: bool = False, neg: str | None = Non
             sym = SYMBOLS.get(adv.currency, adv.currency)
             s = (s + " " + sym) if adv.lang in ("de", "fr", "es", "nl") and sym == "€" else sym + s
         elif adv.cur_style == "code":
-            s = (s + " " + adv.currency) if adv.lang in ("de", "fr", "es") else adv.currency + " " + s
+            s = (
+                (s + " " + adv.currency)
+                if adv.lang in ("de", "fr", "es")
+                else adv.currency + " " + s
+            )
     return s
 
 
@@ -147,7 +151,14 @@ def long_date(d: date, lang: str) -> str:
 
 COLS = {
     "en": {
-        "ref": ["Invoice No.", "Invoice #", "Inv Number", "Your Invoice", "Invoice Reference", "Supplier Inv No"],
+        "ref": [
+            "Invoice No.",
+            "Invoice #",
+            "Inv Number",
+            "Your Invoice",
+            "Invoice Reference",
+            "Supplier Inv No",
+        ],
         "date": ["Invoice Date", "Inv Date", "Doc Date", "Date"],
         "gross": ["Gross Amount", "Invoice Amount", "Original Amt", "Amount Due"],
         "disc": ["Discount", "Cash Discount", "Disc Taken", "Discount Taken"],
@@ -198,26 +209,56 @@ COLS = {
     },
 }
 WORDS = {
-    "en": dict(total=["Total", "Total paid", "Payment total", "TOTAL"], pdate=["Payment date", "Value date", "Paid on", "Pay Date"],
-               pref=["Payment reference", "Payment no.", "Check/EFT no.", "Trace number"], method=["Payment method", "Method", "Paid by"],
-               title=["Remittance Advice", "Payment Advice", "REMITTANCE ADVICE", "Payment Notification"],
-               partial="partial payment", credit="credit note"),
-    "de": dict(total=["Summe", "Gesamtbetrag", "Zahlbetrag gesamt", "Gesamt"], pdate=["Zahlungsdatum", "Valuta", "Ausführungsdatum", "Buchungsdatum"],
-               pref=["Zahlungsbeleg", "Zahllaufnr.", "Referenz der Zahlung"], method=["Zahlweg", "Zahlungsart"],
-               title=["Zahlungsavis", "Zahlungsavis / Payment Advice", "ZAHLUNGSAVIS", "Avis"],
-               partial="Teilzahlung", credit="Gutschrift"),
-    "fr": dict(total=["Total", "Montant total", "Total du règlement", "TOTAL"], pdate=["Date de paiement", "Date de valeur", "Date d'exécution"],
-               pref=["Référence du paiement", "N° de règlement", "Réf. virement"], method=["Mode de règlement", "Moyen de paiement"],
-               title=["Avis de paiement", "Avis de règlement", "AVIS DE VIREMENT", "Détail du règlement"],
-               partial="acompte", credit="avoir"),
-    "es": dict(total=["Total", "Importe total", "TOTAL PAGADO", "Suma"], pdate=["Fecha de pago", "Fecha valor", "Fecha de emisión"],
-               pref=["Referencia del pago", "Nº de pago", "Nº transferencia"], method=["Forma de pago", "Medio de pago"],
-               title=["Aviso de pago", "Aviso de transferencia", "RELACIÓN DE FACTURAS PAGADAS", "Comunicación de pago"],
-               partial="pago parcial", credit="abono"),
-    "nl": dict(total=["Totaal", "Totaal betaald", "Totaalbedrag", "TOTAAL"], pdate=["Betaaldatum", "Valutadatum", "Uitvoeringsdatum"],
-               pref=["Betalingskenmerk", "Betaalreferentie", "Betaalrun"], method=["Betaalwijze", "Wijze van betaling"],
-               title=["Betalingsadvies", "Betaalspecificatie", "BETALINGSADVIES", "Specificatie betaling"],
-               partial="deelbetaling", credit="creditnota"),
+    "en": dict(
+        total=["Total", "Total paid", "Payment total", "TOTAL"],
+        pdate=["Payment date", "Value date", "Paid on", "Pay Date"],
+        pref=["Payment reference", "Payment no.", "Check/EFT no.", "Trace number"],
+        method=["Payment method", "Method", "Paid by"],
+        title=["Remittance Advice", "Payment Advice", "REMITTANCE ADVICE", "Payment Notification"],
+        partial="partial payment",
+        credit="credit note",
+    ),
+    "de": dict(
+        total=["Summe", "Gesamtbetrag", "Zahlbetrag gesamt", "Gesamt"],
+        pdate=["Zahlungsdatum", "Valuta", "Ausführungsdatum", "Buchungsdatum"],
+        pref=["Zahlungsbeleg", "Zahllaufnr.", "Referenz der Zahlung"],
+        method=["Zahlweg", "Zahlungsart"],
+        title=["Zahlungsavis", "Zahlungsavis / Payment Advice", "ZAHLUNGSAVIS", "Avis"],
+        partial="Teilzahlung",
+        credit="Gutschrift",
+    ),
+    "fr": dict(
+        total=["Total", "Montant total", "Total du règlement", "TOTAL"],
+        pdate=["Date de paiement", "Date de valeur", "Date d'exécution"],
+        pref=["Référence du paiement", "N° de règlement", "Réf. virement"],
+        method=["Mode de règlement", "Moyen de paiement"],
+        title=["Avis de paiement", "Avis de règlement", "AVIS DE VIREMENT", "Détail du règlement"],
+        partial="acompte",
+        credit="avoir",
+    ),
+    "es": dict(
+        total=["Total", "Importe total", "TOTAL PAGADO", "Suma"],
+        pdate=["Fecha de pago", "Fecha valor", "Fecha de emisión"],
+        pref=["Referencia del pago", "Nº de pago", "Nº transferencia"],
+        method=["Forma de pago", "Medio de pago"],
+        title=[
+            "Aviso de pago",
+            "Aviso de transferencia",
+            "RELACIÓN DE FACTURAS PAGADAS",
+            "Comunicación de pago",
+        ],
+        partial="pago parcial",
+        credit="abono",
+    ),
+    "nl": dict(
+        total=["Totaal", "Totaal betaald", "Totaalbedrag", "TOTAAL"],
+        pdate=["Betaaldatum", "Valutadatum", "Uitvoeringsdatum"],
+        pref=["Betalingskenmerk", "Betaalreferentie", "Betaalrun"],
+        method=["Betaalwijze", "Wijze van betaling"],
+        title=["Betalingsadvies", "Betaalspecificatie", "BETALINGSADVIES", "Specificatie betaling"],
+        partial="deelbetaling",
+        credit="creditnota",
+    ),
 }
 METHODS = {
     "US": ["ACH", "ACH CCD+", "Wire", "Check", "EFT", "Virtual card"],
@@ -229,7 +270,14 @@ METHODS = {
     "NL": ["Overboeking", "SEPA-overboeking", "Betaalbatch"],
 }
 GREET = {
-    "en": ["Hello,", "Hi,", "Dear Sir/Madam,", "Good morning,", "To whom it may concern,", "Hi AR team,"],
+    "en": [
+        "Hello,",
+        "Hi,",
+        "Dear Sir/Madam,",
+        "Good morning,",
+        "To whom it may concern,",
+        "Hi AR team,",
+    ],
     "de": ["Sehr geehrte Damen und Herren,", "Hallo,", "Guten Tag,", "Liebes Buchhaltungsteam,"],
     "fr": ["Bonjour,", "Madame, Monsieur,", "Bonjour à tous,"],
     "es": ["Buenos días,", "Estimados señores:", "Hola,", "Buenas tardes,"],
@@ -243,27 +291,70 @@ SIGN = {
     "nl": ["Met vriendelijke groet,", "Groeten,", "Met vriendelijke groeten,"],
 }
 COVER = {
-    "en": ["Please find attached our remittance advice for the payment below.",
-           "Attached is the payment advice for today's payment run.",
-           "See attached remittance. Payment has been released.",
-           "Please see the attached file for the invoices included in this payment.",
-           "FYI - remittance attached."],
-    "de": ["anbei erhalten Sie unser Zahlungsavis.", "im Anhang finden Sie die Aufstellung der bezahlten Rechnungen.",
-           "wir haben heute folgende Zahlung veranlasst, Details siehe Anhang."],
-    "fr": ["veuillez trouver ci-joint notre avis de paiement.", "vous trouverez en pièce jointe le détail de notre règlement.",
-           "ci-joint le détail du virement effectué ce jour."],
-    "es": ["adjuntamos el aviso de pago correspondiente a la transferencia realizada.",
-           "les remitimos en el adjunto la relación de facturas pagadas.", "en el fichero adjunto encontrarán el detalle del pago."],
-    "nl": ["in de bijlage vindt u het betalingsadvies.", "bijgaand de specificatie van onze betaling.",
-           "hierbij ontvangt u de betaalspecificatie van de betaalrun van vandaag."],
+    "en": [
+        "Please find attached our remittance advice for the payment below.",
+        "Attached is the payment advice for today's payment run.",
+        "See attached remittance. Payment has been released.",
+        "Please see the attached file for the invoices included in this payment.",
+        "FYI - remittance attached.",
+    ],
+    "de": [
+        "anbei erhalten Sie unser Zahlungsavis.",
+        "im Anhang finden Sie die Aufstellung der bezahlten Rechnungen.",
+        "wir haben heute folgende Zahlung veranlasst, Details siehe Anhang.",
+    ],
+    "fr": [
+        "veuillez trouver ci-joint notre avis de paiement.",
+        "vous trouverez en pièce jointe le détail de notre règlement.",
+        "ci-joint le détail du virement effectué ce jour.",
+    ],
+    "es": [
+        "adjuntamos el aviso de pago correspondiente a la transferencia realizada.",
+        "les remitimos en el adjunto la relación de facturas pagadas.",
+        "en el fichero adjunto encontrarán el detalle del pago.",
+    ],
+    "nl": [
+        "in de bijlage vindt u het betalingsadvies.",
+        "bijgaand de specificatie van onze betaling.",
+        "hierbij ontvangt u de betaalspecificatie van de betaalrun van vandaag.",
+    ],
 }
 SUBJ = {
-    "en": ["Remittance Advice", "Payment Advice - {ref}", "Remittance advice {date}", "Payment notification from {payer}",
-           "{payer} - payment {ref}", "Payment sent", "RE: Statement / payment details", "ACH payment {ref}"],
-    "de": ["Zahlungsavis", "Zahlungsavis {ref}", "Zahlungsavis vom {date}", "Avis {payer}", "Zahlung {ref} - {payer}"],
-    "fr": ["Avis de paiement", "Avis de règlement {ref}", "Virement du {date}", "Règlement {payer}"],
-    "es": ["Aviso de pago", "Aviso de pago {ref}", "Transferencia {date}", "Pago facturas - {payer}"],
-    "nl": ["Betalingsadvies", "Betaalspecificatie {ref}", "Betaling {date}", "Betaling facturen {payer}"],
+    "en": [
+        "Remittance Advice",
+        "Payment Advice - {ref}",
+        "Remittance advice {date}",
+        "Payment notification from {payer}",
+        "{payer} - payment {ref}",
+        "Payment sent",
+        "RE: Statement / payment details",
+        "ACH payment {ref}",
+    ],
+    "de": [
+        "Zahlungsavis",
+        "Zahlungsavis {ref}",
+        "Zahlungsavis vom {date}",
+        "Avis {payer}",
+        "Zahlung {ref} - {payer}",
+    ],
+    "fr": [
+        "Avis de paiement",
+        "Avis de règlement {ref}",
+        "Virement du {date}",
+        "Règlement {payer}",
+    ],
+    "es": [
+        "Aviso de pago",
+        "Aviso de pago {ref}",
+        "Transferencia {date}",
+        "Pago facturas - {payer}",
+    ],
+    "nl": [
+        "Betalingsadvies",
+        "Betaalspecificatie {ref}",
+        "Betaling {date}",
+        "Betaling facturen {payer}",
+    ],
 }
 
 
@@ -312,7 +403,11 @@ def cell(adv: Advice, ln: ALine, key: str) -> str:
     if key == "gross":
         return fmt_amt(ln.gross if ln.gross is not None else ln.net, adv)
     if key == "disc":
-        return fmt_amt(ln.disc, adv) if ln.disc else ("0,00" if adv.amount_style in ("eu", "fr") else "0.00")
+        return (
+            fmt_amt(ln.disc, adv)
+            if ln.disc
+            else ("0,00" if adv.amount_style in ("eu", "fr") else "0.00")
+        )
     if key == "ded":
         return fmt_amt(ln.ded, adv) if ln.ded else ""
     if key == "reason":
@@ -326,12 +421,23 @@ def header_block(adv: Advice, rng: random.Random, *, with_total: bool = True) ->
     w = WORDS[adv.lang]
     out = []
     if adv.state_date:
-        out.append(f"{rng.choice(w['pdate'])}: {fmt_date(adv.paid_on, adv.region, rng.choice([0, 0, 1]))}")
+        out.append(
+            f"{rng.choice(w['pdate'])}: {fmt_date(adv.paid_on, adv.region, rng.choice([0, 0, 1]))}"
+        )
     out.append(f"{rng.choice(w['pref'])}: {adv.pay_ref}")
     if rng.random() < 0.6:
         out.append(f"{rng.choice(w['method'])}: {adv.method}")
     if adv.vendor_no and rng.random() < 0.5:
-        out.append({"en": "Vendor no.", "de": "Lieferantennr.", "fr": "N° fournisseur", "es": "Nº proveedor", "nl": "Crediteurnr."}[adv.lang] + f": {adv.vendor_no}")
+        out.append(
+            {
+                "en": "Vendor no.",
+                "de": "Lieferantennr.",
+                "fr": "N° fournisseur",
+                "es": "Nº proveedor",
+                "nl": "Crediteurnr.",
+            }[adv.lang]
+            + f": {adv.vendor_no}"
+        )
     if with_total and adv.total is not None:
         cur = f" {adv.currency}" if adv.currency and adv.cur_style != "none" else ""
         out.append(f"{rng.choice(w['total'])}{cur}: {fmt_num(adv.total, adv.amount_style)}")
@@ -351,16 +457,24 @@ def lay_text_table(adv: Advice, rng: random.Random):
     sep = rng.choice(["-", "=", "~"])
 
     def fmt_row(r):
-        return "  ".join((c.rjust(wd) if k in numeric else c.ljust(wd)) for c, wd, k in zip(r, widths, keys)).rstrip()
+        return "  ".join(
+            (c.rjust(wd) if k in numeric else c.ljust(wd)) for c, wd, k in zip(r, widths, keys)
+        ).rstrip()
 
     full = sum(widths) + 2 * (len(widths) - 1)
     lines = [fmt_row(heads), sep * full] + [fmt_row(r) for r in rows]
     if adv.total is not None:
         lines.append(sep * full)
-        lines.append(f"{rng.choice(WORDS[adv.lang]['total'])}".ljust(full - widths[-1]) + fmt_amt(adv.total, adv, cur=True).rjust(widths[-1]))
+        lines.append(
+            f"{rng.choice(WORDS[adv.lang]['total'])}".ljust(full - widths[-1])
+            + fmt_amt(adv.total, adv, cur=True).rjust(widths[-1])
+        )
     text = "\n".join(
         [rng.choice(GREET[adv.lang]), "", intro_sentence(adv, rng), ""]
-        + header_block(adv, rng, with_total=False) + [""] + lines + ["", rng.choice(SIGN[adv.lang]), adv.person, adv.payer]
+        + header_block(adv, rng, with_total=False)
+        + [""]
+        + lines
+        + ["", rng.choice(SIGN[adv.lang]), adv.person, adv.payer]
     )
     return text, None, []
 
@@ -374,15 +488,26 @@ def lay_pipe_table(adv: Advice, rng: random.Random):
     tail = []
     if adv.total is not None:
         tail = ["", f"{rng.choice(WORDS[adv.lang]['total'])}: {fmt_amt(adv.total, adv, cur=True)}"]
-    text = "\n".join([rng.choice(GREET[adv.lang]), "", intro_sentence(adv, rng), ""] + out + tail
-                     + [""] + header_block(adv, rng, with_total=False) + ["", rng.choice(SIGN[adv.lang]), adv.person])
+    text = "\n".join(
+        [rng.choice(GREET[adv.lang]), "", intro_sentence(adv, rng), ""]
+        + out
+        + tail
+        + [""]
+        + header_block(adv, rng, with_total=False)
+        + ["", rng.choice(SIGN[adv.lang]), adv.person]
+    )
     return text, None, []
 
 
 def lay_text_list(adv: Advice, rng: random.Random):
     lang = adv.lang
-    word = {"en": ["Invoice", "Inv.", "INV"], "de": ["Rechnung", "RE", "Rg."], "fr": ["Facture", "Fact."],
-            "es": ["Factura", "Fra."], "nl": ["Factuur", "Fact."]}[lang]
+    word = {
+        "en": ["Invoice", "Inv.", "INV"],
+        "de": ["Rechnung", "RE", "Rg."],
+        "fr": ["Facture", "Fact."],
+        "es": ["Factura", "Fra."],
+        "nl": ["Factuur", "Fact."],
+    }[lang]
     w = rng.choice(word)
     bullet = rng.choice(["- ", "* ", "• ", ""])
     out = []
@@ -390,25 +515,45 @@ def lay_text_list(adv: Advice, rng: random.Random):
         amt = fmt_amt(ln.net, adv, cur=True)
         extra = ""
         if ln.disc:
-            extra = {"en": f" (less {fmt_amt(ln.disc, adv)} discount)", "de": f" (abzgl. {fmt_amt(ln.disc, adv)} Skonto)",
-                     "fr": f" (escompte {fmt_amt(ln.disc, adv)} déduit)", "es": f" (menos {fmt_amt(ln.disc, adv)} dto. p.p.)",
-                     "nl": f" (minus {fmt_amt(ln.disc, adv)} korting)"}[lang]
+            extra = {
+                "en": f" (less {fmt_amt(ln.disc, adv)} discount)",
+                "de": f" (abzgl. {fmt_amt(ln.disc, adv)} Skonto)",
+                "fr": f" (escompte {fmt_amt(ln.disc, adv)} déduit)",
+                "es": f" (menos {fmt_amt(ln.disc, adv)} dto. p.p.)",
+                "nl": f" (minus {fmt_amt(ln.disc, adv)} korting)",
+            }[lang]
         if ln.ded:
-            extra += {"en": f" - deducted {fmt_amt(ln.ded, adv)} {ln.reason}", "de": f" - Abzug {fmt_amt(ln.ded, adv)} {ln.reason}",
-                      "fr": f" - retenue {fmt_amt(ln.ded, adv)} {ln.reason}", "es": f" - deducción {fmt_amt(ln.ded, adv)} {ln.reason}",
-                      "nl": f" - ingehouden {fmt_amt(ln.ded, adv)} {ln.reason}"}[lang]
+            extra += {
+                "en": f" - deducted {fmt_amt(ln.ded, adv)} {ln.reason}",
+                "de": f" - Abzug {fmt_amt(ln.ded, adv)} {ln.reason}",
+                "fr": f" - retenue {fmt_amt(ln.ded, adv)} {ln.reason}",
+                "es": f" - deducción {fmt_amt(ln.ded, adv)} {ln.reason}",
+                "nl": f" - ingehouden {fmt_amt(ln.ded, adv)} {ln.reason}",
+            }[lang]
         if ln.note:
             extra += f" ({ln.note})"
         if ln.ref is None:
-            label = {"en": "On account", "de": "A-conto-Zahlung", "fr": "Paiement sans référence", "es": "Pago a cuenta", "nl": "Betaling op rekening"}[lang]
+            label = {
+                "en": "On account",
+                "de": "A-conto-Zahlung",
+                "fr": "Paiement sans référence",
+                "es": "Pago a cuenta",
+                "nl": "Betaling op rekening",
+            }[lang]
             out.append(f"{bullet}{label}: {amt}{extra}")
         else:
             out.append(f"{bullet}{w} {ln.ref}: {amt}{extra}")
     tail = []
     if adv.total is not None:
         tail = ["", f"{rng.choice(WORDS[lang]['total'])}: {fmt_amt(adv.total, adv, cur=True)}"]
-    text = "\n".join([rng.choice(GREET[lang]), "", intro_sentence(adv, rng), ""] + out + tail
-                     + [""] + header_block(adv, rng, with_total=False) + ["", rng.choice(SIGN[lang]), adv.person, adv.payer])
+    text = "\n".join(
+        [rng.choice(GREET[lang]), "", intro_sentence(adv, rng), ""]
+        + out
+        + tail
+        + [""]
+        + header_block(adv, rng, with_total=False)
+        + ["", rng.choice(SIGN[lang]), adv.person, adv.payer]
+    )
     return text, None, []
 
 
@@ -416,22 +561,37 @@ def intro_sentence(adv: Advice, rng: random.Random) -> str:
     lang = adv.lang
     d = fmt_date(adv.paid_on, adv.region) if adv.state_date else None
     if lang == "en":
-        opts = ["Please see below the invoices included in our payment" + (f" of {d}." if d else "."),
-                "We have released the following payment" + (f" on {d}:" if d else ":"),
-                "Payment details below.", "The following invoices were paid in our latest payment run."]
+        opts = [
+            "Please see below the invoices included in our payment" + (f" of {d}." if d else "."),
+            "We have released the following payment" + (f" on {d}:" if d else ":"),
+            "Payment details below.",
+            "The following invoices were paid in our latest payment run.",
+        ]
     elif lang == "de":
-        opts = ["wir haben folgende Rechnungen beglichen" + (f" (Valuta {d}):" if d else ":"),
-                "hiermit avisieren wir Ihnen folgende Zahlung" + (f" vom {d}." if d else "."),
-                "mit unserer heutigen Überweisung gleichen wir folgende Posten aus:"]
+        opts = [
+            "wir haben folgende Rechnungen beglichen" + (f" (Valuta {d}):" if d else ":"),
+            "hiermit avisieren wir Ihnen folgende Zahlung" + (f" vom {d}." if d else "."),
+            "mit unserer heutigen Überweisung gleichen wir folgende Posten aus:",
+        ]
     elif lang == "fr":
-        opts = ["nous vous informons du règlement des factures suivantes" + (f" le {d}." if d else "."),
-                "voici le détail de notre virement" + (f" du {d} :" if d else " :"), "nous avons procédé au paiement ci-dessous."]
+        opts = [
+            "nous vous informons du règlement des factures suivantes" + (f" le {d}." if d else "."),
+            "voici le détail de notre virement" + (f" du {d} :" if d else " :"),
+            "nous avons procédé au paiement ci-dessous.",
+        ]
     elif lang == "es":
-        opts = ["les comunicamos el pago de las siguientes facturas" + (f" con fecha {d}." if d else "."),
-                "detalle de la transferencia realizada" + (f" el {d}:" if d else ":"), "hemos pagado las facturas que se indican:"]
+        opts = [
+            "les comunicamos el pago de las siguientes facturas"
+            + (f" con fecha {d}." if d else "."),
+            "detalle de la transferencia realizada" + (f" el {d}:" if d else ":"),
+            "hemos pagado las facturas que se indican:",
+        ]
     else:
-        opts = ["hierbij de specificatie van onze betaling" + (f" van {d}." if d else "."),
-                "wij hebben de volgende facturen voldaan" + (f" op {d}:" if d else ":"), "onderstaande facturen zijn betaald."]
+        opts = [
+            "hierbij de specificatie van onze betaling" + (f" van {d}." if d else "."),
+            "wij hebben de volgende facturen voldaan" + (f" op {d}:" if d else ":"),
+            "onderstaande facturen zijn betaald.",
+        ]
     return rng.choice(opts)
 
 
@@ -446,28 +606,88 @@ def lay_sentence(adv: Advice, rng: random.Random):
         r = ln.ref
         if r is None:
             s = {
-                "en": rng.choice([f"We sent {amt} today by {adv.method} on our account.", f"Just to let you know we wired {amt}" + (f" on {d}" if d else "") + ".",
-                                  f"Payment of {amt} has been made to your account."]),
-                "de": rng.choice([f"wir haben heute {amt} an Sie überwiesen.", f"Zahlung über {amt} ist unterwegs."]),
-                "fr": rng.choice([f"nous avons effectué un virement de {amt}" + (f" le {d}" if d else "") + ".", f"un règlement de {amt} vous a été adressé."]),
-                "es": rng.choice([f"hemos realizado una transferencia de {amt}" + (f" el {d}" if d else "") + ".", f"les hemos abonado {amt}."]),
-                "nl": rng.choice([f"wij hebben vandaag {amt} overgemaakt.", f"er is een betaling van {amt} onderweg."]),
+                "en": rng.choice(
+                    [
+                        f"We sent {amt} today by {adv.method} on our account.",
+                        f"Just to let you know we wired {amt}" + (f" on {d}" if d else "") + ".",
+                        f"Payment of {amt} has been made to your account.",
+                    ]
+                ),
+                "de": rng.choice(
+                    [
+                        f"wir haben heute {amt} an Sie überwiesen.",
+                        f"Zahlung über {amt} ist unterwegs.",
+                    ]
+                ),
+                "fr": rng.choice(
+                    [
+                        f"nous avons effectué un virement de {amt}"
+                        + (f" le {d}" if d else "")
+                        + ".",
+                        f"un règlement de {amt} vous a été adressé.",
+                    ]
+                ),
+                "es": rng.choice(
+                    [
+                        f"hemos realizado una transferencia de {amt}"
+                        + (f" el {d}" if d else "")
+                        + ".",
+                        f"les hemos abonado {amt}.",
+                    ]
+                ),
+                "nl": rng.choice(
+                    [
+                        f"wij hebben vandaag {amt} overgemaakt.",
+                        f"er is een betaling van {amt} onderweg.",
+                    ]
+                ),
             }[lang]
         else:
             s = {
-                "en": rng.choice([f"we paid {amt} for {r}" + (f" on {d}" if d else "") + ".", f"Invoice {r} was paid today, {amt} via {adv.method}.",
-                                  f"Payment of {amt} sent for invoice {r}.", f"{amt} has been released against your invoice {r}."]),
-                "de": rng.choice([f"Rechnung {r} haben wir heute mit {amt} bezahlt.", f"wir haben {amt} für die Rechnung {r} überwiesen.",
-                                  f"die Zahlung für Rg. {r} über {amt} ist erfolgt."]),
-                "fr": rng.choice([f"nous avons réglé la facture {r} pour {amt}.", f"le virement de {amt} concernant la facture {r} a été effectué" + (f" le {d}" if d else "") + "."]),
-                "es": rng.choice([f"hemos pagado la factura {r} por importe de {amt}.", f"les confirmamos el pago de {amt} de la factura {r}."]),
-                "nl": rng.choice([f"factuur {r} is vandaag betaald, {amt}.", f"wij hebben {amt} overgemaakt voor factuur {r}."]),
+                "en": rng.choice(
+                    [
+                        f"we paid {amt} for {r}" + (f" on {d}" if d else "") + ".",
+                        f"Invoice {r} was paid today, {amt} via {adv.method}.",
+                        f"Payment of {amt} sent for invoice {r}.",
+                        f"{amt} has been released against your invoice {r}.",
+                    ]
+                ),
+                "de": rng.choice(
+                    [
+                        f"Rechnung {r} haben wir heute mit {amt} bezahlt.",
+                        f"wir haben {amt} für die Rechnung {r} überwiesen.",
+                        f"die Zahlung für Rg. {r} über {amt} ist erfolgt.",
+                    ]
+                ),
+                "fr": rng.choice(
+                    [
+                        f"nous avons réglé la facture {r} pour {amt}.",
+                        f"le virement de {amt} concernant la facture {r} a été effectué"
+                        + (f" le {d}" if d else "")
+                        + ".",
+                    ]
+                ),
+                "es": rng.choice(
+                    [
+                        f"hemos pagado la factura {r} por importe de {amt}.",
+                        f"les confirmamos el pago de {amt} de la factura {r}.",
+                    ]
+                ),
+                "nl": rng.choice(
+                    [
+                        f"factuur {r} is vandaag betaald, {amt}.",
+                        f"wij hebben {amt} overgemaakt voor factuur {r}.",
+                    ]
+                ),
             }[lang]
     else:
         rs = [ln.ref for ln in refs]
         amts = [fmt_amt(ln.net, adv) for ln in refs]
         conj = {"en": "and", "de": "und", "fr": "et", "es": "y", "nl": "en"}[lang]
-        parts = ", ".join(f"{r} ({a})" for r, a in zip(rs[:-1], amts[:-1])) + f" {conj} {rs[-1]} ({amts[-1]})"
+        parts = (
+            ", ".join(f"{r} ({a})" for r, a in zip(rs[:-1], amts[:-1]))
+            + f" {conj} {rs[-1]} ({amts[-1]})"
+        )
         s = {
             "en": f"we paid {amt} today covering invoices {parts}.",
             "de": f"wir haben heute {amt} überwiesen für die Rechnungen {parts}.",
@@ -487,9 +707,24 @@ def lay_sentence(adv: Advice, rng: random.Random):
 def lay_html(adv: Advice, rng: random.Random, *, platform: str | None = None):
     keys = columns(adv, rng, doc=rng.random() < 0.25)
     heads = [adv.cols[k] for k in keys]
-    border = rng.choice(['border="1" cellpadding="4"', 'style="border-collapse:collapse" cellpadding="3"', 'cellspacing="0" cellpadding="6" width="100%"'])
+    border = rng.choice(
+        [
+            'border="1" cellpadding="4"',
+            'style="border-collapse:collapse" cellpadding="3"',
+            'cellspacing="0" cellpadding="6" width="100%"',
+        ]
+    )
     rows = "\n".join(
-        "<tr>" + "".join("<td" + (' align="right"' if k in ("gross", "disc", "ded", "net") else "") + ">" + htmlmod.escape(cell(adv, ln, k)) + "</td>" for k in keys) + "</tr>"
+        "<tr>"
+        + "".join(
+            "<td"
+            + (' align="right"' if k in ("gross", "disc", "ded", "net") else "")
+            + ">"
+            + htmlmod.escape(cell(adv, ln, k))
+            + "</td>"
+            for k in keys
+        )
+        + "</tr>"
         for ln in adv.lines
     )
     foot = ""
@@ -498,18 +733,29 @@ def lay_html(adv: Advice, rng: random.Random, *, platform: str | None = None):
     hdr = "".join(f"<p>{htmlmod.escape(x)}</p>" for x in header_block(adv, rng, with_total=False))
     title = platform or rng.choice(WORDS[adv.lang]["title"])
     body = (
-        "<html><head><meta charset=\"utf-8\"><style>td{font-family:Arial;font-size:10pt}</style></head><body>"
+        '<html><head><meta charset="utf-8"><style>td{font-family:Arial;font-size:10pt}</style></head><body>'
         f"<h2>{htmlmod.escape(title)}</h2>"
         f"<p>{htmlmod.escape(rng.choice(GREET[adv.lang]))}</p><p>{htmlmod.escape(intro_sentence(adv, rng))}</p>{hdr}"
-        f"<table {border}><thead><tr>" + "".join(f"<th>{htmlmod.escape(h)}</th>" for h in heads) + "</tr></thead><tbody>\n"
-        + rows + "\n" + foot + "</tbody></table>"
+        f"<table {border}><thead><tr>"
+        + "".join(f"<th>{htmlmod.escape(h)}</th>" for h in heads)
+        + "</tr></thead><tbody>\n"
+        + rows
+        + "\n"
+        + foot
+        + "</tbody></table>"
         f"<p>{htmlmod.escape(rng.choice(SIGN[adv.lang]))}<br>{htmlmod.escape(adv.person)}<br>{htmlmod.escape(adv.payer)}</p>"
-        + (f"<p style=\"font-size:8pt;color:#888\">This notification was sent by {htmlmod.escape(platform)} on behalf of {htmlmod.escape(adv.payer)}. Please do not reply.</p>" if platform else "")
+        + (
+            f'<p style="font-size:8pt;color:#888">This notification was sent by {htmlmod.escape(platform)} on behalf of {htmlmod.escape(adv.payer)}. Please do not reply.</p>'
+            if platform
+            else ""
+        )
         + "</body></html>"
     )
     plain = None
     if rng.random() < 0.5:  # many senders add a text/plain part; some of them a poor one
-        plain = f"{title}\n\n" + "\n".join(" ".join(cell(adv, ln, k) for k in keys) for ln in adv.lines)
+        plain = f"{title}\n\n" + "\n".join(
+            " ".join(cell(adv, ln, k) for k in keys) for ln in adv.lines
+        )
         if adv.total is not None:
             plain += f"\n{WORDS[adv.lang]['total'][0]}: {fmt_amt(adv.total, adv)}"
     return plain, body, []
@@ -530,20 +776,45 @@ def lay_csv(adv: Advice, rng: random.Random):
         row = []
         for k in keys:
             if k in ("gross", "disc", "ded", "net"):
-                v = {"gross": ln.gross if ln.gross is not None else ln.net, "disc": ln.disc, "ded": ln.ded, "net": ln.net}[k]
+                v = {
+                    "gross": ln.gross if ln.gross is not None else ln.net,
+                    "disc": ln.disc,
+                    "ded": ln.ded,
+                    "net": ln.net,
+                }[k]
                 row.append(fmt_num(v, style))
             elif k == "date":
-                row.append(fmt_date(ln.inv_date, adv.region, rng.choice([0, 1])) if ln.inv_date else "")
+                row.append(
+                    fmt_date(ln.inv_date, adv.region, rng.choice([0, 1])) if ln.inv_date else ""
+                )
             else:
                 row.append(cell(adv, ln, k))
         wr.writerow(row)
     if adv.total is not None:
-        wr.writerow([WORDS[adv.lang]["total"][0]] + [""] * (len(keys) - 2) + [fmt_num(adv.total, style)])
+        wr.writerow(
+            [WORDS[adv.lang]["total"][0]] + [""] * (len(keys) - 2) + [fmt_num(adv.total, style)]
+        )
     data = buf.getvalue()
-    enc = "utf-8-sig" if rng.random() < 0.3 else ("cp1252" if adv.lang != "en" and rng.random() < 0.3 else "utf-8")
+    enc = (
+        "utf-8-sig"
+        if rng.random() < 0.3
+        else ("cp1252" if adv.lang != "en" and rng.random() < 0.3 else "utf-8")
+    )
     raw = data.encode(enc, errors="replace")
-    name = rng.choice(["remittance.csv", f"payment_{adv.pay_ref}.csv", f"avis_{adv.paid_on:%Y%m%d}.csv", "Zahlungsavis.csv", "export.csv"])
-    text = f"{rng.choice(GREET[adv.lang])}\n\n{rng.choice(COVER[adv.lang])}\n\n" + "\n".join(header_block(adv, rng)) + f"\n\n{rng.choice(SIGN[adv.lang])}\n{adv.person}\n"
+    name = rng.choice(
+        [
+            "remittance.csv",
+            f"payment_{adv.pay_ref}.csv",
+            f"avis_{adv.paid_on:%Y%m%d}.csv",
+            "Zahlungsavis.csv",
+            "export.csv",
+        ]
+    )
+    text = (
+        f"{rng.choice(GREET[adv.lang])}\n\n{rng.choice(COVER[adv.lang])}\n\n"
+        + "\n".join(header_block(adv, rng))
+        + f"\n\n{rng.choice(SIGN[adv.lang])}\n{adv.person}\n"
+    )
     return text, None, [(name, "text/csv", raw)]
 
 
@@ -557,7 +828,11 @@ def fixed_zip(raw: bytes) -> bytes:
             zi.compress_type = zipfile.ZIP_DEFLATED
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>2026-11-01T00:00:00Z\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rb"\g<1>2026-11-01T00:00:00Z\g<2>",
+                    data,
+                )
             dst.writestr(zi, data)
     return out.getvalue()
 
@@ -587,15 +862,28 @@ def lay_xlsx(adv: Advice, rng: random.Random):
     for i, ln in enumerate(adv.lines, r0 + 1):
         for j, k in enumerate(keys, 1):
             if k in ("gross", "disc", "ded", "net"):
-                v = {"gross": ln.gross if ln.gross is not None else ln.net, "disc": ln.disc, "ded": ln.ded, "net": ln.net}[k]
+                v = {
+                    "gross": ln.gross if ln.gross is not None else ln.net,
+                    "disc": ln.disc,
+                    "ded": ln.ded,
+                    "net": ln.net,
+                }[k]
                 if numbers_as_text:
                     ws.cell(i, j, fmt_num(v, adv.amount_style))
                 else:
-                    c = ws.cell(i, j, float(v))  # Excel stores binary doubles; the payer's file does too
+                    c = ws.cell(
+                        i, j, float(v)
+                    )  # Excel stores binary doubles; the payer's file does too
                     c.number_format = "#,##0.00"
             elif k == "date":
                 ws.cell(i, j, ln.inv_date)
-            elif k == "ref" and ln.ref is not None and ln.ref.isdigit() and not ln.ref.startswith("0") and rng.random() < 0.5:
+            elif (
+                k == "ref"
+                and ln.ref is not None
+                and ln.ref.isdigit()
+                and not ln.ref.startswith("0")
+                and rng.random() < 0.5
+            ):
                 ws.cell(i, j, int(ln.ref))  # numeric invoice numbers end up as numbers in Excel
             else:
                 ws.cell(i, j, cell(adv, ln, k))
@@ -606,9 +894,20 @@ def lay_xlsx(adv: Advice, rng: random.Random):
     buf = io.BytesIO()
     wb.save(buf)
     raw = fixed_zip(buf.getvalue())
-    name = rng.choice(["Remittance.xlsx", f"PaymentAdvice_{adv.pay_ref}.xlsx", "avis.xlsx", f"{adv.payer.split()[0]}_payment.xlsx"])
+    name = rng.choice(
+        [
+            "Remittance.xlsx",
+            f"PaymentAdvice_{adv.pay_ref}.xlsx",
+            "avis.xlsx",
+            f"{adv.payer.split()[0]}_payment.xlsx",
+        ]
+    )
     text = f"{rng.choice(GREET[adv.lang])}\n\n{rng.choice(COVER[adv.lang])}\n\n{rng.choice(SIGN[adv.lang])}\n{adv.person}\n"
-    return text, None, [(name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", raw)]
+    return (
+        text,
+        None,
+        [(name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", raw)],
+    )
 
 
 # ---- PDFs
@@ -625,8 +924,19 @@ def lay_sap_pdf(adv: Advice, rng: random.Random):
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     W, H = A4
-    heads = (["Belegnr.", "Belegdatum", "Ihre Referenz", "Bruttobetrag", "Skonto", "Abzug", "Nettobetrag"] if de else
-             ["Doc no", "Doc date", "Your reference", "Gross", "Cash discount", "Deduction", "Net"])
+    heads = (
+        [
+            "Belegnr.",
+            "Belegdatum",
+            "Ihre Referenz",
+            "Bruttobetrag",
+            "Skonto",
+            "Abzug",
+            "Nettobetrag",
+        ]
+        if de
+        else ["Doc no", "Doc date", "Your reference", "Gross", "Cash discount", "Deduction", "Net"]
+    )
     show_ded = has_ded(adv)
     if not show_ded:
         heads = heads[:5] + heads[6:]
@@ -645,7 +955,11 @@ def lay_sap_pdf(adv: Advice, rng: random.Random):
         c.drawString(40, H - 80, f"{'An' if de else 'To'}: {VENDOR}")
         c.drawString(40, H - 94, f"{'Zahlungsbeleg' if de else 'Payment document'}: {adv.pay_ref}")
         if adv.state_date:
-            c.drawString(40, H - 108, f"{'Zahlungsdatum' if de else 'Payment date'}: {fmt_date(adv.paid_on, adv.region)}")
+            c.drawString(
+                40,
+                H - 108,
+                f"{'Zahlungsdatum' if de else 'Payment date'}: {fmt_date(adv.paid_on, adv.region)}",
+            )
         if adv.vendor_no:
             c.drawString(350, H - 94, f"{'Kreditor' if de else 'Vendor'}: {adv.vendor_no}")
         if adv.currency:
@@ -664,9 +978,15 @@ def lay_sap_pdf(adv: Advice, rng: random.Random):
             c.showPage()
             page += 1
             top()
-        vals = [ln.payer_doc, fmt_date(ln.inv_date, adv.region) if ln.inv_date else "", ln.ref or "",
-                fmt_amt(ln.gross if ln.gross is not None else ln.net, adv, neg=style),
-                fmt_amt(-ln.disc, adv, neg=style) if ln.disc else "0" + ("," if adv.amount_style in ("eu", "fr") else ".") + "00"]
+        vals = [
+            ln.payer_doc,
+            fmt_date(ln.inv_date, adv.region) if ln.inv_date else "",
+            ln.ref or "",
+            fmt_amt(ln.gross if ln.gross is not None else ln.net, adv, neg=style),
+            fmt_amt(-ln.disc, adv, neg=style)
+            if ln.disc
+            else "0" + ("," if adv.amount_style in ("eu", "fr") else ".") + "00",
+        ]
         if show_ded:
             vals.append(fmt_amt(-ln.ded, adv, neg=style) if ln.ded else "")
         vals.append(fmt_amt(ln.net, adv, neg=style))
@@ -676,40 +996,77 @@ def lay_sap_pdf(adv: Advice, rng: random.Random):
     if adv.total is not None:
         y -= 6
         c.setFont("Helvetica-Bold", 8)
-        c.drawString(40, y, ("Summe" if de else "Total") + (f" {adv.currency}" if adv.currency else ""))
+        c.drawString(
+            40, y, ("Summe" if de else "Total") + (f" {adv.currency}" if adv.currency else "")
+        )
         c.drawRightString(xs[-1], y, fmt_amt(adv.total, adv, neg=style))
     c.showPage()
     c.save()
-    name = rng.choice(["PaymentAdvice.pdf", f"Avis_{adv.pay_ref}.pdf", f"{adv.pay_ref}.pdf", "ZAHLUNGSAVIS.PDF" if de else "remittance.pdf"])
+    name = rng.choice(
+        [
+            "PaymentAdvice.pdf",
+            f"Avis_{adv.pay_ref}.pdf",
+            f"{adv.pay_ref}.pdf",
+            "ZAHLUNGSAVIS.PDF" if de else "remittance.pdf",
+        ]
+    )
     return _pdf_cover(adv, rng), None, [(name, "application/pdf", buf.getvalue())]
 
 
 def lay_ruled_pdf(adv: Advice, rng: random.Random):
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=rng.choice([A4, LETTER]), leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-                            title="", author="", subject="", creator="")
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=rng.choice([A4, LETTER]),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title="",
+        author="",
+        subject="",
+        creator="",
+    )
     ss = getSampleStyleSheet()
     keys = columns(adv, rng, doc=rng.random() < 0.3)
     data = [[adv.cols[k] for k in keys]] + [[cell(adv, ln, k) for k in keys] for ln in adv.lines]
     if adv.total is not None:
-        data.append([rng.choice(WORDS[adv.lang]["total"])] + [""] * (len(keys) - 2) + [fmt_amt(adv.total, adv, cur=True)])
+        data.append(
+            [rng.choice(WORDS[adv.lang]["total"])]
+            + [""] * (len(keys) - 2)
+            + [fmt_amt(adv.total, adv, cur=True)]
+        )
     t = Table(data, repeatRows=1)
-    st = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
-          ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8), ("ALIGN", (0, 0), (-1, -1), "LEFT")]
+    st = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+        ("ALIGN", (0, 0), (-1, -1), "LEFT"),
+    ]
     for j, k in enumerate(keys):
         if k in ("gross", "disc", "ded", "net"):
             st.append(("ALIGN", (j, 1), (j, -1), "RIGHT"))
     if rng.random() < 0.5:
         st.append(("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey))
     t.setStyle(TableStyle(st))
-    story = [Paragraph(htmlmod.escape(rng.choice(WORDS[adv.lang]["title"])), ss["Title"]),
-             Paragraph(htmlmod.escape(adv.payer), ss["Normal"]),
-             Paragraph(htmlmod.escape(f"{VENDOR}"), ss["Normal"]), Spacer(1, 6)]
+    story = [
+        Paragraph(htmlmod.escape(rng.choice(WORDS[adv.lang]["title"])), ss["Title"]),
+        Paragraph(htmlmod.escape(adv.payer), ss["Normal"]),
+        Paragraph(htmlmod.escape(f"{VENDOR}"), ss["Normal"]),
+        Spacer(1, 6),
+    ]
     for x in header_block(adv, rng):
         story.append(Paragraph(htmlmod.escape(x), ss["Normal"]))
     story += [Spacer(1, 8), t]
     doc.build(story)
-    name = rng.choice(["Remittance_Advice.pdf", f"RA_{adv.pay_ref}.pdf", "payment_advice.pdf", "avis_de_paiement.pdf" if adv.lang == "fr" else "advice.pdf"])
+    name = rng.choice(
+        [
+            "Remittance_Advice.pdf",
+            f"RA_{adv.pay_ref}.pdf",
+            "payment_advice.pdf",
+            "avis_de_paiement.pdf" if adv.lang == "fr" else "advice.pdf",
+        ]
+    )
     return _pdf_cover(adv, rng), None, [(name, "application/pdf", buf.getvalue())]
 
 
@@ -742,10 +1099,16 @@ def lay_letter_pdf(adv: Advice, rng: random.Random):
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, title="", author="", subject="", creator="")
     ss = getSampleStyleSheet()
-    story = [Paragraph(htmlmod.escape(adv.payer), ss["Heading2"]), Spacer(1, 12),
-             Paragraph(htmlmod.escape(VENDOR + " - Accounts Receivable"), ss["Normal"]), Spacer(1, 12),
-             Paragraph(htmlmod.escape(long_date(adv.paid_on, adv.lang)), ss["Normal"]), Spacer(1, 12),
-             Paragraph(htmlmod.escape(rng.choice(GREET[adv.lang])), ss["Normal"]), Spacer(1, 6)]
+    story = [
+        Paragraph(htmlmod.escape(adv.payer), ss["Heading2"]),
+        Spacer(1, 12),
+        Paragraph(htmlmod.escape(VENDOR + " - Accounts Receivable"), ss["Normal"]),
+        Spacer(1, 12),
+        Paragraph(htmlmod.escape(long_date(adv.paid_on, adv.lang)), ss["Normal"]),
+        Spacer(1, 12),
+        Paragraph(htmlmod.escape(rng.choice(GREET[adv.lang])), ss["Normal"]),
+        Spacer(1, 6),
+    ]
     tot = adv.total if adv.total is not None else sum((ln.net for ln in adv.lines), Decimal("0.00"))
     amt = fmt_amt(tot, adv, cur=True)
     intro = {
@@ -757,38 +1120,70 @@ def lay_letter_pdf(adv: Advice, rng: random.Random):
     }[adv.lang]
     story.append(Paragraph(htmlmod.escape(intro), ss["Normal"]))
     story.append(Spacer(1, 6))
-    word = {"en": "Invoice", "de": "Rechnung", "fr": "Facture", "es": "Factura", "nl": "Factuur"}[adv.lang]
+    word = {"en": "Invoice", "de": "Rechnung", "fr": "Facture", "es": "Factura", "nl": "Factuur"}[
+        adv.lang
+    ]
     dated = {"en": "dated", "de": "vom", "fr": "du", "es": "de fecha", "nl": "d.d."}[adv.lang]
     for ln in adv.lines:
-        s = f"{word} {ln.ref}" + (f" {dated} {fmt_date(ln.inv_date, adv.region)}" if ln.inv_date else "") + f": {fmt_amt(ln.net, adv)}"
+        s = (
+            f"{word} {ln.ref}"
+            + (f" {dated} {fmt_date(ln.inv_date, adv.region)}" if ln.inv_date else "")
+            + f": {fmt_amt(ln.net, adv)}"
+        )
         if ln.disc:
-            s += {"en": " (discount", "de": " (Skonto", "fr": " (escompte", "es": " (dto.", "nl": " (korting"}[adv.lang] + f" {fmt_amt(ln.disc, adv)})"
+            s += {
+                "en": " (discount",
+                "de": " (Skonto",
+                "fr": " (escompte",
+                "es": " (dto.",
+                "nl": " (korting",
+            }[adv.lang] + f" {fmt_amt(ln.disc, adv)})"
         if ln.ded:
             s += f" - {fmt_amt(ln.ded, adv)} {ln.reason}"
         story.append(Paragraph("- " + htmlmod.escape(s), ss["Normal"]))
-    story += [Spacer(1, 8), Paragraph(htmlmod.escape(f"{WORDS[adv.lang]['pref'][0]}: {adv.pay_ref}"), ss["Normal"]),
-              Spacer(1, 12), Paragraph(htmlmod.escape(rng.choice(SIGN[adv.lang])), ss["Normal"]), Paragraph(htmlmod.escape(adv.person), ss["Normal"])]
+    story += [
+        Spacer(1, 8),
+        Paragraph(htmlmod.escape(f"{WORDS[adv.lang]['pref'][0]}: {adv.pay_ref}"), ss["Normal"]),
+        Spacer(1, 12),
+        Paragraph(htmlmod.escape(rng.choice(SIGN[adv.lang])), ss["Normal"]),
+        Paragraph(htmlmod.escape(adv.person), ss["Normal"]),
+    ]
     doc.build(story)
-    name = rng.choice(["letter.pdf", "Payment_letter.pdf", "Schreiben.pdf" if adv.lang == "de" else "scan0001.pdf"])
+    name = rng.choice(
+        [
+            "letter.pdf",
+            "Payment_letter.pdf",
+            "Schreiben.pdf" if adv.lang == "de" else "scan0001.pdf",
+        ]
+    )
     return _pdf_cover(adv, rng), None, [(name, "application/pdf", buf.getvalue())]
 
 
 def lay_bank_credit(adv: Advice, rng: random.Random, bank: str):
     """A bank's credit notification: one amount, the remittance information as sent."""
     ln = adv.lines[0]
-    info = ({"de": "RE ", "fr": "FACT ", "es": "FRA ", "nl": "FACTUUR "}.get(adv.lang, "INV ") + ln.ref) if ln.ref else "PAYMENT"
-    text = "\n".join([
-        f"{bank} - Credit advice / Gutschriftsanzeige",
-        "",
-        f"Account: ****{rng.randint(1000, 9999)}",
-        f"Value date: {adv.paid_on.isoformat()}",
-        f"Amount: {adv.currency or ''} {fmt_num(ln.net, 'en')}".replace("  ", " "),
-        f"Ordering party: {adv.payer.upper()}",
-        f"Remittance information: /RFB/{info}",
-        f"End-to-end ID: {adv.pay_ref}",
-        "",
-        "This is an automatically generated message. Please do not reply.",
-    ])
+    info = (
+        (
+            {"de": "RE ", "fr": "FACT ", "es": "FRA ", "nl": "FACTUUR "}.get(adv.lang, "INV ")
+            + ln.ref
+        )
+        if ln.ref
+        else "PAYMENT"
+    )
+    text = "\n".join(
+        [
+            f"{bank} - Credit advice / Gutschriftsanzeige",
+            "",
+            f"Account: ****{rng.randint(1000, 9999)}",
+            f"Value date: {adv.paid_on.isoformat()}",
+            f"Amount: {adv.currency or ''} {fmt_num(ln.net, 'en')}".replace("  ", " "),
+            f"Ordering party: {adv.payer.upper()}",
+            f"Remittance information: /RFB/{info}",
+            f"End-to-end ID: {adv.pay_ref}",
+            "",
+            "This is an automatically generated message. Please do not reply.",
+        ]
+    )
     return text, None, []
 
 
@@ -811,9 +1206,19 @@ LAYOUTS = {
 # .eml
 
 
-def build_eml(*, from_name: str, from_addr: str, when: datetime, msgid: str, subject: str,
-              text: str | None, html: str | None = None, attachments=(), lang: str = "en",
-              extra: dict[str, str] | None = None) -> bytes:
+def build_eml(
+    *,
+    from_name: str,
+    from_addr: str,
+    when: datetime,
+    msgid: str,
+    subject: str,
+    text: str | None,
+    html: str | None = None,
+    attachments=(),
+    lang: str = "en",
+    extra: dict[str, str] | None = None,
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = f'"{from_name}" <{from_addr}>' if from_name else from_addr
     msg["To"] = AR_ADDRESS
@@ -844,4 +1249,6 @@ def build_eml(*, from_name: str, from_addr: str, when: datetime, msgid: str, sub
 
 
 def tz_for(region: str) -> timezone:
-    return {"US": timezone(timedelta(hours=-5)), "GB": timezone.utc, "IE": timezone.utc}.get(region, timezone(timedelta(hours=1)))
+    return {"US": timezone(timedelta(hours=-5)), "GB": UTC, "IE": UTC}.get(
+        region, timezone(timedelta(hours=1))
+    )

@@ -25,8 +25,8 @@ def nkey(ref: str) -> str:
     """Case, separators, our invoice prefix (INV-, NW-) and leading zeros do not count."""
     k = _NON_ALNUM.sub("", ref.casefold())
     for p in OUR_PREFIXES:
-        if k.startswith(p) and k[len(p):][:1].isdigit():
-            k = k[len(p):]
+        if k.startswith(p) and k[len(p) :][:1].isdigit():
+            k = k[len(p) :]
             break
     return k.lstrip("0") or k
 
@@ -35,7 +35,7 @@ def fold(ref: str) -> str:
     k = _NON_ALNUM.sub("", ref.casefold())
     for p in OUR_PREFIXES:
         if k.startswith(p):
-            k = k[len(p):]
+            k = k[len(p) :]
             break
     k = k.translate(FOLD)
     return k.lstrip("0") or k
@@ -47,11 +47,13 @@ def one_edit(a: str, b: str) -> bool:
         return True
     if len(a) == len(b):
         d = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(d) == 1 or (len(d) == 2 and d[1] == d[0] + 1 and a[d[0]] == b[d[1]] and a[d[1]] == b[d[0]])
+        return len(d) == 1 or (
+            len(d) == 2 and d[1] == d[0] + 1 and a[d[0]] == b[d[1]] and a[d[1]] == b[d[0]]
+        )
     if abs(len(a) - len(b)) != 1:
         return False
     s, lo = (a, b) if len(a) < len(b) else (b, a)
-    return any(lo[:i] + lo[i + 1:] == s for i in range(len(lo)))
+    return any(lo[:i] + lo[i + 1 :] == s for i in range(len(lo)))
 
 
 def is_near(ref: str, number: str) -> bool:
@@ -133,8 +135,15 @@ class Line:
     force: str | None = None  # a reason that overrides (re-send of an applied advice)
 
     def to_json(self) -> dict:
-        return {"ref": self.ref, "amount": f"{self.amount:.2f}", "truth": [[n, f"{a:.2f}"] for n, a in self.truth],
-                "allowed": self.allowed, "tags": self.tags, "why": self.why, "discount": f"{self.discount:.2f}"}
+        return {
+            "ref": self.ref,
+            "amount": f"{self.amount:.2f}",
+            "truth": [[n, f"{a:.2f}"] for n, a in self.truth],
+            "allowed": self.allowed,
+            "tags": self.tags,
+            "why": self.why,
+            "discount": f"{self.discount:.2f}",
+        }
 
 
 def earned(book: Book, ln: Line, paid_on: date) -> Decimal:
@@ -158,8 +167,15 @@ def _confirms(ln: Line, bal: Decimal, extra: Decimal = ZERO) -> bool:
     return bal in amounts
 
 
-def decide_line(book: Book, ln: Line, *, customer: str, sender_ok: bool, paid_on: date,
-                currency_named: str | None) -> tuple[bool, str]:
+def decide_line(
+    book: Book,
+    ln: Line,
+    *,
+    customer: str,
+    sender_ok: bool,
+    paid_on: date,
+    currency_named: str | None,
+) -> tuple[bool, str]:
     if ln.force:
         return False, ln.force
     if not ln.truth:
@@ -206,23 +222,48 @@ def decide_line(book: Book, ln: Line, *, customer: str, sender_ok: bool, paid_on
             return False, "reference is not a near form of the invoice"
         if not _confirms(ln, bal, e):
             return False, "near reference, the amount does not confirm it"
-        rivals = [n for n in book.open_of(customer) if n != number and is_near(ln.ref, n) and _confirms(ln, book.balance[n])]
+        rivals = [
+            n
+            for n in book.open_of(customer)
+            if n != number and is_near(ln.ref, n) and _confirms(ln, book.balance[n])
+        ]
         if rivals:
             return False, f"near reference, {rivals[0]} is near too with the same balance"
         return True, "near reference confirmed by the amount"
     if not _confirms(ln, bal, e):
-        rivals = [n for n in book.open_of(customer) if n != number and is_near(ln.ref, n) and _confirms(ln, book.balance[n])]
+        rivals = [
+            n
+            for n in book.open_of(customer)
+            if n != number and is_near(ln.ref, n) and _confirms(ln, book.balance[n])
+        ]
         if rivals:
-            return False, f"exact reference, but the amount is the balance of near invoice {rivals[0]}"
+            return (
+                False,
+                f"exact reference, but the amount is the balance of near invoice {rivals[0]}",
+            )
         return True, "exact reference (short pay, the rest stays open)"
     return True, "exact reference"
 
 
-def decide(book: Book, lines: list[Line], *, customer: str, sender_ok: bool, paid_on: date,
-           currency_named: str | None, stated_total: Decimal | None) -> None:
+def decide(
+    book: Book,
+    lines: list[Line],
+    *,
+    customer: str,
+    sender_ok: bool,
+    paid_on: date,
+    currency_named: str | None,
+    stated_total: Decimal | None,
+) -> None:
     for ln in lines:
-        ln.allowed, ln.why = decide_line(book, ln, customer=customer, sender_ok=sender_ok, paid_on=paid_on,
-                                         currency_named=currency_named)
+        ln.allowed, ln.why = decide_line(
+            book,
+            ln,
+            customer=customer,
+            sender_ok=sender_ok,
+            paid_on=paid_on,
+            currency_named=currency_named,
+        )
         ln.discount = earned(book, ln, paid_on) if ln.allowed else ZERO
     total = sum((ln.amount for ln in lines), ZERO)
     if stated_total is not None and stated_total != total:

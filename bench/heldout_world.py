@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import heldout_queries as hq  # noqa: E402
-import heldout_render as hr  # noqa: E402
-from heldout_rules import CENT, ZERO, Book, Inv, Line, apply, decide, fold, is_near, nkey  # noqa: E402
+import heldout_queries as hq
+import heldout_render as hr
+from heldout_rules import CENT, ZERO, Book, Inv, Line, apply, decide, is_near, nkey
 
 TODAY = date(2026, 11, 20)
 START = TODAY - timedelta(days=30)
@@ -53,31 +53,204 @@ class Customer:
 
 
 NAMES = {
-    "US": (["Northwind", "Bluewater", "Summit", "Granite", "Redwood", "Cedar Ridge", "Lakeshore", "Ironbridge", "Pioneer", "Harbor",
-            "Crescent", "Falcon", "Keystone", "Prairie", "Silverline", "Oakmont", "Riverbend", "Blue Ridge", "Golden Gate", "Evergreen",
-            "Sierra", "Copperfield", "Maple Leaf", "Tri-County", "Liberty"],
-           ["Foods", "Tools", "Logistics", "Hardware", "Medical Supply", "Packaging", "Electric", "Builders", "Marine", "Textiles",
-            "Bakery", "Auto Parts", "Office Solutions", "Dental Labs", "HVAC", "Farms"], ["Inc.", "LLC", "Corp.", "Co.", "Inc"]),
-    "GB": (["Thames", "Pennine", "Cotswold", "Highland", "Brunel", "Wessex", "Kingsway", "Mersey", "Albion", "Severn", "Chiltern"],
-           ["Engineering", "Supplies", "Wholesale", "Catering", "Joinery", "Print", "Distribution"], ["Ltd", "Limited", "plc", "Ltd."]),
-    "IE": (["Liffey", "Shannon", "Connacht", "Wicklow", "Burren"], ["Agri", "Pharma", "Freight", "Builders Providers"], ["Ltd", "DAC"]),
-    "DE": (["Müller", "Schneider", "Fischer", "Weber", "Becker", "Hoffmann", "Schäfer", "Koch", "Richter", "Wagner", "Krüger", "Wolf"],
-           ["Baustoffe", "Metallbau", "Elektrotechnik", "Logistik", "Lebensmittel", "Haustechnik", "Druckerei", "Maschinenbau"],
-           ["GmbH", "AG", "GmbH & Co. KG", "e.K."]),
-    "FR": (["Dupont", "Lefèvre", "Moreau", "Girard", "Laurent", "Rousseau", "Bernard", "Fontaine", "Chevalier"],
-           ["Boulangerie", "Transports", "Menuiserie", "Pharmacie", "Quincaillerie", "Imprimerie", "Garage"], ["SARL", "SAS", "SA"]),
-    "ES": (["García", "Martínez", "López", "Sánchez", "Romero", "Navarro", "Ortega", "Delgado"],
-           ["Distribuciones", "Construcciones", "Transportes", "Suministros", "Talleres", "Hostelería"], ["S.L.", "S.A.", "SL"]),
-    "NL": (["Van der Berg", "De Vries", "Jansen", "Bakker", "Visser", "Smit", "Mulder", "De Groot", "Bos"],
-           ["Logistiek", "Installatietechniek", "Bouwmaterialen", "Groothandel", "Metaal", "Techniek"], ["B.V.", "BV", "V.O.F."]),
+    "US": (
+        [
+            "Northwind",
+            "Bluewater",
+            "Summit",
+            "Granite",
+            "Redwood",
+            "Cedar Ridge",
+            "Lakeshore",
+            "Ironbridge",
+            "Pioneer",
+            "Harbor",
+            "Crescent",
+            "Falcon",
+            "Keystone",
+            "Prairie",
+            "Silverline",
+            "Oakmont",
+            "Riverbend",
+            "Blue Ridge",
+            "Golden Gate",
+            "Evergreen",
+            "Sierra",
+            "Copperfield",
+            "Maple Leaf",
+            "Tri-County",
+            "Liberty",
+        ],
+        [
+            "Foods",
+            "Tools",
+            "Logistics",
+            "Hardware",
+            "Medical Supply",
+            "Packaging",
+            "Electric",
+            "Builders",
+            "Marine",
+            "Textiles",
+            "Bakery",
+            "Auto Parts",
+            "Office Solutions",
+            "Dental Labs",
+            "HVAC",
+            "Farms",
+        ],
+        ["Inc.", "LLC", "Corp.", "Co.", "Inc"],
+    ),
+    "GB": (
+        [
+            "Thames",
+            "Pennine",
+            "Cotswold",
+            "Highland",
+            "Brunel",
+            "Wessex",
+            "Kingsway",
+            "Mersey",
+            "Albion",
+            "Severn",
+            "Chiltern",
+        ],
+        ["Engineering", "Supplies", "Wholesale", "Catering", "Joinery", "Print", "Distribution"],
+        ["Ltd", "Limited", "plc", "Ltd."],
+    ),
+    "IE": (
+        ["Liffey", "Shannon", "Connacht", "Wicklow", "Burren"],
+        ["Agri", "Pharma", "Freight", "Builders Providers"],
+        ["Ltd", "DAC"],
+    ),
+    "DE": (
+        [
+            "Müller",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Becker",
+            "Hoffmann",
+            "Schäfer",
+            "Koch",
+            "Richter",
+            "Wagner",
+            "Krüger",
+            "Wolf",
+        ],
+        [
+            "Baustoffe",
+            "Metallbau",
+            "Elektrotechnik",
+            "Logistik",
+            "Lebensmittel",
+            "Haustechnik",
+            "Druckerei",
+            "Maschinenbau",
+        ],
+        ["GmbH", "AG", "GmbH & Co. KG", "e.K."],
+    ),
+    "FR": (
+        [
+            "Dupont",
+            "Lefèvre",
+            "Moreau",
+            "Girard",
+            "Laurent",
+            "Rousseau",
+            "Bernard",
+            "Fontaine",
+            "Chevalier",
+        ],
+        [
+            "Boulangerie",
+            "Transports",
+            "Menuiserie",
+            "Pharmacie",
+            "Quincaillerie",
+            "Imprimerie",
+            "Garage",
+        ],
+        ["SARL", "SAS", "SA"],
+    ),
+    "ES": (
+        ["García", "Martínez", "López", "Sánchez", "Romero", "Navarro", "Ortega", "Delgado"],
+        [
+            "Distribuciones",
+            "Construcciones",
+            "Transportes",
+            "Suministros",
+            "Talleres",
+            "Hostelería",
+        ],
+        ["S.L.", "S.A.", "SL"],
+    ),
+    "NL": (
+        [
+            "Van der Berg",
+            "De Vries",
+            "Jansen",
+            "Bakker",
+            "Visser",
+            "Smit",
+            "Mulder",
+            "De Groot",
+            "Bos",
+        ],
+        ["Logistiek", "Installatietechniek", "Bouwmaterialen", "Groothandel", "Metaal", "Techniek"],
+        ["B.V.", "BV", "V.O.F."],
+    ),
 }
 PEOPLE = {
-    "en": ["John Smith", "Mary Johnson", "Linda Garcia", "Robert Brown", "Patricia Miller", "James Wilson", "Karen Moore",
-           "Sarah Taylor", "David Clark", "Emma Hughes", "Oliver Wright", "Siobhan Kelly", "Tom Evans", "Priya Patel"],
-    "de": ["Anna Schmidt", "Thomas Müller", "Sabine Wagner", "Michael Becker", "Petra Hoffmann", "Jürgen Koch", "Claudia Weber"],
-    "fr": ["Marie Martin", "Pierre Dubois", "Sophie Laurent", "Julien Moreau", "Isabelle Petit", "Nicolas Roux"],
-    "es": ["María García", "José Fernández", "Carmen López", "Javier Ruiz", "Lucía Moreno", "Antonio Jiménez"],
-    "nl": ["Jan de Vries", "Sanne Jansen", "Pieter Bakker", "Lotte Visser", "Kees Smit", "Femke de Boer"],
+    "en": [
+        "John Smith",
+        "Mary Johnson",
+        "Linda Garcia",
+        "Robert Brown",
+        "Patricia Miller",
+        "James Wilson",
+        "Karen Moore",
+        "Sarah Taylor",
+        "David Clark",
+        "Emma Hughes",
+        "Oliver Wright",
+        "Siobhan Kelly",
+        "Tom Evans",
+        "Priya Patel",
+    ],
+    "de": [
+        "Anna Schmidt",
+        "Thomas Müller",
+        "Sabine Wagner",
+        "Michael Becker",
+        "Petra Hoffmann",
+        "Jürgen Koch",
+        "Claudia Weber",
+    ],
+    "fr": [
+        "Marie Martin",
+        "Pierre Dubois",
+        "Sophie Laurent",
+        "Julien Moreau",
+        "Isabelle Petit",
+        "Nicolas Roux",
+    ],
+    "es": [
+        "María García",
+        "José Fernández",
+        "Carmen López",
+        "Javier Ruiz",
+        "Lucía Moreno",
+        "Antonio Jiménez",
+    ],
+    "nl": [
+        "Jan de Vries",
+        "Sanne Jansen",
+        "Pieter Bakker",
+        "Lotte Visser",
+        "Kees Smit",
+        "Femke de Boer",
+    ],
 }
 AP_BOXES = {
     "en": ["ap", "accountspayable", "payables", "ap.invoices", "finance", "remittance", "accounts"],
@@ -86,25 +259,99 @@ AP_BOXES = {
     "es": ["contabilidad", "pagos", "proveedores", "administracion"],
     "nl": ["crediteuren", "administratie", "financien", "boekhouding"],
 }
-LOCALES = [("US", "en_US", "USD", "en", 44), ("GB", "en_GB", "GBP", "en", 9), ("IE", "en_IE", "EUR", "en", 4), ("DE", "de_DE", "EUR", "de", 15),
-           ("FR", "fr_FR", "EUR", "fr", 10), ("ES", "es_ES", "EUR", "es", 9), ("NL", "nl_NL", "EUR", "nl", 9)]
-TERMS = ["Net 30"] * 10 + ["Net 45"] * 3 + ["Net 60"] * 2 + ["2/10 Net 30"] * 4 + ["1/15 Net 60"] * 2 + ["Net 14"] * 2
-HABITS = ["asis"] * 60 + ["noprefix"] * 10 + ["nodash"] * 8 + ["lower"] * 6 + ["hash"] * 3 + ["spaces"] * 5 + ["nozeros"] * 6 + ["invword"] * 3
+LOCALES = [
+    ("US", "en_US", "USD", "en", 44),
+    ("GB", "en_GB", "GBP", "en", 9),
+    ("IE", "en_IE", "EUR", "en", 4),
+    ("DE", "de_DE", "EUR", "de", 15),
+    ("FR", "fr_FR", "EUR", "fr", 10),
+    ("ES", "es_ES", "EUR", "es", 9),
+    ("NL", "nl_NL", "EUR", "nl", 9),
+]
+TERMS = (
+    ["Net 30"] * 10
+    + ["Net 45"] * 3
+    + ["Net 60"] * 2
+    + ["2/10 Net 30"] * 4
+    + ["1/15 Net 60"] * 2
+    + ["Net 14"] * 2
+)
+HABITS = (
+    ["asis"] * 60
+    + ["noprefix"] * 10
+    + ["nodash"] * 8
+    + ["lower"] * 6
+    + ["hash"] * 3
+    + ["spaces"] * 5
+    + ["nozeros"] * 6
+    + ["invword"] * 3
+)
 LAYOUT_BY_REGION = {
-    "US": ["html-table", "text-table", "sentence", "csv", "xlsx", "ruled-pdf", "column-pdf", "pipe-table", "text-list", "letter-pdf", "sap-pdf"],
-    "GB": ["html-table", "text-table", "sentence", "csv", "ruled-pdf", "letter-pdf", "text-list", "xlsx"],
+    "US": [
+        "html-table",
+        "text-table",
+        "sentence",
+        "csv",
+        "xlsx",
+        "ruled-pdf",
+        "column-pdf",
+        "pipe-table",
+        "text-list",
+        "letter-pdf",
+        "sap-pdf",
+    ],
+    "GB": [
+        "html-table",
+        "text-table",
+        "sentence",
+        "csv",
+        "ruled-pdf",
+        "letter-pdf",
+        "text-list",
+        "xlsx",
+    ],
     "IE": ["html-table", "sentence", "ruled-pdf", "csv", "text-list"],
-    "DE": ["sap-pdf", "text-list", "sentence", "csv", "xlsx", "text-table", "html-table", "letter-pdf"],
+    "DE": [
+        "sap-pdf",
+        "text-list",
+        "sentence",
+        "csv",
+        "xlsx",
+        "text-table",
+        "html-table",
+        "letter-pdf",
+    ],
     "FR": ["text-list", "ruled-pdf", "sentence", "csv", "html-table", "letter-pdf", "text-table"],
     "ES": ["text-list", "ruled-pdf", "sentence", "xlsx", "html-table", "csv", "letter-pdf"],
-    "NL": ["html-table", "text-list", "sentence", "csv", "xlsx", "text-table", "ruled-pdf", "sap-pdf"],
+    "NL": [
+        "html-table",
+        "text-list",
+        "sentence",
+        "csv",
+        "xlsx",
+        "text-table",
+        "ruled-pdf",
+        "sap-pdf",
+    ],
 }
 TLD = {"US": "com", "GB": "co.uk", "IE": "ie", "DE": "de", "FR": "fr", "ES": "es", "NL": "nl"}
 
 
 def slug(s: str) -> str:
     t = s.lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("é", "e"), ("è", "e"), ("í", "i"), ("á", "a"), ("ó", "o"), ("ñ", "n"), ("ç", "c")):
+    for a, b in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("ß", "ss"),
+        ("é", "e"),
+        ("è", "e"),
+        ("í", "i"),
+        ("á", "a"),
+        ("ó", "o"),
+        ("ñ", "n"),
+        ("ç", "c"),
+    ):
         t = t.replace(a, b)
     return "".join(ch for ch in t if ch.isalnum())
 
@@ -133,14 +380,39 @@ def make_customers(rng: random.Random, n: int) -> list[Customer]:
         if rng.random() < 0.12:  # a small business's bookkeeper on a free-mail address
             contacts.append(f"{slug(people[1].split()[-1])}{rng.randint(10, 99)}@freemail.example")
         u = rng.random()
-        size = int(rng.uniform(80, 150)) if u < 0.07 else (int(rng.uniform(16, 44)) if u < 0.3 else int(rng.uniform(3, 12)))
+        size = (
+            int(rng.uniform(80, 150))
+            if u < 0.07
+            else (int(rng.uniform(16, 44)) if u < 0.3 else int(rng.uniform(3, 12)))
+        )
         terms = rng.choice(TERMS)
         sub = None
         if rng.random() < 0.14:
-            sub = Decimal(rng.choice([450, 890, 1250, 1999, 2400, 3750, 5200])) + Decimal(rng.choice([0, 0, 0.5, 0.99, 0.9])).quantize(CENT)
-        layouts = rng.sample(LAYOUT_BY_REGION[region], k=min(len(LAYOUT_BY_REGION[region]), rng.randint(1, 3)))
-        out.append(Customer(f"C{1001 + i:04d}", name, cur, locale, lang, region, domain, contacts, people, terms, size,
-                            rng.choice(HABITS), layouts, sub, f"{rng.choice(['V', 'K', 'F', ''])}{rng.randint(10000, 99999)}"))
+            sub = Decimal(rng.choice([450, 890, 1250, 1999, 2400, 3750, 5200])) + Decimal(
+                rng.choice([0, 0, 0.5, 0.99, 0.9])
+            ).quantize(CENT)
+        layouts = rng.sample(
+            LAYOUT_BY_REGION[region], k=min(len(LAYOUT_BY_REGION[region]), rng.randint(1, 3))
+        )
+        out.append(
+            Customer(
+                f"C{1001 + i:04d}",
+                name,
+                cur,
+                locale,
+                lang,
+                region,
+                domain,
+                contacts,
+                people,
+                terms,
+                size,
+                rng.choice(HABITS),
+                layouts,
+                sub,
+                f"{rng.choice(['V', 'K', 'F', ''])}{rng.randint(10000, 99999)}",
+            )
+        )
     return out
 
 
@@ -158,10 +430,14 @@ def due_days(terms: str) -> int:
     return int(terms.rsplit(" ", 1)[1])
 
 
-def make_ledger(rng: random.Random, customers: list[Customer]) -> tuple[dict[str, Inv], dict[str, Decimal]]:
+def make_ledger(
+    rng: random.Random, customers: list[Customer]
+) -> tuple[dict[str, Inv], dict[str, Decimal]]:
     """Invoices of three numbering schemes: NW-06xxxx (old system, before May 2026), 9004xxxx
     (the new ERP), INV-21xxxx (subscription billing); credit memos 9005xxxx."""
-    docs: list[tuple[date, str, Customer, Decimal, str]] = []  # (issue, kind, customer, amount, batch-id)
+    docs: list[
+        tuple[date, str, Customer, Decimal, str]
+    ] = []  # (issue, kind, customer, amount, batch-id)
     for c in customers:
         n = c.size
         for _ in range(n):
@@ -174,7 +450,9 @@ def make_ledger(rng: random.Random, customers: list[Customer]) -> tuple[dict[str
                 d = date(2026, 9, 1) + timedelta(days=rng.randint(0, 55))
             else:
                 d = date(2026, 10, 26) + timedelta(days=rng.randint(0, 24))
-            k = 1 if rng.random() < 0.75 else rng.randint(2, 3)  # invoices issued together get consecutive numbers
+            k = (
+                1 if rng.random() < 0.75 else rng.randint(2, 3)
+            )  # invoices issued together get consecutive numbers
             for _ in range(k):
                 docs.append((d, "inv", c, money(rng), f"{c.number}{d}"))
         if c.subscription is not None:
@@ -206,7 +484,9 @@ def make_ledger(rng: random.Random, customers: list[Customer]) -> tuple[dict[str
         if d >= TODAY:
             d = TODAY - timedelta(days=1)
         terms = "Net 30" if kind == "sub" else c.terms
-        invoices[num] = Inv(num, c.number, d, d + timedelta(days=due_days(terms)), amt, c.currency, terms, kind)
+        invoices[num] = Inv(
+            num, c.number, d, d + timedelta(days=due_days(terms)), amt, c.currency, terms, kind
+        )
     # near-numbered pairs by hand: swapped digits and one digit apart, same customer
     by_c: dict[str, list[str]] = {}
     for n, inv in invoices.items():
@@ -214,7 +494,9 @@ def make_ledger(rng: random.Random, customers: list[Customer]) -> tuple[dict[str
     keys = {nkey(n) for n in invoices}
     cust = {c.number: c for c in customers}
     for cn in rng.sample(sorted(by_c), k=min(len(by_c), 70)):
-        base = [n for n in by_c[cn] if n.startswith("9004") and invoices[n].issue > date(2026, 9, 1)]
+        base = [
+            n for n in by_c[cn] if n.startswith("9004") and invoices[n].issue > date(2026, 9, 1)
+        ]
         if not base:
             continue
         b = rng.choice(base)
@@ -232,33 +514,75 @@ def make_ledger(rng: random.Random, customers: list[Customer]) -> tuple[dict[str
         d = invoices[b].issue + timedelta(days=rng.randint(-5, 5))
         d = min(d, TODAY - timedelta(days=1))
         c = cust[cn]
-        invoices[new] = Inv(new, cn, d, d + timedelta(days=due_days(c.terms)), money(rng), c.currency, c.terms)
+        invoices[new] = Inv(
+            new, cn, d, d + timedelta(days=due_days(c.terms)), money(rng), c.currency, c.terms
+        )
     # balances as of the import (before the mails): old invoices mostly paid already
     balance: dict[str, Decimal] = {}
     for n, inv in invoices.items():
         age = (TODAY - inv.issue).days
-        p_paid = 0.93 if age > 130 else 0.7 if age > 100 else 0.2 if age > 75 else 0.05 if age > 50 else 0.01
+        p_paid = (
+            0.93
+            if age > 130
+            else 0.7
+            if age > 100
+            else 0.2
+            if age > 75
+            else 0.05
+            if age > 50
+            else 0.01
+        )
         if inv.kind == "memo":
             balance[n] = ZERO if rng.random() < 0.3 else inv.amount
         elif rng.random() < p_paid:
             balance[n] = ZERO
         elif rng.random() < 0.05 and inv.amount > 100:
-            balance[n] = (inv.amount * Decimal(rng.choice(["0.5", "0.4", "0.25", "0.6"]))).quantize(CENT)
+            balance[n] = (inv.amount * Decimal(rng.choice(["0.5", "0.4", "0.25", "0.6"]))).quantize(
+                CENT
+            )
         else:
             balance[n] = inv.amount
     return invoices, balance
 
 
-def write_ledger(path: Path, customers: list[Customer], invoices: dict[str, Inv], balance: dict[str, Decimal]) -> None:
+def write_ledger(
+    path: Path, customers: list[Customer], invoices: dict[str, Inv], balance: dict[str, Decimal]
+) -> None:
     cust = {c.number: c for c in customers}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["invoice_number", "customer_number", "customer_name", "issue_date", "due_date", "amount", "balance", "currency",
-                "terms", "customer_email", "locale"])
+    w.writerow(
+        [
+            "invoice_number",
+            "customer_number",
+            "customer_name",
+            "issue_date",
+            "due_date",
+            "amount",
+            "balance",
+            "currency",
+            "terms",
+            "customer_email",
+            "locale",
+        ]
+    )
     for n, inv in sorted(invoices.items(), key=lambda kv: (kv[1].issue, kv[0])):
         c = cust[inv.customer]
-        w.writerow([n, c.number, c.name, inv.issue.isoformat(), inv.due.isoformat(), f"{inv.amount:.2f}", f"{balance[n]:.2f}",
-                    inv.currency, inv.terms, ";".join(c.contacts), c.locale])
+        w.writerow(
+            [
+                n,
+                c.number,
+                c.name,
+                inv.issue.isoformat(),
+                inv.due.isoformat(),
+                f"{inv.amount:.2f}",
+                f"{balance[n]:.2f}",
+                inv.currency,
+                inv.terms,
+                ";".join(c.contacts),
+                c.locale,
+            ]
+        )
     path.write_bytes(buf.getvalue().encode("utf-8"))
 
 
@@ -297,9 +621,11 @@ def habit_form(n: str, habit: str) -> tuple[str, str]:
 
 def cut_form(rng: random.Random, n: str) -> str:
     key = nkey(n)
-    ks = [k for k in range(4, len(key)) if key[-k] != "0"]  # a tail that starts with 0 reads as a shorter number
+    ks = [
+        k for k in range(4, len(key)) if key[-k] != "0"
+    ]  # a tail that starts with 0 reads as a shorter number
     short = [k for k in ks if k <= 5]
-    return key[-rng.choice(short or ks or [len(key)]):]
+    return key[-rng.choice(short or ks or [len(key)]) :]
 
 
 def typo_form(rng: random.Random, n: str, kind: str) -> str:
@@ -343,18 +669,60 @@ def ocr_form(rng: random.Random, n: str) -> str | None:
 
 
 DEDUCTION_REASONS = {
-    "en": ["damaged goods", "price difference", "freight not agreed", "short shipment", "returned goods", "promo allowance"],
-    "de": ["Transportschaden", "Preisdifferenz", "Fracht nicht vereinbart", "Mindermenge", "Retoure"],
-    "fr": ["marchandise endommagée", "écart de prix", "frais de port non acceptés", "livraison incomplète"],
+    "en": [
+        "damaged goods",
+        "price difference",
+        "freight not agreed",
+        "short shipment",
+        "returned goods",
+        "promo allowance",
+    ],
+    "de": [
+        "Transportschaden",
+        "Preisdifferenz",
+        "Fracht nicht vereinbart",
+        "Mindermenge",
+        "Retoure",
+    ],
+    "fr": [
+        "marchandise endommagée",
+        "écart de prix",
+        "frais de port non acceptés",
+        "livraison incomplète",
+    ],
     "es": ["mercancía dañada", "diferencia de precio", "portes no acordados", "faltan unidades"],
     "nl": ["beschadigde goederen", "prijsverschil", "vracht niet akkoord", "manco"],
 }
-PARTIAL = {"en": "partial payment", "de": "Teilzahlung", "fr": "acompte", "es": "pago parcial", "nl": "deelbetaling"}
-REST = {"en": "balance of invoice", "de": "Restzahlung", "fr": "solde", "es": "resto", "nl": "restbetaling"}
+PARTIAL = {
+    "en": "partial payment",
+    "de": "Teilzahlung",
+    "fr": "acompte",
+    "es": "pago parcial",
+    "nl": "deelbetaling",
+}
+REST = {
+    "en": "balance of invoice",
+    "de": "Restzahlung",
+    "fr": "solde",
+    "es": "resto",
+    "nl": "restbetaling",
+}
 FAMILY_W = {
-    "plain": 760, "cut-prefix": 30, "typo": 30, "ocr": 14, "cut-typo": 10, "cut-short": 10, "unearned-discount": 12,
-    "deduction": 30, "partial": 14, "overpayment": 6, "already-paid": 8, "other-customer": 5, "neighbour-trap": 10,
-    "multi-invoice-line": 5, "plain-short": 10,
+    "plain": 760,
+    "cut-prefix": 30,
+    "typo": 30,
+    "ocr": 14,
+    "cut-typo": 10,
+    "cut-short": 10,
+    "unearned-discount": 12,
+    "deduction": 30,
+    "partial": 14,
+    "overpayment": 6,
+    "already-paid": 8,
+    "other-customer": 5,
+    "neighbour-trap": 10,
+    "multi-invoice-line": 5,
+    "plain-short": 10,
 }
 
 
@@ -390,7 +758,12 @@ class World:
         out = []
         for n in self.book.by_customer.get(c.number, []):
             inv = self.book.invoices[n]
-            if inv.kind != "memo" and self.book.balance[n] > 0 and n not in self.used and inv.issue <= on - timedelta(days=2):
+            if (
+                inv.kind != "memo"
+                and self.book.balance[n] > 0
+                and n not in self.used
+                and inv.issue <= on - timedelta(days=2)
+            ):
                 out.append(n)
         out.sort(key=lambda n: (self.book.invoices[n].due, n))
         return out
@@ -401,13 +774,20 @@ class World:
         opens = [n for n in self.book.open_of(c.number) if self.book.invoices[n].kind != "memo"]
         for b in pool:
             for a in opens:
-                if a != b and a not in self.used and is_near(a, b) and self.book.balance[a] != self.book.balance[b]:
+                if (
+                    a != b
+                    and a not in self.used
+                    and is_near(a, b)
+                    and self.book.balance[a] != self.book.balance[b]
+                ):
                     out.append((a, b))
         return out
 
     # ---- lines
 
-    def make_line(self, c: Customer, n: str, family: str, adv_lang: str, paid_on: date) -> tuple[hr.ALine, Line] | None:
+    def make_line(
+        self, c: Customer, n: str, family: str, adv_lang: str, paid_on: date
+    ) -> tuple[hr.ALine, Line] | None:
         rng, book = self.rng, self.book
         inv = book.invoices[n]
         bal = book.balance[n]
@@ -427,7 +807,11 @@ class World:
             ref = cut_form(rng, n)
             tags = ["cut-prefix"]
             if family == "cut-short":
-                cash = (bal - Decimal(rng.choice(["25.00", "100.00", "12.50"])) if bal > 200 else (bal / 2).quantize(CENT))
+                cash = (
+                    bal - Decimal(rng.choice(["25.00", "100.00", "12.50"]))
+                    if bal > 200
+                    else (bal / 2).quantize(CENT)
+                )
                 tags.append("short-pay")
         elif family == "typo":
             kind = rng.choice(["swap", "swap", "change", "drop", "add"])
@@ -444,7 +828,11 @@ class World:
         elif family == "cut-typo":
             base = cut_form(rng, n)
             for _ in range(8):
-                ref = typo_form(rng, "X" + base, rng.choice(["swap", "change"]))[1:] if len(base) >= 5 else base[:-2] + base[-1] + base[-2]
+                ref = (
+                    typo_form(rng, "X" + base, rng.choice(["swap", "change"]))[1:]
+                    if len(base) >= 5
+                    else base[:-2] + base[-1] + base[-2]
+                )
                 if book.exact(ref) is None and ref != base:
                     break
             tags = ["cut-prefix", "typo"]
@@ -455,7 +843,11 @@ class World:
             cash, gross, disc = bal - d, bal, d
             tags.append("discount-unearned")
         elif family == "deduction":
-            frac = Decimal(rng.choice(["0.02", "0.05", "0.1", "0.15", "0.3", "0.45"])) if rng.random() < 0.9 else Decimal(rng.choice(["0.6", "0.75"]))
+            frac = (
+                Decimal(rng.choice(["0.02", "0.05", "0.1", "0.15", "0.3", "0.45"]))
+                if rng.random() < 0.9
+                else Decimal(rng.choice(["0.6", "0.75"]))
+            )
             ded = max(Decimal("5.00"), (bal * frac).quantize(CENT))
             if ded >= bal:
                 return None
@@ -475,18 +867,33 @@ class World:
             tags.append("overpayment")
         elif family == "multi-invoice-line":
             return None  # built by the caller
-        return (hr.ALine(ref, cash, gross, disc, ded, reason, inv.issue if rng.random() < 0.8 else None, note),
-                Line(ref, cash, [(n, cash)], gross, disc, ded, tags))
+        return (
+            hr.ALine(
+                ref, cash, gross, disc, ded, reason, inv.issue if rng.random() < 0.8 else None, note
+            ),
+            Line(ref, cash, [(n, cash)], gross, disc, ded, tags),
+        )
 
     # ---- remittances
 
-    def remittance(self, c: Customer, when: datetime, phase: int, *, sender: str | None = None, unknown: str | None = None,
-                   preset: list[tuple[hr.ALine, Line]] | None = None, extra_tags: list[str] | None = None,
-                   layout: str | None = None, lang: str | None = None, resend_of: str | None = None,
-                   n_lines: int | None = None) -> Mail:
+    def remittance(
+        self,
+        c: Customer,
+        when: datetime,
+        phase: int,
+        *,
+        sender: str | None = None,
+        unknown: str | None = None,
+        preset: list[tuple[hr.ALine, Line]] | None = None,
+        extra_tags: list[str] | None = None,
+        layout: str | None = None,
+        lang: str | None = None,
+        resend_of: str | None = None,
+        n_lines: int | None = None,
+    ) -> Mail:
         rng, book = self.rng, self.book
         lang = lang or (c.lang if c.lang == "en" or rng.random() < 0.78 else "en")
-        paid_on = (when.date() - timedelta(days=rng.choice([0, 0, 1, 1, 2, 3])))
+        paid_on = when.date() - timedelta(days=rng.choice([0, 0, 1, 1, 2, 3]))
         state_date = rng.random() < 0.7
         if not state_date:
             paid_on = when.date()
@@ -500,7 +907,10 @@ class World:
             pool = self.payable(c, paid_on)
             # payers pay what falls due, mostly oldest first, some picked at random
             if len(pool) > n_lines and rng.random() < 0.4:
-                pool = sorted(rng.sample(pool, k=min(len(pool), n_lines + 5)), key=lambda n: book.invoices[n].due)
+                pool = sorted(
+                    rng.sample(pool, k=min(len(pool), n_lines + 5)),
+                    key=lambda n: book.invoices[n].due,
+                )
             pairs = []
             fams = list(FAMILY_W)
             weights = [FAMILY_W[f] for f in fams]
@@ -517,30 +927,52 @@ class World:
                         ref, form_tag = habit_form(a, c.habit)
                         cash = book.balance[b]
                         self.used.add(b)
-                        pairs.append((hr.ALine(ref, cash, None, inv_date=book.invoices[a].issue),
-                                      Line(ref, cash, [(b, cash)], tags=["neighbour-trap"])))
+                        pairs.append(
+                            (
+                                hr.ALine(ref, cash, None, inv_date=book.invoices[a].issue),
+                                Line(ref, cash, [(b, cash)], tags=["neighbour-trap"]),
+                            )
+                        )
                         continue
                 if fam == "already-paid":
-                    paid = [x for x in book.by_customer[c.number] if book.balance[x] == 0 and book.invoices[x].kind != "memo"]
+                    paid = [
+                        x
+                        for x in book.by_customer[c.number]
+                        if book.balance[x] == 0 and book.invoices[x].kind != "memo"
+                    ]
                     if paid:
                         x = rng.choice(paid)
                         amt = book.invoices[x].amount
                         ref, ft = habit_form(x, c.habit)
-                        pairs.append((hr.ALine(ref, amt, inv_date=book.invoices[x].issue), Line(ref, amt, [(x, amt)], tags=["already-paid"])))
+                        pairs.append(
+                            (
+                                hr.ALine(ref, amt, inv_date=book.invoices[x].issue),
+                                Line(ref, amt, [(x, amt)], tags=["already-paid"]),
+                            )
+                        )
                         continue
                     fam = "plain"
                 if fam == "other-customer":
                     cand = []
                     for _ in range(6):
                         other = rng.choice(self.customers)
-                        cand = [x for x in self.payable(other, paid_on) if other.number != c.number and other.currency == c.currency]
+                        cand = [
+                            x
+                            for x in self.payable(other, paid_on)
+                            if other.number != c.number and other.currency == c.currency
+                        ]
                         if cand:
                             break
                     if cand:
                         x = cand[-1]
                         self.used.add(x)
                         amt = book.balance[x]
-                        pairs.append((hr.ALine(x, amt, inv_date=book.invoices[x].issue), Line(x, amt, [(x, amt)], tags=["other-customer"])))
+                        pairs.append(
+                            (
+                                hr.ALine(x, amt, inv_date=book.invoices[x].issue),
+                                Line(x, amt, [(x, amt)], tags=["other-customer"]),
+                            )
+                        )
                         continue
                     fam = "plain"
                 if fam == "multi-invoice-line":
@@ -551,7 +983,12 @@ class World:
                         a, b = book.balance[n], book.balance[x]
                         _, dx = split_number(x)
                         ref = f"{n} / {x}" if rng.random() < 0.5 else f"{n}, {dx[-3:]}"
-                        pairs.append((hr.ALine(ref, a + b, inv_date=None), Line(ref, a + b, [(n, a), (x, b)], tags=["multi-invoice-line"])))
+                        pairs.append(
+                            (
+                                hr.ALine(ref, a + b, inv_date=None),
+                                Line(ref, a + b, [(n, a), (x, b)], tags=["multi-invoice-line"]),
+                            )
+                        )
                         continue
                     fam = "plain"
                 made = self.make_line(c, n, fam, lang, paid_on)
@@ -562,14 +999,24 @@ class World:
                 if "partial" in made[1].tags:
                     self.later.append(("rest", c.number, n))
             # credit memos netted against the payment
-            memos = [m for m in book.by_customer.get(c.number, []) if book.invoices[m].kind == "memo" and book.balance[m] < 0 and m not in self.used]
+            memos = [
+                m
+                for m in book.by_customer.get(c.number, [])
+                if book.invoices[m].kind == "memo" and book.balance[m] < 0 and m not in self.used
+            ]
             if memos and len(pairs) >= 2 and rng.random() < 0.6:
                 m = memos[0]
                 self.used.add(m)
                 ref, ft = habit_form(m, c.habit)
                 amt = book.balance[m]
-                pairs.append((hr.ALine(ref, amt, inv_date=book.invoices[m].issue, note=hr.WORDS[lang]["credit"]),
-                              Line(ref, amt, [(m, amt)], tags=["credit-memo"])))
+                pairs.append(
+                    (
+                        hr.ALine(
+                            ref, amt, inv_date=book.invoices[m].issue, note=hr.WORDS[lang]["credit"]
+                        ),
+                        Line(ref, amt, [(m, amt)], tags=["credit-memo"]),
+                    )
+                )
             # a payment with no reference (single line), matching one open balance or not
             if len(pairs) == 1 and rng.random() < 0.18 and "exact" in pairs[0][1].tags:
                 al, ln = pairs[0]
@@ -583,18 +1030,39 @@ class World:
                 self.used.discard(ln.truth[0][0])
                 amt = (ln.amount * Decimal("0.37")).quantize(CENT) + Decimal("3.17")
                 pairs = [(hr.ALine(None, amt), Line(None, amt, [], tags=["unapplied"]))]
-            if c.subscription and rng.random() < 0.5:  # pays "this month's subscription" without saying which
-                subs = [x for x in book.open_of(c.number) if book.invoices[x].kind == "sub" and x not in self.used]
+            if (
+                c.subscription and rng.random() < 0.5
+            ):  # pays "this month's subscription" without saying which
+                subs = [
+                    x
+                    for x in book.open_of(c.number)
+                    if book.invoices[x].kind == "sub" and x not in self.used
+                ]
                 if len(subs) >= 2 and len(pairs) <= 4:
                     x = subs[0]
                     self.used.add(x)
                     amt = book.balance[x]
                     same = [y for y in book.open_of(c.number) if book.balance[y] == amt]
-                    pairs.append((hr.ALine(None, amt, note="subscription"),
-                                  Line(None, amt, [(x, amt)], tags=["no-ref", "no-ref-unique" if len(same) == 1 else "no-ref-ambiguous", "subscription"])))
+                    pairs.append(
+                        (
+                            hr.ALine(None, amt, note="subscription"),
+                            Line(
+                                None,
+                                amt,
+                                [(x, amt)],
+                                tags=[
+                                    "no-ref",
+                                    "no-ref-unique" if len(same) == 1 else "no-ref-ambiguous",
+                                    "subscription",
+                                ],
+                            ),
+                        )
+                    )
             if not pairs:
                 return None
-        if unknown == "bank":  # a bank credit carries one amount and one line of remittance information
+        if (
+            unknown == "bank"
+        ):  # a bank credit carries one amount and one line of remittance information
             for _, ln in pairs[1:]:
                 for n, _a in ln.truth:
                     self.used.discard(n)
@@ -613,10 +1081,16 @@ class World:
             if len(lines) > 3:
                 choices = [x for x in choices if x != "sentence"] or ["text-table"]
             if len(lines) > 25:
-                choices = [x for x in choices if x in ("csv", "xlsx", "sap-pdf", "ruled-pdf", "column-pdf", "html-table")] or ["ruled-pdf"]
+                choices = [
+                    x
+                    for x in choices
+                    if x in ("csv", "xlsx", "sap-pdf", "ruled-pdf", "column-pdf", "html-table")
+                ] or ["ruled-pdf"]
             if len(lines) <= 2 and rng.random() < 0.3:
                 choices = ["sentence"]
-            if any(al.gross is not None or al.disc or al.ded or al.note for al in alines) or (len(lines) > 1 and any(ln.ref is None for ln in lines)):
+            if any(al.gross is not None or al.disc or al.ded or al.note for al in alines) or (
+                len(lines) > 1 and any(ln.ref is None for ln in lines)
+            ):
                 choices = [x for x in choices if x != "sentence"] or ["text-list"]
             layout = rng.choice(choices)
             if any(ln.ref is None for ln in lines) and layout in ("sap-pdf",):
@@ -633,7 +1107,11 @@ class World:
             mtags.append("total-mismatch")
         # currency as written
         currency = c.currency
-        cur_style = rng.choice(["code", "symbol", "none"]) if c.currency != "EUR" else rng.choice(["code", "symbol", "none", "none"])
+        cur_style = (
+            rng.choice(["code", "symbol", "none"])
+            if c.currency != "EUR"
+            else rng.choice(["code", "symbol", "none", "none"])
+        )
         if rng.random() < 0.04 and preset is None and len(lines) <= 5:
             currency = "USD" if c.currency != "USD" else "EUR"
             cur_style = "code"
@@ -643,23 +1121,53 @@ class World:
             mtags.append("no-currency")
         if layout == "sap-pdf" and named is None:
             pass
-        amount_style = "en" if lang == "en" and c.region in ("US", "GB", "IE") else ("fr" if lang == "fr" else "eu") if c.currency == "EUR" else "en"
+        amount_style = (
+            "en"
+            if lang == "en" and c.region in ("US", "GB", "IE")
+            else ("fr" if lang == "fr" else "eu")
+            if c.currency == "EUR"
+            else "en"
+        )
         if c.currency == "EUR" and lang == "en" and rng.random() < 0.5:
             amount_style = "eu"
         person = rng.choice(c.people)
-        adv = hr.Advice(c.name, person, lang, c.region, named, cur_style, paid_on, state_date,
-                        rng.choice(hr.METHODS[c.region]), self.pay_ref(c), stated, alines, amount_style,
-                        rng.choice(["minus", "minus", "trailing", "paren"]), c.vendor_no, hr.pick_cols(rng, lang))
+        adv = hr.Advice(
+            c.name,
+            person,
+            lang,
+            c.region,
+            named,
+            cur_style,
+            paid_on,
+            state_date,
+            rng.choice(hr.METHODS[c.region]),
+            self.pay_ref(c),
+            stated,
+            alines,
+            amount_style,
+            rng.choice(["minus", "minus", "trailing", "paren"]),
+            c.vendor_no,
+            hr.pick_cols(rng, lang),
+        )
         # who sends it
         sender_name = person
         plat = None
         if unknown == "bank":
-            sender = rng.choice(["noreply@alerts.firstcoastbank.example", "avis@notifications.sparkasse-nord.example", "no-reply@cash.eurobanque.example"])
+            sender = rng.choice(
+                [
+                    "noreply@alerts.firstcoastbank.example",
+                    "avis@notifications.sparkasse-nord.example",
+                    "no-reply@cash.eurobanque.example",
+                ]
+            )
             sender_name, layout = "Bank notification", "bank-credit"
         elif unknown == "platform":
             plat = rng.choice(["PayHub Network", "APFlow", "Remitly Business Payments"])
-            sender = {"PayHub Network": "remittance@payhub-network.example", "APFlow": "no-reply@apflow-mail.example",
-                      "Remitly Business Payments": "payments@rbp-notify.example"}[plat]
+            sender = {
+                "PayHub Network": "remittance@payhub-network.example",
+                "APFlow": "no-reply@apflow-mail.example",
+                "Remitly Business Payments": "payments@rbp-notify.example",
+            }[plat]
             sender_name, layout = plat, "platform-html"
         elif unknown == "colleague":
             p = rng.choice(PEOPLE[lang if lang in PEOPLE else "en"])
@@ -676,8 +1184,21 @@ class World:
         elif layout == "forward":
             inner, _, _ = hr.lay_text_table(adv, rng)
             fw = hq.forward_header(lang, person, rng.choice(c.contacts), paid_on)
-            body = ({"en": "FYI, see below - please apply.", "de": "zur Info, bitte verbuchen.", "fr": "pour info, merci d'imputer.",
-                     "es": "para su información.", "nl": "ter info, graag verwerken."}[lang] + "\n\n" + fw + "\n" + inner, None, [])
+            body = (
+                {
+                    "en": "FYI, see below - please apply.",
+                    "de": "zur Info, bitte verbuchen.",
+                    "fr": "pour info, merci d'imputer.",
+                    "es": "para su información.",
+                    "nl": "ter info, graag verwerken.",
+                }[lang]
+                + "\n\n"
+                + fw
+                + "\n"
+                + inner,
+                None,
+                [],
+            )
         else:
             body = hr.LAYOUTS[layout](adv, rng)
         text, html, atts = body
@@ -688,22 +1209,66 @@ class World:
             for t in mtags:
                 if t in ("unknown-sender", "total-mismatch", "wrong-currency") and t not in ln.tags:
                     ln.tags.append(t)
-        decide(self.book, lines, customer=c.number, sender_ok=sender_ok, paid_on=paid_on, currency_named=named, stated_total=stated)
+        decide(
+            self.book,
+            lines,
+            customer=c.number,
+            sender_ok=sender_ok,
+            paid_on=paid_on,
+            currency_named=named,
+            stated_total=stated,
+        )
         apply(self.book, lines)
         name = f"m{len([m for m in self.mails if m.kind == 'remittance']) + 1:04d}"
         msgid = f"<{name}.{self.seed}.{rng.randint(10**9, 10**10 - 1)}@{sender.rpartition('@')[2]}>"
-        subj = rng.choice(hr.SUBJ[lang]).format(ref=adv.pay_ref, date=hr.fmt_date(paid_on, c.region), payer=c.name)
+        subj = rng.choice(hr.SUBJ[lang]).format(
+            ref=adv.pay_ref, date=hr.fmt_date(paid_on, c.region), payer=c.name
+        )
         if resend_of:
-            subj = rng.choice(["FW: ", "Fwd: ", "RE: ", "Resend: ", "WG: " if lang == "de" else "TR: "]) + subj
+            subj = (
+                rng.choice(
+                    ["FW: ", "Fwd: ", "RE: ", "Resend: ", "WG: " if lang == "de" else "TR: "]
+                )
+                + subj
+            )
             if text is not None:
-                text = {"en": "Resending the advice below as requested.", "de": "anbei nochmals das Avis.", "fr": "je vous renvoie l'avis ci-dessous.",
-                        "es": "les reenviamos el aviso.", "nl": "hierbij nogmaals het advies."}[lang] + "\n\n" + text
-        raw = hr.build_eml(from_name=sender_name, from_addr=sender, when=when, msgid=msgid, subject=subj, text=text, html=html,
-                           attachments=atts, lang=lang)
-        label = {"name": name, "file": f"phase{phase}/{name}.eml", "phase": phase, "order": 0, "message_id": msgid,
-                 "layout": layout, "customer": c.number, "sender": sender, "tags": sorted(set(mtags)),
-                 "duplicate_of": None, "resend_of": resend_of, "lines": lines,
-                 "_adv": (alines, paid_on, named, stated, sender_ok)}
+                text = (
+                    {
+                        "en": "Resending the advice below as requested.",
+                        "de": "anbei nochmals das Avis.",
+                        "fr": "je vous renvoie l'avis ci-dessous.",
+                        "es": "les reenviamos el aviso.",
+                        "nl": "hierbij nogmaals het advies.",
+                    }[lang]
+                    + "\n\n"
+                    + text
+                )
+        raw = hr.build_eml(
+            from_name=sender_name,
+            from_addr=sender,
+            when=when,
+            msgid=msgid,
+            subject=subj,
+            text=text,
+            html=html,
+            attachments=atts,
+            lang=lang,
+        )
+        label = {
+            "name": name,
+            "file": f"phase{phase}/{name}.eml",
+            "phase": phase,
+            "order": 0,
+            "message_id": msgid,
+            "layout": layout,
+            "customer": c.number,
+            "sender": sender,
+            "tags": sorted(set(mtags)),
+            "duplicate_of": None,
+            "resend_of": resend_of,
+            "lines": lines,
+            "_adv": (alines, paid_on, named, stated, sender_ok),
+        }
         m = Mail(name, phase, 0, when, "remittance", label, raw)
         self.mails.append(m)
         return m
@@ -711,18 +1276,40 @@ class World:
     def n_lines(self) -> int:
         rng = self.rng
         u = rng.random()
-        return 1 if u < 0.18 else rng.randint(2, 4) if u < 0.45 else rng.randint(5, 15) if u < 0.72 else rng.randint(16, 35) if u < 0.90 else rng.randint(36, 60)
+        return (
+            1
+            if u < 0.18
+            else rng.randint(2, 4)
+            if u < 0.45
+            else rng.randint(5, 15)
+            if u < 0.72
+            else rng.randint(16, 35)
+            if u < 0.90
+            else rng.randint(36, 60)
+        )
 
     def pay_ref(self, c: Customer) -> str:
         r = self.rng
-        return r.choice([f"20000{r.randint(10000, 99999)}", f"ACH{r.randint(100000, 999999)}", f"PR-2026-{r.randint(1000, 9999)}",
-                         f"CHK {r.randint(10000, 99999)}", f"ZL{r.randint(100000, 999999)}", f"{r.randint(100000000, 999999999)}"])
+        return r.choice(
+            [
+                f"20000{r.randint(10000, 99999)}",
+                f"ACH{r.randint(100000, 999999)}",
+                f"PR-2026-{r.randint(1000, 9999)}",
+                f"CHK {r.randint(10000, 99999)}",
+                f"ZL{r.randint(100000, 999999)}",
+                f"{r.randint(100000000, 999999999)}",
+            ]
+        )
 
     # ---- queries
 
     def query(self, when: datetime, phase: int, intent: str, lang: str) -> Mail:
         rng, book = self.rng, self.book
-        pool = [c for c in self.customers if (c.lang == lang) or (lang == "en" and c.region in ("US", "GB", "IE"))]
+        pool = [
+            c
+            for c in self.customers
+            if (c.lang == lang) or (lang == "en" and c.region in ("US", "GB", "IE"))
+        ]
         if not pool:
             pool = self.customers
         c = rng.choice(pool)
@@ -740,7 +1327,9 @@ class World:
                 if u < 0.45:
                     txt, t = n, "ref-exact"
                 elif u < 0.75:
-                    txt, t = habit_form(n, rng.choice(["noprefix", "lower", "nodash", "nozeros", "spaces"]))
+                    txt, t = habit_form(
+                        n, rng.choice(["noprefix", "lower", "nodash", "nozeros", "spaces"])
+                    )
                     t = "ref-exact" if t == "exact" else "ref-form-" + t
                 else:
                     txt, t = cut_form(rng, n), "ref-cut-prefix"
@@ -756,16 +1345,33 @@ class World:
             tags.append("promise-" + kind)
         body = tmpl.format(**fmt)
         body = body[0].upper() + body[1:]
-        if any(w in tmpl for w in ("No need", "no need", "brauchen wir nicht", "nicht nötig", "Pas besoin", "Inutile", "No hace falta", "No necesitamos",
-                                   "niet nodig", "Kopieën zijn niet")):
+        if any(
+            w in tmpl
+            for w in (
+                "No need",
+                "no need",
+                "brauchen wir nicht",
+                "nicht nötig",
+                "Pas besoin",
+                "Inutile",
+                "No hace falta",
+                "No necesitamos",
+                "niet nodig",
+                "Kopieën zijn niet",
+            )
+        ):
             tags.append("negation")
         from_contact = rng.random() > 0.07
         person = rng.choice(c.people)
         if from_contact:
             sender = rng.choice(c.contacts)
         else:
-            sender = rng.choice([f"{slug(person.split()[-1])}.{rng.randint(1, 99)}@freemail.example",
-                                 f"{slug(person.split()[0])}@{c.domain}"])
+            sender = rng.choice(
+                [
+                    f"{slug(person.split()[-1])}.{rng.randint(1, 99)}@freemail.example",
+                    f"{slug(person.split()[0])}@{c.domain}",
+                ]
+            )
             if sender in c.contacts:
                 sender = f"x.{sender}"
             tags.append("non-contact")
@@ -778,16 +1384,42 @@ class World:
         if rng.random() < 0.25:
             others = [x for x in opens if x not in refs][:3]
             if others or refs:
-                text += "\n" + hq.quoted_reminder(lang, when.date() - timedelta(days=rng.randint(3, 12)), (refs + others)[:4]) + "\n"
+                text += (
+                    "\n"
+                    + hq.quoted_reminder(
+                        lang, when.date() - timedelta(days=rng.randint(3, 12)), (refs + others)[:4]
+                    )
+                    + "\n"
+                )
                 tags.append("quoted")
                 if not subj.startswith(("RE", "AW")):
                     subj = ("AW: " if lang == "de" else "RE: ") + subj
         name = f"q{len([m for m in self.mails if m.kind == 'query']) + 1:04d}"
         msgid = f"<{name}.{self.seed}.{rng.randint(10**9, 10**10 - 1)}@{sender.rpartition('@')[2]}>"
-        raw = hr.build_eml(from_name=person, from_addr=sender, when=when, msgid=msgid, subject=subj.strip(), text=text, lang=lang)
-        label = {"name": name, "file": f"phase{phase}/{name}.eml", "phase": phase, "order": 0, "message_id": msgid, "sender": sender,
-                 "customer": customer, "from_contact": from_contact, "intent": intent, "language": lang, "refs": refs,
-                 "promise_date": pdate, "tags": sorted(set(tags))}
+        raw = hr.build_eml(
+            from_name=person,
+            from_addr=sender,
+            when=when,
+            msgid=msgid,
+            subject=subj.strip(),
+            text=text,
+            lang=lang,
+        )
+        label = {
+            "name": name,
+            "file": f"phase{phase}/{name}.eml",
+            "phase": phase,
+            "order": 0,
+            "message_id": msgid,
+            "sender": sender,
+            "customer": customer,
+            "from_contact": from_contact,
+            "intent": intent,
+            "language": lang,
+            "refs": refs,
+            "promise_date": pdate,
+            "tags": sorted(set(tags)),
+        }
         m = Mail(name, phase, 0, when, "query", label, raw)
         self.mails.append(m)
         return m
@@ -821,7 +1453,9 @@ class World:
         unknown_kinds = ["bank", "platform", "colleague"]
         phase2_plan: list = []
         for i, (phase, kind) in enumerate(seq):
-            when0 = datetime.combine(START, datetime.min.time()) + timedelta(seconds=stamps[i] + 8 * 3600)
+            when0 = datetime.combine(START, datetime.min.time()) + timedelta(
+                seconds=stamps[i] + 8 * 3600
+            )
             if kind == "q":
                 intent, lang = q_slots[qi]
                 qi += 1
@@ -862,21 +1496,46 @@ class World:
             if what == "dup":
                 label = dict(orig.label)
                 dup_name = f"m{len([m for m in self.mails if m.kind == 'remittance']) + 1:04d}"
-                label.update(name=dup_name, file=f"phase2/{dup_name}.eml", phase=2, duplicate_of=orig.name, tags=sorted(set(orig.label["tags"] + ["duplicate"])))
-                label["lines"] = [Line(**{**ln.__dict__, "tags": list(ln.tags)}) for ln in orig.label["lines"]]
+                label.update(
+                    name=dup_name,
+                    file=f"phase2/{dup_name}.eml",
+                    phase=2,
+                    duplicate_of=orig.name,
+                    tags=sorted(set(orig.label["tags"] + ["duplicate"])),
+                )
+                label["lines"] = [
+                    Line(**{**ln.__dict__, "tags": list(ln.tags)}) for ln in orig.label["lines"]
+                ]
                 self.mails.append(Mail(dup_name, 2, 0, orig.when, "remittance", label, orig.raw))
                 return
             alines, paid_on, named, stated, _ = orig.label["_adv"]
             pairs = []
             for al, ln in zip(alines, orig.label["lines"]):
-                new = Line(ln.ref, ln.amount, list(ln.truth), ln.gross, ln.disc, ln.ded, [t for t in ln.tags if t != "unknown-sender"] + ["resend"])
+                new = Line(
+                    ln.ref,
+                    ln.amount,
+                    list(ln.truth),
+                    ln.gross,
+                    ln.disc,
+                    ln.ded,
+                    [t for t in ln.tags if t != "unknown-sender"] + ["resend"],
+                )
                 if what == "resend-applied":
                     new.force = f"re-send of {orig.name}: the same payment, already handled"
                 pairs.append((hr.ALine(**al.__dict__), new))
             when = when0.replace(tzinfo=hr.tz_for(c.region))
-            self.remittance(c, when, 2, preset=pairs, extra_tags=["resend"], resend_of=orig.name,
-                            layout=None if orig.label["layout"] in ("platform-html", "forward", "bank-credit") else orig.label["layout"],
-                            lang=None)
+            self.remittance(
+                c,
+                when,
+                2,
+                preset=pairs,
+                extra_tags=["resend"],
+                resend_of=orig.name,
+                layout=None
+                if orig.label["layout"] in ("platform-html", "forward", "bank-credit")
+                else orig.label["layout"],
+                lang=None,
+            )
             return
         if rest:
             pick = rest[: rng.randint(1, 3)]
@@ -892,8 +1551,12 @@ class World:
                     continue
                 ref, ft = habit_form(n, c.habit)
                 note = REST[c.lang]
-                pairs.append((hr.ALine(ref, bal, inv_date=self.book.invoices[n].issue, note=note),
-                              Line(ref, bal, [(n, bal)], tags=["partial-rest", ft])))
+                pairs.append(
+                    (
+                        hr.ALine(ref, bal, inv_date=self.book.invoices[n].issue, note=note),
+                        Line(ref, bal, [(n, bal)], tags=["partial-rest", ft]),
+                    )
+                )
             if pairs:
                 self.remittance(c, when0.replace(tzinfo=hr.tz_for(c.region)), 2, preset=pairs)
                 return
@@ -904,7 +1567,9 @@ class World:
 # --------------------------------------------------------------------------------------------
 
 
-def generate(out: Path, seed: int = 9173, *, customers: int = 200, mails: int = 385, queries: int = 140) -> dict:
+def generate(
+    out: Path, seed: int = 9173, *, customers: int = 200, mails: int = 385, queries: int = 140
+) -> dict:
     world = World(seed, customers, mails, queries)
     world.run()
     out.mkdir(parents=True, exist_ok=True)
@@ -921,9 +1586,22 @@ def generate(out: Path, seed: int = 9173, *, customers: int = 200, mails: int = 
             rem.append(lab)
         else:
             qs.append(m.label)
-    labels = {"config": {"seed": seed, "customers": customers, "mails": mails, "queries": queries, "generator": "bench/heldout_world.py"},
-              "today": TODAY.isoformat(), "phases": [1, 2], "mails": rem, "queries": qs}
-    (out / "labels.json").write_text(json.dumps(labels, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    labels = {
+        "config": {
+            "seed": seed,
+            "customers": customers,
+            "mails": mails,
+            "queries": queries,
+            "generator": "bench/heldout_world.py",
+        },
+        "today": TODAY.isoformat(),
+        "phases": [1, 2],
+        "mails": rem,
+        "queries": qs,
+    }
+    (out / "labels.json").write_text(
+        json.dumps(labels, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return labels
 
 
@@ -932,18 +1610,26 @@ def summary(labels: dict) -> str:
     tags = Counter(t for ln in lines for t in ln["tags"])
     layouts = Counter(m["layout"] for m in labels["mails"])
     iq = Counter((q["intent"], q["language"]) for q in labels["queries"])
-    out = [f"remittance mails: {len(labels['mails'])} (duplicates {sum(1 for m in labels['mails'] if m['duplicate_of'])}, "
-           f"re-sends {sum(1 for m in labels['mails'] if m['resend_of'])}), lines: {len(lines)}, allowed: {sum(ln['allowed'] for ln in lines)}",
-           f"queries: {len(labels['queries'])}", "layouts: " + ", ".join(f"{k} {v}" for k, v in sorted(layouts.items())),
-           "line tags: " + ", ".join(f"{k} {v}" for k, v in sorted(tags.items(), key=lambda kv: -kv[1]))]
+    out = [
+        f"remittance mails: {len(labels['mails'])} (duplicates {sum(1 for m in labels['mails'] if m['duplicate_of'])}, "
+        f"re-sends {sum(1 for m in labels['mails'] if m['resend_of'])}), lines: {len(lines)}, allowed: {sum(ln['allowed'] for ln in lines)}",
+        f"queries: {len(labels['queries'])}",
+        "layouts: " + ", ".join(f"{k} {v}" for k, v in sorted(layouts.items())),
+        "line tags: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(tags.items(), key=lambda kv: -kv[1])),
+    ]
     out.append("queries (intent x language):")
     for intent in hq.INTENTS:
-        out.append(f"  {intent:22s} " + " ".join(f"{lang} {iq[(intent, lang)]:2d}" for lang in hq.LANGS))
+        out.append(
+            f"  {intent:22s} " + " ".join(f"{lang} {iq[(intent, lang)]:2d}" for lang in hq.LANGS)
+        )
     return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--seed", type=int, default=9173)
     ap.add_argument("--customers", type=int, default=200)

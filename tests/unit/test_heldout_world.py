@@ -22,7 +22,11 @@ SMALL = {"customers": 30, "mails": 40, "queries": 25}
 
 
 def _digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +78,7 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
         if m["duplicate_of"]:
             continue
         for ln in m["lines"]:
-            for n, a in ln["truth"]:
+            for n, _ in ln["truth"]:
                 assert n in rows, n
             if ln["allowed"]:
                 assert m["sender"] in contacts[m["customer"]]
