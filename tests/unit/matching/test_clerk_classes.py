@@ -187,8 +187,6 @@ def test_the_trap_is_caught_when_another_line_pays_the_named_invoice_too():
     # The advice pays 90041919 in full on one line, and on another writes 90041919 again
     # for 1,205.07: the balance of 90041918, the neighbour it meant.
     ledger = [invoice("90041919", "13575.16", 1), invoice("90041918", "1205.07", 2)]
-    first, _ = decide(
-        [line("90041919", "1205.07"), line("90041919", "12370.09")], ledger
-    ).lines
+    first, _ = decide([line("90041919", "1205.07"), line("90041919", "12370.09")], ledger).lines
     assert first.outcome is Outcome.REVIEW
     assert [c for c, _ in first.candidates[:2]] == ["90041918", "90041919"]
