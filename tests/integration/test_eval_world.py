@@ -5,6 +5,7 @@ the scorer counts a hand-made wrong application as wrong (it can fail)."""
 from __future__ import annotations
 
 import importlib
+import json
 import sqlite3
 import sys
 from decimal import Decimal
@@ -19,6 +20,7 @@ sys.path.insert(0, str(BENCH))
 eval_world = importlib.import_module("eval_world")
 eval_score = importlib.import_module("eval_score")
 eval_run = importlib.import_module("eval")
+eval_queries = importlib.import_module("eval_queries")
 
 SMALL = eval_world.WorldConfig(seed=11, mails=36, invoices=400, customers=40)
 #: Every case of issue 5's list (a line tag or a mail's tag in the labels).
@@ -156,3 +158,42 @@ def test_judge_counts_an_allowed_exact_set_as_correct_and_anything_else_as_wrong
     assert eval_score.judge({}, line(truth, allowed=True), db, []).recalled is True
     db.candidates = ["INV-2", "INV-9", "INV-8", "INV-1"]
     assert eval_score.judge({}, line(truth, allowed=True), db, []).recalled is False
+
+
+def test_a_small_held_out_world_runs_side_by_side_and_its_question_scorer_can_fail(tmp_path):
+    # Given a small held-out world (another seed than the one reported: bench/HELDOUT.md)
+    # written by its own generator and run through the same commands
+    work = tmp_path / "heldout"
+    work.mkdir()
+    heldout_world = importlib.import_module("heldout_world")
+    heldout_world.generate(work / "world", 4242, customers=30, mails=24, queries=25)
+    labels = json.loads((work / "world" / "labels.json").read_text())
+    result = eval_run.run_set(
+        "held-out", work, labels, arbox=eval_run.ARBOX_OF_CHECKOUT, timeout=300
+    )
+    # Then every question is scored, and the report prints both sets' tables
+    queries = result.queries
+    assert queries is not None
+    assert sum(c["mails"] for c in queries.by_intent.values()) == len(labels["queries"])
+    text = eval_run.report([result], "test")
+    assert "held-out arbox" in text and "held-out, questions:" in text
+    right = sum(c["right"] for c in queries.by_intent.values())
+    # When a question's mail is read as another kind, and account data goes to a stranger
+    db = work / "arbox.db"
+    missed = {m["query"] for m in queries.misses}
+    scored = next(q for q in labels["queries"] if q["name"] not in missed)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "update inbound_messages set kind = 'other' where message_id = ?",
+            (scored["message_id"],),
+        )
+        conn.execute(
+            "insert into outbox (key, kind, inbound_id, customer_id, message_id, sender, "
+            "recipients, subject, raw, status, attempts, created_at) select 'x', 'balance', "
+            "null, id, '<x@test>', 'ar@arbox.example', 'stranger@evil.test', 's', x'', "
+            "'pending', 0, '2026-11-20 00:00:00' from customers limit 1"
+        )
+    again = eval_queries.score_queries(labels, db, work / "world" / "ledger.csv")
+    # Then the scorer counts both
+    assert sum(c["right"] for c in again.by_intent.values()) == right - 1
+    assert [d["to"] for d in again.disclosures] == ["stranger@evil.test"]
