@@ -77,6 +77,8 @@ EMPTY_FIRST_CELL = "-"
 MAX_COLSPAN = 50
 
 _SPACE_RE = re.compile(r"[^\S\n]+")
+#: A markup declaration other than a comment (``<!DOCTYPE``, ``<![CDATA[``, ``<![``).
+_DECLARATION_RE = re.compile(r"<!(?!--)")
 
 
 class _TextCollector(HTMLParser):
@@ -211,5 +213,11 @@ def html_to_text(html: str) -> str:
     Never raises on malformed markup; unclosed tags are closed at the end.
     """
     collector = _TextCollector()
-    collector.feed(html)
+    try:
+        collector.feed(html)
+    except AssertionError:
+        # Python 3.11's _markupbase asserts on a declaration it cannot name ("<![" then
+        # no name, issue 19's hostile corpus): read it again with every declaration as text.
+        collector = _TextCollector()
+        collector.feed(_DECLARATION_RE.sub("&lt;!", html))
     return collector.finish()
