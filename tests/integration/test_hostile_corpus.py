@@ -128,6 +128,9 @@ def test_hostile_corpus_ends_final_posts_nothing_for_strangers_and_tells_them_no
     ]
     elapsed = time.monotonic() - started
     counts = Counter(o.status for o in outcomes)
+    for o in outcomes:
+        if o.status == "quarantined":
+            print(f"quarantined: {o.name}: {o.reason}")  # noqa: T201
     print(  # noqa: T201 - the figures the report quotes
         f"\n{len(mails)} hostile mails in {elapsed:.1f}s: {dict(sorted(counts.items()))}"
     )
