@@ -52,6 +52,12 @@ class Settings(BaseSettings):
 
     auto_apply: bool = True
     identify_by_content: bool = True
+    #: A registered contact's mail counts as the contact's only when the receiving server's
+    #: Authentication-Results says DMARC passed (worker.senders); else it is a stranger's.
+    require_dmarc_pass: bool = False
+    #: The authserv-id our mail server stamps; only a topmost Authentication-Results of it
+    #: is read. Unset: the topmost one, whoever stamped it.
+    authserv_id: str | None = None
     near_matches: bool = True
     discount_grace_days: int = 0
     combinations: bool = True

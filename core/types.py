@@ -119,6 +119,9 @@ class ParsedEmail:
     #: Set when the mail breaks a limit (parts, nesting, attachment size): the reason to
     #: quarantine it instead of acting on what could be read.
     limit_exceeded: str | None = None
+    #: Why ``from_address`` is None although the mail has a From: it is no single, plain
+    #: mailbox, or it names another address too (parsers.sender). The sender is unknown.
+    from_problem: str | None = None
 
     def header(self, name: str) -> str | None:
         """First value of header ``name`` (case-insensitive), or None."""

@@ -14,10 +14,9 @@ when arbox must never send mail to an address at all.
 from __future__ import annotations
 
 import re
-from datetime import date
-from email.utils import parsedate_to_datetime
 
 from core.types import Classification, MailKind, ParsedEmail, Question, Remittance
+from parsers.ascii_numbers import mail_day
 from parsers.intent import read_intent
 from parsers.remittance_text import strip_quotes_and_signature
 
@@ -131,7 +130,7 @@ def classify_email(
         if reason is not None:
             return Classification(kind=kind, reason=reason)
     text = parsed.text if parsed.text.strip() else parsed.html_text
-    intent = read_intent(text, subject=parsed.subject, today=_mail_day(parsed.date))
+    intent = read_intent(text, subject=parsed.subject, today=mail_day(parsed.date))
     questions = intent.questions
     if remittance is not None and remittance.lines:
         told = f"remittance advice with {len(remittance.lines)} line(s) ({remittance.source})"
@@ -310,14 +309,3 @@ def _describe(questions: tuple[Question, ...]) -> str:
             part += f" by {q.promise_date.isoformat()}"
         parts.append(f"{part} ({q.evidence!r})")
     return "; ".join(parts)
-
-
-def _mail_day(header: str | None) -> date | None:
-    """The day the mail was written, as its Date header says (in the writer's time zone),
-    or None when it has no readable Date."""
-    if not header:
-        return None
-    try:
-        return parsedate_to_datetime(header).date()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None

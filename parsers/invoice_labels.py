@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
+from parsers.ascii_numbers import ascii_date, ascii_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,25 +371,21 @@ def date_at(line: list[Word], start: int, *, us_order: bool) -> date | None:
         k += 1
     text = " ".join(w.text for w in line[k : k + 5]).lstrip(": ")
     if match := _ISO_RE.match(text):
-        return _date(int(match[1]), int(match[2]), int(match[3]))
+        return ascii_date(match[1], match[2], match[3])
     if match := NUMERIC_DATE_RE.match(text):
-        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        first, second = ascii_int(match[1], maximum=99), ascii_int(match[2], maximum=99)
+        year = ascii_int(match[3], maximum=9999)
+        if first is None or second is None or year is None:  # another script's digits
+            return None
         year += 2000 if year < 100 else 0
         day, month = (second, first) if us_order else (first, second)
         if month > 12 >= day:  # only the other order is a date
             day, month = month, day
-        return _date(year, month, day)
+        return ascii_date(year, month, day)
     if match := _DAY_MONTH_RE.match(text):
         named = MONTHS.get(squash(match[2]))
-        return _date(int(match[3]), named, int(match[1])) if named else None
+        return ascii_date(match[3], named, match[1]) if named else None
     if match := _MONTH_DAY_RE.match(text):
         named = MONTHS.get(squash(match[1]))
-        return _date(int(match[3]), named, int(match[2])) if named else None
+        return ascii_date(match[3], named, match[2]) if named else None
     return None
-
-
-def _date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None

@@ -34,6 +34,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from core.errors import UnreadableDocumentError
+from parsers.ascii_numbers import ascii_int
 from parsers.invoice_labels import (
     NUMERIC_DATE_RE,
     Word,
@@ -334,7 +335,8 @@ def _is_month_first(lines: list[list[Word]], *, currency: str | None) -> bool:
     for line in lines:
         for word in line:
             if match := NUMERIC_DATE_RE.fullmatch(word.text.strip(".,;:()")):
-                first, second = int(match[1]), int(match[2])
+                first = ascii_int(match[1], maximum=99) or 0
+                second = ascii_int(match[2], maximum=99) or 0
                 day_first += first > 12 >= second
                 month_first += second > 12 >= first
     if day_first != month_first:

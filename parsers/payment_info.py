@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.types import PaymentMethod
+from parsers.ascii_numbers import ascii_date, ascii_int
 
 #: Text read at most; a remittance's payment facts are at its start.
 MAX_TEXT_CHARS = 200_000
@@ -257,7 +258,9 @@ def is_dayfirst(text: str, *, currency: str | None = None) -> bool:
     for m in DATE_RE.finditer(text):
         if m.group("a") is None:
             continue
-        a, b = int(m.group("a")), int(m.group("b"))
+        a, b = ascii_int(m.group("a"), maximum=99), ascii_int(m.group("b"), maximum=99)
+        if a is None or b is None:  # not ASCII digits: no date (parsers.ascii_numbers)
+            continue
         if m.group("sep") == "." or a > 12 >= b:
             return True
         if b > 12 >= a:
@@ -318,25 +321,26 @@ def read_payment_ref(text: str) -> str | None:
 
 
 def _date_of(m: re.Match[str], *, dayfirst: bool) -> date | None:
-    try:
-        if m.group("iy"):
-            return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
-        if m.group("a"):
-            a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
-            year += 2000 if year < 100 else 0
-            if m.group("sep") == "." or a > 12:
-                return date(year, b, a)
-            if b > 12 or not dayfirst:
-                return date(year, a, b)
-            return date(year, b, a)
-        name = (m.group("m1") or m.group("m2")).casefold().rstrip(".")
-        month = _MONTHS.get(name)
-        if month is None:
+    """The date of a DATE_RE match; None for 31.02.2026, month 13 or digits that are not
+    ASCII (``\\d`` matches any script's digits; parsers.ascii_numbers reads only ours)."""
+    if m.group("iy"):
+        return ascii_date(m.group("iy"), m.group("im"), m.group("id"))
+    if m.group("a"):
+        a, b = ascii_int(m.group("a"), maximum=99), ascii_int(m.group("b"), maximum=99)
+        year = ascii_int(m.group("y"), maximum=9999)
+        if a is None or b is None or year is None:
             return None
-        day = int(m.group("d1") or m.group("d2"))
-        return date(int(m.group("y1") or m.group("y2")), month, day)
-    except ValueError:  # 31.02.2026, month 13
+        year += 2000 if year < 100 else 0
+        if m.group("sep") == "." or a > 12:
+            return ascii_date(year, b, a)
+        if b > 12 or not dayfirst:
+            return ascii_date(year, a, b)
+        return ascii_date(year, b, a)
+    name = (m.group("m1") or m.group("m2")).casefold().rstrip(".")
+    month = _MONTHS.get(name)
+    if month is None:
         return None
+    return ascii_date(m.group("y1") or m.group("y2"), month, m.group("d1") or m.group("d2"))
 
 
 def _payment_date(lines: Sequence[str], *, dayfirst: bool) -> date | None:

@@ -12,12 +12,11 @@ ACH today, ref 778812" beside an attached table more often than the table does.
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 from dataclasses import dataclass
-from datetime import date
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, Remittance
+from parsers.ascii_numbers import mail_day
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_notice import payment_without_references
 from parsers.payment_prose import payer_in, payment_date_in
@@ -115,7 +114,7 @@ def _with_payment_info(remittance: Remittance, parsed: ParsedEmail) -> Remittanc
     filled = _fill(remittance, info)
     prose = "\n".join(texts)
     if filled.payment_date is None:
-        day = payment_date_in(prose, mail_day=_mail_day(parsed.date))
+        day = payment_date_in(prose, mail_day=mail_day(parsed.date))
         filled = dataclasses.replace(filled, payment_date=day)
     if filled.payer_name is None:
         payer = payer_in(prose, subject=parsed.subject, sender_name=parsed.from_name)
@@ -123,16 +122,6 @@ def _with_payment_info(remittance: Remittance, parsed: ParsedEmail) -> Remittanc
     if filled.payer_name is None and parsed.from_name.strip():
         filled = dataclasses.replace(filled, payer_name=parsed.from_name.strip())
     return filled
-
-
-def _mail_day(header: str | None) -> date | None:
-    """The day of a Date header, or None when it has none or it does not parse."""
-    if not header:
-        return None
-    try:
-        return email.utils.parsedate_to_datetime(header).date()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
 
 
 def _fill(remittance: Remittance, info: PaymentInfo) -> Remittance:

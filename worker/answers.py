@@ -71,7 +71,8 @@ def answer_questions(
     if not asked:
         return Answered(outbox_ids=(), settled=frozenset())
     ids: list[int] = []
-    if customer is None:  # nobody we know: nothing about any account, a person looks
+    if customer is None or not replies.sender.verified:  # nobody we know: a person looks
+        replies.row.customer_id = None  # a contact's address failing DMARC: nobody's mail
         _open_unverified(replies, asked)
         _keep(ids, _request_received(replies))
         return Answered(
@@ -289,11 +290,15 @@ def _open_unverified(replies: MailReplies, questions: list[Question]) -> None:
             text += f" (promised for {q.promise_date.isoformat()})"
         asked.append(text)
     who = replies.address or "a sender without an address"
+    if replies.sender.verified:
+        why = f"{who} is no registered contact of any customer"
+    else:
+        why = f"{who} is not verified ({replies.sender.reason})"
     open_review_item(
         replies.session,
         key=f"inbound:{replies.row.id}:{UNVERIFIED_SENDER}",
         kind=UNVERIFIED_SENDER,
-        reason=f"{who} is no registered contact of any customer; asks: " + "; ".join(asked),
+        reason=f"{why}; asks: " + "; ".join(asked),
         now=replies.now,
         inbound_id=replies.row.id,
         customer_id=None,

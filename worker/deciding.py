@@ -29,6 +29,7 @@ from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
+from worker.senders import check_sender
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -132,12 +133,19 @@ def identify(
     """Whose remittance this is: the sender's customer when the sender is a contact, else
     what the invoices referenced, the sender's domain and the payer name say together. The
     answer picks the invoices matching may use; replies still go to contacts only."""
-    if row.customer_id is not None:
+    check = check_sender(parsed, svc.settings)
+    if row.customer_id is not None and check.verified:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
-    shared = contact_customer_ids(session, parsed.from_address)
+    # An address that may not stand for its sender (ARBOX_REQUIRE_DMARC_PASS, worker.senders)
+    # identifies nobody: not as a contact, not through a rule taught on it, not by its domain.
+    sender = parsed.from_address if check.verified else None
+    if row.customer_id is not None:
+        log.info("contact_not_verified", inbound_id=row.id, why=check.reason)
+        row.customer_id = None
+    shared = contact_customer_ids(session, sender)
     if len(shared) > 1:  # one AP team registered with several customers: the invoices say
         return _shared_contact(session, remittance, keys, frozenset(shared))
-    rules = rules_for(session, sender=parsed.from_address, payer_name=remittance.payer_name)
+    rules = rules_for(session, sender=sender, payer_name=remittance.payer_name)
     if rules:  # a person taught this (ledger.rules); it beats the rest of the content
         by_key = invoices_by_ref_keys(session, keys)
         found = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
@@ -179,7 +187,7 @@ def identify(
     # Read before the invoices are locked (whose they are decides which to lock); the
     # decision reads them again under the lock.
     by_key = invoices_by_ref_keys(session, keys)
-    domain = (parsed.from_address or "").rpartition("@")[2].lower() or None
+    domain = (sender or "").rpartition("@")[2].lower() or None
     directory = customer_directory(session) if domain or remittance.payer_name else None
     identified = identify_customer(
         contact_customer_id=None,

@@ -49,6 +49,7 @@ from worker.bank_mail import import_bank_mail, is_bank_mail
 from worker.deciding import decide, identify
 from worker.lines import post_lines
 from worker.replies import MailReplies, acknowledge
+from worker.senders import check_sender
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -275,7 +276,8 @@ def _decide_and_post(
     svc: Services,
 ) -> tuple[int, ...]:
     now = svc.clock()
-    customer = sender_customer(session, parsed.from_address)
+    verified = check_sender(parsed, svc.settings).verified  # ARBOX_REQUIRE_DMARC_PASS
+    customer = sender_customer(session, parsed.from_address if verified else None)
     row.customer_id = customer.id if customer else None
     if is_bank_mail(parsed, bank_senders=svc.settings.bank_sender_addresses):  # issue 8
         problem = import_bank_mail(session, row, parsed, svc=svc)

@@ -33,6 +33,7 @@ from outbound.peer_history import REPLY_LOOP, loop_evidence, peer_history
 from outbound.policy import ReplyDecision, ReplyLimits, decide_reply, never_reply_reason
 from outbound.recipients import invoice_owners, recipients_for
 from outbound.thread import ReplyThread, reply_thread
+from worker.senders import SenderCheck, check_sender
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -62,6 +63,9 @@ class MailReplies:
         self.svc = svc
         self.now = svc.clock()
         self.address = (parsed.from_address or "").strip().lower() or None
+        #: Whether the address may stand for the sender (worker.senders): if not, the mail
+        #: is a stranger's even from a contact's address, and no reply names an account.
+        self.sender: SenderCheck = check_sender(parsed, svc.settings)
         self.thread: ReplyThread = reply_thread(parsed.message_id, parsed.header("References"))
         self._decision: ReplyDecision | None = None
         self._left = 0
@@ -138,7 +142,7 @@ class MailReplies:
 
     def recipients(self, customer_ids: Collection[int]) -> tuple[str, ...]:
         """The sender, when it may receive a mail mentioning ``customer_ids``; else ()."""
-        if self.address is None:
+        if self.address is None or (customer_ids and not self.sender.verified):
             return ()
         return recipients_for(self.session, [self.address], customer_ids)
 
@@ -187,7 +191,7 @@ def acknowledge(
     """Queue the acknowledgement of a remittance from ``customer``'s contact. It names the
     invoices cash went to, so it goes only to an address that may read about each of their
     customers (a parent paying for a subsidiary gets it only as a contact of both)."""
-    if customer is None:
+    if customer is None or not replies.sender.verified:
         log.info("reply_suppressed", inbound_id=replies.row.id, why="sender is no contact")
         return None
     numbers = {line.invoice_number for line in applied if line.invoice_number}

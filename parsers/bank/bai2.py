@@ -25,6 +25,7 @@ from bai2 import bai2 as bai2_lib
 from bai2.constants import FundsType, TypeCodeTransaction
 
 from core.money import minor_units
+from parsers.ascii_numbers import ascii_int
 from parsers.bank.model import BankEntry, BankStatement, BankStatementError, clean_text
 
 _RECORD_START = re.compile(r"^\d{2},")
@@ -161,7 +162,8 @@ def _zero_empty_availability(text: str) -> str:
             size = {"S": 3, "V": 2}.get(funds, 0)
             if funds == "D":
                 count = fields[at + 1] if at + 1 < len(fields) else ""
-                size = 1 + 2 * int(count) if count.isdigit() else 1
+                parts = ascii_int(count, maximum=len(fields))  # "²" is isdigit()
+                size = 1 + 2 * parts if parts is not None else 1
             at += 1 + size + 3
     for at in starts:
         if at < len(fields) and fields[at] == "S":

@@ -59,14 +59,17 @@ SUBJECTS = {
 
 def hostile_remittance(n: int, subject: str) -> bytes:
     return (
-        "From: =?utf-8?q?Acme_AP=0ABcc=3A_evil6=40x=2Eexample?= <ap@acme-mfg.example>\r\n"
+        # An encoded line break or another address in the display name makes the sender
+        # unknown (issue 19, parsers.sender; tests/hostile_corpus.py): this one is odd but no
+        # injection, so the mail is the contact's and its acknowledgement is what is checked.
+        "From: =?utf-8?q?Acme_AP_Bcc=3A_evil6?= <ap@acme-mfg.example>\r\n"
         "To: ar@arbox.example\r\n"
         f"Subject: {subject}\r\n"
         f"Message-ID: <m{n}@acme-mfg.example> =?utf-8?q?=0ABcc:_evil7@x.example?=\r\n"
         "References: <r1@acme-mfg.example> =?utf-8?q?=0D=0ABcc:_evil8@x.example?=\r\n"
         "\tBcc: evil9@x.example\r\n"
         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-        "We paid:\r\nINV-70002 1.00\r\n"
+        "We paid:\r\nINV-70002 99.99\r\n"
     ).encode()
 
 
