@@ -55,6 +55,11 @@ _LEADING_LETTERS = re.compile(r"^[^\W\d_]+")
 _GROUPS = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+#: Fewest digits of a number whose first digits were cut off that a question may name an
+#: invoice by (a question has no amount to confirm it, unlike a remittance line).
+MIN_CUT_DIGITS = 5
+
+
 def ref_tails(number: str) -> frozenset[str]:
     """The shorter forms a customer may write our ``number`` in, each as a comparison key:
     without its letter prefix and leading zeros (``NW-061408``: ``61408``), its trailing
@@ -94,4 +99,7 @@ def resolve_ref(ref: str, numbers: Iterable[str]) -> str | None:
         return exact[0] if len(exact) == 1 else None
     wanted = {key, _LEADING_LETTERS.sub("", key).lstrip("0")} - {""}
     fits = [n for n in numbers if wanted & ref_tails(n)]
+    if not fits and key.isdigit() and len(key) >= MIN_CUT_DIGITS:
+        # our number with its first digits cut off ("41962" for 90041962), as payers do
+        fits = [n for n in numbers if normalise_ref(n).endswith(key)]
     return fits[0] if len(fits) == 1 else None

@@ -96,6 +96,12 @@ _DEDUCTION_BETWEEN_RE = re.compile(
     r"|withheld|short(?:\s+paid)?)?\s*:?\s*",
     re.IGNORECASE,
 )
+#: Between a line's net and the discount it took, in parentheses: "2,428.45 (discount 49.56)".
+_DISCOUNT_ASIDE_RE = re.compile(
+    r"\s*\(\s*(?:less\s+|minus\s+|abzgl\.?\s+|moins\s+)?(?:cash\s+)?(?:discount|disc\.?|skonto"
+    r"|escompte|remise|descuento|dto\.?|korting|sconto)\s*:?\s*",
+    re.IGNORECASE,
+)
 #: A remittance letter's total in its prose: "we made a payment of USD 10,316.42",
 #: "hemos realizado un pago de 22.205,72 EUR", "un virement d'un montant de 1 234,56".
 _PAYMENT_OF_RE = re.compile(
@@ -516,16 +522,26 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         if ref is None and len(amounts) == 1 and _PAYMENT_OF_RE.search(before_amount):
             prose_total = prose_total or amount.value
             continue
-        if ref is None or ambiguous:
+        if ref is None:
+            continue
+        if ambiguous:
+            # Several documents for one amount ("Facture 90041475, 578: 4 921,31"): a line a
+            # person splits, which still counts towards the stated total.
+            refs = find_invoice_refs(line)
+            if len(amounts) == 1 and len(refs) > 1:
+                currencies.add(amount.currency)
+                joined = " / ".join(refs)[:255]
+                found.append(RemittanceLine(invoice_ref=joined, amount=amount.value, source=line))
             continue
         currencies.add(amount.currency)
         if kept_back is not None:
-            net, deduction, why = kept_back
+            net, taken, why = kept_back
             found.append(
                 RemittanceLine(
                     invoice_ref=ref,
                     amount=net.value,
-                    deduction=deduction.value,
+                    discount=taken.value if why is None else None,
+                    deduction=taken.value if why is not None else None,
                     deduction_reason=why,
                     source=line,
                 )
@@ -549,7 +565,11 @@ def _kept_back_as_gross(
     """``lines`` read again when their total says so: "1,000.00 - 20.00 damaged" is the net
     paid and what was kept back (as read) unless the stated total is what they come to with
     the first amount taken as the gross and the second taken off it."""
-    kept = [line for line in lines if line.deduction is not None and line.gross is None]
+    kept = [
+        line
+        for line in lines
+        if line.deduction is not None and line.gross is None and line.discount is None
+    ]
     if total is None or not kept:
         return lines
     as_read = sum((line.amount or Decimal(0) for line in lines), start=Decimal(0))
@@ -564,13 +584,22 @@ def _kept_back_as_gross(
     )
 
 
-def _kept_back(work: str, amounts: Sequence[_Amount]) -> tuple[_Amount, _Amount, str] | None:
+def _kept_back(work: str, amounts: Sequence[_Amount]) -> tuple[_Amount, _Amount, str | None] | None:
     """(net, deduction, reason) of a line whose last two amounts are what the payer paid and
     what it kept back for a reason written after them ("924.03 - 48.63 promo allowance"),
-    or None. Only with a reason: "1,000.00 - 20.00" alone may be a sum, or a range."""
+    or None. Only with a reason: "1,000.00 - 20.00" alone may be a sum, or a range. A
+    discount in parentheses after the net ("2,428.45 (discount 49.56)") gives the reason
+    None: it is the discount taken."""
     if len(amounts) < 2:
         return None
     net, deduction = amounts[-2], amounts[-1]
+    if (
+        _DISCOUNT_ASIDE_RE.fullmatch(work[net.end : deduction.start])
+        and ")" in work[deduction.start : deduction.end] + work[deduction.end :].lstrip()[:1]
+        and net.value > 0
+        and deduction.value > 0
+    ):
+        return net, deduction, None
     between = _DEDUCTION_BETWEEN_RE.fullmatch(work[net.end : deduction.start])
     if between is None or not work[net.end : deduction.start].strip():
         return None

@@ -51,6 +51,11 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
             r"|pago|transferencia|zahlung|uberweisung|betaling)$|^betalingskenmerk$",
             Role.PAYMENT_REF,
         ),
+        (  # "Supplier Inv No" in the payer's AP export: the supplier's (our) invoice
+            rf"{_W}(?:supplier|vendor|lieferanten?|fournisseur|proveedor|leverancier)\s*"
+            rf"(?:inv\w*|rechnung\w*|facture|factura|factuur|bill)",
+            Role.REF,
+        ),
         (
             rf"{_W}(?:p\s?o|purchase|order|bestell\w*|auftrag\w*|commande|pedido|ordine"
             rf"|customer|cust|kunde\w*|client\w*|account|acct|konto|vendor|supplier"

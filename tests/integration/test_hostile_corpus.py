@@ -31,6 +31,8 @@ pytestmark = [pytest.mark.integration]
 ERROR_REASON_RE = re.compile(r"^(failed \d+ times|[A-Za-z]*(Error|Exception)\b)")
 #: The one reply that reveals nothing (worker.answers): it may go to anyone.
 REVEALS_NOTHING = "request_received"
+
+
 def fresh_services(folder: Path) -> Services:
     """Services on a new SQLite ledger: every mail meets the same open invoices."""
     folder.mkdir()

@@ -47,3 +47,11 @@ def test_the_answer_is_one_of_the_numbers_and_fits_the_reference(ref, numbers):
             or key.lstrip("ab").lstrip("0") in ref_tails(found)
             or (key in ref_tails(found))
         )
+
+
+def test_a_number_with_its_first_digits_cut_names_the_one_invoice_it_ends():
+    from core.refs import resolve_ref
+
+    assert resolve_ref("41962", ["90041962", "90041963"]) == "90041962"
+    assert resolve_ref("invoice 41962", ["90041962", "91041962"]) is None  # two end so
+    assert resolve_ref("1962", ["90041962"]) is None  # four digits say too little

@@ -86,3 +86,21 @@ def test_a_payment_reference_labelled_in_another_language_is_no_invoice(label):
 def test_our_number_written_in_digit_groups_in_a_reference_column_is_one_number():
     grid = read_grid([["Invoice", "Paid"], ["9004 0771", "17,423.29"], ["9004 0772", "1.00"]])
     assert [line.invoice_ref for line in grid.lines] == ["90040771", "90040772"]
+
+
+def test_a_discount_in_parentheses_after_the_net_is_the_discount_taken():
+    (line,) = scan_lines(["- Invoice 90043034 dated 10/07/2026: 2,428.45 (discount 49.56)"]).lines
+    assert (line.amount, line.discount, line.deduction) == (
+        Decimal("2428.45"),
+        Decimal("49.56"),
+        None,
+    )
+
+
+def test_the_suppliers_invoice_number_column_of_an_ap_export_is_our_reference():
+    grid = read_grid(
+        [["Supplier Inv No", "Invoice Date", "Amount Paid"], ["9o0414S1", "2026-09-11", "1441,27"]]
+    )
+    assert [(line.invoice_ref, line.amount) for line in grid.lines] == [
+        ("9o0414S1", Decimal("1441.27"))
+    ]
