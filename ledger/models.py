@@ -214,7 +214,8 @@ class RemittanceLine(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[Decimal] = mapped_column(Score())
     reason: Mapped[str] = mapped_column(Text)
-    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    #: Indexed: a line's invoice is looked up to tell a re-sent claim (worker.deciding).
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
 
 
 class Application(Base):
@@ -258,7 +259,9 @@ class ReviewItem(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default="open")
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
-    remittance_line_id: Mapped[int | None] = mapped_column(ForeignKey("remittance_lines.id"))
+    remittance_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("remittance_lines.id"), index=True
+    )
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     reason: Mapped[str] = mapped_column(Text)
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -17,7 +17,7 @@ score: ``ratio("INV-1001", "INV-1007")`` is 87.5 though the two are different in
   neighbouring invoice numbers differ);
 - ``truncated``: the reference is the invoice number's tail of at least four characters
   (a payer that drops our year prefix: ``0042`` for ``2026-0042``);
-- ``truncated+edit``: a tail of at least five characters with one more slip in it: a digit
+- ``truncated+edit``: a tail of at least four characters with one more slip in it: a digit
   dropped, two swapped or a look-alike (``5712`` for ``NW-057712``, ``75012`` for
   ``90057102``). Two edits at once: weaker than either alone, and like every near form it
   is only ever certain when the amount agrees with that one invoice alone.
@@ -58,7 +58,7 @@ MIN_TRUNCATED_CHARS = 4
 #: Shortest key for single edits: on ``12`` vs ``13`` an edit says nothing.
 MIN_EDIT_CHARS = 4
 #: Shortest reference that may be a tail of an invoice number with one more slip in it.
-MIN_TRUNCATED_EDIT_CHARS = 5
+MIN_TRUNCATED_EDIT_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)

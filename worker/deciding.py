@@ -11,11 +11,13 @@ un-applied before without a person.
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.types import ParsedEmail, Remittance
+from core.types import Outcome, ParsedEmail, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
 from ledger.queries import (
@@ -24,6 +26,7 @@ from ledger.queries import (
     open_invoices_for_customer,
     unapplied_before,
 )
+from ledger.review_actions import HELD
 from ledger.rules import count_hit, rules_for
 from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
@@ -98,7 +101,55 @@ def decide(
     posting = {part.invoice.invoice_id for d in decision.lines for part in d.postings()}
     reversed_ids = unapplied_before(session, posting)
     decision = decide_with(reversed_ids) if reversed_ids else decision
+    decision = _claimed_before(session, row, remittance, decision)
     return dataclasses.replace(decision, currency=currency.code)
+
+
+def _claimed_before(
+    session: Session, row: m.InboundMessage, remittance: Remittance, decision: RemittanceDecision
+) -> RemittanceDecision:
+    """``decision`` with every automatic line that an earlier mail already claimed sent to a
+    person: the same invoice, the same amount as written, on a line of another mail that
+    still waits for the bank or for a person. A re-sent advice ("resending the advice below")
+    is the same payment told twice, and its first telling has not been settled yet."""
+    wanted = {
+        (d.invoice.invoice_id, stated.amount): d
+        for d, stated in zip(decision.lines, remittance.lines, strict=True)
+        if d.outcome is Outcome.AUTO and d.invoice is not None and stated.amount is not None
+    }
+    if not wanted:
+        return decision
+    rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
+    waiting = select(item.id).where(item.remittance_line_id == rl.id, item.status == "open")
+    earlier = session.execute(
+        select(rl.invoice_id, rl.stated_amount, rem.inbound_id)
+        .join(rem, rem.id == rl.remittance_id)
+        .where(
+            rl.invoice_id.in_(sorted({invoice_id for invoice_id, _ in wanted})),
+            rem.inbound_id != row.id,
+            (rl.outcome == HELD) | waiting.exists(),
+        )
+    ).all()
+    told = {(invoice_id, amount): inbound_id for invoice_id, amount, inbound_id in earlier}
+    lines = []
+    for d, stated in zip(decision.lines, remittance.lines, strict=True):
+        first = told.get((d.invoice.invoice_id, stated.amount)) if d.invoice else None
+        if d.outcome is Outcome.AUTO and first is not None:
+            assert d.invoice is not None
+            d = dataclasses.replace(
+                d,
+                outcome=Outcome.REVIEW,
+                reason=f"mail {first} claimed {stated.amount} for {d.invoice.number} before, "
+                f"and waits for a person or the bank: a re-send of it? would apply: {d.reason}",
+                confidence=min(d.confidence, Decimal("0.990")),
+                candidates=d.candidates or ((d.invoice.number, d.confidence),),
+                discount=Decimal("0.00"),
+                deduction=Decimal("0.00"),
+                deduction_reason=None,
+                review_kind="remittance_line",
+            )
+        lines.append(d)
+    return dataclasses.replace(decision, lines=tuple(lines))
 
 
 def _shared_contact(

@@ -155,7 +155,29 @@ def test_0015_adds_the_reply_evidence_columns_and_indexes_and_round_trips(empty_
         assert current(empty_database_url) == "0014_invoice_customer_index"
         columns = {c["name"] for c in sa.inspect(engine).get_columns("inbound_messages")}
         assert "loop_evidence" not in columns and "body_key" not in columns
-        upgrade(empty_database_url)
+        upgrade(empty_database_url, "0015_reply_evidence")
         assert current(empty_database_url) == "0015_reply_evidence"
+    finally:
+        engine.dispose()
+
+
+def test_0016_indexes_lines_by_invoice_and_review_items_by_line(empty_database_url):
+    # Given a database at 0015, when it is upgraded
+    upgrade(empty_database_url, "0015_reply_evidence")
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        inspector = sa.inspect(engine)
+        lines = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("remittance_lines")}
+        items = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("review_items")}
+        # Then a re-sent claim is looked up by index (worker.deciding)
+        assert lines["ix_remittance_lines_invoice_id"] == ["invoice_id"]
+        assert items["ix_review_items_remittance_line_id"] == ["remittance_line_id"]
+        # And it goes down and up again
+        command.downgrade(alembic_config(empty_database_url), "0015_reply_evidence")
+        names = {ix["name"] for ix in sa.inspect(engine).get_indexes("remittance_lines")}
+        assert "ix_remittance_lines_invoice_id" not in names
+        upgrade(empty_database_url)
+        assert current(empty_database_url) == "0016_claim_indexes"
     finally:
         engine.dispose()

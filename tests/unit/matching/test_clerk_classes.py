@@ -86,8 +86,10 @@ def test_a_cut_prefix_with_two_swapped_digits_is_confirmed_by_the_amount():
 
 
 def test_a_tail_too_short_for_a_second_edit_is_no_near_form():
-    # leading zeros go: "05712" is "5712", four characters, too few for a tail with a slip
-    assert near_kind(normalise_ref("05712"), normalise_ref("NW-057712")) is None
+    # leading zeros go: "0571" is "571", three characters, too few for a tail with a slip
+    assert near_kind(normalise_ref("0571"), normalise_ref("NW-057712")) is None
+    # four are enough, the amount confirming: "1827" for 90041872 (cut, 7 and 2 swapped)
+    assert near_kind("1827", "90041872") == "truncated+edit"
 
 
 def test_two_invoices_fitting_a_two_edit_reference_and_the_amount_go_to_a_person():

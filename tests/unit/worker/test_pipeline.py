@@ -650,3 +650,28 @@ def test_an_invoice_a_person_unapplied_is_never_applied_again_without_a_person(s
     with svc.sessions() as s:
         cash = sorted(s.scalars(select(m.UnappliedCash.key)))
     assert cash == ["line:2", f"unapply:{app_id}"]  # the freed cash, and the new line's
+
+
+def test_a_resent_advice_whose_first_telling_waits_for_a_person_is_not_applied(svc):
+    # Given an advice whose lines went to a person (its total does not add up)
+    first = run(svc, mail("INV-70001 1,250.00\nTotal: 1,300.00\n", mid="<first@acme>"))
+    assert first.status == "review"
+    # When the same line comes again ("resending the advice below"), now adding up
+    again = run(svc, mail("Resending: INV-70001 1,250.00\n", mid="<again@acme>"))
+    # Then it is the same claim told twice: a person looks, nothing is applied
+    assert again.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    with svc.sessions() as s:
+        reason = (
+            s.execute(select(m.RemittanceLine.reason).order_by(m.RemittanceLine.id.desc()))
+            .scalars()
+            .first()
+        )
+    assert f"mail {first.inbound_id} claimed 1250.00 for INV-70001 before" in reason
+
+
+def test_an_advice_for_another_invoice_than_the_waiting_claim_is_applied(svc):
+    run(svc, mail("INV-70001 1,250.00\nTotal: 1,300.00\n", mid="<first@acme>"))
+    # another invoice is another claim, decided on its own
+    again = run(svc, mail("INV-70002 99.99\n", mid="<other@acme>"))
+    assert again.status == "applied"
