@@ -55,6 +55,9 @@ def arbox_env(work: Path) -> dict[str, str]:
         ARBOX_DATA_DIR=str(work / "data"),
         ARBOX_AR_ADDRESS="ar@arbox.example",
         ARBOX_COMPANY_NAME="Example Supplies Co.",
+        # A month of mail is ingested in minutes: the daily cap on automatic mails to one
+        # address would count a month's answers as one day's.
+        ARBOX_MAX_REPLIES_PER_SENDER_PER_DAY="1000",
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
         COLUMNS="200",
     )

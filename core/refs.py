@@ -57,7 +57,7 @@ _GROUPS = re.compile(r"[^\W_]+", re.UNICODE)
 
 #: Fewest digits of a number whose first digits were cut off that a question may name an
 #: invoice by (a question has no amount to confirm it, unlike a remittance line).
-MIN_CUT_DIGITS = 5
+MIN_CUT_DIGITS = 4
 
 
 def ref_tails(number: str) -> frozenset[str]:

@@ -92,14 +92,23 @@ _PAYMENT_REF_RE = re.compile(
 #: "2 062,87 - retenue 42,10 marchandise endommagée", "1.250,00 abzgl. 25,00 Skonto".
 _DEDUCTION_BETWEEN_RE = re.compile(
     r"\s*(?:[-–—]|less|minus|moins|menos|abzgl\.?|abzüglich|min)?\s*"
-    r"(?P<word>retenue|déduction|deduction|deducción|descuento|korting|aftrek|kürzung|abzug"
-    r"|withheld|short(?:\s+paid)?)?\s*:?\s*",
+    r"(?P<word>retenu\w*|d[ée]duct\w*|deduc\w*|descont\w*|descuento|korting|aftrek\w*"
+    r"|afgetrokken|ingehouden|kürzung|gekürzt|abzug|abgezogen|einbehalt\w*|withh\w*|retain\w*"
+    r"|kept(?:\s+back)?|short(?:\s+paid)?)?\s*:?\s*",
     re.IGNORECASE,
 )
 #: Between a line's net and the discount it took, in parentheses: "2,428.45 (discount 49.56)".
 _DISCOUNT_ASIDE_RE = re.compile(
     r"\s*\(\s*(?:less\s+|minus\s+|abzgl\.?\s+|moins\s+)?(?:cash\s+)?(?:discount|disc\.?|skonto"
     r"|escompte|remise|descuento|dto\.?|korting|sconto)\s*:?\s*",
+    re.IGNORECASE,
+)
+_LESS_ASIDE_RE = re.compile(
+    r"\s*\(\s*(?:less|minus|abzgl\.?|abzüglich|moins|menos|min|minder)\s*", re.IGNORECASE
+)
+_DISCOUNT_AFTER_RE = re.compile(
+    r"\)?\s*(?:cash\s+)?(?:discount|skonto|escompte|remise|descuento|dto\.?|korting|sconto)"
+    r"\b[^)]*\)?",
     re.IGNORECASE,
 )
 #: A remittance letter's total in its prose: "we made a payment of USD 10,316.42",
@@ -593,11 +602,18 @@ def _kept_back(work: str, amounts: Sequence[_Amount]) -> tuple[_Amount, _Amount,
     if len(amounts) < 2:
         return None
     net, deduction = amounts[-2], amounts[-1]
+    closing = ")" in work[deduction.start : deduction.end] + work[deduction.end :].lstrip()[:1]
     if (
-        _DISCOUNT_ASIDE_RE.fullmatch(work[net.end : deduction.start])
-        and ")" in work[deduction.start : deduction.end] + work[deduction.end :].lstrip()[:1]
-        and net.value > 0
+        net.value > 0
         and deduction.value > 0
+        and (
+            (_DISCOUNT_ASIDE_RE.fullmatch(work[net.end : deduction.start]) and closing)
+            # "2.801,08 (abzgl. 57,17 Skonto)": the word of discount after the amount
+            or (
+                _LESS_ASIDE_RE.fullmatch(work[net.end : deduction.start])
+                and _DISCOUNT_AFTER_RE.match(work[deduction.end :])
+            )
+        )
     ):
         return net, deduction, None
     between = _DEDUCTION_BETWEEN_RE.fullmatch(work[net.end : deduction.start])

@@ -26,12 +26,12 @@ from ledger.queries import (
     open_invoices_for_customer,
     unapplied_before,
 )
-from ledger.review_actions import HELD
 from ledger.rules import count_hit, rules_for
 from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
+from worker.lines import UNVERIFIED_PAYMENT
 from worker.senders import check_sender
 from worker.services import Services
 
@@ -110,8 +110,11 @@ def _claimed_before(
 ) -> RemittanceDecision:
     """``decision`` with every automatic line that an earlier mail already claimed sent to a
     person: the same invoice, the same amount as written, on a line of another mail that
-    still waits for the bank or for a person. A re-sent advice ("resending the advice below")
-    is the same payment told twice, and its first telling has not been settled yet."""
+    still waits for a person. A re-sent advice ("resending the advice below") is the same
+    payment told twice, and its first telling has not been settled yet. A stranger's claim
+    waiting only for its bank credit (``unverified_payment``) does not hold a registered
+    contact's line back: the contact's word is what it waited for, and the stranger's line
+    can then post nothing more (the invoice's balance is guarded)."""
     wanted = {
         (d.invoice.invoice_id, stated.amount): d
         for d, stated in zip(decision.lines, remittance.lines, strict=True)
@@ -120,14 +123,18 @@ def _claimed_before(
     if not wanted:
         return decision
     rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
-    waiting = select(item.id).where(item.remittance_line_id == rl.id, item.status == "open")
+    waiting = select(item.id).where(
+        item.remittance_line_id == rl.id,
+        item.status == "open",
+        item.kind != UNVERIFIED_PAYMENT,
+    )
     earlier = session.execute(
         select(rl.invoice_id, rl.stated_amount, rem.inbound_id)
         .join(rem, rem.id == rl.remittance_id)
         .where(
             rl.invoice_id.in_(sorted({invoice_id for invoice_id, _ in wanted})),
             rem.inbound_id != row.id,
-            (rl.outcome == HELD) | waiting.exists(),
+            waiting.exists(),
         )
     ).all()
     told = {(invoice_id, amount): inbound_id for invoice_id, amount, inbound_id in earlier}
@@ -140,7 +147,7 @@ def _claimed_before(
                 d,
                 outcome=Outcome.REVIEW,
                 reason=f"mail {first} claimed {stated.amount} for {d.invoice.number} before, "
-                f"and waits for a person or the bank: a re-send of it? would apply: {d.reason}",
+                f"and waits for a person: a re-send of it? would apply: {d.reason}",
                 confidence=min(d.confidence, Decimal("0.990")),
                 candidates=d.candidates or ((d.invoice.number, d.confidence),),
                 discount=Decimal("0.00"),

@@ -27,9 +27,11 @@ def test_two_invoices_that_fit_name_neither():
     assert resolve_ref("61408", ["NW-061408", "XS-61408"]) is None
 
 
-def test_a_tail_too_short_or_a_mere_suffix_of_digits_names_nothing():
+def test_a_tail_too_short_names_nothing_and_a_cut_number_of_four_digits_its_one_invoice():
     assert resolve_ref("408", ["NW-061408"]) is None
-    assert resolve_ref("1408", ["NW-061408"]) is None
+    # four digits of a number whose start was cut: the customer's one invoice ending so
+    assert resolve_ref("1408", ["NW-061408"]) == "NW-061408"
+    assert resolve_ref("1408", ["NW-061408", "NW-071408"]) is None
     assert ref_tails("RE-2026-0042") == frozenset({"20260042"})
 
 
@@ -54,4 +56,5 @@ def test_a_number_with_its_first_digits_cut_names_the_one_invoice_it_ends():
 
     assert resolve_ref("41962", ["90041962", "90041963"]) == "90041962"
     assert resolve_ref("invoice 41962", ["90041962", "91041962"]) is None  # two end so
-    assert resolve_ref("1962", ["90041962"]) is None  # four digits say too little
+    assert resolve_ref("1962", ["90041962", "90041963"]) == "90041962"  # four are enough
+    assert resolve_ref("962", ["90041962"]) is None  # three say too little

@@ -670,6 +670,24 @@ def test_a_resent_advice_whose_first_telling_waits_for_a_person_is_not_applied(s
     assert f"mail {first.inbound_id} claimed 1250.00 for INV-70001 before" in reason
 
 
+def test_a_contacts_advice_is_applied_though_a_stranger_claimed_it_first(svc):
+    # Given a stranger's advice, held for the bank or a person
+    stranger = run(svc, mail(sender="someone@elsewhere.example", mid="<s@elsewhere>"))
+    assert stranger.status == "review"
+    # When the registered contact sends the same payment
+    own = run(svc, mail(mid="<own@acme>"))
+    # Then the contact's word applies it, and the stranger's line can post nothing more
+    assert own.status == "applied"
+    from worker.bank_linking import post_held_lines
+
+    with svc.sessions.begin() as s:
+        first = s.scalars(
+            select(m.Remittance.id).where(m.Remittance.inbound_id == stranger.inbound_id)
+        ).one()
+        assert post_held_lines(s, first, now=svc.clock()) == 0
+    assert scalar(svc, select(func.count(m.Application.id))) == 1
+
+
 def test_an_advice_for_another_invoice_than_the_waiting_claim_is_applied(svc):
     run(svc, mail("INV-70001 1,250.00\nTotal: 1,300.00\n", mid="<first@acme>"))
     # another invoice is another claim, decided on its own
