@@ -506,6 +506,7 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
     found: list[RemittanceLine] = []
     total: Decimal | None = None
     prose_total: Decimal | None = None  # "we made a payment of USD 10,316.42"
+    several: list[RemittanceLine] = []  # lines naming several documents for one amount
     payment_ref: str | None = None
     currencies: set[str | None] = set()
     for raw in lines:
@@ -538,9 +539,9 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
             # person splits, which still counts towards the stated total.
             refs = find_invoice_refs(line)
             if len(amounts) == 1 and len(refs) > 1:
-                currencies.add(amount.currency)
                 joined = " / ".join(refs)[:255]
-                found.append(RemittanceLine(invoice_ref=joined, amount=amount.value, source=line))
+                several.append(RemittanceLine(invoice_ref=joined, amount=amount.value, source=line))
+                found.append(several[-1])
             continue
         currencies.add(amount.currency)
         if kept_back is not None:
@@ -559,6 +560,8 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         found.append(RemittanceLine(invoice_ref=ref, amount=amount.value, source=line))
     explicit = currencies - {None}
     currency = explicit.pop() if len(explicit) == 1 else None
+    if len(several) == len(found):  # "Invoices 1001 and 1002: 2,500.00" alone: no line
+        found = []
     stated = total if total is not None else prose_total
     return LineScan(
         lines=_kept_back_as_gross(tuple(found), stated),

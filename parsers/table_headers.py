@@ -52,8 +52,9 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
             Role.PAYMENT_REF,
         ),
         (  # "Supplier Inv No" in the payer's AP export: the supplier's (our) invoice
-            rf"{_W}(?:supplier|vendor|lieferanten?|fournisseur|proveedor|leverancier)\s*"
-            rf"(?:inv\w*|rechnung\w*|facture|factura|factuur|bill)",
+            r"^(?:supplier|vendor|lieferanten?|fournisseur|proveedor|leverancier)\s*"
+            r"(?:inv\w*|rechnung\w*|facture|factura|factuur|bill)\.?"
+            r"\s*(?:no|nr|number|num|#|id|ref\w*)\.?$",  # a number's column, not a label
             Role.REF,
         ),
         (
