@@ -18,11 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from review.auth import CSRF_FIELD, CSRF_HEADER, is_valid_csrf
 from review.deps import DB_SCOPE_KEY
+from review.sanitize import FRAME_STYLE_SOURCE
 
-#: The Content-Security-Policy: nothing inline, nothing from elsewhere, no framing.
+#: The Content-Security-Policy: nothing inline (but the fixed style block of the mail's
+#: sandboxed frame, by its hash), nothing from elsewhere, no framing.
 CSP: Final = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    f"default-src 'self'; script-src 'self'; style-src 'self' {FRAME_STYLE_SOURCE}; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 #: Headers every response gets.
 SECURITY_HEADERS: Final = (
