@@ -74,6 +74,11 @@ class SecurityMiddleware:
             await send_with_headers(message)
 
         try:
+            if _has_control_characters(scope["path"]):  # /static/app.js%00.css (issue 19)
+                await PlainTextResponse("the path holds a control character", 400)(
+                    scope, receive, send_tracked
+                )
+                return
             await self._guarded(scope, receive, send_tracked)
         except Exception:  # the HTTP boundary: log it, answer 500 with the headers still on
             log.exception("review_request_failed", path=scope["path"], method=scope["method"])
@@ -103,6 +108,12 @@ class SecurityMiddleware:
             )(scope, _replay(body), send_with_headers)
             return
         await self.app(scope, _replay(body), send_with_headers)
+
+
+def _has_control_characters(path: str) -> bool:
+    """Whether a (decoded) path holds NUL or another control character: no page has one, and
+    the file system refuses them with an error of its own (``embedded null byte``)."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in path)
 
 
 async def _read_body(receive: Receive) -> bytes | None:
