@@ -1,8 +1,9 @@
 """Users of the review web app and their server-side sessions.
 
 A user has a role (``viewer`` reads, ``clerk`` decides, ``supervisor`` also un-applies cash
-and manages rules), a scrypt password hash (:mod:`core.passwords`), and a lockout counter:
-after ``max_failures`` failed sign-ins in a row it is locked for a while. A session is a row
+and manages rules), a scrypt password hash (:mod:`core.passwords`) and a count of failed
+sign-ins since the last success (the lockout itself is the web app's: :mod:`review.throttle`;
+``locked_until`` is no longer set, a lock there no longer holds anyone out). A session is a row
 holding the SHA-256 of a random token (the cookie carries the token, signed), the session's
 CSRF token and its expiry; signing out, a password change or disabling the user revokes it.
 Every change is an audit event.
@@ -80,7 +81,7 @@ class SignIn:
     """The answer to a sign-in: the account when it succeeded, else why not."""
 
     account: Account | None
-    outcome: Literal["ok", "wrong", "locked", "disabled"]
+    outcome: Literal["ok", "wrong", "disabled"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,18 +192,12 @@ def list_users(session: Session) -> list[Account]:
     return [_account(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
-def authenticate(
-    session: Session,
-    *,
-    username: str,
-    password: str,
-    now: datetime,
-    max_failures: int,
-    lockout: timedelta,
-) -> SignIn:
-    """Check a sign-in. Failures count up; at ``max_failures`` in a row the user is locked
-    for ``lockout`` (a correct password does not open a locked account). The row is locked
-    for update so that concurrent attempts all count. Every attempt is an audit event."""
+def authenticate(session: Session, *, username: str, password: str, now: datetime) -> SignIn:
+    """Check a sign-in: the user exists, is not disabled, and the password is right. An
+    unknown or disabled user costs the same scrypt time as a known one. ``failed_count``
+    counts the failures since the last success (shown, never acted on here: throttling and
+    lockout are the web app's, per address and username, :mod:`review.throttle`). Every
+    attempt is an audit event. Slow on purpose (scrypt): call it off the event loop."""
     name = username.strip().lower()
     row = None
     if USERNAME.fullmatch(name):
@@ -231,18 +226,6 @@ def authenticate(
             why="disabled",
         )
         return SignIn(None, "disabled")
-    if row.locked_until is not None and row.locked_until > now:
-        verify_nothing(password)
-        audit(
-            session,
-            actor=row.username,
-            action="sign_in_failed",
-            entity="user",
-            entity_id=row.id,
-            now=now,
-            why="locked",
-        )
-        return SignIn(None, "locked")
     if verify_password(password, row.password_hash):
         row.failed_count = 0
         row.locked_until = None
@@ -251,10 +234,6 @@ def authenticate(
         )
         return SignIn(_account(row), "ok")
     row.failed_count += 1
-    locked = row.failed_count >= max_failures
-    if locked:
-        row.failed_count = 0
-        row.locked_until = now + lockout
     audit(
         session,
         actor=row.username,
@@ -263,9 +242,8 @@ def authenticate(
         entity_id=row.id,
         now=now,
         why="wrong password",
-        locked=locked,
     )
-    return SignIn(None, "locked" if locked else "wrong")
+    return SignIn(None, "wrong")
 
 
 def open_session(
