@@ -247,10 +247,16 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
 
 
 def open_session(
-    session: Session, *, user_id: int, now: datetime, lifetime: timedelta
+    session: Session,
+    *,
+    user_id: int,
+    now: datetime,
+    lifetime: timedelta,
+    idle: timedelta | None = None,
 ) -> OpenedSession:
-    """A new session for the user; only the token's SHA-256 is stored. Sessions that
-    ended more than a day ago (expired or revoked) are deleted on the way."""
+    """A new session for the user; only the token's SHA-256 is stored. It expires after
+    ``idle`` without use (see :func:`session_user`), and after ``lifetime`` whatever happens.
+    Sessions that ended more than a day ago (expired or revoked) are deleted on the way."""
     gone = now - timedelta(days=1)
     session.execute(
         delete(WebSession).where(or_(WebSession.expires_at < gone, WebSession.revoked_at < gone))
@@ -263,17 +269,28 @@ def open_session(
             user_id=user_id,
             csrf_token=csrf,
             created_at=now,
-            expires_at=now + lifetime,
+            expires_at=now + min(lifetime, idle) if idle is not None else now + lifetime,
         )
     )
     session.flush()
     return OpenedSession(token=token, csrf_token=csrf)
 
 
-def session_user(session: Session, *, token: str, now: datetime) -> SessionUser | None:
-    """The user of a live session (not revoked, not expired, user not disabled), or None."""
+def session_user(
+    session: Session,
+    *,
+    token: str,
+    now: datetime,
+    lifetime: timedelta | None = None,
+    idle: timedelta | None = None,
+) -> SessionUser | None:
+    """The user of a live session (not revoked, not expired, user not disabled), or None.
+
+    With ``idle``, using the session moves its expiry to ``now + idle`` (never past
+    ``created_at + lifetime``): a session unused for ``idle`` ends. The row is written at
+    most once a minute per session."""
     found = session.execute(
-        select(WebSession.id, WebSession.csrf_token, User)
+        select(WebSession.id, WebSession.csrf_token, User, WebSession.created_at)
         .join(User, WebSession.user_id == User.id)
         .where(
             WebSession.token_hash == _digest(token),
@@ -284,6 +301,16 @@ def session_user(session: Session, *, token: str, now: datetime) -> SessionUser 
     ).first()
     if found is None:
         return None
+    if idle is not None and lifetime is not None:
+        expires = min(found[3] + lifetime, now + idle)
+        session.execute(
+            update(WebSession)
+            .where(
+                WebSession.id == found[0],
+                WebSession.expires_at < expires - timedelta(minutes=1),
+            )
+            .values(expires_at=expires)
+        )
     return SessionUser(account=_account(found[2]), csrf_token=found[1], session_id=found[0])
 
 

@@ -96,6 +96,7 @@ async def login(request: Request) -> Response:
                 now=now,
                 old_token=session_token(request),
                 lifetime=timedelta(hours=settings.web_session_hours),
+                idle=timedelta(minutes=settings.web_idle_minutes),
             ),
             limiter=password_limiter(),
         )
@@ -129,6 +130,7 @@ def _check_and_open(
     now: datetime,
     old_token: str | None,
     lifetime: timedelta,
+    idle: timedelta,
 ) -> OpenedSession | None:
     """In a worker thread: check the password; when right, end the browser's old session and
     open a new one."""
@@ -138,7 +140,9 @@ def _check_and_open(
             return None
         if old_token is not None:
             revoke_session(session, token=old_token, now=now)
-        return open_session(session, user_id=result.account.id, now=now, lifetime=lifetime)
+        return open_session(
+            session, user_id=result.account.id, now=now, lifetime=lifetime, idle=idle
+        )
 
 
 def sign_in_throttle(request: Request) -> SignInThrottle:
