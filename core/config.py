@@ -142,8 +142,16 @@ class Settings(BaseSettings):
     #: Failed sign-ins in a row that lock a user out, and for how long.
     web_lockout_attempts: int = 5
     web_lockout_minutes: int = 15
-    #: How long a signed-in session lasts.
+    #: How long a signed-in session lasts at most, and unused.
     web_session_hours: float = 12.0
+    web_idle_minutes: float = 30.0
+
+    @field_validator("web_idle_minutes", "web_session_hours")
+    @classmethod
+    def _positive_duration(cls, value: float) -> float:
+        if not 0 < value < 1e6:
+            raise ValueError("must be a positive number")
+        return value
 
     # Bank statements and payments (issue 8).
     #: When cash is applied: on the ``remittance`` (as it arrives) or only once its ``bank``

@@ -1,8 +1,9 @@
 """Users of the review web app and their server-side sessions.
 
 A user has a role (``viewer`` reads, ``clerk`` decides, ``supervisor`` also un-applies cash
-and manages rules), a scrypt password hash (:mod:`core.passwords`), and a lockout counter:
-after ``max_failures`` failed sign-ins in a row it is locked for a while. A session is a row
+and manages rules), a scrypt password hash (:mod:`core.passwords`) and a count of failed
+sign-ins since the last success (the lockout itself is the web app's: :mod:`review.throttle`;
+``locked_until`` is no longer set, a lock there no longer holds anyone out). A session is a row
 holding the SHA-256 of a random token (the cookie carries the token, signed), the session's
 CSRF token and its expiry; signing out, a password change or disabling the user revokes it.
 Every change is an audit event.
@@ -80,7 +81,7 @@ class SignIn:
     """The answer to a sign-in: the account when it succeeded, else why not."""
 
     account: Account | None
-    outcome: Literal["ok", "wrong", "locked", "disabled"]
+    outcome: Literal["ok", "wrong", "disabled"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,18 +192,12 @@ def list_users(session: Session) -> list[Account]:
     return [_account(u) for u in session.scalars(select(User).order_by(User.username))]
 
 
-def authenticate(
-    session: Session,
-    *,
-    username: str,
-    password: str,
-    now: datetime,
-    max_failures: int,
-    lockout: timedelta,
-) -> SignIn:
-    """Check a sign-in. Failures count up; at ``max_failures`` in a row the user is locked
-    for ``lockout`` (a correct password does not open a locked account). The row is locked
-    for update so that concurrent attempts all count. Every attempt is an audit event."""
+def authenticate(session: Session, *, username: str, password: str, now: datetime) -> SignIn:
+    """Check a sign-in: the user exists, is not disabled, and the password is right. An
+    unknown or disabled user costs the same scrypt time as a known one. ``failed_count``
+    counts the failures since the last success (shown, never acted on here: throttling and
+    lockout are the web app's, per address and username, :mod:`review.throttle`). Every
+    attempt is an audit event. Slow on purpose (scrypt): call it off the event loop."""
     name = username.strip().lower()
     row = None
     if USERNAME.fullmatch(name):
@@ -231,18 +226,6 @@ def authenticate(
             why="disabled",
         )
         return SignIn(None, "disabled")
-    if row.locked_until is not None and row.locked_until > now:
-        verify_nothing(password)
-        audit(
-            session,
-            actor=row.username,
-            action="sign_in_failed",
-            entity="user",
-            entity_id=row.id,
-            now=now,
-            why="locked",
-        )
-        return SignIn(None, "locked")
     if verify_password(password, row.password_hash):
         row.failed_count = 0
         row.locked_until = None
@@ -251,10 +234,6 @@ def authenticate(
         )
         return SignIn(_account(row), "ok")
     row.failed_count += 1
-    locked = row.failed_count >= max_failures
-    if locked:
-        row.failed_count = 0
-        row.locked_until = now + lockout
     audit(
         session,
         actor=row.username,
@@ -263,16 +242,21 @@ def authenticate(
         entity_id=row.id,
         now=now,
         why="wrong password",
-        locked=locked,
     )
-    return SignIn(None, "locked" if locked else "wrong")
+    return SignIn(None, "wrong")
 
 
 def open_session(
-    session: Session, *, user_id: int, now: datetime, lifetime: timedelta
+    session: Session,
+    *,
+    user_id: int,
+    now: datetime,
+    lifetime: timedelta,
+    idle: timedelta | None = None,
 ) -> OpenedSession:
-    """A new session for the user; only the token's SHA-256 is stored. Sessions that
-    ended more than a day ago (expired or revoked) are deleted on the way."""
+    """A new session for the user; only the token's SHA-256 is stored. It expires after
+    ``idle`` without use (see :func:`session_user`), and after ``lifetime`` whatever happens.
+    Sessions that ended more than a day ago (expired or revoked) are deleted on the way."""
     gone = now - timedelta(days=1)
     session.execute(
         delete(WebSession).where(or_(WebSession.expires_at < gone, WebSession.revoked_at < gone))
@@ -285,17 +269,28 @@ def open_session(
             user_id=user_id,
             csrf_token=csrf,
             created_at=now,
-            expires_at=now + lifetime,
+            expires_at=now + min(lifetime, idle) if idle is not None else now + lifetime,
         )
     )
     session.flush()
     return OpenedSession(token=token, csrf_token=csrf)
 
 
-def session_user(session: Session, *, token: str, now: datetime) -> SessionUser | None:
-    """The user of a live session (not revoked, not expired, user not disabled), or None."""
+def session_user(
+    session: Session,
+    *,
+    token: str,
+    now: datetime,
+    lifetime: timedelta | None = None,
+    idle: timedelta | None = None,
+) -> SessionUser | None:
+    """The user of a live session (not revoked, not expired, user not disabled), or None.
+
+    With ``idle``, using the session moves its expiry to ``now + idle`` (never past
+    ``created_at + lifetime``): a session unused for ``idle`` ends. The row is written at
+    most once a minute per session."""
     found = session.execute(
-        select(WebSession.id, WebSession.csrf_token, User)
+        select(WebSession.id, WebSession.csrf_token, User, WebSession.created_at)
         .join(User, WebSession.user_id == User.id)
         .where(
             WebSession.token_hash == _digest(token),
@@ -306,6 +301,16 @@ def session_user(session: Session, *, token: str, now: datetime) -> SessionUser 
     ).first()
     if found is None:
         return None
+    if idle is not None and lifetime is not None:
+        expires = min(found[3] + lifetime, now + idle)
+        session.execute(
+            update(WebSession)
+            .where(
+                WebSession.id == found[0],
+                WebSession.expires_at < expires - timedelta(minutes=1),
+            )
+            .values(expires_at=expires)
+        )
     return SessionUser(account=_account(found[2]), csrf_token=found[1], session_id=found[0])
 
 

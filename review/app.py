@@ -62,7 +62,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityMiddleware)],
+        middleware=[Middleware(SecurityMiddleware, https=settings.web_https)],
         exception_handlers={HTTPException: http_error},  # type: ignore[dict-item]
     )
     app.state.settings = settings

@@ -20,6 +20,7 @@ from ledger.models import Application, Customer, Invoice
 from ledger.unapply import unapply
 from review import deps
 from review.auth import check_csrf, require
+from review.params import path_id, query_id
 from review.templating import render
 
 #: Most applications the page lists.
@@ -85,7 +86,7 @@ def recent_applications(session: Session, *, q: str | None = None) -> list[Appli
 
 def _page(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
     q = request.query_params.get("q", "").strip()[:200] or None
-    done = request.query_params.get("unapplied", "")
+    done = query_id(request.query_params, "unapplied")
     return render(
         request,
         "applications.html",
@@ -93,7 +94,7 @@ def _page(request: Request, *, error: str | None = None, status_code: int = 200)
             "applications": recent_applications(deps.db(request), q=q),
             "q": q,
             "error": error,
-            "unapplied": int(done) if done.isdigit() else None,
+            "unapplied": done,
         },
         status_code=status_code,
     )
@@ -109,7 +110,7 @@ async def unapply_action(request: Request) -> Response:
     """``POST /applications/{id}/unapply`` (supervisors): reverse it, with the reason."""
     user = require(request, "supervisor")
     form = await check_csrf(request)
-    application_id = int(request.path_params["application_id"])
+    application_id = path_id(request.path_params, "application_id", "application")
     reason = str(form.get("reason") or "").strip()[:MAX_REASON]
     session = deps.db(request)
     try:
@@ -128,5 +129,5 @@ async def unapply_action(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/applications", applications_page, methods=["GET"]),
-    Route("/applications/{application_id:int}/unapply", unapply_action, methods=["POST"]),
+    Route("/applications/{application_id:id}/unapply", unapply_action, methods=["POST"]),
 ]

@@ -80,7 +80,14 @@ def current_user(request: Request) -> User | None:
     token = session_token(request)
     if token is not None:
         with deps.sessions(request)() as session:
-            found = session_user(session, token=token, now=deps.now(request))
+            settings = deps.settings(request)
+            found = session_user(
+                session,
+                token=token,
+                now=deps.now(request),
+                lifetime=timedelta(hours=settings.web_session_hours),
+                idle=timedelta(minutes=settings.web_idle_minutes),
+            )
             session.commit()
         if found is not None:
             user = User(

@@ -1,8 +1,7 @@
 """The mail of a review item as the item page shows it: headers, text body, the HTML body
-sanitized (:mod:`review.sanitize`), attachments, and the pages of its PDFs as images
-(:mod:`review.pages`) numbered across all PDF attachments (page 4 is the first page of the
-second PDF when the first has three).
-"""
+sanitized (:mod:`review.sanitize`; shown in a sandboxed frame of its own), attachments, and
+the pages of its PDFs as images (:mod:`review.pages`) numbered across all PDF attachments
+(page 4 is the first page of the second PDF when the first has three)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from pathlib import Path
 from core.types import Attachment
 from parsers.mime import parse_email
 from review.pages import PageLimits, Rendered, render_pdf
-from review.sanitize import sanitize_html
+from review.sanitize import mail_document, sanitize_html
 
 #: The longest text body shown (the rest is cut with a note).
 MAX_TEXT_CHARS = 200_000
@@ -56,6 +55,11 @@ class MailView:
     attachments: tuple[AttachmentView, ...]
     defects: tuple[str, ...]
 
+    @property
+    def html_document(self) -> str | None:
+        """``html`` as the whole document of the sandboxed frame the page shows it in."""
+        return mail_document(self.html) if self.html is not None else None
+
 
 def renderer(data_dir: Path, limits: PageLimits | None = None) -> PageRenderer:
     """A page renderer caching under ``<data_dir>/pages``."""
@@ -74,8 +78,12 @@ def is_pdf(attachment: Attachment) -> bool:
 
 
 def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
-    """The mail ``raw`` for the page; with ``pages``, its PDFs rendered (cached)."""
-    parsed = parse_email(raw)
+    """The mail ``raw`` for the page; with ``pages``, its PDFs rendered (cached). A mail the
+    parser cannot read is shown by its headers and sanitized HTML, with the reason."""
+    try:
+        parsed = parse_email(raw)
+    except Exception as e:
+        return _unparsed_view(raw, reason=type(e).__name__)
     views: list[AttachmentView] = []
     next_page = 1
     pdfs = 0
@@ -166,3 +174,27 @@ def _decoded(part: Message) -> str:
         return data.decode(charset, errors="replace")
     except LookupError:
         return data.decode("utf-8", errors="replace")
+
+
+def _unparsed_view(raw: bytes, *, reason: str) -> MailView:
+    """What the page shows of a mail :func:`parsers.mime.parse_email` raised on: the stdlib's
+    reading of its headers, no text, the HTML body sanitized, no attachments."""
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+
+    def header(name: str) -> str:
+        value = msg.get(name)
+        return " ".join(str(value).split())[:500] if value is not None else ""
+
+    html = html_body(raw)
+    return MailView(
+        message_id=header("Message-ID"),
+        subject=header("Subject"),
+        from_address=header("From"),
+        from_name="",
+        date=header("Date"),
+        to=header("To"),
+        text=f"[the text of this mail could not be read ({reason}); see the HTML below]",
+        html=sanitize_html(html) if html else None,
+        attachments=(),
+        defects=(f"unreadable: {reason}",),
+    )

@@ -48,6 +48,7 @@ from review.item_mail import page_png, renderer
 from review.item_reply import ReplySender, send_reply
 from review.item_search import search_invoices
 from review.item_view import ItemView, read_item_view
+from review.params import is_id_text, path_id, query_id, query_share
 from review.templating import render
 
 #: Most split rows a form may send.
@@ -184,7 +185,7 @@ STAYS_OPEN = frozenset({"reassign", "note", "reply"})
 async def item_page(request: Request) -> Response:
     """``GET /items/{id}``: the item, its mail and pages, lines, evidence and decisions."""
     user = require(request, "viewer")
-    item_id = int(request.path_params["item_id"])
+    item_id = path_id(request.path_params, "item_id", "review item")
     view = await _view(request, item_id)
     if view is None:
         raise HTTPException(404, f"there is no review item {item_id}")
@@ -221,8 +222,8 @@ def _render(
 
 def _flash(request: Request) -> str | None:
     """What the decision just done did (``?done=ID``), read from the ledger, not the URL."""
-    done = request.query_params.get("done", "")
-    if not done.isdigit():
+    done = query_id(request.query_params, "done")
+    if done is None:
         return None
     event = (
         deps.db(request)
@@ -230,7 +231,7 @@ def _flash(request: Request) -> str | None:
             select(m.AuditEvent)
             .where(
                 m.AuditEvent.entity == "review_item",
-                m.AuditEvent.entity_id == int(done),
+                m.AuditEvent.entity_id == done,
                 m.AuditEvent.action == "review_decision",
             )
             .order_by(m.AuditEvent.id.desc())
@@ -247,7 +248,7 @@ async def decide(request: Request) -> Response:
     """``POST /items/{id}/{decision}``: one decision, one transaction."""
     user = require(request, "clerk")
     form = await check_csrf(request)
-    item_id = int(request.path_params["item_id"])
+    item_id = path_id(request.path_params, "item_id", "review item")
     name = request.path_params["decision"]
     action = DECISIONS.get(name)
     if action is None:
@@ -285,8 +286,8 @@ def _next_open(session: Session, *, after: int) -> int | None:
 async def page_image(request: Request) -> Response:
     """``GET /items/{id}/pages/{n}.png``: page ``n`` of the item's mail's PDFs."""
     require(request, "viewer")
-    item_id = int(request.path_params["item_id"])
-    number = int(request.path_params["page"])
+    item_id = path_id(request.path_params, "item_id", "review item")
+    number = path_id(request.path_params, "page", "page")
     pages = renderer(deps.settings(request).data_dir)
 
     def find() -> Any:
@@ -310,9 +311,9 @@ async def invoice_search(request: Request) -> Response:
     """``GET /invoices/search?q=&item=``: open invoices as an HTML fragment for pick/split."""
     require(request, "viewer")
     query = request.query_params.get("q", "")
-    item_text = request.query_params.get("item", "")
+    item_id = query_id(request.query_params, "item")
     session = deps.db(request)
-    item = session.get(m.ReviewItem, int(item_text)) if item_text.isdigit() else None
+    item = session.get(m.ReviewItem, item_id) if item_id is not None else None
     currency = None
     if item is not None and item.remittance_line_id is not None:
         line = session.get(m.RemittanceLine, item.remittance_line_id)
@@ -352,7 +353,7 @@ async def bulk_accept_action(request: Request) -> Response:
     user = require(request, "clerk")
     form = await check_csrf(request)
     threshold, kind, customer, error = _bulk_filter(form)
-    ids = [int(v) for v in form.getlist("item") if isinstance(v, str) and v.isdigit()]
+    ids = [int(v) for v in form.getlist("item") if isinstance(v, str) and is_id_text(v)]
     result = await run_in_threadpool(
         bulk_accept,
         deps.sessions(request),
@@ -379,29 +380,19 @@ async def bulk_accept_action(request: Request) -> Response:
 
 
 def _bulk_filter(values: Any) -> tuple[Decimal, str | None, str | None, str | None]:
-    text = str(values.get("min_confidence") or "").strip()
+    """Threshold, kind, customer (and no error: a bad threshold answers 400)."""
+    threshold = query_share(values, "min_confidence", default=DEFAULT_BULK_CONFIDENCE)
     error = None
-    threshold = DEFAULT_BULK_CONFIDENCE
-    if text:
-        try:
-            threshold = Decimal(text)
-        except ArithmeticError:
-            error = f"{text!r} is not a confidence between 0 and 1"
-        if not (Decimal(0) < threshold <= Decimal(1)):
-            error, threshold = (
-                f"{text!r} is not a confidence between 0 and 1",
-                DEFAULT_BULK_CONFIDENCE,
-            )
-    kind = str(values.get("kind") or "").strip() or None
-    customer = str(values.get("customer") or "").strip() or None
+    kind = str(values.get("kind") or "").strip()[:200] or None
+    customer = str(values.get("customer") or "").strip()[:200] or None
     return threshold, kind, customer, error
 
 
 routes: list[BaseRoute] = [
     Route("/items/bulk-accept", bulk_page, methods=["GET"]),
     Route("/items/bulk-accept", bulk_accept_action, methods=["POST"]),
-    Route("/items/{item_id:int}", item_page, methods=["GET"]),
-    Route("/items/{item_id:int}/pages/{page:int}.png", page_image, methods=["GET"]),
-    Route("/items/{item_id:int}/{decision:str}", decide, methods=["POST"]),
+    Route("/items/{item_id:id}", item_page, methods=["GET"]),
+    Route("/items/{item_id:id}/pages/{page:id}.png", page_image, methods=["GET"]),
+    Route("/items/{item_id:id}/{decision:str}", decide, methods=["POST"]),
     Route("/invoices/search", invoice_search, methods=["GET"]),
 ]

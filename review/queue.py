@@ -100,7 +100,7 @@ def parse_filter(params: QueryParams) -> QueueFilter:
     age = text("min_age_days")
     min_age: int | None = None
     if age is not None:
-        if age.isdigit() and int(age) < 100_000:
+        if age.isascii() and age.isdigit() and len(age) <= 5:
             min_age = int(age)
         else:
             errors.append(f"age {age!r} is not a number of days")
@@ -262,7 +262,12 @@ async def queue_page(request: Request) -> Response:
     require(request, "viewer")
     flt = parse_filter(request.query_params)
     view = queue_view(deps.db(request), flt, now=deps.now(request))
-    return render(request, "queue.html", {"filter": flt, "view": view, "sorts": SORTS})
+    return render(
+        request,
+        "queue.html",
+        {"filter": flt, "view": view, "sorts": SORTS},
+        status_code=400 if flt.errors else 200,
+    )
 
 
 routes: list[BaseRoute] = [Route("/queue", queue_page, methods=["GET"])]

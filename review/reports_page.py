@@ -18,6 +18,7 @@ from ledger.reports.render import cell_text, to_xlsx
 from ledger.reports.tables import Table, aging_document
 from review import deps
 from review.auth import require
+from review.params import query_date
 from review.templating import render
 
 #: How many days the STP chart covers, up to the as-of date.
@@ -54,12 +55,12 @@ def shown(table: Table) -> ShownTable:
 
 
 def _as_of(request: Request) -> date:
-    """The ``as_of`` query parameter (``YYYY-MM-DD``); today (UTC) when absent or invalid."""
-    text = request.query_params.get("as_of", "")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return deps.now(request).date()
+    """The ``as_of`` query parameter (``YYYY-MM-DD``); today (UTC) when absent.
+
+    Raises:
+        HTTPException: 400 when it is not a date from 1900 to 2999.
+    """
+    return query_date(request.query_params, "as_of", default=deps.now(request).date())
 
 
 async def reports_page(request: Request) -> Response:

@@ -12,6 +12,7 @@ from core.errors import RefusedActionError
 from ledger.rules import delete_rule, list_rules
 from review import deps
 from review.auth import check_csrf, require
+from review.params import path_id, query_id
 from review.templating import render
 
 
@@ -19,11 +20,11 @@ async def rules_page(request: Request) -> Response:
     """``/rules``: every rule, newest first."""
     require(request, "supervisor")
     rules = list(reversed(list_rules(deps.db(request))))
-    deleted = request.query_params.get("deleted", "")
+    deleted = query_id(request.query_params, "deleted")
     return render(
         request,
         "rules.html",
-        {"rules": rules, "deleted": int(deleted) if deleted.isdigit() else None},
+        {"rules": rules, "deleted": deleted},
     )
 
 
@@ -31,7 +32,7 @@ async def delete_rule_action(request: Request) -> Response:
     """``POST /rules/{id}/delete``: delete the rule, recorded with the user."""
     user = require(request, "supervisor")
     await check_csrf(request)
-    rule_id = int(request.path_params["rule_id"])
+    rule_id = path_id(request.path_params, "rule_id", "rule")
     try:
         with deps.db(request).begin():
             delete_rule(
@@ -50,5 +51,5 @@ async def delete_rule_action(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/rules", rules_page, methods=["GET"]),
-    Route("/rules/{rule_id:int}/delete", delete_rule_action, methods=["POST"]),
+    Route("/rules/{rule_id:id}/delete", delete_rule_action, methods=["POST"]),
 ]

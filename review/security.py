@@ -1,9 +1,13 @@
-"""ASGI middleware of the review app: security headers on every response, CSRF on every
-request that is not GET/HEAD/OPTIONS, and the per-request database session closed after.
+"""ASGI middleware of the review app: security headers on every response (HSTS too when
+served over https), two CSRF walls on every request that is not GET/HEAD/OPTIONS, and the
+per-request database session closed after.
 
-The CSRF check here is the wall: a handler that forgets :func:`review.auth.check_csrf` is
-still protected. The body is read (up to :data:`MAX_BODY_BYTES`), the token looked for in
-the ``X-CSRF-Token`` header or the form, and the body handed on unchanged.
+The CSRF checks here are the wall: a handler that forgets :func:`review.auth.check_csrf` is
+still protected. First the browser's own word on where the request comes from
+(``Sec-Fetch-Site``, ``Origin``): another site's, or a ``null`` origin, is refused with 403
+before the body is read. Then the token: the body is read (up to :data:`MAX_BODY_BYTES`), the
+token looked for in the ``X-CSRF-Token`` header or the form, and the body handed on unchanged.
+A request with neither header (no browser: curl, scripts) needs the token alone.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from review.auth import CSRF_FIELD, CSRF_HEADER, is_valid_csrf
 from review.deps import DB_SCOPE_KEY
+from review.sanitize import FRAME_STYLE_SOURCE
 
-#: The Content-Security-Policy: nothing inline, nothing from elsewhere, no framing.
+#: The Content-Security-Policy: nothing inline (but the fixed style block of the mail's
+#: sandboxed frame, by its hash), nothing from elsewhere, no framing.
 CSP: Final = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    f"default-src 'self'; script-src 'self'; style-src 'self' {FRAME_STYLE_SOURCE}; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 #: Headers every response gets.
 SECURITY_HEADERS: Final = (
@@ -32,6 +38,11 @@ SECURITY_HEADERS: Final = (
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
+#: Sent over https only (``ARBOX_WEB_HTTPS``): browsers use https for a year. No
+#: includeSubDomains: other hosts of the domain are not ours to decide.
+HSTS: Final = (b"strict-transport-security", b"max-age=31536000")
+#: ``Sec-Fetch-Site`` values of a request this app's own pages made (``none``: typed/bookmarked).
+SAME_SITE_FETCH: Final = frozenset({"same-origin", "none"})
 #: The largest request body accepted (forms; nothing is uploaded).
 MAX_BODY_BYTES: Final = 2 * 1024 * 1024
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -42,8 +53,10 @@ log = structlog.get_logger(__name__)
 class SecurityMiddleware:
     """Headers, CSRF and the request's database session around the whole app."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.https = https
+        self.headers = [*SECURITY_HEADERS, HSTS] if https else list(SECURITY_HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +71,7 @@ class SecurityMiddleware:
                     if no_store
                     else list(message.get("headers", []))
                 )
-                headers.extend(SECURITY_HEADERS)
+                headers.extend(self.headers)
                 if no_store:
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
@@ -72,6 +85,11 @@ class SecurityMiddleware:
             await send_with_headers(message)
 
         try:
+            if _has_control_characters(scope["path"]):  # /static/app.js%00.css (issue 19)
+                await PlainTextResponse("the path holds a control character", 400)(
+                    scope, receive, send_tracked
+                )
+                return
             await self._guarded(scope, receive, send_tracked)
         except Exception:  # the HTTP boundary: log it, answer 500 with the headers still on
             log.exception("review_request_failed", path=scope["path"], method=scope["method"])
@@ -89,6 +107,12 @@ class SecurityMiddleware:
         if scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send_with_headers)
             return
+        if not is_same_origin(scope, https=self.https):
+            log.warning("cross_site_request_refused", path=scope["path"], method=scope["method"])
+            await PlainTextResponse("cross-site request refused", 403)(
+                scope, receive, send_with_headers
+            )
+            return
         body = await _read_body(receive)
         if body is None:
             await PlainTextResponse("request body too large", 413)(
@@ -101,6 +125,37 @@ class SecurityMiddleware:
             )(scope, _replay(body), send_with_headers)
             return
         await self.app(scope, _replay(body), send_with_headers)
+
+
+def is_same_origin(scope: Scope, *, https: bool) -> bool:
+    """Whether the browser says the request comes from this site: ``Sec-Fetch-Site`` is
+    ``same-origin`` or ``none`` when sent, and ``Origin`` is this host (scheme http(s) as
+    served, https behind a TLS proxy) when sent. A ``same-site`` sibling host is refused too:
+    another subdomain is another application.
+
+    ``Origin: null`` is what our own form posts carry (``Referrer-Policy: no-referrer`` makes
+    browsers send ``null`` for them), and also what a sandboxed frame or a privacy redirect
+    sends; it passes only when ``Sec-Fetch-Site`` vouches for it (every current browser sends
+    that header; one too old to is refused on such a post)."""
+    headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    fetch_site = headers.get(b"sec-fetch-site")
+    if fetch_site is not None and fetch_site.strip().lower() not in SAME_SITE_FETCH:
+        return False
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    if origin.strip().lower() == "null":
+        return fetch_site is not None
+    scheme, sep, host = origin.strip().lower().partition("://")
+    schemes = {str(scope.get("scheme", "http"))} | ({"https"} if https else set())
+    own_host = headers.get(b"host", "").strip().lower()
+    return bool(sep) and scheme in schemes and bool(own_host) and host == own_host
+
+
+def _has_control_characters(path: str) -> bool:
+    """Whether a (decoded) path holds NUL or another control character: no page has one, and
+    the file system refuses them with an error of its own (``embedded null byte``)."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in path)
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -63,6 +63,7 @@ def render(
     template_name: str,
     context: Mapping[str, Any] | None = None,
     status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The template rendered as an HTML response, with ``user``, ``csrf_token`` and ``nav``."""
     user = current_user(request)
@@ -75,7 +76,7 @@ def render(
     values = {"request": request, "user": user, "csrf_token": token, "nav": nav}
     values.update(context or {})
     html = env.get_template(template_name).render(values)
-    response = HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
     fresh = new_anonymous_csrf(request)
     if fresh is not None:
         response.set_cookie(

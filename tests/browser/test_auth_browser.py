@@ -87,3 +87,22 @@ def test_a_form_posted_without_or_with_a_wrong_csrf_token_is_403(live_app, page,
     assert answer.value.status == 403
     with live_app.sessions() as s:
         assert s.get(Application, app_id).reversed_at is None
+
+
+def test_issue_19_a_form_posted_from_another_site_is_refused_by_the_origin_wall(live_app, page):
+    """https://github.com/arbox/arbox/issues/19 (finding 7): even with a valid CSRF token (the
+    attacker cannot read it; here it is copied in), a post whose browser says it comes from
+    another page than ours is 403."""
+    name, password = live_app.users["clerk"]
+    sign_in(page, live_app.url, name, password)
+    token = page.locator("form.signout input[name=csrf_token]").get_attribute("value")
+    page.goto("about:blank")
+    page.set_content(
+        f'<form method="post" action="{live_app.url}/logout">'
+        f'<input name="csrf_token" value="{token}"><button>go</button></form>'
+    )
+    with page.expect_navigation():
+        page.click("button")
+    assert "cross-site request refused" in page.content()
+    page.goto(f"{live_app.url}/queue")
+    assert page.url.endswith("/queue")  # still signed in: the logout never ran

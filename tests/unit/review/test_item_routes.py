@@ -7,6 +7,7 @@ import re
 import shutil
 from datetime import UTC, datetime
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from ledger.session import make_engine, make_sessionmaker
 from ledger.users import add_user
 from review.app import create_app
 from tests.unit.review.conftest import PASSWORDS, Clock, csrf_of, sign_in
-from tests.unit.review.item_seed import seed
+from tests.unit.review.item_seed import mail, seed
 
 SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
 
@@ -196,8 +197,13 @@ def test_the_payer_name_with_a_script_is_shown_as_text_and_the_html_body_sanitiz
     html = client("vera").get(f"/items/{items['script']}").text
     assert "&lt;script&gt;alert(&#39;payer&#39;)&lt;/script&gt;" in html
     assert "<script>alert" not in html
-    body = html.split('class="mail-html">')[1].split("</div>")[0].strip()
+    # the sanitized body is the document of a sandboxed frame, never markup of the page
+    frame = re.search(r'<iframe class="mail-html" sandbox="" [^>]*srcdoc="([^"]*)"', html)
+    assert frame is not None
+    document = unescape(frame.group(1))
+    body = document.split("<body>")[1].split("</body>")[0].strip()
     assert body == "<p>Remittance <b>INV-12345</b> 77.00[image]</p>"
+    assert "<p>Remittance" not in html
 
 
 def test_remember_shows_the_rule_before_the_decision(web):
@@ -261,3 +267,22 @@ def test_a_deduction_item_offers_resolve_and_no_cash_decisions(web):
     assert response.status_code == 303
     with sessions() as s:
         assert s.get(m.ReviewItem, item).status == "resolved"
+
+
+@pytest.mark.parametrize("span", ["²", "٣", "1" * 4300, "9" * 5000, "", "-1", "0x10", "1e3", "١٠"])
+def test_issue_19_an_odd_colspan_in_the_mail_does_not_break_the_item_page(web, span):
+    """https://github.com/arbox/arbox/issues/19 (finding 3): ``<td colspan="²">`` answered
+    500 (``"²".isdigit()`` is true, ``int("²")`` raises), and so did 4,300 digits."""
+    client, sessions, items = web
+    raw = mail(
+        "see the HTML part",
+        sender="ap@x.example",
+        mid="<span@x>",
+        html=f'<table><tr><td colspan="{span}" rowspan="{span}">INV-1</td></tr></table>',
+    )
+    with sessions.begin() as s:
+        item = s.get(m.ReviewItem, items["script"])
+        s.get(m.InboundMessage, item.inbound_id).raw = raw
+    response = client("vera").get(f"/items/{items['script']}")
+    assert response.status_code == 200
+    assert "INV-1" in unescape(response.text)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import doctest
 import re
+from html import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import review.sanitize
-from review.sanitize import ALLOWED_TAGS, sanitize_html
+from review.sanitize import ALLOWED_TAGS, mail_document, sanitize_html
 
 #: A tag as the sanitizer writes them: an allowed name, at most spans with digits.
 OWN_TAG = re.compile(r'</?([a-z0-9]+)((?: (?:colspan|rowspan)="[0-9]+")*)>')
@@ -104,10 +107,48 @@ def test_text_that_looks_like_markup_is_escaped():
 
 def test_tables_keep_their_spans_and_open_tags_are_closed():
     out = sanitize_html('<table><tr><td colspan="2" onclick="x">INV-1</td><td rowspan="x">1.00')
-    assert out == '<table><tr><td colspan="2">INV-1</td><td>1.00</td></tr></table>'
+    assert out == ('<table><tbody><tr><td colspan="2">INV-1</td><td>1.00</td></tr></tbody></table>')
 
 
-def test_deep_nesting_is_flattened_not_recursed():
+def test_deep_nesting_is_not_recursed():
     out = sanitize_html("<div>" * 5000 + "deep" + "</div>" * 5000)
     assert "deep" in out
-    assert out.count("<div>") == 64
+    assert out.count("<div>") == out.count("</div>")
+
+
+#: Attribute values as a mail may hold them: any text, non-ASCII digits, huge numbers, empty.
+ATTRIBUTE_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet="0123456789²³¹٠١٢٣٤٥٦٧٨٩०१२३੧೬𝟘𝟙𝟚", max_size=12),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.integers(min_value=1, max_value=5000).map(lambda n: "9" * n),
+    st.just(""),
+)
+ATTRIBUTE_NAMES = st.sampled_from(
+    ["colspan", "rowspan", "span", "href", "alt", "src", "style", "onclick", "width", "x"]
+)
+TAGS = st.sampled_from(["td", "th", "col", "colgroup", "a", "img", "p", "table", "li", "svg"])
+
+
+@given(
+    tag=TAGS,
+    attributes=st.lists(st.tuples(ATTRIBUTE_NAMES, ATTRIBUTE_VALUES), max_size=4),
+    text=st.text(max_size=20),
+)
+@settings(max_examples=300, deadline=None)
+def test_issue_19_any_attribute_value_is_sanitized_without_raising(tag, attributes, text):
+    """https://github.com/arbox/arbox/issues/19 (finding 3): no attribute value makes the
+    sanitizer (and so the item page) raise, and what comes out is only our own tags."""
+    attrs = "".join(f' {name}="{escape(value)}"' for name, value in attributes)
+    html = f"<table><tr><{tag}{attrs}>{escape(text)}</{tag}></tr></table>"
+    out = sanitize_html(html)
+    assert only_own_tags(out), out
+    for value in re.findall(r'(?:colspan|rowspan)="([^"]*)"', out):
+        assert value.isascii() and value.isdigit() and 1 <= int(value) <= 100
+    assert mail_document(out).endswith(f"<body>{out}</body></html>")
+
+
+@pytest.mark.parametrize("span", ["²", "1" * 4300, "101", "0", ""])
+def test_issue_19_spans_are_ascii_digits_from_1_to_100_or_dropped(span):
+    out = sanitize_html(f'<table><tr><td colspan="{span}">x</td><td colspan="7">y</td></tr>')
+    assert out == '<table><tbody><tr><td>x</td><td colspan="7">y</td></tr></tbody></table>'

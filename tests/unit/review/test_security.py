@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import re
 import stat
+from base64 import b64encode
+from hashlib import sha256
 
 import pytest
 from sqlalchemy import select
 
 from core.config import Settings
 from ledger.models import Application
+from review.sanitize import FRAME_STYLE
 from review.secret import KEY_FILE, secret_key
 from review.security import CSP
 from tests.unit.review.conftest import csrf_of, sign_in
 
+#: The one inline style allowed is the fixed style block of the mail's sandboxed frame
+#: (issue 19), by its SHA-256; nothing a mail or a user writes can match it.
 EXPECTED_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    "default-src 'self'; script-src 'self'; "
+    f"style-src 'self' 'sha256-{b64encode(sha256(FRAME_STYLE.encode()).digest()).decode()}'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 
 
