@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import heldout_fam2 as hf
 import heldout_queries as hq
 import heldout_render as hr
 from heldout_rules import CENT, ZERO, Book, Inv, Line, apply, decide, is_near, nkey
@@ -1572,6 +1573,7 @@ def generate(
 ) -> dict:
     world = World(seed, customers, mails, queries)
     world.run()
+    fam2 = hf.add_families(world, sys.modules[__name__])  # families added 2026-12-07
     out.mkdir(parents=True, exist_ok=True)
     (out / "phase1").mkdir(exist_ok=True)
     (out / "phase2").mkdir(exist_ok=True)
@@ -1593,6 +1595,7 @@ def generate(
             "mails": mails,
             "queries": queries,
             "generator": "bench/heldout_world.py",
+            "families2": fam2,
         },
         "today": TODAY.isoformat(),
         "phases": [1, 2],

@@ -16,6 +16,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
+import heldout_fam2  # noqa: E402
 import heldout_world  # noqa: E402
 
 SMALL = {"customers": 30, "mails": 40, "queries": 25}
@@ -57,7 +58,9 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
     for r in rows.values():
         currency.setdefault(r["customer_number"], set()).add(r["currency"])
     assert all(len(c) == 1 for c in currency.values())
-    assert len(labels["mails"]) == SMALL["mails"] and len(labels["queries"]) == SMALL["queries"]
+    added = labels["config"]["families2"]
+    assert len(labels["mails"]) == SMALL["mails"] + added["mails"]
+    assert len(labels["queries"]) == SMALL["queries"] + added["queries"]
     everything = sorted(labels["mails"] + labels["queries"], key=lambda m: m["order"])
     assert [m["order"] for m in everything] == list(range(len(everything)))
     ids: dict[str, bytes] = {}
@@ -91,3 +94,48 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
                 else:
                     assert Decimal(cash) == balance[n]
                 balance[n] -= Decimal(cash) + disc
+
+
+def test_added_families_leave_the_first_ones_untouched(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The families added on 2026-12-07 come after everything else: without them the world is
+    byte for byte the same (bench/HELDOUT.md: a failing case is never edited)."""
+    monkeypatch.setattr(heldout_fam2, "add_families", lambda world, hw: {})
+    heldout_world.generate(tmp_path, 4242, **SMALL)
+    full, base = _digest(world), _digest(tmp_path)
+    for name, digest in base.items():
+        if name not in ("labels.json", "ledger.csv"):
+            assert full[name] == digest, name
+    old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
+    new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    assert new["mails"][: len(old["mails"])] == old["mails"]
+    assert new["queries"][: len(old["queries"])] == old["queries"]
+    with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
+        before = list(csv.DictReader(f))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        after = {r["invoice_number"]: r for r in csv.DictReader(f)}
+    assert all(after[r["invoice_number"]] == r for r in before)
+
+
+def test_added_families_are_all_there(world: Path) -> None:
+    labels = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    tags = {t for m in labels["mails"] for t in m["tags"]}
+    assert set(heldout_fam2.FAMILIES) <= tags
+    last = max(
+        m["order"] for m in labels["mails"] + labels["queries"] if "fam2" not in str(m["tags"])
+    )
+    new = [m for m in labels["mails"] if any(t.startswith("fam2") for t in m["tags"])]
+    assert all(m["phase"] == 2 and m["order"] > last for m in new)
+    by_name = {m["name"]: m for m in labels["mails"]}
+    for m in new:
+        if "fam2-resend-after-review" in m["tags"]:
+            first = by_name[m["resend_of"]]
+            assert not any(ln["allowed"] for ln in first["lines"] + m["lines"])
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        owners: dict[str, set[str]] = {}
+        for r in csv.DictReader(f):
+            for a in r["customer_email"].split(";"):
+                owners.setdefault(a, set()).add(r["customer_number"])
+    shared = {a for a, cs in owners.items() if len(cs) == 2}
+    assert shared and any(m["sender"] in shared for m in new)
