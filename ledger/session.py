@@ -9,9 +9,12 @@ a serialization failure, a deadlock, a locked SQLite file. Constraint violations
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +42,7 @@ SQLITE_CACHE_KIB = 64 * 1024
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE``."""
     if url.startswith("sqlite"):
+        _create_private(url)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -64,6 +68,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql"):
         options.setdefault("connect_args", {"connect_timeout": 10})
     return create_engine(url, **options)
+
+
+def _create_private(url: str) -> None:
+    """Create the SQLite file of ``url`` readable by its owner alone (0600) when it does not
+    exist yet: it holds password hashes and session tokens. SQLite gives its ``-wal`` and
+    ``-shm`` files the database file's permissions."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:  # another process made it first
+        pass
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
