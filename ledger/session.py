@@ -9,6 +9,7 @@ a serialization failure, a deadlock, a locked SQLite file. Constraint violations
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -80,10 +81,8 @@ def _create_private(url: str) -> None:
     path = Path(database)
     if path.exists() or not path.parent.is_dir():
         return
-    try:
+    with contextlib.suppress(FileExistsError):  # another process made it first
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:  # another process made it first
-        pass
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
