@@ -111,6 +111,14 @@ _DISCOUNT_AFTER_RE = re.compile(
     r"\b[^)]*\)?",
     re.IGNORECASE,
 )
+#: Amounts a sentence may tell beside a payment that are not the payment.
+_NOT_THE_PAYMENT_RE = re.compile(
+    r"\b(?:discount|skonto|escompte|descuento|korting|deduct\w*|abzug|retenue|fee|fees"
+    r"|charges?|gebühr\w*|frais|credit|gutschrift|avoir|abono|creditnota|interest|zinsen"
+    r"|balance|saldo|solde|outstanding|due|offen\w*|ouvert|pendiente|openstaand|remaining"
+    r"|rest\w*|minimum|limit|invoice\s+amount|rechnungsbetrag)\b",
+    re.IGNORECASE,
+)
 #: A remittance letter's total in its prose: "we made a payment of USD 10,316.42",
 #: "hemos realizado un pago de 22.205,72 EUR", "un virement d'un montant de 1 234,56".
 _PAYMENT_OF_RE = re.compile(
@@ -192,7 +200,7 @@ _PAID_RE = re.compile(
     r"\b(?:paid|pay(?:ing|ment)?s?|pmt|transferred|transfer|remit\w*|settle\w*|sent|wired"
     r"|cleared|covers?|covering|bezahlt|gezahlt|beglichen|überwiesen|zahlung\w*|ausgeglichen"
     r"|réglé\w*|regle\w*|payé\w*|paye|paiement|virement|versé\w*|pagad[oa]s?|pago"
-    r"|transferid[oa]|pagat[oi]|bonifico|betaald|overgemaakt|betaling|voldaan)\b",
+    r"|transferid[oa]|pagat[oi]|bonifico|betaald|overgemaakt|betaling|voldaan|angewiesen)\b",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
@@ -529,7 +537,7 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         if _TOTAL_RE.search(line) and (ref is None or ambiguous or not strong):
             total = amount.value
             continue
-        if ref is None and len(amounts) == 1 and _PAYMENT_OF_RE.search(before_amount):
+        if ref is None and len(amounts) == 1 and _is_payment_sentence(line, before_amount):
             prose_total = prose_total or amount.value
             continue
         if ref is None:
@@ -569,6 +577,16 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         payment_ref=payment_ref,
         currency=currency,
     )
+
+
+def _is_payment_sentence(line: str, before_amount: str) -> bool:
+    """Whether ``line`` (no reference, one amount) tells the amount of the payment: "we made a
+    payment of X", "X has been remitted to your account", "Den Betrag von X haben wir
+    überwiesen", "Our ACH of X settles the following" — and not of something else the
+    payment concerns (a discount, a fee, a balance still due)."""
+    if _NOT_THE_PAYMENT_RE.search(line):
+        return False
+    return bool(_PAYMENT_OF_RE.search(before_amount) or _PAID_RE.search(line))
 
 
 def _kept_back_as_gross(

@@ -104,3 +104,23 @@ def test_the_suppliers_invoice_number_column_of_an_ap_export_is_our_reference():
     assert [(line.invoice_ref, line.amount) for line in grid.lines] == [
         ("9o0414S1", Decimal("1441.27"))
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "total"),
+    [
+        ("This is to confirm that USD 35,179.62 has been remitted to your account.", "35179.62"),
+        ("Our ACH of USD 24,554.51 dated 11/18/2026 settles the following documents.", "24554.51"),
+        ("Den Betrag von 3.522,00 EUR haben wir heute überwiesen.", "3522.00"),
+        (
+            "Mit Valuta 20.11.2026 sind 6.811,13 EUR an Sie angewiesen worden, und zwar für:",
+            "6811.13",
+        ),
+        ("We took the early payment discount of 20.00 as agreed.", None),
+        ("Your outstanding balance of 1,000.00 will be paid next week.", None),
+        ("Bank charges of 15.00 were deducted from the transfer.", None),
+    ],
+)
+def test_a_sentence_telling_the_amount_of_the_payment_is_its_total(sentence, total):
+    scan = scan_lines([sentence, "INV-1001 100.00"])
+    assert scan.stated_total == (Decimal(total) if total else None)
