@@ -148,7 +148,8 @@ COPY_CUES: tuple[Cue, ...] = (
         r"facturas?|\bfacturas?\s+en\s+pdf", needs_request=True, document=True),
     cue(_COPY, "es-resend", r"\breenvi(?:ar|en|e|arla|arlas)(?:nos|me)?(?:la|las)?\b"
         r"|\bvolver\s+a\s+(?:enviar|mandar|remitir)(?:nos|me)?(?:la|las)?\b"
-        r"|\b(?:enviar|mandar|remitir)(?:nos|me)?(?:la|las)?\s+(?:de\s+nuevo|otra\s+vez|nuevamente)",
+        r"|\b(?:enviar|mandar|remitir|env[íi]en|m[áa]nden)(?:nos|me)?(?:la|las)?\s+(?:de\s+nuevo"
+        r"|otra\s+vez|nuevamente)",
         document=True),
     cue(_COPY, "es-missing",
         r"\bno\s+(?:hemos|he)\s+recibido\s+(?:la|las|su|esta)\s+factura"
@@ -242,9 +243,9 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"(?:our|my|the)\s+(?:current\s+|outstanding\s+|open\s+|total\s+|remaining\s+)?balance"
         r"|\bwhat\s+(?:do|does)\s+(?:we|i)\s+(?:still\s+)?owe|\bwhat(?:\s+is|'s|’s|\s+remains)\s+"
         r"(?:currently\s+|still\s+|now\s+)?(?:outstanding|owing|open|due|owed|unpaid)\b"
-        r"|\bwhat\s+(?:we|i)\s+(?:still\s+|currently\s+|actually\s+)?owe\b|\bhow\s+much\s+(?:is\s+)?"
+        r"|\bhow\s+much\s+(?:is\s+)?"
         r"(?:still\s+)?(?:left|remaining)\s+(?:to\s+pay|on\s+(?:our|the|my)\s+account)"
-        r"|\b(?:amount|sum)\s+(?:that\s+)?(?:we|i)\s+(?:still\s+)?owe\b|\bwhat\s+(?:balance|amount)"
+        r"|\bwhat\s+(?:balance|amount)"
         r"\s+(?:is\s+|remains\s+)?(?:still\s+)?(?:open|outstanding|due|owing|unpaid)"),
 
     cue(_BALANCE, "en-anything-open",
@@ -260,7 +261,9 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"\b(?:current|outstanding|open|remaining|account|total|unpaid)\s+balance\b|\bbalance\s+"
         r"(?:due|owing|outstanding|on\s+(?:our|the|my)\s+account)\b|\bamounts?\s+(?:outstanding"
         r"|owing|owed|still\s+due|due)\b|\b(?:confirm|tell\s+us|let\s+us\s+know)\s+(?:our|the)"
-        r"\s+balance|\btotal\s+(?:outstanding|due|owed)\b|\bour\s+balance\b",
+        r"\s+balance|\btotal\s+(?:outstanding|due|owed)\b|\bour\s+balance\b"
+        r"|\bwhat\s+(?:we|i)\s+(?:still\s+|currently\s+|actually\s+)?owe\b|\b(?:amount|sum)\s+"
+        r"(?:that\s+)?(?:we|i)\s+(?:still\s+)?owe\b",
         weight=0.45, needs_request=True),
     cue(_BALANCE, "de-how-much",
         r"\bwie\s+hoch\s+ist\s+(?:unser|der|das|die)\s+(?:\w+\s+)?(?:saldo|kontostand|betrag"
