@@ -92,7 +92,7 @@ COPY_CUES: tuple[Cue, ...] = (
         rf"(?:{_DET}\s+)?{INV}"),
     cue(_COPY, "en-send-invoice",
         rf"\b(?:send|e-?mail|forward|provide|share|get)\s+(?:(?:me|us)\s+)?(?:over\s+)?"
-        rf"(?:{_DET}\s+)?(?:original\s+|missing\s+)?{INV}\b(?!\s+address)",
+        rf"(?:{_DET}\s+)?(?:original\s+|missing\s+)?{INV}\b(?!\s+(?:address|to\s+\S+@))",
         weight=0.45, needs_request=True, document=True),
     cue(_COPY, "en-send-it",
         r"\b(?:send|forward|e-?mail)\s+(?:it|them|this|that)\s+(?:over|through|across|again)\b",
@@ -262,7 +262,8 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"(?:due|owing|outstanding|on\s+(?:our|the|my)\s+account)\b|\bamounts?\s+(?:outstanding"
         r"|owing|owed|still\s+due|due)\b|\b(?:confirm|tell\s+us|let\s+us\s+know)\s+(?:our|the)"
         r"\s+balance|\btotal\s+(?:outstanding|due|owed)\b|\bour\s+balance\b"
-        r"|\bwhat\s+(?:we|i)\s+(?:still\s+|currently\s+|actually\s+)?owe\b|\b(?:amount|sum)\s+"
+        r"|\bwhat\s+(?:we|i)\s+(?:still\s+|currently\s+|actually\s+)?owe\s+(?:you|to\s+you|on)\b"
+        r"|\b(?:amount|sum)\s+"
         r"(?:that\s+)?(?:we|i)\s+(?:still\s+)?owe\b",
         weight=0.45, needs_request=True),
     cue(_BALANCE, "de-how-much",

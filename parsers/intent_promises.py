@@ -40,7 +40,7 @@ PROMISE_CUES: tuple[Cue, ...] = (
     cue(_P, "en-scheduled",
         r"\bpayment\s+(?:is|has\s+been)\s+(?:now\s+)?(?:scheduled|planned|set|expected"
         r"|earmarked|booked|queued)\b|\bscheduled\s+(?:for\s+|to\s+be\s+)?(?:payment|paid)\b"
-        r"|\b(?:next|upcoming|coming|following|forthcoming|this\s+week(?:'s|’s)?|weekly|monthly"
+        r"|\b(?:next|upcoming|coming|following|forthcoming|this\s+week(?:'s|’s)?"
         r"|(?:mon|tues|wednes|thurs|fri)day(?:'s|’s)?)\s+(?:payment|pay|check|cheque|ach|wire"
         r"|bacs|eft|supplier)\s+(?:run|cycle|batch|proposal|date)\b"
         r"|\b(?:is|are|has\s+been|have\s+been)\s+(?:now\s+|already\s+)?(?:scheduled|planned|set"

@@ -224,3 +224,20 @@ def test_promise_dates_written_as_a_part_of_a_month_or_a_week(text, day):
 )
 def test_digits_of_other_scripts_are_never_read_as_a_date(text):
     assert find_date(text, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our payment terms are 60 days; invoices are paid in our weekly payment run.",
+        "Die Rechnung 4711 wurde am 02.11.2026 überwiesen.",
+        "Le virement de la facture 4711 a été effectué le 30/10/2026.",
+        "El pago de la factura 4711 se realizó el 30 de octubre.",
+        "Wij hebben factuur 4711 ontvangen en in behandeling genomen.",
+        "Please send invoices to ap@customer.example from now on.",
+        "We still need to check what we owe internally.",
+        "Vielen Dank, die Gutschrift 4711 haben wir erhalten.",
+    ],
+)
+def test_mail_that_tells_of_payments_terms_or_credits_asks_nothing(text):
+    assert kinds(text) == []
