@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.types import MailKind, Question
-from parsers.intent_cues import BALANCE_CUES, COPY_CUES, STATEMENT_CUES, Cue
+from parsers.intent_cues import BALANCE_CUES, COPY_CUES, INV, STATEMENT_CUES, Cue
 from parsers.intent_dates import find_date
 from parsers.intent_disputes import DISPUTE_CUES
 from parsers.intent_phrases import (
@@ -87,6 +87,8 @@ MAX_SENTENCE_CHARS = 1_000
 #: Evidence longer than this is cut.
 MAX_EVIDENCE_CHARS = 300
 
+#: An invoice named in words: a resend beside a statement is then of the invoice too.
+_INVOICE_WORD_RE = re.compile(rf"\b{INV}\b", re.IGNORECASE)
 _REPLY_PREFIX_RE = re.compile(
     r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|tr|rv|rif|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
@@ -201,6 +203,14 @@ def _cues_asked(sentence: str, *, subject: bool) -> dict[MailKind, list[Cue]]:
             if _asks(c, sentence, m, subject=subject):
                 found.setdefault(c.kind, []).append(c)
                 break
+    if MailKind.STATEMENT_REQUEST in found and MailKind.INVOICE_COPY_REQUEST in found:
+        # "could you resend the statement?": the resend is of the statement, unless an
+        # invoice is named too
+        copies = [c for c in found[MailKind.INVOICE_COPY_REQUEST] if "resend" not in c.family]
+        if copies or _INVOICE_WORD_RE.search(sentence):
+            found[MailKind.INVOICE_COPY_REQUEST] = copies or found[MailKind.INVOICE_COPY_REQUEST]
+        else:
+            del found[MailKind.INVOICE_COPY_REQUEST]
     if MailKind.STATEMENT_REQUEST in found and MailKind.DISPUTE in found:
         # "a statement with all open invoices and credit notes": the credit notes are what
         # the statement shows, not a complaint

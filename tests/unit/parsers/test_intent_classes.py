@@ -241,3 +241,18 @@ def test_digits_of_other_scripts_are_never_read_as_a_date(text):
 )
 def test_mail_that_tells_of_payments_terms_or_credits_asks_nothing(text):
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Could you resend the statement of account?", [ST]),
+        ("Bitte senden Sie uns den Kontoauszug nochmals zu.", [ST]),
+        ("Pourriez-vous me renvoyer le relevé de compte ?", [ST]),
+        ("¿Podrían reenviarnos el estado de cuenta?", [ST]),
+        ("Kunt u het rekeningoverzicht opnieuw sturen?", [ST]),
+        ("Could you resend invoice 4711 and the statement of account?", [IC, ST]),
+    ],
+)
+def test_a_statement_sent_again_is_a_statement_request_not_a_copy(text, asked):
+    assert kinds(text) == asked
