@@ -18,6 +18,7 @@ import re
 from core.types import Classification, MailKind, ParsedEmail, Question, Remittance
 from parsers.ascii_numbers import mail_day
 from parsers.intent import read_intent
+from parsers.intent_phrases import PAID_RE
 from parsers.remittance_text import strip_quotes_and_signature
 
 #: Subjects of delivery-failure notices (MTA wording varies; these cover Postfix, Exim,
@@ -89,6 +90,18 @@ _PAYMENT_WORDS_RE = re.compile(
     r"|règlement\w*|avis\s+de\s+paiement|pagad[oa]s?|pago|pagos|abonad[oa]s?|transferencia\w*)\b",
     re.IGNORECASE,
 )
+#: What says a payment was made, beside a promise to pay: a verb in the past ("we have
+#: paid", "wir haben überwiesen", :data:`parsers.intent_phrases.PAID_RE`) or an advice. A
+#: promise's own payment words ("Zahlung", "paiement", "pago") name the payment to come.
+_PAID_WORDS_RE = re.compile(
+    rf"{PAID_RE.pattern}|\b(?:paid|sent|remitted|transferred|wired|settled|überwiesen|bezahlt"
+    r"|gezahlt|beglichen|payée?s?|réglée?s?|virée?s?|pagad[oa]s?|abonad[oa]s?|transferid[oa]s?"
+    r"|betaald|overgemaakt|voldaan)\b"
+    r"|\b(?:remittance|payment\s+(?:advice|confirmation|notification)"
+    r"|check\s+enclosed|cheque\s+enclosed|zahlungsavis|avis\s+de\s+(?:paiement|virement)"
+    r"|aviso\s+de\s+(?:pago|transferencia)|betalingsadvies|betaalbewijs)\b",
+    re.IGNORECASE,
+)
 #: A subject of our own reminder or statement, replied to: its payment words are ours.
 _OUR_SUBJECT_RE = re.compile(
     r"reminder|overdue|past\s+due|mahnung|zahlungserinnerung|relance|rappel|recordatorio"
@@ -144,7 +157,7 @@ def classify_email(
                 "named are not taken as a remittance: no amount is stated for them",
                 questions=questions,
             )
-        payment = _payment_evidence(intent.rest, parsed.subject, remittance)
+        payment = _payment_evidence(intent.rest, parsed.subject, remittance, questions)
         if payment is not None:
             return Classification(
                 kind=MailKind.REMITTANCE_QUESTION,
@@ -276,15 +289,20 @@ def _states_money(remittance: Remittance) -> bool:
     )
 
 
-def _payment_evidence(rest: str, subject: str, remittance: Remittance) -> str | None:
+def _payment_evidence(
+    rest: str, subject: str, remittance: Remittance, questions: tuple[Question, ...]
+) -> str | None:
     """What says the mail tells of a payment: the remittance comes from a document, or a
     payment word outside the sentences that ask (or in a subject that is not a reply to our
-    reminder or statement)."""
+    reminder or statement). Beside a promise to pay only a payment made counts ("we have
+    paid", an advice): "Zahlung" or "paiement" may name the payment promised."""
     if remittance.source not in ("body", "html"):
         return f"the lines come from the {remittance.source} document"
-    found = _PAYMENT_WORDS_RE.search(rest)
+    promised = any(q.kind is MailKind.PROMISE_TO_PAY for q in questions)
+    words = _PAID_WORDS_RE if promised else _PAYMENT_WORDS_RE
+    found = words.search(rest)
     if found is None and not _OUR_SUBJECT_RE.search(subject):
-        found = _PAYMENT_WORDS_RE.search(subject)
+        found = words.search(subject)
     return f"payment word {found.group(0)!r}" if found else None
 
 

@@ -11,6 +11,11 @@ back, and the plain words ("we dispute", "klopt niet"). A cue counts in a senten
 
 - it is not negated in its clause ("no need to send a copy", "we do not dispute", "wir
   beanstanden die Rechnung nicht"), and a promise holds no negation ("we will not pay");
+- a promise (:mod:`parsers.intent_promises`: "we will pay", or the invoice is in the next
+  payment run, the payment is planned for a day) is not in a clause that says the payment
+  was made or names last week's run ("wir haben überwiesen", "was paid in last week's run");
+- a credit note counts for a dispute only when asked for, and not when it is named among
+  what a statement shows ("a statement with all open invoices and credit notes");
 - a cue that only names a thing ("copy of invoice", "statement of account", "balance")
   comes with a request ("please", "could you", "bitte", "merci de", "por favor", "graag",
   a question mark); in a subject that is not a reply the subject itself is the request;
@@ -38,20 +43,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.types import MailKind, Question
-from parsers.intent_cues import BALANCE_CUES, COPY_CUES, PROMISE_CUES, STATEMENT_CUES, Cue
+from parsers.intent_cues import BALANCE_CUES, COPY_CUES, INV, STATEMENT_CUES, Cue
 from parsers.intent_dates import find_date
 from parsers.intent_disputes import DISPUTE_CUES
 from parsers.intent_phrases import (
     ATTACHED_RE,
     CLAUSE_BREAK_RE,
     CORRECTED_RE,
+    CREDITS_LISTED_RE,
     ENGLISH_RE,
     MARKETING_RE,
     NEGATION_AFTER_RE,
     NEGATION_RE,
+    PAID_RE,
     PROMISE_NEGATION_RE,
     REQUEST_RE,
 )
+from parsers.intent_promises import PROMISE_CUES
 from parsers.remittance_text import find_invoice_refs, strip_quotes_and_signature
 
 #: Question kinds, most important first: the kind of a mail that asks several things.
@@ -79,6 +87,8 @@ MAX_SENTENCE_CHARS = 1_000
 #: Evidence longer than this is cut.
 MAX_EVIDENCE_CHARS = 300
 
+#: An invoice named in words: a resend beside a statement is then of the invoice too.
+_INVOICE_WORD_RE = re.compile(rf"\b{INV}\b", re.IGNORECASE)
 _REPLY_PREFIX_RE = re.compile(
     r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|tr|rv|rif|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
@@ -193,6 +203,22 @@ def _cues_asked(sentence: str, *, subject: bool) -> dict[MailKind, list[Cue]]:
             if _asks(c, sentence, m, subject=subject):
                 found.setdefault(c.kind, []).append(c)
                 break
+    if MailKind.STATEMENT_REQUEST in found and MailKind.INVOICE_COPY_REQUEST in found:
+        # "could you resend the statement?": the resend is of the statement, unless an
+        # invoice is named too
+        copies = [c for c in found[MailKind.INVOICE_COPY_REQUEST] if "resend" not in c.family]
+        if copies or _INVOICE_WORD_RE.search(sentence):
+            found[MailKind.INVOICE_COPY_REQUEST] = copies or found[MailKind.INVOICE_COPY_REQUEST]
+        else:
+            del found[MailKind.INVOICE_COPY_REQUEST]
+    if MailKind.STATEMENT_REQUEST in found and MailKind.DISPUTE in found:
+        # "a statement with all open invoices and credit notes": the credit notes are what
+        # the statement shows, not a complaint
+        disputes = [c for c in found[MailKind.DISPUTE] if not c.family.endswith("-credit")]
+        if disputes:
+            found[MailKind.DISPUTE] = disputes
+        else:
+            del found[MailKind.DISPUTE]
     return found
 
 
@@ -209,6 +235,10 @@ def _asks(c: Cue, sentence: str, m: re.Match[str], *, subject: bool) -> bool:
     if c.kind is MailKind.PROMISE_TO_PAY and PROMISE_NEGATION_RE.search(m.group()):
         return False
     clause = sentence[clause_start:clause_end]
+    if c.kind is MailKind.PROMISE_TO_PAY and PAID_RE.search(clause):
+        return False  # paid already, or in last week's run: told, not promised
+    if c.family.endswith("-credit") and CREDITS_LISTED_RE.search(sentence):
+        return False  # credit notes named among what a list shows
     if c.document and ATTACHED_RE.search(clause):
         return False
     if c.kind is MailKind.INVOICE_COPY_REQUEST and CORRECTED_RE.search(sentence):

@@ -83,13 +83,16 @@ COPY_CUES: tuple[Cue, ...] = (
         rf"\b{INV}\s+(?:\S+\s+){{0,3}}?(?:is|was|are|were|seems|went)\s+(?:\w+\s+)?(?:missing"
         r"|lost|not\s+(?:received|attached|in\s+our\s+system))",
         rf"\b(?:lost|misplaced|mislaid|missing)\s+(?:{_DET}\s+)?(?:original\s+)?{INV}",
+        rf"\b{INV}\s+(?:\S+\s+){{0,3}}?(?:is|are)\s+(?:\S+\s+)?nowhere\s+to\s+be\s+found"
+        rf"|\bno\s+trace\s+of\s+(?:{_DET}\s+)?{INV}|\b(?:can't|cannot|couldn't|could\s+not"
+        rf"|unable\s+to)\s+(?:seem\s+to\s+)?(?:find|locate|trace)\s+(?:\S+\s+){{0,3}}?{INV}",
 
         rf"\b(?:no|don't\s+have\s+an?)\s+(?:record|copy)\s+of\s+(?:{_DET}\s+)?{INV}",
         rf"\b(?:don't|do\s+not|doesn't|does\s+not)\s+(?:seem\s+to\s+)?have\s+(?:a\s+copy\s+of\s+)?"
         rf"(?:{_DET}\s+)?{INV}"),
     cue(_COPY, "en-send-invoice",
         rf"\b(?:send|e-?mail|forward|provide|share|get)\s+(?:(?:me|us)\s+)?(?:over\s+)?"
-        rf"(?:{_DET}\s+)?(?:original\s+|missing\s+)?{INV}\b(?!\s+address)",
+        rf"(?:{_DET}\s+)?(?:original\s+|missing\s+)?{INV}\b(?!\s+(?:address|to\s+\S+@))",
         weight=0.45, needs_request=True, document=True),
     cue(_COPY, "en-send-it",
         r"\b(?:send|forward|e-?mail)\s+(?:it|them|this|that)\s+(?:over|through|across|again)\b",
@@ -104,11 +107,17 @@ COPY_CUES: tuple[Cue, ...] = (
         r"(?:senden|zusenden|schicken|zuschicken|übermitteln|zukommen|mailen)",
         r"\b(?:erneut|nochmals|noch\s*mal|noch\s+einmal)\s+(?:die|unsere|ihre)\s+rechnung",
         document=True),
+    cue(_COPY, "de-resend-it",
+        r"\b(?:erneut|nochmals|noch\s*mal|noch\s+einmal|neu)\s+(?:\S+\s+){0,2}?(?:zu)?(?:senden"
+        r"|schicken|übermitteln|mailen|zukommen)", weight=0.45, needs_request=True, document=True),
     cue(_COPY, "de-missing",
         rf"\brechnung\w*\s+{_W}{{0,4}}?(?:nicht|nie)\s+(?:erhalten|angekommen|zugegangen"
         r"|eingegangen|vorliegt|vor)|\brechnung\w*\s+(?:\S+\s+){0,4}?liegt\s+uns\s+nicht\s+vor"
-        r"|\brechnung\w*\s+(?:\S+\s+){0,3}?(?:ist|wurde)\s+(?:leider\s+)?(?:nicht\s+auffindbar"
-        r"|verloren|verlegt)"),
+        r"|\brechnung\w*\s+(?:\S+\s+){0,3}?(?:ist|sind|wurde|wurden)\s+(?:\S+\s+){0,3}?(?:nicht"
+        r"\s+(?:mehr\s+)?(?:auffindbar|zu\s+finden|im\s+system)|unauffindbar|verloren|verlegt"
+        r"|abhanden)|\bfinden\s+(?:wir|ich)\s+(?:\S+\s+){0,3}?rechnung\w*\s+(?:\S+\s+)"
+        r"{0,4}?(?:nicht|nirgends)\b|\b(?:wir|ich)\s+finden\s+(?:die|ihre|unsere)\s+rechnung\w*\s+"
+        r"(?:\S+\s+){0,3}?(?:nicht|nirgends)\b|\bkeine\s+rechnung\s+(?:\S+\s+){0,3}?(?:erhalten|vorliegen)"),
     cue(_COPY, "de-send-invoice",
         r"\b(?:die|unsere|ihre)\s+rechnung\s+(?:\S+\s+){0,4}?(?:senden|zusenden|schicken"
         r"|zuschicken|übermitteln|zukommen\s+lassen|mailen)|\b(?:senden|schicken|übermitteln"
@@ -119,22 +128,34 @@ COPY_CUES: tuple[Cue, ...] = (
         r"factures?|\bfactures?\s+en\s+pdf", needs_request=True, document=True),
     cue(_COPY, "fr-resend",
         r"\b(?:r|ré)envoy(?:er|ez)\s+(?:-?nous\s+)?(?:la|les|notre|votre|cette)\s+factures?"
-        r"|\bnous\s+(?:r|ré)envoyer\s+(?:la|les)\s+factures?", document=True),
+        r"|\bnous\s+(?:r|ré)envoyer\s+(?:la|les)\s+factures?"
+        r"|\b(?:me|nous)\s+(?:la|les|le)\s+(?:r|ré)(?:envoyer|exp[ée]dier|transmettre)"
+        r"|\b(?:r|ré)envoy(?:ez|er)[- ](?:la|les|nous|moi)\b|\b(?:r|ré)envoyer\s+(?:une\s+)?copie"
+        r"|\b(?:envoyer|transmettre)\s+(?:\S+\s+){0,3}?(?:[àa]\s+nouveau|de\s+nouveau)",
+        document=True),
     cue(_COPY, "fr-missing",
         r"(?:pas|jamais)\s+re[çc]u\s+(?:la|les|votre|vos|cette)\s+factures?"
         r"|\bfacture\w*\s+(?:\S+\s+){0,3}?(?:introuvable|perdue|égarée)"
-        r"|\bne\s+(?:trouvons|retrouvons)\s+pas\s+(?:la|votre|cette)\s+facture"),
+        r"|\bne\s+(?:(?:la|les)\s+)?(?:trouv|retrouv)\w*\s+pas\s+(?:\S+\s+){0,2}?factures?"
+        r"|\b(?:impossible\s+de|n'arrivons\s+pas\s+[àa]|n'arrive\s+pas\s+[àa])\s+(?:re)?trouver"
+        r"\s+(?:\S+\s+){0,2}?factures?|\bfacture\w*\s+(?:\S+\s+){0,4}?(?:ne\s+figure|n'appara[îi]t)"
+        r"\s+pas\s+dans\s+(?:nos|notre)"),
     cue(_COPY, "fr-send-invoice",
         r"\b(?:envoyer|transmettre|faire\s+parvenir|adresser)\s+(?:la|les|cette)\s+factures?",
         weight=0.45, needs_request=True, document=True),
     cue(_COPY, "es-copy",
-        r"\bcopia\s+de\s+(?:la|las|nuestra|su|esta)\s+facturas?|\bduplicado\s+de\s+(?:la\s+)?"
-        r"factura|\bfacturas?\s+en\s+pdf", needs_request=True, document=True),
-    cue(_COPY, "es-resend", r"\breenvi(?:ar|en|e)(?:nos|me)?\b|\bvolver\s+a\s+enviar(?:nos)?"
-        r"\s+(?:la|las)\s+factura", document=True),
+        r"\b(?:copia|duplicado)s?\s+de\s+(?:(?:la|las|nuestras?|sus?|esta|estas|dicha|dichas)\s+)?"
+        r"facturas?|\bfacturas?\s+en\s+pdf", needs_request=True, document=True),
+    cue(_COPY, "es-resend", r"\breenvi(?:ar|en|e|arla|arlas)(?:nos|me)?(?:la|las)?\b"
+        r"|\bvolver\s+a\s+(?:enviar|mandar|remitir)(?:nos|me)?(?:la|las)?\b"
+        r"|\b(?:enviar|mandar|remitir|env[íi]en|m[áa]nden)(?:nos|me)?(?:la|las)?\s+(?:de\s+nuevo"
+        r"|otra\s+vez|nuevamente)",
+        document=True),
     cue(_COPY, "es-missing",
         r"\bno\s+(?:hemos|he)\s+recibido\s+(?:la|las|su|esta)\s+factura"
-        r"|\bno\s+(?:encontramos|localizamos)\s+(?:la|esta)\s+factura"),
+        r"|\bno\s+(?:la\s+|las\s+)?(?:encontramos|localizamos|encuentro|localizo|tenemos\s+constancia"
+        r"\s+de)\s+(?:(?:la|las|esta|estas|dicha|su)\s+)?facturas?"
+        r"|\bfacturas?\s+(?:\S+\s+){0,3}?no\s+(?:nos\s+)?(?:ha|han)\s+llegado"),
     cue(_COPY, "es-send-invoice",
         r"\b(?:enviar(?:nos|me)?|env[ií]en(?:nos|me)?|mandar(?:nos)?|m[áa]ndenos|remitir(?:nos)?)"
         r"\s+(?:de\s+nuevo\s+)?(?:la|las|esta)\s+facturas?",
@@ -147,11 +168,17 @@ COPY_CUES: tuple[Cue, ...] = (
         r"\bfactu(?:ur|ren)\s+(?:\S+\s+){0,4}?(?:nogmaals|opnieuw|nog\s+een\s*keer|nog\s+eens)"
         r"\s+(?:\S+\s+){0,2}?(?:sturen|toesturen|versturen|mailen|toezenden|opsturen|zenden)"
         r"|\b(?:nogmaals|opnieuw|nog\s+een\s*keer)\s+(?:de|deze|uw)\s+factuur", document=True),
+    cue(_COPY, "nl-resend-it",
+        r"\b(?:nogmaals|opnieuw|nog\s+een\s*keer|nog\s+eens)\s+(?:\S+\s+){0,2}?(?:sturen|toesturen"
+        r"|versturen|mailen|toezenden|opsturen|zenden|doorsturen)", weight=0.45, needs_request=True,
+        document=True),
     cue(_COPY, "nl-missing",
         r"\bfactu(?:ur|ren)\s+(?:\S+\s+){0,4}?(?:niet|nooit)\s+(?:ontvangen|gekregen|binnengekomen)"
         r"|\b(?:niet|nooit)\s+(?:ontvangen|gekregen)\s+(?:de|deze|uw)\s+factuur"
         r"|\bfactuur\s+(?:\S+\s+){0,3}?(?:kwijt|zoek)\b|\bkunnen\s+(?:de|deze)\s+factuur\s+niet"
-        r"\s+vinden"),
+        r"\s+vinden|\bfactu(?:ur|ren)\s+(?:\S+\s+){0,4}?(?:niet|nergens)\s+(?:\S+\s+)?(?:vinden"
+        r"|terugvinden|traceren)|\bfactu(?:ur|ren)\s+(?:\S+\s+){0,3}?(?:is|zijn)\s+(?:bij\s+ons\s+)?"
+        r"(?:niet\s+)?(?:onbekend|niet\s+bekend|niet\s+in\s+ons\s+systeem)"),
     cue(_COPY, "nl-send-invoice",
         r"\b(?:de|deze|uw)\s+factu(?:ur|ren)\s+(?:\S+\s+){0,4}?(?:sturen|toesturen|versturen"
         r"|mailen|toezenden|opsturen|doorsturen)|\b(?:stuur|mail)\s+(?:ons|mij)\s+(?:de|deze)"
@@ -215,26 +242,41 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"(?:still\s+)?(?:outstanding|owed|owing|due|open|left|unpaid)|\bwhat\s+(?:is|'s|’s)\s+"
         r"(?:our|my|the)\s+(?:current\s+|outstanding\s+|open\s+|total\s+|remaining\s+)?balance"
         r"|\bwhat\s+(?:do|does)\s+(?:we|i)\s+(?:still\s+)?owe|\bwhat(?:\s+is|'s|’s|\s+remains)\s+"
-        r"(?:currently\s+|still\s+|now\s+)?(?:outstanding|owing|open|due|owed|unpaid)\b"),
+        r"(?:currently\s+|still\s+|now\s+)?(?:outstanding|owing|open|due|owed|unpaid)\b"
+        r"|\bhow\s+much\s+(?:is\s+)?"
+        r"(?:still\s+)?(?:left|remaining)\s+(?:to\s+pay|on\s+(?:our|the|my)\s+account)"
+        r"|\bwhat\s+(?:balance|amount)"
+        r"\s+(?:is\s+|remains\s+)?(?:still\s+)?(?:open|outstanding|due|owing|unpaid)"),
 
     cue(_BALANCE, "en-anything-open",
         r"\b(?:do|does)\s+(?:we|i|our\s+\w+)\s+(?:still\s+)?have\s+(?:any(?:thing)?\s+)?"
         r"(?:open|outstanding|unpaid|overdue)|\b(?:are|is)\s+there\s+(?:still\s+)?(?:any(?:thing)?"
         r"\s+)?(?:open|outstanding|unpaid|overdue)\s+(?:invoices|items|balance|amounts?)"
         r"|\b(?:is|are)\s+(?:anything|any\s+invoices?)\s+(?:still\s+)?(?:open|outstanding|unpaid)"
-        r"|\b(?:do|does)\s+(?:we|i)\s+owe\s+(?:you\s+)?anything"),
+        r"|\b(?:do|does)\s+(?:we|i)\s+owe\s+(?:you\s+)?anything"
+        r"|\b(?:if|whether)\s+(?:there\s+(?:is|are)\s+)?(?:anything|any\s+(?:invoices?|amounts?"
+        r"|balance|items?))\s+(?:\S+\s+)?(?:still\s+)?(?:open|outstanding|unpaid|overdue|due|owing)"
+        r"|\b(?:if|whether)\s+(?:we|i)\s+(?:still\s+)?owe\s+(?:you\s+)?anything"),
     cue(_BALANCE, "en-balance-word",
         r"\b(?:current|outstanding|open|remaining|account|total|unpaid)\s+balance\b|\bbalance\s+"
         r"(?:due|owing|outstanding|on\s+(?:our|the|my)\s+account)\b|\bamounts?\s+(?:outstanding"
         r"|owing|owed|still\s+due|due)\b|\b(?:confirm|tell\s+us|let\s+us\s+know)\s+(?:our|the)"
-        r"\s+balance|\btotal\s+(?:outstanding|due|owed)\b|\bour\s+balance\b",
+        r"\s+balance|\btotal\s+(?:outstanding|due|owed)\b|\bour\s+balance\b"
+        r"|\bwhat\s+(?:we|i)\s+(?:still\s+|currently\s+|actually\s+)?owe\s+(?:you|to\s+you|on)\b"
+        r"|\b(?:amount|sum)\s+"
+        r"(?:that\s+)?(?:we|i)\s+(?:still\s+)?owe\b",
         weight=0.45, needs_request=True),
     cue(_BALANCE, "de-how-much",
         r"\bwie\s+hoch\s+ist\s+(?:unser|der|das|die)\s+(?:\w+\s+)?(?:saldo|kontostand|betrag"
         r"|rückstand|forderung)|\bwie\s+viel\s+(?:schulden|sind|haben)\s+wir|\bwas\s+(?:schulden"
         r"|sind)\s+wir|\bgibt\s+es\s+(?:noch\s+)?offene\s+(?:posten|rechnungen|beträge|forderungen)"
         r"|\b(?:ist|sind)\s+(?:noch\s+)?(?:etwas|rechnungen|beträge)\s+offen|\bwie\s*viel\s+"
-        r"(?:\S+\s+){0,4}?(?:offen|ausstehend|fällig)|\bwas\s+ist\s+(?:bei\s+\S+\s+)?noch\s+offen"),
+        r"(?:\S+\s+){0,4}?(?:offen|ausstehend|fällig)|\bwas\s+ist\s+(?:bei\s+\S+\s+)?noch\s+offen"
+        r"|\bwelche[rns]?\s+(?:\S+\s+)?(?:betrag|beträge|summe|saldo|rechnungen|posten|forderungen)"
+        r"\s+(?:\S+\s+){0,4}?(?:offen|ausstehend|fällig|zu\s+zahlen|unbezahlt)"
+        r"|\bwas\s+(?:\S+\s+){0,5}?noch\s+(?:offen|aussteht|aus|zu\s+zahlen|zu\s+begleichen)"
+        r"|\bwie\s+(?:hoch|viel)\s+(?:\S+\s+){0,4}?(?:noch\s+)?(?:offen|ausstehend|schulden|zahlen"
+        r"\s+müssen)"),
     cue(_BALANCE, "de-balance-word",
         r"\boffene[nr]?\s+(?:saldo|betrag|gesamtbetrag|forderung)|\baktuelle[nr]?\s+(?:saldo"
         r"|kontostand)|\bsaldo\b|\bkontostand|\b(?:noch\s+)?offenen\s+beträge",
@@ -243,7 +285,11 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"\bquel\s+est\s+(?:notre|le|mon)\s+(?:\w+\s+)?solde|\bcombien\s+(?:vous\s+)?"
         r"(?:devons|dois)[- ](?:nous|je)|\bcombien\s+(?:nous\s+)?reste|\bcombien\s+(?:est|reste)"
         r"\s+d[ûu]|\by\s+a-t-il\s+(?:encore\s+)?des\s+factures\s+(?:impay[ée]es|ouvertes"
-        r"|en\s+attente|non\s+r[ée]gl[ée]es)"),
+        r"|en\s+attente|non\s+r[ée]gl[ée]es)"
+        r"|\bquel(?:le)?s?\s+(?:est|sont)\s+(?:le|les|la)\s+(?:montants?|sommes?)\s+(?:\S+\s+)?"
+        r"(?:restant|encore|d[ûu]|ouverts?|impay|en\s+attente|[àa]\s+payer|en\s+souffrance)"
+        r"|\bce\s+qu'il\s+(?:nous\s+|me\s+)?reste\s+[àa]\s+(?:payer|r[ée]gler)|\bce\s+que\s+"
+        r"(?:nous|je)\s+(?:vous\s+)?(?:devons|dois)|\bcombien\s+il\s+(?:nous\s+|me\s+)?reste"),
     cue(_BALANCE, "fr-balance-word",
         r"\bsolde\b(?!\s+de\s+tout\s+compte)|\bmontant\s+(?:restant\s+)?d[ûu]\b"
         r"|\breste\s+[àa]\s+payer|\bencours\b|\bmontant\s+(?:total\s+)?(?:impay[ée]|ouvert)",
@@ -251,7 +297,12 @@ BALANCE_CUES: tuple[Cue, ...] = (
     cue(_BALANCE, "es-how-much",
         r"\bcu[áa]l\s+es\s+(?:nuestro|el|mi)\s+saldo|\bcu[áa]nto\s+(?:le\s+|les\s+)?"
         r"(?:debemos|adeudamos|debo)|\bcu[áa]nto\s+(?:nos\s+)?queda\s+(?:por\s+)?pagar"
-        r"|\bhay\s+(?:alguna\s+|algunas\s+)?facturas?\s+(?:pendientes?|abiertas?|sin\s+pagar)"),
+        r"|\bhay\s+(?:alguna\s+|algunas\s+)?facturas?\s+(?:pendientes?|abiertas?|sin\s+pagar)"
+        r"|\bcu[áa]nto\s+(?:nos\s+|le\s+|les\s+)?(?:queda|falta|est[áa]|hay|tenemos)\s+(?:\S+\s+)?"
+        r"(?:pendiente|por\s+pagar|abierto|sin\s+pagar|vencido)"
+        r"|\bqu[ée]\s+(?:importe|saldo|cantidad|monto|facturas)\s+(?:\S+\s+){0,3}?(?:pendientes?"
+        r"|por\s+pagar|abiertos?|vencidos?)|\blo\s+que\s+(?:todav[íi]a\s+|a[úu]n\s+)?(?:les?\s+)?"
+        r"(?:debemos|adeudamos)|\bqu[ée]\s+(?:les?\s+)?(?:debemos|adeudamos)"),
     cue(_BALANCE, "es-balance-word",
         r"\bsaldo\s+(?:pendiente|actual|abierto|deudor|vencido)|\bimporte\s+pendiente"
         r"|\bdeuda\s+pendiente|\bmonto\s+pendiente",
@@ -261,51 +312,13 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"\s+(?:nog\s+)?open|zijn\s+(?:we|wij)\s+(?:u\s+)?(?:nog\s+)?(?:verschuldigd|schuldig))"
         r"|\bwat\s+is\s+(?:ons|het|mijn)\s+(?:huidige\s+|openstaande\s+)?saldo"
         r"|\b(?:hebben|staan)\s+(?:we|wij)\s+(?:nog\s+)?(?:openstaande|onbetaalde)"
-        r"|\bstaan\s+er\s+(?:nog\s+)?(?:facturen|posten|bedragen)\s+open"),
+        r"|\bstaan\s+er\s+(?:nog\s+)?(?:facturen|posten|bedragen)\s+open"
+        r"|\bwelke?\s+(?:\S+\s+)?(?:bedrag|bedragen|saldo|facturen|posten)\s+(?:\S+\s+){0,3}?"
+        r"(?:open\b|openstaand|onbetaald|verschuldigd)|\bhoeveel\s+(?:\S+\s+){0,3}?(?:open\s+staat"
+        r"|openstaat|verschuldigd|schuldig|te\s+betalen)|\bwat\s+(?:er\s+)?(?:\S+\s+){0,3}?(?:nog\s+)?"
+        r"(?:open\s+staat|openstaat)|\bwat\s+(?:wij|we|ik)\s+(?:u\s+|jullie\s+)?(?:nog\s+)?"
+        r"(?:verschuldigd|schuldig)\s+(?:zijn|ben)"),
     cue(_BALANCE, "nl-balance-word",
         r"\bopenstaande?\s+(?:saldo|bedrag)|\bhuidige?\s+saldo|\bsaldo\b|\btotaal\s+openstaand",
         weight=0.45, needs_request=True),
-)  # fmt: skip
-
-#: Promises to pay, with or without a date.
-PROMISE_CUES: tuple[Cue, ...] = (
-    cue(_PROMISE, "en-we-will-pay",
-        r"\bwe\s*(?:will|shall|'ll|’ll|are\s+going\s+to|plan\s+to|intend\s+to|expect\s+to"
-        r"|aim\s+to|hope\s+to|can)\s+(?:\w+\s+){0,2}?(?:pay|remit|settle|transfer|wire|clear"
-        r"|send\s+(?:the\s+|a\s+|our\s+)?payment|process\s+(?:the\s+)?payment|release\s+"
-        r"(?:the\s+)?payment|make\s+(?:the\s+)?payment|get\s+(?:this|it|these|them)\s+paid)\b"),
-    cue(_PROMISE, "en-will-be-paid",
-        r"\b(?:will|shall)\s+be\s+(?:paid|settled|remitted|transferred|wired|cleared)\b"
-        r"|\bpayment\s+(?:will|shall)\s+(?:be\s+)?(?:made|sent|issued|released|initiated"
-        r"|processed|effected|executed|go\s+out|follow|reach\s+you)\b|\bpayment\s+(?:is|has"
-        r"\s+been)\s+scheduled\b|\bscheduled\s+(?:for\s+)?payment\b|\byou\s+(?:will|should)"
-        r"\s+(?:receive|have|see)\s+(?:the\s+|our\s+)?(?:payment|funds|money)"
-        r"|\b(?:next|upcoming)\s+payment\s+(?:run|cycle|batch)"),
-    cue(_PROMISE, "de-we-will-pay",
-        r"\bwir\s+werden\s+(?:\S+\s+){0,12}?(?:bezahlen|zahlen|überweisen|begleichen"
-        r"|ausgleichen|anweisen)\b|\bwir\s+(?:zahlen|überweisen|begleichen|bezahlen)\b(?=[^.?!\n]"
-        r"{0,80}\b(?:am|bis|zum|nächste\w*|kommende\w*|ende|morgen|innerhalb|heute)\b)"
-        r"|\b(?:wird|werden)\s+(?:\S+\s+){0,6}?(?:bezahlt|überwiesen|beglichen|ausgeglichen"
-        r"|angewiesen)\b|\bzahlung\s+(?:erfolgt|wird\s+(?:\S+\s+){0,4}?(?:erfolgen|veranlasst"
-        r"|ausgeführt|angewiesen))|\b(?:nächsten|kommenden)\s+zahlungslauf"),
-    cue(_PROMISE, "fr-we-will-pay",
-        r"\bnous\s+(?:r[ée]glerons|paierons|payerons|virerons|effectuerons|proc[ée]derons)\b"
-        r"|\bnous\s+allons\s+(?:\S+\s+){0,2}?(?:r[ée]gler|payer|virer|effectuer\s+le\s+"
-        r"(?:paiement|virement|r[èe]glement)|proc[ée]der\s+au)|\b(?:paiement|r[èe]glement"
-        r"|virement)\s+(?:sera|seront|interviendra)\b|\bser(?:a|ont)\s+(?:r[ée]gl[ée]e?s?"
-        r"|pay[ée]e?s?|vir[ée]e?s?)\b"),
-    cue(_PROMISE, "es-we-will-pay",
-        r"\b(?:pagaremos|abonaremos|transferiremos|liquidaremos|procederemos\s+al\s+pago)\b"
-        r"|\bvamos\s+a\s+(?:pagar|transferir|abonar|liquidar)|\b(?:pago|abono|transferencia)\s+se"
-        r"\s+(?:realizar[áa]|efectuar[áa]|har[áa]|enviar[áa])|\b(?:realizaremos|haremos|efectuaremos)\s+(?:el\s+|la\s+)?(?:pago"
-        r"|abono|transferencia)|\bser[áa]n?\s+(?:pagad[ao]s?|abonad[ao]s?|liquidad[ao]s?)"
-        r"|\bse\s+pagar[áa]n?\b"),
-    cue(_PROMISE, "nl-we-will-pay",
-        r"\b(?:wij|we|ik)\s+(?:betalen|voldoen|maken)\b(?=[^.?!\n]{0,80}\b(?:op|voor|vóór"
-        r"|uiterlijk|volgende|komende|morgen|binnen|eind|aanstaande|over|deze)\b)"
-        r"|\b(?:wij|we|ik)\s+(?:zullen|gaan)\s+(?:\S+\s+){0,8}?(?:betalen|voldoen|overmaken"
-        r"|overboeken|betaald)\b|\bbetaling\s+(?:\S+\s+){0,4}?volgt|\bbetaling\s+(?:zal"
-        r"\s+(?:\S+\s+){0,3}?(?:volgen|plaatsvinden"
-        r"|worden)|wordt\s+(?:\S+\s+){0,3}?(?:gedaan|uitgevoerd|verricht))"
-        r"|\b(?:wordt|worden|zal|zullen)\s+(?:\S+\s+){0,6}?(?:betaald|voldaan|overgemaakt)\b"),
 )  # fmt: skip

@@ -28,6 +28,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from parsers.ascii_numbers import ascii_int
+
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
@@ -71,24 +73,27 @@ _NUMBER_WORDS = {
     "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "diez": 10, "quince": 15,
     "een": 1, "twee": 2, "drie": 3, "tien": 10, "veertien": 14,
 }  # fmt: skip
-_COUNT = "(?P<count>\\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_COUNT = "(?P<count>[0-9]{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 
-_ISO_RE = re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
+_ISO_RE = re.compile(r"(?<![0-9.])(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![0-9])")
 _DOTTED_RE = re.compile(
-    r"(?<![\d.,])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?:(?P<y>\d{4}|\d{2})(?![\d.,]\d))?(?![\d,])"
+    r"(?<![0-9.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?:(?P<y>[0-9]{4}|[0-9]{2})"
+    r"(?![0-9.,][0-9]))?(?![0-9,])"
 )
-_SLASHED_RE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")
+_SLASHED_RE = re.compile(
+    r"(?<![0-9/])(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})(?![0-9/])"
+)
 _DAY_MONTH_RE = re.compile(
-    rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:of\s+|de\s+)?{_MONTH}"
-    r"(?:,?\s+(?:de\s+)?(?P<y>\d{4}))?(?![\w])",
+    rf"(?<![0-9])(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:of\s+|de\s+)?{_MONTH}"
+    r"(?:,?\s+(?:de\s+)?(?P<y>[0-9]{4}))?(?![\w])",
     re.IGNORECASE,
 )
 _MONTH_DAY_RE = re.compile(
-    rf"(?<![\w]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>\d{{4}}))?",
+    rf"(?<![\w]){_MONTH}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?![0-9])(?:,?\s+(?P<y>[0-9]{{4}}))?",
     re.IGNORECASE,
 )
 _NTH_RE = re.compile(
-    r"\b(?:the|le|el)\s+(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\b(?!\s*[./%\d])"
+    r"\b(?:the|le|el)\s+(?P<d>[0-9]{1,2})(?:st|nd|rd|th|er)?\b(?!\s*[./%0-9])"
     rf"(?!\s*(?:of\s+|de\s+)?{_MONTH.replace('?P<month>', '')})",
     re.IGNORECASE,
 )
@@ -122,6 +127,26 @@ _WEEK_END_RE = re.compile(
     r"|fin\s+de\s+(?:la\s+|cette\s+)?semaine|(?:a\s+)?fin(?:ales)?\s+de\s+(?:la\s+|esta\s+)?semana)\b",
     re.IGNORECASE,
 )
+#: "Ende November", "fin novembre", "a finales de noviembre", "eind november", "end of
+#: November" (the month's last day); "Mitte Dezember", "mi-décembre", "mediados de
+#: diciembre", "half december", "mid-December" (the 15th).
+_PART_OF_MONTH_RE = re.compile(
+    r"\b(?:(?P<end>(?:the\s+)?end\s+of|late|ende|fin(?:\s+de)?|(?:a\s+)?fin(?:ales)?\s+de|eind(?:e)?"
+    r"|uiterlijk\s+eind)|(?P<mid>mid-?|mitte|mi-|(?:a\s+)?mediados\s+de|half|medio))\s*"
+    rf"{_MONTH}(?:\s+(?P<y>[0-9]{{4}}))?(?![\w])",
+    re.IGNORECASE,
+)
+#: "KW 46", "in Kalenderwoche 46", "week 46", "semaine 46", "semana 46": the Friday of that
+#: ISO week.
+_CALENDAR_WEEK_RE = re.compile(
+    r"\b(?:kw|kalenderwoche|wk|week|semaine|semana)\s*\.?\s*(?P<week>[0-9]{1,2})\b(?![.,/][0-9])",
+    re.IGNORECASE,
+)
+#: "this week", "diese Woche", "cette semaine", "esta semana", "deze week": its Friday.
+_THIS_WEEK_RE = re.compile(
+    r"\b(?:this\s+week|diese\s+woche|cette\s+semaine|esta\s+semana|deze\s+week)\b",
+    re.IGNORECASE,
+)
 _IN_DAYS_RE = re.compile(
     rf"\b(?:in|within|innerhalb\s+von|dans|sous|en|dentro\s+de|binnen|over)\s+{_COUNT}\s+"
     r"(?P<unit>days?|weeks?|tage[n]?|wochen?|jours?|semaines?|d[íi]as?|semanas?|dagen|weken)\b",
@@ -152,11 +177,11 @@ def _absolute_dates(text: str, *, today: date | None, month_first: bool) -> list
             out.append((start, value))
 
     for m in _ISO_RE.finditer(text):
-        add(m.start(), m.group("y"), int(m.group("m")), int(m.group("d")))
+        add(m.start(), m.group("y"), _read_number(m.group("m")), _read_number(m.group("d")))
     for m in _DOTTED_RE.finditer(text):
-        add(m.start(), m.group("y"), int(m.group("m")), int(m.group("d")))
+        add(m.start(), m.group("y"), _read_number(m.group("m")), _read_number(m.group("d")))
     for m in _SLASHED_RE.finditer(text):
-        a, b = int(m.group("a")), int(m.group("b"))
+        a, b = _read_number(m.group("a")), _read_number(m.group("b"))
         month, day = (a, b) if month_first else (b, a)
         if month > 12:
             month, day = day, month
@@ -164,10 +189,16 @@ def _absolute_dates(text: str, *, today: date | None, month_first: bool) -> list
     for pattern in (_DAY_MONTH_RE, _MONTH_DAY_RE):
         for m in pattern.finditer(text):
             month = _MONTHS[m.group("month").lower()]
-            add(m.start(), m.group("y"), month, int(m.group("d")))
+            add(m.start(), m.group("y"), month, _read_number(m.group("d")))
+    for m in _PART_OF_MONTH_RE.finditer(text):
+        month = _MONTHS[m.group("month").lower()]
+        year = m.group("y") or (None if today is None else str(_year_of(month, today)))
+        if year is not None:
+            last = calendar.monthrange(_read_number(year) or 1, month)[1]
+            add(m.start(), year, month, last if m.group("end") else 15)
     if today is not None:
         for m in _NTH_RE.finditer(text):
-            day = int(m.group("d"))
+            day = _read_number(m.group("d"))
             month, year = today.month, today.year
             if day < today.day:
                 month, year = (1, year + 1) if month == 12 else (month + 1, year)
@@ -186,6 +217,15 @@ def _relative_dates(text: str, *, today: date) -> list[tuple[int, date]]:
     for m in _NEXT_WEEK_RE.finditer(text):
         monday = today + timedelta(days=7 - today.weekday())
         out.append((m.start(), monday + timedelta(days=4)))
+    for m in _THIS_WEEK_RE.finditer(text):
+        out.append((m.start(), today + timedelta(days=max(0, 4 - today.weekday()))))
+    for m in _CALENDAR_WEEK_RE.finditer(text):
+        week = _read_number(m.group("week"))
+        friday = _iso_friday(today.year, week)
+        if friday is not None and friday < today - timedelta(days=31):
+            friday = _iso_friday(today.year + 1, week)
+        if friday is not None:
+            out.append((m.start(), friday))
     for m in _WEEK_END_RE.finditer(text):
         out.append((m.start(), today + timedelta(days=max(0, 4 - today.weekday()))))
     for m in _MONTH_END_RE.finditer(text):
@@ -195,17 +235,39 @@ def _relative_dates(text: str, *, today: date) -> list[tuple[int, date]]:
         out.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
     for m in _IN_DAYS_RE.finditer(text):
         raw = m.group("count").lower()
-        count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        count = _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else _read_number(raw)
         weeks = m.group("unit").lower().startswith(("week", "woche", "semaine", "semana", "weken"))
         out.append((m.start(), today + timedelta(days=count * (7 if weeks else 1))))
     return out
+
+
+def _year_of(month: int, today: date) -> int:
+    """The year of ``month`` named without one: this year, unless it ended more than a month
+    before ``today``."""
+    return today.year + 1 if month < today.month - 1 else today.year
+
+
+def _iso_friday(year: int, week: int) -> date | None:
+    try:
+        return date.fromisocalendar(year, week, 5)
+    except ValueError:
+        return None
+
+
+def _read_number(text: str) -> int:
+    """The number of ``text`` (matched by ``[0-9]``): ASCII digits only, never ``int()`` on
+    what a sender wrote in other scripts; 0 (no day, month or year) for anything else."""
+    value = ascii_int(text, maximum=9999)
+    return 0 if value is None else value
 
 
 def _complete(year: str | None, month: int, day: int, *, today: date | None) -> date | None:
     """The date of ``day``.``month``.``year``; the year of a date without one is inferred
     from ``today`` (None without it); None when it is no date."""
     if year is not None:
-        number = int(year)
+        number = _read_number(year)
+        if number == 0:
+            return None
         number = number + 2000 if number < 100 else number
         if not 1900 <= number <= 2199:
             return None

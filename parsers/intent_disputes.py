@@ -214,28 +214,39 @@ DISPUTE_CUES: tuple[Cue, ...] = (
     cue(_D, "en-correct",
         rf"\b(?:correct|amend|adjust|revise|fix|re-?issue|cancel|void|withdraw|rectify)\s+"
         rf"(?:\S+\s+){{0,2}}?(?:{INV}|it|this|the\s+(?:price|amount|quantity))",
-        r"\bcredit\s+(?:note|memo)\b|\b(?:corrected|revised|amended|new|adjusted)\s+invoice"
+        r"\b(?:corrected|revised|amended|new|adjusted)\s+invoice"
         r"|\bissue\s+(?:us\s+)?a\s+credit|\b(?:kindly|please)\s+(?:rectify|amend|correct)\b"
         r"|\b(?:should|must|needs?\s+to)\s+be\s+(?:cancel+ed"
         r"|credited|corrected|amended|reissued|re-issued|voided|withdrawn|adjusted)",
         weight=WEAK),
 
     cue(_D, "de-correct",
-        r"\bgutschrift\w*|\brechnungskorrektur|\bum\s+(?:korrektur|berichtigung|stornierung)|\brechnung\w*\s+(?:\S+\s+){0,5}?(?:korrigieren"
+        r"\brechnungskorrektur|\bum\s+(?:korrektur|berichtigung|stornierung)|\brechnung\w*\s+(?:\S+\s+){0,5}?(?:korrigieren"
         r"|berichtigen|stornieren)|\b(?:korrigieren|berichtigen|stornieren)\s+sie\s+(?:\S+\s+){0,2}?"
         r"rechnung|\bkorrigierte\s+rechnung|\bneue\s+rechnung\s+(?:\S+\s+)?(?:ausstellen"
         r"|erstellen)", weight=WEAK),
     cue(_D, "fr-correct",
-        r"\b(?:un|d'un|l'|votre|notre|cet)\s*avoir\b|\bfacture\s+(?:rectificative|corrig[ée]e)"
+        r"\bfacture\s+(?:rectificative|corrig[ée]e)"
         r"|\b(?:corriger|rectifier|annuler|refaire|modifier)\s+(?:\S+\s+){0,2}?factures?",
         weight=WEAK),
     cue(_D, "es-correct",
-        r"\bnota\s+de\s+(?:cr[ée]dito|abono)|\bfactura\s+(?:rectificativa|corregida)"
+        r"\bfactura\s+(?:rectificativa|corregida)"
         r"|\b(?:corregir|rectificar|anular|modificar)\s+(?:\S+\s+){0,2}?factura", weight=WEAK),
     cue(_D, "nl-correct",
-        r"\bcreditnota\w*|\bcreditfactuur|\bgecorrigeerde\s+factuur|\bcrediteren"
+        r"\bgecorrigeerde\s+factuur|\bcrediteren"
         r"|\bfactu(?:ur|ren)\s+(?:\S+\s+){0,5}?(?:corrigeren|aanpassen|intrekken|herzien"
         r"|crediteren)|\b(?:corrigeer|pas|herzie)\s+(?:de|deze|uw)\s+factuur", weight=WEAK),
+    # --- a credit note asked for (named without a request it is a thank-you or a list) ----
+    cue(_D, "en-credit",
+        r"\bcredit\s+(?:note|memo)s?\b", weight=WEAK, needs_request=True),
+    cue(_D, "de-credit",
+        r"\bgutschrift\w*", weight=WEAK, needs_request=True),
+    cue(_D, "fr-credit",
+        r"\b(?:un|d'un|l'|votre|notre|cet)\s*avoir\b", weight=WEAK, needs_request=True),
+    cue(_D, "es-credit",
+        r"\bnotas?\s+de\s+(?:cr[ée]dito|abono)", weight=WEAK, needs_request=True),
+    cue(_D, "nl-credit",
+        r"\bcreditnota\w*|\bcreditfactu(?:ur|ren)", weight=WEAK, needs_request=True),
     # --- payment held back until... -------------------------------------------------------
     cue(_D, "en-withhold",
         r"\b(?:holding|withholding|hold(?:ing)?\s+back|hold)\s+(?:off\s+)?(?:\S+\s+)?(?:payment"
@@ -244,12 +255,14 @@ DISPUTE_CUES: tuple[Cue, ...] = (
         r"|(?:aren't|isn't)\s+able\s+to)\s+(?:be\s+)?(?:\w+\s+)?"
         r"(?:pay|paying|process|processing|approve|release)\b(?=[^.?!\n]{0,80}\b(?:until|unless|before|pending))"
         r"|\b(?:will\s+not|won't|refuse\s+to)\s+pay\b|\bon\s+hold\s+(?:until|pending)"
-        r"|\b(?:will|can|shall)\s+only\s+pay\s+(?:for\s+)?(?:what|the\s+(?:goods|items|quantity))"),
+        r"|\b(?:will|can|shall)\s+only\s+pay\s+(?:for\s+)?(?:what|the\s+(?:goods|items|quantity))"
+        r"|\b(?:awaiting|waiting\s+for|still\s+expect)\s+(?:a|the|your)\s+credit\b"),
     cue(_D, "de-withhold",
         r"\bzahlung\s+(?:\S+\s+){0,3}?(?:zurück(?:halten|gehalten|behalten)|gesperrt|ausgesetzt)"
         r"|\bhalten\s+(?:\S+\s+){0,3}?zahlung\s+(?:\S+\s+){0,2}?zurück|\bzahlen\s+(?:wir\s+)?erst"
         r"\s+(?:nach|wenn)|\b(?:werden|können)\s+(?:wir\s+)?(?:\S+\s+){0,3}?nicht\s+(?:bezahlen"
-        r"|zahlen|begleichen)|\bbis\s+zur\s+klärung"),
+        r"|zahlen|begleichen)|\bbis\s+zur\s+klärung|\b(?:erwarten|warten\s+(?:noch\s+)?auf)\s+"
+        r"(?:\S+\s+){0,3}?gutschrift"),
     cue(_D, "fr-withhold",
         r"\b(?:bloquons|suspendons|retenons|bloquer|suspendre)\s+(?:le\s+)?(?:paiement|r[èe]glement)"
         r"|\b(?:paiement|r[èe]glement)\s+(?:\S+\s+){0,2}?(?:bloqu[ée]|suspendu|en\s+attente)"
@@ -259,7 +272,8 @@ DISPUTE_CUES: tuple[Cue, ...] = (
     cue(_D, "es-withhold",
         r"\b(?:retener|retenemos|bloquear|suspender|suspendemos)\s+(?:el\s+)?pago|\bpago\s+"
         r"(?:\S+\s+)?(?:retenido|bloqueado|suspendido)|\bno\s+(?:vamos\s+a|podemos|podremos)\s+"
-        r"(?:pagar|abonar|liquidar)|\bhasta\s+que\s+(?:recibamos|nos\s+env[íi]en)"),
+        r"(?:pagar|abonar|liquidar)|\bhasta\s+que\s+(?:recibamos|nos\s+env[íi]en)"
+        r"|\b(?:esperamos|a\s+la\s+espera\s+de)\s+(?:la|una|su)\s+nota\s+de"),
     cue(_D, "nl-withhold",
         r"\bbetaling\s+(?:\S+\s+){0,3}?(?:aan|op)\s*(?:houden|gehouden|schorten|geschort)"
         r"|\b(?:houden|schorten)\s+(?:\S+\s+){0,2}?betaling\s+(?:\S+\s+)?(?:aan|op)"

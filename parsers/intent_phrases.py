@@ -21,7 +21,9 @@ REQUEST_RE = re.compile(
     r"|bitten|senden\s+sie|schicken\s+sie|zusenden|zukommen\s+lassen|übermitteln|mitteilen"
     r"|pourriez|pouvez|merci\s+de|veuillez|besoin|auriez|souhaiterions|souhaiterais|souhaitons"
     r"|s'il\s+vous\s+pla[iî]t|svp|envoyer|transmettre|faire\s+parvenir|communiquer|indiquer"
+    r"|il\s+(?:nous|me)\s+faut|il\s+(?:nous|me)\s+faudrait|nous\s+aimerions|j'aimerais"
     r"|por\s+favor|podr[ií]an?|pueden?|necesitamos|necesito|solicitamos|solicito|quisi[ée]ramos"
+    r"|les\s+rogamos|le\s+rogamos|agradecer[íi]amos|nos\s+gustar[íi]a|me\s+gustar[íi]a"
     r"|env[ií]en(?:nos)?|enviarnos|h[áa]ganos|ind[ií]quenos|graag|alstublieft|alsjeblieft"
     r"|a\.?u\.?b|kunt\s+u|kunnen\s+(?:u|jullie)|zou(?:den)?\s+(?:u|jullie)|wilt\s+u|wil\s+je"
     r"|verzoeken|verzoek|nodig|stuur|laat\s+(?:ons|mij)\s+(?:\S+\s+)?weten|mogen\s+(?:wij|we)"
@@ -78,4 +80,40 @@ CORRECTED_RE = re.compile(
 #: Words that rule out a promise: "we will not pay", "wir werden nicht zahlen".
 PROMISE_NEGATION_RE = re.compile(
     r"\b(?:not|never|n't|nicht|keine?|pas|no|nunca|niet|geen|nooit)\b|n't\b", _FLAGS
+)
+#: A clause that says the payment was made, or names a run that is past: a promise cue in it
+#: promises nothing ("was included in last week's payment run", "wir haben am 2.11.
+#: überwiesen", "a été mise en paiement", "hemos pagado", "is gisteren betaald").
+PAID_RE = re.compile(
+    r"\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:\w+\s+){0,2}?(?:paid|settled"
+    r"|remitted|transferred|wired|sent|executed|processed)\b|\b(?:we|i)\s+(?:have\s+|'ve\s+"
+    r"|’ve\s+|had\s+)?(?:already\s+|just\s+)?(?:paid|settled|remitted|transferred|wired)\b"
+    r"|\b(?:haben|hatten|habe|wurden?|wurde)\s+(?:\S+\s+){0,8}?(?:bezahlt|überwiesen|beglichen"
+    r"|ausgeglichen|angewiesen|gezahlt)\b|\b(?:bezahlt|überwiesen|beglichen|angewiesen)\s+worden"
+    r"|\b(?:avons|ai|avions)\s+(?:d[ée]j[àa]\s+|bien\s+)?(?:r[ée]gl[ée]|pay[ée]|vir[ée]"
+    r"|effectu[ée]|proc[ée]d[ée]|sold[ée])|\b(?:a|ont)\s+(?:d[ée]j[àa]\s+)?[ée]t[ée]\s+"
+    r"(?:r[ée]gl[ée]e?s?|pay[ée]e?s?|vir[ée]e?s?|mise?s?\s+en\s+paiement|sold[ée]e?s?)"
+    r"|\b(?:hemos|he|hab[íi]amos)\s+(?:ya\s+)?(?:pagado|abonado|transferido|liquidado"
+    r"|realizado|efectuado)|\b(?:fue|fueron|ha\s+sido|han\s+sido)\s+(?:pagad|abonad|transferid"
+    r"|liquidad)[oa]s?|\bse\s+(?:pag[óo]|abon[óo]|transfiri[óo]|realiz[óo])\b"
+    r"|\b(?:hebben|heb|hadden)\s+(?:\S+\s+){0,8}?(?:betaald|overgemaakt|voldaan|overgeboekt)\b"
+    r"|\b(?:is|zijn|werd|werden)\s+(?:\S+\s+){0,4}?(?:betaald|overgemaakt|voldaan|overgeboekt)\b"
+    r"|\b(?:last|previous|yesterday(?:'s|’s)?|letzten|vorigen|vergangenen|gestrigen|dernier"
+    r"|derni[èe]re|pr[ée]c[ée]dent\w*|pasad[oa]|anterior|vorige|laatste|afgelopen)\s+(?:\S+\s+)?"
+    r"(?:payment|pay|check|cheque|zahl\w*|überweisungslauf|campagne|remesa|ciclo|betaal\w*"
+    r"|betalings\w*)",
+    _FLAGS,
+)
+#: Credit notes listed as part of what a statement or list shows ("mit allen offenen
+#: Rechnungen und Gutschriften", "including any credits"): no credit note is asked for.
+CREDITS_LISTED_RE = re.compile(
+    r"\b(?:invoices|items|debits|rechnungen|posten|belege|factures|facturas|facturen|posten)\s*"
+    r"(?:,|and|und|sowie|et|y|e|en|&|/|\+)\s*(?:\S+\s+)?(?:credits?|credit\s+(?:notes?|memos?)"
+    r"|gutschriften|avoirs|notas\s+de\s+(?:cr[ée]dito|abono)|abonos|creditnota'?s|creditnota"
+    r"|creditfacturen)"
+    r"|\b(?:including|incl\.?|inklusive|inkl\.?|einschließlich|samt|avec|y\s+(?:las|los)"
+    r"|con|inclusief|incluidas?|inclus|met)\s+(?:\S+\s+){0,2}?(?:credits?|credit\s+(?:notes?"
+    r"|memos?)|gutschriften|avoirs|notas\s+de\s+(?:cr[ée]dito|abono)|abonos|creditnota'?s"
+    r"|creditnota|creditfacturen)",
+    _FLAGS,
 )

@@ -83,6 +83,27 @@ DISPUTES = [
     ("nl", "withhold", "Wij houden de betaling aan tot wij de creditnota ontvangen.",
      "Bedankt voor de factuur."),
     ("nl", "general", "Het bedrag op de factuur is onjuist.", "Wij betwisten de factuur niet."),
+    # a credit note asked for; thanked for, or listed among what a statement shows, it is none
+    ("en", "credit", "Please send us a credit note for the two missing cartons.",
+     "Thanks for the credit note, we have booked it."),
+    ("en", "credit", "Could you issue a credit memo for invoice 4711?",
+     "Please send a statement of account including all invoices and credit notes."),
+    ("de", "credit", "Bitte stellen Sie uns für die Differenz eine Gutschrift aus.",
+     "Vielen Dank für die Gutschrift 4711, wir haben sie gebucht."),
+    ("de", "credit", "Wir benötigen eine Gutschrift über 120,00 EUR.",
+     "Wir benötigen einen Kontoauszug mit allen offenen Rechnungen und Gutschriften."),
+    ("fr", "credit", "Merci de nous établir un avoir pour la différence.",
+     "Nous avons bien reçu votre avoir, merci."),
+    ("fr", "credit", "Pourriez-vous nous faire un avoir ?",
+     "Merci de nous envoyer un relevé de compte avec toutes les factures et avoirs."),
+    ("es", "credit", "Por favor, emitan una nota de crédito por la diferencia.",
+     "Gracias por la nota de crédito, ya la hemos registrado."),
+    ("es", "credit", "Necesitamos una nota de crédito por las unidades que faltan.",
+     "Les rogamos nos envíen un estado de cuenta con facturas y notas de crédito."),
+    ("nl", "credit", "Graag ontvangen wij een creditnota voor het verschil.",
+     "Bedankt voor de creditnota, wij hebben deze verwerkt."),
+    ("nl", "credit", "Kunt u een creditnota sturen voor factuur 4711?",
+     "Graag een rekeningoverzicht inclusief alle creditnota's."),
 ]  # fmt: skip
 
 #: (language, kind, positive, negated) for the other kinds.
