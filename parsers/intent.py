@@ -147,7 +147,12 @@ def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent
         found = _cues_asked(sentence, subject=False)
         own_refs = find_invoice_refs(sentence) if found else ()
         for kind, cues in found.items():
-            refs = own_refs or _listed_refs(sentences, no) or subject_refs
+            refs = (
+                own_refs
+                or _listed_refs(sentences, no)
+                or subject_refs
+                or (_earlier_refs(sentences, no) if kind in ABOUT_AN_INVOICE else ())
+            )
             promise = _promise_date(kind, sentence, own, today)
             value = score(
                 cues,
@@ -251,6 +256,25 @@ def _promise_date(kind: MailKind, sentence: str, own: str, today: date | None) -
         return None
     month_first = bool(ENGLISH_RE.search(own))
     return find_date(sentence, today=today, month_first=month_first)
+
+
+#: Kinds whose sentence may say "it" of an invoice named just before ("Invoice 4711 went to a
+#: colleague who has left. Please re-send it to me.").
+ABOUT_AN_INVOICE = frozenset(
+    {MailKind.INVOICE_COPY_REQUEST, MailKind.DISPUTE, MailKind.PROMISE_TO_PAY}
+)
+#: How many sentences back such an "it" may point.
+EARLIER_SENTENCES = 2
+
+
+def _earlier_refs(sentences: list[str], no: int) -> tuple[str, ...]:
+    """The references of the nearest of the :data:`EARLIER_SENTENCES` sentences before
+    sentence ``no`` that names any."""
+    for earlier in reversed(sentences[max(0, no - EARLIER_SENTENCES) : no]):
+        found = find_invoice_refs(earlier)
+        if found:
+            return found
+    return ()
 
 
 def _listed_refs(sentences: list[str], no: int) -> tuple[str, ...]:

@@ -256,3 +256,37 @@ def test_mail_that_tells_of_payments_terms_or_credits_asks_nothing(text):
 )
 def test_a_statement_sent_again_is_a_statement_request_not_a_copy(text, asked):
     assert kinds(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Invoice 90043448 went to a colleague who has left the company. "
+            "Please re-send it to me.",
+            MailKind.INVOICE_COPY_REQUEST,
+        ),
+        (
+            "Die Rechnung 90043448 ist bei uns nicht angekommen. Bitte senden Sie sie uns "
+            "nochmals zu.",
+            MailKind.INVOICE_COPY_REQUEST,
+        ),
+        (
+            "We received invoice 90043448 yesterday. The unit price on it is wrong, please "
+            "correct it.",
+            MailKind.DISPUTE,
+        ),
+    ],
+)
+def test_a_request_saying_it_of_the_invoice_named_just_before_names_that_invoice(text, kind):
+    questions = find_questions(text, subject="Invoice")
+    asked = [q for q in questions if q.kind is kind]
+    assert asked and asked[0].refs == ("90043448",)
+
+
+def test_a_statement_request_takes_no_invoice_from_the_sentence_before():
+    (q,) = find_questions(
+        "We paid invoice 90043448 last week. Please send us a statement of account.",
+        subject="Statement",
+    )
+    assert q.kind is MailKind.STATEMENT_REQUEST and q.refs == ()
