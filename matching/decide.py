@@ -41,7 +41,7 @@ from core.types import (
 from matching.amounts import confirming_amounts
 from matching.evidence import line_signals, runner_up
 from matching.gates import held
-from matching.near import NearMatch, certain_near_match, near_matches
+from matching.near import NearMatch, certain_near_match, near_matches, near_positions
 from matching.no_reference import CombinationMatch, combination_for, decide_by_combination
 from matching.policy import MatchPolicy
 from matching.suggest import suggest
@@ -117,7 +117,15 @@ def decide_remittance(
         invoices_by_key = merged
     remittance = _fill_unstated_amounts(remittance, keys, invoices_by_key, customer_id=customer_id)
     blocker = _remittance_blocker(
-        remittance, customer_id=customer_id, policy=policy, customer_reason=customer_reason
+        remittance,
+        customer_id=customer_id,
+        policy=policy,
+        customer_reason=customer_reason,
+        unstated_ours=all(
+            invoices_by_key.get(key) or (key and near_positions(key, customer_open.keys))
+            for line, key in zip(remittance.lines, keys, strict=True)
+            if line.amount is None
+        ),
     )
     per_invoice = _amount_per_invoice(remittance.lines, keys, invoices_by_key, customer_id)
     taken: dict[int, Decimal] = dict(per_invoice)
@@ -306,8 +314,12 @@ def _remittance_blocker(
     customer_id: int | None,
     policy: MatchPolicy,
     customer_reason: str | None = None,
+    unstated_ours: bool = True,
 ) -> str | None:
-    """A reason that sends every line of the remittance to review, or None."""
+    """A reason that sends every line of the remittance to review, or None. Lines naming a
+    document without its amount may be the rest of a stated total the others fall short of
+    only when each names one of our documents, exactly or in a near form: a "line" that
+    is a payment number read as a reference is no excuse for a total that does not add up."""
     if not policy.auto_apply:
         return "automatic application is switched off"
     if customer_id is None:
@@ -315,7 +327,9 @@ def _remittance_blocker(
     if remittance.stated_total is not None:
         delta = abs(remittance.stated_total - remittance.lines_total)
         unstated = (
-            remittance.has_unstated_amounts and remittance.lines_total < remittance.stated_total
+            remittance.has_unstated_amounts
+            and unstated_ours
+            and remittance.lines_total < remittance.stated_total
         )
         if delta > policy.amount_tolerance and not unstated:  # unstated lines may be the rest
             return (

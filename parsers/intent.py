@@ -147,17 +147,14 @@ def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent
         found = _cues_asked(sentence, subject=False)
         own_refs = find_invoice_refs(sentence) if found else ()
         for kind, cues in found.items():
-            refs = (
-                own_refs
-                or _listed_refs(sentences, no)
-                or subject_refs
-                or (_earlier_refs(sentences, no) if kind in ABOUT_AN_INVOICE else ())
-            )
+            named = own_refs or _listed_refs(sentences, no) or subject_refs
+            # "it" of an invoice named just before: the reference, not more confidence
+            refs = named or (_earlier_refs(sentences, no) if kind in ABOUT_AN_INVOICE else ())
             promise = _promise_date(kind, sentence, own, today)
             value = score(
                 cues,
                 requested=_is_request(kind, sentence, promise),
-                named=bool(refs),
+                named=bool(named),
                 in_subject=kind in subject_found,
                 disputed=kind is MailKind.INVOICE_COPY_REQUEST and MailKind.DISPUTE in found,
             )
@@ -259,10 +256,9 @@ def _promise_date(kind: MailKind, sentence: str, own: str, today: date | None) -
 
 
 #: Kinds whose sentence may say "it" of an invoice named just before ("Invoice 4711 went to a
-#: colleague who has left. Please re-send it to me.").
-ABOUT_AN_INVOICE = frozenset(
-    {MailKind.INVOICE_COPY_REQUEST, MailKind.DISPUTE, MailKind.PROMISE_TO_PAY}
-)
+#: colleague who has left. Please re-send it to me."); not a promise: "We paid INV-1001.
+#: Invoices will be paid according to our terms." promises nothing about INV-1001.
+ABOUT_AN_INVOICE = frozenset({MailKind.INVOICE_COPY_REQUEST, MailKind.DISPUTE})
 #: How many sentences back such an "it" may point.
 EARLIER_SENTENCES = 2
 

@@ -82,8 +82,9 @@ _PAYMENT_REF_RE = re.compile(
     r"\s*(?:ref(?:erence)?\b\.?|no\b\.?|nr\b\.?|number|num\b|#|id\b|code)\s*[:#.]?\s*"
     + _TOKEN
     # the label the other way round: "Réf. virement", "Referencia del pago", "Kenmerk"
-    + r"|\b(?:r[ée]f(?:[ée]rence)?\.?\s*(?:du\s+|de\s+la\s+|de\s+)?(?:virement|paiement"
-    r"|r[èe]glement)|referencia\s+(?:del\s+|de\s+la\s+)?(?:pago|transferencia)"
+    + r"|(?:(?:\br[ée]f(?:[ée]rence)?|\bnum[ée]ro|(?<!\w)n[°º])\.?\s*"
+    r"(?:du\s+|de\s+la\s+|de\s+|del\s+)?(?:virement|paiement|r[èe]glement|pago|transferencia)"
+    r"|\breferencia\s+(?:del\s+|de\s+la\s+)?(?:pago|transferencia)"
     r"|betalingskenmerk|betalingsreferentie|zahlungsreferenz|verwendungszweck)\s*[:#.]?\s*"
     r"(?P<token2>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)",
     re.IGNORECASE,

@@ -47,8 +47,9 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
             r"^(?:check|cheque|chk|scheck)(?:\s*(?:no|nr|number|num|ref\w*|id))?$"
             r"|^(?:payment|pmt|zahlungs?)\s*(?:ref\w*|no|nr|number|id)$|^trace\b|^transaction\b"
             # the label the other way round, in other languages: "Réf. virement", ...
-            r"|^ref\w*\.?\s*(?:du\s+|de\s+la\s+|de\s+|del\s+)?(?:virement|paiement|reglement"
-            r"|pago|transferencia|zahlung|uberweisung|betaling)$|^betalingskenmerk$",
+            r"|^(?:ref\w*|n[o°º]|nr|num\w*)\.?\s*(?:du\s+|de\s+la\s+|de\s+|del\s+)?"
+            r"(?:virement|paiement|reglement|pago|transferencia|zahlung|uberweisung|betaling)$"
+            r"|^betalingskenmerk$|^zahlungs?n(?:r|ummer)\.?$|^betalingsn(?:r|ummer)\.?$",
             Role.PAYMENT_REF,
         ),
         (  # "Supplier Inv No" in the payer's AP export: the supplier's (our) invoice

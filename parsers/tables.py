@@ -346,6 +346,12 @@ def _amount(cell: str, sep: str | None) -> Decimal | None:
     return None
 
 
+#: Two or more documents in one reference cell: "90040991 / 90041122", "INV-1 & INV-2".
+_SEVERAL_REFS_RE = re.compile(
+    r"[A-Za-z]{0,6}[-#]?\d{3,}(?:\s*(?:/|,|&|\+|\band\b|\bund\b|\bet\b|\by\b|\ben\b)\s*"
+    r"[A-Za-z]{0,6}[-#]?\d{3,})+",
+    re.IGNORECASE,
+)
 #: A number written in groups of at most four digits ("9004 0771", "060 205"): one number.
 _GROUPED_DIGITS_RE = re.compile(r"\d{2,4}(?: \d{2,4})+")
 
@@ -361,6 +367,15 @@ def _ref_of(cell: str, *, named: bool) -> str | None:
     rest = _LEAD_WORD_RE.sub("", cell, count=1) or cell
     if _GROUPED_DIGITS_RE.fullmatch(rest.strip()):
         rest = rest.replace(" ", "")  # "9004 0771": one number written in groups
+    several = _SEVERAL_REFS_RE.fullmatch(rest.strip())
+    if several:  # "90040991 / 90041122": a line for a person, counting towards the total
+        return " / ".join(
+            t
+            for t in re.split(
+                r"\s*(?:/|,|&|\+|\band\b|\bund\b|\bet\b|\by\b|\ben\b)\s*", rest.strip(), flags=re.I
+            )
+            if t
+        )
     token = rest if " " not in rest else None
     if token is None:
         found = [m.group(0) for m in _REF_TOKEN_RE.finditer(rest)]

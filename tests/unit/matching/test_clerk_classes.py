@@ -192,3 +192,17 @@ def test_the_trap_is_caught_when_another_line_pays_the_named_invoice_too():
     first, _ = decide([line("90041919", "1205.07"), line("90041919", "12370.09")], ledger).lines
     assert first.outcome is Outcome.REVIEW
     assert [c for c, _ in first.candidates[:2]] == ["90041918", "90041919"]
+
+
+def test_a_line_without_an_amount_naming_nothing_of_ours_does_not_excuse_the_total():
+    # A payment number read as a reference, without an amount: the others fall 90.00 short
+    # of the stated total; that line is no document of ours that could be the rest.
+    ledger = [invoice("90041448", "3964.12", 1), invoice("90042119", "834.07", 2)]
+    lines = [
+        line("90041448", "3964.12"),
+        line("90042119", "834.07"),
+        RemittanceLine(invoice_ref="PR-2026-4661", amount=None),
+    ]
+    decided = decide(lines, ledger, total="4888.19").lines
+    assert [d.outcome for d in decided] == [Outcome.REVIEW] * 3
+    assert "stated total" in decided[0].reason

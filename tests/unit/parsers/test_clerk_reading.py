@@ -124,3 +124,19 @@ def test_the_suppliers_invoice_number_column_of_an_ap_export_is_our_reference():
 def test_a_sentence_telling_the_amount_of_the_payment_is_its_total(sentence, total):
     scan = scan_lines([sentence, "INV-1001 100.00"])
     assert scan.stated_total == (Decimal(total) if total else None)
+
+
+def test_a_reference_cell_naming_two_invoices_is_one_line_for_a_person():
+    grid = read_grid(
+        [["Invoice", "Amount"], ["90040991 / 90041122", "3,566.65"], ["90041123", "169.60"]]
+    )
+    assert [(line.invoice_ref, line.amount) for line in grid.lines] == [
+        ("90040991 / 90041122", Decimal("3566.65")),
+        ("90041123", Decimal("169.60")),
+    ]
+
+
+def test_a_payment_number_labelled_n_de_pago_is_no_invoice():
+    scan = read_text("- Factura 90041448: 3.964,12 EUR\n\nNº de pago: PR-2026-4661\n")
+    assert [line.invoice_ref for line in scan.lines] == ["90041448"]
+    assert scan.payment_ref == "PR-2026-4661"
