@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     max_invoice_age_days: int = 0
     amount_tolerance: Decimal = Decimal("0.00")
     max_deduction_share: Decimal = Decimal("0.50")
+    max_unverified_lines: int = 50
     max_replies_per_sender_per_day: int = 5
     max_message_bytes: int = 25 * 1024 * 1024
     worker_threads: int = 4

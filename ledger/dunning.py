@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ledger.dunning_models import DunningNotice
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import Customer, Invoice, Remittance, RemittanceLine, ReviewItem, UnappliedCash
+from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.statements import contacts_of
 
 ZERO = Decimal("0.00")
@@ -298,6 +299,7 @@ def _lines_in_review(session: Session, ids: Sequence[int]) -> dict[int, int]:
         .join(Remittance, Remittance.id == RemittanceLine.remittance_id)
         .where(
             ReviewItem.status == "open",
+            ReviewItem.kind != UNVERIFIED_PAYMENT,  # a stranger's claim stops no reminder
             (Remittance.customer_id.in_(ids)) | (ReviewItem.customer_id.in_(ids)),
         )
     ).tuples()

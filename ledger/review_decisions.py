@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import RefusedActionError
 from ledger import models as m
 from ledger.posting import audit
-from ledger.review_actions import LINE_KINDS, Confirmed, confirm_line
+from ledger.review_actions import LINE_KINDS, UNVERIFIED_PAYMENT, Confirmed, confirm_line
 
 ZERO = Decimal("0.00")
 #: The audit action every decision writes (with ``decision``, ``submission`` and ``summary``).
@@ -375,7 +375,7 @@ def bulk_candidates(
         select(m.ReviewItem.id, m.ReviewItem.candidates)
         .where(
             m.ReviewItem.status == "open",
-            m.ReviewItem.kind.in_(sorted(LINE_KINDS)),
+            m.ReviewItem.kind.in_(sorted(LINE_KINDS - {UNVERIFIED_PAYMENT})),
             m.ReviewItem.remittance_line_id.is_not(None),
         )
         .order_by(m.ReviewItem.created_at, m.ReviewItem.id)

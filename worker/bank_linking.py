@@ -24,7 +24,7 @@ from core.errors import RefusedActionError
 from core.types import InboundStatus, Outcome
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
-from ledger.review_actions import HELD
+from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
 from matching.bank_link import (
     CreditView,
     ExpectedView,
@@ -32,7 +32,7 @@ from matching.bank_link import (
     link_credit,
     link_expected,
 )
-from worker.lines import UNVERIFIED_PAYMENT, WOULD_APPLY
+from worker.lines import WOULD_APPLY
 
 log = structlog.get_logger(__name__)
 BANK_LINK = "bank_link"

@@ -26,12 +26,12 @@ from ledger.queries import (
     open_invoices_for_customer,
     unapplied_before,
 )
+from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import count_hit, rules_for
 from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
-from worker.lines import UNVERIFIED_PAYMENT
 from worker.senders import check_sender
 from worker.services import Services
 

@@ -27,7 +27,7 @@ from core.money import format_amount
 from core.types import Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
-from ledger.review_actions import HELD
+from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
 from ledger.unapplied import record_unapplied_cash
 from matching.decide import RemittanceDecision
 from outbound.compose import AckLine
@@ -129,9 +129,13 @@ def post_lines(
                 for part, result in posted
             )
             continue
+        if hold_review:  # a stranger's claim in review for another reason too
+            line.reason = f"{hold_review}; {line.reason}"[:4000]
         out.in_review.append(AckLine(reference=d.invoice_ref or "", amount=d.amount))
         out.review_reasons.append(line.reason)
         kind = "shadow" if shadow and parts else (d.review_kind or "remittance_line")
+        if hold_review and kind != "unknown_sender":
+            kind = UNVERIFIED_PAYMENT  # never bulk-accepted, holds no dunning
         open_review_item(
             session,
             key=f"line:{line.id}",
@@ -145,7 +149,7 @@ def post_lines(
                 {"invoice_number": number, "score": str(score)} for number, score in d.candidates
             ],
         )
-        if d.amount > 0:
+        if d.amount > 0 and not hold_review:  # a stranger's claim is no cash on an account
             record_unapplied_cash(
                 session,
                 key=f"line:{line.id}",
@@ -162,8 +166,6 @@ def post_lines(
 
 #: Between a held line's why and what it would post, in its reason.
 WOULD_APPLY = "; would apply: "
-#: The review item of a line held because its sender is no registered contact.
-UNVERIFIED_PAYMENT = "unverified_payment"
 
 
 def held_parts(d: LineDecision, parts: tuple[Allocation, ...]) -> list[dict[str, str | int]]:

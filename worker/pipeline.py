@@ -35,6 +35,7 @@ from ledger.holds import HOLD_KINDS, record_question_holds
 from ledger.posting import audit, open_review_item
 from ledger.queries import lock_invoices
 from ledger.question_refs import resolve_question_refs
+from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import with_ref_prefixes
 from ledger.session import is_transient_db_error
 from matching.customer import PERSON_VOUCHED
@@ -326,6 +327,31 @@ def _decide_and_post(
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
     identified = identify(session, row, parsed, remittance, keys, svc=svc)
     row.customer_id = identified.customer_id
+    # A stranger's remittance is a claim: it posts when the bank credit links or a person
+    # confirms it, whatever the content says (issue 19); a contact's waits only when told to.
+    unverified = (
+        None
+        if identified.method in PERSON_VOUCHED
+        else f"the sender {row.from_address or '(none)'} is no registered contact "
+        f"(customer identified by {identified.method or 'nothing'})"
+    )
+    if unverified and len(remittance.lines) > svc.settings.max_unverified_lines:
+        # one claim, one item: a stranger's 5,000 lines must not bury the queue
+        reason = (
+            f"{unverified}; {len(remittance.lines)} lines: more than a stranger's claim is "
+            f"read line by line (ARBOX_MAX_UNVERIFIED_LINES={svc.settings.max_unverified_lines})"
+        )
+        row.status, row.reason = InboundStatus.REVIEW, reason
+        open_review_item(
+            session,
+            key=f"inbound:{row.id}:{UNVERIFIED_PAYMENT}",
+            kind=UNVERIFIED_PAYMENT,
+            reason=reason,
+            now=now,
+            inbound_id=row.id,
+            customer_id=row.customer_id,
+        )
+        return ()
     # A customer who writes our numbers without a prefix (a reviewer's rule): try it with one.
     remittance, prefixed = with_ref_prefixes(
         session, remittance, customer_id=row.customer_id, now=now
@@ -349,14 +375,6 @@ def _decide_and_post(
     )
     session.add(rem)
     session.flush()
-    # A stranger's remittance is a claim: it posts when the bank credit links or a person
-    # confirms it, whatever the content says (issue 19); a contact's waits only when told to.
-    unverified = (
-        None
-        if identified.method in PERSON_VOUCHED
-        else f"the sender {row.from_address or '(none)'} is no registered contact "
-        f"(customer identified by {identified.method})"
-    )
     posted = post_lines(
         session,
         row=row,

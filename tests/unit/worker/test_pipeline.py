@@ -693,3 +693,34 @@ def test_an_advice_for_another_invoice_than_the_waiting_claim_is_applied(svc):
     # another invoice is another claim, decided on its own
     again = run(svc, mail("INV-70002 99.99\n", mid="<other@acme>"))
     assert again.status == "applied"
+
+
+def test_a_strangers_claim_in_review_books_no_cash_holds_no_reminder_and_is_no_bulk_item(svc):
+    # Given a stranger's overpayment of an invoice (review for that reason too)
+    result = run(svc, mail("INV-70001 99,999.00\n", sender="m1@evil.example"))
+    assert result.status == "review"
+    from ledger.dunning import _lines_in_review
+    from ledger.review_decisions import bulk_candidates
+
+    with svc.sessions() as s:
+        (item,) = s.scalars(select(m.ReviewItem))
+        unapplied = s.scalars(select(m.UnappliedCash)).all()
+        cid = s.get(m.InboundMessage, result.inbound_id).customer_id
+        # Then it is a stranger's claim: its own kind, saying so, and no cash on the account
+        assert item.kind == "unverified_payment"
+        assert "no registered contact" in item.reason and "overpayment" in item.reason
+        assert unapplied == []
+        # no reminder waits for it, and bulk accept never takes it
+        assert _lines_in_review(s, [cid]) == {}
+        assert bulk_candidates(s, min_confidence=Decimal("0")) == []
+
+
+def test_a_strangers_remittance_of_many_lines_is_one_review_item(svc):
+    body = "".join(f"INV-70001 1.{n:02d}\n" for n in range(60))
+    result = run(svc, mail(body, sender="m2@evil.example"))
+    assert result.status == "review"
+    with svc.sessions() as s:
+        items = s.scalars(select(m.ReviewItem)).all()
+        lines = s.scalars(select(m.RemittanceLine)).all()
+    assert [i.kind for i in items] == ["unverified_payment"] and lines == []
+    assert "60 lines" in items[0].reason
