@@ -21,7 +21,7 @@ from email.utils import parseaddr
 
 from core.types import Attachment, ParsedEmail
 from parsers.html_text import html_to_text
-from parsers.sender import read_from
+from parsers.sender import FromHeader, read_from
 
 #: Parts walked at most; a message with more is cut off with a defect.
 MAX_PARTS = 1000
@@ -149,7 +149,13 @@ def _parsed(msg: Message, walk: _Walk) -> ParsedEmail:
     first: dict[str, str] = {}
     for name, value in headers:
         first.setdefault(name.lower(), value)
-    sender = read_from(_first_raw(msg, "from"))
+    froms = sum(1 for key, _ in msg.raw_items() if key.lower() == "from")
+    sender = (
+        read_from(_first_raw(msg, "from"))
+        if froms <= 1
+        # RFC 5322 allows one From; a second says nothing about which is true (issue 19)
+        else FromHeader(address=None, name="", problem=f"{froms} From headers")
+    )
     _, reply_to = _address(first.get("reply-to"))
     return ParsedEmail(
         message_id=first.get("message-id") or None,

@@ -126,3 +126,16 @@ def test_no_authentication_results_is_no_verdict() -> None:
     verdict = dmarc_verdict((("From", "x@y.example"),), authserv_id=None)
     assert verdict.result is None
     assert not verdict.passes_for("x@y.example")
+
+
+def test_a_mail_with_two_from_headers_is_nobodys() -> None:
+    from parsers.mime import parse_email
+
+    raw = (
+        b"From: finance@elmwood-clinics.example\r\nFrom: eve@evil.test\r\n"
+        b"To: ar@arbox.example\r\nSubject: Payment\r\nMessage-ID: <two@x>\r\n\r\n"
+        b"We paid INV-10016 800.00\r\n"
+    )
+    parsed = parse_email(raw)
+    assert parsed.from_address is None
+    assert parsed.from_problem == "2 From headers"
