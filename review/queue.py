@@ -4,6 +4,7 @@ keyboard moves from ``static/queue.js``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -92,6 +93,8 @@ def parse_filter(params: QueryParams) -> QueueFilter:
         if value is None:
             return None
         try:
+            if not value.isascii():  # "１" is no amount a person typed here
+                raise AmountFormatError(value, "not written in ASCII digits")
             return parse_amount(value)
         except AmountFormatError:
             errors.append(f"{name.replace('_', ' ')} {value!r} is not an amount")
@@ -105,8 +108,14 @@ def parse_filter(params: QueryParams) -> QueueFilter:
         else:
             errors.append(f"age {age!r} is not a number of days")
     sort = params.get("sort", "oldest")
+    if sort not in SORTS:
+        errors.append(f"sort {sort[:40]!r} is none of {', '.join(sorted(SORTS))}")
+    kind = text("kind")
+    if kind is not None and not re.fullmatch(r"[a-z_+-]{1,32}", kind):
+        errors.append(f"kind {kind[:40]!r} is no kind of review item")
+        kind = None
     return QueueFilter(
-        kind=text("kind"),
+        kind=kind,
         customer=text("customer"),
         min_age_days=min_age,
         min_amount=amount("min_amount"),

@@ -73,7 +73,7 @@ def test_filters_and_sorts_narrow_and_order_the_queue(web_db, queue, clock, quer
 def test_a_filter_value_that_does_not_parse_is_dropped_and_named():
     flt = parse_filter(QueryParams("min_amount=lots&min_age_days=-3&sort=drop+table"))
     assert flt.min_amount is None and flt.min_age_days is None and flt.sort == "oldest"
-    assert len(flt.errors) == 2
+    assert len(flt.errors) == 3  # the sort is named too: every parameter is checked (issue 19)
 
 
 def test_the_queue_page_links_each_item_and_shows_counts(signed_in, queue):
@@ -123,3 +123,11 @@ def test_the_queue_links_its_filter_to_bulk_accept_for_clerks_only(signed_in):
     assert 'href="/items/bulk-accept?kind=remittance_line&amp;customer=C1001"' in page.text
     # And a viewer, who may not decide, gets no link
     assert 'id="bulk-accept"' not in signed_in("vera").get("/queue").text
+
+
+@pytest.mark.parametrize(
+    "query", ["sort=zzz", "min_amount=%EF%BC%91", "kind=ZZZ%3Cb%3E", "max_amount=NaN"]
+)
+def test_a_queue_parameter_that_is_none_of_its_values_answers_400(signed_in, query):
+    page = signed_in("vera").get(f"/queue?{query}")
+    assert page.status_code == 400
