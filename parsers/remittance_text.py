@@ -728,6 +728,14 @@ def _reference(work: str) -> tuple[str | None, bool, bool]:
             tokens = [t for t in tokens if _DOCUMENT_PREFIX_RE.match(t)] or tokens
         if tokens:
             return tokens[0], len(set(tokens)) > 1, strong
+    # a number as OCR or a hurried hand misreads it: "90O41650 629.56" (letter O)
+    ocr = [
+        m.group("token")
+        for m in _BARE_NUMBER_RE.finditer(work)
+        if any(ch in _OCR_LETTERS for ch in m.group("token")) and _is_ocr_number(m.group("token"))
+    ]
+    if ocr:
+        return ocr[0], len(set(ocr)) > 1, False
     return None, False, False
 
 

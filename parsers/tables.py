@@ -362,6 +362,8 @@ def _ref_of(cell: str, *, named: bool) -> str | None:
     amount or a date is no reference; without a header, a reference has 3+ digits."""
     if not any(ch.isdigit() for ch in cell) or DATE_RE.fullmatch(cell):
         return None
+    if named and _GROUPED_DIGITS_RE.fullmatch(cell.strip()):
+        return cell.replace(" ", "")  # "90 040 560" under "Invoice number": one number
     if cell_kind(cell) is Kind.AMOUNT:
         return None
     rest = _LEAD_WORD_RE.sub("", cell, count=1) or cell

@@ -140,3 +140,17 @@ def test_a_payment_number_labelled_n_de_pago_is_no_invoice():
     scan = read_text("- Factura 90041448: 3.964,12 EUR\n\nNº de pago: PR-2026-4661\n")
     assert [line.invoice_ref for line in scan.lines] == ["90041448"]
     assert scan.payment_ref == "PR-2026-4661"
+
+
+def test_a_line_whose_number_has_a_look_alike_letter_is_read():
+    (line,) = scan_lines(["90O41650 629.56"]).lines
+    assert (line.invoice_ref, line.amount) == ("90O41650", Decimal("629.56"))
+
+
+def test_a_number_in_groups_of_three_under_an_invoice_header_is_a_reference_not_an_amount():
+    grid = read_grid(
+        [["Inv. date", "Invoice number", "Amount paid"], ["08/08/2026", "90 040 560", "1,922.28"]]
+    )
+    assert [(line.invoice_ref, line.amount) for line in grid.lines] == [
+        ("90040560", Decimal("1922.28"))
+    ]
