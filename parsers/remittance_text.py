@@ -79,14 +79,17 @@ _PAYMENT_REF_RE = re.compile(
     r"\b(?:payment|pmt|remittance|transaction|trace|confirmation|check|cheque|chk|wire"
     r"|ach|eft|transfer|bank|zahlung|überweisung|virement|paiement|transferencia|pago"
     r"|overboeking|betaling)"
-    r"\s*(?:ref(?:erence)?\b\.?|no\b\.?|nr\b\.?|number|num\b|#|id\b|code)\s*[:#.]?\s*"
-    + _TOKEN
-    # the label the other way round: "Réf. virement", "Referencia del pago", "Kenmerk"
-    + r"|(?:(?:\br[ée]f(?:[ée]rence)?|\bnum[ée]ro|(?<!\w)n[°º])\.?\s*"
+    r"\s*(?:ref(?:erence)?\b\.?|no\b\.?|nr\b\.?|number|num\b|#|id\b|code)\s*[:#.]?\s*" + _TOKEN,
+    re.IGNORECASE,
+)
+#: The label the other way round, or in other languages: "Réf. virement", "Nº de pago",
+#: "Referencia del pago", "Betalingskenmerk", "Verwendungszweck".
+_PAYMENT_REF_LEAD_RE = re.compile(
+    r"(?:(?:\br[ée]f(?:[ée]rence)?|\bnum[ée]ro|(?<!\w)n[°º])\.?\s*"
     r"(?:du\s+|de\s+la\s+|de\s+|del\s+)?(?:virement|paiement|r[èe]glement|pago|transferencia)"
     r"|\breferencia\s+(?:del\s+|de\s+la\s+)?(?:pago|transferencia)"
-    r"|betalingskenmerk|betalingsreferentie|zahlungsreferenz|verwendungszweck)\s*[:#.]?\s*"
-    r"(?P<token2>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)",
+    r"|\b(?:betalingskenmerk|betalingsreferentie|zahlungsreferenz|verwendungszweck))"
+    r"\s*[:#.]?\s*(?P<token>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)",
     re.IGNORECASE,
 )
 #: Between a line's net and what the payer kept back: "924.03 - 48.63 promo allowance",
@@ -201,7 +204,8 @@ _PAID_RE = re.compile(
     r"\b(?:paid|pay(?:ing|ment)?s?|pmt|transferred|transfer|remit\w*|settle\w*|sent|wired"
     r"|cleared|covers?|covering|bezahlt|gezahlt|beglichen|überwiesen|zahlung\w*|ausgeglichen"
     r"|réglé\w*|regle\w*|payé\w*|paye|paiement|virement|versé\w*|pagad[oa]s?|pago"
-    r"|transferid[oa]|pagat[oi]|bonifico|betaald|overgemaakt|betaling|voldaan|angewiesen)\b",
+    r"|transferid[oa]|pagat[oi]|bonifico|betaald|overgemaakt|betaling|voldaan|angewiesen"
+    r"|vir[ée]e?s?|abonad[oa]s?|ingresad[oa]s?|gestort|uitbetaald)\b",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
@@ -528,7 +532,7 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         if not amounts or _CONTACT_LINE_RE.search(line):
             continue
         amount = amounts[-1]
-        kept_back = _kept_back(work, amounts)
+        kept_back = _kept_back(work, amounts) if len(amounts) > 1 else None
         before_amount = work[: amounts[0].start]
         for a in reversed(amounts):
             work = work[: a.start] + " " * (a.end - a.start) + work[a.end :]
@@ -546,8 +550,8 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         if ambiguous:
             # Several documents for one amount ("Facture 90041475, 578: 4 921,31"): a line a
             # person splits, which still counts towards the stated total.
-            refs = find_invoice_refs(line)
-            if len(amounts) == 1 and len(refs) > 1:
+            refs = find_invoice_refs(line) if len(amounts) == 1 else ()
+            if len(refs) > 1:
                 joined = " / ".join(refs)[:255]
                 several.append(RemittanceLine(invoice_ref=joined, amount=amount.value, source=line))
                 found.append(several[-1])
@@ -658,10 +662,15 @@ def _remove_noise(line: str) -> tuple[str, str | None]:
     blanked out (same length, so positions stay valid), and the payment reference, if any."""
     payment_ref: str | None = None
     work = line
-    for pattern in (_PAYMENT_REF_RE, _OUR_REF_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
+    for pattern in (
+        _PAYMENT_REF_RE,
+        _PAYMENT_REF_LEAD_RE,
+        _OUR_REF_RE,
+        _CHECK_NUMBER_RE,
+        _PAYMENT_CODE_RE,
+    ):
         for m in pattern.finditer(work):
-            token = m.groupdict().get("token") or m.groupdict().get("token2")
-            payment_ref = payment_ref or token
+            payment_ref = payment_ref or m.group("token")
             work = _blank(work, m.start(), m.end())
     for pattern in (_DATE_RE, _PHONE_RE, _OTHER_NUMBER_RE):
         for m in pattern.finditer(work):

@@ -154,3 +154,19 @@ def test_a_number_in_groups_of_three_under_an_invoice_header_is_a_reference_not_
     assert [(line.invoice_ref, line.amount) for line in grid.lines] == [
         ("90040560", Decimal("1922.28"))
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "nous avons viré 3 989,82 pour les factures nw-060143 (2 421,05) et 90040728 (1 568,77).",
+        "hemos abonado 3.989,82 por las facturas NW-060143 (2.421,05) y 90040728 (1.568,77).",
+        "wij hebben 3.989,82 gestort voor facturen NW-060143 (2.421,05) en 90040728 (1.568,77).",
+    ],
+)
+def test_a_sentence_paying_two_invoices_in_other_words_gives_both(sentence):
+    lines = read_text(sentence).lines
+    assert [(line.invoice_ref.upper(), line.amount) for line in lines] == [
+        ("NW-060143", Decimal("2421.05")),
+        ("90040728", Decimal("1568.77")),
+    ]
