@@ -138,6 +138,9 @@ def make_world(tmp_path: Path, server: Any, **overrides: Any) -> World:
         "imap_folder": folder,
         "imap_processed_folder": f"{base}-Processed",
         "imap_quarantine_folder": f"{base}-Quarantine",
+        # The mails pay 10.00 parts of 5,000.00 invoices: mailbox mechanics are tested here,
+        # not ARBOX_MAX_DEDUCTION_SHARE (tests/unit/matching/test_decide.py is).
+        "max_deduction_share": "1.00",
     }
     values.update(overrides)
     db = tmp_path / "arbox.db"

@@ -133,7 +133,9 @@ def remittance(n: int, sender: str, lines: list[tuple[str, Decimal]]) -> bytes:
 
 def services(url: str, ledger_csv: Path, csv_text: str) -> Services:
     upgrade(url)
-    svc = Services.from_settings(Settings(database_url=url))
+    # The mails pay parts of invoices (250.00 of 1,250.00): database behaviour is tested
+    # here, not ARBOX_MAX_DEDUCTION_SHARE, so part payments post as before that rule.
+    svc = Services.from_settings(Settings(database_url=url, max_deduction_share="1.00"))
     ledger_csv.write_text(csv_text)
     with svc.sessions.begin() as s:
         import_invoices(s, ledger_csv, default_currency="USD", now=utc_now())
@@ -272,10 +274,15 @@ def test_worker_processes_racing_for_the_same_invoices_never_overapply(
     svc = services(url, tmp_path / "l.csv", RACE_LEDGER)
     # Given 3 worker processes of 4 threads each on one PostgreSQL and one Redis (started
     # first: they boot while the reference is made, and wait for work)
-    settings = Settings(database_url=url, redis_url=redis_server.url)
+    settings = Settings(database_url=url, redis_url=redis_server.url, max_deduction_share="1.00")
     boot(settings)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARBOX_")}
-    env.update(ARBOX_DATABASE_URL=url, ARBOX_REDIS_URL=redis_server.url, ARBOX_WORKER_THREADS="4")
+    env.update(
+        ARBOX_DATABASE_URL=url,
+        ARBOX_REDIS_URL=redis_server.url,
+        ARBOX_WORKER_THREADS="4",
+        ARBOX_MAX_DEDUCTION_SHARE="1.00",
+    )
     procs = []
     for i in range(3):
         with (tmp_path / f"w{i}.log").open("wb") as log:

@@ -88,6 +88,9 @@ def responder_factory():
 
 
 def arbox(tmp_path: Path, port: int, **overrides) -> Services:
+    # Each mail pays 1.00 of a 99.99 invoice, so the loop can go on: part payments, posted
+    # here as before ARBOX_MAX_DEDUCTION_SHARE (tested in tests/unit/matching).
+    overrides.setdefault("max_deduction_share", "1.00")
     settings = Settings(
         database_url=migrated_sqlite(tmp_path / "ledger.db"),
         ar_address="ar@arbox.example",
