@@ -1,11 +1,15 @@
-# arbox image for docker-compose.yml: one image, one command per service.
-FROM python:3.11-slim-bookworm
+# arbox image for deploy/compose.yaml: one image, one command per service (ENTRYPOINT arbox).
+# Two stages: the first builds arbox and its dependencies into a virtualenv (with a compiler,
+# for any dependency without a wheel for this platform); the second is a clean slim image that
+# gets only that virtualenv: no gcc, make or headers.
 
+FROM python:3.11-slim-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc make libc6-dev \
     && rm -rf /var/lib/apt/lists/*
-
-WORKDIR /app
+RUN python -m venv /opt/arbox
+ENV PATH=/opt/arbox/bin:$PATH
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY core ./core
 COPY parsers ./parsers
@@ -14,9 +18,17 @@ COPY ledger ./ledger
 COPY outbound ./outbound
 COPY worker ./worker
 COPY review ./review
-COPY fixtures ./fixtures
-RUN pip install --no-cache-dir . && useradd --system --create-home arbox
+RUN pip install --no-cache-dir .
+
+FROM python:3.11-slim-bookworm
+ENV PATH=/opt/arbox/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    ARBOX_DATA_DIR=/var/lib/arbox
+COPY --from=build /opt/arbox /opt/arbox
+# A fixed uid, so the operator can chown volumes and secret files to it; the data directory
+# exists (owned by arbox) before a volume is mounted there, so the volume inherits it.
+RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/arbox --create-home arbox
 USER arbox
-WORKDIR /home/arbox
+WORKDIR /var/lib/arbox
 ENTRYPOINT ["arbox"]
 CMD ["--help"]

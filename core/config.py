@@ -6,13 +6,16 @@ everything below gets the settings (or a part of them) as an argument.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.errors import ConfigError
 
 TlsMode = Literal["ssl", "starttls", "none"]
 
@@ -212,12 +215,14 @@ class Settings(BaseSettings):
     ) -> Settings:
         """Settings from ``environ`` (default: the process environment) and ``env_file``."""
         if environ is None:
-            return cls(_env_file=env_file)  # type: ignore[call-arg]
+            from_files: dict[str, Any] = dict(read_setting_files(_process_environ(env_file)))
+            return cls(_env_file=env_file, **from_files)  # type: ignore[call-arg]
         values = {
             key[len("ARBOX_") :].lower(): value
             for key, value in environ.items()
             if key.startswith("ARBOX_") and value != ""  # empty means unset, as in .env
         }
+        values.update(read_setting_files(environ))
         return cls.model_validate(values)
 
     @property
@@ -283,6 +288,56 @@ class Settings(BaseSettings):
     def customer_thresholds(self) -> dict[str, Decimal | None]:
         """``ARBOX_AUTO_APPLY_CUSTOMER_THRESHOLDS`` parsed (None: never automatic)."""
         return parse_customer_thresholds(self.auto_apply_customer_thresholds)
+
+
+# --- Settings read from files: ARBOX_<NAME>_FILE (deploy/, issue 20) --------------------------
+
+#: The settings that may be given as a file instead: ``ARBOX_<NAME>_FILE`` names the file and
+#: its text, less one trailing newline, is the value. This is how Compose ``secrets:``
+#: (``/run/secrets/<name>``) and systemd ``LoadCredential=`` (``%d/<name>``) hand over secrets,
+#: so they never sit in an environment file or ``docker inspect``.
+FILE_SETTINGS: tuple[str, ...] = ("imap_password", "smtp_password", "database_url", "redis_url")
+
+
+def read_setting_files(environ: Mapping[str, str]) -> dict[str, str]:
+    """The values of the settings that ``environ`` gives as files, by field name.
+
+    An empty file counts as unset, as an empty variable does.
+
+    Raises:
+        ConfigError: a file cannot be read, or both ``ARBOX_<NAME>`` and
+            ``ARBOX_<NAME>_FILE`` are set.
+    """
+    values: dict[str, str] = {}
+    for name in FILE_SETTINGS:
+        variable = f"ARBOX_{name.upper()}"
+        path = environ.get(f"{variable}_FILE", "")
+        if not path:
+            continue
+        if environ.get(variable, ""):
+            msg = f"set {variable} or {variable}_FILE, not both"
+            raise ConfigError(msg)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+            msg = f"{variable}_FILE {path!r} cannot be read ({reason}); point it at a readable file"
+            raise ConfigError(msg) from e
+        text = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
+        if text:
+            values[name] = text
+    return values
+
+
+def _process_environ(env_file: str | Path | None) -> dict[str, str]:
+    """The process environment over the ``.env`` file's variables (as pydantic-settings)."""
+    from dotenv import dotenv_values  # pydantic-settings' own .env reader
+
+    merged: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    merged.update(os.environ)
+    return merged
 
 
 def parse_dunning_levels(text: str) -> tuple[tuple[int, str], ...]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -19,6 +18,7 @@ from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
 from worker.cli_bank import bank_app, import_bank_cmd
+from worker.cli_console import make_console
 from worker.cli_contacts import import_contacts_cmd
 from worker.cli_dunning import dunning_app, scheduler_cmd
 from worker.cli_report import report_app
@@ -54,8 +54,8 @@ app.command("serve")(serve_command)
 app.add_typer(dunning_app, name="dunning")
 app.command("scheduler")(scheduler_cmd)
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 def _settings() -> Settings:

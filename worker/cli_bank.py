@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from core.config import Settings
 from core.errors import ARError
+from worker.cli_console import make_console
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 _FORMATS = ("auto", "bai2", "camt", "mt940", "csv")
 

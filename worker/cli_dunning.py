@@ -7,16 +7,16 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from worker.cli_console import make_console
 
 dunning_app = typer.Typer(help="Reminders of overdue invoices.", no_args_is_help=True)
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
-from rich.console import Console
+
+from worker.cli_console import make_console
 
 if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
     from sqlalchemy.orm import Session
@@ -34,8 +35,8 @@ OutputOption = Annotated[
 ]
 T = TypeVar("T")
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

@@ -8,15 +8,15 @@ import sys
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from core.config import Settings
 from core.errors import ARError
+from worker.cli_console import make_console
 
 users_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:

@@ -186,7 +186,13 @@ def _report(
     console.print(_replies_table(svc, smtp, by_id))
     console.print(f"replies received by the SMTP sink: {len(sent)}, stored in {smtp.directory}")
     console.print(f"database: {svc.settings.database_url}")
-    console.print("try: ARBOX_DATABASE_URL=" + svc.settings.database_url + " arbox review list")
+    # One line even on a narrow terminal, so it can be copied as a command.
+    console.print(
+        "try: ARBOX_DATABASE_URL=" + svc.settings.database_url + " arbox review list",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
+    )
 
 
 #: What each kind of outbox row is, as the demo prints it.
