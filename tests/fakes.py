@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.errors import MailDeliveryError, MailRejectedError
+
+if TYPE_CHECKING:
+    from worker.services import Services
 
 
 @dataclass
@@ -23,3 +29,30 @@ class RecordingMailer:
             self.fail_next -= 1
             raise MailDeliveryError("fake", "451 try again later")
         self.sent.append((sender, tuple(recipients), raw))
+
+
+def services_on_ledger(
+    tmp_path: Path, database_url: str, ledger: str, *, now: datetime, **settings: Any
+) -> Services:
+    """Services on ``database_url`` with a recording mailer, a clock stopped at ``now``, the
+    AR address set and the invoices of the CSV text ``ledger`` imported. Dispose its engine
+    when done (``services.engine.dispose()``)."""
+    from core.config import Settings
+    from ledger.imports import import_invoices
+    from worker.services import Services
+
+    config = Settings(database_url=database_url, ar_address="ar@arbox.example", **settings)
+    base = Services.from_settings(config, mailer=RecordingMailer())
+    services = Services(
+        settings=config,
+        engine=base.engine,
+        sessions=base.sessions,
+        mailer=base.mailer,
+        policy=base.policy,
+        clock=lambda: now,
+    )
+    csv = tmp_path / "ledger.csv"
+    csv.write_text(ledger)
+    with services.sessions.begin() as session:
+        import_invoices(session, csv, default_currency="USD", now=now)
+    return services

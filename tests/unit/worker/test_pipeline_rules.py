@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.rules import create_rule, list_rules
-from tests.fakes import RecordingMailer
+from tests.fakes import services_on_ledger
 from worker.pipeline import process_inbound, store_inbound
 from worker.services import Services
 
@@ -30,21 +29,8 @@ SO-80001,C801,Borealis Foods Ltd,payables@borealis.example,2026-10-05,2026-11-04
 
 
 @pytest.fixture
-def svc(tmp_path: Path, database_url: str) -> Services:
-    settings = Settings(database_url=database_url, ar_address="ar@arbox.example")
-    base = Services.from_settings(settings, mailer=RecordingMailer())
-    services = Services(
-        settings=settings,
-        engine=base.engine,
-        sessions=base.sessions,
-        mailer=base.mailer,
-        policy=base.policy,
-        clock=lambda: NOW,
-    )
-    csv = tmp_path / "ledger.csv"
-    csv.write_text(LEDGER)
-    with services.sessions.begin() as session:
-        import_invoices(session, csv, default_currency="USD", now=NOW)
+def svc(tmp_path: Path, database_url: str):
+    services = services_on_ledger(tmp_path, database_url, LEDGER, now=NOW)
     yield services
     services.engine.dispose()
 

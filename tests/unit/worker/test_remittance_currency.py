@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.config import Settings
 from ledger import models as m
-from ledger.imports import import_invoices
-from tests.fakes import RecordingMailer
+from tests.fakes import services_on_ledger
 from worker.pipeline import process_inbound, store_inbound
 from worker.services import Services
 
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount,currency
 90051177,C1,Rheinland Werkzeug GmbH,buchhaltung@rheinland.example,2026-10-01,2026-10-31,12408.90,EUR
 90051178,C1,Rheinland Werkzeug GmbH,buchhaltung@rheinland.example,2026-10-02,2026-11-01,310.00,EUR
@@ -27,20 +26,7 @@ INV-1,C2,Acme Inc,ap@acme.example,2026-10-01,2026-10-31,500.00,USD
 
 @pytest.fixture
 def svc(tmp_path: Path, database_url: str):
-    settings = Settings(database_url=database_url, ar_address="ar@arbox.example")
-    base = Services.from_settings(settings, mailer=RecordingMailer())
-    services = Services(
-        settings=settings,
-        engine=base.engine,
-        sessions=base.sessions,
-        mailer=base.mailer,
-        policy=base.policy,
-        clock=lambda: datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
-    )
-    csv = tmp_path / "ledger.csv"
-    csv.write_text(LEDGER)
-    with services.sessions.begin() as session:
-        import_invoices(session, csv, default_currency="USD", now=services.clock())
+    services = services_on_ledger(tmp_path, database_url, LEDGER, now=NOW)
     yield services
     services.engine.dispose()
 
