@@ -19,6 +19,7 @@ from core.config import Settings
 from core.errors import ARError, SettingsError
 from core.logging import configure_logging
 from worker.cli_bank import bank_app, import_bank_cmd
+from worker.cli_config import config_app
 from worker.cli_contacts import import_contacts_cmd
 from worker.cli_dunning import dunning_app, scheduler_cmd
 from worker.cli_report import report_app
@@ -42,6 +43,7 @@ rules_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")  # worker/cli_config.py: arbox config check
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
