@@ -72,7 +72,9 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or migrate the schema at ARBOX_DATABASE_URL. Idempotent."""
+    """Create or migrate the schema at ARBOX_DATABASE_URL. Idempotent. The only command that
+    creates a database: every other one stops with `run arbox db upgrade` when it is missing,
+    never migrated or behind this arbox."""
     from ledger.migrate import current, upgrade
 
     settings = _settings()
