@@ -42,13 +42,21 @@ class Limit:
 
     def describe(self) -> str:
         kind = "a whole number" if self.whole else "a number"
-        if self.high is not None:
-            text = f"{kind} from {self.low:g} to {self.high:g}"
-        elif self.above:
-            text = f"{kind} greater than {self.low:g}"
+        low = _plain(self.low)
+        if self.above:
+            text = f"{kind} greater than {low}"
+            if self.high is not None:
+                text += f" and at most {_plain(self.high)}"
+        elif self.high is not None:
+            text = f"{kind} from {low} to {_plain(self.high)}"
         else:
-            text = f"{kind} of at least {self.low:g}"
+            text = f"{kind} of at least {low}"
         return f"expected {text}{self.note}"
+
+
+def _plain(number: float) -> str:
+    """``1e6`` → ``1000000``, ``0.5`` → ``0.5``."""
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 _PORT = Limit(1, 65535)
