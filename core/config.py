@@ -6,18 +6,108 @@ everything below gets the settings (or a part of them) as an argument.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.errors import ConfigError
+from core.errors import ConfigError, SettingsError
 
 TlsMode = Literal["ssl", "starttls", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The numbers a setting allows: from ``low`` (excluded when ``above``) to ``high``."""
+
+    low: float
+    high: float | None = None
+    above: bool = False
+    whole: bool = True
+    note: str = ""
+
+    def admits(self, value: float | Decimal) -> bool:
+        number = float(value)
+        if not math.isfinite(number):
+            return False
+        if number < self.low or (self.above and number == self.low):
+            return False
+        return self.high is None or number <= self.high
+
+    def describe(self) -> str:
+        kind = "a whole number" if self.whole else "a number"
+        low = _plain(self.low)
+        if self.above:
+            text = f"{kind} greater than {low}"
+            if self.high is not None:
+                text += f" and at most {_plain(self.high)}"
+        elif self.high is not None:
+            text = f"{kind} from {low} to {_plain(self.high)}"
+        else:
+            text = f"{kind} of at least {low}"
+        return f"expected {text}{self.note}"
+
+
+def _plain(number: float) -> str:
+    """``1e6`` → ``1000000``, ``0.5`` → ``0.5``."""
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+_PORT = Limit(1, 65535)
+_SHARE = Limit(0, 1, whole=False)
+_COUNT = Limit(0)
+_SOME = Limit(1)
+_DURATION = Limit(0, above=True, whole=False)
+
+#: Range-checked settings (issue 20) by field name.
+LIMITS: dict[str, Limit] = {
+    "imap_port": _PORT,
+    "smtp_port": _PORT,
+    "web_port": Limit(0, 65535, note=" (0: any free port)"),
+    "auto_apply_min_confidence": _SHARE,
+    "intent_min_confidence": _SHARE,
+    "max_deduction_share": _SHARE,
+    "amount_tolerance": Limit(0, whole=False),
+    "imap_poll_seconds": _DURATION,
+    "imap_timeout_seconds": _DURATION,
+    "smtp_timeout_seconds": _DURATION,
+    "imap_idle_renew_seconds": _DURATION,
+    "poller_lock_seconds": _DURATION,
+    "parse_timeout_seconds": _DURATION,
+    "scheduler_lock_seconds": _DURATION,
+    "scheduler_tick_seconds": _DURATION,
+    "sweep_after_seconds": Limit(0, whole=False),
+    "web_session_hours": Limit(0, 1e6, above=True, whole=False),
+    "web_idle_minutes": Limit(0, 1e6, above=True, whole=False),
+    "discount_grace_days": _COUNT,
+    "max_invoice_age_days": Limit(0, note=" (0: no limit)"),
+    "bank_match_window_days": _COUNT,
+    "max_unverified_lines": _SOME,
+    "max_replies_per_sender_per_day": _COUNT,
+    "max_message_bytes": _SOME,
+    "max_attachment_bytes": _SOME,
+    "max_mime_parts": _SOME,
+    "max_mime_depth": _SOME,
+    "parse_memory_mb": _SOME,
+    "worker_threads": _SOME,
+    "broker_heartbeat_timeout_ms": _SOME,
+    "broker_maintenance_chance": _COUNT,
+    "reply_breaker_mails": Limit(0, note=" (0: no breaker)"),
+    "reply_breaker_minutes": _SOME,
+    "reply_breaker_cooldown_minutes": _COUNT,
+    "web_lockout_attempts": _SOME,
+    "web_lockout_minutes": _COUNT,
+}
+
+#: What ``ARBOX_DATABASE_URL`` must look like: ``dialect[+driver]://...``.
+DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\+[A-Za-z0-9_]+)?://")
 
 
 class Settings(BaseSettings):
@@ -122,14 +212,6 @@ class Settings(BaseSettings):
     #: a review item and only the reply that reveals nothing (issue 17).
     intent_min_confidence: float = 0.5
 
-    @field_validator("intent_min_confidence")
-    @classmethod
-    def _valid_confidence(cls, value: float) -> float:
-        if not 0.0 <= value <= 1.0:
-            msg = f"ARBOX_INTENT_MIN_CONFIDENCE must be between 0 and 1, not {value}"
-            raise ValueError(msg)
-        return value
-
     @field_validator("auto_reply_kinds")
     @classmethod
     def _valid_reply_kinds(cls, value: str) -> str:
@@ -149,13 +231,6 @@ class Settings(BaseSettings):
     #: How long a signed-in session lasts at most, and unused.
     web_session_hours: float = 12.0
     web_idle_minutes: float = 30.0
-
-    @field_validator("web_idle_minutes", "web_session_hours")
-    @classmethod
-    def _positive_duration(cls, value: float) -> float:
-        if not 0 < value < 1e6:
-            raise ValueError("must be a positive number")
-        return value
 
     # Bank statements and payments (issue 8).
     #: When cash is applied: on the ``remittance`` (as it arrives) or only once its ``bank``
@@ -197,11 +272,37 @@ class Settings(BaseSettings):
         parse_customer_thresholds(value)
         return value
 
-    @field_validator("max_deduction_share")
+    # Every setting checked (issue 20): ranges here, one line per bad variable in from_env.
+    @field_validator(*LIMITS)
     @classmethod
-    def _valid_share(cls, value: Decimal) -> Decimal:
-        if not value.is_finite() or not 0 <= value <= 1:
-            raise ValueError("must be a share between 0 and 1, e.g. 0.50")
+    def _within_limits(cls, value: float | Decimal, info: ValidationInfo) -> float | Decimal:
+        limit = LIMITS[info.field_name or ""]
+        if not limit.admits(value):
+            raise ValueError(limit.describe())
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, value: str) -> str:
+        if not DATABASE_URL.match(value):
+            raise ValueError(
+                "expected a database URL such as sqlite:///arbox.db or "
+                "postgresql+psycopg://user:password@host/arbox"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _valid_redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.match(r"(redis|rediss|unix)://", value.get_secret_value()):
+            raise ValueError("expected a Redis URL such as redis://localhost:6379/0")
+        return value
+
+    @field_validator("default_currency")
+    @classmethod
+    def _valid_currency(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise ValueError("expected a three-letter ISO 4217 currency code, e.g. USD")
         return value
 
     @field_validator("default_currency")
@@ -213,17 +314,25 @@ class Settings(BaseSettings):
     def from_env(
         cls, environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
     ) -> Settings:
-        """Settings from ``environ`` (default: the process environment) and ``env_file``."""
-        if environ is None:
-            from_files: dict[str, Any] = dict(read_setting_files(_process_environ(env_file)))
-            return cls(_env_file=env_file, **from_files)  # type: ignore[call-arg]
-        values = {
-            key[len("ARBOX_") :].lower(): value
-            for key, value in environ.items()
-            if key.startswith("ARBOX_") and value != ""  # empty means unset, as in .env
-        }
-        values.update(read_setting_files(environ))
-        return cls.model_validate(values)
+        """Settings from ``environ`` (default: the process environment) and ``env_file``,
+        with ``ARBOX_*_FILE`` variables read (secrets from files).
+
+        Raises:
+            SettingsError: a setting is not valid; one line per bad variable.
+        """
+        try:
+            if environ is None:
+                from_files: dict[str, Any] = dict(read_setting_files(_process_environ(env_file)))
+                return cls(_env_file=env_file, **from_files)  # type: ignore[call-arg]
+            values = {
+                key[len("ARBOX_") :].lower(): value
+                for key, value in environ.items()
+                if key.startswith("ARBOX_") and value != ""  # empty means unset, as in .env
+            }
+            values.update(read_setting_files(environ))
+            return cls.model_validate(values)
+        except ValidationError as e:
+            raise SettingsError(describe_errors(e)) from None
 
     @property
     def imap_folders(self) -> tuple[str, ...]:
@@ -441,3 +550,56 @@ def _confidence(text: str, entry: str) -> Decimal:
     if not Decimal(0) <= value <= Decimal(1):
         raise ValueError(f"{entry!r}: a confidence is between 0 and 1")
     return value
+
+
+#: Settings whose value is never shown in an error or ``arbox config check``.
+SECRET_SETTINGS = frozenset({"imap_password", "smtp_password", "redis_url", "web_secret_key"})
+#: Longest value an error line shows.
+_SHOWN_CHARS = 60
+
+
+def mask_url(url: str) -> str:
+    """``url`` with the password of its user part replaced by ``***``."""
+    return re.sub(r"^([^:/?#]+://[^:/@?#]*:)[^@/?#]*@", r"\1***@", url)
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """One line per bad setting: ``ARBOX_NAME='value': expected ...`` (secrets masked)."""
+    lines: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        name = str(item["loc"][0]) if item["loc"] else ""
+        variable = f"ARBOX_{name.upper()}"
+        if variable not in lines:
+            lines[variable] = (
+                f"{variable}={_shown(name, item.get('input'))}: {_allowed(name, item)}"
+            )
+    return list(lines.values())
+
+
+def _shown(name: str, value: Any) -> str:
+    if name in SECRET_SETTINGS:
+        return "'***'"
+    text = mask_url(value) if isinstance(value, str) and name.endswith("_url") else str(value)
+    if len(text) > _SHOWN_CHARS:
+        text = text[: _SHOWN_CHARS - 1] + "…"
+    return repr(text)
+
+
+def _allowed(name: str, item: Any) -> str:
+    """What the setting allows, from our validators' messages or the field's type."""
+    kind: str = item["type"]
+    if kind == "value_error":
+        message = str(item["msg"]).removeprefix("Value error, ")
+        return message if message.startswith("expected") else f"not allowed: {message}"
+    field = Settings.model_fields.get(name)
+    limit = LIMITS.get(name)
+    if kind.startswith("bool"):
+        return "expected true or false (or 1/0, yes/no, on/off)"
+    if kind == "literal_error" and field is not None:
+        choices = get_args(field.annotation) or get_args(get_args(field.annotation)[0])
+        return "expected one of " + ", ".join(str(c) for c in choices)
+    if limit is not None:
+        return limit.describe()
+    if kind.startswith(("int", "float", "decimal")):
+        return "expected a number"
+    return f"not allowed: {item['msg']}"

@@ -19,6 +19,40 @@ class ConfigError(PermanentError):
     """A setting is missing or malformed."""
 
 
+class SettingsError(ConfigError, ValueError):
+    """Settings that cannot be used: ``lines`` holds one line per bad ``ARBOX_*`` variable,
+    naming it, its value (secrets masked) and what is allowed."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class DatabaseUnavailableError(TransientError):
+    """The database at ``ARBOX_DATABASE_URL`` cannot be reached or opened."""
+
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        fix: str = "check ARBOX_DATABASE_URL and that the database server is running",
+    ) -> None:
+        super().__init__(f"cannot open the database {url} ({reason}): {fix}")
+        self.url = url
+        self.reason = reason
+
+
+class SchemaNotCurrentError(PermanentError):
+    """The database has no arbox schema, or not the one this code needs; ``reason`` says
+    which, and the message ends with the fix."""
+
+    def __init__(self, url: str, reason: str, *, fix: str = "run arbox db upgrade") -> None:
+        super().__init__(f"the database {url} {reason}: {fix}")
+        self.url = url
+        self.reason = reason
+
+
 class AmountFormatError(PermanentError, ValueError):
     """Text that should be an amount is not one (or has more decimals than the currency)."""
 

@@ -83,6 +83,33 @@ class SmtpMailer:
         if refused:
             raise MailRejectedError(self.host, f"{len(refused)} recipient(s) refused")
 
+    def check(self) -> str:
+        """Connect, EHLO, STARTTLS or TLS as configured, and AUTH when a user and password
+        are set, sending nothing; say what was done (``arbox config check``).
+
+        Raises:
+            MailDeliveryError: any step failed; the reason names it.
+        """
+        steps = ["TLS" if self.tls == "ssl" else "connect"]
+        try:
+            with self._connect() as smtp:
+                steps.append("STARTTLS" if self.tls == "starttls" else "EHLO")
+                code, _ = smtp.ehlo()
+                if code != 250:
+                    raise smtplib.SMTPResponseException(code, b"EHLO refused")
+                if self.user and self.password:
+                    smtp.login(self.user, self.password)
+                    steps.append("AUTH")
+        except smtplib.SMTPResponseException as e:
+            text = e.smtp_error
+            text = text.decode(errors="replace") if isinstance(text, bytes) else text
+            raise MailDeliveryError(self.host, f"{steps[-1]}: {e.smtp_code} {text[:200]}") from e
+        except (smtplib.SMTPException, OSError) as e:
+            raise MailDeliveryError(
+                self.host, f"{steps[-1]}: {type(e).__name__}: {str(e)[:200]}"
+            ) from e
+        return ", ".join(steps)
+
     def tls_context(self) -> ssl.SSLContext:
         """A client context that verifies the chain and the host name, TLS 1.2 or later."""
         context = ssl.create_default_context(

@@ -15,13 +15,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from core.config import Settings
-from core.errors import ARError
+from core.errors import ARError, SettingsError
 from core.logging import configure_logging
 from worker.cli_bank import bank_app, import_bank_cmd
+from worker.cli_config import config_app
 from worker.cli_console import make_console
 from worker.cli_contacts import import_contacts_cmd
 from worker.cli_dunning import dunning_app, scheduler_cmd
 from worker.cli_report import report_app
+from worker.cli_setup import check_ready, open_services
 from worker.cli_users import serve_command, users_app
 from worker.outcomes import MessageOutcome
 
@@ -41,6 +43,7 @@ rules_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")  # worker/cli_config.py: arbox config check
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
@@ -63,13 +66,15 @@ def _settings() -> Settings:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or migrate the schema at ARBOX_DATABASE_URL. Idempotent."""
+    """Create or migrate the schema at ARBOX_DATABASE_URL. Idempotent. The only command that
+    creates a database: every other one stops with `run arbox db upgrade` when it is missing,
+    never migrated or behind this arbox."""
     from ledger.migrate import current, upgrade
 
     settings = _settings()
@@ -83,12 +88,12 @@ def import_invoices_cmd(
 ) -> None:
     """Load open invoices and their customers. All-or-nothing; upsert by invoice_number."""
     from ledger.imports import import_invoices
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
     if not file.is_file():
         raise _fail(f"{file}: no such file", 2)
     settings = _settings()
-    svc = Services.from_settings(settings)
+    svc = open_services(settings)
     with Progress(
         TextColumn("importing"),
         BarColumn(),
@@ -169,6 +174,7 @@ def ingest(
     if not files:
         raise _fail("no .eml files found", 2)
     settings = _settings()
+    check_ready(settings)
     runtime = boot(settings)
     svc = runtime.services
     ids: list[int] = []
@@ -218,6 +224,7 @@ def worker(
 
     configure_logging("INFO")
     settings = _settings()
+    check_ready(settings)
     runtime = boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
@@ -277,6 +284,7 @@ def poller() -> None:
     settings = _settings()
     if not settings.imap_configured:
         raise _fail("set ARBOX_IMAP_HOST and ARBOX_IMAP_USER to poll a mailbox", 2)
+    check_ready(settings)
     boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
@@ -303,6 +311,7 @@ def run() -> None:
         check_schedules(settings)
     except ARError as e:
         raise _fail(str(e), 2) from e
+    check_ready(settings)
     runtime = boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
@@ -338,9 +347,8 @@ def export_applications(
     """Cash applied: one row per (payment, invoice)."""
     from ledger.exports import applications_to_csv, applications_to_json
     from ledger.queries import applications_for_export
-    from worker.services import Services
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     if layout != "generic":  # ledger/erp.py: layouts for posting back to an ERP (CSV only)
         if fmt != "csv":
             raise _fail(f"--layout {layout} is CSV only", 2)
@@ -367,9 +375,8 @@ def review_list(
     """The pending review queue."""
     from ledger.exports import review_to_json, review_to_table_rows
     from ledger.queries import pending_review
-    from worker.services import Services
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     with svc.sessions() as session:
         rows = pending_review(session)
     if fmt == "json":
@@ -426,10 +433,10 @@ def review_confirm(
 ) -> None:
     """Apply a remittance line in review to the invoices named, and resolve the item."""
     from ledger.review_actions import confirm_line
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
     allocations = list(zip(invoices, _amounts(amounts or [], invoices), strict=True))
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     try:
         with svc.sessions.begin() as session:
             done = confirm_line(
@@ -468,9 +475,9 @@ def review_close(
     """Resolve an item that holds no cash to decide (a dispute settled, a promise kept, a
     question answered), with the reason: a dispute's or promise's reminder holds end with it."""
     from ledger.review_closing import close_item
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     try:
         with svc.sessions.begin() as session:
             done = close_item(session, item_id=item_id, reason=reason, actor=by, now=utc_now())
@@ -489,9 +496,8 @@ def rules_list(
 ) -> None:
     """Every rule, with who made it, when, and how often it was used."""
     from ledger.rules import RULE_COLUMNS, list_rules, rule_record, rules_to_json
-    from worker.services import Services
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     try:
         with svc.sessions() as session:
             rules = list_rules(session)
@@ -516,9 +522,9 @@ def rules_delete(
 ) -> None:
     """Delete a rule; the next mail is identified without it."""
     from ledger.rules import delete_rule
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     try:
         with svc.sessions.begin() as session:
             rule = delete_rule(session, rule_id=rule_id, actor=by, now=utc_now())
@@ -539,9 +545,9 @@ def unapply(
 ) -> None:
     """Reverse an application: the invoice's balance comes back and it is open again."""
     from ledger.unapply import unapply as unapply_cash
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     try:
         with svc.sessions.begin() as session:
             done = unapply_cash(
@@ -570,9 +576,8 @@ def explain(
     """The decision record of each remittance line of a mail: candidates, signals, why."""
     from ledger.queries import line_records
     from worker.explain import records_to_json, render_records
-    from worker.services import Services
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     try:
         with svc.sessions() as session:
             records = line_records(session, message_id)
@@ -591,10 +596,9 @@ def status() -> None:
     """Inbound mail per state, queue depths, review items per kind, last poll per folder."""
     from ledger.operations import status_counts
     from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, configure_broker
-    from worker.services import Services
 
     settings = _settings()
-    svc = Services.from_settings(settings)
+    svc = open_services(settings)
     with svc.sessions() as session:
         counts = status_counts(session)
     table = Table(title="arbox status", show_header=False)
@@ -630,9 +634,8 @@ def status() -> None:
 def quarantine_list() -> None:
     """Every quarantined message with its reason."""
     from ledger.operations import quarantined
-    from worker.services import Services
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     with svc.sessions() as session:
         rows = quarantined(session)
     table = Table(title=f"Quarantine: {len(rows)} message(s)")
@@ -656,9 +659,8 @@ def quarantine_show(
 ) -> None:
     """One quarantined message: identity, size, attempts and the full reason."""
     from ledger.operations import quarantined_message
-    from worker.services import Services
 
-    svc = Services.from_settings(_settings())
+    svc = open_services(_settings())
     with svc.sessions() as session:
         row = quarantined_message(session, inbound_id)
     if row is None:
@@ -688,6 +690,7 @@ def quarantine_retry(
 
     configure_logging("WARNING")
     settings = _settings()
+    check_ready(settings)
     runtime = boot(settings)
     svc = runtime.services
     with svc.sessions.begin() as session:
@@ -750,7 +753,7 @@ def statements_send(
     contacts; a second run for the same date sends nothing twice."""
     from datetime import date
 
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
     from worker.statement_run import queue_statements, send_statements
 
     configure_logging("WARNING")
@@ -761,7 +764,7 @@ def statements_send(
     settings = _settings()
     if not settings.smtp_configured:
         raise _fail("set ARBOX_SMTP_HOST to send statements", 2)
-    svc = Services.from_settings(settings)
+    svc = open_services(settings)
     try:
         queued = queue_statements(svc, as_of=day, customer_number=customer, workers=workers)
         result = send_statements(svc, [*queued.queued, *queued.pending])
@@ -791,9 +794,28 @@ def statements_send(
 
 
 def main() -> None:
-    """Entry point of the ``arbox`` console script."""
+    """Entry point of the ``arbox`` console script. A bad setting is a line per variable and
+    exit status 2; an arbox error, or a database that fails mid-command, one line and 1."""
     try:
         app()
+    except SettingsError as e:
+        for line in e.lines:
+            err.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+        sys.exit(2)
     except ARError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except Exception as e:
+        from sqlalchemy.exc import DBAPIError  # imported here: `arbox --help` stays quick
+
+        if not isinstance(e, DBAPIError):
+            raise
+        from ledger.migrate import first_line
+
+        err.print(
+            f"[red]error:[/red] database error: {first_line(e.orig)} (ARBOX_DATABASE_URL; "
+            "`arbox config check` tests it)",
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(1)

@@ -13,6 +13,7 @@ import typer
 from core.config import Settings
 from core.errors import ARError
 from worker.cli_console import make_console
+from worker.cli_setup import open_services
 
 out = make_console()
 err = make_console(stderr=True)
@@ -89,7 +90,6 @@ def import_bank_cmd(
     importing it again creates nothing twice."""
     from core.logging import configure_logging
     from worker.bank_import import import_bank_file
-    from worker.services import Services
 
     configure_logging("WARNING")
     if format not in _FORMATS:
@@ -111,7 +111,7 @@ def import_bank_cmd(
             "account": account,
         },
     )
-    svc = Services.from_settings(settings)
+    svc = open_services(settings)
     try:
         data = file.read_bytes()
         with svc.sessions.begin() as session:
@@ -145,10 +145,9 @@ def bank_payments(
     from sqlalchemy import select
 
     from ledger import models as m
-    from worker.services import Services
 
     settings = Settings.from_env()
-    svc = Services.from_settings(settings)
+    svc = open_services(settings)
     try:
         with svc.sessions() as session:
             query = (
@@ -203,9 +202,9 @@ def bank_link(
     """Tie a payment to a remittance's expected payment (the answer to a bank_link item);
     held applications post."""
     from worker.bank_linking import confirm_link
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
-    svc = Services.from_settings(Settings.from_env())
+    svc = open_services(Settings.from_env())
     try:
         with svc.sessions.begin() as session:
             link = confirm_link(

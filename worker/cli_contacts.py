@@ -11,6 +11,7 @@ import typer
 from core.config import Settings
 from core.errors import ARError
 from worker.cli_console import make_console
+from worker.cli_setup import open_services
 
 out = make_console()
 err = make_console(stderr=True)
@@ -22,12 +23,12 @@ def import_contacts_cmd(
     """Load customer contacts (customer_number, email; optional name, role, allow_domain).
     All-or-nothing; upsert by (customer, email)."""
     from ledger.contacts import import_contacts
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
     if not file.is_file():
         err.print(f"[red]error:[/red] {file}: no such file", highlight=False)
         raise typer.Exit(2)
-    svc = Services.from_settings(Settings.from_env())
+    svc = open_services(Settings.from_env())
     try:
         with svc.sessions.begin() as session:
             summary = import_contacts(session, file, now=utc_now())

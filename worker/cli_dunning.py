@@ -12,6 +12,7 @@ from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
 from worker.cli_console import make_console
+from worker.cli_setup import check_ready, open_services
 
 dunning_app = typer.Typer(help="Reminders of overdue invoices.", no_args_is_help=True)
 
@@ -40,7 +41,7 @@ def dunning_send(
     (ARBOX_DUNNING_LEVELS); held customers and invoices are printed with the reason. Never
     twice for the same invoice and level."""
     from worker.dunning_run import queue_dunning
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
     from worker.statement_run import send_statements
 
     configure_logging("WARNING")
@@ -51,7 +52,7 @@ def dunning_send(
     settings = Settings.from_env()
     if not dry_run and not settings.smtp_configured:
         raise _fail("set ARBOX_SMTP_HOST to send reminders (or use --dry-run)", 2)
-    svc = Services.from_settings(settings)
+    svc = open_services(settings)
     try:
         run = queue_dunning(svc, as_of=day, customer_number=customer, dry_run=dry_run)
         result = send_statements(svc, [*run.queued, *run.pending]) if not dry_run else None
@@ -94,6 +95,7 @@ def scheduler_cmd() -> None:
         check_schedules(settings)
     except ARError as e:
         raise _fail(str(e), 2) from e
+    check_ready(settings)
     boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)

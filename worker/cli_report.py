@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 import typer
 
 from worker.cli_console import make_console
+from worker.cli_setup import open_services
 
 if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
     from sqlalchemy.orm import Session
@@ -61,9 +62,8 @@ def _today() -> date:
 
 def _read(build: Callable[[Session], T]) -> T:
     from core.config import Settings
-    from worker.services import Services
 
-    svc = Services.from_settings(Settings.from_env())
+    svc = open_services(Settings.from_env())
     try:
         with svc.sessions() as session:
             return build(session)

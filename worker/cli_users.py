@@ -13,6 +13,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from worker.cli_console import make_console
+from worker.cli_setup import check_ready, open_services
 
 users_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)
 out = make_console()
@@ -37,9 +38,9 @@ def _read_password(from_stdin: bool) -> str:
 
 def _change(what: Literal["add", "passwd", "disable"], name: str, **kwargs: str) -> str:
     from ledger.users import add_user, disable_user, set_password
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
-    svc = Services.from_settings(Settings.from_env())
+    svc = open_services(Settings.from_env())
     try:
         with svc.sessions.begin() as session:
             now = utc_now()
@@ -101,9 +102,9 @@ def users_disable(name: Annotated[str, typer.Argument(help="The username.")]) ->
 def users_list() -> None:
     """Every user with role, state and creation time."""
     from ledger.users import list_users
-    from worker.services import Services, utc_now
+    from worker.services import utc_now
 
-    svc = Services.from_settings(Settings.from_env())
+    svc = open_services(Settings.from_env())
     try:
         with svc.sessions() as session:
             accounts = list_users(session)
@@ -132,6 +133,7 @@ def serve_command(
 
     configure_logging("INFO")
     settings = Settings.from_env()
+    check_ready(settings)
     where = f"http://{host or settings.web_host}:{settings.web_port if port is None else port}"
     out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
     try:

@@ -239,14 +239,17 @@ def _record_held(svc: Services, plan: CustomerDunning, *, now: datetime) -> None
 
 
 def _pending_rows(svc: Services, as_of: date, *, exclude: Sequence[int]) -> list[int]:
-    """Reminder rows of an earlier run for ``as_of`` that are still to send."""
+    """Reminder rows of an earlier run for ``as_of`` that are still to send (for a real run,
+    those an ``ARBOX_OUTBOUND_DRY_RUN`` run only rendered, too)."""
     skip = set(exclude)
     with svc.sessions() as session:
         rows = session.scalars(
             select(m.OutboxMessage.id)
             .where(
                 m.OutboxMessage.kind == "dunning",
-                m.OutboxMessage.status == "pending",
+                m.OutboxMessage.status.in_(
+                    ("pending",) if svc.settings.outbound_dry_run else ("pending", "dry_run")
+                ),
                 m.OutboxMessage.key.like(f"dunning:%:{as_of.isoformat()}:%"),
             )
             .order_by(m.OutboxMessage.id)

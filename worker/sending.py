@@ -10,7 +10,8 @@ connection) raises :class:`DeferredDeliveryError` with the delay before the next
 from :data:`RETRY_FIRST_DELAY_MS` up to :data:`RETRY_MAX_DELAY_MS`; after
 :data:`MAX_SEND_ATTEMPTS` tries, or at once on a permanent rejection (5xx), the row is failed
 and a review item of kind ``outbound_failed`` opened. With ``ARBOX_OUTBOUND_DRY_RUN`` the row
-is marked ``dry_run`` and nothing connects to SMTP.
+is marked ``dry_run`` and nothing connects to SMTP; a dry run marks nothing done, so a later
+real delivery of that row sends it (:func:`is_still_to_send`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ RETRY_MAX_DELAY_MS = 30 * 60_000
 OUTBOUND_FAILED = "outbound_failed"
 #: Seconds to wait between tries of recording a delivery when the database is unavailable.
 FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
+
+
+def is_still_to_send(status: str, *, dry_run: bool) -> bool:
+    """Whether an outbox row in ``status`` is still to deliver by a run that is (or is not) a
+    dry run: a row a dry run only rendered is, for a real run."""
+    return status == "pending" or (status == "dry_run" and not dry_run)
 
 
 def retry_delay_ms(attempts: int) -> int:
@@ -77,6 +84,8 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
         if row is None:
             raise PermanentError(f"outbox row {outbox_id} does not exist")
+        if row.status == "dry_run" and not svc.settings.outbound_dry_run:
+            row.status = "pending"  # a dry run only rendered it: this run sends it (issue 20)
         if row.status != "pending":
             return SendResult(outbox_id, row.status)
         if svc.settings.outbound_dry_run:

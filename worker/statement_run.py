@@ -197,7 +197,7 @@ def _jobs(
         key = statement_key(first.customer_number, as_of)
         if key in existing:
             row_id, status = existing[key]
-            if status == "pending":
+            if sending.is_still_to_send(status, dry_run=svc.settings.outbound_dry_run):
                 tally.pending.append(row_id)
             else:
                 tally.done_before += 1

@@ -128,3 +128,22 @@ def test_a_bad_as_of_date_is_a_usage_error(env, tmp_path):
     result = arbox("statements", "send", "--as-of", "2026-13-01", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "expected a date" in result.stderr
+
+
+def test_a_dry_run_marks_nothing_done_so_the_real_run_sends(env, tmp_path, smtp_sink):
+    # Given statements rendered with ARBOX_OUTBOUND_DRY_RUN for a date (issue 20: the real
+    # run then said "2 sent before" and mailed nothing)
+    dry = arbox_here(
+        "statements", "send", "--as-of", "2026-12-01",
+        env={**env, "ARBOX_OUTBOUND_DRY_RUN": "true"}, cwd=tmp_path,
+    )  # fmt: skip
+    assert smtp_sink.wait_for(1, timeout=0.5) == []
+    # When the same date is sent for real
+    real = arbox_here("statements", "send", "--as-of", "2026-12-01", env=env, cwd=tmp_path)
+    # Then the real run mails both statements, and a third run nothing more
+    again = arbox_here("statements", "send", "--as-of", "2026-12-01", env=env, cwd=tmp_path)
+    assert "Traceback" not in dry.stderr + real.stderr
+    assert real.returncode == 0, real.stderr
+    assert "2 sent" in real.stdout and "sent before" not in real.stdout
+    assert len(smtp_sink.wait_for(3, timeout=3)) == 2
+    assert "0 sent; 2 sent before" in again.stdout

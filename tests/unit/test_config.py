@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from pydantic import ValidationError
 
 from core.config import Settings
+from core.errors import SettingsError
 
 
 def test_settings_read_arbox_variables_and_mask_secrets():
@@ -29,7 +29,7 @@ def test_defaults_match_the_contract():
 
 
 def test_bad_tls_mode_is_refused():
-    with pytest.raises(ValidationError):
+    with pytest.raises(SettingsError, match="ARBOX_IMAP_TLS='maybe': expected one of ssl"):
         Settings.from_env({"ARBOX_IMAP_TLS": "maybe"})
 
 
