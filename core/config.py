@@ -254,6 +254,29 @@ class Settings(BaseSettings):
     scheduler_lock_seconds: float = 60.0
     scheduler_tick_seconds: float = 30.0
 
+    # Operations (issue 20): logs and metrics.
+    #: Log level of every command (``DEBUG`` … ``ERROR``); unset: the command's own default
+    #: (``INFO`` for the services, ``WARNING`` for one-shot commands).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] | None = None
+    #: ``text`` (key=value lines) or ``json`` (one JSON object per line).
+    log_format: Literal["text", "json"] = "text"
+    #: Port on which ``arbox worker`` / ``arbox poller`` / ``arbox run`` serve Prometheus
+    #: metrics (``/metrics``), one port per process; 0: none (the review app's ``/metrics``
+    #: still answers).
+    metrics_port: int = 0
+    #: Address that port listens on.
+    metrics_host: str = "127.0.0.1"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("dunning_levels")
     @classmethod
     def _valid_levels(cls, value: str) -> str:

@@ -73,6 +73,33 @@ def status_counts(session: Session) -> StatusCounts:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OpenReview:
+    """Open review items of one kind: how many, and when the oldest was opened."""
+
+    kind: str
+    count: int
+    oldest_created_at: datetime
+
+
+def open_review_by_kind(session: Session) -> list[OpenReview]:
+    """Open review items per kind with the oldest one's creation time (metrics, issue 20)."""
+    stmt = (
+        select(m.ReviewItem.kind, func.count(), func.min(m.ReviewItem.created_at))
+        .where(m.ReviewItem.status == "open")
+        .group_by(m.ReviewItem.kind)
+        .order_by(m.ReviewItem.kind)
+    )
+    return [OpenReview(str(k), int(n), oldest) for k, n, oldest in session.execute(stmt).tuples()]
+
+
+def inbound_message_id(session: Session, inbound_id: int) -> str | None:
+    """The Message-ID of inbound message ``inbound_id`` (log context of the actor)."""
+    return session.execute(
+        select(m.InboundMessage.message_id).where(m.InboundMessage.id == inbound_id)
+    ).scalar_one_or_none()
+
+
 #: The ``arbox status`` label of mailbox positions whose mail is done but not yet moved/flagged.
 WAITING_FOR_MAILBOX_ACTION = "waiting for mailbox action"
 #: ... and of positions whose mail is still being processed.

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from prometheus_client import CollectorRegistry
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,6 +26,7 @@ from ledger.session import make_engine, make_sessionmaker
 from review import (
     applications,
     dashboard,
+    health,
     item_routes,
     queue,
     reports_page,
@@ -45,11 +47,14 @@ def create_app(
     *,
     session_factory: sessionmaker[Session] | None = None,
     clock: Callable[[], datetime] | None = None,
+    process_metrics: CollectorRegistry | None = None,
 ) -> Starlette:
     """The review app for ``settings``; ``session_factory`` defaults to one over
-    ``settings.database_url``; ``clock`` (aware UTC) defaults to the system clock."""
+    ``settings.database_url``; ``clock`` (aware UTC) defaults to the system clock;
+    ``/metrics`` adds ``process_metrics`` (the counters of the workers in this process)."""
     routes: list[BaseRoute] = [
         Route("/", home, methods=["GET"]),
+        *health.routes,  # /healthz, /readyz, /metrics: no sign-in, nothing about accounts
         *signin.routes,
         *queue.routes,
         *dashboard.routes,
@@ -69,6 +74,9 @@ def create_app(
     app.state.sessions = session_factory or make_sessionmaker(make_engine(settings.database_url))
     app.state.secret_key = secret_key(settings)
     app.state.clock = clock
+    app.state.metrics_registry = health.metrics_registry(
+        app.state.sessions, settings, extra=process_metrics
+    )
     return app
 
 

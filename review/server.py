@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 import uvicorn
+from prometheus_client import CollectorRegistry
 
 from core.config import Settings
 from review.app import create_app
@@ -35,9 +36,14 @@ class RunningServer:
         self.thread.join(timeout)
 
 
-def _config(settings: Settings, host: str | None, port: int | None) -> uvicorn.Config:
+def _config(
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    process_metrics: CollectorRegistry | None = None,
+) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(settings),
+        create_app(settings, process_metrics=process_metrics),
         host=host or settings.web_host,
         port=settings.web_port if port is None else port,
         log_level="warning",
@@ -70,14 +76,20 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
 
 
 def start_in_thread(
-    settings: Settings, *, host: str | None = None, port: int | None = None, timeout: float = 15
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    timeout: float = 15,
+    process_metrics: CollectorRegistry | None = None,
 ) -> RunningServer:
-    """Start serving in a daemon thread and return once it listens.
+    """Start serving in a daemon thread and return once it listens; ``/metrics`` adds
+    ``process_metrics`` (``arbox run``: its workers' and poller's counters).
 
     Raises:
         RuntimeError: the server did not start within ``timeout`` (the port is taken?).
     """
-    config = _config(settings, host, port)
+    config = _config(settings, host, port, process_metrics)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="arbox-web", daemon=True)
     thread.start()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import dramatiq
 import structlog
 from structlog.contextvars import bound_contextvars
 
 from core.errors import PermanentError
-from worker import pipeline, scheduled_jobs, sending
-from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, ensure_broker
-from worker.services import get_services
+from ledger.operations import inbound_message_id
+from worker import metrics, pipeline, scheduled_jobs, sending
+from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE, ensure_broker
+from worker.services import Services, get_services
 
 ensure_broker()
 log = structlog.get_logger(__name__)
@@ -27,10 +30,19 @@ log = structlog.get_logger(__name__)
 )
 def process_message(inbound_id: int) -> None:
     """Process one stored inbound message, then queue the mail it caused."""
-    with bound_contextvars(inbound_id=inbound_id):
-        result = pipeline.process_inbound(inbound_id, svc=get_services())
-    for outbox_id in result.outbox_ids:
-        send_outbound.send(outbox_id)
+    svc = get_services()
+    with bound_contextvars(inbound_id=inbound_id, message_id=_message_id(inbound_id, svc)):
+        started = time.perf_counter()
+        result = pipeline.process_inbound(inbound_id, svc=svc)
+        metrics.record_processed(result.status, time.perf_counter() - started)
+        for outbox_id in result.outbox_ids:
+            send_outbound.send(outbox_id)
+
+
+def _message_id(inbound_id: int, svc: Services) -> str | None:
+    """The mail's Message-ID for the log context (one primary-key read; None if unknown)."""
+    with svc.sessions() as session:
+        return inbound_message_id(session, inbound_id)
 
 
 @dramatiq.actor(
@@ -51,10 +63,6 @@ def send_outbound(outbox_id: int) -> None:
             sending.send_outbox(outbox_id, svc=get_services())
         except sending.DeferredDeliveryError as e:
             raise dramatiq.Retry(str(e), delay=e.retry_in_ms) from e
-
-
-#: The queue of the scheduler's runs (statements, dunning): long jobs, apart from the mail.
-SCHEDULED_QUEUE = "ar.scheduled"
 
 
 @dramatiq.actor(

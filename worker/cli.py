@@ -16,7 +16,7 @@ from rich.table import Table
 
 from core.config import Settings
 from core.errors import ARError, SettingsError
-from core.logging import configure_logging
+from core.logging import configure_logging, use_log_settings
 from worker.cli_bank import bank_app, import_bank_cmd
 from worker.cli_config import config_app
 from worker.cli_console import make_console
@@ -24,6 +24,7 @@ from worker.cli_contacts import import_contacts_cmd
 from worker.cli_dunning import dunning_app, scheduler_cmd
 from worker.cli_report import report_app
 from worker.cli_setup import check_ready, open_services
+from worker.cli_status import start_operations, status_cmd
 from worker.cli_users import serve_command, users_app
 from worker.outcomes import MessageOutcome
 
@@ -59,6 +60,18 @@ app.command("scheduler")(scheduler_cmd)
 
 out = make_console()
 err = make_console(stderr=True)
+
+
+@app.callback()
+def _log_settings() -> None:
+    """arbox: the accounts-receivable mailbox worker."""
+    # ARBOX_LOG_LEVEL / ARBOX_LOG_FORMAT for whatever level the command configures; a bad
+    # setting is left for the command itself to report.
+    try:
+        settings = Settings.from_env()
+    except (ValueError, ARError):  # a bad setting or a secret file: the command says which
+        return
+    use_log_settings(level=settings.log_level, fmt=settings.log_format)
 
 
 def _settings() -> Settings:
@@ -228,9 +241,11 @@ def worker(
     runtime = boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
+    ops = start_operations(settings, {"worker": {"threads": threads or settings.worker_threads}})
     dramatiq_worker = start_worker(runtime, threads=threads or settings.worker_threads)
     out.print("worker running; Ctrl-C stops it")
     stop.wait()
+    ops.stop()
     dramatiq_worker.stop(timeout=30_000)
 
 
@@ -288,9 +303,11 @@ def poller() -> None:
     boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
+    ops = start_operations(settings, {"poller": {"folders": list(settings.imap_folders)}})
     threads = _poller_threads(stop)
     out.print(f"polling {settings.imap_folder} on {settings.imap_host}; Ctrl-C stops it")
     stop.wait()
+    ops.stop()
     for thread in threads:
         thread.join(timeout=30)
 
@@ -300,6 +317,7 @@ def run() -> None:
     """The service on one machine: mailbox poller, workers, scheduler and the review web
     app, until Ctrl-C."""
     from review.server import start_in_thread
+    from worker.metrics import REGISTRY as PROCESS_METRICS
     from worker.runtime import boot, start_worker
     from worker.scheduler import check_schedules, start_scheduler_thread
 
@@ -313,15 +331,23 @@ def run() -> None:
         raise _fail(str(e), 2) from e
     check_ready(settings)
     runtime = boot(settings)
+    ops = start_operations(  # first: a metrics port in use stops here, nothing started
+        settings,
+        {
+            "worker": {"threads": settings.worker_threads},
+            "poller": {"folders": list(settings.imap_folders)},
+        },
+    )
     stop = threading.Event()
     _stop_on_signals(stop)
-    scheduler = start_scheduler_thread(stop)  # first: a bad schedule stops here, nothing started
+    scheduler = start_scheduler_thread(stop)  # a bad schedule stops here, nothing else started
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
     threads = [*_poller_threads(stop), scheduler]
     try:
-        web = start_in_thread(settings)
+        web = start_in_thread(settings, process_metrics=PROCESS_METRICS)
     except RuntimeError as e:
         stop.set()
+        ops.stop()
         dramatiq_worker.stop(timeout=30_000)
         raise _fail(str(e)) from e
     out.print(
@@ -329,6 +355,7 @@ def run() -> None:
         "Ctrl-C stops it"
     )
     stop.wait()
+    ops.stop()
     web.stop()
     for thread in threads:
         thread.join(timeout=30)
@@ -591,43 +618,8 @@ def explain(
     render_records(records, out)
 
 
-@app.command()
-def status() -> None:
-    """Inbound mail per state, queue depths, review items per kind, last poll per folder."""
-    from ledger.operations import status_counts
-    from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, configure_broker
-
-    settings = _settings()
-    svc = open_services(settings)
-    with svc.sessions() as session:
-        counts = status_counts(session)
-    table = Table(title="arbox status", show_header=False)
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for label, values in (
-        ("inbound", counts.inbound),
-        ("mailbox", counts.mailbox),
-        ("review (open)", counts.review),
-        ("outbound mail", counts.outbox),
-    ):
-        for key, n in sorted(values.items()):
-            table.add_row(f"{label}: {key}", str(n))
-        if not values:
-            table.add_row(f"{label}", "0")
-    try:
-        broker = configure_broker(settings)
-        for queue in (INGEST_QUEUE, OUTBOUND_QUEUE):
-            table.add_row(f"queue: {queue}", str(broker.do_qsize(queue)))  # type: ignore[attr-defined]
-    except Exception as e:
-        table.add_row("queues", f"unavailable ({type(e).__name__})")
-    out.print(table)
-    for f in counts.folders:
-        when = f.last_poll_at.isoformat(timespec="seconds") if f.last_poll_at else "never"
-        out.print(
-            f"mailbox {f.account} {f.folder}: UIDVALIDITY {f.uidvalidity}, "
-            f"last UID {f.last_uid}, last poll {when}",
-            highlight=False,
-        )
+# `arbox status` (issue 20: JSON, live workers and pollers, exit 1 when unhealthy).
+app.command("status")(status_cmd)
 
 
 @quarantine_app.command("list")

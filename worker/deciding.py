@@ -32,6 +32,7 @@ from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
+from worker import metrics
 from worker.senders import check_sender
 from worker.services import Services
 
@@ -48,6 +49,19 @@ def decide(
     svc: Services,
 ) -> RemittanceDecision:
     """The decision for every line, with the invoices read under the locks just taken."""
+    with metrics.timed(metrics.DECIDE_SECONDS):
+        return _decide(session, row, remittance, keys, identified, svc=svc)
+
+
+def _decide(
+    session: Session,
+    row: m.InboundMessage,
+    remittance: Remittance,
+    keys: set[str],
+    identified: Identified,
+    *,
+    svc: Services,
+) -> RemittanceDecision:
     by_key = invoices_by_ref_keys(session, keys)
     customers = (
         sorted(identified.group)

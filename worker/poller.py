@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from core.errors import MailboxUnavailableError
 from core.types import FINAL_STATUSES, InboundStatus, MailboxAction
 from ledger import models as m
+from worker import metrics
 from worker.mailbox import ImapConfig, ImapMailbox
 from worker.pipeline import MailboxKey, store_inbound
 from worker.services import Services
@@ -90,6 +91,8 @@ class Poller:
             for msg in mailbox.fetch(uids):
                 key = MailboxKey(self.config.account, folder, uidvalidity, msg.uid)
                 stored = store_inbound(self.svc, msg.raw, source="imap", mailbox=key)
+                if stored.created:
+                    metrics.MAILS_RECEIVED.labels(source="imap").inc()
                 self._advance(folder, uidvalidity, msg.uid)
                 fetched += 1
                 if stored.status == InboundStatus.STORED:
@@ -105,6 +108,7 @@ class Poller:
                 )
                 .values(last_poll_at=self.svc.clock())
             )
+        metrics.record_poll(self.folders)
         if fetched or acted:
             log.info("mailbox_polled", fetched=fetched, enqueued=enqueued, acted=acted)
         return PollResult(fetched=fetched, enqueued=enqueued, acted=acted)
@@ -243,6 +247,8 @@ class Poller:
                 self._serve(halt, after_poll)
             except Exception as e:  # boundary: the poller keeps going whatever failed
                 if isinstance(e, MailboxUnavailableError):
+                    for folder in self.folders:
+                        metrics.IMAP_ERRORS.labels(folder=folder).inc()
                     log.warning(
                         "mailbox_unavailable", host=e.host, reason=e.reason, retry_in=backoff
                     )

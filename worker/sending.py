@@ -27,6 +27,7 @@ from core.errors import MailDeliveryError, MailRejectedError, PermanentError
 from ledger import models as m
 from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error
+from worker import metrics
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -91,6 +92,7 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
         if svc.settings.outbound_dry_run:
             row.status = "dry_run"
             log.info("outbound_dry_run", outbox_id=outbox_id, size=len(row.raw))
+            metrics.OUTBOUND_SENT.labels(result="dry_run").inc()
             return SendResult(outbox_id, row.status)
         if svc.mailer is None:
             row.status, row.last_error = "failed", "SMTP is not configured (ARBOX_SMTP_HOST)"
@@ -119,14 +121,17 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
     except MailRejectedError as e:
         _finish(outbox_id, "failed", str(e), svc)
         log.error("outbound_rejected", outbox_id=outbox_id, error=str(e))
+        metrics.SMTP_ERRORS.labels(kind="permanent").inc()
         return SendResult(outbox_id, "failed")
     except MailDeliveryError as e:
         if claim >= MAX_SEND_ATTEMPTS:
             _finish(outbox_id, "failed", f"gave up after {claim} attempts; last: {e}", svc)
             log.error("outbound_failed", outbox_id=outbox_id, attempts=claim)
+            metrics.SMTP_ERRORS.labels(kind="permanent").inc()
             return SendResult(outbox_id, "failed")
         _finish(outbox_id, "pending", str(e), svc)
         deferred = DeferredDeliveryError(e, outbox_id=outbox_id, attempts=claim)
+        metrics.SMTP_ERRORS.labels(kind="temporary").inc()
         log.warning(
             "outbound_retry", outbox_id=outbox_id, attempts=claim, retry_in_ms=deferred.retry_in_ms
         )
@@ -142,6 +147,7 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
         log.warning("outbound_retry", outbox_id=outbox_id, error=type(e).__name__)
         raise
     log.info("outbound_sent", outbox_id=outbox_id)
+    metrics.OUTBOUND_SENT.labels(result="sent").inc()
     return SendResult(outbox_id, "sent")
 
 

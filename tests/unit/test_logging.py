@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -29,3 +30,27 @@ def _reset_logging():
     yield
     structlog.reset_defaults()
     logging.getLogger().handlers.clear()
+
+
+def test_json_logs_are_one_object_per_line_with_the_bound_ids_and_no_local_variables(capsys):
+    from core.logging import use_log_settings
+
+    use_log_settings(level="DEBUG", fmt="json")  # ARBOX_LOG_LEVEL, ARBOX_LOG_FORMAT
+    try:
+        configure_logging("WARNING")
+        log = structlog.get_logger("worker.pipeline")
+        with structlog.contextvars.bound_contextvars(inbound_id=7, message_id="<a@b>"):
+            log.debug("remittance_parsed", lines=2)
+            try:
+                secret_local = "hunter2-smtp-password"  # noqa: F841 - must not be printed
+                raise RuntimeError("relay went away")
+            except RuntimeError:
+                log.exception("send_failed")
+    finally:
+        use_log_settings(level=None, fmt=None)
+    lines = capsys.readouterr().err.strip().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["event"] for r in records] == ["remittance_parsed", "send_failed"]
+    assert all(r["inbound_id"] == 7 and r["message_id"] == "<a@b>" for r in records)
+    assert "RuntimeError: relay went away" in records[1]["exception"]
+    assert "hunter2" not in "".join(lines)
