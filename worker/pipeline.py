@@ -44,6 +44,7 @@ from outbound.compose import clean_header
 from outbound.recipients import sender_customer
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
+from worker import metrics
 from worker.answers import answer_questions
 from worker.bank_linking import expect_payment, flag_late_held_lines
 from worker.bank_mail import import_bank_mail, is_bank_mail
@@ -204,7 +205,8 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
         row.attempts += 1
         raw = row.raw
     try:
-        parsed, extraction, classification = _read(raw, svc)
+        with metrics.timed(metrics.PARSE_SECONDS):
+            parsed, extraction, classification = _read(raw, svc)
     except PermanentError as e:
         return _quarantine_by_id(inbound_id, str(e), svc)
     except Exception as e:

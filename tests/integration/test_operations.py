@@ -205,6 +205,7 @@ def test_metrics_counters_move_as_real_workers_process_mail(tmp_path, redis_url,
     assert moved('arbox_remittance_lines_total{outcome="auto"}') == 2
     assert moved('arbox_process_seconds_count{outcome="applied"}') == 1
     assert moved("arbox_decide_seconds_count") == 1
+    assert moved("arbox_parse_seconds_count") == 1
     assert moved('arbox_outbound_sent_total{result="dry_run"}') == 1
     # and the gauges read from the database and Redis say where things are
     assert after['arbox_inbound_messages{state="applied"}'] == 1
