@@ -23,6 +23,7 @@ from rich.table import Table
 
 from core.config import Settings
 from core.errors import ARError
+from worker.cli_console import make_console
 from worker.heartbeats import Heartbeat, Role, alive_processes
 
 #: What status says when ARBOX_REDIS_URL is unset and no arbox process runs the embedded one.
@@ -169,15 +170,20 @@ def status_cmd(
     ] = "table",
 ) -> None:
     """Inbound mail per state, queue depths, review items per kind, last poll per folder,
-    live workers and pollers. Exit 1 when no worker is alive or a poll is stale."""
-    report = build_report(Settings.from_env(), now=datetime.now(UTC))
+    live workers and pollers. With --format json, exit 1 when no worker is alive, a poll is
+    stale or Redis cannot be read (a monitoring check); the table names the problems."""
+    from worker.cli_setup import check_ready, load_settings
+
+    settings = load_settings()
+    check_ready(settings)  # a missing, unreachable or unmigrated database: one line, exit 1
+    report = build_report(settings, now=datetime.now(UTC))
     if fmt == "json":
         body = dict(report.__dict__)
         body["healthy"] = not report.problems
         sys.stdout.write(json.dumps(body, indent=2, sort_keys=True) + "\n")
     else:
-        print_table(report, Console())
-    if report.problems:
+        print_table(report, make_console())
+    if report.problems and fmt == "json":  # the monitoring check; the table is for people
         raise typer.Exit(1)
 
 

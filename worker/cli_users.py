@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from core.config import Settings
-from core.errors import ARError
+from core.errors import ARError, DatabaseUnavailableError, SchemaNotCurrentError
 from worker.cli_console import make_console
 from worker.cli_setup import check_ready, open_services
 
@@ -133,7 +133,10 @@ def serve_command(
 
     configure_logging("INFO")
     settings = Settings.from_env()
-    check_ready(settings)
+    try:  # served all the same: /readyz says 503 until the database is ready (issue 20)
+        check_ready(settings)
+    except (DatabaseUnavailableError, SchemaNotCurrentError) as e:
+        err.print(f"warning: {e}; /readyz answers 503 until it is", highlight=False)
     where = f"http://{host or settings.web_host}:{settings.web_port if port is None else port}"
     out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
     try:
