@@ -1,8 +1,9 @@
 """The crafted hostile corpus (tests/hostile_corpus.py, issue 19) through the real path (store,
 read in a child process with limits, decide, post, reply) on SQLite, against a ledger with
 registered contacts: nothing escapes the pipeline, every mail ends in a final state with a
-reason that is no error's, and no reply naming an account goes to anyone but that account's
-registered contacts."""
+reason that is no error's, no stranger's mail posts cash, no reply naming an account goes to
+anyone but that account's registered contacts, and no page of the review app about it answers
+500."""
 
 from __future__ import annotations
 
@@ -58,6 +59,36 @@ class Outcome:
     posted: bool
     #: (kind, customer number or None, recipients) of every outbox row.
     replies: list[tuple[str, str | None, set[str]]]
+    #: (path, status code) of the review app's pages about the mail.
+    pages: list[tuple[str, int]]
+
+
+def review_pages(svc: Services, folder: Path) -> list[tuple[str, int]]:
+    """The queue and every review item page of the mail, as a signed-in supervisor sees them
+    (Starlette's TestClient over the mail's ledger): (path, status code)."""
+    from starlette.testclient import TestClient
+
+    from ledger.users import add_user
+    from review.app import create_app
+
+    with svc.sessions.begin() as session:
+        add_user(
+            session, username="sup", role="supervisor", password="pw-of-the-test",
+            actor="test", now=utc_now(),
+        )  # fmt: skip
+        items = list(session.scalars(select(m.ReviewItem.id)))
+    settings = svc.settings.model_copy(update={"data_dir": folder / "data"})
+    app = create_app(settings, session_factory=svc.sessions)
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        assert token, "the sign-in form has a CSRF token"
+        signed = client.post(
+            "/login",
+            data={"username": "sup", "password": "pw-of-the-test", "csrf_token": token[1]},
+        )
+        assert signed.status_code in (302, 303), signed.status_code
+        paths = ["/queue", "/", *(f"/items/{n}" for n in items)]
+        return [(path, client.get(path).status_code) for path in paths]
 
 
 def run(folder: Path, family: str, name: str, raw: bytes, escaped: list[str]) -> Outcome:
@@ -83,14 +114,16 @@ def run(folder: Path, family: str, name: str, raw: bytes, escaped: list[str]) ->
                 )
                 for o in session.scalars(select(m.OutboxMessage))
             ]
-            return Outcome(family, name, row.status, row.reason, row.from_address, posted, replies)
+            outcome = (row.status, row.reason, row.from_address, posted, replies)
+        return Outcome(family, name, *outcome, review_pages(svc, folder))
     finally:
         svc.engine.dispose()
 
 
 def test_hostile_corpus_ends_final_posts_nothing_for_strangers_and_tells_them_nothing(
-    tmp_path,
+    tmp_path, monkeypatch
 ) -> None:
+    monkeypatch.setattr("core.passwords.SCRYPT_N", 2**8)  # the pages' sign-in, quickly
     mails = hostile_mails()
     assert len(mails) >= 50
     contacts = {address for group in CONTACTS.values() for address in group}
@@ -129,4 +162,8 @@ def test_hostile_corpus_ends_final_posts_nothing_for_strangers_and_tells_them_no
             assert customer is not None, (o.name, kind, recipients)
             assert recipients <= CONTACTS[customer], (o.name, kind, recipients)
             assert o.from_address in CONTACTS[customer], (o.name, kind, o.from_address)
+    # 0 pages answering 500: the queue, the dashboard and every item page of each mail
+    broken = [(o.name, path, code) for o in outcomes for path, code in o.pages if code >= 500]
+    assert broken == []
+    assert all(code == 200 for o in outcomes for _, code in o.pages[:1])
     assert elapsed < 60
