@@ -19,6 +19,8 @@ def test_each_file_setting_is_read_less_one_trailing_newline(tmp_path: Path) -> 
         environ[f"ARBOX_{name.upper()}_FILE"] = str(path)
     environ["ARBOX_REDIS_URL_FILE"] = str(tmp_path / "redis_url")
     (tmp_path / "redis_url").write_text("redis://redis:6379/0\r\n")
+    # the database URL's file holds a URL (a value of another shape is refused, as a variable)
+    (tmp_path / "database_url").write_text("postgresql+psycopg://arbox:pw@db/arbox\n")
 
     # When the settings are read
     settings = Settings.from_env(environ)
@@ -26,7 +28,7 @@ def test_each_file_setting_is_read_less_one_trailing_newline(tmp_path: Path) -> 
     # Then each value is the file's text without one trailing newline, and stays masked
     assert settings.secret("imap_password") == "imap_password-value\n"
     assert settings.secret("smtp_password") == "smtp_password-value"
-    assert settings.database_url == "database_url-value"
+    assert settings.database_url == "postgresql+psycopg://arbox:pw@db/arbox"
     assert settings.secret("redis_url") == "redis://redis:6379/0"
     assert "password-value" not in repr(settings)
 
