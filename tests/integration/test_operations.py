@@ -292,3 +292,64 @@ def assert_logs_carry_ids_and_no_secret(stderr: str) -> None:
         ):
             # work of the actor (stored/duplicate are logged by whoever stores, before it)
             assert record.get("message_id", "").endswith("@acme-mfg.example>"), record
+
+
+@pytest.mark.imap
+def test_a_poller_serves_its_metrics_and_heartbeat_and_counts_what_it_fetched(
+    tmp_path, smtp_sink, redis_url, pymap_server
+):
+    from tests.integration.mailbox_world import raw_client
+
+    folder = f"ops{free_port()}"
+    metrics_port = free_port()
+    env = cli_env(
+        tmp_path,
+        smtp_sink,
+        ARBOX_REDIS_URL=redis_url,
+        ARBOX_IMAP_HOST=pymap_server.host,
+        ARBOX_IMAP_PORT=str(pymap_server.port),
+        ARBOX_IMAP_USER=pymap_server.user,
+        ARBOX_IMAP_PASSWORD=pymap_server.password,
+        ARBOX_IMAP_TLS="none",
+        ARBOX_IMAP_FOLDER=folder,
+        ARBOX_IMAP_POLL_SECONDS="1",
+        ARBOX_METRICS_PORT=str(metrics_port),
+    )
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    client = raw_client(pymap_server)
+    try:
+        client.create_folder(folder)
+        client.append(folder, remittance("p1"))
+    finally:
+        client.logout()
+    poller = subprocess.Popen(
+        [ARBOX, "poller"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        # When `arbox poller` runs, its port serves arbox_ series: the mail it stored, the
+        # folder's last successful poll
+        def counted():  # type: ignore[no-untyped-def]
+            assert poller.poll() is None, poller.communicate()[1]
+            try:
+                _, text, _ = get(f"http://127.0.0.1:{metrics_port}/metrics")
+            except OSError:
+                return None
+            found = samples(text)
+            polled = found.get(f'arbox_poller_last_success_timestamp_seconds{{folder="{folder}"}}')
+            received = sum(
+                v for k, v in found.items() if k.startswith("arbox_mails_received_total")
+            )
+            return found if polled and received >= 1 else None
+
+        found = wait_for(counted, "the poller's metrics")
+        assert all(re.split(r"[{ ]", k)[0].startswith("arbox_") for k in found)
+        # and arbox status sees it alive
+        quiet = {k: v for k, v in env.items() if k != "ARBOX_METRICS_PORT"}
+        status = json.loads(
+            arbox_here("status", "--format", "json", env=quiet, cwd=tmp_path).stdout
+        )
+        assert [p["pid"] for p in status["pollers"]] == [poller.pid]
+    finally:
+        code, err = stop(poller)
+    assert code == 0, err
