@@ -86,7 +86,8 @@ def series(defined: dict[str, str]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def dashboard() -> dict[str, Any]:
-    return json.loads(DASHBOARD.read_text())
+    loaded: dict[str, Any] = json.loads(DASHBOARD.read_text())
+    return loaded
 
 
 def panels(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
