@@ -12,6 +12,7 @@ nothing else.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
@@ -63,8 +64,10 @@ def import_bank_file(
     filename: str | None = None,
     format: BankFormat | None = None,
     csv_mapping: CsvMapping | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BankImport:
-    """Read, check and book ``data`` (see module).
+    """Read, check and book ``data`` (see module); ``progress(done, total)`` as the new
+    credits are linked and applied.
 
     Raises:
         parsers.bank.BankStatementError: the file does not parse or does not balance;
@@ -84,7 +87,9 @@ def import_bank_file(
     linked = ambiguous = from_text = 0
     named = any(entry.payer_name for _, entry in stored.new_payments)
     names = customer_names(session) if named else {}
-    for payment, entry in stored.new_payments:
+    for done, (payment, entry) in enumerate(stored.new_payments):
+        if progress is not None:
+            progress(done, len(stored.new_payments))
         payment.customer_id, _ = payer_customer(
             session,
             payer_name=entry.payer_name,
@@ -99,6 +104,8 @@ def import_bank_file(
             ambiguous += 1
         elif apply_bank_text(session, payment, entry, svc=svc) is not None:
             from_text += 1
+    if progress is not None:
+        progress(len(stored.new_payments), len(stored.new_payments))
     result = BankImport(
         format=statements[0].format if statements else "?",
         statements=stored.statements_new,

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from core.config import Settings
@@ -22,6 +21,13 @@ from worker.cli_config import config_app
 from worker.cli_console import make_console
 from worker.cli_contacts import import_contacts_cmd
 from worker.cli_dunning import dunning_app, scheduler_cmd
+from worker.cli_progress import (
+    Stopwatch,
+    count_parts,
+    progress_bar,
+    step_reporter,
+    summary_line,
+)
 from worker.cli_report import report_app
 from worker.cli_setup import check_ready, open_services
 from worker.cli_status import start_operations, status_cmd
@@ -105,20 +111,11 @@ def import_invoices_cmd(
 
     if not file.is_file():
         raise _fail(f"{file}: no such file", 2)
+    watch = Stopwatch()
     settings = _settings()
     svc = open_services(settings)
-    with Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("rows", total=None)
-
-        def step(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with progress_bar(err) as bar:
+        step = step_reporter(bar, bar.add_task("importing rows", total=None))
         try:
             with svc.sessions.begin() as session:
                 summary = import_invoices(
@@ -130,10 +127,17 @@ def import_invoices_cmd(
                 )
         except ARError as e:
             raise _fail(f"{file.name}: {e}; nothing was imported") from e
+    parts = [
+        f"{summary.rows} rows",
+        f"{summary.invoices_created} invoices created",
+        f"{summary.invoices_updated} updated",
+        f"{summary.customers_created} customers created",
+        f"{summary.contacts_added} contacts added",
+    ]
     out.print(
-        f"imported {summary.rows} rows: {summary.invoices_created} invoices created, "
-        f"{summary.invoices_updated} updated, {summary.customers_created} customers created, "
-        f"{summary.contacts_added} contacts added"
+        summary_line("import invoices", parts, seconds=watch.seconds()),
+        highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -153,6 +157,10 @@ def _eml_files(paths: list[Path]) -> list[Path]:
         else:
             raise _fail(f"{path}: no such file or directory", 2)
     return files
+
+
+#: The order of an ingest summary's counts: the outcomes people look for first.
+INGEST_OUTCOMES = ("applied", "review", "ignored", "quarantined")
 
 
 def _outcome_table(outcomes: list[MessageOutcome], names: dict[int, str]) -> Table:
@@ -183,6 +191,7 @@ def ingest(
     from worker.runtime import boot, start_worker, wait_until_done
 
     configure_logging("WARNING")
+    watch = Stopwatch()
     files = _eml_files(paths)
     if not files:
         raise _fail("no .eml files found", 2)
@@ -192,18 +201,24 @@ def ingest(
     svc = runtime.services
     ids: list[int] = []
     names: dict[int, str] = {}
-    for path in files:
-        stored = store_inbound(svc, path.read_bytes(), source="file")
-        if stored.inbound_id not in names:
-            ids.append(stored.inbound_id)
-        names[stored.inbound_id] = path.name
-        if stored.status == "stored":
-            process_message.send(stored.inbound_id)
-    worker = start_worker(runtime, threads=settings.worker_threads)
-    try:
-        state = wait_until_done(svc, ids, timeout=timeout)
-    finally:
-        worker.stop(timeout=10_000)
+    with progress_bar(err) as bar:
+        reading = step_reporter(bar, bar.add_task("storing mails", total=len(files)))
+        for done, path in enumerate(files, start=1):
+            stored = store_inbound(svc, path.read_bytes(), source="file")
+            if stored.inbound_id not in names:
+                ids.append(stored.inbound_id)
+            names[stored.inbound_id] = path.name
+            if stored.status == "stored":
+                process_message.send(stored.inbound_id)
+            reading(done, len(files))
+        processing = step_reporter(bar, bar.add_task("processing", total=len(ids)))
+        worker = start_worker(runtime, threads=settings.worker_threads)
+        try:
+            state = wait_until_done(
+                svc, ids, timeout=timeout, on_progress=lambda p: processing(p.final, p.total)
+            )
+        finally:
+            worker.stop(timeout=10_000)
     from worker.outcomes import message_outcomes
 
     outcomes = message_outcomes(svc, ids)
@@ -211,7 +226,10 @@ def ingest(
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
-    out.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    parts = [f"{len(ids)} mails", *count_parts(counts, order=INGEST_OUTCOMES)]
+    out.print(
+        summary_line("ingest", parts, seconds=watch.seconds()), highlight=False, soft_wrap=True
+    )
     if not state.done:
         raise _fail(
             f"timed out after {timeout:g}s: {state.total - state.final} message(s) unfinished, "
@@ -749,6 +767,7 @@ def statements_send(
     from worker.statement_run import queue_statements, send_statements
 
     configure_logging("WARNING")
+    watch = Stopwatch()
     try:
         day = date.fromisoformat(as_of) if as_of else utc_now().date()
     except ValueError:
@@ -758,19 +777,33 @@ def statements_send(
         raise _fail("set ARBOX_SMTP_HOST to send statements", 2)
     svc = open_services(settings)
     try:
-        queued = queue_statements(svc, as_of=day, customer_number=customer, workers=workers)
-        result = send_statements(svc, [*queued.queued, *queued.pending])
+        with progress_bar(err) as bar:
+            rendering = bar.add_task("rendering statements", total=None)
+            queued = queue_statements(
+                svc,
+                as_of=day,
+                customer_number=customer,
+                workers=workers,
+                progress=lambda done: bar.update(rendering, completed=done),
+            )
+            to_send = [*queued.queued, *queued.pending]
+            sending = step_reporter(bar, bar.add_task("sending", total=len(to_send)))
+            result = send_statements(svc, to_send, progress=sending)
     except ARError as e:
         raise _fail(str(e)) from e
     finally:
         svc.engine.dispose()
-    out.print(
-        f"statements as of {day.isoformat()}: {queued.customers} customer(s) with open items; "
+    body = (
+        f"as of {day.isoformat()}: {queued.customers} customer(s) with open items; "
         f"{len(queued.queued)} queued, {result.sent} sent"
         + (f", {result.failed} failed" if result.failed else "")
         + (f", {result.pending} left to retry" if result.pending else "")
-        + (f"; {queued.done_before} sent before" if queued.done_before else ""),
+        + (f"; {queued.done_before} sent before" if queued.done_before else "")
+    )
+    out.print(
+        summary_line("statements send", [body], seconds=watch.seconds()),
         highlight=False,
+        soft_wrap=True,
     )
     if queued.without_contact:
         out.print(

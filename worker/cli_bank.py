@@ -13,6 +13,7 @@ import typer
 from core.config import Settings
 from core.errors import ARError
 from worker.cli_console import make_console
+from worker.cli_progress import Stopwatch, progress_bar, step_reporter, summary_line
 from worker.cli_setup import open_services
 
 out = make_console()
@@ -92,6 +93,7 @@ def import_bank_cmd(
     from worker.bank_import import import_bank_file
 
     configure_logging("WARNING")
+    watch = Stopwatch()
     if format not in _FORMATS:
         raise _fail(f"--format {format!r}: expected one of {', '.join(_FORMATS)}", 2)
     if not file.is_file():
@@ -114,7 +116,7 @@ def import_bank_cmd(
     svc = open_services(settings)
     try:
         data = file.read_bytes()
-        with svc.sessions.begin() as session:
+        with progress_bar(err) as bar, svc.sessions.begin() as session:
             result = import_bank_file(
                 session,
                 data,
@@ -122,12 +124,18 @@ def import_bank_cmd(
                 filename=file.name,
                 format=None if format == "auto" else format,  # type: ignore[arg-type]
                 csv_mapping=csv_mapping,
+                progress=step_reporter(bar, bar.add_task("linking credits", total=None)),
             )
     except ARError as e:
         raise _fail(f"{file.name}: {e}; nothing was imported") from e
     finally:
         svc.engine.dispose()
-    out.print(f"{file.name}: {result.describe()}", highlight=False, soft_wrap=True)
+    body = f"{file.name}: {result.describe()}"
+    out.print(
+        summary_line("import bank", [body], seconds=watch.seconds()),
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 # --- arbox bank payments | arbox bank link ------------------------------------------------

@@ -12,6 +12,7 @@ from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
 from worker.cli_console import make_console
+from worker.cli_progress import Stopwatch, progress_bar, step_reporter, summary_line
 from worker.cli_setup import check_ready, open_services
 
 dunning_app = typer.Typer(help="Reminders of overdue invoices.", no_args_is_help=True)
@@ -45,6 +46,7 @@ def dunning_send(
     from worker.statement_run import send_statements
 
     configure_logging("WARNING")
+    watch = Stopwatch()
     try:
         day = date.fromisoformat(as_of) if as_of else utc_now().date()
     except ValueError:
@@ -54,8 +56,21 @@ def dunning_send(
         raise _fail("set ARBOX_SMTP_HOST to send reminders (or use --dry-run)", 2)
     svc = open_services(settings)
     try:
-        run = queue_dunning(svc, as_of=day, customer_number=customer, dry_run=dry_run)
-        result = send_statements(svc, [*run.queued, *run.pending]) if not dry_run else None
+        with progress_bar(err) as bar:
+            deciding = bar.add_task("deciding reminders", total=None)
+            run = queue_dunning(
+                svc,
+                as_of=day,
+                customer_number=customer,
+                dry_run=dry_run,
+                progress=lambda done: bar.update(deciding, completed=done),
+            )
+            bar.update(deciding, total=len(run.customers))
+            result = None
+            if not dry_run:
+                to_send = [*run.queued, *run.pending]
+                sending = step_reporter(bar, bar.add_task("sending", total=len(to_send)))
+                result = send_statements(svc, to_send, progress=sending)
     except ARError as e:
         raise _fail(str(e)) from e
     finally:
@@ -63,18 +78,27 @@ def dunning_send(
     for r in run.customers:
         out.print(r.describe(), highlight=False, soft_wrap=True)
     held = sum(1 for r in run.customers if r.held)
-    head = f"dunning as of {day.isoformat()}" + (" (dry run)" if dry_run else "")
+    head = f"as of {day.isoformat()}" + (" (dry run)" if dry_run else "")
     if result is None:
         would = sum(1 for r in run.customers if r.status == "would_send")
-        out.print(f"{head}: {would} reminder mail(s) would be sent; {held} customer(s) with "
-                  "held invoices; nothing written", highlight=False)  # fmt: skip
+        body = (f"{head}: {would} reminder mail(s) would be sent; {held} customer(s) with "
+                "held invoices; nothing written")  # fmt: skip
+        out.print(
+            summary_line("dunning send", [body], seconds=watch.seconds()),
+            highlight=False,
+            soft_wrap=True,
+        )
         return
-    out.print(
+    body = (
         f"{head}: {len(run.queued)} queued, {result.sent} sent"
         + (f", {result.failed} failed" if result.failed else "")
         + (f", {result.pending} left to retry" if result.pending else "")
-        + f"; {held} customer(s) with held invoices",
+        + f"; {held} customer(s) with held invoices"
+    )
+    out.print(
+        summary_line("dunning send", [body], seconds=watch.seconds()),
         highlight=False,
+        soft_wrap=True,
     )
     if customer is not None and not run.customers:
         out.print(f"customer {customer} has nothing to remind", highlight=False)

@@ -17,7 +17,7 @@ writes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -89,10 +89,16 @@ def dunning_key(plan: CustomerDunning) -> str:
 
 
 def queue_dunning(
-    svc: Services, *, as_of: date, customer_number: str | None = None, dry_run: bool = False
+    svc: Services,
+    *,
+    as_of: date,
+    customer_number: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> DunningRun:
     """Decide every customer's reminders on ``as_of`` and (unless ``dry_run``) write them to
-    the outbox; returns what was done per customer and the rows to send.
+    the outbox; returns what was done per customer and the rows to send. ``progress`` is told
+    how many customers are done so far (they are streamed: no total up front).
 
     Raises:
         PermanentError: ``ARBOX_AR_ADDRESS`` is not set, or a level has no template.
@@ -116,6 +122,8 @@ def queue_dunning(
     ):
         result = _one_customer(svc, plan, dry_run=dry_run)
         results.append(result)
+        if progress is not None:
+            progress(len(results))
         if result.outbox_id is not None and result.status in ("sent", "partly_held"):
             queued.append(result.outbox_id)
     pending = [] if dry_run else _pending_rows(svc, as_of, exclude=queued)

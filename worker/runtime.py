@@ -87,12 +87,20 @@ def progress(svc: Services, inbound_ids: Collection[int]) -> Progress:
 
 
 def wait_until_done(
-    svc: Services, inbound_ids: Collection[int], *, timeout: float, interval: float = 0.1
+    svc: Services,
+    inbound_ids: Collection[int],
+    *,
+    timeout: float,
+    interval: float = 0.1,
+    on_progress: Callable[[Progress], None] | None = None,
 ) -> Progress:
-    """Block until every message in ``inbound_ids`` and its mail are done, or ``timeout``."""
+    """Block until every message in ``inbound_ids`` and its mail are done, or ``timeout``;
+    ``on_progress`` sees each reading (a progress bar)."""
     deadline = time.monotonic() + timeout
     while True:
         state = progress(svc, inbound_ids)
+        if on_progress is not None:
+            on_progress(state)
         if state.done or time.monotonic() >= deadline:
             return state
         time.sleep(interval)

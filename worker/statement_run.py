@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from multiprocessing.pool import AsyncResult
@@ -72,6 +72,7 @@ def queue_statements(
     as_of: date,
     customer_number: str | None = None,
     workers: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> QueuedStatements:
     """Write the statement of every customer with open items (or of ``customer_number``) to
     the outbox, unless the run for ``as_of`` wrote it already.
@@ -79,7 +80,9 @@ def queue_statements(
     With ``workers`` > 1, PDFs and mails are rendered in that many processes (the CPU-bound
     part) while this process alone reads the ledger and writes the outbox, in batches of
     :data:`worker.outbox_batch.WRITE_BATCH` rows a
-    transaction; at most a few customers per worker are in flight at a time.
+    transaction; at most a few customers per worker are in flight at a time. ``progress``
+    is told how many statements are rendered so far (the total is not known up front: the
+    customers are streamed).
 
     Raises:
         PermanentError: ``ARBOX_AR_ADDRESS`` is not set (the From of every mail).
@@ -100,9 +103,18 @@ def queue_statements(
     tally = _Tally()
     jobs = _jobs(svc, tally, as_of=as_of, customer_number=customer_number, style=style)
     writer = OutboxWriter(svc)
+    rendered = 0
+
+    def add(job: StatementJob, mail: RenderedMail) -> None:
+        nonlocal rendered
+        writer.add(_row(job, mail))
+        rendered += 1
+        if progress is not None:
+            progress(rendered)
+
     if workers <= 1:
         for job in jobs:
-            writer.add(_row(job, render_statement_mail(job)))
+            add(job, render_statement_mail(job))
     else:
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
             window: deque[tuple[StatementJob, AsyncResult[RenderedMail]]] = deque()
@@ -110,10 +122,10 @@ def queue_statements(
                 window.append((job, pool.apply_async(render_statement_mail, (job,))))
                 if len(window) >= IN_FLIGHT_PER_WORKER * workers:
                     done, result = window.popleft()
-                    writer.add(_row(done, result.get()))
+                    add(done, result.get())
             while window:
                 done, result = window.popleft()
-                writer.add(_row(done, result.get()))
+                add(done, result.get())
     writer.flush()
     queued = writer.queued
     log.info("statements_queued", queued=len(queued), pending=len(tally.pending), as_of=str(as_of))
@@ -231,23 +243,30 @@ def _row(job: StatementJob, mail: RenderedMail) -> PendingRow:
     )
 
 
-def send_statements(svc: Services, outbox_ids: Sequence[int]) -> SentStatements:
-    """Deliver the outbox rows ``outbox_ids`` now, one after the other."""
-    sent = failed = pending = 0
-    for outbox_id in outbox_ids:
-        try:
-            status = sending.send_outbox(outbox_id, svc=svc).status
-        except ARError as e:
-            log.warning("statement_send_retry", outbox_id=outbox_id, error=type(e).__name__)
-            pending += 1
-            continue
-        if status == "sent":
-            sent += 1
-        elif status == "failed":
-            failed += 1
-        else:
-            pending += 1
-    return SentStatements(sent=sent, failed=failed, pending=pending)
+def send_statements(
+    svc: Services,
+    outbox_ids: Sequence[int],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> SentStatements:
+    """Deliver the outbox rows ``outbox_ids`` now, one after the other; ``progress(done,
+    total)`` after each."""
+    tally = {"sent": 0, "failed": 0, "pending": 0}
+    for done, outbox_id in enumerate(outbox_ids, start=1):
+        tally[_send_one(svc, outbox_id)] += 1
+        if progress is not None:
+            progress(done, len(outbox_ids))
+    return SentStatements(sent=tally["sent"], failed=tally["failed"], pending=tally["pending"])
+
+
+def _send_one(svc: Services, outbox_id: int) -> str:
+    """Send one row: ``sent``, ``failed`` (given up) or ``pending`` (to retry)."""
+    try:
+        status = sending.send_outbox(outbox_id, svc=svc).status
+    except ARError as e:
+        log.warning("statement_send_retry", outbox_id=outbox_id, error=type(e).__name__)
+        return "pending"
+    return status if status in ("sent", "failed") else "pending"
 
 
 def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:
