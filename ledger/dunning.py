@@ -30,7 +30,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.dunning_models import DunningNotice
 from ledger.holds import ActiveHold, active_holds
-from ledger.models import Customer, Invoice, Remittance, RemittanceLine, ReviewItem, UnappliedCash
+from ledger.models import (
+    Customer,
+    Invoice,
+    OutboxMessage,
+    Remittance,
+    RemittanceLine,
+    ReviewItem,
+    UnappliedCash,
+)
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.statements import contacts_of
 
@@ -258,13 +266,21 @@ def _overdue(
     return out
 
 
+#: The outbox status of a mail rendered under ARBOX_OUTBOUND_DRY_RUN and never sent.
+DRY_RUN = "dry_run"
+
+
 def _sent_days(invoice_ids: Sequence[int], session: Session) -> dict[int, int]:
     out: dict[int, int] = {}
     for start in range(0, len(invoice_ids), 900):  # under SQLite's bound-parameter limit
         chunk = invoice_ids[start : start + 900]
         rows = session.execute(
             select(DunningNotice.invoice_id, func.max(DunningNotice.days))
-            .where(DunningNotice.invoice_id.in_(chunk))
+            .join(OutboxMessage, OutboxMessage.id == DunningNotice.outbox_id)
+            .where(
+                DunningNotice.invoice_id.in_(chunk),
+                OutboxMessage.status != DRY_RUN,  # rendered, never sent: reminds nobody
+            )
             .group_by(DunningNotice.invoice_id)
         ).tuples()
         for iid, days in rows:

@@ -798,6 +798,7 @@ def statements_send(
         f"{len(queued.queued)} queued, {result.sent} sent"
         + (f", {result.failed} failed" if result.failed else "")
         + (f", {result.pending} left to retry" if result.pending else "")
+        + (f", {result.dry_run} rendered (dry run)" if result.dry_run else "")
         + (f"; {queued.done_before} sent before" if queued.done_before else "")
     )
     out.print(

@@ -93,6 +93,7 @@ def dunning_send(
         f"{head}: {len(run.queued)} queued, {result.sent} sent"
         + (f", {result.failed} failed" if result.failed else "")
         + (f", {result.pending} left to retry" if result.pending else "")
+        + (f", {result.dry_run} rendered (dry run)" if result.dry_run else "")
         + f"; {held} customer(s) with held invoices"
     )
     out.print(

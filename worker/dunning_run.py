@@ -23,12 +23,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
 from ledger import models as m
-from ledger.dunning import CustomerDunning, iter_dunning, levels_from
+from ledger.dunning import DRY_RUN, CustomerDunning, iter_dunning, levels_from
 from ledger.dunning_models import DunningNotice
 from ledger.posting import audit
 from outbound.compose import clean_header, stable_message_id
@@ -183,6 +184,8 @@ def _one_customer(svc: Services, plan: CustomerDunning, *, dry_run: bool) -> Cus
             )
             if outbox_id is None:  # this very mail was written by another run
                 return CustomerResult(plan.customer_number, "done_before", reminded, held)
+            if not svc.settings.outbound_dry_run:
+                _forget_dry_run_notices(session, plan)
             session.execute(
                 insert(DunningNotice),
                 [
@@ -199,6 +202,21 @@ def _one_customer(svc: Services, plan: CustomerDunning, *, dry_run: bool) -> Cus
         return CustomerResult(plan.customer_number, "done_before", reminded, held)
     status = "partly_held" if held else "sent"
     return CustomerResult(plan.customer_number, status, reminded, held, outbox_id)
+
+
+def _forget_dry_run_notices(session: Session, plan: CustomerDunning) -> None:
+    """Delete the notices of ``plan``'s invoices at their levels whose mail was only rendered
+    under ARBOX_OUTBOUND_DRY_RUN, on another day: nobody was reminded, and this real run's
+    notices take their place (a dry run never marks anything done)."""
+    dry = select(m.OutboxMessage.id).where(m.OutboxMessage.status == DRY_RUN)
+    for invoice in plan.due:
+        session.execute(
+            delete(DunningNotice).where(
+                DunningNotice.invoice_id == invoice.invoice_id,
+                DunningNotice.level == invoice.level.name,
+                DunningNotice.outbox_id.in_(dry),
+            )
+        )
 
 
 def _compose(

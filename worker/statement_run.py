@@ -59,6 +59,8 @@ class SentStatements:
     sent: int
     failed: int
     pending: int  # a temporary failure: the next run or the service's sweep sends them
+    #: Rendered and stored under ARBOX_OUTBOUND_DRY_RUN, sent to nobody (nothing to retry).
+    dry_run: int = 0
 
 
 def statement_key(customer_number: str, as_of: date) -> str:
@@ -251,22 +253,28 @@ def send_statements(
 ) -> SentStatements:
     """Deliver the outbox rows ``outbox_ids`` now, one after the other; ``progress(done,
     total)`` after each."""
-    tally = {"sent": 0, "failed": 0, "pending": 0}
+    tally = {"sent": 0, "failed": 0, "pending": 0, "dry_run": 0}
     for done, outbox_id in enumerate(outbox_ids, start=1):
         tally[_send_one(svc, outbox_id)] += 1
         if progress is not None:
             progress(done, len(outbox_ids))
-    return SentStatements(sent=tally["sent"], failed=tally["failed"], pending=tally["pending"])
+    return SentStatements(
+        sent=tally["sent"],
+        failed=tally["failed"],
+        pending=tally["pending"],
+        dry_run=tally["dry_run"],
+    )
 
 
 def _send_one(svc: Services, outbox_id: int) -> str:
-    """Send one row: ``sent``, ``failed`` (given up) or ``pending`` (to retry)."""
+    """Send one row: ``sent``, ``failed`` (given up), ``dry_run`` (rendered, sent to nobody)
+    or ``pending`` (to retry)."""
     try:
         status = sending.send_outbox(outbox_id, svc=svc).status
     except ARError as e:
         log.warning("statement_send_retry", outbox_id=outbox_id, error=type(e).__name__)
         return "pending"
-    return status if status in ("sent", "failed") else "pending"
+    return status if status in ("sent", "failed", "dry_run") else "pending"
 
 
 def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:

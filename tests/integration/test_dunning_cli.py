@@ -133,3 +133,18 @@ def test_a_reminder_the_server_refused_for_now_is_sent_once_by_the_next_run(
     (mail,) = smtp_sink.wait_for(1)
     assert mail.rcpt_tos == ("payables@boltnut.example",)
     assert rows(env, m.OutboxMessage) == 1 and rows(env, m.DunningNotice) == 1
+
+
+def test_a_dry_run_on_another_day_marks_nothing_reminded(env, tmp_path, smtp_sink):
+    # Given reminders rendered under ARBOX_OUTBOUND_DRY_RUN on 2026-12-10 (never sent)
+    dry = dunning({**env, "ARBOX_OUTBOUND_DRY_RUN": "true"}, tmp_path, "--as-of", "2026-12-10")
+    assert dry.returncode == 0, dry.stderr
+    assert smtp_sink.wait_for(1, timeout=0.5) == []
+    # When the real run is made the next day
+    real = dunning(env, tmp_path, "--as-of", "2026-12-11")
+    # Then it reminds the same invoices at their levels: the dry run reminded nobody
+    assert real.returncode == 0, real.stderr
+    assert "C701: sent INV-71002 (reminder_2), INV-71001 (reminder_1)" in real.stdout
+    assert len(smtp_sink.wait_for(2, timeout=3)) == 2
+    # and the notices are the real run's, one per invoice and level
+    assert rows(env, m.DunningNotice) == 3
