@@ -182,10 +182,10 @@ def start_pymap(*, user: str, password: str, workdir: Path) -> EmbeddedImap:
         "--no-tls",
         "dict",
         "--demo-data",
-        "--demo-user",
-        user,
-        "--demo-password",
-        password,
+        # "--opt=value": a password token_urlsafe made may start with "-", which argparse
+        # would take for an option of its own ("--demo-password: expected one argument")
+        f"--demo-user={user}",
+        f"--demo-password={password}",
     ]
     with log.open("ab") as out:
         proc = subprocess.Popen(

@@ -94,3 +94,19 @@ def test_embedded_redis_is_shared_by_processes_and_stopped_by_the_last(tmp_path:
     assert holder.returncode == 0
     with pytest.raises(redis.ConnectionError):  # the last one out stopped it
         redis.Redis.from_url(url).ping()
+
+
+def test_embedded_pymap_takes_a_password_that_starts_with_a_dash(tmp_path):
+    # secrets.token_urlsafe makes one now and then; argparse took it for an option and the
+    # test session's pymap did not start (an intermittent CI failure)
+    from imapclient import IMAPClient
+
+    from worker.embedded import start_pymap
+
+    server = start_pymap(user="ar", password="-Ab3_x", workdir=tmp_path)
+    try:
+        client = IMAPClient(server.host, port=server.port, ssl=False, timeout=10)
+        client.login("ar", "-Ab3_x")
+        client.logout()
+    finally:
+        server.stop()
