@@ -354,6 +354,7 @@ def run() -> None:
         {
             "worker": {"threads": settings.worker_threads},
             "poller": {"folders": list(settings.imap_folders)},
+            "scheduler": {},
         },
     )
     stop = threading.Event()

@@ -124,7 +124,14 @@ def scheduler_cmd() -> None:
     boot(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
+    from worker.cli_status import start_operations
+
+    try:  # its metrics port (ARBOX_METRICS_PORT) and heartbeat, as a worker's and a poller's
+        ops = start_operations(settings, {"scheduler": {}})
+    except ARError as e:
+        raise _fail(str(e)) from e
     thread = start_scheduler_thread(stop)
     out.print("scheduler running; Ctrl-C stops it")
     stop.wait()
     thread.join(timeout=30)
+    ops.stop()

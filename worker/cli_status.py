@@ -49,6 +49,7 @@ class Report:
     folders: list[dict[str, Any]] = field(default_factory=list)
     workers: list[dict[str, Any]] = field(default_factory=list)
     pollers: list[dict[str, Any]] = field(default_factory=list)
+    schedulers: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -88,7 +89,9 @@ def build_report(settings: Settings, *, now: datetime) -> Report:
             for alive in alive_processes(client):
                 entry = {"host": alive.host, "pid": alive.pid, "started_at": alive.started_at}
                 entry.update(alive.detail)
-                (report.workers if alive.role == "worker" else report.pollers).append(entry)
+                {"worker": report.workers, "poller": report.pollers}.get(
+                    alive.role, report.schedulers
+                ).append(entry)
         except Exception as e:  # boundary: an unreadable Redis is the answer, not a crash
             report.redis = f"unavailable ({type(e).__name__})"
             report.problems.append(f"Redis {report.redis}")
@@ -157,7 +160,11 @@ def print_table(report: Report, out: Console) -> None:
             + (" (stale)" if f["stale"] else ""),
             highlight=False,
         )
-    for role, entries in (("worker", report.workers), ("poller", report.pollers)):
+    for role, entries in (
+        ("worker", report.workers),
+        ("poller", report.pollers),
+        ("scheduler", report.schedulers),
+    ):
         for e in entries:
             out.print(f"{role} alive: {e['host']} pid {e['pid']} since {e['started_at']}")
     for problem in report.problems:

@@ -22,7 +22,7 @@ import structlog
 
 log = structlog.get_logger(__name__)
 
-Role = Literal["worker", "poller"]
+Role = Literal["worker", "poller", "scheduler"]
 
 #: Key prefix of the heartbeats.
 PREFIX: Final = "arbox:alive:"

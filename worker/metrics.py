@@ -62,6 +62,17 @@ PARSE_SECONDS: Final = Histogram(
     buckets=LATENCY_BUCKETS,
     registry=REGISTRY,
 )
+SCHEDULED_RUNS: Final = Counter(
+    "arbox_scheduled_runs",
+    "Statement and dunning runs this scheduler started, by job.",
+    ["job"],
+    registry=REGISTRY,
+)
+SCHEDULER_ACTIVE: Final = Gauge(
+    "arbox_scheduler_active",
+    "1 while this scheduler holds the one-scheduler lock and starts runs, else 0.",
+    registry=REGISTRY,
+)
 DECIDE_SECONDS: Final = Histogram(
     "arbox_decide_seconds",
     "Wall time of deciding the lines of one remittance against the open invoices.",

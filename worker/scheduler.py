@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from core.config import Settings
 from core.errors import PermanentError
 from ledger.dunning_models import ScheduledRun
+from worker import metrics
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -159,11 +160,13 @@ class Scheduler:
                 continue
             waiting_logged = False
             self.active.set()
+            metrics.SCHEDULER_ACTIVE.set(1)
             log.info("scheduler_active", scheduler=self.name, jobs=[j.name for j in self.jobs])
             try:
                 self._serve(lock, stop)
             finally:
                 self.active.clear()
+                metrics.SCHEDULER_ACTIVE.set(0)
                 self._release(lock)
 
     def _serve(self, lock: Any, stop: threading.Event) -> None:
@@ -171,6 +174,7 @@ class Scheduler:
             if lock is not None and not self._renew(lock):
                 return
             for job_name, day in self.tick():
+                metrics.SCHEDULED_RUNS.labels(job=job_name).inc()
                 log.info("scheduled_run_started", job=job_name, as_of=str(day))
             stop.wait(min(self.tick_seconds, self.lock_seconds / 3))
 

@@ -353,3 +353,37 @@ def test_a_poller_serves_its_metrics_and_heartbeat_and_counts_what_it_fetched(
     finally:
         code, err = stop(poller)
     assert code == 0, err
+
+
+def test_a_scheduler_serves_its_metrics_and_heartbeat(tmp_path, smtp_sink, redis_url):
+    metrics_port = free_port()
+    env = cli_env(
+        tmp_path, smtp_sink, ARBOX_REDIS_URL=redis_url, ARBOX_METRICS_PORT=str(metrics_port)
+    )
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    scheduler = subprocess.Popen(
+        [ARBOX, "scheduler"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        # When `arbox scheduler` runs, its port says it holds the one-scheduler lock
+        def active():  # type: ignore[no-untyped-def]
+            assert scheduler.poll() is None, scheduler.communicate()[1]
+            try:
+                _, text, _ = get(f"http://127.0.0.1:{metrics_port}/metrics")
+            except OSError:
+                return None
+            found = samples(text)
+            return found if found.get("arbox_scheduler_active") == 1 else None
+
+        found = wait_for(active, "the scheduler's metrics")
+        assert all(re.split(r"[{ ]", k)[0].startswith("arbox_") for k in found)
+        # and arbox status sees it alive
+        quiet = {k: v for k, v in env.items() if k != "ARBOX_METRICS_PORT"}
+        status = json.loads(
+            arbox_here("status", "--format", "json", env=quiet, cwd=tmp_path).stdout
+        )
+        assert [s["pid"] for s in status["schedulers"]] == [scheduler.pid]
+    finally:
+        code, err = stop(scheduler)
+    assert code == 0, err
