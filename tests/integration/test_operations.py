@@ -164,7 +164,12 @@ def test_readyz_answers_503_when_the_database_is_gone(tmp_path, smtp_sink, postg
         stop(proc)
 
 
-def test_metrics_counters_move_as_real_workers_process_mail(tmp_path, redis_url, sqlite_template):
+def test_metrics_counters_move_as_real_workers_process_mail(
+    tmp_path, redis_server, sqlite_template
+):
+    # A Redis of its own: a message another test left in the session's queues names an
+    # inbound id this ledger has too, and its workers processed it as a second mail
+    redis_url = redis_server.url
     from review.app import create_app
     from worker.actors import process_message
     from worker.metrics import REGISTRY
