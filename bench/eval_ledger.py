@@ -255,7 +255,7 @@ def _collide(
 
 
 def ledger_csv(world: World) -> bytes:
-    """The ledger in the invoice import format of CONTRACT.md."""
+    """The ledger in the format of ``arbox import invoices`` (docs/imports-and-exports.md)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ALL_COLUMNS)

@@ -18,7 +18,7 @@ from typing import Any
 from core.money import quantize
 from ledger.queries import ApplicationRow, ReviewRow
 
-#: Columns of ``arbox export applications``, in order (CONTRACT.md).
+#: Columns of ``arbox export applications``, in order (docs/imports-and-exports.md).
 APPLICATION_COLUMNS: tuple[str, ...] = (
     "message_id",
     "invoice_number",

@@ -6,7 +6,7 @@ is row 1) and leaves the caller's transaction untouched. Valid files are upserte
 existing invoices and customers are loaded by number in one query per chunk, new rows go in
 with one executemany ``INSERT`` and changed ones with one executemany ``UPDATE`` by primary key.
 
-Columns as in CONTRACT.md ("Invoice import columns"); a CSV may also use ``;``::
+Columns as in docs/imports-and-exports.md (invoice import); a CSV may also use ``;``::
 
     invoice_number,customer_number,customer_name,issue_date,due_date,amount,balance,currency
     INV-1001,C-001,Acme Corp,2026-01-05,2026-02-04,1250.00,1250.00,USD

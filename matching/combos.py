@@ -3,7 +3,7 @@
 A payer sends 3,456.78 and no invoice numbers. If exactly one set of the customer's open
 balances adds up to it (in integer cents, no tolerance), that set is very likely what was
 paid; if several do, a person picks. Past ~30 open items the count of exact subsets explodes
-(40 items gave 18 exact subsets, 60 items 163,678; DESIGN.md), so the search is bounded by a
+(40 items gave 18 exact subsets, 60 items 163,678, measured), so the search is bounded by a
 step budget, and a search cut short never claims to be unique.
 
 Each item may count at its open balance or, where the caller allows it, at the balance less

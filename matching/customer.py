@@ -5,7 +5,7 @@ unknown senders are normal: banks, AP platforms, a new clerk at the customer. Th
 is, in this order of trust:
 
 - ``invoices``: every reference that resolves to exactly one invoice points at the same
-  customer (the payer wrote our numbers; DESIGN.md "the invoices referenced");
+  customer (the payer wrote our numbers, so they name the customer best);
 - ``domain``: the sender's domain is the domain of registered contacts of exactly one customer
   (never a public mail provider's domain);
 - ``payer name``: the name on the remittance is, with legal forms (Inc, GmbH, Ltd…) and

@@ -1,7 +1,7 @@
 """Decide what to do with each line of a remittance. Pure: no IO.
 
 A line is applied automatically only when every one of these holds, otherwise it goes to
-review with the reason (DESIGN.md, "Rules that do not bend"):
+review with the reason (rules that never bend, whatever the confidence):
 
 - the customer is identified (a registered contact, a rule a person taught, or content that
   agrees: matching.customer);

@@ -3,7 +3,7 @@
 Payers mistype and OCR misreads our invoice numbers: ``INV-1O23`` (letter O for zero),
 ``10203`` for ``10230`` (transposed), ``1023`` for ``10234`` (a dropped digit). A near match
 is only ever looked for among the invoices of the customer already identified (across all
-invoices a near match is noise: rapidfuzz top-1 is ~87 % at 100 k invoices, DESIGN.md), and it
+invoices a near match is noise: rapidfuzz top-1 was ~87 % right at 100 k invoices), and it
 never applies cash on its own: :func:`near_matches` says *how* a reference is near an invoice
 and whether the amount agrees; the decision is :mod:`matching.decide`'s.
 

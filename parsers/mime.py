@@ -2,7 +2,7 @@
 
 The stdlib parser (``policy.default``) never raises on a message, but reading a part can:
 ``get_content()`` raised KeyError on 13 parts of 8 in 96 torture/malformed messages
-(DESIGN.md), and header values can fail to parse. Every such access is guarded here, with a
+(measured), and header values can fail to parse. Every such access is guarded here, with a
 fallback to the raw payload decoded leniently, so :func:`parse_email` never raises on any
 input. Header values are decoded and stripped of CR/LF (CVE-2024-6923: an encoded newline in
 a Subject copied into a reply header becomes a real header line).
@@ -132,7 +132,7 @@ def parse_email(
 
 def _message_from_bytes(raw: bytes) -> Message | None:
     """``raw`` parsed with ``policy.default``; None when even that raises. It does, despite
-    what DESIGN.md says: a 4,301-digit RFC 2231 section number in a part's Content-Type
+    the stdlib's promise: a 4,301-digit RFC 2231 section number in a part's Content-Type
     raises ValueError inside the parser (issue 19). Such runs of digits are cut short and
     the mail parsed again before giving up."""
     for data in (raw, _LONG_DIGITS_RE.sub(lambda m: m[0][:99], raw)):

@@ -4,7 +4,7 @@
 words with their boxes, whether the page has ruling lines (both horizontal and vertical rules,
 so a ruled table may be on it) and, for such pages only, the cells of its ruled tables.
 :class:`PdfplumberSource` implements it with pdfplumber; a faster source (pypdfium2 reads a
-text layer in about 1 ms a page here, DESIGN.md) can implement the same protocol later.
+text layer in about 1 ms a page here, measured) can implement the same protocol later.
 
 Each page's words are read once (``page.extract_words``); lines and aligned columns are
 derived from them by :mod:`parsers.pdf_layout`. Table finding (``page.find_tables``) is
@@ -41,7 +41,7 @@ MALFORMED = "malformed PDF"
 MIN_RULES = 2
 
 #: pdfplumber renders through PDFium, which is not thread-safe (two threads in one process
-#: crashed with SIGSEGV; DESIGN.md): all PDF work in this process goes through this lock.
+#: crashed with SIGSEGV, seen here): all PDF work in this process goes through this lock.
 PDF_LOCK = threading.Lock()
 #: What pdfminer and pdfplumber raise on damaged files. pdfplumber wraps most errors in
 #: PdfminerException, but raw TypeError/ValueError/KeyError/RecursionError also escape (one

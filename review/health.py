@@ -1,4 +1,4 @@
-"""The endpoints without sign-in (CONTRACT.md): ``/healthz``, ``/readyz`` and ``/metrics``.
+"""The endpoints without sign-in (docs/operations.md): ``/healthz``, ``/readyz`` and ``/metrics``.
 
 They answer status words and counts only, nothing about an account: ``/healthz`` that the
 process serves, ``/readyz`` whether the database answers, its schema is at the newest

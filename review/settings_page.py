@@ -1,5 +1,5 @@
 """``/settings`` (supervisors): the settings this app runs with, read-only. Settings are
-``ARBOX_*`` environment variables (README, Configuration) and change by restarting with new
+``ARBOX_*`` environment variables (docs/configuration.md) and change by restarting with new
 values, so the page shows them and never edits them. Secrets never appear: a secret shows as
 ``set`` or ``unset``, and a URL shows with every secret in it masked (:mod:`review.masking`)."""
 

