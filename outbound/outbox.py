@@ -1,5 +1,6 @@
 """The transactional outbox: a mail is a row written in the same transaction as the decision
-that caused it; the ``send_outbound`` actor delivers it later, once."""
+that caused it (:mod:`ledger.outbox_store`); the ``send_outbound`` actor delivers it later,
+once."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.models import OutboxMessage
+from ledger.outbox_store import insert_outbox_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,26 +55,16 @@ def add_to_outbox(
 ) -> int | None:
     """Store ``message`` for sending; None when a row with ``key`` already exists."""
     mail = message if isinstance(message, RenderedMail) else render_for_outbox(message)
-    try:  # the savepoint rolls back before the error is handled (PostgreSQL)
-        with session.begin_nested():
-            return session.execute(
-                insert(OutboxMessage)
-                .values(
-                    key=key,
-                    kind=kind,
-                    inbound_id=inbound_id,
-                    customer_id=customer_id,
-                    message_id=mail.message_id,
-                    sender=mail.sender,
-                    recipients=",".join(mail.recipients),
-                    subject=mail.subject,
-                    raw=mail.raw,
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                    enqueued_at=now,
-                )
-                .returning(OutboxMessage.id)
-            ).scalar_one()
-    except IntegrityError:
-        return None
+    return insert_outbox_row(
+        session,
+        key=key,
+        kind=kind,
+        message_id=mail.message_id,
+        sender=mail.sender,
+        recipients=mail.recipients,
+        subject=mail.subject,
+        raw=mail.raw,
+        now=now,
+        inbound_id=inbound_id,
+        customer_id=customer_id,
+    )

@@ -1,4 +1,5 @@
-"""What arbox sent to one address lately, for the reply cap and the reply breaker.
+"""What arbox sent to one address lately, for the reply cap and the reply breaker (read
+through :mod:`ledger.peer_reads`).
 
 The outbox is the record: every automatic mail is a row (whatever became of it), and a mail
 answered is an outbox row with the inbound mail's id. Each inbound mail keeps why it looked
@@ -11,11 +12,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.types import ParsedEmail
-from ledger import models as m
+from ledger.peer_reads import (
+    first_mail_with_text,
+    mails_from_since,
+    mails_sent_to_since,
+    open_items_on_mails_from,
+    our_reply_among,
+    reply_subjects_to,
+)
 from outbound.loop_signs import answers_our_subject, referenced_ids
 from outbound.policy import PeerHistory, PeerMail, ReplyLimits, count_loop_mails
 
@@ -45,36 +52,21 @@ def loop_evidence(
     address = address.strip().lower()
     ids = referenced_ids(parsed)
     if ids:
-        ours = session.execute(
-            select(m.OutboxMessage.message_id)
-            .where(m.OutboxMessage.message_id.in_(ids), m.OutboxMessage.inbound_id.is_not(None))
-            .limit(1)
-        ).scalar_one_or_none()
+        ours = our_reply_among(session, ids)
         if ours is not None:
             return f"answers our reply {ours}"
     elif parsed.subject:
-        from_address = select(m.InboundMessage.id).where(
-            m.InboundMessage.from_address == address,
-            m.InboundMessage.received_at >= now - DAY,
-            m.InboundMessage.id != inbound_id,
-        )
-        subjects = session.scalars(
-            select(m.OutboxMessage.subject).where(m.OutboxMessage.inbound_id.in_(from_address))
-        ).all()
+        subjects = reply_subjects_to(session, address, since=now - DAY, other_than=inbound_id)
         if answers_our_subject(parsed.subject, subjects):
             return "answers our reply (its subject with Re:, no threading headers)"
     if body_key is not None:
-        earlier = session.execute(
-            select(m.InboundMessage.id)
-            .where(
-                m.InboundMessage.from_address == address,
-                m.InboundMessage.received_at >= now - timedelta(minutes=limits.breaker_minutes),
-                m.InboundMessage.id != inbound_id,
-                m.InboundMessage.body_key == body_key,
-            )
-            .order_by(m.InboundMessage.id)
-            .limit(1)
-        ).scalar_one_or_none()
+        earlier = first_mail_with_text(
+            session,
+            address,
+            body_key=body_key,
+            since=now - timedelta(minutes=limits.breaker_minutes),
+            other_than=inbound_id,
+        )
         if earlier is not None:
             return f"the same text as mail {earlier}"
     return None
@@ -92,45 +84,21 @@ def peer_history(
     """What was sent to and answered for ``address`` (a bare address) lately, as seen by
     the mail ``inbound_id`` with ``body_key``."""
     address = address.strip().lower()
-    answered = exists().where(m.OutboxMessage.inbound_id == m.InboundMessage.id)
-    earlier = session.execute(
-        select(answered, m.InboundMessage.loop_evidence, m.InboundMessage.body_key).where(
-            m.InboundMessage.from_address == address,
-            m.InboundMessage.received_at >= now - timedelta(minutes=limits.breaker_minutes),
-            m.InboundMessage.id != inbound_id,
-        )
-    ).all()
+    earlier = mails_from_since(
+        session,
+        address,
+        since=now - timedelta(minutes=limits.breaker_minutes),
+        other_than=inbound_id,
+    )
     loop_mails = count_loop_mails(
-        (PeerMail(answered=bool(a), loop_evidence=e, body_key=k) for a, e, k in earlier),
+        (PeerMail(answered=a, loop_evidence=e, body_key=k) for a, e, k in earlier),
         body_key=body_key,
     )
-    tripped = select(func.count(m.ReviewItem.id)).where(
-        m.ReviewItem.kind == REPLY_LOOP,
-        m.ReviewItem.status == "open",
-        m.ReviewItem.created_at >= now - timedelta(minutes=limits.cooldown_minutes),
-        m.ReviewItem.inbound_id == m.InboundMessage.id,
-        m.InboundMessage.from_address == address,
+    tripped = open_items_on_mails_from(
+        session, address, kind=REPLY_LOOP, since=now - timedelta(minutes=limits.cooldown_minutes)
     )
     return PeerHistory(
         mails_today=mails_sent_to_since(session, address, since=now - DAY),
         loop_mails_in_window=loop_mails,
-        breaker_open=session.execute(tripped).scalar_one() > 0,
+        breaker_open=tripped > 0,
     )
-
-
-def mails_sent_to_since(session: Session, address: str, *, since: datetime) -> int:
-    """Outbox rows with ``address`` among their recipients created since ``since``."""
-    address = address.strip().lower()
-    escaped = address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    recipients = m.OutboxMessage.recipients
-    return session.execute(
-        select(func.count(m.OutboxMessage.id)).where(
-            m.OutboxMessage.created_at >= since,
-            or_(
-                recipients == address,
-                recipients.like(f"{escaped},%", escape="\\"),
-                recipients.like(f"%,{escaped}", escape="\\"),
-                recipients.like(f"%,{escaped},%", escape="\\"),
-            ),
-        )
-    ).scalar_one()

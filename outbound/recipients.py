@@ -7,8 +7,10 @@ acknowledgements naming its invoices) only when it is a registered contact of TH
 that mentions several accounts goes only to addresses that may receive the data of every one
 of them. Every outbound path (acknowledgements, replies, statement runs) asks here.
 
-The rules are pure (:func:`may_receive`, :func:`allowed_recipients`); the rest reads the
-audiences and the sender's customer from the ledger.
+The rules are pure (:func:`may_receive`, :func:`allowed_recipients`); :func:`audiences` reads
+each customer's audience from the ledger (:mod:`ledger.contact_reads`). Which customer a
+sender is, for the inbound path, is :func:`ledger.senders.sender_customer`; the customers
+whose invoices a mail names are :func:`ledger.contact_reads.invoice_owners`.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.models import Contact, Customer, Invoice
-from ledger.queries import CustomerRef, customer_by_email, customer_contacts
+from ledger.contact_reads import contact_domains, registered_contacts
+from ledger.senders import domain_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +36,6 @@ class Audience:
 def normalise_address(address: str) -> str:
     """``address`` as it is compared: stripped and lower-cased."""
     return address.strip().lower()
-
-
-def domain_of(address: str) -> str:
-    """The lower-cased domain of ``address`` (``""`` when it has none)."""
-    local, at, domain = normalise_address(address).rpartition("@")
-    return domain if at and local else ""
 
 
 def may_receive(address: str, audience: Audience) -> bool:
@@ -66,15 +61,9 @@ def audiences(session: Session, customer_ids: Collection[int]) -> list[Audience]
     ids = sorted(set(customer_ids))
     if not ids:
         return []
-    domains = dict(
-        session.execute(select(Customer.id, Customer.contact_domain).where(Customer.id.in_(ids)))
-        .tuples()
-        .all()
-    )
+    domains = contact_domains(session, ids)
     contacts: dict[int, set[str]] = {cid: set() for cid in ids}
-    for cid, email in session.execute(
-        select(Contact.customer_id, Contact.email).where(Contact.customer_id.in_(ids))
-    ).tuples():
+    for cid, email in registered_contacts(session, ids):
         contacts[cid].add(normalise_address(email))
     return [
         Audience(
@@ -91,33 +80,3 @@ def recipients_for(
 ) -> tuple[str, ...]:
     """The addresses of ``addresses`` that may receive a mail mentioning ``customer_ids``."""
     return allowed_recipients(addresses, audiences(session, customer_ids))
-
-
-def sender_customer(session: Session, address: str | None) -> CustomerRef | None:
-    """The customer whose account data ``address`` may receive, when exactly one is: the
-    customer with it as a registered contact, else the one customer allowing its domain.
-    None for anybody else (and for an address two customers share: it does not say who)."""
-    if not address or not domain_of(address):
-        return None
-    found = customer_by_email(session, address)
-    if found is not None:
-        return found
-    rows = session.execute(
-        select(Customer.id, Customer.number, Customer.name).where(
-            Customer.contact_domain == domain_of(address)
-        )
-    ).all()
-    if len(rows) != 1:
-        return None
-    cid, number, name = rows[0]
-    return CustomerRef(id=cid, number=number, name=name, contacts=customer_contacts(session, cid))
-
-
-def invoice_owners(session: Session, numbers: Collection[str]) -> set[int]:
-    """The customers whose invoices ``numbers`` (exact invoice numbers) are."""
-    if not numbers:
-        return set()
-    rows = session.execute(
-        select(Invoice.customer_id).where(Invoice.number.in_(sorted(set(numbers)))).distinct()
-    )
-    return set(rows.scalars())

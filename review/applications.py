@@ -1,22 +1,18 @@
-"""The applications page: cash recently applied (automatically or by a person), so that a
-supervisor can find one and un-apply it with a reason. Un-applying calls the same
-:func:`ledger.unapply.unapply` as ``arbox unapply``, recorded with the signed-in user."""
+"""The applications page: cash recently applied (automatically or by a person, read by
+:func:`ledger.application_reads.recent_applications`), so that a supervisor can find one and
+un-apply it with a reason. Un-applying calls the same :func:`ledger.unapply.unapply` as
+``arbox unapply``, recorded with the signed-in user."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.errors import RefusedActionError
-from ledger.models import Application, Customer, Invoice
+from ledger.application_reads import recent_applications
 from ledger.unapply import unapply
 from review import deps
 from review.auth import check_csrf, require
@@ -29,61 +25,6 @@ PAGE_ROWS: Final = 200
 MAX_REASON: Final = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class ApplicationView:
-    """One application of cash as the page lists it."""
-
-    id: int
-    invoice_number: str
-    customer_number: str
-    customer_name: str
-    amount: Decimal
-    discount: Decimal
-    currency: str
-    status: str
-    applied_by: str
-    applied_at: datetime
-    reversed_by: str | None
-    reversed_at: datetime | None
-    reversal_reason: str | None
-
-
-def recent_applications(session: Session, *, q: str | None = None) -> list[ApplicationView]:
-    """The latest applications (reversed ones too), newest first; ``q`` narrows to an
-    invoice or customer number or customer name containing it."""
-    stmt = (
-        select(
-            Application.id,
-            Invoice.number,
-            Customer.number,
-            Customer.name,
-            Application.amount,
-            Application.discount,
-            Application.currency,
-            Application.status,
-            Application.applied_by,
-            Application.applied_at,
-            Application.reversed_by,
-            Application.reversed_at,
-            Application.reversal_reason,
-        )
-        .join(Invoice, Application.invoice_id == Invoice.id)
-        .join(Customer, Invoice.customer_id == Customer.id)
-        .order_by(Application.applied_at.desc(), Application.id.desc())
-        .limit(PAGE_ROWS)
-    )
-    if q:
-        like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Invoice.number).like(like, escape="\\"),
-                func.lower(Customer.number).like(like, escape="\\"),
-                func.lower(Customer.name).like(like, escape="\\"),
-            )
-        )
-    return [ApplicationView(*r) for r in session.execute(stmt)]
-
-
 def _page(request: Request, *, error: str | None = None, status_code: int = 200) -> Response:
     q = request.query_params.get("q", "").strip()[:200] or None
     done = query_id(request.query_params, "unapplied")
@@ -91,7 +32,7 @@ def _page(request: Request, *, error: str | None = None, status_code: int = 200)
         request,
         "applications.html",
         {
-            "applications": recent_applications(deps.db(request), q=q),
+            "applications": recent_applications(deps.db(request), limit=PAGE_ROWS, q=q),
             "q": q,
             "error": error,
             "unapplied": done,

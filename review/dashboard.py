@@ -1,6 +1,6 @@
 """The dashboard: today's mail by outcome, straight-through processing (lines applied with
 no person / all lines), the queue's size and age, and the unapplied cash. Each figure is one
-SQL query over the ledger."""
+SQL query over the ledger (:mod:`ledger.queue_reads`)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,19 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ledger.models import InboundMessage, Remittance, RemittanceLine, ReviewItem, UnappliedCash
+from ledger.queue_reads import (
+    line_outcomes,
+    mail_by_status,
+    open_items_by_age,
+    open_items_by_kind,
+    open_items_size,
+    unapplied_by_currency,
+)
 from review import deps
 from review.auth import require
 from review.templating import render
@@ -63,44 +69,17 @@ class Dashboard:
 def dashboard(session: Session, *, now: datetime) -> Dashboard:
     """The figures as of ``now`` (aware UTC)."""
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    mail_today = {
-        str(k): int(n)
-        for k, n in session.execute(
-            select(InboundMessage.status, func.count())
-            .where(InboundMessage.received_at >= day_start)
-            .group_by(InboundMessage.status)
-            .order_by(InboundMessage.status)
-        )
-    }
-    open_items = ReviewItem.status == "open"
-    count, oldest = session.execute(
-        select(func.count(ReviewItem.id), func.min(ReviewItem.created_at)).where(open_items)
-    ).one()
-    buckets = []
-    for _label, low, high in AGE_BUCKETS:
-        older = ReviewItem.created_at <= now - low
-        inside = older if high is None else and_(older, ReviewItem.created_at > now - high)
-        buckets.append(func.count(case((inside, 1))))
-    counted = session.execute(select(*buckets).where(open_items)).one()
-    ages = [(label, int(n)) for (label, _low, _high), n in zip(AGE_BUCKETS, counted, strict=True)]
-    kinds = {
-        str(k): int(n)
-        for k, n in session.execute(
-            select(ReviewItem.kind, func.count())
-            .where(open_items)
-            .group_by(ReviewItem.kind)
-            .order_by(ReviewItem.kind)
-        )
-    }
+    mail_today = mail_by_status(session, since=day_start)
+    count, oldest = open_items_size(session)
+    counted = open_items_by_age(
+        session, now=now, bounds=[(low, high) for _label, low, high in AGE_BUCKETS]
+    )
+    ages = [(label, n) for (label, _low, _high), n in zip(AGE_BUCKETS, counted, strict=True)]
+    kinds = open_items_by_kind(session)
     unapplied: dict[str, Decimal] = {}
     items = 0
-    for currency, total, n in session.execute(
-        select(UnappliedCash.currency, func.sum(UnappliedCash.amount), func.count())
-        .where(UnappliedCash.status == "open")
-        .group_by(UnappliedCash.currency)
-        .order_by(UnappliedCash.currency)
-    ):
-        unapplied[currency] = _money(total)
+    for currency, total, n in unapplied_by_currency(session):
+        unapplied[currency] = total
         items += n
     return Dashboard(
         day_start=day_start,
@@ -117,22 +96,8 @@ def dashboard(session: Session, *, now: datetime) -> Dashboard:
 
 
 def _stp(session: Session, *, since: datetime | None) -> Stp:
-    stmt = select(
-        func.count(case((RemittanceLine.outcome == "auto", 1))), func.count(RemittanceLine.id)
-    ).join(Remittance, RemittanceLine.remittance_id == Remittance.id)
-    if since is not None:
-        stmt = stmt.where(Remittance.created_at >= since)
-    auto, total = session.execute(stmt).one()
+    auto, total = line_outcomes(session, since=since)
     return Stp(auto=auto, total=total)
-
-
-def _money(value: object) -> Decimal:
-    """A SUM of a money column: SQLite sums the stored cents, PostgreSQL the NUMERIC."""
-    if value is None:
-        return Decimal("0.00")
-    if isinstance(value, int):  # SQLite: integer cents (ledger.base.Fixed)
-        return Decimal(value).scaleb(-2).quantize(Decimal("0.01"))
-    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 async def dashboard_page(request: Request) -> Response:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from ledger import models as m
+from ledger.contact_reads import is_contact_of
 from ledger.review_decisions import Decided, checked_text, open_item, record_decision
 from outbound.compose import clean_header, plain_message, stable_message_id
 from outbound.outbox import add_to_outbox
@@ -42,12 +42,7 @@ def reply_recipient(session: Session, item: m.ReviewItem) -> tuple[str | None, s
         return None, "the mail has no sender address"
     if item.customer_id is None:
         return None, "the mail's customer is not known: assign the customer first"
-    contact = session.scalars(
-        select(m.Contact.id).where(
-            m.Contact.customer_id == item.customer_id, m.Contact.email == sender
-        )
-    ).first()
-    if contact is None:
+    if not is_contact_of(session, item.customer_id, sender):
         return None, f"{sender} is not a registered contact of the customer"
     return sender, f"to {sender}, a registered contact of the customer"
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -26,6 +25,8 @@ from starlette.routing import BaseRoute, Route
 from core.errors import AmountFormatError, RefusedActionError
 from core.money import parse_amount
 from ledger import models as m
+from ledger.item_reads import last_decision
+from ledger.queue_reads import next_open_item
 from ledger.review_closing import (
     add_note,
     close_item,
@@ -225,20 +226,7 @@ def _flash(request: Request) -> str | None:
     done = query_id(request.query_params, "done")
     if done is None:
         return None
-    event = (
-        deps.db(request)
-        .scalars(
-            select(m.AuditEvent)
-            .where(
-                m.AuditEvent.entity == "review_item",
-                m.AuditEvent.entity_id == done,
-                m.AuditEvent.action == "review_decision",
-            )
-            .order_by(m.AuditEvent.id.desc())
-            .limit(1)
-        )
-        .first()
-    )
+    event = last_decision(deps.db(request), done)
     if event is None:
         return None
     return f"Item {done}: {event.detail.get('summary', '')} ({event.actor})"
@@ -264,23 +252,9 @@ async def decide(request: Request) -> Response:
         return _render(request, user, view, error=f"{e}; nothing was changed", status_code=409)
     if name in STAYS_OPEN:
         return RedirectResponse(f"/items/{item_id}?done={item_id}", status_code=303)
-    following = _next_open(session, after=item_id)
+    following = next_open_item(session, after=item_id)
     target = f"/items/{following}" if following is not None else "/queue"
     return RedirectResponse(f"{target}?done={item_id}", status_code=303)
-
-
-def _next_open(session: Session, *, after: int) -> int | None:
-    """The next open item in queue order (oldest first) after ``after``, else the first."""
-    ids = list(
-        session.scalars(
-            select(m.ReviewItem.id)
-            .where(m.ReviewItem.status == "open")
-            .order_by(m.ReviewItem.created_at, m.ReviewItem.id)
-            .limit(1000)
-        )
-    )
-    later = [i for i in ids if i > after]
-    return later[0] if later else (ids[0] if ids else None)
 
 
 async def page_image(request: Request) -> Response:

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from core.refs import normalise_ref
-from ledger import models as m
+from ledger.item_reads import search_open_invoices
 
 #: Most invoices a search returns.
 MAX_HITS = 20
@@ -40,32 +39,14 @@ def search_invoices(
     and ``1250`` both work); in ``currency`` when given; ``customer_id``'s first, then by due
     date. An empty query finds ``customer_id``'s open invoices."""
     text = query.strip()[:100]
-    stmt = (
-        select(m.Invoice, m.Customer)
-        .join(m.Customer, m.Customer.id == m.Invoice.customer_id)
-        .where(m.Invoice.status == "open")
+    rows = search_open_invoices(
+        session,
+        text=text,
+        ref_key=normalise_ref(text) if text else "",
+        amount=_amount(text) if text else None,
+        currency=currency,
+        customer_id=customer_id,
     )
-    if currency:
-        stmt = stmt.where(m.Invoice.currency == currency)
-    if text:
-        like = f"%{_escape(text)}%"
-        key = normalise_ref(text)
-        conditions: list[ColumnElement[bool]] = [
-            m.Invoice.number.ilike(like, escape="\\"),
-            m.Customer.number.ilike(like, escape="\\"),
-            m.Customer.name.ilike(like, escape="\\"),
-        ]
-        if key:
-            conditions.append(m.Invoice.ref_key.contains(key, autoescape=True))
-        amount = _amount(text)
-        if amount is not None:
-            conditions += [m.Invoice.balance == amount, m.Invoice.amount == amount]
-        stmt = stmt.where(or_(*conditions))
-    elif customer_id is not None:
-        stmt = stmt.where(m.Invoice.customer_id == customer_id)
-    else:
-        return []
-    rows = session.execute(stmt.order_by(m.Invoice.due_date, m.Invoice.number).limit(500))
     hits = [
         InvoiceHit(
             number=inv.number,
@@ -76,14 +57,10 @@ def search_invoices(
             due_date=inv.due_date,
             is_items_customer=customer_id is not None and inv.customer_id == customer_id,
         )
-        for inv, cust in rows.tuples()
+        for inv, cust in rows
     ]
     hits.sort(key=lambda h: not h.is_items_customer)  # stable: due date order within
     return hits[:limit]
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _amount(text: str) -> Decimal | None:

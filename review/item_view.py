@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger import models as m
+from ledger.item_reads import (
+    customer_number,
+    invoice_number,
+    invoices_numbered,
+    invoices_with_customers,
+    remittance_lines,
+    remittance_of_inbound,
+)
 from ledger.review_actions import LINE_KINDS, rules_to_teach
 from ledger.review_closing import notes, reassign_rule
 from ledger.review_decisions import proposal
@@ -152,9 +159,7 @@ def item_view(
     )
     remittance = session.get(m.Remittance, line.remittance_id) if line else None
     if remittance is None and item.inbound_id is not None:
-        remittance = session.scalars(
-            select(m.Remittance).where(m.Remittance.inbound_id == item.inbound_id)
-        ).first()
+        remittance = remittance_of_inbound(session, item.inbound_id)
     inbound_id = remittance.inbound_id if remittance else item.inbound_id
     inbound = session.get(m.InboundMessage, inbound_id) if inbound_id else None
     proposed = proposal(session, item) if item.kind in LINE_KINDS else []
@@ -207,11 +212,7 @@ def _lines(
     item: m.ReviewItem,
     proposed: list[tuple[str, Decimal | None]],
 ) -> tuple[LineView, ...]:
-    rows = session.scalars(
-        select(m.RemittanceLine)
-        .where(m.RemittanceLine.remittance_id == remittance.id)
-        .order_by(m.RemittanceLine.line_no)
-    ).all()
+    rows = remittance_lines(session, remittance.id)
     chosen = dict(proposed)
     views: list[LineView] = []
     for row in rows:
@@ -240,7 +241,7 @@ def _lines(
                 outcome=row.outcome,
                 confidence=row.confidence,
                 reason=row.reason,
-                invoice_number=_number(session, row.invoice_id),
+                invoice_number=invoice_number(session, row.invoice_id),
                 signals=tuple(
                     SignalView(
                         str(s.get("name", "")), str(s.get("value", "")), str(s.get("detail", ""))
@@ -259,15 +260,7 @@ def _lines(
 def _candidates(
     session: Session, scores: list[tuple[str, str]], chosen: dict[str, Decimal | None]
 ) -> tuple[CandidateView, ...]:
-    numbers = [n for n, _ in scores]
-    found = {
-        inv.number: (inv, cust)
-        for inv, cust in session.execute(
-            select(m.Invoice, m.Customer)
-            .join(m.Customer, m.Customer.id == m.Invoice.customer_id)
-            .where(m.Invoice.number.in_(numbers))
-        ).tuples()
-    }
+    found = invoices_with_customers(session, [n for n, _ in scores])
     views = []
     for number, score in scores:
         inv, cust = found.get(number, (None, None))
@@ -288,12 +281,6 @@ def _candidates(
     return tuple(views)
 
 
-def _number(session: Session, invoice_id: int | None) -> str | None:
-    if invoice_id is None:
-        return None
-    return session.scalars(select(m.Invoice.number).where(m.Invoice.id == invoice_id)).first()
-
-
 def _remember(
     session: Session,
     inbound: m.InboundMessage | None,
@@ -305,16 +292,14 @@ def _remember(
     """The rules a confirmation of the proposal would teach, in words, before deciding."""
     if inbound is None or remittance is None or line is None or not proposed:
         return ()
-    invoices = list(
-        session.scalars(select(m.Invoice).where(m.Invoice.number.in_([n for n, _ in proposed])))
-    )
+    invoices = invoices_numbered(session, [n for n, _ in proposed])
     owners = {inv.customer_id for inv in invoices}
     if len(owners) != 1:
         return ()
     (owner,) = owners
     if item.customer_id is not None and item.customer_id != owner:
         return ()
-    number = session.scalars(select(m.Customer.number).where(m.Customer.id == owner)).one()
+    number = customer_number(session, owner)
     taught = rules_to_teach(session, inbound, remittance, line, invoices, owner)
     return tuple(_words(kind, text, number) for kind, text in taught)
 

@@ -1,16 +1,15 @@
 """The queue page: open review items with filters (kind, customer, age, amount, text), a
-sort, and counts per kind. The query is here, in SQL; the page is ``queue.html`` with
-keyboard moves from ``static/queue.js``."""
+sort, and counts per kind. The query is :func:`ledger.queue_reads.open_items`; the page is
+``queue.html`` with keyboard moves from ``static/queue.js``."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -19,12 +18,12 @@ from starlette.routing import BaseRoute, Route
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
-from ledger.models import Customer, InboundMessage, Remittance, RemittanceLine, ReviewItem
+from ledger.queue_reads import open_items, open_items_by_kind
 from review import deps
 from review.auth import require
 from review.templating import render
 
-#: Sorts the page offers: name → (label, ORDER BY).
+#: Sorts the page offers: name → label (:func:`ledger.queue_reads.open_items` orders).
 SORTS: Final[dict[str, str]] = {
     "oldest": "Oldest first",
     "newest": "Newest first",
@@ -129,116 +128,20 @@ def parse_filter(params: QueryParams) -> QueueFilter:
 def queue_view(session: Session, flt: QueueFilter, *, now: datetime) -> QueueView:
     """The open review items ``flt`` lets through (at most :data:`PAGE_ROWS`), how many
     match, and the count of open items per kind."""
-    conditions = _conditions(flt, now=now)
-    counted = select(func.count(ReviewItem.id))
-    if _needs_joins(flt):
-        counted = _joined(counted)
-    matched = session.execute(counted.where(*conditions)).scalar_one()
-    stmt = (
-        _joined(
-            select(
-                ReviewItem.id,
-                ReviewItem.kind,
-                ReviewItem.reason,
-                ReviewItem.created_at,
-                Customer.number,
-                Customer.name,
-                InboundMessage.from_address,
-                InboundMessage.subject,
-                Remittance.payer_name,
-                RemittanceLine.invoice_ref,
-                RemittanceLine.amount,
-                Remittance.currency,
-                ReviewItem.candidates,
-            )
-        )
-        .where(*conditions)
-        .order_by(*_order(flt.sort))
-        .limit(PAGE_ROWS)
+    found = open_items(
+        session,
+        now=now,
+        limit=PAGE_ROWS,
+        kind=flt.kind,
+        customer=flt.customer,
+        min_age_days=flt.min_age_days,
+        min_amount=flt.min_amount,
+        max_amount=flt.max_amount,
+        q=flt.q,
+        sort=flt.sort,
     )
-    rows = tuple(_row(r, now) for r in session.execute(stmt))
-    counts = {
-        str(k): int(n)
-        for k, n in session.execute(
-            select(ReviewItem.kind, func.count())
-            .where(ReviewItem.status == "open")
-            .group_by(ReviewItem.kind)
-            .order_by(ReviewItem.kind)
-        )
-    }
-    return QueueView(rows=rows, matched=matched, counts=counts)
-
-
-def _joined(stmt: Select[Any]) -> Select[Any]:
-    return (
-        stmt.select_from(ReviewItem)
-        .outerjoin(Customer, ReviewItem.customer_id == Customer.id)
-        .outerjoin(InboundMessage, ReviewItem.inbound_id == InboundMessage.id)
-        .outerjoin(RemittanceLine, ReviewItem.remittance_line_id == RemittanceLine.id)
-        .outerjoin(Remittance, RemittanceLine.remittance_id == Remittance.id)
-    )
-
-
-def _needs_joins(flt: QueueFilter) -> bool:
-    return bool(flt.customer or flt.q) or flt.min_amount is not None or flt.max_amount is not None
-
-
-def _conditions(flt: QueueFilter, *, now: datetime) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [ReviewItem.status == "open"]
-    if flt.kind:
-        where.append(ReviewItem.kind == flt.kind)
-    if flt.customer:
-        like = f"%{_escape_like(flt.customer.lower())}%"
-        where.append(
-            or_(
-                func.lower(Customer.number).like(like, escape="\\"),
-                func.lower(Customer.name).like(like, escape="\\"),
-            )
-        )
-    if flt.min_age_days is not None:
-        where.append(ReviewItem.created_at <= now - timedelta(days=flt.min_age_days))
-    if flt.min_amount is not None:
-        where.append(RemittanceLine.amount >= flt.min_amount)
-    if flt.max_amount is not None:
-        where.append(RemittanceLine.amount <= flt.max_amount)
-    if flt.q:
-        like = f"%{_escape_like(flt.q.lower())}%"
-        where.append(
-            or_(
-                *(
-                    func.lower(column).like(like, escape="\\")
-                    for column in (
-                        ReviewItem.reason,
-                        InboundMessage.subject,
-                        InboundMessage.from_address,
-                        Remittance.payer_name,
-                        RemittanceLine.invoice_ref,
-                        Customer.number,
-                        Customer.name,
-                    )
-                )
-            )
-        )
-    return where
-
-
-def _order(sort: str) -> list[Any]:
-    tail = [ReviewItem.created_at, ReviewItem.id]
-    if sort == "newest":
-        return [ReviewItem.created_at.desc(), ReviewItem.id.desc()]
-    if sort == "amount_desc":
-        return [RemittanceLine.amount.is_(None), RemittanceLine.amount.desc(), *tail]
-    if sort == "amount_asc":
-        return [RemittanceLine.amount.is_(None), RemittanceLine.amount, *tail]
-    if sort == "kind":
-        return [ReviewItem.kind, *tail]
-    if sort == "customer":
-        return [Customer.number.is_(None), Customer.number, *tail]
-    return tail
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = tuple(_row(r, now) for r in found.rows)
+    return QueueView(rows=rows, matched=found.matched, counts=open_items_by_kind(session))
 
 
 def _row(r: Any, now: datetime) -> QueueRow:

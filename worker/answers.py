@@ -11,7 +11,7 @@ answered: it gets the reply that reveals nothing and its review item says the re
 unsure. A reference is resolved among the customer's own invoices only
 (:mod:`ledger.question_refs`: "61408" names its only NW-061408).
 
-Only a sender whose customer is known (:func:`outbound.recipients.sender_customer`) is
+Only a sender whose customer is known (:func:`ledger.senders.sender_customer`) is
 answered, and only about invoices of that customer. Anything else (an unknown sender, an
 invoice that is not found or not the customer's, a copy request naming no invoice, a promise
 without a date) gets at most the reply that reveals nothing (``request_received``: the same

@@ -37,11 +37,11 @@ from ledger.queries import lock_invoices
 from ledger.question_refs import resolve_question_refs
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import with_ref_prefixes
+from ledger.senders import sender_customer
 from ledger.session import is_transient_db_error
 from matching.customer import PERSON_VOUCHED
 from matching.decide import line_ref_keys
 from outbound.compose import clean_header
-from outbound.recipients import sender_customer
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
 from worker import metrics

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.types import Classification, ParsedEmail
 from ledger import models as m
+from ledger.contact_reads import invoice_owners
 from ledger.posting import open_review_item
 from ledger.queries import CustomerRef
 from outbound.compose import (
@@ -31,7 +32,7 @@ from outbound.loop_signs import body_key
 from outbound.outbox import add_to_outbox
 from outbound.peer_history import REPLY_LOOP, loop_evidence, peer_history
 from outbound.policy import ReplyDecision, ReplyLimits, decide_reply, never_reply_reason
-from outbound.recipients import invoice_owners, recipients_for
+from outbound.recipients import recipients_for
 from outbound.thread import ReplyThread, reply_thread
 from worker.senders import SenderCheck, check_sender
 from worker.services import Services

@@ -17,7 +17,7 @@ from ledger import models as m
 from ledger.contacts import import_contacts
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
-from outbound.recipients import sender_customer
+from ledger.senders import sender_customer
 from tests.integration.cli import arbox, cli_env
 
 pytestmark = [pytest.mark.integration]

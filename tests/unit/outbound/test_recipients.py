@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from outbound.recipients import Audience, allowed_recipients, domain_of, may_receive
+from ledger.senders import domain_of
+from outbound.recipients import Audience, allowed_recipients, may_receive
 
 ACME = Audience(customer_id=1, contacts=frozenset({"ap@acme.example"}))
 ACME_DOMAIN = Audience(

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
+from ledger.peer_reads import mails_sent_to_since
 from outbound.compose import stable_message_id
 from outbound.outbox import add_to_outbox
-from outbound.peer_history import mails_sent_to_since
 from tests.fakes import RecordingMailer
 from worker.pipeline import process_inbound, store_inbound
 from worker.sending import send_outbox

@@ -1,0 +1,54 @@
+"""The outbox's rows: a mail to send is a row written in the same transaction as the decision
+that caused it (:func:`outbound.outbox.add_to_outbox` renders it), unique by its key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ledger.models import OutboxMessage
+
+
+def insert_outbox_row(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    message_id: str,
+    sender: str,
+    recipients: Sequence[str],
+    subject: str,
+    raw: bytes,
+    now: datetime,
+    inbound_id: int | None = None,
+    customer_id: int | None = None,
+) -> int | None:
+    """A pending outbox row for the mail ``raw``, by id; None when a row with ``key``
+    already exists (nothing is written then, and the transaction goes on)."""
+    try:  # the savepoint rolls back before the error is handled (PostgreSQL)
+        with session.begin_nested():
+            return session.execute(
+                insert(OutboxMessage)
+                .values(
+                    key=key,
+                    kind=kind,
+                    inbound_id=inbound_id,
+                    customer_id=customer_id,
+                    message_id=message_id,
+                    sender=sender,
+                    recipients=",".join(recipients),
+                    subject=subject,
+                    raw=raw,
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                    enqueued_at=now,
+                )
+                .returning(OutboxMessage.id)
+            ).scalar_one()
+    except IntegrityError:
+        return None
