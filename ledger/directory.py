@@ -27,8 +27,8 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ledger import sqlite_reads
-from ledger.directory_version import TOKEN_ROW, DirectoryVersion
 from ledger.models import Contact, Customer
+from ledger.models.directory import TOKEN_ROW, DirectoryVersion
 from matching.customer import NameIndex
 
 

@@ -28,10 +28,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.dunning_models import DunningNotice
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
     Customer,
+    DunningNotice,
     Invoice,
     OutboxMessage,
     Remittance,

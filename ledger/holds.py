@@ -23,8 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
-from ledger.dunning_models import DunningHold
-from ledger.models import Invoice, ReviewItem
+from ledger.models import DunningHold, Invoice, ReviewItem
 from ledger.posting import audit
 
 #: Review item kinds that hold reminders.

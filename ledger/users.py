@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.passwords import hash_password, verify_nothing, verify_password
-from ledger.base import Base
+from ledger.models.users import User, WebSession
 from ledger.posting import audit
 
 Role = Literal["viewer", "clerk", "supervisor"]
@@ -31,36 +31,6 @@ Role = Literal["viewer", "clerk", "supervisor"]
 ROLES: tuple[Role, ...] = ("viewer", "clerk", "supervisor")
 #: What a username may be made of (stored lower-cased).
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
-
-
-class User(Base):
-    """A person who signs in to the review app."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_count: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-    password_changed_at: Mapped[datetime]
-
-
-class WebSession(Base):
-    """A signed-in session; the cookie holds the token whose SHA-256 is ``token_hash``."""
-
-    __tablename__ = "web_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from core.errors import PermanentError
 from ledger import models as m
 from ledger.dunning import DRY_RUN, CustomerDunning, iter_dunning, levels_from
-from ledger.dunning_models import DunningNotice
+from ledger.models import DunningNotice
 from ledger.posting import audit
 from outbound.compose import clean_header, stable_message_id
 from outbound.documents import template_environment

@@ -126,7 +126,7 @@ def test_after_sign_in_only_paths_of_this_site_are_followed(target, expected):
 
 
 def test_passwords_are_stored_as_salted_scrypt_hashes(web_db):
-    from ledger.users import User
+    from ledger.models import User
 
     with web_db() as s:
         hashes = s.scalars(select(User.password_hash)).all()
