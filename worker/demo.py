@@ -26,9 +26,9 @@ from core.config import Settings
 from core.errors import ARError
 from core.types import FINAL_STATUSES
 from ledger import models as m
+from ledger.auth import add_user
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
-from ledger.users import add_user
 from review.server import start_in_thread
 from worker.embedded import (
     EmbeddedImap,

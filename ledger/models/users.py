@@ -1,5 +1,5 @@
 """The review web app's users and their server-side sessions (the sign-in logic is
-:mod:`ledger.users`)."""
+:mod:`ledger.auth`)."""
 
 from __future__ import annotations
 

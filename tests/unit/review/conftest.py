@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 from core.config import Settings
 from core.passwords import hash_password
 from core.refs import normalise_ref
+from ledger.auth import add_user
 from ledger.models import (
     Customer,
     InboundMessage,
@@ -30,7 +31,6 @@ from ledger.models import (
 )
 from ledger.posting import apply_cash
 from ledger.session import make_engine, make_sessionmaker
-from ledger.users import add_user
 from review.app import create_app
 
 #: scrypt cost of the seeded users' hashes (production: core.passwords.SCRYPT_N).

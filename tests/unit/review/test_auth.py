@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from ledger.users import disable_user, set_password
+from ledger.auth import disable_user, set_password
 from review.app import create_app
 from review.signin import FAILED, safe_next
 from tests.unit.review.conftest import PASSWORDS, csrf_of, sign_in

@@ -11,9 +11,7 @@ from typer.testing import CliRunner
 
 from core.errors import RefusedActionError
 from core.passwords import SCRYPT_N, hash_password, verify_password
-from ledger.models import AuditEvent, User, WebSession
-from ledger.session import make_engine, make_sessionmaker
-from ledger.users import (
+from ledger.auth import (
     add_user,
     authenticate,
     disable_user,
@@ -22,6 +20,8 @@ from ledger.users import (
     revoke_session,
     session_user,
 )
+from ledger.models import AuditEvent, User, WebSession
+from ledger.session import make_engine, make_sessionmaker
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -1,4 +1,5 @@
-"""Users of the review web app and their server-side sessions.
+"""Signing in to the review web app: its users, their passwords and server-side sessions (the
+tables are :mod:`ledger.models.users`).
 
 A user has a role (``viewer`` reads, ``clerk`` decides, ``supervisor`` also un-applies cash
 and manages rules), a scrypt password hash (:mod:`core.passwords`) and a count of failed
