@@ -268,7 +268,7 @@ def customer_contacts(session: Session, customer_id: int) -> tuple[str, ...]:
 
 def unapplied_before(session: Session, invoice_ids: Collection[int]) -> set[int]:
     """Those of ``invoice_ids`` a person un-applied cash from at least once (what
-    ``ledger.unapply.reversed_invoice_ids`` says, read as cheaply as the matching path's
+    ``ledger.reversals.reversed_invoice_ids`` says, read as cheaply as the matching path's
     other reads: it runs for every line that would post)."""
     if not invoice_ids:
         return set()

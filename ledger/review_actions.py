@@ -24,7 +24,7 @@ from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
 from ledger.queries import customer_names
 from ledger.rules import Rule, create_rule
-from ledger.unapplied import take_unapplied_cash
+from ledger.unapplied_cash import take_unapplied_cash
 from matching.customer import NamePolicy, customer_by_payer_name, name_key
 
 ZERO = Decimal("0.00")

@@ -28,7 +28,7 @@ from core.types import Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
 from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 from matching.decide import RemittanceDecision
 from outbound.compose import AckLine
 from worker import metrics

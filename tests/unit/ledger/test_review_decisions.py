@@ -31,7 +31,7 @@ from ledger.review_decisions import (
     split_line,
 )
 from ledger.rules import list_rules
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 from tests.unit.ledger.conftest import NOW
 
 LATER = NOW + timedelta(hours=1)

@@ -1,6 +1,6 @@
 """The matching path's reads: SQLite's driver-cursor readers (ledger.sqlite_reads) read exactly
 what the generic SQLAlchemy statements read, a customer's open invoices come from the covering
-index alone, and the invoices a person un-applied cash from are the ones ledger.unapply names."""
+index alone, and the invoices a person un-applied cash from are the ones ledger.reversals names."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ledger.queries import (
     open_invoices_for_customer,
     unapplied_before,
 )
-from ledger.unapply import reversed_invoice_ids, unapply
+from ledger.reversals import reversed_invoice_ids, unapply
 from tests.unit.ledger.conftest import NOW
 
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

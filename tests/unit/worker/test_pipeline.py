@@ -15,7 +15,7 @@ from core.config import Settings
 from core.errors import MailDeliveryError
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.unapply import unapply
+from ledger.reversals import unapply
 from tests.fakes import RecordingMailer
 from worker import pipeline
 from worker.pipeline import process_inbound, store_inbound, sweep

@@ -21,7 +21,7 @@ from core.errors import RefusedActionError
 from ledger.models import Application, Customer, Invoice
 from ledger.posting import audit
 from ledger.queries import IN_CHUNK
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 
 #: The status of an application a person un-applied (left out of exports).
 REVERSED = "reversed"
