@@ -28,6 +28,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.types import OutboxStatus, ReviewStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
     Customer,
@@ -266,10 +267,6 @@ def _overdue(
     return out
 
 
-#: The outbox status of a mail rendered under ARBOX_OUTBOUND_DRY_RUN and never sent.
-DRY_RUN = "dry_run"
-
-
 def _sent_days(invoice_ids: Sequence[int], session: Session) -> dict[int, int]:
     out: dict[int, int] = {}
     for start in range(0, len(invoice_ids), 900):  # under SQLite's bound-parameter limit
@@ -279,7 +276,8 @@ def _sent_days(invoice_ids: Sequence[int], session: Session) -> dict[int, int]:
             .join(OutboxMessage, OutboxMessage.id == DunningNotice.outbox_id)
             .where(
                 DunningNotice.invoice_id.in_(chunk),
-                OutboxMessage.status != DRY_RUN,  # rendered, never sent: reminds nobody
+                # Rendered, never sent: reminds nobody.
+                OutboxMessage.status != OutboxStatus.DRY_RUN,
             )
             .group_by(DunningNotice.invoice_id)
         ).tuples()
@@ -314,7 +312,7 @@ def _lines_in_review(session: Session, ids: Sequence[int]) -> dict[int, int]:
         .join(RemittanceLine, RemittanceLine.id == ReviewItem.remittance_line_id)
         .join(Remittance, Remittance.id == RemittanceLine.remittance_id)
         .where(
-            ReviewItem.status == "open",
+            ReviewItem.status == ReviewStatus.OPEN,
             ReviewItem.kind != UNVERIFIED_PAYMENT,  # a stranger's claim stops no reminder
             (Remittance.customer_id.in_(ids)) | (ReviewItem.customer_id.in_(ids)),
         )

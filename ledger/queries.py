@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Executable, Result, Row, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from core.types import OpenInvoice
+from core.types import OpenInvoice, ReviewStatus
 from ledger import sqlite_reads
 from ledger.models import (
     Application,
@@ -141,7 +141,7 @@ def pending_review(session: Session) -> list[ReviewRow]:
         )
         .outerjoin(InboundMessage, ReviewItem.inbound_id == InboundMessage.id)
         .outerjoin(Customer, ReviewItem.customer_id == Customer.id)
-        .where(ReviewItem.status == "open")
+        .where(ReviewItem.status == ReviewStatus.OPEN)
         .order_by(ReviewItem.created_at, ReviewItem.id)
     )
     return [

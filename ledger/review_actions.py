@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
-from core.types import InboundStatus
+from core.types import InboundStatus, Outcome, ReviewStatus
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
 from ledger.queries import customer_names
@@ -76,7 +76,7 @@ LINE_KINDS = frozenset(
         "unknown_sender",
         "ambiguous",
         "overpayment",
-        "held",
+        "held",  # a gate held the line back from applying (matching.gates): a kind, no outcome
         "shadow",
         "unverified_payment",  # a stranger's line waiting for the bank or a person
         "late_credit",  # a held line whose bank credit did not come in time
@@ -85,10 +85,6 @@ LINE_KINDS = frozenset(
 #: The review item of a line whose sender is no registered contact (worker.lines): a claim a
 #: person confirms one by one (never in bulk), that holds no reminder and books no cash.
 UNVERIFIED_PAYMENT = "unverified_payment"
-#: The outcome of a line waiting for its bank credit before it posts (worker.lines). A
-#: person's confirmation takes it out of the bank's hands: a credit linking later posts
-#: nothing more.
-HELD = "held"
 
 
 def confirm_line(
@@ -128,7 +124,7 @@ def confirm_line(
         raise RefusedActionError(
             f"review item {item_id} is a {item.kind} item; only remittance lines are confirmed"
         )
-    if item.status != "open":
+    if item.status != ReviewStatus.OPEN:
         by = f" by {item.resolved_by}" if item.resolved_by else ""
         raise RefusedActionError(f"review item {item_id} is already {item.status}{by}")
     line = session.get(m.RemittanceLine, item.remittance_line_id)
@@ -185,11 +181,11 @@ def confirm_line(
                 balance_after=posted.balance_after,
             )
         )
-    item.status = "resolved"
+    item.status = ReviewStatus.RESOLVED
     item.resolved_at = now
     item.resolved_by = actor
-    if line.outcome == HELD:
-        line.outcome = "review"
+    if line.outcome == Outcome.HELD:
+        line.outcome = Outcome.REVIEW
         line.reason = f"{reasons}; was {line.reason}"[:4000]
     if deduction:
         _open_deduction(session, line, targets[0].invoice, deduction, deduction_reason, now)
@@ -352,7 +348,7 @@ def _close_mail_when_done(session: Session, inbound: m.InboundMessage, *, actor:
     """A mail waiting for review whose last open item this was is applied."""
     still_open = session.scalars(
         select(m.ReviewItem.id)
-        .where(m.ReviewItem.inbound_id == inbound.id, m.ReviewItem.status == "open")
+        .where(m.ReviewItem.inbound_id == inbound.id, m.ReviewItem.status == ReviewStatus.OPEN)
         .limit(1)
     ).first()
     if still_open is None and inbound.status == InboundStatus.REVIEW:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import RefusedActionError
+from core.types import ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
 from ledger.review_actions import LINE_KINDS, UNVERIFIED_PAYMENT, Confirmed, confirm_line
@@ -63,7 +64,7 @@ def open_item(
     done = _earlier(session, item_id, submission)
     if done is not None:
         return done
-    if item.status != "open":
+    if item.status != ReviewStatus.OPEN:
         by = f" by {item.resolved_by}" if item.resolved_by else ""
         raise RefusedActionError(f"review item {item_id} is already {item.status}{by}")
     if lines_only and (item.kind not in LINE_KINDS or item.remittance_line_id is None):
@@ -374,7 +375,7 @@ def bulk_candidates(
     stmt = (
         select(m.ReviewItem.id, m.ReviewItem.candidates)
         .where(
-            m.ReviewItem.status == "open",
+            m.ReviewItem.status == ReviewStatus.OPEN,
             m.ReviewItem.kind.in_(sorted(LINE_KINDS - {UNVERIFIED_PAYMENT})),
             m.ReviewItem.remittance_line_id.is_not(None),
         )
@@ -416,7 +417,7 @@ def bulk_accept(
                 item = session.get(m.ReviewItem, item_id, with_for_update=True)
                 best = top_candidate(item.candidates) if item is not None else None
                 low = best is None or best[1] < min_confidence
-                if item is not None and item.status == "open" and low:
+                if item is not None and item.status == ReviewStatus.OPEN and low:
                     score = "none" if best is None else str(best[1])
                     why = f"top candidate score {score} is below {min_confidence}"
                     raise RefusedActionError(why)

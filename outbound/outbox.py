@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.types import OutboxStatus
 from ledger.models import OutboxMessage
 
 
@@ -70,7 +71,7 @@ def add_to_outbox(
                     recipients=",".join(mail.recipients),
                     subject=mail.subject,
                     raw=mail.raw,
-                    status="pending",
+                    status=OutboxStatus.PENDING,
                     attempts=0,
                     created_at=now,
                     enqueued_at=now,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.types import ParsedEmail
+from core.types import ParsedEmail, ReviewStatus
 from ledger import models as m
 from outbound.loop_signs import answers_our_subject, referenced_ids
 from outbound.policy import PeerHistory, PeerMail, ReplyLimits, count_loop_mails
@@ -106,7 +106,7 @@ def peer_history(
     )
     tripped = select(func.count(m.ReviewItem.id)).where(
         m.ReviewItem.kind == REPLY_LOOP,
-        m.ReviewItem.status == "open",
+        m.ReviewItem.status == ReviewStatus.OPEN,
         m.ReviewItem.created_at >= now - timedelta(minutes=limits.cooldown_minutes),
         m.ReviewItem.inbound_id == m.InboundMessage.id,
         m.InboundMessage.from_address == address,

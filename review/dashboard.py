@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from core.types import ReviewStatus
 from ledger.models import InboundMessage, Remittance, RemittanceLine, ReviewItem, UnappliedCash
 from review import deps
 from review.auth import require
@@ -72,7 +73,7 @@ def dashboard(session: Session, *, now: datetime) -> Dashboard:
             .order_by(InboundMessage.status)
         )
     }
-    open_items = ReviewItem.status == "open"
+    open_items = ReviewItem.status == ReviewStatus.OPEN
     count, oldest = session.execute(
         select(func.count(ReviewItem.id), func.min(ReviewItem.created_at)).where(open_items)
     ).one()

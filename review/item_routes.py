@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.errors import AmountFormatError, RefusedActionError
 from core.money import parse_amount
+from core.types import ReviewStatus
 from ledger import models as m
 from ledger.review_closing import (
     add_note,
@@ -274,7 +275,7 @@ def _next_open(session: Session, *, after: int) -> int | None:
     ids = list(
         session.scalars(
             select(m.ReviewItem.id)
-            .where(m.ReviewItem.status == "open")
+            .where(m.ReviewItem.status == ReviewStatus.OPEN)
             .order_by(m.ReviewItem.created_at, m.ReviewItem.id)
             .limit(1000)
         )

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.types import ReviewStatus
 from ledger import models as m
 from ledger.review_actions import LINE_KINDS, rules_to_teach
 from ledger.review_closing import notes, reassign_rule
@@ -108,7 +109,7 @@ class ItemView:
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status == ReviewStatus.OPEN
 
 
 def read_item_view(

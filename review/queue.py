@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
+from core.types import ReviewStatus
 from ledger.models import Customer, InboundMessage, Remittance, RemittanceLine, ReviewItem
 from review import deps
 from review.auth import require
@@ -161,7 +162,7 @@ def queue_view(session: Session, flt: QueueFilter, *, now: datetime) -> QueueVie
         str(k): int(n)
         for k, n in session.execute(
             select(ReviewItem.kind, func.count())
-            .where(ReviewItem.status == "open")
+            .where(ReviewItem.status == ReviewStatus.OPEN)
             .group_by(ReviewItem.kind)
             .order_by(ReviewItem.kind)
         )
@@ -184,7 +185,7 @@ def _needs_joins(flt: QueueFilter) -> bool:
 
 
 def _conditions(flt: QueueFilter, *, now: datetime) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [ReviewItem.status == "open"]
+    where: list[ColumnElement[bool]] = [ReviewItem.status == ReviewStatus.OPEN]
     if flt.kind:
         where.append(ReviewItem.kind == flt.kind)
     if flt.customer:

@@ -17,7 +17,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.types import Outcome, ParsedEmail, Remittance
+from core.types import Outcome, ParsedEmail, Remittance, ReviewStatus
 from ledger import models as m
 from ledger.directory import customer_directory
 from ledger.queries import (
@@ -139,7 +139,7 @@ def _claimed_before(
     rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
     waiting = select(item.id).where(
         item.remittance_line_id == rl.id,
-        item.status == "open",
+        item.status == ReviewStatus.OPEN,
         item.kind != UNVERIFIED_PAYMENT,
     )
     earlier = session.execute(

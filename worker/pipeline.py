@@ -28,6 +28,7 @@ from core.types import (
     Classification,
     InboundStatus,
     MailKind,
+    OutboxStatus,
     ParsedEmail,
 )
 from ledger import models as m
@@ -578,7 +579,10 @@ def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swe
         outbox = (
             session.execute(
                 update(m.OutboxMessage)
-                .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
+                .where(
+                    m.OutboxMessage.status == OutboxStatus.PENDING,
+                    m.OutboxMessage.enqueued_at < cutoff,
+                )
                 .values(enqueued_at=now)
                 .returning(m.OutboxMessage.id)
             )
