@@ -274,7 +274,7 @@ class OpenInvoices(Sequence[OpenInvoice]):
 
     A customer has hundreds of open invoices and a line looks closely at one or two: making
     every :class:`OpenInvoice` was most of the time a line spent reading the ledger
-    (``ledger.sqlite_reads`` builds these from its rows). Indexing or iterating gives the
+    (``ledger.matching_reads`` builds these from its rows). Indexing or iterating gives the
     same invoices a list would, and compares equal to such a list.
     """
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.matching_reads import CustomerRef, customer_by_email, customer_contacts
 from ledger.models import Contact, Customer, Invoice
-from ledger.queries import CustomerRef, customer_by_email, customer_contacts
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,8 +33,8 @@ from core.types import (
 )
 from ledger import models as m
 from ledger.holds import HOLD_KINDS, record_question_holds
+from ledger.matching_reads import lock_invoices
 from ledger.posting import audit, open_review_item
-from ledger.queries import lock_invoices
 from ledger.question_refs import resolve_question_refs
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import with_ref_prefixes
