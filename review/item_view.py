@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.types import ReviewStatus
 from ledger import models as m
-from ledger.review_actions import LINE_KINDS, rules_to_teach
+from ledger.review_actions import LINE_KINDS
 from ledger.review_closing import notes, reassign_rule
 from ledger.review_decisions import proposal
+from ledger.taught_rules import rules_to_teach
 from review.item_mail import MailView, PageRenderer, mail_view
 from review.item_reply import reply_recipient
 

@@ -22,10 +22,9 @@ from ledger.models import (
     ReviewItem,
     UnappliedCash,
 )
+from ledger.review_bulk import bulk_accept, bulk_candidates
 from ledger.review_decisions import (
     accept_proposal,
-    bulk_accept,
-    bulk_candidates,
     pick_invoice,
     record_deduction,
     split_line,

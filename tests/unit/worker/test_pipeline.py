@@ -700,7 +700,7 @@ def test_a_strangers_claim_in_review_books_no_cash_holds_no_reminder_and_is_no_b
     result = run(svc, mail("INV-70001 99,999.00\n", sender="m1@evil.example"))
     assert result.status == "review"
     from ledger.dunning import _lines_in_review
-    from ledger.review_decisions import bulk_candidates
+    from ledger.review_bulk import bulk_candidates
 
     with svc.sessions() as s:
         (item,) = s.scalars(select(m.ReviewItem))
