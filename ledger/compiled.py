@@ -35,23 +35,54 @@ IN_CHUNK = 900
 def rows(session: Session, stmt: Select[Any], params: Mapping[str, Any] | None = None) -> list[Any]:
     """Every row of ``stmt`` with ``params`` (lists for its expanding ``IN`` parameters), in
     the session's transaction: tuples of Python values, whatever the dialect."""
+    found, form = _fetch(session, stmt, params)
+    if form is None or form.convert is None:
+        return found
+    return list(map(form.convert, found))
+
+
+def columns(
+    session: Session, stmt: Select[Any], params: Mapping[str, Any] | None = None
+) -> list[list[Any]]:
+    """What :func:`rows` reads, column by column: for many rows of few columns (no tuple is
+    made per row)."""
+    found, form = _fetch(session, stmt, params)
+    if not found:
+        return [[] for _ in stmt.selected_columns]
+    cells = list(zip(*found, strict=True))
+    if form is None:
+        return [list(column) for column in cells]
+    return [
+        list(column) if conv is None else _converted(conv, column)
+        for conv, column in zip(form.converters, cells, strict=True)
+    ]
+
+
+def _converted(conv: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
+    if None in column:
+        return [None if v is None else conv(v) for v in column]
+    return list(map(conv, column))
+
+
+def _fetch(
+    session: Session, stmt: Select[Any], params: Mapping[str, Any] | None
+) -> tuple[list[Any], _SqliteForm | None]:
+    """The rows as the driver gives them and the form that says how to convert them; on
+    another dialect than SQLite (or for an empty ``IN`` list), SQLAlchemy's rows and None."""
     if session.autoflush:
         session.flush()
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name != "sqlite":
-        return list(connection.execute(stmt, dict(params or {})).tuples())
-    form = _sqlite_form(stmt, dialect)
-    bound = form.bind(params or {})
-    if bound is None:
-        return generic_rows(session, stmt, params)
-    sql, values = bound
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        found = cursor.execute(sql, values).fetchall()
-    finally:
-        cursor.close()
-    return found if form.convert is None else list(map(form.convert, found))
+    if dialect.name == "sqlite":
+        form = _sqlite_form(stmt, dialect)
+        bound = form.bind(params or {})
+        if bound is not None:
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                return cursor.execute(*bound).fetchall(), form
+            finally:
+                cursor.close()
+    return generic_rows(session, stmt, params), None
 
 
 def generic_rows(
@@ -77,6 +108,8 @@ class _SqliteForm:
     sql: str
     #: (name, is an expanding IN list, value when the caller gives none, bind processor).
     params: tuple[tuple[str, bool, Any, Callable[[Any], Any] | None], ...]
+    #: Per column, what makes its value from the driver's (None: the driver's as it is).
+    converters: tuple[Callable[[Any], Any] | None, ...]
     convert: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None
     expanded: dict[tuple[int, ...], str]
 
@@ -128,10 +161,12 @@ def _sqlite_form(stmt: Select[Any], dialect: Dialect) -> _SqliteForm:
         )
         for name in compiled.positiontup or ()
     )
+    converters = tuple(_converter(c.type, dialect) for c in stmt.selected_columns)
     form = _SqliteForm(
         sql=compiled.string,
         params=params,
-        convert=_row_converter([c.type for c in stmt.selected_columns], dialect),
+        converters=converters,
+        convert=_row_converter(converters),
         expanded={},
     )
     _FORMS[id(stmt)] = (stmt, form)
@@ -139,11 +174,10 @@ def _sqlite_form(stmt: Select[Any], dialect: Dialect) -> _SqliteForm:
 
 
 def _row_converter(
-    types: Sequence[Any], dialect: Dialect
+    converters: Sequence[Callable[[Any], Any] | None],
 ) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
     """One function making a row's Python values from what the driver returned, or None when
     every column is as the driver gives it."""
-    converters: list[Callable[[Any], Any] | None] = [_converter(t, dialect) for t in types]
     if not any(converters):
         return None
     cells = ", ".join(

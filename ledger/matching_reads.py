@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.types import OpenInvoice, OpenInvoices
-from ledger.compiled import chunks, rows
+from ledger.compiled import chunks, columns, rows
 from ledger.models import Application, Contact, Customer, Invoice
 
 
@@ -122,26 +122,38 @@ def open_invoices_for_customer(session: Session, customer_id: int) -> OpenInvoic
             raise RuntimeError("open invoices made after the transaction that read them ended")
         return {r[0]: r for r in rows(session, stmt, params)}
 
-    def made(r: Any, d: Any) -> OpenInvoice:
+    ids, numbers, balances, keys = columns(session, _OPEN_KEYS, {"customer_id": customer_id})
+
+    def made(no: int, d: Any) -> OpenInvoice:
         return _open_invoice(
-            r[0], r[1], customer_id, number, r[2], d[1], "open", d[2], d[3], d[4], d[5], r[3]
+            ids[no],
+            numbers[no],
+            customer_id,
+            number,
+            balances[no],
+            d[1],
+            "open",
+            d[2],
+            d[3],
+            d[4],
+            d[5],
+            keys[no],
         )
 
-    def make(r: Any) -> OpenInvoice:
-        return made(r, details(_OPEN_DETAILS, {"id": r[0]})[r[0]])
+    def make(no: int) -> OpenInvoice:
+        return made(no, details(_OPEN_DETAILS, {"id": ids[no]})[ids[no]])
 
-    def make_all(read: Sequence[Any]) -> list[OpenInvoice]:
+    def make_all(read: Sequence[int]) -> list[OpenInvoice]:
         every = details(_OPEN_DETAILS_ALL, {"customer_id": customer_id})
         # One this transaction has paid since it read them is no longer open: read it alone.
-        return [made(r, every[r[0]]) if r[0] in every else make(r) for r in read]
+        return [made(no, every[ids[no]]) if ids[no] in every else make(no) for no in read]
 
-    read = rows(session, _OPEN_KEYS, {"customer_id": customer_id})
     return OpenInvoices(
-        ids=[r[0] for r in read],
-        numbers=[r[1] for r in read],
-        keys=[r[3] for r in read],
-        balances=[r[2] for r in read],
-        rows=read,
+        ids=ids,
+        numbers=numbers,
+        keys=keys,
+        balances=balances,
+        rows=range(len(ids)),
         make=make,
         make_all=make_all,
     )

@@ -102,6 +102,10 @@ def test_each_statement_reads_on_sqlites_cursor_what_sqlalchemy_reads(ledger, st
     assert [tuple(r) for r in fast] == [tuple(r) for r in generic]
     assert [[type(v) for v in r] for r in fast] == [[type(v) for v in r] for r in generic]
     assert compiled.rows(ledger.session, stmt, params) == fast  # the cached form, again
+    by_column = [list(column) for column in zip(*generic, strict=True)]
+    assert compiled.columns(ledger.session, stmt, params) == (
+        by_column or [[] for _ in stmt.selected_columns]
+    )
 
 
 def test_invoices_by_ref_keys_read_what_the_orm_reads(ledger):
