@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.types import OutboxStatus, ReviewStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
-    Customer,
     DunningNotice,
     Invoice,
     OutboxMessage,
@@ -41,7 +40,7 @@ from ledger.models import (
     UnappliedCash,
 )
 from ledger.review_actions import UNVERIFIED_PAYMENT
-from ledger.statements import contacts_of
+from ledger.statements import contacts_of, customer_page
 
 ZERO = Decimal("0.00")
 #: Customers per page of a run.
@@ -180,9 +179,12 @@ def iter_dunning(
     after = 0
     while True:
         with sessions() as session:
-            page = _customer_page(
-                session, after=after, latest_due=latest_due, number=customer_number,
-                as_of=as_of, limit=page_size,
+            page = customer_page(
+                session, after=after, number=customer_number, limit=page_size,
+                invoices=(
+                    Invoice.balance > ZERO, Invoice.due_date <= latest_due,
+                    Invoice.issue_date <= as_of,
+                ),
             )  # fmt: skip
             if not page:
                 return
@@ -211,28 +213,6 @@ def iter_dunning(
         after = page[-1][0]
         if len(page) < page_size:
             return
-
-
-def _customer_page(
-    session: Session, *, after: int, latest_due: date, number: str | None, as_of: date,
-    limit: int,
-) -> list[tuple[int, str, str]]:  # fmt: skip
-    overdue = (
-        select(Invoice.id)
-        .where(
-            Invoice.customer_id == Customer.id,
-            Invoice.status == "open",
-            Invoice.balance > ZERO,
-            Invoice.due_date <= latest_due,
-            Invoice.issue_date <= as_of,
-        )
-        .exists()
-    )
-    stmt = select(Customer.id, Customer.number, Customer.name).where(Customer.id > after, overdue)
-    if number is not None:
-        stmt = stmt.where(Customer.number == number)
-    rows = session.execute(stmt.order_by(Customer.id).limit(limit)).tuples()
-    return [(cid, num, name) for cid, num, name in rows]
 
 
 def _overdue(
