@@ -175,27 +175,11 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
         row = session.scalars(select(User).where(User.username == name).with_for_update()).first()
     if row is None:
         verify_nothing(password)  # as slow as a known user's answer
-        audit(
-            session,
-            actor="web",
-            action="sign_in_failed",
-            entity="user",
-            entity_id=None,
-            now=now,
-            why="unknown user",
-        )
+        _failed(session, actor="web", user_id=None, now=now, why="unknown user")
         return SignIn(None, "wrong")
     if row.disabled:
         verify_nothing(password)
-        audit(
-            session,
-            actor=row.username,
-            action="sign_in_failed",
-            entity="user",
-            entity_id=row.id,
-            now=now,
-            why="disabled",
-        )
+        _failed(session, actor=row.username, user_id=row.id, now=now, why="disabled")
         return SignIn(None, "disabled")
     if verify_password(password, row.password_hash):
         row.failed_count = 0
@@ -205,16 +189,20 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
         )
         return SignIn(_account(row), "ok")
     row.failed_count += 1
+    _failed(session, actor=row.username, user_id=row.id, now=now, why="wrong password")
+    return SignIn(None, "wrong")
+
+
+def _failed(session: Session, *, actor: str, user_id: int | None, now: datetime, why: str) -> None:
     audit(
         session,
-        actor=row.username,
+        actor=actor,
         action="sign_in_failed",
         entity="user",
-        entity_id=row.id,
+        entity_id=user_id,
         now=now,
-        why="wrong password",
+        why=why,
     )
-    return SignIn(None, "wrong")
 
 
 def open_session(

@@ -12,8 +12,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Executable, Result, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Executable, Result, Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.types import ReviewStatus
 from ledger.models import (
@@ -68,24 +68,11 @@ class ReviewRow:
     created_at: datetime
 
 
-def applications_for_export(session: Session) -> list[ApplicationRow]:
-    """Every application of cash, with the Message-ID of the mail it came from.
-
-    Ordered by ``applied_at``, then id.
-    """
-    stmt = (
-        select(
-            InboundMessage.message_id,
-            Invoice.number,
-            Customer.number,
-            Application.amount,
-            Application.discount,
-            Application.deduction,
-            Application.currency,
-            Application.status,
-            Application.confidence,
-            Application.applied_at,
-        )
+def applied_cash(*columns: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
+    """``columns`` of every application not reversed, joined to its remittance line,
+    remittance, mail, invoice and the invoice's customer; by ``applied_at``, then id."""
+    return (
+        select(*columns)
         .join(RemittanceLine, Application.remittance_line_id == RemittanceLine.id)
         .join(RemittanceModel, RemittanceLine.remittance_id == RemittanceModel.id)
         .join(InboundMessage, RemittanceModel.inbound_id == InboundMessage.id)
@@ -93,6 +80,25 @@ def applications_for_export(session: Session) -> list[ApplicationRow]:
         .join(Customer, Invoice.customer_id == Customer.id)
         .where(Application.status.in_(APPLIED_STATUSES))
         .order_by(Application.applied_at, Application.id)
+    )
+
+
+def applications_for_export(session: Session) -> list[ApplicationRow]:
+    """Every application of cash, with the Message-ID of the mail it came from.
+
+    Ordered by ``applied_at``, then id.
+    """
+    stmt = applied_cash(
+        InboundMessage.message_id,
+        Invoice.number,
+        Customer.number,
+        Application.amount,
+        Application.discount,
+        Application.deduction,
+        Application.currency,
+        Application.status,
+        Application.confidence,
+        Application.applied_at,
     )
     return [
         ApplicationRow(
