@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Date, Dialect, Select
 from sqlalchemy.orm import Session
@@ -157,7 +157,8 @@ def _sqlite_form(stmt: Select[Any], dialect: Dialect) -> _SqliteForm:
             name,
             bool(binds[name].expanding),
             binds[name].effective_value,
-            processors.get(name),  # type: ignore[arg-type]
+            # one callable per parameter here (a sequence only for tuple types)
+            cast("Callable[[Any], Any] | None", processors.get(name)),
         )
         for name in compiled.positiontup or ()
     )

@@ -254,7 +254,7 @@ def send_statements(
 ) -> SentStatements:
     """Deliver the outbox rows ``outbox_ids`` now, one after the other; ``progress(done,
     total)`` after each."""
-    tally = dict.fromkeys(OutboxStatus, 0)
+    tally: dict[str, int] = dict.fromkeys(OutboxStatus, 0)
     for done, outbox_id in enumerate(outbox_ids, start=1):
         tally[_send_one(svc, outbox_id)] += 1
         if progress is not None:
