@@ -59,11 +59,11 @@ from core.config import Settings
 from core.logging import configure_logging
 from core.types import Outcome, ParsedEmail, Remittance, RemittanceLine
 from ledger import models as m
-from ledger.migrate import upgrade
-from ledger.queries import (
+from ledger.matching_reads import (
     customer_by_email,
     lock_invoices,
 )
+from ledger.migrate import upgrade
 from ledger.rules import with_ref_prefixes
 from ledger.session import make_engine, make_sessionmaker
 from matching.combos import DEFAULT_STEP_BUDGET, Item, find_combinations

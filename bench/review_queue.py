@@ -29,6 +29,7 @@ from sqlalchemy import insert, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.config import Settings
+from ledger.auth import add_user
 from ledger.migrate import upgrade
 from ledger.models import (
     Customer,
@@ -38,7 +39,6 @@ from ledger.models import (
     ReviewItem,
 )
 from ledger.session import make_engine, make_sessionmaker
-from ledger.users import add_user
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 KINDS = ("remittance_line", "overpayment", "unknown_sender", "ambiguous", "short_pay")

@@ -84,10 +84,31 @@ class MailboxAction(StrEnum):
 
 
 class Outcome(StrEnum):
-    """The decision for one remittance line."""
+    """The decision for one remittance line (``remittance_lines.outcome``)."""
 
     AUTO = "auto"
     REVIEW = "review"
+    #: Would apply, but waits for its bank credit before it posts (worker.lines). A person's
+    #: confirmation takes it out of the bank's hands: a credit linking later posts nothing more.
+    HELD = "held"
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbox row is (``outbox.status``)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # for good: a review item tells a person
+    #: Rendered under ARBOX_OUTBOUND_DRY_RUN and never sent; a real run sends it.
+    DRY_RUN = "dry_run"
+
+
+class ReviewStatus(StrEnum):
+    """Where a review item is (``review_items.status``)."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"  # a person (or the bank) decided it
+    CLOSED = "closed"  # closed with another item of its mail, nothing decided on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +274,7 @@ class OpenInvoices(Sequence[OpenInvoice]):
 
     A customer has hundreds of open invoices and a line looks closely at one or two: making
     every :class:`OpenInvoice` was most of the time a line spent reading the ledger
-    (``ledger.sqlite_reads`` builds these from its rows). Indexing or iterating gives the
+    (``ledger.matching_reads`` builds these from its rows). Indexing or iterating gives the
     same invoices a list would, and compares equal to such a list.
     """
 

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from core.refs import normalise_ref
 from ledger import models as m
-from ledger.queries import customer_names, invoices_by_ref_keys
+from ledger.matching_reads import invoices_by_ref_keys
+from ledger.queries import customer_names
 from ledger.rules import rules_for
 from matching.customer import identify_customer
 from parsers.bank.model import BankEntry, BankStatement

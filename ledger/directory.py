@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from ledger import sqlite_reads
-from ledger.directory_version import TOKEN_ROW, DirectoryVersion
+from ledger.compiled import rows
 from ledger.models import Contact, Customer
+from ledger.models.directory import TOKEN_ROW, DirectoryVersion
 from matching.customer import NameIndex
 
 
@@ -80,16 +80,8 @@ def read_directory(session: Session, *, token: int | None) -> Directory:
 
 
 def _token(session: Session) -> int | None:
-    if session.get_bind().dialect.name == "sqlite":
-        found = sqlite_reads.rows(session, _TOKEN_SQL, (TOKEN_ROW,))
-        return int(found[0][0]) if found else None
-    if session.autoflush:
-        session.flush()
-    value = session.connection().execute(_token_select(), {"id": TOKEN_ROW}).scalar()
-    return int(value) if value is not None else None
-
-
-_TOKEN_SQL = "SELECT token FROM directory_versions WHERE id = ?"
+    found = rows(session, _token_select(), {"id": TOKEN_ROW})
+    return int(found[0][0]) if found and found[0][0] is not None else None
 
 
 @cache

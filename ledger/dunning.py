@@ -28,10 +28,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ledger.dunning_models import DunningNotice
+from core.types import OutboxStatus, ReviewStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
-    Customer,
+    DunningNotice,
     Invoice,
     OutboxMessage,
     Remittance,
@@ -40,7 +40,7 @@ from ledger.models import (
     UnappliedCash,
 )
 from ledger.review_actions import UNVERIFIED_PAYMENT
-from ledger.statements import contacts_of
+from ledger.statements import contacts_of, customer_page
 
 ZERO = Decimal("0.00")
 #: Customers per page of a run.
@@ -179,9 +179,12 @@ def iter_dunning(
     after = 0
     while True:
         with sessions() as session:
-            page = _customer_page(
-                session, after=after, latest_due=latest_due, number=customer_number,
-                as_of=as_of, limit=page_size,
+            page = customer_page(
+                session, after=after, number=customer_number, limit=page_size,
+                invoices=(
+                    Invoice.balance > ZERO, Invoice.due_date <= latest_due,
+                    Invoice.issue_date <= as_of,
+                ),
             )  # fmt: skip
             if not page:
                 return
@@ -210,28 +213,6 @@ def iter_dunning(
         after = page[-1][0]
         if len(page) < page_size:
             return
-
-
-def _customer_page(
-    session: Session, *, after: int, latest_due: date, number: str | None, as_of: date,
-    limit: int,
-) -> list[tuple[int, str, str]]:  # fmt: skip
-    overdue = (
-        select(Invoice.id)
-        .where(
-            Invoice.customer_id == Customer.id,
-            Invoice.status == "open",
-            Invoice.balance > ZERO,
-            Invoice.due_date <= latest_due,
-            Invoice.issue_date <= as_of,
-        )
-        .exists()
-    )
-    stmt = select(Customer.id, Customer.number, Customer.name).where(Customer.id > after, overdue)
-    if number is not None:
-        stmt = stmt.where(Customer.number == number)
-    rows = session.execute(stmt.order_by(Customer.id).limit(limit)).tuples()
-    return [(cid, num, name) for cid, num, name in rows]
 
 
 def _overdue(
@@ -266,10 +247,6 @@ def _overdue(
     return out
 
 
-#: The outbox status of a mail rendered under ARBOX_OUTBOUND_DRY_RUN and never sent.
-DRY_RUN = "dry_run"
-
-
 def _sent_days(invoice_ids: Sequence[int], session: Session) -> dict[int, int]:
     out: dict[int, int] = {}
     for start in range(0, len(invoice_ids), 900):  # under SQLite's bound-parameter limit
@@ -279,7 +256,8 @@ def _sent_days(invoice_ids: Sequence[int], session: Session) -> dict[int, int]:
             .join(OutboxMessage, OutboxMessage.id == DunningNotice.outbox_id)
             .where(
                 DunningNotice.invoice_id.in_(chunk),
-                OutboxMessage.status != DRY_RUN,  # rendered, never sent: reminds nobody
+                # Rendered, never sent: reminds nobody.
+                OutboxMessage.status != OutboxStatus.DRY_RUN,
             )
             .group_by(DunningNotice.invoice_id)
         ).tuples()
@@ -314,7 +292,7 @@ def _lines_in_review(session: Session, ids: Sequence[int]) -> dict[int, int]:
         .join(RemittanceLine, RemittanceLine.id == ReviewItem.remittance_line_id)
         .join(Remittance, Remittance.id == RemittanceLine.remittance_id)
         .where(
-            ReviewItem.status == "open",
+            ReviewItem.status == ReviewStatus.OPEN,
             ReviewItem.kind != UNVERIFIED_PAYMENT,  # a stranger's claim stops no reminder
             (Remittance.customer_id.in_(ids)) | (ReviewItem.customer_id.in_(ids)),
         )

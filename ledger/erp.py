@@ -30,13 +30,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.exports import format_money
 from ledger.models import Application, Customer, InboundMessage, Invoice, RemittanceLine
 from ledger.models import Remittance as RemittanceModel
-from ledger.queries import APPLIED_STATUSES
+from ledger.queries import applied_cash
 
 #: QuickBooks Online "Receive payment" import columns, in order.
 QUICKBOOKS_COLUMNS: tuple[str, ...] = (
@@ -97,7 +96,7 @@ class PaymentApplication:
 def payment_applications(session: Session) -> list[PaymentApplication]:
     """Every application not reversed, with its payment, by ``applied_at`` then id."""
     rows = session.execute(
-        select(
+        applied_cash(
             RemittanceModel.id,
             RemittanceModel.payment_ref,
             RemittanceModel.payment_date,
@@ -114,13 +113,6 @@ def payment_applications(session: Session) -> list[PaymentApplication]:
             RemittanceLine.deduction_reason,
             Application.currency,
         )
-        .join(RemittanceLine, Application.remittance_line_id == RemittanceLine.id)
-        .join(RemittanceModel, RemittanceLine.remittance_id == RemittanceModel.id)
-        .join(InboundMessage, RemittanceModel.inbound_id == InboundMessage.id)
-        .join(Invoice, Application.invoice_id == Invoice.id)
-        .join(Customer, Invoice.customer_id == Customer.id)
-        .where(Application.status.in_(APPLIED_STATUSES))
-        .order_by(Application.applied_at, Application.id)
     ).tuples()
     return [
         PaymentApplication(

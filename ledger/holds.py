@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
-from ledger.dunning_models import DunningHold
-from ledger.models import Invoice, ReviewItem
+from core.types import ReviewStatus
+from ledger.models import DunningHold, Invoice, ReviewItem
 from ledger.posting import audit
 
 #: Review item kinds that hold reminders.
@@ -122,7 +122,7 @@ def active_holds(
     session: Session, customer_ids: Sequence[int], *, as_of: date
 ) -> dict[int, list[ActiveHold]]:
     """The holds in force on ``as_of`` of each of ``customer_ids``."""
-    item_open = ReviewItem.status == "open"
+    item_open = ReviewItem.status == ReviewStatus.OPEN
     in_force = or_(
         and_(DunningHold.kind == "dispute", item_open),
         and_(
@@ -169,10 +169,10 @@ def resolve_question(session: Session, *, item_id: int, actor: str, now: datetim
         update(ReviewItem)
         .where(
             ReviewItem.id == item_id,
-            ReviewItem.status == "open",
+            ReviewItem.status == ReviewStatus.OPEN,
             ReviewItem.kind.in_(sorted(HOLD_KINDS)),
         )
-        .values(status="resolved", resolved_at=now, resolved_by=actor)
+        .values(status=ReviewStatus.RESOLVED, resolved_at=now, resolved_by=actor)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise PermanentError(f"review item {item_id} is not an open dispute or promise to pay")

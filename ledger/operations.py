@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.types import FINAL_STATUSES, InboundStatus
+from core.types import FINAL_STATUSES, InboundStatus, ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
 
@@ -67,7 +67,7 @@ def status_counts(session: Session) -> StatusCounts:
     return StatusCounts(
         inbound=grouped(m.InboundMessage.status),
         mailbox=mailbox_action_counts(session),
-        review=grouped(m.ReviewItem.kind, m.ReviewItem.status == "open"),
+        review=grouped(m.ReviewItem.kind, m.ReviewItem.status == ReviewStatus.OPEN),
         outbox=grouped(m.OutboxMessage.status),
         folders=folders,
     )
@@ -86,7 +86,7 @@ def open_review_by_kind(session: Session) -> list[OpenReview]:
     """Open review items per kind with the oldest one's creation time (metrics, issue 20)."""
     stmt = (
         select(m.ReviewItem.kind, func.count(), func.min(m.ReviewItem.created_at))
-        .where(m.ReviewItem.status == "open")
+        .where(m.ReviewItem.status == ReviewStatus.OPEN)
         .group_by(m.ReviewItem.kind)
         .order_by(m.ReviewItem.kind)
     )
@@ -169,7 +169,7 @@ def release_from_quarantine(
     session.execute(
         update(m.ReviewItem)
         .where(m.ReviewItem.key == f"inbound:{inbound_id}:quarantine")
-        .values(status="resolved", resolved_at=now, resolved_by=actor)
+        .values(status=ReviewStatus.RESOLVED, resolved_at=now, resolved_by=actor)
     )
     audit(
         session,

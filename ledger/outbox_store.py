@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.types import OutboxStatus
 from ledger.models import OutboxMessage
 
 
@@ -43,7 +44,7 @@ def insert_outbox_row(
                     recipients=",".join(recipients),
                     subject=subject,
                     raw=raw,
-                    status="pending",
+                    status=OutboxStatus.PENDING,
                     attempts=0,
                     created_at=now,
                     enqueued_at=now,

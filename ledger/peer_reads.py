@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.types import ReviewStatus
 from ledger import models as m
 from ledger.like_patterns import escape_like
 
@@ -79,7 +80,7 @@ def open_items_on_mails_from(session: Session, address: str, *, kind: str, since
     return session.execute(
         select(func.count(m.ReviewItem.id)).where(
             m.ReviewItem.kind == kind,
-            m.ReviewItem.status == "open",
+            m.ReviewItem.status == ReviewStatus.OPEN,
             m.ReviewItem.created_at >= since,
             m.ReviewItem.inbound_id == m.InboundMessage.id,
             m.InboundMessage.from_address == address,

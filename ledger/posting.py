@@ -15,6 +15,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.types import ReviewStatus
 from ledger.models import Application, AuditEvent, Invoice, ReviewItem
 
 ZERO = Decimal("0.00")
@@ -157,7 +158,7 @@ def open_review_item(
                 .values(
                     key=key,
                     kind=kind,
-                    status="open",
+                    status=ReviewStatus.OPEN,
                     inbound_id=inbound_id,
                     remittance_line_id=remittance_line_id,
                     customer_id=customer_id,

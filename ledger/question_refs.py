@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.refs import normalise_ref, resolve_ref
+from ledger.matching_reads import invoices_by_ref_keys
 from ledger.models import Invoice
-from ledger.queries import invoices_by_ref_keys
 
 
 def resolve_question_refs(

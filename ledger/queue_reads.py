@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.types import Outcome, ReviewStatus
 from ledger.like_patterns import contains_folded
 from ledger.models import (
     Customer,
@@ -66,7 +67,7 @@ def open_items(
     case-insensitively and literally); the first ``limit`` in the order ``sort`` names
     (``oldest``, ``newest``, ``amount_desc``, ``amount_asc``, ``kind``, ``customer``;
     anything else is ``oldest``), and how many match."""
-    where: list[ColumnElement[bool]] = [ReviewItem.status == "open"]
+    where: list[ColumnElement[bool]] = [ReviewItem.status == ReviewStatus.OPEN]
     if kind:
         where.append(ReviewItem.kind == kind)
     if customer:
@@ -143,7 +144,7 @@ def open_items_by_kind(session: Session) -> dict[str, int]:
         str(k): int(n)
         for k, n in session.execute(
             select(ReviewItem.kind, func.count())
-            .where(ReviewItem.status == "open")
+            .where(ReviewItem.status == ReviewStatus.OPEN)
             .group_by(ReviewItem.kind)
             .order_by(ReviewItem.kind)
         )
@@ -155,7 +156,7 @@ def next_open_item(session: Session, *, after: int) -> int | None:
     ids = list(
         session.scalars(
             select(ReviewItem.id)
-            .where(ReviewItem.status == "open")
+            .where(ReviewItem.status == ReviewStatus.OPEN)
             .order_by(ReviewItem.created_at, ReviewItem.id)
             .limit(1000)
         )
@@ -168,7 +169,7 @@ def open_items_size(session: Session) -> tuple[int, datetime | None]:
     """How many review items are open, and when the oldest of them was opened."""
     count, oldest = session.execute(
         select(func.count(ReviewItem.id), func.min(ReviewItem.created_at)).where(
-            ReviewItem.status == "open"
+            ReviewItem.status == ReviewStatus.OPEN
         )
     ).one()
     return count, oldest
@@ -184,7 +185,7 @@ def open_items_by_age(
         older = ReviewItem.created_at <= now - low
         inside = older if high is None else and_(older, ReviewItem.created_at > now - high)
         buckets.append(func.count(case((inside, 1))))
-    counted = session.execute(select(*buckets).where(ReviewItem.status == "open")).one()
+    counted = session.execute(select(*buckets).where(ReviewItem.status == ReviewStatus.OPEN)).one()
     return tuple(int(n) for n in counted)
 
 
@@ -205,7 +206,7 @@ def line_outcomes(session: Session, *, since: datetime | None) -> tuple[int, int
     """Remittance lines read (of remittances created since ``since``, or ever): how many
     were applied automatically, and how many there were."""
     stmt = select(
-        func.count(case((RemittanceLine.outcome == "auto", 1))), func.count(RemittanceLine.id)
+        func.count(case((RemittanceLine.outcome == Outcome.AUTO, 1))), func.count(RemittanceLine.id)
     ).join(Remittance, RemittanceLine.remittance_id == Remittance.id)
     if since is not None:
         stmt = stmt.where(Remittance.created_at >= since)

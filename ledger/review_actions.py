@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
-from core.types import InboundStatus
+from core.types import InboundStatus, Outcome, ReviewStatus
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
-from ledger.queries import customer_names
-from ledger.rules import Rule, create_rule
-from ledger.unapplied import take_unapplied_cash
-from matching.customer import NamePolicy, customer_by_payer_name, name_key
+from ledger.rules import Rule
+from ledger.taught_rules import remember_rules
+from ledger.unapplied_cash import take_unapplied_cash
 
 ZERO = Decimal("0.00")
 #: The confidence recorded for cash a person applied.
@@ -76,7 +75,7 @@ LINE_KINDS = frozenset(
         "unknown_sender",
         "ambiguous",
         "overpayment",
-        "held",
+        "held",  # a gate held the line back from applying (matching.gates): a kind, no outcome
         "shadow",
         "unverified_payment",  # a stranger's line waiting for the bank or a person
         "late_credit",  # a held line whose bank credit did not come in time
@@ -85,10 +84,6 @@ LINE_KINDS = frozenset(
 #: The review item of a line whose sender is no registered contact (worker.lines): a claim a
 #: person confirms one by one (never in bulk), that holds no reminder and books no cash.
 UNVERIFIED_PAYMENT = "unverified_payment"
-#: The outcome of a line waiting for its bank credit before it posts (worker.lines). A
-#: person's confirmation takes it out of the bank's hands: a credit linking later posts
-#: nothing more.
-HELD = "held"
 
 
 def confirm_line(
@@ -128,7 +123,7 @@ def confirm_line(
         raise RefusedActionError(
             f"review item {item_id} is a {item.kind} item; only remittance lines are confirmed"
         )
-    if item.status != "open":
+    if item.status != ReviewStatus.OPEN:
         by = f" by {item.resolved_by}" if item.resolved_by else ""
         raise RefusedActionError(f"review item {item_id} is already {item.status}{by}")
     line = session.get(m.RemittanceLine, item.remittance_line_id)
@@ -185,11 +180,11 @@ def confirm_line(
                 balance_after=posted.balance_after,
             )
         )
-    item.status = "resolved"
+    item.status = ReviewStatus.RESOLVED
     item.resolved_at = now
     item.resolved_by = actor
-    if line.outcome == HELD:
-        line.outcome = "review"
+    if line.outcome == Outcome.HELD:
+        line.outcome = Outcome.REVIEW
         line.reason = f"{reasons}; was {line.reason}"[:4000]
     if deduction:
         _open_deduction(session, line, targets[0].invoice, deduction, deduction_reason, now)
@@ -209,7 +204,17 @@ def confirm_line(
     session.flush()
     _close_mail_when_done(session, inbound, actor=actor)
     rules = (
-        _remember(session, inbound, remittance, line, targets, customer_id, item_id, actor, now)
+        remember_rules(
+            session,
+            inbound,
+            remittance,
+            line,
+            [t.invoice for t in targets],
+            customer_id,
+            item_id,
+            actor,
+            now,
+        )
         if remember
         else ()
     )
@@ -352,72 +357,12 @@ def _close_mail_when_done(session: Session, inbound: m.InboundMessage, *, actor:
     """A mail waiting for review whose last open item this was is applied."""
     still_open = session.scalars(
         select(m.ReviewItem.id)
-        .where(m.ReviewItem.inbound_id == inbound.id, m.ReviewItem.status == "open")
+        .where(m.ReviewItem.inbound_id == inbound.id, m.ReviewItem.status == ReviewStatus.OPEN)
         .limit(1)
     ).first()
     if still_open is None and inbound.status == InboundStatus.REVIEW:
         inbound.status = InboundStatus.APPLIED
         inbound.reason = f"{inbound.reason or ''}; confirmed by {actor}".lstrip("; ")[:2000]
-
-
-def rules_to_teach(
-    session: Session,
-    inbound: m.InboundMessage,
-    remittance: m.Remittance,
-    line: m.RemittanceLine,
-    invoices: Sequence[m.Invoice],
-    customer_id: int,
-) -> list[tuple[str, str]]:
-    """The rules (kind, text) a confirmation of ``line`` on ``invoices`` would teach: shown
-    to the reviewer before the decision, created by it with ``remember``."""
-    wanted: list[tuple[str, str]] = []
-    sender = (inbound.from_address or "").strip().casefold()
-    if "@" in sender and not _is_contact(session, sender):
-        wanted.append(("sender", sender))
-    payer = remittance.payer_name
-    if payer and name_key(payer):
-        named, _ = customer_by_payer_name(payer, customer_names(session), policy=NamePolicy())
-        if named != customer_id:
-            wanted.append(("payer_name", payer))
-    written = normalise_ref(line.invoice_ref or "")
-    if written and not _names_an_invoice(session, written):
-        for invoice in invoices:
-            key = invoice.ref_key
-            prefix = key[: len(key) - len(written)]
-            if key.endswith(written) and prefix and normalise_ref(prefix + written) == key:
-                wanted.append(("ref_prefix", prefix))
-    return list(dict.fromkeys(wanted))
-
-
-def _remember(
-    session: Session,
-    inbound: m.InboundMessage,
-    remittance: m.Remittance,
-    line: m.RemittanceLine,
-    targets: Sequence[_Target],
-    customer_id: int,
-    item_id: int,
-    actor: str,
-    now: datetime,
-) -> tuple[Rule, ...]:
-    """The rules this confirmation teaches, created (those that existed already are left out)."""
-    wanted = rules_to_teach(
-        session, inbound, remittance, line, [t.invoice for t in targets], customer_id
-    )
-    rules: list[Rule] = []
-    for kind, pattern in wanted:
-        rule, created = create_rule(
-            session,
-            kind=kind,
-            pattern=pattern,
-            customer_id=customer_id,
-            actor=actor,
-            now=now,
-            source_review_item_id=item_id,
-        )
-        if created:
-            rules.append(rule)
-    return tuple(rules)
 
 
 def _open_deduction(
@@ -443,13 +388,3 @@ def _open_deduction(
         customer_id=invoice.customer_id,
         candidates=[{"invoice_number": invoice.number, "score": str(CONFIRMED)}],
     )
-
-
-def _is_contact(session: Session, address: str) -> bool:
-    found = session.scalars(select(m.Contact.id).where(m.Contact.email == address).limit(1))
-    return found.first() is not None
-
-
-def _names_an_invoice(session: Session, key: str) -> bool:
-    found = session.scalars(select(m.Invoice.id).where(m.Invoice.ref_key == key).limit(1))
-    return found.first() is not None

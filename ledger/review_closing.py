@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import InboundStatus
+from core.types import InboundStatus, ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
 from ledger.review_actions import LINE_KINDS
@@ -54,7 +54,7 @@ def leave_unapplied(
         )
     ).all()
     amount = sum((row.amount for row in held), start=ZERO)
-    _resolve(session, found, "resolved", actor, now)
+    _resolve(session, found, ReviewStatus.RESOLVED, actor, now)
     currency = found.remittance.currency if found.remittance else ""
     summary = f"{amount} {currency} kept as unapplied cash: {why}"
     return record_decision(
@@ -95,7 +95,7 @@ def mark_not_remittance(
             select(m.ReviewItem)
             .where(
                 m.ReviewItem.inbound_id == inbound_id,
-                m.ReviewItem.status == "open",
+                m.ReviewItem.status == ReviewStatus.OPEN,
                 m.ReviewItem.id != item_id,
                 m.ReviewItem.kind.in_(LINE_KINDS),
             )
@@ -146,7 +146,7 @@ def mark_not_remittance(
             .values(status="void", amount=ZERO, resolved_at=now)
         )
     for other in items:
-        other.status = "closed"
+        other.status = ReviewStatus.CLOSED
         other.resolved_at = now
         other.resolved_by = actor
     if found.inbound is not None and found.inbound.status == InboundStatus.REVIEW:
@@ -215,7 +215,7 @@ def reassign_customer(
             select(m.ReviewItem)
             .where(
                 m.ReviewItem.inbound_id == found.inbound.id,
-                m.ReviewItem.status == "open",
+                m.ReviewItem.status == ReviewStatus.OPEN,
                 m.ReviewItem.id != item_id,
             )
             .with_for_update()
@@ -299,7 +299,7 @@ def close_item(
             "pick, split, deduction, unapplied or not a remittance)"
         )
     why = checked_text(reason, "the reason")
-    _resolve(session, found, "resolved", actor, now)
+    _resolve(session, found, ReviewStatus.RESOLVED, actor, now)
     return record_decision(
         session,
         item_id,
@@ -352,7 +352,9 @@ def notes(session: Session, item_id: int) -> list[tuple[datetime, str, str]]:
     return [(e.at, e.actor, str(e.detail.get("summary", ""))) for e in events]
 
 
-def _resolve(session: Session, found: OpenItem, status: str, actor: str, now: datetime) -> None:
+def _resolve(
+    session: Session, found: OpenItem, status: ReviewStatus, actor: str, now: datetime
+) -> None:
     found.item.status = status
     found.item.resolved_at = now
     found.item.resolved_by = actor
@@ -367,7 +369,7 @@ def _close_mail(
     """A mail waiting for review whose last open item was decided leaves review."""
     still_open = session.scalars(
         select(m.ReviewItem.id)
-        .where(m.ReviewItem.inbound_id == inbound.id, m.ReviewItem.status == "open")
+        .where(m.ReviewItem.inbound_id == inbound.id, m.ReviewItem.status == ReviewStatus.OPEN)
         .limit(1)
     ).first()
     if still_open is None:

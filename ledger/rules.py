@@ -27,16 +27,16 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal, cast
 
-from sqlalchemy import Row, Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
-from ledger import sqlite_reads
+from ledger.compiled import rows
+from ledger.matching_reads import invoices_by_ref_keys
 from ledger.models import Customer, MatchRule
 from ledger.posting import audit
-from ledger.queries import _core, _on_sqlite, invoices_by_ref_keys
 from matching.customer import PUBLIC_MAIL_DOMAINS, name_key
 from matching.decide import line_ref_keys
 
@@ -254,9 +254,7 @@ def rules_for(session: Session, *, sender: str | None, payer_name: str | None) -
         return []
     # One statement for the three (every unknown sender asks), the most specific kind chosen here.
     params = {"patterns": sorted({pattern for _, pattern in wanted})}
-    if _on_sqlite(session) and not sqlite_reads.has_identifying_rules(session, params["patterns"]):
-        return []
-    rules = [_to_rule(r) for r in _core(session, _by_patterns(), params)]
+    rules = [_to_rule(r) for r in rows(session, _by_patterns(), params)]
     for kind, pattern in wanted:
         found = [rule for rule in rules if rule.kind == kind and rule.pattern == pattern]
         if found:
@@ -322,9 +320,7 @@ def with_ref_prefixes(
 
 
 def _prefix_rules(session: Session, customer_id: int) -> Sequence[Rule]:
-    if _on_sqlite(session) and not sqlite_reads.has_prefix_rules(session, customer_id):
-        return []
-    return [_to_rule(r) for r in _core(session, _prefixes(), {"customer_id": customer_id})]
+    return [_to_rule(r) for r in rows(session, _prefixes(), {"customer_id": customer_id})]
 
 
 # Built once with bound parameters: they run for every remittance line (building and
@@ -369,7 +365,7 @@ def _rule(session: Session, rule_id: int) -> Rule:
     return _to_rule(session.execute(_rule_select().where(MatchRule.id == rule_id)).one())
 
 
-def _to_rule(r: Row[Any]) -> Rule:
+def _to_rule(r: Any) -> Rule:
     return Rule(
         id=r[0],
         kind=cast(RuleKind, r[1]),

@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.matching_reads import CustomerRef, customer_by_email, customer_contacts
 from ledger.models import Customer
-from ledger.queries import CustomerRef, customer_by_email, customer_contacts
 
 
 def domain_of(address: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.models import Contact, Customer, Invoice, UnappliedCash
@@ -229,8 +229,12 @@ def iter_statements(
     after = 0
     while True:
         with sessions() as session:
-            page = _customer_page(
-                session, after=after, as_of=as_of, number=customer_number, limit=page_size
+            page = customer_page(
+                session,
+                after=after,
+                number=customer_number,
+                limit=page_size,
+                invoices=(Invoice.balance > ZERO, Invoice.issue_date <= as_of),
             )
             if not page:
                 return
@@ -298,17 +302,15 @@ def invoice_copies(
     return [InvoiceCopy(*r) for r in rows]
 
 
-def _customer_page(
-    session: Session, *, after: int, as_of: date, number: str | None, limit: int
-) -> list[tuple[int, str, str]]:
+def customer_page(
+    session: Session, *, after: int, number: str | None, limit: int,
+    invoices: Sequence[ColumnElement[bool]],
+) -> list[tuple[int, str, str]]:  # fmt: skip
+    """(id, number, name) of the next ``limit`` customers after id ``after`` (only ``number``
+    when given) with an open invoice meeting ``invoices``: a statement or dunning run's page."""
     has_open = (
         select(Invoice.id)
-        .where(
-            Invoice.customer_id == Customer.id,
-            Invoice.status == "open",
-            Invoice.balance > ZERO,
-            Invoice.issue_date <= as_of,
-        )
+        .where(Invoice.customer_id == Customer.id, Invoice.status == "open", *invoices)
         .exists()
     )
     stmt = select(Customer.id, Customer.number, Customer.name).where(Customer.id > after, has_open)

@@ -1,6 +1,6 @@
 """The applications page: cash recently applied (automatically or by a person, read by
 :func:`ledger.application_reads.recent_applications`), so that a supervisor can find one and
-un-apply it with a reason. Un-applying calls the same :func:`ledger.unapply.unapply` as
+un-apply it with a reason. Un-applying calls the same :func:`ledger.reversals.unapply` as
 ``arbox unapply``, recorded with the signed-in user."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.errors import RefusedActionError
 from ledger.application_reads import recent_applications
-from ledger.unapply import unapply
+from ledger.reversals import unapply
 from review import deps
 from review.auth import check_csrf, require
 from review.params import path_id, query_id

@@ -1,7 +1,7 @@
 """Who is signed in, what they may do, and the CSRF token of their forms.
 
 The session cookie carries a random token signed with the app's secret (itsdangerous); the
-database keeps its SHA-256, the user and the CSRF token (:mod:`ledger.users`), so signing
+database keeps its SHA-256, the user and the CSRF token (:mod:`ledger.auth`), so signing
 out, a password change or disabling the user ends the session at once. Before sign-in the
 CSRF token lives in a signed cookie of its own (the sign-in form needs one too).
 
@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from ledger.users import ROLES, Role, session_user
+from ledger.auth import ROLES, Role, session_user
 from review import deps
 
 #: The session cookie and the signed-out CSRF cookie.

@@ -27,6 +27,7 @@ from core.money import parse_amount
 from ledger import models as m
 from ledger.item_reads import last_decision
 from ledger.queue_reads import next_open_item
+from ledger.review_bulk import bulk_accept, bulk_candidates
 from ledger.review_closing import (
     add_note,
     close_item,
@@ -37,8 +38,6 @@ from ledger.review_closing import (
 from ledger.review_decisions import (
     Decided,
     accept_proposal,
-    bulk_accept,
-    bulk_candidates,
     pick_invoice,
     record_deduction,
     split_line,

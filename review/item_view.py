@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.types import ReviewStatus
 from ledger import models as m
 from ledger.item_reads import (
     customer_number,
@@ -24,9 +25,10 @@ from ledger.item_reads import (
     remittance_lines,
     remittance_of_inbound,
 )
-from ledger.review_actions import LINE_KINDS, rules_to_teach
+from ledger.review_actions import LINE_KINDS
 from ledger.review_closing import notes, reassign_rule
 from ledger.review_decisions import proposal
+from ledger.taught_rules import rules_to_teach
 from review.item_mail import MailView, PageRenderer, mail_view
 from review.item_reply import reply_recipient
 
@@ -115,7 +117,7 @@ class ItemView:
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status == ReviewStatus.OPEN
 
 
 def read_item_view(

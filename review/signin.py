@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ledger.auth import OpenedSession, authenticate, open_session, revoke_session
 from ledger.posting import audit
-from ledger.users import OpenedSession, authenticate, open_session, revoke_session
 from review import deps
 from review.auth import (
     ANON_CSRF_COOKIE,

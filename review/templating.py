@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from ledger.users import Role
+from ledger.auth import Role
 from review.auth import (
     ANON_CSRF_COOKIE,
     cookie_options,

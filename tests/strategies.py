@@ -260,7 +260,7 @@ def mails(draw: st.DrawFn, ledger: Sequence[OpenInvoice]) -> Mail:
 def invoices_by_key(
     ledger: Sequence[OpenInvoice], remittance: Remittance
 ) -> dict[str, list[OpenInvoice]]:
-    """``ledger.queries.invoices_by_ref_keys`` over ``ledger``: every invoice, whatever its
+    """``ledger.matching_reads.invoices_by_ref_keys`` over ``ledger``: every invoice, whatever its
     status or customer, whose key is one a line may name, by key (ids in order)."""
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
     found: dict[str, list[OpenInvoice]] = {}
@@ -272,7 +272,7 @@ def invoices_by_key(
 
 
 def customer_open(ledger: Sequence[OpenInvoice], customer_id: int | None) -> list[OpenInvoice]:
-    """``ledger.queries.open_invoices_for_customer``: by due date, then number."""
+    """``ledger.matching_reads.open_invoices_for_customer``: by due date, then number."""
     if customer_id is None:
         return []
     found = [i for i in ledger if i.customer_id == customer_id and i.status == "open"]

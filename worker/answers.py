@@ -28,8 +28,8 @@ from email.message import EmailMessage
 import structlog
 
 from core.types import MailKind, Question
+from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
-from ledger.queries import CustomerRef
 from ledger.question_refs import resolve_question_refs
 from ledger.statements import invoice_copies, statements_for_customer
 from outbound.documents import compose_invoice_copy, compose_reply, compose_statement

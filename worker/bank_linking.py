@@ -21,10 +21,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import InboundStatus, Outcome
+from core.types import InboundStatus, Outcome, ReviewStatus
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
-from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
+from ledger.review_actions import UNVERIFIED_PAYMENT
 from matching.bank_link import (
     CreditView,
     ExpectedView,
@@ -243,7 +243,10 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
     assert rem is not None
     lines = session.scalars(
         select(m.RemittanceLine)
-        .where(m.RemittanceLine.remittance_id == remittance_id, m.RemittanceLine.outcome == HELD)
+        .where(
+            m.RemittanceLine.remittance_id == remittance_id,
+            m.RemittanceLine.outcome == Outcome.HELD,
+        )
         .order_by(m.RemittanceLine.line_no)
     ).all()
     done = 0
@@ -272,9 +275,9 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
             .where(
                 m.ReviewItem.remittance_line_id == line.id,
                 m.ReviewItem.kind.in_([UNVERIFIED_PAYMENT, LATE_CREDIT]),
-                m.ReviewItem.status == "open",
+                m.ReviewItem.status == ReviewStatus.OPEN,
             )
-            .values(status="resolved", resolved_at=now, resolved_by="bank")
+            .values(status=ReviewStatus.RESOLVED, resolved_at=now, resolved_by="bank")
         )
         done += 1
     inbound = session.get(m.InboundMessage, rem.inbound_id)
@@ -293,7 +296,7 @@ def flag_late_held_lines(session: Session, *, window_days: int, now: datetime) -
         .join(m.Remittance, m.Remittance.id == m.RemittanceLine.remittance_id)
         .join(m.ExpectedPayment, m.ExpectedPayment.remittance_id == m.Remittance.id)
         .where(
-            m.RemittanceLine.outcome == HELD,
+            m.RemittanceLine.outcome == Outcome.HELD,
             m.ExpectedPayment.status == "open",
             m.ExpectedPayment.expected_on < cutoff,
         )
@@ -391,12 +394,14 @@ def confirm_link(
         now=now,
     )
     items = session.scalars(
-        select(m.ReviewItem).where(m.ReviewItem.kind == BANK_LINK, m.ReviewItem.status == "open")
+        select(m.ReviewItem).where(
+            m.ReviewItem.kind == BANK_LINK, m.ReviewItem.status == ReviewStatus.OPEN
+        )
     ).all()
     for item in items:
         named = {(c.get("payment_id"), c.get("expected_payment_id")) for c in item.candidates}
         if any(p == payment_id or e == expected_payment_id for p, e in named):
-            item.status = "resolved"
+            item.status = ReviewStatus.RESOLVED
             item.resolved_at = now
             item.resolved_by = actor
     return session.scalars(

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from core.types import InboundStatus, MailKind, ParsedEmail
 from ledger import models as m
+from ledger.matching_reads import invoices_by_ref_keys, lock_invoices
 from ledger.posting import audit
-from ledger.queries import invoices_by_ref_keys, lock_invoices
 from ledger.rules import with_ref_prefixes
 from matching.customer import Identified
 from matching.decide import line_ref_keys

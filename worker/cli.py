@@ -590,7 +590,7 @@ def unapply(
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded).")],
 ) -> None:
     """Reverse an application: the invoice's balance comes back and it is open again."""
-    from ledger.unapply import unapply as unapply_cash
+    from ledger.reversals import unapply as unapply_cash
     from worker.services import utc_now
 
     svc = open_services(_settings())

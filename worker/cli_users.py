@@ -37,7 +37,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _change(what: Literal["add", "passwd", "disable"], name: str, **kwargs: str) -> str:
-    from ledger.users import add_user, disable_user, set_password
+    from ledger.auth import add_user, disable_user, set_password
     from worker.services import utc_now
 
     svc = open_services(Settings.from_env())
@@ -101,7 +101,7 @@ def users_disable(name: Annotated[str, typer.Argument(help="The username.")]) ->
 @users_app.command("list")
 def users_list() -> None:
     """Every user with role, state and creation time."""
-    from ledger.users import list_users
+    from ledger.auth import list_users
     from worker.services import utc_now
 
     svc = open_services(Settings.from_env())

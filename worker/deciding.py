@@ -17,15 +17,15 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.types import Outcome, ParsedEmail, Remittance
+from core.types import Outcome, ParsedEmail, Remittance, ReviewStatus
 from ledger import models as m
 from ledger.directory import customer_directory
-from ledger.queries import (
-    contact_customer_ids,
+from ledger.matching_reads import (
     invoices_by_ref_keys,
     open_invoices_for_customer,
     unapplied_before,
 )
+from ledger.queries import contact_customer_ids
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import count_hit, rules_for
 from matching.currency import remittance_currency
@@ -139,7 +139,7 @@ def _claimed_before(
     rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
     waiting = select(item.id).where(
         item.remittance_line_id == rl.id,
-        item.status == "open",
+        item.status == ReviewStatus.OPEN,
         item.kind != UNVERIFIED_PAYMENT,
     )
     earlier = session.execute(

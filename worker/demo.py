@@ -24,11 +24,11 @@ from sqlalchemy import func, select
 
 from core.config import Settings
 from core.errors import ARError
-from core.types import FINAL_STATUSES
+from core.types import FINAL_STATUSES, OutboxStatus, ReviewStatus
 from ledger import models as m
+from ledger.auth import add_user
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
-from ledger.users import add_user
 from review.server import start_in_thread
 from worker.embedded import (
     EmbeddedImap,
@@ -143,7 +143,9 @@ def _all_done(svc: Services) -> bool:
             )
         ).scalar_one()
         pending = session.execute(
-            select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == "pending")
+            select(func.count(m.OutboxMessage.id)).where(
+                m.OutboxMessage.status == OutboxStatus.PENDING
+            )
         ).scalar_one()
     return unfinished == 0 and pending == 0
 
@@ -159,7 +161,7 @@ def _report(
             select(func.count(m.Invoice.id)).where(m.Invoice.status == "paid")
         ).scalar_one()
         review = session.execute(
-            select(func.count(m.ReviewItem.id)).where(m.ReviewItem.status == "open")
+            select(func.count(m.ReviewItem.id)).where(m.ReviewItem.status == ReviewStatus.OPEN)
         ).scalar_one()
     outcomes = message_outcomes(svc, [r.id for r in rows])
     by_id = {r.id: names.get(r.message_id, r.message_id) for r in rows}

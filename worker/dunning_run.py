@@ -28,9 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
+from core.types import OutboxStatus
 from ledger import models as m
-from ledger.dunning import DRY_RUN, CustomerDunning, iter_dunning, levels_from
-from ledger.dunning_models import DunningNotice
+from ledger.dunning import CustomerDunning, iter_dunning, levels_from
+from ledger.models import DunningNotice
 from ledger.posting import audit
 from outbound.compose import clean_header, stable_message_id
 from outbound.documents import template_environment
@@ -208,7 +209,7 @@ def _forget_dry_run_notices(session: Session, plan: CustomerDunning) -> None:
     """Delete the notices of ``plan``'s invoices at their levels whose mail was only rendered
     under ARBOX_OUTBOUND_DRY_RUN, on another day: nobody was reminded, and this real run's
     notices take their place (a dry run never marks anything done)."""
-    dry = select(m.OutboxMessage.id).where(m.OutboxMessage.status == DRY_RUN)
+    dry = select(m.OutboxMessage.id).where(m.OutboxMessage.status == OutboxStatus.DRY_RUN)
     for invoice in plan.due:
         session.execute(
             delete(DunningNotice).where(
@@ -274,7 +275,9 @@ def _pending_rows(svc: Services, as_of: date, *, exclude: Sequence[int]) -> list
             .where(
                 m.OutboxMessage.kind == "dunning",
                 m.OutboxMessage.status.in_(
-                    ("pending",) if svc.settings.outbound_dry_run else ("pending", "dry_run")
+                    (OutboxStatus.PENDING,)
+                    if svc.settings.outbound_dry_run
+                    else (OutboxStatus.PENDING, OutboxStatus.DRY_RUN)
                 ),
                 m.OutboxMessage.key.like(f"dunning:%:{as_of.isoformat()}:%"),
             )

@@ -26,8 +26,8 @@ from core.money import format_amount
 from core.types import Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
-from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
-from ledger.unapplied import record_unapplied_cash
+from ledger.review_actions import UNVERIFIED_PAYMENT
+from ledger.unapplied_cash import record_unapplied_cash
 from matching.decide import RemittanceDecision
 from outbound.compose import AckLine
 from worker import metrics
@@ -77,7 +77,7 @@ def post_lines(
             waits = "waiting for the bank credit"
             if hold_review:
                 waits += f" or a person: {hold_review}"
-            outcome, reason = HELD, f"{waits}{WOULD_APPLY}{d.reason}"
+            outcome, reason = Outcome.HELD.value, f"{waits}{WOULD_APPLY}{d.reason}"
         line = m.RemittanceLine(
             remittance_id=rem.id,
             line_no=d.line_no,

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from core.types import OutboxStatus
 from ledger.models import OutboxMessage
 from outbound.outbox import RenderedMail, add_to_outbox
 from worker.services import Services
@@ -92,7 +93,7 @@ def _values(row: PendingRow) -> dict[str, object]:
         "recipients": ",".join(mail.recipients),
         "subject": mail.subject,
         "raw": mail.raw,
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
         "attempts": 0,
         "created_at": row.now,
         "enqueued_at": row.now,

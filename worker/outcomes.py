@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core.types import OutboxStatus
 from ledger import models as m
 from worker.services import Services
 
@@ -51,7 +52,7 @@ def message_outcomes(svc: Services, inbound_ids: Sequence[int]) -> list[MessageO
                 select(m.OutboxMessage.inbound_id, func.count(m.OutboxMessage.id))
                 .where(
                     m.OutboxMessage.inbound_id.in_(list(inbound_ids)),
-                    m.OutboxMessage.status == "sent",
+                    m.OutboxMessage.status == OutboxStatus.SENT,
                 )
                 .group_by(m.OutboxMessage.inbound_id)
             )

@@ -28,12 +28,13 @@ from core.types import (
     Classification,
     InboundStatus,
     MailKind,
+    OutboxStatus,
     ParsedEmail,
 )
 from ledger import models as m
 from ledger.holds import HOLD_KINDS, record_question_holds
+from ledger.matching_reads import lock_invoices
 from ledger.posting import audit, open_review_item
-from ledger.queries import lock_invoices
 from ledger.question_refs import resolve_question_refs
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import with_ref_prefixes
@@ -578,7 +579,10 @@ def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swe
         outbox = (
             session.execute(
                 update(m.OutboxMessage)
-                .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
+                .where(
+                    m.OutboxMessage.status == OutboxStatus.PENDING,
+                    m.OutboxMessage.enqueued_at < cutoff,
+                )
                 .values(enqueued_at=now)
                 .returning(m.OutboxMessage.id)
             )

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from core.types import Classification, ParsedEmail
 from ledger import models as m
 from ledger.contact_reads import invoice_owners
+from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
-from ledger.queries import CustomerRef
 from outbound.compose import (
     AckLine,
     Acknowledgement,

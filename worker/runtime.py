@@ -13,7 +13,7 @@ import structlog
 from sqlalchemy import func, select
 
 from core.config import Settings
-from core.types import FINAL_STATUSES
+from core.types import FINAL_STATUSES, OutboxStatus
 from ledger import models as m
 from outbound.smtp import Mailer
 from worker.broker import configure_broker
@@ -80,7 +80,8 @@ def progress(svc: Services, inbound_ids: Collection[int]) -> Progress:
             ).scalar_one()
             pending += session.execute(
                 select(func.count(m.OutboxMessage.id)).where(
-                    m.OutboxMessage.inbound_id.in_(chunk), m.OutboxMessage.status == "pending"
+                    m.OutboxMessage.inbound_id.in_(chunk),
+                    m.OutboxMessage.status == OutboxStatus.PENDING,
                 )
             ).scalar_one()
     return Progress(final=final, total=len(ids), pending_mail=pending)

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.config import Settings
 from core.errors import PermanentError
-from ledger.dunning_models import ScheduledRun
+from ledger.models import ScheduledRun
 from worker import metrics
 from worker.services import Services
 

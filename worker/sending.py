@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.errors import MailDeliveryError, MailRejectedError, PermanentError
+from core.types import OutboxStatus
 from ledger import models as m
 from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error
@@ -48,7 +49,7 @@ FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
 def is_still_to_send(status: str, *, dry_run: bool) -> bool:
     """Whether an outbox row in ``status`` is still to deliver by a run that is (or is not) a
     dry run: a row a dry run only rendered is, for a real run."""
-    return status == "pending" or (status == "dry_run" and not dry_run)
+    return status == OutboxStatus.PENDING or (status == OutboxStatus.DRY_RUN and not dry_run)
 
 
 def retry_delay_ms(attempts: int) -> int:
@@ -85,17 +86,21 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
         if row is None:
             raise PermanentError(f"outbox row {outbox_id} does not exist")
-        if row.status == "dry_run" and not svc.settings.outbound_dry_run:
-            row.status = "pending"  # a dry run only rendered it: this run sends it (issue 20)
-        if row.status != "pending":
+        if row.status == OutboxStatus.DRY_RUN and not svc.settings.outbound_dry_run:
+            # A dry run only rendered it: this run sends it (issue 20).
+            row.status = OutboxStatus.PENDING
+        if row.status != OutboxStatus.PENDING:
             return SendResult(outbox_id, row.status)
         if svc.settings.outbound_dry_run:
-            row.status = "dry_run"
+            row.status = OutboxStatus.DRY_RUN
             log.info("outbound_dry_run", outbox_id=outbox_id, size=len(row.raw))
-            metrics.OUTBOUND_SENT.labels(result="dry_run").inc()
+            metrics.OUTBOUND_SENT.labels(result=OutboxStatus.DRY_RUN).inc()
             return SendResult(outbox_id, row.status)
         if svc.mailer is None:
-            row.status, row.last_error = "failed", "SMTP is not configured (ARBOX_SMTP_HOST)"
+            row.status, row.last_error = (
+                OutboxStatus.FAILED,
+                "SMTP is not configured (ARBOX_SMTP_HOST)",
+            )
             log.error("outbound_failed", outbox_id=outbox_id, why=row.last_error)
             return SendResult(outbox_id, row.status)
         if row.attempts >= MAX_SEND_ATTEMPTS:  # the last try died before recording
@@ -113,23 +118,25 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
         with svc.sessions.begin() as session:
             row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
             assert row is not None
-            if row.status != "pending" or row.attempts != claim:
+            if row.status != OutboxStatus.PENDING or row.attempts != claim:
                 return SendResult(outbox_id, row.status)
             mailer.send(raw, sender=sender, recipients=recipients)
             accepted = True
-            row.status, row.sent_at = "sent", svc.clock()
+            row.status, row.sent_at = OutboxStatus.SENT, svc.clock()
     except MailRejectedError as e:
-        _finish(outbox_id, "failed", str(e), svc)
+        _finish(outbox_id, OutboxStatus.FAILED, str(e), svc)
         log.error("outbound_rejected", outbox_id=outbox_id, error=str(e))
         metrics.SMTP_ERRORS.labels(kind="permanent").inc()
-        return SendResult(outbox_id, "failed")
+        return SendResult(outbox_id, OutboxStatus.FAILED)
     except MailDeliveryError as e:
         if claim >= MAX_SEND_ATTEMPTS:
-            _finish(outbox_id, "failed", f"gave up after {claim} attempts; last: {e}", svc)
+            _finish(
+                outbox_id, OutboxStatus.FAILED, f"gave up after {claim} attempts; last: {e}", svc
+            )
             log.error("outbound_failed", outbox_id=outbox_id, attempts=claim)
             metrics.SMTP_ERRORS.labels(kind="permanent").inc()
-            return SendResult(outbox_id, "failed")
-        _finish(outbox_id, "pending", str(e), svc)
+            return SendResult(outbox_id, OutboxStatus.FAILED)
+        _finish(outbox_id, OutboxStatus.PENDING, str(e), svc)
         deferred = DeferredDeliveryError(e, outbox_id=outbox_id, attempts=claim)
         metrics.SMTP_ERRORS.labels(kind="temporary").inc()
         log.warning(
@@ -139,19 +146,19 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
     except DBAPIError as e:
         if not (accepted and is_transient_db_error(e)):
             raise
-        _finish(outbox_id, "sent", None, svc)  # the server has it: record that, retrying
+        _finish(outbox_id, OutboxStatus.SENT, None, svc)  # the server has it: record that, retrying
     except Exception as e:
         if accepted:
             raise
-        _finish(outbox_id, "pending", f"{type(e).__name__}: {e}", svc)
+        _finish(outbox_id, OutboxStatus.PENDING, f"{type(e).__name__}: {e}", svc)
         log.warning("outbound_retry", outbox_id=outbox_id, error=type(e).__name__)
         raise
     log.info("outbound_sent", outbox_id=outbox_id)
-    metrics.OUTBOUND_SENT.labels(result="sent").inc()
-    return SendResult(outbox_id, "sent")
+    metrics.OUTBOUND_SENT.labels(result=OutboxStatus.SENT).inc()
+    return SendResult(outbox_id, OutboxStatus.SENT)
 
 
-def _finish(outbox_id: int, status: str, error: str | None, svc: Services) -> None:
+def _finish(outbox_id: int, status: OutboxStatus, error: str | None, svc: Services) -> None:
     """Record the outcome of a delivery. After the server's 250 this is the only thing between
     us and a resend, so a transient database error is retried here a few times first."""
     for wait in FINISH_RETRY_WAITS:
@@ -167,22 +174,22 @@ def _finish(outbox_id: int, status: str, error: str | None, svc: Services) -> No
     _record(outbox_id, status, error, svc)
 
 
-def _record(outbox_id: int, status: str, error: str | None, svc: Services) -> None:
+def _record(outbox_id: int, status: OutboxStatus, error: str | None, svc: Services) -> None:
     with svc.sessions.begin() as session:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
         assert row is not None
-        if status == "failed":
+        if status == OutboxStatus.FAILED:
             _fail(session, row, error or "failed", svc)
             return
         row.status = status
         row.last_error = error[:2000] if error else row.last_error
-        if status == "sent":
+        if status == OutboxStatus.SENT:
             row.sent_at = svc.clock()
 
 
 def _fail(session: Session, row: m.OutboxMessage, error: str, svc: Services) -> None:
     """Mark ``row`` failed for good and tell a person: the mail will not go by itself."""
-    row.status, row.last_error = "failed", error[:2000]
+    row.status, row.last_error = OutboxStatus.FAILED, error[:2000]
     open_review_item(
         session,
         key=f"outbox:{row.id}:{OUTBOUND_FAILED}",

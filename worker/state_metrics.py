@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
+from core.types import OutboxStatus
 from ledger.operations import open_review_by_kind, status_counts
 from worker.broker import queue_stats
 
@@ -102,7 +103,7 @@ class StateCollector(Collector):
             "Outbound mails per state (pending: not sent yet; failed: given up).",
             labels=["state"],
         )
-        for state in sorted({"pending", "failed", *counts.outbox}):
+        for state in sorted({OutboxStatus.PENDING, OutboxStatus.FAILED, *counts.outbox}):
             outbox.add_metric([state], counts.outbox.get(state, 0))
         items = GaugeMetricFamily(
             "arbox_review_items_open", "Open review items per kind.", labels=["kind"]

@@ -22,6 +22,7 @@ import structlog
 from sqlalchemy import select
 
 from core.errors import ARError, PermanentError
+from core.types import OutboxStatus
 from ledger import models as m
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
@@ -253,16 +254,16 @@ def send_statements(
 ) -> SentStatements:
     """Deliver the outbox rows ``outbox_ids`` now, one after the other; ``progress(done,
     total)`` after each."""
-    tally = {"sent": 0, "failed": 0, "pending": 0, "dry_run": 0}
+    tally: dict[str, int] = dict.fromkeys(OutboxStatus, 0)
     for done, outbox_id in enumerate(outbox_ids, start=1):
         tally[_send_one(svc, outbox_id)] += 1
         if progress is not None:
             progress(done, len(outbox_ids))
     return SentStatements(
-        sent=tally["sent"],
-        failed=tally["failed"],
-        pending=tally["pending"],
-        dry_run=tally["dry_run"],
+        sent=tally[OutboxStatus.SENT],
+        failed=tally[OutboxStatus.FAILED],
+        pending=tally[OutboxStatus.PENDING],
+        dry_run=tally[OutboxStatus.DRY_RUN],
     )
 
 
@@ -273,8 +274,9 @@ def _send_one(svc: Services, outbox_id: int) -> str:
         status = sending.send_outbox(outbox_id, svc=svc).status
     except ARError as e:
         log.warning("statement_send_retry", outbox_id=outbox_id, error=type(e).__name__)
-        return "pending"
-    return status if status in ("sent", "failed", "dry_run") else "pending"
+        return OutboxStatus.PENDING
+    final = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DRY_RUN)
+    return status if status in final else OutboxStatus.PENDING
 
 
 def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:

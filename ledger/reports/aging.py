@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, select, true
 from sqlalchemy.orm import Session
 
+from ledger.compiled import IN_CHUNK
 from ledger.models import Customer
-from ledger.queries import IN_CHUNK
 from ledger.reports.balances import SQL_ZERO, ZERO, balances_subquery, money_sum, unapplied_as_of
 from ledger.statements import BUCKETS
 

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
 from core.passwords import hash_password
+from ledger.auth import add_user
 from ledger.imports import import_invoices
-from ledger.users import User, add_user
+from ledger.models import User
 from review.server import RunningServer, start_in_thread
 from tests.conftest import REPO, require
 from tests.fakes import RecordingMailer

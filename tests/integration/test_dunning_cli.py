@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ledger import models as m
 from ledger.session import make_engine, make_sessionmaker
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 from tests.integration.cli import arbox, arbox_here, cli_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.smtp]

@@ -68,7 +68,7 @@ def review_pages(svc: Services, folder: Path) -> list[tuple[str, int]]:
     (Starlette's TestClient over the mail's ledger): (path, status code)."""
     from starlette.testclient import TestClient
 
-    from ledger.users import add_user
+    from ledger.auth import add_user
     from review.app import create_app
 
     with svc.sessions.begin() as session:

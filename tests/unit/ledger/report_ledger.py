@@ -1,5 +1,5 @@
 """A small ledger for the report tests, written through the real posting code
-(:func:`ledger.posting.apply_cash`, :func:`ledger.unapply.unapply`, unapplied cash), and a
+(:func:`ledger.posting.apply_cash`, :func:`ledger.reversals.unapply`, unapplied cash), and a
 generator of a year of such activity that keeps its own account of the balances."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from core.refs import normalise_ref
 from ledger.models import Customer, InboundMessage, Invoice, Remittance, RemittanceLine
 from ledger.posting import apply_cash, open_review_item
-from ledger.unapplied import record_unapplied_cash, take_unapplied_cash
-from ledger.unapply import unapply
+from ledger.reversals import unapply
+from ledger.unapplied_cash import record_unapplied_cash, take_unapplied_cash
 
 ZERO = Decimal("0.00")
 

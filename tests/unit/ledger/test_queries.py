@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-
 from core.types import OpenInvoice
-from ledger.queries import (
-    ApplicationRow,
+from ledger.matching_reads import (
     CustomerRef,
-    ReviewCandidate,
-    ReviewRow,
-    applications_for_export,
     customer_by_email,
     customer_contacts,
     invoices_by_ref_keys,
     open_invoices_for_customer,
+)
+from ledger.queries import (
+    ApplicationRow,
+    ReviewCandidate,
+    ReviewRow,
+    applications_for_export,
     pending_review,
 )
 from tests.unit.ledger.conftest import NOW
@@ -187,21 +187,3 @@ def test_address_shared_by_two_customers_identifies_neither(ledger):
     ledger.customer("C-001", emails=["ap@group.example"])
     ledger.customer("C-002", "Sister Co", emails=["ap@group.example"])
     assert customer_by_email(ledger.session, "ap@group.example") is None
-
-
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_the_sqlite_fast_path_reads_exactly_what_the_generic_query_reads(ledger):
-    from ledger.queries import _core, _open_invoices_sqlite, _prepared, _to_open_invoice
-
-    acme = ledger.customer("C-001")
-    ledger.invoice(acme, "INV-1", balance="0.01")
-    ledger.invoice(acme, "CM-7", balance="-250.00", due=date(2026, 1, 9))
-    ledger.invoice(acme, "INV-2", balance="1250.00", currency="EUR")
-    generic = [
-        _to_open_invoice(r)
-        for r in _core(ledger.session, _prepared().open_for_customer, {"customer_id": acme})
-    ]
-    fast = _open_invoices_sqlite(ledger.session, acme)
-    assert fast == generic and len(fast) == 3
-    assert [str(i.balance) for i in fast] == ["-250.00", "0.01", "1250.00"]
-    assert _open_invoices_sqlite(ledger.session, 999_999) == []

@@ -23,7 +23,7 @@ from ledger.models import (
 )
 from ledger.review_actions import confirm_line
 from ledger.rules import list_rules
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 from tests.unit.ledger.conftest import NOW
 
 LATER = NOW + timedelta(hours=3)

@@ -22,16 +22,15 @@ from ledger.models import (
     ReviewItem,
     UnappliedCash,
 )
+from ledger.review_bulk import bulk_accept, bulk_candidates
 from ledger.review_decisions import (
     accept_proposal,
-    bulk_accept,
-    bulk_candidates,
     pick_invoice,
     record_deduction,
     split_line,
 )
 from ledger.rules import list_rules
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 from tests.unit.ledger.conftest import NOW
 
 LATER = NOW + timedelta(hours=1)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from ledger.statements import invoice_copies, iter_statements, statements_for_customer
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 from tests.unit.ledger.conftest import NOW
 
 AS_OF = date(2026, 3, 1)

@@ -19,10 +19,18 @@ from starlette.testclient import TestClient
 from core.config import Settings
 from core.passwords import hash_password
 from core.refs import normalise_ref
-from ledger.models import Customer, InboundMessage, Invoice, Remittance, RemittanceLine, ReviewItem
+from ledger.auth import add_user
+from ledger.models import (
+    Customer,
+    InboundMessage,
+    Invoice,
+    Remittance,
+    RemittanceLine,
+    ReviewItem,
+    User,
+)
 from ledger.posting import apply_cash
 from ledger.session import make_engine, make_sessionmaker
-from ledger.users import User, add_user
 from review.app import create_app
 
 #: scrypt cost of the seeded users' hashes (production: core.passwords.SCRYPT_N).

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from ledger.users import disable_user, set_password
+from ledger.auth import disable_user, set_password
 from review.app import create_app
 from review.signin import FAILED, safe_next
 from tests.unit.review.conftest import PASSWORDS, csrf_of, sign_in
@@ -126,7 +126,7 @@ def test_after_sign_in_only_paths_of_this_site_are_followed(target, expected):
 
 
 def test_passwords_are_stored_as_salted_scrypt_hashes(web_db):
-    from ledger.users import User
+    from ledger.models import User
 
     with web_db() as s:
         hashes = s.scalars(select(User.password_hash)).all()

@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 
 from core.config import Settings
 from ledger import models as m
+from ledger.auth import add_user
 from ledger.session import make_engine, make_sessionmaker
-from ledger.users import add_user
 from review.app import create_app
 from tests.unit.review.conftest import PASSWORDS, Clock, csrf_of, sign_in
 from tests.unit.review.item_seed import mail, seed

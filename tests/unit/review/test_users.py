@@ -11,10 +11,7 @@ from typer.testing import CliRunner
 
 from core.errors import RefusedActionError
 from core.passwords import SCRYPT_N, hash_password, verify_password
-from ledger.models import AuditEvent
-from ledger.session import make_engine, make_sessionmaker
-from ledger.users import (
-    User,
+from ledger.auth import (
     add_user,
     authenticate,
     disable_user,
@@ -23,6 +20,8 @@ from ledger.users import (
     revoke_session,
     session_user,
 )
+from ledger.models import AuditEvent, User, WebSession
+from ledger.session import make_engine, make_sessionmaker
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -85,8 +84,6 @@ def test_a_session_is_stored_as_a_digest_and_ends_when_revoked_or_disabled(sessi
         opened = open_session(s, user_id=account.id, now=NOW, lifetime=timedelta(hours=1))
         other = open_session(s, user_id=account.id, now=NOW, lifetime=timedelta(hours=1))
     with sessions() as s:
-        from ledger.users import WebSession
-
         stored = s.scalars(select(WebSession.token_hash)).all()
         assert opened.token not in stored
         assert session_user(s, token=opened.token, now=NOW).account.username == "carol"

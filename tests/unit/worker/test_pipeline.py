@@ -15,7 +15,7 @@ from core.config import Settings
 from core.errors import MailDeliveryError
 from ledger import models as m
 from ledger.imports import import_invoices
-from ledger.unapply import unapply
+from ledger.reversals import unapply
 from tests.fakes import RecordingMailer
 from worker import pipeline
 from worker.pipeline import process_inbound, store_inbound, sweep
@@ -700,7 +700,7 @@ def test_a_strangers_claim_in_review_books_no_cash_holds_no_reminder_and_is_no_b
     result = run(svc, mail("INV-70001 99,999.00\n", sender="m1@evil.example"))
     assert result.status == "review"
     from ledger.dunning import _lines_in_review
-    from ledger.review_decisions import bulk_candidates
+    from ledger.review_bulk import bulk_candidates
 
     with svc.sessions() as s:
         (item,) = s.scalars(select(m.ReviewItem))

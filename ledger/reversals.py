@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
+from ledger.compiled import IN_CHUNK
 from ledger.models import Application, Customer, Invoice
 from ledger.posting import audit
-from ledger.queries import IN_CHUNK
-from ledger.unapplied import record_unapplied_cash
+from ledger.unapplied_cash import record_unapplied_cash
 
 #: The status of an application a person un-applied (left out of exports).
 REVERSED = "reversed"

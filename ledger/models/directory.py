@@ -1,8 +1,7 @@
 """The table whose token says the customer directory changed (see ``ledger.directory``).
 
-Its own module, free of ``matching`` imports, so that ``ledger.models`` can import it for the
-metadata without pulling matching in (scripts in ``bench/`` have a ``matching.py`` of their
-own first on the path).
+Free of ``matching`` imports, like every model module (scripts in ``bench/`` have a
+``matching.py`` of their own first on the path).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The tables of dunning and the scheduler: holds on reminders, the reminders sent, and the
-scheduled runs already started. Imported from the bottom of :mod:`ledger.models`."""
+scheduled runs already started."""
 
 from __future__ import annotations
 

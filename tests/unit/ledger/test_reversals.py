@@ -13,8 +13,8 @@ from core.errors import RefusedActionError
 from ledger.models import Application, AuditEvent, Invoice, UnappliedCash
 from ledger.posting import apply_cash
 from ledger.queries import applications_for_export
-from ledger.unapplied import unapplied_total
-from ledger.unapply import reversed_invoice_ids, unapply
+from ledger.reversals import reversed_invoice_ids, unapply
+from ledger.unapplied_cash import unapplied_total
 from tests.unit.ledger.conftest import NOW
 
 LATER = NOW + timedelta(days=1)

@@ -1,4 +1,5 @@
-"""Users of the review web app and their server-side sessions.
+"""Signing in to the review web app: its users, their passwords and server-side sessions (the
+tables are :mod:`ledger.models.users`).
 
 A user has a role (``viewer`` reads, ``clerk`` decides, ``supervisor`` also un-applies cash
 and manages rules), a scrypt password hash (:mod:`core.passwords`) and a count of failed
@@ -18,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.passwords import hash_password, verify_nothing, verify_password
-from ledger.base import Base
+from ledger.models.users import User, WebSession
 from ledger.posting import audit
 
 Role = Literal["viewer", "clerk", "supervisor"]
@@ -31,36 +32,6 @@ Role = Literal["viewer", "clerk", "supervisor"]
 ROLES: tuple[Role, ...] = ("viewer", "clerk", "supervisor")
 #: What a username may be made of (stored lower-cased).
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
-
-
-class User(Base):
-    """A person who signs in to the review app."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_count: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-    password_changed_at: Mapped[datetime]
-
-
-class WebSession(Base):
-    """A signed-in session; the cookie holds the token whose SHA-256 is ``token_hash``."""
-
-    __tablename__ = "web_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,27 +175,11 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
         row = session.scalars(select(User).where(User.username == name).with_for_update()).first()
     if row is None:
         verify_nothing(password)  # as slow as a known user's answer
-        audit(
-            session,
-            actor="web",
-            action="sign_in_failed",
-            entity="user",
-            entity_id=None,
-            now=now,
-            why="unknown user",
-        )
+        _failed(session, actor="web", user_id=None, now=now, why="unknown user")
         return SignIn(None, "wrong")
     if row.disabled:
         verify_nothing(password)
-        audit(
-            session,
-            actor=row.username,
-            action="sign_in_failed",
-            entity="user",
-            entity_id=row.id,
-            now=now,
-            why="disabled",
-        )
+        _failed(session, actor=row.username, user_id=row.id, now=now, why="disabled")
         return SignIn(None, "disabled")
     if verify_password(password, row.password_hash):
         row.failed_count = 0
@@ -234,16 +189,20 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
         )
         return SignIn(_account(row), "ok")
     row.failed_count += 1
+    _failed(session, actor=row.username, user_id=row.id, now=now, why="wrong password")
+    return SignIn(None, "wrong")
+
+
+def _failed(session: Session, *, actor: str, user_id: int | None, now: datetime, why: str) -> None:
     audit(
         session,
-        actor=row.username,
+        actor=actor,
         action="sign_in_failed",
         entity="user",
-        entity_id=row.id,
+        entity_id=user_id,
         now=now,
-        why="wrong password",
+        why=why,
     )
-    return SignIn(None, "wrong")
 
 
 def open_session(

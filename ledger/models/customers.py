@@ -1,0 +1,41 @@
+"""Customers and their registered contacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ledger.base import Base
+
+
+class Customer(Base):
+    """A customer (payer) with its AR contacts."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    #: A domain (lower-cased) whose every address may receive the customer's account data;
+    #: None: only its registered contacts (see outbound.recipients).
+    contact_domain: Mapped[str | None] = mapped_column(String(255), index=True)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="customer", lazy="raise")
+
+
+class Contact(Base):
+    """A registered e-mail address of a customer; the only addresses account data goes to."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("customer_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)  # lower-cased
+    name: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str | None] = mapped_column(String(64))  # free text: "AP", "statements", …
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts", lazy="raise")
