@@ -70,6 +70,7 @@ from matching.combos import DEFAULT_STEP_BUDGET, Item, find_combinations
 from matching.decide import MatchPolicy, RemittanceDecision, line_ref_keys
 from worker.deciding import decide as decide_path
 from worker.deciding import identify
+from worker.senders import mail_sender
 from worker.services import Services
 
 #: Open invoices per customer, on average.
@@ -253,7 +254,9 @@ def decide(session: Session, case: Case, svc: Services) -> RemittanceDecision:
     customer = customer_by_email(session, parsed.from_address) if parsed.from_address else None
     row.customer_id = customer.id if customer else None
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
-    identified = identify(session, row, parsed, remittance, keys, svc=svc)
+    identified = identify(
+        session, row, mail_sender(parsed, svc.settings), remittance, keys, svc=svc
+    )
     row.customer_id = identified.customer_id
     remittance, prefixed = with_ref_prefixes(
         session, remittance, customer_id=row.customer_id, now=svc.clock()

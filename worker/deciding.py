@@ -17,7 +17,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.types import Outcome, ParsedEmail, Remittance
+from core.types import Outcome, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
 from ledger.queries import (
@@ -33,7 +33,7 @@ from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
 from worker import metrics
-from worker.senders import check_sender
+from worker.senders import SenderIdentity
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -196,7 +196,7 @@ def _shared_contact(
 def identify(
     session: Session,
     row: m.InboundMessage,
-    parsed: ParsedEmail,
+    sender_identity: SenderIdentity,
     remittance: Remittance,
     keys: set[str],
     *,
@@ -205,12 +205,12 @@ def identify(
     """Whose remittance this is: the sender's customer when the sender is a contact, else
     what the invoices referenced, the sender's domain and the payer name say together. The
     answer picks the invoices matching may use; replies still go to contacts only."""
-    check = check_sender(parsed, svc.settings)
+    check = sender_identity.check
     if row.customer_id is not None and check.verified:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
     # An address that may not stand for its sender (ARBOX_REQUIRE_DMARC_PASS, worker.senders)
     # identifies nobody: not as a contact, not through a rule taught on it, not by its domain.
-    sender = parsed.from_address if check.verified else None
+    sender = sender_identity.address
     if row.customer_id is not None:
         log.info("contact_not_verified", inbound_id=row.id, why=check.reason)
         row.customer_id = None

@@ -33,25 +33,19 @@ from core.types import (
 from ledger import models as m
 from ledger.holds import HOLD_KINDS, record_question_holds
 from ledger.posting import audit, open_review_item
-from ledger.queries import lock_invoices
 from ledger.question_refs import resolve_question_refs
-from ledger.review_actions import UNVERIFIED_PAYMENT
-from ledger.rules import with_ref_prefixes
 from ledger.session import is_transient_db_error
-from matching.customer import PERSON_VOUCHED
-from matching.decide import line_ref_keys
 from outbound.compose import clean_header
 from outbound.recipients import sender_customer
 from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
 from worker import metrics
 from worker.answers import answer_questions
-from worker.bank_linking import expect_payment, flag_late_held_lines
+from worker.bank_linking import flag_late_held_lines
 from worker.bank_mail import import_bank_mail, is_bank_mail
-from worker.deciding import decide, identify
-from worker.lines import post_lines
+from worker.inbound.remittance import apply_remittance, mail_source
 from worker.replies import MailReplies, acknowledge
-from worker.senders import check_sender
+from worker.senders import mail_sender
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -279,8 +273,8 @@ def _decide_and_post(
     svc: Services,
 ) -> tuple[int, ...]:
     now = svc.clock()
-    verified = check_sender(parsed, svc.settings).verified  # ARBOX_REQUIRE_DMARC_PASS
-    customer = sender_customer(session, parsed.from_address if verified else None)
+    identity = mail_sender(parsed, svc.settings)  # ARBOX_REQUIRE_DMARC_PASS
+    customer = sender_customer(session, identity.address)
     row.customer_id = customer.id if customer else None
     if is_bank_mail(parsed, bank_senders=svc.settings.bank_sender_addresses):  # issue 8
         problem = import_bank_mail(session, row, parsed, svc=svc)
@@ -326,88 +320,14 @@ def _decide_and_post(
             customer_id=row.customer_id,
         )
         return ()
-    keys = {key for line in remittance.lines for key in line_ref_keys(line)}
-    identified = identify(session, row, parsed, remittance, keys, svc=svc)
-    row.customer_id = identified.customer_id
-    # A stranger's remittance is a claim: it posts when the bank credit links or a person
-    # confirms it, whatever the content says (issue 19); a contact's waits only when told to.
-    unverified = (
-        None
-        if identified.method in PERSON_VOUCHED
-        else f"the sender {row.from_address or '(none)'} is no registered contact "
-        f"(customer identified by {identified.method or 'nothing'})"
-    )
-    if unverified and len(remittance.lines) > svc.settings.max_unverified_lines:
-        # one claim, one item: a stranger's 5,000 lines must not bury the queue
-        reason = (
-            f"{unverified}; {len(remittance.lines)} lines: more than a stranger's claim is "
-            f"read line by line (ARBOX_MAX_UNVERIFIED_LINES={svc.settings.max_unverified_lines})"
-        )
-        row.status, row.reason = InboundStatus.REVIEW, reason
-        open_review_item(
-            session,
-            key=f"inbound:{row.id}:{UNVERIFIED_PAYMENT}",
-            kind=UNVERIFIED_PAYMENT,
-            reason=reason,
-            now=now,
-            inbound_id=row.id,
-            customer_id=row.customer_id,
-        )
+    applied = apply_remittance(session, remittance, mail_source(row), identity, svc)
+    if applied is None:  # a stranger's claim too long to read: one review item
         return ()
-    # A customer who writes our numbers without a prefix (a reviewer's rule): try it with one.
-    remittance, prefixed = with_ref_prefixes(
-        session, remittance, customer_id=row.customer_id, now=now
-    )
-    keys |= prefixed
-    lock_invoices(session, keys=keys, customer_id=row.customer_id)
-    decision = decide(session, row, remittance, keys, identified, svc=svc)
-    currency = decision.currency or remittance.currency or svc.settings.default_currency
-    rem = m.Remittance(
-        inbound_id=row.id,
-        customer_id=row.customer_id,
-        source=remittance.source,
-        currency=currency,
-        stated_total=remittance.stated_total,
-        lines_total=remittance.lines_total,
-        payment_ref=_clip(remittance.payment_ref, 255),
-        payer_name=_clip(remittance.payer_name, 255),
-        payment_date=remittance.payment_date,
-        payment_method=remittance.payment_method.value if remittance.payment_method else None,
-        created_at=now,
-    )
-    session.add(rem)
-    session.flush()
-    posted = post_lines(
-        session,
-        row=row,
-        rem=rem,
-        remittance=remittance,
-        decision=decision,
-        shadow=svc.policy.shadow,
-        now=now,
-        hold=svc.settings.apply_cash_on == "bank" or unverified is not None,
-        hold_review=unverified,
-    )
-    expect_payment(  # issue 8: the bank credit may link to it (and post held lines)
-        session,
-        row=row,
-        rem=rem,
-        invoice_refs=[line.invoice_ref for line in remittance.lines if line.invoice_ref],
-        window_days=svc.settings.bank_match_window_days,
-        now=now,
-    )
-    applied, in_review, review_reasons = posted.applied, posted.in_review, posted.review_reasons
-    row.status = InboundStatus.REVIEW if in_review else InboundStatus.APPLIED
-    row.reason = _summary(len(decision.lines), len(applied), review_reasons)
-    if posted.held:  # ARBOX_APPLY_CASH_ON=bank, or a sender who is no registered contact
-        row.reason += f"; {posted.held} waiting for the bank credit"
-        if unverified is not None:
-            row.status = InboundStatus.REVIEW
-            row.reason += " or a person"
+    posted = applied.posted
     outbox_ids: list[int] = []
     # Everything waiting for the bank credit: nothing to acknowledge yet.
-    if not (posted.held and not applied and not in_review):
-        ack = acknowledge(replies, customer, applied, in_review, currency)
+    if not (posted.held and not posted.applied and not posted.in_review):
+        ack = acknowledge(replies, customer, posted.applied, posted.in_review, applied.currency)
         if ack is not None:
             outbox_ids.append(ack)
     if classification.questions:  # remittance+question: posted, and the question answered
@@ -427,11 +347,6 @@ def _decide_and_post(
             row.status = InboundStatus.REVIEW
         row.reason += f"; asks: {', '.join(q.kind.value for q in classification.questions)}"
     return tuple(outbox_ids)
-
-
-def _clip(text: str | None, size: int) -> str | None:
-    """``text`` cut to a column of ``size`` characters; None for nothing."""
-    return text[:size] if text else None
 
 
 def _open_questions(
@@ -494,13 +409,6 @@ def _open_questions(
                 now=now,
             )
     return opened
-
-
-def _summary(total: int, applied: int, review_reasons: list[str]) -> str:
-    summary = f"{applied} of {total} line(s) applied"
-    if review_reasons:
-        summary += f"; {len(review_reasons)} to review ({review_reasons[0]})"
-    return summary
 
 
 def _quarantine(session: Session, row: m.InboundMessage, reason: str, svc: Services) -> None:
