@@ -8,7 +8,7 @@ customer has ~200 open invoices) is imported with :func:`ledger.imports.import_i
 a child process that reports the import's time and peak RSS (the 1 M import is the issue's
 "import of 1 M invoices"). With ``--cache DIR`` the databases are kept there and reused.
 
-Then, per line, the worker's decision path is timed as ``worker.pipeline._decide_and_post``
+Then, per line, the worker's decision path is timed as ``worker.inbound.process._route``
 runs it before posting anything (mail parsing excluded): ``customer_by_email``, the
 identification of an unknown sender (``worker.deciding.identify``: rules, invoices
 referenced, sender domain, payer name), ``lock_invoices`` and ``worker.deciding.decide``
@@ -247,7 +247,7 @@ def _parsed(sender: str) -> ParsedEmail:
 
 
 def decide(session: Session, case: Case, svc: Services) -> RemittanceDecision:
-    """What ``worker.pipeline._decide_and_post`` does for a remittance before posting."""
+    """What ``worker.inbound.process._route`` does for a remittance before posting."""
     parsed = _parsed(case.sender)
     remittance = case.remittance
     row = m.InboundMessage(id=0, received_at=svc.clock())  # transient: never added

@@ -1,6 +1,6 @@
 """Tie bank credits to remittances, in the transaction of whichever arrives second.
 
-- :func:`expect_payment`: a remittance just posted (worker.pipeline) becomes an expected
+- :func:`expect_payment`: a remittance just posted (worker.inbound.remittance) becomes an expected
   payment, then looks for the credit among the payments already imported that are unmatched.
 - :func:`link_new_credit`: a credit just imported (worker.bank_import) looks for its expected
   payment among the open ones.

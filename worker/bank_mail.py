@@ -1,5 +1,5 @@
 """Bank statements that arrive by mail: from a configured bank sender, imported instead of
-read as a remittance (the hook is in worker.pipeline).
+read as a remittance (the hook is in worker.inbound.process).
 
 A mail from one of ``ARBOX_BANK_SENDERS`` with statement attachments (``.bai``, ``.bai2``,
 ``.txt``, ``.xml``, ``.sta``, ``.mt940``, ``.940``, ``.csv``) has each attachment imported by

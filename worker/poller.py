@@ -28,8 +28,8 @@ from core.errors import MailboxUnavailableError
 from core.types import FINAL_STATUSES, InboundStatus, MailboxAction
 from ledger import models as m
 from worker import metrics
+from worker.inbound.store import MailboxKey, store_inbound
 from worker.mailbox import ImapConfig, ImapMailbox
-from worker.pipeline import MailboxKey, store_inbound
 from worker.services import Services
 
 log = structlog.get_logger(__name__)

@@ -23,7 +23,8 @@ from ledger.imports import import_invoices
 from tests.conftest import migrated_sqlite
 from tests.fakes import RecordingMailer
 from tests.hostile_corpus import CONTACTS, LEDGER, hostile_mails
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services, utc_now
 
 pytestmark = [pytest.mark.integration]

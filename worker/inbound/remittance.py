@@ -15,17 +15,19 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.types import InboundStatus, Remittance
+from core.types import Classification, InboundStatus, Remittance
 from ledger import models as m
 from ledger.posting import open_review_item
-from ledger.queries import lock_invoices
+from ledger.queries import CustomerRef, lock_invoices
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import with_ref_prefixes
 from matching.customer import PERSON_VOUCHED, Identified
 from matching.decide import line_ref_keys
 from worker.bank_linking import expect_payment
 from worker.deciding import decide, identify
+from worker.inbound.questions import answer_remittance_questions
 from worker.lines import LinesPosted, post_lines
+from worker.replies import MailReplies, acknowledge
 from worker.senders import SenderIdentity
 from worker.services import Services
 
@@ -123,6 +125,35 @@ def apply_remittance(
             row.status = InboundStatus.REVIEW
             row.reason += " or a person"
     return AppliedRemittance(remittance=rem, posted=posted, currency=currency)
+
+
+def apply_remittance_mail(
+    session: Session,
+    replies: MailReplies,
+    remittance: Remittance,
+    identity: SenderIdentity,
+    customer: CustomerRef | None,
+    classification: Classification,
+    *,
+    svc: Services,
+) -> tuple[int, ...]:
+    """A remittance mail: applied, acknowledged, and its questions answered (or a person's).
+    Returns the outbox rows written."""
+    applied = apply_remittance(session, remittance, mail_source(replies.row), identity, svc)
+    if applied is None:  # a stranger's claim too long to read: one review item
+        return ()
+    posted = applied.posted
+    outbox_ids: list[int] = []
+    # Everything waiting for the bank credit: nothing to acknowledge yet.
+    if not (posted.held and not posted.applied and not posted.in_review):
+        ack = acknowledge(replies, customer, posted.applied, posted.in_review, applied.currency)
+        if ack is not None:
+            outbox_ids.append(ack)
+    if classification.questions:  # remittance+question: posted, and the question answered
+        outbox_ids += answer_remittance_questions(
+            session, replies, classification, customer, svc=svc
+        )
+    return tuple(outbox_ids)
 
 
 def _unverified(row: m.InboundMessage, identified: Identified) -> str | None:

@@ -17,7 +17,8 @@ from ledger.imports import import_invoices
 from parsers.mime import parse_email
 from tests.conftest import migrated_sqlite
 from tests.fakes import RecordingMailer
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.senders import check_sender
 from worker.services import Services, utc_now
 
