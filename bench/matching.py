@@ -10,8 +10,8 @@ a child process that reports the import's time and peak RSS (the 1 M import is t
 
 Then, per line, the worker's decision path is timed as ``worker.inbound.process._route``
 runs it before posting anything (mail parsing excluded): ``customer_by_email``, the
-identification of an unknown sender (``worker.deciding.identify``: rules, invoices
-referenced, sender domain, payer name), ``lock_invoices`` and ``worker.deciding.decide``
+identification of an unknown sender (``worker.inbound.deciding.identify``: rules, invoices
+referenced, sender domain, payer name), ``lock_invoices`` and ``worker.inbound.deciding.decide``
 (``invoices_by_ref_keys``, ``open_invoices_for_customer``, the invoices un-applied before,
 ``decide_remittance``); each line in its own transaction, rolled back. The lines are a mix:
 ``exact`` (a contact pays an invoice by its number), ``typo`` (the number with an OCR
@@ -68,9 +68,9 @@ from ledger.rules import with_ref_prefixes
 from ledger.session import make_engine, make_sessionmaker
 from matching.combos import DEFAULT_STEP_BUDGET, Item, find_combinations
 from matching.decide import MatchPolicy, RemittanceDecision, line_ref_keys
-from worker.deciding import decide as decide_path
-from worker.deciding import identify
-from worker.senders import mail_sender
+from worker.inbound.deciding import decide as decide_path
+from worker.inbound.deciding import identify
+from worker.inbound.senders import mail_sender
 from worker.services import Services
 
 #: Open invoices per customer, on average.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from worker.embedded import (
+from worker.dev.embedded import (
     EmbeddedImap,
     EmbeddedSmtp,
     start_pymap,
@@ -68,7 +68,7 @@ def smtp_sink(tmp_path: Path) -> Iterator[EmbeddedSmtp]:
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from worker.embedded import embedded_redis_url
+    from worker.dev.embedded import embedded_redis_url
 
     yield embedded_redis_url(tmp_path_factory.mktemp("redis"))
     stop_embedded_redis()

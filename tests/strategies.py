@@ -280,7 +280,7 @@ def customer_open(ledger: Sequence[OpenInvoice], customer_id: int | None) -> lis
 
 
 def identify(ledger: Sequence[OpenInvoice], mail: Mail, *, policy: MatchPolicy) -> Identified:
-    """``worker.deciding.identify``: the contact's customer, else the content's (invoices
+    """``worker.inbound.deciding.identify``: the contact's customer, else the content's (invoices
     referenced and payer name; these worlds have no sender domains)."""
     if mail.contact is not None:
         return Identified(mail.contact, "contact", "sender is a registered contact")

@@ -10,10 +10,11 @@ from structlog.contextvars import bound_contextvars
 
 from core.errors import PermanentError
 from ledger.operations import inbound_message_id
-from worker import metrics, scheduled_jobs, sending
+from worker import metrics, sending
 from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE, ensure_broker
 from worker.inbound import process
 from worker.inbound.store import Swept
+from worker.runs import scheduled_jobs
 from worker.services import Services, get_services
 
 ensure_broker()

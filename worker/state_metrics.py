@@ -37,7 +37,7 @@ def redis_client_for(settings: Settings) -> Any | None:
     server when it is running (never starts one); None when there is none to read."""
     import redis
 
-    from worker.embedded import running_embedded_redis_url
+    from worker.dev.embedded import running_embedded_redis_url
 
     url = settings.secret("redis_url") or running_embedded_redis_url(settings.data_dir)
     if url is None:

@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.integration]
 
 #: A reason that is an exception's text, or the quarantine after failed attempts.
 ERROR_REASON_RE = re.compile(r"^(failed \d+ times|[A-Za-z]*(Error|Exception)\b)")
-#: The one reply that reveals nothing (worker.answers): it may go to anyone.
+#: The one reply that reveals nothing (worker.inbound.answers): it may go to anyone.
 REVEALS_NOTHING = "request_received"
 
 

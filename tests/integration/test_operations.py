@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from core.config import Settings
 from ledger.imports import import_invoices
 from tests.integration.cli import ARBOX, arbox, arbox_here, cli_env
-from worker.embedded import free_port
+from worker.dev.embedded import free_port
 from worker.services import utc_now
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis, pytest.mark.smtp]

@@ -32,14 +32,14 @@ from ledger.posting import audit, open_review_item
 from ledger.session import is_transient_db_error
 from outbound.compose import clean_header
 from outbound.recipients import sender_customer
-from parsers.isolation import ParseLimits, read_mail, shared_reader
 from parsers.remittance import Extraction
 from worker import metrics
-from worker.bank_mail import import_bank_mail, is_bank_mail
+from worker.bank.mail import import_bank_mail, is_bank_mail
+from worker.inbound.pool import ParseLimits, read_mail, shared_reader
 from worker.inbound.questions import answer_question_mail
 from worker.inbound.remittance import apply_remittance_mail
-from worker.replies import MailReplies
-from worker.senders import mail_sender
+from worker.inbound.replies import MailReplies
+from worker.inbound.senders import mail_sender
 from worker.services import Services
 
 log = structlog.get_logger(__name__)

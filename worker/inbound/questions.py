@@ -15,8 +15,8 @@ from ledger.holds import HOLD_KINDS, record_question_holds
 from ledger.posting import open_review_item
 from ledger.queries import CustomerRef
 from ledger.question_refs import resolve_question_refs
-from worker.answers import answer_questions
-from worker.replies import MailReplies
+from worker.inbound.answers import answer_questions
+from worker.inbound.replies import MailReplies
 from worker.services import Services
 
 
@@ -89,7 +89,7 @@ def open_questions(
     evidence, references (with the customer's invoice each names, when written otherwise)
     and promised date, and whether the reader was unsure of it (below ``min_confidence``);
     the candidates are the referenced invoices of the customer (none when the customer is
-    unknown). Questions of the kinds ``skip`` (answered for good, see worker.answers) get
+    unknown). Questions of the kinds ``skip`` (answered for good, see worker.inbound.answers) get
     none. Returns the items opened."""
     opened = 0
     for question in classification.questions:

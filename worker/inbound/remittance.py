@@ -4,7 +4,7 @@ others. One path: keys → identify → the reviewer's prefixes → locks → de
 
 What differs by source is said by :class:`RemittanceSource` (the summary's wording, whether
 the remittance is a claim that waits for its bank credit) and by the
-:class:`~worker.senders.SenderIdentity` it comes with (a mail's trusted From address, none
+:class:`~worker.inbound.senders.SenderIdentity` it comes with (a mail's trusted From address, none
 for a bank credit but perhaps the payer the import knew).
 """
 
@@ -19,16 +19,17 @@ from core.types import Classification, InboundStatus, Remittance
 from ledger import models as m
 from ledger.posting import open_review_item
 from ledger.queries import CustomerRef, lock_invoices
+from ledger.remittance_lines import LinesPosted, post_lines
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import with_ref_prefixes
 from matching.customer import PERSON_VOUCHED, Identified
 from matching.decide import line_ref_keys
-from worker.bank_linking import expect_payment
-from worker.deciding import decide, identify
+from worker import metrics
+from worker.bank.linking import expect_payment
+from worker.inbound.deciding import decide, identify
 from worker.inbound.questions import answer_remittance_questions
-from worker.lines import LinesPosted, post_lines
-from worker.replies import MailReplies, acknowledge
-from worker.senders import SenderIdentity
+from worker.inbound.replies import MailReplies, acknowledge
+from worker.inbound.senders import SenderIdentity
 from worker.services import Services
 
 
@@ -52,7 +53,7 @@ def mail_source(row: m.InboundMessage) -> RemittanceSource:
 
 
 def bank_text_source(row: m.InboundMessage) -> RemittanceSource:
-    """The remittance text of a bank credit (worker.bank_remittance)."""
+    """The remittance text of a bank credit (worker.bank.credit_text)."""
     return RemittanceSource(row=row, summary_prefix="bank credit: ", is_claim=False)
 
 
@@ -108,6 +109,8 @@ def apply_remittance(
         hold=source.is_claim and (svc.settings.apply_cash_on == "bank" or unverified is not None),
         hold_review=unverified,
     )
+    for outcome in posted.outcomes:
+        metrics.REMITTANCE_LINES.labels(outcome=outcome).inc()
     if source.is_claim:
         expect_payment(  # issue 8: the bank credit may link to it (and post held lines)
             session,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.types import PENDING_STATUSES, InboundStatus
 from ledger import models as m
 from outbound.compose import clean_header
-from worker.bank_linking import flag_late_held_lines
+from worker.bank.linking import flag_late_held_lines
 from worker.services import Services
 
 log = structlog.get_logger(__name__)

@@ -20,8 +20,8 @@ from ledger import models as m
 from ledger.imports import import_invoices
 from parsers.bank import BankStatementError
 from tests.fakes import RecordingMailer
-from worker.bank_import import BankImport, import_bank_file
-from worker.bank_linking import confirm_link
+from worker.bank.importing import BankImport, import_bank_file
+from worker.bank.linking import confirm_link
 from worker.inbound.process import process_inbound
 from worker.inbound.store import store_inbound
 from worker.services import Services

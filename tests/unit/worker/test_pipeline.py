@@ -185,7 +185,7 @@ def test_unknown_sender_paying_one_customers_invoices_waits_for_the_bank_or_a_pe
 
 def test_a_held_strangers_line_posts_when_a_person_confirms_it_and_never_again(svc):
     from ledger.review_actions import confirm_line
-    from worker.bank_linking import post_held_lines
+    from worker.bank.linking import post_held_lines
 
     run(svc, mail(sender="someone@elsewhere.example"))
     with svc.sessions.begin() as s:
@@ -207,7 +207,7 @@ def test_a_held_strangers_line_posts_when_a_person_confirms_it_and_never_again(s
 
 
 def test_a_held_strangers_line_posts_when_its_credit_links_and_its_item_closes(svc):
-    from worker.bank_linking import post_held_lines
+    from worker.bank.linking import post_held_lines
 
     run(svc, mail(sender="someone@elsewhere.example"))
     with svc.sessions.begin() as s:
@@ -222,7 +222,7 @@ def test_a_held_strangers_line_posts_when_its_credit_links_and_its_item_closes(s
 
 
 def test_a_held_line_whose_credit_is_late_goes_to_a_person(svc):
-    from worker.bank_linking import flag_late_held_lines
+    from worker.bank.linking import flag_late_held_lines
 
     held = dataclasses.replace(
         svc, settings=svc.settings.model_copy(update={"apply_cash_on": "bank"})
@@ -543,7 +543,7 @@ def test_out_of_office_quoting_a_dispute_is_ignored(svc):
 def test_a_read_that_times_out_is_retried_and_quarantined_only_after_three_attempts(
     svc, monkeypatch
 ):
-    from parsers.isolation import ParseTimeoutError
+    from worker.inbound.pool import ParseTimeoutError
 
     # Given a machine so busy that reading the mail runs out of wall time every time
     def slow_read(raw, svc):
@@ -679,7 +679,7 @@ def test_a_contacts_advice_is_applied_though_a_stranger_claimed_it_first(svc):
     own = run(svc, mail(mid="<own@acme>"))
     # Then the contact's word applies it, and the stranger's line can post nothing more
     assert own.status == "applied"
-    from worker.bank_linking import post_held_lines
+    from worker.bank.linking import post_held_lines
 
     with svc.sessions.begin() as s:
         first = s.scalars(

@@ -2,7 +2,7 @@
 
 - :func:`expect_payment`: a remittance just posted (worker.inbound.remittance) becomes an expected
   payment, then looks for the credit among the payments already imported that are unmatched.
-- :func:`link_new_credit`: a credit just imported (worker.bank_import) looks for its expected
+- :func:`link_new_credit`: a credit just imported (worker.bank.importing) looks for its expected
   payment among the open ones.
 
 The rules are :mod:`matching.bank_link`'s (amount exact, payer, reference, date window); an
@@ -24,6 +24,7 @@ from core.errors import RefusedActionError
 from core.types import InboundStatus, Outcome
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
+from ledger.remittance_lines import WOULD_APPLY
 from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
 from matching.bank_link import (
     CreditView,
@@ -32,7 +33,6 @@ from matching.bank_link import (
     link_credit,
     link_expected,
 )
-from worker.lines import WOULD_APPLY
 
 log = structlog.get_logger(__name__)
 BANK_LINK = "bank_link"

@@ -37,8 +37,8 @@ from outbound.documents import template_environment
 from outbound.mime_writer import write_document_mail
 from outbound.outbox import RenderedMail, add_to_outbox
 from outbound.recipients import Audience, allowed_recipients
+from worker.runs.statements import valid_addresses
 from worker.services import Services
-from worker.statement_run import valid_addresses
 
 log = structlog.get_logger(__name__)
 

@@ -32,7 +32,7 @@ from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf
 from outbound.recipients import Audience, allowed_recipients
 from worker import sending
-from worker.outbox_batch import OutboxWriter, PendingRow
+from worker.runs.outbox_batch import OutboxWriter, PendingRow
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -81,7 +81,7 @@ def queue_statements(
 
     With ``workers`` > 1, PDFs and mails are rendered in that many processes (the CPU-bound
     part) while this process alone reads the ledger and writes the outbox, in batches of
-    :data:`worker.outbox_batch.WRITE_BATCH` rows a
+    :data:`worker.runs.outbox_batch.WRITE_BATCH` rows a
     transaction; at most a few customers per worker are in flight at a time. ``progress``
     is told how many statements are rendered so far (the total is not known up front: the
     customers are streamed).

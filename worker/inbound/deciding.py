@@ -33,7 +33,7 @@ from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
 from worker import metrics
-from worker.senders import SenderIdentity
+from worker.inbound.senders import SenderIdentity
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -208,8 +208,9 @@ def identify(
     check = sender_identity.check
     if row.customer_id is not None and check.verified:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
-    # An address that may not stand for its sender (ARBOX_REQUIRE_DMARC_PASS, worker.senders)
-    # identifies nobody: not as a contact, not through a rule taught on it, not by its domain.
+    # An address that may not stand for its sender (ARBOX_REQUIRE_DMARC_PASS,
+    # worker.inbound.senders) identifies nobody: not as a contact, not through a rule taught
+    # on it, not by its domain.
     sender = sender_identity.address
     if row.customer_id is not None:
         log.info("contact_not_verified", inbound_id=row.id, why=check.reason)

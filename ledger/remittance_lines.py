@@ -7,9 +7,9 @@ person; a line that goes to a person gets a review item of its kind, and the mon
 carries is unapplied cash on the customer until someone applies it. In shadow mode nothing
 is posted: the decision is recorded beside the review item a person works as before. With
 ``hold`` a line decided for automatic application is recorded with outcome ``held`` and what
-it would post, and posts when its bank credit links (worker.bank_linking). A contact's line
+it would post, and posts when its bank credit links (worker.bank.linking). A contact's line
 held under ``ARBOX_APPLY_CASH_ON=bank`` goes to a person only when its credit is late
-(:func:`worker.bank_linking.flag_late_held_lines`); a line held because its sender is no
+(:func:`worker.bank.linking.flag_late_held_lines`); a line held because its sender is no
 registered contact (``hold_review``) also gets a review item at once: a person may confirm it
 before the bank does (DESIGN.md: "a remittance is a claim; cash is what the bank says
 arrived").
@@ -31,7 +31,6 @@ from ledger.review_actions import HELD, UNVERIFIED_PAYMENT
 from ledger.unapplied import record_unapplied_cash
 from matching.decide import RemittanceDecision
 from outbound.compose import AckLine
-from worker import metrics
 
 ZERO = Decimal("0.00")
 
@@ -45,6 +44,8 @@ class LinesPosted:
     review_reasons: list[str] = field(default_factory=list)
     #: Lines decided for automatic application that wait for their bank credit.
     held: int = 0
+    #: The final outcome of each line written, in order (the worker counts them).
+    outcomes: list[str] = field(default_factory=list)
 
 
 class _BalanceMoved(Exception):
@@ -164,8 +165,8 @@ def post_lines(
                 inbound_id=row.id,
                 remittance_line_id=line.id,
             )
-    for line in written:  # their final outcome: a balance that moved made auto a review
-        metrics.REMITTANCE_LINES.labels(outcome=line.outcome).inc()
+    # their final outcome: a balance that moved made auto a review
+    out.outcomes = [line.outcome for line in written]
     return out
 
 

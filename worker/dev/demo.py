@@ -30,7 +30,7 @@ from ledger.imports import import_invoices
 from ledger.migrate import upgrade
 from ledger.users import add_user
 from review.server import start_in_thread
-from worker.embedded import (
+from worker.dev.embedded import (
     EmbeddedImap,
     EmbeddedSmtp,
     start_pymap,
@@ -43,7 +43,7 @@ from worker.poller import Poller
 from worker.runtime import boot, start_worker
 from worker.services import Services, utc_now
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 AR_ADDRESS = "ar@arbox.example"
 DRAIN_TIMEOUT = 180.0
 #: The review app's user the demo creates (a supervisor; its password is printed once).
