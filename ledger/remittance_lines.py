@@ -17,10 +17,12 @@ arrived").
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
@@ -278,3 +280,38 @@ def decision_record(d: LineDecision) -> dict[str, object]:
 def _clip(text: str | None, size: int) -> str | None:
     """``text`` cut to a column of ``size`` characters; None for nothing."""
     return text[:size] if text else None
+
+
+def earlier_waiting_claims(
+    session: Session, invoice_ids: Collection[int], *, inbound_id: int
+) -> dict[tuple[int, Decimal | None], int]:
+    """The lines of mails other than ``inbound_id`` that claim one of ``invoice_ids`` and
+    still wait for a person (a stranger's claim waiting only for its bank credit does not
+    count): the mail of each, by (invoice id, amount as written)."""
+    rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
+    waiting = select(item.id).where(
+        item.remittance_line_id == rl.id,
+        item.status == "open",
+        item.kind != UNVERIFIED_PAYMENT,
+    )
+    earlier = session.execute(
+        select(rl.invoice_id, rl.stated_amount, rem.inbound_id)
+        .join(rem, rem.id == rl.remittance_id)
+        .where(
+            rl.invoice_id.in_(sorted(set(invoice_ids))),
+            rem.inbound_id != inbound_id,
+            waiting.exists(),
+        )
+    ).all()
+    return {(invoice_id, amount): inbound for invoice_id, amount, inbound in earlier}
+
+
+def mark_applied_by_bank(session: Session, remittance_id: int) -> None:
+    """Record the applications of ``remittance_id``'s lines as the bank's word
+    (``basis = 'bank'``): the remittance was read from a bank credit."""
+    line_ids = select(m.RemittanceLine.id).where(m.RemittanceLine.remittance_id == remittance_id)
+    session.execute(
+        update(m.Application)
+        .where(m.Application.remittance_line_id.in_(line_ids))
+        .values(basis="bank")
+    )

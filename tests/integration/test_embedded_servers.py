@@ -47,7 +47,7 @@ def test_smtp_sink_stores_envelopes_and_can_refuse(tmp_path: Path) -> None:
 SHARE = """
 import sys, redis
 from pathlib import Path
-from worker.dev.embedded import embedded_redis_url
+from worker.dev.embedded_redis import embedded_redis_url
 url = embedded_redis_url(Path(sys.argv[1]))
 client = redis.Redis.from_url(url)
 if sys.argv[2] == "put":
@@ -61,7 +61,7 @@ print(url.partition("?")[0])
 HOLD = """
 import sys
 from pathlib import Path
-from worker.dev.embedded import embedded_redis_url
+from worker.dev.embedded_redis import embedded_redis_url
 print(embedded_redis_url(Path(sys.argv[1])).partition("?")[0], flush=True)
 sys.stdin.readline()
 """

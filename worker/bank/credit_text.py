@@ -12,13 +12,13 @@ their bank, not to us.
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.types import InboundStatus, MailKind
 from ledger import models as m
 from ledger.posting import audit
 from ledger.queries import invoices_by_ref_keys
+from ledger.remittance_lines import mark_applied_by_bank
 from matching.decide import line_ref_keys
 from parsers.bank.model import BankEntry
 from parsers.bank.remittance import remittance_from_entry
@@ -65,14 +65,7 @@ def apply_bank_text(
     )
     applied = apply_remittance(session, remittance, bank_text_source(row), identity, svc)
     assert applied is not None  # a bank credit is no claim: never refused for its length
-    line_ids = select(m.RemittanceLine.id).where(
-        m.RemittanceLine.remittance_id == applied.remittance.id
-    )
-    session.execute(
-        update(m.Application)
-        .where(m.Application.remittance_line_id.in_(line_ids))
-        .values(basis="bank")
-    )
+    mark_applied_by_bank(session, applied.remittance.id)
     row.processed_at = now
     payment.inbound_id = row.id
     payment.customer_id = payment.customer_id or row.customer_id

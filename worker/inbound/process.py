@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
-from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from core.types import (
     ParsedEmail,
 )
 from ledger import models as m
+from ledger.inbound_store import give_back_attempt, mark_inbound_parsed, record_inbound_failure
 from ledger.posting import audit, open_review_item
 from ledger.session import is_transient_db_error
 from outbound.compose import clean_header
@@ -159,14 +159,7 @@ def mark_parsed(inbound_id: int, *, svc: Services) -> None:
     """Record that the mail parsed: ``stored`` → ``parsed``, committed before the decision."""
     now = svc.clock()
     with svc.sessions.begin() as session:
-        session.execute(
-            update(m.InboundMessage)
-            .where(
-                m.InboundMessage.id == inbound_id,
-                m.InboundMessage.status == InboundStatus.STORED,
-            )
-            .values(status=InboundStatus.PARSED, parsed_at=now)
-        )
+        mark_inbound_parsed(session, inbound_id, now=now)
 
 
 #: Mail nobody needs to read: stored, and left alone.
@@ -263,11 +256,7 @@ def _quarantine_by_id(inbound_id: int, reason: str, svc: Services) -> Processed:
 
 def _record_failure(inbound_id: int, error: BaseException, svc: Services) -> None:
     with svc.sessions.begin() as session:
-        session.execute(
-            update(m.InboundMessage)
-            .where(m.InboundMessage.id == inbound_id)
-            .values(reason=f"{type(error).__name__}: {error}"[:2000])
-        )
+        record_inbound_failure(session, inbound_id, f"{type(error).__name__}: {error}"[:2000])
     log.warning("inbound_attempt_failed", inbound_id=inbound_id, error=type(error).__name__)
 
 
@@ -284,15 +273,7 @@ def _forgive_transient(inbound_id: int, svc: Services) -> Iterator[None]:
             raise
         try:
             with svc.sessions.begin() as session:
-                session.execute(
-                    update(m.InboundMessage)
-                    .where(
-                        m.InboundMessage.id == inbound_id,
-                        m.InboundMessage.attempts > 0,
-                        m.InboundMessage.status.not_in([s.value for s in FINAL_STATUSES]),
-                    )
-                    .values(attempts=m.InboundMessage.attempts - 1)
-                )
+                give_back_attempt(session, inbound_id)
         except DBAPIError:
             log.warning("attempt_not_forgiven", inbound_id=inbound_id)
         log.warning("inbound_transient_error", inbound_id=inbound_id, error=type(e.orig).__name__)

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 import structlog
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from core.types import PENDING_STATUSES, InboundStatus
+from core.types import InboundStatus
 from ledger import models as m
+from ledger.inbound_store import (
+    find_inbound,
+    record_mailbox_position,
+    reenqueue_stale_inbound,
+    reenqueue_stale_outbox,
+)
 from outbound.compose import clean_header
 from worker.bank.linking import flag_late_held_lines
 from worker.services import Services
@@ -62,7 +66,7 @@ def store_inbound(
     message_id = message_id_of(raw)
     now = svc.clock()
     with svc.sessions.begin() as session:
-        existing = _find_inbound(session, message_id, digest)
+        existing = find_inbound(session, message_id, digest)
         created = existing is None
         if existing is None:
             row = m.InboundMessage(
@@ -81,13 +85,21 @@ def store_inbound(
                     session.add(row)
                     session.flush()
             except IntegrityError:  # stored by a concurrent poller a moment ago
-                existing = _find_inbound(session, message_id, digest)
+                existing = find_inbound(session, message_id, digest)
                 assert existing is not None
                 created = False
             else:
                 existing = row
         if mailbox is not None:
-            _record_position(session, mailbox, existing.id, now)
+            record_mailbox_position(
+                session,
+                account=mailbox.account,
+                folder=mailbox.folder,
+                uidvalidity=mailbox.uidvalidity,
+                uid=mailbox.uid,
+                inbound_id=existing.id,
+                now=now,
+            )
         log.info(
             "inbound_stored" if created else "inbound_duplicate",
             inbound_id=existing.id,
@@ -95,31 +107,6 @@ def store_inbound(
             source=source,
         )
         return Stored(inbound_id=existing.id, created=created, status=existing.status)
-
-
-def _find_inbound(session: Session, message_id: str, digest: str) -> m.InboundMessage | None:
-    return session.execute(
-        select(m.InboundMessage).where(
-            m.InboundMessage.message_id == message_id, m.InboundMessage.sha256 == digest
-        )
-    ).scalar_one_or_none()
-
-
-def _record_position(session: Session, key: MailboxKey, inbound_id: int, now: datetime) -> None:
-    try:
-        with session.begin_nested():
-            session.add(
-                m.MailboxMessage(
-                    account=key.account,
-                    folder=key.folder,
-                    uidvalidity=key.uidvalidity,
-                    uid=key.uid,
-                    inbound_id=inbound_id,
-                    fetched_at=now,
-                )
-            )
-    except IntegrityError:
-        pass  # this position was recorded by an earlier poll
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,27 +125,6 @@ def sweep(svc: Services, *, older_than: timedelta = timedelta(minutes=5)) -> Swe
     cutoff = now - older_than
     with svc.sessions.begin() as session:
         flag_late_held_lines(session, window_days=svc.settings.bank_match_window_days, now=now)
-        inbound = (
-            session.execute(
-                update(m.InboundMessage)
-                .where(
-                    m.InboundMessage.status.in_([s.value for s in PENDING_STATUSES]),
-                    m.InboundMessage.enqueued_at < cutoff,
-                )
-                .values(enqueued_at=now)
-                .returning(m.InboundMessage.id)
-            )
-            .scalars()
-            .all()
-        )
-        outbox = (
-            session.execute(
-                update(m.OutboxMessage)
-                .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
-                .values(enqueued_at=now)
-                .returning(m.OutboxMessage.id)
-            )
-            .scalars()
-            .all()
-        )
+        inbound = reenqueue_stale_inbound(session, cutoff=cutoff, now=now)
+        outbox = reenqueue_stale_outbox(session, cutoff=cutoff, now=now)
     return Swept(inbound_ids=tuple(inbound), outbox_ids=tuple(outbox))

@@ -19,10 +19,9 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import structlog
-from sqlalchemy import select
 
 from core.errors import ARError, PermanentError
-from ledger import models as m
+from ledger.bulk_runs import statement_rows_as_of
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
 from outbound.documents import template_environment
@@ -279,16 +278,8 @@ def _send_one(svc: Services, outbox_id: int) -> str:
 
 def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:
     """Outbox rows of statements as of ``as_of`` already written: key → (id, status)."""
-    suffix = f":{as_of.isoformat()}"
     with svc.sessions() as session:
-        rows = session.execute(
-            select(m.OutboxMessage.key, m.OutboxMessage.id, m.OutboxMessage.status).where(
-                m.OutboxMessage.kind == "statement",
-                m.OutboxMessage.key.like("statement:%"),
-                m.OutboxMessage.key.endswith(suffix, autoescape=True),
-            )
-        ).tuples()
-        return {key: (row_id, status) for key, row_id, status in rows}
+        return statement_rows_as_of(session, as_of)
 
 
 def valid_addresses(contacts: Sequence[str]) -> list[str]:
