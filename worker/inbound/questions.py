@@ -15,7 +15,7 @@ from ledger.holds import HOLD_KINDS, record_question_holds
 from ledger.posting import open_review_item
 from ledger.queries import CustomerRef
 from ledger.question_refs import resolve_question_refs
-from worker.inbound.answers import answer_questions
+from worker.inbound.answers import Answered, answer_questions
 from worker.inbound.replies import MailReplies
 from worker.services import Services
 
@@ -31,17 +31,7 @@ def answer_question_mail(
 ) -> tuple[int, ...]:
     """A mail that asks and pays nothing: each question answered, or a person's."""
     row = replies.row
-    answered = answer_questions(replies, classification.questions, customer)
-    opened = open_questions(
-        session,
-        row,
-        classification,
-        problems,
-        now=svc.clock(),
-        skip=answered.settled,
-        min_confidence=svc.settings.intent_min_confidence,
-    )
-    waits = opened or answered.unverified
+    answered, waits = _answer(session, replies, classification, problems, customer, svc=svc)
     row.status = InboundStatus.REVIEW if waits else InboundStatus.APPLIED
     row.reason = classification.reason  # starts with the kind of each question
     if answered.settled and not answered.unverified:
@@ -59,20 +49,36 @@ def answer_remittance_questions(
 ) -> tuple[int, ...]:
     """The questions of a remittance mail, its lines posted: answered, or a person's."""
     row = replies.row
+    answered, waits = _answer(session, replies, classification, (), customer, svc=svc)
+    if waits:
+        row.status = InboundStatus.REVIEW
+    asks = ", ".join(q.kind.value for q in classification.questions)
+    row.reason = f"{row.reason}; asks: {asks}"
+    return answered.outbox_ids
+
+
+def _answer(
+    session: Session,
+    replies: MailReplies,
+    classification: Classification,
+    problems: tuple[str, ...],
+    customer: CustomerRef | None,
+    *,
+    svc: Services,
+) -> tuple[Answered, bool]:
+    """Answer what the ledger answers for good, open a review item for every other question;
+    and whether anything waits for a person."""
     answered = answer_questions(replies, classification.questions, customer)
     opened = open_questions(
         session,
-        row,
+        replies.row,
         classification,
-        (),
+        problems,
         now=svc.clock(),
         skip=answered.settled,
         min_confidence=svc.settings.intent_min_confidence,
     )
-    if opened or answered.unverified:
-        row.status = InboundStatus.REVIEW
-    row.reason += f"; asks: {', '.join(q.kind.value for q in classification.questions)}"
-    return answered.outbox_ids
+    return answered, bool(opened or answered.unverified)
 
 
 def open_questions(
