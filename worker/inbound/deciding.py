@@ -11,12 +11,14 @@ un-applied before without a person.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
 import structlog
 from sqlalchemy.orm import Session
 
-from core.types import Outcome, Remittance
+from core.types import OpenInvoice, Outcome, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
 from ledger.queries import (
@@ -26,11 +28,12 @@ from ledger.queries import (
     unapplied_before,
 )
 from ledger.remittance_lines import earlier_waiting_claims
-from ledger.rules import count_hit, rules_for
+from ledger.rules import Rule, count_hit, rules_for
 from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
+from matching.policy import MatchPolicy
 from worker import metrics
 from worker.inbound.senders import SenderIdentity
 from worker.services import Services
@@ -75,26 +78,15 @@ def decide(
     remittance = dataclasses.replace(remittance, currency=currency.code)
 
     def decide_with(reversed_ids: set[int]) -> RemittanceDecision:
-        if identified.group:
-            return decide_for_group(
-                remittance,
-                group=identified.group,
-                invoices_by_key=by_key,
-                open_by_customer=open_by_customer,
-                policy=svc.policy,
-                reason=identified.reason,
-                paid_on=paid_on,
-                reversed_invoice_ids=reversed_ids,
-            )
-        return decide_remittance(
+        return _decide_lines(
             remittance,
-            customer_id=row.customer_id,
-            customer_reason=identified.reason,
+            row=row,
+            identified=identified,
+            by_key=by_key,
+            open_by_customer=open_by_customer,
             paid_on=paid_on,
-            invoices_by_key=by_key,
-            customer_open=open_by_customer.get(row.customer_id, []) if row.customer_id else [],
+            reversed_ids=reversed_ids,
             policy=svc.policy,
-            reversed_invoice_ids=reversed_ids,
         )
 
     decision = decide_with(set())
@@ -105,6 +97,42 @@ def decide(
     decision = decide_with(reversed_ids) if reversed_ids else decision
     decision = _claimed_before(session, row, remittance, decision)
     return dataclasses.replace(decision, currency=currency.code)
+
+
+def _decide_lines(
+    remittance: Remittance,
+    *,
+    row: m.InboundMessage,
+    identified: Identified,
+    by_key: dict[str, list[OpenInvoice]],
+    open_by_customer: Mapping[int, Sequence[OpenInvoice]],
+    paid_on: date,
+    reversed_ids: set[int],
+    policy: MatchPolicy,
+) -> RemittanceDecision:
+    """The matching's decision: for the group of customers a payer pays for, else for the
+    customer identified (or none)."""
+    if identified.group:
+        return decide_for_group(
+            remittance,
+            group=identified.group,
+            invoices_by_key=by_key,
+            open_by_customer=open_by_customer,
+            policy=policy,
+            reason=identified.reason,
+            paid_on=paid_on,
+            reversed_invoice_ids=reversed_ids,
+        )
+    return decide_remittance(
+        remittance,
+        customer_id=row.customer_id,
+        customer_reason=identified.reason,
+        paid_on=paid_on,
+        invoices_by_key=by_key,
+        customer_open=open_by_customer.get(row.customer_id, []) if row.customer_id else [],
+        policy=policy,
+        reversed_invoice_ids=reversed_ids,
+    )
 
 
 def _claimed_before(
@@ -195,41 +223,69 @@ def identify(
         return _shared_contact(session, remittance, keys, frozenset(shared))
     rules = rules_for(session, sender=sender, payer_name=remittance.payer_name)
     if rules:  # a person taught this (ledger.rules); it beats the rest of the content
-        by_key = invoices_by_ref_keys(session, keys)
-        found = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
-        named = {f[0].customer_id for f in found if len(f) == 1}
-        customers = {rule.customer_id for rule in rules}
-        if len(customers) == 1:
-            (rule,) = rules[:1]
-            if named - customers:
-                # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
-                return Identified(
-                    None,
-                    None,
-                    f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named",
-                )
-            count_hit(session, rule.id, now=svc.clock())
-            log.info("customer_identified", inbound_id=row.id, customer_id=rule.customer_id)
-            return Identified(
-                rule.customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}"
-            )
-        ids = ", ".join(str(rule.id) for rule in rules)
-        if named and not named - customers:  # a parent paying for its subsidiaries
-            for rule in rules:
-                if rule.customer_id in named:
-                    count_hit(session, rule.id, now=svc.clock())
-            log.info("customer_group_identified", inbound_id=row.id, customers=sorted(named))
+        return _identify_by_rules(session, row, remittance, keys, rules, svc=svc)
+    return _identify_by_content(session, row, sender, remittance, keys, svc=svc)
+
+
+def _identify_by_rules(
+    session: Session,
+    row: m.InboundMessage,
+    remittance: Remittance,
+    keys: set[str],
+    rules: Sequence[Rule],
+    *,
+    svc: Services,
+) -> Identified:
+    """Whose remittance this is by the rules a person taught for its sender or payer: one
+    customer, a group a parent pays for, or nobody when the invoices named disagree."""
+    by_key = invoices_by_ref_keys(session, keys)
+    found = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
+    named = {f[0].customer_id for f in found if len(f) == 1}
+    customers = {rule.customer_id for rule in rules}
+    if len(customers) == 1:
+        (rule,) = rules[:1]
+        if named - customers:
+            # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
             return Identified(
                 None,
-                "group",
-                f"sender unknown; rules {ids}: the payer pays for {len(customers)} customers",
-                group=frozenset(customers),
+                None,
+                f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named",
             )
+        count_hit(session, rule.id, now=svc.clock())
+        log.info("customer_identified", inbound_id=row.id, customer_id=rule.customer_id)
+        return Identified(
+            rule.customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}"
+        )
+    ids = ", ".join(str(rule.id) for rule in rules)
+    if named and not named - customers:  # a parent paying for its subsidiaries
+        for rule in rules:
+            if rule.customer_id in named:
+                count_hit(session, rule.id, now=svc.clock())
+        log.info("customer_group_identified", inbound_id=row.id, customers=sorted(named))
         return Identified(
             None,
-            None,
-            f"rules {ids} name {len(customers)} customers; the invoices named do not say which",
+            "group",
+            f"sender unknown; rules {ids}: the payer pays for {len(customers)} customers",
+            group=frozenset(customers),
         )
+    return Identified(
+        None,
+        None,
+        f"rules {ids} name {len(customers)} customers; the invoices named do not say which",
+    )
+
+
+def _identify_by_content(
+    session: Session,
+    row: m.InboundMessage,
+    sender: str | None,
+    remittance: Remittance,
+    keys: set[str],
+    *,
+    svc: Services,
+) -> Identified:
+    """Whose remittance this is by what it says: the invoices named, the sender's domain,
+    the payer name (unless ARBOX_IDENTIFY_BY_CONTENT is off)."""
     if not svc.policy.identify_by_content:
         return Identified(None, None, "sender is not a registered contact of any customer")
     # Read before the invoices are locked (whose they are decides which to lock); the

@@ -120,13 +120,7 @@ def apply_remittance(
             window_days=svc.settings.bank_match_window_days,
             now=now,
         )
-    row.status = InboundStatus.REVIEW if posted.in_review else InboundStatus.APPLIED
-    row.reason = source.summary_prefix + _summary(len(decision.lines), posted)
-    if posted.held:  # ARBOX_APPLY_CASH_ON=bank, or a sender who is no registered contact
-        row.reason += f"; {posted.held} waiting for the bank credit"
-        if unverified is not None:
-            row.status = InboundStatus.REVIEW
-            row.reason += " or a person"
+    _record_outcome(source, len(decision.lines), posted, unverified=unverified is not None)
     return AppliedRemittance(remittance=rem, posted=posted, currency=currency)
 
 
@@ -225,6 +219,21 @@ def _remittance_row(
 def _clip(text: str | None, size: int) -> str | None:
     """``text`` cut to a column of ``size`` characters; None for nothing."""
     return text[:size] if text else None
+
+
+def _record_outcome(
+    source: RemittanceSource, total: int, posted: LinesPosted, *, unverified: bool
+) -> None:
+    """The inbound row's status and reason: the lines applied of ``total``, those to review,
+    those waiting for their bank credit (or a person: ``unverified``)."""
+    row = source.row
+    row.status = InboundStatus.REVIEW if posted.in_review else InboundStatus.APPLIED
+    row.reason = source.summary_prefix + _summary(total, posted)
+    if posted.held:  # ARBOX_APPLY_CASH_ON=bank, or a sender who is no registered contact
+        row.reason += f"; {posted.held} waiting for the bank credit"
+        if unverified:
+            row.status = InboundStatus.REVIEW
+            row.reason += " or a person"
 
 
 def _summary(total: int, posted: LinesPosted) -> str:
