@@ -11,8 +11,7 @@ it would post, and posts when its bank credit links (worker.bank.linking). A con
 held under ``ARBOX_APPLY_CASH_ON=bank`` goes to a person only when its credit is late
 (:func:`worker.bank.linking.flag_late_held_lines`); a line held because its sender is no
 registered contact (``hold_review``) also gets a review item at once: a person may confirm it
-before the bank does (DESIGN.md: "a remittance is a claim; cash is what the bank says
-arrived").
+before the bank does (a remittance is a claim; cash is what the bank says arrived).
 """
 
 from __future__ import annotations
