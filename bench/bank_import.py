@@ -30,7 +30,7 @@ from core.config import Settings
 from core.logging import configure_logging
 from ledger import models as m
 from ledger.migrate import upgrade
-from worker.bank_import import import_bank_file
+from worker.bank.importing import import_bank_file
 from worker.services import Services
 
 

@@ -311,7 +311,7 @@ def _sent(sink: Any) -> list[tuple[str, str]]:
 def run_chaos(cfg: ChaosConfig) -> ChaosResult:
     """Run the harness; servers are started here and stopped before returning."""
     from tests.servers import start_dovecot, start_postgres, start_redis_server
-    from worker.embedded import start_pymap, start_smtp_sink
+    from worker.dev.embedded import start_pymap, start_smtp_sink
 
     rng = random.Random(cfg.seed)
     workdir = cfg.workdir or Path(tempfile.mkdtemp(prefix="arbox-chaos-"))

@@ -1,7 +1,7 @@
 """Extraction quality on the labelled corpus (``fixtures/corpus``, made by
 ``fixtures/generate_corpus.py``), per split and overall, and the cost of our PDF parse per page.
 
-Every mail is read in-process with ``parsers.isolation.read_mail`` and compared with its
+Every mail is read in-process with ``worker.inbound.pool.read_mail`` and compared with its
 ``<name>.expected.json``:
 
 - lines: a predicted line is correct when its reference resolves to the expected invoice
@@ -52,9 +52,9 @@ from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
 from core.types import MailKind, OpenInvoice, Remittance
 from matching.decide import resolve_key
-from parsers.isolation import ParseLimits, ReadMail, read_mail
 from parsers.remittance import is_pdf_attachment
 from parsers.remittance_pdf import parse_pdf_remittance
+from worker.inbound.pool import ParseLimits, ReadMail, read_mail
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 OWN_ADDRESS = "ar@arbox.example"

@@ -11,7 +11,7 @@ import statistics
 import time
 from pathlib import Path
 
-from parsers.isolation import IsolatedReader, ParseLimits, read_mail
+from worker.inbound.pool import IsolatedReader, ParseLimits, read_mail
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "emails"
 

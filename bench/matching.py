@@ -8,10 +8,10 @@ customer has ~200 open invoices) is imported with :func:`ledger.imports.import_i
 a child process that reports the import's time and peak RSS (the 1 M import is the issue's
 "import of 1 M invoices"). With ``--cache DIR`` the databases are kept there and reused.
 
-Then, per line, the worker's decision path is timed as ``worker.pipeline._decide_and_post``
+Then, per line, the worker's decision path is timed as ``worker.inbound.process._route``
 runs it before posting anything (mail parsing excluded): ``customer_by_email``, the
-identification of an unknown sender (``worker.deciding.identify``: rules, invoices
-referenced, sender domain, payer name), ``lock_invoices`` and ``worker.deciding.decide``
+identification of an unknown sender (``worker.inbound.deciding.identify``: rules, invoices
+referenced, sender domain, payer name), ``lock_invoices`` and ``worker.inbound.deciding.decide``
 (``invoices_by_ref_keys``, ``open_invoices_for_customer``, the invoices un-applied before,
 ``decide_remittance``); each line in its own transaction, rolled back. The lines are a mix:
 ``exact`` (a contact pays an invoice by its number), ``typo`` (the number with an OCR
@@ -68,8 +68,9 @@ from ledger.rules import with_ref_prefixes
 from ledger.session import make_engine, make_sessionmaker
 from matching.combos import DEFAULT_STEP_BUDGET, Item, find_combinations
 from matching.decide import MatchPolicy, RemittanceDecision, line_ref_keys
-from worker.deciding import decide as decide_path
-from worker.deciding import identify
+from worker.inbound.deciding import decide as decide_path
+from worker.inbound.deciding import identify
+from worker.inbound.senders import mail_sender
 from worker.services import Services
 
 #: Open invoices per customer, on average.
@@ -246,14 +247,16 @@ def _parsed(sender: str) -> ParsedEmail:
 
 
 def decide(session: Session, case: Case, svc: Services) -> RemittanceDecision:
-    """What ``worker.pipeline._decide_and_post`` does for a remittance before posting."""
+    """What ``worker.inbound.process._route`` does for a remittance before posting."""
     parsed = _parsed(case.sender)
     remittance = case.remittance
     row = m.InboundMessage(id=0, received_at=svc.clock())  # transient: never added
     customer = customer_by_email(session, parsed.from_address) if parsed.from_address else None
     row.customer_id = customer.id if customer else None
     keys = {key for line in remittance.lines for key in line_ref_keys(line)}
-    identified = identify(session, row, parsed, remittance, keys, svc=svc)
+    identified = identify(
+        session, row, mail_sender(parsed, svc.settings), remittance, keys, svc=svc
+    )
     row.customer_id = identified.customer_id
     remittance, prefixed = with_ref_prefixes(
         session, remittance, customer_id=row.customer_id, now=svc.clock()

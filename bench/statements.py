@@ -104,8 +104,8 @@ def measure(url: str, workers: int, synchronous: str) -> None:
     """One run from this (fresh) process: print seconds, statements queued and peak RSS (of
     this process, and the largest of the worker processes it started)."""
     from core.logging import configure_logging
+    from worker.runs.statements import queue_statements
     from worker.services import Services
-    from worker.statement_run import queue_statements
 
     configure_logging("WARNING")
 

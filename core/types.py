@@ -88,8 +88,9 @@ class Outcome(StrEnum):
 
     AUTO = "auto"
     REVIEW = "review"
-    #: Would apply, but waits for its bank credit before it posts (worker.lines). A person's
-    #: confirmation takes it out of the bank's hands: a credit linking later posts nothing more.
+    #: Would apply, but waits for its bank credit before it posts (ledger.remittance_lines). A
+    #: person's confirmation takes it out of the bank's hands: a credit linking later posts
+    #: nothing more.
     HELD = "held"
 
 

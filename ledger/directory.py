@@ -1,7 +1,7 @@
 """The customer directory an unknown sender is identified against, kept between mails.
 
 Identifying a sender that is nobody's contact ranks the payer name against every customer's
-name and looks the sender's domain up among every contact (``worker.deciding.identify``). At
+name and looks the sender's domain up among every contact (``worker.inbound.deciding.identify``). At
 a few thousand customers, reading and preparing those for every such mail cost tens of
 milliseconds; the directory keeps them per engine, ready (``matching.customer.NameIndex``, a
 domain → customers map), and reads them again only when they may have changed.

@@ -8,7 +8,7 @@
   item is resolved.
 
 Holds are recorded in the transaction that opens the review item
-(:func:`worker.pipeline._open_questions`), one row per invoice (or one for the whole
+(:func:`worker.inbound.questions.open_questions`), one row per invoice (or one for the whole
 customer) under a key derived from the review item's key, so recording is idempotent.
 """
 

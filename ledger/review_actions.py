@@ -81,8 +81,9 @@ LINE_KINDS = frozenset(
         "late_credit",  # a held line whose bank credit did not come in time
     }
 )
-#: The review item of a line whose sender is no registered contact (worker.lines): a claim a
-#: person confirms one by one (never in bulk), that holds no reminder and books no cash.
+#: The review item of a line whose sender is no registered contact (ledger.remittance_lines):
+#: a claim a person confirms one by one (never in bulk), that holds no reminder and books no
+#: cash.
 UNVERIFIED_PAYMENT = "unverified_payment"
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from worker.embedded import (
+from worker.dev.embedded import (
     EmbeddedImap,
     EmbeddedSmtp,
     start_pymap,
     start_smtp_sink,
-    stop_embedded_redis,
 )
+from worker.dev.embedded_redis import stop_embedded_redis
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = (REPO / ".." / "shared" / "corpora").resolve()
@@ -68,7 +68,7 @@ def smtp_sink(tmp_path: Path) -> Iterator[EmbeddedSmtp]:
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from worker.embedded import embedded_redis_url
+    from worker.dev.embedded_redis import embedded_redis_url
 
     yield embedded_redis_url(tmp_path_factory.mktemp("redis"))
     stop_embedded_redis()

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from worker.embedded import ImapAccount, free_port
+from worker.dev.embedded import ImapAccount, free_port
 
 LOOPBACK = "127.0.0.1"
 PG_USER = "arboxpg"

@@ -1,5 +1,5 @@
 """Hypothesis strategies of ledgers and remittances for the property tests of cash application,
-and the matching call made the way ``worker/pipeline.py`` makes it (without a database).
+and the matching call made the way ``worker/inbound/`` makes it (without a database).
 
 The worlds are small on purpose: few customers, invoice numbers from a narrow range (so that
 ``INV-1001`` and ``INV-1007`` sit side by side, and ``INV-1001`` and ``01001`` normalise to one
@@ -280,7 +280,7 @@ def customer_open(ledger: Sequence[OpenInvoice], customer_id: int | None) -> lis
 
 
 def identify(ledger: Sequence[OpenInvoice], mail: Mail, *, policy: MatchPolicy) -> Identified:
-    """``worker.pipeline._identify``: the contact's customer, else the content's (invoices
+    """``worker.inbound.deciding.identify``: the contact's customer, else the content's (invoices
     referenced and payer name; these worlds have no sender domains)."""
     if mail.contact is not None:
         return Identified(mail.contact, "contact", "sender is a registered contact")
@@ -300,7 +300,7 @@ def identify(ledger: Sequence[OpenInvoice], mail: Mail, *, policy: MatchPolicy) 
 def decide_mail(
     ledger: Sequence[OpenInvoice], mail: Mail, *, policy: MatchPolicy | None = None
 ) -> RemittanceDecision:
-    """The decision ``worker.pipeline._decide_and_post`` takes for ``mail`` on ``ledger``."""
+    """The decision ``worker.inbound.remittance.apply_remittance`` takes for ``mail`` on ``ledger``."""
     policy = policy or MatchPolicy()
     identified = identify(ledger, mail, policy=policy)
     remittance = mail.remittance

@@ -10,8 +10,11 @@ from structlog.contextvars import bound_contextvars
 
 from core.errors import PermanentError
 from ledger.operations import inbound_message_id
-from worker import metrics, pipeline, scheduled_jobs, sending
+from worker import metrics, sending
 from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE, ensure_broker
+from worker.inbound import process
+from worker.inbound.store import Swept
+from worker.runs import scheduled_jobs
 from worker.services import Services, get_services
 
 ensure_broker()
@@ -22,7 +25,7 @@ log = structlog.get_logger(__name__)
     queue_name=INGEST_QUEUE,
     # Poison messages are quarantined by the pipeline's own attempt count; Dramatiq's retries
     # also carry transient database errors, which do not count as attempts.
-    max_retries=pipeline.MAX_INTERRUPTED_ATTEMPTS + 7,
+    max_retries=process.MAX_INTERRUPTED_ATTEMPTS + 7,
     min_backoff=1_000,
     max_backoff=30_000,
     time_limit=300_000,
@@ -33,7 +36,7 @@ def process_message(inbound_id: int) -> None:
     svc = get_services()
     with bound_contextvars(inbound_id=inbound_id, message_id=_message_id(inbound_id, svc)):
         started = time.perf_counter()
-        result = pipeline.process_inbound(inbound_id, svc=svc)
+        result = process.process_inbound(inbound_id, svc=svc)
         metrics.record_processed(result.status, time.perf_counter() - started)
         for outbox_id in result.outbox_ids:
             send_outbound.send(outbox_id)
@@ -103,8 +106,8 @@ def bind_to(broker: dramatiq.Broker) -> None:
         broker.declare_actor(actor)
 
 
-def enqueue_swept(swept: pipeline.Swept) -> None:
-    """Queue again what :func:`pipeline.sweep` found."""
+def enqueue_swept(swept: Swept) -> None:
+    """Queue again what :func:`worker.inbound.store.sweep` found."""
     for inbound_id in swept.inbound_ids:
         process_message.send(inbound_id)
     for outbox_id in swept.outbox_ids:

@@ -51,7 +51,7 @@ def redis_url(settings: Settings) -> str:
     url = settings.secret("redis_url")
     if url:
         return url
-    from worker.embedded import embedded_redis_url
+    from worker.dev.embedded_redis import embedded_redis_url
 
     return embedded_redis_url(settings.data_dir)
 

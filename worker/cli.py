@@ -187,7 +187,7 @@ def ingest(
 ) -> None:
     """Run .eml files through the same pipeline as mailbox mail; wait until all is done."""
     from worker.actors import process_message
-    from worker.pipeline import store_inbound
+    from worker.inbound.store import store_inbound
     from worker.runtime import boot, start_worker, wait_until_done
 
     configure_logging("WARNING")
@@ -273,8 +273,8 @@ def _poller_threads(stop: threading.Event) -> list[threading.Thread]:
 
     from worker.actors import enqueue_swept, process_message
     from worker.broker import redis_url
+    from worker.inbound.store import sweep
     from worker.mailbox import ImapConfig
-    from worker.pipeline import sweep
     from worker.poller import Poller
     from worker.runtime import run_supervised
     from worker.services import get_services
@@ -336,8 +336,8 @@ def run() -> None:
     app, until Ctrl-C."""
     from review.server import start_in_thread
     from worker.metrics import REGISTRY as PROCESS_METRICS
+    from worker.runs.scheduler import check_schedules, start_scheduler_thread
     from worker.runtime import boot, start_worker
-    from worker.scheduler import check_schedules, start_scheduler_thread
 
     configure_logging("INFO")
     settings = _settings()
@@ -737,7 +737,7 @@ def demo(
     ),
 ) -> None:
     """The whole job on embedded servers, from nothing: IMAP, Redis, SQLite, SMTP sink."""
-    from worker.demo import run_demo
+    from worker.dev.demo import run_demo
 
     configure_logging("WARNING")
     run_demo(workdir=workdir, serve=serve, console=out)
@@ -764,8 +764,8 @@ def statements_send(
     contacts; a second run for the same date sends nothing twice."""
     from datetime import date
 
+    from worker.runs.statements import queue_statements, send_statements
     from worker.services import utc_now
-    from worker.statement_run import queue_statements, send_statements
 
     configure_logging("WARNING")
     watch = Stopwatch()

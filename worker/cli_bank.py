@@ -90,7 +90,7 @@ def import_bank_cmd(
     All-or-nothing; a file that does not parse or does not balance is rejected whole;
     importing it again creates nothing twice."""
     from core.logging import configure_logging
-    from worker.bank_import import import_bank_file
+    from worker.bank.importing import import_bank_file
 
     configure_logging("WARNING")
     watch = Stopwatch()
@@ -209,7 +209,7 @@ def bank_link(
 ) -> None:
     """Tie a payment to a remittance's expected payment (the answer to a bank_link item);
     held applications post."""
-    from worker.bank_linking import confirm_link
+    from worker.bank.linking import confirm_link
     from worker.services import utc_now
 
     svc = open_services(Settings.from_env())

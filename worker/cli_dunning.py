@@ -41,9 +41,9 @@ def dunning_send(
     """Mail one reminder per customer covering its overdue invoices, each at its level
     (ARBOX_DUNNING_LEVELS); held customers and invoices are printed with the reason. Never
     twice for the same invoice and level."""
-    from worker.dunning_run import queue_dunning
+    from worker.runs.dunning import queue_dunning
+    from worker.runs.statements import send_statements
     from worker.services import utc_now
-    from worker.statement_run import send_statements
 
     configure_logging("WARNING")
     watch = Stopwatch()
@@ -111,8 +111,8 @@ def scheduler_cmd() -> None:
     """Start the monthly statement run and the daily dunning run on time (the Dramatiq
     workers do them); one scheduler acts at a time across machines. Until Ctrl-C."""
     from worker.cli import _stop_on_signals
+    from worker.runs.scheduler import check_schedules, start_scheduler_thread
     from worker.runtime import boot
-    from worker.scheduler import check_schedules, start_scheduler_thread
 
     configure_logging("INFO")
     settings = Settings.from_env()

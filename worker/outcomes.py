@@ -6,10 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
-
-from core.types import OutboxStatus
-from ledger import models as m
+from ledger.run_reads import applied_by_inbound, inbound_rows, replies_sent_by_inbound
 from worker.services import Services
 
 
@@ -30,35 +27,9 @@ class MessageOutcome:
 def message_outcomes(svc: Services, inbound_ids: Sequence[int]) -> list[MessageOutcome]:
     """The outcome of each message in ``inbound_ids``, in that order."""
     with svc.sessions() as session:
-        rows = {
-            r.id: r
-            for r in session.execute(
-                select(m.InboundMessage).where(m.InboundMessage.id.in_(list(inbound_ids)))
-            ).scalars()
-        }
-        applied = dict(
-            session.execute(
-                select(m.Remittance.inbound_id, func.sum(m.Application.amount))
-                .join(m.RemittanceLine, m.RemittanceLine.remittance_id == m.Remittance.id)
-                .join(m.Application, m.Application.remittance_line_id == m.RemittanceLine.id)
-                .where(m.Remittance.inbound_id.in_(list(inbound_ids)))
-                .group_by(m.Remittance.inbound_id)
-            )
-            .tuples()
-            .all()
-        )
-        sent = dict(
-            session.execute(
-                select(m.OutboxMessage.inbound_id, func.count(m.OutboxMessage.id))
-                .where(
-                    m.OutboxMessage.inbound_id.in_(list(inbound_ids)),
-                    m.OutboxMessage.status == OutboxStatus.SENT,
-                )
-                .group_by(m.OutboxMessage.inbound_id)
-            )
-            .tuples()
-            .all()
-        )
+        rows = inbound_rows(session, inbound_ids)
+        applied = applied_by_inbound(session, inbound_ids)
+        sent = replies_sent_by_inbound(session, inbound_ids)
     out = []
     for inbound_id in inbound_ids:
         row = rows[inbound_id]

@@ -22,14 +22,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
 
 from core.errors import MailboxUnavailableError
-from core.types import FINAL_STATUSES, InboundStatus, MailboxAction
-from ledger import models as m
+from core.types import InboundStatus, MailboxAction
+from ledger.mailbox_positions import (
+    advance_folder,
+    folder_start,
+    mark_polled,
+    positions_done,
+    record_mailbox_action,
+)
 from worker import metrics
+from worker.inbound.store import MailboxKey, store_inbound
 from worker.mailbox import ImapConfig, ImapMailbox
-from worker.pipeline import MailboxKey, store_inbound
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -100,13 +105,8 @@ class Poller:
                     enqueued += 1
             acted += self._act_on_done(mailbox, folder, uidvalidity)
         with self.svc.sessions.begin() as session:
-            session.execute(
-                update(m.MailboxState)
-                .where(
-                    m.MailboxState.account == self.config.account,
-                    m.MailboxState.folder.in_(self.folders),
-                )
-                .values(last_poll_at=self.svc.clock())
+            mark_polled(
+                session, account=self.config.account, folders=self.folders, now=self.svc.clock()
             )
         metrics.record_poll(self.folders)
         if fetched or acted:
@@ -115,71 +115,41 @@ class Poller:
 
     def _last_uid(self, folder: str, uidvalidity: int) -> int:
         with self.svc.sessions.begin() as session:
-            state = session.execute(
-                select(m.MailboxState).where(
-                    m.MailboxState.account == self.config.account,
-                    m.MailboxState.folder == folder,
-                )
-            ).scalar_one_or_none()
-            if state is None:
-                session.add(
-                    m.MailboxState(
-                        account=self.config.account,
-                        folder=folder,
-                        uidvalidity=uidvalidity,
-                        last_uid=0,
-                    )
-                )
-                return 0
-            if state.uidvalidity != uidvalidity:
-                log.warning(
-                    "uidvalidity_changed",
-                    folder=folder,
-                    old=state.uidvalidity,
-                    new=uidvalidity,
-                    last_uid=state.last_uid,
-                )
-                session.execute(
-                    update(m.MailboxMessage)
-                    .where(
-                        m.MailboxMessage.account == self.config.account,
-                        m.MailboxMessage.folder == folder,
-                        m.MailboxMessage.uidvalidity == state.uidvalidity,
-                        m.MailboxMessage.action.is_(None),
-                    )
-                    .values(action=MailboxAction.STALE, moved_at=self.svc.clock())
-                )
-                state.uidvalidity, state.last_uid = uidvalidity, 0
-            return state.last_uid
+            start = folder_start(
+                session,
+                account=self.config.account,
+                folder=folder,
+                uidvalidity=uidvalidity,
+                now=self.svc.clock(),
+            )
+        if start.replaced is not None:
+            log.warning(
+                "uidvalidity_changed",
+                folder=folder,
+                old=start.replaced[0],
+                new=uidvalidity,
+                last_uid=start.replaced[1],
+            )
+        return start.last_uid
 
     def _advance(self, folder: str, uidvalidity: int, uid: int) -> None:
         with self.svc.sessions.begin() as session:
-            state = session.execute(
-                select(m.MailboxState).where(
-                    m.MailboxState.account == self.config.account,
-                    m.MailboxState.folder == folder,
-                    m.MailboxState.uidvalidity == uidvalidity,
-                )
-            ).scalar_one()
-            state.last_uid = max(state.last_uid, uid)
+            advance_folder(
+                session,
+                account=self.config.account,
+                folder=folder,
+                uidvalidity=uidvalidity,
+                uid=uid,
+            )
 
     def _act_on_done(self, mailbox: ImapMailbox, folder: str, uidvalidity: int) -> int:
         """Move (or flag) every message of ``folder`` whose processing is final and committed;
         record the action per position. Returns how many were acted on."""
         settings = self.svc.settings
         with self.svc.sessions.begin() as session:
-            rows = session.execute(
-                select(m.MailboxMessage.id, m.MailboxMessage.uid, m.InboundMessage.status)
-                .join(m.InboundMessage, m.InboundMessage.id == m.MailboxMessage.inbound_id)
-                .where(
-                    m.MailboxMessage.account == self.config.account,
-                    m.MailboxMessage.folder == folder,
-                    m.MailboxMessage.uidvalidity == uidvalidity,
-                    m.MailboxMessage.action.is_(None),
-                    m.InboundMessage.status.in_([s.value for s in FINAL_STATUSES]),
-                )
-                .order_by(m.MailboxMessage.uid)
-            ).all()
+            rows = positions_done(
+                session, account=self.config.account, folder=folder, uidvalidity=uidvalidity
+            )
         acted = 0
         for row_id, uid, status in rows:
             quarantined = status == InboundStatus.QUARANTINED
@@ -204,11 +174,13 @@ class Poller:
                 present = mailbox.move(uid, target)
                 action = MailboxAction.MOVED
             with self.svc.sessions.begin() as session:
-                position = session.get(m.MailboxMessage, row_id)
-                assert position is not None
-                position.action = action if present else MailboxAction.GONE
-                position.moved_to = target
-                position.moved_at = self.svc.clock()
+                record_mailbox_action(
+                    session,
+                    row_id,
+                    action=action if present else MailboxAction.GONE,
+                    moved_to=target,
+                    now=self.svc.clock(),
+                )
             acted += int(present)
         return acted
 

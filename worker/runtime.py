@@ -10,11 +10,9 @@ from dataclasses import dataclass
 
 import dramatiq
 import structlog
-from sqlalchemy import func, select
 
 from core.config import Settings
-from core.types import FINAL_STATUSES, OutboxStatus
-from ledger import models as m
+from ledger.run_reads import count_final, count_pending_replies
 from outbound.smtp import Mailer
 from worker.broker import configure_broker
 from worker.services import Services, set_services
@@ -72,18 +70,8 @@ def progress(svc: Services, inbound_ids: Collection[int]) -> Progress:
     with svc.sessions() as session:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            final += session.execute(
-                select(func.count(m.InboundMessage.id)).where(
-                    m.InboundMessage.id.in_(chunk),
-                    m.InboundMessage.status.in_([s.value for s in FINAL_STATUSES]),
-                )
-            ).scalar_one()
-            pending += session.execute(
-                select(func.count(m.OutboxMessage.id)).where(
-                    m.OutboxMessage.inbound_id.in_(chunk),
-                    m.OutboxMessage.status == OutboxStatus.PENDING,
-                )
-            ).scalar_one()
+            final += count_final(session, chunk)
+            pending += count_pending_replies(session, chunk)
     return Progress(final=final, total=len(ids), pending_mail=pending)
 
 

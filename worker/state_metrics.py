@@ -19,12 +19,12 @@ from typing import Any
 import structlog
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
 from core.types import OutboxStatus
 from ledger.operations import open_review_by_kind, status_counts
+from ledger.readiness import database_revision
 from worker.broker import queue_stats
 
 log = structlog.get_logger(__name__)
@@ -38,7 +38,7 @@ def redis_client_for(settings: Settings) -> Any | None:
     server when it is running (never starts one); None when there is none to read."""
     import redis
 
-    from worker.embedded import running_embedded_redis_url
+    from worker.dev.embedded_redis import running_embedded_redis_url
 
     url = settings.secret("redis_url") or running_embedded_redis_url(settings.data_dir)
     if url is None:
@@ -171,11 +171,7 @@ def readiness(
     checks: dict[str, str] = {}
     try:
         with sessions() as session:
-            session.execute(text("SELECT 1"))
-            try:
-                current = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            except Exception:  # no alembic_version table: never migrated
-                current = None
+            current = database_revision(session)
         checks["database"] = "ok"
         checks["migrations"] = "current" if head is not None and current == head else "behind"
     except Exception as e:  # boundary: the answer is the status word

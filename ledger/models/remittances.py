@@ -64,7 +64,7 @@ class RemittanceLine(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[Decimal] = mapped_column(Score())
     reason: Mapped[str] = mapped_column(Text)
-    #: Indexed: a line's invoice is looked up to tell a re-sent claim (worker.deciding).
+    #: Indexed: a line's invoice is looked up to tell a re-sent claim (worker.inbound.deciding).
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
 
 

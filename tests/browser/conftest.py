@@ -36,7 +36,8 @@ from review.server import RunningServer, start_in_thread
 from tests.conftest import REPO, require
 from tests.fakes import RecordingMailer
 from tests.unit.review.conftest import TEST_SCRYPT_N
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.sending import send_outbox
 from worker.services import Services
 

@@ -21,8 +21,8 @@ from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
 from tests.conftest import migrated_sqlite
+from worker.inbound.process import process_inbound
 from worker.mailbox import ImapConfig, ImapMailbox
-from worker.pipeline import process_inbound
 from worker.poller import Poller
 from worker.services import Services, utc_now
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from worker.embedded import start_pymap, start_smtp_sink
+from worker.dev.embedded import start_pymap, start_smtp_sink
 
 pytestmark = [pytest.mark.integration]
 
@@ -47,7 +47,7 @@ def test_smtp_sink_stores_envelopes_and_can_refuse(tmp_path: Path) -> None:
 SHARE = """
 import sys, redis
 from pathlib import Path
-from worker.embedded import embedded_redis_url
+from worker.dev.embedded_redis import embedded_redis_url
 url = embedded_redis_url(Path(sys.argv[1]))
 client = redis.Redis.from_url(url)
 if sys.argv[2] == "put":
@@ -61,7 +61,7 @@ print(url.partition("?")[0])
 HOLD = """
 import sys
 from pathlib import Path
-from worker.embedded import embedded_redis_url
+from worker.dev.embedded_redis import embedded_redis_url
 print(embedded_redis_url(Path(sys.argv[1])).partition("?")[0], flush=True)
 sys.stdin.readline()
 """
@@ -101,7 +101,7 @@ def test_embedded_pymap_takes_a_password_that_starts_with_a_dash(tmp_path):
     # test session's pymap did not start (an intermittent CI failure)
     from imapclient import IMAPClient
 
-    from worker.embedded import start_pymap
+    from worker.dev.embedded import start_pymap
 
     server = start_pymap(user="ar", password="-Ab3_x", workdir=tmp_path)
     try:

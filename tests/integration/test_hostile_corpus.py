@@ -23,14 +23,15 @@ from ledger.imports import import_invoices
 from tests.conftest import migrated_sqlite
 from tests.fakes import RecordingMailer
 from tests.hostile_corpus import CONTACTS, LEDGER, hostile_mails
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services, utc_now
 
 pytestmark = [pytest.mark.integration]
 
 #: A reason that is an exception's text, or the quarantine after failed attempts.
 ERROR_REASON_RE = re.compile(r"^(failed \d+ times|[A-Za-z]*(Error|Exception)\b)")
-#: The one reply that reveals nothing (worker.answers): it may go to anyone.
+#: The one reply that reveals nothing (worker.inbound.answers): it may go to anyone.
 REVEALS_NOTHING = "request_received"
 
 

@@ -18,7 +18,8 @@ from ledger.imports import import_invoices
 from tests.conftest import migrated_sqlite
 from tests.fakes import RecordingMailer
 from tests.hostile import bomb_pdf, mail_with_attachment, many_parts_mail, nested_mail
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services, utc_now
 
 pytestmark = [pytest.mark.integration]

@@ -22,8 +22,8 @@ from tests.integration.mailbox_world import (
     remittance,
 )
 from tests.servers import DovecotServer
+from worker.inbound.store import message_id_of
 from worker.mailbox import ImapConfig, ImapMailbox
-from worker.pipeline import message_id_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.imap]
 

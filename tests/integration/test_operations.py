@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from core.config import Settings
 from ledger.imports import import_invoices
 from tests.integration.cli import ARBOX, arbox, arbox_here, cli_env
-from worker.embedded import free_port
+from worker.dev.embedded import free_port
 from worker.services import utc_now
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis, pytest.mark.smtp]
@@ -172,8 +172,8 @@ def test_metrics_counters_move_as_real_workers_process_mail(
     redis_url = redis_server.url
     from review.app import create_app
     from worker.actors import process_message
+    from worker.inbound.store import store_inbound
     from worker.metrics import REGISTRY
-    from worker.pipeline import store_inbound
     from worker.runtime import boot, start_worker, wait_until_done
 
     db = tmp_path / "arbox.db"

@@ -30,7 +30,8 @@ from ledger.imports import import_invoices
 from ledger.migrate import current, upgrade
 from ledger.session import is_transient_db_error, make_engine
 from tests.fakes import RecordingMailer
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.sending import send_outbox
 from worker.services import Services, utc_now
 

@@ -170,7 +170,7 @@ def test_0016_indexes_lines_by_invoice_and_review_items_by_line(empty_database_u
         inspector = sa.inspect(engine)
         lines = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("remittance_lines")}
         items = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("review_items")}
-        # Then a re-sent claim is looked up by index (worker.deciding)
+        # Then a re-sent claim is looked up by index (worker.inbound.deciding)
         assert lines["ix_remittance_lines_invoice_id"] == ["invoice_id"]
         assert items["ix_review_items_remittance_line_id"] == ["remittance_line_id"]
         # And it goes down and up again

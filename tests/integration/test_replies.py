@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.sending import send_outbox
 from worker.services import Services
 

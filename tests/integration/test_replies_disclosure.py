@@ -29,7 +29,8 @@ from core.config import Settings
 from core.refs import normalise_ref
 from ledger import models as m
 from ledger.base import Base
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services
 
 pytestmark = [pytest.mark.integration]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core.config import Settings
 from core.errors import PermanentError
 from ledger import models as m
-from worker.scheduler import Scheduler, jobs_from_settings, parse_schedule
+from worker.runs.scheduler import Scheduler, jobs_from_settings, parse_schedule
 from worker.services import Services
 
 pytestmark = [pytest.mark.integration]

@@ -220,7 +220,7 @@ class Collector:
 def tls_server(request, certificate):
     from aiosmtpd.controller import Controller
 
-    from worker.embedded import free_port
+    from worker.dev.embedded import free_port
 
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -38,7 +38,7 @@ def test_json_logs_are_one_object_per_line_with_the_bound_ids_and_no_local_varia
     use_log_settings(level="DEBUG", fmt="json")  # ARBOX_LOG_LEVEL, ARBOX_LOG_FORMAT
     try:
         configure_logging("WARNING")
-        log = structlog.get_logger("worker.pipeline")
+        log = structlog.get_logger("worker.inbound.process")
         with structlog.contextvars.bound_contextvars(inbound_id=7, message_id="<a@b>"):
             log.debug("remittance_parsed", lines=2)
             try:

@@ -8,7 +8,7 @@ Hand-written.
 
 A remittance line that would be applied looks for an earlier mail's line claiming the same
 invoice and amount that still waits for a person or the bank (a re-sent advice:
-worker.deciding): one read by invoice, and one by line for its open review item.
+worker.inbound.deciding): one read by invoice, and one by line for its open review item.
 """
 
 from __future__ import annotations

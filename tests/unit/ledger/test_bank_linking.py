@@ -20,9 +20,10 @@ from ledger import models as m
 from ledger.imports import import_invoices
 from parsers.bank import BankStatementError
 from tests.fakes import RecordingMailer
-from worker.bank_import import BankImport, import_bank_file
-from worker.bank_linking import confirm_link
-from worker.pipeline import process_inbound, store_inbound
+from worker.bank.importing import BankImport, import_bank_file
+from worker.bank.linking import confirm_link
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services
 
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount

@@ -15,7 +15,7 @@ from ledger import models as m
 from ledger.dunning import Level, iter_dunning, level_for, levels_from
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
-from worker.dunning_run import queue_dunning
+from worker.runs.dunning import queue_dunning
 from worker.services import Services
 
 LEVELS = levels_from([(7, "reminder_1"), (30, "reminder_2"), (60, "final_notice")])

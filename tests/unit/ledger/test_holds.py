@@ -17,7 +17,8 @@ from ledger.holds import record_question_holds, resolve_question
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
 from tests.fakes import RecordingMailer
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services
 
 # As of 2026-12-10: INV-70001 is 40 days overdue, INV-70002 36, INV-80001 36.

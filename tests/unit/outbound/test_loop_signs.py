@@ -13,7 +13,7 @@ from outbound.loop_signs import (
     referenced_ids,
     subject_topic,
 )
-from parsers.isolation import ParseLimits, read_mail
+from worker.inbound.pool import ParseLimits, read_mail
 
 
 def parsed(

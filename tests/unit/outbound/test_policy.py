@@ -16,7 +16,7 @@ from outbound.policy import (
     decide_reply,
     never_reply_reason,
 )
-from parsers.isolation import ParseLimits, read_mail
+from worker.inbound.pool import ParseLimits, read_mail
 
 OWN = "ar@arbox.example"
 BODY = "We paid the following invoices today:\nINV-70001 1,250.00\n"

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from parsers.ascii_numbers import ascii_date, ascii_int, mail_day
 from parsers.html_text import html_to_text
-from parsers.isolation import ParseLimits, read_mail
 from parsers.mime import parse_email
 from parsers.sender import dmarc_verdict, read_from
+from worker.inbound.pool import ParseLimits, read_mail
 
 #: Text a sender may write: anything, and the digit look-alikes and monsters in particular.
 HOSTILE_NUMBERS = st.one_of(

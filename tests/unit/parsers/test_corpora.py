@@ -16,11 +16,11 @@ from core.errors import UnreadableDocumentError
 from core.types import MailKind
 from parsers.classify import classify_email
 from parsers.invoice_pdf import read_invoice_fields
-from parsers.isolation import MailRejectedByLimitError, ParseLimits, read_mail
 from parsers.mime import parse_email
 from parsers.remittance import extract_remittance
 from parsers.remittance_pdf import parse_pdf_remittance
 from tests.conftest import CORPORA, require
+from worker.inbound.pool import MailRejectedByLimitError, ParseLimits, read_mail
 
 PDF_FOLDERS = (
     "qpdf-hostile-pdfs",

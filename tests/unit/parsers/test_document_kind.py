@@ -10,7 +10,7 @@ import pytest
 
 from core.types import MailKind
 from parsers.document_kind import has_payment_mark, invoice_marks, is_invoice_document
-from parsers.isolation import ParseLimits, read_mail
+from worker.inbound.pool import ParseLimits, read_mail
 
 INVOICE_FOLDERS = ("invoice2data-tests", "zugferd-corpus")
 

@@ -20,7 +20,8 @@ from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
 from tests.fakes import RecordingMailer
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services
 
 REPO = Path(__file__).resolve().parents[3]

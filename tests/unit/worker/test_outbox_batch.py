@@ -12,7 +12,7 @@ from core.config import Settings
 from ledger import models as m
 from ledger.migrate import upgrade
 from outbound.outbox import RenderedMail
-from worker.outbox_batch import OutboxWriter, PendingRow
+from worker.runs.outbox_batch import OutboxWriter, PendingRow
 from worker.services import Services
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)

@@ -17,8 +17,9 @@ from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.reversals import unapply
 from tests.fakes import RecordingMailer
-from worker import pipeline
-from worker.pipeline import process_inbound, store_inbound, sweep
+from worker.inbound import process
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound, sweep
 from worker.sending import send_outbox
 from worker.services import Services
 
@@ -84,7 +85,7 @@ def mail(
     return msg.as_bytes()
 
 
-def run(svc: Services, raw: bytes) -> pipeline.Processed:
+def run(svc: Services, raw: bytes) -> process.Processed:
     stored = store_inbound(svc, raw, source="file")
     result = process_inbound(stored.inbound_id, svc=svc)
     for outbox_id in result.outbox_ids:
@@ -184,7 +185,7 @@ def test_unknown_sender_paying_one_customers_invoices_waits_for_the_bank_or_a_pe
 
 def test_a_held_strangers_line_posts_when_a_person_confirms_it_and_never_again(svc):
     from ledger.review_actions import confirm_line
-    from worker.bank_linking import post_held_lines
+    from worker.bank.linking import post_held_lines
 
     run(svc, mail(sender="someone@elsewhere.example"))
     with svc.sessions.begin() as s:
@@ -206,7 +207,7 @@ def test_a_held_strangers_line_posts_when_a_person_confirms_it_and_never_again(s
 
 
 def test_a_held_strangers_line_posts_when_its_credit_links_and_its_item_closes(svc):
-    from worker.bank_linking import post_held_lines
+    from worker.bank.linking import post_held_lines
 
     run(svc, mail(sender="someone@elsewhere.example"))
     with svc.sessions.begin() as s:
@@ -221,7 +222,7 @@ def test_a_held_strangers_line_posts_when_its_credit_links_and_its_item_closes(s
 
 
 def test_a_held_line_whose_credit_is_late_goes_to_a_person(svc):
-    from worker.bank_linking import flag_late_held_lines
+    from worker.bank.linking import flag_late_held_lines
 
     held = dataclasses.replace(
         svc, settings=svc.settings.model_copy(update={"apply_cash_on": "bank"})
@@ -295,8 +296,8 @@ def test_a_failure_is_retried_and_quarantined_after_the_last_attempt(svc, monkey
     def broken(_raw: bytes, _svc: Services):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(pipeline, "_read", broken)
-    for _ in range(pipeline.MAX_ATTEMPTS):
+    monkeypatch.setattr(process, "_read", broken)
+    for _ in range(process.MAX_ATTEMPTS):
         with pytest.raises(RuntimeError):
             process_inbound(stored.inbound_id, svc=svc)
     result = process_inbound(stored.inbound_id, svc=svc)
@@ -316,18 +317,18 @@ def _interrupt(svc: Services, inbound_id: int, times: int) -> None:
 def test_deliveries_cut_short_are_bad_luck_until_there_are_too_many(svc):
     # Given a mail whose worker was killed mid-delivery as often as failures are allowed
     lucky = store_inbound(svc, mail(), source="file")
-    _interrupt(svc, lucky.inbound_id, pipeline.MAX_ATTEMPTS)
+    _interrupt(svc, lucky.inbound_id, process.MAX_ATTEMPTS)
     # Then it is still processed: no error was ever recorded
     assert process_inbound(lucky.inbound_id, svc=svc).status == "applied"
     # But a mail that was cut short every time, many times, is quarantined with that reason
     doomed = store_inbound(svc, mail("INV-70002 99.99\n", mid="<m2@x>"), source="file")
-    _interrupt(svc, doomed.inbound_id, pipeline.MAX_INTERRUPTED_ATTEMPTS)
+    _interrupt(svc, doomed.inbound_id, process.MAX_INTERRUPTED_ATTEMPTS)
     assert process_inbound(doomed.inbound_id, svc=svc).status == "quarantined"
     with svc.sessions() as s:
         reason = s.get(m.InboundMessage, doomed.inbound_id).reason
     assert (
         reason
-        == f"{pipeline.MAX_INTERRUPTED_ATTEMPTS} deliveries cut short (the worker died each time)"
+        == f"{process.MAX_INTERRUPTED_ATTEMPTS} deliveries cut short (the worker died each time)"
     )
 
 
@@ -542,16 +543,16 @@ def test_out_of_office_quoting_a_dispute_is_ignored(svc):
 def test_a_read_that_times_out_is_retried_and_quarantined_only_after_three_attempts(
     svc, monkeypatch
 ):
-    from parsers.isolation import ParseTimeoutError
+    from worker.inbound.pool import ParseTimeoutError
 
     # Given a machine so busy that reading the mail runs out of wall time every time
     def slow_read(raw, svc):
         raise ParseTimeoutError("reading the mail took longer than 8 s")
 
-    monkeypatch.setattr(pipeline, "_read", slow_read)
+    monkeypatch.setattr(process, "_read", slow_read)
     stored = store_inbound(svc, mail(), source="file")
     # When it is delivered: the first attempts fail and are retried, not quarantined
-    for _ in range(pipeline.MAX_ATTEMPTS):
+    for _ in range(process.MAX_ATTEMPTS):
         with pytest.raises(ParseTimeoutError):
             process_inbound(stored.inbound_id, svc=svc)
         with svc.sessions() as s:
@@ -678,7 +679,7 @@ def test_a_contacts_advice_is_applied_though_a_stranger_claimed_it_first(svc):
     own = run(svc, mail(mid="<own@acme>"))
     # Then the contact's word applies it, and the stranger's line can post nothing more
     assert own.status == "applied"
-    from worker.bank_linking import post_held_lines
+    from worker.bank.linking import post_held_lines
 
     with svc.sessions.begin() as s:
         first = s.scalars(

@@ -17,7 +17,8 @@ from ledger import models as m
 from ledger.imports import import_invoices
 from ledger.rules import create_rule, list_rules
 from tests.fakes import services_on_ledger
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

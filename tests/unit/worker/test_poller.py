@@ -21,8 +21,8 @@ from ledger.operations import (
     status_counts,
 )
 from tests.conftest import migrated_sqlite
+from worker.inbound.process import process_inbound
 from worker.mailbox import FetchedMessage, ImapConfig
-from worker.pipeline import process_inbound
 from worker.poller import Poller
 from worker.services import Services
 
@@ -124,12 +124,12 @@ def test_inbound_mail_goes_stored_parsed_decided_then_moved_and_status_shows_eac
 
 
 def test_a_mail_that_fails_to_parse_stays_stored_not_parsed(svc, monkeypatch):
-    from worker import pipeline
+    from worker.inbound import process
 
     def broken(raw, svc):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(pipeline, "_read", broken)
+    monkeypatch.setattr(process, "_read", broken)
     box = FakeMailbox({"INBOX": {1: mail("<b@x>")}, "Processed": {}, "Quarantine": {}})
     queued: list[int] = []
     Poller(svc, CONFIG, folders=["INBOX"], enqueue=queued.append).poll_once(box)
@@ -217,7 +217,8 @@ def test_arbox_status_shows_mail_waiting_for_its_mailbox_action(svc, monkeypatch
 def test_a_mail_stuck_parsed_after_a_crash_is_swept_and_applied_once(svc):
     from datetime import timedelta
 
-    from worker.pipeline import mark_parsed, sweep
+    from worker.inbound.process import mark_parsed
+    from worker.inbound.store import sweep
 
     box = FakeMailbox({"INBOX": {1: mail("<g@x>")}, "Processed": {}, "Quarantine": {}})
     queued: list[int] = []

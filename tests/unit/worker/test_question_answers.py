@@ -15,8 +15,9 @@ from core.config import Settings
 from ledger import models as m
 from ledger.imports import import_invoices
 from tests.fakes import RecordingMailer
-from worker import pipeline
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound import process
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services
 
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount
@@ -63,7 +64,7 @@ def mail(body: str, *, sender: str = "ap@acme-mfg.example", subject: str = "Hell
     return msg.as_bytes()
 
 
-def run(svc: Services, raw: bytes) -> pipeline.Processed:
+def run(svc: Services, raw: bytes) -> process.Processed:
     stored = store_inbound(svc, raw, source="file")
     return process_inbound(stored.inbound_id, svc=svc)
 

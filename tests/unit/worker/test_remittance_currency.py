@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from ledger import models as m
 from tests.fakes import services_on_ledger
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.services import Services
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -18,7 +18,8 @@ from ledger.peer_reads import mails_sent_to_since
 from outbound.compose import stable_message_id
 from outbound.outbox import add_to_outbox
 from tests.fakes import RecordingMailer
-from worker.pipeline import process_inbound, store_inbound
+from worker.inbound.process import process_inbound
+from worker.inbound.store import store_inbound
 from worker.sending import send_outbox
 from worker.services import Services
 

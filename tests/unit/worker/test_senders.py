@@ -17,8 +17,9 @@ from ledger.imports import import_invoices
 from parsers.mime import parse_email
 from tests.conftest import migrated_sqlite
 from tests.fakes import RecordingMailer
-from worker.pipeline import process_inbound, store_inbound
-from worker.senders import check_sender
+from worker.inbound.process import process_inbound
+from worker.inbound.senders import check_sender
+from worker.inbound.store import store_inbound
 from worker.services import Services, utc_now
 
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from core.config import Settings
 from ledger import models as m
 from ledger.migrate import upgrade
+from worker.runs.statements import queue_statements
 from worker.services import Services
-from worker.statement_run import queue_statements
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 

@@ -27,12 +27,11 @@ from typing import Any
 
 import structlog
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.config import Settings
 from core.errors import PermanentError
-from ledger.models import ScheduledRun
+from ledger.bulk_runs import last_fire_time, record_scheduled_run
 from worker import metrics
 from worker.services import Services
 
@@ -182,12 +181,14 @@ class Scheduler:
         try:
             with self.svc.sessions.begin() as session:
                 with session.begin_nested():
-                    session.execute(
-                        insert(ScheduledRun).values(
-                            job=job.name, run_key=day.isoformat(), fire_time=occurrence,
-                            enqueued_at=now, scheduler=self.name,
-                        )
-                    )  # fmt: skip
+                    record_scheduled_run(
+                        session,
+                        job=job.name,
+                        run_key=day.isoformat(),
+                        fire_time=occurrence,
+                        enqueued_at=now,
+                        scheduler=self.name,
+                    )
                 # enqueued inside the transaction: if enqueueing fails nothing is recorded
                 # and the next tick tries again; a commit lost after it costs nothing, the
                 # run being idempotent
@@ -198,9 +199,7 @@ class Scheduler:
 
     def _last_fire(self, job: str) -> datetime | None:
         with self.svc.sessions() as session:
-            return session.execute(
-                select(func.max(ScheduledRun.fire_time)).where(ScheduledRun.job == job)
-            ).scalar_one_or_none()
+            return last_fire_time(session, job)
 
     def _acquire(self) -> Any:
         if self.redis is None:

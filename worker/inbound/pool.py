@@ -171,7 +171,7 @@ class _Child:
 
     def __init__(self, limits: ParseLimits) -> None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["parsers.isolation"])
+        context.set_forkserver_preload(["worker.inbound.pool"])
         self.executor = ProcessPoolExecutor(
             max_workers=1,
             mp_context=context,

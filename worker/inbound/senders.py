@@ -6,10 +6,10 @@ a From that is no single plain mailbox, or names another address too, gives no a
 all, so nobody's contact is found for it. On top of that, with ``ARBOX_REQUIRE_DMARC_PASS``
 the address counts only when the receiving server's topmost ``Authentication-Results``
 (from ``ARBOX_AUTHSERV_ID`` when set) says ``dmarc=pass`` for the From's domain; otherwise
-the mail is a stranger's: it is no contact's (:func:`worker.deciding.identify`), no rule
+the mail is a stranger's: it is no contact's (:func:`worker.inbound.deciding.identify`), no rule
 taught on the address or domain identifies its customer, its questions get only the reply
-that reveals nothing (:mod:`worker.answers`), and no reply naming an account goes to it
-(:class:`worker.replies.MailReplies`).
+that reveals nothing (:mod:`worker.inbound.answers`), and no reply naming an account goes to it
+(:class:`worker.inbound.replies.MailReplies`).
 """
 
 from __future__ import annotations
@@ -45,3 +45,25 @@ def check_sender(parsed: ParsedEmail, settings: Settings) -> SenderCheck:
     if verdict.header_from is not None:
         said += f" for {verdict.header_from}"
     return SenderCheck(False, f"DMARC did not pass: {said} ({verdict.evidence})")
+
+
+@dataclass(frozen=True, slots=True)
+class SenderIdentity:
+    """Who a remittance comes from, as far as it may be trusted: what identification
+    (:func:`worker.inbound.deciding.identify`) starts from, whatever the remittance came in as."""
+
+    #: The sender's address when it may stand for the sender (:func:`check_sender`), else None.
+    address: str | None
+    #: Whether the From address may stand for the sender, and why not.
+    check: SenderCheck
+    #: The customer to fall back on when identification finds none (the payer of a bank
+    #: credit, when the bank import knew it), with the reason recorded for it.
+    payer_customer_id: int | None = None
+    payer_reason: str = ""
+
+
+def mail_sender(parsed: ParsedEmail, settings: Settings) -> SenderIdentity:
+    """The identity of a mail's sender: its From address when :func:`check_sender` lets it
+    stand for the sender."""
+    check = check_sender(parsed, settings)
+    return SenderIdentity(address=parsed.from_address if check.verified else None, check=check)

@@ -20,30 +20,34 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 
 from core.config import Settings
 from core.errors import ARError
-from core.types import FINAL_STATUSES, OutboxStatus, ReviewStatus
-from ledger import models as m
 from ledger.auth import add_user
 from ledger.imports import import_invoices
 from ledger.migrate import upgrade
+from ledger.run_reads import (
+    count_open_review_items,
+    count_paid_invoices,
+    inbound_message_ids,
+    is_all_done,
+    outbox_by_message_id,
+)
 from review.server import start_in_thread
-from worker.embedded import (
+from worker.dev.embedded import (
     EmbeddedImap,
     EmbeddedSmtp,
     start_pymap,
     start_smtp_sink,
-    stop_embedded_redis,
 )
+from worker.dev.embedded_redis import stop_embedded_redis
 from worker.mailbox import ImapConfig, ImapMailbox
 from worker.outcomes import message_outcomes
 from worker.poller import Poller
 from worker.runtime import boot, start_worker
 from worker.services import Services, utc_now
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 AR_ADDRESS = "ar@arbox.example"
 DRAIN_TIMEOUT = 180.0
 #: The review app's user the demo creates (a supervisor; its password is printed once).
@@ -137,34 +141,18 @@ def _run(
 
 def _all_done(svc: Services) -> bool:
     with svc.sessions() as session:
-        unfinished = session.execute(
-            select(func.count(m.InboundMessage.id)).where(
-                m.InboundMessage.status.not_in([s.value for s in FINAL_STATUSES])
-            )
-        ).scalar_one()
-        pending = session.execute(
-            select(func.count(m.OutboxMessage.id)).where(
-                m.OutboxMessage.status == OutboxStatus.PENDING
-            )
-        ).scalar_one()
-    return unfinished == 0 and pending == 0
+        return is_all_done(session)
 
 
 def _report(
     svc: Services, names: dict[str, str], smtp: EmbeddedSmtp, console: Console, elapsed: float
 ) -> None:
     with svc.sessions() as session:
-        rows = session.execute(
-            select(m.InboundMessage.id, m.InboundMessage.message_id).order_by(m.InboundMessage.id)
-        ).all()
-        paid = session.execute(
-            select(func.count(m.Invoice.id)).where(m.Invoice.status == "paid")
-        ).scalar_one()
-        review = session.execute(
-            select(func.count(m.ReviewItem.id)).where(m.ReviewItem.status == ReviewStatus.OPEN)
-        ).scalar_one()
-    outcomes = message_outcomes(svc, [r.id for r in rows])
-    by_id = {r.id: names.get(r.message_id, r.message_id) for r in rows}
+        rows = inbound_message_ids(session)
+        paid = count_paid_invoices(session)
+        review = count_open_review_items(session)
+    outcomes = message_outcomes(svc, [inbound_id for inbound_id, _ in rows])
+    by_id = {inbound_id: names.get(message_id, message_id) for inbound_id, message_id in rows}
     table = Table(title=f"arbox demo: {len(outcomes)} mails processed in {elapsed:.1f}s")
     for column in ("mail", "from", "kind", "outcome", "applied", "reply", "why"):
         table.add_column(column, overflow="fold")
@@ -213,12 +201,7 @@ def _replies_table(svc: Services, smtp: EmbeddedSmtp, names: dict[int, str]) -> 
     """Every mail the SMTP sink received: what kind of reply, to whom, answering which
     sample mail, and the PDFs it carries."""
     with svc.sessions() as session:
-        rows = {
-            r.message_id: (r.kind, r.inbound_id)
-            for r in session.execute(
-                select(m.OutboxMessage.message_id, m.OutboxMessage.kind, m.OutboxMessage.inbound_id)
-            )
-        }
+        rows = outbox_by_message_id(session)
     table = Table(title="replies in the SMTP sink")
     for column in ("reply", "to", "answers", "subject", "attached"):
         table.add_column(column, overflow="fold")

@@ -1,9 +1,9 @@
 """Bank statements that arrive by mail: from a configured bank sender, imported instead of
-read as a remittance (the hook is in worker.pipeline).
+read as a remittance (the hook is in worker.inbound.process).
 
 A mail from one of ``ARBOX_BANK_SENDERS`` with statement attachments (``.bai``, ``.bai2``,
 ``.txt``, ``.xml``, ``.sta``, ``.mt940``, ``.940``, ``.csv``) has each attachment imported by
-:func:`worker.bank_import.import_bank_file`, all in one savepoint: a file that fails rolls
+:func:`worker.bank.importing.import_bank_file`, all in one savepoint: a file that fails rolls
 every file of the mail back, and the mail is quarantined with the reason. The From header is
 all that says a mail is from the bank; a deployment that cannot trust it (no DKIM/SPF check
 upstream) should leave the setting empty and import with ``arbox import bank``.
@@ -44,7 +44,7 @@ def import_bank_mail(
 ) -> str | None:
     """Import the statements of a bank mail; returns None when done (``row`` applied, its
     reason the counts), else why the mail is to be quarantined (nothing was imported)."""
-    from worker.bank_import import import_bank_file  # the statement readers load on use
+    from worker.bank.importing import import_bank_file  # the statement readers load on use
 
     row.kind = BANK_STATEMENT_KIND
     done: list[str] = []

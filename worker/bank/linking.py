@@ -1,8 +1,8 @@
 """Tie bank credits to remittances, in the transaction of whichever arrives second.
 
-- :func:`expect_payment`: a remittance just posted (worker.pipeline) becomes an expected
+- :func:`expect_payment`: a remittance just posted (worker.inbound.remittance) becomes an expected
   payment, then looks for the credit among the payments already imported that are unmatched.
-- :func:`link_new_credit`: a credit just imported (worker.bank_import) looks for its expected
+- :func:`link_new_credit`: a credit just imported (worker.bank.importing) looks for its expected
   payment among the open ones.
 
 The rules are :mod:`matching.bank_link`'s (amount exact, payer, reference, date window); an
@@ -17,13 +17,22 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.types import InboundStatus, Outcome, ReviewStatus
 from ledger import models as m
+from ledger.bank_link_store import (
+    held_lines,
+    late_held_lines,
+    open_expected_near,
+    open_items_of_kind,
+    payment_link_of,
+    settle_held_line,
+    unmatched_credits_near,
+)
 from ledger.posting import apply_cash, audit, open_review_item
+from ledger.remittance_lines import WOULD_APPLY
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from matching.bank_link import (
     CreditView,
@@ -32,7 +41,6 @@ from matching.bank_link import (
     link_credit,
     link_expected,
 )
-from worker.lines import WOULD_APPLY
 
 log = structlog.get_logger(__name__)
 BANK_LINK = "bank_link"
@@ -94,19 +102,13 @@ def expect_payment(
     )
     session.add(expected)
     session.flush()
-    window = timedelta(days=window_days)
-    payments = session.scalars(
-        select(m.Payment)
-        .where(
-            m.Payment.status == "unmatched",
-            m.Payment.currency == expected.currency,
-            m.Payment.amount == amount,
-            m.Payment.value_date >= expected.expected_on - window,
-            m.Payment.value_date <= expected.expected_on + window,
-        )
-        .order_by(m.Payment.id)
-        .with_for_update()
-    ).all()
+    payments = unmatched_credits_near(
+        session,
+        currency=expected.currency,
+        amount=amount,
+        day=expected.expected_on,
+        window_days=window_days,
+    )
     decision = link_expected(
         expected_view(expected), [credit_view(p) for p in payments], window_days=window_days
     )
@@ -120,19 +122,13 @@ def link_new_credit(
 ) -> LinkDecision:
     """Link a just-imported credit to the open expected payment it pays (see module)."""
     day = payment.value_date or payment.booking_date or now.date()
-    window = timedelta(days=window_days)
-    rows = session.scalars(
-        select(m.ExpectedPayment)
-        .where(
-            m.ExpectedPayment.status == "open",
-            m.ExpectedPayment.currency == payment.currency,
-            m.ExpectedPayment.amount == payment.amount,
-            m.ExpectedPayment.expected_on >= day - window,
-            m.ExpectedPayment.expected_on <= day + window,
-        )
-        .order_by(m.ExpectedPayment.id)
-        .with_for_update()
-    ).all()
+    rows = open_expected_near(
+        session,
+        currency=payment.currency,
+        amount=payment.amount,
+        day=day,
+        window_days=window_days,
+    )
     decision = link_credit(
         credit_view(payment), [expected_view(r) for r in rows], window_days=window_days
     )
@@ -241,14 +237,7 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
     lines posted. A line whose invoice moved meanwhile goes to a person."""
     rem = session.get(m.Remittance, remittance_id)
     assert rem is not None
-    lines = session.scalars(
-        select(m.RemittanceLine)
-        .where(
-            m.RemittanceLine.remittance_id == remittance_id,
-            m.RemittanceLine.outcome == Outcome.HELD,
-        )
-        .order_by(m.RemittanceLine.line_no)
-    ).all()
+    lines = held_lines(session, remittance_id)
     done = 0
     for line in lines:
         parts = (line.evidence or {}).get("held_for_bank") or []
@@ -269,15 +258,9 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
             continue
         line.outcome = Outcome.AUTO.value
         line.reason = line.reason.partition(WOULD_APPLY)[2] or line.reason
-        session.execute(update(m.Application).where(m.Application.id.in_(ids)).values(basis="bank"))
-        session.execute(  # the bank said it: nobody needs to confirm the line any more
-            update(m.ReviewItem)
-            .where(
-                m.ReviewItem.remittance_line_id == line.id,
-                m.ReviewItem.kind.in_([UNVERIFIED_PAYMENT, LATE_CREDIT]),
-                m.ReviewItem.status == ReviewStatus.OPEN,
-            )
-            .values(status=ReviewStatus.RESOLVED, resolved_at=now, resolved_by="bank")
+        # the bank said it: nobody needs to confirm the line any more
+        settle_held_line(
+            session, line.id, ids, item_kinds=[UNVERIFIED_PAYMENT, LATE_CREDIT], now=now
         )
         done += 1
     inbound = session.get(m.InboundMessage, rem.inbound_id)
@@ -291,17 +274,7 @@ def flag_late_held_lines(session: Session, *, window_days: int, now: datetime) -
     within ``window_days`` of the payment date (a line that already has an item, a stranger's
     ``unverified_payment``, keeps that one). Returns the items opened."""
     cutoff = now.date() - timedelta(days=window_days)
-    rows = session.execute(
-        select(m.RemittanceLine, m.Remittance.inbound_id, m.Remittance.customer_id)
-        .join(m.Remittance, m.Remittance.id == m.RemittanceLine.remittance_id)
-        .join(m.ExpectedPayment, m.ExpectedPayment.remittance_id == m.Remittance.id)
-        .where(
-            m.RemittanceLine.outcome == Outcome.HELD,
-            m.ExpectedPayment.status == "open",
-            m.ExpectedPayment.expected_on < cutoff,
-        )
-        .order_by(m.RemittanceLine.id)
-    ).all()
+    rows = late_held_lines(session, expected_before=cutoff)
     opened = 0
     for line, inbound_id, customer_id in rows:
         waited = line.reason.partition(WOULD_APPLY)[2] or line.reason
@@ -393,17 +366,11 @@ def confirm_link(
         method="confirmed",
         now=now,
     )
-    items = session.scalars(
-        select(m.ReviewItem).where(
-            m.ReviewItem.kind == BANK_LINK, m.ReviewItem.status == ReviewStatus.OPEN
-        )
-    ).all()
+    items = open_items_of_kind(session, BANK_LINK)
     for item in items:
         named = {(c.get("payment_id"), c.get("expected_payment_id")) for c in item.candidates}
         if any(p == payment_id or e == expected_payment_id for p, e in named):
             item.status = ReviewStatus.RESOLVED
             item.resolved_at = now
             item.resolved_by = actor
-    return session.scalars(
-        select(m.PaymentLink).where(m.PaymentLink.payment_id == payment_id)
-    ).one()
+    return payment_link_of(session, payment_id)

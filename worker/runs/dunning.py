@@ -23,23 +23,20 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
-from core.types import OutboxStatus
-from ledger import models as m
+from ledger.bulk_runs import dunning_rows_as_of, forget_dry_run_notices, record_dunning_notices
 from ledger.dunning import CustomerDunning, iter_dunning, levels_from
-from ledger.models import DunningNotice
 from ledger.posting import audit
 from outbound.compose import clean_header, stable_message_id
 from outbound.documents import template_environment
 from outbound.mime_writer import write_document_mail
 from outbound.outbox import RenderedMail, add_to_outbox
 from outbound.recipients import Audience, allowed_recipients
+from worker.runs.statements import valid_addresses
 from worker.services import Services
-from worker.statement_run import valid_addresses
 
 log = structlog.get_logger(__name__)
 
@@ -187,8 +184,8 @@ def _one_customer(svc: Services, plan: CustomerDunning, *, dry_run: bool) -> Cus
                 return CustomerResult(plan.customer_number, "done_before", reminded, held)
             if not svc.settings.outbound_dry_run:
                 _forget_dry_run_notices(session, plan)
-            session.execute(
-                insert(DunningNotice),
+            record_dunning_notices(
+                session,
                 [
                     {
                         "invoice_id": i.invoice_id, "level": i.level.name, "days": i.level.days,
@@ -209,15 +206,7 @@ def _forget_dry_run_notices(session: Session, plan: CustomerDunning) -> None:
     """Delete the notices of ``plan``'s invoices at their levels whose mail was only rendered
     under ARBOX_OUTBOUND_DRY_RUN, on another day: nobody was reminded, and this real run's
     notices take their place (a dry run never marks anything done)."""
-    dry = select(m.OutboxMessage.id).where(m.OutboxMessage.status == OutboxStatus.DRY_RUN)
-    for invoice in plan.due:
-        session.execute(
-            delete(DunningNotice).where(
-                DunningNotice.invoice_id == invoice.invoice_id,
-                DunningNotice.level == invoice.level.name,
-                DunningNotice.outbox_id.in_(dry),
-            )
-        )
+    forget_dry_run_notices(session, [(i.invoice_id, i.level.name) for i in plan.due])
 
 
 def _compose(
@@ -270,17 +259,6 @@ def _pending_rows(svc: Services, as_of: date, *, exclude: Sequence[int]) -> list
     those an ``ARBOX_OUTBOUND_DRY_RUN`` run only rendered, too)."""
     skip = set(exclude)
     with svc.sessions() as session:
-        rows = session.scalars(
-            select(m.OutboxMessage.id)
-            .where(
-                m.OutboxMessage.kind == "dunning",
-                m.OutboxMessage.status.in_(
-                    (OutboxStatus.PENDING,)
-                    if svc.settings.outbound_dry_run
-                    else (OutboxStatus.PENDING, OutboxStatus.DRY_RUN)
-                ),
-                m.OutboxMessage.key.like(f"dunning:%:{as_of.isoformat()}:%"),
-            )
-            .order_by(m.OutboxMessage.id)
-        ).all()
+        statuses = ("pending",) if svc.settings.outbound_dry_run else ("pending", "dry_run")
+        rows = dunning_rows_as_of(session, as_of, statuses=statuses)
     return [r for r in rows if r not in skip]

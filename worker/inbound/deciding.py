@@ -11,13 +11,14 @@ un-applied before without a person.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.types import Outcome, ParsedEmail, Remittance, ReviewStatus
+from core.types import OpenInvoice, Outcome, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
 from ledger.matching_reads import (
@@ -26,19 +27,21 @@ from ledger.matching_reads import (
     unapplied_before,
 )
 from ledger.queries import contact_customer_ids
-from ledger.review_actions import UNVERIFIED_PAYMENT
-from ledger.rules import count_hit, rules_for
+from ledger.remittance_lines import earlier_waiting_claims
+from ledger.rules import Rule, count_hit, rules_for
 from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
 from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
+from matching.policy import MatchPolicy
 from worker import metrics
-from worker.senders import check_sender
+from worker.inbound.senders import SenderIdentity
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
 
 
+@metrics.timed(metrics.DECIDE_SECONDS)
 def decide(
     session: Session,
     row: m.InboundMessage,
@@ -48,20 +51,8 @@ def decide(
     *,
     svc: Services,
 ) -> RemittanceDecision:
-    """The decision for every line, with the invoices read under the locks just taken."""
-    with metrics.timed(metrics.DECIDE_SECONDS):
-        return _decide(session, row, remittance, keys, identified, svc=svc)
-
-
-def _decide(
-    session: Session,
-    row: m.InboundMessage,
-    remittance: Remittance,
-    keys: set[str],
-    identified: Identified,
-    *,
-    svc: Services,
-) -> RemittanceDecision:
+    """The decision for every line, with the invoices read under the locks just taken (its
+    wall time observed in ``arbox_decide_seconds``)."""
     by_key = invoices_by_ref_keys(session, keys)
     customers = (
         sorted(identified.group)
@@ -87,26 +78,15 @@ def _decide(
     remittance = dataclasses.replace(remittance, currency=currency.code)
 
     def decide_with(reversed_ids: set[int]) -> RemittanceDecision:
-        if identified.group:
-            return decide_for_group(
-                remittance,
-                group=identified.group,
-                invoices_by_key=by_key,
-                open_by_customer=open_by_customer,
-                policy=svc.policy,
-                reason=identified.reason,
-                paid_on=paid_on,
-                reversed_invoice_ids=reversed_ids,
-            )
-        return decide_remittance(
+        return _decide_lines(
             remittance,
-            customer_id=row.customer_id,
-            customer_reason=identified.reason,
+            row=row,
+            identified=identified,
+            by_key=by_key,
+            open_by_customer=open_by_customer,
             paid_on=paid_on,
-            invoices_by_key=by_key,
-            customer_open=open_by_customer.get(row.customer_id, []) if row.customer_id else [],
+            reversed_ids=reversed_ids,
             policy=svc.policy,
-            reversed_invoice_ids=reversed_ids,
         )
 
     decision = decide_with(set())
@@ -117,6 +97,42 @@ def _decide(
     decision = decide_with(reversed_ids) if reversed_ids else decision
     decision = _claimed_before(session, row, remittance, decision)
     return dataclasses.replace(decision, currency=currency.code)
+
+
+def _decide_lines(
+    remittance: Remittance,
+    *,
+    row: m.InboundMessage,
+    identified: Identified,
+    by_key: dict[str, list[OpenInvoice]],
+    open_by_customer: Mapping[int, Sequence[OpenInvoice]],
+    paid_on: date,
+    reversed_ids: set[int],
+    policy: MatchPolicy,
+) -> RemittanceDecision:
+    """The matching's decision: for the group of customers a payer pays for, else for the
+    customer identified (or none)."""
+    if identified.group:
+        return decide_for_group(
+            remittance,
+            group=identified.group,
+            invoices_by_key=by_key,
+            open_by_customer=open_by_customer,
+            policy=policy,
+            reason=identified.reason,
+            paid_on=paid_on,
+            reversed_invoice_ids=reversed_ids,
+        )
+    return decide_remittance(
+        remittance,
+        customer_id=row.customer_id,
+        customer_reason=identified.reason,
+        paid_on=paid_on,
+        invoices_by_key=by_key,
+        customer_open=open_by_customer.get(row.customer_id, []) if row.customer_id else [],
+        policy=policy,
+        reversed_invoice_ids=reversed_ids,
+    )
 
 
 def _claimed_before(
@@ -136,22 +152,9 @@ def _claimed_before(
     }
     if not wanted:
         return decision
-    rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
-    waiting = select(item.id).where(
-        item.remittance_line_id == rl.id,
-        item.status == ReviewStatus.OPEN,
-        item.kind != UNVERIFIED_PAYMENT,
+    told = earlier_waiting_claims(
+        session, {invoice_id for invoice_id, _ in wanted}, inbound_id=row.id
     )
-    earlier = session.execute(
-        select(rl.invoice_id, rl.stated_amount, rem.inbound_id)
-        .join(rem, rem.id == rl.remittance_id)
-        .where(
-            rl.invoice_id.in_(sorted({invoice_id for invoice_id, _ in wanted})),
-            rem.inbound_id != row.id,
-            waiting.exists(),
-        )
-    ).all()
-    told = {(invoice_id, amount): inbound_id for invoice_id, amount, inbound_id in earlier}
     lines = []
     for d, stated in zip(decision.lines, remittance.lines, strict=True):
         first = told.get((d.invoice.invoice_id, stated.amount)) if d.invoice else None
@@ -196,7 +199,7 @@ def _shared_contact(
 def identify(
     session: Session,
     row: m.InboundMessage,
-    parsed: ParsedEmail,
+    sender_identity: SenderIdentity,
     remittance: Remittance,
     keys: set[str],
     *,
@@ -205,12 +208,13 @@ def identify(
     """Whose remittance this is: the sender's customer when the sender is a contact, else
     what the invoices referenced, the sender's domain and the payer name say together. The
     answer picks the invoices matching may use; replies still go to contacts only."""
-    check = check_sender(parsed, svc.settings)
+    check = sender_identity.check
     if row.customer_id is not None and check.verified:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
-    # An address that may not stand for its sender (ARBOX_REQUIRE_DMARC_PASS, worker.senders)
-    # identifies nobody: not as a contact, not through a rule taught on it, not by its domain.
-    sender = parsed.from_address if check.verified else None
+    # An address that may not stand for its sender (ARBOX_REQUIRE_DMARC_PASS,
+    # worker.inbound.senders) identifies nobody: not as a contact, not through a rule taught
+    # on it, not by its domain.
+    sender = sender_identity.address
     if row.customer_id is not None:
         log.info("contact_not_verified", inbound_id=row.id, why=check.reason)
         row.customer_id = None
@@ -219,41 +223,69 @@ def identify(
         return _shared_contact(session, remittance, keys, frozenset(shared))
     rules = rules_for(session, sender=sender, payer_name=remittance.payer_name)
     if rules:  # a person taught this (ledger.rules); it beats the rest of the content
-        by_key = invoices_by_ref_keys(session, keys)
-        found = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
-        named = {f[0].customer_id for f in found if len(f) == 1}
-        customers = {rule.customer_id for rule in rules}
-        if len(customers) == 1:
-            (rule,) = rules[:1]
-            if named - customers:
-                # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
-                return Identified(
-                    None,
-                    None,
-                    f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named",
-                )
-            count_hit(session, rule.id, now=svc.clock())
-            log.info("customer_identified", inbound_id=row.id, customer_id=rule.customer_id)
-            return Identified(
-                rule.customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}"
-            )
-        ids = ", ".join(str(rule.id) for rule in rules)
-        if named and not named - customers:  # a parent paying for its subsidiaries
-            for rule in rules:
-                if rule.customer_id in named:
-                    count_hit(session, rule.id, now=svc.clock())
-            log.info("customer_group_identified", inbound_id=row.id, customers=sorted(named))
+        return _identify_by_rules(session, row, remittance, keys, rules, svc=svc)
+    return _identify_by_content(session, row, sender, remittance, keys, svc=svc)
+
+
+def _identify_by_rules(
+    session: Session,
+    row: m.InboundMessage,
+    remittance: Remittance,
+    keys: set[str],
+    rules: Sequence[Rule],
+    *,
+    svc: Services,
+) -> Identified:
+    """Whose remittance this is by the rules a person taught for its sender or payer: one
+    customer, a group a parent pays for, or nobody when the invoices named disagree."""
+    by_key = invoices_by_ref_keys(session, keys)
+    found = [by_key.get(resolve_key(line, by_key), []) for line in remittance.lines]
+    named = {f[0].customer_id for f in found if len(f) == 1}
+    customers = {rule.customer_id for rule in rules}
+    if len(customers) == 1:
+        (rule,) = rules[:1]
+        if named - customers:
+            # A shared sender (a bank, an AP platform) paying for someone else: a person looks.
             return Identified(
                 None,
-                "group",
-                f"sender unknown; rules {ids}: the payer pays for {len(customers)} customers",
-                group=frozenset(customers),
+                None,
+                f"rule {rule.id} ({rule.describe()}) disagrees with the invoices named",
             )
+        count_hit(session, rule.id, now=svc.clock())
+        log.info("customer_identified", inbound_id=row.id, customer_id=rule.customer_id)
+        return Identified(
+            rule.customer_id, "rule", f"sender unknown; rule {rule.id}: {rule.describe()}"
+        )
+    ids = ", ".join(str(rule.id) for rule in rules)
+    if named and not named - customers:  # a parent paying for its subsidiaries
+        for rule in rules:
+            if rule.customer_id in named:
+                count_hit(session, rule.id, now=svc.clock())
+        log.info("customer_group_identified", inbound_id=row.id, customers=sorted(named))
         return Identified(
             None,
-            None,
-            f"rules {ids} name {len(customers)} customers; the invoices named do not say which",
+            "group",
+            f"sender unknown; rules {ids}: the payer pays for {len(customers)} customers",
+            group=frozenset(customers),
         )
+    return Identified(
+        None,
+        None,
+        f"rules {ids} name {len(customers)} customers; the invoices named do not say which",
+    )
+
+
+def _identify_by_content(
+    session: Session,
+    row: m.InboundMessage,
+    sender: str | None,
+    remittance: Remittance,
+    keys: set[str],
+    *,
+    svc: Services,
+) -> Identified:
+    """Whose remittance this is by what it says: the invoices named, the sender's domain,
+    the payer name (unless ARBOX_IDENTIFY_BY_CONTENT is off)."""
     if not svc.policy.identify_by_content:
         return Identified(None, None, "sender is not a registered contact of any customer")
     # Read before the invoices are locked (whose they are decides which to lock); the

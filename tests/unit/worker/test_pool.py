@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from parsers.isolation import (
+from tests.hostile import bomb_pdf, mail_with_attachment, many_parts_mail, nested_mail
+from worker.inbound.pool import (
     IsolatedReader,
     MailRejectedByLimitError,
     ParseLimits,
     ParseTimeoutError,
     read_mail,
 )
-from tests.hostile import bomb_pdf, mail_with_attachment, many_parts_mail, nested_mail
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "emails"
 
@@ -102,7 +102,7 @@ def test_mime_limits_reject_the_mail_with_the_limit_named(reader, raw, reason) -
 KILLED_OWNER = """
 import os, signal, sys
 from pathlib import Path
-from parsers.isolation import IsolatedReader, ParseLimits
+from worker.inbound.pool import IsolatedReader, ParseLimits
 reader = IsolatedReader(ParseLimits(), size=1)
 reader.read(Path(sys.argv[1]).read_bytes(), own_address=None)
 (child,) = reader._idle.queue

@@ -7,9 +7,9 @@ from datetime import date
 
 import structlog
 
-from worker.dunning_run import queue_dunning
+from worker.runs.dunning import queue_dunning
+from worker.runs.statements import queue_statements
 from worker.services import Services
-from worker.statement_run import queue_statements
 
 log = structlog.get_logger(__name__)
 

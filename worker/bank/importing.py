@@ -3,9 +3,9 @@
 One call is one transaction's worth of work in the caller's session (``arbox import bank``
 commits it, the bank-mail hook runs it in the mail's transaction): the file is read and
 checked whole first (parsers.bank.read_statements raises before anything is written), then
-each new credit is tied to its remittance (worker.bank_linking), or, when no remittance is
+each new credit is tied to its remittance (worker.bank.linking), or, when no remittance is
 waiting for it and its own text names our invoices, applied from that text
-(worker.bank_remittance). A re-import finds every statement and credit known and does
+(worker.bank.credit_text). A re-import finds every statement and credit known and does
 nothing else.
 """
 
@@ -22,8 +22,8 @@ from ledger.bank import payer_customer, store_statements
 from ledger.queries import customer_names
 from parsers.bank import BankFormat, CsvMapping, read_statements
 from parsers.bank.remittance import entry_invoice_refs
-from worker.bank_linking import link_new_credit
-from worker.bank_remittance import apply_bank_text
+from worker.bank.credit_text import apply_bank_text
+from worker.bank.linking import link_new_credit
 from worker.services import Services
 
 log = structlog.get_logger(__name__)

@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.types import OutboxStatus
-from ledger.models import OutboxMessage
+from ledger.bulk_runs import insert_outbox_rows
 from outbound.outbox import RenderedMail, add_to_outbox
 from worker.services import Services
 
@@ -58,12 +57,7 @@ class OutboxWriter:
             return
         try:
             with self.svc.sessions.begin() as session:
-                session.execute(insert(OutboxMessage), [_values(r) for r in rows])
-                ids = session.scalars(
-                    select(OutboxMessage.id)
-                    .where(OutboxMessage.key.in_([r.key for r in rows]))
-                    .order_by(OutboxMessage.id)
-                ).all()
+                ids = insert_outbox_rows(session, [_values(r) for r in rows])
         except IntegrityError:  # another run wrote some of these keys meanwhile
             ids = []
             with self.svc.sessions.begin() as session:

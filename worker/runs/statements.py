@@ -19,11 +19,10 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import structlog
-from sqlalchemy import select
 
 from core.errors import ARError, PermanentError
 from core.types import OutboxStatus
-from ledger import models as m
+from ledger.bulk_runs import statement_rows_as_of
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
 from outbound.documents import template_environment
@@ -33,7 +32,7 @@ from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf
 from outbound.recipients import Audience, allowed_recipients
 from worker import sending
-from worker.outbox_batch import OutboxWriter, PendingRow
+from worker.runs.outbox_batch import OutboxWriter, PendingRow
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -82,7 +81,7 @@ def queue_statements(
 
     With ``workers`` > 1, PDFs and mails are rendered in that many processes (the CPU-bound
     part) while this process alone reads the ledger and writes the outbox, in batches of
-    :data:`worker.outbox_batch.WRITE_BATCH` rows a
+    :data:`worker.runs.outbox_batch.WRITE_BATCH` rows a
     transaction; at most a few customers per worker are in flight at a time. ``progress``
     is told how many statements are rendered so far (the total is not known up front: the
     customers are streamed).
@@ -281,16 +280,8 @@ def _send_one(svc: Services, outbox_id: int) -> str:
 
 def _existing_rows(svc: Services, as_of: date) -> dict[str, tuple[int, str]]:
     """Outbox rows of statements as of ``as_of`` already written: key → (id, status)."""
-    suffix = f":{as_of.isoformat()}"
     with svc.sessions() as session:
-        rows = session.execute(
-            select(m.OutboxMessage.key, m.OutboxMessage.id, m.OutboxMessage.status).where(
-                m.OutboxMessage.kind == "statement",
-                m.OutboxMessage.key.like("statement:%"),
-                m.OutboxMessage.key.endswith(suffix, autoescape=True),
-            )
-        ).tuples()
-        return {key: (row_id, status) for key, row_id, status in rows}
+        return statement_rows_as_of(session, as_of)
 
 
 def valid_addresses(contacts: Sequence[str]) -> list[str]:

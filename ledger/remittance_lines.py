@@ -7,19 +7,21 @@ person; a line that goes to a person gets a review item of its kind, and the mon
 carries is unapplied cash on the customer until someone applies it. In shadow mode nothing
 is posted: the decision is recorded beside the review item a person works as before. With
 ``hold`` a line decided for automatic application is recorded with outcome ``held`` and what
-it would post, and posts when its bank credit links (worker.bank_linking). A contact's line
+it would post, and posts when its bank credit links (worker.bank.linking). A contact's line
 held under ``ARBOX_APPLY_CASH_ON=bank`` goes to a person only when its credit is late
-(:func:`worker.bank_linking.flag_late_held_lines`); a line held because its sender is no
+(:func:`worker.bank.linking.flag_late_held_lines`); a line held because its sender is no
 registered contact (``hold_review``) also gets a review item at once: a person may confirm it
 before the bank does (a remittance is a claim; cash is what the bank says arrived).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
@@ -30,7 +32,6 @@ from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.unapplied_cash import record_unapplied_cash
 from matching.decide import RemittanceDecision
 from outbound.compose import AckLine
-from worker import metrics
 
 ZERO = Decimal("0.00")
 
@@ -44,6 +45,8 @@ class LinesPosted:
     review_reasons: list[str] = field(default_factory=list)
     #: Lines decided for automatic application that wait for their bank credit.
     held: int = 0
+    #: The final outcome of each line written, in order (the worker counts them).
+    outcomes: list[str] = field(default_factory=list)
 
 
 class _BalanceMoved(Exception):
@@ -163,8 +166,8 @@ def post_lines(
                 inbound_id=row.id,
                 remittance_line_id=line.id,
             )
-    for line in written:  # their final outcome: a balance that moved made auto a review
-        metrics.REMITTANCE_LINES.labels(outcome=line.outcome).inc()
+    # their final outcome: a balance that moved made auto a review
+    out.outcomes = [line.outcome for line in written]
     return out
 
 
@@ -276,3 +279,38 @@ def decision_record(d: LineDecision) -> dict[str, object]:
 def _clip(text: str | None, size: int) -> str | None:
     """``text`` cut to a column of ``size`` characters; None for nothing."""
     return text[:size] if text else None
+
+
+def earlier_waiting_claims(
+    session: Session, invoice_ids: Collection[int], *, inbound_id: int
+) -> dict[tuple[int, Decimal | None], int]:
+    """The lines of mails other than ``inbound_id`` that claim one of ``invoice_ids`` and
+    still wait for a person (a stranger's claim waiting only for its bank credit does not
+    count): the mail of each, by (invoice id, amount as written)."""
+    rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
+    waiting = select(item.id).where(
+        item.remittance_line_id == rl.id,
+        item.status == "open",
+        item.kind != UNVERIFIED_PAYMENT,
+    )
+    earlier = session.execute(
+        select(rl.invoice_id, rl.stated_amount, rem.inbound_id)
+        .join(rem, rem.id == rl.remittance_id)
+        .where(
+            rl.invoice_id.in_(sorted(set(invoice_ids))),
+            rem.inbound_id != inbound_id,
+            waiting.exists(),
+        )
+    ).all()
+    return {(invoice_id, amount): inbound for invoice_id, amount, inbound in earlier}
+
+
+def mark_applied_by_bank(session: Session, remittance_id: int) -> None:
+    """Record the applications of ``remittance_id``'s lines as the bank's word
+    (``basis = 'bank'``): the remittance was read from a bank credit."""
+    line_ids = select(m.RemittanceLine.id).where(m.RemittanceLine.remittance_id == remittance_id)
+    session.execute(
+        update(m.Application)
+        .where(m.Application.remittance_line_id.in_(line_ids))
+        .values(basis="bank")
+    )

@@ -36,7 +36,7 @@ from outbound.documents import compose_invoice_copy, compose_reply, compose_stat
 from outbound.pdf_invoice import render_invoice_pdf
 from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf
-from worker.replies import MailReplies
+from worker.inbound.replies import MailReplies
 
 log = structlog.get_logger(__name__)
 

@@ -1,0 +1,124 @@
+"""The statements of bank linking (worker.bank.linking): the credits and expected payments a
+new arrival may link to, locked; the held lines of a remittance; the held lines whose credit
+is late; and what a link settles (applications on the bank's word, review items closed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.types import Outcome
+from ledger import models as m
+
+
+def unmatched_credits_near(
+    session: Session, *, currency: str, amount: Decimal, day: date, window_days: int
+) -> Sequence[m.Payment]:
+    """The unmatched credits of ``amount`` in ``currency`` valued within ``window_days`` of
+    ``day``, locked, by id."""
+    window = timedelta(days=window_days)
+    return session.scalars(
+        select(m.Payment)
+        .where(
+            m.Payment.status == "unmatched",
+            m.Payment.currency == currency,
+            m.Payment.amount == amount,
+            m.Payment.value_date >= day - window,
+            m.Payment.value_date <= day + window,
+        )
+        .order_by(m.Payment.id)
+        .with_for_update()
+    ).all()
+
+
+def open_expected_near(
+    session: Session, *, currency: str, amount: Decimal, day: date, window_days: int
+) -> Sequence[m.ExpectedPayment]:
+    """The open expected payments of ``amount`` in ``currency`` expected within
+    ``window_days`` of ``day``, locked, by id."""
+    window = timedelta(days=window_days)
+    return session.scalars(
+        select(m.ExpectedPayment)
+        .where(
+            m.ExpectedPayment.status == "open",
+            m.ExpectedPayment.currency == currency,
+            m.ExpectedPayment.amount == amount,
+            m.ExpectedPayment.expected_on >= day - window,
+            m.ExpectedPayment.expected_on <= day + window,
+        )
+        .order_by(m.ExpectedPayment.id)
+        .with_for_update()
+    ).all()
+
+
+def held_lines(session: Session, remittance_id: int) -> Sequence[m.RemittanceLine]:
+    """The lines of ``remittance_id`` held for their bank credit, by line number."""
+    return session.scalars(
+        select(m.RemittanceLine)
+        .where(
+            m.RemittanceLine.remittance_id == remittance_id,
+            m.RemittanceLine.outcome == Outcome.HELD,
+        )
+        .order_by(m.RemittanceLine.line_no)
+    ).all()
+
+
+def settle_held_line(
+    session: Session,
+    line_id: int,
+    application_ids: Sequence[int],
+    *,
+    item_kinds: Sequence[str],
+    now: datetime,
+) -> None:
+    """A held line posted on the bank's word: its applications' basis is ``bank``, and its
+    open review items of ``item_kinds`` are resolved by the bank."""
+    session.execute(
+        update(m.Application).where(m.Application.id.in_(application_ids)).values(basis="bank")
+    )
+    session.execute(
+        update(m.ReviewItem)
+        .where(
+            m.ReviewItem.remittance_line_id == line_id,
+            m.ReviewItem.kind.in_(list(item_kinds)),
+            m.ReviewItem.status == "open",
+        )
+        .values(status="resolved", resolved_at=now, resolved_by="bank")
+    )
+
+
+def late_held_lines(
+    session: Session, *, expected_before: date
+) -> list[tuple[m.RemittanceLine, int, int | None]]:
+    """(line, inbound id, customer id) of every held line whose expected payment is still open
+    and was expected before ``expected_before``, by line id."""
+    rows = session.execute(
+        select(m.RemittanceLine, m.Remittance.inbound_id, m.Remittance.customer_id)
+        .join(m.Remittance, m.Remittance.id == m.RemittanceLine.remittance_id)
+        .join(m.ExpectedPayment, m.ExpectedPayment.remittance_id == m.Remittance.id)
+        .where(
+            m.RemittanceLine.outcome == Outcome.HELD,
+            m.ExpectedPayment.status == "open",
+            m.ExpectedPayment.expected_on < expected_before,
+        )
+        .order_by(m.RemittanceLine.id)
+    ).all()
+    return [(line, inbound_id, customer_id) for line, inbound_id, customer_id in rows]
+
+
+def open_items_of_kind(session: Session, kind: str) -> Sequence[m.ReviewItem]:
+    """The open review items of ``kind``."""
+    return session.scalars(
+        select(m.ReviewItem).where(m.ReviewItem.kind == kind, m.ReviewItem.status == "open")
+    ).all()
+
+
+def payment_link_of(session: Session, payment_id: int) -> m.PaymentLink:
+    """The link of ``payment_id``."""
+    return session.scalars(
+        select(m.PaymentLink).where(m.PaymentLink.payment_id == payment_id)
+    ).one()

@@ -1,0 +1,115 @@
+"""The inbound rows' statements for the worker: find a stored message, record where it sat in
+a mailbox, move it along (parsed, failed, an attempt given back), and find what a crash left
+stored or pending to enqueue again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.types import FINAL_STATUSES, PENDING_STATUSES, InboundStatus
+from ledger import models as m
+
+
+def find_inbound(session: Session, message_id: str, digest: str) -> m.InboundMessage | None:
+    """The message stored with ``message_id`` and sha256 ``digest``, or None."""
+    return session.execute(
+        select(m.InboundMessage).where(
+            m.InboundMessage.message_id == message_id, m.InboundMessage.sha256 == digest
+        )
+    ).scalar_one_or_none()
+
+
+def record_mailbox_position(
+    session: Session,
+    *,
+    account: str,
+    folder: str,
+    uidvalidity: int,
+    uid: int,
+    inbound_id: int,
+    now: datetime,
+) -> None:
+    """Record that ``inbound_id`` sat at this mailbox position (once: a position recorded by
+    an earlier poll is left as it is)."""
+    try:
+        with session.begin_nested():
+            session.add(
+                m.MailboxMessage(
+                    account=account,
+                    folder=folder,
+                    uidvalidity=uidvalidity,
+                    uid=uid,
+                    inbound_id=inbound_id,
+                    fetched_at=now,
+                )
+            )
+    except IntegrityError:
+        pass  # this position was recorded by an earlier poll
+
+
+def mark_inbound_parsed(session: Session, inbound_id: int, *, now: datetime) -> None:
+    """``stored`` → ``parsed`` (a message in any other state is left alone)."""
+    session.execute(
+        update(m.InboundMessage)
+        .where(
+            m.InboundMessage.id == inbound_id,
+            m.InboundMessage.status == InboundStatus.STORED,
+        )
+        .values(status=InboundStatus.PARSED, parsed_at=now)
+    )
+
+
+def record_inbound_failure(session: Session, inbound_id: int, reason: str) -> None:
+    """Record why the last attempt at ``inbound_id`` failed."""
+    session.execute(
+        update(m.InboundMessage).where(m.InboundMessage.id == inbound_id).values(reason=reason)
+    )
+
+
+def give_back_attempt(session: Session, inbound_id: int) -> None:
+    """Uncount the last attempt at ``inbound_id``, unless it is final already."""
+    session.execute(
+        update(m.InboundMessage)
+        .where(
+            m.InboundMessage.id == inbound_id,
+            m.InboundMessage.attempts > 0,
+            m.InboundMessage.status.not_in([s.value for s in FINAL_STATUSES]),
+        )
+        .values(attempts=m.InboundMessage.attempts - 1)
+    )
+
+
+def reenqueue_stale_inbound(session: Session, *, cutoff: datetime, now: datetime) -> list[int]:
+    """The messages still to process that were last enqueued before ``cutoff``, marked
+    enqueued ``now``."""
+    return list(
+        session.execute(
+            update(m.InboundMessage)
+            .where(
+                m.InboundMessage.status.in_([s.value for s in PENDING_STATUSES]),
+                m.InboundMessage.enqueued_at < cutoff,
+            )
+            .values(enqueued_at=now)
+            .returning(m.InboundMessage.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def reenqueue_stale_outbox(session: Session, *, cutoff: datetime, now: datetime) -> list[int]:
+    """The pending mails last enqueued before ``cutoff``, marked enqueued ``now``."""
+    return list(
+        session.execute(
+            update(m.OutboxMessage)
+            .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
+            .values(enqueued_at=now)
+            .returning(m.OutboxMessage.id)
+        )
+        .scalars()
+        .all()
+    )

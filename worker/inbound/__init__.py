@@ -1,0 +1,2 @@
+"""The inbound flow: a mail stored, read, routed (bank statement, noise, question,
+remittance), applied and answered."""
