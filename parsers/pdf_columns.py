@@ -27,6 +27,7 @@ from core.money import parse_amount
 from core.types import RemittanceLine
 from parsers.pdf_layout import is_amount, is_total
 from parsers.tables import GridRead
+from parsers.vocabulary import PAGE_CONTINUED_RE
 
 Role = Literal["ours", "theirs", "ref", "date", "gross", "discount", "deduction", "reason", "net"]
 
@@ -59,12 +60,6 @@ HEADER_ROWS_SEARCHED = 4
 _REF_ROLES = ("ours", "theirs", "ref")
 #: Values that carry a document prefix: INV-1001, RE2026-17, CM-2001.
 _PREFIXED_RE = re.compile(r"^(?:inv|in|re|rg|rech|bill|f|fa|ft|cm|cn|dm|dn)[-/ ]?\d", re.I)
-_CONTINUED_RE = re.compile(
-    r"\b(?:continued|cont'd|fortsetzung|à\s+suivre|suite\s+(?:page|au\s+verso)|seite\s+\d+\s+von|page\s+\d+\s+of)\b"
-    r"|\b(?:sub-?\s?totals?|page\s+total|zwischensumme|übertrag|carried\s+forward"
-    r"|brought\s+forward|balance\s+forward|c/f|b/f)\b",
-    re.IGNORECASE,
-)
 _REF_TOKEN_RE = re.compile(r"[A-Za-z]{0,6}[-/]?\d[\w/-]*")
 
 
@@ -114,7 +109,7 @@ def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
         text = "  ".join(c for c in cells if c)
         if not text or _key(row) == header_key:
             continue
-        if _CONTINUED_RE.search(next(c for c in cells if c)):
+        if PAGE_CONTINUED_RE.search(next(c for c in cells if c)):
             continue  # labelled "Carried forward", "Continued", "Page 2 of 3": no invoice
         amounts = {role: _amount(cells, i) for role, i in columns.by_role.items()}
         net = amounts.get("net")

@@ -35,6 +35,7 @@ from core.money import parse_amount
 from core.types import Remittance, RemittanceLine
 from parsers.tables import read_grid
 from parsers.text_tables import split_blocks
+from parsers.vocabulary import SUBTOTAL_RE, TOTAL_RE
 
 #: Longer lines are prose or garbage, never one remittance line; skipping them bounds the work.
 MAX_LINE_CHARS = 2000
@@ -187,17 +188,6 @@ _DOCUMENT_PREFIX_RE = re.compile(
 _NUMBER_REF_RE = re.compile(r"(?<![\w.,/-])(?P<token>\d{3,}(?:[-/]\d+)*)(?![\w,/]|\.\d)")
 #: More refs listed after the first ("Invoices 1001, 1002 and 1003"): the amount is ambiguous.
 _REF_LIST_RE = re.compile(r"^\s*(?:,|&|\+|and\b|und\b|et\b)\s*#?[A-Za-z]{0,6}[-/]?\d{3,}", re.I)
-_TOTAL_RE = re.compile(
-    r"\b(?:total|totals|sum|summe|gesamt\w*|grand\s+total|amount\s+paid|payment\s+amount"
-    r"|paid\s+amount|montant\s+total|importe\s+total|net\s+payment|total\s+payment"
-    r"|payment\s+total|check\s+amount)\b",
-    re.IGNORECASE,
-)
-_SUBTOTAL_RE = re.compile(
-    r"\b(?:sub-?\s?totals?|page\s+total|total\s+(?:this\s+)?page|zwischensumme|übertrag"
-    r"|carried\s+forward|brought\s+forward|balance\s+forward|c/f|b/f)\b",
-    re.IGNORECASE,
-)
 _DIGITS_RE = re.compile(r"\d{3,}")
 #: Words that say a payment was made; a sentence without one is not read as a remittance.
 _PAID_RE = re.compile(
@@ -331,7 +321,7 @@ def _place_rows(
         text = " | ".join(" ".join(cell.split()) for cell in row if cell.strip())
         if pending and pending[0].source == text:  # read_grid's source of the row
             placed.append((start + no, pending.pop(0)))
-        elif not _SUBTOTAL_RE.search(text) and not _TOTAL_RE.search(text):
+        elif not SUBTOTAL_RE.search(text) and not TOTAL_RE.search(text):
             placed += [
                 (start + no, line)
                 for line in scan_lines([text]).lines
@@ -369,7 +359,7 @@ def read_sentence(line: str) -> LineScan | None:
     if len(_WORD_RE.findall(blanked)) < SENTENCE_MIN_WORDS or not _PAID_RE.search(line):
         return None  # "invoices 4711 and 4712 (3,000.00) are wrong" is no payment
     found = _with_bare_numbers(_sentence_refs(blanked), blanked, work, amounts)
-    if not found or _SUBTOTAL_RE.search(line):
+    if not found or SUBTOTAL_RE.search(line):
         return None
     if len(found) == 1 and not work[found[0][1] :].lstrip().startswith("("):
         return None  # one document and its amount: scan_lines reads it
@@ -536,10 +526,10 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
         before_amount = work[: amounts[0].start]
         for a in reversed(amounts):
             work = work[: a.start] + " " * (a.end - a.start) + work[a.end :]
-        if _SUBTOTAL_RE.search(line):
+        if SUBTOTAL_RE.search(line):
             continue
         ref, ambiguous, strong = _reference(work)
-        if _TOTAL_RE.search(line) and (ref is None or ambiguous or not strong):
+        if TOTAL_RE.search(line) and (ref is None or ambiguous or not strong):
             total = amount.value
             continue
         if ref is None and len(amounts) == 1 and _is_payment_sentence(line, before_amount):

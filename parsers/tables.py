@@ -50,6 +50,7 @@ from parsers.table_values import (
     share_documentish,
     strip_currency,
 )
+from parsers.vocabulary import TABLE_SKIP_ROW_RE, TOTAL_RE
 
 CELL_SEPARATOR = " | "
 #: Rows read at most; a longer table is cut off there (a bounded read).
@@ -61,20 +62,6 @@ MAX_CELL_CHARS = 500
 #: Rows looked at for the header.
 HEADER_SEARCH_ROWS = 60
 
-_TOTAL_RE = re.compile(
-    r"\b(?:total|totals|grand\s+total|sum|summe|gesamt\w*|endsumme|totaal|totale|importe"
-    r"\s+total|montant\s+total|check\s+amount|payment\s+amount|amount\s+paid|zahlbetrag"
-    r"|überweisungsbetrag|total\s+pagado|total\s+payé|net\s+payment|total\s+payment"
-    r"|payment\s+total)\b",
-    re.IGNORECASE,
-)
-_SKIP_ROW_RE = re.compile(
-    r"\b(?:sub-?\s?totals?|page\s+total|total\s+(?:this\s+)?page|seitensumme|zwischensumme"
-    r"|übertrag|vortrag|carried\s+forward|brought\s+forward|balance\s+forward|c/f|b/f"
-    r"|continued|cont'd|fortsetzung|suite|à\s+reporter|report(?:é)?\b|sous-total"
-    r"|subtotal|transporte|riporto|continua)",
-    re.IGNORECASE,
-)
 _CREDIT_TYPE_RE = re.compile(
     r"credit|gutschrift|avoir|abono|nota\s+de\s+cr|nota\s+di\s+credito|creditnota"
     r"|^(?:cm|cn|kg|gs|cr|av|nc|h)$",
@@ -179,8 +166,8 @@ def _continues_header(header: Sequence[str], row: Sequence[str]) -> bool:
         and not any(ch.isdigit() for cell in named for ch in cell)
         and 2 * len(words) >= len(named)
         and not any(ch.isdigit() for cell in words for ch in cell)
-        and not _TOTAL_RE.search(" ".join(words))
-        and not _SKIP_ROW_RE.search(" ".join(words))
+        and not TOTAL_RE.search(" ".join(words))
+        and not TABLE_SKIP_ROW_RE.search(" ".join(words))
     )
 
 
@@ -249,11 +236,11 @@ def _decide_columns(
     # tried against the ledger, its number could be one of our invoices by chance.
     alts = [no for no in ordered if no != ref and (ref in theirs or no not in theirs)]
     alts = alts[:MAX_ALTS]
-    totals = [row for row in body if _TOTAL_RE.search(" ".join(row))]
+    totals = [row for row in body if TOTAL_RE.search(" ".join(row))]
     candidates = [
         row
         for row in body
-        if not _TOTAL_RE.search(" ".join(row)) and not _SKIP_ROW_RE.search(" ".join(row))
+        if not TOTAL_RE.search(" ".join(row)) and not TABLE_SKIP_ROW_RE.search(" ".join(row))
     ]
     assigned = assign_from_values(
         candidates or body, roles, total_row=totals[-1] if totals else None
@@ -408,12 +395,12 @@ def _read_rows(
         if [cell.casefold() for cell in row] == header_key:
             used.add(no)  # the header repeated (a new page); a changed one has no ref
             continue
-        if _SKIP_ROW_RE.search(text):
+        if TABLE_SKIP_ROW_RE.search(text):
             used.add(no)
             continue
         ref_cell = row[columns.ref] if columns.ref is not None else ""
         ref = _ref_of(ref_cell, named=columns.header_named_ref) if ref_cell else None
-        if _TOTAL_RE.search(text) and (ref is None or _TOTAL_RE.search(ref_cell)):
+        if TOTAL_RE.search(text) and (ref is None or TOTAL_RE.search(ref_cell)):
             stated = values.get(Role.NET) or _last_amount(row, columns)
             if stated is not None:
                 total = stated
