@@ -14,30 +14,27 @@ Labels are ranked, not just matched: an amount due beats a grand total, which be
 ``Total``; ``Net total``, ``Tax total`` and ``Total HT`` are not totals. See
 :mod:`parsers.invoice_labels` for the vocabulary and the value recognisers.
 
-Unreadable PDFs raise :class:`~core.errors.UnreadableDocumentError` with the reasons of
-:mod:`parsers.remittance_pdf`, whose PDF lock this module shares (PDFium is not thread-safe).
+The PDF is opened through :mod:`parsers.pdf_text` (the one pdfplumber adapter, with its PDF
+lock: PDFium is not thread-safe); unreadable PDFs raise
+:class:`~core.errors.UnreadableDocumentError` with its reasons.
 """
 
 from __future__ import annotations
 
-import io
+import dataclasses
+import functools
 import re
-import warnings
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
-
 from core.errors import UnreadableDocumentError
 from parsers.ascii_numbers import ascii_int
 from parsers.invoice_labels import (
     NUMERIC_DATE_RE,
-    Word,
     amount_at,
     currency_of,
     date_at,
@@ -49,13 +46,12 @@ from parsers.invoice_labels import (
 )
 from parsers.pdf_text import (
     MALFORMED,
-    NEEDS_PASSWORD,
     NO_TEXT_LAYER,
-    PARSE_ERRORS,
-    PDF_LOCK,
-    out_of_memory,
+    Word,
+    check_pdf_header,
+    page_words,
+    read_pdf_pages,
 )
-from parsers.remittance_pdf import EMPTY_FILE, HEADER_WINDOW, NOT_A_PDF
 
 #: Pages read at most: the number is on the first page and the total on the last of a
 #: short document; a longer PDF is a report, not an invoice.
@@ -102,10 +98,7 @@ def read_invoice_fields(
         UnreadableDocumentError: with ``reason`` one of ``"empty file"``, ``"not a PDF"``,
             ``"needs password"``, ``"malformed PDF"``, ``"no text layer, scan?"``.
     """
-    if not data.strip():
-        raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
-    if b"%PDF" not in data[:HEADER_WINDOW]:
-        raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
+    check_pdf_header(data, filename=filename)
     pages, lines = _read_lines(data, filename=filename, max_pages=max_pages)
     if not pages:  # no page tree worth the name: as parsers.remittance_pdf says
         raise UnreadableDocumentError(MALFORMED, filename=filename)
@@ -140,53 +133,32 @@ def _best(found: list[_Found[_V]]) -> _Found[_V] | None:
 def _read_lines(
     data: bytes, *, filename: str | None, max_pages: int
 ) -> tuple[int, list[list[Word]]]:
-    """The pages read and their words grouped into lines, under the PDF lock."""
+    """The pages read and their words grouped into lines."""
+    pages = read_pdf_pages(
+        data,
+        filename=filename,
+        max_pages=max_pages,
+        read_page=functools.partial(page_words, upright_only=False),
+    )
     lines: list[list[Word]] = []
-    pages = 0
-    with PDF_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pdfminer warns on recoverable damage
-        try:
-            with pdfplumber.open(io.BytesIO(data)) as pdf:
-                for number, page in enumerate(pdf.pages):
-                    if number >= max_pages:
-                        break
-                    try:
-                        words = page.extract_words()
-                    finally:
-                        page.close()  # frees the page's cached layout objects
-                    pages += 1
-                    lines.extend(_group_lines(_split_glued(words, page=number)))
-        except PDFEncryptionError as e:
-            raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-        except (PdfminerException, *PARSE_ERRORS) as e:
-            if out_of_memory(e):  # a decompression bomb against the memory limit
-                raise MemoryError(f"{filename or 'PDF'}: out of memory while inflating") from e
-            cause = e.args[0] if isinstance(e, PdfminerException) and e.args else None
-            if isinstance(cause, PDFEncryptionError):
-                raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-            raise UnreadableDocumentError(MALFORMED, filename=filename) from e
-    return pages, lines
+    for words in pages:
+        lines.extend(_group_lines(_split_glued(words)))
+    return len(pages), lines
 
 
-def _split_glued(raw: list[dict[str, object]], *, page: int) -> list[Word]:
-    """pdfplumber's word dicts as :class:`Word`; a label glued to its value becomes two."""
+def _split_glued(raw: Sequence[Word]) -> list[Word]:
+    """The words of a page; a label glued to its value becomes two, blank words go."""
     words: list[Word] = []
-    for item in raw:
-        text = str(item.get("text", ""))
-        x0, x1 = _num(item.get("x0")), _num(item.get("x1"))
-        top, bottom = _num(item.get("top")), _num(item.get("bottom"))
+    for word in raw:
+        text, x0, x1 = word.text, word.x0, word.x1
         glued = _GLUED_RE.match(text)
         if glued:
             cut = x0 + (x1 - x0) * len(glued.group(1)) / len(text)
-            words.append(Word(glued.group(1), x0, cut, top, bottom, page))
-            words.append(Word(glued.group(2), cut, x1, top, bottom, page))
+            words.append(dataclasses.replace(word, text=glued.group(1), x1=cut))
+            words.append(dataclasses.replace(word, text=glued.group(2), x0=cut))
         elif text.strip():
-            words.append(Word(text, x0, x1, top, bottom, page))
+            words.append(word)
     return words
-
-
-def _num(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _group_lines(words: list[Word]) -> list[list[Word]]:

@@ -38,14 +38,17 @@ from parsers.pdf_columns import read_columns
 from parsers.pdf_facts import narrative_lines, payment_facts
 from parsers.pdf_layout import TextLine, aligned_tables, continued_table, text_lines
 from parsers.pdf_text import (
+    EMPTY_FILE,
     MALFORMED,
     NEEDS_PASSWORD,
     NO_TEXT_LAYER,
+    NOT_A_PDF,
     Grid,
     PageText,
     PdfplumberSource,
     TextSource,
     Word,
+    check_pdf_header,
 )
 from parsers.remittance_text import scan_lines
 from parsers.tables import GridRead, read_grid
@@ -60,12 +63,8 @@ __all__ = [
     "parse_pdf_remittance",
 ]
 
-EMPTY_FILE = "empty file"
-NOT_A_PDF = "not a PDF"
 #: Pages read at most; the rest of a longer PDF is ignored.
 MAX_PAGES = 50
-#: The PDF header may follow some garbage, but not much (PDF 1.7, annex H.3).
-HEADER_WINDOW = 1024
 #: The text source used when the caller names none.
 DEFAULT_SOURCE: TextSource = PdfplumberSource()
 
@@ -99,10 +98,7 @@ def parse_pdf_remittance(
         UnreadableDocumentError: with ``reason`` one of ``"empty file"``, ``"not a PDF"``,
             ``"needs password"``, ``"malformed PDF"``, ``"no text layer, scan?"``.
     """
-    if not data.strip():
-        raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
-    if b"%PDF" not in data[:HEADER_WINDOW]:
-        raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
+    check_pdf_header(data, filename=filename)
     pages = (source or DEFAULT_SOURCE).read_pages(data, filename=filename, max_pages=max_pages)
     if not pages:
         raise UnreadableDocumentError(MALFORMED, filename=filename)
