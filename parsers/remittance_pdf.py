@@ -34,6 +34,7 @@ from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
 from parsers.document_kind import is_invoice_document
+from parsers.line_scan import scan_lines
 from parsers.pdf_columns import read_columns
 from parsers.pdf_facts import narrative_lines, payment_facts
 from parsers.pdf_layout import TextLine, aligned_tables, continued_table, text_lines
@@ -50,7 +51,6 @@ from parsers.pdf_text import (
     Word,
     check_pdf_header,
 )
-from parsers.remittance_text import scan_lines
 from parsers.tables import GridRead, read_grid
 
 __all__ = [

@@ -25,7 +25,7 @@ How it is read:
    minus or ``CR``, or a "credit"/"Gutschrift" document type); without a net, net = gross −
    discount − deduction, exactly.
 5. When the grid gives no line at all, each row is read as a text line instead
-   (:func:`parsers.remittance_text.scan_lines`), the reading of the first cut.
+   (:func:`parsers.line_scan.scan_lines`), the reading of the first cut.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import RemittanceLine
+from parsers.line_scan import scan_lines
 from parsers.payment_info import DATE_RE, read_currency, read_payment_ref
 from parsers.table_headers import AMOUNT_ROLES, Role, header_role
 from parsers.table_values import (
@@ -489,9 +490,6 @@ def _column_constant(body: Sequence[Sequence[str]], col: int | None, used: set[i
 
 
 def _read_as_text(grid: Sequence[Sequence[str]]) -> GridRead:
-    # Imported here: parsers.remittance_text reads text tables through this module.
-    from parsers.remittance_text import scan_lines  # a cycle at module level
-
     joined = (CELL_SEPARATOR.join(cell for cell in row if cell) for row in grid)
     scan = scan_lines(text for text in joined if _MONEY_HINT_RE.search(text))
     return GridRead(
