@@ -25,7 +25,7 @@ import dataclasses
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -62,6 +62,7 @@ BELOW_REACH = 2.6
 COLUMN_GAP = 1.5
 
 _V = TypeVar("_V", str, Decimal, date)
+_T = TypeVar("_T")
 
 #: A label glued to its value: ``n°562044387``, ``Nr.471102``, ``No:12345``.
 _GLUED_RE = re.compile(r"^([^\W\d_]{1,14}[.°º#:])(\S*\d\S*)$")
@@ -201,103 +202,112 @@ def _below(lines: list[list[Word]], row: int, label: list[Word]) -> Word | None:
 # --- the fields -------------------------------------------------------------------------------
 
 
-def _numbers(lines: list[list[Word]]) -> list[_Found[str]]:
-    """Invoice number candidates; rank: label tier, right before below, first in the file."""
-    found: list[_Found[str]] = []
+@dataclass(frozen=True, slots=True)
+class _Labelled(Generic[_T]):
+    """A value found beside (``below`` false) or under a label: the label's words, where
+    they start (``row``, ``index``) and the tier or class the label matcher gave it."""
+
+    row: int
+    index: int
+    words: list[Word]
+    tier: int
+    value: _T
+    below: bool
+
+    @property
+    def where(self) -> str:
+        """``below 'Total', page 2`` or ``right of 'Total', page 2``, for the evidence."""
+        side = "below" if self.below else "right of"
+        return f"{side} {_text(self.words)!r}, page {self.words[0].page + 1}"
+
+
+def _labelled_values(
+    lines: list[list[Word]],
+    *,
+    label_at: Callable[[int, int], tuple[int, int] | None],
+    value_right: Callable[[list[Word], int, int], _T | None],
+    value_below: Callable[[Word, int], _T | None],
+) -> list[_Labelled[_T]]:
+    """Each label of ``lines`` with its value: ``label_at(row, index)`` gives a label's end
+    and tier, ``value_right(line, end, tier)`` the value after it on its line, else, when
+    the label stands alone in its column, ``value_below(word, tier)`` the word under it."""
+    found: list[_Labelled[_T]] = []
     for row, line in enumerate(lines):
-        above = lines[row - 1] if row else None
         index = 0
         while index < len(line):
-            label = number_label_at(line, index, above=above)
+            label = label_at(row, index)
             if label is None:
                 index += 1
                 continue
             end, tier = label
             words = line[index:end]
-            value = ref_at(line, end, strict=tier >= 2)
-            placement = 0
+            value = value_right(line, end, tier)
+            below = False
             if value is None and _ends_label_column(line, end):
                 under = _below(lines, row, words)
-                value = under.text if under is not None and is_ref(under.text) else None
-                placement = 1
+                value = value_below(under, tier) if under is not None else None
+                below = True
             if value is not None:
-                where = "below" if placement else "right of"
-                found.append(
-                    _Found(
-                        rank=(tier, placement, row, index),
-                        value=value.lstrip("#").strip(".,;:"),
-                        evidence=f"number {value!r} {where} {_text(words)!r}, "
-                        f"page {words[0].page + 1}",
-                    )
-                )
+                found.append(_Labelled(row, index, words, tier, value, below))
             index = end
     return found
+
+
+def _numbers(lines: list[list[Word]]) -> list[_Found[str]]:
+    """Invoice number candidates; rank: label tier, right before below, first in the file."""
+    found = _labelled_values(
+        lines,
+        label_at=lambda row, index: number_label_at(
+            lines[row], index, above=lines[row - 1] if row else None
+        ),
+        value_right=lambda line, end, tier: ref_at(line, end, strict=tier >= 2),
+        value_below=lambda word, _tier: word.text if is_ref(word.text) else None,
+    )
+    return [
+        _Found(
+            rank=(f.tier, int(f.below), f.row, f.index),
+            value=f.value.lstrip("#").strip(".,;:"),
+            evidence=f"number {f.value!r} {f.where}",
+        )
+        for f in found
+    ]
 
 
 def _totals(lines: list[list[Word]]) -> list[_Found[Decimal]]:
     """Total candidates; rank: right before below, label class, the last in the file."""
-    found: list[_Found[Decimal]] = []
-    for row, line in enumerate(lines):
-        index = 0
-        while index < len(line):
-            label = total_label_at(line, index)
-            if label is None:
-                index += 1
-                continue
-            end, klass = label
-            words = line[index:end]
-            hit = amount_at(line, end)
-            placement = 0
-            if hit is None and _ends_label_column(line, end):
-                under = _below(lines, row, words)
-                hit = amount_at([under], 0) if under is not None else None
-                placement = 1
-            if hit is not None:
-                amount, currency = hit
-                where = "below" if placement else "right of"
-                found.append(
-                    _Found(
-                        rank=(placement, klass, -row, -index),
-                        value=amount,
-                        evidence=f"total {amount} {where} {_text(words)!r}, "
-                        f"page {words[0].page + 1}",
-                        currency=currency,
-                    )
-                )
-            index = end
-    return found
+    found = _labelled_values(
+        lines,
+        label_at=lambda row, index: total_label_at(lines[row], index),
+        value_right=lambda line, end, _tier: amount_at(line, end),
+        value_below=lambda word, _tier: amount_at([word], 0),
+    )
+    return [
+        _Found(
+            rank=(int(f.below), f.tier, -f.row, -f.index),
+            value=f.value[0],
+            evidence=f"total {f.value[0]} {f.where}",
+            currency=f.value[1],
+        )
+        for f in found
+    ]
 
 
 def _dates(lines: list[list[Word]], *, us_order: bool) -> list[_Found[date]]:
     """Issue date candidates; rank: label tier, right before below, first in the file."""
-    found: list[_Found[date]] = []
-    for row, line in enumerate(lines):
-        index = 0
-        while index < len(line):
-            label = date_label_at(line, index)
-            if label is None:
-                index += 1
-                continue
-            end, tier = label
-            words = line[index:end]
-            value = date_at(line, end, us_order=us_order)
-            placement = 0
-            if value is None and _ends_label_column(line, end):
-                under = _below(lines, row, words)
-                value = date_at([under], 0, us_order=us_order) if under is not None else None
-                placement = 1
-            if value is not None:
-                where = "below" if placement else "right of"
-                found.append(
-                    _Found(
-                        rank=(tier, placement, row, index),
-                        value=value,
-                        evidence=f"issue date {value.isoformat()} {where} {_text(words)!r}, "
-                        f"page {words[0].page + 1}",
-                    )
-                )
-            index = end
-    return found
+    found = _labelled_values(
+        lines,
+        label_at=lambda row, index: date_label_at(lines[row], index),
+        value_right=lambda line, end, _tier: date_at(line, end, us_order=us_order),
+        value_below=lambda word, _tier: date_at([word], 0, us_order=us_order),
+    )
+    return [
+        _Found(
+            rank=(f.tier, int(f.below), f.row, f.index),
+            value=f.value,
+            evidence=f"issue date {f.value.isoformat()} {f.where}",
+        )
+        for f in found
+    ]
 
 
 def _is_month_first(lines: list[list[Word]], *, currency: str | None) -> bool:

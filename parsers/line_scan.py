@@ -82,8 +82,10 @@ WORD_RE = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
 
 
 @dataclass(frozen=True, slots=True)
-class LineScan:
-    """What :func:`scan_lines` found in a run of lines."""
+class LinesRead:
+    """What a reader found in a run of text lines (:func:`scan_lines`) or in a table
+    (:func:`parsers.tables.read_grid`): the lines, the stated total, the payment reference
+    and the one currency written (None when none or several)."""
 
     lines: tuple[RemittanceLine, ...]
     stated_total: Decimal | None
@@ -91,7 +93,7 @@ class LineScan:
     currency: str | None
 
 
-def scan_lines(lines: Iterable[str]) -> LineScan:
+def scan_lines(lines: Iterable[str]) -> LinesRead:
     """Read remittance lines, the stated total and the payment reference from ``lines``.
 
     The last "Total" line wins; subtotals ("Subtotal", "Page total", "Carried forward") are
@@ -158,7 +160,7 @@ def scan_lines(lines: Iterable[str]) -> LineScan:
     if len(several) == len(found):  # "Invoices 1001 and 1002: 2,500.00" alone: no line
         found = []
     stated = total if total is not None else prose_total
-    return LineScan(
+    return LinesRead(
         lines=_kept_back_as_gross(tuple(found), stated),
         stated_total=stated,
         payment_ref=payment_ref,

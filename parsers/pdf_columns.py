@@ -25,8 +25,8 @@ from typing import Literal
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import RemittanceLine
+from parsers.line_scan import LinesRead
 from parsers.pdf_layout import is_amount, is_total
-from parsers.tables import GridRead
 from parsers.vocabulary import PAGE_CONTINUED_RE
 
 Role = Literal["ours", "theirs", "ref", "date", "gross", "discount", "deduction", "reason", "net"]
@@ -86,7 +86,7 @@ def header_roles(header: Sequence[str | None]) -> dict[int, Role]:
     return roles
 
 
-def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
+def read_columns(rows: Sequence[Sequence[str | None]]) -> LinesRead | None:
     """The lines of a grid with a header row (one of its first rows, above the values)
     naming a reference column and an amount column, or None when no header names them."""
     found = next(
@@ -127,7 +127,7 @@ def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
         line = _line(ref, cells, columns, amounts, source=text)
         if line is not None:
             lines.append(line)
-    return GridRead(lines=tuple(lines), stated_total=total, payment_ref=None, currency=None)
+    return LinesRead(lines=tuple(lines), stated_total=total, payment_ref=None, currency=None)
 
 
 def _columns(roles: dict[int, Role], body: Sequence[Sequence[str | None]]) -> Columns | None:

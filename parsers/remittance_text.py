@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from core.types import Remittance, RemittanceLine
-from parsers.line_scan import LineScan, scan_lines
+from parsers.line_scan import LinesRead, scan_lines
 from parsers.quoted_text import strip_quotes_and_signature
 from parsers.tables import read_grid
 from parsers.text_refs import MAX_TEXT_LINES
@@ -51,7 +51,7 @@ def parse_text_remittance(text: str) -> Remittance | None:
     )
 
 
-def read_text(text: str) -> LineScan:
+def read_text(text: str) -> LinesRead:
     """The lines, stated total, payment reference and currency of ``text`` (already without
     quotes), its tables and its sentences, in the order they are written. The total written
     last wins."""
@@ -79,7 +79,7 @@ def read_text(text: str) -> LineScan:
         refs += [(no, scan.payment_ref)] if scan.payment_ref else []
         currencies |= {scan.currency} if scan.currency else set()
     found.sort(key=lambda pair: pair[0])
-    return LineScan(
+    return LinesRead(
         lines=tuple(line for _, line in found),
         stated_total=max(totals, key=lambda pair: pair[0])[1] if totals else None,
         payment_ref=min(refs)[1] if refs else None,

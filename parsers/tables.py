@@ -32,13 +32,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import RemittanceLine
-from parsers.line_scan import scan_lines
+from parsers.line_scan import LinesRead, scan_lines
 from parsers.payment_info import DATE_RE, read_currency, read_payment_ref
 from parsers.table_columns import (
     MONEY_HINT_RE,
@@ -80,29 +79,19 @@ _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
 _REF_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w/.-]*\d[\w/-]*|\d+")
 
 
-@dataclass(frozen=True, slots=True)
-class GridRead:
-    """What :func:`read_grid` found in one table."""
-
-    lines: tuple[RemittanceLine, ...]
-    stated_total: Decimal | None
-    payment_ref: str | None
-    currency: str | None
-
-
 def read_grid(
     rows: Sequence[Sequence[str | None]],
     *,
     max_rows: int = MAX_ROWS,
     read_rows_as_text: bool = True,
-) -> GridRead:
+) -> LinesRead:
     """The remittance lines, stated total, payment reference and currency of a table.
 
     ``read_rows_as_text=False`` skips step 5 (for callers that read the rows as text
     themselves when no line is found)."""
     grid = _clean(rows, max_rows)
     if not grid:
-        return GridRead(lines=(), stated_total=None, payment_ref=None, currency=None)
+        return LinesRead(lines=(), stated_total=None, payment_ref=None, currency=None)
     header_at = find_header(grid)
     header = grid[header_at] if header_at is not None else None
     body = grid[header_at + 1 :] if header_at is not None else grid
@@ -121,8 +110,8 @@ def read_grid(
     if not lines:
         if read_rows_as_text:
             return _read_as_text(grid)
-        return GridRead(lines=(), stated_total=None, payment_ref=None, currency=None)
-    return GridRead(
+        return LinesRead(lines=(), stated_total=None, payment_ref=None, currency=None)
+    return LinesRead(
         lines=tuple(lines), stated_total=total, payment_ref=payment_ref, currency=currency
     )
 
@@ -309,10 +298,10 @@ def _column_constant(body: Sequence[Sequence[str]], col: int | None, used: set[i
     return values.pop() if len(values) == 1 else None
 
 
-def _read_as_text(grid: Sequence[Sequence[str]]) -> GridRead:
+def _read_as_text(grid: Sequence[Sequence[str]]) -> LinesRead:
     joined = (CELL_SEPARATOR.join(cell for cell in row if cell) for row in grid)
     scan = scan_lines(text for text in joined if MONEY_HINT_RE.search(text))
-    return GridRead(
+    return LinesRead(
         lines=scan.lines,
         stated_total=scan.stated_total,
         payment_ref=scan.payment_ref,

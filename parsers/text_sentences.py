@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from core.types import RemittanceLine
-from parsers.line_scan import CONTACT_LINE_RE, PAID_RE, WORD_RE, LineScan
+from parsers.line_scan import CONTACT_LINE_RE, PAID_RE, WORD_RE, LinesRead
 from parsers.text_amounts import Amount, blank_out, read_amounts
 from parsers.text_refs import (
     BARE_NUMBER_RE,
@@ -43,7 +43,7 @@ _LIST_SEP_RE = re.compile(
 _CREDIT_WORD_RE = re.compile(r"^(?:cm|cn|gs|kg|av|nc)[-/]?\d", re.IGNORECASE)
 
 
-def read_sentence(line: str) -> LineScan | None:
+def read_sentence(line: str) -> LinesRead | None:
     """The lines of a sentence that names several documents as paid, or None when ``line``
     is not one (a single reference is left to :func:`scan_lines`; a sentence without a
     word of paying is a question or a complaint, not a remittance).
@@ -101,7 +101,7 @@ def read_sentence(line: str) -> LineScan | None:
     else:
         return None
     explicit = {a.currency for a in amounts} - {None}
-    return LineScan(
+    return LinesRead(
         lines=tuple(lines),
         stated_total=total,
         payment_ref=payment_ref,
