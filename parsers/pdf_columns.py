@@ -20,39 +20,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import RemittanceLine
 from parsers.line_scan import LinesRead
 from parsers.pdf_layout import is_amount, is_total
-from parsers.vocabulary import PAGE_CONTINUED_RE
+from parsers.vocabulary import PAGE_CONTINUED_RE, PDF_COLUMN_ROLE_WORDS
 
 Role = Literal["ours", "theirs", "ref", "date", "gross", "discount", "deduction", "reason", "net"]
 
-#: (role, header pattern), first match wins: "Invoice date" is a date, "Invoice amount" gross.
-_ROLE_SOURCES: tuple[tuple[Role, str], ...] = (
-    ("date", r"dat(e|um)|fällig"),
-    ("discount", r"discount|skonto|\bdisc\b|remise|descuento"),
-    ("deduction", r"deduct|abzug|kürzung|short\s*pay|adjust|withh|einbehalt"),
-    ("reason", r"reason|grund|remark|comment|bemerkung|description|memo|text\b|motif"),
-    ("net", r"\bnet|paid|zahlbetrag|gezahlt|payment|ausgleich|remitted|payé|pagado"),
-    (
-        "gross",
-        r"gross|brutto|invoice\s+amount|\bamt\b|original|rechnungsbetrag|amount|betrag"
-        r"|montant|importe|\bdue\b|open",
-    ),
-    ("theirs", r"\bour\b|\bunser|\bdoc\.?\s*(no|nr)|^beleg(nr|nummer)?\.?$"),
-    (
-        "ours",
-        r"\byour\b|\bihre?\b|rechnungs?\s*-?n(r|ummer)|invoice|\binv\b|rechnung"
-        r"|facture|factura",
-    ),
-    ("ref", r"document|\bdoc\b|reference|\bref\b|beleg|\bnumber\b|\bno\b|\bnr\b"),
-)
 _ROLE_PATTERNS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
-    (role, re.compile(pattern, re.IGNORECASE)) for role, pattern in _ROLE_SOURCES
+    (cast("Role", role), re.compile(pattern, re.IGNORECASE))
+    for role, pattern in PDF_COLUMN_ROLE_WORDS
+    if role in get_args(Role)
 )
 #: Rows of a grid looked at for its header (a title row may come first).
 HEADER_ROWS_SEARCHED = 4

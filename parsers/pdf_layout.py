@@ -24,7 +24,7 @@ from itertools import pairwise
 from statistics import median
 
 from parsers.pdf_text import Grid, Word
-from parsers.vocabulary import PDF_LAYOUT_TOTAL_RE, SUBTOTAL_RE
+from parsers.vocabulary import PDF_HEADER_WORD_RE, PDF_LAYOUT_TOTAL_RE, SUBTOTAL_RE
 
 #: Gap between words, in text heights, above which they are in different cells.
 CELL_GAP_EM = 0.8
@@ -36,14 +36,6 @@ TABLE_GAP_LINES = 3.0
 MIN_HEADER_CELLS = 2
 MAX_HEADER_CELLS = 30
 
-_HEADER_WORD_RE = re.compile(
-    r"(?<![a-zäöü])(?:invoice|inv\b|document|doc\b|reference|ref\b|number|no\b|nr\b|date|amount"
-    r"|net|paid|gross|discount|disc\b|deduction|deducted|adjust|reason|description|remark"
-    r"|rechnung|beleg|betrag|datum|skonto|abzug|brutto|netto|zahl|grund|referenz|bemerkung"
-    r"|facture|montant|remise|importe|factura|payment|balance|memo|your|our|ihre|unsere"
-    r"|total\s+due|open|credit)",
-    re.IGNORECASE,
-)
 #: Currency codes and credit/debit marks beside an amount.
 _CODE_RE = re.compile(r"\b(?:[A-Z]{3}|CR|DR)\b")
 _SPACE_RE = re.compile(r"[\s\u00a0\u202f]")
@@ -153,7 +145,7 @@ def is_header(line: TextLine) -> bool:
         return False  # "Payment date: 02.03.2026" labels a value, it names no column
     if PDF_LAYOUT_TOTAL_RE.match(cells[0].text):
         return False  # "Total  Gross  Net" labels the total row
-    naming = sum(1 for c in cells if _HEADER_WORD_RE.search(c.text) and len(c.text) <= 40)
+    naming = sum(1 for c in cells if PDF_HEADER_WORD_RE.search(c.text) and len(c.text) <= 40)
     return naming >= MIN_HEADER_CELLS and naming * 2 >= len(cells)
 
 

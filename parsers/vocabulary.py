@@ -1,5 +1,5 @@
 """The words remittance readers look for, in one place: totals, subtotals, carried-forward
-and continuation marks, per language. Pure: no IO.
+and continuation marks, column header words, per language. Pure: no IO.
 
 Every reader (mail text, text and spreadsheet tables, PDF layout and columns) takes its
 "is this a total row?" and "is this a page subtotal?" answers from here, so a word added
@@ -9,6 +9,12 @@ case-insensitively; the compiled patterns match whole words.
 Where one reader needs a wider list than the others, the wider list is a named variant
 built from the shared words (:data:`TABLE_SKIP_ROW_RE`, :data:`PAGE_CONTINUED_RE`) and its
 docstring says why.
+
+Column header words: the table reader's per-language header vocabulary, with its rules of
+precedence and its normalisation, is :mod:`parsers.table_headers`. The two PDF readers keep
+their own, shorter lists here (:data:`PDF_HEADER_WORD_RE`, :data:`PDF_COLUMN_ROLE_WORDS`):
+reading PDF headers with the table reader's roles changes which lines are headers, so they
+are named variants, not merged.
 """
 
 from __future__ import annotations
@@ -137,4 +143,39 @@ PAGE_CONTINUED_RE = words_re(
         r"page\s+\d+\s+of",
         *SUBTOTAL_WORDS,
     )
+)
+
+# --- column header words of the PDF readers ---------------------------------------------
+
+#: Words of a PDF text line naming columns (:func:`parsers.pdf_layout.is_header`): English,
+#: German, French and Spanish.
+PDF_HEADER_WORD_RE = re.compile(
+    r"(?<![a-zäöü])(?:invoice|inv\b|document|doc\b|reference|ref\b|number|no\b|nr\b|date|amount"
+    r"|net|paid|gross|discount|disc\b|deduction|deducted|adjust|reason|description|remark"
+    r"|rechnung|beleg|betrag|datum|skonto|abzug|brutto|netto|zahl|grund|referenz|bemerkung"
+    r"|facture|montant|remise|importe|factura|payment|balance|memo|your|our|ihre|unsere"
+    r"|total\s+due|open|credit)",
+    re.IGNORECASE,
+)
+
+#: (role, header pattern) of the PDF header-role reader (:mod:`parsers.pdf_columns`), first
+#: match wins: "Invoice date" is a date, "Invoice amount" gross.
+PDF_COLUMN_ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("date", r"dat(e|um)|fällig"),
+    ("discount", r"discount|skonto|\bdisc\b|remise|descuento"),
+    ("deduction", r"deduct|abzug|kürzung|short\s*pay|adjust|withh|einbehalt"),
+    ("reason", r"reason|grund|remark|comment|bemerkung|description|memo|text\b|motif"),
+    ("net", r"\bnet|paid|zahlbetrag|gezahlt|payment|ausgleich|remitted|payé|pagado"),
+    (
+        "gross",
+        r"gross|brutto|invoice\s+amount|\bamt\b|original|rechnungsbetrag|amount|betrag"
+        r"|montant|importe|\bdue\b|open",
+    ),
+    ("theirs", r"\bour\b|\bunser|\bdoc\.?\s*(no|nr)|^beleg(nr|nummer)?\.?$"),
+    (
+        "ours",
+        r"\byour\b|\bihre?\b|rechnungs?\s*-?n(r|ummer)|invoice|\binv\b|rechnung"
+        r"|facture|factura",
+    ),
+    ("ref", r"document|\bdoc\b|reference|\bref\b|beleg|\bnumber\b|\bno\b|\bnr\b"),
 )
