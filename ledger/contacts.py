@@ -30,7 +30,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ImportRowError
-from ledger.imports import _EMAIL_RE, IN_CHUNK, MAX_EMAIL_LENGTH, _read_table, column_positions
+from ledger.imports import EMAIL_RE, IN_CHUNK, MAX_EMAIL_LENGTH, column_positions, read_table_file
 from ledger.models import AuditEvent, Contact, Customer
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_number", "email")
@@ -97,7 +97,7 @@ def import_contacts(
         ImportFileError: the file cannot be read, or lacks a required column.
         ImportRowError: a row is invalid (``row`` is its 1-based number, header = 1).
     """
-    header, records = _read_table(path)
+    header, records = read_table_file(path)
     rows = read_contact_rows(header, records)
     customers = _customers(session, rows)
     domains = _domains(session, rows, customers)
@@ -159,7 +159,7 @@ def _validate_row(row: int, fields: dict[str, str]) -> ContactRow:
     email = fields["email"].strip().lower()
     if not email:
         raise ImportRowError(row, "email is empty")
-    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(email):
+    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_RE.fullmatch(email):
         raise ImportRowError(row, f"email {fields['email'].strip()!r} is not an e-mail address")
     name = fields.get("name", "").strip() or None
     role = fields.get("role", "").strip() or None

@@ -14,16 +14,12 @@ Columns as in docs/imports-and-exports.md (invoice import); a CSV may also use `
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import re
-import warnings
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +32,7 @@ from core.errors import AmountFormatError, ImportFileError, ImportRowError
 from core.money import is_supported_currency, parse_amount
 from core.refs import normalise_ref
 from ledger.models import AuditEvent, Contact, Customer, Invoice
+from parsers.spreadsheet import ExportTable, read_table, table_kind
 
 #: Columns every file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -70,7 +67,8 @@ ZERO = Decimal("0.00")
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_AMOUNT_RE = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
-_EMAIL_RE = re.compile(
+#: An e-mail address (dot-atoms at a domain of two or more labels), for import rows.
+EMAIL_RE = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
@@ -129,7 +127,7 @@ def import_invoices(
         ImportRowError: a row is invalid (``row`` is its 1-based number, header = 1).
     """
     with _no_cyclic_gc():
-        header, records = _read_table(path)
+        header, records = read_table_file(path)
         tracker = _Progress(progress, total=len(records))
         # Validation is the first half of the bar, writing the second.
         rows = _validate_rows(
@@ -181,7 +179,7 @@ def import_invoices(
 
 def read_invoice_rows(path: Path, *, default_currency: str) -> list[InvoiceRow]:
     """Read and validate every row of ``path``; raises on the first bad row. No database."""
-    header, records = _read_table(path)
+    header, records = read_table_file(path)
     return _validate_rows(header, records, default_currency=default_currency)
 
 
@@ -220,84 +218,17 @@ def _validate_rows(
 # --- reading ------------------------------------------------------------------------------
 
 
-def _read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the numbered data rows (the header is row 1) of a CSV or XLSX file."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        table = _csv_records(path)
-    elif suffix == ".xlsx":
-        table = _xlsx_records(path)
-    else:
-        raise ImportFileError(
-            f"{path.name}: unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx"
-        )
-    numbered = enumerate(table, start=1)
-    first = next(numbered, None)
-    if first is None or not any(first[1]):
-        raise ImportFileError(f"{path.name}: empty file, no header row")
-    return first[1], list(numbered)
-
-
-def _csv_records(path: Path) -> Iterator[list[str]]:
+def read_table_file(path: Path) -> ExportTable:
+    """The header and the numbered data rows (the header is row 1) of a CSV or XLSX file,
+    read by :func:`parsers.spreadsheet.read_table`."""
+    kind = table_kind(path.name)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ImportFileError(f"{path.name}: not UTF-8 text ({e.reason} at byte {e.start})") from e
+        data = path.read_bytes()
     except OSError as e:
+        if kind == "xlsx":
+            raise ImportFileError(f"{path.name}: not a readable XLSX workbook ({e})") from e
         raise ImportFileError(f"{path.name}: cannot read: {e.strerror}") from e
-    first_line = text.partition("\n")[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        # StringIO, not str.splitlines(): that also splits on \x0c, \u2028 and friends.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        for record in reader:
-            yield [value.strip() for value in record]
-    except csv.Error as e:
-        raise ImportFileError(f"{path.name}: malformed CSV: {e}") from e
-
-
-def _xlsx_records(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        with warnings.catch_warnings():
-            # Workbooks written by other tools often lack a default style; openpyxl says so
-            # with a UserWarning that tells the user nothing.
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as e:
-        raise ImportFileError(f"{path.name}: not a readable XLSX workbook ({e})") from e
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(value) for value in values]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text a user would have typed.
-
-    openpyxl returns numbers as int or float. A float goes through ``repr`` (the shortest
-    string that round-trips), never ``Decimal(float)``, so ``0.1`` stays ``0.1`` and a value
-    with more than two decimals is refused later by the amount parser instead of rounded.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    return str(value).strip()
+    return read_table(data, name=path.name)
 
 
 def column_positions(
@@ -420,7 +351,7 @@ def _parse_emails(text: str) -> tuple[str, ...] | str:
         address = part.strip().lower()
         if not address:
             continue
-        if len(address) > MAX_EMAIL_LENGTH or not _EMAIL_RE.fullmatch(address):
+        if len(address) > MAX_EMAIL_LENGTH or not EMAIL_RE.fullmatch(address):
             return part.strip()
         if address not in emails:
             emails.append(address)

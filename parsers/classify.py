@@ -19,7 +19,7 @@ from core.types import Classification, MailKind, ParsedEmail, Question, Remittan
 from parsers.ascii_numbers import mail_day
 from parsers.intent import read_intent
 from parsers.intent_phrases import PAID_RE
-from parsers.remittance_text import strip_quotes_and_signature
+from parsers.quoted_text import strip_quotes_and_signature
 
 #: Subjects of delivery-failure notices (MTA wording varies; these cover Postfix, Exim,
 #: Sendmail, Exchange and Gmail).

@@ -31,7 +31,7 @@ pipeline leaves the question to a person.
 
 Every :class:`~core.types.Question` names the sentences that gave it away (``evidence``)
 and the invoice references written in them (``refs``, read by
-:func:`parsers.remittance_text.find_invoice_refs`); a promise to pay also has the date.
+:func:`parsers.text_refs.find_invoice_refs`); a promise to pay also has the date.
 Questions come most important first: dispute, promise to pay, invoice copy, statement,
 balance.
 """
@@ -60,7 +60,8 @@ from parsers.intent_phrases import (
     REQUEST_RE,
 )
 from parsers.intent_promises import PROMISE_CUES
-from parsers.remittance_text import find_invoice_refs, strip_quotes_and_signature
+from parsers.quoted_text import strip_quotes_and_signature
+from parsers.text_refs import find_invoice_refs
 
 #: Question kinds, most important first: the kind of a mail that asks several things.
 PRIORITY: tuple[MailKind, ...] = (

@@ -12,30 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from parsers.ascii_numbers import ascii_date, ascii_int
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """One word of a page with its box (PDF points, top-down) and its page index."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    page: int
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
+from parsers.pdf_text import Word
 
 #: Letters NFKD does not decompose into a base letter and an accent.
 _UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})

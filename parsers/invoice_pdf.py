@@ -14,30 +14,27 @@ Labels are ranked, not just matched: an amount due beats a grand total, which be
 ``Total``; ``Net total``, ``Tax total`` and ``Total HT`` are not totals. See
 :mod:`parsers.invoice_labels` for the vocabulary and the value recognisers.
 
-Unreadable PDFs raise :class:`~core.errors.UnreadableDocumentError` with the reasons of
-:mod:`parsers.remittance_pdf`, whose PDF lock this module shares (PDFium is not thread-safe).
+The PDF is opened through :mod:`parsers.pdf_text` (the one pdfplumber adapter, with its PDF
+lock: PDFium is not thread-safe); unreadable PDFs raise
+:class:`~core.errors.UnreadableDocumentError` with its reasons.
 """
 
 from __future__ import annotations
 
-import io
+import dataclasses
+import functools
 import re
-import warnings
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
-
 from core.errors import UnreadableDocumentError
 from parsers.ascii_numbers import ascii_int
 from parsers.invoice_labels import (
     NUMERIC_DATE_RE,
-    Word,
     amount_at,
     currency_of,
     date_at,
@@ -49,13 +46,12 @@ from parsers.invoice_labels import (
 )
 from parsers.pdf_text import (
     MALFORMED,
-    NEEDS_PASSWORD,
     NO_TEXT_LAYER,
-    PARSE_ERRORS,
-    PDF_LOCK,
-    out_of_memory,
+    Word,
+    check_pdf_header,
+    page_words,
+    read_pdf_pages,
 )
-from parsers.remittance_pdf import EMPTY_FILE, HEADER_WINDOW, NOT_A_PDF
 
 #: Pages read at most: the number is on the first page and the total on the last of a
 #: short document; a longer PDF is a report, not an invoice.
@@ -66,6 +62,7 @@ BELOW_REACH = 2.6
 COLUMN_GAP = 1.5
 
 _V = TypeVar("_V", str, Decimal, date)
+_T = TypeVar("_T")
 
 #: A label glued to its value: ``n°562044387``, ``Nr.471102``, ``No:12345``.
 _GLUED_RE = re.compile(r"^([^\W\d_]{1,14}[.°º#:])(\S*\d\S*)$")
@@ -102,10 +99,7 @@ def read_invoice_fields(
         UnreadableDocumentError: with ``reason`` one of ``"empty file"``, ``"not a PDF"``,
             ``"needs password"``, ``"malformed PDF"``, ``"no text layer, scan?"``.
     """
-    if not data.strip():
-        raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
-    if b"%PDF" not in data[:HEADER_WINDOW]:
-        raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
+    check_pdf_header(data, filename=filename)
     pages, lines = _read_lines(data, filename=filename, max_pages=max_pages)
     if not pages:  # no page tree worth the name: as parsers.remittance_pdf says
         raise UnreadableDocumentError(MALFORMED, filename=filename)
@@ -140,53 +134,32 @@ def _best(found: list[_Found[_V]]) -> _Found[_V] | None:
 def _read_lines(
     data: bytes, *, filename: str | None, max_pages: int
 ) -> tuple[int, list[list[Word]]]:
-    """The pages read and their words grouped into lines, under the PDF lock."""
+    """The pages read and their words grouped into lines."""
+    pages = read_pdf_pages(
+        data,
+        filename=filename,
+        max_pages=max_pages,
+        read_page=functools.partial(page_words, upright_only=False),
+    )
     lines: list[list[Word]] = []
-    pages = 0
-    with PDF_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pdfminer warns on recoverable damage
-        try:
-            with pdfplumber.open(io.BytesIO(data)) as pdf:
-                for number, page in enumerate(pdf.pages):
-                    if number >= max_pages:
-                        break
-                    try:
-                        words = page.extract_words()
-                    finally:
-                        page.close()  # frees the page's cached layout objects
-                    pages += 1
-                    lines.extend(_group_lines(_split_glued(words, page=number)))
-        except PDFEncryptionError as e:
-            raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-        except (PdfminerException, *PARSE_ERRORS) as e:
-            if out_of_memory(e):  # a decompression bomb against the memory limit
-                raise MemoryError(f"{filename or 'PDF'}: out of memory while inflating") from e
-            cause = e.args[0] if isinstance(e, PdfminerException) and e.args else None
-            if isinstance(cause, PDFEncryptionError):
-                raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-            raise UnreadableDocumentError(MALFORMED, filename=filename) from e
-    return pages, lines
+    for words in pages:
+        lines.extend(_group_lines(_split_glued(words)))
+    return len(pages), lines
 
 
-def _split_glued(raw: list[dict[str, object]], *, page: int) -> list[Word]:
-    """pdfplumber's word dicts as :class:`Word`; a label glued to its value becomes two."""
+def _split_glued(raw: Sequence[Word]) -> list[Word]:
+    """The words of a page; a label glued to its value becomes two, blank words go."""
     words: list[Word] = []
-    for item in raw:
-        text = str(item.get("text", ""))
-        x0, x1 = _num(item.get("x0")), _num(item.get("x1"))
-        top, bottom = _num(item.get("top")), _num(item.get("bottom"))
+    for word in raw:
+        text, x0, x1 = word.text, word.x0, word.x1
         glued = _GLUED_RE.match(text)
         if glued:
             cut = x0 + (x1 - x0) * len(glued.group(1)) / len(text)
-            words.append(Word(glued.group(1), x0, cut, top, bottom, page))
-            words.append(Word(glued.group(2), cut, x1, top, bottom, page))
+            words.append(dataclasses.replace(word, text=glued.group(1), x1=cut))
+            words.append(dataclasses.replace(word, text=glued.group(2), x0=cut))
         elif text.strip():
-            words.append(Word(text, x0, x1, top, bottom, page))
+            words.append(word)
     return words
-
-
-def _num(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _group_lines(words: list[Word]) -> list[list[Word]]:
@@ -229,103 +202,112 @@ def _below(lines: list[list[Word]], row: int, label: list[Word]) -> Word | None:
 # --- the fields -------------------------------------------------------------------------------
 
 
-def _numbers(lines: list[list[Word]]) -> list[_Found[str]]:
-    """Invoice number candidates; rank: label tier, right before below, first in the file."""
-    found: list[_Found[str]] = []
+@dataclass(frozen=True, slots=True)
+class _Labelled(Generic[_T]):
+    """A value found beside (``below`` false) or under a label: the label's words, where
+    they start (``row``, ``index``) and the tier or class the label matcher gave it."""
+
+    row: int
+    index: int
+    words: list[Word]
+    tier: int
+    value: _T
+    below: bool
+
+    @property
+    def where(self) -> str:
+        """``below 'Total', page 2`` or ``right of 'Total', page 2``, for the evidence."""
+        side = "below" if self.below else "right of"
+        return f"{side} {_text(self.words)!r}, page {self.words[0].page + 1}"
+
+
+def _labelled_values(
+    lines: list[list[Word]],
+    *,
+    label_at: Callable[[int, int], tuple[int, int] | None],
+    value_right: Callable[[list[Word], int, int], _T | None],
+    value_below: Callable[[Word, int], _T | None],
+) -> list[_Labelled[_T]]:
+    """Each label of ``lines`` with its value: ``label_at(row, index)`` gives a label's end
+    and tier, ``value_right(line, end, tier)`` the value after it on its line, else, when
+    the label stands alone in its column, ``value_below(word, tier)`` the word under it."""
+    found: list[_Labelled[_T]] = []
     for row, line in enumerate(lines):
-        above = lines[row - 1] if row else None
         index = 0
         while index < len(line):
-            label = number_label_at(line, index, above=above)
+            label = label_at(row, index)
             if label is None:
                 index += 1
                 continue
             end, tier = label
             words = line[index:end]
-            value = ref_at(line, end, strict=tier >= 2)
-            placement = 0
+            value = value_right(line, end, tier)
+            below = False
             if value is None and _ends_label_column(line, end):
                 under = _below(lines, row, words)
-                value = under.text if under is not None and is_ref(under.text) else None
-                placement = 1
+                value = value_below(under, tier) if under is not None else None
+                below = True
             if value is not None:
-                where = "below" if placement else "right of"
-                found.append(
-                    _Found(
-                        rank=(tier, placement, row, index),
-                        value=value.lstrip("#").strip(".,;:"),
-                        evidence=f"number {value!r} {where} {_text(words)!r}, "
-                        f"page {words[0].page + 1}",
-                    )
-                )
+                found.append(_Labelled(row, index, words, tier, value, below))
             index = end
     return found
+
+
+def _numbers(lines: list[list[Word]]) -> list[_Found[str]]:
+    """Invoice number candidates; rank: label tier, right before below, first in the file."""
+    found = _labelled_values(
+        lines,
+        label_at=lambda row, index: number_label_at(
+            lines[row], index, above=lines[row - 1] if row else None
+        ),
+        value_right=lambda line, end, tier: ref_at(line, end, strict=tier >= 2),
+        value_below=lambda word, _tier: word.text if is_ref(word.text) else None,
+    )
+    return [
+        _Found(
+            rank=(f.tier, int(f.below), f.row, f.index),
+            value=f.value.lstrip("#").strip(".,;:"),
+            evidence=f"number {f.value!r} {f.where}",
+        )
+        for f in found
+    ]
 
 
 def _totals(lines: list[list[Word]]) -> list[_Found[Decimal]]:
     """Total candidates; rank: right before below, label class, the last in the file."""
-    found: list[_Found[Decimal]] = []
-    for row, line in enumerate(lines):
-        index = 0
-        while index < len(line):
-            label = total_label_at(line, index)
-            if label is None:
-                index += 1
-                continue
-            end, klass = label
-            words = line[index:end]
-            hit = amount_at(line, end)
-            placement = 0
-            if hit is None and _ends_label_column(line, end):
-                under = _below(lines, row, words)
-                hit = amount_at([under], 0) if under is not None else None
-                placement = 1
-            if hit is not None:
-                amount, currency = hit
-                where = "below" if placement else "right of"
-                found.append(
-                    _Found(
-                        rank=(placement, klass, -row, -index),
-                        value=amount,
-                        evidence=f"total {amount} {where} {_text(words)!r}, "
-                        f"page {words[0].page + 1}",
-                        currency=currency,
-                    )
-                )
-            index = end
-    return found
+    found = _labelled_values(
+        lines,
+        label_at=lambda row, index: total_label_at(lines[row], index),
+        value_right=lambda line, end, _tier: amount_at(line, end),
+        value_below=lambda word, _tier: amount_at([word], 0),
+    )
+    return [
+        _Found(
+            rank=(int(f.below), f.tier, -f.row, -f.index),
+            value=f.value[0],
+            evidence=f"total {f.value[0]} {f.where}",
+            currency=f.value[1],
+        )
+        for f in found
+    ]
 
 
 def _dates(lines: list[list[Word]], *, us_order: bool) -> list[_Found[date]]:
     """Issue date candidates; rank: label tier, right before below, first in the file."""
-    found: list[_Found[date]] = []
-    for row, line in enumerate(lines):
-        index = 0
-        while index < len(line):
-            label = date_label_at(line, index)
-            if label is None:
-                index += 1
-                continue
-            end, tier = label
-            words = line[index:end]
-            value = date_at(line, end, us_order=us_order)
-            placement = 0
-            if value is None and _ends_label_column(line, end):
-                under = _below(lines, row, words)
-                value = date_at([under], 0, us_order=us_order) if under is not None else None
-                placement = 1
-            if value is not None:
-                where = "below" if placement else "right of"
-                found.append(
-                    _Found(
-                        rank=(tier, placement, row, index),
-                        value=value,
-                        evidence=f"issue date {value.isoformat()} {where} {_text(words)!r}, "
-                        f"page {words[0].page + 1}",
-                    )
-                )
-            index = end
-    return found
+    found = _labelled_values(
+        lines,
+        label_at=lambda row, index: date_label_at(lines[row], index),
+        value_right=lambda line, end, _tier: date_at(line, end, us_order=us_order),
+        value_below=lambda word, _tier: date_at([word], 0, us_order=us_order),
+    )
+    return [
+        _Found(
+            rank=(f.tier, int(f.below), f.row, f.index),
+            value=f.value,
+            evidence=f"issue date {f.value.isoformat()} {f.where}",
+        )
+        for f in found
+    ]
 
 
 def _is_month_first(lines: list[list[Word]], *, currency: str | None) -> bool:

@@ -16,11 +16,8 @@ from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
-from parsers.remittance_text import (
-    find_invoice_refs,
-    find_payment_ref,
-    strip_quotes_and_signature,
-)
+from parsers.quoted_text import strip_quotes_and_signature
+from parsers.text_refs import find_invoice_refs, find_payment_ref
 
 MAX_CHARS = 20_000
 _CURRENCY = r"(?:[$€£]|(?<![A-Za-z])(?:USD|EUR|GBP|CHF|CAD|AUD)(?![A-Za-z]))"

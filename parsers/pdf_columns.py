@@ -20,38 +20,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import RemittanceLine
+from parsers.line_scan import LinesRead
 from parsers.pdf_layout import is_amount, is_total
-from parsers.tables import GridRead
+from parsers.vocabulary import PAGE_CONTINUED_RE, PDF_COLUMN_ROLE_WORDS
 
 Role = Literal["ours", "theirs", "ref", "date", "gross", "discount", "deduction", "reason", "net"]
 
-#: (role, header pattern), first match wins: "Invoice date" is a date, "Invoice amount" gross.
-_ROLE_SOURCES: tuple[tuple[Role, str], ...] = (
-    ("date", r"dat(e|um)|fällig"),
-    ("discount", r"discount|skonto|\bdisc\b|remise|descuento"),
-    ("deduction", r"deduct|abzug|kürzung|short\s*pay|adjust|withh|einbehalt"),
-    ("reason", r"reason|grund|remark|comment|bemerkung|description|memo|text\b|motif"),
-    ("net", r"\bnet|paid|zahlbetrag|gezahlt|payment|ausgleich|remitted|payé|pagado"),
-    (
-        "gross",
-        r"gross|brutto|invoice\s+amount|\bamt\b|original|rechnungsbetrag|amount|betrag"
-        r"|montant|importe|\bdue\b|open",
-    ),
-    ("theirs", r"\bour\b|\bunser|\bdoc\.?\s*(no|nr)|^beleg(nr|nummer)?\.?$"),
-    (
-        "ours",
-        r"\byour\b|\bihre?\b|rechnungs?\s*-?n(r|ummer)|invoice|\binv\b|rechnung"
-        r"|facture|factura",
-    ),
-    ("ref", r"document|\bdoc\b|reference|\bref\b|beleg|\bnumber\b|\bno\b|\bnr\b"),
-)
 _ROLE_PATTERNS: tuple[tuple[Role, re.Pattern[str]], ...] = tuple(
-    (role, re.compile(pattern, re.IGNORECASE)) for role, pattern in _ROLE_SOURCES
+    (cast("Role", role), re.compile(pattern, re.IGNORECASE))
+    for role, pattern in PDF_COLUMN_ROLE_WORDS
+    if role in get_args(Role)
 )
 #: Rows of a grid looked at for its header (a title row may come first).
 HEADER_ROWS_SEARCHED = 4
@@ -59,12 +42,6 @@ HEADER_ROWS_SEARCHED = 4
 _REF_ROLES = ("ours", "theirs", "ref")
 #: Values that carry a document prefix: INV-1001, RE2026-17, CM-2001.
 _PREFIXED_RE = re.compile(r"^(?:inv|in|re|rg|rech|bill|f|fa|ft|cm|cn|dm|dn)[-/ ]?\d", re.I)
-_CONTINUED_RE = re.compile(
-    r"\b(?:continued|cont'd|fortsetzung|à\s+suivre|suite\s+(?:page|au\s+verso)|seite\s+\d+\s+von|page\s+\d+\s+of)\b"
-    r"|\b(?:sub-?\s?totals?|page\s+total|zwischensumme|übertrag|carried\s+forward"
-    r"|brought\s+forward|balance\s+forward|c/f|b/f)\b",
-    re.IGNORECASE,
-)
 _REF_TOKEN_RE = re.compile(r"[A-Za-z]{0,6}[-/]?\d[\w/-]*")
 
 
@@ -91,7 +68,7 @@ def header_roles(header: Sequence[str | None]) -> dict[int, Role]:
     return roles
 
 
-def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
+def read_columns(rows: Sequence[Sequence[str | None]]) -> LinesRead | None:
     """The lines of a grid with a header row (one of its first rows, above the values)
     naming a reference column and an amount column, or None when no header names them."""
     found = next(
@@ -114,7 +91,7 @@ def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
         text = "  ".join(c for c in cells if c)
         if not text or _key(row) == header_key:
             continue
-        if _CONTINUED_RE.search(next(c for c in cells if c)):
+        if PAGE_CONTINUED_RE.search(next(c for c in cells if c)):
             continue  # labelled "Carried forward", "Continued", "Page 2 of 3": no invoice
         amounts = {role: _amount(cells, i) for role, i in columns.by_role.items()}
         net = amounts.get("net")
@@ -132,7 +109,7 @@ def read_columns(rows: Sequence[Sequence[str | None]]) -> GridRead | None:
         line = _line(ref, cells, columns, amounts, source=text)
         if line is not None:
             lines.append(line)
-    return GridRead(lines=tuple(lines), stated_total=total, payment_ref=None, currency=None)
+    return LinesRead(lines=tuple(lines), stated_total=total, payment_ref=None, currency=None)
 
 
 def _columns(roles: dict[int, Role], body: Sequence[Sequence[str | None]]) -> Columns | None:

@@ -25,7 +25,7 @@ from core.money import parse_amount
 from core.types import PaymentMethod, RemittanceLine
 from parsers.payment_info import PaymentInfo, parse_date, read_payment_info
 from parsers.payment_prose import payer_in, payment_date_in
-from parsers.remittance_text import find_payment_ref
+from parsers.text_refs import find_payment_ref
 
 #: Text read at most for prose facts; the rest of a long document is ignored.
 MAX_TEXT_CHARS = 20_000

@@ -24,6 +24,7 @@ from itertools import pairwise
 from statistics import median
 
 from parsers.pdf_text import Grid, Word
+from parsers.vocabulary import PDF_HEADER_WORD_RE, PDF_LAYOUT_TOTAL_RE, SUBTOTAL_RE
 
 #: Gap between words, in text heights, above which they are in different cells.
 CELL_GAP_EM = 0.8
@@ -35,14 +36,6 @@ TABLE_GAP_LINES = 3.0
 MIN_HEADER_CELLS = 2
 MAX_HEADER_CELLS = 30
 
-_HEADER_WORD_RE = re.compile(
-    r"(?<![a-zäöü])(?:invoice|inv\b|document|doc\b|reference|ref\b|number|no\b|nr\b|date|amount"
-    r"|net|paid|gross|discount|disc\b|deduction|deducted|adjust|reason|description|remark"
-    r"|rechnung|beleg|betrag|datum|skonto|abzug|brutto|netto|zahl|grund|referenz|bemerkung"
-    r"|facture|montant|remise|importe|factura|payment|balance|memo|your|our|ihre|unsere"
-    r"|total\s+due|open|credit)",
-    re.IGNORECASE,
-)
 #: Currency codes and credit/debit marks beside an amount.
 _CODE_RE = re.compile(r"\b(?:[A-Z]{3}|CR|DR)\b")
 _SPACE_RE = re.compile(r"[\s\u00a0\u202f]")
@@ -51,16 +44,6 @@ MAX_AMOUNT_CHARS = 40
 #: An amount-looking token: digits with two decimals (any grouping), maybe signed.
 _AMOUNT_TOKEN_RE = re.compile(r"^[-(]?[$€£]?\d[\d.,' ]*[.,]\d{2}\)?-?$")
 _LABEL_VALUE_RE = re.compile(r":\s*\S")
-_TOTAL_WORD_RE = re.compile(
-    r"\b(?:total|totals|summe|gesamt\w*|amount\s+paid|payment\s+amount|net\s+payment"
-    r"|total\s+payment|payment\s+total|check\s+amount)\b",
-    re.IGNORECASE,
-)
-_SUBTOTAL_RE = re.compile(
-    r"\b(?:sub-?\s?totals?|page\s+total|total\s+(?:this\s+)?page|zwischensumme|übertrag"
-    r"|carried\s+forward|brought\s+forward|balance\s+forward|c/f|b/f)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,15 +143,15 @@ def is_header(line: TextLine) -> bool:
         return False
     if any(_LABEL_VALUE_RE.search(c.text) for c in cells):
         return False  # "Payment date: 02.03.2026" labels a value, it names no column
-    if _TOTAL_WORD_RE.match(cells[0].text):
+    if PDF_LAYOUT_TOTAL_RE.match(cells[0].text):
         return False  # "Total  Gross  Net" labels the total row
-    naming = sum(1 for c in cells if _HEADER_WORD_RE.search(c.text) and len(c.text) <= 40)
+    naming = sum(1 for c in cells if PDF_HEADER_WORD_RE.search(c.text) and len(c.text) <= 40)
     return naming >= MIN_HEADER_CELLS and naming * 2 >= len(cells)
 
 
 def is_total(text: str) -> bool:
     """Whether a line states a (grand) total."""
-    return bool(_TOTAL_WORD_RE.search(text)) and not _SUBTOTAL_RE.search(text)
+    return bool(PDF_LAYOUT_TOTAL_RE.search(text)) and not SUBTOTAL_RE.search(text)
 
 
 def aligned_tables(lines: Sequence[TextLine]) -> list[AlignedTable]:
@@ -246,8 +229,8 @@ def _column_spans(header: TextLine, body: Sequence[TextLine]) -> list[tuple[floa
         (cell.x0, cell.x1)
         for line in body
         if line.has_amount
-        and not _TOTAL_WORD_RE.search(line.text)
-        and not _SUBTOTAL_RE.search(line.text)
+        and not PDF_LAYOUT_TOTAL_RE.search(line.text)
+        and not SUBTOTAL_RE.search(line.text)
         for cell in line.cells
     )
     spans: list[tuple[float, float]] = []

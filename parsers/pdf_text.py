@@ -1,4 +1,10 @@
-"""The text layer of a PDF as positioned words, behind a small interface. Pure: no IO.
+"""The text layer of a PDF as positioned words: the one pdfplumber adapter. Pure: no IO.
+
+:func:`check_pdf_header` rejects what is not a PDF before any parsing; :func:`read_pdf_pages`
+opens a PDF under :data:`PDF_LOCK`, reads its first pages with a function given by the
+caller and translates pdfplumber's and pdfminer's errors; :func:`page_words` gives a page's
+words as :class:`Word` objects. The remittance reader (:mod:`parsers.remittance_pdf`) and the
+invoice reader (:mod:`parsers.invoice_pdf`) both read PDFs through this module.
 
 :class:`TextSource` is what the remittance reader needs from a PDF library: per page, the
 words with their boxes, whether the page has ruling lines (both horizontal and vertical rules,
@@ -21,9 +27,9 @@ import struct
 import threading
 import warnings
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
@@ -34,9 +40,13 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from core.errors import UnreadableDocumentError
 
 #: Reasons of :class:`UnreadableDocumentError` raised while reading a PDF.
+EMPTY_FILE = "empty file"
+NOT_A_PDF = "not a PDF"
 NEEDS_PASSWORD = "needs password"
 NO_TEXT_LAYER = "no text layer, scan?"
 MALFORMED = "malformed PDF"
+#: The PDF header may follow some garbage, but not much (PDF 1.7, annex H.3).
+HEADER_WINDOW = 1024
 #: Rules of each direction a page needs before its ruled tables are looked for.
 MIN_RULES = 2
 
@@ -64,15 +74,20 @@ PARSE_ERRORS = (
 )
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One word of a page; coordinates in points from the top left corner."""
+    """One word of a page; coordinates in points from the top left corner, ``page`` the
+    page's index."""
 
     text: str
     x0: float
     x1: float
     top: float
     bottom: float
+    page: int = 0
 
     @property
     def height(self) -> float:
@@ -122,25 +137,68 @@ class PdfplumberSource:
     def read_pages(
         self, data: bytes, *, filename: str | None, max_pages: int
     ) -> Sequence[PageText]:
-        pages: list[PageText] = []
-        with PDF_LOCK, warnings.catch_warnings():
-            # pdfminer reports recoverable damage as warnings; the outcome is what counts
-            # here, and pytest runs with filterwarnings=error.
-            warnings.simplefilter("ignore")
-            try:
-                with pdfplumber.open(io.BytesIO(data)) as pdf:
-                    for number, page in enumerate(pdf.pages):
-                        if number >= max_pages:
-                            break
-                        try:
-                            pages.append(_read_page(page, number))
-                        finally:
-                            page.close()  # frees the page's cached layout objects
-            except PDFEncryptionError as e:
-                raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
-            except PARSE_ERRORS as e:
-                raise _translate(e, filename=filename) from e
-        return pages
+        return read_pdf_pages(data, filename=filename, max_pages=max_pages, read_page=_read_page)
+
+
+def check_pdf_header(data: bytes, *, filename: str | None) -> None:
+    """Raise :class:`UnreadableDocumentError` (``"empty file"``, ``"not a PDF"``) unless
+    ``data`` starts like a PDF."""
+    if not data.strip():
+        raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
+    if b"%PDF" not in data[:HEADER_WINDOW]:
+        raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
+
+
+def read_pdf_pages(
+    data: bytes,
+    *,
+    filename: str | None,
+    max_pages: int,
+    read_page: Callable[[Page, int], _T],
+) -> list[_T]:
+    """``read_page(page, number)`` of each of the first ``max_pages`` pages of ``data``,
+    under the PDF lock; each page is closed after it is read.
+
+    Raises:
+        UnreadableDocumentError: ``"needs password"`` or ``"malformed PDF"``.
+        MemoryError: a decompression bomb hit the memory limit.
+    """
+    pages: list[_T] = []
+    with PDF_LOCK, warnings.catch_warnings():
+        # pdfminer reports recoverable damage as warnings; the outcome is what counts
+        # here, and pytest runs with filterwarnings=error.
+        warnings.simplefilter("ignore")
+        try:
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                for number, page in enumerate(pdf.pages):
+                    if number >= max_pages:
+                        break
+                    try:
+                        pages.append(read_page(page, number))
+                    finally:
+                        page.close()  # frees the page's cached layout objects
+        except PDFEncryptionError as e:
+            raise UnreadableDocumentError(NEEDS_PASSWORD, filename=filename) from e
+        except PARSE_ERRORS as e:
+            raise _translate(e, filename=filename) from e
+    return pages
+
+
+def page_words(page: Page, number: int, *, upright_only: bool = True) -> tuple[Word, ...]:
+    """The words of ``page`` (page index ``number``); with ``upright_only``, rotated words
+    are left out."""
+    return tuple(
+        Word(
+            text=str(w["text"]),
+            x0=float(w["x0"]),
+            x1=float(w["x1"]),
+            top=float(w["top"]),
+            bottom=float(w["bottom"]),
+            page=number,
+        )
+        for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
+        if not upright_only or w.get("upright", True)
+    )
 
 
 def _translate(error: BaseException, *, filename: str | None) -> Exception:
@@ -174,17 +232,7 @@ def out_of_memory(error: BaseException) -> bool:
 
 
 def _read_page(page: Page, number: int) -> PageText:
-    words = tuple(
-        Word(
-            text=str(w["text"]),
-            x0=float(w["x0"]),
-            x1=float(w["x1"]),
-            top=float(w["top"]),
-            bottom=float(w["bottom"]),
-        )
-        for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
-        if w.get("upright", True)
-    )
+    words = page_words(page, number)
     edges = page.edges
     vertical = sum(1 for e in edges if e.get("orientation") == "v")
     horizontal = sum(1 for e in edges if e.get("orientation") == "h")

@@ -20,8 +20,9 @@ from parsers.ascii_numbers import mail_day
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_notice import payment_without_references
 from parsers.payment_prose import payer_in, payment_date_in
+from parsers.quoted_text import strip_quotes_and_signature
 from parsers.remittance_pdf import parse_pdf_remittance
-from parsers.remittance_text import parse_text_remittance, strip_quotes_and_signature
+from parsers.remittance_text import parse_text_remittance
 from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
 
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acrobat"})

@@ -34,21 +34,24 @@ from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
 from core.types import Remittance, RemittanceLine
 from parsers.document_kind import is_invoice_document
+from parsers.line_scan import LinesRead, scan_lines
 from parsers.pdf_columns import read_columns
 from parsers.pdf_facts import narrative_lines, payment_facts
 from parsers.pdf_layout import TextLine, aligned_tables, continued_table, text_lines
 from parsers.pdf_text import (
+    EMPTY_FILE,
     MALFORMED,
     NEEDS_PASSWORD,
     NO_TEXT_LAYER,
+    NOT_A_PDF,
     Grid,
     PageText,
     PdfplumberSource,
     TextSource,
     Word,
+    check_pdf_header,
 )
-from parsers.remittance_text import scan_lines
-from parsers.tables import GridRead, read_grid
+from parsers.tables import read_grid
 
 __all__ = [
     "EMPTY_FILE",
@@ -60,12 +63,8 @@ __all__ = [
     "parse_pdf_remittance",
 ]
 
-EMPTY_FILE = "empty file"
-NOT_A_PDF = "not a PDF"
 #: Pages read at most; the rest of a longer PDF is ignored.
 MAX_PAGES = 50
-#: The PDF header may follow some garbage, but not much (PDF 1.7, annex H.3).
-HEADER_WINDOW = 1024
 #: The text source used when the caller names none.
 DEFAULT_SOURCE: TextSource = PdfplumberSource()
 
@@ -74,7 +73,7 @@ DEFAULT_SOURCE: TextSource = PdfplumberSource()
 class _PageRead:
     """What one page gave: table (or line) readings and the page's text lines."""
 
-    reads: tuple[GridRead, ...]
+    reads: tuple[LinesRead, ...]
     lines: tuple[str, ...]
 
 
@@ -99,10 +98,7 @@ def parse_pdf_remittance(
         UnreadableDocumentError: with ``reason`` one of ``"empty file"``, ``"not a PDF"``,
             ``"needs password"``, ``"malformed PDF"``, ``"no text layer, scan?"``.
     """
-    if not data.strip():
-        raise UnreadableDocumentError(EMPTY_FILE, filename=filename)
-    if b"%PDF" not in data[:HEADER_WINDOW]:
-        raise UnreadableDocumentError(NOT_A_PDF, filename=filename)
+    check_pdf_header(data, filename=filename)
     pages = (source or DEFAULT_SOURCE).read_pages(data, filename=filename, max_pages=max_pages)
     if not pages:
         raise UnreadableDocumentError(MALFORMED, filename=filename)
@@ -123,7 +119,7 @@ def _read_page(page: PageText, carried: TextLine | None) -> tuple[_PageRead, Tex
     ``carried`` is such a header from the page before: a page without a header of its own
     is cut by its columns.
     """
-    reads: list[GridRead] = []
+    reads: list[LinesRead] = []
     free_words: Sequence[Word] = page.words
     for table in page.tables:
         read = _read_table(table.rows)
@@ -144,12 +140,11 @@ def _read_page(page: PageText, carried: TextLine | None) -> tuple[_PageRead, Tex
             used.update(range(aligned.first_line, aligned.last_line + 1))
     free = [line.text for no, line in enumerate(lines) if no not in used]
     if not reads:
-        scan = scan_lines(free)
-        reads.append(GridRead(scan.lines, scan.stated_total, scan.payment_ref, scan.currency))
+        reads.append(scan_lines(free))
     elif all(read.stated_total is None for read in reads):
         # The total may stand apart from the table ("Total paid: 4,898.15" under a gap).
         total = scan_lines(free).stated_total
-        reads.append(GridRead(lines=(), stated_total=total, payment_ref=None, currency=None))
+        reads.append(LinesRead(lines=(), stated_total=total, payment_ref=None, currency=None))
     carry = tables[-1].header if tables and not tables[-1].closed else None
     return _PageRead(reads=tuple(reads), lines=tuple(_all_text(lines, page))), carry
 
@@ -166,7 +161,7 @@ def _inside(word: Word, x0: float, top: float, x1: float, bottom: float) -> bool
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def _read_table(rows: Grid) -> GridRead:
+def _read_table(rows: Grid) -> LinesRead:
     """The richer of :func:`read_grid` and the header-role reading of ``rows``.
 
     While ``read_grid`` joins cells into text (its first cut), the header roles tell our
@@ -183,7 +178,7 @@ def _read_table(rows: Grid) -> GridRead:
         chosen = own
     else:
         chosen = own if _detail(own) > _detail(grid) else _fuller_reasons(grid, own)
-    return GridRead(
+    return LinesRead(
         lines=chosen.lines,
         stated_total=chosen.stated_total if chosen.stated_total is not None else grid.stated_total,
         payment_ref=grid.payment_ref,
@@ -191,7 +186,7 @@ def _read_table(rows: Grid) -> GridRead:
     )
 
 
-def _fuller_reasons(grid: GridRead, own: GridRead) -> GridRead:
+def _fuller_reasons(grid: LinesRead, own: LinesRead) -> LinesRead:
     """``grid`` with each deduction reason the column reading read whole where the grid cut
     it at a line break ("Damaged goods" + "(3 cases)" on the next line)."""
     lines = []
@@ -203,7 +198,7 @@ def _fuller_reasons(grid: GridRead, own: GridRead) -> GridRead:
     return dataclasses.replace(grid, lines=tuple(lines))
 
 
-def _detail(read: GridRead) -> int:
+def _detail(read: LinesRead) -> int:
     """How much a reading says: stated amounts and detail fields of its lines."""
     return sum(
         (line.amount is not None)

@@ -25,31 +25,36 @@ How it is read:
    minus or ``CR``, or a "credit"/"Gutschrift" document type); without a net, net = gross −
    discount − deduction, exactly.
 5. When the grid gives no line at all, each row is read as a text line instead
-   (:func:`parsers.remittance_text.scan_lines`), the reading of the first cut.
+   (:func:`parsers.line_scan.scan_lines`), the reading of the first cut.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import RemittanceLine
+from parsers.line_scan import LinesRead, scan_lines
 from parsers.payment_info import DATE_RE, read_currency, read_payment_ref
-from parsers.table_headers import AMOUNT_ROLES, Role, header_role
+from parsers.table_columns import (
+    MONEY_HINT_RE,
+    TableColumns,
+    continues_header,
+    decide_columns,
+    find_header,
+    merge_header,
+)
+from parsers.table_headers import Role, header_role
 from parsers.table_values import (
-    MAX_ALTS,
-    SAMPLE_ROWS,
     Kind,
     amount_currency,
-    assign_from_values,
     cell_kind,
-    share_documentish,
     strip_currency,
 )
+from parsers.vocabulary import TABLE_SKIP_ROW_RE, TOTAL_RE
 
 CELL_SEPARATOR = " | "
 #: Rows read at most; a longer table is cut off there (a bounded read).
@@ -58,23 +63,7 @@ MAX_ROWS = 10_000
 MAX_COLS = 64
 #: Characters of a cell read at most.
 MAX_CELL_CHARS = 500
-#: Rows looked at for the header.
-HEADER_SEARCH_ROWS = 60
 
-_TOTAL_RE = re.compile(
-    r"\b(?:total|totals|grand\s+total|sum|summe|gesamt\w*|endsumme|totaal|totale|importe"
-    r"\s+total|montant\s+total|check\s+amount|payment\s+amount|amount\s+paid|zahlbetrag"
-    r"|überweisungsbetrag|total\s+pagado|total\s+payé|net\s+payment|total\s+payment"
-    r"|payment\s+total)\b",
-    re.IGNORECASE,
-)
-_SKIP_ROW_RE = re.compile(
-    r"\b(?:sub-?\s?totals?|page\s+total|total\s+(?:this\s+)?page|seitensumme|zwischensumme"
-    r"|übertrag|vortrag|carried\s+forward|brought\s+forward|balance\s+forward|c/f|b/f"
-    r"|continued|cont'd|fortsetzung|suite|à\s+reporter|report(?:é)?\b|sous-total"
-    r"|subtotal|transporte|riporto|continua)",
-    re.IGNORECASE,
-)
 _CREDIT_TYPE_RE = re.compile(
     r"credit|gutschrift|avoir|abono|nota\s+de\s+cr|nota\s+di\s+credito|creditnota"
     r"|^(?:cm|cn|kg|gs|cr|av|nc|h)$",
@@ -85,39 +74,9 @@ _LEAD_WORD_RE = re.compile(
     r"(?:[.:#\s]+(?:no|nr|n°)?[.:#\s]*)|#\s*)",
     re.IGNORECASE,
 )
-_REF_WORD_RE = re.compile(r"\bref|referen", re.IGNORECASE)
 #: Minus signs typeset as dashes (PDFs): read as "-".
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
-#: What a row needs to hold for the text reading to look at it: an amount-like token.
-_MONEY_HINT_RE = re.compile(r"\d[.,]\d{2}(?!\d)|[$€£]\s?\d|\d\s?(?:[$€£]|[A-Z]{3}\b)")
 _REF_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w/.-]*\d[\w/-]*|\d+")
-
-
-@dataclass(frozen=True, slots=True)
-class GridRead:
-    """What :func:`read_grid` found in one table."""
-
-    lines: tuple[RemittanceLine, ...]
-    stated_total: Decimal | None
-    payment_ref: str | None
-    currency: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Columns:
-    """The column of each role (None when absent), the reference alternatives and the
-    decimal separator of each amount column."""
-
-    ref: int | None
-    alts: tuple[int, ...]
-    amounts: dict[Role, int]
-    reason: int | None
-    description: int | None
-    doc_type: int | None
-    currency: int | None
-    payment_ref: int | None
-    seps: dict[int, str | None]
-    header_named_ref: bool
 
 
 def read_grid(
@@ -125,22 +84,22 @@ def read_grid(
     *,
     max_rows: int = MAX_ROWS,
     read_rows_as_text: bool = True,
-) -> GridRead:
+) -> LinesRead:
     """The remittance lines, stated total, payment reference and currency of a table.
 
     ``read_rows_as_text=False`` skips step 5 (for callers that read the rows as text
     themselves when no line is found)."""
     grid = _clean(rows, max_rows)
     if not grid:
-        return GridRead(lines=(), stated_total=None, payment_ref=None, currency=None)
-    header_at = _find_header(grid)
+        return LinesRead(lines=(), stated_total=None, payment_ref=None, currency=None)
+    header_at = find_header(grid)
     header = grid[header_at] if header_at is not None else None
     body = grid[header_at + 1 :] if header_at is not None else grid
-    if header is not None and body and _continues_header(header, body[0]):
-        header = _merge_header(header, body[0])  # "Zahl-" over "betrag"
+    if header is not None and body and continues_header(header, body[0]):
+        header = merge_header(header, body[0])  # "Zahl-" over "betrag"
         body = body[1:]
     roles = [header_role(cell) for cell in header] if header else [None] * len(grid[0])
-    columns = _decide_columns(body, roles, header or [""] * len(roles))
+    columns = decide_columns(body, roles, header or [""] * len(roles))
     lines, total, used = _read_rows(body, columns, header)
     outside = [row for no, row in enumerate(body) if no not in used]
     outside_text = "\n".join(" ".join(row) for row in grid[: header_at or 0] + outside)
@@ -151,8 +110,8 @@ def read_grid(
     if not lines:
         if read_rows_as_text:
             return _read_as_text(grid)
-        return GridRead(lines=(), stated_total=None, payment_ref=None, currency=None)
-    return GridRead(
+        return LinesRead(lines=(), stated_total=None, payment_ref=None, currency=None)
+    return LinesRead(
         lines=tuple(lines), stated_total=total, payment_ref=payment_ref, currency=currency
     )
 
@@ -166,168 +125,6 @@ def _clean(rows: Sequence[Sequence[str | None]], max_rows: int) -> list[list[str
             out.append(cells)
     width = max((len(row) for row in out), default=0)
     return [row + [""] * (width - len(row)) for row in out]
-
-
-def _continues_header(header: Sequence[str], row: Sequence[str]) -> bool:
-    """Whether ``row`` is the second line of a header set in two (``Zahl-`` over
-    ``betrag``): words only, under at least half of the header's words, the header words
-    only too (a line like "Created 2026-11-08" above the header is none)."""
-    words = [cell for cell in row if cell]
-    named = [cell for cell in header if cell]
-    return (
-        len(words) >= 2
-        and not any(ch.isdigit() for cell in named for ch in cell)
-        and 2 * len(words) >= len(named)
-        and not any(ch.isdigit() for cell in words for ch in cell)
-        and not _TOTAL_RE.search(" ".join(words))
-        and not _SKIP_ROW_RE.search(" ".join(words))
-    )
-
-
-def _merge_header(header: Sequence[str], row: Sequence[str]) -> list[str]:
-    """Each header cell with the word below it (a hyphenated word joined up)."""
-    merged: list[str] = []
-    for top, below in zip(header, row, strict=True):
-        if top.endswith("-") and below:
-            merged.append(top[:-1] + below)
-        else:
-            merged.append(f"{top} {below}".strip())
-    return merged
-
-
-def _header_score(row: Sequence[str]) -> int:
-    """How many distinct roles the cells of ``row`` name (0 when it holds amounts)."""
-    if any(cell_kind(cell) is Kind.AMOUNT for cell in row):
-        return 0
-    return len({role for role in map(header_role, row) if role is not None})
-
-
-def _find_header(grid: Sequence[Sequence[str]]) -> int | None:
-    """The header row: the first naming two roles (one of them a reference or an amount);
-    else a row of three or more word cells, one naming a role, right above a row with an
-    amount (a header whose other words are unknown)."""
-    for no, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        if no + 1 < len(grid) and _continues_header(row, grid[no + 1]):
-            row = _merge_header(row, grid[no + 1])  # the header set in two
-        roles = {role for role in map(header_role, row) if role is not None}
-        if _header_score(row) >= min(2, len(row)) and (
-            roles & {Role.REF, Role.DOC, Role.THEIRS} or roles & AMOUNT_ROLES
-        ):
-            return no
-    for no, row in enumerate(grid[: min(len(grid) - 1, HEADER_SEARCH_ROWS - 1)]):
-        words = [cell for cell in row if cell]
-        if (
-            len(words) >= 3
-            and not any(ch.isdigit() for cell in words for ch in cell)
-            and any(header_role(cell) is not None for cell in words)
-            and any(cell_kind(cell) is Kind.AMOUNT for cell in grid[no + 1])
-        ):
-            return no
-    return None
-
-
-def _decide_columns(
-    body: Sequence[Sequence[str]], header: Sequence[Role | None], header_cells: Sequence[str]
-) -> _Columns:
-    """Column roles: the header's, settled where it names a role twice, completed from
-    the values where it says nothing."""
-    roles: list[Role | None] = list(header)
-    refs = [no for no, role in enumerate(roles) if role is Role.REF]
-    docs = [no for no, role in enumerate(roles) if role is Role.DOC]
-    theirs = [no for no, role in enumerate(roles) if role is Role.THEIRS]
-    header_named_ref = bool(refs or docs or theirs)
-    # Ours: a "your reference" column; else a plain document column; the payer's own
-    # number only when nothing else names a document. The others are alternatives.
-    # INV-1001 before 5100001234; then a "Reference" (SAP: the supplier's invoice number)
-    # before a "Document" (the payer's own posting).
-    docs.sort(
-        key=lambda no: (-share_documentish(body, no), not _REF_WORD_RE.search(header_cells[no]))
-    )
-    ordered = refs + docs + theirs
-    ref = _best_filled(body, ordered)
-    # A column the header says is the payer's own number is never an alternative to ours:
-    # tried against the ledger, its number could be one of our invoices by chance.
-    alts = [no for no in ordered if no != ref and (ref in theirs or no not in theirs)]
-    alts = alts[:MAX_ALTS]
-    totals = [row for row in body if _TOTAL_RE.search(" ".join(row))]
-    candidates = [
-        row
-        for row in body
-        if not _TOTAL_RE.search(" ".join(row)) and not _SKIP_ROW_RE.search(" ".join(row))
-    ]
-    assigned = assign_from_values(
-        candidates or body, roles, total_row=totals[-1] if totals else None
-    )
-    if ref is None and assigned.ref is not None:
-        ref = assigned.ref
-    alts += [no for no in assigned.alts if no != ref and no not in alts][: MAX_ALTS - len(alts)]
-    amounts: dict[Role, int] = {}
-    for role in (Role.GROSS, Role.DISCOUNT, Role.DEDUCTION, Role.NET):
-        columns = [no for no, r in enumerate(roles) if r is role]
-        if columns:
-            amounts[role] = columns[-1] if role is Role.NET else columns[0]
-    gross_columns = [no for no, r in enumerate(roles) if r is Role.GROSS]
-    if Role.NET not in amounts and len(gross_columns) > 1:
-        amounts[Role.NET] = gross_columns[-1]
-    for role, no in assigned.amounts.items():
-        if role not in amounts and no not in amounts.values():
-            amounts[role] = no
-    if (
-        Role.NET not in amounts
-        and Role.GROSS in amounts
-        and not ({Role.DISCOUNT, Role.DEDUCTION} & set(amounts))
-    ):
-        amounts[Role.NET] = amounts.pop(Role.GROSS)  # "Amount" alone is what was paid
-    seps = {no: _column_sep([row[no] for row in body]) for no in amounts.values()}
-    grid_seps = [sep for sep in seps.values() if sep]
-    fallback = max(set(grid_seps), key=grid_seps.count) if grid_seps else None
-    return _Columns(
-        ref=ref,
-        alts=tuple(alts),
-        amounts=amounts,
-        reason=_first(roles, Role.REASON),
-        description=_first(roles, Role.DESCRIPTION),
-        doc_type=_first(roles, Role.TYPE),
-        currency=_first(roles, Role.CURRENCY),
-        payment_ref=_first(roles, Role.PAYMENT_REF),
-        seps={no: sep or fallback for no, sep in seps.items()},
-        header_named_ref=header_named_ref,
-    )
-
-
-def _best_filled(body: Sequence[Sequence[str]], candidates: Sequence[int]) -> int | None:
-    """The first of ``candidates`` filled in at least half the rows with an amount-like
-    cell, else the most filled one (a header split over two cells, "Invoice" over an empty
-    column and "No." over the numbers, names both)."""
-    if len(candidates) < 2:
-        return candidates[0] if candidates else None
-    rows = [row for row in body[:SAMPLE_ROWS] if _MONEY_HINT_RE.search(" ".join(row))]
-    if not rows:
-        return candidates[0]
-    shares = {no: sum(1 for row in rows if row[no].strip()) / len(rows) for no in candidates}
-    most = max(candidates, key=lambda no: shares[no])
-    return next((no for no in candidates if shares[no] >= 0.5), most)
-
-
-def _first(roles: Sequence[Role | None], role: Role) -> int | None:
-    return next((no for no, r in enumerate(roles) if r is role), None)
-
-
-def _column_sep(cells: Sequence[str]) -> str | None:
-    """The decimal separator of an amount column: the one most cells end with before one
-    or two digits (``1.234,56``, ``12,5``), or the last of two different ones; None when
-    no cell shows it."""
-    votes = {".": 0, ",": 0}
-    for cell in cells:
-        s = re.sub(r"[^\d.,]", "", cell)
-        m = re.search(r"([.,])(\d+)$", s)
-        if not m:
-            continue
-        if len(m.group(2)) <= 2 or ("." in s and "," in s):
-            votes[m.group(1)] += 1
-    if votes["."] == votes[","]:
-        return None
-    return "." if votes["."] > votes[","] else ","
 
 
 def _amount(cell: str, sep: str | None) -> Decimal | None:
@@ -391,7 +188,7 @@ def _ref_of(cell: str, *, named: bool) -> str | None:
 
 
 def _read_rows(
-    body: Sequence[Sequence[str]], columns: _Columns, header: Sequence[str] | None
+    body: Sequence[Sequence[str]], columns: TableColumns, header: Sequence[str] | None
 ) -> tuple[list[RemittanceLine], Decimal | None, set[int]]:
     """The lines and the stated total of the rows below the header, and which rows they
     came from (the others are text around the table)."""
@@ -408,12 +205,12 @@ def _read_rows(
         if [cell.casefold() for cell in row] == header_key:
             used.add(no)  # the header repeated (a new page); a changed one has no ref
             continue
-        if _SKIP_ROW_RE.search(text):
+        if TABLE_SKIP_ROW_RE.search(text):
             used.add(no)
             continue
         ref_cell = row[columns.ref] if columns.ref is not None else ""
         ref = _ref_of(ref_cell, named=columns.header_named_ref) if ref_cell else None
-        if _TOTAL_RE.search(text) and (ref is None or _TOTAL_RE.search(ref_cell)):
+        if TOTAL_RE.search(text) and (ref is None or TOTAL_RE.search(ref_cell)):
             stated = values.get(Role.NET) or _last_amount(row, columns)
             if stated is not None:
                 total = stated
@@ -428,7 +225,7 @@ def _read_rows(
     return lines, total, used
 
 
-def _last_amount(row: Sequence[str], columns: _Columns) -> Decimal | None:
+def _last_amount(row: Sequence[str], columns: TableColumns) -> Decimal | None:
     for col in range(len(row) - 1, -1, -1):
         value = _amount(row[col], columns.seps.get(col))
         if value is not None and cell_kind(row[col]) is Kind.AMOUNT:
@@ -440,7 +237,7 @@ def _line(
     row: Sequence[str],
     ref: str,
     values: dict[Role, Decimal | None],
-    columns: _Columns,
+    columns: TableColumns,
     text: str,
 ) -> RemittanceLine:
     net, gross = values.get(Role.NET), values.get(Role.GROSS)
@@ -474,7 +271,7 @@ def _line(
 
 
 def _grid_currency(
-    body: Sequence[Sequence[str]], columns: _Columns, header: Sequence[str] | None
+    body: Sequence[Sequence[str]], columns: TableColumns, header: Sequence[str] | None
 ) -> str | None:
     """The one currency the table's currency column, amount cells or amount headers show."""
     found: set[str] = set()
@@ -501,13 +298,10 @@ def _column_constant(body: Sequence[Sequence[str]], col: int | None, used: set[i
     return values.pop() if len(values) == 1 else None
 
 
-def _read_as_text(grid: Sequence[Sequence[str]]) -> GridRead:
-    # Imported here: parsers.remittance_text reads text tables through this module.
-    from parsers.remittance_text import scan_lines  # a cycle at module level
-
+def _read_as_text(grid: Sequence[Sequence[str]]) -> LinesRead:
     joined = (CELL_SEPARATOR.join(cell for cell in row if cell) for row in grid)
-    scan = scan_lines(text for text in joined if _MONEY_HINT_RE.search(text))
-    return GridRead(
+    scan = scan_lines(text for text in joined if MONEY_HINT_RE.search(text))
+    return LinesRead(
         lines=scan.lines,
         stated_total=scan.stated_total,
         payment_ref=scan.payment_ref,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from parsers.table_headers import header_role
+from parsers.vocabulary import FIELD_TOTAL_LABEL_RE
 
 BlockKind = Literal["pipe", "tab", "aligned", "fields", "prose"]
 
@@ -33,7 +34,6 @@ BlockKind = Literal["pipe", "tab", "aligned", "fields", "prose"]
 MAX_ROW_CHARS = 2000
 _RULE_RE = re.compile(r"^[\s|:+=-]+$")
 _FIELD_RE = re.compile(r"^\s*(?P<label>[^\W\d][^:|\t]{0,38}?)\s*:\s+(?P<value>\S.{0,200})$")
-_TOTAL_LABEL_RE = re.compile(r"\b(?:total|summe|gesamt|totaal|totale)\b", re.IGNORECASE)
 #: A cell of an aligned line: words separated by single spaces. Only ASCII spaces and tabs
 #: separate: a no-break space groups digits (1\u202f000,00).
 _CHUNK_RE = re.compile(r"[^ \t]+(?: [^ \t]+)*")
@@ -150,7 +150,7 @@ def _line_kind(line: str) -> BlockKind:
     if (
         field
         and header_role(field.group("label")) is not None
-        and not _TOTAL_LABEL_RE.search(field.group("label"))
+        and not FIELD_TOTAL_LABEL_RE.search(field.group("label"))
     ):
         return "fields"
     if stripped.count("|") >= 1 and len([c for c in _pipe_cells(stripped) if c]) >= 2:

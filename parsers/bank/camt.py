@@ -28,7 +28,13 @@ import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
 
 from core.money import minor_units
-from parsers.bank.model import BankEntry, BankStatement, BankStatementError, clean_text
+from parsers.bank.model import (
+    BankEntry,
+    BankStatement,
+    BankStatementError,
+    clean_text,
+    exact_amount,
+)
 
 _NAMESPACE_RE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\.001\.\d{2}$")
 #: The report element under the root and the statement element under it, per message.
@@ -171,13 +177,9 @@ def _signed(el: Element, currency: str, sid: str, *, balance: bool = False) -> t
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
         raise BankStatementError(f"amount {text!r}", format="camt", statement=sid) from None
     places = minor_units(ccy)
-    exact = value.quantize(Decimal(1).scaleb(-places))
-    if exact != value:
-        raise BankStatementError(
-            f"amount {text} has more decimals than {ccy}'s {places}",
-            format="camt",
-            statement=sid,
-        )
+    exact = exact_amount(
+        value, currency=ccy, places=places, shown=text, format="camt", statement=sid
+    )
     indicator = _text(el, "CdtDbtInd")
     if indicator not in ("CRDT", "DBIT"):
         raise BankStatementError(

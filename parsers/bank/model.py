@@ -108,6 +108,30 @@ class BankStatement:
         return sum((e.amount for e in self.entries if e.booked), start=ZERO)
 
 
+def exact_amount(
+    value: Decimal,
+    *,
+    currency: str,
+    places: int,
+    shown: str,
+    format: str,
+    statement: str,
+    line: int | None = None,
+) -> Decimal:
+    """``value`` quantized to ``places`` (its currency's minor units); a value with more
+    decimals raises :class:`BankStatementError` (``shown`` is the amount as the file wrote
+    it), never rounded."""
+    exact = value.quantize(Decimal(1).scaleb(-places))
+    if exact != value:
+        raise BankStatementError(
+            f"amount {shown} has more decimals than {currency}'s {places}",
+            format=format,
+            statement=statement,
+            line=line,
+        )
+    return exact
+
+
 def check_balances(statement: BankStatement) -> None:
     """Raise unless opening balance + entries = closing balance (when the statement has both).
 

@@ -30,7 +30,13 @@ from typing import Any
 import mt940 as mt940_lib
 
 from core.money import minor_units
-from parsers.bank.model import BankEntry, BankStatement, BankStatementError, clean_text
+from parsers.bank.model import (
+    BankEntry,
+    BankStatement,
+    BankStatementError,
+    clean_text,
+    exact_amount,
+)
 
 _STATEMENT_START = re.compile(r"(?m)^:20:")
 _LINE_61 = re.compile(r"(?m)^:61:")
@@ -139,15 +145,15 @@ def _money(amount: Any, sid: str, line: int | None = None) -> Decimal:
         raise BankStatementError(f"amount {value!r}", format="mt940", statement=sid, line=line)
     currency = str(amount.currency).upper()
     places = minor_units(currency) if re.fullmatch(r"[A-Z]{3}", currency) else 2
-    exact = value.quantize(Decimal(1).scaleb(-places))
-    if exact != value:
-        raise BankStatementError(
-            f"amount {value} has more decimals than {currency}'s {places}",
-            format="mt940",
-            statement=sid,
-            line=line,
-        )
-    return exact
+    return exact_amount(
+        value,
+        currency=currency,
+        places=places,
+        shown=str(value),
+        format="mt940",
+        statement=sid,
+        line=line,
+    )
 
 
 def _day(value: Any) -> date | None:

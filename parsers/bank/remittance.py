@@ -4,7 +4,7 @@ camt ``RmtInf/Ustrd`` and ``Strd/RfrdDocInf``, MT940 ``:86:`` and BAI2 type-16 t
 the payer typed into their bank's payment form: often just our invoice numbers. The text is
 read by the same reader as mail bodies (:func:`parsers.remittance_text.parse_text_remittance`:
 ``INV-1001 1,250.00``); when that finds no lines, the structured references and the invoice
-references of the prose (:func:`parsers.remittance_text.find_invoice_refs`) become lines, the
+references of the prose (:func:`parsers.text_refs.find_invoice_refs`) become lines, the
 one of a single reference carrying the whole credit, several without amounts (matching fills
 in the open balances, as for "in settlement of invoices 4711 and 4712"). The credit's amount
 is the stated total, so lines that do not add up to it go to a person.
@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from core.types import Remittance, RemittanceLine
 from parsers.bank.model import BankEntry
-from parsers.remittance_text import find_invoice_refs, parse_text_remittance
+from parsers.remittance_text import parse_text_remittance
+from parsers.text_refs import find_invoice_refs
 
 #: What ``Remittance.source`` says for a remittance read from a bank record.
 BANK_SOURCE = "bank"

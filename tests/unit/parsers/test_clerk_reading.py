@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.remittance_text import read_text, scan_lines
+from parsers.line_scan import scan_lines
+from parsers.remittance_text import read_text
 from parsers.tables import read_grid
 
 LETTER = """Please be advised that we have today made a payment of USD 10,316.42 by card in

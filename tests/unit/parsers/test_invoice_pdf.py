@@ -30,8 +30,8 @@ from reportlab.pdfgen import canvas
 
 from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
-from parsers.invoice_labels import Word
 from parsers.invoice_pdf import InvoiceFields, fields_of_lines, read_invoice_fields
+from parsers.pdf_text import Word
 from tests.conftest import CORPORA, require
 
 #: Share of the real invoices whose number AND total must both be read exactly.

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.remittance_text import parse_text_remittance, scan_lines, strip_quotes_and_signature
+from parsers.line_scan import scan_lines
+from parsers.quoted_text import strip_quotes_and_signature
+from parsers.remittance_text import parse_text_remittance
 
 
 def _pairs(text: str) -> list[tuple[str | None, str]]:
@@ -391,7 +393,8 @@ def test_issue_4_sentences_with_bare_numbers_and_prose_references():
     parentheses, one invoice with its amount as an aside, and the payment's reference."""
     from decimal import Decimal
 
-    from parsers.remittance_text import find_payment_ref, parse_text_remittance
+    from parsers.remittance_text import parse_text_remittance
+    from parsers.text_refs import find_payment_ref
 
     many = parse_text_remittance(
         "A check of $16,457.29 was sent on 11/12/2026 for 10549 ($9,244.54) and 10551 "
