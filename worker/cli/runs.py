@@ -1,0 +1,201 @@
+"""``arbox statements send``, ``arbox dunning send`` and ``arbox scheduler``, which starts
+both runs on time (the runs themselves: :mod:`worker.statement_run`, :mod:`worker.dunning_run`).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from core.config import Settings
+from core.errors import ARError
+from core.logging import configure_logging
+from worker.cli import common
+from worker.cli.progress import Stopwatch, progress_bar, step_reporter, summary_line
+from worker.cli.status import start_operations
+
+if TYPE_CHECKING:
+    from worker.statement_run import SentStatements
+
+statements_app = typer.Typer(help="Statements of account.", no_args_is_help=True)
+dunning_app = typer.Typer(help="Reminders of overdue invoices.", no_args_is_help=True)
+
+
+def _as_of(text: str | None) -> date:
+    """The date of ``--as-of``, or today."""
+    from worker.services import utc_now  # loads SQLAlchemy: `arbox --help` stays quick
+
+    try:
+        return date.fromisoformat(text) if text else utc_now().date()
+    except ValueError:
+        raise common.fail(f"--as-of {text!r}: expected a date YYYY-MM-DD", 2) from None
+
+
+def _sent(result: SentStatements) -> str:
+    """``"3 sent, 1 failed, 2 left to retry"``: what a send did (the counts that are not 0
+    after the first)."""
+    return (
+        f"{result.sent} sent"
+        + (f", {result.failed} failed" if result.failed else "")
+        + (f", {result.pending} left to retry" if result.pending else "")
+        + (f", {result.dry_run} rendered (dry run)" if result.dry_run else "")
+    )
+
+
+def _summary(command: str, body: str, watch: Stopwatch) -> None:
+    common.out.print(
+        summary_line(command, [body], seconds=watch.seconds()), highlight=False, soft_wrap=True
+    )
+
+
+@statements_app.command("send")
+def statements_send(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the statements (YYYY-MM-DD); today.")
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only this customer (its number).")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes rendering the PDFs and mails.")
+    ] = 1,
+) -> None:
+    """Mail a statement of account (PDF) to each customer with open items, to its registered
+    contacts; a second run for the same date sends nothing twice."""
+    # loaded when run: SQLAlchemy and the PDF renderer (`arbox --help` stays quick)
+    from worker.statement_run import queue_statements, send_statements
+
+    configure_logging("WARNING")
+    watch = Stopwatch()
+    day = _as_of(as_of)
+    settings = Settings.from_env()
+    if not settings.smtp_configured:
+        raise common.fail("set ARBOX_SMTP_HOST to send statements", 2)
+    with common.open_services(settings) as svc:
+        try:
+            with progress_bar(common.err) as bar:
+                rendering = bar.add_task("rendering statements", total=None)
+                queued = queue_statements(
+                    svc,
+                    as_of=day,
+                    customer_number=customer,
+                    workers=workers,
+                    progress=lambda done: bar.update(rendering, completed=done),
+                )
+                to_send = [*queued.queued, *queued.pending]
+                sending = step_reporter(bar, bar.add_task("sending", total=len(to_send)))
+                result = send_statements(svc, to_send, progress=sending)
+        except ARError as e:
+            raise common.fail(str(e)) from e
+    body = (
+        f"as of {day.isoformat()}: {queued.customers} customer(s) with open items; "
+        f"{len(queued.queued)} queued, {_sent(result)}"
+        + (f"; {queued.done_before} sent before" if queued.done_before else "")
+    )
+    _summary("statements send", body, watch)
+    if queued.without_contact:
+        common.out.print(
+            f"{len(queued.without_contact)} customer(s) without a contact, not mailed: "
+            + ", ".join(queued.without_contact[:20])
+            + (" …" if len(queued.without_contact) > 20 else ""),
+            highlight=False,
+        )
+    if customer is not None and queued.customers == 0:
+        common.out.print(f"customer {customer} has no open items", highlight=False)
+    if result.failed or result.pending:
+        raise typer.Exit(1)
+
+
+@dunning_app.command("send")
+def dunning_send(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the run (YYYY-MM-DD); today.")
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only this customer (its number).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Decide and print; write and send nothing.")
+    ] = False,
+) -> None:
+    """Mail one reminder per customer covering its overdue invoices, each at its level
+    (ARBOX_DUNNING_LEVELS); held customers and invoices are printed with the reason. Never
+    twice for the same invoice and level."""
+    # loaded when run: SQLAlchemy and the PDF renderer (`arbox --help` stays quick)
+    from worker.dunning_run import queue_dunning
+    from worker.statement_run import send_statements
+
+    configure_logging("WARNING")
+    watch = Stopwatch()
+    day = _as_of(as_of)
+    settings = Settings.from_env()
+    if not dry_run and not settings.smtp_configured:
+        raise common.fail("set ARBOX_SMTP_HOST to send reminders (or use --dry-run)", 2)
+    with common.open_services(settings) as svc:
+        try:
+            with progress_bar(common.err) as bar:
+                deciding = bar.add_task("deciding reminders", total=None)
+                run = queue_dunning(
+                    svc,
+                    as_of=day,
+                    customer_number=customer,
+                    dry_run=dry_run,
+                    progress=lambda done: bar.update(deciding, completed=done),
+                )
+                bar.update(deciding, total=len(run.customers))
+                result = None
+                if not dry_run:
+                    to_send = [*run.queued, *run.pending]
+                    sending = step_reporter(bar, bar.add_task("sending", total=len(to_send)))
+                    result = send_statements(svc, to_send, progress=sending)
+        except ARError as e:
+            raise common.fail(str(e)) from e
+    for r in run.customers:
+        common.out.print(r.describe(), highlight=False, soft_wrap=True)
+    held = sum(1 for r in run.customers if r.held)
+    head = f"as of {day.isoformat()}" + (" (dry run)" if dry_run else "")
+    if result is None:
+        would = sum(1 for r in run.customers if r.status == "would_send")
+        body = (f"{head}: {would} reminder mail(s) would be sent; {held} customer(s) with "
+                "held invoices; nothing written")  # fmt: skip
+        _summary("dunning send", body, watch)
+        return
+    body = (
+        f"{head}: {len(run.queued)} queued, {_sent(result)}; {held} customer(s) with held invoices"
+    )
+    _summary("dunning send", body, watch)
+    if customer is not None and not run.customers:
+        common.out.print(f"customer {customer} has nothing to remind", highlight=False)
+    if result.failed or result.pending:
+        raise typer.Exit(1)
+
+
+def scheduler_cmd() -> None:
+    """Start the monthly statement run and the daily dunning run on time (the Dramatiq
+    workers do them); one scheduler acts at a time across machines. Until Ctrl-C."""
+    # loaded when run: Dramatiq and SQLAlchemy (`arbox --help` stays quick)
+    from worker.runtime import boot
+    from worker.scheduler import check_schedules, start_scheduler_thread
+
+    configure_logging("INFO")
+    settings = Settings.from_env()
+    try:
+        check_schedules(settings)
+    except ARError as e:
+        raise common.fail(str(e), 2) from e
+    common.check_ready(settings)
+    boot(settings)
+    stop = threading.Event()
+    common.stop_on_signals(stop)
+    try:  # its metrics port (ARBOX_METRICS_PORT) and heartbeat, as a worker's and a poller's
+        ops = start_operations(settings, {"scheduler": {}})
+    except ARError as e:
+        raise common.fail(str(e)) from e
+    thread = start_scheduler_thread(stop)
+    common.out.print("scheduler running; Ctrl-C stops it")
+    stop.wait()
+    thread.join(timeout=30)
+    ops.stop()
