@@ -197,19 +197,15 @@ def bank_link(
     from worker.bank_linking import confirm_link
     from worker.services import utc_now
 
-    with common.open_services() as svc:
-        try:
-            with svc.sessions.begin() as session:
-                link = confirm_link(
-                    session,
-                    payment_id=payment_id,
-                    expected_payment_id=expected_payment_id,
-                    actor=by,
-                    now=utc_now(),
-                )
-                link_id = link.id
-        except ARError as e:
-            raise common.fail(str(e)) from e
+    with common.transaction() as session:
+        link = confirm_link(
+            session,
+            payment_id=payment_id,
+            expected_payment_id=expected_payment_id,
+            actor=by,
+            now=utc_now(),
+        )
+        link_id = link.id
     common.out.print(
         f"payment {payment_id} linked to expected payment {expected_payment_id} (link {link_id})",
         highlight=False,

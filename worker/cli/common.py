@@ -22,17 +22,26 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
 from rich.console import Console, ConsoleDimensions
+from rich.table import Table
 
 from core.config import Settings
+from core.errors import ARError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from worker.services import Services
+
+T = TypeVar("T")
+
+#: ``--format table|json`` of the commands that list rows.
+TableOrJson = Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")]
 
 #: The width of output that is not a terminal: wider than any row arbox prints. Rich renders a
 #: table at its natural width, so nothing is padded out to it.
@@ -116,3 +125,30 @@ def open_services(settings: Settings | None = None) -> Iterator[Services]:
         yield svc
     finally:
         svc.engine.dispose()
+
+
+def read(query: Callable[[Session], T]) -> T:
+    """``query(session)`` in a read-only session of the ledger (settings from the
+    environment)."""
+    with open_services() as svc, svc.sessions() as session:
+        return query(session)
+
+
+@contextmanager
+def transaction(*, prefix: str = "", suffix: str = "") -> Iterator[Session]:
+    """A session whose changes are committed when the block ends; an :class:`ARError` in it
+    rolls them back and ends the command: ``error: {prefix}{error}{suffix}``, exit 1."""
+    with open_services() as svc:
+        try:
+            with svc.sessions.begin() as session:
+                yield session
+        except ARError as e:
+            raise fail(f"{prefix}{e}{suffix}") from e
+
+
+def table(title: str, columns: Iterable[str]) -> Table:
+    """A table of ``columns`` whose long cells fold rather than being cut off."""
+    made = Table(title=title)
+    for column in columns:
+        made.add_column(column, overflow="fold")
+    return made

@@ -71,12 +71,9 @@ def import_contacts_cmd(
 
     if not file.is_file():
         raise common.fail(f"{file}: no such file", 2)
-    with common.open_services() as svc:
-        try:
-            with svc.sessions.begin() as session:
-                summary = import_contacts(session, file, now=utc_now())
-        except ARError as e:
-            raise common.fail(f"{file.name}: {e}; nothing was imported") from e
+    failed = {"prefix": f"{file.name}: ", "suffix": "; nothing was imported"}
+    with common.transaction(**failed) as session:
+        summary = import_contacts(session, file, now=utc_now())
     common.out.print(
         f"imported {summary.rows} rows: {summary.contacts_added} contacts added, "
         f"{summary.contacts_updated} updated, {summary.domains_allowed} domains allowed, "

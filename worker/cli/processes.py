@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import redis
 import typer
 from rich.table import Table
 
@@ -25,6 +26,7 @@ from worker.cli.progress import (
     summary_line,
 )
 from worker.cli.status import start_operations
+from worker.mailbox import ImapConfig
 
 if TYPE_CHECKING:
     from worker.outcomes import MessageOutcome
@@ -46,9 +48,8 @@ def _eml_files(paths: list[Path]) -> list[Path]:
 
 
 def _outcome_table(outcomes: list[MessageOutcome], names: dict[int, str]) -> Table:
-    table = Table(title="What happened to each mail")
-    for column in ("mail", "from", "kind", "outcome", "applied", "reply", "why"):
-        table.add_column(column, overflow="fold")
+    columns = ("mail", "from", "kind", "outcome", "applied", "reply", "why")
+    table = common.table("What happened to each mail", columns)
     for o in outcomes:
         table.add_row(
             names.get(o.inbound_id, str(o.inbound_id)),
@@ -141,11 +142,8 @@ def worker(
 def _poller_threads(stop: threading.Event) -> list[threading.Thread]:
     """One poller thread per folder (each its own connection, IDLE and Redis lock)."""
     # loaded when run: Dramatiq, SQLAlchemy and the parsers (`arbox --help` stays quick)
-    import redis
-
     from worker.actors import enqueue_swept, process_message
     from worker.broker import redis_url
-    from worker.mailbox import ImapConfig
     from worker.pipeline import sweep
     from worker.poller import Poller
     from worker.runtime import run_supervised

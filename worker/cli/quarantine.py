@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from core.config import Settings
 from core.logging import configure_logging
@@ -20,11 +19,9 @@ def quarantine_list() -> None:
     """Every quarantined message with its reason."""
     from ledger.operations import quarantined  # loads SQLAlchemy: `arbox --help` stays quick
 
-    with common.open_services() as svc, svc.sessions() as session:
-        rows = quarantined(session)
-    table = Table(title=f"Quarantine: {len(rows)} message(s)")
-    for column in ("id", "received", "from", "subject", "attempts", "reason"):
-        table.add_column(column, overflow="fold")
+    rows = common.read(quarantined)
+    columns = ("id", "received", "from", "subject", "attempts", "reason")
+    table = common.table(f"Quarantine: {len(rows)} message(s)", columns)
     for r in rows:
         table.add_row(
             str(r.id),
@@ -45,8 +42,7 @@ def quarantine_show(
     # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.operations import quarantined_message
 
-    with common.open_services() as svc, svc.sessions() as session:
-        row = quarantined_message(session, inbound_id)
+    row = common.read(lambda session: quarantined_message(session, inbound_id))
     if row is None:
         raise common.fail(f"message {inbound_id} is not in quarantine")
     for label, value in (

@@ -9,7 +9,6 @@ not reconcile (after writing the report).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
@@ -20,8 +19,6 @@ from rich.table import Table as RichTable
 from worker.cli import common
 
 if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
-    from sqlalchemy.orm import Session
-
     from ledger.reports.tables import Document
 
 report_app = typer.Typer(
@@ -49,11 +46,6 @@ def _today() -> date:
     from worker.services import utc_now  # loads SQLAlchemy: `arbox --help` stays quick
 
     return utc_now().date()
-
-
-def _read(build: Callable[[Session], T]) -> T:
-    with common.open_services() as svc, svc.sessions() as session:
-        return build(session)
 
 
 def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -> None:
@@ -131,7 +123,7 @@ def report_aging(
     from ledger.reports.tables import aging_document
 
     day = _day(as_of, "--as-of", _today())
-    report = _read(lambda s: aging_report(s, as_of=day))
+    report = common.read(lambda s: aging_report(s, as_of=day))
     _write(aging_document(report), fmt, output, [aging_svg(report)])
 
 
@@ -148,7 +140,7 @@ def report_dso(
     from ledger.reports.tables import dso_document
 
     day = _day(as_of, "--as-of", _today())
-    report = _read(lambda s: dso_report(s, as_of=day, days=days))
+    report = common.read(lambda s: dso_report(s, as_of=day, days=days))
     _write(dso_document(report), fmt, output, [])
 
 
@@ -176,7 +168,7 @@ def report_cash(
     first = _day(start, "--from", last.replace(day=1))
     if last < first:
         raise common.fail(f"--to {last} is before --from {first}", 2)
-    report = _read(lambda s: cash_report(s, start=first, end=last, by=by))
+    report = common.read(lambda s: cash_report(s, start=first, end=last, by=by))
     _write(cash_document(report), fmt, output, [stp_svg(report)])
 
 
@@ -198,7 +190,7 @@ def report_close(
         parse_period(period)
     except ValueError as e:
         raise common.fail(f"--period: {e}", 2) from None
-    report = _read(lambda s: close_report(s, period=period))
+    report = common.read(lambda s: close_report(s, period=period))
     _write(close_document(report), fmt, output, [stp_svg(report.cash)])
     if not report.reconciles:
         for r in report.reconciliations:

@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import typer
-from rich.table import Table
 
-from core.errors import AmountFormatError, ARError
+from core.errors import AmountFormatError
 from core.money import parse_amount
 from worker.cli import common
 
@@ -18,27 +17,26 @@ review_app = typer.Typer(help="The review queue.", no_args_is_help=True)
 
 
 @review_app.command("list")
-def review_list(
-    fmt: Annotated[
-        Literal["table", "json"], typer.Option("--format", help="Output format.")
-    ] = "table",
-) -> None:
+def review_list(fmt: common.TableOrJson = "table") -> None:
     """The pending review queue."""
     # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.exports import review_to_json, review_to_table_rows
     from ledger.queries import pending_review
 
-    with common.open_services() as svc, svc.sessions() as session:
-        rows = pending_review(session)
+    rows = common.read(pending_review)
     if fmt == "json":
         sys.stdout.write(review_to_json(rows))
         return
-    table = Table(title=f"Review queue: {len(rows)} pending")
-    for column in ("id", "kind", "message_id", "customer", "reason", "candidates", "created"):
-        table.add_column(column, overflow="fold")
+    columns = ("id", "kind", "message_id", "customer", "reason", "candidates", "created")
+    table = common.table(f"Review queue: {len(rows)} pending", columns)
     for values in review_to_table_rows(rows):
         table.add_row(*values)
     common.out.print(table)
+
+
+def _unchanged(item_id: int) -> dict[str, str]:
+    """How an error deciding review item ``item_id`` is told (:func:`common.transaction`)."""
+    return {"prefix": f"review item {item_id}: ", "suffix": "; nothing was changed"}
 
 
 def _amounts(texts: list[str], invoices: list[str]) -> list[Decimal | None]:
@@ -85,19 +83,15 @@ def review_confirm(
     from worker.services import utc_now
 
     allocations = list(zip(invoices, _amounts(amounts or [], invoices), strict=True))
-    with common.open_services() as svc:
-        try:
-            with svc.sessions.begin() as session:
-                done = confirm_line(
-                    session,
-                    item_id=item_id,
-                    allocations=allocations,
-                    actor=by,
-                    remember=remember,
-                    now=utc_now(),
-                )
-        except ARError as e:
-            raise common.fail(f"review item {item_id}: {e}; nothing was changed") from e
+    with common.transaction(**_unchanged(item_id)) as session:
+        done = confirm_line(
+            session,
+            item_id=item_id,
+            allocations=allocations,
+            actor=by,
+            remember=remember,
+            now=utc_now(),
+        )
     out = common.out
     for a in done.applied:
         out.print(
@@ -126,12 +120,8 @@ def review_close(
     from ledger.review_closing import close_item
     from worker.services import utc_now
 
-    with common.open_services() as svc:
-        try:
-            with svc.sessions.begin() as session:
-                done = close_item(session, item_id=item_id, reason=reason, actor=by, now=utc_now())
-        except ARError as e:
-            raise common.fail(f"review item {item_id}: {e}; nothing was changed") from e
+    with common.transaction(**_unchanged(item_id)) as session:
+        done = close_item(session, item_id=item_id, reason=reason, actor=by, now=utc_now())
     common.out.print(f"review item {item_id} {done.summary} (by {by})", highlight=False)
 
 
@@ -145,14 +135,10 @@ def unapply(
     from ledger.unapply import unapply as unapply_cash
     from worker.services import utc_now
 
-    with common.open_services() as svc:
-        try:
-            with svc.sessions.begin() as session:
-                done = unapply_cash(
-                    session, application_id=application_id, actor=by, reason=reason, now=utc_now()
-                )
-        except ARError as e:
-            raise common.fail(str(e)) from e
+    with common.transaction() as session:
+        done = unapply_cash(
+            session, application_id=application_id, actor=by, reason=reason, now=utc_now()
+        )
     given_back = done.amount + done.discount
     common.out.print(
         f"un-applied {done.amount:,.2f} {done.currency} from {done.invoice_number} "
@@ -173,8 +159,7 @@ def explain(
     from ledger.queries import line_records
     from worker.explain import records_to_json, render_records
 
-    with common.open_services() as svc, svc.sessions() as session:
-        records = line_records(session, message_id)
+    records = common.read(lambda session: line_records(session, message_id))
     if not records:
         raise common.fail(f"no remittance lines recorded for Message-ID {message_id!r}")
     if fmt == "json":

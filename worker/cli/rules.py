@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from core.errors import ARError
 from worker.cli import common
 
 rules_app = typer.Typer(
@@ -18,23 +16,16 @@ rules_app = typer.Typer(
 
 
 @rules_app.command("list")
-def rules_list(
-    fmt: Annotated[
-        Literal["table", "json"], typer.Option("--format", help="Output format.")
-    ] = "table",
-) -> None:
+def rules_list(fmt: common.TableOrJson = "table") -> None:
     """Every rule, with who made it, when, and how often it was used."""
     # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.rules import RULE_COLUMNS, list_rules, rule_record, rules_to_json
 
-    with common.open_services() as svc, svc.sessions() as session:
-        rules = list_rules(session)
+    rules = common.read(list_rules)
     if fmt == "json":
         sys.stdout.write(rules_to_json(rules))
         return
-    table = Table(title=f"Rules: {len(rules)}")
-    for column in RULE_COLUMNS:
-        table.add_column(column, overflow="fold")
+    table = common.table(f"Rules: {len(rules)}", RULE_COLUMNS)
     for rule in rules:
         record = rule_record(rule)
         table.add_row(*("" if record[c] is None else str(record[c]) for c in RULE_COLUMNS))
@@ -51,12 +42,8 @@ def rules_delete(
     from ledger.rules import delete_rule
     from worker.services import utc_now
 
-    with common.open_services() as svc:
-        try:
-            with svc.sessions.begin() as session:
-                rule = delete_rule(session, rule_id=rule_id, actor=by, now=utc_now())
-        except ARError as e:
-            raise common.fail(str(e)) from e
+    with common.transaction() as session:
+        rule = delete_rule(session, rule_id=rule_id, actor=by, now=utc_now())
     common.out.print(
         f"deleted rule {rule.id} ({rule.describe()}; used {rule.hits} time(s))", highlight=False
     )

@@ -5,6 +5,8 @@ both runs on time (the runs themselves: :mod:`worker.statement_run`, :mod:`worke
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,20 +20,50 @@ from worker.cli.progress import Stopwatch, progress_bar, step_reporter, summary_
 from worker.cli.status import start_operations
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from worker.services import Services
     from worker.statement_run import SentStatements
 
 statements_app = typer.Typer(help="Statements of account.", no_args_is_help=True)
 dunning_app = typer.Typer(help="Reminders of overdue invoices.", no_args_is_help=True)
 
 
-def _as_of(text: str | None) -> date:
-    """The date of ``--as-of``, or today."""
+def _begin(as_of: str | None, *, smtp: str | None) -> tuple[Stopwatch, date, Settings]:
+    """What a run starts with: its stopwatch, the date of ``--as-of`` (today when not given)
+    and the settings; ``smtp`` is the error when those have no SMTP server (None: none
+    needed)."""
     from worker.services import utc_now  # loads SQLAlchemy: `arbox --help` stays quick
 
+    configure_logging("WARNING")
+    watch = Stopwatch()
     try:
-        return date.fromisoformat(text) if text else utc_now().date()
+        day = date.fromisoformat(as_of) if as_of else utc_now().date()
     except ValueError:
-        raise common.fail(f"--as-of {text!r}: expected a date YYYY-MM-DD", 2) from None
+        raise common.fail(f"--as-of {as_of!r}: expected a date YYYY-MM-DD", 2) from None
+    settings = Settings.from_env()
+    if smtp is not None and not settings.smtp_configured:
+        raise common.fail(smtp, 2)
+    return watch, day, settings
+
+
+@contextmanager
+def _running(settings: Settings) -> Iterator[tuple[Services, Progress]]:
+    """The services and the progress bars of a run; an arbox error ends the command."""
+    with common.open_services(settings) as svc:
+        try:
+            with progress_bar(common.err) as bar:
+                yield svc, bar
+        except ARError as e:
+            raise common.fail(str(e)) from e
+
+
+def _send(svc: Services, bar: Progress, outbox_ids: list[int]) -> SentStatements:
+    """Deliver the queued mail ``outbox_ids``, moving a "sending" bar."""
+    from worker.statement_run import send_statements  # loads SQLAlchemy and the PDF renderer
+
+    sending = step_reporter(bar, bar.add_task("sending", total=len(outbox_ids)))
+    return send_statements(svc, outbox_ids, progress=sending)
 
 
 def _sent(result: SentStatements) -> str:
@@ -66,30 +98,19 @@ def statements_send(
     """Mail a statement of account (PDF) to each customer with open items, to its registered
     contacts; a second run for the same date sends nothing twice."""
     # loaded when run: SQLAlchemy and the PDF renderer (`arbox --help` stays quick)
-    from worker.statement_run import queue_statements, send_statements
+    from worker.statement_run import queue_statements
 
-    configure_logging("WARNING")
-    watch = Stopwatch()
-    day = _as_of(as_of)
-    settings = Settings.from_env()
-    if not settings.smtp_configured:
-        raise common.fail("set ARBOX_SMTP_HOST to send statements", 2)
-    with common.open_services(settings) as svc:
-        try:
-            with progress_bar(common.err) as bar:
-                rendering = bar.add_task("rendering statements", total=None)
-                queued = queue_statements(
-                    svc,
-                    as_of=day,
-                    customer_number=customer,
-                    workers=workers,
-                    progress=lambda done: bar.update(rendering, completed=done),
-                )
-                to_send = [*queued.queued, *queued.pending]
-                sending = step_reporter(bar, bar.add_task("sending", total=len(to_send)))
-                result = send_statements(svc, to_send, progress=sending)
-        except ARError as e:
-            raise common.fail(str(e)) from e
+    watch, day, settings = _begin(as_of, smtp="set ARBOX_SMTP_HOST to send statements")
+    with _running(settings) as (svc, bar):
+        rendering = bar.add_task("rendering statements", total=None)
+        queued = queue_statements(
+            svc,
+            as_of=day,
+            customer_number=customer,
+            workers=workers,
+            progress=lambda done: bar.update(rendering, completed=done),
+        )
+        result = _send(svc, bar, [*queued.queued, *queued.pending])
     body = (
         f"as of {day.isoformat()}: {queued.customers} customer(s) with open items; "
         f"{len(queued.queued)} queued, {_sent(result)}"
@@ -126,33 +147,20 @@ def dunning_send(
     twice for the same invoice and level."""
     # loaded when run: SQLAlchemy and the PDF renderer (`arbox --help` stays quick)
     from worker.dunning_run import queue_dunning
-    from worker.statement_run import send_statements
 
-    configure_logging("WARNING")
-    watch = Stopwatch()
-    day = _as_of(as_of)
-    settings = Settings.from_env()
-    if not dry_run and not settings.smtp_configured:
-        raise common.fail("set ARBOX_SMTP_HOST to send reminders (or use --dry-run)", 2)
-    with common.open_services(settings) as svc:
-        try:
-            with progress_bar(common.err) as bar:
-                deciding = bar.add_task("deciding reminders", total=None)
-                run = queue_dunning(
-                    svc,
-                    as_of=day,
-                    customer_number=customer,
-                    dry_run=dry_run,
-                    progress=lambda done: bar.update(deciding, completed=done),
-                )
-                bar.update(deciding, total=len(run.customers))
-                result = None
-                if not dry_run:
-                    to_send = [*run.queued, *run.pending]
-                    sending = step_reporter(bar, bar.add_task("sending", total=len(to_send)))
-                    result = send_statements(svc, to_send, progress=sending)
-        except ARError as e:
-            raise common.fail(str(e)) from e
+    smtp = None if dry_run else "set ARBOX_SMTP_HOST to send reminders (or use --dry-run)"
+    watch, day, settings = _begin(as_of, smtp=smtp)
+    with _running(settings) as (svc, bar):
+        deciding = bar.add_task("deciding reminders", total=None)
+        run = queue_dunning(
+            svc,
+            as_of=day,
+            customer_number=customer,
+            dry_run=dry_run,
+            progress=lambda done: bar.update(deciding, completed=done),
+        )
+        bar.update(deciding, total=len(run.customers))
+        result = None if dry_run else _send(svc, bar, [*run.queued, *run.pending])
     for r in run.customers:
         common.out.print(r.describe(), highlight=False, soft_wrap=True)
     held = sum(1 for r in run.customers if r.held)

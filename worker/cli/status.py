@@ -15,7 +15,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import redis
 import typer
@@ -175,9 +175,7 @@ def print_table(report: Report, out: Console) -> None:
 
 
 def status_cmd(
-    fmt: Annotated[
-        Literal["table", "json"], typer.Option("--format", help="Output format.")
-    ] = "table",
+    fmt: common.TableOrJson = "table",
 ) -> None:
     """Inbound mail per state, queue depths, review items per kind, last poll per folder,
     live workers and pollers. With --format json, exit 1 when no worker is alive, a poll is

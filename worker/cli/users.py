@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from core.config import Settings
-from core.errors import ARError, DatabaseUnavailableError, SchemaNotCurrentError
+from core.errors import DatabaseUnavailableError, SchemaNotCurrentError
 from core.logging import configure_logging
 from worker.cli import common
 
@@ -34,18 +34,14 @@ def _change(what: Literal["add", "passwd", "disable"], name: str, **kwargs: str)
     from ledger.users import add_user, disable_user, set_password
     from worker.services import utc_now
 
-    with common.open_services() as svc:
-        try:
-            with svc.sessions.begin() as session:
-                now = utc_now()
-                if what == "add":
-                    account = add_user(session, username=name, actor="cli", now=now, **kwargs)
-                elif what == "passwd":
-                    account = set_password(session, username=name, actor="cli", now=now, **kwargs)
-                else:
-                    account = disable_user(session, username=name, actor="cli", now=now)
-        except ARError as e:
-            raise common.fail(str(e)) from e
+    with common.transaction() as session:
+        now = utc_now()
+        if what == "add":
+            account = add_user(session, username=name, actor="cli", now=now, **kwargs)
+        elif what == "passwd":
+            account = set_password(session, username=name, actor="cli", now=now, **kwargs)
+        else:
+            account = disable_user(session, username=name, actor="cli", now=now)
     return f"{account.username} ({account.role})"
 
 
@@ -98,8 +94,7 @@ def users_list() -> None:
     from ledger.users import list_users
     from worker.services import utc_now
 
-    with common.open_services() as svc, svc.sessions() as session:
-        accounts = list_users(session)
+    accounts = common.read(list_users)
     now = utc_now()
     table = Table(title=f"Users: {len(accounts)}")
     for column in ("username", "role", "state", "created"):
