@@ -1,5 +1,6 @@
-"""What every ``arbox`` command shares: its two consoles, :func:`fail`, :func:`stop_on_signals`
-and :func:`open_services` (the settings, a ready database, the services).
+"""What every ``arbox`` command shares: its two consoles, :func:`fail`, :func:`stop_on_signals`,
+:func:`open_services` (the settings, a ready database, the services) with :func:`read` and
+:func:`transaction` (a session of it), and :func:`table` for the listing commands.
 
 The consoles are :data:`out` (standard output) and :data:`err` (standard error); commands use
 them as ``common.out`` / ``common.err`` so that a test running a command in-process can swap
