@@ -42,6 +42,7 @@ def arbox_here(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
     from rich.console import Console
 
     import worker.cli
+    from worker.cli import common
 
     # The whole environment replaced, not overlaid: what is not in env is unset.
     overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
@@ -49,14 +50,14 @@ def arbox_here(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
     root = logging.getLogger()
     saved_logging = (root.handlers[:], root.level, structlog.get_config())
     saved_argv, saved_cwd = sys.argv, os.getcwd()
-    saved_consoles = worker.cli.out, worker.cli.err
+    saved_consoles = common.out, common.err
     code: int = 0
     with CliRunner().isolation(env=overrides) as (stdout, stderr, _):
         sys.argv = ["arbox", *args]
         os.chdir(cwd)
         # The consoles a new process would make: width, colour and terminal from env and the
         # captured streams, not from whatever this process had when worker.cli was imported.
-        worker.cli.out, worker.cli.err = Console(), Console(stderr=True)
+        common.out, common.err = Console(), Console(stderr=True)
         try:
             worker.cli.main()
         except SystemExit as e:
@@ -67,7 +68,7 @@ def arbox_here(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
         finally:
             sys.argv = saved_argv
             os.chdir(saved_cwd)
-            worker.cli.out, worker.cli.err = saved_consoles
+            common.out, common.err = saved_consoles
             handlers, level, config = saved_logging
             root.handlers[:] = handlers
             root.setLevel(level)

@@ -23,7 +23,7 @@ SYSTEMD = DEPLOY / "systemd"
 SETTINGS = {f"ARBOX_{name.upper()}" for name in Settings.model_fields}
 FILE_VARIABLES = {f"ARBOX_{name.upper()}_FILE" for name in FILE_SETTINGS}
 ARBOX_VAR = re.compile(r"\bARBOX_[A-Z0-9_]*[A-Z0-9]\b")
-#: `arbox worker` waits this long for the messages in hand on SIGTERM (worker/cli.py, stop()).
+#: `arbox worker` waits this long for the messages in hand on SIGTERM (worker/cli/processes.py, stop()).
 WORKER_DRAIN_SECONDS = 30
 #: What Compose substitutes: `$NAME` or `${...}`, once `$$` (a literal `$`) is taken out.
 COMPOSE_SUBSTITUTION = re.compile(r"\$(?:\{|[_A-Za-z])")

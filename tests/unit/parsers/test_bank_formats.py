@@ -240,7 +240,7 @@ def test_a_credit_naming_no_document_or_a_debit_is_no_remittance():
 def test_cli_mapping_file_with_an_unknown_key_is_refused(tmp_path):
     import typer
 
-    from worker.cli_bank import _mapping
+    from worker.cli.bank import _mapping
 
     path = tmp_path / "mapping.json"
     path.write_text('{"datecolumn": "Tag"}')

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.table import Table
 
-from worker.cli_console import make_console
+from worker.cli.common import make_console
 
 REPO = Path(__file__).resolve().parents[3]
 LONG_NAME = "clerk." + "x" * 45 + "@example.com"  # 62 characters, the longest a username gets

@@ -18,8 +18,8 @@ import pytest
 from rich.console import Console
 
 from tests.unit.ledger.test_bank_linking import camt
-from worker.cli_console import is_interactive
-from worker.cli_progress import Stopwatch, count_parts, summary_line
+from worker.cli.common import is_interactive
+from worker.cli.progress import Stopwatch, count_parts, summary_line
 
 REPO = Path(__file__).resolve().parents[3]
 LEDGER = """invoice_number,customer_number,customer_name,customer_email,issue_date,due_date,amount

@@ -5,18 +5,17 @@ connection they describe: the database (and its migrations), Redis, IMAP login, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+import redis
 import typer
 
+from core.config import SECRET_SETTINGS, Settings, mask_url
 from core.errors import ARError, MailDeliveryError
-from worker.cli_console import make_console
-
-if TYPE_CHECKING:
-    from core.config import Settings
+from outbound.smtp import SmtpMailer
+from worker.cli import common
+from worker.mailbox import ImapConfig, ImapMailbox
 
 config_app = typer.Typer(help="The settings and the connections they describe.")
-out = make_console()
 
 #: Seconds a check waits for a server.
 CHECK_TIMEOUT = 10.0
@@ -24,8 +23,6 @@ CHECK_TIMEOUT = 10.0
 
 def shown_settings(settings: Settings) -> list[tuple[str, str]]:
     """(``ARBOX_NAME``, value) of every setting, secrets as ``***`` and URL passwords masked."""
-    from core.config import SECRET_SETTINGS, mask_url
-
     rows = []
     for name in type(settings).model_fields:
         value = getattr(settings, name)
@@ -40,18 +37,13 @@ def shown_settings(settings: Settings) -> list[tuple[str, str]]:
 
 
 def _database(settings: Settings) -> str:
-    from core.config import mask_url
-    from ledger.migrate import check_database
+    from ledger.migrate import check_database  # loads SQLAlchemy: `arbox --help` stays quick
 
     revision = check_database(settings.database_url)
     return f"{mask_url(settings.database_url)} at revision {revision} (current)"
 
 
 def _redis(settings: Settings) -> str:
-    import redis
-
-    from core.config import mask_url
-
     url = settings.secret("redis_url") or ""
     client = redis.Redis.from_url(
         url, socket_connect_timeout=CHECK_TIMEOUT, socket_timeout=CHECK_TIMEOUT
@@ -66,8 +58,6 @@ def _redis(settings: Settings) -> str:
 
 
 def _imap(settings: Settings) -> str:
-    from worker.mailbox import ImapConfig, ImapMailbox
-
     config = ImapConfig.from_settings(settings)
     mailbox = ImapMailbox(config)
     try:
@@ -81,8 +71,6 @@ def _imap(settings: Settings) -> str:
 
 
 def _smtp(settings: Settings) -> str:
-    from outbound.smtp import SmtpMailer
-
     where = f"{settings.smtp_host}:{settings.smtp_port} ({settings.smtp_tls})"
     try:
         done = SmtpMailer.from_settings(settings).check()
@@ -95,11 +83,9 @@ def _smtp(settings: Settings) -> str:
 def config_check() -> None:
     """Print the effective settings (secrets hidden) and test the database (migrations
     current), Redis (when ARBOX_REDIS_URL is set), IMAP login and SMTP; exit 1 if one fails."""
-    from worker.cli_setup import load_settings
-
-    settings = load_settings()  # a bad setting: a line per variable, exit 2 (worker.cli.main)
+    settings = Settings.from_env()  # a bad setting: a line per variable, exit 2 (worker.cli.main)
     for name, value in shown_settings(settings):
-        out.print(f"{name}={value}", highlight=False, markup=False)
+        common.out.print(f"{name}={value}", highlight=False, markup=False)
     checks: list[tuple[str, Callable[[Settings], str] | None, str]] = [
         ("database", _database, ""),
         ("redis", _redis if settings.redis_url else None, "ARBOX_REDIS_URL not set (embedded)"),
@@ -109,14 +95,14 @@ def config_check() -> None:
     failed = 0
     for what, check, why_skipped in checks:
         if check is None:
-            out.print(f"skip {what}: {why_skipped}", highlight=False, markup=False)
+            common.out.print(f"skip {what}: {why_skipped}", highlight=False, markup=False)
             continue
         try:
             result = check(settings)
         except ARError as e:
             failed += 1
-            out.print(f"FAIL {what}: {e}", highlight=False, markup=False)
+            common.out.print(f"FAIL {what}: {e}", highlight=False, markup=False)
         else:
-            out.print(f"pass {what}: {result}", highlight=False, markup=False)
+            common.out.print(f"pass {what}: {result}", highlight=False, markup=False)
     if failed:
         raise typer.Exit(1)

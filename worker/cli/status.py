@@ -15,16 +15,19 @@ import json
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any
 
+import redis
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from core.config import Settings
 from core.errors import ARError
-from worker.cli_console import make_console
+from worker.cli import common
 from worker.heartbeats import Heartbeat, Role, alive_processes
+from worker.mailbox import ImapConfig
+from worker.metrics import serve_metrics
 
 #: What status says when ARBOX_REDIS_URL is unset and no arbox process runs the embedded one.
 EMBEDDED_NOT_RUNNING = "embedded Redis not running"
@@ -55,10 +58,10 @@ class Report:
 
 def build_report(settings: Settings, *, now: datetime) -> Report:
     """Read the database and Redis (without starting an embedded one) into a :class:`Report`."""
+    # loaded when run: SQLAlchemy, the models and Dramatiq (`arbox --help` stays quick)
     from ledger.operations import status_counts
     from ledger.session import make_engine, make_sessionmaker
     from worker.broker import queue_stats
-    from worker.mailbox import ImapConfig
     from worker.state_metrics import redis_client_for
 
     engine = make_engine(settings.database_url)
@@ -172,24 +175,20 @@ def print_table(report: Report, out: Console) -> None:
 
 
 def status_cmd(
-    fmt: Annotated[
-        Literal["table", "json"], typer.Option("--format", help="Output format.")
-    ] = "table",
+    fmt: common.TableOrJson = "table",
 ) -> None:
     """Inbound mail per state, queue depths, review items per kind, last poll per folder,
     live workers and pollers. With --format json, exit 1 when no worker is alive, a poll is
     stale or Redis cannot be read (a monitoring check); the table names the problems."""
-    from worker.cli_setup import check_ready, load_settings
-
-    settings = load_settings()
-    check_ready(settings)  # a missing, unreachable or unmigrated database: one line, exit 1
+    settings = Settings.from_env()
+    common.check_ready(settings)  # a missing, unreachable or unmigrated database: one line, exit 1
     report = build_report(settings, now=datetime.now(UTC))
     if fmt == "json":
         body = dict(report.__dict__)
         body["healthy"] = not report.problems
         sys.stdout.write(json.dumps(body, indent=2, sort_keys=True) + "\n")
     else:
-        print_table(report, make_console())
+        print_table(report, common.out)
     if report.problems and fmt == "json":  # the monitoring check; the table is for people
         raise typer.Exit(1)
 
@@ -210,10 +209,7 @@ class Operations:
 def start_operations(settings: Settings, roles: dict[Role, dict[str, Any]]) -> Operations:
     """Start this process's heartbeat for each role (with its detail, e.g. the folders it
     polls) and its metrics port (``ARBOX_METRICS_PORT``)."""
-    import redis
-
-    from worker.broker import redis_url
-    from worker.metrics import serve_metrics
+    from worker.broker import redis_url  # loads Dramatiq: `arbox --help` stays quick
 
     try:
         port = serve_metrics(settings)

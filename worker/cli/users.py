@@ -11,18 +11,11 @@ import typer
 from rich.table import Table
 
 from core.config import Settings
-from core.errors import ARError, DatabaseUnavailableError, SchemaNotCurrentError
-from worker.cli_console import make_console
-from worker.cli_setup import check_ready, open_services
+from core.errors import DatabaseUnavailableError, SchemaNotCurrentError
+from core.logging import configure_logging
+from worker.cli import common
 
 users_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)
-out = make_console()
-err = make_console(stderr=True)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -32,28 +25,23 @@ def _read_password(from_stdin: bool) -> str:
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     if not password:
-        raise _fail("the password is empty", 2)
+        raise common.fail("the password is empty", 2)
     return password
 
 
 def _change(what: Literal["add", "passwd", "disable"], name: str, **kwargs: str) -> str:
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.auth import add_user, disable_user, set_password
     from worker.services import utc_now
 
-    svc = open_services(Settings.from_env())
-    try:
-        with svc.sessions.begin() as session:
-            now = utc_now()
-            if what == "add":
-                account = add_user(session, username=name, actor="cli", now=now, **kwargs)
-            elif what == "passwd":
-                account = set_password(session, username=name, actor="cli", now=now, **kwargs)
-            else:
-                account = disable_user(session, username=name, actor="cli", now=now)
-    except ARError as e:
-        raise _fail(str(e)) from e
-    finally:
-        svc.engine.dispose()
+    with common.transaction() as session:
+        now = utc_now()
+        if what == "add":
+            account = add_user(session, username=name, actor="cli", now=now, **kwargs)
+        elif what == "passwd":
+            account = set_password(session, username=name, actor="cli", now=now, **kwargs)
+        else:
+            account = disable_user(session, username=name, actor="cli", now=now)
     return f"{account.username} ({account.role})"
 
 
@@ -69,9 +57,10 @@ def users_add(
 ) -> None:
     """Create a user; the password is prompted for, or read from standard input."""
     if role not in ("viewer", "clerk", "supervisor"):
-        raise _fail(f"--role {role!r}: one of viewer, clerk, supervisor", 2)
+        raise common.fail(f"--role {role!r}: one of viewer, clerk, supervisor", 2)
     password = _read_password(password_stdin)
-    out.print(f"user {_change('add', name, role=role, password=password)} added", highlight=False)
+    changed = _change("add", name, role=role, password=password)
+    common.out.print(f"user {changed} added", highlight=False)
 
 
 @users_app.command("passwd")
@@ -83,7 +72,7 @@ def users_passwd(
 ) -> None:
     """Set a user's password; its sessions end and its lockout is lifted."""
     password = _read_password(password_stdin)
-    out.print(
+    common.out.print(
         f"password of {_change('passwd', name, password=password)} changed; "
         "its sessions are signed out",
         highlight=False,
@@ -93,7 +82,7 @@ def users_passwd(
 @users_app.command("disable")
 def users_disable(name: Annotated[str, typer.Argument(help="The username.")]) -> None:
     """Disable a user: no more sign-ins, and its sessions end now."""
-    out.print(
+    common.out.print(
         f"user {_change('disable', name)} disabled; its sessions are signed out", highlight=False
     )
 
@@ -101,15 +90,11 @@ def users_disable(name: Annotated[str, typer.Argument(help="The username.")]) ->
 @users_app.command("list")
 def users_list() -> None:
     """Every user with role, state and creation time."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.auth import list_users
     from worker.services import utc_now
 
-    svc = open_services(Settings.from_env())
-    try:
-        with svc.sessions() as session:
-            accounts = list_users(session)
-    finally:
-        svc.engine.dispose()
+    accounts = common.read(list_users)
     now = utc_now()
     table = Table(title=f"Users: {len(accounts)}")
     for column in ("username", "role", "state", "created"):
@@ -119,7 +104,7 @@ def users_list() -> None:
         if not a.disabled and a.locked_until is not None and a.locked_until > now:
             state = f"locked until {a.locked_until.isoformat(timespec='minutes')}"
         table.add_row(a.username, a.role, state, a.created_at.isoformat(timespec="seconds"))
-    out.print(table)
+    common.out.print(table)
 
 
 def serve_command(
@@ -128,19 +113,18 @@ def serve_command(
 ) -> None:
     """The review web app alone (default 127.0.0.1:8000). Nothing is reachable without
     signing in; create users with `arbox users add`."""
-    from core.logging import configure_logging
-    from review.server import serve
+    from review.server import serve  # loads the web app: `arbox --help` stays quick
 
     configure_logging("INFO")
     settings = Settings.from_env()
     try:  # served all the same: /readyz says 503 until the database is ready (issue 20)
-        check_ready(settings)
+        common.check_ready(settings)
     except (DatabaseUnavailableError, SchemaNotCurrentError) as e:
-        err.print(f"warning: {e}; /readyz answers 503 until it is", highlight=False)
+        common.err.print(f"warning: {e}; /readyz answers 503 until it is", highlight=False)
     where = f"http://{host or settings.web_host}:{settings.web_port if port is None else port}"
-    out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
+    common.out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
     try:
         serve(settings, host=host, port=port)
     except RuntimeError as e:
-        raise _fail(str(e)) from e
-    out.print("review app stopped")
+        raise common.fail(str(e)) from e
+    common.out.print("review app stopped")

@@ -9,21 +9,17 @@ not reconcile (after writing the report).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
+from rich.table import Table as RichTable
 
-from worker.cli_console import make_console
-from worker.cli_setup import open_services
+from worker.cli import common
 
 if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
-    from sqlalchemy.orm import Session
-
     from ledger.reports.tables import Document
-    from worker.services import Services
 
 report_app = typer.Typer(
     help="AR reports: aging, DSO, cash applied, month-end close.", no_args_is_help=True
@@ -36,14 +32,6 @@ OutputOption = Annotated[
 ]
 T = TypeVar("T")
 
-out = make_console()
-err = make_console(stderr=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code)
-
 
 def _day(text: str | None, option: str, default: date) -> date:
     if text is None:
@@ -51,39 +39,30 @@ def _day(text: str | None, option: str, default: date) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _fail(f"{option} {text!r}: expected a date YYYY-MM-DD") from None
+        raise common.fail(f"{option} {text!r}: expected a date YYYY-MM-DD", 2) from None
 
 
 def _today() -> date:
-    from worker.services import utc_now
+    from worker.services import utc_now  # loads SQLAlchemy: `arbox --help` stays quick
 
     return utc_now().date()
 
 
-def _read(build: Callable[[Session], T]) -> T:
-    from core.config import Settings
-
-    svc = open_services(Settings.from_env())
-    try:
-        with svc.sessions() as session:
-            return build(session)
-    finally:
-        svc.engine.dispose()
-
-
 def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -> None:
-    from ledger.reports.render import to_csv, to_html, to_json, to_xlsx
+    from ledger.reports.render import to_csv, to_html, to_json, to_xlsx  # loads SQLAlchemy
 
     if fmt == "table":
         if output is not None:
-            raise _fail("--format table is for the terminal; choose csv, json, xlsx or html for -o")
+            raise common.fail(
+                "--format table is for the terminal; choose csv, json, xlsx or html for -o", 2
+            )
         _print_tables(doc)
         return
     if fmt == "xlsx":
         data = to_xlsx(doc)
         if output is None:
             if sys.stdout.isatty():
-                raise _fail("XLSX is binary: give -o FILE (or redirect standard output)")
+                raise common.fail("XLSX is binary: give -o FILE (or redirect standard output)", 2)
             sys.stdout.buffer.write(data)
             return
         output.write_bytes(data)
@@ -97,15 +76,13 @@ def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -
             sys.stdout.write(text)
             return
         output.write_text(text, encoding="utf-8")
-    err.print(f"wrote {doc.report} report to {output}", highlight=False)
+    common.err.print(f"wrote {doc.report} report to {output}", highlight=False)
 
 
 def _print_tables(doc: Document) -> None:
-    from rich.table import Table as RichTable
+    from ledger.reports.render import cell_text  # loads SQLAlchemy: `arbox --help` stays quick
 
-    from ledger.reports.render import cell_text
-
-    out.print(f"[bold]{doc.title}[/bold]", highlight=False)
+    common.out.print(f"[bold]{doc.title}[/bold]", highlight=False)
     for table in doc.tables:
         rich = RichTable(title=table.title, title_justify="left")
         for column in table.columns:
@@ -129,7 +106,7 @@ def _print_tables(doc: Document) -> None:
             rich.add_row(*(cell_text(v, c.kind, grouped=True) for v, c in cells), style="bold")
         if not table.rows and not table.totals:
             rich.add_row(*(["(none)"] + [""] * (len(table.columns) - 1)))
-        out.print(rich)
+        common.out.print(rich)
 
 
 @report_app.command("aging")
@@ -140,12 +117,13 @@ def report_aging(
 ) -> None:
     """AR aging per customer and currency: current, 1–30, 31–60, 61–90, 90+ days past due,
     credits, unapplied cash, total; balances as of the date."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.reports.aging import aging_report
     from ledger.reports.charts import aging_svg
     from ledger.reports.tables import aging_document
 
     day = _day(as_of, "--as-of", _today())
-    report = _read(lambda s: aging_report(s, as_of=day))
+    report = common.read(lambda s: aging_report(s, as_of=day))
     _write(aging_document(report), fmt, output, [aging_svg(report)])
 
 
@@ -157,11 +135,12 @@ def report_dso(
     output: OutputOption = None,
 ) -> None:
     """DSO = receivables as of the date / credit sales of the last DAYS days × DAYS."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.reports.dso import dso_report
     from ledger.reports.tables import dso_document
 
     day = _day(as_of, "--as-of", _today())
-    report = _read(lambda s: dso_report(s, as_of=day, days=days))
+    report = common.read(lambda s: dso_report(s, as_of=day, days=days))
     _write(dso_document(report), fmt, output, [])
 
 
@@ -179,6 +158,7 @@ def report_cash(
 ) -> None:
     """Cash applied per day or customer (automatic vs confirmed, discounts, deductions,
     un-applied), STP per day, unapplied cash and open deductions at the end."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.reports.cash import cash_report
     from ledger.reports.charts import stp_svg
     from ledger.reports.tables import cash_document
@@ -187,8 +167,8 @@ def report_cash(
     last = _day(end, "--to", today)
     first = _day(start, "--from", last.replace(day=1))
     if last < first:
-        raise _fail(f"--to {last} is before --from {first}")
-    report = _read(lambda s: cash_report(s, start=first, end=last, by=by))
+        raise common.fail(f"--to {last} is before --from {first}", 2)
+    report = common.read(lambda s: cash_report(s, start=first, end=last, by=by))
     _write(cash_document(report), fmt, output, [stp_svg(report)])
 
 
@@ -201,6 +181,7 @@ def report_close(
     """Month-end close: receivables rolled forward from the opening to the closing balance
     (exit 1 when they do not reconcile), cash applied and STP in the month, unapplied cash,
     open deductions and open review items at the month end."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.reports.charts import stp_svg
     from ledger.reports.close import close_report, parse_period
     from ledger.reports.tables import close_document
@@ -208,33 +189,16 @@ def report_close(
     try:
         parse_period(period)
     except ValueError as e:
-        raise _fail(f"--period: {e}") from None
-    report = _read(lambda s: close_report(s, period=period))
+        raise common.fail(f"--period: {e}", 2) from None
+    report = common.read(lambda s: close_report(s, period=period))
     _write(close_document(report), fmt, output, [stp_svg(report.cash)])
     if not report.reconciles:
         for r in report.reconciliations:
             if r.difference:
-                err.print(
+                common.err.print(
                     f"[red]{period} does not reconcile in {r.currency}:[/red] closing "
                     f"{r.closing:,.2f}, expected {r.expected:,.2f}, difference "
                     f"{r.difference:,.2f}",
                     highlight=False,
                 )
         raise typer.Exit(1)
-
-
-def export_layout(svc: Services, layout: Literal["quickbooks", "sap"], output: Path | None) -> None:
-    """``arbox export applications --layout quickbooks|sap`` (see :mod:`ledger.erp`)."""
-    from ledger.erp import payment_applications, to_quickbooks_csv, to_sap_lockbox_csv
-
-    try:
-        with svc.sessions() as session:
-            rows = payment_applications(session)
-    finally:
-        svc.engine.dispose()
-    text = to_quickbooks_csv(rows) if layout == "quickbooks" else to_sap_lockbox_csv(rows)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    output.write_text(text, encoding="utf-8")
-    err.print(f"wrote {len(rows)} application(s) to {output} ({layout} layout)")

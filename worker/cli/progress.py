@@ -23,7 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from worker.cli_console import is_interactive
+from worker.cli.common import is_interactive
 
 
 @contextmanager

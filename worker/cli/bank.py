@@ -1,5 +1,6 @@
-"""``arbox import bank FILE``: a bank statement's credits become payments (registered on the
-``import`` sub-app by worker.cli)."""
+"""``arbox import bank FILE`` (registered on the ``import`` group by
+:mod:`worker.cli.imports`): a bank statement's credits become payments; ``arbox bank
+payments|link``: those payments and what they are linked to."""
 
 from __future__ import annotations
 
@@ -9,40 +10,32 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
 from core.config import Settings
 from core.errors import ARError
-from worker.cli_console import make_console
-from worker.cli_progress import Stopwatch, progress_bar, step_reporter, summary_line
-from worker.cli_setup import open_services
-
-out = make_console()
-err = make_console(stderr=True)
+from core.logging import configure_logging
+from parsers.bank import CsvMapping
+from worker.cli import common
+from worker.cli.progress import Stopwatch, progress_bar, step_reporter, summary_line
 
 _FORMATS = ("auto", "bai2", "camt", "mt940", "csv")
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def _mapping(path: Path | None, options: dict[str, Any]) -> Any:
+def _mapping(path: Path | None, options: dict[str, Any]) -> CsvMapping:
     """The CSV column mapping: the mapping file's keys, then the options given."""
-    from parsers.bank import CsvMapping
-
     known = {f.name for f in fields(CsvMapping)}
     values: dict[str, Any] = {}
     if path is not None:
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise _fail(f"--mapping {path}: not a readable JSON object ({e})", 2) from None
+            raise common.fail(f"--mapping {path}: not a readable JSON object ({e})", 2) from None
         if not isinstance(loaded, dict):
-            raise _fail(f"--mapping {path}: expected a JSON object of column names", 2)
+            raise common.fail(f"--mapping {path}: expected a JSON object of column names", 2)
         unknown = sorted(set(loaded) - known)
         if unknown:
-            raise _fail(
+            raise common.fail(
                 f"--mapping {path}: unknown key(s) {', '.join(unknown)}; "
                 f"known: {', '.join(sorted(known))}",
                 2,
@@ -53,7 +46,7 @@ def _mapping(path: Path | None, options: dict[str, Any]) -> Any:
     try:
         return replace(mapping, **values)
     except TypeError as e:  # pragma: no cover - keys were checked above
-        raise _fail(f"column mapping: {e}", 2) from None
+        raise common.fail(f"column mapping: {e}", 2) from None
 
 
 def import_bank_cmd(
@@ -89,15 +82,14 @@ def import_bank_cmd(
     """Import a bank statement: each credit becomes a payment, linked to its remittance.
     All-or-nothing; a file that does not parse or does not balance is rejected whole;
     importing it again creates nothing twice."""
-    from core.logging import configure_logging
-    from worker.bank.importing import import_bank_file
+    from worker.bank.importing import import_bank_file  # loads SQLAlchemy: `--help` stays quick
 
     configure_logging("WARNING")
     watch = Stopwatch()
     if format not in _FORMATS:
-        raise _fail(f"--format {format!r}: expected one of {', '.join(_FORMATS)}", 2)
+        raise common.fail(f"--format {format!r}: expected one of {', '.join(_FORMATS)}", 2)
     if not file.is_file():
-        raise _fail(f"{file}: no such file", 2)
+        raise common.fail(f"{file}: no such file", 2)
     settings = Settings.from_env()
     csv_mapping = _mapping(
         mapping,
@@ -113,25 +105,23 @@ def import_bank_cmd(
             "account": account,
         },
     )
-    svc = open_services(settings)
-    try:
-        data = file.read_bytes()
-        with progress_bar(err) as bar, svc.sessions.begin() as session:
-            result = import_bank_file(
-                session,
-                data,
-                svc=svc,
-                filename=file.name,
-                format=None if format == "auto" else format,  # type: ignore[arg-type]
-                csv_mapping=csv_mapping,
-                progress=step_reporter(bar, bar.add_task("linking credits", total=None)),
-            )
-    except ARError as e:
-        raise _fail(f"{file.name}: {e}; nothing was imported") from e
-    finally:
-        svc.engine.dispose()
+    with common.open_services(settings) as svc:
+        try:
+            data = file.read_bytes()
+            with progress_bar(common.err) as bar, svc.sessions.begin() as session:
+                result = import_bank_file(
+                    session,
+                    data,
+                    svc=svc,
+                    filename=file.name,
+                    format=None if format == "auto" else format,  # type: ignore[arg-type]
+                    csv_mapping=csv_mapping,
+                    progress=step_reporter(bar, bar.add_task("linking credits", total=None)),
+                )
+        except ARError as e:
+            raise common.fail(f"{file.name}: {e}; nothing was imported") from e
     body = f"{file.name}: {result.describe()}"
-    out.print(
+    common.out.print(
         summary_line("import bank", [body], seconds=watch.seconds()),
         highlight=False,
         soft_wrap=True,
@@ -150,44 +140,38 @@ def bank_payments(
     output: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """The payments bank statements brought, with what they are linked to."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from sqlalchemy import select
 
     from ledger import models as m
 
-    settings = Settings.from_env()
-    svc = open_services(settings)
-    try:
-        with svc.sessions() as session:
-            query = (
-                select(m.Payment, m.PaymentLink.expected_payment_id, m.Customer.number)
-                .outerjoin(m.PaymentLink, m.PaymentLink.payment_id == m.Payment.id)
-                .outerjoin(m.Customer, m.Customer.id == m.Payment.customer_id)
-                .order_by(m.Payment.id)
-            )
-            if status:
-                query = query.where(m.Payment.status == status)
-            found = [
-                {
-                    "id": p.id,
-                    "status": p.status,
-                    "amount": str(p.amount),
-                    "currency": p.currency,
-                    "value_date": p.value_date.isoformat() if p.value_date else None,
-                    "payer_name": p.payer_name,
-                    "customer_number": number,
-                    "bank_ref": p.bank_ref or p.end_to_end_id,
-                    "expected_payment_id": expected,
-                    "text": (p.remittance_text or "")[:80],
-                }
-                for p, expected, number in session.execute(query)
-            ]
-    finally:
-        svc.engine.dispose()
+    with common.open_services() as svc, svc.sessions() as session:
+        query = (
+            select(m.Payment, m.PaymentLink.expected_payment_id, m.Customer.number)
+            .outerjoin(m.PaymentLink, m.PaymentLink.payment_id == m.Payment.id)
+            .outerjoin(m.Customer, m.Customer.id == m.Payment.customer_id)
+            .order_by(m.Payment.id)
+        )
+        if status:
+            query = query.where(m.Payment.status == status)
+        found = [
+            {
+                "id": p.id,
+                "status": p.status,
+                "amount": str(p.amount),
+                "currency": p.currency,
+                "value_date": p.value_date.isoformat() if p.value_date else None,
+                "payer_name": p.payer_name,
+                "customer_number": number,
+                "bank_ref": p.bank_ref or p.end_to_end_id,
+                "expected_payment_id": expected,
+                "text": (p.remittance_text or "")[:80],
+            }
+            for p, expected, number in session.execute(query)
+        ]
     if output == "json":
-        out.print_json(json.dumps(found))
+        common.out.print_json(json.dumps(found))
         return
-    from rich.table import Table
-
     table = Table("id", "status", "amount", "value date", "payer", "customer", "ref", "linked to")
     for row in found:
         table.add_row(
@@ -196,7 +180,7 @@ def bank_payments(
             str(row["customer_number"] or ""), str(row["bank_ref"] or ""),
             str(row["expected_payment_id"] or ""),
         )  # fmt: skip
-    out.print(table)
+    common.out.print(table)
 
 
 @bank_app.command("link")
@@ -209,23 +193,20 @@ def bank_link(
 ) -> None:
     """Tie a payment to a remittance's expected payment (the answer to a bank_link item);
     held applications post."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from worker.bank.linking import confirm_link
     from worker.services import utc_now
 
-    svc = open_services(Settings.from_env())
-    try:
-        with svc.sessions.begin() as session:
-            link = confirm_link(
-                session,
-                payment_id=payment_id,
-                expected_payment_id=expected_payment_id,
-                actor=by,
-                now=utc_now(),
-            )
-            link_id = link.id
-    except ARError as e:
-        raise _fail(str(e)) from e
-    finally:
-        svc.engine.dispose()
-    out.print(f"payment {payment_id} linked to expected payment {expected_payment_id} "
-              f"(link {link_id})", highlight=False)  # fmt: skip
+    with common.transaction() as session:
+        link = confirm_link(
+            session,
+            payment_id=payment_id,
+            expected_payment_id=expected_payment_id,
+            actor=by,
+            now=utc_now(),
+        )
+        link_id = link.id
+    common.out.print(
+        f"payment {payment_id} linked to expected payment {expected_payment_id} (link {link_id})",
+        highlight=False,
+    )

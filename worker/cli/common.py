@@ -1,0 +1,155 @@
+"""What every ``arbox`` command shares: its two consoles, :func:`fail`, :func:`stop_on_signals`,
+:func:`open_services` (the settings, a ready database, the services) with :func:`read` and
+:func:`transaction` (a session of it), and :func:`table` for the listing commands.
+
+The consoles are :data:`out` (standard output) and :data:`err` (standard error); commands use
+them as ``common.out`` / ``common.err`` so that a test running a command in-process can swap
+them. Printed to a terminal, output fits the terminal as Rich makes it. Printed to anything
+else (a cron job's mail, ``| less``, a file, a CI log with ``FORCE_COLOR``) nothing is wrapped:
+Rich would otherwise fold tables and long lines at 80 columns (or at the width of the terminal
+``less`` runs in), splitting rows and commands across lines. An explicit ``COLUMNS`` is still
+obeyed.
+
+:func:`open_services` checks the database first (:func:`ledger.migrate.check_database`): it
+exists, answers, and is migrated to this code's schema. A bad setting raises
+:class:`~core.errors.SettingsError`, a database that is not ready
+:class:`~core.errors.DatabaseUnavailableError` or :class:`~core.errors.SchemaNotCurrentError`;
+``worker.cli.main`` prints each as one line. Nothing here creates a database: only
+``arbox db upgrade`` does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+
+import typer
+from rich.console import Console, ConsoleDimensions
+from rich.table import Table
+
+from core.config import Settings
+from core.errors import ARError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from worker.services import Services
+
+T = TypeVar("T")
+
+#: ``--format table|json`` of the commands that list rows.
+TableOrJson = Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")]
+
+#: The width of output that is not a terminal: wider than any row arbox prints. Rich renders a
+#: table at its natural width, so nothing is padded out to it.
+UNWRAPPED_WIDTH = 10_000
+
+
+class CliConsole(Console):
+    """A Rich Console that does not wrap what it prints when that is not a terminal."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size; ``UNWRAPPED_WIDTH`` wide when the output is no terminal."""
+        size = super().size
+        if is_interactive(self) or os.environ.get("COLUMNS", "").isdigit():
+            return size
+        return ConsoleDimensions(UNWRAPPED_WIDTH, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+def is_interactive(console: Console) -> bool:
+    """Whether ``console`` writes to a terminal a person watches: its file is a tty (and Rich
+    agrees: ``TTY_COMPATIBLE=0`` turns it off). ``FORCE_COLOR``, which CI systems set to get
+    colour in their logs, makes Rich call any file a terminal; a log is not wrapped at 80
+    columns nor given a progress bar for it."""
+    isatty = getattr(console.file, "isatty", None)
+    try:
+        is_tty = bool(isatty is not None and isatty())
+    except ValueError:  # a closed file
+        return False
+    return is_tty and console.is_terminal
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console for standard output (or standard error) of a command."""
+    return CliConsole(stderr=stderr)
+
+
+#: What a command prints for people (tables, summaries).
+out = make_console()
+#: Errors, warnings and progress bars.
+err = make_console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``error: message`` on standard error; the exit (status ``code``) to raise."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def stop_on_signals(stop: threading.Event) -> None:
+    """Set ``stop`` on SIGINT or SIGTERM (saying so): how a long-running command ends."""
+
+    def handler(signum: int, _frame: object) -> None:
+        err.print(f"stopping ({signal.Signals(signum).name})…")
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def check_ready(settings: Settings) -> None:
+    """Raise unless the database of ``settings`` is there, answers and is migrated."""
+    from ledger.migrate import check_database  # loads SQLAlchemy: `arbox --help` stays quick
+
+    check_database(settings.database_url)
+
+
+@contextmanager
+def open_services(settings: Settings | None = None) -> Iterator[Services]:
+    """Services for ``settings`` (default: from the environment) once the database is ready;
+    their database engine is disposed of when the block ends."""
+    from worker.services import Services  # loads SQLAlchemy: `arbox --help` stays quick
+
+    settings = Settings.from_env() if settings is None else settings
+    check_ready(settings)
+    svc = Services.from_settings(settings)
+    try:
+        yield svc
+    finally:
+        svc.engine.dispose()
+
+
+def read(query: Callable[[Session], T]) -> T:
+    """``query(session)`` in a read-only session of the ledger (settings from the
+    environment)."""
+    with open_services() as svc, svc.sessions() as session:
+        return query(session)
+
+
+@contextmanager
+def transaction(*, prefix: str = "", suffix: str = "") -> Iterator[Session]:
+    """A session whose changes are committed when the block ends; an :class:`ARError` in it
+    rolls them back and ends the command: ``error: {prefix}{error}{suffix}``, exit 1."""
+    with open_services() as svc:
+        try:
+            with svc.sessions.begin() as session:
+                yield session
+        except ARError as e:
+            raise fail(f"{prefix}{e}{suffix}") from e
+
+
+def table(title: str, columns: Iterable[str]) -> Table:
+    """A table of ``columns`` whose long cells fold rather than being cut off."""
+    made = Table(title=title)
+    for column in columns:
+        made.add_column(column, overflow="fold")
+    return made
