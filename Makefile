@@ -35,8 +35,9 @@ test-unit: $(VENV)/.installed-dev
 test-integration: $(VENV)/.installed-dev
 	$(BIN)/pytest -q tests/integration
 
-lint: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev  ## ruff (style, complexity), the import layers, mypy
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy core parsers matching ledger outbound worker review
 
 fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledgers

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from eval_mail import Customer, Invoice
 
-from ledger.imports import ALL_COLUMNS
+from ledger.import_rows import ALL_COLUMNS
 
 #: The "today" of the world: no mail and no payment is later.
 TODAY = date(2026, 11, 15)

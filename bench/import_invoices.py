@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.imports import ALL_COLUMNS, ImportSummary, import_invoices
+from ledger.import_rows import ALL_COLUMNS
+from ledger.imports import ImportSummary, import_invoices
 from ledger.migrate import upgrade
 from ledger.session import make_engine, make_sessionmaker
 

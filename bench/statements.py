@@ -32,7 +32,8 @@ from pathlib import Path
 from sqlalchemy import event, func, insert, select
 
 from core.config import Settings
-from ledger.imports import ALL_COLUMNS, import_invoices
+from ledger.import_rows import ALL_COLUMNS
+from ledger.imports import import_invoices
 from ledger.migrate import upgrade
 from ledger.models import Customer, OutboxMessage, UnappliedCash
 from ledger.session import make_engine, make_sessionmaker

@@ -1,12 +1,14 @@
 """The statements of bank linking (worker.bank.linking): the credits and expected payments a
 new arrival may link to, locked; the held lines of a remittance; the held lines whose credit
-is late; and what a link settles (applications on the bank's word, review items closed)."""
+is late; what a link settles (applications on the bank's word, review items closed); and the
+payments ``arbox bank payments`` lists."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -122,3 +124,31 @@ def payment_link_of(session: Session, payment_id: int) -> m.PaymentLink:
     return session.scalars(
         select(m.PaymentLink).where(m.PaymentLink.payment_id == payment_id)
     ).one()
+
+
+def payments_listed(session: Session, *, status: str | None = None) -> list[dict[str, Any]]:
+    """The payments bank statements brought, oldest first, each with the expected payment it
+    is linked to and its customer's number (``arbox bank payments``)."""
+    query = (
+        select(m.Payment, m.PaymentLink.expected_payment_id, m.Customer.number)
+        .outerjoin(m.PaymentLink, m.PaymentLink.payment_id == m.Payment.id)
+        .outerjoin(m.Customer, m.Customer.id == m.Payment.customer_id)
+        .order_by(m.Payment.id)
+    )
+    if status:
+        query = query.where(m.Payment.status == status)
+    return [
+        {
+            "id": p.id,
+            "status": p.status,
+            "amount": str(p.amount),
+            "currency": p.currency,
+            "value_date": p.value_date.isoformat() if p.value_date else None,
+            "payer_name": p.payer_name,
+            "customer_number": number,
+            "bank_ref": p.bank_ref or p.end_to_end_id,
+            "expected_payment_id": expected,
+            "text": (p.remittance_text or "")[:80],
+        }
+        for p, expected, number in session.execute(query)
+    ]

@@ -30,7 +30,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ImportRowError
-from ledger.imports import EMAIL_RE, IN_CHUNK, MAX_EMAIL_LENGTH, column_positions, read_table_file
+from ledger.compiled import IN_CHUNK
+from ledger.import_rows import EMAIL_RE, MAX_EMAIL_LENGTH, column_positions, read_table_file
 from ledger.models import AuditEvent, Contact, Customer
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_number", "email")

@@ -15,63 +15,23 @@ Columns as in docs/imports-and-exports.md (invoice import); a CSV may also use `
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from core.errors import AmountFormatError, ImportFileError, ImportRowError
-from core.money import is_supported_currency, parse_amount
 from core.refs import normalise_ref
+from ledger.compiled import IN_CHUNK
+from ledger.import_rows import ZERO, InvoiceRow, read_table_file, validate_rows
 from ledger.models import AuditEvent, Contact, Customer, Invoice
-from parsers.spreadsheet import ExportTable, read_table, table_kind
 
-#: Columns every file must have.
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "invoice_number",
-    "customer_number",
-    "customer_name",
-    "issue_date",
-    "due_date",
-    "amount",
-)
-#: Columns read when present; any other column is ignored.
-OPTIONAL_COLUMNS: tuple[str, ...] = ("customer_email", "balance", "currency", "terms")
-#: Every column, in the order of a full export (what generators of ledgers write).
-ALL_COLUMNS: tuple[str, ...] = (
-    *REQUIRED_COLUMNS[:3],
-    "customer_email",
-    *REQUIRED_COLUMNS[3:],
-    "balance",
-    "currency",
-    "terms",
-)
-#: Rows per ``IN (...)`` list: below SQLite's historical limit of 999 bound parameters.
-IN_CHUNK = 900
 #: Rows per executemany batch; progress is reported after each batch.
 MIN_WRITE_BATCH = 500
-#: Column widths of the tables, checked up front so PostgreSQL never truncates or fails late.
-MAX_LENGTHS = {"invoice_number": 64, "customer_number": 64, "customer_name": 255, "terms": 64}
-MAX_EMAIL_LENGTH = 320
-#: Numeric(14, 2): at most 12 integer digits.
-MAX_ABS_AMOUNT = Decimal("999999999999.99")
-ZERO = Decimal("0.00")
-
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN_AMOUNT_RE = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
-#: An e-mail address (dot-atoms at a domain of two or more labels), for import rows.
-EMAIL_RE = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,23 +44,6 @@ class ImportSummary:
     customers_created: int
     contacts_added: int
     invoices_unchanged: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceRow:
-    """One validated row of an import file."""
-
-    row: int
-    number: str
-    customer_number: str
-    customer_name: str
-    emails: tuple[str, ...]
-    issue_date: date
-    due_date: date
-    amount: Decimal
-    balance: Decimal
-    currency: str
-    terms: str | None
 
 
 @dataclass(slots=True)
@@ -130,7 +73,7 @@ def import_invoices(
         header, records = read_table_file(path)
         tracker = _Progress(progress, total=len(records))
         # Validation is the first half of the bar, writing the second.
-        rows = _validate_rows(
+        rows = validate_rows(
             header, records, default_currency=default_currency, on_row=lambda n: tracker(n // 2)
         )
         del records
@@ -175,187 +118,6 @@ def import_invoices(
     )
     session.flush()
     return summary
-
-
-def read_invoice_rows(path: Path, *, default_currency: str) -> list[InvoiceRow]:
-    """Read and validate every row of ``path``; raises on the first bad row. No database."""
-    header, records = read_table_file(path)
-    return _validate_rows(header, records, default_currency=default_currency)
-
-
-def _validate_rows(
-    header: Sequence[str],
-    records: Sequence[tuple[int, list[str]]],
-    *,
-    default_currency: str,
-    on_row: Callable[[int], None] | None = None,
-) -> list[InvoiceRow]:
-    columns = column_positions(header)
-    rows: list[InvoiceRow] = []
-    numbers: set[str] = set()
-    names: dict[str, str] = {}
-    for seen, (row_no, values) in enumerate(records, start=1):
-        if on_row is not None:
-            on_row(seen)
-        if not any(values):
-            continue
-        fields = {name: values[pos] if pos < len(values) else "" for name, pos in columns.items()}
-        inv = _validate_row(row_no, fields, default_currency=default_currency)
-        if inv.number in numbers:
-            raise ImportRowError(row_no, f"invoice_number {inv.number!r} appears twice in the file")
-        numbers.add(inv.number)
-        known = names.setdefault(inv.customer_number, inv.customer_name)
-        if known != inv.customer_name:
-            raise ImportRowError(
-                row_no,
-                f"customer_number {inv.customer_number!r} is named {inv.customer_name!r} here "
-                f"but {known!r} in an earlier row",
-            )
-        rows.append(inv)
-    return rows
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-def read_table_file(path: Path) -> ExportTable:
-    """The header and the numbered data rows (the header is row 1) of a CSV or XLSX file,
-    read by :func:`parsers.spreadsheet.read_table`."""
-    kind = table_kind(path.name)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        if kind == "xlsx":
-            raise ImportFileError(f"{path.name}: not a readable XLSX workbook ({e})") from e
-        raise ImportFileError(f"{path.name}: cannot read: {e.strerror}") from e
-    return read_table(data, name=path.name)
-
-
-def column_positions(
-    header: Sequence[str],
-    required: Sequence[str] = REQUIRED_COLUMNS,
-    optional: Collection[str] = OPTIONAL_COLUMNS,
-) -> dict[str, int]:
-    """Position of each known column (``required`` and ``optional``, the invoice import's by
-    default); header names are trimmed and case-insensitive. Unknown columns are ignored."""
-    positions: dict[str, int] = {}
-    for pos, name in enumerate(header):
-        key = name.strip().lower()
-        if key not in required and key not in optional:
-            continue
-        if key in positions:
-            raise ImportFileError(f"column {key!r} appears twice in the header")
-        positions[key] = pos
-    missing = [name for name in required if name not in positions]
-    if missing:
-        raise ImportFileError(f"missing columns: {', '.join(missing)}")
-    return positions
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def _validate_row(row: int, fields: dict[str, str], *, default_currency: str) -> InvoiceRow:
-    for name in REQUIRED_COLUMNS:
-        if not fields[name]:
-            raise ImportRowError(row, f"{name} is empty")
-    for name, limit in MAX_LENGTHS.items():
-        value = fields.get(name, "")
-        if len(value) > limit:
-            raise ImportRowError(row, f"{name} is longer than {limit} characters")
-    issue_date = _date(row, "issue_date", fields["issue_date"])
-    due_date = _date(row, "due_date", fields["due_date"])
-    if due_date < issue_date:
-        raise ImportRowError(row, f"due_date {due_date} is before issue_date {issue_date}")
-    amount = _amount(row, "amount", fields["amount"])
-    balance_text = fields.get("balance", "")
-    balance = _amount(row, "balance", balance_text) if balance_text else amount
-    if amount >= ZERO and not ZERO <= balance <= amount:
-        raise ImportRowError(row, f"balance {balance} is not between 0 and amount {amount}")
-    if amount < ZERO and not amount <= balance <= ZERO:
-        raise ImportRowError(
-            row, f"balance {balance} of a credit memo is not between amount {amount} and 0"
-        )
-    currency = (fields.get("currency", "") or default_currency).strip().upper()
-    if not _supported_currency(currency):
-        raise ImportRowError(
-            row,
-            f"currency {currency!r} is not an ISO 4217 code with at most 2 minor units",
-        )
-    return InvoiceRow(
-        row=row,
-        number=fields["invoice_number"],
-        customer_number=fields["customer_number"],
-        customer_name=fields["customer_name"],
-        emails=_emails(row, fields.get("customer_email", "")),
-        issue_date=issue_date,
-        due_date=due_date,
-        amount=amount,
-        balance=balance,
-        currency=currency,
-        terms=fields.get("terms") or None,
-    )
-
-
-@lru_cache(maxsize=256)
-def _supported_currency(code: str) -> bool:
-    return is_supported_currency(code)
-
-
-def _date(row: int, name: str, text: str) -> date:
-    parsed = _parse_date(text)
-    if isinstance(parsed, str):
-        raise ImportRowError(row, f"{name} {text!r} {parsed}")
-    return parsed
-
-
-@lru_cache(maxsize=8192)
-def _parse_date(text: str) -> date | str:
-    """The date ``text`` is in YYYY-MM-DD form, or why not. Cached: a ledger has a few
-    hundred distinct dates in a million rows."""
-    # date.fromisoformat also takes 20260105 and 2026-W01-1 since 3.11; we want YYYY-MM-DD only.
-    if not _DATE_RE.fullmatch(text):
-        return "is not a date in YYYY-MM-DD form"
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return "is not a valid date"
-
-
-def _amount(row: int, name: str, text: str) -> Decimal:
-    if _PLAIN_AMOUNT_RE.fullmatch(text):  # the common case, without parse_amount's generality
-        value = Decimal(text).quantize(Decimal("0.01"))
-    else:
-        try:
-            value = parse_amount(text, decimal_sep=".")
-        except AmountFormatError as e:
-            raise ImportRowError(row, f"{name} {text!r} is not an amount: {e.reason}") from e
-    if abs(value) > MAX_ABS_AMOUNT:
-        raise ImportRowError(row, f"{name} {text!r} is too large")
-    return value
-
-
-def _emails(row: int, text: str) -> tuple[str, ...]:
-    emails = _parse_emails(text)
-    if isinstance(emails, str):
-        raise ImportRowError(row, f"customer_email {emails!r} is not an e-mail address")
-    return emails
-
-
-@lru_cache(maxsize=8192)
-def _parse_emails(text: str) -> tuple[str, ...] | str:
-    """The lower-cased addresses of a ``;``-separated list, or the first part that is not
-    one. Cached: a customer's rows repeat the same addresses."""
-    emails: list[str] = []
-    for part in text.split(";"):
-        address = part.strip().lower()
-        if not address:
-            continue
-        if len(address) > MAX_EMAIL_LENGTH or not EMAIL_RE.fullmatch(address):
-            return part.strip()
-        if address not in emails:
-            emails.append(address)
-    return tuple(emails)
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.types import OpenInvoice, OpenInvoices
+from core.open_invoices import OpenInvoices
+from core.types import OpenInvoice
 from ledger.compiled import chunks, columns, rows
 from ledger.models import Application, Contact, Customer, Invoice
 

@@ -18,8 +18,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from core.config import mask_url
 from core.errors import DatabaseUnavailableError, SchemaNotCurrentError, SettingsError
+from core.setting_values import mask_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -1,5 +1,5 @@
 """Whether the database answers, and the migration it is at: the readiness check's reads
-(worker.state_metrics)."""
+(review.state_metrics)."""
 
 from __future__ import annotations
 

@@ -25,13 +25,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
-from core.types import Allocation, LineDecision, Outcome, Remittance
+from core.types import AckLine, Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
 from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.unapplied_cash import record_unapplied_cash
 from matching.decide import RemittanceDecision
-from outbound.compose import AckLine
 
 ZERO = Decimal("0.00")
 

@@ -29,15 +29,9 @@ from datetime import date
 from decimal import Decimal
 
 from core.money import format_amount
+from core.open_invoices import OpenInvoices
 from core.refs import normalise_ref
-from core.types import (
-    LineDecision,
-    OpenInvoice,
-    OpenInvoices,
-    Outcome,
-    Remittance,
-    RemittanceLine,
-)
+from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
 from matching.evidence import line_signals, runner_up
 from matching.gates import held
 from matching.line_decision import decide_line, narrow, near_agreeing

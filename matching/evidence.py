@@ -21,8 +21,9 @@ from decimal import Decimal
 from rapidfuzz import fuzz, process
 
 from core.money import format_amount
+from core.open_invoices import OpenInvoices
 from core.refs import normalise_ref
-from core.types import LineDecision, OpenInvoice, OpenInvoices, Remittance, RemittanceLine, Signal
+from core.types import LineDecision, OpenInvoice, Remittance, RemittanceLine, Signal
 from matching.near import NearMatch
 from matching.terms import parse_terms
 

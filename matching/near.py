@@ -33,8 +33,9 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming, Indel
 
+from core.open_invoices import OpenInvoices
 from core.refs import normalise_ref
-from core.types import OpenInvoice, OpenInvoices
+from core.types import OpenInvoice
 
 NearKind = Literal[
     "ocr", "transposed", "dropped", "extra", "substituted", "truncated", "truncated+edit"

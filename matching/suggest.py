@@ -23,7 +23,8 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz, process, utils
 
-from core.types import OpenInvoice, OpenInvoices, RemittanceLine
+from core.open_invoices import OpenInvoices
+from core.types import OpenInvoice, RemittanceLine
 from matching.amounts import confirming_amounts
 from matching.near import KIND_STRENGTH, near_positions
 from matching.policy import MatchPolicy

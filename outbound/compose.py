@@ -11,7 +11,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -19,6 +18,7 @@ from email.utils import format_datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from core.money import format_amount
+from core.types import AckLine
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 _env = Environment(
@@ -58,16 +58,6 @@ def stable_message_id(key: str, *, domain: str) -> str:
     """A Message-ID that is the same every time for the same outbox ``key``."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"<arbox.{digest}@{clean_header(domain)}>"
-
-
-@dataclass(frozen=True, slots=True)
-class AckLine:
-    """One line of an acknowledgement."""
-
-    reference: str
-    amount: Decimal
-    invoice_number: str | None = None
-    remaining: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,10 +49,12 @@ def create_app(
     session_factory: sessionmaker[Session] | None = None,
     clock: Callable[[], datetime] | None = None,
     process_metrics: CollectorRegistry | None = None,
+    redis_client: Callable[[], Any | None] | None = None,
 ) -> Starlette:
     """The review app for ``settings``; ``session_factory`` defaults to one over
     ``settings.database_url``; ``clock`` (aware UTC) defaults to the system clock;
-    ``/metrics`` adds ``process_metrics`` (the counters of the workers in this process)."""
+    ``/metrics`` adds ``process_metrics`` (the counters of the workers in this process) and
+    reads the queues through ``redis_client`` (default: a client of ``ARBOX_REDIS_URL``)."""
     routes: list[BaseRoute] = [
         Route("/", home, methods=["GET"]),
         *health.routes,  # /healthz, /readyz, /metrics: no sign-in, nothing about accounts
@@ -75,7 +78,7 @@ def create_app(
     app.state.secret_key = secret_key(settings)
     app.state.clock = clock
     app.state.metrics_registry = health.metrics_registry(
-        app.state.sessions, settings, extra=process_metrics
+        app.state.sessions, settings, extra=process_metrics, redis_client=redis_client
     )
     return app
 

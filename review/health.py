@@ -3,14 +3,15 @@
 They answer status words and counts only, nothing about an account: ``/healthz`` that the
 process serves, ``/readyz`` whether the database answers, its schema is at the newest
 migration and Redis answers (when ``ARBOX_REDIS_URL`` is set), 503 when not; ``/metrics``
-the Prometheus text of :mod:`worker.state_metrics` (read at scrape time) and, when the app
+the Prometheus text of :mod:`review.state_metrics` (read at scrape time) and, when the app
 runs inside ``arbox run``, the counters of that process's workers and poller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import Metric
@@ -22,16 +23,27 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from core.config import Settings
-from worker.state_metrics import StateCollector, migrations_head, readiness, redis_client_for
+from review.state_metrics import (
+    StateCollector,
+    configured_redis_client,
+    migrations_head,
+    readiness,
+)
 
 
 def metrics_registry(
-    sessions: sessionmaker[Session], settings: Settings, *, extra: CollectorRegistry | None
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    extra: CollectorRegistry | None,
+    redis_client: Callable[[], Any | None] | None = None,
 ) -> CollectorRegistry:
-    """The registry ``/metrics`` serves: the state gauges, plus ``extra`` (a process's own
-    counters) when given."""
+    """The registry ``/metrics`` serves: the state gauges (queue depths read through
+    ``redis_client``, by default a client of ``ARBOX_REDIS_URL``), plus ``extra`` (a
+    process's own counters) when given."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(StateCollector(sessions, redis_client=partial(redis_client_for, settings)))
+    reader = redis_client or partial(configured_redis_client, settings)
+    registry.register(StateCollector(sessions, redis_client=reader))
     if extra is not None:
         registry.register(_Forward(extra))
     return registry

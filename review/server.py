@@ -6,7 +6,9 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from prometheus_client import CollectorRegistry
@@ -41,9 +43,10 @@ def _config(
     host: str | None,
     port: int | None,
     process_metrics: CollectorRegistry | None = None,
+    redis_client: Callable[[], Any | None] | None = None,
 ) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(settings, process_metrics=process_metrics),
+        create_app(settings, process_metrics=process_metrics, redis_client=redis_client),
         host=host or settings.web_host,
         port=settings.web_port if port is None else port,
         log_level="warning",
@@ -53,11 +56,17 @@ def _config(
     )
 
 
-def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> str:
+def serve(
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    redis_client: Callable[[], Any | None] | None = None,
+) -> str:
     """Serve until SIGINT or SIGTERM, then finish the requests in flight and return (the
     process exits 0, as the other ``arbox`` services do). Prints nothing; returns the URL
     it served on."""
-    running = start_in_thread(settings, host=host, port=port)
+    running = start_in_thread(settings, host=host, port=port, redis_client=redis_client)
     stop = threading.Event()
 
     def handler(_signum: int, _frame: object) -> None:
@@ -82,14 +91,16 @@ def start_in_thread(
     port: int | None = None,
     timeout: float = 15,
     process_metrics: CollectorRegistry | None = None,
+    redis_client: Callable[[], Any | None] | None = None,
 ) -> RunningServer:
     """Start serving in a daemon thread and return once it listens; ``/metrics`` adds
-    ``process_metrics`` (``arbox run``: its workers' and poller's counters).
+    ``process_metrics`` (``arbox run``: its workers' and poller's counters); ``redis_client``
+    reads the queue depths (see :func:`review.app.create_app`).
 
     Raises:
         RuntimeError: the server did not start within ``timeout`` (the port is taken?).
     """
-    config = _config(settings, host, port, process_metrics)
+    config = _config(settings, host, port, process_metrics, redis_client)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="arbox-web", daemon=True)
     thread.start()

@@ -9,9 +9,10 @@ import structlog
 from structlog.contextvars import bound_contextvars
 
 from core.errors import PermanentError
+from core.queues import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE
 from ledger.operations import inbound_message_id
 from worker import metrics, sending
-from worker.broker import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE, ensure_broker
+from worker.broker import ensure_broker
 from worker.inbound import process
 from worker.inbound.store import Swept
 from worker.runs import scheduled_jobs

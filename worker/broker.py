@@ -7,9 +7,7 @@ that configures the broker from the environment.
 
 from __future__ import annotations
 
-import json
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import dramatiq
@@ -26,16 +24,7 @@ from dramatiq.middleware import (
 )
 
 from core.config import Settings
-
-#: Queue names.
-INGEST_QUEUE = "ar.ingest"
-OUTBOUND_QUEUE = "ar.outbound"
-#: The queue of the scheduler's runs (statements, dunning): long jobs, apart from the mail.
-SCHEDULED_QUEUE = "ar.scheduled"
-#: Every queue arbox uses.
-QUEUES = (INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE)
-#: The Redis key namespace of the broker.
-NAMESPACE = "arbox"
+from core.queues import NAMESPACE, redis_client
 
 _lock = threading.Lock()
 _configured: dramatiq.Broker | None = None
@@ -54,6 +43,15 @@ def redis_url(settings: Settings) -> str:
     from worker.dev.embedded_redis import embedded_redis_url
 
     return embedded_redis_url(settings.data_dir)
+
+
+def redis_client_for(settings: Settings) -> Any | None:
+    """A redis-py client for the broker's Redis: ``ARBOX_REDIS_URL``, else the embedded
+    server when it is running (never starts one); None when there is none to read."""
+    from worker.dev.embedded_redis import running_embedded_redis_url
+
+    url = settings.secret("redis_url") or running_embedded_redis_url(settings.data_dir)
+    return None if url is None else redis_client(url)
 
 
 def configure_broker(settings: Settings, *, stub: bool = False) -> dramatiq.Broker:
@@ -85,42 +83,3 @@ def ensure_broker() -> dramatiq.Broker:
         if _configured is not None:
             return _configured
     return configure_broker(Settings.from_env())
-
-
-@dataclass(frozen=True, slots=True)
-class QueueStats:
-    """One queue as Redis holds it: messages ready, messages delayed (retries waiting for
-    their backoff), and the age of the oldest ready message (None when there is none)."""
-
-    name: str
-    ready: int
-    delayed: int
-    oldest_age_seconds: float | None
-
-
-def queue_stats(client: Any, *, now_ms: int, queues: tuple[str, ...] = QUEUES) -> list[QueueStats]:
-    """Read the depth of ``queues`` from the Redis broker's keys (``client``: redis-py).
-
-    Dramatiq's Redis broker keeps a queue as a list of message ids (``arbox:<queue>``, oldest
-    first) and the messages in a hash (``arbox:<queue>.msgs``); retries wait in ``<queue>.DQ``.
-    Messages fetched by a worker and not yet acknowledged are in neither list.
-    """
-    stats = []
-    for queue in queues:
-        key = f"{NAMESPACE}:{queue}"
-        with client.pipeline(transaction=False) as pipe:
-            pipe.llen(key)
-            pipe.llen(f"{key}.DQ")
-            pipe.lindex(key, 0)
-            ready, delayed, oldest_id = pipe.execute()
-        age = None
-        if oldest_id is not None:
-            data = client.hget(f"{key}.msgs", oldest_id)
-            try:
-                enqueued_ms = int(json.loads(data)["message_timestamp"]) if data else None
-            except (ValueError, KeyError, TypeError):
-                enqueued_ms = None
-            if enqueued_ms is not None:
-                age = max(0.0, (now_ms - enqueued_ms) / 1000)
-        stats.append(QueueStats(queue, int(ready), int(delayed), age))
-    return stats

@@ -4,7 +4,7 @@ Every series starts with ``arbox_`` and lives in :data:`REGISTRY`, this process'
 (not prometheus_client's default one, which adds ``process_*`` and ``python_*`` series). The
 hot path only increments a counter or observes a duration: nothing here reads the database.
 What lives in the database or Redis (mail per state, review items, outbox, queue depths) is
-read at scrape time by :mod:`worker.state_metrics`.
+read at scrape time by :mod:`review.state_metrics`.
 
 Each process serves its own numbers: ``arbox worker``, ``arbox poller`` and ``arbox run`` on
 ``ARBOX_METRICS_PORT`` (:func:`serve_metrics`), ``arbox run`` also on the review app's

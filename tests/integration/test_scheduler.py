@@ -213,9 +213,9 @@ def test_the_scheduled_dunning_run_is_done_by_the_workers_and_its_mail_sent(
     import dramatiq
 
     import worker.actors
+    from core.queues import OUTBOUND_QUEUE, SCHEDULED_QUEUE
     from ledger.imports import import_invoices
-    from worker.actors import SCHEDULED_QUEUE
-    from worker.broker import OUTBOUND_QUEUE, configure_broker
+    from worker.broker import configure_broker
     from worker.services import set_services
 
     # Given a ledger with one overdue invoice, the workers on a (stub) broker, the SMTP sink

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from core.config import Settings
 from core.errors import ConfigError, MailDeliveryError
+from core.types import AckLine
 from ledger import models as m
-from outbound.compose import AckLine, Acknowledgement, compose_acknowledgement, stable_message_id
+from outbound.compose import Acknowledgement, compose_acknowledgement, stable_message_id
 from outbound.outbox import add_to_outbox
 from outbound.smtp import SmtpMailer
 from tests.conftest import migrated_sqlite, require_binary
@@ -164,7 +165,8 @@ def test_the_actor_retries_after_the_explicit_backoff_and_sends_once(
 ):
     import dramatiq
 
-    from worker.broker import OUTBOUND_QUEUE, configure_broker
+    from core.queues import OUTBOUND_QUEUE
+    from worker.broker import configure_broker
     from worker.services import set_services
 
     svc = services(tmp_path, smtp_sink)

@@ -1,5 +1,5 @@
 """deploy/grafana/arbox.json cannot drift from the code: every ``arbox_*`` series its PromQL
-names is one that worker/metrics.py or worker/state_metrics.py defines (with the suffixes
+names is one that worker/metrics.py or review/state_metrics.py defines (with the suffixes
 Prometheus gives counters and histograms), every series defined is on the dashboard, and every
 panel reads the dashboard's Prometheus datasource variable (issue 20)."""
 
@@ -16,8 +16,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from ledger.session import make_engine, make_sessionmaker
+from review.state_metrics import StateCollector
 from worker.metrics import REGISTRY
-from worker.state_metrics import StateCollector
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "deploy" / "grafana" / "arbox.json"
@@ -31,7 +31,7 @@ SUFFIXES = {
 
 
 class _QuietRedis:
-    """Enough of redis-py for worker.broker.queue_stats: every queue empty."""
+    """Enough of redis-py for core.queues.queue_stats: every queue empty."""
 
     def pipeline(self, *, transaction: bool) -> _QuietRedis:
         return self

@@ -141,34 +141,10 @@ def bank_payments(
 ) -> None:
     """The payments bank statements brought, with what they are linked to."""
     # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
-    from sqlalchemy import select
-
-    from ledger import models as m
+    from ledger.bank_link_store import payments_listed
 
     with common.open_services() as svc, svc.sessions() as session:
-        query = (
-            select(m.Payment, m.PaymentLink.expected_payment_id, m.Customer.number)
-            .outerjoin(m.PaymentLink, m.PaymentLink.payment_id == m.Payment.id)
-            .outerjoin(m.Customer, m.Customer.id == m.Payment.customer_id)
-            .order_by(m.Payment.id)
-        )
-        if status:
-            query = query.where(m.Payment.status == status)
-        found = [
-            {
-                "id": p.id,
-                "status": p.status,
-                "amount": str(p.amount),
-                "currency": p.currency,
-                "value_date": p.value_date.isoformat() if p.value_date else None,
-                "payer_name": p.payer_name,
-                "customer_number": number,
-                "bank_ref": p.bank_ref or p.end_to_end_id,
-                "expected_payment_id": expected,
-                "text": (p.remittance_text or "")[:80],
-            }
-            for p, expected, number in session.execute(query)
-        ]
+        found = payments_listed(session, status=status)
     if output == "json":
         common.out.print_json(json.dumps(found))
         return

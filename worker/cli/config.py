@@ -9,8 +9,9 @@ from collections.abc import Callable
 import redis
 import typer
 
-from core.config import SECRET_SETTINGS, Settings, mask_url
+from core.config import Settings
 from core.errors import ARError, MailDeliveryError
+from core.setting_values import SECRET_SETTINGS, mask_url
 from outbound.smtp import SmtpMailer
 from worker.cli import common
 from worker.mailbox import ImapConfig, ImapMailbox

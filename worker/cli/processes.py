@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -204,6 +205,7 @@ def run() -> None:
     app, until Ctrl-C."""
     # loaded when run: Dramatiq, SQLAlchemy and the web app (`arbox --help` stays quick)
     from review.server import start_in_thread
+    from worker.broker import redis_client_for
     from worker.metrics import REGISTRY as PROCESS_METRICS
     from worker.runs.scheduler import check_schedules, start_scheduler_thread
     from worker.runtime import boot, start_worker
@@ -232,7 +234,11 @@ def run() -> None:
     dramatiq_worker = start_worker(runtime, threads=settings.worker_threads)
     threads = [*_poller_threads(stop), scheduler]
     try:
-        web = start_in_thread(settings, process_metrics=PROCESS_METRICS)
+        web = start_in_thread(
+            settings,
+            process_metrics=PROCESS_METRICS,
+            redis_client=partial(redis_client_for, settings),
+        )
     except RuntimeError as e:
         stop.set()
         ops.stop()

@@ -59,10 +59,10 @@ class Report:
 def build_report(settings: Settings, *, now: datetime) -> Report:
     """Read the database and Redis (without starting an embedded one) into a :class:`Report`."""
     # loaded when run: SQLAlchemy, the models and Dramatiq (`arbox --help` stays quick)
+    from core.queues import queue_stats
     from ledger.operations import status_counts
     from ledger.session import make_engine, make_sessionmaker
-    from worker.broker import queue_stats
-    from worker.state_metrics import redis_client_for
+    from worker.broker import redis_client_for
 
     engine = make_engine(settings.database_url)
     try:

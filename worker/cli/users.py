@@ -5,6 +5,7 @@ or a prompt; they are never echoed, logged or accepted as an argument."""
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Annotated, Literal
 
 import typer
@@ -114,6 +115,7 @@ def serve_command(
     """The review web app alone (default 127.0.0.1:8000). Nothing is reachable without
     signing in; create users with `arbox users add`."""
     from review.server import serve  # loads the web app: `arbox --help` stays quick
+    from worker.broker import redis_client_for  # loads Dramatiq
 
     configure_logging("INFO")
     settings = Settings.from_env()
@@ -124,7 +126,7 @@ def serve_command(
     where = f"http://{host or settings.web_host}:{settings.web_port if port is None else port}"
     common.out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
     try:
-        serve(settings, host=host, port=port)
+        serve(settings, host=host, port=port, redis_client=partial(redis_client_for, settings))
     except RuntimeError as e:
         raise common.fail(str(e)) from e
     common.out.print("review app stopped")

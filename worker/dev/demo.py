@@ -16,6 +16,7 @@ from decimal import Decimal
 from email import message_from_bytes, policy
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -34,6 +35,7 @@ from ledger.run_reads import (
     outbox_by_message_id,
 )
 from review.server import start_in_thread
+from worker.broker import redis_client_for
 from worker.dev.embedded import (
     EmbeddedImap,
     EmbeddedSmtp,
@@ -228,7 +230,7 @@ def _serve(poller: Poller, console: Console, imap: EmbeddedImap, svc: Services) 
         "tls none\n"
     )
     password = _demo_user(svc)
-    web = start_in_thread(svc.settings)
+    web = start_in_thread(svc.settings, redis_client=partial(redis_client_for, svc.settings))
     console.print(
         f"\nReview app: {web.url}/ - sign in as [bold]{DEMO_USER}[/bold] (supervisor) with "
         f"password [bold]{password}[/bold] (made for this run; shown only here).",

@@ -17,17 +17,12 @@ from email.message import EmailMessage
 import structlog
 from sqlalchemy.orm import Session
 
-from core.types import Classification, ParsedEmail
+from core.types import AckLine, Classification, ParsedEmail
 from ledger import models as m
 from ledger.contact_reads import invoice_owners
 from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
-from outbound.compose import (
-    AckLine,
-    Acknowledgement,
-    compose_acknowledgement,
-    stable_message_id,
-)
+from outbound.compose import Acknowledgement, compose_acknowledgement, stable_message_id
 from outbound.loop_signs import body_key
 from outbound.outbox import add_to_outbox
 from outbound.peer_history import REPLY_LOOP, loop_evidence, peer_history

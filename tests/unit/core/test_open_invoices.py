@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.types import OpenInvoice, OpenInvoices
+from core.open_invoices import OpenInvoices
+from core.types import OpenInvoice
 
 
 def invoice(no: int) -> OpenInvoice:

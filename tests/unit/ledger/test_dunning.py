@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.config import Settings, parse_dunning_levels
+from core.config import Settings
+from core.setting_values import parse_dunning_levels
 from ledger import models as m
 from ledger.dunning import Level, iter_dunning, level_for, levels_from
 from ledger.imports import import_invoices

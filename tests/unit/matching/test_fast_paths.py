@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process, utils
 
+from core.open_invoices import OpenInvoices
 from core.refs import normalise_ref
-from core.types import LineDecision, OpenInvoice, OpenInvoices, Outcome, Remittance, RemittanceLine
+from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
 from matching.customer import (
     Identified,
     NameIndex,

@@ -10,8 +10,8 @@ from email.utils import getaddresses
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.types import AckLine
 from outbound.compose import (
-    AckLine,
     Acknowledgement,
     clean_header,
     compose_acknowledgement,

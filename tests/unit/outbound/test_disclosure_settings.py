@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.config import REPLY_KINDS, Settings, parse_reply_kinds
+from core.config import Settings
+from core.setting_values import REPLY_KINDS, parse_reply_kinds
 from core.types import QUESTION_KINDS
 
 

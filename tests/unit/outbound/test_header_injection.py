@@ -13,7 +13,8 @@ from email.utils import getaddresses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outbound.compose import AckLine, Acknowledgement, compose_acknowledgement, stable_message_id
+from core.types import AckLine
+from outbound.compose import Acknowledgement, compose_acknowledgement, stable_message_id
 from outbound.thread import reply_thread
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

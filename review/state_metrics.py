@@ -22,30 +22,20 @@ from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
+from core.queues import queue_stats, redis_client
 from core.types import OutboxStatus
 from ledger.operations import open_review_by_kind, status_counts
 from ledger.readiness import database_revision
-from worker.broker import queue_stats
 
 log = structlog.get_logger(__name__)
 
-#: Socket timeouts of the Redis reads of a scrape or a readiness check.
-REDIS_TIMEOUT_SECONDS = 2.0
 
-
-def redis_client_for(settings: Settings) -> Any | None:
-    """A redis-py client for the broker's Redis: ``ARBOX_REDIS_URL``, else the embedded
-    server when it is running (never starts one); None when there is none to read."""
-    import redis
-
-    from worker.dev.embedded_redis import running_embedded_redis_url
-
-    url = settings.secret("redis_url") or running_embedded_redis_url(settings.data_dir)
-    if url is None:
-        return None
-    return redis.Redis.from_url(
-        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
-    )
+def configured_redis_client(settings: Settings) -> Any | None:
+    """A client for ``ARBOX_REDIS_URL``, or None when it is not set. The worker's processes,
+    which may run an embedded Redis, give the app a reader of their own
+    (``worker.broker.redis_client_for``)."""
+    url = settings.secret("redis_url")
+    return redis_client(url) if url else None
 
 
 def _epoch(when: datetime) -> float:
@@ -185,7 +175,7 @@ def readiness(
 def _redis_check(settings: Settings) -> str:
     if settings.redis_url is None:
         return "not configured"  # the embedded Redis lives with the workers
-    client = redis_client_for(settings)
+    client = configured_redis_client(settings)
     assert client is not None
     try:
         client.ping()
