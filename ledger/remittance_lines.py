@@ -103,19 +103,7 @@ def post_lines(
         if hold and parts and not shadow:
             out.held += 1
             if hold_review:
-                open_review_item(
-                    session,
-                    key=f"line:{line.id}",
-                    kind=UNVERIFIED_PAYMENT,
-                    reason=line.reason,
-                    now=now,
-                    inbound_id=row.id,
-                    remittance_line_id=line.id,
-                    customer_id=row.customer_id,
-                    candidates=[
-                        {"invoice_number": n, "score": str(score)} for n, score in d.candidates
-                    ],
-                )
+                _line_item(session, line, row, d, UNVERIFIED_PAYMENT, now=now)
             continue
         posted = None if shadow or not parts else _post(session, line, d, parts, now=now)
         if parts and not shadow and posted is None:  # the balance moved under us
@@ -140,19 +128,7 @@ def post_lines(
         kind = "shadow" if shadow and parts else (d.review_kind or "remittance_line")
         if hold_review and kind != "unknown_sender":
             kind = UNVERIFIED_PAYMENT  # never bulk-accepted, holds no dunning
-        open_review_item(
-            session,
-            key=f"line:{line.id}",
-            kind=kind,
-            reason=line.reason,
-            now=now,
-            inbound_id=row.id,
-            remittance_line_id=line.id,
-            customer_id=row.customer_id,
-            candidates=[
-                {"invoice_number": number, "score": str(score)} for number, score in d.candidates
-            ],
-        )
+        _line_item(session, line, row, d, kind, now=now)
         if d.amount > 0 and not hold_review:  # a stranger's claim is no cash on an account
             record_unapplied_cash(
                 session,
@@ -312,4 +288,31 @@ def mark_applied_by_bank(session: Session, remittance_id: int) -> None:
         update(m.Application)
         .where(m.Application.remittance_line_id.in_(line_ids))
         .values(basis="bank")
+    )
+
+
+def _line_item(
+    session: Session,
+    line: m.RemittanceLine,
+    row: m.InboundMessage,
+    decision: LineDecision,
+    kind: str,
+    *,
+    now: datetime,
+) -> None:
+    """The review item of a line that is not posted by itself, with the decision's ranked
+    candidates."""
+    open_review_item(
+        session,
+        key=f"line:{line.id}",
+        kind=kind,
+        reason=line.reason,
+        now=now,
+        inbound_id=row.id,
+        remittance_line_id=line.id,
+        customer_id=row.customer_id,
+        candidates=[
+            {"invoice_number": number, "score": str(score)}
+            for number, score in decision.candidates
+        ],
     )

@@ -46,3 +46,20 @@ def message_outcomes(svc: Services, inbound_ids: Sequence[int]) -> list[MessageO
             )
         )
     return out
+
+
+#: The columns of :func:`outcome_row`.
+OUTCOME_COLUMNS = ("mail", "from", "kind", "outcome", "applied", "reply", "why")
+
+
+def outcome_row(outcome: MessageOutcome, name: str) -> tuple[str, ...]:
+    """One mail's line of the outcome table ``arbox ingest`` and ``arbox demo`` print."""
+    return (
+        name,
+        outcome.sender,
+        outcome.kind,
+        outcome.status,
+        f"{outcome.applied:,.2f}" if outcome.applied else "",
+        "sent" if outcome.replies_sent else "",
+        outcome.reason,
+    )

@@ -49,18 +49,11 @@ def _eml_files(paths: list[Path]) -> list[Path]:
 
 
 def _outcome_table(outcomes: list[MessageOutcome], names: dict[int, str]) -> Table:
-    columns = ("mail", "from", "kind", "outcome", "applied", "reply", "why")
-    table = common.table("What happened to each mail", columns)
+    from worker.outcomes import OUTCOME_COLUMNS, outcome_row  # loads SQLAlchemy
+
+    table = common.table("What happened to each mail", OUTCOME_COLUMNS)
     for o in outcomes:
-        table.add_row(
-            names.get(o.inbound_id, str(o.inbound_id)),
-            o.sender,
-            o.kind,
-            o.status,
-            f"{o.applied:,.2f}" if o.applied else "",
-            "sent" if o.replies_sent else "",
-            o.reason,
-        )
+        table.add_row(*outcome_row(o, names.get(o.inbound_id, str(o.inbound_id))))
     return table
 
 

@@ -44,7 +44,7 @@ from worker.dev.embedded import (
 )
 from worker.dev.embedded_redis import stop_embedded_redis
 from worker.mailbox import ImapConfig, ImapMailbox
-from worker.outcomes import message_outcomes
+from worker.outcomes import OUTCOME_COLUMNS, message_outcomes, outcome_row
 from worker.poller import Poller
 from worker.runtime import boot, start_worker
 from worker.services import Services, utc_now
@@ -156,20 +156,12 @@ def _report(
     outcomes = message_outcomes(svc, [inbound_id for inbound_id, _ in rows])
     by_id = {inbound_id: names.get(message_id, message_id) for inbound_id, message_id in rows}
     table = Table(title=f"arbox demo: {len(outcomes)} mails processed in {elapsed:.1f}s")
-    for column in ("mail", "from", "kind", "outcome", "applied", "reply", "why"):
+    for column in OUTCOME_COLUMNS:
         table.add_column(column, overflow="fold")
     total = Decimal("0.00")
     for o in outcomes:
         total += o.applied
-        table.add_row(
-            by_id[o.inbound_id],
-            o.sender,
-            o.kind,
-            o.status,
-            f"{o.applied:,.2f}" if o.applied else "",
-            "sent" if o.replies_sent else "",
-            o.reason,
-        )
+        table.add_row(*outcome_row(o, by_id[o.inbound_id]))
     console.print(table)
     sent = smtp.messages()
     console.print(
