@@ -70,7 +70,7 @@ from matching.combos import DEFAULT_STEP_BUDGET, Item, find_combinations
 from matching.decide import MatchPolicy, RemittanceDecision, line_ref_keys
 from worker.inbound.deciding import decide as decide_path
 from worker.inbound.deciding import identify
-from worker.inbound.senders import mail_sender
+from worker.inbound.sender_check import mail_sender
 from worker.services import Services
 
 #: Open invoices per customer, on average.

@@ -23,7 +23,7 @@ from matching.decide import line_ref_keys
 from parsers.bank.model import BankEntry
 from parsers.bank.remittance import remittance_from_entry
 from worker.inbound.remittance import apply_remittance, bank_text_source
-from worker.inbound.senders import SenderCheck, SenderIdentity
+from worker.inbound.sender_check import SenderCheck, SenderIdentity
 from worker.services import Services
 
 log = structlog.get_logger(__name__)

@@ -35,7 +35,7 @@ from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
 from matching.policy import MatchPolicy
 from worker import metrics
-from worker.inbound.senders import SenderIdentity
+from worker.inbound.sender_check import SenderIdentity
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -212,7 +212,7 @@ def identify(
     if row.customer_id is not None and check.verified:
         return Identified(row.customer_id, "contact", "sender is a registered contact")
     # An address that may not stand for its sender (ARBOX_REQUIRE_DMARC_PASS,
-    # worker.inbound.senders) identifies nobody: not as a contact, not through a rule taught
+    # worker.inbound.sender_check) identifies nobody: not as a contact, not through a rule taught
     # on it, not by its domain.
     sender = sender_identity.address
     if row.customer_id is not None:

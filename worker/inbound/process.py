@@ -39,7 +39,7 @@ from worker.inbound.pool import ParseLimits, read_mail, shared_reader
 from worker.inbound.questions import answer_question_mail
 from worker.inbound.remittance import apply_remittance_mail
 from worker.inbound.replies import MailReplies
-from worker.inbound.senders import mail_sender
+from worker.inbound.sender_check import mail_sender
 from worker.services import Services
 
 log = structlog.get_logger(__name__)

@@ -4,7 +4,7 @@ others. One path: keys → identify → the reviewer's prefixes → locks → de
 
 What differs by source is said by :class:`RemittanceSource` (the summary's wording, whether
 the remittance is a claim that waits for its bank credit) and by the
-:class:`~worker.inbound.senders.SenderIdentity` it comes with (a mail's trusted From address, none
+:class:`~worker.inbound.sender_check.SenderIdentity` it comes with (a mail's trusted From address, none
 for a bank credit but perhaps the payer the import knew).
 """
 
@@ -29,7 +29,7 @@ from worker.bank.linking import expect_payment
 from worker.inbound.deciding import decide, identify
 from worker.inbound.questions import answer_remittance_questions
 from worker.inbound.replies import MailReplies, acknowledge
-from worker.inbound.senders import SenderIdentity
+from worker.inbound.sender_check import SenderIdentity
 from worker.services import Services
 
 

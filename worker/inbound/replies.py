@@ -29,7 +29,7 @@ from outbound.peer_history import REPLY_LOOP, loop_evidence, peer_history
 from outbound.policy import ReplyDecision, ReplyLimits, decide_reply, never_reply_reason
 from outbound.recipients import recipients_for
 from outbound.thread import ReplyThread, reply_thread
-from worker.inbound.senders import SenderCheck, check_sender
+from worker.inbound.sender_check import SenderCheck, check_sender
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -59,7 +59,7 @@ class MailReplies:
         self.svc = svc
         self.now = svc.clock()
         self.address = (parsed.from_address or "").strip().lower() or None
-        #: Whether the address may stand for the sender (worker.inbound.senders): if not, the mail
+        #: Whether the address may stand for the sender (worker.inbound.sender_check): if not, the mail
         #: is a stranger's even from a contact's address, and no reply names an account.
         self.sender: SenderCheck = check_sender(parsed, svc.settings)
         self.thread: ReplyThread = reply_thread(parsed.message_id, parsed.header("References"))

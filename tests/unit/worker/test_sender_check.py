@@ -18,7 +18,7 @@ from parsers.mime import parse_email
 from tests.conftest import migrated_sqlite
 from tests.fakes import RecordingMailer
 from worker.inbound.process import process_inbound
-from worker.inbound.senders import check_sender
+from worker.inbound.sender_check import check_sender
 from worker.inbound.store import store_inbound
 from worker.services import Services, utc_now
 
