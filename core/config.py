@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     auto_apply: bool = True
     identify_by_content: bool = True
     #: A registered contact's mail counts as the contact's only when the receiving server's
-    #: Authentication-Results says DMARC passed (worker.inbound.sender_check); else it is a stranger's.
+    #: Authentication-Results says DMARC passed (worker.inbound.sender_check); else it is a
+    #: stranger's.
     require_dmarc_pass: bool = False
     #: The authserv-id our mail server stamps; only a topmost Authentication-Results of it
     #: is read. Unset: the topmost one, whoever stamped it.

@@ -4,8 +4,8 @@ others. One path: keys → identify → the reviewer's prefixes → locks → de
 
 What differs by source is said by :class:`RemittanceSource` (the summary's wording, whether
 the remittance is a claim that waits for its bank credit) and by the
-:class:`~worker.inbound.sender_check.SenderIdentity` it comes with (a mail's trusted From address, none
-for a bank credit but perhaps the payer the import knew).
+:class:`~worker.inbound.sender_check.SenderIdentity` it comes with (a mail's trusted From
+address, none for a bank credit but perhaps the payer the import knew).
 """
 
 from __future__ import annotations

@@ -59,8 +59,8 @@ class MailReplies:
         self.svc = svc
         self.now = svc.clock()
         self.address = (parsed.from_address or "").strip().lower() or None
-        #: Whether the address may stand for the sender (worker.inbound.sender_check): if not, the mail
-        #: is a stranger's even from a contact's address, and no reply names an account.
+        #: Whether the address may stand for the sender (worker.inbound.sender_check): if not,
+        #: the mail is a stranger's even from a contact's address, and no reply names an account.
         self.sender: SenderCheck = check_sender(parsed, svc.settings)
         self.thread: ReplyThread = reply_thread(parsed.message_id, parsed.header("References"))
         self._decision: ReplyDecision | None = None
