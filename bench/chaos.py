@@ -1,3 +1,4 @@
+# long: one harness run top to bottom (fleet, faults, reference run, comparison) on shared state.
 """Crash harness: arbox processes SIGKILLed at random points, Redis restarted, database
 connections killed, while remittance mail flows from a real IMAP server; then the ledger is
 compared with a single-process reference run of the same mail (``arbox ingest``).

@@ -1,3 +1,4 @@
+# long: the catalogue of the development world's cases, one function each; a table, not logic.
 """The cases of the ``make eval`` world, one function each: what a payer pays, how it writes
 the references, and the label of every line (see ``eval_rules``). Every case the issue lists:
 exact references, typos and OCR confusions, truncated prefixes, collisions with another

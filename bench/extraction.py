@@ -1,3 +1,4 @@
+# long: one benchmark script (corpus, scoring, timing) printing one report.
 """Extraction quality on the labelled corpus (``fixtures/corpus``, made by
 ``fixtures/generate_corpus.py``), per split and overall, and the cost of our PDF parse per page.
 

@@ -1,3 +1,4 @@
+# long: held-out families as their author wrote them from a description (bench/HELDOUT.md); kept whole, apart from the code it measures.
 """Held-out world, families added 2026-12-07 (bench/HELDOUT.md, "Families added"): new ways of
 writing the classes arbox failed on this set and was fixed for. Written from the class
 descriptions, not from arbox's code, and not copied from the first families' templates.

@@ -1,3 +1,4 @@
+# long: the held-out questions as their author wrote them (bench/HELDOUT.md); kept whole, apart from the code it measures.
 """Held-out world: customer questions (copy requests, statements, balances, disputes, promises)
 in English, German, French, Spanish and Dutch, written as customers write them."""
 

@@ -1,3 +1,4 @@
+# long: the held-out world's renderers as their author wrote them (bench/HELDOUT.md); kept whole, apart from the code it measures.
 """Held-out world: how payers write remittance advices (layouts), money and dates in their own
 formats, and the raw .eml around them. Standalone: stdlib, reportlab and openpyxl only.
 

@@ -1,3 +1,4 @@
+# long: the held-out world as its author wrote it from a description (bench/HELDOUT.md); kept whole, apart from the code it measures.
 """The held-out labelled world for arbox: a ledger, remittance advices and customer questions as
 .eml, and labels (bench/HELDOUT.md). Written from a description of the trade and the labelling
 rules, without reading arbox's parsers or matching. Standalone (stdlib, reportlab, openpyxl).

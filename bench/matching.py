@@ -1,3 +1,4 @@
+# long: one benchmark script (ledger sizes, line classes, timing, checks) printing one report.
 """Benchmark of matching: one remittance line against 10 k, 100 k and 1 M open invoices.
 
 Usage: ``python bench/matching.py [--sizes 10000,100000,1000000] [--lines 2000]
