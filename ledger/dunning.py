@@ -28,7 +28,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.types import OutboxStatus, ReviewStatus
+from core.statuses import OutboxStatus, ReviewStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
     DunningNotice,

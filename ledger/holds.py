@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger.models import DunningHold, Invoice, ReviewItem
 from ledger.posting import audit
 

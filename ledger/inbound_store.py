@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.types import FINAL_STATUSES, PENDING_STATUSES, InboundStatus
+from core.statuses import FINAL_STATUSES, PENDING_STATUSES, InboundStatus
 from ledger import models as m
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger import models as m
 from ledger.like_patterns import escape_like
 

@@ -15,7 +15,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger.models import Application, AuditEvent, Invoice, ReviewItem
 
 ZERO = Decimal("0.00")

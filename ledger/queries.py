@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Executable, Result, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger.models import (
     Application,
     Contact,

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.types import Outcome, ReviewStatus
+from core.statuses import ReviewStatus
+from core.types import Outcome
 from ledger.like_patterns import contains_folded
 from ledger.models import (
     Customer,

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
-from core.types import InboundStatus, Outcome, ReviewStatus
+from core.statuses import InboundStatus, ReviewStatus
+from core.types import Outcome
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
 from ledger.rules import Rule

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import RefusedActionError
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger import models as m
 from ledger.review_actions import LINE_KINDS, UNVERIFIED_PAYMENT
 from ledger.review_decisions import Decided, accept_proposal, top_candidate

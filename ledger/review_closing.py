@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import InboundStatus, ReviewStatus
+from core.statuses import InboundStatus, ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
 from ledger.review_actions import LINE_KINDS

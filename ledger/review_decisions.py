@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
 from ledger.review_actions import LINE_KINDS, Confirmed, confirm_line

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.types import FINAL_STATUSES
+from core.statuses import FINAL_STATUSES
 from ledger import models as m
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger import models as m
 from ledger.item_reads import (
     customer_number,

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.errors import MailDeliveryError, MailRejectedError, PermanentError
-from core.types import OutboxStatus
+from core.statuses import OutboxStatus
 from ledger import models as m
 from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error

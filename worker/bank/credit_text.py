@@ -14,7 +14,8 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.orm import Session
 
-from core.types import InboundStatus, MailKind
+from core.statuses import InboundStatus
+from core.types import MailKind
 from ledger import models as m
 from ledger.matching_reads import invoices_by_ref_keys
 from ledger.posting import audit

@@ -20,7 +20,8 @@ import structlog
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import InboundStatus, Outcome, ReviewStatus
+from core.statuses import InboundStatus, ReviewStatus
+from core.types import Outcome
 from ledger import models as m
 from ledger.bank_link_store import (
     held_lines,

@@ -18,14 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
-from core.types import (
-    FINAL_STATUSES,
-    QUESTION_KINDS,
-    Classification,
-    InboundStatus,
-    MailKind,
-    ParsedEmail,
-)
+from core.statuses import FINAL_STATUSES, InboundStatus
+from core.types import QUESTION_KINDS, Classification, MailKind, ParsedEmail
 from ledger import models as m
 from ledger.inbound_store import give_back_attempt, mark_inbound_parsed, record_inbound_failure
 from ledger.posting import audit, open_review_item

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.types import Classification, InboundStatus, MailKind
+from core.statuses import InboundStatus
+from core.types import Classification, MailKind
 from ledger import models as m
 from ledger.holds import HOLD_KINDS, record_question_holds
 from ledger.matching_reads import CustomerRef

@@ -15,7 +15,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.types import Classification, InboundStatus, Remittance
+from core.statuses import InboundStatus
+from core.types import Classification, Remittance
 from ledger import models as m
 from ledger.matching_reads import CustomerRef, lock_invoices
 from ledger.posting import open_review_item

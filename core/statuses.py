@@ -1,0 +1,55 @@
+"""Where a row is in its life (its ``status`` column), and the other closed sets of words the
+ledger stores: what the poller did with a mail, what a review item is about. Each is a StrEnum,
+so a member equals the string the column stores. Pure: no IO."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InboundStatus(StrEnum):
+    """Where an inbound message is in its life: stored → parsed → a final state (applied,
+    review, ignored) or quarantined. What happened in the mailbox afterwards is recorded per
+    mailbox position (``mailbox_messages.action``), not here."""
+
+    STORED = "stored"
+    PARSED = "parsed"
+    APPLIED = "applied"
+    REVIEW = "review"
+    IGNORED = "ignored"
+    QUARANTINED = "quarantined"
+
+
+#: States in which the message still waits for (more) processing.
+PENDING_STATUSES = frozenset({InboundStatus.STORED, InboundStatus.PARSED})
+
+FINAL_STATUSES = frozenset(
+    {InboundStatus.APPLIED, InboundStatus.REVIEW, InboundStatus.IGNORED, InboundStatus.QUARANTINED}
+)
+
+
+class MailboxAction(StrEnum):
+    """What the poller did with a mail in the mailbox after its processing committed."""
+
+    MOVED = "moved"  # moved to the Processed or Quarantine folder
+    FLAGGED = "flagged"  # left in place with a keyword set
+    GONE = "gone"  # no longer in the folder when the poller came to act on it
+    STALE = "stale"  # the folder's UIDVALIDITY changed; the position no longer exists
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbox row is (``outbox.status``)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # for good: a review item tells a person
+    #: Rendered under ARBOX_OUTBOUND_DRY_RUN and never sent; a real run sends it.
+    DRY_RUN = "dry_run"
+
+
+class ReviewStatus(StrEnum):
+    """Where a review item is (``review_items.status``)."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"  # a person (or the bank) decided it
+    CLOSED = "closed"  # closed with another item of its mail, nothing decided on it
