@@ -53,3 +53,10 @@ class ReviewStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"  # a person (or the bank) decided it
     CLOSED = "closed"  # closed with another item of its mail, nothing decided on it
+
+
+class InvoiceStatus(StrEnum):
+    """Whether an invoice still has a balance (``invoices.status``)."""
+
+    OPEN = "open"
+    PAID = "paid"  # its balance came to zero; un-applying cash opens it again

@@ -28,7 +28,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.statuses import OutboxStatus, ReviewStatus
+from core.statuses import InvoiceStatus, OutboxStatus, ReviewStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
     DunningNotice,
@@ -225,7 +225,7 @@ def _overdue(
             Invoice.due_date, Invoice.amount, Invoice.balance, Invoice.currency,
         ).where(
             Invoice.customer_id.in_(ids),
-            Invoice.status == "open",
+            Invoice.status == InvoiceStatus.OPEN,
             Invoice.balance > ZERO,
             Invoice.due_date <= latest_due,
             Invoice.issue_date <= as_of,

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
+from core.statuses import InvoiceStatus
 from ledger.compiled import IN_CHUNK
 from ledger.models import Application, Customer, Invoice
 from ledger.posting import audit
@@ -77,7 +78,7 @@ def unapply(
             "changed since (an import?): nothing was changed"
         )
     invoice.balance = restored
-    invoice.status = "open"
+    invoice.status = InvoiceStatus.OPEN
     invoice.updated_at = now
     app.status = REVERSED
     app.reversed_at = now

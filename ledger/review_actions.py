@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
-from core.statuses import InboundStatus, ReviewStatus
+from core.statuses import InboundStatus, InvoiceStatus, ReviewStatus
 from core.types import Outcome
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
@@ -276,7 +276,7 @@ def _targets(
     }
     targets = [_Target(locked[inv.id], typed, amount) for inv, typed, amount in found]
     for t in targets:
-        if t.invoice.status != "open" or t.invoice.balance <= ZERO:
+        if t.invoice.status != InvoiceStatus.OPEN or t.invoice.balance <= ZERO:
             raise RefusedActionError(
                 f"invoice {t.invoice.number} is not open ({t.invoice.status}, balance "
                 f"{t.invoice.balance})"

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.statuses import ReviewStatus
+from core.statuses import InvoiceStatus, ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
 from ledger.review_actions import LINE_KINDS, Confirmed, confirm_line
@@ -165,7 +165,7 @@ def proposal(session: Session, item: m.ReviewItem) -> list[tuple[str, Decimal | 
     still_open = set(
         session.scalars(
             select(m.Invoice.number).where(
-                m.Invoice.number.in_(numbers), m.Invoice.status == "open"
+                m.Invoice.number.in_(numbers), m.Invoice.status == InvoiceStatus.OPEN
             )
         )
     )

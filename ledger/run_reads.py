@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.statuses import FINAL_STATUSES
+from core.statuses import FINAL_STATUSES, InvoiceStatus
 from ledger import models as m
 
 
@@ -95,7 +95,7 @@ def inbound_message_ids(session: Session) -> list[tuple[int, str]]:
 def count_paid_invoices(session: Session) -> int:
     """How many invoices are paid."""
     return session.execute(
-        select(func.count(m.Invoice.id)).where(m.Invoice.status == "paid")
+        select(func.count(m.Invoice.id)).where(m.Invoice.status == InvoiceStatus.PAID)
     ).scalar_one()
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from core.money import format_amount
 from core.refs import normalise_ref
+from core.statuses import InvoiceStatus
 from core.types import LineDecision, OpenInvoice, Outcome, RemittanceLine
 from matching.amounts import confirming_amounts
 from matching.near import NearMatch, near_matches
@@ -155,7 +156,7 @@ def _cannot_take(
         return blocker
     if currency is not None and invoice.currency != currency:
         return f"the remittance is in {currency}, invoice {invoice.number} in {invoice.currency}"
-    if invoice.status != "open" or invoice.balance == 0:
+    if invoice.status != InvoiceStatus.OPEN or invoice.balance == 0:
         balance = format_amount(invoice.balance, invoice.currency)
         return f"invoice {invoice.number} is not open (balance {balance})"
     return None

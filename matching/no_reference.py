@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.money import format_amount
+from core.statuses import InvoiceStatus
 from core.types import (
     Allocation,
     LineDecision,
@@ -100,7 +101,7 @@ def match_without_reference(
         (
             inv
             for inv in customer_open
-            if inv.status == "open"
+            if inv.status == InvoiceStatus.OPEN
             and inv.balance > 0
             and inv.invoice_id not in taken
             and (currency is None or inv.currency == currency)
