@@ -60,3 +60,19 @@ class InvoiceStatus(StrEnum):
 
     OPEN = "open"
     PAID = "paid"  # its balance came to zero; un-applying cash opens it again
+
+
+class ApplicationStatus(StrEnum):
+    """How cash came to be applied to an invoice, or that it no longer is
+    (``applications.status``)."""
+
+    AUTO = "auto"  # arbox applied it
+    CONFIRMED = "confirmed"  # a person confirmed the line
+    REVERSED = "reversed"  # a person un-applied it (``arbox unapply``)
+
+
+class ApplicationBasis(StrEnum):
+    """What cash was applied on (``applications.basis``)."""
+
+    REMITTANCE = "remittance"  # the payer's advice
+    BANK = "bank"  # the bank credit linked to it, or the bank record's own remittance text

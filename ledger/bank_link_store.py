@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.statuses import ApplicationBasis
 from core.types import Outcome
 from ledger import models as m
 
@@ -80,7 +81,7 @@ def settle_held_line(
     """A held line posted on the bank's word: its applications' basis is ``bank``, and its
     open review items of ``item_kinds`` are resolved by the bank."""
     session.execute(
-        update(m.Application).where(m.Application.id.in_(application_ids)).values(basis="bank")
+        update(m.Application).where(m.Application.id.in_(application_ids)).values(basis=ApplicationBasis.BANK)
     )
     session.execute(
         update(m.ReviewItem)

@@ -15,7 +15,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.statuses import InvoiceStatus, ReviewStatus
+from core.statuses import ApplicationStatus, InvoiceStatus, ReviewStatus
 from ledger.models import Application, AuditEvent, Invoice, ReviewItem
 
 ZERO = Decimal("0.00")
@@ -54,7 +54,7 @@ def apply_cash(
     invoice_id: int,
     amount: Decimal,
     currency: str,
-    status: str,
+    status: ApplicationStatus,
     confidence: Decimal,
     reasons: str,
     actor: str,

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
+from core.statuses import ApplicationBasis, ApplicationStatus
 from core.types import AckLine, Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
@@ -184,7 +185,7 @@ def _post(
                     invoice_id=part.invoice.invoice_id,
                     amount=part.amount,
                     currency=part.invoice.currency,
-                    status="auto",
+                    status=ApplicationStatus.AUTO,
                     confidence=d.confidence,
                     reasons=d.reason,
                     actor="worker",
@@ -287,7 +288,7 @@ def mark_applied_by_bank(session: Session, remittance_id: int) -> None:
     session.execute(
         update(m.Application)
         .where(m.Application.remittance_line_id.in_(line_ids))
-        .values(basis="bank")
+        .values(basis=ApplicationBasis.BANK)
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
-from core.statuses import InboundStatus, InvoiceStatus, ReviewStatus
+from core.statuses import ApplicationStatus, InboundStatus, InvoiceStatus, ReviewStatus
 from core.types import Outcome
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
@@ -162,7 +162,7 @@ def confirm_line(
             invoice_id=target.invoice.id,
             amount=amount,
             currency=remittance.currency,
-            status="confirmed",
+            status=ApplicationStatus.CONFIRMED,
             confidence=CONFIRMED,
             reasons=reasons,
             actor=actor,

@@ -20,7 +20,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.statuses import InboundStatus, ReviewStatus
+from core.statuses import ApplicationStatus, InboundStatus, ReviewStatus
 from core.types import Outcome
 from ledger import models as m
 from ledger.bank_link_store import (
@@ -313,7 +313,7 @@ def _post_parts(
                     invoice_id=int(str(part["invoice_id"])),
                     amount=Decimal(str(part["amount"])),
                     currency=str(part["currency"]),
-                    status="auto",
+                    status=ApplicationStatus.AUTO,
                     confidence=line.confidence,
                     reasons=line.reason,
                     actor="worker",
