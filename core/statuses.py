@@ -76,3 +76,11 @@ class ApplicationBasis(StrEnum):
 
     REMITTANCE = "remittance"  # the payer's advice
     BANK = "bank"  # the bank credit linked to it, or the bank record's own remittance text
+
+
+class UnappliedStatus(StrEnum):
+    """Where money received and not applied is (``unapplied_cash.status``)."""
+
+    OPEN = "open"  # still the customer's (or nobody's yet), waiting for a person
+    APPLIED = "applied"  # all of it applied to invoices since
+    VOID = "void"  # a person marked its mail not a remittance: no money came with it

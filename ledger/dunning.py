@@ -28,7 +28,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.statuses import InvoiceStatus, OutboxStatus, ReviewStatus
+from core.statuses import InvoiceStatus, OutboxStatus, ReviewStatus, UnappliedStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
     DunningNotice,
@@ -271,7 +271,7 @@ def _unapplied(session: Session, ids: Sequence[int]) -> dict[int, list[tuple[str
         select(UnappliedCash.customer_id, UnappliedCash.currency, UnappliedCash.amount)
         .where(
             UnappliedCash.customer_id.in_(ids),
-            UnappliedCash.status == "open",
+            UnappliedCash.status == UnappliedStatus.OPEN,
             UnappliedCash.amount > ZERO,
         )
         .order_by(UnappliedCash.customer_id, UnappliedCash.currency)

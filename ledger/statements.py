@@ -21,7 +21,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.statuses import InvoiceStatus
+from core.statuses import InvoiceStatus, UnappliedStatus
 from ledger.models import Contact, Customer, Invoice, UnappliedCash
 from ledger.models import Remittance as RemittanceModel
 
@@ -361,7 +361,7 @@ def _open_unapplied(
         .outerjoin(RemittanceModel, RemittanceModel.inbound_id == UnappliedCash.inbound_id)
         .where(
             UnappliedCash.customer_id.in_(customer_ids),
-            UnappliedCash.status == "open",
+            UnappliedCash.status == UnappliedStatus.OPEN,
             UnappliedCash.amount > ZERO,
         )
     ).tuples()

@@ -118,6 +118,6 @@ class UnappliedCash(Base):
     received: Mapped[Decimal] = mapped_column(Money())  # what it was when recorded
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # open | applied
+    status: Mapped[str] = mapped_column(String(16), index=True)  # core.statuses.UnappliedStatus
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
