@@ -84,3 +84,18 @@ class UnappliedStatus(StrEnum):
     OPEN = "open"  # still the customer's (or nobody's yet), waiting for a person
     APPLIED = "applied"  # all of it applied to invoices since
     VOID = "void"  # a person marked its mail not a remittance: no money came with it
+
+
+class PaymentStatus(StrEnum):
+    """Where a bank credit is (``payments.status``)."""
+
+    UNMATCHED = "unmatched"
+    LINKED = "linked"  # to a remittance's expected payment
+    APPLIED = "applied"  # cash was applied because of it: held lines posted, or its own text
+
+
+class ExpectedPaymentStatus(StrEnum):
+    """Whether the bank credit a remittance announces came (``expected_payments.status``)."""
+
+    OPEN = "open"
+    LINKED = "linked"  # to a bank payment

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.statuses import ApplicationBasis
+from core.statuses import ApplicationBasis, ExpectedPaymentStatus, PaymentStatus
 from core.types import Outcome
 from ledger import models as m
 
@@ -27,7 +27,7 @@ def unmatched_credits_near(
     return session.scalars(
         select(m.Payment)
         .where(
-            m.Payment.status == "unmatched",
+            m.Payment.status == PaymentStatus.UNMATCHED,
             m.Payment.currency == currency,
             m.Payment.amount == amount,
             m.Payment.value_date >= day - window,
@@ -47,7 +47,7 @@ def open_expected_near(
     return session.scalars(
         select(m.ExpectedPayment)
         .where(
-            m.ExpectedPayment.status == "open",
+            m.ExpectedPayment.status == ExpectedPaymentStatus.OPEN,
             m.ExpectedPayment.currency == currency,
             m.ExpectedPayment.amount == amount,
             m.ExpectedPayment.expected_on >= day - window,
@@ -81,7 +81,9 @@ def settle_held_line(
     """A held line posted on the bank's word: its applications' basis is ``bank``, and its
     open review items of ``item_kinds`` are resolved by the bank."""
     session.execute(
-        update(m.Application).where(m.Application.id.in_(application_ids)).values(basis=ApplicationBasis.BANK)
+        update(m.Application)
+        .where(m.Application.id.in_(application_ids))
+        .values(basis=ApplicationBasis.BANK)
     )
     session.execute(
         update(m.ReviewItem)
@@ -105,7 +107,7 @@ def late_held_lines(
         .join(m.ExpectedPayment, m.ExpectedPayment.remittance_id == m.Remittance.id)
         .where(
             m.RemittanceLine.outcome == Outcome.HELD,
-            m.ExpectedPayment.status == "open",
+            m.ExpectedPayment.status == ExpectedPaymentStatus.OPEN,
             m.ExpectedPayment.expected_on < expected_before,
         )
         .order_by(m.RemittanceLine.id)
@@ -127,7 +129,9 @@ def payment_link_of(session: Session, payment_id: int) -> m.PaymentLink:
     ).one()
 
 
-def payments_listed(session: Session, *, status: str | None = None) -> list[dict[str, Any]]:
+def payments_listed(
+    session: Session, *, status: PaymentStatus | None = None
+) -> list[dict[str, Any]]:
     """The payments bank statements brought, oldest first, each with the expected payment it
     is linked to and its customer's number (``arbox bank payments``)."""
     query = (

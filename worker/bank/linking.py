@@ -20,7 +20,13 @@ import structlog
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.statuses import ApplicationStatus, InboundStatus, ReviewStatus
+from core.statuses import (
+    ApplicationStatus,
+    ExpectedPaymentStatus,
+    InboundStatus,
+    PaymentStatus,
+    ReviewStatus,
+)
 from core.types import Outcome
 from ledger import models as m
 from ledger.bank_link_store import (
@@ -98,7 +104,7 @@ def expect_payment(
         payment_ref=rem.payment_ref,
         invoice_refs="\n".join(dict.fromkeys(r for r in invoice_refs if r))[:4000] or None,
         expected_on=rem.payment_date or row.received_at.date(),
-        status="open",
+        status=ExpectedPaymentStatus.OPEN,
         created_at=now,
     )
     session.add(expected)
@@ -210,14 +216,14 @@ def link(
             linked_at=now,
         )
     )
-    expected.status = "linked"
-    payment.status = "linked"
+    expected.status = ExpectedPaymentStatus.LINKED
+    payment.status = PaymentStatus.LINKED
     if payment.customer_id is None:
         payment.customer_id = expected.customer_id
     session.flush()
     posted = post_held_lines(session, expected.remittance_id, now=now)
     if posted:
-        payment.status = "applied"
+        payment.status = PaymentStatus.APPLIED
     audit(
         session,
         actor=actor,
@@ -349,9 +355,9 @@ def confirm_link(
         missing = "payment" if payment is None else "expected payment"
         number = payment_id if payment is None else expected_payment_id
         raise RefusedActionError(f"{missing} {number} does not exist")
-    if payment.status != "unmatched":
+    if payment.status != PaymentStatus.UNMATCHED:
         raise RefusedActionError(f"payment {payment_id} is {payment.status}, not unmatched")
-    if expected.status != "open":
+    if expected.status != ExpectedPaymentStatus.OPEN:
         raise RefusedActionError(f"expected payment {expected_payment_id} is {expected.status}")
     if (payment.currency, payment.amount) != (expected.currency, expected.amount):
         raise RefusedActionError(
