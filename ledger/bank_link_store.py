@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.statuses import ApplicationBasis, ExpectedPaymentStatus, PaymentStatus
+from core.statuses import ApplicationBasis, ExpectedPaymentStatus, PaymentStatus, ReviewStatus
 from core.types import Outcome
 from ledger import models as m
 
@@ -90,9 +90,9 @@ def settle_held_line(
         .where(
             m.ReviewItem.remittance_line_id == line_id,
             m.ReviewItem.kind.in_(list(item_kinds)),
-            m.ReviewItem.status == "open",
+            m.ReviewItem.status == ReviewStatus.OPEN,
         )
-        .values(status="resolved", resolved_at=now, resolved_by="bank")
+        .values(status=ReviewStatus.RESOLVED, resolved_at=now, resolved_by="bank")
     )
 
 
@@ -118,7 +118,9 @@ def late_held_lines(
 def open_items_of_kind(session: Session, kind: str) -> Sequence[m.ReviewItem]:
     """The open review items of ``kind``."""
     return session.scalars(
-        select(m.ReviewItem).where(m.ReviewItem.kind == kind, m.ReviewItem.status == "open")
+        select(m.ReviewItem).where(
+            m.ReviewItem.kind == kind, m.ReviewItem.status == ReviewStatus.OPEN
+        )
     ).all()
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
-from core.statuses import ApplicationBasis, ApplicationStatus
+from core.statuses import ApplicationBasis, ApplicationStatus, ReviewStatus
 from core.types import AckLine, Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
@@ -266,7 +266,7 @@ def earlier_waiting_claims(
     rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
     waiting = select(item.id).where(
         item.remittance_line_id == rl.id,
-        item.status == "open",
+        item.status == ReviewStatus.OPEN,
         item.kind != UNVERIFIED_PAYMENT,
     )
     earlier = session.execute(
