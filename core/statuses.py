@@ -99,3 +99,56 @@ class ExpectedPaymentStatus(StrEnum):
 
     OPEN = "open"
     LINKED = "linked"  # to a bank payment
+
+
+class ReviewKind(StrEnum):
+    """What a review item asks a person to decide (``review_items.kind``): the review app
+    filters and counts by it."""
+
+    # A remittance line whose cash a person may apply (LINE_KINDS).
+    REMITTANCE_LINE = "remittance_line"  # matching found no certain invoice
+    UNKNOWN_SENDER = "unknown_sender"  # a line of a mail whose customer is not known
+    AMBIGUOUS = "ambiguous"  # several invoices fit equally well
+    OVERPAYMENT = "overpayment"  # more than the invoice's balance
+    #: A gate held the line back from applying (matching.gates): a kind, not an Outcome.
+    HELD = "held"
+    SHADOW = "shadow"  # shadow mode: what arbox would have applied
+    #: A line from no registered contact: a claim a person confirms one by one (never in
+    #: bulk), that holds no reminder and books no cash while it waits for the bank.
+    UNVERIFIED_PAYMENT = "unverified_payment"
+    LATE_CREDIT = "late_credit"  # a held line whose bank credit did not come in time
+    # What stays open after cash was applied.
+    DEDUCTION = "deduction"
+    # The bank.
+    BANK_LINK = "bank_link"  # credits and remittances that could link more than one way
+    # A mail that needs a person.
+    QUARANTINE = "quarantine"
+    UNREADABLE_DOCUMENT = "unreadable_document"
+    NOT_A_REMITTANCE = "not_a_remittance"
+    UNVERIFIED_SENDER = "unverified_sender"  # a request from no contact of any customer
+    REPLY_LOOP = "reply_loop"  # a peer that keeps answering our answers
+    OUTBOUND_FAILED = "outbound_failed"  # a mail of ours not delivered, for good
+    # A customer's question (core.types.QUESTION_KINDS, "-" written "_").
+    INVOICE_COPY_REQUEST = "invoice_copy_request"
+    STATEMENT_REQUEST = "statement_request"
+    BALANCE_INQUIRY = "balance_inquiry"
+    DISPUTE = "dispute"
+    PROMISE_TO_PAY = "promise_to_pay"
+
+
+#: Review items of a remittance line whose cash a person may apply (a deduction item follows
+#: up what stays open after the cash was applied; it is not confirmed as a line).
+LINE_KINDS = frozenset(
+    {
+        ReviewKind.REMITTANCE_LINE,
+        ReviewKind.UNKNOWN_SENDER,
+        ReviewKind.AMBIGUOUS,
+        ReviewKind.OVERPAYMENT,
+        ReviewKind.HELD,
+        ReviewKind.SHADOW,
+        ReviewKind.UNVERIFIED_PAYMENT,
+        ReviewKind.LATE_CREDIT,
+    }
+)
+#: Review items that hold reminders (``dunning_holds.kind`` is one of them).
+HOLD_KINDS = frozenset({ReviewKind.DISPUTE, ReviewKind.PROMISE_TO_PAY})

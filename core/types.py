@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from core.refs import normalise_ref
+from core.statuses import ReviewKind
 
 
 class MailKind(StrEnum):
@@ -264,7 +265,7 @@ class LineDecision:
     allocations: tuple[Allocation, ...] = field(default=())
     #: What a person would look at this as in the review queue: ``remittance_line``,
     #: ``overpayment``, ``ambiguous``, ``unknown_sender`` (None for an automatic line).
-    review_kind: str | None = None
+    review_kind: ReviewKind | None = None
 
     def postings(self) -> tuple[Allocation, ...]:
         """What applying this line posts: its parts, or the whole line to its invoice; ()

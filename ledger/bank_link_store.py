@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.statuses import ApplicationBasis, ExpectedPaymentStatus, PaymentStatus, ReviewStatus
+from core.statuses import (
+    ApplicationBasis,
+    ExpectedPaymentStatus,
+    PaymentStatus,
+    ReviewKind,
+    ReviewStatus,
+)
 from core.types import Outcome
 from ledger import models as m
 
@@ -75,7 +81,7 @@ def settle_held_line(
     line_id: int,
     application_ids: Sequence[int],
     *,
-    item_kinds: Sequence[str],
+    item_kinds: Sequence[ReviewKind],
     now: datetime,
 ) -> None:
     """A held line posted on the bank's word: its applications' basis is ``bank``, and its
@@ -115,7 +121,7 @@ def late_held_lines(
     return [(line, inbound_id, customer_id) for line, inbound_id, customer_id in rows]
 
 
-def open_items_of_kind(session: Session, kind: str) -> Sequence[m.ReviewItem]:
+def open_items_of_kind(session: Session, kind: ReviewKind) -> Sequence[m.ReviewItem]:
     """The open review items of ``kind``."""
     return session.scalars(
         select(m.ReviewItem).where(

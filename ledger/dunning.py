@@ -28,7 +28,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.statuses import InvoiceStatus, OutboxStatus, ReviewStatus, UnappliedStatus
+from core.statuses import InvoiceStatus, OutboxStatus, ReviewKind, ReviewStatus, UnappliedStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
     DunningNotice,
@@ -39,7 +39,6 @@ from ledger.models import (
     ReviewItem,
     UnappliedCash,
 )
-from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.statements import contacts_of, customer_page
 
 ZERO = Decimal("0.00")
@@ -293,7 +292,8 @@ def _lines_in_review(session: Session, ids: Sequence[int]) -> dict[int, int]:
         .join(Remittance, Remittance.id == RemittanceLine.remittance_id)
         .where(
             ReviewItem.status == ReviewStatus.OPEN,
-            ReviewItem.kind != UNVERIFIED_PAYMENT,  # a stranger's claim stops no reminder
+            # a stranger's claim stops no reminder
+            ReviewItem.kind != ReviewKind.UNVERIFIED_PAYMENT,
             (Remittance.customer_id.in_(ids)) | (ReviewItem.customer_id.in_(ids)),
         )
     ).tuples()

@@ -15,7 +15,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.statuses import ApplicationStatus, InvoiceStatus, ReviewStatus
+from core.statuses import ApplicationStatus, InvoiceStatus, ReviewKind, ReviewStatus
 from ledger.models import Application, AuditEvent, Invoice, ReviewItem
 
 ZERO = Decimal("0.00")
@@ -144,7 +144,7 @@ def open_review_item(
     session: Session,
     *,
     key: str,
-    kind: str,
+    kind: ReviewKind,
     reason: str,
     now: datetime,
     inbound_id: int | None = None,

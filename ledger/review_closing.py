@@ -13,10 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.statuses import InboundStatus, ReviewStatus, UnappliedStatus
+from core.statuses import LINE_KINDS, InboundStatus, ReviewStatus, UnappliedStatus
 from ledger import models as m
 from ledger.posting import audit
-from ledger.review_actions import LINE_KINDS
 from ledger.review_decisions import (
     DECISION_EVENT,
     Decided,

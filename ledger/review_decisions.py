@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.statuses import InvoiceStatus, ReviewStatus
+from core.statuses import LINE_KINDS, InvoiceStatus, ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
-from ledger.review_actions import LINE_KINDS, Confirmed, confirm_line
+from ledger.review_actions import Confirmed, confirm_line
 
 ZERO = Decimal("0.00")
 #: The audit action every decision writes (with ``decision``, ``submission`` and ``summary``).

@@ -24,7 +24,7 @@ class ReviewItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # core.statuses.ReviewKind
     status: Mapped[str] = mapped_column(String(16), index=True, default=ReviewStatus.OPEN)
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
     remittance_line_id: Mapped[int | None] = mapped_column(

@@ -25,6 +25,7 @@ from core.statuses import (
     ExpectedPaymentStatus,
     InboundStatus,
     PaymentStatus,
+    ReviewKind,
     ReviewStatus,
 )
 from core.types import Outcome
@@ -40,7 +41,6 @@ from ledger.bank_link_store import (
 )
 from ledger.posting import apply_cash, audit, open_review_item
 from ledger.remittance_lines import WOULD_APPLY
-from ledger.review_actions import UNVERIFIED_PAYMENT
 from matching.bank_link import (
     CreditView,
     ExpectedView,
@@ -50,9 +50,6 @@ from matching.bank_link import (
 )
 
 log = structlog.get_logger(__name__)
-BANK_LINK = "bank_link"
-#: The review item of a held line whose bank credit did not come in time.
-LATE_CREDIT = "late_credit"
 
 
 def credit_view(payment: m.Payment) -> CreditView:
@@ -186,7 +183,7 @@ def _act(
     open_review_item(
         session,
         key=f"bank_link:p{','.join(map(str, pids))}:e{','.join(map(str, eids))}"[:255],
-        kind=BANK_LINK,
+        kind=ReviewKind.BANK_LINK,
         reason=f"{decision.reason}: {len(pids)} payment(s), {len(eids)} remittance(s)",
         now=now,
         customer_id=first.customer_id if len(eids) == 1 else None,
@@ -255,7 +252,7 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
             open_review_item(
                 session,
                 key=f"line:{line.id}",
-                kind="remittance_line",
+                kind=ReviewKind.REMITTANCE_LINE,
                 reason=line.reason,
                 now=now,
                 inbound_id=rem.inbound_id,
@@ -267,7 +264,11 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
         line.reason = line.reason.partition(WOULD_APPLY)[2] or line.reason
         # the bank said it: nobody needs to confirm the line any more
         settle_held_line(
-            session, line.id, ids, item_kinds=[UNVERIFIED_PAYMENT, LATE_CREDIT], now=now
+            session,
+            line.id,
+            ids,
+            item_kinds=[ReviewKind.UNVERIFIED_PAYMENT, ReviewKind.LATE_CREDIT],
+            now=now,
         )
         done += 1
     inbound = session.get(m.InboundMessage, rem.inbound_id)
@@ -289,7 +290,7 @@ def flag_late_held_lines(session: Session, *, window_days: int, now: datetime) -
             open_review_item(
                 session,
                 key=f"line:{line.id}",
-                kind=LATE_CREDIT,
+                kind=ReviewKind.LATE_CREDIT,
                 reason=f"no bank credit within {window_days} days of the payment date; "
                 f"would apply: {waited}",
                 now=now,
@@ -373,7 +374,7 @@ def confirm_link(
         method="confirmed",
         now=now,
     )
-    items = open_items_of_kind(session, BANK_LINK)
+    items = open_items_of_kind(session, ReviewKind.BANK_LINK)
     for item in items:
         named = {(c.get("payment_id"), c.get("expected_payment_id")) for c in item.candidates}
         if any(p == payment_id or e == expected_payment_id for p, e in named):
