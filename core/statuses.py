@@ -152,3 +152,10 @@ LINE_KINDS = frozenset(
 )
 #: Review items that hold reminders (``dunning_holds.kind`` is one of them).
 HOLD_KINDS = frozenset({ReviewKind.DISPUTE, ReviewKind.PROMISE_TO_PAY})
+
+
+class LinkMethod(StrEnum):
+    """Who tied a bank payment to a remittance's expected payment (``payment_links.method``)."""
+
+    AUTO = "auto"  # bank linking, on its own
+    CONFIRMED = "confirmed"  # a person (``arbox bank link``)

@@ -98,7 +98,7 @@ class PaymentLink(Base):
     expected_payment_id: Mapped[int] = mapped_column(
         ForeignKey("expected_payments.id"), unique=True
     )
-    method: Mapped[str] = mapped_column(String(16))  # auto | confirmed
+    method: Mapped[str] = mapped_column(String(16))  # core.statuses.LinkMethod
     reason: Mapped[str] = mapped_column(Text)
     linked_by: Mapped[str] = mapped_column(String(255))
     linked_at: Mapped[datetime]

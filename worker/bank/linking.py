@@ -24,6 +24,7 @@ from core.statuses import (
     ApplicationStatus,
     ExpectedPaymentStatus,
     InboundStatus,
+    LinkMethod,
     PaymentStatus,
     ReviewKind,
     ReviewStatus,
@@ -156,7 +157,7 @@ def _act(
             expected[decision.chosen.expected_id],
             reason=decision.reason,
             actor="worker",
-            method="auto",
+            method=LinkMethod.AUTO,
             now=now,
         )
         return
@@ -199,7 +200,7 @@ def link(
     *,
     reason: str,
     actor: str,
-    method: str,
+    method: LinkMethod,
     now: datetime,
 ) -> None:
     """Tie ``payment`` to ``expected``, and post the remittance's held lines now."""
@@ -371,7 +372,7 @@ def confirm_link(
         expected,
         reason=f"confirmed by {actor}",
         actor=actor,
-        method="confirmed",
+        method=LinkMethod.CONFIRMED,
         now=now,
     )
     items = open_items_of_kind(session, ReviewKind.BANK_LINK)
