@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from core.refs import normalise_ref
+from core.statuses import ReviewKind
 
 
 class MailKind(StrEnum):
@@ -51,36 +52,6 @@ class PaymentMethod(StrEnum):
     CARD = "card"
 
 
-class InboundStatus(StrEnum):
-    """Where an inbound message is in its life: stored → parsed → a final state (applied,
-    review, ignored) or quarantined. What happened in the mailbox afterwards is recorded per
-    mailbox position (``mailbox_messages.action``), not here."""
-
-    STORED = "stored"
-    PARSED = "parsed"
-    APPLIED = "applied"
-    REVIEW = "review"
-    IGNORED = "ignored"
-    QUARANTINED = "quarantined"
-
-
-#: States in which the message still waits for (more) processing.
-PENDING_STATUSES = frozenset({InboundStatus.STORED, InboundStatus.PARSED})
-
-FINAL_STATUSES = frozenset(
-    {InboundStatus.APPLIED, InboundStatus.REVIEW, InboundStatus.IGNORED, InboundStatus.QUARANTINED}
-)
-
-
-class MailboxAction(StrEnum):
-    """What the poller did with a mail in the mailbox after its processing committed."""
-
-    MOVED = "moved"  # moved to the Processed or Quarantine folder
-    FLAGGED = "flagged"  # left in place with a keyword set
-    GONE = "gone"  # no longer in the folder when the poller came to act on it
-    STALE = "stale"  # the folder's UIDVALIDITY changed; the position no longer exists
-
-
 class Outcome(StrEnum):
     """The decision for one remittance line (``remittance_lines.outcome``)."""
 
@@ -90,24 +61,6 @@ class Outcome(StrEnum):
     #: person's confirmation takes it out of the bank's hands: a credit linking later posts
     #: nothing more.
     HELD = "held"
-
-
-class OutboxStatus(StrEnum):
-    """Where an outbox row is (``outbox.status``)."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"  # for good: a review item tells a person
-    #: Rendered under ARBOX_OUTBOUND_DRY_RUN and never sent; a real run sends it.
-    DRY_RUN = "dry_run"
-
-
-class ReviewStatus(StrEnum):
-    """Where a review item is (``review_items.status``)."""
-
-    OPEN = "open"
-    RESOLVED = "resolved"  # a person (or the bank) decided it
-    CLOSED = "closed"  # closed with another item of its mail, nothing decided on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +265,7 @@ class LineDecision:
     allocations: tuple[Allocation, ...] = field(default=())
     #: What a person would look at this as in the review queue: ``remittance_line``,
     #: ``overpayment``, ``ambiguous``, ``unknown_sender`` (None for an automatic line).
-    review_kind: str | None = None
+    review_kind: ReviewKind | None = None
 
     def postings(self) -> tuple[Allocation, ...]:
         """What applying this line posts: its parts, or the whole line to its invoice; ()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.refs import normalise_ref
+from core.statuses import PaymentStatus
 from ledger import models as m
 from ledger.matching_reads import invoices_by_ref_keys
 from ledger.queries import customer_names
@@ -126,7 +127,7 @@ def store_statements(
                 end_to_end_id=(entry.end_to_end_id or "")[:255] or None,
                 remittance_text=entry.remittance_text or None,
                 refs="\n".join(entry.refs) or None,
-                status="unmatched",
+                status=PaymentStatus.UNMATCHED,
                 created_at=now,
             )
             session.add(payment)

@@ -13,6 +13,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.statuses import (
+    ApplicationBasis,
+    ExpectedPaymentStatus,
+    PaymentStatus,
+    ReviewKind,
+    ReviewStatus,
+)
 from core.types import Outcome
 from ledger import models as m
 
@@ -26,7 +33,7 @@ def unmatched_credits_near(
     return session.scalars(
         select(m.Payment)
         .where(
-            m.Payment.status == "unmatched",
+            m.Payment.status == PaymentStatus.UNMATCHED,
             m.Payment.currency == currency,
             m.Payment.amount == amount,
             m.Payment.value_date >= day - window,
@@ -46,7 +53,7 @@ def open_expected_near(
     return session.scalars(
         select(m.ExpectedPayment)
         .where(
-            m.ExpectedPayment.status == "open",
+            m.ExpectedPayment.status == ExpectedPaymentStatus.OPEN,
             m.ExpectedPayment.currency == currency,
             m.ExpectedPayment.amount == amount,
             m.ExpectedPayment.expected_on >= day - window,
@@ -74,22 +81,24 @@ def settle_held_line(
     line_id: int,
     application_ids: Sequence[int],
     *,
-    item_kinds: Sequence[str],
+    item_kinds: Sequence[ReviewKind],
     now: datetime,
 ) -> None:
     """A held line posted on the bank's word: its applications' basis is ``bank``, and its
     open review items of ``item_kinds`` are resolved by the bank."""
     session.execute(
-        update(m.Application).where(m.Application.id.in_(application_ids)).values(basis="bank")
+        update(m.Application)
+        .where(m.Application.id.in_(application_ids))
+        .values(basis=ApplicationBasis.BANK)
     )
     session.execute(
         update(m.ReviewItem)
         .where(
             m.ReviewItem.remittance_line_id == line_id,
             m.ReviewItem.kind.in_(list(item_kinds)),
-            m.ReviewItem.status == "open",
+            m.ReviewItem.status == ReviewStatus.OPEN,
         )
-        .values(status="resolved", resolved_at=now, resolved_by="bank")
+        .values(status=ReviewStatus.RESOLVED, resolved_at=now, resolved_by="bank")
     )
 
 
@@ -104,7 +113,7 @@ def late_held_lines(
         .join(m.ExpectedPayment, m.ExpectedPayment.remittance_id == m.Remittance.id)
         .where(
             m.RemittanceLine.outcome == Outcome.HELD,
-            m.ExpectedPayment.status == "open",
+            m.ExpectedPayment.status == ExpectedPaymentStatus.OPEN,
             m.ExpectedPayment.expected_on < expected_before,
         )
         .order_by(m.RemittanceLine.id)
@@ -112,10 +121,12 @@ def late_held_lines(
     return [(line, inbound_id, customer_id) for line, inbound_id, customer_id in rows]
 
 
-def open_items_of_kind(session: Session, kind: str) -> Sequence[m.ReviewItem]:
+def open_items_of_kind(session: Session, kind: ReviewKind) -> Sequence[m.ReviewItem]:
     """The open review items of ``kind``."""
     return session.scalars(
-        select(m.ReviewItem).where(m.ReviewItem.kind == kind, m.ReviewItem.status == "open")
+        select(m.ReviewItem).where(
+            m.ReviewItem.kind == kind, m.ReviewItem.status == ReviewStatus.OPEN
+        )
     ).all()
 
 
@@ -126,7 +137,9 @@ def payment_link_of(session: Session, payment_id: int) -> m.PaymentLink:
     ).one()
 
 
-def payments_listed(session: Session, *, status: str | None = None) -> list[dict[str, Any]]:
+def payments_listed(
+    session: Session, *, status: PaymentStatus | None = None
+) -> list[dict[str, Any]]:
     """The payments bank statements brought, oldest first, each with the expected payment it
     is linked to and its customer's number (``arbox bank payments``)."""
     query = (

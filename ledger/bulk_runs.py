@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from core.types import OutboxStatus
+from core.statuses import OutboxStatus
 from ledger import models as m
 from ledger.models import DunningNotice, ScheduledRun
 

@@ -28,7 +28,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.types import OutboxStatus, ReviewStatus
+from core.statuses import InvoiceStatus, OutboxStatus, ReviewKind, ReviewStatus, UnappliedStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
     DunningNotice,
@@ -39,7 +39,6 @@ from ledger.models import (
     ReviewItem,
     UnappliedCash,
 )
-from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.statements import contacts_of, customer_page
 
 ZERO = Decimal("0.00")
@@ -225,7 +224,7 @@ def _overdue(
             Invoice.due_date, Invoice.amount, Invoice.balance, Invoice.currency,
         ).where(
             Invoice.customer_id.in_(ids),
-            Invoice.status == "open",
+            Invoice.status == InvoiceStatus.OPEN,
             Invoice.balance > ZERO,
             Invoice.due_date <= latest_due,
             Invoice.issue_date <= as_of,
@@ -271,7 +270,7 @@ def _unapplied(session: Session, ids: Sequence[int]) -> dict[int, list[tuple[str
         select(UnappliedCash.customer_id, UnappliedCash.currency, UnappliedCash.amount)
         .where(
             UnappliedCash.customer_id.in_(ids),
-            UnappliedCash.status == "open",
+            UnappliedCash.status == UnappliedStatus.OPEN,
             UnappliedCash.amount > ZERO,
         )
         .order_by(UnappliedCash.customer_id, UnappliedCash.currency)
@@ -293,7 +292,8 @@ def _lines_in_review(session: Session, ids: Sequence[int]) -> dict[int, int]:
         .join(Remittance, Remittance.id == RemittanceLine.remittance_id)
         .where(
             ReviewItem.status == ReviewStatus.OPEN,
-            ReviewItem.kind != UNVERIFIED_PAYMENT,  # a stranger's claim stops no reminder
+            # a stranger's claim stops no reminder
+            ReviewItem.kind != ReviewKind.UNVERIFIED_PAYMENT,
             (Remittance.customer_id.in_(ids)) | (ReviewItem.customer_id.in_(ids)),
         )
     ).tuples()

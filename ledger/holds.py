@@ -23,12 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
-from core.types import ReviewStatus
+from core.statuses import HOLD_KINDS, ReviewKind, ReviewStatus
 from ledger.models import DunningHold, Invoice, ReviewItem
 from ledger.posting import audit
-
-#: Review item kinds that hold reminders.
-HOLD_KINDS = frozenset({"dispute", "promise_to_pay"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +41,7 @@ class ActiveHold:
     def describe(self) -> str:
         """Why reminders wait, for people: ``open dispute (review item 7)``."""
         item = f"review item {self.review_item_id}" if self.review_item_id else "no review item"
-        if self.kind == "dispute":
+        if self.kind == ReviewKind.DISPUTE:
             return f"open dispute ({item})"
         if self.until is not None:
             return f"promise to pay by {self.until.isoformat()} ({item})"
@@ -55,7 +52,7 @@ def record_question_holds(
     session: Session,
     *,
     review_item_key: str,
-    kind: str,
+    kind: ReviewKind,
     customer_id: int,
     invoice_numbers: Sequence[str],
     promise_date: date | None,
@@ -66,7 +63,7 @@ def record_question_holds(
     Returns how many holds were created (0 when they exist: recording twice is harmless).
     """
     if kind not in HOLD_KINDS:
-        raise ValueError(f"review items of kind {kind!r} hold no reminders")
+        raise ValueError(f"review items of kind {str(kind)!r} hold no reminders")
     item_id = session.execute(
         select(ReviewItem.id).where(ReviewItem.key == review_item_key)
     ).scalar_one_or_none()
@@ -81,7 +78,7 @@ def record_question_holds(
         )
     if not invoice_ids:
         invoice_ids = [None]
-    until = promise_date if kind == "promise_to_pay" else None
+    until = promise_date if kind == ReviewKind.PROMISE_TO_PAY else None
     created = 0
     for invoice_id in invoice_ids:
         key = f"hold:{review_item_key}:{invoice_id if invoice_id is not None else 'all'}"
@@ -124,9 +121,9 @@ def active_holds(
     """The holds in force on ``as_of`` of each of ``customer_ids``."""
     item_open = ReviewItem.status == ReviewStatus.OPEN
     in_force = or_(
-        and_(DunningHold.kind == "dispute", item_open),
+        and_(DunningHold.kind == ReviewKind.DISPUTE, item_open),
         and_(
-            DunningHold.kind == "promise_to_pay",
+            DunningHold.kind == ReviewKind.PROMISE_TO_PAY,
             or_(
                 DunningHold.until >= as_of,
                 and_(DunningHold.until.is_(None), item_open),

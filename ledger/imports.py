@@ -26,6 +26,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.refs import normalise_ref
+from core.statuses import InvoiceStatus
 from ledger.compiled import IN_CHUNK
 from ledger.import_rows import ZERO, InvoiceRow, read_table_file, validate_rows
 from ledger.models import AuditEvent, Contact, Customer, Invoice
@@ -221,7 +222,7 @@ def _upsert_invoices(
                 "balance": inv.balance,
                 "currency": inv.currency,
                 "terms": inv.terms,
-                "status": "open" if inv.balance != ZERO else "paid",
+                "status": InvoiceStatus.OPEN if inv.balance != ZERO else InvoiceStatus.PAID,
                 "updated_at": now,
             }
             old = existing.get(inv.number)

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.types import FINAL_STATUSES, PENDING_STATUSES, InboundStatus
+from core.statuses import FINAL_STATUSES, PENDING_STATUSES, InboundStatus, OutboxStatus
 from ledger import models as m
 
 
@@ -106,7 +106,9 @@ def reenqueue_stale_outbox(session: Session, *, cutoff: datetime, now: datetime)
     return list(
         session.execute(
             update(m.OutboxMessage)
-            .where(m.OutboxMessage.status == "pending", m.OutboxMessage.enqueued_at < cutoff)
+            .where(
+                m.OutboxMessage.status == OutboxStatus.PENDING, m.OutboxMessage.enqueued_at < cutoff
+            )
             .values(enqueued_at=now)
             .returning(m.OutboxMessage.id)
         )

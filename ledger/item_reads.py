@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from core.statuses import InvoiceStatus
 from ledger import models as m
 from ledger.like_patterns import escape_like
 
@@ -98,7 +99,7 @@ def search_open_invoices(
     stmt = (
         select(m.Invoice, m.Customer)
         .join(m.Customer, m.Customer.id == m.Invoice.customer_id)
-        .where(m.Invoice.status == "open")
+        .where(m.Invoice.status == InvoiceStatus.OPEN)
     )
     if currency:
         stmt = stmt.where(m.Invoice.currency == currency)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.types import FINAL_STATUSES, MailboxAction
+from core.statuses import FINAL_STATUSES, MailboxAction
 from ledger import models as m
 
 

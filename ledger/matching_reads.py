@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.open_invoices import OpenInvoices
+from core.statuses import InvoiceStatus
 from core.types import OpenInvoice
 from ledger.compiled import chunks, columns, rows
 from ledger.models import Application, Contact, Customer, Invoice
@@ -40,7 +41,7 @@ class CustomerRef:
 #: index ix_invoices_customer_open alone, already in order.
 _OPEN_KEYS = (
     select(Invoice.id, Invoice.number, Invoice.balance, Invoice.ref_key)
-    .where(Invoice.customer_id == bindparam("customer_id"), Invoice.status == "open")
+    .where(Invoice.customer_id == bindparam("customer_id"), Invoice.status == InvoiceStatus.OPEN)
     .order_by(Invoice.due_date, Invoice.number)
 )
 _DETAIL_COLUMNS = (
@@ -55,7 +56,7 @@ _DETAIL_COLUMNS = (
 _OPEN_DETAILS = select(*_DETAIL_COLUMNS).where(Invoice.id == bindparam("id"))
 #: The rest of every open invoice of a customer, read when matching goes through them all.
 _OPEN_DETAILS_ALL = select(*_DETAIL_COLUMNS).where(
-    Invoice.customer_id == bindparam("customer_id"), Invoice.status == "open"
+    Invoice.customer_id == bindparam("customer_id"), Invoice.status == InvoiceStatus.OPEN
 )
 _CUSTOMER_NUMBER = select(Customer.number).where(Customer.id == bindparam("customer_id"))
 #: Every invoice with one of the keys, in :class:`OpenInvoice`'s field order.
@@ -133,7 +134,7 @@ def open_invoices_for_customer(session: Session, customer_id: int) -> OpenInvoic
             number,
             balances[no],
             d[1],
-            "open",
+            InvoiceStatus.OPEN,
             d[2],
             d[3],
             d[4],
@@ -220,7 +221,9 @@ def lock_invoices(session: Session, *, keys: Collection[str], customer_id: int |
     if keys:
         conditions.append(Invoice.ref_key.in_(sorted(set(keys))))
     if customer_id is not None:
-        conditions.append((Invoice.customer_id == customer_id) & (Invoice.status == "open"))
+        conditions.append(
+            (Invoice.customer_id == customer_id) & (Invoice.status == InvoiceStatus.OPEN)
+        )
     if not conditions:
         return 0
     stmt = select(Invoice.id).where(or_(*conditions)).order_by(Invoice.id).with_for_update()

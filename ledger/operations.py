@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.types import FINAL_STATUSES, InboundStatus, ReviewStatus
+from core.statuses import FINAL_STATUSES, InboundStatus, ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.types import OutboxStatus
+from core.statuses import OutboxStatus
 from ledger.models import OutboxMessage
 
 

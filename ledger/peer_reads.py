@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.types import ReviewStatus
+from core.statuses import ReviewKind, ReviewStatus
 from ledger import models as m
 from ledger.like_patterns import escape_like
 
@@ -75,7 +75,9 @@ def mails_from_since(
     return [(bool(a), e, k) for a, e, k in rows]
 
 
-def open_items_on_mails_from(session: Session, address: str, *, kind: str, since: datetime) -> int:
+def open_items_on_mails_from(
+    session: Session, address: str, *, kind: ReviewKind, since: datetime
+) -> int:
     """Open review items of ``kind`` opened since ``since`` on mails from ``address``."""
     return session.execute(
         select(func.count(m.ReviewItem.id)).where(

@@ -15,7 +15,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.types import ReviewStatus
+from core.statuses import ApplicationStatus, InvoiceStatus, ReviewKind, ReviewStatus
 from ledger.models import Application, AuditEvent, Invoice, ReviewItem
 
 ZERO = Decimal("0.00")
@@ -54,7 +54,7 @@ def apply_cash(
     invoice_id: int,
     amount: Decimal,
     currency: str,
-    status: str,
+    status: ApplicationStatus,
     confidence: Decimal,
     reasons: str,
     actor: str,
@@ -104,13 +104,15 @@ def apply_cash(
         update(Invoice)
         .where(
             Invoice.id == invoice_id,
-            Invoice.status == "open",
+            Invoice.status == InvoiceStatus.OPEN,
             Invoice.currency == currency,
             Invoice.balance >= settled if settled > ZERO else Invoice.balance <= settled,
         )
         .values(
             balance=new_balance,
-            status=case((new_balance == ZERO, "paid"), else_="open"),
+            status=case(
+                (new_balance == ZERO, InvoiceStatus.PAID.value), else_=InvoiceStatus.OPEN.value
+            ),
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -142,7 +144,7 @@ def open_review_item(
     session: Session,
     *,
     key: str,
-    kind: str,
+    kind: ReviewKind,
     reason: str,
     now: datetime,
     inbound_id: int | None = None,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Executable, Result, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from core.types import ReviewStatus
+from core.statuses import ApplicationStatus, ReviewStatus
 from ledger.models import (
     Application,
     Contact,
@@ -28,7 +28,7 @@ from ledger.models import (
 from ledger.models import Remittance as RemittanceModel
 
 #: Application statuses that are cash applied (as opposed to anything reversed later).
-APPLIED_STATUSES: tuple[str, ...] = ("auto", "confirmed")
+APPLIED_STATUSES = (ApplicationStatus.AUTO, ApplicationStatus.CONFIRMED)
 
 
 @dataclass(frozen=True, slots=True)

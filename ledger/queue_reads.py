@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.types import Outcome, ReviewStatus
+from core.statuses import ReviewStatus, UnappliedStatus
+from core.types import Outcome
 from ledger.like_patterns import contains_folded
 from ledger.models import (
     Customer,
@@ -220,7 +221,7 @@ def unapplied_by_currency(session: Session) -> list[tuple[str, Decimal, int]]:
         (currency, _money(total), n)
         for currency, total, n in session.execute(
             select(UnappliedCash.currency, func.sum(UnappliedCash.amount), func.count())
-            .where(UnappliedCash.status == "open")
+            .where(UnappliedCash.status == UnappliedStatus.OPEN)
             .group_by(UnappliedCash.currency)
             .order_by(UnappliedCash.currency)
         )

@@ -25,10 +25,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
+from core.statuses import ApplicationBasis, ApplicationStatus, ReviewKind, ReviewStatus
 from core.types import AckLine, Allocation, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.posting import Posted, apply_cash, open_review_item
-from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.unapplied_cash import record_unapplied_cash
 from matching.decide import RemittanceDecision
 
@@ -103,7 +103,7 @@ def post_lines(
         if hold and parts and not shadow:
             out.held += 1
             if hold_review:
-                _line_item(session, line, row, d, UNVERIFIED_PAYMENT, now=now)
+                _line_item(session, line, row, d, ReviewKind.UNVERIFIED_PAYMENT, now=now)
             continue
         posted = None if shadow or not parts else _post(session, line, d, parts, now=now)
         if parts and not shadow and posted is None:  # the balance moved under us
@@ -125,9 +125,11 @@ def post_lines(
             line.reason = f"{hold_review}; {line.reason}"[:4000]
         out.in_review.append(AckLine(reference=d.invoice_ref or "", amount=d.amount))
         out.review_reasons.append(line.reason)
-        kind = "shadow" if shadow and parts else (d.review_kind or "remittance_line")
-        if hold_review and kind != "unknown_sender":
-            kind = UNVERIFIED_PAYMENT  # never bulk-accepted, holds no dunning
+        kind = d.review_kind or ReviewKind.REMITTANCE_LINE
+        if shadow and parts:
+            kind = ReviewKind.SHADOW
+        if hold_review and kind != ReviewKind.UNKNOWN_SENDER:
+            kind = ReviewKind.UNVERIFIED_PAYMENT  # never bulk-accepted, holds no dunning
         _line_item(session, line, row, d, kind, now=now)
         if d.amount > 0 and not hold_review:  # a stranger's claim is no cash on an account
             record_unapplied_cash(
@@ -184,7 +186,7 @@ def _post(
                     invoice_id=part.invoice.invoice_id,
                     amount=part.amount,
                     currency=part.invoice.currency,
-                    status="auto",
+                    status=ApplicationStatus.AUTO,
                     confidence=d.confidence,
                     reasons=d.reason,
                     actor="worker",
@@ -214,7 +216,7 @@ def _follow_deduction(
     open_review_item(
         session,
         key=f"deduction:{line.id}",
-        kind="deduction",
+        kind=ReviewKind.DEDUCTION,
         reason=(
             f"{format_amount(d.deduction, d.invoice.currency)} of invoice "
             f"{d.invoice.number} stays open: {d.deduction_reason}"
@@ -265,8 +267,8 @@ def earlier_waiting_claims(
     rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
     waiting = select(item.id).where(
         item.remittance_line_id == rl.id,
-        item.status == "open",
-        item.kind != UNVERIFIED_PAYMENT,
+        item.status == ReviewStatus.OPEN,
+        item.kind != ReviewKind.UNVERIFIED_PAYMENT,
     )
     earlier = session.execute(
         select(rl.invoice_id, rl.stated_amount, rem.inbound_id)
@@ -287,7 +289,7 @@ def mark_applied_by_bank(session: Session, remittance_id: int) -> None:
     session.execute(
         update(m.Application)
         .where(m.Application.remittance_line_id.in_(line_ids))
-        .values(basis="bank")
+        .values(basis=ApplicationBasis.BANK)
     )
 
 
@@ -296,7 +298,7 @@ def _line_item(
     line: m.RemittanceLine,
     row: m.InboundMessage,
     decision: LineDecision,
-    kind: str,
+    kind: ReviewKind,
     *,
     now: datetime,
 ) -> None:

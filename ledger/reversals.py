@@ -18,13 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
+from core.statuses import ApplicationStatus, InvoiceStatus
 from ledger.compiled import IN_CHUNK
 from ledger.models import Application, Customer, Invoice
 from ledger.posting import audit
 from ledger.unapplied_cash import record_unapplied_cash
-
-#: The status of an application a person un-applied (left out of exports).
-REVERSED = "reversed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ def unapply(
     app = session.get(Application, application_id, with_for_update=True, populate_existing=True)
     if app is None:
         raise RefusedActionError(f"application {application_id} does not exist")
-    if app.reversed_at is not None or app.status == REVERSED:
+    if app.reversed_at is not None or app.status == ApplicationStatus.REVERSED:
         when = app.reversed_at.isoformat(timespec="seconds") if app.reversed_at else "before"
         raise RefusedActionError(
             f"application {application_id} was already un-applied ({when} by "
@@ -77,9 +75,9 @@ def unapply(
             "changed since (an import?): nothing was changed"
         )
     invoice.balance = restored
-    invoice.status = "open"
+    invoice.status = InvoiceStatus.OPEN
     invoice.updated_at = now
-    app.status = REVERSED
+    app.status = ApplicationStatus.REVERSED
     app.reversed_at = now
     app.reversed_by = actor
     app.reversal_reason = why

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
 from core.refs import normalise_ref
-from core.types import InboundStatus, Outcome, ReviewStatus
+from core.statuses import (
+    LINE_KINDS,
+    ApplicationStatus,
+    InboundStatus,
+    InvoiceStatus,
+    ReviewKind,
+    ReviewStatus,
+)
+from core.types import Outcome
 from ledger import models as m
 from ledger.posting import apply_cash, audit, open_review_item
 from ledger.rules import Rule
@@ -65,26 +73,6 @@ class _Target:
     invoice: m.Invoice
     typed: str
     amount: Decimal | None
-
-
-#: Review items of a remittance line whose cash a person may apply (a deduction item follows
-#: up what stays open after the cash was applied; it is not confirmed here).
-LINE_KINDS = frozenset(
-    {
-        "remittance_line",
-        "unknown_sender",
-        "ambiguous",
-        "overpayment",
-        "held",  # a gate held the line back from applying (matching.gates): a kind, no outcome
-        "shadow",
-        "unverified_payment",  # a stranger's line waiting for the bank or a person
-        "late_credit",  # a held line whose bank credit did not come in time
-    }
-)
-#: The review item of a line whose sender is no registered contact (ledger.remittance_lines):
-#: a claim a person confirms one by one (never in bulk), that holds no reminder and books no
-#: cash.
-UNVERIFIED_PAYMENT = "unverified_payment"
 
 
 def confirm_line(
@@ -161,7 +149,7 @@ def confirm_line(
             invoice_id=target.invoice.id,
             amount=amount,
             currency=remittance.currency,
-            status="confirmed",
+            status=ApplicationStatus.CONFIRMED,
             confidence=CONFIRMED,
             reasons=reasons,
             actor=actor,
@@ -275,7 +263,7 @@ def _targets(
     }
     targets = [_Target(locked[inv.id], typed, amount) for inv, typed, amount in found]
     for t in targets:
-        if t.invoice.status != "open" or t.invoice.balance <= ZERO:
+        if t.invoice.status != InvoiceStatus.OPEN or t.invoice.balance <= ZERO:
             raise RefusedActionError(
                 f"invoice {t.invoice.number} is not open ({t.invoice.status}, balance "
                 f"{t.invoice.balance})"
@@ -380,7 +368,7 @@ def _open_deduction(
     open_review_item(
         session,
         key=f"deduction:{line.id}",
-        kind="deduction",
+        kind=ReviewKind.DEDUCTION,
         reason=f"{deduction} {invoice.currency} of invoice {invoice.number} stays open: "
         f"{reason or 'no reason given'}",
         now=now,

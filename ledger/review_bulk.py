@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import RefusedActionError
-from core.types import ReviewStatus
+from core.statuses import LINE_KINDS, ReviewKind, ReviewStatus
 from ledger import models as m
-from ledger.review_actions import LINE_KINDS, UNVERIFIED_PAYMENT
 from ledger.review_decisions import Decided, accept_proposal, top_candidate
 
 
@@ -42,7 +41,7 @@ def bulk_candidates(
         select(m.ReviewItem.id, m.ReviewItem.candidates)
         .where(
             m.ReviewItem.status == ReviewStatus.OPEN,
-            m.ReviewItem.kind.in_(sorted(LINE_KINDS - {UNVERIFIED_PAYMENT})),
+            m.ReviewItem.kind.in_(sorted(LINE_KINDS - {ReviewKind.UNVERIFIED_PAYMENT})),
             m.ReviewItem.remittance_line_id.is_not(None),
         )
         .order_by(m.ReviewItem.created_at, m.ReviewItem.id)

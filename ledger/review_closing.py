@@ -13,10 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import InboundStatus, ReviewStatus
+from core.statuses import LINE_KINDS, InboundStatus, ReviewStatus, UnappliedStatus
 from ledger import models as m
 from ledger.posting import audit
-from ledger.review_actions import LINE_KINDS
 from ledger.review_decisions import (
     DECISION_EVENT,
     Decided,
@@ -50,7 +49,7 @@ def leave_unapplied(
     held = session.scalars(
         select(m.UnappliedCash).where(
             m.UnappliedCash.remittance_line_id == found.item.remittance_line_id,
-            m.UnappliedCash.status == "open",
+            m.UnappliedCash.status == UnappliedStatus.OPEN,
         )
     ).all()
     amount = sum((row.amount for row in held), start=ZERO)
@@ -124,7 +123,7 @@ def mark_not_remittance(
             select(m.UnappliedCash)
             .where(
                 m.UnappliedCash.remittance_line_id.in_(line_ids),
-                m.UnappliedCash.status == "open",
+                m.UnappliedCash.status == UnappliedStatus.OPEN,
             )
             .with_for_update()
         ).all()
@@ -143,7 +142,7 @@ def mark_not_remittance(
         session.execute(
             update(m.UnappliedCash)
             .where(m.UnappliedCash.id.in_([r.id for r in rows]))
-            .values(status="void", amount=ZERO, resolved_at=now)
+            .values(status=UnappliedStatus.VOID, amount=ZERO, resolved_at=now)
         )
     for other in items:
         other.status = ReviewStatus.CLOSED
@@ -231,7 +230,7 @@ def reassign_customer(
             update(m.UnappliedCash)
             .where(
                 m.UnappliedCash.remittance_line_id.in_(line_ids),
-                m.UnappliedCash.status == "open",
+                m.UnappliedCash.status == UnappliedStatus.OPEN,
             )
             .values(customer_id=customer.id)
         )

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import ReviewStatus
+from core.statuses import LINE_KINDS, InvoiceStatus, ReviewStatus
 from ledger import models as m
 from ledger.posting import audit
-from ledger.review_actions import LINE_KINDS, Confirmed, confirm_line
+from ledger.review_actions import Confirmed, confirm_line
 
 ZERO = Decimal("0.00")
 #: The audit action every decision writes (with ``decision``, ``submission`` and ``summary``).
@@ -165,7 +165,7 @@ def proposal(session: Session, item: m.ReviewItem) -> list[tuple[str, Decimal | 
     still_open = set(
         session.scalars(
             select(m.Invoice.number).where(
-                m.Invoice.number.in_(numbers), m.Invoice.status == "open"
+                m.Invoice.number.in_(numbers), m.Invoice.status == InvoiceStatus.OPEN
             )
         )
     )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.types import FINAL_STATUSES
+from core.statuses import FINAL_STATUSES, InvoiceStatus, OutboxStatus, ReviewStatus
 from ledger import models as m
 
 
@@ -45,7 +45,7 @@ def replies_sent_by_inbound(session: Session, inbound_ids: Sequence[int]) -> dic
         select(m.OutboxMessage.inbound_id, func.count(m.OutboxMessage.id))
         .where(
             m.OutboxMessage.inbound_id.in_(list(inbound_ids)),
-            m.OutboxMessage.status == "sent",
+            m.OutboxMessage.status == OutboxStatus.SENT,
         )
         .group_by(m.OutboxMessage.inbound_id)
     ).tuples()
@@ -66,7 +66,8 @@ def count_pending_replies(session: Session, inbound_ids: Sequence[int]) -> int:
     """How many mails caused by ``inbound_ids`` are still pending."""
     return session.execute(
         select(func.count(m.OutboxMessage.id)).where(
-            m.OutboxMessage.inbound_id.in_(list(inbound_ids)), m.OutboxMessage.status == "pending"
+            m.OutboxMessage.inbound_id.in_(list(inbound_ids)),
+            m.OutboxMessage.status == OutboxStatus.PENDING,
         )
     ).scalar_one()
 
@@ -79,7 +80,7 @@ def is_all_done(session: Session) -> bool:
         )
     ).scalar_one()
     pending = session.execute(
-        select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == "pending")
+        select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == OutboxStatus.PENDING)
     ).scalar_one()
     return unfinished == 0 and pending == 0
 
@@ -95,14 +96,14 @@ def inbound_message_ids(session: Session) -> list[tuple[int, str]]:
 def count_paid_invoices(session: Session) -> int:
     """How many invoices are paid."""
     return session.execute(
-        select(func.count(m.Invoice.id)).where(m.Invoice.status == "paid")
+        select(func.count(m.Invoice.id)).where(m.Invoice.status == InvoiceStatus.PAID)
     ).scalar_one()
 
 
 def count_open_review_items(session: Session) -> int:
     """How many review items are open."""
     return session.execute(
-        select(func.count(m.ReviewItem.id)).where(m.ReviewItem.status == "open")
+        select(func.count(m.ReviewItem.id)).where(m.ReviewItem.status == ReviewStatus.OPEN)
     ).scalar_one()
 
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.statuses import InvoiceStatus, UnappliedStatus
 from ledger.models import Contact, Customer, Invoice, UnappliedCash
 from ledger.models import Remittance as RemittanceModel
 
@@ -310,7 +311,7 @@ def customer_page(
     when given) with an open invoice meeting ``invoices``: a statement or dunning run's page."""
     has_open = (
         select(Invoice.id)
-        .where(Invoice.customer_id == Customer.id, Invoice.status == "open", *invoices)
+        .where(Invoice.customer_id == Customer.id, Invoice.status == InvoiceStatus.OPEN, *invoices)
         .exists()
     )
     stmt = select(Customer.id, Customer.number, Customer.name).where(Customer.id > after, has_open)
@@ -335,7 +336,7 @@ def _open_documents(
             Invoice.currency,
         ).where(
             Invoice.customer_id.in_(customer_ids),
-            Invoice.status == "open",
+            Invoice.status == InvoiceStatus.OPEN,
             Invoice.balance != ZERO,
             Invoice.issue_date <= as_of,
         )
@@ -360,7 +361,7 @@ def _open_unapplied(
         .outerjoin(RemittanceModel, RemittanceModel.inbound_id == UnappliedCash.inbound_id)
         .where(
             UnappliedCash.customer_id.in_(customer_ids),
-            UnappliedCash.status == "open",
+            UnappliedCash.status == UnappliedStatus.OPEN,
             UnappliedCash.amount > ZERO,
         )
     ).tuples()

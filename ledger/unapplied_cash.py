@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.statuses import UnappliedStatus
 from ledger.models import UnappliedCash
 from ledger.posting import audit
 
@@ -50,7 +51,7 @@ def record_unapplied_cash(
                     received=amount,
                     currency=currency,
                     reason=reason,
-                    status="open",
+                    status=UnappliedStatus.OPEN,
                     created_at=now,
                 )
                 .returning(UnappliedCash.id)
@@ -81,7 +82,7 @@ def take_unapplied_cash(
         select(UnappliedCash)
         .where(
             UnappliedCash.remittance_line_id == remittance_line_id,
-            UnappliedCash.status == "open",
+            UnappliedCash.status == UnappliedStatus.OPEN,
         )
         .with_for_update()
     ).all()
@@ -96,7 +97,7 @@ def take_unapplied_cash(
             .where(UnappliedCash.id == row.id)
             .values(
                 amount=remaining,
-                status="applied" if remaining == ZERO else "open",
+                status=UnappliedStatus.APPLIED if remaining == ZERO else UnappliedStatus.OPEN,
                 resolved_at=now if remaining == ZERO else None,
             )
         )
@@ -118,7 +119,7 @@ def unapplied_total(session: Session, customer_id: int) -> Decimal:
     """The customer's open unapplied cash (all currencies added: one per customer here)."""
     total = session.execute(
         select(func.coalesce(func.sum(UnappliedCash.amount), 0)).where(
-            UnappliedCash.customer_id == customer_id, UnappliedCash.status == "open"
+            UnappliedCash.customer_id == customer_id, UnappliedCash.status == UnappliedStatus.OPEN
         )
     ).scalar_one()
     return Decimal(str(total)).quantize(Decimal("0.01"))

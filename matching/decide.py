@@ -31,6 +31,7 @@ from decimal import Decimal
 from core.money import format_amount
 from core.open_invoices import OpenInvoices
 from core.refs import normalise_ref
+from core.statuses import InvoiceStatus
 from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
 from matching.evidence import line_signals, runner_up
 from matching.gates import held
@@ -238,7 +239,11 @@ def _fill_unstated_amounts(
         if len(found) != 1:
             return remittance
         invoice = found[0]
-        if invoice.customer_id != customer_id or invoice.status != "open" or invoice.balance <= 0:
+        if (
+            invoice.customer_id != customer_id
+            or invoice.status != InvoiceStatus.OPEN
+            or invoice.balance <= 0
+        ):
             return remittance
         filled.append(dataclasses.replace(line, amount=invoice.balance))
     total = sum((line.amount or Decimal("0.00") for line in filled), start=Decimal("0.00"))

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.money import format_amount
+from core.statuses import ReviewKind
 from core.types import LineDecision, Outcome
 from matching.policy import MatchPolicy
 
@@ -52,7 +53,7 @@ def held(
         discount=ZERO,
         deduction=ZERO,
         deduction_reason=None,
-        review_kind="held",
+        review_kind=ReviewKind.HELD,
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from core.money import format_amount
 from core.refs import normalise_ref
+from core.statuses import InvoiceStatus, ReviewKind
 from core.types import LineDecision, OpenInvoice, Outcome, RemittanceLine
 from matching.amounts import confirming_amounts
 from matching.near import NearMatch, near_matches
@@ -67,7 +68,9 @@ def decide_line(
     found = narrow(found, line, customer_id)
     if len(found) > 1:
         numbers = ", ".join(sorted(inv.number for inv in found))
-        return review(f"reference {ref!r} matches several invoices: {numbers}", kind="ambiguous")
+        return review(
+            f"reference {ref!r} matches several invoices: {numbers}", kind=ReviewKind.AMBIGUOUS
+        )
     invoice = found[0]
     if line.amount is None:
         return review(
@@ -98,7 +101,7 @@ def decide_line(
             f"{format_amount(invoice.balance, invoice.currency)} of invoice {invoice.number} "
             "(overpayment: unapplied cash)",
             invoice,
-            kind="overpayment",
+            kind=ReviewKind.OVERPAYMENT,
         )
     return _applied(
         line_no, line, line.amount, invoice, paid, ref, near, policy, paid_on, settled_by, review
@@ -118,14 +121,14 @@ def _reviewer(
     def review(
         reason: str,
         invoice: OpenInvoice | None = None,
-        kind: str = "remittance_line",
+        kind: ReviewKind = ReviewKind.REMITTANCE_LINE,
         suggestions: tuple[tuple[str, Decimal], ...] | None = None,
     ) -> LineDecision:
         if suggestions is None:
             suggestions = suggest(line, key, invoice, customer_open, policy)
         confidence = suggestions[0][1] if suggestions else NO_CONFIDENCE
         if customer_id is None:
-            kind = "unknown_sender"
+            kind = ReviewKind.UNKNOWN_SENDER
         return LineDecision(
             line_no=line_no,
             invoice_ref=line.invoice_ref,
@@ -155,7 +158,7 @@ def _cannot_take(
         return blocker
     if currency is not None and invoice.currency != currency:
         return f"the remittance is in {currency}, invoice {invoice.number} in {invoice.currency}"
-    if invoice.status != "open" or invoice.balance == 0:
+    if invoice.status != InvoiceStatus.OPEN or invoice.balance == 0:
         balance = format_amount(invoice.balance, invoice.currency)
         return f"invoice {invoice.number} is not open (balance {balance})"
     return None

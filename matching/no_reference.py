@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.money import format_amount
+from core.statuses import InvoiceStatus, ReviewKind
 from core.types import (
     Allocation,
     LineDecision,
@@ -100,7 +101,7 @@ def match_without_reference(
         (
             inv
             for inv in customer_open
-            if inv.status == "open"
+            if inv.status == InvoiceStatus.OPEN
             and inv.balance > 0
             and inv.invoice_id not in taken
             and (currency is None or inv.currency == currency)
@@ -197,10 +198,10 @@ def decide_by_combination(
                 f"no invoice reference on the line; only {combo.describe(unique)} adds up to "
                 f"{amount} (combinations are not applied automatically: setting)"
             )
-            return review(why, kind="ambiguous", suggestions=ranked)
+            return review(why, kind=ReviewKind.AMBIGUOUS, suggestions=ranked)
         what = f"{len(combo.solutions)} sets" if combo.complete else "too many sets to be sure"
         why = f"no invoice reference on the line; {what} of open balances add up to {amount}"
-        return review(why, kind="ambiguous", suggestions=ranked)
+        return review(why, kind=ReviewKind.AMBIGUOUS, suggestions=ranked)
     discount = sum((part.discount for part in unique), start=Decimal("0.00"))
     reason = (
         f"no invoice reference on the line; exactly one set of the customer's open balances "

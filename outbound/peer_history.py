@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from core.statuses import ReviewKind
 from core.types import ParsedEmail
 from ledger.peer_reads import (
     first_mail_with_text,
@@ -26,8 +27,6 @@ from ledger.peer_reads import (
 from outbound.loop_signs import answers_our_subject, referenced_ids
 from outbound.policy import PeerHistory, PeerMail, ReplyLimits, count_loop_mails
 
-#: Review item kind of a tripped reply breaker.
-REPLY_LOOP = "reply_loop"
 #: The window of the daily cap.
 DAY = timedelta(days=1)
 
@@ -95,7 +94,10 @@ def peer_history(
         body_key=body_key,
     )
     tripped = open_items_on_mails_from(
-        session, address, kind=REPLY_LOOP, since=now - timedelta(minutes=limits.cooldown_minutes)
+        session,
+        address,
+        kind=ReviewKind.REPLY_LOOP,
+        since=now - timedelta(minutes=limits.cooldown_minutes),
     )
     return PeerHistory(
         mails_today=mails_sent_to_since(session, address, since=now - DAY),

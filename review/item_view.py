@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.types import ReviewStatus
+from core.statuses import LINE_KINDS, ReviewStatus
 from ledger import models as m
 from ledger.item_reads import (
     customer_number,
@@ -25,7 +25,6 @@ from ledger.item_reads import (
     remittance_lines,
     remittance_of_inbound,
 )
-from ledger.review_actions import LINE_KINDS
 from ledger.review_closing import notes, reassign_rule
 from ledger.review_decisions import proposal
 from ledger.taught_rules import rules_to_teach

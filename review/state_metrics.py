@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
 from core.queues import queue_stats, redis_client
-from core.types import OutboxStatus
+from core.statuses import OutboxStatus
 from ledger.operations import open_review_by_kind, status_counts
 from ledger.readiness import database_revision
 

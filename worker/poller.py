@@ -24,7 +24,7 @@ from typing import Any
 import structlog
 
 from core.errors import MailboxUnavailableError
-from core.types import InboundStatus, MailboxAction
+from core.statuses import InboundStatus, MailboxAction
 from ledger.mailbox_positions import (
     advance_folder,
     folder_start,

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.errors import MailDeliveryError, MailRejectedError, PermanentError
-from core.types import OutboxStatus
+from core.statuses import OutboxStatus, ReviewKind
 from ledger import models as m
 from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error
@@ -40,8 +40,6 @@ MAX_SEND_ATTEMPTS = 8
 #: 30 min), long enough for greylisting and a relay's restart, short enough to tell a person.
 RETRY_FIRST_DELAY_MS = 30_000
 RETRY_MAX_DELAY_MS = 30 * 60_000
-#: Review item kind of a mail that could not be delivered.
-OUTBOUND_FAILED = "outbound_failed"
 #: Seconds to wait between tries of recording a delivery when the database is unavailable.
 FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
 
@@ -192,8 +190,8 @@ def _fail(session: Session, row: m.OutboxMessage, error: str, svc: Services) -> 
     row.status, row.last_error = OutboxStatus.FAILED, error[:2000]
     open_review_item(
         session,
-        key=f"outbox:{row.id}:{OUTBOUND_FAILED}",
-        kind=OUTBOUND_FAILED,
+        key=f"outbox:{row.id}:{ReviewKind.OUTBOUND_FAILED}",
+        kind=ReviewKind.OUTBOUND_FAILED,
         reason=f"{row.kind} mail {row.message_id} not delivered: {row.last_error}",
         now=svc.clock(),
         inbound_id=row.inbound_id,

@@ -61,7 +61,7 @@ class Payment(Base):
     remittance_text: Mapped[str | None] = mapped_column(Text)
     #: Structured references from the bank record, one per line.
     refs: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # core.statuses.PaymentStatus
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     #: The inbound row standing for the remittance read from the bank text, if one was.
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
@@ -84,7 +84,7 @@ class ExpectedPayment(Base):
     #: The invoice references of the remittance, one per line.
     invoice_refs: Mapped[str | None] = mapped_column(Text)
     expected_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # ExpectedPaymentStatus
     created_at: Mapped[datetime]
 
 
@@ -98,7 +98,7 @@ class PaymentLink(Base):
     expected_payment_id: Mapped[int] = mapped_column(
         ForeignKey("expected_payments.id"), unique=True
     )
-    method: Mapped[str] = mapped_column(String(16))  # auto | confirmed
+    method: Mapped[str] = mapped_column(String(16))  # core.statuses.LinkMethod
     reason: Mapped[str] = mapped_column(Text)
     linked_by: Mapped[str] = mapped_column(String(255))
     linked_at: Mapped[datetime]

@@ -24,7 +24,7 @@ class DunningHold(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[str] = mapped_column(String(32))  # dispute | promise_to_pay
+    kind: Mapped[str] = mapped_column(String(32))  # core.statuses.HOLD_KINDS
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
     review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))

@@ -10,11 +10,12 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.statuses import InvoiceStatus
 from ledger.base import Base, Money
 
 
 class Invoice(Base):
-    """An invoice with its open balance. ``status`` is ``open`` or ``paid``."""
+    """An invoice with its open balance; ``status`` is an :class:`~core.statuses.InvoiceStatus`."""
 
     __tablename__ = "invoices"
     #: A customer's open invoices in due-date order, without reading its paid ones, and
@@ -48,6 +49,6 @@ class Invoice(Base):
     balance: Mapped[Decimal] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(String(3))
     terms: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=InvoiceStatus.OPEN)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

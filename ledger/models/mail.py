@@ -75,7 +75,7 @@ class InboundMessage(Base):
 class MailboxMessage(Base):
     """Where an inbound message sits in a mailbox, and what the poller did with it there after
     its processing committed. ``action`` is null while that is still to do (see
-    :class:`core.types.MailboxAction`); ``moved_to`` names the target folder or keyword."""
+    :class:`core.statuses.MailboxAction`); ``moved_to`` names the target folder or keyword."""
 
     __tablename__ = "mailbox_messages"
     __table_args__ = (UniqueConstraint("account", "folder", "uidvalidity", "uid"),)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.statuses import ApplicationBasis
 from ledger.base import Base, Money, Score
 
 
@@ -81,7 +82,7 @@ class Application(Base):
     discount: Mapped[Decimal] = mapped_column(Money())
     deduction: Mapped[Decimal] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(16))  # auto | confirmed
+    status: Mapped[str] = mapped_column(String(16))  # core.statuses.ApplicationStatus
     confidence: Mapped[Decimal] = mapped_column(Score())
     reasons: Mapped[str] = mapped_column(Text)
     applied_by: Mapped[str] = mapped_column(String(255))
@@ -93,7 +94,9 @@ class Application(Base):
     #: What the cash was applied on: ``remittance`` (the advice) or ``bank`` (the bank
     #: credit linked to it, or the bank record's own remittance text); see ledger.bank.
     basis: Mapped[str] = mapped_column(
-        String(16), default="remittance", server_default="remittance"
+        String(16),
+        default=ApplicationBasis.REMITTANCE,
+        server_default=ApplicationBasis.REMITTANCE.value,
     )
 
 
@@ -115,6 +118,6 @@ class UnappliedCash(Base):
     received: Mapped[Decimal] = mapped_column(Money())  # what it was when recorded
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # open | applied
+    status: Mapped[str] = mapped_column(String(16), index=True)  # core.statuses.UnappliedStatus
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.types import ReviewStatus
+from core.statuses import ReviewStatus
 from ledger.base import Base
 
 
@@ -24,7 +24,7 @@ class ReviewItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # core.statuses.ReviewKind
     status: Mapped[str] = mapped_column(String(16), index=True, default=ReviewStatus.OPEN)
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
     remittance_line_id: Mapped[int | None] = mapped_column(

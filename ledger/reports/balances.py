@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
+from core.statuses import ApplicationStatus
 from ledger.base import Money
 from ledger.models import Application, AuditEvent, Invoice, UnappliedCash
 
@@ -37,7 +38,7 @@ ZERO = Decimal("0.00")
 #: ``0`` in SQL; a bound Decimal would be scaled by the Money type on SQLite, a literal is not.
 SQL_ZERO: ColumnElement[Any] = literal_column("0")
 #: Application statuses that count as cash applied (``reversed`` ones keep their dates).
-APPLIED = ("auto", "confirmed")
+APPLIED = (ApplicationStatus.AUTO, ApplicationStatus.CONFIRMED)
 
 
 def end_of_day(day: date) -> datetime:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from core.statuses import ApplicationStatus
 from ledger.models import Application, Invoice, Remittance, RemittanceLine
 from ledger.reports.aging import customer_labels
 from ledger.reports.balances import (
@@ -172,8 +173,13 @@ def _applied(
 ) -> tuple[CashRow, ...]:
     lo, hi = end_of_day(start - timedelta(days=1)), end_of_day(end)
     is_auto = case(
-        (Application.status == "auto", literal(True)),
-        (and_(Application.status == "reversed", Application.applied_by == "worker"), literal(True)),
+        (Application.status == ApplicationStatus.AUTO, literal(True)),
+        (
+            and_(
+                Application.status == ApplicationStatus.REVERSED, Application.applied_by == "worker"
+            ),
+            literal(True),
+        ),
         else_=literal(False),
     )
     applied_in = (Application.applied_at >= lo) & (Application.applied_at < hi)

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from core.config import Settings
-from core.types import FINAL_STATUSES
+from core.statuses import FINAL_STATUSES
 from ledger import models as m
 from ledger.imports import import_invoices
 from tests.conftest import migrated_sqlite

@@ -14,7 +14,8 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.orm import Session
 
-from core.types import InboundStatus, MailKind
+from core.statuses import InboundStatus, PaymentStatus
+from core.types import MailKind
 from ledger import models as m
 from ledger.matching_reads import invoices_by_ref_keys
 from ledger.posting import audit
@@ -70,7 +71,7 @@ def apply_bank_text(
     payment.inbound_id = row.id
     payment.customer_id = payment.customer_id or row.customer_id
     if applied.posted.applied:
-        payment.status = "applied"
+        payment.status = PaymentStatus.APPLIED
     audit(
         session,
         actor="worker",

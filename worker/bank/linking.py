@@ -20,7 +20,16 @@ import structlog
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
-from core.types import InboundStatus, Outcome, ReviewStatus
+from core.statuses import (
+    ApplicationStatus,
+    ExpectedPaymentStatus,
+    InboundStatus,
+    LinkMethod,
+    PaymentStatus,
+    ReviewKind,
+    ReviewStatus,
+)
+from core.types import Outcome
 from ledger import models as m
 from ledger.bank_link_store import (
     held_lines,
@@ -33,7 +42,6 @@ from ledger.bank_link_store import (
 )
 from ledger.posting import apply_cash, audit, open_review_item
 from ledger.remittance_lines import WOULD_APPLY
-from ledger.review_actions import UNVERIFIED_PAYMENT
 from matching.bank_link import (
     CreditView,
     ExpectedView,
@@ -43,9 +51,6 @@ from matching.bank_link import (
 )
 
 log = structlog.get_logger(__name__)
-BANK_LINK = "bank_link"
-#: The review item of a held line whose bank credit did not come in time.
-LATE_CREDIT = "late_credit"
 
 
 def credit_view(payment: m.Payment) -> CreditView:
@@ -97,7 +102,7 @@ def expect_payment(
         payment_ref=rem.payment_ref,
         invoice_refs="\n".join(dict.fromkeys(r for r in invoice_refs if r))[:4000] or None,
         expected_on=rem.payment_date or row.received_at.date(),
-        status="open",
+        status=ExpectedPaymentStatus.OPEN,
         created_at=now,
     )
     session.add(expected)
@@ -152,7 +157,7 @@ def _act(
             expected[decision.chosen.expected_id],
             reason=decision.reason,
             actor="worker",
-            method="auto",
+            method=LinkMethod.AUTO,
             now=now,
         )
         return
@@ -179,7 +184,7 @@ def _act(
     open_review_item(
         session,
         key=f"bank_link:p{','.join(map(str, pids))}:e{','.join(map(str, eids))}"[:255],
-        kind=BANK_LINK,
+        kind=ReviewKind.BANK_LINK,
         reason=f"{decision.reason}: {len(pids)} payment(s), {len(eids)} remittance(s)",
         now=now,
         customer_id=first.customer_id if len(eids) == 1 else None,
@@ -195,7 +200,7 @@ def link(
     *,
     reason: str,
     actor: str,
-    method: str,
+    method: LinkMethod,
     now: datetime,
 ) -> None:
     """Tie ``payment`` to ``expected``, and post the remittance's held lines now."""
@@ -209,14 +214,14 @@ def link(
             linked_at=now,
         )
     )
-    expected.status = "linked"
-    payment.status = "linked"
+    expected.status = ExpectedPaymentStatus.LINKED
+    payment.status = PaymentStatus.LINKED
     if payment.customer_id is None:
         payment.customer_id = expected.customer_id
     session.flush()
     posted = post_held_lines(session, expected.remittance_id, now=now)
     if posted:
-        payment.status = "applied"
+        payment.status = PaymentStatus.APPLIED
     audit(
         session,
         actor=actor,
@@ -248,7 +253,7 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
             open_review_item(
                 session,
                 key=f"line:{line.id}",
-                kind="remittance_line",
+                kind=ReviewKind.REMITTANCE_LINE,
                 reason=line.reason,
                 now=now,
                 inbound_id=rem.inbound_id,
@@ -260,7 +265,11 @@ def post_held_lines(session: Session, remittance_id: int, *, now: datetime) -> i
         line.reason = line.reason.partition(WOULD_APPLY)[2] or line.reason
         # the bank said it: nobody needs to confirm the line any more
         settle_held_line(
-            session, line.id, ids, item_kinds=[UNVERIFIED_PAYMENT, LATE_CREDIT], now=now
+            session,
+            line.id,
+            ids,
+            item_kinds=[ReviewKind.UNVERIFIED_PAYMENT, ReviewKind.LATE_CREDIT],
+            now=now,
         )
         done += 1
     inbound = session.get(m.InboundMessage, rem.inbound_id)
@@ -282,7 +291,7 @@ def flag_late_held_lines(session: Session, *, window_days: int, now: datetime) -
             open_review_item(
                 session,
                 key=f"line:{line.id}",
-                kind=LATE_CREDIT,
+                kind=ReviewKind.LATE_CREDIT,
                 reason=f"no bank credit within {window_days} days of the payment date; "
                 f"would apply: {waited}",
                 now=now,
@@ -312,7 +321,7 @@ def _post_parts(
                     invoice_id=int(str(part["invoice_id"])),
                     amount=Decimal(str(part["amount"])),
                     currency=str(part["currency"]),
-                    status="auto",
+                    status=ApplicationStatus.AUTO,
                     confidence=line.confidence,
                     reasons=line.reason,
                     actor="worker",
@@ -348,9 +357,9 @@ def confirm_link(
         missing = "payment" if payment is None else "expected payment"
         number = payment_id if payment is None else expected_payment_id
         raise RefusedActionError(f"{missing} {number} does not exist")
-    if payment.status != "unmatched":
+    if payment.status != PaymentStatus.UNMATCHED:
         raise RefusedActionError(f"payment {payment_id} is {payment.status}, not unmatched")
-    if expected.status != "open":
+    if expected.status != ExpectedPaymentStatus.OPEN:
         raise RefusedActionError(f"expected payment {expected_payment_id} is {expected.status}")
     if (payment.currency, payment.amount) != (expected.currency, expected.amount):
         raise RefusedActionError(
@@ -363,10 +372,10 @@ def confirm_link(
         expected,
         reason=f"confirmed by {actor}",
         actor=actor,
-        method="confirmed",
+        method=LinkMethod.CONFIRMED,
         now=now,
     )
-    items = open_items_of_kind(session, BANK_LINK)
+    items = open_items_of_kind(session, ReviewKind.BANK_LINK)
     for item in items:
         named = {(c.get("payment_id"), c.get("expected_payment_id")) for c in item.candidates}
         if any(p == payment_id or e == expected_payment_id for p, e in named):

@@ -14,7 +14,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
-from core.types import Attachment, InboundStatus, ParsedEmail
+from core.statuses import InboundStatus
+from core.types import Attachment, ParsedEmail
 from ledger import models as m
 from worker.services import Services
 

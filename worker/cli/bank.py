@@ -15,6 +15,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from core.statuses import PaymentStatus
 from parsers.bank import CsvMapping
 from worker.cli import common
 from worker.cli.progress import Stopwatch, progress_bar, step_reporter, summary_line
@@ -135,7 +136,7 @@ bank_app = typer.Typer(help="Bank payments and their remittances.", no_args_is_h
 @bank_app.command("payments")
 def bank_payments(
     status: Annotated[
-        str | None, typer.Option(help="Only payments in this state: unmatched|linked|applied.")
+        PaymentStatus | None, typer.Option(help="Only payments in this state.")
     ] = None,
     output: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:

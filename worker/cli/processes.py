@@ -18,6 +18,7 @@ from rich.table import Table
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from core.statuses import InboundStatus
 from worker.cli import common
 from worker.cli.progress import (
     Stopwatch,
@@ -33,7 +34,12 @@ if TYPE_CHECKING:
     from worker.outcomes import MessageOutcome
 
 #: The order of an ingest summary's counts: the outcomes people look for first.
-INGEST_OUTCOMES = ("applied", "review", "ignored", "quarantined")
+INGEST_OUTCOMES = (
+    InboundStatus.APPLIED,
+    InboundStatus.REVIEW,
+    InboundStatus.IGNORED,
+    InboundStatus.QUARANTINED,
+)
 
 
 def _eml_files(paths: list[Path]) -> list[Path]:
@@ -86,7 +92,7 @@ def ingest(
             if stored.inbound_id not in names:
                 ids.append(stored.inbound_id)
             names[stored.inbound_id] = path.name
-            if stored.status == "stored":
+            if stored.status == InboundStatus.STORED:
                 process_message.send(stored.inbound_id)
             reading(done, len(files))
         processing = step_reporter(bar, bar.add_task("processing", total=len(ids)))

@@ -27,6 +27,7 @@ from email.message import EmailMessage
 
 import structlog
 
+from core.statuses import ReviewKind
 from core.types import MailKind, Question
 from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
@@ -40,8 +41,6 @@ from worker.inbound.replies import MailReplies
 
 log = structlog.get_logger(__name__)
 
-#: Review item kind of a request from someone who is no contact of any customer.
-UNVERIFIED_SENDER = "unverified_sender"
 #: Most invoices one question may name and still be answered (a PDF each): more is unusual
 #: enough for a person to look, and keeps a hostile mail from making the worker render hundreds.
 MAX_INVOICES_PER_ANSWER = 20
@@ -296,8 +295,8 @@ def _open_unverified(replies: MailReplies, questions: list[Question]) -> None:
         why = f"{who} is not verified ({replies.sender.reason})"
     open_review_item(
         replies.session,
-        key=f"inbound:{replies.row.id}:{UNVERIFIED_SENDER}",
-        kind=UNVERIFIED_SENDER,
+        key=f"inbound:{replies.row.id}:{ReviewKind.UNVERIFIED_SENDER}",
+        kind=ReviewKind.UNVERIFIED_SENDER,
         reason=f"{why}; asks: " + "; ".join(asked),
         now=replies.now,
         inbound_id=replies.row.id,

@@ -18,6 +18,7 @@ from decimal import Decimal
 import structlog
 from sqlalchemy.orm import Session
 
+from core.statuses import ReviewKind
 from core.types import OpenInvoice, Outcome, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
@@ -170,7 +171,7 @@ def _claimed_before(
                 discount=Decimal("0.00"),
                 deduction=Decimal("0.00"),
                 deduction_reason=None,
-                review_kind="remittance_line",
+                review_kind=ReviewKind.REMITTANCE_LINE,
             )
         lines.append(d)
     return dataclasses.replace(decision, lines=tuple(lines))

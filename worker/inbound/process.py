@@ -18,14 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
-from core.types import (
-    FINAL_STATUSES,
-    QUESTION_KINDS,
-    Classification,
-    InboundStatus,
-    MailKind,
-    ParsedEmail,
-)
+from core.statuses import FINAL_STATUSES, InboundStatus, ReviewKind
+from core.types import QUESTION_KINDS, Classification, MailKind, ParsedEmail
 from ledger import models as m
 from ledger.inbound_store import give_back_attempt, mark_inbound_parsed, record_inbound_failure
 from ledger.posting import audit, open_review_item
@@ -206,7 +200,7 @@ def _to_a_person(
     session: Session, row: m.InboundMessage, problems: tuple[str, ...], *, now: datetime
 ) -> None:
     """A mail that is no question and whose remittance could not be read, or was none."""
-    kind = "unreadable_document" if problems else "not_a_remittance"
+    kind = ReviewKind.UNREADABLE_DOCUMENT if problems else ReviewKind.NOT_A_REMITTANCE
     reason = "; ".join(problems) or "no remittance found: needs a person"
     row.status = InboundStatus.REVIEW
     row.reason = reason
@@ -228,7 +222,7 @@ def _quarantine(session: Session, row: m.InboundMessage, reason: str, svc: Servi
     open_review_item(
         session,
         key=f"inbound:{row.id}:quarantine",
-        kind="quarantine",
+        kind=ReviewKind.QUARANTINE,
         reason=row.reason,
         now=svc.clock(),
         inbound_id=row.id,

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.types import Classification, InboundStatus, MailKind
+from core.statuses import HOLD_KINDS, InboundStatus, ReviewKind
+from core.types import Classification, MailKind
 from ledger import models as m
-from ledger.holds import HOLD_KINDS, record_question_holds
+from ledger.holds import record_question_holds
 from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
 from ledger.question_refs import resolve_question_refs
@@ -102,7 +103,7 @@ def open_questions(
         if question.kind in skip:
             continue
         opened += 1
-        kind = question.kind.value.replace("-", "_")
+        kind = ReviewKind(question.kind.value.replace("-", "_"))
         reason = f"{question.kind.value}: {question.evidence}"
         resolved: tuple[str | None, ...] = ()
         if question.refs and row.customer_id is not None:

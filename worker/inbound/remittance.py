@@ -15,12 +15,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from core.types import Classification, InboundStatus, Remittance
+from core.statuses import InboundStatus, ReviewKind
+from core.types import Classification, Remittance
 from ledger import models as m
 from ledger.matching_reads import CustomerRef, lock_invoices
 from ledger.posting import open_review_item
 from ledger.remittance_lines import LinesPosted, post_lines
-from ledger.review_actions import UNVERIFIED_PAYMENT
 from ledger.rules import with_ref_prefixes
 from matching.customer import PERSON_VOUCHED, Identified
 from matching.decide import line_ref_keys
@@ -181,8 +181,8 @@ def _review_whole_claim(
     row.status, row.reason = InboundStatus.REVIEW, reason
     open_review_item(
         session,
-        key=f"inbound:{row.id}:{UNVERIFIED_PAYMENT}",
-        kind=UNVERIFIED_PAYMENT,
+        key=f"inbound:{row.id}:{ReviewKind.UNVERIFIED_PAYMENT}",
+        kind=ReviewKind.UNVERIFIED_PAYMENT,
         reason=reason,
         now=now,
         inbound_id=row.id,

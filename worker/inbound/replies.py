@@ -17,6 +17,7 @@ from email.message import EmailMessage
 import structlog
 from sqlalchemy.orm import Session
 
+from core.statuses import ReviewKind
 from core.types import AckLine, Classification, ParsedEmail
 from ledger import models as m
 from ledger.contact_reads import invoice_owners
@@ -25,7 +26,7 @@ from ledger.posting import open_review_item
 from outbound.compose import Acknowledgement, compose_acknowledgement, stable_message_id
 from outbound.loop_signs import body_key
 from outbound.outbox import add_to_outbox
-from outbound.peer_history import REPLY_LOOP, loop_evidence, peer_history
+from outbound.peer_history import loop_evidence, peer_history
 from outbound.policy import ReplyDecision, ReplyLimits, decide_reply, never_reply_reason
 from outbound.recipients import recipients_for
 from outbound.thread import ReplyThread, reply_thread
@@ -119,8 +120,8 @@ class MailReplies:
         if decision.trip_breaker:
             open_review_item(
                 self.session,
-                key=f"inbound:{self.row.id}:{REPLY_LOOP}",
-                kind=REPLY_LOOP,
+                key=f"inbound:{self.row.id}:{ReviewKind.REPLY_LOOP}",
+                kind=ReviewKind.REPLY_LOOP,
                 reason=f"{self.address}: {decision.reason}",
                 now=self.now,
                 inbound_id=self.row.id,

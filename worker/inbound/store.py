@@ -13,7 +13,7 @@ from email.policy import compat32
 import structlog
 from sqlalchemy.exc import IntegrityError
 
-from core.types import InboundStatus
+from core.statuses import InboundStatus
 from ledger import models as m
 from ledger.inbound_store import (
     find_inbound,

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import PermanentError
+from core.statuses import OutboxStatus
 from ledger.bulk_runs import dunning_rows_as_of, forget_dry_run_notices, record_dunning_notices
 from ledger.dunning import CustomerDunning, iter_dunning, levels_from
 from ledger.posting import audit
@@ -259,6 +260,10 @@ def _pending_rows(svc: Services, as_of: date, *, exclude: Sequence[int]) -> list
     those an ``ARBOX_OUTBOUND_DRY_RUN`` run only rendered, too)."""
     skip = set(exclude)
     with svc.sessions() as session:
-        statuses = ("pending",) if svc.settings.outbound_dry_run else ("pending", "dry_run")
+        statuses = (
+            (OutboxStatus.PENDING,)
+            if svc.settings.outbound_dry_run
+            else (OutboxStatus.PENDING, OutboxStatus.DRY_RUN)
+        )
         rows = dunning_rows_as_of(session, as_of, statuses=statuses)
     return [r for r in rows if r not in skip]

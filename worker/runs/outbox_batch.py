@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from core.types import OutboxStatus
+from core.statuses import OutboxStatus
 from ledger.bulk_runs import insert_outbox_rows
 from outbound.outbox import RenderedMail, add_to_outbox
 from worker.services import Services

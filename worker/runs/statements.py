@@ -21,7 +21,7 @@ from pathlib import Path
 import structlog
 
 from core.errors import ARError, PermanentError
-from core.types import OutboxStatus
+from core.statuses import OutboxStatus
 from ledger.bulk_runs import statement_rows_as_of
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
