@@ -314,7 +314,6 @@ def _line_item(
         remittance_line_id=line.id,
         customer_id=row.customer_id,
         candidates=[
-            {"invoice_number": number, "score": str(score)}
-            for number, score in decision.candidates
+            {"invoice_number": number, "score": str(score)} for number, score in decision.candidates
         ],
     )
