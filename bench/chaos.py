@@ -37,7 +37,7 @@ if str(REPO) not in sys.path:  # run as a script: make the repo's packages impor
 
 from sqlalchemy import Engine, func, select  # noqa: E402  (after the sys.path fix above)
 
-from core.types import FINAL_STATUSES  # noqa: E402
+from core.statuses import FINAL_STATUSES  # noqa: E402
 from ledger import models as m  # noqa: E402
 from ledger.session import make_engine, make_sessionmaker  # noqa: E402
 
