@@ -7,8 +7,10 @@ DEMO_ARGS ?=
 # e.g. BENCH_ARGS="--sizes 10000,100000 --lines 500" or BENCH_ARGS="--cache /tmp/arbox-bench"
 BENCH_ARGS ?=
 CHAOS_ARGS ?= --kills 100 --mails 200 --imap dovecot --db postgres
+# e.g. E2E_ARGS="--db both", "--mix --mails 100", "--arrival live --rate 20", "--json out.json"
+E2E_ARGS ?=
 
-.PHONY: demo test test-unit test-integration lint fixtures bench eval chaos clean
+.PHONY: demo test test-unit test-integration lint fixtures bench bench-e2e eval chaos clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +55,9 @@ bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, r
 	$(BIN)/python bench/aging.py
 	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/bank_import.py
+
+bench-e2e: $(VENV)/.installed-dev  ## end to end: Dovecot, poller, two workers, Redis, SQLite/PostgreSQL, SMTP sink
+	$(BIN)/python bench/e2e.py $(E2E_ARGS)
 
 eval: $(VENV)/.installed-dev  ## the labelled cash-application benchmark (STP, precision, top-3, baseline)
 	$(BIN)/python bench/eval.py $(EVAL_ARGS)
