@@ -69,7 +69,7 @@ class CpuSampler(threading.Thread):
             self.groups.setdefault(group, []).append(pid)
 
     def read(self) -> dict[str, float]:
-        out: dict[str, float] = {}
+        out: dict[str, float] = {"machine": _machine_busy()}
         table = _proc_table()
         with self.lock:
             groups = {k: list(v) for k, v in self.groups.items()}
@@ -115,6 +115,13 @@ def _proc_table() -> dict[int, tuple[int, float, float]]:
         reaped = (int(fields[13]) + int(fields[14])) / TICK
         table[int(entry.name)] = (int(fields[1]), own, reaped)
     return table
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent busy (every process), from /proc/stat."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / TICK  # less idle and iowait
 
 
 def _tree_cpu(table: dict[int, tuple[int, float, float]], pid: int) -> tuple[float, float]:
@@ -316,6 +323,8 @@ def cpu_figures(
     def kinds(x: dict[str, float]) -> dict[str, float]:
         out: dict[str, float] = {}
         for key, value in sorted(x.items()):
+            if key == "machine":
+                continue
             group, n, *children = key.split(".")
             if group == "worker":
                 name = "parse children (of workers)" if children else "workers (own)"
@@ -336,7 +345,12 @@ def cpu_figures(
         "whole": round((k2["arbox total"] - k0["arbox total"]) / wall_whole, 2),
         "steady": round((k2["arbox total"] - k1["arbox total"]) / wall_steady, 2),
     }
+    machine = {
+        "whole": round((a2["machine"] - a0["machine"]) / wall_whole, 2),
+        "steady": round((a2["machine"] - a1["machine"]) / wall_steady, 2),
+    }
     return {
+        "machine_cores_busy": machine,
         "cpu_ms_per_mail_steady": window,
         "cpu_ms_per_mail_whole": whole,
         "arbox_cores_busy": cores,
@@ -462,7 +476,8 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
     for kind in steady:
         lines.append(f"  {kind:<30}{steady[kind]:>8}{whole.get(kind, 0):>11}")
     lines.append(
-        f"arbox processes kept busy (cores of {os.cpu_count()}): {res.get('arbox_cores_busy')}"
+        f"cores busy of {os.cpu_count()}: arbox processes {res.get('arbox_cores_busy')}, "
+        f"whole machine (everything running) {res.get('machine_cores_busy')}"
     )
     return lines
 
