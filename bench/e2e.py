@@ -34,9 +34,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-for _path in (str(REPO), str(HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+# The repository's packages first (bench/matching.py must not hide the package `matching`),
+# then this folder for e2e_world.
+sys.path[:] = [str(REPO), str(HERE), *(p for p in sys.path if p not in (str(REPO), str(HERE)))]
 
 from e2e_world import World, bare_costs, make_world  # noqa: E402
 from sqlalchemy import select  # noqa: E402
@@ -454,6 +454,7 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
     """The figures of one run as text lines."""
     arrival = "preloaded" if args.arrival == "preload" else f"arriving at {args.rate or 'max'}/s"
     lines = [f"--- {res['db']}, {args.imap}, mails {arrival}"]
+    start = "the fleet started" if args.arrival == "preload" else "the first mail was appended"
     lines.append(
         f"mails {args.mails} ({res['mix']}), lines {res['lines']}; final {res.get('final')}, "
         f"states {res.get('inbound_states')}; acknowledgements sent {res.get('acknowledged')}, "
@@ -463,7 +464,7 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
         f"mails/s steady (ack {res.get('steady_from_ack')} to last, "
         f"{res.get('steady_window_s')} s): "
         f"{res.get('mails_per_s_steady')}; with start-up: {res.get('mails_per_s_with_startup')} "
-        f"(last ack {res.get('seconds_to_last_ack')} s after the fleet started, first "
+        f"(last ack {res.get('seconds_to_last_ack')} s after {start}, first "
         f"{res.get('seconds_to_first_ack')} s)"
     )
     lat = res.get("latency_s", {})
