@@ -205,9 +205,21 @@ def arbox(env: dict[str, str], cwd: Path, *args: str) -> None:
         raise RuntimeError(f"arbox {' '.join(args)} failed: {result.stderr[-2000:]}")
 
 
-def append_all(imap: Any, mails: list[bytes], rate: float) -> list[float]:
-    """APPEND the mails over one connection, at ``rate`` per second (0: as fast as it goes)."""
-    times = []
+def wait_alive(redis_url: str, workers: int, deadline: float) -> None:
+    """Until the poller and every worker wrote their heartbeat (worker/heartbeats.py)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    while time.time() < deadline:
+        keys = [k.decode() for k in client.scan_iter("arbox:alive:*")]
+        if sum(":worker:" in k for k in keys) >= workers and any(":poller:" in k for k in keys):
+            return
+        time.sleep(0.1)
+
+
+def append_all(imap: Any, mails: list[bytes], rate: float, times: list[float]) -> None:
+    """APPEND the mails over one connection, at ``rate`` per second (0: as fast as it goes);
+    when each APPEND returned goes to ``times``."""
     start = time.time()
     with imap.client() as client:
         for n, raw in enumerate(mails):
@@ -215,7 +227,6 @@ def append_all(imap: Any, mails: list[bytes], rate: float) -> list[float]:
                 time.sleep(max(0.0, start + n / rate - time.time()))
             client.append("INBOX", raw)
             times.append(time.time())
-    return times
 
 
 def ack_times(sink_dir: Path) -> list[float]:
@@ -261,8 +272,13 @@ def stop_fleet(procs: list[subprocess.Popen[bytes]]) -> None:
             p.wait()
 
 
-def database_figures(url: str) -> dict[str, Any]:
-    """States, and per mail the time from storing to the first acknowledgement sent (seconds)."""
+def _epoch(when: datetime) -> float:
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def database_figures(url: str, appended: dict[str, float]) -> dict[str, Any]:
+    """States; per mail the time from storing to the first acknowledgement sent (seconds), and
+    from its APPEND (``appended``: Message-ID -> time) when the mail arrived live."""
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as s:
@@ -274,6 +290,7 @@ def database_figures(url: str) -> dict[str, Any]:
                     m.InboundMessage.enqueued_at,
                     m.InboundMessage.parsed_at,
                     m.InboundMessage.processed_at,
+                    m.InboundMessage.message_id,
                 )
             ).all()
             out = s.execute(
@@ -286,10 +303,14 @@ def database_figures(url: str) -> dict[str, Any]:
         if status == OutboxStatus.SENT and inbound_id is not None and sent_at is not None:
             sent[inbound_id] = min(sent_at, sent.get(inbound_id, sent_at))
     stages: dict[str, list[float]] = {k: [] for k in ("queued", "parsed", "processed", "sent")}
-    latency = []
-    for id_, _, received, enqueued, parsed, processed in rows:
+    latency, from_append, to_store = [], [], []
+    for id_, _, received, enqueued, parsed, processed, mid in rows:
+        if mid in appended:
+            to_store.append(_epoch(received) - appended[mid])
         if id_ in sent:
             latency.append((sent[id_] - received).total_seconds())
+            if mid in appended:
+                from_append.append(_epoch(sent[id_]) - appended[mid])
         marks = [received, enqueued, parsed, processed, sent.get(id_)]
         for name, a, b in zip(stages, marks, marks[1:], strict=False):
             if a is not None and b is not None:
@@ -300,6 +321,8 @@ def database_figures(url: str) -> dict[str, Any]:
         "outbox_states": dict(Counter(r[1] for r in out)),
         "acknowledged": len(sent),
         "latency": latency,
+        "from_append": from_append,
+        "append_to_stored": to_store,
         "stage_median_s": {
             k: round(statistics.median(v), 3) if v else None for k, v in stages.items()
         },
@@ -377,14 +400,18 @@ def run_once(args: argparse.Namespace, db: str, world: World) -> dict[str, Any]:
         result["import_seconds"] = round(time.monotonic() - started, 1)
         raws = [mail.raw for mail in world.mails]
         cpu.start()
+        appended: list[float] = []
         if args.arrival == "preload":
-            append_all(servers["imap"], raws, 0)
+            append_all(servers["imap"], raws, 0, appended)
         t0 = time.time()
         procs = start_fleet(env, work, args, cpu)
-        if args.arrival == "live":
-            time.sleep(args.warmup)  # the fleet is up, then the mail arrives
+        if args.arrival == "live":  # the fleet is up, then the mail arrives
+            wait_alive(servers["redis"].url, args.workers, time.time() + args.timeout)
+            time.sleep(args.warmup)
             t0 = time.time()
-            appender = threading.Thread(target=append_all, args=(servers["imap"], raws, args.rate))
+            appender = threading.Thread(
+                target=append_all, args=(servers["imap"], raws, args.rate, appended)
+            )
             appender.start()
         sink_dir = servers["sink"].directory
         deadline = time.time() + args.timeout
@@ -399,16 +426,28 @@ def run_once(args: argparse.Namespace, db: str, world: World) -> dict[str, Any]:
             appender.join()
         stop_fleet(procs)
         procs = []
-        figures = database_figures(servers["url"])
+        mids = [mail.message_id for mail in world.mails]
+        live = dict(zip(mids, appended, strict=False)) if args.arrival == "live" else {}
+        figures = database_figures(servers["url"], live)
         first = steady_from(len(acks))
         result.update(_rates(acks, t0, first))
         if len(acks) > first:
             result.update(
                 cpu_figures(cpu, t0, acks[first - 1], acks[-1], len(acks), len(acks) - first)
             )
-        lat = figures.pop("latency")
+        lat, from_append = figures.pop("latency"), figures.pop("from_append")
+        to_store = figures.pop("append_to_stored")
         result.update(figures)
         result["latency_s"] = {"p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "n": len(lat)}
+        if live:
+            result["latency_from_append_s"] = {
+                "p50": pct(from_append, 0.5),
+                "p99": pct(from_append, 0.99),
+                "n": len(from_append),
+                "append_to_stored_p50": pct(to_store, 0.5),
+                "append_to_stored_p99": pct(to_store, 0.99),
+                "appends_per_s": round(len(appended) / max(appended[-1] - appended[0], 1e-9), 2),
+            }
         result["sink_received"] = len(acks)
         result["complete"] = (
             figures["final"] == len(raws)
@@ -472,6 +511,8 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
         f"latency stored -> acknowledgement sent: p50 {lat.get('p50')} s, p99 {lat.get('p99')} s "
         f"(n {lat.get('n')}); median per stage (s): {res.get('stage_median_s')}"
     )
+    if "latency_from_append_s" in res:
+        lines.append(f"latency from IMAP APPEND (s): {res['latency_from_append_s']}")
     steady, whole = res.get("cpu_ms_per_mail_steady", {}), res.get("cpu_ms_per_mail_whole", {})
     lines.append(f"{'CPU ms per mail':<32}{'steady':>8}{'whole run':>11}")
     for kind in steady:
@@ -504,7 +545,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rate", type=float, default=0, help="live: mails/s offered (0: max)")
     parser.add_argument(
-        "--warmup", type=float, default=5.0, help="live: seconds before the first mail"
+        "--warmup",
+        type=float,
+        default=2.0,
+        help="live: seconds from the fleet's first heartbeats to the first mail",
     )
     parser.add_argument("--bare-sample", type=int, default=100, help="PDFs per kind read bare")
     parser.add_argument("--timeout", type=float, default=900)

@@ -34,6 +34,7 @@ class BenchMail:
     kind: str
     raw: bytes
     pdf: bytes | None
+    message_id: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _mail(
     for number, part in enumerate(msg.walk()):
         if part.is_multipart():
             part.set_boundary(f"=_e2e_{n}_{number}")
-    return BenchMail(kind, msg.as_bytes(), pdf)
+    return BenchMail(kind, msg.as_bytes(), pdf, str(msg["Message-ID"]))
 
 
 # --- the bare cost of reading the PDFs --------------------------------------------------------
