@@ -50,7 +50,7 @@ ARBOX = [sys.executable, "-c", "from worker.cli import main; main()"]
 STEADY_FROM = 10  # the steady rate runs from this acknowledgement to the last
 SAMPLE_SECONDS = 0.2
 #: The order of the CPU rows: arbox's processes, their total, then the servers.
-KIND_ORDER = {"poller": 0, "workers": 1, "parse": 2, "worker": 3, "arbox": 4}
+KIND_ORDER = {"poller": 0, "workers": 1, "parse": 2, "worker": 3, "all": 4}
 
 
 class CpuSampler(threading.Thread):
@@ -357,7 +357,7 @@ def cpu_figures(
                 name = f"{group} (with children)"
                 out[name] = out.get(name, 0.0) + value
             if group in ("poller", "worker"):
-                out["arbox total"] = out.get("arbox total", 0.0) + value
+                out["all arbox processes"] = out.get("all arbox processes", 0.0) + value
         return dict(sorted(out.items(), key=lambda kv: KIND_ORDER.get(kv[0].split()[0], 9)))
 
     k0, k1, k2 = kinds(a0), kinds(a1), kinds(a2)
@@ -365,8 +365,8 @@ def cpu_figures(
     window = {k: round((k2[k] - k1.get(k, 0.0)) * 1000 / max(steady, 1), 1) for k in k2}
     wall_whole, wall_steady = max(t_end - t0, 1e-9), max(t_end - t_from, 1e-9)
     cores = {
-        "whole": round((k2["arbox total"] - k0["arbox total"]) / wall_whole, 2),
-        "steady": round((k2["arbox total"] - k1["arbox total"]) / wall_steady, 2),
+        "whole": round((k2["all arbox processes"] - k0["all arbox processes"]) / wall_whole, 2),
+        "steady": round((k2["all arbox processes"] - k1["all arbox processes"]) / wall_steady, 2),
     }
     machine = {
         "whole": round((a2["machine"] - a0["machine"]) / wall_whole, 2),
@@ -393,6 +393,7 @@ def run_once(args: argparse.Namespace, db: str, world: World) -> dict[str, Any]:
             if pid:
                 cpu.add(name, pid)
         env = arbox_env(work, servers, args.threads)
+        env.update(setting.split("=", 1) for setting in args.env)
         (work / "invoices.csv").write_text(world.ledger_csv)
         arbox(env, work, "db", "upgrade")
         started = time.monotonic()
@@ -550,6 +551,13 @@ def main(argv: list[str] | None = None) -> int:
         default=2.0,
         help="live: seconds from the fleet's first heartbeats to the first mail",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="ARBOX_X=VALUE",
+        help="another setting for the arbox processes (repeatable)",
+    )
     parser.add_argument("--bare-sample", type=int, default=100, help="PDFs per kind read bare")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--keep", action="store_true", help="keep the work dir")
@@ -563,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     mix = dict(Counter(mail.kind for mail in world.mails))
     head = [
-        f"arbox end to end (bench/e2e.py), {when}",
+        f"end to end (bench/e2e.py), {when}",
         f"command: {command}",
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"{args.workers} workers x {args.threads} threads + 1 poller",
