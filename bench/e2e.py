@@ -39,7 +39,7 @@ REPO = HERE.parent
 sys.path[:] = [str(REPO), str(HERE), *(p for p in sys.path if p not in (str(REPO), str(HERE)))]
 
 from e2e_world import World, bare_costs, make_world  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from core.statuses import FINAL_STATUSES, OutboxStatus  # noqa: E402
 from ledger import models as m  # noqa: E402
@@ -272,6 +272,28 @@ def stop_fleet(procs: list[subprocess.Popen[bytes]]) -> None:
             p.wait()
 
 
+def settled(url: str, mails: int) -> bool:
+    """Every mail stored and final, and no outbound mail pending."""
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as s:
+            final = s.execute(
+                select(func.count(m.InboundMessage.id)).where(
+                    m.InboundMessage.status.in_([x.value for x in FINAL_STATUSES])
+                )
+            ).scalar_one()
+            pending = s.execute(
+                select(func.count(m.OutboxMessage.id)).where(
+                    m.OutboxMessage.status == OutboxStatus.PENDING
+                )
+            ).scalar_one()
+        return bool(final >= mails and pending == 0)
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
 def _epoch(when: datetime) -> float:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
@@ -416,9 +438,15 @@ def run_once(args: argparse.Namespace, db: str, world: World) -> dict[str, Any]:
             appender.start()
         sink_dir = servers["sink"].directory
         deadline = time.time() + args.timeout
+        next_check = time.time() + 5
         while count_acks(sink_dir) < len(raws) and time.time() < deadline:
             if any(p.poll() is not None for p in procs):
                 raise RuntimeError(f"an arbox process exited early; logs in {work}")
+            if time.time() >= next_check:  # every mail final, nothing left to send: no more acks
+                next_check = time.time() + 5
+                if settled(servers["url"], len(raws)):
+                    time.sleep(0.5)
+                    break
             time.sleep(0.1)
         acks = ack_times(sink_dir)
         cpu.halt.set()
