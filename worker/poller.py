@@ -81,6 +81,8 @@ class Poller:
         self._connected = False
         #: The connection :meth:`run` polls over right now (None between connections).
         self.mailbox: ImapMailbox | None = None
+        #: Per folder, the highest UID the last poll searched for and stored.
+        self._seen: dict[str, int] = {}
 
     def poll_once(self, mailbox: ImapMailbox) -> PollResult:
         """One pass: fetch and store new mail of every folder, then act on what is done."""
@@ -93,6 +95,7 @@ class Poller:
             uidvalidity = mailbox.select(folder)
             last_uid = self._last_uid(folder, uidvalidity)
             uids = mailbox.uids_after(last_uid)
+            self._seen[folder] = max(uids, default=last_uid)
             for msg in mailbox.fetch(uids):
                 key = MailboxKey(self.config.account, folder, uidvalidity, msg.uid)
                 stored = store_inbound(self.svc, msg.raw, source="imap", mailbox=key)
@@ -112,6 +115,17 @@ class Poller:
         if fetched or acted:
             log.info("mailbox_polled", fetched=fetched, enqueued=enqueued, acted=acted)
         return PollResult(fetched=fetched, enqueued=enqueued, acted=acted)
+
+    def mail_waiting(self, mailbox: ImapMailbox) -> bool:
+        """Whether mail came into the (one, selected) folder after the last poll searched it.
+
+        The server announces new mail once per connection, in the untagged responses of
+        whatever command runs when it arrives: mail that came while the poll fetched, stored
+        and moved was announced then, not in the IDLE that follows, and would wait for the
+        IDLE's renewal (``ARBOX_IMAP_POLL_SECONDS``). One UID SEARCH before IDLE finds it.
+        """
+        (folder,) = self.folders
+        return bool(mailbox.uids_after(self._seen.get(folder, 0)))
 
     def _last_uid(self, folder: str, uidvalidity: int) -> int:
         with self.svc.sessions.begin() as session:
@@ -248,7 +262,7 @@ class Poller:
                     self.poll_once(mailbox)
                     if after_poll is not None:
                         after_poll()
-                    if idle:
+                    if idle and not self.mail_waiting(mailbox):
                         mailbox.idle_wait(
                             min(settings.imap_poll_seconds, settings.imap_idle_renew_seconds),
                             stop=halt.is_set,

@@ -244,3 +244,30 @@ def test_a_mail_stuck_parsed_after_a_crash_is_swept_and_applied_once(svc):
     with svc.sessions() as s:
         review = status_counts(s).review
     assert sum(review.values()) == 1, review  # one review item: decided once
+
+
+@dataclass
+class ArrivingMailbox(FakeMailbox):
+    """A mail comes into INBOX while the poll fetches the one before it: the server announced
+    it during the FETCH, so IDLE would not announce it again."""
+
+    arriving: dict[int, bytes] = field(default_factory=dict)
+
+    def fetch(self, uids):
+        yield from super().fetch(uids)
+        self.folders["INBOX"].update(self.arriving)
+        self.arriving = {}
+
+
+def test_mail_that_arrives_during_a_poll_is_fetched_before_idle_not_after_its_renewal(svc):
+    box = ArrivingMailbox({"INBOX": {1: mail("<a1@x>")}}, arriving={2: mail("<a2@x>")})
+    queued: list[int] = []
+    poller = Poller(svc, CONFIG, folders=["INBOX"], enqueue=queued.append)
+
+    poller.poll_once(box)
+    assert len(queued) == 1
+    assert poller.mail_waiting(box)  # so the loop polls again instead of entering IDLE
+
+    poller.poll_once(box)
+    assert len(queued) == 2
+    assert not poller.mail_waiting(box)
