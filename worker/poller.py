@@ -262,13 +262,13 @@ class Poller:
                     self.poll_once(mailbox)
                     if after_poll is not None:
                         after_poll()
-                    if idle and not self.mail_waiting(mailbox):
+                    if not idle:
+                        halt.wait(settings.imap_poll_seconds)
+                    elif not self.mail_waiting(mailbox):  # else: poll again at once
                         mailbox.idle_wait(
                             min(settings.imap_poll_seconds, settings.imap_idle_renew_seconds),
                             stop=halt.is_set,
                         )
-                    else:
-                        halt.wait(settings.imap_poll_seconds)
             finally:
                 self.mailbox = None
 

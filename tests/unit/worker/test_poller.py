@@ -271,3 +271,44 @@ def test_mail_that_arrives_during_a_poll_is_fetched_before_idle_not_after_its_re
     poller.poll_once(box)
     assert len(queued) == 2
     assert not poller.mail_waiting(box)
+
+
+@dataclass
+class IdleMailbox(ArrivingMailbox):
+    """An ``ArrivingMailbox`` the poller's loop connects to: it has IDLE, and its IDLE
+    announces nothing (the server announced the arriving mail during the FETCH)."""
+
+    capabilities: frozenset[str] = frozenset({"IDLE"})
+    idled: int = 0
+    halt: object = None
+
+    def __enter__(self) -> IdleMailbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def idle_wait(self, seconds: float, *, stop=lambda: False) -> bool:
+        self.idled += 1
+        self.halt.set()  # the loop ends here: what matters is what came before IDLE
+        return False
+
+
+def test_the_poll_loop_polls_again_at_once_when_mail_came_during_a_poll(svc, monkeypatch):
+    import threading
+
+    import worker.poller as poller_module
+
+    halt = threading.Event()
+    box = IdleMailbox({"INBOX": {1: mail("<b1@x>")}}, arriving={2: mail("<b2@x>")}, halt=halt)
+    monkeypatch.setattr(poller_module, "ImapMailbox", lambda config: box)
+    queued: list[int] = []
+    poller = Poller(svc, CONFIG, folders=["INBOX"], enqueue=queued.append)
+
+    loop = threading.Thread(target=poller._serve, args=(halt, None), daemon=True)
+    loop.start()
+    loop.join(timeout=10)  # ARBOX_IMAP_POLL_SECONDS is 30: a loop that sleeps instead fails
+
+    assert not loop.is_alive()
+    assert len(queued) == 2  # the mail that came during the first poll, before any IDLE
+    assert box.idled == 1
