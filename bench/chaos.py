@@ -39,6 +39,7 @@ from sqlalchemy import Engine, func, select  # noqa: E402  (after the sys.path f
 
 from core.statuses import FINAL_STATUSES  # noqa: E402
 from ledger import models as m  # noqa: E402
+from ledger.run_reads import is_all_done  # noqa: E402
 from ledger.session import make_engine, make_sessionmaker  # noqa: E402
 
 ARBOX = str(Path(sys.executable).with_name("arbox"))
@@ -220,15 +221,7 @@ def is_done(url: str, expected: int) -> bool:
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as s:
-            final = s.execute(
-                select(func.count(m.InboundMessage.id)).where(
-                    m.InboundMessage.status.in_([x.value for x in FINAL_STATUSES])
-                )
-            ).scalar_one()
-            pending = s.execute(
-                select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == "pending")
-            ).scalar_one()
-        return bool(final >= expected and pending == 0)
+            return is_all_done(s, at_least=expected)
     except Exception:
         return False
     finally:

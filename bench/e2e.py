@@ -39,10 +39,11 @@ REPO = HERE.parent
 sys.path[:] = [str(REPO), str(HERE), *(p for p in sys.path if p not in (str(REPO), str(HERE)))]
 
 from e2e_world import World, bare_costs, make_world  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from core.statuses import FINAL_STATUSES, OutboxStatus  # noqa: E402
 from ledger import models as m  # noqa: E402
+from ledger.run_reads import is_all_done  # noqa: E402
 from ledger.session import make_engine, make_sessionmaker  # noqa: E402
 
 #: Runs the ``arbox`` command line of this checkout (as bench/eval.py does).
@@ -277,19 +278,7 @@ def settled(url: str, mails: int) -> bool:
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as s:
-            final = s.execute(
-                select(func.count(m.InboundMessage.id)).where(
-                    m.InboundMessage.status.in_([x.value for x in FINAL_STATUSES])
-                )
-            ).scalar_one()
-            pending = s.execute(
-                select(func.count(m.OutboxMessage.id)).where(
-                    m.OutboxMessage.status == OutboxStatus.PENDING
-                )
-            ).scalar_one()
-        return bool(final >= mails and pending == 0)
-    except Exception:
-        return False
+            return is_all_done(s, at_least=mails)
     finally:
         engine.dispose()
 

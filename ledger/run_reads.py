@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.statuses import FINAL_STATUSES, InvoiceStatus, OutboxStatus, ReviewStatus
@@ -72,13 +72,15 @@ def count_pending_replies(session: Session, inbound_ids: Sequence[int]) -> int:
     ).scalar_one()
 
 
-def is_all_done(session: Session) -> bool:
-    """Every inbound message final and no mail pending."""
-    unfinished = session.execute(
-        select(func.count(m.InboundMessage.id)).where(
-            m.InboundMessage.status.not_in([s.value for s in FINAL_STATUSES])
-        )
-    ).scalar_one()
+def is_all_done(session: Session, *, at_least: int = 0) -> bool:
+    """Every inbound message final (and at least ``at_least`` of them stored) and no mail
+    pending."""
+    final = m.InboundMessage.status.in_([s.value for s in FINAL_STATUSES])
+    done, unfinished = session.execute(
+        select(func.count(case((final, 1))), func.count(case((~final, 1))))
+    ).one()
+    if done < at_least:
+        return False
     pending = session.execute(
         select(func.count(m.OutboxMessage.id)).where(m.OutboxMessage.status == OutboxStatus.PENDING)
     ).scalar_one()
