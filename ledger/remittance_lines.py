@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,7 +28,9 @@ from sqlalchemy.orm import Session
 from core.money import format_amount
 from core.statuses import ApplicationBasis, ApplicationStatus, ReviewKind, ReviewStatus
 from core.types import AckLine, Allocation, LineDecision, Outcome, Remittance
+from core.types import RemittanceLine as RemittanceLineIn
 from ledger import models as m
+from ledger.bulk_posting import can_post_at_once, post_at_once
 from ledger.posting import Posted, apply_cash, open_review_item
 from ledger.unapplied_cash import record_unapplied_cash
 from matching.decide import RemittanceDecision
@@ -66,37 +69,20 @@ def post_lines(
 ) -> LinesPosted:
     """Write the remittance lines of ``rem`` with ``decision`` and post it (see module)."""
     out = LinesPosted()
+    planned = [
+        (d, stated, d.postings())
+        for d, stated in zip(decision.lines, remittance.lines, strict=True)
+    ]
+    if not shadow and not hold and can_post_at_once(planned):
+        acks = post_at_once(session, rem=rem, planned=planned, line_values=line_values, now=now)
+        if acks is not None:
+            out.applied = acks
+            out.outcomes = [d.outcome.value for d in decision.lines]
+            return out
     written: list[m.RemittanceLine] = []
-    for d, stated in zip(decision.lines, remittance.lines, strict=True):
-        parts = d.postings()
-        record = decision_record(d)
-        outcome, reason = d.outcome.value, d.reason
-        if shadow and parts:
-            record["shadow"] = True
-            outcome, reason = Outcome.REVIEW.value, f"shadow mode, would apply: {d.reason}"
-        elif hold and parts:
-            record["held_for_bank"] = held_parts(d, parts)
-            waits = "waiting for the bank credit"
-            if hold_review:
-                waits += f" or a person: {hold_review}"
-            outcome, reason = Outcome.HELD.value, f"{waits}{WOULD_APPLY}{d.reason}"
-        line = m.RemittanceLine(
-            remittance_id=rem.id,
-            line_no=d.line_no,
-            invoice_ref=_clip(d.invoice_ref, 255),
-            amount=d.amount,
-            stated_amount=stated.amount,
-            gross=stated.gross,
-            discount=stated.discount,
-            deduction=stated.deduction,
-            deduction_reason=_clip(stated.deduction_reason, 2000),
-            alt_refs="\n".join(stated.alt_refs) or None,
-            evidence=record,
-            outcome=outcome,
-            confidence=d.confidence,
-            reason=reason,
-            invoice_id=d.invoice.invoice_id if d.invoice else None,
-        )
+    for d, stated, parts in planned:
+        values = line_values(d, stated, shadow=shadow, hold=hold, hold_review=hold_review)
+        line = m.RemittanceLine(remittance_id=rem.id, **values)
         session.add(line)
         session.flush()
         written.append(line)
@@ -150,6 +136,47 @@ def post_lines(
 
 #: Between a held line's why and what it would post, in its reason.
 WOULD_APPLY = "; would apply: "
+
+
+def line_values(
+    d: LineDecision,
+    stated: RemittanceLineIn,
+    *,
+    shadow: bool = False,
+    hold: bool = False,
+    hold_review: str | None = None,
+) -> dict[str, Any]:
+    """The columns of a remittance line as written: its decision record, and its outcome
+    and reason (a line that would apply is for review in shadow mode, ``held`` with
+    ``hold``)."""
+    parts = d.postings()
+    record = decision_record(d)
+    outcome, reason = d.outcome.value, d.reason
+    if shadow and parts:
+        record["shadow"] = True
+        outcome, reason = Outcome.REVIEW.value, f"shadow mode, would apply: {d.reason}"
+    elif hold and parts:
+        record["held_for_bank"] = held_parts(d, parts)
+        waits = "waiting for the bank credit"
+        if hold_review:
+            waits += f" or a person: {hold_review}"
+        outcome, reason = Outcome.HELD.value, f"{waits}{WOULD_APPLY}{d.reason}"
+    return {
+        "line_no": d.line_no,
+        "invoice_ref": _clip(d.invoice_ref, 255),
+        "amount": d.amount,
+        "stated_amount": stated.amount,
+        "gross": stated.gross,
+        "discount": stated.discount,
+        "deduction": stated.deduction,
+        "deduction_reason": _clip(stated.deduction_reason, 2000),
+        "alt_refs": "\n".join(stated.alt_refs) or None,
+        "evidence": record,
+        "outcome": outcome,
+        "confidence": d.confidence,
+        "reason": reason,
+        "invoice_id": d.invoice.invoice_id if d.invoice else None,
+    }
 
 
 def held_parts(d: LineDecision, parts: tuple[Allocation, ...]) -> list[dict[str, str | int]]:
