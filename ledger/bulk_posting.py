@@ -36,10 +36,14 @@ Planned = tuple[LineDecision, RemittanceLine, tuple[Allocation, ...]]
 
 
 def can_post_at_once(planned: Sequence[Planned]) -> bool:
-    """Whether every line posts automatically and nothing needs a follow-up: each has parts,
-    each part settles a positive amount, and no line leaves a deduction open."""
+    """Whether every line posts automatically and nothing needs a follow-up: each has parts
+    on distinct invoices, each part settles a positive amount, and no line leaves a
+    deduction open."""
     return bool(planned) and all(
-        parts and d.deduction == ZERO and all(p.amount > ZERO and p.discount >= ZERO for p in parts)
+        parts
+        and d.deduction == ZERO
+        and len({p.invoice.invoice_id for p in parts}) == len(parts)
+        and all(p.amount > ZERO and p.discount >= ZERO for p in parts)
         for d, _, parts in planned
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.config import Settings
 from ledger import bulk_posting, remittance_lines
@@ -74,7 +74,7 @@ def snapshot(svc: Services, inbound_id: int) -> dict[str, Any]:
     """Every row the posting of one mail wrote, without ids: invoices by the last digit of
     their number, applications by their order."""
     with svc.sessions() as s:
-        number = dict(s.execute(select(m.Invoice.id, m.Invoice.number)).all())
+        number = dict(s.execute(select(m.Invoice.id, m.Invoice.number)).tuples().all())
         lines = (
             s.execute(
                 select(m.RemittanceLine)
@@ -192,7 +192,7 @@ def test_a_balance_that_moved_undoes_the_one_go_and_posts_line_by_line(svc, monk
     def paid_elsewhere_first(session, **kwargs):  # type: ignore[no-untyped-def]
         # another worker took 50.00 off INV-71003 between the decision and the posting
         session.execute(
-            m.Invoice.__table__.update()
+            update(m.Invoice)
             .where(m.Invoice.number == "INV-71003")
             .values(balance=Decimal("450.00"))
         )
