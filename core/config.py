@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     smtp_ca_file: Path | None = None
     #: Render and store outbound mail (status ``dry_run``) without connecting to SMTP.
     outbound_dry_run: bool = False
+    #: The worker that wrote a reply delivers it right after its commit; a failure (or a
+    #: failure in the last minute) hands it to the outbound queue and its retries instead.
+    send_inline: bool = True
     #: The reply circuit breaker trips when this many mails from one address that look like
     #: a loop (answers to our replies, or an earlier mail again) arrive within
     #: ``reply_breaker_minutes``, the earlier ones answered (0: no breaker).

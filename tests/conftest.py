@@ -10,6 +10,7 @@ import atexit
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,15 @@ from worker.dev.embedded import (
 from worker.dev.embedded_redis import stop_embedded_redis
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _inline_sending_not_paused() -> None:
+    """A test whose relay failed pauses inline sending in this process
+    (worker.sending.INLINE_PAUSE_SECONDS): the next test starts unpaused."""
+    sending = sys.modules.get("worker.sending")
+    if sending is not None:
+        sending._inline_paused_until = 0.0  # type: ignore[attr-defined]
 CORPORA = (REPO / ".." / "shared" / "corpora").resolve()
 
 

@@ -33,14 +33,20 @@ log = structlog.get_logger(__name__)
     throws=(PermanentError,),
 )
 def process_message(inbound_id: int) -> None:
-    """Process one stored inbound message, then queue the mail it caused."""
+    """Process one stored inbound message, then deliver the mail it caused (or queue it:
+    :func:`worker.sending.send_now_or_queue`)."""
     svc = get_services()
     with bound_contextvars(inbound_id=inbound_id, message_id=_message_id(inbound_id, svc)):
         started = time.perf_counter()
         result = process.process_inbound(inbound_id, svc=svc)
         metrics.record_processed(result.status, time.perf_counter() - started)
         for outbox_id in result.outbox_ids:
-            send_outbound.send(outbox_id)
+            sending.send_now_or_queue(outbox_id, svc=svc, queue=_queue_send)
+
+
+def _queue_send(outbox_id: int, delay_ms: int | None) -> None:
+    """Hand ``outbox_id`` to the outbound queue (after ``delay_ms``)."""
+    send_outbound.send_with_options(args=(outbox_id,), delay=delay_ms)
 
 
 def _message_id(inbound_id: int, svc: Services) -> str | None:

@@ -16,7 +16,9 @@ real delivery of that row sends it (:func:`is_still_to_send`).
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
@@ -154,6 +156,40 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
     log.info("outbound_sent", outbox_id=outbox_id)
     metrics.OUTBOUND_SENT.labels(result=OutboxStatus.SENT).inc()
     return SendResult(outbox_id, OutboxStatus.SENT)
+
+
+#: After a failed delivery from the worker that wrote the reply, how long every reply goes
+#: through the outbound queue instead (a relay that is down must not slow reading mail).
+INLINE_PAUSE_SECONDS = 60.0
+_inline_paused_until = 0.0
+_inline_lock = threading.Lock()
+
+
+def send_now_or_queue(
+    outbox_id: int, *, svc: Services, queue: Callable[[int, int | None], None]
+) -> None:
+    """Deliver ``outbox_id`` now (``ARBOX_SEND_INLINE``), from the worker whose transaction
+    wrote it, or hand it to ``queue(outbox_id, delay_ms)``: when inline sending is off or
+    paused, and when this try fails (a temporary failure with its retry delay). A row that
+    failed for good is left as it is: its review item tells a person."""
+    if not svc.settings.send_inline or time.monotonic() < _inline_paused_until:
+        queue(outbox_id, None)
+        return
+    try:
+        send_outbox(outbox_id, svc=svc)
+    except DeferredDeliveryError as e:
+        _pause_inline()
+        queue(outbox_id, e.retry_in_ms)
+    except Exception as e:  # recorded on the row by send_outbox; the queue retries
+        _pause_inline()
+        log.warning("outbound_inline_failed", outbox_id=outbox_id, error=type(e).__name__)
+        queue(outbox_id, None)
+
+
+def _pause_inline() -> None:
+    global _inline_paused_until
+    with _inline_lock:
+        _inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS
 
 
 def _finish(outbox_id: int, status: OutboxStatus, error: str | None, svc: Services) -> None:
