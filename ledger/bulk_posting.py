@@ -3,10 +3,10 @@
 The common case (a payer's advice, every line an open invoice paid) posted line by line costs
 about ten statements and two savepoints a line (:func:`ledger.posting.apply_cash`). Here the
 whole remittance is one savepoint: the lines in one INSERT, their applications in one INSERT,
-every invoice in one guarded UPDATE ... RETURNING (``status = 'open'``, the currency, and a
-balance at least what all the lines settle on it, so nothing is taken twice), and the audit
-events in one INSERT. When the UPDATE does not return every invoice (a balance moved under us,
-an invoice closed), the savepoint is rolled back and the caller posts line by line, which
+every invoice by one guarded UPDATE sent at once for all (``status = 'open'``, the currency,
+and a balance at least what all the lines settle on it, so nothing is taken twice), and the
+audit events in one INSERT. When the UPDATE does not change every invoice (a balance moved under
+us, an invoice closed), the savepoint is rolled back and the caller posts line by line, which
 decides line by line what still applies.
 
 The rows written are the ones the line-by-line path writes for the same remittance: the same
@@ -22,7 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, case, insert, literal, update
+from sqlalchemy import Table, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.statuses import ApplicationStatus, InvoiceStatus
@@ -35,6 +35,31 @@ ZERO = Decimal("0.00")
 LINES = cast(Table, m.RemittanceLine.__table__)
 APPLICATIONS = cast(Table, m.Application.__table__)
 AUDIT_EVENTS = cast(Table, m.AuditEvent.__table__)
+INVOICES = cast(Table, m.Invoice.__table__)
+
+#: One invoice settled: what is owed comes off an open balance of the currency, if enough is
+#: left (an invoice settled to zero is paid). Built once: its cache key is computed once.
+_OWED = bindparam("b_owed", type_=m.Invoice.balance.type)
+_NEW_BALANCE = INVOICES.c.balance - _OWED
+SETTLE = (
+    update(INVOICES)
+    .where(
+        INVOICES.c.id == bindparam("b_id"),
+        INVOICES.c.status == InvoiceStatus.OPEN.value,
+        INVOICES.c.currency == bindparam("b_currency"),
+        INVOICES.c.balance >= _OWED,
+    )
+    .values(
+        balance=_NEW_BALANCE,
+        status=case(
+            (_NEW_BALANCE == ZERO, InvoiceStatus.PAID.value), else_=InvoiceStatus.OPEN.value
+        ),
+        updated_at=bindparam("b_now", type_=m.Invoice.updated_at.type),
+    )
+)
+BALANCES = select(INVOICES.c.id, INVOICES.c.balance).where(
+    INVOICES.c.id.in_(bindparam("b_ids", expanding=True))
+)
 
 #: One line to write: its decision, the line as stated, and its parts.
 Planned = tuple[LineDecision, RemittanceLine, tuple[Allocation, ...]]
@@ -132,40 +157,19 @@ def _insert_applications(
 def _settle(
     session: Session, owed: dict[int, Decimal], currency: dict[int, str], *, now: datetime
 ) -> dict[int, Decimal] | None:
-    """Take ``owed`` off each invoice in one guarded UPDATE; the balances after, or None
-    when an invoice did not qualify (not open, another currency, less left than owed)."""
-    inv = m.Invoice
-    # Each value bound as the column's type: on SQLite, Money is stored as integer cents.
-    amount = case(
-        {invoice_id: literal(value, inv.balance.type) for invoice_id, value in owed.items()},
-        value=inv.id,
+    """Take ``owed`` off each invoice with one guarded UPDATE per invoice, sent at once; the
+    balances after, or None when an invoice did not qualify (not open, another currency,
+    less left than owed). Both drivers count the rows an executemany changed."""
+    result = session.connection().execute(
+        SETTLE,
+        [
+            {"b_id": invoice_id, "b_owed": amount, "b_currency": currency[invoice_id], "b_now": now}
+            for invoice_id, amount in owed.items()
+        ],
     )
-    new_balance = inv.balance - amount
-    returned = (
-        session.execute(
-            update(inv)
-            .where(
-                inv.id.in_(sorted(owed)),
-                inv.status == InvoiceStatus.OPEN,
-                inv.currency == case(currency, value=inv.id),
-                inv.balance >= amount,
-            )
-            .values(
-                balance=new_balance,
-                status=case(
-                    (new_balance == ZERO, InvoiceStatus.PAID.value), else_=InvoiceStatus.OPEN.value
-                ),
-                updated_at=now,
-            )
-            .returning(inv.id, inv.balance)
-            .execution_options(synchronize_session=False)
-        )
-        .tuples()
-        .all()
-    )
-    if len(returned) != len(owed):
+    if result.rowcount != len(owed):
         return None
-    return dict(returned)
+    return dict(session.connection().execute(BALANCES, {"b_ids": sorted(owed)}).tuples().all())
 
 
 def _acks_and_audit(
