@@ -17,11 +17,13 @@ and takes over when the first stops renewing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import structlog
+from sqlalchemy.orm import Session
 
 from core.errors import MailboxUnavailableError
 from core.statuses import InboundStatus, MailboxAction
@@ -33,8 +35,8 @@ from ledger.mailbox_positions import (
     record_mailbox_action,
 )
 from worker import metrics
-from worker.inbound.store import MailboxKey, store_inbound
-from worker.mailbox import ImapConfig, ImapMailbox
+from worker.inbound.store import MailboxKey, store_many
+from worker.mailbox import FetchedMessage, ImapConfig, ImapMailbox
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -50,6 +52,27 @@ class PollResult:
     fetched: int
     enqueued: int
     acted: int
+
+
+#: Mail stored per transaction: one commit (and one wait for the write lock) per batch.
+STORE_BATCH = 25
+#: ... and at most this many bytes of it.
+STORE_BATCH_BYTES = 16 * 1024 * 1024
+
+
+def store_batches(messages: Iterable[FetchedMessage]) -> Iterator[list[FetchedMessage]]:
+    """``messages`` in batches of at most :data:`STORE_BATCH` mails and
+    :data:`STORE_BATCH_BYTES` (a bigger mail is a batch of its own)."""
+    batch: list[FetchedMessage] = []
+    size = 0
+    for msg in messages:
+        if batch and (len(batch) >= STORE_BATCH or size + len(msg.raw) > STORE_BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(msg)
+        size += len(msg.raw)
+    if batch:
+        yield batch
 
 
 def lock_name(account: str, folder: str) -> str:
@@ -96,16 +119,22 @@ class Poller:
             last_uid = self._last_uid(folder, uidvalidity)
             uids = mailbox.uids_after(last_uid)
             self._seen[folder] = max(uids, default=last_uid)
-            for msg in mailbox.fetch(uids):
-                key = MailboxKey(self.config.account, folder, uidvalidity, msg.uid)
-                stored = store_inbound(self.svc, msg.raw, source="imap", mailbox=key)
-                if stored.created:
-                    metrics.MAILS_RECEIVED.labels(source="imap").inc()
-                self._advance(folder, uidvalidity, msg.uid)
-                fetched += 1
-                if stored.status == InboundStatus.STORED:
-                    self.enqueue(stored.inbound_id)
-                    enqueued += 1
+            for batch in store_batches(mailbox.fetch(uids)):
+                keys = [MailboxKey(self.config.account, folder, uidvalidity, m.uid) for m in batch]
+                last = max(key.uid for key in keys)
+                stored = store_many(
+                    self.svc,
+                    [(msg.raw, key) for msg, key in zip(batch, keys, strict=True)],
+                    source="imap",
+                    then=partial(self._advance, folder=folder, uidvalidity=uidvalidity, uid=last),
+                )
+                fetched += len(stored)
+                for one in stored:  # queued once committed
+                    if one.created:
+                        metrics.MAILS_RECEIVED.labels(source="imap").inc()
+                    if one.status == InboundStatus.STORED:
+                        self.enqueue(one.inbound_id)
+                        enqueued += 1
             acted += self._act_on_done(mailbox, folder, uidvalidity)
         with self.svc.sessions.begin() as session:
             mark_polled(
@@ -146,15 +175,10 @@ class Poller:
             )
         return start.last_uid
 
-    def _advance(self, folder: str, uidvalidity: int, uid: int) -> None:
-        with self.svc.sessions.begin() as session:
-            advance_folder(
-                session,
-                account=self.config.account,
-                folder=folder,
-                uidvalidity=uidvalidity,
-                uid=uid,
-            )
+    def _advance(self, session: Session, *, folder: str, uidvalidity: int, uid: int) -> None:
+        advance_folder(
+            session, account=self.config.account, folder=folder, uidvalidity=uidvalidity, uid=uid
+        )
 
     def _act_on_done(self, mailbox: ImapMailbox, folder: str, uidvalidity: int) -> int:
         """Move (or flag) every message of ``folder`` whose processing is final and committed;

@@ -5,13 +5,15 @@ it sat in a mailbox; and the sweep that enqueues again what a crash left stored 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
 import structlog
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from core.statuses import InboundStatus
 from ledger import models as m
@@ -62,51 +64,74 @@ def store_inbound(
     Storing the same bytes twice returns the first row; the mailbox position is recorded
     either way, so the poller can move the duplicate out of the inbox.
     """
-    digest = hashlib.sha256(raw).hexdigest()
-    message_id = message_id_of(raw)
+    (stored,) = store_many(svc, [(raw, mailbox)], source=source)
+    return stored
+
+
+def store_many(
+    svc: Services,
+    mails: Sequence[tuple[bytes, MailboxKey | None]],
+    *,
+    source: str,
+    then: Callable[[Session], None] | None = None,
+) -> list[Stored]:
+    """Store each of ``mails`` as :func:`store_inbound` does, all in one transaction, and
+    run ``then`` in it (the poller records how far it read the folder): one commit for a
+    batch of mail, all or nothing."""
     now = svc.clock()
     with svc.sessions.begin() as session:
-        existing = find_inbound(session, message_id, digest)
-        created = existing is None
-        if existing is None:
-            row = m.InboundMessage(
-                message_id=message_id,
-                sha256=digest,
-                raw=raw,
-                size=len(raw),
-                source=source,
-                status=InboundStatus.STORED,
-                attempts=0,
-                received_at=now,
-                enqueued_at=now,
-            )
-            try:
-                with session.begin_nested():
-                    session.add(row)
-                    session.flush()
-            except IntegrityError:  # stored by a concurrent poller a moment ago
-                existing = find_inbound(session, message_id, digest)
-                assert existing is not None
-                created = False
-            else:
-                existing = row
-        if mailbox is not None:
-            record_mailbox_position(
-                session,
-                account=mailbox.account,
-                folder=mailbox.folder,
-                uidvalidity=mailbox.uidvalidity,
-                uid=mailbox.uid,
-                inbound_id=existing.id,
-                now=now,
-            )
-        log.info(
-            "inbound_stored" if created else "inbound_duplicate",
-            inbound_id=existing.id,
-            sha256=digest[:16],
+        stored = [_store(session, raw, source=source, mailbox=key, now=now) for raw, key in mails]
+        if then is not None:
+            then(session)
+    return stored
+
+
+def _store(
+    session: Session, raw: bytes, *, source: str, mailbox: MailboxKey | None, now: datetime
+) -> Stored:
+    digest = hashlib.sha256(raw).hexdigest()
+    message_id = message_id_of(raw)
+    existing = find_inbound(session, message_id, digest)
+    created = existing is None
+    if existing is None:
+        row = m.InboundMessage(
+            message_id=message_id,
+            sha256=digest,
+            raw=raw,
+            size=len(raw),
             source=source,
+            status=InboundStatus.STORED,
+            attempts=0,
+            received_at=now,
+            enqueued_at=now,
         )
-        return Stored(inbound_id=existing.id, created=created, status=existing.status)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:  # stored by a concurrent poller a moment ago
+            existing = find_inbound(session, message_id, digest)
+            assert existing is not None
+            created = False
+        else:
+            existing = row
+    if mailbox is not None:
+        record_mailbox_position(
+            session,
+            account=mailbox.account,
+            folder=mailbox.folder,
+            uidvalidity=mailbox.uidvalidity,
+            uid=mailbox.uid,
+            inbound_id=existing.id,
+            now=now,
+        )
+    log.info(
+        "inbound_stored" if created else "inbound_duplicate",
+        inbound_id=existing.id,
+        sha256=digest[:16],
+        source=source,
+    )
+    return Stored(inbound_id=existing.id, created=created, status=existing.status)
 
 
 @dataclass(frozen=True, slots=True)
