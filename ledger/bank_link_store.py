@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.statuses import (
@@ -22,6 +22,7 @@ from core.statuses import (
 )
 from core.types import Outcome
 from ledger import models as m
+from ledger.compiled import rows
 
 
 def unmatched_credits_near(
@@ -30,18 +31,24 @@ def unmatched_credits_near(
     """The unmatched credits of ``amount`` in ``currency`` valued within ``window_days`` of
     ``day``, locked, by id."""
     window = timedelta(days=window_days)
-    return session.scalars(
-        select(m.Payment)
-        .where(
-            m.Payment.status == PaymentStatus.UNMATCHED,
-            m.Payment.currency == currency,
-            m.Payment.amount == amount,
-            m.Payment.value_date >= day - window,
-            m.Payment.value_date <= day + window,
-        )
-        .order_by(m.Payment.id)
-        .with_for_update()
-    ).all()
+    params = {"currency": currency, "amount": amount, "low": day - window, "high": day + window}
+    # Asked for every remittance, mostly before its credit is on a statement: one cheap read
+    # (ledger.compiled) says whether there is any, and only then are they loaded and locked.
+    if not rows(session, _ANY_CREDIT_NEAR, params):
+        return []
+    return session.scalars(_CREDITS_NEAR, params).all()
+
+
+#: An unmatched credit of an amount and currency valued in a window of days.
+_NEAR = (
+    m.Payment.status == PaymentStatus.UNMATCHED.value,
+    m.Payment.currency == bindparam("currency"),
+    m.Payment.amount == bindparam("amount"),
+    m.Payment.value_date >= bindparam("low"),
+    m.Payment.value_date <= bindparam("high"),
+)
+_ANY_CREDIT_NEAR = select(m.Payment.id).where(*_NEAR).limit(1)
+_CREDITS_NEAR = select(m.Payment).where(*_NEAR).order_by(m.Payment.id).with_for_update()
 
 
 def open_expected_near(

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.statuses import ReviewKind, ReviewStatus
 from ledger import models as m
+from ledger.compiled import rows
 from ledger.like_patterns import escape_like
 
 
@@ -25,19 +26,54 @@ def our_reply_among(session: Session, message_ids: Collection[str]) -> str | Non
     ).scalar_one_or_none()
 
 
+_IN = m.InboundMessage
+_OUT = m.OutboxMessage
+#: The mails from one address received since a time, but for one: the filter of the reads below.
+_FROM_SINCE = (
+    _IN.from_address == bindparam("address"),
+    _IN.received_at >= bindparam("since"),
+    _IN.id != bindparam("other_than"),
+)
+
+# Each read runs on every mail that may be answered: built once, run through
+# ledger.compiled (on SQLite its SQL, compiled once, through the driver's cursor).
+_REPLY_SUBJECTS = select(_OUT.subject).where(
+    _OUT.inbound_id.in_(select(_IN.id).where(*_FROM_SINCE))
+)
+_FIRST_WITH_TEXT = (
+    select(_IN.id)
+    .where(*_FROM_SINCE, _IN.body_key == bindparam("body_key"))
+    .order_by(_IN.id)
+    .limit(1)
+)
+_MAILS_FROM = select(
+    exists().where(_OUT.inbound_id == _IN.id), _IN.loop_evidence, _IN.body_key
+).where(*_FROM_SINCE)
+_OPEN_ITEMS_ON_MAILS_FROM = select(func.count(m.ReviewItem.id)).where(
+    m.ReviewItem.kind == bindparam("kind"),
+    m.ReviewItem.status == ReviewStatus.OPEN.value,
+    m.ReviewItem.created_at >= bindparam("since"),
+    m.ReviewItem.inbound_id == _IN.id,
+    _IN.from_address == bindparam("address"),
+)
+_SENT_TO = select(func.count(_OUT.id)).where(
+    _OUT.created_at >= bindparam("since"),
+    or_(
+        _OUT.recipients == bindparam("address"),
+        _OUT.recipients.like(bindparam("first"), escape="\\"),
+        _OUT.recipients.like(bindparam("last"), escape="\\"),
+        _OUT.recipients.like(bindparam("middle"), escape="\\"),
+    ),
+)
+
+
 def reply_subjects_to(
     session: Session, address: str, *, since: datetime, other_than: int
 ) -> Sequence[str]:
     """The subjects of our replies to the mails from ``address`` received since ``since``,
     but for the mail ``other_than``."""
-    from_address = select(m.InboundMessage.id).where(
-        m.InboundMessage.from_address == address,
-        m.InboundMessage.received_at >= since,
-        m.InboundMessage.id != other_than,
-    )
-    return session.scalars(
-        select(m.OutboxMessage.subject).where(m.OutboxMessage.inbound_id.in_(from_address))
-    ).all()
+    params = {"address": address, "since": since, "other_than": other_than}
+    return [subject for (subject,) in rows(session, _REPLY_SUBJECTS, params)]
 
 
 def first_mail_with_text(
@@ -45,17 +81,9 @@ def first_mail_with_text(
 ) -> int | None:
     """The first mail from ``address`` received since ``since`` whose text has ``body_key``,
     but for the mail ``other_than``; by id."""
-    return session.execute(
-        select(m.InboundMessage.id)
-        .where(
-            m.InboundMessage.from_address == address,
-            m.InboundMessage.received_at >= since,
-            m.InboundMessage.id != other_than,
-            m.InboundMessage.body_key == body_key,
-        )
-        .order_by(m.InboundMessage.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    params = {"address": address, "since": since, "other_than": other_than, "body_key": body_key}
+    found = rows(session, _FIRST_WITH_TEXT, params)
+    return found[0][0] if found else None
 
 
 def mails_from_since(
@@ -64,45 +92,29 @@ def mails_from_since(
     """The mails from ``address`` received since ``since``, but for the mail ``other_than``:
     whether we answered each (an outbox row for it), why it looked like part of a loop, and
     the key of its text."""
-    answered = exists().where(m.OutboxMessage.inbound_id == m.InboundMessage.id)
-    rows = session.execute(
-        select(answered, m.InboundMessage.loop_evidence, m.InboundMessage.body_key).where(
-            m.InboundMessage.from_address == address,
-            m.InboundMessage.received_at >= since,
-            m.InboundMessage.id != other_than,
-        )
-    ).all()
-    return [(bool(a), e, k) for a, e, k in rows]
+    params = {"address": address, "since": since, "other_than": other_than}
+    return [(bool(a), e, k) for a, e, k in rows(session, _MAILS_FROM, params)]
 
 
 def open_items_on_mails_from(
     session: Session, address: str, *, kind: ReviewKind, since: datetime
 ) -> int:
     """Open review items of ``kind`` opened since ``since`` on mails from ``address``."""
-    return session.execute(
-        select(func.count(m.ReviewItem.id)).where(
-            m.ReviewItem.kind == kind,
-            m.ReviewItem.status == ReviewStatus.OPEN,
-            m.ReviewItem.created_at >= since,
-            m.ReviewItem.inbound_id == m.InboundMessage.id,
-            m.InboundMessage.from_address == address,
-        )
-    ).scalar_one()
+    params = {"kind": kind.value, "since": since, "address": address}
+    ((count,),) = rows(session, _OPEN_ITEMS_ON_MAILS_FROM, params)
+    return int(count)
 
 
 def mails_sent_to_since(session: Session, address: str, *, since: datetime) -> int:
     """Outbox rows with ``address`` among their recipients created since ``since``."""
     address = address.strip().lower()
     escaped = escape_like(address)
-    recipients = m.OutboxMessage.recipients
-    return session.execute(
-        select(func.count(m.OutboxMessage.id)).where(
-            m.OutboxMessage.created_at >= since,
-            or_(
-                recipients == address,
-                recipients.like(f"{escaped},%", escape="\\"),
-                recipients.like(f"%,{escaped}", escape="\\"),
-                recipients.like(f"%,{escaped},%", escape="\\"),
-            ),
-        )
-    ).scalar_one()
+    params = {
+        "since": since,
+        "address": address,
+        "first": f"{escaped},%",
+        "last": f"%,{escaped}",
+        "middle": f"%,{escaped},%",
+    }
+    ((count,),) = rows(session, _SENT_TO, params)
+    return int(count)

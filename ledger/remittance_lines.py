@@ -22,7 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
@@ -31,6 +31,7 @@ from core.types import AckLine, Allocation, LineDecision, Outcome, Remittance
 from core.types import RemittanceLine as RemittanceLineIn
 from ledger import models as m
 from ledger.bulk_posting import can_post_at_once, post_at_once
+from ledger.compiled import rows
 from ledger.posting import Posted, apply_cash, open_review_item
 from ledger.unapplied_cash import record_unapplied_cash
 from matching.decide import RemittanceDecision
@@ -285,27 +286,34 @@ def _clip(text: str | None, size: int) -> str | None:
     return text[:size] if text else None
 
 
+_RL, _REM, _ITEM = m.RemittanceLine, m.Remittance, m.ReviewItem
+#: The lines of other mails claiming one of some invoices that still wait for a person; read
+#: for every remittance: built once, run through ledger.compiled.
+_WAITING_CLAIMS = (
+    select(_RL.invoice_id, _RL.stated_amount, _REM.inbound_id)
+    .join(_REM, _REM.id == _RL.remittance_id)
+    .where(
+        _RL.invoice_id.in_(bindparam("invoice_ids", expanding=True)),
+        _REM.inbound_id != bindparam("inbound_id"),
+        select(_ITEM.id)
+        .where(
+            _ITEM.remittance_line_id == _RL.id,
+            _ITEM.status == ReviewStatus.OPEN.value,
+            _ITEM.kind != ReviewKind.UNVERIFIED_PAYMENT.value,
+        )
+        .exists(),
+    )
+)
+
+
 def earlier_waiting_claims(
     session: Session, invoice_ids: Collection[int], *, inbound_id: int
 ) -> dict[tuple[int, Decimal | None], int]:
     """The lines of mails other than ``inbound_id`` that claim one of ``invoice_ids`` and
     still wait for a person (a stranger's claim waiting only for its bank credit does not
     count): the mail of each, by (invoice id, amount as written)."""
-    rl, rem, item = m.RemittanceLine, m.Remittance, m.ReviewItem
-    waiting = select(item.id).where(
-        item.remittance_line_id == rl.id,
-        item.status == ReviewStatus.OPEN,
-        item.kind != ReviewKind.UNVERIFIED_PAYMENT,
-    )
-    earlier = session.execute(
-        select(rl.invoice_id, rl.stated_amount, rem.inbound_id)
-        .join(rem, rem.id == rl.remittance_id)
-        .where(
-            rl.invoice_id.in_(sorted(set(invoice_ids))),
-            rem.inbound_id != inbound_id,
-            waiting.exists(),
-        )
-    ).all()
+    params = {"invoice_ids": sorted(set(invoice_ids)), "inbound_id": inbound_id}
+    earlier = rows(session, _WAITING_CLAIMS, params)
     return {(invoice_id, amount): inbound for invoice_id, amount, inbound in earlier}
 
 
