@@ -15,7 +15,7 @@ from datetime import datetime
 
 import structlog
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from core.errors import PermanentError, TransientError
 from core.statuses import FINAL_STATUSES, InboundStatus, ReviewKind
@@ -76,7 +76,13 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
         raise
     mark_parsed(inbound_id, svc=svc)
     with _forgive_transient(inbound_id, svc), svc.sessions.begin() as session:
-        row = session.get(m.InboundMessage, inbound_id, with_for_update=True)
+        # the raw mail was read above (it may be megabytes): not again
+        row = session.get(
+            m.InboundMessage,
+            inbound_id,
+            with_for_update=True,
+            options=[defer(m.InboundMessage.raw)],
+        )
         assert row is not None
         if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
             return Processed(inbound_id=inbound_id, status=row.status)
