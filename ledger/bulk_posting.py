@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, case, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.statuses import ApplicationStatus, InvoiceStatus
@@ -95,9 +96,13 @@ def post_at_once(
             owed[part.invoice.invoice_id] += part.amount + part.discount
             currency[part.invoice.invoice_id] = part.invoice.currency
     savepoint = session.begin_nested()
-    line_ids = _insert_lines(session, rem, planned, line_values)
-    app_ids = _insert_applications(session, planned, line_ids, now=now)
-    balances = _settle(session, owed, currency, now=now)
+    try:
+        line_ids = _insert_lines(session, rem, planned, line_values)
+        app_ids = _insert_applications(session, planned, line_ids, now=now)
+        balances = _settle(session, owed, currency, now=now)
+    except IntegrityError:  # an application refused: the lines go one by one, as apply_cash does
+        savepoint.rollback()
+        return None
     if balances is None:
         savepoint.rollback()
         return None

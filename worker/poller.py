@@ -129,12 +129,15 @@ class Poller:
                     then=partial(self._advance, folder=folder, uidvalidity=uidvalidity, uid=last),
                 )
                 fetched += len(stored)
-                for one in stored:  # queued once committed
+                for one in stored:
                     if one.created:
                         metrics.MAILS_RECEIVED.labels(source="imap").inc()
-                    if one.status == InboundStatus.STORED:
-                        self.enqueue(one.inbound_id)
-                        enqueued += 1
+                # queued once committed, and once each (a batch may hold a mail twice)
+                for inbound_id in dict.fromkeys(
+                    one.inbound_id for one in stored if one.status == InboundStatus.STORED
+                ):
+                    self.enqueue(inbound_id)
+                    enqueued += 1
             acted += self._act_on_done(mailbox, folder, uidvalidity)
         with self.svc.sessions.begin() as session:
             mark_polled(

@@ -16,6 +16,7 @@ real delivery of that row sends it (:func:`is_still_to_send`).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -159,9 +160,11 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
 
 
 #: After a failed delivery from the worker that wrote the reply, how long every reply goes
-#: through the outbound queue instead (a relay that is down must not slow reading mail).
+#: through the outbound queue instead (a relay that is down must not slow reading mail). When
+#: it is over, one reply tries the relay again while the others still go through the queue.
 INLINE_PAUSE_SECONDS = 60.0
 _inline_paused_until = 0.0
+_inline_failed = False
 _inline_lock = threading.Lock()
 
 
@@ -172,7 +175,7 @@ def send_now_or_queue(
     wrote it, or hand it to ``queue(outbox_id, delay_ms)``: when inline sending is off or
     paused, and when this try fails (a temporary failure with its retry delay). A row that
     failed for good is left as it is: its review item tells a person."""
-    if not svc.settings.send_inline or time.monotonic() < _inline_paused_until:
+    if not svc.settings.send_inline or not _may_try_inline():
         queue(outbox_id, None)
         return
     try:
@@ -184,12 +187,41 @@ def send_now_or_queue(
         _pause_inline()
         log.warning("outbound_inline_failed", outbox_id=outbox_id, error=type(e).__name__)
         queue(outbox_id, None)
+    except BaseException:  # the actor's time limit, shutdown: the queue (or the sweep) sends it
+        _pause_inline()
+        with contextlib.suppress(Exception):
+            queue(outbox_id, None)
+        raise
+    else:
+        _resume_inline()
+
+
+def _may_try_inline() -> bool:
+    """Whether this reply may go now: no failure, or the pause after one is over and this
+    caller is the one to try again (the next pause starts now, for the others)."""
+    global _inline_paused_until
+    with _inline_lock:
+        now = time.monotonic()
+        if not _inline_failed:
+            return True
+        if now < _inline_paused_until:
+            return False
+        _inline_paused_until = now + INLINE_PAUSE_SECONDS
+        return True
 
 
 def _pause_inline() -> None:
-    global _inline_paused_until
+    global _inline_paused_until, _inline_failed
     with _inline_lock:
+        _inline_failed = True
         _inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS
+
+
+def _resume_inline() -> None:
+    global _inline_failed
+    if _inline_failed:
+        with _inline_lock:
+            _inline_failed = False
 
 
 def _finish(outbox_id: int, status: OutboxStatus, error: str | None, svc: Services) -> None:

@@ -79,18 +79,33 @@ def store_many(
     run ``then`` in it (the poller records how far it read the folder): one commit for a
     batch of mail, all or nothing."""
     now = svc.clock()
+    keyed = [(message_id_of(raw), hashlib.sha256(raw).hexdigest()) for raw, _ in mails]
+    # In the order of the unique key: two batches holding the same mails (two folders polled at
+    # once) take their index entries in one order and cannot deadlock on PostgreSQL.
+    order = sorted(range(len(mails)), key=keyed.__getitem__)
+    stored: dict[int, Stored] = {}
     with svc.sessions.begin() as session:
-        stored = [_store(session, raw, source=source, mailbox=key, now=now) for raw, key in mails]
+        for n in order:
+            raw, key = mails[n]
+            message_id, digest = keyed[n]
+            stored[n] = _store(
+                session, raw, message_id, digest, source=source, mailbox=key, now=now
+            )
         if then is not None:
             then(session)
-    return stored
+    return [stored[n] for n in range(len(mails))]
 
 
 def _store(
-    session: Session, raw: bytes, *, source: str, mailbox: MailboxKey | None, now: datetime
+    session: Session,
+    raw: bytes,
+    message_id: str,
+    digest: str,
+    *,
+    source: str,
+    mailbox: MailboxKey | None,
+    now: datetime,
 ) -> Stored:
-    digest = hashlib.sha256(raw).hexdigest()
-    message_id = message_id_of(raw)
     existing = find_inbound(session, message_id, digest)
     created = existing is None
     if existing is None:
