@@ -35,6 +35,8 @@ def _inline_sending_not_paused() -> None:
     sending = sys.modules.get("worker.sending")
     if sending is not None:
         sending._inline_paused_until = 0.0  # type: ignore[attr-defined]
+
+
 CORPORA = (REPO / ".." / "shared" / "corpora").resolve()
 
 
