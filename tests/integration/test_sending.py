@@ -212,9 +212,11 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
 class Collector:
     def __init__(self) -> None:
         self.received: list[tuple[str, ...]] = []
+        self.peers: list[tuple[str, int]] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.received.append(tuple(envelope.rcpt_tos))
+        self.peers.append(tuple(session.peer))
         return "250 OK"
 
 
@@ -256,6 +258,16 @@ def test_tls_delivers_to_the_server_the_ca_file_vouches_for(tls_server):
     mode, port, handler, cert = tls_server
     mailer(mode, port, cert).send(RAW, sender="a@x.example", recipients=["b@y.example"])
     assert handler.received == [("b@y.example",)]
+
+
+def test_tls_mails_go_over_one_verified_connection(tls_server):
+    mode, port, handler, cert = tls_server
+    smtp = mailer(mode, port, cert)
+    for _ in range(3):
+        smtp.send(RAW, sender="a@x.example", recipients=["b@y.example"])
+    assert len(handler.received) == 3
+    assert len(set(handler.peers)) == 1  # one handshake for the three
+    smtp.close()
 
 
 def test_tls_checks_the_host_name_too(tls_server):

@@ -227,9 +227,14 @@ class _SinkHandler:
         self.lock = threading.Lock()
         self.count = len(list(directory.glob("*.eml")))
         self.failures: list[int] = []
+        self.peers: list[tuple[str, int]] = []  # the client's address of each DATA, in order
+        self.transports: list[Any] = []  # of the connections that sent DATA
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
+            self.peers.append((str(session.peer[0]), int(session.peer[1])))
+            if server.transport not in self.transports:
+                self.transports.append(server.transport)
             if self.failures:
                 code = self.failures.pop(0)
                 return f"{code} sink told to refuse this message"
@@ -283,6 +288,28 @@ class EmbeddedSmtp:
             if len(got) >= count or time.monotonic() >= deadline:
                 return got
             time.sleep(0.05)
+
+    def peers(self) -> list[tuple[str, int]]:
+        """The client's address and port of every message offered (accepted or refused), in
+        order: one port per connection the client opened."""
+        with self._handler.lock:
+            return list(self._handler.peers)
+
+    def close_connections(self) -> None:
+        """Close every connection a message came over, from the server's side (a relay's idle
+        timeout or restart); return once they are closed."""
+        with self._handler.lock:
+            transports, self._handler.transports = self._handler.transports, []
+        closed = threading.Event()
+
+        def close() -> None:
+            for transport in transports:
+                transport.close()
+            closed.set()
+
+        self._controller.loop.call_soon_threadsafe(close)
+        if not closed.wait(START_TIMEOUT):
+            raise ARError("SMTP sink did not close its connections")
 
     def fail_next(self, n: int, code: int = 451) -> None:
         """Refuse the next ``n`` messages with ``code`` (4xx: try later, 5xx: rejected)."""
