@@ -7,6 +7,7 @@ Production never uses this module: it points the same settings at real servers.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import json
@@ -222,8 +223,9 @@ class ReceivedMail:
 
 
 class _SinkHandler:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, delay: float = 0.0) -> None:
         self.directory = directory
+        self.delay = delay
         self.lock = threading.Lock()
         self.count = len(list(directory.glob("*.eml")))
         self.failures: list[int] = []
@@ -231,6 +233,8 @@ class _SinkHandler:
         self.transports: list[Any] = []  # of the connections that sent DATA
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.peers.append((str(session.peer[0]), int(session.peer[1])))
             if server.transport not in self.transports:
@@ -321,12 +325,13 @@ class EmbeddedSmtp:
             self._controller.stop()
 
 
-def start_smtp_sink(*, directory: Path) -> EmbeddedSmtp:
-    """Start an SMTP sink on 127.0.0.1 on a free port, storing mail in ``directory``."""
+def start_smtp_sink(*, directory: Path, delay: float = 0.0) -> EmbeddedSmtp:
+    """Start an SMTP sink on 127.0.0.1 on a free port, storing mail in ``directory``; it takes
+    ``delay`` seconds to answer each message's DATA (a remote relay)."""
     from aiosmtpd.controller import Controller
 
     directory.mkdir(parents=True, exist_ok=True)
-    handler = _SinkHandler(directory)
+    handler = _SinkHandler(directory, delay)
     last: Exception | None = None
     for _ in range(5):  # a free port can be taken between probing and binding
         port = free_port()
