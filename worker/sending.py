@@ -58,9 +58,10 @@ MAX_SEND_ATTEMPTS = 8
 RETRY_FIRST_DELAY_MS = 30_000
 RETRY_MAX_DELAY_MS = 30 * 60_000
 #: A delivery's lease on a row, in SMTP timeouts (plus one per recipient): each step of a send
-#: waits at most one (liveness check, QUIT of a stale connection, connect, greeting, EHLO,
-#: STARTTLS, TLS handshake, EHLO, AUTH, MAIL, one RCPT per recipient, DATA, the message and its
-#: reply: 14 and the RCPTs), so a live sender has finished before its lease ends.
+#: waits at most one (NOOP on a kept connection, connect, greeting, EHLO, STARTTLS, the TLS
+#: handshake, EHLO, AUTH and its answer, MAIL, one RCPT per recipient, DATA, the message and
+#: its reply, QUIT after a connection's last mail: 14 and the RCPTs), so a live sender has
+#: finished before its lease ends.
 LEASE_TIMEOUTS = 14
 #: Seconds to wait between tries of recording a delivery when the database is unavailable.
 FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
@@ -138,7 +139,7 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
         log.warning("outbound_retry", outbox_id=outbox_id, error=type(e).__name__)
         raise
     # The server has it. A crash from here to the commit leaves the row pending and claimed:
-    # it is sent again once the lease ends (the only duplicate of a live sender).
+    # it is sent again once the lease ends (one of the two duplicates the module names).
     recorded = _finish(claim, OutboxStatus.SENT, None, svc)
     if recorded.written:
         log.info("outbound_sent", outbox_id=outbox_id)
@@ -219,8 +220,9 @@ def send_now_or_queue(
 ) -> None:
     """Deliver ``outbox_id`` now (``ARBOX_SEND_INLINE``), from the worker whose transaction
     wrote it, or hand it to ``queue(outbox_id, delay_ms)``: when inline sending is off or
-    paused, and when this try fails (a temporary failure with its retry delay). A row that
-    failed for good is left as it is: its review item tells a person."""
+    paused, when this try fails (a temporary failure with its retry delay), and when another
+    delivery holds the row (to look again when its lease ends). A row that failed for good is
+    left as it is: its review item tells a person."""
     if not svc.settings.send_inline or time.monotonic() < _inline_paused_until:
         queue(outbox_id, None)
         return

@@ -192,6 +192,43 @@ def test_the_actor_retries_after_the_explicit_backoff_and_sends_once(
     assert len(smtp_sink.messages()) == 1
 
 
+def test_the_actor_leaves_a_held_row_and_sends_it_once_the_holder_is_gone(tmp_path, smtp_sink):
+    import dataclasses
+
+    import dramatiq
+
+    from core.queues import OUTBOUND_QUEUE
+    from worker.broker import configure_broker
+    from worker.services import set_services
+
+    # A lease of 1.5 s: 0.1 s SMTP timeouts, 14 and one for the recipient
+    svc = services(tmp_path, smtp_sink)
+    svc = dataclasses.replace(
+        svc, settings=svc.settings.model_copy(update={"smtp_timeout_seconds": 0.1})
+    )
+    broker = configure_broker(svc.settings, stub=True)
+    import worker.actors
+
+    worker.actors.bind_to(broker)
+    set_services(svc)
+    outbox_id = queue_ack(svc)
+    # Given a delivery that claimed the row and died before sending
+    assert isinstance(sending._claim(outbox_id, svc), sending.Claim)
+    runner = dramatiq.Worker(broker, worker_timeout=50)
+    runner.start()
+    try:
+        worker.actors.send_outbound.send(outbox_id)
+        broker.join(OUTBOUND_QUEUE, fail_fast=True, timeout=20_000)
+        runner.join()
+    finally:
+        runner.stop()
+        set_services(None)
+    # The job found the row held, looked again when the lease ended, and sent it once
+    sent = row(svc, outbox_id)
+    assert (sent.status, sent.attempts) == ("sent", 2)
+    assert len(smtp_sink.messages()) == 1
+
+
 # --- TLS: a self-signed server is refused unless ARBOX_SMTP_CA_FILE names its certificate ---
 
 
