@@ -7,6 +7,10 @@ than :data:`MAX_IDLE_SECONDS` (checked when the next mail comes), after
 :data:`MAX_MAILS_PER_CONNECTION` mails (a relay may limit them per connection), after any error
 (its state is not known), and by :meth:`SmtpMailer.close` when the process stops.
 
+One send, from the ``NOOP`` or the connect to the server's answer to the message, gives up
+after :data:`SEND_TIMEOUTS` times the timeout in all (each command and reply waits at most what
+is left): a delivery's lease on its outbox row (worker.sending) outlasts a live send.
+
 With ``ssl`` (implicit TLS, port 465) and ``starttls`` (port 587) the server's certificate chain
 and host name are always verified, against the system's CAs or ``ARBOX_SMTP_CA_FILE``; there is
 no setting that turns verification off. ``none`` is for a relay on the same host or network.
@@ -23,15 +27,21 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.config import Settings, TlsMode
 from core.errors import ConfigError, MailDeliveryError, MailRejectedError
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 #: A kept connection idle longer than this is closed when the next mail comes, not reused.
 MAX_IDLE_SECONDS = 30.0
 #: Mails over one connection before it is closed and the next mail opens a new one.
 MAX_MAILS_PER_CONNECTION = 100
+#: One send gives up (MailDeliveryError) after this many timeouts in all; a single command
+#: still waits at most one.
+SEND_TIMEOUTS = 3
 
 
 class Mailer(Protocol):
@@ -113,7 +123,7 @@ class SmtpMailer:
         self, raw: bytes, sender: str, recipients: list[str]
     ) -> dict[str, tuple[int, bytes]]:
         """Send over this thread's kept connection (or a new one); the refused recipients."""
-        connection = self._kept_connection()
+        connection = self._kept_connection(time.monotonic() + self.timeout * SEND_TIMEOUTS)
         try:
             refused = connection.smtp.sendmail(sender, recipients, raw)
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
@@ -129,18 +139,21 @@ class SmtpMailer:
         if connection.mails >= self.max_mails_per_connection:
             self._kept.forget(connection)
             connection.quit()
+        connection.smtp.deadline = None
         return refused
 
-    def _kept_connection(self) -> _Connection:
-        """This thread's kept connection if it is fresh and answers NOOP, else a new one."""
+    def _kept_connection(self, deadline: float) -> _Connection:
+        """This thread's kept connection if it is fresh and answers NOOP, else a new one;
+        either waits for the server until ``deadline`` at the latest."""
         kept = self._kept.mine()
         if kept is not None:
             self._kept.forget(kept)
+            kept.smtp.deadline = deadline
             if time.monotonic() - kept.last_used <= self.max_idle_seconds and kept.answers():
                 self._kept.keep(kept)
                 return kept
             kept.smtp.close()  # idle too long or gone; no QUIT: it may wait for a silent server
-        connection = _Connection(self._connect(), last_used=time.monotonic())
+        connection = _Connection(self._connect(deadline), last_used=time.monotonic())
         try:
             if self.user and self.password:
                 connection.smtp.login(self.user, self.password)
@@ -189,12 +202,16 @@ class SmtpMailer:
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
         return context
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self, deadline: float | None = None) -> _SMTP:
         if self.tls == "ssl":
-            return smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=self.tls_context()
+            return _SMTP_SSL(
+                self.host,
+                self.port,
+                timeout=self.timeout,
+                deadline=deadline,
+                context=self.tls_context(),
             )
-        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        smtp = _SMTP(self.host, self.port, timeout=self.timeout, deadline=deadline)
         if self.tls == "starttls":
             try:
                 smtp.starttls(context=self.tls_context())
@@ -204,11 +221,52 @@ class SmtpMailer:
         return smtp
 
 
+class _SMTP(smtplib.SMTP):
+    """An SMTP client whose commands and replies wait at most until ``deadline``
+    (``time.monotonic()``; None: one timeout each, as smtplib does)."""
+
+    def __init__(self, host: str, port: int, *, timeout: float, deadline: float | None) -> None:
+        self.deadline = deadline
+        super().__init__(host, port, timeout=timeout)  # connects: the greeting counts too
+
+    def send(self, s: Buffer | str) -> None:
+        self._wait_at_most_what_is_left()
+        super().send(s)
+
+    def getreply(self) -> tuple[int, bytes]:
+        self._wait_at_most_what_is_left()
+        return super().getreply()
+
+    def _wait_at_most_what_is_left(self) -> None:
+        if self.deadline is None or self.sock is None:
+            return
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the send took longer than {SEND_TIMEOUTS} timeouts")
+        self.sock.settimeout(min(self.timeout, left))
+
+
+class _SMTP_SSL(_SMTP, smtplib.SMTP_SSL):
+    """Implicit TLS (port 465), with the deadline of :class:`_SMTP`."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        timeout: float,
+        deadline: float | None,
+        context: ssl.SSLContext,
+    ) -> None:
+        self.deadline = deadline
+        smtplib.SMTP_SSL.__init__(self, host, port, timeout=timeout, context=context)
+
+
 @dataclass(slots=True)
 class _Connection:
     """One open SMTP connection and how much it was used."""
 
-    smtp: smtplib.SMTP
+    smtp: _SMTP
     last_used: float
     mails: int = 0
 

@@ -11,10 +11,11 @@ re-enqueues) that finds the lease running sends nothing and looks again when it 
 sends it. A mail the server accepted is recorded sent even when the lease ran out meanwhile (it
 was sent; any later try would send it again).
 
-Duplicates are left to two windows, and both send the same bytes with the same Message-ID,
-which receivers and threading treat as one message: a crash between the server's 250 and the
-record (the row is tried again once the lease ends), and a send that outlasts its lease, which
-covers one SMTP timeout for every step of a send (:data:`LEASE_TIMEOUTS`).
+A live sender does not outlast its lease: a send gives up after a few SMTP timeouts in all
+(outbound.smtp), and the lease is longer (:data:`LEASE_TIMEOUTS`). The only duplicate is a
+crash, or an answer lost, between the server's 250 and the record: the row is tried again (once
+the lease ends) and sends the same bytes with the same Message-ID, which receivers and threading
+treat as one message.
 
 Each try counts an attempt on the row and records its error. A temporary failure (4xx, no
 connection) raises :class:`DeferredDeliveryError` with the delay before the next try, doubling
@@ -44,7 +45,7 @@ from core.statuses import OutboxStatus, ReviewKind
 from ledger import models as m
 from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error
-from outbound.smtp import Mailer
+from outbound.smtp import SEND_TIMEOUTS, Mailer
 from worker import metrics
 from worker.services import Services
 
@@ -57,12 +58,10 @@ MAX_SEND_ATTEMPTS = 8
 #: 30 min), long enough for greylisting and a relay's restart, short enough to tell a person.
 RETRY_FIRST_DELAY_MS = 30_000
 RETRY_MAX_DELAY_MS = 30 * 60_000
-#: A delivery's lease on a row, in SMTP timeouts (plus one per recipient): each step of a send
-#: waits at most one (NOOP on a kept connection, connect, greeting, EHLO, STARTTLS, the TLS
-#: handshake, EHLO, AUTH and its answer, MAIL, one RCPT per recipient, DATA, the message and
-#: its reply, QUIT after a connection's last mail: 14 and the RCPTs), so a live sender has
-#: finished before its lease ends.
-LEASE_TIMEOUTS = 14
+#: A delivery's lease on a row, in SMTP timeouts: a send gives up after SEND_TIMEOUTS of them
+#: (outbound.smtp), a new connection's TCP and TLS handshakes may add one each, and the
+#: outcome is recorded well before the lease ends: no live sender outlasts its lease.
+LEASE_TIMEOUTS = SEND_TIMEOUTS + 2
 #: Seconds to wait between tries of recording a delivery when the database is unavailable.
 FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
 
@@ -111,9 +110,9 @@ class Claim:
     recipients: tuple[str, ...]
 
 
-def lease_seconds(settings: Settings, recipients: int) -> float:
-    """How long a delivery holds a row: one SMTP timeout per step a send can wait on."""
-    return settings.smtp_timeout_seconds * (LEASE_TIMEOUTS + recipients)
+def lease_seconds(settings: Settings) -> float:
+    """How long a delivery holds a row (:data:`LEASE_TIMEOUTS` SMTP timeouts)."""
+    return settings.smtp_timeout_seconds * LEASE_TIMEOUTS
 
 
 def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
@@ -150,11 +149,11 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
 def _claim(outbox_id: int, svc: Services) -> Claim | SendResult:
     """Take the row for one try (an attempt and a lease), in a short transaction; or what
     became of it when there is nothing to send."""
-    now = svc.clock()
     with svc.sessions.begin() as session:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
         if row is None:
             raise PermanentError(f"outbox row {outbox_id} does not exist")
+        now = svc.clock()  # once the row is ours to write: the lease runs from here
         if row.status == OutboxStatus.DRY_RUN and not svc.settings.outbound_dry_run:
             # A dry run only rendered it: this run sends it (issue 20).
             row.status = OutboxStatus.PENDING
@@ -179,9 +178,9 @@ def _claim(outbox_id: int, svc: Services) -> Claim | SendResult:
         if row.attempts >= MAX_SEND_ATTEMPTS:  # the last try died before recording
             _fail(session, row, f"gave up after {row.attempts} attempts", svc)
             return SendResult(outbox_id, row.status)
-        recipients = tuple(row.recipients.split(","))
         row.attempts += 1
-        row.claimed_until = now + timedelta(seconds=lease_seconds(svc.settings, len(recipients)))
+        row.claimed_until = now + timedelta(seconds=lease_seconds(svc.settings))
+        recipients = tuple(row.recipients.split(","))
         return Claim(outbox_id, row.attempts, svc.mailer, row.raw, row.sender, recipients)
 
 

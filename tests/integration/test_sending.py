@@ -201,7 +201,7 @@ def test_the_actor_leaves_a_held_row_and_sends_it_once_the_holder_is_gone(tmp_pa
     from worker.broker import configure_broker
     from worker.services import set_services
 
-    # A lease of 1.5 s: 0.1 s SMTP timeouts, 14 and one for the recipient
+    # A lease of 0.5 s: five SMTP timeouts of 0.1 s
     svc = services(tmp_path, smtp_sink)
     svc = dataclasses.replace(
         svc, settings=svc.settings.model_copy(update={"smtp_timeout_seconds": 0.1})

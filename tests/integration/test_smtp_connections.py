@@ -5,6 +5,7 @@ again. The sink (aiosmtpd on 127.0.0.1) tells the connections apart by the clien
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -128,3 +129,46 @@ def test_the_services_close_their_mailers_connections(smtp_sink, tmp_path):
     assert connections(smtp_sink) == [0, 1]
     svc.close()
     svc.engine.dispose()
+
+
+class SlowRecipients:
+    """A server that takes 0.25 s to answer each RCPT: within a 0.3 s timeout every time."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        await asyncio.sleep(0.25)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.received += 1
+        return "250 OK"
+
+
+def test_a_send_gives_up_after_its_share_of_timeouts_though_each_answer_came_in_time():
+    from aiosmtpd.controller import Controller
+
+    from outbound.smtp import SEND_TIMEOUTS
+    from worker.dev.embedded import free_port
+
+    handler, port = SlowRecipients(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp = SmtpMailer(
+            host="127.0.0.1", port=port, user=None, password=None, tls="none", timeout=0.3
+        )
+        recipients = [f"ap{n}@acme-mfg.example" for n in range(6)]  # 1.5 s of RCPTs
+        started = time.monotonic()
+        with pytest.raises(MailDeliveryError, match=r"timed out|took longer than"):
+            smtp.send(RAW, sender="ar@arbox.example", recipients=recipients)
+        assert time.monotonic() - started < 0.3 * SEND_TIMEOUTS + 0.2
+        assert handler.received == 0
+        # and two recipients (0.5 s) go
+        smtp.send(RAW, sender="ar@arbox.example", recipients=recipients[:2])
+        assert handler.received == 1
+        smtp.close()
+    finally:
+        controller.stop()

@@ -99,7 +99,7 @@ def in_thread(target, *args) -> tuple[threading.Thread, list[object]]:  # type: 
 
 
 def lease_end(svc: Services) -> datetime:
-    return NOW + timedelta(seconds=sending.lease_seconds(svc.settings, 1))
+    return NOW + timedelta(seconds=sending.lease_seconds(svc.settings))
 
 
 def test_another_transaction_writes_while_the_server_takes_the_mail(svc):
@@ -164,7 +164,7 @@ def test_a_delivery_that_finds_the_lease_running_sends_nothing_and_looks_again_a
     assert isinstance(claim, sending.Claim) and claim.attempts == 1
     # When the job is delivered again while its lease runs: nothing is sent
     result = send_outbox(outbox_id, svc=with_mailer(svc, mailer))
-    lease_ms = sending.lease_seconds(svc.settings, 1) * 1000
+    lease_ms = sending.lease_seconds(svc.settings) * 1000
     assert result == SendResult(outbox_id, "pending", held_for_ms=lease_ms)
     assert mailer.sent == []
     # and a reply delivered inline hands the row to the queue, to look again when it ends
