@@ -360,6 +360,9 @@ def run_chaos(cfg: ChaosConfig) -> ChaosResult:
             ARBOX_SWEEP_AFTER_SECONDS="5",
             ARBOX_BROKER_HEARTBEAT_TIMEOUT_MS="5000",
             ARBOX_BROKER_MAINTENANCE_CHANCE="100000",
+            # A worker killed mid-send leaves its outbox row leased for five SMTP timeouts
+            # (worker.sending): 25 s with the sink on loopback, not 150 s at the default.
+            ARBOX_SMTP_TIMEOUT_SECONDS="5",
         )
         env.update(cfg.env)
         for args in (("db", "upgrade"), ("import", "invoices", "ledger.csv")):

@@ -6,11 +6,13 @@ arrival to acknowledgement, and the bare cost of pdfplumber and PDFium on the sa
 
     python bench/e2e.py --mails 300 --db sqlite            # make bench-e2e E2E_ARGS="..."
     python bench/e2e.py --mails 100 --db postgres --mix --json out.json
+    python bench/e2e.py --mails 300 --db sqlite --relay-ms 100   # a relay 100 ms a mail away
 
-Servers: Dovecot (or pymap), Debian redis-server, PostgreSQL, an aiosmtpd sink in this process;
-all on 127.0.0.1 in a temp dir, started by tests/servers.py and worker/dev/embedded.py and
-stopped at the end. CPU is read from /proc/<pid>/stat of each process and its descendants (the
-parse children), sampled every 0.2 s. Issue 18 has the targets; this script measures only.
+Servers: Dovecot (or pymap), Debian redis-server, PostgreSQL, an aiosmtpd sink in this process
+(answering each mail after ``--relay-ms``); all on 127.0.0.1 in a temp dir, started by
+tests/servers.py and worker/dev/embedded.py and stopped at the end. CPU is read from
+/proc/<pid>/stat of each process and its descendants (the parse children), sampled every 0.2 s.
+Issue 18 has the targets; this script measures only.
 """
 
 from __future__ import annotations
@@ -150,7 +152,8 @@ def start_servers(
     (work / "redis").mkdir()
     redis = start_redis_server(work / "redis")
     stack.append(redis.stop)
-    sink = start_smtp_sink(directory=work / "sent")
+    relay = {"delay": args.relay_ms / 1000} if args.relay_ms else {}
+    sink = start_smtp_sink(directory=work / "sent", **relay)
     stack.append(sink.stop)
     if args.imap == "dovecot":
         (work / "dovecot").mkdir()
@@ -574,6 +577,9 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="ARBOX_X=VALUE",
         help="another setting for the arbox processes (repeatable)",
+    )
+    parser.add_argument(
+        "--relay-ms", type=float, default=0, help="ms the SMTP sink takes per mail (a relay)"
     )
     parser.add_argument("--bare-sample", type=int, default=100, help="PDFs per kind read bare")
     parser.add_argument("--timeout", type=float, default=900)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,12 +102,16 @@ def reenqueue_stale_inbound(session: Session, *, cutoff: datetime, now: datetime
 
 
 def reenqueue_stale_outbox(session: Session, *, cutoff: datetime, now: datetime) -> list[int]:
-    """The pending mails last enqueued before ``cutoff``, marked enqueued ``now``."""
+    """The pending mails last enqueued before ``cutoff``, marked enqueued ``now``. A mail a
+    delivery holds (its lease not expired) is left to that delivery; it keeps its old
+    ``enqueued_at``, so the first sweep after the lease ends finds it if the holder died."""
     return list(
         session.execute(
             update(m.OutboxMessage)
             .where(
-                m.OutboxMessage.status == OutboxStatus.PENDING, m.OutboxMessage.enqueued_at < cutoff
+                m.OutboxMessage.status == OutboxStatus.PENDING,
+                m.OutboxMessage.enqueued_at < cutoff,
+                or_(m.OutboxMessage.claimed_until.is_(None), m.OutboxMessage.claimed_until <= now),
             )
             .values(enqueued_at=now)
             .returning(m.OutboxMessage.id)

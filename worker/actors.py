@@ -67,12 +67,15 @@ def _message_id(inbound_id: int, svc: Services) -> str | None:
     throws=(PermanentError,),
 )
 def send_outbound(outbox_id: int) -> None:
-    """Deliver one outbox row."""
+    """Deliver one outbox row; when another delivery holds it, look again once its lease
+    ends (sent by then, or its holder died and this delivery sends it)."""
     with bound_contextvars(outbox_id=outbox_id):
         try:
-            sending.send_outbox(outbox_id, svc=get_services())
+            result = sending.send_outbox(outbox_id, svc=get_services())
         except sending.DeferredDeliveryError as e:
             raise dramatiq.Retry(str(e), delay=e.retry_in_ms) from e
+        if result.held_for_ms is not None:
+            raise dramatiq.Retry("held by another delivery", delay=result.held_for_ms)
 
 
 @dramatiq.actor(

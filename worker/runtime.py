@@ -49,6 +49,13 @@ def start_worker(runtime: Runtime, *, threads: int) -> dramatiq.Worker:
     return worker
 
 
+def stop_worker(runtime: Runtime, worker: dramatiq.Worker, *, timeout: int) -> None:
+    """Stop the worker threads (waiting up to ``timeout`` ms for their jobs), then close the
+    SMTP connections they kept open."""
+    worker.stop(timeout=timeout)
+    runtime.services.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """How far a set of inbound messages is."""

@@ -1,9 +1,21 @@
 """The sending step: deliver one outbox row over SMTP, at most once in effect.
 
-The row stays locked while the server takes the mail and is marked sent in that same
-transaction, so two deliveries of one job never both send. A crash between the server's 250 and
-the commit resends the same bytes with the same Message-ID, which receivers and threading treat
-as one message: that window is the only duplicate there can be.
+A delivery claims the row in a short transaction: one more attempt, and a lease
+(``outbox.claimed_until``, :func:`lease_seconds` from now) during which the row is its own. It
+talks to the SMTP server with no transaction open, so no lock is held meanwhile (on SQLite a
+write transaction holds the whole database's write lock), and records the outcome in another
+short transaction, only while the row is still its own: pending, with the attempt count of its
+claim. A second delivery of the same job (Dramatiq may run a message twice; the sweep
+re-enqueues) that finds the lease running sends nothing and looks again when it ends
+(:attr:`SendResult.held_for_ms`): by then the row is sent, or its holder died and this delivery
+sends it. A mail the server accepted is recorded sent even when the lease ran out meanwhile (it
+was sent; any later try would send it again).
+
+A live sender does not outlast its lease: a send gives up after a few SMTP timeouts in all
+(outbound.smtp), and the lease is longer (:data:`LEASE_TIMEOUTS`). The only duplicate is a
+crash, or an answer lost, between the server's 250 and the record: the row is tried again (once
+the lease ends) and sends the same bytes with the same Message-ID, which receivers and threading
+treat as one message.
 
 Each try counts an attempt on the row and records its error. A temporary failure (4xx, no
 connection) raises :class:`DeferredDeliveryError` with the delay before the next try, doubling
@@ -17,20 +29,24 @@ real delivery of that row sends it (:func:`is_still_to_send`).
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from core.config import Settings
 from core.errors import MailDeliveryError, MailRejectedError, PermanentError
 from core.statuses import OutboxStatus, ReviewKind
 from ledger import models as m
 from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error
+from outbound.smtp import SEND_TIMEOUTS, Mailer
 from worker import metrics
 from worker.services import Services
 
@@ -43,6 +59,10 @@ MAX_SEND_ATTEMPTS = 8
 #: 30 min), long enough for greylisting and a relay's restart, short enough to tell a person.
 RETRY_FIRST_DELAY_MS = 30_000
 RETRY_MAX_DELAY_MS = 30 * 60_000
+#: A delivery's lease on a row, in SMTP timeouts: a send gives up after SEND_TIMEOUTS of them
+#: (outbound.smtp), a new connection's TCP and TLS handshakes may add one each, and the
+#: outcome is recorded well before the lease ends: no live sender outlasts its lease.
+LEASE_TIMEOUTS = SEND_TIMEOUTS + 2
 #: Seconds to wait between tries of recording a delivery when the database is unavailable.
 FINISH_RETRY_WAITS = (0.1, 0.5, 2.0)
 
@@ -71,27 +91,79 @@ class DeferredDeliveryError(MailDeliveryError):
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
-    """What became of one outbox row."""
+    """What became of one outbox row. ``held_for_ms``: another delivery holds the row for that
+    long; nothing was sent, look again then (the holder may have died)."""
 
     outbox_id: int
     status: str
+    held_for_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One delivery's try of a row: what to send, and the attempt count that makes it ours."""
+
+    outbox_id: int
+    attempts: int
+    mailer: Mailer
+    raw: bytes
+    sender: str
+    recipients: tuple[str, ...]
+
+
+def lease_seconds(settings: Settings) -> float:
+    """How long a delivery holds a row (:data:`LEASE_TIMEOUTS` SMTP timeouts)."""
+    return settings.smtp_timeout_seconds * LEASE_TIMEOUTS
 
 
 def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
-    """Deliver outbox row ``outbox_id`` unless it was sent or failed for good already.
+    """Deliver outbox row ``outbox_id`` unless it was sent or failed for good already, or
+    another delivery holds it.
 
     Raises:
         DeferredDeliveryError: a temporary failure; the caller retries after its delay.
     """
+    claim = _claim(outbox_id, svc)
+    if isinstance(claim, SendResult):
+        return claim
+    try:
+        claim.mailer.send(claim.raw, sender=claim.sender, recipients=claim.recipients)
+    except MailRejectedError as e:
+        log.error("outbound_rejected", outbox_id=outbox_id, error=str(e))
+        metrics.SMTP_ERRORS.labels(kind="permanent").inc()
+        return _finish(claim, OutboxStatus.FAILED, str(e), svc).result
+    except MailDeliveryError as e:
+        return _deferred(claim, e, svc)
+    except Exception as e:
+        _finish(claim, OutboxStatus.PENDING, f"{type(e).__name__}: {e}", svc)
+        log.warning("outbound_retry", outbox_id=outbox_id, error=type(e).__name__)
+        raise
+    # The server has it. A crash from here to the commit leaves the row pending and claimed:
+    # it is sent again once the lease ends (one of the two duplicates the module names).
+    recorded = _finish(claim, OutboxStatus.SENT, None, svc)
+    if recorded.written:
+        log.info("outbound_sent", outbox_id=outbox_id)
+        metrics.OUTBOUND_SENT.labels(result=OutboxStatus.SENT).inc()
+    return recorded.result
+
+
+def _claim(outbox_id: int, svc: Services) -> Claim | SendResult:
+    """Take the row for one try (an attempt and a lease), in a short transaction; or what
+    became of it when there is nothing to send."""
     with svc.sessions.begin() as session:
         row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
         if row is None:
             raise PermanentError(f"outbox row {outbox_id} does not exist")
+        now = svc.clock()  # once the row is ours to write: the lease runs from here
         if row.status == OutboxStatus.DRY_RUN and not svc.settings.outbound_dry_run:
             # A dry run only rendered it: this run sends it (issue 20).
             row.status = OutboxStatus.PENDING
         if row.status != OutboxStatus.PENDING:
             return SendResult(outbox_id, row.status)
+        held_ms = _held_ms(row, now)
+        if held_ms is not None:
+            log.info("outbound_held", outbox_id=outbox_id, attempts=row.attempts, ms=held_ms)
+            return SendResult(outbox_id, row.status, held_for_ms=held_ms)
         if svc.settings.outbound_dry_run:
             row.status = OutboxStatus.DRY_RUN
             log.info("outbound_dry_run", outbox_id=outbox_id, size=len(row.raw))
@@ -108,55 +180,32 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
             _fail(session, row, f"gave up after {row.attempts} attempts", svc)
             return SendResult(outbox_id, row.status)
         row.attempts += 1
-        claim = row.attempts
-        mailer, raw, sender = svc.mailer, row.raw, row.sender
-        recipients = row.recipients.split(",")
-    accepted = False
-    try:
-        # Hold the row locked while the server takes the mail: a second delivery of this job
-        # (Dramatiq may run a message twice; the sweep re-enqueues) waits here and then finds
-        # it sent, or finds that it claimed the row after us and leaves it to that delivery.
-        with svc.sessions.begin() as session:
-            row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
-            assert row is not None
-            if row.status != OutboxStatus.PENDING or row.attempts != claim:
-                return SendResult(outbox_id, row.status)
-            mailer.send(raw, sender=sender, recipients=recipients)
-            accepted = True
-            row.status, row.sent_at = OutboxStatus.SENT, svc.clock()
-    except MailRejectedError as e:
-        _finish(outbox_id, OutboxStatus.FAILED, str(e), svc)
-        log.error("outbound_rejected", outbox_id=outbox_id, error=str(e))
+        row.claimed_until = now + timedelta(seconds=lease_seconds(svc.settings))
+        recipients = tuple(row.recipients.split(","))
+        return Claim(outbox_id, row.attempts, svc.mailer, row.raw, row.sender, recipients)
+
+
+def _deferred(claim: Claim, error: MailDeliveryError, svc: Services) -> SendResult:
+    """Record a temporary failure: the row waits for its next try, or fails after the last.
+
+    Raises:
+        DeferredDeliveryError: the row waits; the caller retries after its delay.
+    """
+    outbox_id, attempts = claim.outbox_id, claim.attempts
+    if attempts >= MAX_SEND_ATTEMPTS:
+        log.error("outbound_failed", outbox_id=outbox_id, attempts=attempts)
         metrics.SMTP_ERRORS.labels(kind="permanent").inc()
-        return SendResult(outbox_id, OutboxStatus.FAILED)
-    except MailDeliveryError as e:
-        if claim >= MAX_SEND_ATTEMPTS:
-            _finish(
-                outbox_id, OutboxStatus.FAILED, f"gave up after {claim} attempts; last: {e}", svc
-            )
-            log.error("outbound_failed", outbox_id=outbox_id, attempts=claim)
-            metrics.SMTP_ERRORS.labels(kind="permanent").inc()
-            return SendResult(outbox_id, OutboxStatus.FAILED)
-        _finish(outbox_id, OutboxStatus.PENDING, str(e), svc)
-        deferred = DeferredDeliveryError(e, outbox_id=outbox_id, attempts=claim)
-        metrics.SMTP_ERRORS.labels(kind="temporary").inc()
-        log.warning(
-            "outbound_retry", outbox_id=outbox_id, attempts=claim, retry_in_ms=deferred.retry_in_ms
-        )
-        raise deferred from e
-    except DBAPIError as e:
-        if not (accepted and is_transient_db_error(e)):
-            raise
-        _finish(outbox_id, OutboxStatus.SENT, None, svc)  # the server has it: record that, retrying
-    except Exception as e:
-        if accepted:
-            raise
-        _finish(outbox_id, OutboxStatus.PENDING, f"{type(e).__name__}: {e}", svc)
-        log.warning("outbound_retry", outbox_id=outbox_id, error=type(e).__name__)
-        raise
-    log.info("outbound_sent", outbox_id=outbox_id)
-    metrics.OUTBOUND_SENT.labels(result=OutboxStatus.SENT).inc()
-    return SendResult(outbox_id, OutboxStatus.SENT)
+        reason = f"gave up after {attempts} attempts; last: {error}"
+        return _finish(claim, OutboxStatus.FAILED, reason, svc).result
+    metrics.SMTP_ERRORS.labels(kind="temporary").inc()
+    recorded = _finish(claim, OutboxStatus.PENDING, str(error), svc)
+    if not recorded.written:  # another delivery took the row meanwhile: it is that one's
+        return recorded.result
+    deferred = DeferredDeliveryError(error, outbox_id=outbox_id, attempts=attempts)
+    log.warning(
+        "outbound_retry", outbox_id=outbox_id, attempts=attempts, retry_in_ms=deferred.retry_in_ms
+    )
+    raise deferred from error
 
 
 #: After a failed delivery from the worker that wrote the reply, how long every reply goes
@@ -173,13 +222,14 @@ def send_now_or_queue(
 ) -> None:
     """Deliver ``outbox_id`` now (``ARBOX_SEND_INLINE``), from the worker whose transaction
     wrote it, or hand it to ``queue(outbox_id, delay_ms)``: when inline sending is off or
-    paused, and when this try fails (a temporary failure with its retry delay). A row that
-    failed for good is left as it is: its review item tells a person."""
+    paused, when this try fails (a temporary failure with its retry delay), and when another
+    delivery holds the row (to look again when its lease ends). A row that failed for good is
+    left as it is: its review item tells a person."""
     if not svc.settings.send_inline or not _may_try_inline():
         queue(outbox_id, None)
         return
     try:
-        send_outbox(outbox_id, svc=svc)
+        result = send_outbox(outbox_id, svc=svc)
     except DeferredDeliveryError as e:
         _pause_inline()
         queue(outbox_id, e.retry_in_ms)
@@ -193,7 +243,10 @@ def send_now_or_queue(
             queue(outbox_id, None)
         raise
     else:
-        _resume_inline()
+        if result.held_for_ms is not None:  # another delivery sends it; look once it is done
+            queue(outbox_id, result.held_for_ms)
+        else:
+            _resume_inline()
 
 
 def _may_try_inline() -> bool:
@@ -224,33 +277,72 @@ def _resume_inline() -> None:
             _inline_failed = False
 
 
-def _finish(outbox_id: int, status: OutboxStatus, error: str | None, svc: Services) -> None:
-    """Record the outcome of a delivery. After the server's 250 this is the only thing between
-    us and a resend, so a transient database error is retried here a few times first."""
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The row after a delivery recorded its outcome: ``written`` unless another delivery had
+    taken the row over, or finished it."""
+
+    written: bool
+    result: SendResult
+
+
+def _finish(claim: Claim, status: OutboxStatus, error: str | None, svc: Services) -> Recorded:
+    """Record the outcome of a delivery and end its lease, if the row is still its own. After
+    the server's 250 this is the only thing between us and a resend, so a transient database
+    error is retried here a few times first."""
     for wait in FINISH_RETRY_WAITS:
         try:
-            _record(outbox_id, status, error, svc)
+            recorded = _record(claim, status, error, svc)
         except DBAPIError as e:
             if not is_transient_db_error(e):
                 raise
-            log.warning("outbound_record_retry", outbox_id=outbox_id, error=type(e.orig).__name__)
+            log.warning(
+                "outbound_record_retry", outbox_id=claim.outbox_id, error=type(e.orig).__name__
+            )
             time.sleep(wait)
         else:
-            return
-    _record(outbox_id, status, error, svc)
+            break
+    else:
+        recorded = _record(claim, status, error, svc)
+    if not recorded.written:
+        log.warning(
+            "outbound_claim_lost",
+            outbox_id=claim.outbox_id,
+            attempts=claim.attempts,
+            outcome=str(status),
+            status=recorded.result.status,
+        )
+    return recorded
 
 
-def _record(outbox_id: int, status: OutboxStatus, error: str | None, svc: Services) -> None:
+def _record(claim: Claim, status: OutboxStatus, error: str | None, svc: Services) -> Recorded:
+    """Write ``status`` while the row is pending under this claim; ``sent`` while it is
+    pending under any (the server has the mail: no one is to send it again)."""
+    now = svc.clock()
     with svc.sessions.begin() as session:
-        row = session.get(m.OutboxMessage, outbox_id, with_for_update=True)
+        row = session.get(m.OutboxMessage, claim.outbox_id, with_for_update=True)
         assert row is not None
+        if row.status != OutboxStatus.PENDING or (
+            status != OutboxStatus.SENT and row.attempts != claim.attempts
+        ):
+            return Recorded(False, SendResult(row.id, row.status, _held_ms(row, now)))
+        row.claimed_until = None
         if status == OutboxStatus.FAILED:
             _fail(session, row, error or "failed", svc)
-            return
-        row.status = status
-        row.last_error = error[:2000] if error else row.last_error
-        if status == OutboxStatus.SENT:
-            row.sent_at = svc.clock()
+        else:
+            row.status = status
+            row.last_error = error[:2000] if error else row.last_error
+            if status == OutboxStatus.SENT:
+                row.sent_at = now
+        return Recorded(True, SendResult(row.id, row.status))
+
+
+def _held_ms(row: m.OutboxMessage, now: datetime) -> int | None:
+    """Milliseconds left of a delivery's lease on pending ``row``; None when nobody holds it."""
+    if row.status != OutboxStatus.PENDING or row.claimed_until is None:
+        return None
+    left = (row.claimed_until - now).total_seconds()
+    return math.ceil(left * 1000) if left > 0 else None
 
 
 def _fail(session: Session, row: m.OutboxMessage, error: str, svc: Services) -> None:

@@ -63,6 +63,12 @@ class Services:
             ),
         )
 
+    def close(self) -> None:
+        """Close what is kept open between jobs: the SMTP connections of every thread (once
+        the threads that send are stopped)."""
+        if isinstance(self.mailer, SmtpMailer):
+            self.mailer.close()
+
 
 _lock = threading.Lock()
 _services: Services | None = None

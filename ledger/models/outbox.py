@@ -33,3 +33,6 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     enqueued_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # While a delivery talks to the SMTP server the row is its own until then; no other
+    # delivery sends it before (worker.sending). NULL: nobody is sending it.
+    claimed_until: Mapped[datetime | None]

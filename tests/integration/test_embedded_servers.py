@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,18 @@ def test_smtp_sink_stores_envelopes_and_can_refuse(tmp_path: Path) -> None:
         assert got.mail_from == "ar@example.com"
         assert got.rcpt_tos == ("ap@example.com",)
         assert got.headers["Subject"] == "a"
+        # each message came over its own connection, which the sink tells by the client's port
+        assert len({port for _, port in sink.peers()}) == 2
+
+
+@pytest.mark.smtp
+def test_smtp_sink_can_take_as_long_as_a_remote_relay(tmp_path: Path) -> None:
+    with start_smtp_sink(directory=tmp_path / "sent", delay=0.2) as sink:
+        with smtplib.SMTP(sink.host, sink.port, timeout=5) as client:
+            started = time.monotonic()
+            client.sendmail("ar@example.com", ["ap@example.com"], b"Subject: a\r\n\r\nbody\r\n")
+            assert time.monotonic() - started >= 0.2
+        assert len(sink.wait_for(1, timeout=5)) == 1
 
 
 SHARE = """

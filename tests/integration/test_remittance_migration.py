@@ -164,7 +164,7 @@ def test_0015_adds_the_reply_evidence_columns_and_indexes_and_round_trips(empty_
 def test_0016_indexes_lines_by_invoice_and_review_items_by_line(empty_database_url):
     # Given a database at 0015, when it is upgraded
     upgrade(empty_database_url, "0015_reply_evidence")
-    upgrade(empty_database_url)
+    upgrade(empty_database_url, "0016_claim_indexes")
     engine = make_engine(empty_database_url)
     try:
         inspector = sa.inspect(engine)
@@ -177,7 +177,37 @@ def test_0016_indexes_lines_by_invoice_and_review_items_by_line(empty_database_u
         command.downgrade(alembic_config(empty_database_url), "0015_reply_evidence")
         names = {ix["name"] for ix in sa.inspect(engine).get_indexes("remittance_lines")}
         assert "ix_remittance_lines_invoice_id" not in names
-        upgrade(empty_database_url)
+        upgrade(empty_database_url, "0016_claim_indexes")
         assert current(empty_database_url) == "0016_claim_indexes"
+    finally:
+        engine.dispose()
+
+
+def test_0017_gives_outbox_rows_a_lease_nobody_holds_yet(empty_database_url):
+    # Given a database at 0016 with one pending outbox row
+    upgrade(empty_database_url, "0016_claim_indexes")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "insert into outbox (id, key, kind, message_id, sender, recipients, subject, "
+                    "raw, status, attempts, created_at) values (1, 'ack:1', 'acknowledgement', "
+                    "'<r1@arbox.example>', 'ar@arbox.example', 'ap@acme.example', 'Re', :raw, "
+                    "'pending', 0, :now)"
+                ),
+                {"raw": b"abc", "now": NOW},
+            )
+        # When it is upgraded, the row is there and nobody holds it
+        upgrade(empty_database_url, "0017_outbox_lease")
+        with engine.connect() as conn:
+            held = conn.execute(sa.text("select status, claimed_until from outbox")).one()
+        assert tuple(held) == ("pending", None)
+        # And it goes down and up again
+        command.downgrade(alembic_config(empty_database_url), "0016_claim_indexes")
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("outbox")}
+        assert "claimed_until" not in columns
+        upgrade(empty_database_url, "0017_outbox_lease")
+        assert current(empty_database_url) == "0017_outbox_lease"
     finally:
         engine.dispose()

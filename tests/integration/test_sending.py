@@ -192,6 +192,43 @@ def test_the_actor_retries_after_the_explicit_backoff_and_sends_once(
     assert len(smtp_sink.messages()) == 1
 
 
+def test_the_actor_leaves_a_held_row_and_sends_it_once_the_holder_is_gone(tmp_path, smtp_sink):
+    import dataclasses
+
+    import dramatiq
+
+    from core.queues import OUTBOUND_QUEUE
+    from worker.broker import configure_broker
+    from worker.services import set_services
+
+    # A lease of 0.5 s: five SMTP timeouts of 0.1 s
+    svc = services(tmp_path, smtp_sink)
+    svc = dataclasses.replace(
+        svc, settings=svc.settings.model_copy(update={"smtp_timeout_seconds": 0.1})
+    )
+    broker = configure_broker(svc.settings, stub=True)
+    import worker.actors
+
+    worker.actors.bind_to(broker)
+    set_services(svc)
+    outbox_id = queue_ack(svc)
+    # Given a delivery that claimed the row and died before sending
+    assert isinstance(sending._claim(outbox_id, svc), sending.Claim)
+    runner = dramatiq.Worker(broker, worker_timeout=50)
+    runner.start()
+    try:
+        worker.actors.send_outbound.send(outbox_id)
+        broker.join(OUTBOUND_QUEUE, fail_fast=True, timeout=20_000)
+        runner.join()
+    finally:
+        runner.stop()
+        set_services(None)
+    # The job found the row held, looked again when the lease ended, and sent it once
+    sent = row(svc, outbox_id)
+    assert (sent.status, sent.attempts) == ("sent", 2)
+    assert len(smtp_sink.messages()) == 1
+
+
 # --- TLS: a self-signed server is refused unless ARBOX_SMTP_CA_FILE names its certificate ---
 
 
@@ -212,9 +249,11 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
 class Collector:
     def __init__(self) -> None:
         self.received: list[tuple[str, ...]] = []
+        self.peers: list[tuple[str, int]] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.received.append(tuple(envelope.rcpt_tos))
+        self.peers.append(tuple(session.peer))
         return "250 OK"
 
 
@@ -256,6 +295,16 @@ def test_tls_delivers_to_the_server_the_ca_file_vouches_for(tls_server):
     mode, port, handler, cert = tls_server
     mailer(mode, port, cert).send(RAW, sender="a@x.example", recipients=["b@y.example"])
     assert handler.received == [("b@y.example",)]
+
+
+def test_tls_mails_go_over_one_verified_connection(tls_server):
+    mode, port, handler, cert = tls_server
+    smtp = mailer(mode, port, cert)
+    for _ in range(3):
+        smtp.send(RAW, sender="a@x.example", recipients=["b@y.example"])
+    assert len(handler.received) == 3
+    assert len(set(handler.peers)) == 1  # one handshake for the three
+    smtp.close()
 
 
 def test_tls_checks_the_host_name_too(tls_server):

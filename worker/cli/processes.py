@@ -72,7 +72,7 @@ def ingest(
     from worker.actors import process_message
     from worker.inbound.store import store_inbound
     from worker.outcomes import message_outcomes
-    from worker.runtime import boot, start_worker, wait_until_done
+    from worker.runtime import boot, start_worker, stop_worker, wait_until_done
 
     configure_logging("WARNING")
     watch = Stopwatch()
@@ -102,7 +102,7 @@ def ingest(
                 svc, ids, timeout=timeout, on_progress=lambda p: processing(p.final, p.total)
             )
         finally:
-            worker.stop(timeout=10_000)
+            stop_worker(runtime, worker, timeout=10_000)
     outcomes = message_outcomes(svc, ids)
     common.out.print(_outcome_table(outcomes, names))
     counts: dict[str, int] = {}
@@ -123,7 +123,8 @@ def worker(
     threads: Annotated[int | None, typer.Option(help="Worker threads.")] = None,
 ) -> None:
     """Dramatiq workers for the arbox queues, until Ctrl-C."""
-    from worker.runtime import boot, start_worker  # loads Dramatiq: `arbox --help` stays quick
+    # loads Dramatiq: `arbox --help` stays quick
+    from worker.runtime import boot, start_worker, stop_worker
 
     configure_logging("INFO")
     settings = Settings.from_env()
@@ -136,7 +137,7 @@ def worker(
     common.out.print("worker running; Ctrl-C stops it")
     stop.wait()
     ops.stop()
-    dramatiq_worker.stop(timeout=30_000)
+    stop_worker(runtime, dramatiq_worker, timeout=30_000)
 
 
 def _poller_threads(stop: threading.Event) -> list[threading.Thread]:
@@ -207,7 +208,7 @@ def run() -> None:
     from worker.broker import redis_client_for
     from worker.metrics import REGISTRY as PROCESS_METRICS
     from worker.runs.scheduler import check_schedules, start_scheduler_thread
-    from worker.runtime import boot, start_worker
+    from worker.runtime import boot, start_worker, stop_worker
 
     configure_logging("INFO")
     settings = Settings.from_env()
@@ -241,7 +242,7 @@ def run() -> None:
     except RuntimeError as e:
         stop.set()
         ops.stop()
-        dramatiq_worker.stop(timeout=30_000)
+        stop_worker(runtime, dramatiq_worker, timeout=30_000)
         raise common.fail(str(e)) from e
     common.out.print(
         f"arbox running: poller, workers, scheduler and the review app on {web.url}; "
@@ -252,7 +253,7 @@ def run() -> None:
     web.stop()
     for thread in threads:
         thread.join(timeout=30)
-    dramatiq_worker.stop(timeout=30_000)
+    stop_worker(runtime, dramatiq_worker, timeout=30_000)
 
 
 def demo(

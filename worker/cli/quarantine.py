@@ -68,7 +68,7 @@ def quarantine_retry(
     from ledger.operations import release_from_quarantine
     from worker.actors import process_message
     from worker.outcomes import message_outcomes
-    from worker.runtime import boot, start_worker, wait_until_done
+    from worker.runtime import boot, start_worker, stop_worker, wait_until_done
     from worker.services import utc_now
 
     configure_logging("WARNING")
@@ -88,7 +88,7 @@ def quarantine_retry(
     try:
         state = wait_until_done(svc, [inbound_id], timeout=300)
     finally:
-        worker.stop(timeout=10_000)
+        stop_worker(runtime, worker, timeout=10_000)
     (outcome,) = message_outcomes(svc, [inbound_id])
     common.out.print(f"message {inbound_id}: {outcome.status} ({outcome.reason})", highlight=False)
     if not state.done:

@@ -46,7 +46,7 @@ from worker.dev.embedded_redis import stop_embedded_redis
 from worker.mailbox import ImapConfig, ImapMailbox
 from worker.outcomes import OUTCOME_COLUMNS, message_outcomes, outcome_row
 from worker.poller import Poller
-from worker.runtime import boot, start_worker
+from worker.runtime import boot, start_worker, stop_worker
 from worker.services import Services, utc_now
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -138,7 +138,7 @@ def _run(
         if serve:
             _serve(poller, console, imap, svc)
     finally:
-        worker.stop(timeout=10_000)
+        stop_worker(runtime, worker, timeout=10_000)
 
 
 def _all_done(svc: Services) -> bool:

@@ -7,6 +7,7 @@ Production never uses this module: it points the same settings at real servers.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import json
@@ -222,14 +223,22 @@ class ReceivedMail:
 
 
 class _SinkHandler:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, delay: float = 0.0) -> None:
         self.directory = directory
+        self.delay = delay
         self.lock = threading.Lock()
         self.count = len(list(directory.glob("*.eml")))
         self.failures: list[int] = []
+        self.peers: list[tuple[str, int]] = []  # the client's address of each DATA, in order
+        self.transports: list[Any] = []  # of the connections that sent DATA
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
+            self.peers.append((str(session.peer[0]), int(session.peer[1])))
+            if server.transport not in self.transports:
+                self.transports.append(server.transport)
             if self.failures:
                 code = self.failures.pop(0)
                 return f"{code} sink told to refuse this message"
@@ -284,6 +293,28 @@ class EmbeddedSmtp:
                 return got
             time.sleep(0.05)
 
+    def peers(self) -> list[tuple[str, int]]:
+        """The client's address and port of every message offered (accepted or refused), in
+        order: one port per connection the client opened."""
+        with self._handler.lock:
+            return list(self._handler.peers)
+
+    def close_connections(self) -> None:
+        """Close every connection a message came over, from the server's side (a relay's idle
+        timeout or restart); return once they are closed."""
+        with self._handler.lock:
+            transports, self._handler.transports = self._handler.transports, []
+        closed = threading.Event()
+
+        def close() -> None:
+            for transport in transports:
+                transport.close()
+            closed.set()
+
+        self._controller.loop.call_soon_threadsafe(close)
+        if not closed.wait(START_TIMEOUT):
+            raise ARError("SMTP sink did not close its connections")
+
     def fail_next(self, n: int, code: int = 451) -> None:
         """Refuse the next ``n`` messages with ``code`` (4xx: try later, 5xx: rejected)."""
         with self._handler.lock:
@@ -294,12 +325,13 @@ class EmbeddedSmtp:
             self._controller.stop()
 
 
-def start_smtp_sink(*, directory: Path) -> EmbeddedSmtp:
-    """Start an SMTP sink on 127.0.0.1 on a free port, storing mail in ``directory``."""
+def start_smtp_sink(*, directory: Path, delay: float = 0.0) -> EmbeddedSmtp:
+    """Start an SMTP sink on 127.0.0.1 on a free port, storing mail in ``directory``; it takes
+    ``delay`` seconds to answer each message's DATA (a remote relay)."""
     from aiosmtpd.controller import Controller
 
     directory.mkdir(parents=True, exist_ok=True)
-    handler = _SinkHandler(directory)
+    handler = _SinkHandler(directory, delay)
     last: Exception | None = None
     for _ in range(5):  # a free port can be taken between probing and binding
         port = free_port()
