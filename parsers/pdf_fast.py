@@ -26,6 +26,7 @@ bombs end in MemoryError.
 from __future__ import annotations
 
 import ctypes
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
@@ -53,8 +54,15 @@ MAX_FORM_DEPTH = 12
 MAX_SEGMENTS = 50_000
 #: Coordinates closer than this (pt) are equal when telling horizontal from vertical.
 AXIS_EPSILON = 1e-3
-#: Characters that are not drawn: the line breaks PDFium adds, codes without a character.
-_NOT_DRAWN = frozenset("\r\n\x00")
+#: A text object narrower than this (pt) is left out of PDFium's text page (PDFium's own
+#: limit): a space drawn on its own, which pdfplumber sees as a blank character.
+BLANK_WIDTH = 0.01
+#: How far (pt) such an object may be from where PDFium put its own space.
+BLANK_REACH = 3.0
+#: Characters that are not drawn: the line breaks PDFium adds.
+_NOT_DRAWN = frozenset("\r\n")
+#: Characters of PDFium's bulk text that need a look at the character itself.
+_ODD = frozenset(["\ufffe", "\x02", *map(chr, range(0xD800, 0xE000))])
 #: A character as PDFium gives it: text, left, bottom, right, top (user space).
 _Corners = tuple[str, float, float, float, float]
 #: The linear part (a, b, c, d) of a matrix.
@@ -109,7 +117,7 @@ def _read_page(page: object, number: int) -> PageText:
     frame = _frame(page)
     drawn = _Drawn(frame=frame)
     drawn.walk(page, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), depth=0)
-    runs = _upright_runs(page, frame, all_upright=drawn.all_upright)
+    runs = _upright_runs(page, frame, drawn)
     words: list[Word] = [w for run in runs for w in words_of(run, number)]
     has_rules = len(drawn.horizontal) >= MIN_RULES and len(drawn.vertical) >= MIN_RULES
     tables: tuple[RuledTable, ...] = ()
@@ -197,6 +205,7 @@ class _Drawn:
     vertical: list[Edge] = field(default_factory=list)
     all_upright: bool = True
     segments: int = 0
+    blanks: _Blanks = field(default_factory=lambda: _Blanks())
 
     def walk(self, parent: object, matrix: _Matrix, *, depth: int) -> None:
         """Every object of ``parent`` (a page, or a form object at ``depth`` > 0)."""
@@ -207,13 +216,24 @@ class _Drawn:
         for index in range(max(count, 0)):
             obj = get(parent, index)
             kind = _OBJECT_TYPE(obj)
-            if kind == _TEXT and self.all_upright:
-                own = _object_matrix(obj)
-                self.all_upright = _upright(_compose(own, matrix)[:4], self.frame.device)
+            if kind == _TEXT:
+                self._text(obj, matrix)
             elif kind == _PATH:
                 self._path(obj, _compose(_object_matrix(obj), matrix))
             elif kind == _FORM and depth < MAX_FORM_DEPTH:
                 self.walk(obj, _compose(_object_matrix(obj), matrix), depth=depth + 1)
+
+    def _text(self, obj: object, matrix: _Matrix) -> None:
+        """Whether the text object is upright, and where it is when PDFium's text page leaves
+        it out (no width: a space drawn on its own)."""
+        if self.all_upright:
+            own = _object_matrix(obj)
+            self.all_upright = _upright(_compose(own, matrix)[:4], self.frame.device)
+        left, bottom, right, _top = _BOUNDS
+        if _OBJECT_BOUNDS(obj, *_BOUNDS_REFS) and abs(right.value - left.value) < BLANK_WIDTH:
+            a, b, c, d, e, f = matrix
+            x, y = left.value, bottom.value
+            self.blanks.add(a * x + c * y + e, b * x + d * y + f)
 
     def _path(self, obj: object, matrix: _Matrix) -> None:
         count = pdfium.FPDFPath_CountSegments(obj)
@@ -299,7 +319,7 @@ def _subpaths(
 # --- characters ---------------------------------------------------------------------------------
 
 
-def _upright_runs(page: object, frame: _Frame, *, all_upright: bool) -> list[list[Char]]:
+def _upright_runs(page: object, frame: _Frame, drawn: _Drawn) -> list[list[Char]]:
     """The page's characters in runs of upright ones (pdfplumber groups words by runs of
     equal uprightness); characters that are not upright are left out."""
     textpage = pdfium.FPDFText_LoadPage(page)
@@ -309,8 +329,8 @@ def _upright_runs(page: object, frame: _Frame, *, all_upright: bool) -> list[lis
         count = pdfium.FPDFText_CountChars(textpage)
         if count <= 0:
             return []
-        indices, chars = _chars(textpage, count, frame)
-        if all_upright:
+        indices, chars = _chars(textpage, count, frame, drawn.blanks)
+        if drawn.all_upright:
             return [chars]
         rotation = frame.device
         m, ref = _MATRIX, _MATRIX_REF
@@ -323,8 +343,16 @@ def _upright_runs(page: object, frame: _Frame, *, all_upright: bool) -> list[lis
         pdfium.FPDFText_ClosePage(textpage)
 
 
-def _chars(textpage: object, count: int, frame: _Frame) -> tuple[list[int], list[Char]]:
-    """The index and the character of every character drawn on the page."""
+def _chars(
+    textpage: object, count: int, frame: _Frame, blanks: _Blanks
+) -> tuple[list[int], list[Char]]:
+    """The index and the character of every character drawn on the page.
+
+    PDFium puts a space between text objects set apart; pdfplumber sees only the characters
+    drawn, and splits words at gaps wider than 3 pt. So a space PDFium made is left out,
+    unless a space drawn on its own (which PDFium leaves out) is there: then that space is
+    a blank character, with the height of the character before it.
+    """
     text = _text(textpage, count)
     box = pdfium.FS_RECTF()
     ref = ctypes.byref(box)
@@ -335,26 +363,67 @@ def _chars(textpage: object, count: int, frame: _Frame) -> tuple[list[int], list
         if char in _NOT_DRAWN or not loose(textpage, index, ref):
             continue
         if char == " " and box.left == box.right and generated(textpage, index) == 1:
-            continue  # a space PDFium put between text objects (real ones have a width)
+            x = blanks.between(corners[-1], box.left, box.bottom) if corners else None
+            if x is None:
+                continue
+            _, _, bottom, _, top = corners[-1]
+            corners.append((" ", x, bottom, x, top))
+        else:
+            corners.append((char, box.left, box.bottom, box.right, box.top))
         indices.append(index)
-        corners.append((char, box.left, box.bottom, box.right, box.top))
     return indices, frame.chars(corners)
 
 
-def _text(textpage: object, count: int) -> str:
-    """The characters of the text page, one per index: one bulk call, or one call per
-    character where the bulk text does not line up with the indices."""
+class _Blanks:
+    """Where text objects without width are (user space, by rounded baseline): spaces drawn
+    on their own, which PDFium's text page leaves out."""
+
+    def __init__(self) -> None:
+        self.by_line: dict[int, list[float]] = defaultdict(list)
+
+    def add(self, x: float, y: float) -> None:
+        self.by_line[round(y)].append(x)
+
+    def between(self, before: _Corners, x: float, y: float) -> float | None:
+        """The x of a blank on the baseline ``y`` after the character ``before`` and at most
+        :data:`BLANK_REACH` past ``x`` (where PDFium put its space), or None."""
+        if not self.by_line:
+            return None
+        start, line = before[3] - BLANK_REACH, round(y)
+        found = [
+            bx
+            for key in (line - 1, line, line + 1)
+            for bx in self.by_line.get(key, ())
+            if start <= bx <= x + BLANK_REACH
+        ]
+        return min(found, key=lambda bx: abs(bx - before[3])) if found else None
+
+
+def _text(textpage: object, count: int) -> Sequence[str]:
+    """The text of each character of the text page: one bulk call, or one call per character
+    where the bulk text does not line up with the indices. A hyphen PDFium marks as the end
+    of a line is ``-``; a character without Unicode (PDFium's U+FFFE, a lone surrogate) is
+    empty, as pdfplumber has it."""
     buffer = (ctypes.c_ushort * (count + 1))()
     written = pdfium.FPDFText_GetText(textpage, 0, count, buffer)
     raw = bytes(buffer)[: max(written - 1, 0) * 2]
-    text = raw.decode("utf-16-le", errors="replace")
-    if len(text) == count:
+    text = raw.decode("utf-16-le", errors="surrogatepass")
+    if len(text) != count:
+        return [_char(pdfium.FPDFText_GetUnicode(textpage, i)) for i in range(count)]
+    if _ODD.isdisjoint(text):
         return text
-    return "".join(_char(pdfium.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+    return [
+        _char(pdfium.FPDFText_GetUnicode(textpage, i)) if char in _ODD else char
+        for i, char in enumerate(text)
+    ]
 
 
 def _char(code: int) -> str:
-    return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\x00"
+    if code in (0x2, 0xFFFE):
+        return "-"  # a hyphen ending a line (PDFium's marks for it)
+    if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
+        return chr(code)
+    return ""
 
 
 def _unchecked(function: Any) -> Any:
@@ -377,8 +446,11 @@ _SEGMENT = _unchecked(pdfium.FPDFPath_GetPathSegment)
 _SEGMENT_POINT = _unchecked(pdfium.FPDFPathSegment_GetPoint)
 _SEGMENT_TYPE = _unchecked(pdfium.FPDFPathSegment_GetType)
 _SEGMENT_CLOSE = _unchecked(pdfium.FPDFPathSegment_GetClose)
+_OBJECT_BOUNDS = _unchecked(pdfium.FPDFPageObj_GetBounds)
 _TEXT, _PATH, _FORM = pdfium.FPDF_PAGEOBJ_TEXT, pdfium.FPDF_PAGEOBJ_PATH, pdfium.FPDF_PAGEOBJ_FORM
 _MOVETO, _BEZIERTO = pdfium.FPDF_SEGMENT_MOVETO, pdfium.FPDF_SEGMENT_BEZIERTO
 #: One matrix buffer for the object matrices (all PDFium calls run under the PDF lock).
 _MATRIX = pdfium.FS_MATRIX()
 _MATRIX_REF = ctypes.byref(_MATRIX)
+_BOUNDS = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
+_BOUNDS_REFS = tuple(ctypes.byref(v) for v in _BOUNDS)
