@@ -78,9 +78,11 @@ __all__ = [
 MAX_PAGES = 50
 PDFIUM_SOURCE: TextSource = PdfiumSource()
 PDFPLUMBER_SOURCE: TextSource = PdfplumberSource()
-#: Which reader's result :func:`parse_pdf_remittance` returned, counted per process:
-#: ``"pdfium"``, ``"pdfplumber"`` (asked for), ``"pdfplumber after pdfium"`` (the fallback).
+#: Per process: whose outcome (result or reason) each PDF read by :func:`read_pdf_remittance`
+#: got: ``"pdfium"``, ``"pdfplumber"`` (asked for), ``"pdfplumber after pdfium"`` (the
+#: fallback), ``"pdfium, pdfplumber failing"``; and why pdfplumber read a PDF again.
 READS: Counter[str] = Counter()
+FALLBACKS: Counter[str] = Counter()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,6 @@ def parse_pdf_remittance(
     reading = read_pdf_remittance(
         data, filename=filename, max_pages=max_pages, sender_name=sender_name, reader=reader
     )
-    READS[reading.reader if reading.fallback is None else "pdfplumber after pdfium"] += 1
     return reading.remittance
 
 
@@ -158,6 +159,7 @@ def read_pdf_remittance(
         remittance_from, data, filename=filename, max_pages=max_pages, sender_name=sender_name
     )
     if reader == PdfReader.PDFPLUMBER:
+        READS["pdfplumber"] += 1
         return PdfReading(read(PDFPLUMBER_SOURCE), "pdfplumber")
     fast: Remittance | None = None
     why: str | None
@@ -170,13 +172,19 @@ def read_pdf_remittance(
     else:
         why = _not_enough(fast)
     if why is None:
+        READS["pdfium"] += 1
         return PdfReading(fast, "pdfium")
+    FALLBACKS[why] += 1
     try:
-        return PdfReading(read(PDFPLUMBER_SOURCE), "pdfplumber", why)
+        slow = read(PDFPLUMBER_SOURCE)
     except UnreadableDocumentError:
         if fast is None or not fast.lines:
+            READS["pdfplumber after pdfium"] += 1
             raise
+        READS["pdfium, pdfplumber failing"] += 1
         return PdfReading(fast, "pdfium", f"{why}; pdfplumber cannot read it")
+    READS["pdfplumber after pdfium"] += 1
+    return PdfReading(slow, "pdfplumber", why)
 
 
 def _not_enough(remittance: Remittance | None) -> str | None:
