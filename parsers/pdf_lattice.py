@@ -66,39 +66,39 @@ def words_of(chars: Sequence[Char], page: int) -> list[Word]:
     for line in _lines(chars, key=_TOP):
         line.sort(key=_X0)
         run: list[Char] = []
-        last: Char | None = None
+        last_x0 = last_x1 = last_top = 0.0
         for char in line:
-            if char[0].isspace() or (
-                last is not None
-                and (
-                    char[1] < last[1]
-                    or char[1] > last[2] + X_TOLERANCE
-                    or abs(char[3] - last[3]) > Y_TOLERANCE
-                )
+            text, x0, x1, top, _ = char
+            if text.isspace():
+                if run:
+                    words.append(_word(run, page))
+                    run = []
+                continue
+            if run and (
+                x0 < last_x0
+                or x0 > last_x1 + X_TOLERANCE
+                or top - last_top > Y_TOLERANCE
+                or last_top - top > Y_TOLERANCE
             ):
-                last = None
-            if last is None and run:
                 words.append(_word(run, page))
                 run = []
-            if not char[0].isspace():
-                run.append(char)
-                last = char
+            run.append(char)
+            last_x0, last_x1, last_top = x0, x1, top
         if run:
             words.append(_word(run, page))
     return words
 
 
 def _word(chars: list[Char], page: int) -> Word:
+    first = chars[0]
+    if len(chars) == 1:
+        return Word(LIGATURES.get(first[0], first[0]), first[1], first[2], first[3], first[4], page)
     text = "".join([c[0] for c in chars])
     if not _LIGATURE_CHARS.isdisjoint(text):
         text = "".join(LIGATURES.get(c, c) for c in text)
+    # the characters are sorted by x0
     return Word(
-        text=text,
-        x0=chars[0][1],  # the characters are sorted by x0
-        x1=max(map(_X1, chars)),
-        top=min(map(_TOP, chars)),
-        bottom=max(map(_BOTTOM, chars)),
-        page=page,
+        text, first[1], max(map(_X1, chars)), min(map(_TOP, chars)), max(map(_BOTTOM, chars)), page
     )
 
 
@@ -199,48 +199,51 @@ def _intersections(h_edges: Sequence[Edge], v_edges: Sequence[Edge]) -> dict[Poi
 
 
 def _cells(points: dict[Point, _Crossing]) -> list[Cell]:
-    """The smallest cell with its top left corner at each point, where there is one."""
+    """The smallest cell with its top left corner at each point, where there is one (points
+    in order of x, then y)."""
     by_x: dict[float, list[float]] = defaultdict(list)
     by_y: dict[float, list[float]] = defaultdict(list)
     for x, y in sorted(points):
         by_x[x].append(y)
         by_y[y].append(x)
     cells: list[Cell] = []
-    for x, y in sorted(points):
-        cell = _smallest_cell(points, (x, y), by_x[x], by_y[y])
-        if cell is not None:
-            cells.append(cell)
+    for x, column in by_x.items():
+        for i, y in enumerate(column):
+            row = by_y[y]
+            right = row[bisect_right(row, x) :]
+            cell = _smallest_cell(points, (x, y), column[i + 1 :], right)
+            if cell is not None:
+                cells.append(cell)
     return cells
 
 
 def _smallest_cell(
-    points: dict[Point, _Crossing], corner: Point, column: list[float], row: list[float]
+    points: dict[Point, _Crossing], corner: Point, below: list[float], right: list[float]
 ) -> Cell | None:
+    """The cell from ``corner`` to the nearest point below and right of it that edges join
+    to it on all four sides; ``below`` and ``right`` are the ys under and xs beside it."""
     x, y = corner
     here = points[corner]
-    below = [(x, other) for other in column if other > y]
-    right = [(other, y) for other in row if other > x]
-    for down in below:
-        if not here.v & points[down].v:
+    for down_y in below:
+        down = points[(x, down_y)]
+        if here.v.isdisjoint(down.v):
             continue
-        for across in right:
-            if not here.h & points[across].h:
+        for across_x in right:
+            across = points[(across_x, y)]
+            if here.h.isdisjoint(across.h):
                 continue
-            far = (across[0], down[1])
-            if (
-                far in points
-                and points[far].v & points[across].v
-                and points[far].h & points[down].h
-            ):
-                return (x, y, far[0], far[1])
+            far = points.get((across_x, down_y))
+            if far is not None and not far.v.isdisjoint(across.v) and not far.h.isdisjoint(down.h):
+                return (x, y, across_x, down_y)
     return None
 
 
 def _tables(cells: Sequence[Cell]) -> list[list[Cell]]:
     """Cells grouped into tables by shared corners, top to bottom; single cells dropped."""
+    corners = [_corners(cell) for cell in cells]
     sharing: dict[Point, list[int]] = defaultdict(list)
-    for number, cell in enumerate(cells):
-        for corner in _corners(cell):
+    for number, four in enumerate(corners):
+        for corner in four:
             sharing[corner].append(number)
     seen: set[int] = set()
     tables: list[list[Cell]] = []
@@ -250,7 +253,7 @@ def _tables(cells: Sequence[Cell]) -> list[list[Cell]]:
         seen.add(start)
         group, todo = [start], [start]
         while todo:
-            for corner in _corners(cells[todo.pop()]):
+            for corner in corners[todo.pop()]:
                 for other in sharing[corner]:
                     if other not in seen:
                         seen.add(other)

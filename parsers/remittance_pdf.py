@@ -259,14 +259,8 @@ def _read_page(page: PageText, carried: TextLine | None) -> tuple[_PageRead, Tex
         total = scan_lines(free).stated_total
         reads.append(LinesRead(lines=(), stated_total=total, payment_ref=None, currency=None))
     carry = tables[-1].header if tables and not tables[-1].closed else None
-    return _PageRead(reads=tuple(reads), lines=tuple(_all_text(lines, page))), carry
-
-
-def _all_text(lines: Sequence[TextLine], page: PageText) -> list[str]:
-    """The page as text lines, ruled tables included (payment facts may sit in them)."""
-    if not page.tables:
-        return [line.text for line in lines]
-    return [line.text for line in text_lines(page.words)]
+    every = lines if free_words is page.words else text_lines(page.words)
+    return _PageRead(reads=tuple(reads), lines=tuple(line.text for line in every)), carry
 
 
 def _inside(word: Word, x0: float, top: float, x1: float, bottom: float) -> bool:
