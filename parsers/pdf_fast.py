@@ -17,9 +17,9 @@ it into words and ruled tables with pdfplumber's rules (:mod:`parsers.pdf_lattic
 
 PDFium is not thread-safe: every call runs under :data:`parsers.pdf_text.PDF_LOCK`, and every
 document, page and text page is closed. PDFium aborts the process when an allocation fails
-(no MemoryError to catch), so a PDF is only given to it when its streams inflate to a
-bounded size (:func:`parsers.pdf_streams.check_expansion`); others raise
-:class:`~parsers.pdf_streams.PdfiumDeclinedError` and are for pdfplumber, whose decompression
+(no MemoryError to catch), so a PDF is only given to it when what its streams inflate to and
+the page content PDFium would parse are bounded (:func:`parsers.pdf_streams.check_expansion`);
+others raise :class:`~parsers.pdf_streams.PdfiumDeclinedError` and are for pdfplumber, whose
 bombs end in MemoryError.
 """
 

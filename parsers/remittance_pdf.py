@@ -24,8 +24,8 @@ method, reference and currency come from the page text (:func:`parsers.pdf_facts
 A PDF that cannot be read raises :class:`~core.errors.UnreadableDocumentError` with one of
 the reasons below. Limits: pdfminer inflates streams without a size cap (a 195 KB PDF
 reached 416 MB, measured), so untrusted PDFs belong in a child process with memory and time
-limits; this module only caps the pages read (PDFium reads a PDF only when its streams
-inflate to a bounded size: :mod:`parsers.pdf_streams`).
+limits; this module only caps the pages read (PDFium reads a PDF only when what its streams
+come to is bounded: :mod:`parsers.pdf_streams`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""parsers.pdf_streams: a PDF goes to PDFium only when its streams inflate to a bounded size.
+"""parsers.pdf_streams: a PDF goes to PDFium only when what its streams come to is bounded.
 
-PDFium aborts the process on a failed allocation, so a decompression bomb must never reach it;
-these tests hold the measuring to the filters it claims to bound."""
+PDFium aborts the process on a failed allocation, so neither a decompression bomb nor page
+content that PDFium would blow up into objects may reach it; these tests hold the measuring to
+the filters and the kinds of stream it claims to bound."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from parsers.pdf_streams import INFLATE_BUDGET, PdfiumDeclinedError, check_expansion
+from parsers.pdf_streams import (
+    CONTENT_BUDGET,
+    DATA_BUDGET,
+    PdfiumDeclinedError,
+    check_expansion,
+)
 from tests.hostile import bomb_pdf
 
 REMITTANCES = Path(__file__).resolve().parents[3] / "fixtures" / "remittances"
@@ -39,42 +45,99 @@ def test_every_readable_golden_pdf_is_given_to_pdfium() -> None:
     for path in sorted(REMITTANCES.glob("*.pdf")):
         if "encrypted" in path.name:
             continue
-        assert 0 < check_expansion(path.read_bytes()) <= INFLATE_BUDGET, path.name
+        found = check_expansion(path.read_bytes())
+        assert found.content > 0 and found.parsed <= CONTENT_BUDGET, path.name
+        assert found.data <= DATA_BUDGET
 
 
-def test_a_small_stream_counts_at_the_deflate_ratio_without_being_inflated() -> None:
-    # Garbage that is no zlib data: it would inflate to nothing if it were inflated
-    data = _pdf((b"/Filter /FlateDecode", b"x" * 100))
+def test_page_content_is_inflated_and_measured() -> None:
+    content = b"BT /F1 9 Tf (INV-1001 1,250.00) Tj ET\n" * 1000
+    found = check_expansion(_pdf((b"/Filter /FlateDecode", zlib.compress(content))))
+    assert (found.content, found.calls, found.forms, found.data) == (len(content), 0, [], 0)
+
+
+def test_page_content_past_its_budget_is_declined_however_small_it_packs() -> None:
+    # 9 MB of path operators in 20 KB: PDFium makes an object of each (8 MB took 160 MB)
+    spam = zlib.compress(b"0 0 m 1 1 l S\n" * 700_000, 9)
+    assert len(spam) < 50_000
+    with pytest.raises(PdfiumDeclinedError, match="past the budget"):
+        check_expansion(_pdf((b"/Filter /FlateDecode", spam)))
+
+
+def _nested_forms(levels: int, fan: int) -> bytes:
+    """Page content drawing a form ``fan`` times, each form drawing the next ``fan`` times,
+    ``levels`` deep, the last drawing ``fan`` lines: a 2.5 KB PDF of 20 x 5 made PDFium end
+    its process under a 1 GiB address-space limit (measured)."""
+    calls = b"q /X Do Q\n" * fan
+    forms = [(b"/Type /XObject /Subtype /Form /BBox [0 0 9 9]", calls) for _ in range(levels)]
+    forms[-1] = (forms[-1][0], b"0 0 m 1 1 l S\n" * fan)
+    return _pdf((b"", calls), *forms)
+
+
+def test_forms_drawing_forms_are_declined_when_they_may_multiply_past_the_budget() -> None:
+    with pytest.raises(PdfiumDeclinedError, match="page content may expand"):
+        check_expansion(_nested_forms(levels=5, fan=20))
+    # A few forms drawn a few times are what real documents have
+    found = check_expansion(_nested_forms(levels=2, fan=3))
+    assert found.calls == 3 and [calls for _, calls in found.forms] == [3, 0]
+    assert found.parsed < 10_000
+
+
+def test_a_data_stream_counts_at_the_deflate_ratio_without_being_inflated() -> None:
+    # A font program of garbage that is no zlib data: inflated, it would come to nothing
+    data = _pdf((b"/Length1 100 /Filter /FlateDecode", b"x" * 100))
     # (the stream runs to "endstream": its 100 bytes and the end of line)
-    assert check_expansion(data) == 101 * 1100 + 1024
+    assert check_expansion(data).data == (101 + 1024) * 1100
 
 
-def test_a_stream_that_may_pass_the_budget_is_inflated_and_measured() -> None:
-    packed = zlib.compress(b"\0" * 50_000)
-    data = _pdf((b"/Filter [/FlateDecode]", packed))
-    assert len(packed) * 1100 > 60_000  # the deflate ratio cannot rule it out
-    assert check_expansion(data, budget=60_000) == 50_000
+def test_a_data_stream_that_may_pass_its_budget_is_inflated_and_measured() -> None:
+    packed = zlib.compress(b"\0" * 500_000)
+    data = _pdf((b"/Length1 500000 /Filter [/FlateDecode]", packed))
+    assert (len(packed) + 1024) * 1100 > 600_000  # the deflate ratio cannot rule it out
+    assert check_expansion(data, data_budget=600_000).data == 500_000
     with pytest.raises(PdfiumDeclinedError):
-        check_expansion(data, budget=40_000)
+        check_expansion(data, data_budget=400_000)
 
 
 def test_ascii85_before_flate_is_decoded_then_inflated() -> None:
     # reportlab writes its content streams so
-    packed = base64.a85encode(zlib.compress(b"BT /F1 9 Tf (x) Tj ET " * 2000)) + b"~>"
+    content = b"BT /F1 9 Tf (x) Tj ET " * 2000
+    packed = base64.a85encode(zlib.compress(content)) + b"~>"
     data = _pdf((b"/Filter [ /ASCII85Decode /FlateDecode ]", packed))
-    assert check_expansion(data, budget=50_000) == 22 * 2000
+    assert check_expansion(data).content == len(content)
 
 
 def test_twice_deflated_data_is_inflated_twice() -> None:
     twice = zlib.compress(zlib.compress(b"\0" * 300_000))
     data = _pdf((b"/Filter [/FlateDecode /FlateDecode]", twice))
-    assert check_expansion(data, budget=1_000_000) == 300_000
+    assert check_expansion(data).content == 300_000
 
 
-def test_image_streams_are_not_counted() -> None:
+def test_images_metadata_and_attached_files_are_not_counted() -> None:
     packed = zlib.compress(b"\0" * 2_000_000)
-    data = _pdf((b"/Subtype /Image /Filter /FlateDecode", packed))
-    assert check_expansion(data, budget=1000) == 0
+    data = _pdf(
+        (b"/Subtype /Image /Filter /FlateDecode", packed),
+        (b"/Type /Metadata /Subtype /XML /Filter /FlateDecode", packed),
+        (b"/Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode", packed),
+    )
+    found = check_expansion(data, content_budget=1000, data_budget=1000)
+    assert (found.content, found.data) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        b"",  # no filter named at all
+        b"/Filter /Fl#61teDecode",  # a name with an escape, as PDFium reads it
+        b"/Foo (/Subtype /Image) /Filter /FlateDecode",  # a string that looks like a key
+        b"/Padding [" + b"0 " * 3000 + b"] /Filter /FlateDecode",  # the key out of sight
+    ],
+    ids=["unnamed", "escaped", "in a string", "far away"],
+)
+def test_a_deflated_bomb_is_found_however_its_dictionary_reads(entries: bytes) -> None:
+    bomb = zlib.compress(b"\0" * 20_000_000, 9)
+    with pytest.raises(PdfiumDeclinedError, match="past the budget"):
+        check_expansion(_pdf((entries, bomb)))
 
 
 @pytest.mark.parametrize(
@@ -82,7 +145,7 @@ def test_image_streams_are_not_counted() -> None:
     [
         (b"/Filter /LZWDecode", "LZWDecode"),
         (b"/Filter /RunLengthDecode", "RunLengthDecode"),
-        (b"/Filter /Fl#61teDecode", "Fl#61teDecode"),
+        (b"/Filter /Flat#65Decod", "FlateDecod"),
         (b"/Filter 7 0 R", "by reference"),
     ],
 )
@@ -109,4 +172,4 @@ def test_a_memory_error_while_inflating_stays_a_memory_error(
     monkeypatch.setattr("parsers.pdf_streams.zlib.decompressobj", no_memory)
     data = _pdf((b"/Filter /FlateDecode", zlib.compress(b"\0" * 10)))
     with pytest.raises(MemoryError):
-        check_expansion(data, budget=10)
+        check_expansion(data)
