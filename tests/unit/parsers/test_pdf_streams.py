@@ -173,3 +173,13 @@ def test_a_memory_error_while_inflating_stays_a_memory_error(
     data = _pdf((b"/Filter /FlateDecode", zlib.compress(b"\0" * 10)))
     with pytest.raises(MemoryError):
         check_expansion(data)
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 4, 5, 8, 1001])
+def test_ascii85_is_decoded_as_the_standard_library_decodes_it(size: int) -> None:
+    from parsers.pdf_streams import _ascii85
+
+    raw = (b"\0" * 12 + bytes(range(256)) * 4)[:size]  # four zero bytes are written "z"
+    text = base64.a85encode(raw, wrapcol=60) + b"~>"
+    assert _ascii85(text) == base64.a85decode(text[:-2]) == raw
+    assert _ascii85(b"not ascii85 {}~>") == b""
