@@ -1,11 +1,12 @@
 """Remittance advice PDFs to a :class:`~core.types.Remittance`. Pure: no IO.
 
 The pages come from a :class:`parsers.pdf_text.TextSource`: each page's words are read once.
-By default (``ARBOX_PDF_READER=fast``) PDFium reads them (:class:`parsers.pdf_fast.PdfiumSource`,
-in a fifth of pdfplumber's time) and pdfplumber reads the PDF again only when that reading is not
-enough (:func:`read_pdf_remittance` says why in :attr:`PdfReading.fallback`): PDFium declined
-the file or could not read it, no remittance lines were found, or the lines do not add up to
-a stated total. With ``ARBOX_PDF_READER=pdfplumber`` only pdfplumber reads. Then, per page:
+By default (``ARBOX_PDF_READER=fast``) PDFium reads them
+(:class:`parsers.pdf_fast.PdfiumSource`, in a seventh of pdfplumber's time) and pdfplumber
+reads the PDF again only when that reading is not enough (:func:`read_pdf_remittance` says
+why in :attr:`PdfReading.fallback`): PDFium declined the file or could not read it, no
+remittance lines were found, or the lines do not add up to a stated total. With
+``ARBOX_PDF_READER=pdfplumber`` only pdfplumber reads. Then, per page:
 
 1. ruled tables (found only on pages with ruling lines) are read as grids;
 2. the remaining words become text lines (:mod:`parsers.pdf_layout`); a line that names
