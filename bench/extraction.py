@@ -16,7 +16,13 @@ Every mail is read in-process with ``worker.inbound.pool.read_mail`` and compare
   mails whose expected value is not null; classification per kind with a confusion list;
   the unreadable reason; the question kinds.
 - time per PDF page: for each one-page PDF, our ``parse_pdf_remittance`` against bare
-  pdfplumber (open, ``extract_words``, close), interleaved; medians and their ratio.
+  pdfplumber (open, ``extract_words``, close), interleaved; medians and their ratio. Then, in
+  CPU time and interleaved, our parse with each reader (the default: PDFium, pdfplumber only
+  when needed; and pdfplumber alone), the PDFium source alone, bare pdfplumber and bare
+  pypdfium2 (open, every character with its box, close); and the parse of a generated one-page
+  ruled advice of 15 lines and a four-page advice of 120 lines with each reader.
+- which reader gave each PDF's result while the corpus was read, and why pdfplumber read a PDF
+  again (``parsers.remittance_pdf.READS`` and ``FALLBACKS``).
 
 Run ``python bench/extraction.py`` (``make bench``); ``--split``, ``--layout`` filter,
 ``--json FILE`` writes the figures.
@@ -48,11 +54,15 @@ from decimal import Decimal
 from typing import Any
 
 import pdfplumber
+import pypdfium2.raw as pdfium
 
 from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
-from core.types import MailKind, OpenInvoice, Remittance
+from core.types import MailKind, OpenInvoice, PdfReader, Remittance
+from fixtures.generate import ACME, multipage_pdf, ruled_table_pdf
 from matching.decide import resolve_key
+from parsers import remittance_pdf
+from parsers.pdf_fast import PdfiumSource
 from parsers.remittance import is_pdf_attachment
 from parsers.remittance_pdf import parse_pdf_remittance
 from worker.inbound.pool import ParseLimits, ReadMail, read_mail
@@ -307,6 +317,78 @@ def time_pdf_pages(pdfs: Sequence[bytes], *, rounds: int) -> dict[str, Any]:
             "pdfplumber_median_s": mid_bare, "ratio": mid_ours / mid_bare}  # fmt: skip
 
 
+def _bare_pdfium(data: bytes) -> None:
+    """Open, every character of every page with its loose box, close: PDFium's own cost."""
+    doc = pdfium.FPDF_LoadMemDocument64(data, len(data), None)
+    box = pdfium.FS_RECTF()
+    try:
+        for number in range(pdfium.FPDF_GetPageCount(doc)):
+            page = pdfium.FPDF_LoadPage(doc, number)
+            text = pdfium.FPDFText_LoadPage(page)
+            for index in range(pdfium.FPDFText_CountChars(text)):
+                pdfium.FPDFText_GetUnicode(text, index)
+                pdfium.FPDFText_GetLooseCharBox(text, index, box)
+            pdfium.FPDFText_ClosePage(text)
+            pdfium.FPDF_ClosePage(page)
+    finally:
+        pdfium.FPDF_CloseDocument(doc)
+
+
+def _cpu_ms(work: Any) -> float:
+    started = time.process_time_ns()
+    with contextlib.suppress(UnreadableDocumentError):
+        work()
+    return (time.process_time_ns() - started) / 1e6
+
+
+#: What is timed per PDF, in this order, interleaved: name and work.
+READERS: tuple[tuple[str, Any], ...] = (
+    ("parse, fast (default)", lambda d: parse_pdf_remittance(d)),
+    ("parse, pdfplumber", lambda d: parse_pdf_remittance(d, reader=PdfReader.PDFPLUMBER)),
+    ("PDFium source alone", lambda d: PdfiumSource().read_pages(d, filename=None, max_pages=50)),
+    ("bare pdfplumber extract_words", _bare_pdfplumber),
+    ("bare pypdfium2 chars + boxes", _bare_pdfium),
+)
+
+
+def time_readers(pdfs: Sequence[bytes], *, rounds: int) -> dict[str, float]:
+    """Median CPU ms per PDF of each of :data:`READERS`, interleaved."""
+    times: dict[str, list[float]] = {name: [] for name, _ in READERS}
+    for _ in range(rounds):
+        for data in pdfs:
+            for name, work in READERS:
+                times[name].append(_cpu_ms(lambda w=work, d=data: w(d)))
+    return {name: statistics.median(values) for name, values in times.items() if values}
+
+
+def generated_advices() -> dict[str, bytes]:
+    """A one-page ruled advice of 15 lines and a four-page advice of 120 lines."""
+    rows = [(f"INV-{20000 + i}", "2026-11-02", f"{100 + 7 * i}.{i % 100:02d}") for i in range(120)]
+    return {
+        "one-page ruled, 15 lines": ruled_table_pdf(
+            ACME, rows[:15], payment_ref="PAY-1", date="2026-11-20"
+        ),
+        "four pages, 120 lines": multipage_pdf(
+            ACME, rows, per_page=30, payment_ref="PAY-2", date="2026-11-20"
+        ),
+    }
+
+
+def time_generated(*, rounds: int) -> dict[str, dict[str, float]]:
+    """Median CPU ms of ``parse_pdf_remittance`` per generated advice with each reader,
+    interleaved."""
+    out: dict[str, dict[str, float]] = {}
+    for label, data in generated_advices().items():
+        times: dict[str, list[float]] = {reader.value: [] for reader in PdfReader}
+        for _ in range(rounds):
+            for reader in PdfReader:
+                times[reader.value].append(
+                    _cpu_ms(lambda r=reader, d=data: parse_pdf_remittance(d, reader=r))
+                )
+        out[label] = {name: statistics.median(values) for name, values in times.items()}
+    return out
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -377,6 +459,20 @@ def print_report(
             f"pdfplumber extract_words median {1000 * timing['pdfplumber_median_s']:.1f} ms, "
             f"ratio {timing['ratio']:.2f}x (goal <= {GOAL_PDF_RATIO:.0f}x)"
         )
+    readers = timing.get("readers") or {}
+    if readers:
+        print("median CPU ms per one-page PDF, interleaved:")
+        for name, ms in readers.items():
+            print(f"  {name:32} {ms:7.2f}")
+    for label, by_reader in (timing.get("generated") or {}).items():
+        cells = ", ".join(f"{name} {ms:.2f}" for name, ms in by_reader.items())
+        print(f"parse_pdf_remittance of {label}, median CPU ms: {cells}")
+    reads = timing.get("reads") or {}
+    if reads:
+        cells = ", ".join(f"{name} {n}" for name, n in sorted(reads.items()))
+        print(f"\nPDF results by reader while the corpus was read: {cells}")
+        for why, n in sorted((timing.get("fallbacks") or {}).items()):
+            print(f"  pdfplumber read again ({n}): {why}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -391,15 +487,24 @@ def main(argv: list[str] | None = None) -> int:
     if not mails:
         raise SystemExit(f"no mails under {args.corpus} for that filter")
     started = time.perf_counter()
+    reads_before = remittance_pdf.READS.copy()
+    fallbacks_before = remittance_pdf.FALLBACKS.copy()
     results = evaluate(mails, args.corpus)
     elapsed = time.perf_counter() - started
+    reads = dict(remittance_pdf.READS - reads_before)
+    fallbacks = dict(remittance_pdf.FALLBACKS - fallbacks_before)
     groups = {
         split: summarise([r for r in results if r.split == split])
         for split in ("train", "heldout")
         if any(r.split == split for r in results)
     }
     groups["all"] = summarise(results)
-    timing = time_pdf_pages(one_page_pdfs(mails), rounds=args.rounds) if args.rounds else {}
+    pages = one_page_pdfs(mails)
+    timing: dict[str, Any] = time_pdf_pages(pages, rounds=args.rounds) if args.rounds else {}
+    if args.rounds:
+        timing["readers"] = time_readers(pages, rounds=args.rounds)
+        timing["generated"] = time_generated(rounds=25 * args.rounds)
+    timing["reads"], timing["fallbacks"] = reads, fallbacks
     print(f"corpus {args.corpus}: {len(results)} mails read in {elapsed:.1f} s\n")
     print_report(groups, results, timing)
     if args.json:

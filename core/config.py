@@ -26,6 +26,7 @@ from core.setting_values import (
     parse_reply_kinds,
     split_lines,
 )
+from core.types import PdfReader
 
 TlsMode = Literal["ssl", "starttls", "none"]
 
@@ -97,6 +98,7 @@ class Settings(BaseSettings):
     parse_isolation: bool = True
     parse_timeout_seconds: float = 8.0
     parse_memory_mb: int = 1024
+    pdf_reader: PdfReader = PdfReader.FAST
     max_mime_parts: int = 1000
     max_mime_depth: int = 30
     max_attachment_bytes: int = 20 * 1024 * 1024

@@ -52,6 +52,15 @@ class PaymentMethod(StrEnum):
     CARD = "card"
 
 
+class PdfReader(StrEnum):
+    """How remittance PDFs are read (``ARBOX_PDF_READER``)."""
+
+    #: PDFium, and pdfplumber again when PDFium's reading is not enough.
+    FAST = "fast"
+    #: pdfplumber alone.
+    PDFPLUMBER = "pdfplumber"
+
+
 class Outcome(StrEnum):
     """The decision for one remittance line (``remittance_lines.outcome``)."""
 

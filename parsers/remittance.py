@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from core.errors import UnreadableDocumentError
-from core.types import Attachment, ParsedEmail, Remittance
+from core.types import Attachment, ParsedEmail, PdfReader, Remittance
 from parsers.ascii_numbers import mail_day
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_notice import payment_without_references
@@ -46,16 +46,19 @@ def is_pdf_attachment(attachment: Attachment) -> bool:
     )
 
 
-def extract_remittance(parsed: ParsedEmail) -> Extraction:
+def extract_remittance(
+    parsed: ParsedEmail, *, pdf_reader: PdfReader = PdfReader.FAST
+) -> Extraction:
     """The remittance of ``parsed``: from the first PDF attachment that has one, else the
     first CSV/XLSX attachment that has one, else the text body, else the HTML body, else
-    (a mail with no attachment) a payment announced without references.
+    (a mail with no attachment) a payment announced without references. ``pdf_reader``
+    says how PDFs are read (``ARBOX_PDF_READER``).
 
     Raises:
         Nothing of its own: :class:`UnreadableDocumentError` becomes a problem string.
     """
     problems: list[str] = []
-    remittance = _from_pdfs(parsed, problems) or _from_spreadsheets(parsed, problems)
+    remittance = _from_pdfs(parsed, problems, pdf_reader) or _from_spreadsheets(parsed, problems)
     if remittance is None:
         for text, source in ((parsed.text, "body"), (parsed.html_text, "html")):
             found = parse_text_remittance(text) if text.strip() else None
@@ -71,7 +74,9 @@ def extract_remittance(parsed: ParsedEmail) -> Extraction:
     return Extraction(remittance=_with_payment_info(remittance, parsed), problems=tuple(problems))
 
 
-def _from_pdfs(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:
+def _from_pdfs(
+    parsed: ParsedEmail, problems: list[str], pdf_reader: PdfReader
+) -> Remittance | None:
     for number, attachment in enumerate(parsed.attachments, start=1):
         if not is_pdf_attachment(attachment):
             continue
@@ -81,6 +86,7 @@ def _from_pdfs(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:
                 attachment.data,
                 filename=attachment.filename,
                 sender_name=parsed.from_name or None,
+                reader=pdf_reader,
             )
         except UnreadableDocumentError as e:
             problems.append(f"{name}: {e.reason}")

@@ -1,7 +1,12 @@
 """Remittance advice PDFs to a :class:`~core.types.Remittance`. Pure: no IO.
 
-The pages come from a :class:`parsers.pdf_text.TextSource` (pdfplumber by default): each
-page's words are read once. Then, per page:
+The pages come from a :class:`parsers.pdf_text.TextSource`: each page's words are read once.
+By default (``ARBOX_PDF_READER=fast``) PDFium reads them
+(:class:`parsers.pdf_fast.PdfiumSource`, in a seventh of pdfplumber's time) and pdfplumber
+reads the PDF again only when that reading is not enough (:func:`read_pdf_remittance` says
+why in :attr:`PdfReading.fallback`): PDFium declined the file or could not read it, no
+remittance lines were found, or the lines do not add up to a stated total. With
+``ARBOX_PDF_READER=pdfplumber`` only pdfplumber reads. Then, per page:
 
 1. ruled tables (found only on pages with ruling lines) are read as grids;
 2. the remaining words become text lines (:mod:`parsers.pdf_layout`); a line that names
@@ -20,24 +25,29 @@ method, reference and currency come from the page text (:func:`parsers.pdf_facts
 A PDF that cannot be read raises :class:`~core.errors.UnreadableDocumentError` with one of
 the reasons below. Limits: pdfminer inflates streams without a size cap (a 195 KB PDF
 reached 416 MB, measured), so untrusted PDFs belong in a child process with memory and time
-limits; this module only caps the pages read.
+limits; this module only caps the pages read (PDFium reads a PDF only when what its streams
+come to is bounded: :mod:`parsers.pdf_streams`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import UnreadableDocumentError
 from core.refs import normalise_ref
-from core.types import Remittance, RemittanceLine
+from core.types import PdfReader, Remittance, RemittanceLine
 from parsers.document_kind import is_invoice_document
 from parsers.line_scan import LinesRead, scan_lines
 from parsers.pdf_columns import read_columns
 from parsers.pdf_facts import narrative_lines, payment_facts
+from parsers.pdf_fast import PdfiumSource
 from parsers.pdf_layout import TextLine, aligned_tables, continued_table, text_lines
+from parsers.pdf_streams import PdfiumDeclinedError
 from parsers.pdf_text import (
     EMPTY_FILE,
     MALFORMED,
@@ -60,13 +70,30 @@ __all__ = [
     "NEEDS_PASSWORD",
     "NOT_A_PDF",
     "NO_TEXT_LAYER",
+    "PdfReading",
     "parse_pdf_remittance",
+    "read_pdf_remittance",
 ]
 
 #: Pages read at most; the rest of a longer PDF is ignored.
 MAX_PAGES = 50
-#: The text source used when the caller names none.
-DEFAULT_SOURCE: TextSource = PdfplumberSource()
+PDFIUM_SOURCE: TextSource = PdfiumSource()
+PDFPLUMBER_SOURCE: TextSource = PdfplumberSource()
+#: Per process: whose outcome (result or reason) each PDF read by :func:`read_pdf_remittance`
+#: got: ``"pdfium"``, ``"pdfplumber"`` (asked for), ``"pdfplumber after pdfium"`` (the
+#: fallback), ``"pdfium, pdfplumber failing"``; and why pdfplumber read a PDF again.
+READS: Counter[str] = Counter()
+FALLBACKS: Counter[str] = Counter()
+
+
+@dataclass(frozen=True, slots=True)
+class PdfReading:
+    """The remittance of a PDF, the reader that gave it (``"pdfium"`` or ``"pdfplumber"``)
+    and, when pdfplumber read the PDF after PDFium, why (else None)."""
+
+    remittance: Remittance | None
+    reader: str
+    fallback: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +111,7 @@ def parse_pdf_remittance(
     max_pages: int = MAX_PAGES,
     sender_name: str | None = None,
     source: TextSource | None = None,
+    reader: PdfReader = PdfReader.FAST,
 ) -> Remittance | None:
     """The remittance in the PDF ``data``, or None when it has text but no remittance lines.
 
@@ -92,14 +120,100 @@ def parse_pdf_remittance(
         filename: for error messages only.
         max_pages: pages read at most; later pages are ignored.
         sender_name: the mail's From display name, a fallback for the payer name.
-        source: where the words come from (pdfplumber by default).
+        source: where the words come from; by default ``reader`` decides.
+        reader: PDFium with pdfplumber as fallback, or pdfplumber alone.
 
     Raises:
         UnreadableDocumentError: with ``reason`` one of ``"empty file"``, ``"not a PDF"``,
             ``"needs password"``, ``"malformed PDF"``, ``"no text layer, scan?"``.
     """
+    if source is not None:
+        return remittance_from(
+            data, source, filename=filename, max_pages=max_pages, sender_name=sender_name
+        )
+    reading = read_pdf_remittance(
+        data, filename=filename, max_pages=max_pages, sender_name=sender_name, reader=reader
+    )
+    return reading.remittance
+
+
+def read_pdf_remittance(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    max_pages: int = MAX_PAGES,
+    sender_name: str | None = None,
+    reader: PdfReader = PdfReader.FAST,
+) -> PdfReading:
+    """:func:`parse_pdf_remittance` with ``reader``, saying which reader gave the result.
+
+    With ``PdfReader.FAST``, pdfplumber reads the PDF again when PDFium declined it or could not
+    read it, found no remittance lines, or found lines that do not add up to the total it
+    read; pdfplumber's result (or error) is then the result, unless pdfplumber cannot read a
+    PDF in which PDFium found lines.
+
+    Raises:
+        UnreadableDocumentError: as :func:`parse_pdf_remittance`.
+    """
     check_pdf_header(data, filename=filename)
-    pages = (source or DEFAULT_SOURCE).read_pages(data, filename=filename, max_pages=max_pages)
+    read = functools.partial(
+        remittance_from, data, filename=filename, max_pages=max_pages, sender_name=sender_name
+    )
+    if reader == PdfReader.PDFPLUMBER:
+        READS["pdfplumber"] += 1
+        return PdfReading(read(PDFPLUMBER_SOURCE), "pdfplumber")
+    fast: Remittance | None = None
+    why: str | None
+    try:
+        fast = read(PDFIUM_SOURCE)
+    except PdfiumDeclinedError as e:
+        why = f"PDFium declined it ({e.reason})"
+    except UnreadableDocumentError as e:
+        why = f"PDFium: {e.reason}"
+    else:
+        why = _not_enough(fast)
+    if why is None:
+        READS["pdfium"] += 1
+        return PdfReading(fast, "pdfium")
+    FALLBACKS[why] += 1
+    try:
+        slow = read(PDFPLUMBER_SOURCE)
+    except UnreadableDocumentError:
+        if fast is None or not fast.lines:
+            READS["pdfplumber after pdfium"] += 1
+            raise
+        READS["pdfium, pdfplumber failing"] += 1
+        return PdfReading(fast, "pdfium", f"{why}; pdfplumber cannot read it")
+    READS["pdfplumber after pdfium"] += 1
+    return PdfReading(slow, "pdfplumber", why)
+
+
+def _not_enough(remittance: Remittance | None) -> str | None:
+    """Why a reading needs a second opinion, or None when it is enough."""
+    if remittance is None or not remittance.lines:
+        return "no remittance lines"
+    total = remittance.stated_total
+    if total is None or remittance.has_unstated_amounts or remittance.lines_total == total:
+        return None
+    return "the lines do not add up to the stated total"
+
+
+def remittance_from(
+    data: bytes,
+    source: TextSource,
+    *,
+    filename: str | None = None,
+    max_pages: int = MAX_PAGES,
+    sender_name: str | None = None,
+) -> Remittance | None:
+    """The remittance of the pages ``source`` reads from ``data``.
+
+    Raises:
+        UnreadableDocumentError: as :func:`parse_pdf_remittance`.
+        PdfiumDeclinedError: from a PDFium source.
+    """
+    check_pdf_header(data, filename=filename)
+    pages = source.read_pages(data, filename=filename, max_pages=max_pages)
     if not pages:
         raise UnreadableDocumentError(MALFORMED, filename=filename)
     if not any(page.has_text for page in pages):
@@ -146,14 +260,8 @@ def _read_page(page: PageText, carried: TextLine | None) -> tuple[_PageRead, Tex
         total = scan_lines(free).stated_total
         reads.append(LinesRead(lines=(), stated_total=total, payment_ref=None, currency=None))
     carry = tables[-1].header if tables and not tables[-1].closed else None
-    return _PageRead(reads=tuple(reads), lines=tuple(_all_text(lines, page))), carry
-
-
-def _all_text(lines: Sequence[TextLine], page: PageText) -> list[str]:
-    """The page as text lines, ruled tables included (payment facts may sit in them)."""
-    if not page.tables:
-        return [line.text for line in lines]
-    return [line.text for line in text_lines(page.words)]
+    every = lines if free_words is page.words else text_lines(page.words)
+    return _PageRead(reads=tuple(reads), lines=tuple(line.text for line in every)), carry
 
 
 def _inside(word: Word, x0: float, top: float, x1: float, bottom: float) -> bool:

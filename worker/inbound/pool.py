@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ARError, PermanentError
-from core.types import Classification, ParsedEmail
+from core.types import Classification, ParsedEmail, PdfReader
 from parsers.classify import classify_email
 from parsers.mime import MAX_ATTACHMENT_BYTES, MAX_DEPTH, MAX_PARTS, parse_email
 from parsers.remittance import Extraction, extract_remittance
@@ -54,13 +54,14 @@ class ParseTimeoutError(ARError):
 
 @dataclass(frozen=True, slots=True)
 class ParseLimits:
-    """How much reading one mail may take."""
+    """How much reading one mail may take, and how its PDFs are read."""
 
     timeout_seconds: float = 8.0
     memory_mb: int = 1024
     max_parts: int = MAX_PARTS
     max_depth: int = MAX_DEPTH
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
+    pdf_reader: PdfReader = PdfReader.FAST
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def read_mail(raw: bytes, *, own_address: str | None, limits: ParseLimits) -> Re
     )
     if parsed.limit_exceeded is not None:
         raise MailRejectedByLimitError(parsed.limit_exceeded)
-    extraction = extract_remittance(parsed)
+    extraction = extract_remittance(parsed, pdf_reader=limits.pdf_reader)
     classification = classify_email(
         parsed,
         remittance=extraction.remittance,

@@ -146,6 +146,7 @@ def _read(raw: bytes, svc: Services) -> tuple[ParsedEmail, Extraction, Classific
         max_parts=settings.max_mime_parts,
         max_depth=settings.max_mime_depth,
         max_attachment_bytes=settings.max_attachment_bytes,
+        pdf_reader=settings.pdf_reader,
     )
     if settings.parse_isolation:
         reader = shared_reader(limits, size=max(1, settings.worker_threads))

@@ -164,3 +164,51 @@ def test_a_labelled_method_wins_and_may_be_a_bare_word(text: str, method: Paymen
 )
 def test_company_names_with_legal_forms_before_or_after(line: str, name: str) -> None:
     assert read_payment_info(line).payer_name == name
+
+
+#: Words near the method patterns: every alternative, parts of them, words that hold a
+#: hint without being a method, and letters that fold differently under re.IGNORECASE.
+_METHOD_VOCABULARY = (
+    "ach", "ACH", "ccd+", "CTX", "ppd", "eft", "EFT", "electronic funds transfer",
+    "direct debit", "Lastschrift", "prélèvement", "domiciliación", "addebito diretto",
+    "incasso", "check", "Check No", "check #", "cheque", "by cheque", "chk 10045", "scheck",
+    "chèque", "assegno", "cheque enclosed", "please check", "wire", "wired", "bank transfer",
+    "credit-transfer", "transferred", "Überweisung", "ueberweisung", "virement",
+    "transferencia", "bonifico", "overboeking", "SWIFT", "TT", "tt", "Pratt", "remittance",
+    "settlement", "credit card", "debit card", "card payment", "VISA", "Mastercard", "amex",
+    "American Express", "Kreditkarte", "carte bancaire", "tarjeta", "İ", "ı", "ſ", "\u212a",
+    "paid", "sepa", "INV-1001", "1,250.00", "cachet", "swiftly", "visage", "cardiff",
+)  # fmt: skip
+
+
+def _method_searching_every_pattern(text: str) -> PaymentMethod | None:
+    """``read_payment_method`` with no pattern skipped by its hints ("" is in every text)."""
+    import parsers.payment_info as payment_info
+
+    saved = payment_info._METHOD_HINTS
+    payment_info._METHOD_HINTS = tuple(("",) for _ in saved)
+    try:
+        return read_payment_method(text)
+    finally:
+        payment_info._METHOD_HINTS = saved
+
+
+def test_the_method_patterns_skipped_by_their_hints_would_not_have_matched_any_pair() -> None:
+    texts = [f"{a} {b}" for a in _METHOD_VOCABULARY for b in ("", *_METHOD_VOCABULARY)]
+    wrong = [t for t in texts if read_payment_method(t) != _method_searching_every_pattern(t)]
+    assert wrong == []
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_METHOD_VOCABULARY), st.sampled_from([" ", "\n", ": ", "-", "/", ""])
+        ),
+        max_size=12,
+    )
+)
+def test_the_method_patterns_skipped_by_their_hints_would_not_have_matched(
+    parts: list[tuple[str, str]],
+) -> None:
+    text = "".join(word + sep for word, sep in parts)
+    assert read_payment_method(text) == _method_searching_every_pattern(text), text

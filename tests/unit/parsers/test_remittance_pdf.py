@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
+import parsers.pdf_fast as pdf_fast
 from core.errors import UnreadableDocumentError
-from core.types import Attachment, ParsedEmail, RemittanceLine
+from core.types import Attachment, ParsedEmail, PdfReader, RemittanceLine
 from parsers.pdf_columns import read_columns
 from parsers.pdf_text import PageText, Word
 from parsers.remittance import extract_remittance
@@ -299,16 +300,19 @@ def test_unruled_table_is_read_on_a_page_whose_only_rules_frame_the_letterhead()
 def test_table_finding_runs_only_on_pages_with_ruling_lines(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Given table finding that fails if it is ever called
-    def refuse(self: object, *args: object, **kwargs: object) -> None:
-        raise AssertionError("find_tables called on a page without ruling lines")
+    # Given table finding that fails if it is ever called, in pdfplumber and in the PDFium
+    # source's lattice
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tables looked for on a page without ruling lines")
 
     monkeypatch.setattr(pdfplumber.page.Page, "find_tables", refuse)
+    monkeypatch.setattr(pdf_fast, "ruled_tables", refuse)
     # When PDFs without vertical rules are parsed (Courier columns; horizontal rules only)
     for name in ("dunmore_unruled_courier.pdf", "elmwood_multipage.pdf"):
-        remittance = parse_pdf_remittance((REMITTANCES / name).read_bytes())
-        # Then they are read from their words alone
-        assert remittance is not None and remittance.lines, name
+        for reader in PdfReader:
+            remittance = parse_pdf_remittance((REMITTANCES / name).read_bytes(), reader=reader)
+            # Then they are read from their words alone
+            assert remittance is not None and remittance.lines, (name, reader)
 
 
 def test_narrative_letter_with_several_amounts_states_no_total() -> None:
