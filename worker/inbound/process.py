@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, defer
 
 from core.errors import PermanentError, TransientError
 from core.statuses import FINAL_STATUSES, InboundStatus, ReviewKind
-from core.types import QUESTION_KINDS, Classification, MailKind, ParsedEmail
+from core.types import QUESTION_KINDS, Classification, MailKind, ParsedEmail, PdfReader
 from ledger import models as m
 from ledger.inbound_store import give_back_attempt, mark_inbound_parsed, record_inbound_failure
 from ledger.posting import audit, open_review_item
@@ -146,7 +146,8 @@ def _read(raw: bytes, svc: Services) -> tuple[ParsedEmail, Extraction, Classific
         max_parts=settings.max_mime_parts,
         max_depth=settings.max_mime_depth,
         max_attachment_bytes=settings.max_attachment_bytes,
-        pdf_reader=settings.pdf_reader,
+        # PDFium ends the process when an allocation fails: only a parse child may run it
+        pdf_reader=settings.pdf_reader if settings.parse_isolation else PdfReader.PDFPLUMBER,
     )
     if settings.parse_isolation:
         reader = shared_reader(limits, size=max(1, settings.worker_threads))
