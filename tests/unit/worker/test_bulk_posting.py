@@ -12,11 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from core.config import Settings
 from ledger import bulk_posting, remittance_lines
 from ledger import models as m
-from ledger.imports import import_invoices
-from tests.fakes import RecordingMailer
+from tests.fakes import services_on_ledger
 from worker.inbound.process import process_inbound
 from worker.inbound.store import store_inbound
 from worker.services import Services
@@ -36,20 +34,7 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def svc(tmp_path: Path, database_url: str) -> Iterator[Services]:
-    settings = Settings(database_url=database_url, ar_address="ar@arbox.example")
-    base = Services.from_settings(settings, mailer=RecordingMailer())
-    services = Services(
-        settings=settings,
-        engine=base.engine,
-        sessions=base.sessions,
-        mailer=base.mailer,
-        policy=base.policy,
-        clock=lambda: NOW,
-    )
-    csv = tmp_path / "ledger.csv"
-    csv.write_text(LEDGER)
-    with services.sessions.begin() as session:
-        import_invoices(session, csv, default_currency="USD", now=NOW)
+    services = services_on_ledger(tmp_path, database_url, LEDGER, now=NOW)
     yield services
     services.engine.dispose()
 
