@@ -94,7 +94,6 @@ class Settings(BaseSettings):
     sweep_after_seconds: float = 300.0
     broker_heartbeat_timeout_ms: int = 60_000
     broker_maintenance_chance: int = 1_000
-
     parse_isolation: bool = True
     parse_timeout_seconds: float = 8.0
     parse_memory_mb: int = 1024
@@ -115,8 +114,7 @@ class Settings(BaseSettings):
     smtp_ca_file: Path | None = None
     #: Render and store outbound mail (status ``dry_run``) without connecting to SMTP.
     outbound_dry_run: bool = False
-    #: The worker that wrote a reply delivers it right after its commit; a failure (or a
-    #: failure in the last minute) hands it to the outbound queue and its retries instead.
+    #: The worker that wrote a reply sends it after its commit (failures: the outbound queue).
     send_inline: bool = True
     #: The reply circuit breaker trips when this many mails from one address that look like
     #: a loop (answers to our replies, or an earlier mail again) arrive within

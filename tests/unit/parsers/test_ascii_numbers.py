@@ -15,7 +15,7 @@ from parsers.ascii_numbers import ascii_date, ascii_int, mail_day
 from parsers.html_text import html_to_text
 from parsers.mime import parse_email
 from parsers.sender import dmarc_verdict, read_from
-from worker.inbound.pool import ParseLimits, read_mail
+from worker.inbound.pool import MailRejectedByLimitError, ParseLimits, read_mail
 
 #: Text a sender may write: anything, and the digit look-alikes and monsters in particular.
 HOSTILE_NUMBERS = st.one_of(
@@ -111,7 +111,10 @@ def _read(raw: bytes) -> None:
     dmarc_verdict(parsed.headers, authserv_id="mx.arbox.example")
     dmarc_verdict(parsed.headers, authserv_id=None)
     mail_day(parsed.date)
-    read_mail(raw, own_address="ar@arbox.example", limits=ParseLimits())
+    try:
+        read_mail(raw, own_address="ar@arbox.example", limits=ParseLimits())
+    except MailRejectedByLimitError as e:  # a clear reason, and the mail quarantined with it
+        assert parsed.limit_exceeded == str(e)
 
 
 @FUZZ

@@ -183,3 +183,81 @@ def test_ascii85_is_decoded_as_the_standard_library_decodes_it(size: int) -> Non
     text = base64.a85encode(raw, wrapcol=60) + b"~>"
     assert _ascii85(text) == base64.a85decode(text[:-2]) == raw
     assert _ascii85(b"not ascii85 {}~>") == b""
+
+
+FORM = b"/Type /XObject /Subtype /Form /BBox [0 0 9 9]"
+DRAW_X_TWICE = b"q /X Do Q q /X Do Q"
+
+
+def test_a_form_that_may_draw_itself_is_declined() -> None:
+    # object 2 names itself as its form /X and draws it twice: PDFium spins on it
+    itself = _pdf(
+        (b"", b"q /X Do Q"), (FORM + b" /Resources << /XObject << /X 2 0 R >> >>", DRAW_X_TWICE)
+    )
+    with pytest.raises(PdfiumDeclinedError, match="draw itself"):
+        check_expansion(itself)
+    # through another form: 2 draws 3, 3 draws 2
+    loop = _pdf(
+        (b"", b"q /X Do Q"),
+        (FORM + b" /Resources << /XObject << /X 3 0 R >> >>", DRAW_X_TWICE),
+        (FORM + b" /Resources << /XObject << /X 2 0 R >> >>", DRAW_X_TWICE),
+    )
+    with pytest.raises(PdfiumDeclinedError, match="draw itself"):
+        check_expansion(loop)
+    # resources given by reference cannot be followed here
+    hidden = _pdf((b"", b"q /X Do Q"), (FORM + b" /Resources 9 0 R", DRAW_X_TWICE))
+    with pytest.raises(PdfiumDeclinedError, match="draw itself"):
+        check_expansion(hidden)
+    # a chain with no loop goes to PDFium
+    chain = _pdf(
+        (b"", b"q /X Do Q"),
+        (FORM + b" /Resources << /XObject << /X 3 0 R >> >>", DRAW_X_TWICE),
+        (FORM, b"0 0 m 1 1 l S"),
+    )
+    assert check_expansion(chain).drawing == {2: frozenset({3})}
+
+
+def test_a_remittance_whose_form_draws_itself_is_read_by_pdfplumber_in_time() -> None:
+    from parsers.remittance_pdf import parse_pdf_remittance
+
+    content = (
+        b"BT /F1 11 Tf 72 740 Td 16 TL (Invoice Amount paid) Tj T* "
+        b"(INV-70017 1,119.25) Tj T* (INV-70018 1,126.25) Tj T* (Total 2,245.50) Tj ET\n"
+        b"q /X0 Do Q"
+    )
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >>"
+        b" /XObject << /X0 6 0 R >> >> /Contents 4 0 R >>",
+        None,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        None,
+    ]
+    out, offsets = b"%PDF-1.7\n", []
+    for n, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        if n == 4:
+            out += b"4 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (
+                len(content),
+                content,
+            )
+        elif n == 6:
+            out += (
+                b"6 0 obj\n<< /Length %d /Type /XObject /Subtype /Form /BBox [0 0 612 792]"
+                b" /Resources << /XObject << /X 6 0 R >> >> >>\nstream\n%s\nendstream\nendobj\n"
+                % (len(DRAW_X_TWICE), DRAW_X_TWICE)
+            )
+        else:
+            out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 7\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 7 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    started = time.process_time()
+    remittance = parse_pdf_remittance(out, filename="remit.pdf")
+    assert time.process_time() - started < 5.0
+    assert remittance is not None
+    assert [(line.invoice_ref, str(line.amount)) for line in remittance.lines] == [
+        ("INV-70017", "1119.25"),
+        ("INV-70018", "1126.25"),
+    ]
