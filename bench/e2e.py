@@ -40,7 +40,7 @@ REPO = HERE.parent
 # then this folder for e2e_world.
 sys.path[:] = [str(REPO), str(HERE), *(p for p in sys.path if p not in (str(REPO), str(HERE)))]
 
-from e2e_world import World, bare_costs, make_world  # noqa: E402
+from e2e_world import MIX, World, bare_costs, make_world  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from core.statuses import FINAL_STATUSES, OutboxStatus  # noqa: E402
@@ -555,6 +555,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mix", action="store_true", help="one-page PDF, multi-page PDF, body, CSV"
     )
+    parser.add_argument(
+        "--kind",
+        choices=MIX,
+        default="pdf",
+        help="the kind of every mail without --mix (pdf_pages: --pages of --page-lines lines)",
+    )
     parser.add_argument("--lines", type=int, default=15, help="lines of a one-page advice")
     parser.add_argument("--pages", type=int, default=4, help="pages of a multi-page advice (--mix)")
     parser.add_argument("--page-lines", type=int, default=120, help="lines of a multi-page advice")
@@ -590,7 +596,12 @@ def main(argv: list[str] | None = None) -> int:
     command = shlex.join(["python", "bench/e2e.py", *(sys.argv[1:] if argv is None else argv)])
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     world = make_world(
-        args.mails, mix=args.mix, lines=args.lines, pages=args.pages, page_lines=args.page_lines
+        args.mails,
+        mix=args.mix,
+        kind=args.kind,
+        lines=args.lines,
+        pages=args.pages,
+        page_lines=args.page_lines,
     )
     mix = dict(Counter(mail.kind for mail in world.mails))
     head = [

@@ -50,12 +50,20 @@ def customer(c: int) -> Customer:
     return Customer(f"C{c:04d}", f"Customer {c} Inc", f"ap@c{c}.example", f"Payer {c}", "Net 30")
 
 
-def kinds(count: int, mix: bool) -> list[str]:
-    return [MIX[n % len(MIX)] if mix else "pdf" for n in range(count)]
+def kinds(count: int, mix: bool, kind: str = "pdf") -> list[str]:
+    """The kind of each of ``count`` mails: ``kind``, or every kind of :data:`MIX` in turn."""
+    return [MIX[n % len(MIX)] if mix else kind for n in range(count)]
 
 
 def make_world(
-    count: int, *, mix: bool, lines: int = 15, pages: int = 4, page_lines: int = 120, seed: int = 1
+    count: int,
+    *,
+    mix: bool,
+    kind: str = "pdf",
+    lines: int = 15,
+    pages: int = 4,
+    page_lines: int = 120,
+    seed: int = 1,
 ) -> World:
     """``count`` mails, each paying its own invoices (every invoice is paid once, in full)."""
     rng = random.Random(seed)
@@ -65,9 +73,9 @@ def make_world(
     rows = [header]
     mails = []
     total_lines = 0
-    for n, kind in enumerate(kinds(count, mix)):
+    for n, kind_of in enumerate(kinds(count, mix, kind)):
         payer = customer(n % CUSTOMERS + 1)
-        size = page_lines if kind == "pdf_pages" else lines
+        size = page_lines if kind_of == "pdf_pages" else lines
         paid = []
         for i in range(size):
             number = f"INV-{n:05d}-{i:03d}"
@@ -77,7 +85,7 @@ def make_world(
             )
             paid.append((number, "2026-10-01", f"{amount:.2f}"))
         total_lines += size
-        mails.append(_mail(n, kind, payer, paid, pages))
+        mails.append(_mail(n, kind_of, payer, paid, pages))
     return World("\n".join(rows) + "\n", mails, total_lines)
 
 
