@@ -163,9 +163,7 @@ def test_dry_run_needs_no_smtp_server_at_all(tmp_path):
 def test_the_actor_retries_after_the_explicit_backoff_and_sends_once(
     tmp_path, smtp_sink, monkeypatch
 ):
-    import dramatiq
 
-    from core.queues import OUTBOUND_QUEUE
     from worker.broker import configure_broker
     from worker.services import set_services
 
@@ -178,15 +176,7 @@ def test_the_actor_retries_after_the_explicit_backoff_and_sends_once(
     monkeypatch.setattr(sending, "RETRY_FIRST_DELAY_MS", 50)
     outbox_id = queue_ack(svc)
     smtp_sink.fail_next(2, code=451)
-    runner = dramatiq.Worker(broker, worker_timeout=50)
-    runner.start()
-    try:
-        worker.actors.send_outbound.send(outbox_id)
-        broker.join(OUTBOUND_QUEUE, fail_fast=True, timeout=20_000)
-        runner.join()
-    finally:
-        runner.stop()
-        set_services(None)
+    run_outbound_job(broker, outbox_id)
     sent = row(svc, outbox_id)
     assert (sent.status, sent.attempts) == ("sent", 3)
     assert len(smtp_sink.messages()) == 1
@@ -195,9 +185,6 @@ def test_the_actor_retries_after_the_explicit_backoff_and_sends_once(
 def test_the_actor_leaves_a_held_row_and_sends_it_once_the_holder_is_gone(tmp_path, smtp_sink):
     import dataclasses
 
-    import dramatiq
-
-    from core.queues import OUTBOUND_QUEUE
     from worker.broker import configure_broker
     from worker.services import set_services
 
@@ -214,15 +201,7 @@ def test_the_actor_leaves_a_held_row_and_sends_it_once_the_holder_is_gone(tmp_pa
     outbox_id = queue_ack(svc)
     # Given a delivery that claimed the row and died before sending
     assert isinstance(sending._claim(outbox_id, svc), sending.Claim)
-    runner = dramatiq.Worker(broker, worker_timeout=50)
-    runner.start()
-    try:
-        worker.actors.send_outbound.send(outbox_id)
-        broker.join(OUTBOUND_QUEUE, fail_fast=True, timeout=20_000)
-        runner.join()
-    finally:
-        runner.stop()
-        set_services(None)
+    run_outbound_job(broker, outbox_id)
     # The job found the row held, looked again when the lease ended, and sent it once
     sent = row(svc, outbox_id)
     assert (sent.status, sent.attempts) == ("sent", 2)
@@ -321,3 +300,23 @@ def test_a_missing_ca_file_is_a_configuration_error_at_start(tmp_path):
     settings = Settings(smtp_host="127.0.0.1", smtp_ca_file=tmp_path / "nope.pem")
     with pytest.raises(ConfigError, match="ARBOX_SMTP_CA_FILE"):
         SmtpMailer.from_settings(settings)
+
+
+def run_outbound_job(broker, outbox_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Send ``outbox_id`` through the outbound actor on a stub ``broker`` until its queue is
+    empty (retries included), then unset the services."""
+    import dramatiq
+
+    import worker.actors
+    from core.queues import OUTBOUND_QUEUE
+    from worker.services import set_services
+
+    runner = dramatiq.Worker(broker, worker_timeout=50)
+    runner.start()
+    try:
+        worker.actors.send_outbound.send(outbox_id)
+        broker.join(OUTBOUND_QUEUE, fail_fast=True, timeout=20_000)
+        runner.join()
+    finally:
+        runner.stop()
+        set_services(None)
