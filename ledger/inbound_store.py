@@ -1,16 +1,17 @@
 """The inbound rows' statements for the worker: find a stored message, record where it sat in
-a mailbox, move it along (parsed, failed, an attempt given back), and find what a crash left
+a mailbox, move it along (an attempt counted, failed, given back), and find what a crash left
 stored or pending to enqueue again."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.statuses import FINAL_STATUSES, PENDING_STATUSES, InboundStatus, OutboxStatus
+from core.statuses import FINAL_STATUSES, PENDING_STATUSES, OutboxStatus
 from ledger import models as m
 
 
@@ -51,16 +52,52 @@ def record_mailbox_position(
         pass  # this position was recorded by an earlier poll
 
 
-def mark_inbound_parsed(session: Session, inbound_id: int, *, now: datetime) -> None:
-    """``stored`` → ``parsed`` (a message in any other state is left alone)."""
-    session.execute(
+@dataclass(frozen=True, slots=True)
+class AttemptView:
+    """What starting an attempt at an inbound message looks at."""
+
+    status: str
+    size: int
+    attempts: int
+    failed: bool
+    raw: bytes
+
+
+def attempt_view(session: Session, inbound_id: int) -> AttemptView | None:
+    """The state, size, attempts and raw mail of ``inbound_id``, or None when it is unknown."""
+    row = session.execute(
+        select(
+            m.InboundMessage.status,
+            m.InboundMessage.size,
+            m.InboundMessage.attempts,
+            m.InboundMessage.reason,
+            m.InboundMessage.raw,
+        ).where(m.InboundMessage.id == inbound_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    return AttemptView(row.status, row.size, row.attempts, row.reason is not None, row.raw)
+
+
+def count_attempt(session: Session, inbound_id: int, seen: AttemptView) -> bool:
+    """One more attempt at ``inbound_id``, if it is still as ``seen`` (its state, attempt
+    count and whether a failure is recorded); False when another delivery moved it on."""
+    done = session.execute(
         update(m.InboundMessage)
         .where(
             m.InboundMessage.id == inbound_id,
-            m.InboundMessage.status == InboundStatus.STORED,
+            m.InboundMessage.status == seen.status,
+            m.InboundMessage.attempts == seen.attempts,
+            (
+                m.InboundMessage.reason.is_not(None)
+                if seen.failed
+                else m.InboundMessage.reason.is_(None)
+            ),
         )
-        .values(status=InboundStatus.PARSED, parsed_at=now)
+        .values(attempts=m.InboundMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
     )
+    return done.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
 def record_inbound_failure(session: Session, inbound_id: int, reason: str) -> None:

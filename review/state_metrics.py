@@ -26,6 +26,7 @@ from core.queues import queue_stats, redis_client
 from core.statuses import OutboxStatus
 from ledger.operations import open_review_by_kind, status_counts
 from ledger.readiness import database_revision
+from ledger.session import reading
 
 log = structlog.get_logger(__name__)
 
@@ -80,7 +81,7 @@ class StateCollector(Collector):
 
     def _database(self) -> list[Metric]:
         now = self.clock()
-        with self.sessions() as session:
+        with reading(self.sessions) as session:
             counts = status_counts(session)
             review = open_review_by_kind(session)
         inbound = GaugeMetricFamily(
@@ -160,7 +161,7 @@ def readiness(
     """Database reachable, migrations at ``head``, Redis reachable when configured."""
     checks: dict[str, str] = {}
     try:
-        with sessions() as session:
+        with reading(sessions) as session:
             current = database_revision(session)
         checks["database"] = "ok"
         checks["migrations"] = "current" if head is not None and current == head else "behind"

@@ -11,6 +11,7 @@ from structlog.contextvars import bound_contextvars
 from core.errors import PermanentError
 from core.queues import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE
 from ledger.operations import inbound_message_id
+from ledger.session import reading
 from worker import metrics, sending
 from worker.broker import ensure_broker
 from worker.inbound import process
@@ -51,7 +52,7 @@ def _queue_send(outbox_id: int, delay_ms: int | None) -> None:
 
 def _message_id(inbound_id: int, svc: Services) -> str | None:
     """The mail's Message-ID for the log context (one primary-key read; None if unknown)."""
-    with svc.sessions() as session:
+    with reading(svc.sessions) as session:
         return inbound_message_id(session, inbound_id)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.run_reads import applied_by_inbound, inbound_rows, replies_sent_by_inbound
+from ledger.session import reading
 from worker.services import Services
 
 
@@ -26,7 +27,7 @@ class MessageOutcome:
 
 def message_outcomes(svc: Services, inbound_ids: Sequence[int]) -> list[MessageOutcome]:
     """The outcome of each message in ``inbound_ids``, in that order."""
-    with svc.sessions() as session:
+    with reading(svc.sessions) as session:
         rows = inbound_rows(session, inbound_ids)
         applied = applied_by_inbound(session, inbound_ids)
         sent = replies_sent_by_inbound(session, inbound_ids)

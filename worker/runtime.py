@@ -13,6 +13,7 @@ import structlog
 
 from core.config import Settings
 from ledger.run_reads import count_final, count_pending_replies
+from ledger.session import reading
 from outbound.smtp import Mailer
 from worker.broker import configure_broker
 from worker.services import Services, set_services
@@ -74,7 +75,7 @@ def progress(svc: Services, inbound_ids: Collection[int]) -> Progress:
     """Where ``inbound_ids`` and their outbound mail are."""
     ids = list(inbound_ids)
     final = pending = 0
-    with svc.sessions() as session:
+    with reading(svc.sessions) as session:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             final += count_final(session, chunk)

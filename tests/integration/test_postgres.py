@@ -171,7 +171,7 @@ def test_a_connection_killed_mid_transaction_is_retried_without_an_attempt_or_ha
         with svc.sessions() as s:
             row = s.get(m.InboundMessage, stored.inbound_id)
             assert row is not None
-            assert (row.status, row.attempts) == ("parsed", 0)  # parsed, not decided
+            assert (row.status, row.attempts) == ("stored", 0)  # not decided, nothing recorded
             assert s.execute(select(func.count(m.Remittance.id))).scalar_one() == 0
             assert s.execute(select(func.count(m.Application.id))).scalar_one() == 0
         # and the retry (a fresh pooled connection, pre-pinged) applies it once

@@ -21,10 +21,15 @@ from core.errors import PermanentError, TransientError
 from core.statuses import FINAL_STATUSES, InboundStatus, ReviewKind
 from core.types import QUESTION_KINDS, Classification, MailKind, ParsedEmail, PdfReader
 from ledger import models as m
-from ledger.inbound_store import give_back_attempt, mark_inbound_parsed, record_inbound_failure
+from ledger.inbound_store import (
+    attempt_view,
+    count_attempt,
+    give_back_attempt,
+    record_inbound_failure,
+)
 from ledger.posting import audit, open_review_item
 from ledger.senders import sender_customer
-from ledger.session import is_transient_db_error
+from ledger.session import is_transient_db_error, reading
 from outbound.compose import clean_header
 from parsers.remittance import Extraction
 from worker import metrics
@@ -74,7 +79,7 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
     except Exception as e:
         _record_failure(inbound_id, e, svc)
         raise
-    mark_parsed(inbound_id, svc=svc)
+    parsed_at = svc.clock()
     with _forgive_transient(inbound_id, svc), svc.sessions.begin() as session:
         # the raw mail was read above (it may be megabytes): not again
         row = session.get(
@@ -86,6 +91,9 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
         assert row is not None
         if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
             return Processed(inbound_id=inbound_id, status=row.status)
+        # parsed: recorded with the decision, not in a transaction of its own (a mail whose
+        # decision fails stays stored, and the next attempt reads it again)
+        row.status, row.parsed_at = InboundStatus.PARSED, row.parsed_at or parsed_at
         row.kind = classification.kind.value
         row.from_address = parsed.from_address
         row.subject = clean_header(parsed.subject)[:2000]
@@ -108,7 +116,33 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
 
 def _start_attempt(inbound_id: int, svc: Services) -> bytes | Processed:
     """Count an attempt and return the raw message; or what the message already came to
-    (final, or quarantined now: too big, or too many attempts)."""
+    (final, or quarantined now: too big, or too many attempts).
+
+    The message is read in a transaction that only reads (no write lock: on SQLite the mail,
+    perhaps megabytes, is not copied while every other writer waits); the attempt is counted
+    by one guarded update. A message that is to be quarantined, or that another delivery moved
+    on meanwhile, is looked at again under the lock."""
+    with reading(svc.sessions) as session:
+        seen = attempt_view(session, inbound_id)
+    if seen is None:
+        raise PermanentError(f"inbound message {inbound_id} does not exist")
+    if seen.status in FINAL_STATUSES:
+        return Processed(inbound_id=inbound_id, status=seen.status)
+    if seen.size <= svc.settings.max_message_bytes and not _worn_out(seen.attempts, seen.failed):
+        with svc.sessions.begin() as session:
+            if count_attempt(session, inbound_id, seen):
+                return seen.raw
+    return _start_attempt_locked(inbound_id, svc)
+
+
+def _worn_out(attempts: int, failed: bool) -> bool:
+    """Whether a message with ``attempts`` (and a failure recorded, or not) is to be
+    quarantined instead of tried again."""
+    return attempts >= MAX_INTERRUPTED_ATTEMPTS or (failed and attempts >= MAX_ATTEMPTS)
+
+
+def _start_attempt_locked(inbound_id: int, svc: Services) -> bytes | Processed:
+    """:func:`_start_attempt` with the message read under the write lock."""
     with svc.sessions.begin() as session:
         row = session.get(m.InboundMessage, inbound_id)
         if row is None:
@@ -125,7 +159,7 @@ def _start_attempt(inbound_id: int, svc: Services) -> bytes | Processed:
             )
             return Processed(inbound_id=inbound_id, status=InboundStatus.QUARANTINED)
         failed = row.reason is not None  # set by _record_failure
-        if row.attempts >= MAX_INTERRUPTED_ATTEMPTS or (failed and row.attempts >= MAX_ATTEMPTS):
+        if _worn_out(row.attempts, failed):
             why = (
                 f"failed {row.attempts} times; last: {row.reason}"
                 if failed
@@ -155,13 +189,6 @@ def _read(raw: bytes, svc: Services) -> tuple[ParsedEmail, Extraction, Classific
     else:
         read = read_mail(raw, own_address=settings.ar_address, limits=limits)
     return read.parsed, read.extraction, read.classification
-
-
-def mark_parsed(inbound_id: int, *, svc: Services) -> None:
-    """Record that the mail parsed: ``stored`` → ``parsed``, committed before the decision."""
-    now = svc.clock()
-    with svc.sessions.begin() as session:
-        mark_inbound_parsed(session, inbound_id, now=now)
 
 
 #: Mail nobody needs to read: stored, and left alone.

@@ -214,18 +214,19 @@ def test_arbox_status_shows_mail_waiting_for_its_mailbox_action(svc, monkeypatch
     assert "INBOX: UIDVALIDITY 1, last UID 1" in result.output
 
 
-def test_a_mail_stuck_parsed_after_a_crash_is_swept_and_applied_once(svc):
+def test_a_mail_left_pending_by_a_crash_is_swept_and_applied_once(svc):
     from datetime import timedelta
 
-    from worker.inbound.process import mark_parsed
+    from worker.inbound.process import _start_attempt
     from worker.inbound.store import sweep
 
     box = FakeMailbox({"INBOX": {1: mail("<g@x>")}, "Processed": {}, "Quarantine": {}})
     queued: list[int] = []
     Poller(svc, CONFIG, folders=["INBOX"], enqueue=queued.append).poll_once(box)
-    # Given the worker died after the parse committed, before the decision
-    mark_parsed(queued[0], svc=svc)
-    assert states(svc) == [("parsed", True, None)]
+    # Given the worker died after it counted its attempt and read the mail, before the
+    # decision (the parse is recorded with the decision: nothing of it is left)
+    assert isinstance(_start_attempt(queued[0], svc), bytes)
+    assert states(svc) == [("stored", False, None)]
     # When the sweep runs later
     later = Services(
         settings=svc.settings,
