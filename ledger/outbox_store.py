@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,3 +53,35 @@ def insert_outbox_row(
             ).scalar_one()
     except IntegrityError:
         return None
+
+
+def claim_new_rows(
+    session: Session, outbox_ids: Sequence[int], *, until: datetime, max_attempts: int
+) -> Sequence[tuple[int, int, bytes, str, str]]:
+    """Claim the rows of ``outbox_ids`` that are pending and nobody holds, for one delivery:
+    one more attempt and a lease until ``until``. Their id, attempts, raw mail, sender and
+    recipients (comma-separated)."""
+    if not outbox_ids:
+        return ()
+    return (
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(outbox_ids),
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.claimed_until.is_(None),
+                OutboxMessage.attempts < max_attempts,
+            )
+            .values(attempts=OutboxMessage.attempts + 1, claimed_until=until)
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.attempts,
+                OutboxMessage.raw,
+                OutboxMessage.sender,
+                OutboxMessage.recipients,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        .tuples()
+        .all()
+    )

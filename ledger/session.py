@@ -90,7 +90,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **options)
 
 
-#: Per thread: how many writer-queue places it holds (a second would wait for the first).
+#: Per thread: whether it holds a place in the writer queue (a second would wait for the first).
 _HELD = threading.local()
 
 
@@ -124,7 +124,7 @@ class _QueuedWriter(sqlite3.Connection):
         """Wait for this connection's turn to write. A thread already holding a place (a
         second session inside a first) does not queue: it would wait for itself; SQLite's busy
         timeout decides for it, as before."""
-        if self._lock_fd is not None or getattr(_HELD, "count", 0):
+        if self._lock_fd is not None or getattr(_HELD, "holding", False):
             return
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
@@ -133,12 +133,12 @@ class _QueuedWriter(sqlite3.Connection):
             os.close(fd)
             raise
         self._lock_fd = fd
-        _HELD.count = 1
+        _HELD.holding = True
 
     def leave_queue(self) -> None:
         fd, self._lock_fd = self._lock_fd, None
         if fd is not None:
-            _HELD.count = 0
+            _HELD.holding = False
             os.close(fd)  # closing the only descriptor releases the flock
 
     def commit(self) -> None:
@@ -185,18 +185,15 @@ READ_ONLY = "arbox_read_only"
 
 @contextlib.contextmanager
 def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose transaction only reads, rolled back at the end. On SQLite it begins
+    """A session whose transaction only reads, ended (rolled back) when it closes. On SQLite it begins
     deferred: it reads a snapshot without the write lock, so it neither waits for writers nor
     makes them wait (every other transaction begins ``IMMEDIATE`` and queues for the lock).
     On PostgreSQL it is an ordinary transaction. Writing in it is a mistake: on SQLite the
     write would wait for the lock, or fail when another writer committed since the snapshot.
     """
-    with sessions() as session:
+    with sessions() as session:  # closing ends the transaction; what it loaded stays loaded
         session.connection(execution_options={READ_ONLY: True})
-        try:
-            yield session
-        finally:
-            session.rollback()
+        yield session
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

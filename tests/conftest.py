@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def _inline_sending_not_paused() -> None:
     """A test whose relay failed pauses inline sending in this process
-    (worker.sending.INLINE_PAUSE_SECONDS): the next test starts unpaused."""
-    sending = sys.modules.get("worker.sending")
+    (worker.inline_send.INLINE_PAUSE_SECONDS): the next test starts unpaused."""
+    sending = sys.modules.get("worker.inline_send")
     if sending is not None:
         sending._inline_paused_until = 0.0  # type: ignore[attr-defined]
         sending._inline_failed = False  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from core.errors import PermanentError
 from core.queues import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE
 from ledger.operations import inbound_message_id
 from ledger.session import reading
-from worker import metrics, sending
+from worker import inline_send, metrics, sending
 from worker.broker import ensure_broker
 from worker.inbound import process
 from worker.inbound.store import Swept
@@ -35,14 +35,16 @@ log = structlog.get_logger(__name__)
 )
 def process_message(inbound_id: int) -> None:
     """Process one stored inbound message, then deliver the mail it caused (or queue it:
-    :func:`worker.sending.send_now_or_queue`)."""
+    :mod:`worker.inline_send`)."""
     svc = get_services()
     with bound_contextvars(inbound_id=inbound_id, message_id=_message_id(inbound_id, svc)):
         started = time.perf_counter()
-        result = process.process_inbound(inbound_id, svc=svc)
+        result = process.process_inbound(inbound_id, svc=svc, claim_inline=True)
         metrics.record_processed(result.status, time.perf_counter() - started)
-        for outbox_id in result.outbox_ids:
-            sending.send_now_or_queue(outbox_id, svc=svc, queue=_queue_send)
+        for claim in result.claims:
+            inline_send.send_claimed(claim, svc=svc, queue=_queue_send)
+        for outbox_id in result.unclaimed():
+            inline_send.send_now_or_queue(outbox_id, svc=svc, queue=_queue_send)
 
 
 def _queue_send(outbox_id: int, delay_ms: int | None) -> None:

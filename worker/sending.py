@@ -28,11 +28,8 @@ real delivery of that row sends it (:func:`is_still_to_send`).
 
 from __future__ import annotations
 
-import contextlib
 import math
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -126,21 +123,31 @@ def send_outbox(outbox_id: int, *, svc: Services) -> SendResult:
     claim = _claim(outbox_id, svc)
     if isinstance(claim, SendResult):
         return claim
+    return deliver(claim, svc)
+
+
+def deliver(claim: Claim, svc: Services) -> SendResult:
+    """One try of a claimed row: send, and record the outcome.
+
+    Raises:
+        DeferredDeliveryError: a temporary failure; the caller retries after its delay.
+    """
+    outbox_id = claim.outbox_id
     try:
         claim.mailer.send(claim.raw, sender=claim.sender, recipients=claim.recipients)
     except MailRejectedError as e:
         log.error("outbound_rejected", outbox_id=outbox_id, error=str(e))
         metrics.SMTP_ERRORS.labels(kind="permanent").inc()
-        return _finish(claim, OutboxStatus.FAILED, str(e), svc).result
+        return finish(claim, OutboxStatus.FAILED, str(e), svc).result
     except MailDeliveryError as e:
         return _deferred(claim, e, svc)
     except Exception as e:
-        _finish(claim, OutboxStatus.PENDING, f"{type(e).__name__}: {e}", svc)
+        finish(claim, OutboxStatus.PENDING, f"{type(e).__name__}: {e}", svc)
         log.warning("outbound_retry", outbox_id=outbox_id, error=type(e).__name__)
         raise
     # The server has it. A crash from here to the commit leaves the row pending and claimed:
     # it is sent again once the lease ends (one of the two duplicates the module names).
-    recorded = _finish(claim, OutboxStatus.SENT, None, svc)
+    recorded = finish(claim, OutboxStatus.SENT, None, svc)
     if recorded.written:
         log.info("outbound_sent", outbox_id=outbox_id)
         metrics.OUTBOUND_SENT.labels(result=OutboxStatus.SENT).inc()
@@ -196,9 +203,9 @@ def _deferred(claim: Claim, error: MailDeliveryError, svc: Services) -> SendResu
         log.error("outbound_failed", outbox_id=outbox_id, attempts=attempts)
         metrics.SMTP_ERRORS.labels(kind="permanent").inc()
         reason = f"gave up after {attempts} attempts; last: {error}"
-        return _finish(claim, OutboxStatus.FAILED, reason, svc).result
+        return finish(claim, OutboxStatus.FAILED, reason, svc).result
     metrics.SMTP_ERRORS.labels(kind="temporary").inc()
-    recorded = _finish(claim, OutboxStatus.PENDING, str(error), svc)
+    recorded = finish(claim, OutboxStatus.PENDING, str(error), svc)
     if not recorded.written:  # another delivery took the row meanwhile: it is that one's
         return recorded.result
     deferred = DeferredDeliveryError(error, outbox_id=outbox_id, attempts=attempts)
@@ -206,75 +213,6 @@ def _deferred(claim: Claim, error: MailDeliveryError, svc: Services) -> SendResu
         "outbound_retry", outbox_id=outbox_id, attempts=attempts, retry_in_ms=deferred.retry_in_ms
     )
     raise deferred from error
-
-
-#: After a failed delivery from the worker that wrote the reply, how long every reply goes
-#: through the outbound queue instead (a relay that is down must not slow reading mail). When
-#: it is over, one reply tries the relay again while the others still go through the queue.
-INLINE_PAUSE_SECONDS = 60.0
-_inline_paused_until = 0.0
-_inline_failed = False
-_inline_lock = threading.Lock()
-
-
-def send_now_or_queue(
-    outbox_id: int, *, svc: Services, queue: Callable[[int, int | None], None]
-) -> None:
-    """Deliver ``outbox_id`` now (``ARBOX_SEND_INLINE``), from the worker whose transaction
-    wrote it, or hand it to ``queue(outbox_id, delay_ms)``: when inline sending is off or
-    paused, when this try fails (a temporary failure with its retry delay), and when another
-    delivery holds the row (to look again when its lease ends). A row that failed for good is
-    left as it is: its review item tells a person."""
-    if not svc.settings.send_inline or not _may_try_inline():
-        queue(outbox_id, None)
-        return
-    try:
-        result = send_outbox(outbox_id, svc=svc)
-    except DeferredDeliveryError as e:
-        _pause_inline()
-        queue(outbox_id, e.retry_in_ms)
-    except Exception as e:  # recorded on the row by send_outbox; the queue retries
-        _pause_inline()
-        log.warning("outbound_inline_failed", outbox_id=outbox_id, error=type(e).__name__)
-        queue(outbox_id, None)
-    except BaseException:  # the actor's time limit, shutdown: the queue (or the sweep) sends it
-        _pause_inline()
-        with contextlib.suppress(Exception):
-            queue(outbox_id, None)
-        raise
-    else:
-        if result.held_for_ms is not None:  # another delivery sends it; look once it is done
-            queue(outbox_id, result.held_for_ms)
-        else:
-            _resume_inline()
-
-
-def _may_try_inline() -> bool:
-    """Whether this reply may go now: no failure, or the pause after one is over and this
-    caller is the one to try again (the next pause starts now, for the others)."""
-    global _inline_paused_until
-    with _inline_lock:
-        now = time.monotonic()
-        if not _inline_failed:
-            return True
-        if now < _inline_paused_until:
-            return False
-        _inline_paused_until = now + INLINE_PAUSE_SECONDS
-        return True
-
-
-def _pause_inline() -> None:
-    global _inline_paused_until, _inline_failed
-    with _inline_lock:
-        _inline_failed = True
-        _inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS
-
-
-def _resume_inline() -> None:
-    global _inline_failed
-    if _inline_failed:
-        with _inline_lock:
-            _inline_failed = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +224,7 @@ class Recorded:
     result: SendResult
 
 
-def _finish(claim: Claim, status: OutboxStatus, error: str | None, svc: Services) -> Recorded:
+def finish(claim: Claim, status: OutboxStatus, error: str | None, svc: Services) -> Recorded:
     """Record the outcome of a delivery and end its lease, if the row is still its own. After
     the server's 250 this is the only thing between us and a resend, so a transient database
     error is retried here a few times first."""

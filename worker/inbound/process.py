@@ -39,6 +39,8 @@ from worker.inbound.questions import answer_question_mail
 from worker.inbound.remittance import apply_remittance_mail
 from worker.inbound.replies import MailReplies
 from worker.inbound.sender_check import mail_sender
+from worker.inline_send import claim_for_inline
+from worker.sending import Claim
 from worker.services import Services
 
 log = structlog.get_logger(__name__)
@@ -58,10 +60,19 @@ class Processed:
     inbound_id: int
     status: str
     outbox_ids: tuple[int, ...] = field(default=())
+    #: Those of ``outbox_ids`` claimed for this worker to send now (``claim_inline``).
+    claims: tuple[Claim, ...] = field(default=())
+
+    def unclaimed(self) -> tuple[int, ...]:
+        """The outbox rows written and not claimed: to send through the queue."""
+        claimed = {claim.outbox_id for claim in self.claims}
+        return tuple(i for i in self.outbox_ids if i not in claimed)
 
 
-def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
-    """Parse, classify, match and post one stored message. Idempotent.
+def process_inbound(inbound_id: int, *, svc: Services, claim_inline: bool = False) -> Processed:
+    """Parse, classify, match and post one stored message. Idempotent. With
+    ``claim_inline``, the replies it writes are claimed for the caller to send at once
+    (:func:`worker.inline_send.send_claimed`), in the same transaction.
 
     A message already in a final state is left alone. Each call that starts real work
     counts an attempt; after :data:`MAX_ATTEMPTS` attempts with a failure among them, or
@@ -110,8 +121,9 @@ def process_inbound(inbound_id: int, *, svc: Services) -> Processed:
             kind=row.kind,
             reason=row.reason,
         )
+        claims = claim_for_inline(session, outbox_ids, svc=svc) if claim_inline else ()
         log.info("inbound_processed", inbound_id=row.id, status=row.status, kind=row.kind)
-        return Processed(inbound_id=row.id, status=row.status, outbox_ids=outbox_ids)
+        return Processed(row.id, row.status, outbox_ids=outbox_ids, claims=claims)
 
 
 def _start_attempt(inbound_id: int, svc: Services) -> bytes | Processed:

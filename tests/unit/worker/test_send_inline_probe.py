@@ -1,6 +1,6 @@
 """Once the pause after a failed inline try is over while the relay is still down, one reply
 tries the relay again and the other worker threads go on queueing theirs
-(worker.sending.send_now_or_queue): a relay that hangs does not hold every thread for its
+(worker.inline_send.send_now_or_queue): a relay that hangs does not hold every thread for its
 timeout."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.errors import MailDeliveryError
 from tests.fakes import services_on_ledger
-from worker import sending
+from worker import inline_send
 from worker.inbound.process import process_inbound
 from worker.inbound.store import store_inbound
 from worker.services import Services
@@ -71,8 +71,8 @@ def test_after_the_pause_one_try_probes_a_relay_still_down_the_other_threads_que
     first, *others = [acknowledgement(svc, n) for n in (1, 2, 3, 4)]
     queued: list[int] = []
     # The relay went down: a try fails and pauses inline sending (shortened here)...
-    monkeypatch.setattr(sending, "INLINE_PAUSE_SECONDS", 0.2)
-    sending.send_now_or_queue(first, svc=svc, queue=lambda i, d: queued.append(i))
+    monkeypatch.setattr(inline_send, "INLINE_PAUSE_SECONDS", 0.2)
+    inline_send.send_now_or_queue(first, svc=svc, queue=lambda i, d: queued.append(i))
     assert relay.tries == 1 and queued == [first]
     time.sleep(0.3)  # ... and the pause ran out; the relay is still down.
 
@@ -83,7 +83,7 @@ def test_after_the_pause_one_try_probes_a_relay_still_down_the_other_threads_que
     def worker(outbox_id: int) -> None:
         start.wait()
         began = time.monotonic()
-        sending.send_now_or_queue(outbox_id, svc=svc, queue=lambda i, d: queued.append(i))
+        inline_send.send_now_or_queue(outbox_id, svc=svc, queue=lambda i, d: queued.append(i))
         blocked[outbox_id] = time.monotonic() - began
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in others]

@@ -19,8 +19,9 @@ from ledger import models as m
 from ledger.inbound_store import reenqueue_stale_outbox
 from ledger.outbox_store import insert_outbox_row
 from tests.fakes import RecordingMailer
-from worker import sending
-from worker.sending import SendResult, send_now_or_queue, send_outbox
+from worker import inline_send, sending
+from worker.inline_send import send_now_or_queue
+from worker.sending import SendResult, send_outbox
 from worker.services import Services
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -171,7 +172,7 @@ def test_a_delivery_that_finds_the_lease_running_sends_nothing_and_looks_again_a
     queued: list[tuple[int, int | None]] = []
     send_now_or_queue(outbox_id, svc=with_mailer(svc, mailer), queue=lambda *a: queued.append(a))
     assert queued == [(outbox_id, lease_ms)] and mailer.sent == []
-    assert sending._inline_paused_until == 0.0  # another delivery's lease is no relay failure
+    assert inline_send._inline_paused_until == 0.0  # another delivery's lease is no relay failure
     # Then, once the lease ended, a delivery sends it
     later = at(with_mailer(svc, mailer), lease_end(svc))
     assert send_outbox(outbox_id, svc=later) == SendResult(outbox_id, "sent")
@@ -259,11 +260,11 @@ def test_an_outcome_of_a_delivery_whose_lease_was_taken_over_is_not_recorded(svc
     second = sending._claim(outbox_id, later)
     assert isinstance(slow, sending.Claim) and isinstance(second, sending.Claim)
     # When the slow one's temporary failure comes in, the row stays the second's
-    recorded = sending._finish(slow, sending.OutboxStatus.PENDING, "451 later", later)
+    recorded = sending.finish(slow, sending.OutboxStatus.PENDING, "451 later", later)
     assert not recorded.written
     assert recorded.result.status == "pending" and recorded.result.held_for_ms is not None
     assert (row(svc, outbox_id).attempts, row(svc, outbox_id).last_error) == (2, None)
     # But a mail the slow one got accepted is recorded sent: no one is to send it again
-    assert sending._finish(slow, sending.OutboxStatus.SENT, None, later).written
-    assert sending._finish(second, sending.OutboxStatus.PENDING, "451", later).written is False
+    assert sending.finish(slow, sending.OutboxStatus.SENT, None, later).written
+    assert sending.finish(second, sending.OutboxStatus.PENDING, "451", later).written is False
     assert row(svc, outbox_id).status == "sent"
