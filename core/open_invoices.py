@@ -20,7 +20,18 @@ class OpenInvoices(Sequence[OpenInvoice]):
     same invoices a list would, and compares equal to such a list.
     """
 
-    __slots__ = ("_made", "_make", "_make_all", "_rows", "balances", "ids", "keys", "numbers")
+    __slots__ = (
+        "_by_balance",
+        "_by_id",
+        "_made",
+        "_make",
+        "_make_all",
+        "_rows",
+        "balances",
+        "ids",
+        "keys",
+        "numbers",
+    )
 
     def __init__(
         self,
@@ -45,6 +56,8 @@ class OpenInvoices(Sequence[OpenInvoice]):
         self._make = make
         self._make_all = make_all
         self._made: list[OpenInvoice | None] = [None] * len(rows)
+        self._by_id: dict[int, list[int]] | None = None
+        self._by_balance: dict[Decimal, list[int]] | None = None
 
     @classmethod
     def of(cls, invoices: Iterable[OpenInvoice]) -> OpenInvoices:
@@ -60,6 +73,22 @@ class OpenInvoices(Sequence[OpenInvoice]):
             rows=made,
             make=_itself,
         )
+
+    def positions_of_id(self, invoice_id: int | None) -> list[int]:
+        """The positions of the invoice ``invoice_id`` (in order; an index built on the first
+        call, so every line of a remittance asks in constant time)."""
+        if self._by_id is None:
+            self._by_id = _positions(self.ids)
+        return self._by_id.get(invoice_id, []) if invoice_id is not None else []
+
+    def positions_of_balance(self, amount: Decimal | None) -> list[int]:
+        """The positions, in order, of the invoices whose balance equals ``amount`` (Decimal
+        equality: ``500.0`` is ``500.00``); an index built on the first call."""
+        if amount is None:
+            return []
+        if self._by_balance is None:
+            self._by_balance = _positions(self.balances)
+        return self._by_balance.get(amount, [])
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -94,6 +123,14 @@ class OpenInvoices(Sequence[OpenInvoice]):
 
     def __repr__(self) -> str:
         return f"OpenInvoices({list(self)!r})"
+
+
+def _positions(column: Sequence[Any]) -> dict[Any, list[int]]:
+    """Each value of ``column`` with the positions holding it, in order."""
+    found: dict[Any, list[int]] = {}
+    for no, value in enumerate(column):
+        found.setdefault(value, []).append(no)
+    return found
 
 
 def _itself(invoice: OpenInvoice) -> OpenInvoice:
