@@ -15,7 +15,8 @@ full (issue 18's mail). Timed, each in a transaction rolled back, the CPU of thi
   and as the outbox stores it (``compose_acknowledgement`` and its bytes).
 
 Prints the median and p90 of each in ms. ``--profile S`` instead runs the decide step in a
-loop for S seconds (for ``py-spy record -- python bench/decide_step.py --profile 20``).
+loop for S seconds (for ``py-spy record -- python bench/decide_step.py --profile 20``), or
+with ``--pure`` the pure decision.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=200)
     parser.add_argument("--profile", type=float, default=0.0)
+    parser.add_argument("--pure", action="store_true", help="--profile decide_remittance alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         db = Path(work) / "ledger.db"
@@ -131,11 +133,6 @@ def main() -> None:
             assert all(d.outcome is Outcome.AUTO for d in decision.lines), decision
             return decision
 
-        if args.profile:
-            stop = time.monotonic() + args.profile
-            while time.monotonic() < stop:
-                decide_step()
-            return
         with sessions() as session:
             by_key = invoices_by_ref_keys(session, keys)
             customer_open = list(open_invoices_for_customer(session, customer_id))
@@ -150,6 +147,11 @@ def main() -> None:
                 paid_on=NOW.date(),
             )
 
+        if args.profile:
+            stop = time.monotonic() + args.profile
+            while time.monotonic() < stop:
+                (pure if args.pure else decide_step)()
+            return
         applied = [
             AckLine(invoice_number=n, reference=n, amount=a, remaining=Decimal("0.00"))
             for n, a in paid

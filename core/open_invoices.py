@@ -56,8 +56,8 @@ class OpenInvoices(Sequence[OpenInvoice]):
         self._make = make
         self._make_all = make_all
         self._made: list[OpenInvoice | None] = [None] * len(rows)
-        self._by_id: dict[int, list[int]] | None = None
-        self._by_balance: dict[Decimal, list[int]] | None = None
+        self._by_id: _Positions | None = None
+        self._by_balance: _Positions | None = None
 
     @classmethod
     def of(cls, invoices: Iterable[OpenInvoice]) -> OpenInvoices:
@@ -75,20 +75,22 @@ class OpenInvoices(Sequence[OpenInvoice]):
         )
 
     def positions_of_id(self, invoice_id: int | None) -> list[int]:
-        """The positions of the invoice ``invoice_id`` (in order; an index built on the first
-        call, so every line of a remittance asks in constant time)."""
+        """The positions of the invoice ``invoice_id``, in order (:class:`_Positions`: built
+        on the first call, so every line of a remittance asks in constant time)."""
+        if invoice_id is None:
+            return []
         if self._by_id is None:
-            self._by_id = _positions(self.ids)
-        return self._by_id.get(invoice_id, []) if invoice_id is not None else []
+            self._by_id = _Positions(self.ids)
+        return self._by_id.of(invoice_id)
 
     def positions_of_balance(self, amount: Decimal | None) -> list[int]:
         """The positions, in order, of the invoices whose balance equals ``amount`` (Decimal
-        equality: ``500.0`` is ``500.00``); an index built on the first call."""
+        equality: ``500.0`` is ``500.00``)."""
         if amount is None:
             return []
         if self._by_balance is None:
-            self._by_balance = _positions(self.balances)
-        return self._by_balance.get(amount, [])
+            self._by_balance = _Positions(self.balances)
+        return self._by_balance.of(amount)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -125,12 +127,34 @@ class OpenInvoices(Sequence[OpenInvoice]):
         return f"OpenInvoices({list(self)!r})"
 
 
-def _positions(column: Sequence[Any]) -> dict[Any, list[int]]:
-    """Each value of ``column`` with the positions holding it, in order."""
-    found: dict[Any, list[int]] = {}
-    for no, value in enumerate(column):
-        found.setdefault(value, []).append(no)
-    return found
+class _Positions:
+    """Where each value of a column is: the first and the last position of each value, both
+    dictionaries made by the interpreter's own loop (a customer's thousand balances in a
+    fraction of a Python loop's time); the positions between them are looked at only for a
+    value held more than once."""
+
+    __slots__ = ("_column", "_first", "_last")
+
+    def __init__(self, column: Sequence[Any]) -> None:
+        self._column = column
+        count = len(column)
+        self._last = dict(zip(column, range(count), strict=True))
+        self._first = (
+            self._last  # every value once (ids always): the first is the last
+            if len(self._last) == count
+            else dict(zip(reversed(column), range(count - 1, -1, -1), strict=True))
+        )
+
+    def of(self, value: Any) -> list[int]:
+        """The positions holding ``value`` (equal to it), in order."""
+        first = self._first.get(value)
+        if first is None:
+            return []
+        last = self._last[value]
+        if first == last:
+            return [first]
+        column = self._column
+        return [no for no in range(first, last + 1) if column[no] == value]
 
 
 def _itself(invoice: OpenInvoice) -> OpenInvoice:

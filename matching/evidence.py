@@ -40,14 +40,17 @@ def line_signals(
     customer_id: int | None,
     customer_reason: str | None,
     paid_on: date | None = None,
+    total: Signal | None = None,
 ) -> tuple[Signal, ...]:
     """The signals behind ``decision`` for ``line`` (``stated_amount``: the amount the payer
-    wrote, before matching filled in an unstated one; ``paid_on``: the payment date)."""
+    wrote, before matching filled in an unstated one; ``paid_on``: the payment date;
+    ``total``: :func:`total_signal` of ``remittance`` when the caller made it once for every
+    line)."""
     return (
         _customer(customer_id, customer_reason),
         _reference(line, key=key, found=found, near=near),
         _amount(decision, stated_amount=stated_amount),
-        _total(remittance),
+        total if total is not None else total_signal(remittance),
         *((_invoice(decision.invoice),) if decision.invoice is not None else ()),
         *((_date(decision.invoice, paid_on),) if decision.invoice is not None else ()),
     )
@@ -120,12 +123,14 @@ def _amount(decision: LineDecision, *, stated_amount: Decimal | None) -> Signal:
     return Signal("amount", format_amount(stated_amount, invoice.currency), detail)
 
 
-def _total(remittance: Remittance) -> Signal:
+def total_signal(remittance: Remittance) -> Signal:
+    """Whether the lines add up to the stated total: the same for every line."""
     if remittance.stated_total is None:
         return Signal("total", "not stated")
-    lines = format_amount(remittance.lines_total)
+    lines_total = remittance.lines_total
+    lines = format_amount(lines_total)
     stated = format_amount(remittance.stated_total)
-    if remittance.stated_total == remittance.lines_total:
+    if remittance.stated_total == lines_total:
         return Signal("total", "agrees", f"lines add up to the stated {stated}")
     return Signal("total", "differs", f"lines add up to {lines}, stated {stated}")
 
