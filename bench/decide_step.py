@@ -11,8 +11,10 @@ full (issue 18's mail). Timed, each in a transaction rolled back, the CPU of thi
 - ``decide``: ``worker.inbound.deciding.decide`` (the reads of the invoices named and of the
   customer's open invoices, and ``matching.decide.decide_remittance``);
 - ``decide_remittance``: the pure decision alone, on invoices read once;
-- ``ack compose``: the acknowledgement as ``worker.inbound.replies.acknowledge`` builds it
-  and as the outbox stores it (``compose_acknowledgement`` and its bytes).
+- ``ack compose``: ``compose_acknowledgement`` (what ``worker.inbound.replies.acknowledge``
+  built before issue 18), ``ack as stored`` that and its bytes (``render_for_outbox``), and
+  ``ack written directly``: ``outbound.plain_writer.render_acknowledgement``, what it builds
+  now, the same bytes.
 
 Prints the median and p90 of each in ms. ``--profile S`` instead runs the decide step in a
 loop for S seconds (for ``py-spy record -- python bench/decide_step.py --profile 20``), or
@@ -52,6 +54,11 @@ from matching.decide import MatchPolicy, decide_remittance, line_ref_keys
 from outbound.compose import Acknowledgement, compose_acknowledgement
 from outbound.outbox import render_for_outbox
 from worker.inbound.deciding import decide
+
+try:
+    from outbound.plain_writer import render_acknowledgement
+except ImportError:  # the code before issue 18's direct writer, measured in the same run
+    render_acknowledgement = None  # type: ignore[assignment]
 from worker.services import Services
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -178,6 +185,20 @@ def main() -> None:
             "ack compose": compose,
             "ack as stored": lambda: render_for_outbox(compose()),
         }
+        if render_acknowledgement is not None:  # absent before issue 18's direct writer
+            runs["ack written directly"] = lambda: render_acknowledgement(
+                Acknowledgement(
+                    customer_name="Customer 1", currency="USD", applied=tuple(applied), in_review=()
+                ),
+                sender="ar@arbox.example",
+                company_name="Arbox Demo Ltd",
+                to="ap@c1.example",
+                subject="Remittance advice 7",
+                in_reply_to="<e2e-7@c1.example>",
+                references=None,
+                message_id="<arbox.0123456789abcdef@arbox.example>",
+                now=NOW,
+            )
         for name, run in runs.items():
             ms = sorted(timed(run, args.repeats))
             p90 = ms[int(len(ms) * 0.9)]
