@@ -20,7 +20,18 @@ class OpenInvoices(Sequence[OpenInvoice]):
     same invoices a list would, and compares equal to such a list.
     """
 
-    __slots__ = ("_made", "_make", "_make_all", "_rows", "balances", "ids", "keys", "numbers")
+    __slots__ = (
+        "_by_balance",
+        "_by_id",
+        "_made",
+        "_make",
+        "_make_all",
+        "_rows",
+        "balances",
+        "ids",
+        "keys",
+        "numbers",
+    )
 
     def __init__(
         self,
@@ -45,6 +56,8 @@ class OpenInvoices(Sequence[OpenInvoice]):
         self._make = make
         self._make_all = make_all
         self._made: list[OpenInvoice | None] = [None] * len(rows)
+        self._by_id: _Positions | None = None
+        self._by_balance: _Positions | None = None
 
     @classmethod
     def of(cls, invoices: Iterable[OpenInvoice]) -> OpenInvoices:
@@ -60,6 +73,24 @@ class OpenInvoices(Sequence[OpenInvoice]):
             rows=made,
             make=_itself,
         )
+
+    def positions_of_id(self, invoice_id: int | None) -> list[int]:
+        """The positions of the invoice ``invoice_id``, in order (:class:`_Positions`: built
+        on the first call, so every line of a remittance asks in constant time)."""
+        if invoice_id is None:
+            return []
+        if self._by_id is None:
+            self._by_id = _Positions(self.ids)
+        return self._by_id.of(invoice_id)
+
+    def positions_of_balance(self, amount: Decimal | None) -> list[int]:
+        """The positions, in order, of the invoices whose balance equals ``amount`` (Decimal
+        equality: ``500.0`` is ``500.00``)."""
+        if amount is None:
+            return []
+        if self._by_balance is None:
+            self._by_balance = _Positions(self.balances)
+        return self._by_balance.of(amount)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -94,6 +125,36 @@ class OpenInvoices(Sequence[OpenInvoice]):
 
     def __repr__(self) -> str:
         return f"OpenInvoices({list(self)!r})"
+
+
+class _Positions:
+    """Where each value of a column is: the first and the last position of each value, both
+    dictionaries made by the interpreter's own loop (a customer's thousand balances in a
+    fraction of a Python loop's time); the positions between them are looked at only for a
+    value held more than once."""
+
+    __slots__ = ("_column", "_first", "_last")
+
+    def __init__(self, column: Sequence[Any]) -> None:
+        self._column = column
+        count = len(column)
+        self._last = dict(zip(column, range(count), strict=True))
+        self._first = (
+            self._last  # every value once (ids always): the first is the last
+            if len(self._last) == count
+            else dict(zip(reversed(column), range(count - 1, -1, -1), strict=True))
+        )
+
+    def of(self, value: Any) -> list[int]:
+        """The positions holding ``value`` (equal to it), in order."""
+        first = self._first.get(value)
+        if first is None:
+            return []
+        last = self._last[value]
+        if first == last:
+            return [first]
+        column = self._column
+        return [no for no in range(first, last + 1) if column[no] == value]
 
 
 def _itself(invoice: OpenInvoice) -> OpenInvoice:

@@ -33,7 +33,7 @@ from core.open_invoices import OpenInvoices
 from core.refs import normalise_ref
 from core.statuses import InvoiceStatus
 from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
-from matching.evidence import line_signals, runner_up
+from matching.evidence import line_signals, runner_up, total_signal
 from matching.gates import held
 from matching.line_decision import decide_line, narrow, near_agreeing
 from matching.near import NearMatch, certain_near_match, near_positions
@@ -146,6 +146,7 @@ def decide_remittance(
             taken[part.invoice.invoice_id] = part.amount
         decisions.append(decision)
         combos.append(combo)
+    total = total_signal(remittance)
     recorded = tuple(
         held(
             dataclasses.replace(
@@ -161,6 +162,7 @@ def decide_remittance(
                     customer_id=customer_id,
                     customer_reason=customer_reason,
                     paid_on=paid_on,
+                    total=total,
                 )
                 + ((combo.signal(),) if combo is not None else ()),
                 runner_up=combo.runner_up()

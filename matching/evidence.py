@@ -40,14 +40,17 @@ def line_signals(
     customer_id: int | None,
     customer_reason: str | None,
     paid_on: date | None = None,
+    total: Signal | None = None,
 ) -> tuple[Signal, ...]:
     """The signals behind ``decision`` for ``line`` (``stated_amount``: the amount the payer
-    wrote, before matching filled in an unstated one; ``paid_on``: the payment date)."""
+    wrote, before matching filled in an unstated one; ``paid_on``: the payment date;
+    ``total``: :func:`total_signal` of ``remittance`` when the caller made it once for every
+    line)."""
     return (
         _customer(customer_id, customer_reason),
         _reference(line, key=key, found=found, near=near),
         _amount(decision, stated_amount=stated_amount),
-        _total(remittance),
+        total if total is not None else total_signal(remittance),
         *((_invoice(decision.invoice),) if decision.invoice is not None else ()),
         *((_date(decision.invoice, paid_on),) if decision.invoice is not None else ()),
     )
@@ -120,12 +123,14 @@ def _amount(decision: LineDecision, *, stated_amount: Decimal | None) -> Signal:
     return Signal("amount", format_amount(stated_amount, invoice.currency), detail)
 
 
-def _total(remittance: Remittance) -> Signal:
+def total_signal(remittance: Remittance) -> Signal:
+    """Whether the lines add up to the stated total: the same for every line."""
     if remittance.stated_total is None:
         return Signal("total", "not stated")
-    lines = format_amount(remittance.lines_total)
+    lines_total = remittance.lines_total
+    lines = format_amount(lines_total)
     stated = format_amount(remittance.stated_total)
-    if remittance.stated_total == remittance.lines_total:
+    if remittance.stated_total == lines_total:
         return Signal("total", "agrees", f"lines add up to the stated {stated}")
     return Signal("total", "differs", f"lines add up to {lines}, stated {stated}")
 
@@ -147,20 +152,12 @@ def runner_up(
         return None
     invoices = OpenInvoices.of(customer_open)  # compared by column: only the best is made
     chosen = decision.invoice.invoice_id if decision.invoice is not None else None
-    others = [no for no, invoice_id in enumerate(invoices.ids) if invoice_id != chosen]
-    if not others:
-        return None
     amount = line.amount
-    # The best by (balance equals the amount, similarity), the first of equals as max()
-    # would pick it; rapidfuzz ranks the similarities in one call.
-    balances, keys = invoices.balances, invoices.keys
-    agreeing = [no for no in others if amount is not None and balances[no] == amount]
-    pool = agreeing or others
-    ranked = process.extractOne(key, [keys[no] for no in pool], scorer=fuzz.ratio, processor=None)
-    if ranked is None:  # not with a pool and no cutoff; for the type checker
+    found = _best_other(invoices, key, amount, invoices.positions_of_id(chosen))
+    if found is None:
         return None
-    best, similarity = invoices[pool[ranked[2]]], ranked[1]
-    agrees = bool(agreeing)
+    no, similarity, agrees = found
+    best = invoices[no]
     why = [f"reference differs (similarity {similarity:.0f})"]
     if amount is None:
         why.append("no amount to compare")
@@ -170,3 +167,30 @@ def runner_up(
         diff = format_amount(abs(best.balance - amount), best.currency)
         why.append(f"balance {format_amount(best.balance, best.currency)} differs by {diff}")
     return f"{best.number}: " + "; ".join(why)
+
+
+def _best_other(
+    invoices: OpenInvoices, key: str, amount: Decimal | None, chosen: Sequence[int]
+) -> tuple[int, float, bool] | None:
+    """The position of the best invoice not at one of the positions ``chosen``, by (its
+    balance equals ``amount``, similarity of its key to ``key``), the first of equals as
+    max() would pick it; its similarity; and whether its balance is the amount. None when
+    every invoice is chosen.
+
+    The balances equal to the amount come from the columns' index; with none of them, every
+    key is ranked in one rapidfuzz call (ties in index order) and the best not chosen is
+    taken from its first ``len(chosen) + 1``: no list of the others is made per line."""
+    agreeing = [no for no in invoices.positions_of_balance(amount) if no not in chosen]
+    if agreeing:
+        keys = invoices.keys
+        ranked = process.extractOne(
+            key, [keys[no] for no in agreeing], scorer=fuzz.ratio, processor=None
+        )
+        assert ranked is not None  # a pool and no cutoff: for the type checker
+        return agreeing[ranked[2]], ranked[1], True
+    if len(chosen) >= len(invoices):
+        return None
+    top = process.extract(
+        key, invoices.keys, scorer=fuzz.ratio, processor=None, limit=len(chosen) + 1
+    )
+    return next((no, similarity, False) for _, similarity, no in top if no not in chosen)

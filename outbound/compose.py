@@ -83,20 +83,29 @@ def compose_acknowledgement(
     now: datetime,
 ) -> EmailMessage:
     """The reply that tells a customer what was done with its remittance."""
-    body = _env.get_template("acknowledgement.txt.j2").render(ack=ack, company_name=company_name)
-    original = clean_header(subject)
-    reply_subject = original if original.lower().startswith("re:") else f"Re: {original}"
     return plain_message(
         sender=sender,
         company_name=company_name,
         to=to,
-        subject=reply_subject if original else "Your remittance",
-        body=body,
+        subject=acknowledgement_subject(subject),
+        body=acknowledgement_body(ack, company_name=company_name),
         message_id=message_id,
         in_reply_to=in_reply_to,
         references=references,
         now=now,
     )
+
+
+def acknowledgement_body(ack: Acknowledgement, *, company_name: str) -> str:
+    """The text of the acknowledgement."""
+    return _env.get_template("acknowledgement.txt.j2").render(ack=ack, company_name=company_name)
+
+
+def acknowledgement_subject(subject: str) -> str:
+    """The acknowledgement's subject: ``Re:`` the remittance's (cleaned)."""
+    original = clean_header(subject)
+    reply_subject = original if original.lower().startswith("re:") else f"Re: {original}"
+    return reply_subject if original else "Your remittance"
 
 
 def plain_message(

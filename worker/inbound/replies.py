@@ -23,10 +23,11 @@ from ledger import models as m
 from ledger.contact_reads import invoice_owners
 from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
-from outbound.compose import Acknowledgement, compose_acknowledgement, stable_message_id
+from outbound.compose import Acknowledgement, stable_message_id
 from outbound.loop_signs import body_key
-from outbound.outbox import add_to_outbox
+from outbound.outbox import RenderedMail, add_to_outbox
 from outbound.peer_history import loop_evidence, peer_history
+from outbound.plain_writer import render_acknowledgement
 from outbound.policy import ReplyDecision, ReplyLimits, decide_reply, never_reply_reason
 from outbound.recipients import recipients_for
 from outbound.thread import ReplyThread, reply_thread
@@ -35,8 +36,9 @@ from worker.services import Services
 
 log = structlog.get_logger(__name__)
 
-#: Makes a reply for its recipients and its Message-ID.
-Build = Callable[[tuple[str, ...], str], EmailMessage]
+#: Makes a reply for its recipients and its Message-ID (as a message, or as the outbox
+#: stores it).
+Build = Callable[[tuple[str, ...], str], EmailMessage | RenderedMail]
 
 
 class MailReplies:
@@ -195,10 +197,10 @@ def acknowledge(
     mentions = {customer.id} | invoice_owners(replies.session, numbers)
     settings = replies.svc.settings
 
-    def build(to: tuple[str, ...], message_id: str) -> EmailMessage:
+    def build(to: tuple[str, ...], message_id: str) -> RenderedMail:
         assert settings.ar_address is not None
         (address,) = to
-        return compose_acknowledgement(
+        return render_acknowledgement(
             Acknowledgement(
                 customer_name=customer.name,
                 currency=currency,
