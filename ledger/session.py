@@ -185,11 +185,13 @@ READ_ONLY = "arbox_read_only"
 
 @contextlib.contextmanager
 def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose transaction only reads, ended (rolled back) when it closes. On SQLite
-    it begins deferred: it reads a snapshot without the write lock, so it neither waits for
-    writers nor makes them wait (every other transaction begins ``IMMEDIATE`` and queues for
-    the lock). On PostgreSQL it is an ordinary transaction. Writing in it is a mistake: on SQLite the
-    write would wait for the lock, or fail when another writer committed since the snapshot.
+    """A session whose transaction only reads, ended (rolled back) when it closes.
+
+    On SQLite it begins deferred: it reads a snapshot without the write lock, so it neither
+    waits for writers nor makes them wait (every other transaction begins ``IMMEDIATE`` and
+    queues for the lock). On PostgreSQL it is an ordinary transaction. Writing in it is a
+    mistake: on SQLite the write would wait for the lock, or fail when another writer
+    committed since the snapshot.
     """
     with sessions() as session:  # closing ends the transaction; what it loaded stays loaded
         session.connection(execution_options={READ_ONLY: True})
