@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from core.statuses import ReviewKind, ReviewStatus
@@ -56,14 +56,31 @@ _OPEN_ITEMS_ON_MAILS_FROM = select(func.count(m.ReviewItem.id)).where(
     m.ReviewItem.inbound_id == _IN.id,
     _IN.from_address == bindparam("address"),
 )
-_SENT_TO = select(func.count(_OUT.id)).where(
-    _OUT.created_at >= bindparam("since"),
-    or_(
+#: Whether an outbox row has several recipients: the very term of the two partial indexes on
+#: the recipients (migration 0018), a literal so that SQLite and PostgreSQL match it to them.
+_SEVERAL = _OUT.recipients.like(literal_column("'%,%'"))
+#: Mails to one address since a time: those to it alone by the index of one-recipient rows
+#: (address, time), and those of several recipients, few, by theirs (time). One LIKE over
+#: every row of the outbox read the whole table: 35 ms a reply at 50,000 rows (issue 18).
+_SENT_TO = select(
+    select(func.count(_OUT.id))
+    .where(
+        ~_SEVERAL,
         _OUT.recipients == bindparam("address"),
-        _OUT.recipients.like(bindparam("first"), escape="\\"),
-        _OUT.recipients.like(bindparam("last"), escape="\\"),
-        _OUT.recipients.like(bindparam("middle"), escape="\\"),
-    ),
+        _OUT.created_at >= bindparam("since"),
+    )
+    .scalar_subquery()
+    + select(func.count(_OUT.id))
+    .where(
+        _SEVERAL,
+        _OUT.created_at >= bindparam("since"),
+        or_(
+            _OUT.recipients.like(bindparam("first"), escape="\\"),
+            _OUT.recipients.like(bindparam("last"), escape="\\"),
+            _OUT.recipients.like(bindparam("middle"), escape="\\"),
+        ),
+    )
+    .scalar_subquery()
 )
 
 

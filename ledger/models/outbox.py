@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.base import Base
@@ -16,6 +16,23 @@ class OutboxMessage(Base):
     """A mail to send, written in the same transaction as the decision that caused it."""
 
     __tablename__ = "outbox"
+    # The reply cap counts the mails sent to one address in a day (ledger.peer_reads): rows of
+    # one recipient by (recipients, created_at), rows of several, few, by created_at.
+    __table_args__ = (
+        Index(
+            "ix_outbox_one_recipient_created_at",
+            "recipients",
+            "created_at",
+            sqlite_where=text("recipients NOT LIKE '%,%'"),
+            postgresql_where=text("recipients NOT LIKE '%,%'"),
+        ),
+        Index(
+            "ix_outbox_several_recipients_created_at",
+            "created_at",
+            sqlite_where=text("recipients LIKE '%,%'"),
+            postgresql_where=text("recipients LIKE '%,%'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)

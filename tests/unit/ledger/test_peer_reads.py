@@ -145,3 +145,28 @@ def test_the_reads_answer_what_they_say(world, sessions):
         since = NOW - timedelta(hours=100)
         assert peer_reads.mails_sent_to_since(s, ADDRESS, since=since) == 4
         assert peer_reads.mails_sent_to_since(s, " AP@acme.example ", since=since) == 4
+
+
+def test_the_mails_sent_to_an_address_are_counted_by_index_not_by_reading_the_outbox(
+    world, sessions
+):
+    # One LIKE over the comma-separated recipients read every row of the outbox on every
+    # reply: 35 ms at 50,000 rows. Each half of the count now searches a partial index.
+    params = {"since": SINCE, "address": ADDRESS, "first": "a,%", "last": "%,a", "middle": "%,a,%"}
+    with sessions() as s:
+        conn = s.connection()
+        dialect = conn.dialect
+        compiled = peer_reads._SENT_TO.compile(dialect=dialect)
+        if dialect.name == "sqlite":
+            order = ("address", "since", "since", "first", "last", "middle")
+            found = conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {compiled}", tuple(params[k] for k in order)
+            )
+            plan = [row[-1] for row in found]
+            assert not any(step.startswith("SCAN outbox") for step in plan), plan
+        else:  # PostgreSQL: a table this small is read whole unless that is made dear
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = [row[0] for row in conn.exec_driver_sql(f"EXPLAIN {compiled}", params)]
+            assert not any("Seq Scan on outbox" in step for step in plan), plan
+    assert any("ix_outbox_one_recipient_created_at" in step for step in plan), plan
+    assert any("ix_outbox_several_recipients_created_at" in step for step in plan), plan
