@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,30 @@ def insert_outbox_row(
         return None
 
 
+#: Claim rows for one delivery (see :func:`claim_new_rows`): built once, run on every reply.
+_CLAIM = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id.in_(bindparam("b_ids", expanding=True)),
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.claimed_until.is_(None),
+        OutboxMessage.attempts < bindparam("b_max_attempts"),
+    )
+    .values(
+        attempts=OutboxMessage.attempts + 1,
+        claimed_until=bindparam("b_until", type_=OutboxMessage.claimed_until.type),
+    )
+    .returning(
+        OutboxMessage.id,
+        OutboxMessage.attempts,
+        OutboxMessage.raw,
+        OutboxMessage.sender,
+        OutboxMessage.recipients,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def claim_new_rows(
     session: Session, outbox_ids: Sequence[int], *, until: datetime, max_attempts: int
 ) -> Sequence[tuple[int, int, bytes, str, str]]:
@@ -63,25 +87,5 @@ def claim_new_rows(
     recipients (comma-separated)."""
     if not outbox_ids:
         return ()
-    return (
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(outbox_ids),
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.claimed_until.is_(None),
-                OutboxMessage.attempts < max_attempts,
-            )
-            .values(attempts=OutboxMessage.attempts + 1, claimed_until=until)
-            .returning(
-                OutboxMessage.id,
-                OutboxMessage.attempts,
-                OutboxMessage.raw,
-                OutboxMessage.sender,
-                OutboxMessage.recipients,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        .tuples()
-        .all()
-    )
+    params = {"b_ids": list(outbox_ids), "b_until": until, "b_max_attempts": max_attempts}
+    return session.execute(_CLAIM, params).tuples().all()

@@ -30,6 +30,10 @@ from outbound.outbox import RenderedMail, render_for_outbox
 MAX_LINE = 78
 #: A display name the header registry writes unquoted: atext words, single spaces.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+#: A display name with specials (``Example Supplies Co.``, ``ACME, Inc.``) the header registry
+#: writes as one quoted string: printable ASCII words between single spaces, no quote or
+#: backslash to escape.
+_QUOTABLE_NAME = re.compile(r"[!#-\[\]-~]+(?: [!#-\[\]-~]+)*")
 #: A dot-atom address the header registry writes as it is.
 _PLAIN_ADDRESS = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -60,8 +64,9 @@ def write_plain_reply(
         clean_header(subject),
         clean_header(message_id),
     )
+    display = _display_name(name)
     if not (
-        _PLAIN_NAME.fullmatch(name)
+        display is not None
         and _PLAIN_ADDRESS.fullmatch(from_address)
         and _PLAIN_ADDRESS.fullmatch(to_address)
         and _PLAIN_MESSAGE_ID.fullmatch(msg_id)
@@ -69,7 +74,7 @@ def write_plain_reply(
     ):
         return None
     head = [
-        f"From: {name} <{from_address}>",
+        f"From: {display} <{from_address}>",
         f"To: {to_address}",
         f"Subject: {title}",
         f"Date: {format_datetime(now)}",
@@ -139,6 +144,16 @@ def render_acknowledgement(
         now=now,
     )
     return render_for_outbox(message)
+
+
+def _display_name(name: str) -> str | None:
+    """``name`` as the From header shows it: as it is, or quoted when it holds specials; None
+    when the header registry would write it another way."""
+    if _PLAIN_NAME.fullmatch(name):
+        return name
+    if _QUOTABLE_NAME.fullmatch(name):
+        return f'"{name}"'
+    return None
 
 
 def _plain_body(body: str) -> str | None:

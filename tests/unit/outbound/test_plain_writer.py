@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,12 @@ from outbound.plain_writer import render_acknowledgement, write_plain_reply
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 _words = st.text(alphabet="abcXYZ019 .,&-'!()<>@:;\"é", min_size=0, max_size=30)
-_names = st.sampled_from(("Arbox Demo Ltd", "Bolt & Nut", "ACME, Inc.", "", "Müller GmbH")) | _words
+_names = (
+    st.sampled_from(
+        ("Arbox Demo Ltd", "Bolt & Nut", "ACME, Inc.", "", "Müller GmbH", "Example Supplies Co.")
+    )
+    | _words
+)
 _subjects = (
     st.sampled_from(("Remittance advice 7", "RE: Payment", "", "Zahlungsavis für Rechnung"))
     | _words
@@ -113,7 +119,10 @@ def test_a_plain_reply_written_directly_is_the_composed_one(body, subject, compa
         assert direct == render_for_outbox(plain_message(**args))
 
 
-def test_the_usual_acknowledgement_is_written_directly():
+@pytest.mark.parametrize(
+    "company", ["Arbox Demo Ltd", "Example Supplies Co.", "ACME, Inc.", "Bolt & Nut (UK)"]
+)
+def test_the_usual_acknowledgement_is_written_directly(company):
     # Given the acknowledgement of a 15-line remittance from a contact (issue 18's mail)
     lines = tuple(
         AckLine(
@@ -125,11 +134,11 @@ def test_the_usual_acknowledgement_is_written_directly():
         for n in range(15)
     )
     ack = Acknowledgement("Customer 1", "USD", lines, ())
-    body = acknowledgement_body(ack, company_name="Arbox Demo Ltd")
+    body = acknowledgement_body(ack, company_name=company)
     # When it is written directly
     direct = write_plain_reply(
         sender="ar@arbox.example",
-        company_name="Arbox Demo Ltd",
+        company_name=company,
         to="ap@c1.example",
         subject=acknowledgement_subject("Remittance advice 7"),
         body=body,
@@ -138,13 +147,14 @@ def test_the_usual_acknowledgement_is_written_directly():
         references=None,
         now=NOW,
     )
-    # Then it is (no fallback), and it is the composed mail
+    # Then it is (no fallback, also for a company name the From header quotes), and it is
+    # the composed mail
     assert direct is not None
     assert direct == render_for_outbox(
         compose_acknowledgement(
             ack,
             sender="ar@arbox.example",
-            company_name="Arbox Demo Ltd",
+            company_name=company,
             to="ap@c1.example",
             subject="Remittance advice 7",
             in_reply_to="<e2e-7@c1.example>",
