@@ -7,11 +7,20 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.statuses import OutboxStatus
 from ledger.models import OutboxMessage
+
+#: Insert a row unless its key (or Message-ID) is taken, with no savepoint: SQLite's and
+#: PostgreSQL's ``ON CONFLICT DO NOTHING``. Built once: run on every reply.
+_INSERT_NEW = {
+    "sqlite": sqlite_insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id),
+    "postgresql": pg_insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id),
+}
 
 
 def insert_outbox_row(
@@ -28,28 +37,31 @@ def insert_outbox_row(
     inbound_id: int | None = None,
     customer_id: int | None = None,
 ) -> int | None:
-    """A pending outbox row for the mail ``raw``, by id; None when a row with ``key``
-    already exists (nothing is written then, and the transaction goes on)."""
+    """A pending outbox row for the mail ``raw``, by id; None when a row with ``key`` (or
+    ``message_id``) already exists (nothing is written then, and the transaction goes on)."""
+    row = {
+        "key": key,
+        "kind": kind,
+        "inbound_id": inbound_id,
+        "customer_id": customer_id,
+        "message_id": message_id,
+        "sender": sender,
+        "recipients": ",".join(recipients),
+        "subject": subject,
+        "raw": raw,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "enqueued_at": now,
+    }
+    statement = _INSERT_NEW.get(session.get_bind().dialect.name)
+    if statement is not None:
+        found: int | None = session.execute(statement, row).scalar_one_or_none()
+        return found
     try:  # the savepoint rolls back before the error is handled (PostgreSQL)
         with session.begin_nested():
             return session.execute(
-                insert(OutboxMessage)
-                .values(
-                    key=key,
-                    kind=kind,
-                    inbound_id=inbound_id,
-                    customer_id=customer_id,
-                    message_id=message_id,
-                    sender=sender,
-                    recipients=",".join(recipients),
-                    subject=subject,
-                    raw=raw,
-                    status=OutboxStatus.PENDING,
-                    attempts=0,
-                    created_at=now,
-                    enqueued_at=now,
-                )
-                .returning(OutboxMessage.id)
+                insert(OutboxMessage).values(**row).returning(OutboxMessage.id)
             ).scalar_one()
     except IntegrityError:
         return None
