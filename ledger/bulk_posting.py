@@ -121,8 +121,8 @@ def _insert_lines(
     for the order of the parameters makes SQLAlchemy insert a row at a time on SQLite: the
     ids are matched by line number instead, unique in a remittance.)"""
     rows = [{"remittance_id": rem.id, **line_values(d, stated)} for d, stated, _ in planned]
-    line = m.RemittanceLine
-    ids = dict(session.execute(insert(line).returning(line.line_no, line.id), rows).tuples().all())
+    line = LINES.c
+    ids = dict(session.execute(insert(LINES).returning(line.line_no, line.id), rows).tuples().all())
     return [ids[d.line_no] for d, _, _ in planned]
 
 
