@@ -1,6 +1,7 @@
-"""parsers.mime.POLICY reads every mail as ``policy.default`` does: the same ParsedEmail
-(headers, defects, text, attachments, sender) on every mail of the corpora and fixtures,
-parsed first with an empty memo and then again with the memo full."""
+"""parsers.mime.POLICY (and the memo of parsers.sender.read_from) read every mail as
+``policy.default`` (and read_from unmemoised) do: the same ParsedEmail (headers, defects,
+text, attachments, sender) on every mail of the corpora and fixtures, parsed first with
+empty memos and then again with the memos full."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.types import ParsedEmail
-from parsers import mime
+from parsers import mime, sender
 from tests.conftest import CORPORA, require
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -67,6 +68,7 @@ def _mail_files() -> list[Path]:
 def _as_default_reads(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> ParsedEmail:
     with monkeypatch.context() as patch:
         patch.setattr(mime, "POLICY", email.policy.default)
+        patch.setattr(sender, "_read_from", sender._read_from.__wrapped__)
         return mime.parse_email(raw)
 
 
@@ -78,6 +80,7 @@ def test_memo_policy_reads_every_corpus_mail_as_policy_default(
     # When each is parsed with policy.default, then with the memo empty, then with it full
     expected = [_as_default_reads(raw, monkeypatch) for raw in raws]
     mime._header_fetch_parse.cache_clear()
+    sender._read_from.cache_clear()
     cold = [mime.parse_email(raw) for raw in raws]
     warm = [mime.parse_email(raw) for raw in raws]
     # Then all three readings are equal, mail by mail
@@ -86,6 +89,14 @@ def test_memo_policy_reads_every_corpus_mail_as_policy_default(
     ]
     assert differ == []
     assert mime._header_fetch_parse.cache_info().hits > 0
+    assert sender._read_from.cache_info().hits > 0
+
+
+def test_a_from_too_long_to_keep_is_not_kept() -> None:
+    sender._read_from.cache_clear()
+    value = "a" * sender.MAX_FROM_CHARS + " <ap@example.com>"
+    assert sender.read_from(value).problem == "From is too long"
+    assert sender._read_from.cache_info().currsize == 0
 
 
 def test_tricky_headers_are_decoded_as_policy_default_decodes_them() -> None:
