@@ -3,6 +3,7 @@ on the mails of the end-to-end benchmark (``bench/e2e_world.py``), split into it
 the pickle round trip of its result (what a child sends back).
 
     PYTHONPATH=. python bench/read_mail.py [--mails 100] [--rounds 7] [--kind pdf pdf_pages]
+        [--steps read_mail]
 
 Prints, per kind, the median over rounds of the CPU ms per mail (``time.process_time``).
 """
@@ -61,11 +62,14 @@ def main() -> None:
     parser.add_argument("--mails", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--kind", nargs="+", default=["pdf", "pdf_pages"])
+    parser.add_argument("--steps", nargs="+", help="only these steps (default: every one)")
     args = parser.parse_args()
     for kind in args.kind:
         raws = [m.raw for m in make_world(args.mails, mix=False, kind=kind).mails]
         rounds = args.rounds if kind != "pdf_pages" else max(3, args.rounds // 2)
         for name, step in steps(raws).items():
+            if args.steps and name not in args.steps:
+                continue
             ms = _ms_per_mail(raws, step, rounds)
             print(f"{kind:10} {name:20} {ms:8.3f} ms CPU per mail")
 
