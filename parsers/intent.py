@@ -61,6 +61,7 @@ from parsers.intent_phrases import (
 )
 from parsers.intent_promises import PROMISE_CUES
 from parsers.quoted_text import strip_quotes_and_signature
+from parsers.regex_words import folded, may_match
 from parsers.text_refs import find_invoice_refs
 
 #: Question kinds, most important first: the kind of a mail that asks several things.
@@ -201,7 +202,10 @@ def _is_request(kind: MailKind, sentence: str, promise: date | None) -> bool:
 def _cues_asked(sentence: str, *, subject: bool) -> dict[MailKind, list[Cue]]:
     """The cues that ask in ``sentence``, by kind (kinds in cue order)."""
     found: dict[MailKind, list[Cue]] = {}
+    text = folded(sentence)
     for c in CUES:
+        if not may_match(c.words, text):
+            continue  # none of the words every match holds
         for m in c.pattern.finditer(sentence):
             if _asks(c, sentence, m, subject=subject):
                 found.setdefault(c.kind, []).append(c)

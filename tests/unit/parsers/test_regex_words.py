@@ -1,0 +1,101 @@
+"""parsers.regex_words: a pattern skipped by may_match has no match in the text."""
+
+from __future__ import annotations
+
+import re
+import sys
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.intent import CUES, _sentences
+from parsers.regex_words import FOLD_EXCEPTIONS, folded, may_match, required_words
+from tests.conftest import CORPORA
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
+#: Every code point but the surrogates, as one string.
+EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+
+
+def test_case_insensitive_matching_folds_every_cue_letter_as_casefold_does() -> None:
+    # Given every letter written in a cue pattern
+    letters = {ch for c in CUES for ch in c.pattern.pattern if ch.isalpha()}
+    # When each is matched case-insensitively against every code point
+    odd = {
+        (letter, found)
+        for letter in letters
+        for found in re.findall(re.escape(letter), EVERY_CHARACTER, re.IGNORECASE)
+        if found.casefold() != letter.casefold() and found not in FOLD_EXCEPTIONS
+    }
+    # Then each character it matches casefolds as the letter does (or is never skipped)
+    assert odd == set()
+
+
+def test_words_of_small_patterns() -> None:
+    assert required_words(re.compile(r"\bcheck\s+no\.?\s*\d+", re.I)) == {"check"}
+    assert required_words(re.compile(r"(?:Wire|SWIFT)\b")) == {"wire", "swift"}
+    assert required_words(re.compile(r"ab(?:cdef|ghij)")) == {"cdef", "ghij"}
+    assert required_words(re.compile(r"x?|\d+")) is None
+    assert required_words(re.compile(r"(?=total)\w+")) is None
+    assert required_words(re.compile(r"(?:pay)+ment")) == {"ment"}
+    assert required_words(re.compile(r"ẞtraße", re.I)) == {"sstrasse"}
+
+
+def _texts() -> list[str]:
+    """The sentences of the text of every fixture and corpus mail."""
+    paths = sorted(FIXTURES.glob("emails/*.eml")) + sorted(FIXTURES.glob("corpus/*/*.eml"))
+    if CORPORA.is_dir():
+        paths += sorted(CORPORA.glob("*/*.eml"))
+    texts: list[str] = []
+    for path in paths:
+        msg = message_from_bytes(path.read_bytes(), policy=policy.compat32)
+        texts.append(str(msg.get("Subject", "")))
+        for part in msg.walk():
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and part.get_content_maintype() == "text":
+                texts.extend(_sentences(payload.decode("utf-8", "replace")))
+    assert len(texts) > 1000
+    return texts
+
+
+def test_no_cue_skipped_on_a_corpus_sentence_matches_it() -> None:
+    wrong = [
+        (c.family, text)
+        for text in _texts()
+        for c in CUES
+        if not may_match(c.words, folded(text)) and c.pattern.search(text)
+    ]
+    assert wrong == []
+
+
+_PIECES = st.sampled_from(
+    [
+        *sorted({w for c in CUES for w in c.words or ()})[::7],
+        "STATEMENT",
+        "Kontoauszug",
+        "RÉCLAMATION",
+        "\u0130",
+        "\u0131",
+        "\u017f",
+        "\u212a",
+        "ß",
+        " ",
+        ", ",
+        "?",
+        "invoice",
+        "please",
+        "send",
+        "copy",
+        "not",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=10).map("".join))
+def test_no_cue_skipped_on_any_text_matches_it(text: str) -> None:
+    for c in CUES:
+        if not may_match(c.words, folded(text)):
+            assert c.pattern.search(text) is None, c.family
