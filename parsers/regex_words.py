@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 _sre: Any
@@ -100,3 +101,37 @@ def _of_node(op: Any, av: Any) -> Words:
             every |= words
         return frozenset(every)
     return None  # a class, any character, an anchor, a lookaround, a back-reference
+
+
+#: Words shorter than this are not indexed: a pattern with one is always a candidate.
+_KEY_CHARS = 3
+
+
+class WordIndex:
+    """Which of many patterns may match a text, by :func:`may_match` on each, found at once:
+    the words are looked up by their first three letters at every position of the text
+    (a sentence against the 878 words of the 101 question cues took 40 us word by word)."""
+
+    def __init__(self, words: Sequence[Words]) -> None:
+        self._size = len(words)
+        self._always = frozenset(
+            n for n, found in enumerate(words) if found is None or min(map(len, found)) < _KEY_CHARS
+        )
+        self._by_key: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for number, found in enumerate(words):
+            if number not in self._always and found is not None:
+                for word in found:
+                    self._by_key[word[:_KEY_CHARS]].append((word, number))
+
+    def candidates(self, text: str) -> frozenset[int] | None:
+        """The numbers of the patterns that may match ``text``; None: every one may."""
+        folded_text = folded(text)
+        if folded_text is None:
+            return None
+        found = set(self._always)
+        by_key = self._by_key
+        for start in range(len(folded_text) - _KEY_CHARS + 1):
+            for word, number in by_key.get(folded_text[start : start + _KEY_CHARS], ()):
+                if number not in found and folded_text.startswith(word, start):
+                    found.add(number)
+        return frozenset(found)

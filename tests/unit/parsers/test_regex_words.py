@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.intent import CUES, _sentences
-from parsers.regex_words import FOLD_EXCEPTIONS, folded, may_match, required_words
+from parsers.regex_words import FOLD_EXCEPTIONS, WordIndex, folded, may_match, required_words
 from tests.conftest import CORPORA
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -60,14 +60,32 @@ def _texts() -> list[str]:
     return texts
 
 
+def _may_match_each(text: str) -> frozenset[int] | None:
+    """The cues may_match lets run on ``text``, one by one."""
+    if folded(text) is None:
+        return None
+    return frozenset(n for n, c in enumerate(CUES) if may_match(c.words, folded(text)))
+
+
+def _holds_every(candidates: frozenset[int] | None, each: frozenset[int] | None) -> bool:
+    """Whether the index lets run every cue may_match lets run (it may let more run: those
+    with a word too short to index)."""
+    if candidates is None or each is None:
+        return candidates is None and each is None
+    return candidates >= each
+
+
 def test_no_cue_skipped_on_a_corpus_sentence_matches_it() -> None:
+    index = WordIndex([c.words for c in CUES])
+    texts = _texts()
     wrong = [
         (c.family, text)
-        for text in _texts()
+        for text in texts
         for c in CUES
         if not may_match(c.words, folded(text)) and c.pattern.search(text)
     ]
     assert wrong == []
+    assert [t for t in texts if not _holds_every(index.candidates(t), _may_match_each(t))] == []
 
 
 _PIECES = st.sampled_from(
@@ -96,6 +114,15 @@ _PIECES = st.sampled_from(
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=10).map("".join))
 def test_no_cue_skipped_on_any_text_matches_it(text: str) -> None:
+    assert _holds_every(WordIndex([c.words for c in CUES]).candidates(text), _may_match_each(text))
     for c in CUES:
         if not may_match(c.words, folded(text)):
             assert c.pattern.search(text) is None, c.family
+
+
+def test_word_index_finds_words_at_every_position_and_keeps_short_ones_always() -> None:
+    index = WordIndex([frozenset({"total"}), frozenset({"ab", "xyzw"}), None, frozenset({"tal"})])
+    assert index.candidates("Subtotal") == {0, 1, 2, 3}
+    assert index.candidates("nothing here") == {1, 2}
+    assert index.candidates("TOTA L") == {1, 2}
+    assert index.candidates("\u0131") is None
