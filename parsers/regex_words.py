@@ -63,6 +63,39 @@ def may_match(words: Words, folded_text: str | None) -> bool:
     return words is None or folded_text is None or any(w in folded_text for w in words)
 
 
+def starts_with_letter(pattern: str, flags: int = 0) -> bool:
+    """Whether every match of ``pattern`` starts with a letter (its first node, in every
+    alternative, is a letter written literally); False when the tree cannot be read.
+
+    A pattern that does may be prefixed with ``(?=[^\\W\\d_])`` without changing a match:
+    case-insensitive matching pairs letters with letters only. Where the pattern starts
+    with ``\\b`` that lookahead makes the engine give up at once at the many word starts
+    that are digits (a table row of references, dates and amounts): 3 -> 1 us a row for
+    :data:`parsers.vocabulary.TOTAL_RE`."""
+    if _sre_parse is None:
+        return False
+    try:
+        tree = _sre_parse.parse(pattern, flags)
+    except Exception:  # a private parser: anything it raises means "cannot tell"
+        return False
+    return _starts_with_letter(list(tree))
+
+
+def _starts_with_letter(items: list[tuple[Any, Any]]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sre.LITERAL:
+        return chr(av).isalpha()
+    if op is _sre.IN:
+        return all(o is _sre.LITERAL and chr(v).isalpha() for o, v in av)
+    if op is _sre.SUBPATTERN:
+        return _starts_with_letter(list(av[3]))
+    if op is _sre.BRANCH:
+        return all(_starts_with_letter(list(alternative)) for alternative in av[1])
+    return False
+
+
 def _of_sequence(items: Iterable[tuple[Any, Any]]) -> Words:
     """Words of a sequence of nodes: every node must match, so the words of any one node do;
     runs of literal characters are one word."""

@@ -10,8 +10,17 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers import vocabulary
 from parsers.intent import CUES, _sentences
-from parsers.regex_words import FOLD_EXCEPTIONS, WordIndex, folded, may_match, required_words
+from parsers.regex_words import (
+    FOLD_EXCEPTIONS,
+    WordIndex,
+    folded,
+    may_match,
+    required_words,
+    starts_with_letter,
+)
+from parsers.vocabulary import LETTER_AHEAD
 from tests.conftest import CORPORA
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -126,3 +135,79 @@ def test_word_index_finds_words_at_every_position_and_keeps_short_ones_always() 
     assert index.candidates("nothing here") == {1, 2}
     assert index.candidates("TOTA L") == {1, 2}
     assert index.candidates("\u0131") is None
+
+
+def _vocabulary_patterns() -> list[re.Pattern[str]]:
+    found = [
+        value
+        for value in vars(vocabulary).values()
+        if isinstance(value, re.Pattern) and LETTER_AHEAD in value.pattern
+    ]
+    assert len(found) >= 5
+    return found
+
+
+def _without_lead(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern.replace(LETTER_AHEAD, "", 1), pattern.flags)
+
+
+def test_every_character_a_first_letter_matches_is_one_the_letter_lookahead_takes() -> None:
+    # Given the first letter of every word of the vocabulary patterns
+    firsts = {
+        word[0] for words in (vocabulary.TOTAL_WORDS, vocabulary.SUBTOTAL_WORDS) for word in words
+    } | set("sàrtcf")
+    ahead = re.compile(LETTER_AHEAD, re.IGNORECASE)
+    # Then each character case-insensitive matching takes for one passes the lookahead
+    missed = {
+        (letter, found)
+        for letter in firsts
+        for found in re.findall(re.escape(letter), EVERY_CHARACTER, re.IGNORECASE)
+        if not ahead.match(found)
+    }
+    assert missed == set()
+
+
+def test_starts_with_letter() -> None:
+    assert starts_with_letter(r"(?:total|sub-?\s?totals?|à\s+reporter|c/f)", re.I)
+    assert not starts_with_letter(r"(?:total|#\d+)")
+    assert not starts_with_letter(r"(?:a?bc)")
+    assert not starts_with_letter(r"(?:\w+)")
+
+
+def test_vocabulary_patterns_match_as_without_the_lookahead_on_corpus_lines() -> None:
+    lines = [line for text in _texts() for line in text.splitlines()]
+    lines += [
+        line
+        for path in sorted(FIXTURES.glob("corpus/*/*.txt")) + sorted(FIXTURES.glob("**/*.csv"))
+        for line in path.read_text(errors="replace").splitlines()
+    ]
+    for pattern in _vocabulary_patterns():
+        plain = _without_lead(pattern)
+        for method in ("search", "match"):
+            wrong = [
+                line
+                for line in lines
+                if _span(getattr(pattern, method)(line)) != _span(getattr(plain, method)(line))
+            ]
+            assert wrong == [], (pattern.pattern, method)
+
+
+def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
+    return None if match is None else match.span()
+
+
+_ROW_PIECES = st.sampled_from(
+    ["Total", "SUBTOTAL", "Sub-total", "Summe", "Zwischensumme", "c/f", "b/f", "à reporter",
+     "report", "reporté", "continued", "cont'd", "Seite", "page total", "gesamtbetrag",
+     "amount paid", "INV-1001", "2026-10-01", "1,234.56", "_", "-", " ", "  ", "1", "\u212a",
+     "\u017f", "\u0130", "\u0131", "é", "x", "9total", "total9", "(", ")", ":"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_ROW_PIECES, max_size=10).map("".join))
+def test_vocabulary_patterns_match_as_without_the_lookahead(text: str) -> None:
+    for pattern in _vocabulary_patterns():
+        plain = _without_lead(pattern)
+        assert _span(pattern.search(text)) == _span(plain.search(text))
+        assert _span(pattern.match(text)) == _span(plain.match(text))
