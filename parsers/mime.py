@@ -59,8 +59,10 @@ _EMAIL_ERRORS = (
 _LONG_DIGITS_RE = re.compile(rb"[0-9]{100,}")
 #: Every character that str.splitlines() treats as a line break, plus NUL.
 _LINE_BREAKS_RE = re.compile(r"[\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-#: Header values longer than this are parsed on every read and never kept (RFC 5322 line).
-MEMO_MAX_CHARS = 998
+#: Header values longer than this are parsed on every read and never kept: a kept value
+#: keeps its parse tree too (an address list of 200 characters: about 0.1 MB), so the 64
+#: values kept stay a few MB in a parse child whatever it reads.
+MEMO_MAX_CHARS = 200
 
 
 class _MemoPolicy(email.policy.EmailPolicy):
@@ -78,7 +80,7 @@ class _MemoPolicy(email.policy.EmailPolicy):
         return _header_fetch_parse(name, value)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)
 def _header_fetch_parse(name: str, value: str) -> str:
     """``policy.default``'s parse of one header (errors are raised, never kept)."""
     return email.policy.default.header_fetch_parse(name, value)  # type: ignore[no-any-return]
