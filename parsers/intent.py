@@ -61,6 +61,7 @@ from parsers.intent_phrases import (
 )
 from parsers.intent_promises import PROMISE_CUES
 from parsers.quoted_text import strip_quotes_and_signature
+from parsers.regex_words import WordIndex
 from parsers.text_refs import find_invoice_refs
 
 #: Question kinds, most important first: the kind of a mail that asks several things.
@@ -73,6 +74,8 @@ PRIORITY: tuple[MailKind, ...] = (
 )
 #: Every cue, by kind. Order within a kind does not matter.
 CUES: tuple[Cue, ...] = DISPUTE_CUES + PROMISE_CUES + COPY_CUES + STATEMENT_CUES + BALANCE_CUES
+#: The words of every cue, to find the cues a sentence may hold (parsers.regex_words).
+_CUE_WORDS = WordIndex([c.words for c in CUES])
 #: What each piece of evidence adds to a cue's weight (see the module docstring).
 REQUEST_BONUS = 0.15
 REF_BONUS = 0.15
@@ -201,7 +204,10 @@ def _is_request(kind: MailKind, sentence: str, promise: date | None) -> bool:
 def _cues_asked(sentence: str, *, subject: bool) -> dict[MailKind, list[Cue]]:
     """The cues that ask in ``sentence``, by kind (kinds in cue order)."""
     found: dict[MailKind, list[Cue]] = {}
-    for c in CUES:
+    candidates = _CUE_WORDS.candidates(sentence)
+    for number, c in enumerate(CUES):
+        if candidates is not None and number not in candidates:
+            continue  # none of the words every match holds
         for m in c.pattern.finditer(sentence):
             if _asks(c, sentence, m, subject=subject):
                 found.setdefault(c.kind, []).append(c)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from core.types import MailKind
+from parsers.regex_words import Words, required_words
 
 #: Words that say the thing by themselves.
 STRONG = 0.6
@@ -35,6 +36,9 @@ class Cue:
     weight: float = STRONG
     needs_request: bool = False
     document: bool = False
+    #: Casefolded words one of which every match holds (None: unknown); see
+    #: :mod:`parsers.regex_words`.
+    words: Words = None
 
 
 def cue(
@@ -47,7 +51,7 @@ def cue(
 ) -> Cue:
     """A cue whose pattern matches any of ``alternatives`` (case-insensitive)."""
     pattern = re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
-    return Cue(kind, family, pattern, weight, needs_request, document)
+    return Cue(kind, family, pattern, weight, needs_request, document, required_words(pattern))
 
 
 _COPY = MailKind.INVOICE_COPY_REQUEST

@@ -14,6 +14,7 @@ import email
 import email.errors
 import email.parser
 import email.policy
+import functools
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -58,6 +59,35 @@ _EMAIL_ERRORS = (
 _LONG_DIGITS_RE = re.compile(rb"[0-9]{100,}")
 #: Every character that str.splitlines() treats as a line break, plus NUL.
 _LINE_BREAKS_RE = re.compile(r"[\r\n\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+#: Header values longer than this are parsed on every read and never kept: a kept value
+#: keeps its parse tree too (an address list of 200 characters: about 0.1 MB), so the 64
+#: values kept stay a few MB in a parse child whatever it reads.
+MEMO_MAX_CHARS = 200
+
+
+class _MemoPolicy(email.policy.EmailPolicy):
+    """``policy.default`` that keeps what it made of a header value and gives it again for
+    the same name and value. The stdlib parses a header on every read: a mail's
+    Content-Type was parsed 12 times (``get_content_type``, ``get_param``, ...), and header
+    parsing was most of the cost of :func:`parse_email` (measured: bench/read_mail.py).
+    A parsed header is an immutable ``str`` subclass and the parse a pure function of name
+    and value, so the values read are those of ``policy.default``
+    (tests/unit/parsers/test_mime_policy.py compares both on the mail corpora)."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if hasattr(value, "name") or len(value) > MEMO_MAX_CHARS:
+            return email.policy.default.header_fetch_parse(name, value)  # type: ignore[no-any-return]
+        return _header_fetch_parse(name, value)
+
+
+@functools.lru_cache(maxsize=64)
+def _header_fetch_parse(name: str, value: str) -> str:
+    """``policy.default``'s parse of one header (errors are raised, never kept)."""
+    return email.policy.default.header_fetch_parse(name, value)  # type: ignore[no-any-return]
+
+
+#: How every mail is parsed: ``policy.default``, each header value parsed once.
+POLICY: email.policy.EmailPolicy = _MemoPolicy()
 
 
 def clean_header_value(value: str) -> str:
@@ -113,16 +143,16 @@ def parse_email(
         # first and read only the headers of a mail that is over the limit anyway.
         walk = _Walk(max_parts=max_parts, max_depth=0, max_attachment_bytes=0)
         walk.exceeded(f"more than {max_parts} MIME parts")
-        headers_only = email.parser.BytesHeaderParser(policy=email.policy.default)
+        headers_only = email.parser.BytesHeaderParser(policy=POLICY)
         try:
             return _parsed(headers_only.parsebytes(raw), walk)
         except _EMAIL_ERRORS:
-            return _parsed(email.message_from_bytes(b"", policy=email.policy.default), walk)
+            return _parsed(email.message_from_bytes(b"", policy=POLICY), walk)
     msg = _message_from_bytes(raw)
     if msg is None:
         walk = _Walk(max_parts=max_parts, max_depth=0, max_attachment_bytes=0)
         walk.exceeded("the MIME structure cannot be read (the stdlib parser fails on it)")
-        return _parsed(email.message_from_bytes(b"", policy=email.policy.default), walk)
+        return _parsed(email.message_from_bytes(b"", policy=POLICY), walk)
     walk = _Walk(
         max_parts=max_parts, max_depth=max_depth, max_attachment_bytes=max_attachment_bytes
     )
@@ -137,7 +167,7 @@ def _message_from_bytes(raw: bytes) -> Message | None:
     the mail parsed again before giving up."""
     for data in (raw, _LONG_DIGITS_RE.sub(lambda m: m[0][:99], raw)):
         try:
-            return email.message_from_bytes(data, policy=email.policy.default)
+            return email.message_from_bytes(data, policy=POLICY)
         except _EMAIL_ERRORS:
             continue
     return None

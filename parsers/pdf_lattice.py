@@ -105,12 +105,15 @@ def _word(chars: list[Char], page: int) -> Word:
 def _lines(items: Sequence[_T], *, key: Callable[[_T], float]) -> list[list[_T]]:
     """``items`` clustered by ``key`` (values within :data:`Y_TOLERANCE` of the previous
     one chain into a cluster), clusters in ascending order, items in their given order."""
-    values = set(map(key, items))
-    if max(values, default=0.0) - min(values, default=0.0) <= Y_TOLERANCE:
+    values = list(map(key, items))
+    distinct = set(values)
+    if max(distinct, default=0.0) - min(distinct, default=0.0) <= Y_TOLERANCE:
         return [list(items)] if items else []
-    cluster = _chain(values, Y_TOLERANCE)
-    ordered = sorted(items, key=lambda item: cluster[key(item)])
-    return [list(group) for _, group in groupby(ordered, key=lambda item: cluster[key(item)])]
+    cluster = _chain(distinct, Y_TOLERANCE)
+    groups: dict[int, list[_T]] = defaultdict(list)
+    for item, value in zip(items, values, strict=True):
+        groups[cluster[value]].append(item)
+    return [groups[number] for number in sorted(groups)]
 
 
 def _chain(values: Iterable[float], tolerance: float) -> dict[float, int]:

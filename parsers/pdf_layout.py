@@ -16,6 +16,7 @@ next header row, or at a vertical gap of more than :data:`TABLE_GAP_LINES` line 
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -44,6 +45,8 @@ MAX_AMOUNT_CHARS = 40
 #: An amount-looking token: digits with two decimals (any grouping), maybe signed.
 _AMOUNT_TOKEN_RE = re.compile(r"^[-(]?[$€£]?\d[\d.,' ]*[.,]\d{2}\)?-?$")
 _LABEL_VALUE_RE = re.compile(r":\s*\S")
+#: Longer lines are read on every call, never kept.
+MAX_KEPT_LINE_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +129,17 @@ def text_lines(words: Sequence[Word]) -> list[TextLine]:
     return [to_line(line) for line in lines]
 
 
+@functools.lru_cache(maxsize=4096)  # the cells of a page are asked again and again
+def _is_amount(text: str) -> bool:
+    bare = _CODE_RE.sub("", text)  # "1.234,56 EUR", "234.56 CR"
+    return bool(_AMOUNT_TOKEN_RE.match(_SPACE_RE.sub("", bare)))
+
+
 def is_amount(text: str) -> bool:
     """Whether a cell's text looks like an amount (two decimals)."""
     if len(text) > MAX_AMOUNT_CHARS:
         return False
-    bare = _CODE_RE.sub("", text)  # "1.234,56 EUR", "234.56 CR"
-    return bool(_AMOUNT_TOKEN_RE.match(_SPACE_RE.sub("", bare)))
+    return _is_amount(text)
 
 
 def is_header(line: TextLine) -> bool:
@@ -150,8 +158,18 @@ def is_header(line: TextLine) -> bool:
 
 
 def is_total(text: str) -> bool:
-    """Whether a line states a (grand) total."""
+    """Whether a line states a (grand) total. A line is asked more than once (where a table
+    ends, whether it is closed): a short line's answer is kept for the lines asked last."""
+    if len(text) > MAX_KEPT_LINE_CHARS:
+        return _is_total(text)
+    return _kept_is_total(text)
+
+
+def _is_total(text: str) -> bool:
     return bool(PDF_LAYOUT_TOTAL_RE.search(text)) and not SUBTOTAL_RE.search(text)
+
+
+_kept_is_total = functools.lru_cache(maxsize=1024)(_is_total)
 
 
 def aligned_tables(lines: Sequence[TextLine]) -> list[AlignedTable]:

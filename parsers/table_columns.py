@@ -130,11 +130,13 @@ def decide_columns(
     # tried against the ledger, its number could be one of our invoices by chance.
     alts = [no for no in ordered if no != ref and (ref in theirs or no not in theirs)]
     alts = alts[:MAX_ALTS]
-    totals = [row for row in body if TOTAL_RE.search(" ".join(row))]
+    texts = [" ".join(row) for row in body]
+    is_total = [TOTAL_RE.search(text) is not None for text in texts]
+    totals = [row for row, total in zip(body, is_total, strict=True) if total]
     candidates = [
         row
-        for row in body
-        if not TOTAL_RE.search(" ".join(row)) and not TABLE_SKIP_ROW_RE.search(" ".join(row))
+        for row, total, text in zip(body, is_total, texts, strict=True)
+        if not total and not TABLE_SKIP_ROW_RE.search(text)
     ]
     assigned = assign_from_values(
         candidates or body, roles, total_row=totals[-1] if totals else None

@@ -11,6 +11,7 @@ every row, else the rightmost; that sum, where the rows bear it out, names the o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -77,8 +78,20 @@ class Assigned:
     amounts: dict[Role, int] = field(default_factory=dict)
 
 
+#: Cells longer than this are read on every call, never kept.
+MEMO_MAX_CHARS = 120
+
+
 def cell_kind(cell: str) -> Kind:
-    """The kind of one cell."""
+    """The kind of one cell. A table's cells are asked for their kind again and again (the
+    header search, each column's kind, the roles, each row): a short cell's kind is kept
+    for the 4,096 cells asked last."""
+    if len(cell) > MEMO_MAX_CHARS:
+        return _cell_kind(cell)
+    return _kept_cell_kind(cell)
+
+
+def _cell_kind(cell: str) -> Kind:
     cell = cell.strip()
     if not cell:
         return Kind.EMPTY
@@ -94,6 +107,9 @@ def cell_kind(cell: str) -> Kind:
     if _CODE_RE.match(ref) and sum(ch.isdigit() for ch in ref) >= 2:
         return Kind.CODE
     return Kind.TEXT
+
+
+_kept_cell_kind = functools.lru_cache(maxsize=4096)(_cell_kind)
 
 
 def is_amount_cell(cell: str) -> bool:

@@ -22,6 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from parsers.regex_words import starts_with_letter
+
+#: Put after the ``\\b`` of a pattern whose every match starts with a letter: the same
+#: matches, found faster (:func:`parsers.regex_words.starts_with_letter`).
+LETTER_AHEAD = r"(?=[^\W\d_])"
+
 #: Words labelling the total of a remittance ("Total", "Summe", "Zahlbetrag", "Check amount").
 #: Longer phrases ("grand total", "montant total") are kept for the reader of the list;
 #: ``total`` alone already matches them.
@@ -80,7 +86,9 @@ def words_re(words: Iterable[str], *, end_boundary: bool = True) -> re.Pattern[s
     """A case-insensitive pattern matching any of ``words`` as a whole word (or, without
     ``end_boundary``, at a word start)."""
     end = r"\b" if end_boundary else ""
-    return re.compile(rf"\b(?:{'|'.join(words)}){end}", re.IGNORECASE)
+    body = f"(?:{'|'.join(words)})"
+    lead = LETTER_AHEAD if starts_with_letter(body, re.IGNORECASE) else ""
+    return re.compile(rf"\b{lead}{body}{end}", re.IGNORECASE)
 
 
 #: A total label anywhere in a line or row.
