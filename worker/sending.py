@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from core.config import Settings
 from core.errors import MailDeliveryError, MailRejectedError, PermanentError
@@ -258,7 +258,12 @@ def _record(claim: Claim, status: OutboxStatus, error: str | None, svc: Services
     pending under any (the server has the mail: no one is to send it again)."""
     now = svc.clock()
     with svc.sessions.begin() as session:
-        row = session.get(m.OutboxMessage, claim.outbox_id, with_for_update=True)
+        row = session.get(  # the mail itself (a statement PDF: 100 KB) is not needed here
+            m.OutboxMessage,
+            claim.outbox_id,
+            with_for_update=True,
+            options=[defer(m.OutboxMessage.raw)],
+        )
         assert row is not None
         if row.status != OutboxStatus.PENDING or (
             status != OutboxStatus.SENT and row.attempts != claim.attempts
