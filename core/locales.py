@@ -1,0 +1,81 @@
+"""Locales: how a customer's amounts and dates are written, with babel (CLDR data). Pure: no IO.
+
+A locale is a CLDR identifier such as ``de_DE``, ``fr_FR``, ``en_GB`` or ``en_US``.
+:func:`normalize_locale` turns what a person types (``de-de``, ``de``) into one of them or
+refuses it. Amounts are written with the currency's ISO 4217 minor units
+(:func:`core.money.minor_units`), never CLDR's display digits: CLDR shows HUF and COP without
+decimals, but an invoice of HUF 1 234,50 is owed to the filler.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import NumberPattern, parse_pattern
+
+from core.money import minor_units
+
+#: The locale of a customer that has none, unless ``ARBOX_DEFAULT_LOCALE`` says otherwise.
+DEFAULT_LOCALE = "en_US"
+#: Languages arbox has templates for (``outbound/templates``).
+TEMPLATE_LANGUAGES = ("en", "de", "fr", "es", "nl")
+
+
+def normalize_locale(text: str) -> str:
+    """``text`` as a CLDR locale identifier (``de-de`` → ``de_DE``, ``fr`` → ``fr``).
+
+    Raises:
+        ValueError: not a locale CLDR knows, with the reason.
+    """
+    cleaned = text.strip().replace("-", "_")
+    if not cleaned or len(cleaned) > 20:
+        raise ValueError(f"not a locale: {text[:40]!r}")
+    try:
+        return str(_parse(cleaned))
+    except (UnknownLocaleError, ValueError, TypeError) as e:
+        raise ValueError(f"unknown locale {text[:40]!r} (e.g. de_DE, fr_FR, en_GB)") from e
+
+
+def language_of(locale: str) -> str:
+    """The language of ``locale``: ``de_CH`` → ``de``."""
+    return _parse(locale).language
+
+
+def format_money(amount: Decimal, currency: str, locale: str, *, symbol: bool = True) -> str:
+    """``amount`` as ``locale`` writes it, with the currency's ISO minor units.
+
+    ``format_money(Decimal("-1234.5"), "EUR", "de_DE")`` → ``-1.234,50 €``; with
+    ``symbol=False`` → ``-1.234,50``. Never rounds: an amount finer than the currency's
+    minor unit is written with all its digits.
+    """
+    digits = max(minor_units(currency), -amount.as_tuple().exponent)  # type: ignore[operator]
+    pattern = _pattern(locale, digits, symbol=symbol)
+    text: str = pattern.apply(
+        amount, _parse(locale), currency=currency.upper() if symbol else None, currency_digits=False
+    )
+    return text
+
+
+def format_date(day: date, locale: str) -> str:
+    """``day`` in ``locale``'s medium form: ``05.03.2026`` (de_DE), ``5 mars 2026`` (fr_FR)."""
+    return _babel_format_date(day, format="medium", locale=_parse(locale))
+
+
+@lru_cache(maxsize=256)
+def _parse(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+@lru_cache(maxsize=1024)
+def _pattern(locale: str, digits: int, *, symbol: bool) -> NumberPattern:
+    """``locale``'s currency (or plain number) pattern with exactly ``digits`` decimals."""
+    loc = _parse(locale)
+    fmt = loc.currency_formats["standard"] if symbol else loc.decimal_formats[None]
+    pattern = copy.copy(parse_pattern(fmt.pattern))
+    pattern.frac_prec = (digits, digits)
+    return pattern
