@@ -30,7 +30,8 @@ def test_format_money(amount: str, currency: str, locale: str, written: str) -> 
 
 
 def test_format_money_never_rounds() -> None:
-    assert format_money(Decimal("100.50"), "JPY", "en_US", symbol=False) == "100.50"
+    assert format_money(Decimal("100.50"), "JPY", "en_US", symbol=False) == "100.5"
+    assert format_money(Decimal("100.00"), "JPY", "en_US", symbol=False) == "100"
 
 
 @given(
