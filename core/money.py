@@ -8,7 +8,7 @@ units are ISO 4217's (:data:`MINOR_UNITS`); amounts are stored with up to three 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from iso4217 import Currency
 
@@ -25,6 +25,7 @@ MINOR_UNITS: dict[str, int] = {c.code: c.exponent for c in Currency if c.exponen
 #: LYD and IQD have three. CLF and UYW (units of account with four) are refused.
 STORED_DECIMALS = 3
 ZERO = Decimal("0.00")
+_TWO_PLACES = Decimal("0.01")
 #: Digits before the decimal point that an amount may have (NUMERIC(17, 3) holds 14).
 MAX_INTEGER_DIGITS = 12
 
@@ -73,6 +74,14 @@ def fits_currency(amount: Decimal, currency: str) -> bool:
 def minor_unit(currency: str) -> Decimal:
     """The currency's smallest amount: ``0.01`` for EUR, ``1`` for JPY, ``0.001`` for KWD."""
     return Decimal(1).scaleb(-minor_units(currency))
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """``amount`` rounded half up to the currency's minor unit, written with at least two
+    decimals as money is read back (``12`` JPY → ``12.00``): for computed amounts such as a
+    terms discount, never for amounts someone wrote."""
+    rounded = amount.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+    return rounded.quantize(_TWO_PLACES) if minor_units(currency) < 2 else rounded
 
 
 def to_minor(amount: Decimal, currency: str) -> int:

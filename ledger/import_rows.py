@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.errors import AmountFormatError, ImportFileError, ImportRowError
-from core.money import is_supported_currency, parse_amount
+from core.money import currency_problem, fits_currency, minor_units, parse_amount
 from parsers.spreadsheet import ExportTable, read_table, table_kind
 
 #: Columns every file must have.
@@ -46,7 +46,8 @@ MAX_ABS_AMOUNT = Decimal("999999999999.99")
 ZERO = Decimal("0.00")
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN_AMOUNT_RE = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
+_PLAIN_AMOUNT_RE = re.compile(r"-?\d{1,12}(\.\d{1,3})?")
+_CENT = Decimal("0.01")
 #: An e-mail address (dot-atoms at a domain of two or more labels), for import rows.
 EMAIL_RE = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -161,20 +162,18 @@ def _validate_row(row: int, fields: dict[str, str], *, default_currency: str) ->
     due_date = _date(row, "due_date", fields["due_date"])
     if due_date < issue_date:
         raise ImportRowError(row, f"due_date {due_date} is before issue_date {issue_date}")
-    amount = _amount(row, "amount", fields["amount"])
+    currency = (fields.get("currency", "") or default_currency).strip().upper()
+    problem = _currency_problem(currency)
+    if problem is not None:
+        raise ImportRowError(row, f"currency {currency!r} {problem}")
+    amount = _amount(row, "amount", fields["amount"], currency)
     balance_text = fields.get("balance", "")
-    balance = _amount(row, "balance", balance_text) if balance_text else amount
+    balance = _amount(row, "balance", balance_text, currency) if balance_text else amount
     if amount >= ZERO and not ZERO <= balance <= amount:
         raise ImportRowError(row, f"balance {balance} is not between 0 and amount {amount}")
     if amount < ZERO and not amount <= balance <= ZERO:
         raise ImportRowError(
             row, f"balance {balance} of a credit memo is not between amount {amount} and 0"
-        )
-    currency = (fields.get("currency", "") or default_currency).strip().upper()
-    if not _supported_currency(currency):
-        raise ImportRowError(
-            row,
-            f"currency {currency!r} is not an ISO 4217 code with at most 2 minor units",
         )
     return InvoiceRow(
         row=row,
@@ -192,8 +191,8 @@ def _validate_row(row: int, fields: dict[str, str], *, default_currency: str) ->
 
 
 @lru_cache(maxsize=256)
-def _supported_currency(code: str) -> bool:
-    return is_supported_currency(code)
+def _currency_problem(code: str) -> str | None:
+    return currency_problem(code)
 
 
 def _date(row: int, name: str, text: str) -> date:
@@ -216,9 +215,11 @@ def _parse_date(text: str) -> date | str:
         return "is not a valid date"
 
 
-def _amount(row: int, name: str, text: str) -> Decimal:
+def _amount(row: int, name: str, text: str, currency: str) -> Decimal:
     if _PLAIN_AMOUNT_RE.fullmatch(text):  # the common case, without parse_amount's generality
-        value = Decimal(text).quantize(Decimal("0.01"))
+        value = Decimal(text)
+        if value.as_tuple().exponent != -3:  # two decimals unless three are written
+            value = value.quantize(_CENT)
     else:
         try:
             value = parse_amount(text, decimal_sep=".")
@@ -226,6 +227,11 @@ def _amount(row: int, name: str, text: str) -> Decimal:
             raise ImportRowError(row, f"{name} {text!r} is not an amount: {e.reason}") from e
     if abs(value) > MAX_ABS_AMOUNT:
         raise ImportRowError(row, f"{name} {text!r} is too large")
+    if not fits_currency(value, currency):
+        raise ImportRowError(
+            row,
+            f"{name} {text!r} has more decimals than {currency} allows ({minor_units(currency)})",
+        )
     return value
 
 

@@ -349,7 +349,11 @@ BAD_ROWS = [
     pytest.param({"due_date": "20260204"}, "YYYY-MM-DD", id="compact-iso-date"),
     pytest.param({"due_date": "2026-02-30"}, "not a valid date", id="impossible-date"),
     pytest.param({"due_date": "2026-01-04"}, "before issue_date", id="due-before-issue"),
-    pytest.param({"amount": "12.345"}, "more than 2 decimals", id="three-decimals"),
+    pytest.param({"amount": "12.345"}, "more decimals than USD allows", id="three-decimals"),
+    pytest.param(
+        {"amount": "100.50", "currency": "JPY"}, "more decimals than JPY allows", id="yen-cents"
+    ),
+    pytest.param({"amount": "1.2345", "currency": "KWD"}, "more than 3 decimals", id="four-kwd"),
     pytest.param({"amount": "twelve"}, "not an amount", id="words"),
     pytest.param({"amount": "1e3"}, "not an amount", id="exponent"),
     pytest.param({"amount": "1234567890123.00"}, "too large", id="too-large"),
@@ -357,7 +361,10 @@ BAD_ROWS = [
     pytest.param({"balance": "1250.01"}, "not between 0 and amount", id="balance-over-amount"),
     pytest.param({"amount": "-10.00", "balance": "5.00"}, "credit memo", id="credit-positive"),
     pytest.param({"amount": "-10.00", "balance": "-11.00"}, "credit memo", id="credit-over"),
-    pytest.param({"currency": "KWD"}, "at most 2 minor units", id="three-minor-units"),
+    pytest.param({"currency": "XYZ"}, "not an ISO 4217 currency code", id="unknown-code"),
+    pytest.param({"currency": "ABC"}, "not an ISO 4217 currency code", id="unknown-code-2"),
+    pytest.param({"currency": "XAU"}, "not money an invoice is written in", id="gold"),
+    pytest.param({"currency": "CLF"}, "4 decimals", id="four-minor-units"),
     pytest.param({"currency": "DOLLARS"}, "ISO 4217", id="not-a-code"),
     pytest.param(
         {"customer_email": "ap@acme.example;not-an-address"}, "not-an-address", id="bad-email"
@@ -448,10 +455,10 @@ def test_progress_is_reported_sparingly_and_ends_at_total(sessions, write_csv):
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
-def test_three_minor_unit_default_currency_is_refused(sessions, write_csv):
+def test_an_unstorable_default_currency_is_refused(sessions, write_csv):
     path = write_csv([invoice_row("INV-1", currency="")])
-    with pytest.raises(ImportRowError, match="'BHD'"):
-        run_import(sessions, path, default_currency="BHD")
+    with pytest.raises(ImportRowError, match="'CLF' has 4 decimals"):
+        run_import(sessions, path, default_currency="CLF")
     assert count(sessions, Invoice) == 0
 
 
@@ -534,4 +541,24 @@ def test_invoices_inserted_through_the_sqlite_cursor_are_stored_as_core_stores_t
     assert read["B1"].balance == Decimal("-0.01") and read["B1"].created_at == NOW
     assert read["B2"].terms is None and read["B2"].amount == Decimal("0.00")
     with sessions.begin() as session, pytest.raises(ValueError, match="decimal places"):
-        insert_many(session, table, [row("C1", balance=Decimal("1.001"))])
+        insert_many(session, table, [row("C1", balance=Decimal("1.0001"))])
+
+
+def test_every_currency_imports_exact_to_its_minor_unit(sessions, write_csv):
+    rows = [
+        invoice_row("JPY-1", amount="120000", balance="120000", currency="JPY"),
+        invoice_row("KWD-1", amount="1250.125", balance="1250.125", currency="KWD"),
+        invoice_row("BHD-1", amount="10.5", balance="10.500", currency="BHD"),
+        invoice_row("CHF-1", amount="99.95", balance="99.95", currency="CHF"),
+    ]
+    run_import(sessions, write_csv(rows))
+    got = {
+        n: (str(inv.amount), str(inv.balance), inv.currency)
+        for n, inv in invoices(sessions).items()
+    }
+    assert got == {
+        "JPY-1": ("120000.00", "120000.00", "JPY"),
+        "KWD-1": ("1250.125", "1250.125", "KWD"),
+        "BHD-1": ("10.50", "10.50", "BHD"),
+        "CHF-1": ("99.95", "99.95", "CHF"),
+    }
