@@ -35,7 +35,7 @@ def _invoice(conn: sa.Connection, number: str, stored: object, currency: str) ->
 def _amounts(engine: sa.Engine) -> dict[str, Decimal]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(Invoice.number, Invoice.amount)).all()
-    return {number: amount for number, amount in rows}
+    return {str(number): amount for number, amount in rows}
 
 
 def test_0019_keeps_amounts_takes_a_third_decimal_and_round_trips(empty_database_url):
