@@ -30,6 +30,12 @@ _TWO_PLACES = Decimal("0.01")
 MAX_INTEGER_DIGITS = 12
 
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+#: ISO codes read as a currency mark next to an amount in mail and PDFs (a regex alternation).
+#: Not every ISO code: ALL, TOP, PEN, TRY, CUP, MAD, SOS and the like are also words.
+CURRENCY_CODES = (
+    "USD|EUR|GBP|CHF|CAD|AUD|NZD|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|JPY|CNY|HKD|SGD|KRW|"
+    "INR|BRL|MXN|ZAR|ILS|AED|SAR|QAR|KWD|BHD|OMR|JOD|TND|LYD|IQD|TWD|THB|MYR|IDR|PHP|VND"
+)
 _SYMBOLS = "$€£¥"
 _STRIP_RE = re.compile(rf"[{_SYMBOLS}\s\u00a0\u202f']|\b[A-Z]{{3}}\b")
 

@@ -13,20 +13,21 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.errors import AmountFormatError
-from core.money import parse_amount
+from core.money import CURRENCY_CODES, parse_amount
 
-#: An amount: digits with two decimals, or with a currency marker. The full text goes to
-#: core.money.parse_amount, which also reads (1,250.00), 1,250.00- and 1,250.00 CR.
-_CURRENCY = r"[$€£]|(?<![A-Za-z])(?:USD|EUR|GBP|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|JPY)(?![A-Za-z])"
+#: An amount: digits with two decimals (three: KWD, BHD, … write them), or with a currency
+#: marker. The full text goes to core.money.parse_amount, which also reads (1,250.00),
+#: 1,250.00- and 1,250.00 CR.
+_CURRENCY = rf"[$€£]|(?<![A-Za-z])(?:{CURRENCY_CODES})(?![A-Za-z])"
 _AMOUNT_RE = re.compile(
     rf"""
     (?<![\w.,/-])
     (?P<neg>-|\()?
     (?P<cur1>(?:{_CURRENCY})\s?)?
     (?P<num>
-        \d{{1,3}}(?:(?P<grp>[,.'\u00a0\u202f])\d{{3}})(?:(?P=grp)\d{{3}})*(?P<dec>[.,]\d{{2}})?
+        \d{{1,3}}(?:(?P<grp>[,.'\u00a0\u202f])\d{{3}})(?:(?P=grp)\d{{3}})*(?P<dec>[.,]\d{{2,3}})?
       | \d{{1,3}}(?:\ \d{{3}})+,\d{{2}}            # 1 234,56 (space-grouped: comma only)
-      | \d+(?P<dec2>[.,]\d{{2}})?
+      | \d+(?P<dec2>[.,]\d{{2,3}})?
     )
     \)?
     (?P<sign>-(?![\w]))?
@@ -63,13 +64,13 @@ def read_amounts(work: str) -> list[Amount]:
             text = f"-{text}"
         if cur.upper() == "CR":
             text += " CR"
+        code = cur.upper() if cur and cur.upper() != "CR" else None
         try:
-            value = parse_amount(text)
+            value = parse_amount(text, currency=code)
         except (AmountFormatError, InvalidOperation):
             # core.money.parse_amount lets decimal.InvalidOperation escape for numbers of
             # more than 26 digits (found by fuzzing); neither is an amount.
             continue
-        code = cur.upper() if cur and cur.upper() != "CR" else None
         out.append(Amount(value, _CURRENCY_CODES.get(code or "", code), m.start(), m.end()))
     return out
 
