@@ -94,7 +94,7 @@ def row_texts(
     """The cells of ``row`` as text, money in the currency of the row's ``currency`` column."""
     currency = _row_currency(row, columns)
     return [
-        cell_text(v, c.kind, grouped=grouped, currency=currency, locale=locale)
+        cell_text(v, c.kind, grouped=grouped, currency=c.currency or currency, locale=locale)
         for v, c in zip(row, columns, strict=True)
     ]
 
@@ -139,7 +139,10 @@ def to_json(doc: Document) -> str:
         for row in rows:
             currency = _row_currency(row, columns)
             out.append(
-                {c.name: _json_cell(v, c.kind, currency) for v, c in zip(row, columns, strict=True)}
+                {
+                    c.name: _json_cell(v, c.kind, c.currency or currency)
+                    for v, c in zip(row, columns, strict=True)
+                }
             )
         return out
 
@@ -178,7 +181,10 @@ def to_xlsx(doc: Document) -> bytes:
         for row in (*table.rows, *table.totals):
             currency = _row_currency(row, table.columns)
             sheet.append(
-                [_xlsx_value(v, c.kind, currency) for v, c in zip(row, table.columns, strict=True)]
+                [
+                    _xlsx_value(v, c.kind, c.currency or currency)
+                    for v, c in zip(row, table.columns, strict=True)
+                ]
             )
             for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
                 cell.number_format = _xlsx_format(column.kind, cell.value, currency)
