@@ -36,7 +36,7 @@ CURRENCY_CODES = (
     "USD|EUR|GBP|CHF|CAD|AUD|NZD|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|JPY|CNY|HKD|SGD|KRW|"
     "INR|BRL|MXN|ZAR|ILS|AED|SAR|QAR|KWD|BHD|OMR|JOD|TND|LYD|IQD|TWD|THB|MYR|IDR|PHP|VND"
 )
-_SYMBOLS = "$€£¥"
+_SYMBOLS = "$€£¥₹"
 _STRIP_RE = re.compile(rf"[{_SYMBOLS}\s\u00a0\u202f']|\b[A-Z]{{3}}\b")
 
 
@@ -144,7 +144,7 @@ def parse_amount(
         whole, frac = s, ""
     if sep in whole or thousands in frac:
         raise AmountFormatError(original, "misplaced separator")
-    if thousands in whole and not re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})*", whole):
+    if thousands in whole and not _grouped(whole, thousands):
         raise AmountFormatError(original, "bad digit grouping")
     if len(frac) > max_decimals:
         raise AmountFormatError(original, f"more than {max_decimals} decimals")
@@ -158,6 +158,14 @@ def parse_amount(
     except InvalidOperation as e:  # beyond the decimal context's precision
         raise AmountFormatError(original, "too many digits") from e
     return -value if negative else value
+
+
+def _grouped(whole: str, thousands: str) -> bool:
+    """Whether ``whole`` groups its digits by thousands (``1,234,567``), or as Indian
+    amounts are written, by lakh and crore (``12,34,567``)."""
+    if re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})*", whole):
+        return True
+    return thousands == "," and re.fullmatch(r"\d{1,2}(,\d\d)+,\d{3}", whole) is not None
 
 
 def _infer_decimal_sep(s: str, *, three_decimals: bool = False) -> str:

@@ -53,9 +53,7 @@ def test_parse_amount_reads_written_styles(text: str, expected: str) -> None:
     assert parse_amount(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize(
-    "text", ["", "abc", "1.234.5", "12.345,6789", "1,23,456.00", "1.2.3", "€", "12..50"]
-)
+@pytest.mark.parametrize("text", ["", "abc", "1.234.5", "12.345,6789", "1.2.3", "€", "12..50"])
 def test_parse_amount_rejects_what_is_not_an_amount(text: str) -> None:
     with pytest.raises(AmountFormatError):
         parse_amount(text)
@@ -179,3 +177,21 @@ def test_parse_amount_refuses_a_number_too_long_for_the_decimal_context() -> Non
         parse_amount("9" * 30 + ".00")
     with pytest.raises(AmountFormatError):
         parse_amount("9" * 13)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,23,456.78", "123456.78"),
+        ("12,34,56,789.00", "123456789.00"),
+        ("₹ 1,00,000.00", "100000"),
+    ],
+)
+def test_indian_lakh_and_crore_grouping_is_read(text: str, expected: str) -> None:
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["1,2,345.00", "123,45,678.00", "1,23,45.00", "1.23.456,00"])
+def test_misgrouped_digits_are_refused(text: str) -> None:
+    with pytest.raises(AmountFormatError, match=r"grouping|separator"):
+        parse_amount(text)
