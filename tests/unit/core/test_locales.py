@@ -6,11 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from babel.numbers import parse_decimal
+from babel.numbers import get_decimal_symbol, parse_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.locales import format_date, format_money, language_of, normalize_locale
+from core.money import MINOR_UNITS, from_minor, parse_amount
 
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "nl_NL", "de_CH", "pl_PL", "ja_JP"]
 
@@ -64,3 +65,37 @@ def test_normalize_locale_refuses(typed: str) -> None:
 
 def test_language_of() -> None:
     assert language_of("de_CH") == "de"
+
+
+WRITING_LOCALES = [
+    "en_US",
+    "en_GB",
+    "en_IN",
+    "de_DE",
+    "de_CH",
+    "fr_FR",
+    "fr_CH",
+    "es_ES",
+    "nl_NL",
+    "it_IT",
+    "pl_PL",
+    "sv_SE",
+    "pt_BR",
+    "ja_JP",
+    "ar_EG",
+]
+
+
+@given(
+    st.integers(min_value=-(10**11), max_value=10**11),
+    st.sampled_from(sorted(c for c, n in MINOR_UNITS.items() if n <= 3)),
+    st.sampled_from(WRITING_LOCALES),
+)
+def test_every_currency_in_every_locale_reads_back_as_written(
+    units: int, currency: str, locale: str
+) -> None:
+    # parse ∘ format is the identity: what arbox writes for a customer, arbox reads back
+    amount = from_minor(units, currency)
+    text = format_money(amount, currency, locale, symbol=False)
+    sep = get_decimal_symbol(locale)
+    assert parse_amount(text, decimal_sep=sep, currency=currency) == amount
