@@ -1,7 +1,7 @@
 """A ledger in twelve currencies through the whole job, as a user runs it: import, remittances
-by mail (``arbox ingest``), statements, aging, month-end close and the export. Every figure is
-exact to its currency's ISO 4217 minor unit: yen without decimals, dinars with three, nothing
-rounded, nothing padded."""
+by mail (``arbox ingest``), statements, aging, month-end close and the export, on SQLite and
+PostgreSQL. Every figure is exact to its currency's ISO 4217 minor unit: yen without decimals,
+dinars with three, nothing rounded, nothing padded."""
 
 from __future__ import annotations
 
@@ -69,10 +69,11 @@ def remittance(path: Path, n: int, code: str, written: str) -> None:
 
 
 @pytest.fixture
-def env(tmp_path: Path, smtp_sink) -> dict[str, str]:
+def env(tmp_path: Path, smtp_sink, empty_database_url: str) -> dict[str, str]:
     base = cli_env(
         tmp_path,
         smtp_sink,
+        ARBOX_DATABASE_URL=empty_database_url,
         ARBOX_AR_ADDRESS="ar@supplies.example",
         ARBOX_COMPANY_NAME="Example Supplies Co.",
     )
