@@ -2,25 +2,19 @@
 
 Amounts are ``decimal.Decimal`` built from strings, never floats. Parsing never rounds: text
 with more decimals than asked for raises :class:`AmountFormatError`. Currencies and their minor
-units are ISO 4217's (:data:`MINOR_UNITS`); amounts are stored with up to three decimals.
+units are ISO 4217's (:func:`currency_table`); amounts are stored with up to three decimals.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-from iso4217 import Currency
+from types import MappingProxyType
 
 from core.errors import AmountFormatError
 
-#: ISO codes with no minor unit: precious metals, SDR, the test and no-currency codes.
-_NO_MINOR_UNIT = frozenset(c.code for c in Currency if c.exponent is None)
-
-#: ISO 4217 minor units of every current currency, from ISO's own published table (the
-#: ``iso4217`` package; never kept by hand). Codes without a minor unit (gold, SDR, the test code
-#: XTS) are absent: they are not money an invoice is written in.
-MINOR_UNITS: dict[str, int] = {c.code: c.exponent for c in Currency if c.exponent is not None}
 #: The most decimals a stored amount may have (ledger.base.Money): KWD, BHD, OMR, JOD, TND,
 #: LYD and IQD have three. CLF and UYW (units of account with four) are refused.
 STORED_DECIMALS = 3
@@ -40,21 +34,39 @@ _SYMBOLS = "$€£¥₹"
 _STRIP_RE = re.compile(rf"[{_SYMBOLS}\s\u00a0\u202f']|\b[A-Z]{{3}}\b")
 
 
+@functools.cache
+def _iso_table() -> tuple[dict[str, int], frozenset[str]]:
+    """ISO 4217's minor units of every current currency, from ISO's own published table (the
+    ``iso4217`` package, never kept by hand; loaded on first use: parsing it costs ~25 ms), and
+    the codes without a minor unit (gold, SDR, the test code XTS: not money an invoice is
+    written in)."""
+    from iso4217 import Currency
+
+    units = {c.code: c.exponent for c in Currency if c.exponent is not None}
+    return units, frozenset(c.code for c in Currency if c.exponent is None)
+
+
+def currency_table() -> Mapping[str, int]:
+    """Every ISO 4217 currency code and its minor units (``JPY`` 0, ``EUR`` 2, ``KWD`` 3)."""
+    return MappingProxyType(_iso_table()[0])
+
+
 def minor_units(currency: str) -> int:
     """Decimals of ``currency`` (ISO 4217 code); 2 for a code ISO does not know."""
-    return MINOR_UNITS.get(currency.upper(), 2)
+    return _iso_table()[0].get(currency.upper(), 2)
 
 
 def currency_problem(code: str) -> str | None:
     """Why ``code`` cannot be the currency of an amount arbox keeps, or None when it can."""
     if not _CURRENCY_RE.match(code):
         return "is not an ISO 4217 code (three capital letters, e.g. EUR)"
-    if code not in MINOR_UNITS:
-        if code in _NO_MINOR_UNIT:
+    units, no_minor_unit = _iso_table()
+    if code not in units:
+        if code in no_minor_unit:
             return "is not money an invoice is written in (ISO 4217 gives it no minor unit)"
         return "is not an ISO 4217 currency code"
-    if MINOR_UNITS[code] > STORED_DECIMALS:
-        return f"has {MINOR_UNITS[code]} decimals; arbox keeps at most {STORED_DECIMALS}"
+    if units[code] > STORED_DECIMALS:
+        return f"has {units[code]} decimals; arbox keeps at most {STORED_DECIMALS}"
     return None
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 import typer
 from rich.table import Table as RichTable
 
+from core.money import format_amount
 from worker.cli import common
 
 if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
@@ -198,8 +199,9 @@ def report_close(
             if r.difference:
                 common.err.print(
                     f"[red]{period} does not reconcile in {r.currency}:[/red] closing "
-                    f"{r.closing:,.2f}, expected {r.expected:,.2f}, difference "
-                    f"{r.difference:,.2f}",
+                    f"{format_amount(r.closing, r.currency)}, expected "
+                    f"{format_amount(r.expected, r.currency)}, difference "
+                    f"{format_amount(r.difference, r.currency)}",
                     highlight=False,
                 )
         raise typer.Exit(1)
