@@ -125,12 +125,12 @@ def test_amounts_written_with_both_marks_are_refused_and_nothing_is_written(sess
 
 
 def test_a_file_whose_encoding_is_not_sure_is_refused_and_the_option_reads_it(sessions, tmp_path):
-    text = f"{HEADER}\nRE-1;K-1;Łódź;2026-01-05;2026-02-04;100,00;100,00\n"
-    path = write(tmp_path, "short.csv", text, "iso8859_2")
+    text = f"{HEADER}\nRE-1;K-1;Szőlő Győr Kft;2026-01-05;2026-02-04;100,00;100,00\n"
+    path = write(tmp_path, "hungarian.csv", text, "iso8859_2")
     with pytest.raises(ImportFileError, match="cannot be told for sure"):
         run(sessions, path)
     summary = run(sessions, path, encoding="iso8859_2")
-    assert stored(sessions)["RE-1"][0] == "Łódź"
+    assert stored(sessions)["RE-1"][0] == "Szőlő Győr Kft"
     assert summary.notes == ("amounts read with a decimal comma ('100,00' in row 2)",)
 
 

@@ -39,16 +39,16 @@ def test_issue_21_bank_csv_in_a_legacy_or_unicode_encoding_reads_names_exactly(d
 def test_bank_csv_the_code_pages_read_differently_is_refused_and_the_mapping_reads_it():
     data = (
         "invoice_number,customer_number,customer_name,issue_date,due_date,amount\n"
-        "INV-0,C-0,Łódź Gdańsk Sp. z o.o.,2026-01-05,2026-02-04,100.00\n"
+        "INV-0,C-0,Szőlő Győr Kft,2026-01-05,2026-02-04,100.00\n"
     ).encode("iso8859_2")
-    mapping = CsvMapping(date_column="issue_date", payer_column="customer_name", currency="PLN")
+    mapping = CsvMapping(date_column="issue_date", payer_column="customer_name", currency="HUF")
     with pytest.raises(BankStatementError, match="cannot be told for sure"):
         parse_csv_statement(data, mapping=mapping, statement_id="s1")
     given = CsvMapping(
-        date_column="issue_date", payer_column="customer_name", currency="PLN", encoding="iso8859_2"
+        date_column="issue_date", payer_column="customer_name", currency="HUF", encoding="iso8859_2"
     )
     statement = parse_csv_statement(data, mapping=given, statement_id="s1")
-    assert statement.entries[0].payer_name == "Łódź Gdańsk Sp. z o.o."
+    assert statement.entries[0].payer_name == "Szőlő Győr Kft"
 
 
 def test_binary_file_named_csv_is_refused_as_not_text():

@@ -69,9 +69,9 @@ def test_issue_21_customers_legacy_csv_remittance_is_read_not_sent_to_review(dat
 
 
 def test_csv_the_code_pages_read_differently_is_read_with_its_disputed_letters_marked():
-    # Given a one-line Polish export in ISO-8859-2 that the code pages read differently
+    # Given a Hungarian export in ISO-8859-2 that the code pages read differently
     # (the same bytes are refused by the strict import: tests/unit/parsers/test_text_encoding.py)
-    name = "Łódź Gdańsk Sp. z o.o."
+    name = "Szőlő Győr Kft"
     text = (
         "invoice_number,customer_number,customer_name,issue_date,due_date,amount\n"
         f"INV-1001,C-0,{name},2026-01-05,2026-02-04,100.00\n"
