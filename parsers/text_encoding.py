@@ -276,7 +276,7 @@ def _unsure_reason(data: bytes, high: list[int], names: list[str]) -> str:
     return (
         "the encoding cannot be told for sure: not UTF-8 and no byte-order mark, and the "
         f"legacy code pages read it differently ({readings}); save it as UTF-8 "
-        "(Excel: CSV UTF-8) or UTF-16 (Excel: Unicode text)"
+        "(Excel: CSV UTF-8) or UTF-16 (Excel: Unicode text), or name it with --encoding"
     )
 
 
