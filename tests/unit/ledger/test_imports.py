@@ -426,23 +426,38 @@ def test_duplicate_column_is_a_file_error(sessions, tmp_path):
         run_import(sessions, path)
 
 
-@pytest.mark.parametrize("name", ["invoices.txt", "invoices.xls", "invoices"])
+@pytest.mark.parametrize("name", ["invoices.ods", "invoices.xls", "invoices"])
 def test_unsupported_extension_is_a_file_error(sessions, tmp_path, name):
     path = tmp_path / name
     path.write_text("invoice_number\n", encoding="utf-8")
-    with pytest.raises(ImportFileError, match=r"use \.csv or \.xlsx"):
+    with pytest.raises(ImportFileError, match=r"use \.csv, \.tsv or \.xlsx"):
         run_import(sessions, path)
 
 
-def test_empty_file_and_non_utf8_file_are_file_errors(sessions, tmp_path):
+def test_empty_file_is_a_file_error(sessions, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     with pytest.raises(ImportFileError, match="empty file"):
         run_import(sessions, empty)
+
+
+def test_issue_21_latin1_file_is_read_and_the_user_is_told_how(sessions, tmp_path):
+    """Issue 21: a Latin-1 export was refused as "not UTF-8 text"."""
+    # Given an ERP's Latin-1 export (it used to be refused as "not UTF-8")
     latin = tmp_path / "latin.csv"
-    latin.write_bytes("invoice_number,customer_name\nINV-1,Société\n".encode("latin-1"))
-    with pytest.raises(ImportFileError, match="not UTF-8"):
-        run_import(sessions, latin)
+    rows = [invoice_row("INV-1", customer_name="Société Générale Crème")]
+    header = ",".join(rows[0])
+    body = "\n".join(",".join(row.values()) for row in rows)
+    latin.write_bytes(f"{header}\n{body}\n".encode("latin-1"))
+    # When it is imported
+    summary = run_import(sessions, latin)
+    # Then the name reads back exactly and the summary says how the file was read
+    with sessions() as session:
+        assert session.scalars(select(Customer.name)).all() == ["Société Générale Crème"]
+    assert summary.notes == (
+        "read as cp1252 (not UTF-8; detected), comma-separated; if names look wrong, "
+        "give --encoding or save the file as UTF-8",
+    )
 
 
 def test_progress_is_reported_sparingly_and_ends_at_total(sessions, write_csv):
