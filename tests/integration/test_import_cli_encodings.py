@@ -26,8 +26,8 @@ def env(tmp_path: Path, smtp_sink) -> dict[str, str]:
     return environment
 
 
-def cents(db: Path) -> dict[str, int]:
-    """Amounts as SQLite stores them: exact integer cents (ledger/base.py)."""
+def thousandths(db: Path) -> dict[str, int]:
+    """Amounts as SQLite stores them: exact integer thousandths (ledger/base.py)."""
     with sqlite3.connect(db) as conn:
         return dict(conn.execute("select number, amount from invoices"))
 
@@ -42,7 +42,7 @@ def test_issue_21_german_excel_csv_imports_and_says_how_it_was_read(env, tmp_pat
         result.stderr
     )
     assert "amounts read with a decimal comma ('1.234,56' in row 2)" in result.stderr
-    assert cents(tmp_path / "arbox.db") == {"RE-1": 123456, "RE-2": 123400}
+    assert thousandths(tmp_path / "arbox.db") == {"RE-1": 1234560, "RE-2": 1234000}
 
 
 def test_decimal_point_option_overrides_and_the_two_options_exclude_each_other(env, tmp_path):
