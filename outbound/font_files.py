@@ -116,6 +116,63 @@ def load_face(font: FontFile) -> FontFace:
         raise FontNotFoundError(font.file, font.package, [str(path)], reason=str(e)) from e
 
 
+def read_cmap(table: bytes) -> dict[int, int]:
+    """Code point → glyph id from a ``cmap`` table's Unicode subtable (format 12, else 4).
+
+    Read here rather than through fontTools' cmap, which maps to glyph *names*: building the
+    names of Droid Sans Fallback's 49,000 glyphs took a third of a second and 20 MB of peak
+    memory in every rendering process."""
+    count = struct.unpack_from(">H", table, 2)[0]
+    found: dict[tuple[int, int], int] = {}
+    for n in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * n)
+        found[platform, encoding] = offset
+    for key in ((3, 10), (0, 4), (3, 1), (0, 3)):
+        if key in found:
+            offset = found[key]
+            kind = struct.unpack_from(">H", table, offset)[0]
+            if kind == 12:
+                return _cmap_format_12(table, offset)
+            if kind == 4:
+                return _cmap_format_4(table, offset)
+    raise KeyError("no Unicode cmap subtable of format 4 or 12")
+
+
+def _cmap_format_12(table: bytes, offset: int) -> dict[int, int]:
+    groups = struct.unpack_from(">I", table, offset + 12)[0]
+    cmap: dict[int, int] = {}
+    for n in range(groups):
+        start, end, glyph = struct.unpack_from(">III", table, offset + 16 + 12 * n)
+        end = min(end, 0x10FFFF)  # the last code point, whatever a damaged file says
+        codes = range(start, end + 1)
+        cmap.update(zip(codes, range(glyph, glyph + len(codes)), strict=True))
+    return cmap
+
+
+def _cmap_format_4(table: bytes, offset: int) -> dict[int, int]:
+    segments = struct.unpack_from(">H", table, offset + 6)[0] // 2
+    fields = array("H", table[offset + 14 : offset + 16 + 8 * segments])
+    fields.byteswap()
+    ends = fields[:segments]
+    starts = fields[segments + 1 : 2 * segments + 1]  # after the reserved pad
+    deltas = fields[2 * segments + 1 : 3 * segments + 1]
+    range_at = offset + 16 + 6 * segments  # where idRangeOffset[0] is
+    cmap: dict[int, int] = {}
+    for n in range(segments):
+        start, end, delta = starts[n], ends[n], deltas[n]
+        range_offset = struct.unpack_from(">H", table, range_at + 2 * n)[0]
+        for code in range(start, min(end, 0xFFFE) + 1):
+            if range_offset:
+                at = range_at + 2 * n + range_offset + 2 * (code - start)
+                glyph = struct.unpack_from(">H", table, at)[0]
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            else:
+                glyph = (code + delta) & 0xFFFF
+            if glyph:
+                cmap[code] = glyph
+    return cmap
+
+
 def parse_face(name: str, data: bytes) -> FontFace:
     """The parts of a TrueType file (``glyf`` outlines) the writer uses."""
     from io import BytesIO
@@ -126,8 +183,7 @@ def parse_face(name: str, data: bytes) -> FontFace:
         raw["post"] = tt.reader["post"]
     head = tt["head"]
     upm: int = head.unitsPerEm
-    glyph_ids = tt.getReverseGlyphMap()
-    cmap = {code: glyph_ids[glyph] for code, glyph in tt.getBestCmap().items()}
+    cmap = read_cmap(bytes(tt.reader["cmap"]))
     count = tt["maxp"].numGlyphs
     metrics = tt["hhea"].numberOfHMetrics
     widths = array("H", raw["hmtx"][: 4 * metrics])

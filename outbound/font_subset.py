@@ -21,6 +21,7 @@ from __future__ import annotations
 import struct
 from array import array
 from collections.abc import Sequence
+from itertools import accumulate
 
 from outbound.font_files import FontFace
 
@@ -59,20 +60,41 @@ def _unhinted(data: bytes) -> bytes:
     return data[:at] + b"\0\0" + data[at + 2 + length :]
 
 
-def _closure(face: FontFace, gids: Sequence[int]) -> tuple[list[int], list[bytes]]:
+#: Per font and glyph, prepared once per process: the outline ready to copy (unhinted,
+#: padded; a composite's up to its records, with where the records are), its hmtx entry.
+_PREPARED: dict[tuple[str, int], tuple[bytes, list[int], bytes]] = {}
+
+
+def _prepared(face: FontFace, gid: int) -> tuple[bytes, list[int], bytes]:
+    key = (face.name, gid)
+    found = _PREPARED.get(key)
+    if found is None:
+        data = face.glyph(gid)
+        records: list[int] = []
+        if len(data) >= 10 and struct.unpack_from(">h", data, 0)[0] < 0:
+            records, end = _components(data)
+            data = data[:end]
+        elif data:
+            data = _unhinted(data)
+        data += b"\0" * (-len(data) % 4)
+        found = _PREPARED[key] = (data, records, struct.pack(">Hh", *face.metrics(gid)))
+    return found
+
+
+def _closure(face: FontFace, gids: Sequence[int]) -> tuple[list[int], list[bytes], list[bytes]]:
     """``gids`` (new id → original id) with the components of composite glyphs appended,
-    and every glyph's outline with its component references renumbered."""
+    every glyph's outline with its component references renumbered, and its hmtx entry."""
     order = list(gids)
     first: dict[int, int] = {}
     for new, old in enumerate(order):
         first.setdefault(old, new)
     outlines: list[bytes] = []
+    metrics: list[bytes] = []
     n = 0
     while n < len(order):  # components appended here are visited in turn
-        data = face.glyph(order[n])
-        if len(data) >= 10 and struct.unpack_from(">h", data, 0)[0] < 0:
-            records, end = _components(data)
-            patched = bytearray(data[:end])
+        data, records, metric = _prepared(face, order[n])
+        if records:
+            patched = bytearray(data)
             for at in records:
                 flags, old = struct.unpack_from(">HH", data, at)
                 if old not in first:
@@ -80,11 +102,10 @@ def _closure(face: FontFace, gids: Sequence[int]) -> tuple[list[int], list[bytes
                     order.append(old)
                 struct.pack_into(">HH", patched, at, flags & ~_HAVE_INSTRUCTIONS, first[old])
             data = bytes(patched)
-        elif data:
-            data = _unhinted(data)
-        outlines.append(data + b"\0" * (-len(data) % 4))
+        outlines.append(data)
+        metrics.append(metric)
         n += 1
-    return order, outlines
+    return order, outlines, metrics
 
 
 def _checksum(data: bytes) -> int:
@@ -97,17 +118,14 @@ def _checksum(data: bytes) -> int:
 def subset_font(face: FontFace, gids: Sequence[int]) -> bytes:
     """A TrueType file holding ``gids`` of ``face`` as glyphs 0, 1, 2, …, in that order (an id
     may come twice); ``gids[0]`` should be 0 (.notdef)."""
-    order, outlines = _closure(face, gids)
+    order, outlines, metrics = _closure(face, gids)
     count = len(order)
-    loca = array("I", [0])
-    for outline in outlines:
-        loca.append(loca[-1] + len(outline))
+    loca = array("I", [0, *accumulate(map(len, outlines))])
     loca.byteswap()
-    hmtx = b"".join(struct.pack(">Hh", *face.metrics(old)) for old in order)
     tables = {
         "glyf": b"".join(outlines),
         "loca": loca.tobytes(),
-        "hmtx": hmtx,
+        "hmtx": b"".join(metrics),
         "head": _patched(face.tables["head"], 8, ">I", 0, 50, ">h", 1),  # long loca
         "hhea": _patched(face.tables["hhea"], 34, ">H", count),
         "maxp": _patched(face.tables["maxp"], 4, ">H", count),

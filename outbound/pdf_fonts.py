@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from functools import cache
 
-from outbound.font_files import FontFace, FontName, load_face
+from outbound.font_files import CHAINS, FontFace, FontName, load_face
 from outbound.font_subset import subset_font
 from outbound.pdf_glyphs import FONTS, REPLACEMENT, glyph_table
 
 #: The PDF resource name of each font of :data:`outbound.pdf_glyphs.FONTS`.
 RESOURCE_NAMES = tuple(b"F%d" % (n + 1) for n in range(len(FONTS)))
+STYLES: tuple[FontName, ...] = tuple(CHAINS)
 #: Codes per font: two bytes, less .notdef and one kept for the replacement character.
 _MAX_CODES = 0xFFFE
 
@@ -40,6 +42,20 @@ end
 end"""
 
 
+class _Codes(dict[int, str]):
+    """Code point → what a document draws for it, for ``str.translate``: filled on a miss by
+    :meth:`FontSet.assign`, which fills the style's other table too."""
+
+    def __init__(self, fonts: FontSet, style: FontName) -> None:
+        super().__init__()
+        self._fonts = fonts
+        self._style = style
+
+    def __missing__(self, code: int) -> str:
+        self._fonts.assign(chr(code), self._style)
+        return self[code]
+
+
 class FontSet:
     """The glyphs one document has drawn, per font, and the codes it drew them with."""
 
@@ -48,32 +64,39 @@ class FontSet:
         # is .notdef, never drawn
         self._codes: list[dict[tuple[int, str], int]] = [{} for _ in FONTS]
         self._glyphs: list[list[tuple[int, int, str]]] = [[(0, 0, "")] for _ in FONTS]
-        # per style: character → (font, two-byte code as hex)
-        self._drawn: dict[FontName, dict[str, tuple[int, bytes]]] = {"regular": {}, "bold": {}}
+        # per style, for str.translate: code point → its font as one digit, and → its code
+        # as four hex digits; both "" for a character that is not drawn
+        self._font_of = {style: _Codes(self, style) for style in STYLES}
+        self._hex_of = {style: _Codes(self, style) for style in STYLES}
 
     def encode(self, drawn: str, style: FontName) -> list[tuple[int, bytes]]:
         """``drawn`` (left to right, as :func:`outbound.pdf_glyphs.visual` gives it) as runs of
-        (font, hex codes), one run per change of font."""
-        known = self._drawn[style]
-        runs: list[tuple[int, bytes]] = []
-        font, codes = -1, bytearray()
-        for ch in drawn:
-            found = known.get(ch)
-            if found is None:
-                found = known[ch] = self._code(ch, style)
-            if found[0] != font:
-                if codes:
-                    runs.append((font, bytes(codes)))
-                font, codes = found[0], bytearray()
-            codes += found[1]
-        if codes and font >= 0:
-            runs.append((font, bytes(codes)))
-        return [run for run in runs if run[0] >= 0]
+        (font, hex codes), one run per change of font. Translated in C (``str.translate``):
+        a statement draws about a hundred strings."""
+        fonts = drawn.translate(self._font_of[style])
+        if not fonts:
+            return []
+        codes = drawn.translate(self._hex_of[style])
+        first = fonts[0]
+        if fonts.count(first) == len(fonts):
+            return [(int(first), codes.encode())]
+        runs, start = [], 0
+        for n in range(1, len(fonts) + 1):
+            if n == len(fonts) or fonts[n] != fonts[start]:
+                runs.append((int(fonts[start]), codes[4 * start : 4 * n].encode()))
+                start = n
+        return runs
 
-    def _code(self, ch: str, style: FontName) -> tuple[int, bytes]:
+    def assign(self, ch: str, style: FontName) -> None:
+        """Give ``ch`` drawn in ``style`` its code (a new one for a new glyph and text)."""
+        font, code = self._code(ch, style)
+        self._font_of[style][ord(ch)] = str(font) if font >= 0 else ""
+        self._hex_of[style][ord(ch)] = f"{code:04X}" if font >= 0 else ""
+
+    def _code(self, ch: str, style: FontName) -> tuple[int, int]:
         glyph = glyph_table(style)[ch]
         if glyph.font < 0:
-            return -1, b""
+            return -1, 0
         codes = self._codes[glyph.font]
         key = (glyph.gid, glyph.text)
         if key not in codes and len(codes) >= _MAX_CODES and ch != REPLACEMENT:  # all taken
@@ -81,7 +104,7 @@ class FontSet:
         if key not in codes:
             codes[key] = len(self._glyphs[glyph.font])
             self._glyphs[glyph.font].append((glyph.gid, glyph.width, glyph.text))
-        return glyph.font, b"%04X" % codes[key]
+        return glyph.font, codes[key]
 
     def used(self) -> list[int]:
         """The fonts (indices of ``FONTS``) the document drew with."""
@@ -126,7 +149,7 @@ def _font_objects(face: FontFace, glyphs: list[tuple[int, int, str]], number: in
 def _to_unicode(glyphs: list[tuple[int, int, str]]) -> bytes:
     """The ToUnicode CMap: each code → the text its glyph stands for, in UTF-16BE."""
     pairs = [
-        b"<%04X> <%s>" % (code, text.encode("utf-16-be").hex().upper().encode())
+        b"<%04X> <%s>" % (code, _utf16_hex(text))
         for code, (_, _, text) in enumerate(glyphs)
         if text
     ]
@@ -135,3 +158,8 @@ def _to_unicode(glyphs: list[tuple[int, int, str]]) -> bytes:
         for chunk in (pairs[n : n + 100] for n in range(0, len(pairs), 100))
     ]
     return _TO_UNICODE_HEAD + b"".join(blocks) + _TO_UNICODE_TAIL
+
+
+@cache
+def _utf16_hex(text: str) -> bytes:
+    return text.encode("utf-16-be").hex().upper().encode()

@@ -100,6 +100,25 @@ def glyph_table(style: FontName) -> GlyphTable:
     return GlyphTable(style)
 
 
+class WidthTable(dict[str, int]):
+    """Character → width in thousandths for one style: ``sum(map(table.__getitem__, s))``
+    measures a string without a Python-level loop."""
+
+    def __init__(self, style: FontName) -> None:
+        super().__init__()
+        self._glyphs = glyph_table(style)
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = width = self._glyphs[ch].width
+        return width
+
+
+@cache
+def width_table(style: FontName) -> WidthTable:
+    """The (growing) character → width table of ``style``, one per process."""
+    return WidthTable(style)
+
+
 @cache
 def _reshaper(style: FontName) -> arabic_reshaper.ArabicReshaper:
     path = find_font(CHAINS[style][0])
@@ -135,5 +154,4 @@ def visual(text: str, style: FontName) -> str:
 
 def width_of(drawn: str, style: FontName) -> int:
     """The width of ``drawn`` (as :func:`visual` returns it) in thousandths of the font size."""
-    table = glyph_table(style)
-    return sum(table[ch].width for ch in drawn)
+    return sum(map(width_table(style).__getitem__, drawn))

@@ -29,7 +29,7 @@ from typing import Protocol
 
 from outbound.font_files import FontName
 from outbound.pdf_fonts import RESOURCE_NAMES, FontSet
-from outbound.pdf_glyphs import clean, glyph_table, is_shaped, visual, width_of
+from outbound.pdf_glyphs import clean, is_shaped, visual, width_of, width_table
 
 __all__ = ["FontName", "PdfBackend", "PdfDocument", "fit_text", "text_width"]
 
@@ -52,18 +52,18 @@ def fit_text(text: str, font: FontName, size: float, width: float) -> tuple[str,
     cleaned = clean(text)
     if is_shaped(cleaned):
         return _fit_shaped(text, cleaned, font, size, width)
-    table = glyph_table(font)
+    widths = width_table(font)
     scale = size / 1000
-    limit = width / scale  # in thousandths
-    room = limit - table[ELLIPSIS].width
-    used, cut = 0, -1
+    drawn = sum(map(widths.__getitem__, cleaned))
+    if drawn * scale <= width:
+        return text, drawn * scale
+    room = width / scale - widths[ELLIPSIS]
+    used = 0
     for kept, ch in enumerate(cleaned):
-        used += table[ch].width
-        if cut < 0 and used > room:
-            cut = kept  # the characters before this one fit with the ellipsis
-        if used > limit:
-            return cleaned[:cut] + ELLIPSIS, text_width(cleaned[:cut] + ELLIPSIS, font, size)
-    return text, used * scale
+        used += widths[ch]
+        if used > room:  # the characters before this one fit with the ellipsis
+            return cleaned[:kept] + ELLIPSIS, text_width(cleaned[:kept] + ELLIPSIS, font, size)
+    raise AssertionError("unreachable: the text is wider than the room")  # pragma: no cover
 
 
 def _fit_shaped(
@@ -71,10 +71,10 @@ def _fit_shaped(
 ) -> tuple[str, float]:
     """:func:`fit_text` of right-to-left text: shaping changes widths (a letter's form depends
     on its neighbours), so the cut is searched on shaped prefixes of the logical text."""
-    table = glyph_table(font)
+    widths = width_table(font)
     bound, used, end = _SHAPED_SLACK * width * 1000 / size, 0, len(cleaned)
     for n, ch in enumerate(cleaned):
-        used += table[ch].width
+        used += widths[ch]
         if used > bound:
             end = n
             break

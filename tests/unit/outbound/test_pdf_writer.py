@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import FontNotFoundError
-from outbound.font_files import DEJAVU, DEJAVU_BOLD, DROID, find_font, load_face
+from outbound.font_files import DEJAVU, DEJAVU_BOLD, DROID, find_font, load_face, read_cmap
 from outbound.font_subset import subset_font
 from outbound.pdf_writer import PdfDocument, fit_text, text_width
 
@@ -134,6 +134,19 @@ def test_a_subset_holds_the_fonts_own_outlines_and_advances(font):
         assert list(mine[0]) == list(theirs[0]) and list(mine[1]) == list(theirs[1]), new
         assert sub["hmtx"][sub_order[new]][0] == original["hmtx"][orig_order[old]][0]
     assert any(original["glyf"][orig_order[g]].isComposite() for g in gids) or font is DROID
+
+
+@pytest.mark.parametrize("font", [DEJAVU, DEJAVU_BOLD, DROID], ids=lambda f: f.name)
+def test_our_cmap_reader_agrees_with_fonttools_in_both_formats(font):
+    tt = TTFont(find_font(font))
+    ids = tt.getReverseGlyphMap()
+    expected = {code: ids[name] for code, name in tt.getBestCmap().items()}
+    table = tt.reader["cmap"]
+    assert read_cmap(table) == expected  # format 12
+    bmp_only = next(t for t in tt["cmap"].tables if (t.platformID, t.platEncID) == (3, 1))
+    # the same font with its format 12 subtable left out: read from format 4
+    tt["cmap"].tables = [bmp_only]
+    assert read_cmap(tt["cmap"].compile(tt)) == {c: g for c, g in expected.items() if c < 0x10000}
 
 
 def test_each_font_of_the_page_is_embedded_once_as_a_subset_with_a_tounicode_map():
