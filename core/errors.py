@@ -30,9 +30,10 @@ class SettingsError(ConfigError, ValueError):
 
 class FontNotFoundError(ConfigError):
     """A font the PDFs are drawn in is missing (or unreadable): ``package`` is the Debian
-    package that installs it."""
+    package that installs it. Picklable: it comes back from a statement run's rendering
+    processes."""
 
-    def __init__(self, file: str, package: str, searched: list[str], *, reason: str = "") -> None:
+    def __init__(self, file: str, package: str, searched: list[str], reason: str = "") -> None:
         where = f" ({reason})" if reason else ""
         super().__init__(
             f"PDF font {file} not found or unreadable in {', '.join(searched)}{where}: "
@@ -40,6 +41,11 @@ class FontNotFoundError(ConfigError):
         )
         self.file = file
         self.package = package
+        self.searched = searched
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[FontNotFoundError], tuple[str, str, list[str], str]]:
+        return type(self), (self.file, self.package, self.searched, self.reason)
 
 
 class DatabaseUnavailableError(TransientError):

@@ -4,6 +4,7 @@ fonts' own outlines, hostile text never breaks it, and the file is well formed."
 
 from __future__ import annotations
 
+import pickle
 import re
 import time
 from io import BytesIO
@@ -224,6 +225,12 @@ def test_a_megabyte_drawn_as_it_is_does_not_break_the_writer():
 def test_a_missing_font_names_the_debian_package_to_install(tmp_path: Path):
     with pytest.raises(FontNotFoundError, match="install the Debian package fonts-droid-fallback"):
         find_font(DROID, dirs=(tmp_path,))
+    # the error comes back whole from a statement run's rendering process (pickled)
+    try:
+        find_font(DROID, dirs=(tmp_path,))
+    except FontNotFoundError as e:
+        back = pickle.loads(pickle.dumps(e))
+        assert str(back) == str(e) and back.package == "fonts-droid-fallback"
     (tmp_path / "x" / "DroidSansFallbackFull.ttf").parent.mkdir()
     (tmp_path / "x" / "DroidSansFallbackFull.ttf").write_bytes(b"")
     assert find_font(DROID, dirs=(tmp_path,)) == tmp_path / "x" / "DroidSansFallbackFull.ttf"
