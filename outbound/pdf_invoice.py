@@ -2,7 +2,7 @@
 
 The ledger keeps an invoice's header, not its lines, so the copy shows what the ledger knows:
 our company block, the customer, number, issue and due dates, amount, open balance and terms,
-marked as a copy. Drawn on reportlab's canvas (``outbound.pdf_writer.ReportlabDocument``).
+marked as a copy.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from core.money import format_amount
 from ledger.statements import InvoiceCopy
 from outbound.pdf_layout import Column, CompanyBlock, PageWriter, header
-from outbound.pdf_writer import ReportlabDocument
 
 
 def render_invoice_pdf(invoice: InvoiceCopy, *, company: CompanyBlock) -> bytes:
@@ -20,7 +19,6 @@ def render_invoice_pdf(invoice: InvoiceCopy, *, company: CompanyBlock) -> bytes:
         title=f"Invoice {invoice.number} (copy)",
         author=company.name,
         footer=f"{company.name} · copy of invoice {invoice.number}",
-        backend=ReportlabDocument,  # a few per question: reportlab's canvas
     )
     header(
         pdf,
