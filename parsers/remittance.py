@@ -1,5 +1,6 @@
-"""Find the remittance advice in a parsed mail: PDF attachments, then spreadsheet
-attachments (CSV, XLSX), then the text body, then the HTML body. Pure: no IO.
+"""Find the remittance advice in a parsed mail: machine-readable attachments (EDI, ISO 20022:
+:mod:`parsers.structured`), then PDF attachments, then spreadsheet attachments (CSV, XLSX),
+then the text body, then the HTML body. Pure: no IO.
 
 A remittance read from a document (PDF, CSV, XLSX) wins over one in the body (the document
 is the payer's advice; the body usually just says "please find attached"). Unreadable
@@ -24,6 +25,7 @@ from parsers.quoted_text import strip_quotes_and_signature
 from parsers.remittance_pdf import parse_pdf_remittance
 from parsers.remittance_text import parse_text_remittance
 from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
+from parsers.structured import structured_remittance
 
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acrobat"})
 
@@ -58,7 +60,11 @@ def extract_remittance(
         Nothing of its own: :class:`UnreadableDocumentError` becomes a problem string.
     """
     problems: list[str] = []
-    remittance = _from_pdfs(parsed, problems, pdf_reader) or _from_spreadsheets(parsed, problems)
+    remittance = (
+        structured_remittance(parsed, problems)
+        or _from_pdfs(parsed, problems, pdf_reader)
+        or _from_spreadsheets(parsed, problems)
+    )
     if remittance is None:
         for text, source in ((parsed.text, "body"), (parsed.html_text, "html")):
             found = parse_text_remittance(text) if text.strip() else None
