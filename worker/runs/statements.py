@@ -21,9 +21,10 @@ from pathlib import Path
 import structlog
 
 from core.errors import ARError, PermanentError
+from core.locales import DEFAULT_LOCALE
 from core.statuses import OutboxStatus
 from ledger.bulk_runs import statement_rows_as_of
-from ledger.locale_store import locale_books
+from ledger.locale_store import LocaleBook, set_locale_books
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
 from outbound.mime_writer import Attachment, write_document_mail
@@ -161,7 +162,7 @@ class StatementJob:
     now: datetime
     style: MailStyle
     #: The locale the mail and its PDFs are written in (see core.locales.mail_locale).
-    locale: str = "en_US"
+    locale: str = DEFAULT_LOCALE
 
 
 def render_statement_mail(job: StatementJob) -> RenderedMail:
@@ -208,6 +209,9 @@ def _jobs(
 ) -> Iterator[StatementJob]:
     """A job per customer whose statement is still to write; counts the others in ``tally``."""
     existing = _existing_rows(svc, as_of)
+    with svc.sessions() as session:  # the few customers and contacts with a locale of their own
+        books = set_locale_books(session)
+    default = svc.settings.default_locale
     for statements in iter_statements(svc.sessions, as_of=as_of, customer_number=customer_number):
         if not statements:
             continue
@@ -231,15 +235,14 @@ def _jobs(
             tally.without_contact.append(first.customer_number)
             log.warning("statement_without_contact", customer=first.customer_number)
             continue
-        with svc.sessions() as session:
-            book = locale_books(session, [first.customer_id])[first.customer_id]
+        book = books.get(first.customer_id, LocaleBook())
         yield StatementJob(
             key=key,
             statements=tuple(statements),
             to=tuple(recipients),
             now=svc.clock(),
             style=style,
-            locale=book.for_mail(recipients, default=svc.settings.default_locale),
+            locale=book.for_mail(recipients, default=default),
         )
 
 
