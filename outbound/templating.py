@@ -65,9 +65,11 @@ def _locale(context: Context) -> str:
     return locale
 
 
+@lru_cache(maxsize=8)
 def languages(templates_dir: Path | None = None) -> tuple[str, ...]:
     """The languages with templates: the packaged ones and any ``<dir>/<lang>/`` of
-    ``templates_dir`` (a two- or three-letter directory name)."""
+    ``templates_dir`` (a two- or three-letter directory name). Read once per process, as the
+    templates are: a changed directory takes a restart."""
     found = list(TEMPLATE_LANGUAGES)
     if templates_dir is not None and templates_dir.is_dir():
         for child in sorted(templates_dir.iterdir()):
