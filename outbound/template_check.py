@@ -21,7 +21,7 @@ from core.types import AckLine
 from ledger.dunning import CustomerDunning, Level, OverdueInvoice
 from ledger.statements import AgingBucket, InvoiceCopy, Statement, StatementItem, UnappliedItem
 from outbound.compose import Acknowledgement
-from outbound.templating import languages, render
+from outbound.templating import language_dirs, render
 
 #: The kinds of mail (a template's name up to its first dot) other than the dunning levels.
 MAIL_KINDS = (
@@ -147,7 +147,7 @@ def check_templates(templates_dir: Path, *, dunning_levels: Collection[str] = ()
         msg = f"ARBOX_TEMPLATES_DIR {str(templates_dir)!r} is not a directory"
         raise ConfigError(msg)
     known = {*MAIL_KINDS, *DUNNING_PARTS, *DUNNING_LEVELS, *dunning_levels}
-    custom = set(languages(templates_dir))
+    custom = set(language_dirs(templates_dir))
     problems: list[str] = []
     checked = 0
     for path in sorted(templates_dir.rglob("*")):

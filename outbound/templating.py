@@ -70,6 +70,11 @@ def languages(templates_dir: Path | None = None) -> tuple[str, ...]:
     """The languages with templates: the packaged ones and any ``<dir>/<lang>/`` of
     ``templates_dir`` (a two- or three-letter directory name). Read once per process, as the
     templates are: a changed directory takes a restart."""
+    return language_dirs(templates_dir)
+
+
+def language_dirs(templates_dir: Path | None) -> tuple[str, ...]:
+    """:func:`languages`, read from the directory now."""
     found = list(TEMPLATE_LANGUAGES)
     if templates_dir is not None and templates_dir.is_dir():
         for child in sorted(templates_dir.iterdir()):
