@@ -63,6 +63,7 @@ def format_money(amount: Decimal, currency: str, locale: str, *, symbol: bool = 
     return text
 
 
+@lru_cache(maxsize=4096)  # a statement run writes the same few hundred dates again and again
 def format_date(day: date, locale: str) -> str:
     """``day`` in ``locale``'s medium form: ``05.03.2026`` (de_DE), ``5 mars 2026`` (fr_FR)."""
     return _babel_format_date(day, format="medium", locale=_parse(locale))

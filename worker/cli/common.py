@@ -119,7 +119,7 @@ def check_templates_dir(settings: Settings) -> str:
     """Render every template of ``ARBOX_TEMPLATES_DIR`` with sample data: a broken one is a
     one-line error at start-up, never at send time (what ``arbox config check`` prints)."""
     if settings.templates_dir is None:
-        return "ARBOX_TEMPLATES_DIR not set (the packaged templates)"
+        return "the packaged templates"
     from outbound.template_check import check_templates  # loads jinja2 and the ledger types
 
     levels = [name for _, name in settings.dunning_level_list]
