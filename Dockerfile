@@ -25,6 +25,11 @@ ENV PATH=/opt/arbox/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     ARBOX_DATA_DIR=/var/lib/arbox
 COPY --from=build /opt/arbox /opt/arbox
+# The fonts every PDF is drawn in (outbound/font_files.py finds them at run time): DejaVu Sans
+# for Latin, Greek, Cyrillic, Hebrew and Arabic, Droid Sans Fallback for Chinese and Japanese.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/*
 # A fixed uid, so the operator can chown volumes and secret files to it; the data directory
 # exists (owned by arbox) before a volume is mounted there, so the volume inherits it.
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/arbox --create-home arbox

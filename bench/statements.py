@@ -9,6 +9,11 @@ process, so the peak RSS reported is the statement run's own (``ru_maxrss``), no
 import's. Prints each run and the median; the goal is < 60 s and < 500 MB. A smaller run
 (a tenth of the customers) is measured too: a streamed run's peak memory hardly grows with
 the number of customers.
+
+Customer names are in nine scripts in turn (Polish, Czech, Hungarian, Turkish, Greek,
+Russian, Japanese, Chinese, Arabic) and our own name is ``Zakład Ćma Sp. z o.o.``, so the run
+embeds font subsets of DejaVu Sans and Droid Sans Fallback and shapes Arabic, as a run for
+customers abroad does.
 """
 
 from __future__ import annotations
@@ -40,6 +45,18 @@ from ledger.session import make_engine, make_sessionmaker
 
 AS_OF = date(2026, 12, 1)
 HEADER = ALL_COLUMNS
+#: Customer names in turn: the nine scripts of issue 21 (Latin ones with their diacritics).
+NAMES = (
+    "Łódź Gdańsk Sp. z o.o.",
+    "Příliš Žluťoučký Kůň s.r.o.",
+    "Árvíztűrő Tükörfúrógép Kft.",
+    "Çağrı İşçi Ağaç A.Ş.",
+    "Ελληνική Εταιρεία ΑΕ",
+    "ООО «Тестовая компания»",
+    "株式会社テスト商事",
+    "北京测试贸易有限公司",
+    "شركة الاختبار للتجارة",
+)
 
 
 def write_ledger(path: Path, *, customers: int, seed: int = 6) -> int:
@@ -59,7 +76,7 @@ def write_ledger(path: Path, *, customers: int, seed: int = 6) -> int:
                     (
                         f"INV-{c:05d}-{k}",
                         f"C{c:05d}",
-                        f"Customer {c} Inc",
+                        f"{NAMES[c % len(NAMES)]} {c}",
                         email,
                         issued.isoformat(),
                         (issued + timedelta(days=30)).isoformat(),
@@ -72,7 +89,7 @@ def write_ledger(path: Path, *, customers: int, seed: int = 6) -> int:
             if c % 10 == 0:
                 rows += 1
                 writer.writerow(
-                    (f"CM-{c:05d}", f"C{c:05d}", f"Customer {c} Inc", email,
+                    (f"CM-{c:05d}", f"C{c:05d}", f"{NAMES[c % len(NAMES)]} {c}", email,
                      "2026-11-15", "2026-11-15", "-25.00", "-25.00", "USD", "")
                 )  # fmt: skip
     return rows
@@ -114,7 +131,7 @@ def measure(url: str, workers: int, synchronous: str) -> None:
         {
             "ARBOX_DATABASE_URL": url,
             "ARBOX_AR_ADDRESS": "ar@supplies.example",
-            "ARBOX_COMPANY_NAME": "Example Supplies Co.",
+            "ARBOX_COMPANY_NAME": "Zakład Ćma Sp. z o.o.",
             "ARBOX_COMPANY_ADDRESS": "1 Harbour Road|Springfield 12345",
             "ARBOX_REMIT_TO": "Example Bank|Account 0012-3456-78",
         }

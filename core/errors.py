@@ -28,6 +28,26 @@ class SettingsError(ConfigError, ValueError):
         self.lines = lines
 
 
+class FontNotFoundError(ConfigError):
+    """A font the PDFs are drawn in is missing (or unreadable): ``package`` is the Debian
+    package that installs it. Picklable: it comes back from a statement run's rendering
+    processes."""
+
+    def __init__(self, file: str, package: str, searched: list[str], reason: str = "") -> None:
+        where = f" ({reason})" if reason else ""
+        super().__init__(
+            f"PDF font {file} not found or unreadable in {', '.join(searched)}{where}: "
+            f"install the Debian package {package} (apt-get install {package})"
+        )
+        self.file = file
+        self.package = package
+        self.searched = searched
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[FontNotFoundError], tuple[str, str, list[str], str]]:
+        return type(self), (self.file, self.package, self.searched, self.reason)
+
+
 class DatabaseUnavailableError(TransientError):
     """The database at ``ARBOX_DATABASE_URL`` cannot be reached or opened."""
 

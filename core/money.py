@@ -1,52 +1,78 @@
 """Money: Decimal amounts, parsing of written amounts, quantisation per currency. Pure: no IO.
 
-Amounts are ``decimal.Decimal`` built from strings, never floats. Parsing never rounds:
-text with more decimals than the currency allows raises :class:`AmountFormatError`.
+Amounts are ``decimal.Decimal`` built from strings, never floats. Parsing never rounds: text
+with more decimals than asked for raises :class:`AmountFormatError`. Currencies and their minor
+units are ISO 4217's (:func:`currency_table`); amounts are stored with up to three decimals.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from types import MappingProxyType
 
 from core.errors import AmountFormatError
 
-#: ISO 4217 minor units that differ from 2. arbox stores amounts with 2 decimals, so
-#: currencies with 3 minor units are refused at the edges.
-MINOR_UNITS: dict[str, int] = {
-    "JPY": 0,
-    "KRW": 0,
-    "ISK": 0,
-    "CLP": 0,
-    "VND": 0,
-    "HUF": 2,
-    "BHD": 3,
-    "KWD": 3,
-    "OMR": 3,
-    "JOD": 3,
-    "TND": 3,
-    "LYD": 3,
-    "IQD": 3,
-}
-#: The most decimals a stored amount may have.
-STORED_DECIMALS = 2
+#: The most decimals a stored amount may have (ledger.base.Money): KWD, BHD, OMR, JOD, TND,
+#: LYD and IQD have three. CLF and UYW (units of account with four) are refused.
+STORED_DECIMALS = 3
 ZERO = Decimal("0.00")
-#: Digits before the decimal point that an amount may have (NUMERIC(14, 2) holds 12).
+_TWO_PLACES = Decimal("0.01")
+#: Digits before the decimal point that an amount may have (NUMERIC(17, 3) holds 14).
 MAX_INTEGER_DIGITS = 12
 
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-_SYMBOLS = "$€£¥"
+#: ISO codes read as a currency mark next to an amount in mail and PDFs (a regex alternation).
+#: Not every ISO code: ALL, TOP, PEN, TRY, CUP, MAD, SOS and the like are also words.
+CURRENCY_CODES = (
+    "USD|EUR|GBP|CHF|CAD|AUD|NZD|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|JPY|CNY|HKD|SGD|KRW|"
+    "INR|BRL|MXN|ZAR|ILS|AED|SAR|QAR|KWD|BHD|OMR|JOD|TND|LYD|IQD|TWD|THB|MYR|IDR|PHP|VND"
+)
+_SYMBOLS = "$€£¥₹"
 _STRIP_RE = re.compile(rf"[{_SYMBOLS}\s\u00a0\u202f']|\b[A-Z]{{3}}\b")
 
 
+@functools.cache
+def _iso_table() -> tuple[dict[str, int], frozenset[str]]:
+    """ISO 4217's minor units of every current currency, from ISO's own published table (the
+    ``iso4217`` package, never kept by hand; loaded on first use: parsing it costs ~25 ms), and
+    the codes without a minor unit (gold, SDR, the test code XTS: not money an invoice is
+    written in)."""
+    from iso4217 import Currency
+
+    units = {c.code: c.exponent for c in Currency if c.exponent is not None}
+    return units, frozenset(c.code for c in Currency if c.exponent is None)
+
+
+def currency_table() -> Mapping[str, int]:
+    """Every ISO 4217 currency code and its minor units (``JPY`` 0, ``EUR`` 2, ``KWD`` 3)."""
+    return MappingProxyType(_iso_table()[0])
+
+
 def minor_units(currency: str) -> int:
-    """Decimals of ``currency`` (ISO 4217 code)."""
-    return MINOR_UNITS.get(currency.upper(), 2)
+    """Decimals of ``currency`` (ISO 4217 code); 2 for a code ISO does not know."""
+    return _iso_table()[0].get(currency.upper(), 2)
+
+
+def currency_problem(code: str) -> str | None:
+    """Why ``code`` cannot be the currency of an amount arbox keeps, or None when it can."""
+    if not _CURRENCY_RE.match(code):
+        return "is not an ISO 4217 code (three capital letters, e.g. EUR)"
+    units, no_minor_unit = _iso_table()
+    if code not in units:
+        if code in no_minor_unit:
+            return "is not money an invoice is written in (ISO 4217 gives it no minor unit)"
+        return "is not an ISO 4217 currency code"
+    if units[code] > STORED_DECIMALS:
+        return f"has {units[code]} decimals; arbox keeps at most {STORED_DECIMALS}"
+    return None
 
 
 def is_supported_currency(currency: str) -> bool:
-    """Whether ``currency`` is an ISO-looking code whose minor units arbox can store."""
-    return bool(_CURRENCY_RE.match(currency)) and minor_units(currency) <= STORED_DECIMALS
+    """Whether ``currency`` is an ISO 4217 currency whose minor units arbox can store."""
+    return currency_problem(currency) is None
 
 
 def quantize(amount: Decimal, currency: str = "USD") -> Decimal:
@@ -58,25 +84,49 @@ def quantize(amount: Decimal, currency: str = "USD") -> Decimal:
     return q
 
 
-def to_cents(amount: Decimal) -> int:
-    """Integer hundredths of ``amount``; raises if ``amount`` has finer precision."""
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise AmountFormatError(str(amount), "finer than a hundredth")
-    return int(cents)
+def fits_currency(amount: Decimal, currency: str) -> bool:
+    """Whether ``amount`` is a whole number of ``currency``'s minor unit (``12.50`` JPY is not)."""
+    return amount == amount.quantize(Decimal(1).scaleb(-minor_units(currency)))
 
 
-def from_cents(cents: int) -> Decimal:
-    """The Decimal amount of ``cents`` hundredths."""
-    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+def minor_unit(currency: str) -> Decimal:
+    """The currency's smallest amount: ``0.01`` for EUR, ``1`` for JPY, ``0.001`` for KWD."""
+    return Decimal(1).scaleb(-minor_units(currency))
 
 
-def parse_amount(text: str, *, decimal_sep: str | None = None, max_decimals: int = 2) -> Decimal:
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """``amount`` rounded half up to the currency's minor unit, written with at least two
+    decimals as money is read back (``12`` JPY → ``12.00``): for computed amounts such as a
+    terms discount, never for amounts someone wrote."""
+    rounded = amount.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+    return rounded.quantize(_TWO_PLACES) if minor_units(currency) < 2 else rounded
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """``amount`` as an integer count of the currency's minor unit; raises if finer."""
+    units = amount.scaleb(minor_units(currency))
+    if units != units.to_integral_value():
+        raise AmountFormatError(str(amount), f"finer than {currency}'s minor unit")
+    return int(units)
+
+
+def from_minor(units: int, currency: str) -> Decimal:
+    """The Decimal amount of ``units`` of the currency's minor unit (``1234`` JPY → ``1234``)."""
+    return Decimal(units).scaleb(-minor_units(currency))
+
+
+def parse_amount(
+    text: str, *, decimal_sep: str | None = None, max_decimals: int = 3, currency: str | None = None
+) -> Decimal:
     """Parse a written amount into a Decimal.
 
     Handles ``1,234.56``, ``1.234,56``, ``1 234,56 €``, ``$1,234.56``, ``(1,234.56)``,
     ``1234.56-``, ``1234.56 CR`` and ``-1234.56``. ``decimal_sep`` forces ``.`` or ``,``
     as the decimal separator; when absent it is inferred (see :func:`_infer_decimal_sep`).
+    The result has two decimals, or three when three are written (``1.234,567`` KWD): whether
+    the currency allows them is the caller's check (:func:`fits_currency`). With a
+    ``currency`` of three decimals, a lone separator before three digits is the decimal point
+    (``1.500`` KWD is one and a half dinars), not a thousands separator.
 
     Raises:
         AmountFormatError: the text is not an amount, or has more than ``max_decimals``.
@@ -99,14 +149,14 @@ def parse_amount(text: str, *, decimal_sep: str | None = None, max_decimals: int
         s = s[1:]
     if not re.fullmatch(r"\d[0-9.,]*|[.,]\d+", s):
         raise AmountFormatError(original, "not an amount")
-    sep = decimal_sep or _infer_decimal_sep(s)
+    sep = decimal_sep or _infer_decimal_sep(s, three_decimals=minor_units(currency or "") == 3)
     thousands = "." if sep == "," else ","
     whole, found, frac = s.rpartition(sep)
     if not found:
         whole, frac = s, ""
     if sep in whole or thousands in frac:
         raise AmountFormatError(original, "misplaced separator")
-    if thousands in whole and not re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})*", whole):
+    if thousands in whole and not _grouped(whole, thousands):
         raise AmountFormatError(original, "bad digit grouping")
     if len(frac) > max_decimals:
         raise AmountFormatError(original, f"more than {max_decimals} decimals")
@@ -115,14 +165,22 @@ def parse_amount(text: str, *, decimal_sep: str | None = None, max_decimals: int
         raise AmountFormatError(original, f"too large: more than {MAX_INTEGER_DIGITS} digits")
     try:
         value = Decimal(f"{digits}.{frac}" if frac else digits).quantize(
-            Decimal(1).scaleb(-max_decimals)
+            Decimal(1).scaleb(-max(2, len(frac)))
         )
     except InvalidOperation as e:  # beyond the decimal context's precision
         raise AmountFormatError(original, "too many digits") from e
     return -value if negative else value
 
 
-def _infer_decimal_sep(s: str) -> str:
+def _grouped(whole: str, thousands: str) -> bool:
+    """Whether ``whole`` groups its digits by thousands (``1,234,567``), or as Indian
+    amounts are written, by lakh and crore (``12,34,567``)."""
+    if re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})*", whole):
+        return True
+    return thousands == "," and re.fullmatch(r"\d{1,2}(,\d\d)+,\d{3}", whole) is not None
+
+
+def _infer_decimal_sep(s: str, *, three_decimals: bool = False) -> str:
     """The decimal separator of ``s``: the last of ``.``/``,``, unless it is a lone
     separator followed by exactly three digits (``1,234`` / ``1.234``), which groups thousands.
     """
@@ -132,12 +190,15 @@ def _infer_decimal_sep(s: str) -> str:
         return "."
     tail = s[last + 1 :]
     sep = s[last]
-    if len(tail) == 3 and (last_dot == -1 or last_comma == -1):
+    if len(tail) == 3 and (last_dot == -1 or last_comma == -1) and not three_decimals:
         return "," if sep == "." else "."
     return sep
 
 
 def format_amount(amount: Decimal, currency: str = "USD") -> str:
-    """``1234.5`` → ``1,234.50`` (the currency's decimals, comma thousands)."""
+    """``1234.5`` → ``1,234.50``: the currency's decimals, comma thousands. Never rounds: an
+    amount finer than the currency's minor unit (``100.50`` JPY) is written with its digits."""
     places = minor_units(currency)
+    if not fits_currency(amount, currency):
+        places = -int(amount.normalize().as_tuple().exponent)
     return f"{amount:,.{places}f}"

@@ -1,9 +1,12 @@
 """Declarative base, the naming convention for constraints, and the Money column type.
 
-Money is ``Numeric(14, 2)`` on PostgreSQL. SQLite has no decimal type (NUMERIC affinity turns
-``0.10`` into a binary float), so there the same column stores exact integer cents. Python
-always sees ``Decimal`` with two places; SQL arithmetic such as ``balance - :amount`` stays exact
-on both, because the bound value goes through the same type.
+Money is ``Numeric(17, 3)`` on PostgreSQL: three decimals, for the currencies ISO 4217 gives
+three (KWD, BHD, TND, …). SQLite has no decimal type (NUMERIC affinity turns ``0.10`` into a
+binary float), so there the same column stores exact integer thousandths. Python sees
+``Decimal`` with two places, or three when the third is used (``12.34``, ``1.125``); whether an
+amount fits its currency is checked at the doors (``core.money.fits_currency``). SQL arithmetic
+such as ``balance - :amount`` stays exact on both, because the bound value goes through the
+same type.
 """
 
 from __future__ import annotations
@@ -61,16 +64,60 @@ class Fixed(TypeDecorator[Decimal]):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-self.places).quantize(self._exp)
+            return self.from_stored(value)
         return Decimal(value).quantize(self._exp)
+
+    def from_stored(self, value: Any) -> Decimal:
+        """The Decimal of the scaled integer SQLite stores."""
+        return Decimal(int(value)).scaleb(-self.places).quantize(self._exp)
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
         return self
 
 
+class MoneyType(Fixed):
+    """Money: up to three decimals stored, read with two unless the third is used."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(MONEY_PLACES, 17)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return money_from_stored(int(value))
+        return money_from_stored(int(Decimal(value).scaleb(MONEY_PLACES)))
+
+    def from_stored(self, value: Any) -> Decimal:
+        return money_from_stored(int(value))
+
+
+#: Decimals a money column keeps.
+MONEY_PLACES = 3
+
+
+def money_from_stored(thousandths: int) -> Decimal:
+    """A money amount from its integer thousandths: ``1230`` → ``1.23``, ``1125`` → ``1.125``."""
+    if thousandths % 10:
+        return Decimal(thousandths).scaleb(-MONEY_PLACES)
+    return Decimal(thousandths // 10).scaleb(-2)
+
+
+def money_from_sum(value: object) -> Decimal:
+    """A SUM of a money column read without its type: SQLite sums the stored thousandths,
+    PostgreSQL the NUMERIC."""
+    if value is None:
+        return Decimal("0.00")
+    if isinstance(value, int):
+        return money_from_stored(value)
+    return money_from_stored(int(Decimal(str(value)).scaleb(MONEY_PLACES)))
+
+
 def Money() -> Fixed:
-    """Money: two decimal places."""
-    return Fixed(2, 14)
+    """Money: up to three decimal places (see :class:`MoneyType`)."""
+    return MoneyType()
 
 
 def Score() -> Fixed:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Date, Dialect, Select
@@ -193,8 +192,7 @@ def _row_converter(
 
 def _converter(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
     if isinstance(type_, Fixed):
-        places = -type_.places
-        return lambda v: Decimal(v).scaleb(places)  # what Fixed reads on SQLite, unrounded
+        return type_.from_stored  # what Fixed reads on SQLite
     if isinstance(type_, Date):
         return date.fromisoformat
     return type_.dialect_impl(dialect).result_processor(dialect, None)  # type: ignore[no-any-return]

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from core.errors import ImportRowError
 from core.locales import normalize_locale
 from ledger.compiled import IN_CHUNK
-from ledger.import_rows import EMAIL_RE, MAX_EMAIL_LENGTH, column_positions, read_table_file
+from ledger.import_rows import EMAIL_RE, MAX_EMAIL_LENGTH, column_positions, read_export_file
 from ledger.models import AuditEvent, Contact, Customer
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_number", "email")
@@ -90,10 +90,17 @@ class ContactsSummary:
     contacts_updated: int
     domains_allowed: int
     domains_withdrawn: int
+    #: How the file was read, when the user should know (a detected legacy encoding).
+    notes: tuple[str, ...] = ()
 
 
 def import_contacts(
-    session: Session, path: Path, *, now: datetime, actor: str = "import"
+    session: Session,
+    path: Path,
+    *,
+    now: datetime,
+    actor: str = "import",
+    encoding: str | None = None,
 ) -> ContactsSummary:
     """Upsert the contacts of ``path`` (CSV or XLSX). Nothing is written unless every row is
     valid; the caller owns the transaction.
@@ -102,8 +109,8 @@ def import_contacts(
         ImportFileError: the file cannot be read, or lacks a required column.
         ImportRowError: a row is invalid (``row`` is its 1-based number, header = 1).
     """
-    header, records = read_table_file(path)
-    rows = read_contact_rows(header, records)
+    export = read_export_file(path, encoding=encoding)
+    rows = read_contact_rows(export.header, export.records)
     customers = _customers(session, rows)
     domains = _domains(session, rows, customers)
     added, updated = _upsert_contacts(session, rows, customers)
@@ -120,6 +127,7 @@ def import_contacts(
         contacts_updated=updated,
         domains_allowed=allowed,
         domains_withdrawn=withdrawn,
+        notes=tuple(note for note in [export.describe()] if note),
     )
     session.add(
         AuditEvent(

@@ -28,6 +28,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.money import format_amount
 from core.statuses import InvoiceStatus, OutboxStatus, ReviewKind, ReviewStatus, UnappliedStatus
 from ledger.holds import ActiveHold, active_holds
 from ledger.models import (
@@ -130,7 +131,8 @@ def plan_customer(
         lines_in_review: how many of its remittance lines wait in review.
     """
     customer_reasons = [
-        f"unapplied cash {amount:,.2f} {currency} open" for currency, amount in unapplied
+        f"unapplied cash {format_amount(amount, currency)} {currency} open"
+        for currency, amount in unapplied
     ]
     if lines_in_review:
         customer_reasons.append(f"{lines_in_review} remittance line(s) in review")

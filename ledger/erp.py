@@ -159,10 +159,10 @@ def to_quickbooks_csv(rows: Sequence[PaymentApplication]) -> str:
     for r in rows:
         memo = [f"arbox {r.message_id}".strip()]
         if r.discount:
-            memo.append(f"discount {format_money(r.discount)}")
+            memo.append(f"discount {format_money(r.discount, r.currency)}")
         if r.deduction:
             memo.append(
-                f"deduction {format_money(r.deduction)}"
+                f"deduction {format_money(r.deduction, r.currency)}"
                 + (f" ({r.deduction_reason})" if r.deduction_reason else "")
             )
         writer.writerow(
@@ -174,7 +174,7 @@ def to_quickbooks_csv(rows: Sequence[PaymentApplication]) -> str:
                 QBO_METHODS.get((r.payment_method or "").lower(), r.payment_method or ""),
                 "",
                 r.invoice_number[:QBO_INVOICE_MAX],
-                format_money(r.amount),
+                format_money(r.amount, r.currency),
                 "; ".join(memo),
                 r.currency,
             )
@@ -203,14 +203,14 @@ def to_sap_lockbox_csv(rows: Sequence[PaymentApplication]) -> str:
                 r.payment_date.strftime("%Y%m%d"),
                 items[r.remittance_id],
                 r.payment_ref or "",
-                format_money(checks[r.remittance_id]),
+                format_money(checks[r.remittance_id], r.currency),
                 r.currency,
                 r.customer_number,
                 r.payer_name or r.customer_name,
                 r.invoice_number,
-                format_money(r.amount),
-                format_money(r.discount),
-                format_money(r.deduction),
+                format_money(r.amount, r.currency),
+                format_money(r.discount, r.currency),
+                format_money(r.deduction, r.currency),
                 r.deduction_reason or "",
                 r.message_id,
             )

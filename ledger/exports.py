@@ -1,8 +1,11 @@
 """Rendering of exported rows as CSV, JSON and table cells. Pure: no IO.
 
-Amounts are written as exact decimal strings with two places (``1250.00``), confidences with
-three (``0.875``), timestamps as ISO 8601 in UTC (``2026-01-05T09:30:00+00:00``). JSON output
-has sorted keys and a two-space indent, so it diffs well and tests can compare it verbatim.
+Amounts are written as exact decimal strings with their currency's ISO minor units
+(``1250.00``, ``1250`` JPY, ``1.125`` KWD), never rounded; with a ``locale`` whose decimal
+separator is a comma, CSV writes ``1250,00`` and ``;`` between fields (Excel in that locale);
+JSON is always canonical. Confidences have three places (``0.875``), timestamps ISO 8601
+in UTC (``2026-01-05T09:30:00+00:00``). JSON output has sorted keys and a two-space indent,
+so it diffs well and tests can compare it verbatim.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from core.money import quantize
+from babel.numbers import get_decimal_symbol
+
+from core.money import fits_currency, minor_unit
 from ledger.queries import ApplicationRow, ReviewRow
 
 #: Columns of ``arbox export applications``, in order (docs/imports-and-exports.md).
@@ -34,13 +39,17 @@ APPLICATION_COLUMNS: tuple[str, ...] = (
 _SCORE_EXP = Decimal("0.001")
 
 
-def applications_to_csv(rows: Iterable[ApplicationRow]) -> str:
+def applications_to_csv(rows: Iterable[ApplicationRow], *, locale: str | None = None) -> str:
     """CSV with a header line and one line per application (``\\n`` line ends)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    decimal = get_decimal_symbol(locale) if locale else "."
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if decimal == "," else ",")
     writer.writerow(APPLICATION_COLUMNS)
     for row in rows:
         record = _application_record(row)
+        if decimal != ".":
+            for column in ("amount_applied", "discount", "deduction", "confidence"):
+                record[column] = record[column].replace(".", decimal)
         writer.writerow([record[column] for column in APPLICATION_COLUMNS])
     return buffer.getvalue()
 
@@ -87,9 +96,12 @@ def review_to_table_rows(rows: Iterable[ReviewRow]) -> list[tuple[str, ...]]:
     ]
 
 
-def format_money(amount: Decimal) -> str:
-    """``Decimal("1250.5")`` → ``"1250.50"``; raises rather than round a finer amount."""
-    return format(quantize(amount, "USD"), "f")
+def format_money(amount: Decimal, currency: str) -> str:
+    """``Decimal("1250.5")`` → ``"1250.50"`` (``"1250"`` JPY, ``"1.125"`` KWD): the currency's
+    minor units, and every digit of an amount finer than that (never rounded)."""
+    if fits_currency(amount, currency):
+        return format(amount.quantize(minor_unit(currency)), "f")
+    return format(amount.normalize(), "f")
 
 
 def format_score(score: Decimal) -> str:
@@ -109,9 +121,9 @@ def _application_record(row: ApplicationRow) -> dict[str, str]:
         "message_id": row.message_id,
         "invoice_number": row.invoice_number,
         "customer_number": row.customer_number,
-        "amount_applied": format_money(row.amount_applied),
-        "discount": format_money(row.discount),
-        "deduction": format_money(row.deduction),
+        "amount_applied": format_money(row.amount_applied, row.currency),
+        "discount": format_money(row.discount, row.currency),
+        "deduction": format_money(row.deduction, row.currency),
         "currency": row.currency,
         "status": row.status,
         "confidence": format_score(row.confidence),

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from core.errors import AmountFormatError, ImportFileError, ImportRowError
 from core.locales import normalize_locale
-from core.money import is_supported_currency, parse_amount
-from parsers.spreadsheet import ExportTable, read_table, table_kind
+from core.money import currency_problem, fits_currency, minor_units, parse_amount
+from parsers.decimal_marks import DecimalChoice, DecimalMark, choose_decimal_mark
+from parsers.export_table import Export, ExportTable, read_export, table_kind
 
 #: Columns every file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -47,7 +48,11 @@ MAX_ABS_AMOUNT = Decimal("999999999999.99")
 ZERO = Decimal("0.00")
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PLAIN_AMOUNT_RE = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
+_PLAIN_AMOUNT_RE = re.compile(r"-?\d{1,12}(\.\d{1,3})?")
+_PLAIN_COMMA_AMOUNT_RE = re.compile(r"-?\d{1,12}(,\d{1,3})?")
+_CENT = Decimal("0.01")
+#: The columns holding amounts (their decimal mark is chosen once per file).
+AMOUNT_COLUMNS = ("amount", "balance")
 #: An e-mail address (dot-atoms at a domain of two or more labels), for import rows.
 EMAIL_RE = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -74,10 +79,28 @@ class InvoiceRow:
     locale: str | None = None
 
 
-def read_invoice_rows(path: Path, *, default_currency: str) -> list[InvoiceRow]:
+def read_invoice_rows(
+    path: Path, *, default_currency: str, decimal_mark: DecimalMark | None = None
+) -> list[InvoiceRow]:
     """Read and validate every row of ``path``; raises on the first bad row. No database."""
     header, records = read_table_file(path)
-    return validate_rows(header, records, default_currency=default_currency)
+    mark = decimal_choice(header, records, forced=decimal_mark).mark
+    return validate_rows(header, records, default_currency=default_currency, decimal_mark=mark)
+
+
+def decimal_choice(
+    header: Sequence[str],
+    records: Sequence[tuple[int, list[str]]],
+    *,
+    forced: DecimalMark | None = None,
+) -> DecimalChoice:
+    """The decimal mark of the file's amount columns (:mod:`parsers.decimal_marks`)."""
+    columns = column_positions(header)
+    positions = [columns[name] for name in AMOUNT_COLUMNS if name in columns]
+    cells = (
+        (row, values[pos]) for row, values in records for pos in positions if pos < len(values)
+    )
+    return choose_decimal_mark(cells, forced=forced)
 
 
 def validate_rows(
@@ -85,6 +108,7 @@ def validate_rows(
     records: Sequence[tuple[int, list[str]]],
     *,
     default_currency: str,
+    decimal_mark: DecimalMark = ".",
     on_row: Callable[[int], None] | None = None,
 ) -> list[InvoiceRow]:
     columns = column_positions(header)
@@ -98,7 +122,9 @@ def validate_rows(
         if not any(values):
             continue
         fields = {name: values[pos] if pos < len(values) else "" for name, pos in columns.items()}
-        inv = _validate_row(row_no, fields, default_currency=default_currency)
+        inv = _validate_row(
+            row_no, fields, default_currency=default_currency, decimal_mark=decimal_mark
+        )
         if inv.number in numbers:
             raise ImportRowError(row_no, f"invoice_number {inv.number!r} appears twice in the file")
         numbers.add(inv.number)
@@ -117,9 +143,15 @@ def validate_rows(
 # --- reading ------------------------------------------------------------------------------
 
 
-def read_table_file(path: Path) -> ExportTable:
+def read_table_file(path: Path, *, encoding: str | None = None) -> ExportTable:
     """The header and the numbered data rows (the header is row 1) of a CSV or XLSX file,
-    read by :func:`parsers.spreadsheet.read_table`."""
+    read by :func:`parsers.export_table.read_export`."""
+    export = read_export_file(path, encoding=encoding)
+    return export.header, export.records
+
+
+def read_export_file(path: Path, *, encoding: str | None = None) -> Export:
+    """:func:`read_table_file` with how the file was read (its encoding and delimiter)."""
     kind = table_kind(path.name)
     try:
         data = path.read_bytes()
@@ -127,7 +159,7 @@ def read_table_file(path: Path) -> ExportTable:
         if kind == "xlsx":
             raise ImportFileError(f"{path.name}: not a readable XLSX workbook ({e})") from e
         raise ImportFileError(f"{path.name}: cannot read: {e.strerror}") from e
-    return read_table(data, name=path.name)
+    return read_export(data, name=path.name, encoding=encoding)
 
 
 def column_positions(
@@ -154,7 +186,9 @@ def column_positions(
 # --- validation ---------------------------------------------------------------------------
 
 
-def _validate_row(row: int, fields: dict[str, str], *, default_currency: str) -> InvoiceRow:
+def _validate_row(
+    row: int, fields: dict[str, str], *, default_currency: str, decimal_mark: DecimalMark
+) -> InvoiceRow:
     for name in REQUIRED_COLUMNS:
         if not fields[name]:
             raise ImportRowError(row, f"{name} is empty")
@@ -166,20 +200,20 @@ def _validate_row(row: int, fields: dict[str, str], *, default_currency: str) ->
     due_date = _date(row, "due_date", fields["due_date"])
     if due_date < issue_date:
         raise ImportRowError(row, f"due_date {due_date} is before issue_date {issue_date}")
-    amount = _amount(row, "amount", fields["amount"])
+    currency = (fields.get("currency", "") or default_currency).strip().upper()
+    problem = _currency_problem(currency)
+    if problem is not None:
+        raise ImportRowError(row, f"currency {currency!r} {problem}")
+    amount = _amount(row, "amount", fields["amount"], decimal_mark, currency)
     balance_text = fields.get("balance", "")
-    balance = _amount(row, "balance", balance_text) if balance_text else amount
+    balance = (
+        _amount(row, "balance", balance_text, decimal_mark, currency) if balance_text else amount
+    )
     if amount >= ZERO and not ZERO <= balance <= amount:
         raise ImportRowError(row, f"balance {balance} is not between 0 and amount {amount}")
     if amount < ZERO and not amount <= balance <= ZERO:
         raise ImportRowError(
             row, f"balance {balance} of a credit memo is not between amount {amount} and 0"
-        )
-    currency = (fields.get("currency", "") or default_currency).strip().upper()
-    if not _supported_currency(currency):
-        raise ImportRowError(
-            row,
-            f"currency {currency!r} is not an ISO 4217 code with at most 2 minor units",
         )
     return InvoiceRow(
         row=row,
@@ -230,8 +264,8 @@ def _parse_locale(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _supported_currency(code: str) -> bool:
-    return is_supported_currency(code)
+def _currency_problem(code: str) -> str | None:
+    return currency_problem(code)
 
 
 def _date(row: int, name: str, text: str) -> date:
@@ -254,16 +288,24 @@ def _parse_date(text: str) -> date | str:
         return "is not a valid date"
 
 
-def _amount(row: int, name: str, text: str) -> Decimal:
-    if _PLAIN_AMOUNT_RE.fullmatch(text):  # the common case, without parse_amount's generality
-        value = Decimal(text).quantize(Decimal("0.01"))
+def _amount(row: int, name: str, text: str, mark: DecimalMark, currency: str) -> Decimal:
+    plain = _PLAIN_AMOUNT_RE if mark == "." else _PLAIN_COMMA_AMOUNT_RE
+    if plain.fullmatch(text):  # the common case, without parse_amount's generality
+        value = Decimal(text.replace(",", "."))
+        if value.as_tuple().exponent != -3:  # two decimals unless three are written
+            value = value.quantize(_CENT)
     else:
         try:
-            value = parse_amount(text, decimal_sep=".")
+            value = parse_amount(text, decimal_sep=mark)
         except AmountFormatError as e:
             raise ImportRowError(row, f"{name} {text!r} is not an amount: {e.reason}") from e
     if abs(value) > MAX_ABS_AMOUNT:
         raise ImportRowError(row, f"{name} {text!r} is too large")
+    if not fits_currency(value, currency):
+        raise ImportRowError(
+            row,
+            f"{name} {text!r} has more decimals than {currency} allows ({minor_units(currency)})",
+        )
     return value
 
 

@@ -28,8 +28,15 @@ from sqlalchemy.orm import Session
 from core.refs import normalise_ref
 from core.statuses import InvoiceStatus
 from ledger.compiled import IN_CHUNK
-from ledger.import_rows import ZERO, InvoiceRow, read_table_file, validate_rows
+from ledger.import_rows import (
+    ZERO,
+    InvoiceRow,
+    decimal_choice,
+    read_export_file,
+    validate_rows,
+)
 from ledger.models import AuditEvent, Contact, Customer, Invoice
+from parsers.decimal_marks import DecimalMark
 
 #: Rows per executemany batch; progress is reported after each batch.
 MIN_WRITE_BATCH = 500
@@ -45,6 +52,8 @@ class ImportSummary:
     customers_created: int
     contacts_added: int
     invoices_unchanged: int = 0
+    #: What the user should know about how the file was read (its encoding, decimal mark).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -62,23 +71,33 @@ def import_invoices(
     now: datetime,
     actor: str = "import",
     progress: Callable[[int, int], None] | None = None,
+    decimal_mark: DecimalMark | None = None,
+    encoding: str | None = None,
 ) -> ImportSummary:
     """Upsert the invoices of ``path`` (CSV or XLSX) and their customers and contacts.
 
     Nothing is written unless every row is valid; the caller owns the transaction.
+    ``decimal_mark`` forces the amounts' decimal mark (else inferred per file) and
+    ``encoding`` a CSV's encoding (else detected).
 
     Raises:
         ImportFileError: the file cannot be read, or lacks a required column.
         ImportRowError: a row is invalid (``row`` is its 1-based number, header = 1).
     """
     with _no_cyclic_gc():
-        header, records = read_table_file(path)
+        export = read_export_file(path, encoding=encoding)
+        header, records, export_note = export.header, export.records, export.describe()
+        choice = decimal_choice(header, records, forced=decimal_mark)
         tracker = _Progress(progress, total=len(records))
         # Validation is the first half of the bar, writing the second.
         rows = validate_rows(
-            header, records, default_currency=default_currency, on_row=lambda n: tracker(n // 2)
+            header,
+            records,
+            default_currency=default_currency,
+            decimal_mark=choice.mark,
+            on_row=lambda n: tracker(n // 2),
         )
-        del records
+        del records, export
     total = len(rows)
     half = tracker.total // 2
     customers = _customers_in(rows)
@@ -99,6 +118,7 @@ def import_invoices(
         customers_created=customers_created,
         contacts_added=contacts_added,
         invoices_unchanged=unchanged,
+        notes=tuple(note for note in (export_note, choice.note) if note),
     )
     session.add(
         AuditEvent(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.statuses import ReviewStatus, UnappliedStatus
 from core.types import Outcome
+from ledger.base import money_from_sum
 from ledger.like_patterns import contains_folded
 from ledger.models import (
     Customer,
@@ -229,9 +230,5 @@ def unapplied_by_currency(session: Session) -> list[tuple[str, Decimal, int]]:
 
 
 def _money(value: object) -> Decimal:
-    """A SUM of a money column: SQLite sums the stored cents, PostgreSQL the NUMERIC."""
-    if value is None:
-        return Decimal("0.00")
-    if isinstance(value, int):  # SQLite: integer cents (ledger.base.Fixed)
-        return Decimal(value).scaleb(-2).quantize(Decimal("0.01"))
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    """A SUM of a money column: SQLite sums the stored thousandths, PostgreSQL the NUMERIC."""
+    return money_from_sum(value)

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import RefusedActionError
+from core.money import fits_currency, minor_units
 from core.refs import normalise_ref
 from core.statuses import (
     LINE_KINDS,
@@ -271,6 +272,10 @@ def _targets(
         if t.invoice.currency != currency:
             raise RefusedActionError(
                 f"invoice {t.invoice.number} is in {t.invoice.currency}, the payment in {currency}"
+            )
+        if t.amount is not None and not fits_currency(t.amount, currency):
+            raise RefusedActionError(
+                f"{t.amount} has more decimals than {currency} allows ({minor_units(currency)})"
             )
     return targets
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.statuses import UnappliedStatus
+from ledger.base import money_from_sum
 from ledger.models import UnappliedCash
 from ledger.posting import audit
 
@@ -122,4 +123,4 @@ def unapplied_total(session: Session, customer_id: int) -> Decimal:
             UnappliedCash.customer_id == customer_id, UnappliedCash.status == UnappliedStatus.OPEN
         )
     ).scalar_one()
-    return Decimal(str(total)).quantize(Decimal("0.01"))
+    return total if isinstance(total, Decimal) else money_from_sum(total)

@@ -20,7 +20,7 @@ from decimal import Decimal
 DEFAULT_STEP_BUDGET = 200_000
 #: Solutions kept at most (beyond two, the answer is "several" anyway; kept for ranking).
 DEFAULT_MAX_SOLUTIONS = 10
-CENT = Decimal("0.01")
+UNIT = Decimal("0.001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +58,16 @@ class Combinations:
 
 
 def _cents(amount: Decimal) -> int:
-    cents = amount / CENT
-    if cents != cents.to_integral_value():
-        raise ValueError(f"amount {amount} has fractions of a cent")
-    return int(cents)
+    """``amount`` in thousandths (money keeps three decimals: KWD, BHD, …)."""
+    units = amount / UNIT
+    if units != units.to_integral_value():
+        raise ValueError(f"amount {amount} has fractions of a thousandth")
+    return int(units)
+
+
+def _amount(units: int) -> Decimal:
+    """Thousandths as money is read: two decimals unless the third is used."""
+    return Decimal(units).scaleb(-3) if units % 10 else Decimal(units // 10).scaleb(-2)
 
 
 def find_combinations(
@@ -78,7 +84,7 @@ def find_combinations(
     order ``items`` was given (pass them oldest first), each solution's picks in that order.
 
     Raises:
-        ValueError: an amount has fractions of a cent.
+        ValueError: an amount has fractions of a thousandth.
     """
     goal = _cents(target)
     options: list[tuple[int, tuple[int, ...]]] = []
@@ -101,9 +107,7 @@ def find_combinations(
         """Depth-first; returns False to stop everything (budget or enough solutions)."""
         nonlocal steps, complete
         if remaining == 0:
-            solutions.append(
-                tuple(Pick(key=items[i].key, amount=Decimal(c) * CENT) for i, c in chosen)
-            )
+            solutions.append(tuple(Pick(key=items[i].key, amount=_amount(c)) for i, c in chosen))
             return len(solutions) < max_solutions
         if pos == len(options) or remaining > reach[pos]:
             return True

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
-from core.money import format_amount
+from core.money import fits_currency, format_amount, minor_units
 from core.statuses import ReviewKind
 from core.types import LineDecision, Outcome
 from matching.policy import MatchPolicy
@@ -65,6 +65,11 @@ def _hold_reason(
     reversed_ids: Collection[int],
 ) -> str | None:
     postings = decision.postings()
+    for part in postings:
+        currency = part.invoice.currency
+        for value in (part.amount, part.discount, decision.deduction):
+            if not fits_currency(value, currency):
+                return f"{value} has more decimals than {currency} allows ({minor_units(currency)})"
     for part in postings:
         if part.invoice.invoice_id in reversed_ids:
             return f"a person un-applied cash from invoice {part.invoice.number} before"

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from core.money import round_money
 from core.types import OpenInvoice
 
 _TERMS_RE = re.compile(
@@ -25,7 +26,6 @@ _TERMS_RE = re.compile(
     r"\s*,?\s*(?:net|n)\s*(?P<net>\d{1,3})\s*$",
     re.IGNORECASE,
 )
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ def discount_of(invoice: OpenInvoice) -> Decimal:
     terms = parse_terms(invoice.terms)
     if terms is None or invoice.amount is None:
         return Decimal("0.00")
-    return (invoice.amount * terms.percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_money(invoice.amount * terms.percent / 100, invoice.currency)
 
 
 def earned_discount(invoice: OpenInvoice, *, paid_on: date | None, grace_days: int) -> Decimal:

@@ -3,7 +3,6 @@
 The ledger keeps an invoice's header, not its lines, so the copy shows what the ledger knows:
 our company block, the customer, number, issue and due dates, amount, open balance and terms,
 marked as a copy, in the customer's locale (:mod:`outbound.pdf_labels`, :mod:`core.locales`).
-Drawn on reportlab's canvas (``outbound.pdf_writer.ReportlabDocument``).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from core.locales import DEFAULT_LOCALE, format_date, format_money
 from ledger.statements import InvoiceCopy
 from outbound.pdf_labels import pdf_labels
 from outbound.pdf_layout import Column, CompanyBlock, PageWriter, header
-from outbound.pdf_writer import ReportlabDocument
 
 
 def render_invoice_pdf(
@@ -28,7 +26,6 @@ def render_invoice_pdf(
         title=words.copy_doc.format(number=invoice.number),
         author=company.name,
         footer=words.copy_footer.format(company=company.name, number=invoice.number),
-        backend=ReportlabDocument,  # a few per question: reportlab's canvas
         page_label=words.page,
     )
     header(

@@ -1,99 +1,96 @@
-"""A small PDF writer for the statement and invoice-copy documents: pages of text in the two
-standard fonts Helvetica and Helvetica-Bold, and straight lines. Pure: no IO.
+"""A small PDF writer for the statement and invoice-copy documents: pages of text in any
+script and straight lines. Pure: no IO (the fonts are read once per process, see
+:mod:`outbound.font_files`).
 
 Why not reportlab's canvas: a statement run renders one PDF per customer (10,000 in ``make
 bench``), and most of the canvas's time went on general machinery these documents do not use
 (its text objects, resources, per-document font set-up). This writer does only what the
-documents need: a content stream per page (``BT /F1 9 Tf x y Td (text) Tj ET``; ``x1 y1 m x2
-y2 l S``), deflated, and the few objects around it (catalog, pages, two font dictionaries, the
-document information). A one-page statement takes about 1 ms instead of ~5 ms.
+documents need: a content stream per page (``BT x y Td /F1 9 Tf <0001…> Tj ET``; ``x1 y1 m x2
+y2 l S``), deflated, and the few objects around it (catalog, pages, the fonts, the document
+information). Invoice copies used reportlab's canvas too; they are drawn here now, so every
+PDF arbox writes carries its text the same way (reportlab has no right-to-left shaping and no
+per-character font fallback).
 
-Text is in the fonts' WinAnsiEncoding (Windows-1252): a character outside it is written as
-its base letter when it has one (``ő`` → ``o``, ``Ł`` → ``L``), else as ``?``; the widths
-come from the fonts' AFM metrics (reportlab's copy of them). Nothing in a string is
-interpreted: ``(``, ``)`` and ``\\`` are escaped, control characters dropped.
+Text is drawn in DejaVu Sans (bold: DejaVu Sans Bold) with Droid Sans Fallback for CJK,
+subsets embedded, each character by the first font that has it, right-to-left text shaped and
+reordered (:mod:`outbound.pdf_glyphs`); every font has a ToUnicode map, so text extraction
+gives back the characters drawn (:mod:`outbound.pdf_fonts`). Widths are the glyphs' advances.
+Nothing in a string is interpreted; control characters are dropped, a character no font has is
+drawn as U+FFFD (�).
 The bytes are the same for the same calls: no date is written and the file identifier is a
 digest of the content.
-
-:class:`ReportlabDocument` draws the same on reportlab's canvas; invoice copies (a few per
-question, not thousands per run) use it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 import zlib
-from io import BytesIO
-from typing import Literal, Protocol
+from typing import Protocol
 
-from reportlab import rl_config
-from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.pdfgen.canvas import Canvas
+from outbound.font_files import FontName
+from outbound.pdf_fonts import RESOURCE_NAMES, FontSet
+from outbound.pdf_glyphs import clean, is_shaped, visual, width_of, width_table
 
-FontName = Literal["Helvetica", "Helvetica-Bold"]
+__all__ = ["FontName", "PdfBackend", "PdfDocument", "fit_text", "text_width"]
 
-#: Resource names of the two fonts in every page's content stream.
-_FONT_KEYS: dict[str, str] = {"Helvetica": "F1", "Helvetica-Bold": "F2"}
-#: Glyph widths per WinAnsi code, in thousandths of the font size (from the AFM files).
-_WIDTHS: dict[str, tuple[int, ...]] = {name: tuple(getFont(name).widths) for name in _FONT_KEYS}
-_CONTROL = bytes(range(32)) + b"\x7f"  # dropped from text
-#: Letters whose base letter Unicode does not decompose to.
-_BASE_LETTERS = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"}
-
-
-def encode_text(text: str) -> bytes:
-    """``text`` in WinAnsiEncoding: unencodable characters by their base letter, else ``?``."""
-    try:
-        raw = text.encode("cp1252")
-    except UnicodeEncodeError:
-        raw = "".join(_fallback(ch) for ch in text).encode("cp1252")
-    return raw.translate(None, delete=_CONTROL)
-
-
-def _fallback(ch: str) -> str:
-    try:
-        ch.encode("cp1252")
-    except UnicodeEncodeError:
-        if ch in _BASE_LETTERS:
-            return _BASE_LETTERS[ch]
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        try:
-            return base.encode("cp1252").decode("cp1252") or "?"
-        except UnicodeEncodeError:
-            return "?"
-    return ch
+ELLIPSIS = "…"
+#: Of a right-to-left text too wide for its room, at most this many times the room (measured
+#: unshaped) is shaped to find the cut: contextual forms are narrower than isolated ones, but
+#: not four times.
+_SHAPED_SLACK = 4
 
 
 def text_width(text: str, font: FontName, size: float) -> float:
     """The width of ``text`` in points as this writer draws it."""
-    return sum(map(_WIDTHS[font].__getitem__, encode_text(text))) * size / 1000
+    return width_of(visual(clean(text), font), font) * size / 1000
 
 
 def fit_text(text: str, font: FontName, size: float, width: float) -> tuple[str, float]:
     """``text`` cut with an ellipsis where it is wider than ``width`` points, and the width of
     what is returned. One pass over the characters, however long the text (a payment
     reference from a hostile mail can be a megabyte)."""
-    raw = encode_text(text)
-    widths = _WIDTHS[font]
+    cleaned = clean(text)
+    if is_shaped(cleaned):
+        return _fit_shaped(text, cleaned, font, size, width)
+    widths = width_table(font)
     scale = size / 1000
-    drawn = sum(map(widths.__getitem__, raw)) * size / 1000  # as text_width() measures
-    if drawn <= width:
-        return text, drawn
-    ellipsis = widths[0x85] * scale  # … in WinAnsiEncoding
-    room = width - ellipsis
-    kept, used = 0, 0.0
-    for code in raw:
-        glyph = widths[code] * scale
-        if used + glyph > room:
+    drawn = sum(map(widths.__getitem__, cleaned))
+    if drawn * scale <= width:
+        return text, drawn * scale
+    room = width / scale - widths[ELLIPSIS]
+    used = 0
+    for kept, ch in enumerate(cleaned):
+        used += widths[ch]
+        if used > room:  # the characters before this one fit with the ellipsis
+            return cleaned[:kept] + ELLIPSIS, text_width(cleaned[:kept] + ELLIPSIS, font, size)
+    raise AssertionError("unreachable: the text is wider than the room")  # pragma: no cover
+
+
+def _fit_shaped(
+    text: str, cleaned: str, font: FontName, size: float, width: float
+) -> tuple[str, float]:
+    """:func:`fit_text` of right-to-left text: shaping changes widths (a letter's form depends
+    on its neighbours), so the cut is searched on shaped prefixes of the logical text."""
+    widths = width_table(font)
+    bound, used, end = _SHAPED_SLACK * width * 1000 / size, 0, len(cleaned)
+    for n, ch in enumerate(cleaned):
+        used += widths[ch]
+        if used > bound:
+            end = n
             break
-        used += glyph
-        kept += 1
-    return raw[:kept].decode("cp1252") + "…", used + ellipsis
-
-
-def _literal(raw: bytes) -> bytes:
-    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+    else:
+        drawn = text_width(cleaned, font, size)
+        if drawn <= width:
+            return text, drawn
+    low, high = 0, end  # the longest prefix that fits with the ellipsis, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_width(cleaned[:middle] + ELLIPSIS, font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    cut = cleaned[:low] + ELLIPSIS
+    return cut, text_width(cut, font, size)
 
 
 def _info_string(text: str) -> bytes:
@@ -128,6 +125,7 @@ class PdfDocument:
         self._height = height
         self._info = {"Title": title, "Author": author, "Creator": creator, "Producer": "arbox"}
         self._pages: list[bytearray] = []
+        self._fonts = FontSet()
 
     def new_page(self) -> None:
         """Start a new page; later drawing goes on it."""
@@ -135,14 +133,14 @@ class PdfDocument:
 
     def text(self, x: float, y: float, text: str, *, font: FontName, size: float) -> None:
         """``text`` with its baseline starting at (``x``, ``y``), in points from bottom left."""
+        runs = self._fonts.encode(visual(clean(text), font), font)
+        if not runs:
+            return
         page = self._current()
-        page += b"BT /%s %s Tf %s %s Td %s Tj ET\n" % (
-            _FONT_KEYS[font].encode(),
-            _num(size),
-            _num(x),
-            _num(y),
-            _literal(encode_text(text)),
-        )
+        page += b"BT %s %s Td" % (_num(x), _num(y))
+        for index, codes in runs:  # each run continues where the one before ended
+            page += b" /%s %s Tf <%s> Tj" % (RESOURCE_NAMES[index], _num(size), codes)
+        page += b" ET\n"
 
     def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float) -> None:
         """A straight black line ``width`` points thick."""
@@ -154,8 +152,9 @@ class PdfDocument:
         if not self._pages:
             self.new_page()
         page_count = len(self._pages)
-        # Objects: 1 catalog, 2 pages, 3 and 4 fonts, 5 information, then page + content pairs.
-        first_page = 6
+        # Objects: 1 catalog, 2 pages, 3 information, page + content pairs, then the fonts.
+        first_page = 4
+        fonts, font_objects = self._fonts.objects(first_page + 2 * page_count)
         objects: list[bytes] = [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Count %d /Kids [%s] >>"
@@ -163,21 +162,14 @@ class PdfDocument:
                 page_count,
                 b" ".join(b"%d 0 R" % (first_page + 2 * n) for n in range(page_count)),
             ),
-        ]
-        for name in _FONT_KEYS:
-            objects.append(
-                b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>"
-                % name.encode()
-            )
-        objects.append(
             b"<< %s >>"
             % b" ".join(
                 b"/%s %s" % (key.encode(), _info_string(value))
                 for key, value in self._info.items()
                 if value
-            )
-        )
-        resources = b"<< /Font << /F1 3 0 R /F2 4 0 R >> /ProcSet [/PDF /Text] >>"
+            ),
+        ]
+        resources = b"<< /Font %s /ProcSet [/PDF /Text] >>" % fonts
         media_box = b"[0 0 %s %s]" % (_num(self._width), _num(self._height))
         for n, content in enumerate(self._pages):
             stream = zlib.compress(bytes(content), 6)
@@ -189,6 +181,7 @@ class PdfDocument:
                 b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
                 % (len(stream), stream)
             )
+        objects += font_objects
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
         for number, body in enumerate(objects, start=1):
@@ -200,7 +193,7 @@ class PdfDocument:
             out += b"%010d 00000 n \n" % offset
         digest = hashlib.md5(out, usedforsecurity=False).hexdigest().upper().encode()
         out += (
-            b"trailer\n<< /Size %d /Root 1 0 R /Info 5 0 R /ID [<%s> <%s>] >>\n"
+            b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R /ID [<%s> <%s>] >>\n"
             b"startxref\n%d\n%%%%EOF\n" % (len(objects) + 1, digest, digest, xref)
         )
         return bytes(out)
@@ -209,50 +202,3 @@ class PdfDocument:
         if not self._pages:
             self.new_page()
         return self._pages[-1]
-
-
-# Page streams deflated, not also ASCII85-encoded: the PDF travels base64-encoded in a mail
-# anyway, and reportlab's pure-Python ASCII85 encoder was a third of its rendering time.
-rl_config.useA85 = 0
-
-
-class ReportlabDocument:
-    """The same drawing on reportlab's canvas (``invariant=1``: a fixed date and id, so the
-    same bytes for the same calls). Invoice copies use it: a few per question, where the
-    canvas's cost does not matter. Text goes through :func:`encode_text` first, so both
-    backends draw the same characters at the same widths."""
-
-    def __init__(
-        self, *, width: float, height: float, title: str = "", author: str = "", creator: str = ""
-    ) -> None:
-        self._buffer = BytesIO()
-        self._canvas = Canvas(
-            self._buffer, pagesize=(width, height), invariant=1, pageCompression=1
-        )
-        self._canvas.setTitle(title)
-        self._canvas.setAuthor(author)
-        self._canvas.setCreator(creator)
-        self._drawn = False  # the canvas starts on a page of its own
-
-    def new_page(self) -> None:
-        """Start a new page; later drawing goes on it."""
-        if self._drawn:
-            self._canvas.showPage()
-        self._drawn = True
-
-    def text(self, x: float, y: float, text: str, *, font: FontName, size: float) -> None:
-        """``text`` with its baseline starting at (``x``, ``y``)."""
-        self._drawn = True
-        self._canvas.setFont(font, size)
-        self._canvas.drawString(x, y, encode_text(text).decode("cp1252"))
-
-    def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float) -> None:
-        """A straight black line ``width`` points thick."""
-        self._drawn = True
-        self._canvas.setLineWidth(width)
-        self._canvas.line(x1, y1, x2, y2)
-
-    def finish(self) -> bytes:
-        """The PDF file."""
-        self._canvas.save()
-        return self._buffer.getvalue()

@@ -1,15 +1,16 @@
 """CSV and XLSX files to rows of cell strings: the one spreadsheet reader. Pure: no IO.
 
-Two readings: an attachment (:func:`read_sheets`, lenient, bounded, and the remittance in it,
-:func:`parse_spreadsheet_remittance`), and a ledger export for the invoice and contact
-imports (:func:`read_table`, strict: UTF-8 only, a malformed file is refused with
-:class:`~core.errors.ImportFileError`, every row read).
+An attachment (:func:`read_sheets`, lenient, bounded, and the remittance in it,
+:func:`parse_spreadsheet_remittance`). Ledger exports for the imports are read strictly by
+:mod:`parsers.export_table`.
 
-Attachments:
-
-- CSV: decoded as UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252; the
-  delimiter (``,`` ``;`` tab ``|``) is the one that splits the first lines most evenly.
-- XLSX: openpyxl with ``read_only=True, data_only=True`` (the cached values of formulas).
+- CSV: decoded by :func:`parsers.text_encoding.decode_text` (BOM, UTF-8, or a legacy code page
+  such as a customer's Latin-1 export; leniently: letters that the code pages read
+  differently become U+FFFD, never a guess); the delimiter (``,`` ``;`` tab ``|``) is the one
+  that splits the first lines most evenly. Each column's decimal mark is inferred when its
+  amounts are read (:func:`parsers.tables.read_grid`).
+- XLSX: openpyxl with ``read_only=True, data_only=True`` (the cached values of formulas); a
+  formula without a cached value makes the file unreadable, naming the cell.
   Numeric cells are numbers: a float becomes the shortest decimal that round-trips
   (``Decimal(repr(value))``), shown with two decimals only where that is exact and the cell
   is formatted with two; integral numbers (invoice numbers stored as numbers) are written
@@ -25,22 +26,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Literal
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from core.errors import ImportFileError, UnreadableDocumentError
+from core.errors import UnreadableDocumentError
 from core.types import Attachment, Remittance
 from parsers.payment_info import read_payment_info
 from parsers.tables import read_grid
+from parsers.text_encoding import decode_text
+from parsers.xlsx_formulas import WorkbookShapeError, describe_cells, formulas_without_value
 
 #: Rows read at most per sheet (and per CSV file).
 MAX_ROWS = 10_000
@@ -129,9 +130,7 @@ def read_csv_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[str]]:
     Raises:
         UnreadableDocumentError: binary content, or a field longer than allowed.
     """
-    text = _decode(data)
-    if "\x00" in text:
-        raise UnreadableDocumentError("not a text file")
+    text = decode_text(data, lenient=True).text
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
@@ -156,6 +155,12 @@ def read_xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[list[s
         UnreadableDocumentError: not a zip, a zip that expands too far, or a damaged workbook.
     """
     _check_archive(data)
+    try:
+        empty = formulas_without_value(data, max_sheets=MAX_SHEETS)
+    except (*_XLSX_ERRORS, WorkbookShapeError) as e:
+        raise UnreadableDocumentError(f"damaged XLSX ({type(e).__name__})") from e
+    if empty:
+        raise UnreadableDocumentError(describe_cells(empty))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _XLSX_ERRORS as e:
@@ -232,15 +237,6 @@ def _number_text(value: float, number_format: str) -> str:
     return text
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _sniff_delimiter(text: str) -> str:
     """The delimiter that gives the first lines the most fields, evenly (ties: ``,``).
     Lines it does not split (a title, "Created 2026-08-27" above the table) count against
@@ -294,103 +290,3 @@ def parse_spreadsheet_remittance(
             payment_method=info.payment_method,
         )
     return None
-
-
-# --- ledger exports (the invoice and contact imports) ---------------------------------------
-
-TableKind = Literal["csv", "xlsx"]
-#: A ledger export: its header and its data rows, numbered as in the file (the header is 1).
-ExportTable = tuple[list[str], list[tuple[int, list[str]]]]
-
-
-def table_kind(name: str) -> TableKind:
-    """Whether the export file ``name`` is a CSV or an XLSX file, by its suffix.
-
-    Raises:
-        ImportFileError: any other suffix.
-    """
-    suffix = PurePath(name).suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix == ".xlsx":
-        return "xlsx"
-    raise ImportFileError(
-        f"{name}: unsupported file type {suffix or '(none)'!r}; use .csv or .xlsx"
-    )
-
-
-def read_table(data: bytes, *, name: str) -> ExportTable:
-    """The header and the numbered data rows of the ledger export ``data`` named ``name``.
-
-    CSV is UTF-8 (a BOM is dropped) split by ``;`` when the first line has more of them
-    than commas, else by ``,``; XLSX is the first sheet. Cells are trimmed.
-
-    Raises:
-        ImportFileError: unsupported type, not UTF-8, malformed CSV, unreadable workbook,
-            or no header row.
-    """
-    kind = table_kind(name)
-    table = _export_csv_records(data, name) if kind == "csv" else _export_xlsx_records(data, name)
-    numbered = enumerate(table, start=1)
-    first = next(numbered, None)
-    if first is None or not any(first[1]):
-        raise ImportFileError(f"{name}: empty file, no header row")
-    return first[1], list(numbered)
-
-
-def _export_csv_records(data: bytes, name: str) -> Iterator[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ImportFileError(f"{name}: not UTF-8 text ({e.reason} at byte {e.start})") from e
-    first_line = text.partition("\n")[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        # StringIO, not str.splitlines(): that also splits on \x0c, \u2028 and friends.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        for record in reader:
-            yield [value.strip() for value in record]
-    except csv.Error as e:
-        raise ImportFileError(f"{name}: malformed CSV: {e}") from e
-
-
-def _export_xlsx_records(data: bytes, name: str) -> Iterator[list[str]]:
-    try:
-        with warnings.catch_warnings():
-            # Workbooks written by other tools often lack a default style; openpyxl says so
-            # with a UserWarning that tells the user nothing.
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as e:
-        raise ImportFileError(f"{name}: not a readable XLSX workbook ({e})") from e
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_export_cell_text(value) for value in values]
-    finally:
-        workbook.close()
-
-
-def _export_cell_text(value: object) -> str:
-    """A ledger export's cell as the text a user would have typed.
-
-    Not :func:`_cell_text`: the import validates what the user typed, so a float goes through
-    ``repr`` (the shortest string that round-trips, ``1e-05`` stays as written and is refused
-    by the amount parser instead of rounded), never ``Decimal(float)``, and no cell format is
-    applied.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    return str(value).strip()

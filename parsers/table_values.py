@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from core.errors import AmountFormatError
-from core.money import parse_amount
+from core.money import CURRENCY_CODES, parse_amount
 from parsers.payment_info import DATE_RE
 from parsers.table_headers import Role
 
@@ -31,12 +31,13 @@ MAX_ALTS = 3
 #: Share of a column's filled cells that must be of one kind for the column to be of it.
 MAJORITY = 0.6
 
-_CUR = r"(?:[$€£¥]|(?<![A-Za-z])(?:USD|EUR|GBP|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|JPY)(?![A-Za-z]))"
-#: An amount cell: digits with two decimals or digit groups, or any number with a currency;
+_CUR = rf"(?:[$€£¥]|(?<![A-Za-z])(?:{CURRENCY_CODES})(?![A-Za-z]))"
+#: An amount cell: digits with two decimals or digit groups (grouped: up to three decimals, as
+#: KWD and BHD are written), or any number with a currency;
 #: optionally signed, in parentheses, with a trailing minus or CR/DR.
 _AMOUNT_CELL_RE = re.compile(
     r"""^[(]?\s*[-+]?\s*
-    (?P<num>\d{1,3}(?:[,.'\u00a0\u202f\ ]\d{3})+(?:[.,]\d{1,2})?|\d+[.,]\d{1,2}|(?P<bare>\d+))
+    (?P<num>\d{1,3}(?:[,.'\u00a0\u202f\ ]\d{3})+(?:[.,]\d{1,3})?|\d+[.,]\d{1,2}|(?P<bare>\d+))
     \s*[)]?\s*(?:-|CR|DR|cr|dr)?\s*[)]?$""",
     re.VERBOSE,
 )
@@ -199,7 +200,7 @@ def _value(cell: str) -> Decimal | None:
     if not cell.strip():
         return None
     try:
-        return parse_amount(strip_currency(cell))
+        return parse_amount(strip_currency(cell), currency=amount_currency(cell))
     except (AmountFormatError, InvalidOperation):
         return None
 

@@ -13,20 +13,22 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.errors import AmountFormatError
-from core.money import parse_amount
+from core.money import CURRENCY_CODES, parse_amount
 
-#: An amount: digits with two decimals, or with a currency marker. The full text goes to
-#: core.money.parse_amount, which also reads (1,250.00), 1,250.00- and 1,250.00 CR.
-_CURRENCY = r"[$€£]|(?<![A-Za-z])(?:USD|EUR|GBP|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|JPY)(?![A-Za-z])"
+#: An amount: digits with two decimals (three: KWD, BHD, … write them), or with a currency
+#: marker. The full text goes to core.money.parse_amount, which also reads (1,250.00),
+#: 1,250.00- and 1,250.00 CR.
+_CURRENCY = rf"[$€£₹]|(?<![A-Za-z])(?:{CURRENCY_CODES})(?![A-Za-z])"
 _AMOUNT_RE = re.compile(
     rf"""
     (?<![\w.,/-])
     (?P<neg>-|\()?
     (?P<cur1>(?:{_CURRENCY})\s?)?
     (?P<num>
-        \d{{1,3}}(?:(?P<grp>[,.'\u00a0\u202f])\d{{3}})(?:(?P=grp)\d{{3}})*(?P<dec>[.,]\d{{2}})?
+        \d{{1,3}}(?:(?P<grp>[,.'\u00a0\u202f])\d{{3}})(?:(?P=grp)\d{{3}})*(?P<dec>[.,]\d{{2,3}})?
       | \d{{1,3}}(?:\ \d{{3}})+,\d{{2}}            # 1 234,56 (space-grouped: comma only)
-      | \d+(?P<dec2>[.,]\d{{2}})?
+      | \d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?P<dec3>\.\d{{2}})  # 12,34,567.00 (lakh and crore)
+      | \d+(?P<dec2>[.,]\d{{2,3}})?
     )
     \)?
     (?P<sign>-(?![\w]))?
@@ -35,7 +37,7 @@ _AMOUNT_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_CURRENCY_CODES = {"$": None, "€": "EUR", "£": "GBP"}
+_CURRENCY_CODES = {"$": None, "€": "EUR", "£": "GBP", "₹": "INR"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,9 @@ def read_amounts(work: str) -> list[Amount]:
     out: list[Amount] = []
     for m in _AMOUNT_RE.finditer(work):
         cur = (m.group("cur1") or m.group("cur2") or "").strip()
-        has_decimals = bool(m.group("dec") or m.group("dec2") or m.group("num").count(" "))
+        has_decimals = bool(
+            m.group("dec") or m.group("dec2") or m.group("dec3") or m.group("num").count(" ")
+        )
         if not has_decimals and (not cur or cur.upper() == "CR"):
             continue  # 1001 is a number, not an amount; $1,250 and 1250 EUR are amounts
         text = m.group("num")
@@ -63,13 +67,13 @@ def read_amounts(work: str) -> list[Amount]:
             text = f"-{text}"
         if cur.upper() == "CR":
             text += " CR"
+        code = cur.upper() if cur and cur.upper() != "CR" else None
         try:
-            value = parse_amount(text)
+            value = parse_amount(text, currency=code)
         except (AmountFormatError, InvalidOperation):
             # core.money.parse_amount lets decimal.InvalidOperation escape for numbers of
             # more than 26 digits (found by fuzzing); neither is an amount.
             continue
-        code = cur.upper() if cur and cur.upper() != "CR" else None
         out.append(Amount(value, _CURRENCY_CODES.get(code or "", code), m.start(), m.end()))
     return out
 

@@ -64,12 +64,13 @@ def search_invoices(
 
 
 def _amount(text: str) -> Decimal | None:
-    """``text`` as an amount with at most two places (``1,250.00``, ``1250``), else None."""
+    """``text`` as an amount with at most three places (``1,250.00``, ``1250``, ``1.125``
+    KWD), else None."""
     plain = text.replace(",", "").replace(" ", "")
     try:
         value = Decimal(plain)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value.as_tuple().exponent < -2 or abs(value) >= 10**12:  # type: ignore[operator]
+    if not value.is_finite() or value.as_tuple().exponent < -3 or abs(value) >= 10**12:  # type: ignore[operator]
         return None
-    return value.quantize(Decimal("0.01"))
+    return value if value.as_tuple().exponent == -3 else value.quantize(Decimal("0.01"))

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from core.money import format_amount
 from ledger.auth import Role
 from review.auth import (
     ANON_CSRF_COOKIE,
@@ -39,9 +40,10 @@ NAV: Final[tuple[tuple[str, str, Role], ...]] = (
 )
 
 
-def money(value: Decimal | None) -> str:
-    """``1234.5`` → ``1,234.50``; None → empty."""
-    return "" if value is None else f"{value:,.2f}"
+def money(value: Decimal | None, currency: str | None = None) -> str:
+    """``1234.5`` → ``1,234.50`` (``1,234,567`` JPY, ``1,250.125`` KWD); None → empty. Never
+    rounds: without a currency, two decimals unless the amount has more."""
+    return "" if value is None else format_amount(value, currency or "XXX")
 
 
 def when(value: datetime | None) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.money import format_amount
 from ledger.run_reads import applied_by_inbound, inbound_rows, replies_sent_by_inbound
 from ledger.session import reading
 from worker.services import Services
@@ -60,7 +61,7 @@ def outcome_row(outcome: MessageOutcome, name: str) -> tuple[str, ...]:
         outcome.sender,
         outcome.kind,
         outcome.status,
-        f"{outcome.applied:,.2f}" if outcome.applied else "",
+        format_amount(outcome.applied, "XXX") if outcome.applied else "",  # never rounded
         "sent" if outcome.replies_sent else "",
         outcome.reason,
     )

@@ -15,16 +15,18 @@ assert url, "ledger.migrate sets sqlalchemy.url"
 connectable = config.attributes.get("connection")
 if connectable is None:
     engine = make_engine(url)
-    with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=Base.metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=Base.metadata,
+                render_as_batch=connection.dialect.name == "sqlite",
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:  # a migration that refuses must not leave a connection to the garbage collector
+        engine.dispose()
 else:
     context.configure(connection=connectable, target_metadata=Base.metadata)
     with context.begin_transaction():

@@ -1,7 +1,13 @@
 """Writing report documents (:mod:`ledger.reports.tables`) as CSV, JSON, XLSX and HTML.
 
-- Cells: money with two places (``1250.00``; thousands separators only in the text table),
-  counts as integers, percent and days with one place, dates ISO, empty for unknown.
+- Cells: money with its row's currency's ISO minor units (``1250.00``, ``1250`` JPY, ``1.125``
+  KWD; two places where a table has no currency column), never rounded; thousands separators
+  only in the text table and HTML; counts as integers, percent and days with one place, dates
+  ISO, empty for unknown.
+- ``locale`` (``--locale de_DE``): the text table and HTML write numbers as the locale does
+  (``1.250,00``); CSV takes the locale's decimal separator and, where that is a comma, ``;``
+  between fields, as Excel in that locale reads it. JSON stays canonical; XLSX cells are
+  numbers (Excel shows them in its user's locale) with the currency's decimals as their format.
 - CSV: a report of one table is that table, header first, total rows last. A report of
   several tables (cash, close) writes each as a block: a line with the table's name, its
   header, rows and totals, then an empty line.
@@ -25,9 +31,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
+
+from core.locales import format_money
+from core.money import fits_currency, minor_units
 from ledger.reports.tables import Cell, Column, Document, Kind, Table
 
-_MONEY = Decimal("0.01")
 _ONE = Decimal("0.1")
 #: Excel number formats per column kind.
 XLSX_FORMATS: dict[Kind, str] = {
@@ -40,39 +49,83 @@ XLSX_FORMATS: dict[Kind, str] = {
 }
 
 
-def cell_text(value: Cell, kind: Kind, *, grouped: bool = False) -> str:
-    """A cell as text: ``1250.00`` (``1,250.00`` with ``grouped``), ``60.0``, ``2026-03-01``."""
+def cell_text(
+    value: Cell,
+    kind: Kind,
+    *,
+    grouped: bool = False,
+    currency: str | None = None,
+    locale: str | None = None,
+) -> str:
+    """A cell as text: ``1250.00`` (``1,250.00`` with ``grouped``; ``1.250,00`` grouped in
+    ``de_DE``), ``60.0``, ``2026-03-01``. Money has ``currency``'s decimals (two without one)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        if kind == "money":
-            q = value.quantize(_MONEY)
-            return f"{q:,f}" if grouped else format(q, "f")
-        return format(value.quantize(_ONE), "f")
+        text = _number(value, kind, currency)
+        if locale is None:
+            return f"{Decimal(text):,f}" if grouped and kind == "money" else text
+        if grouped:
+            return format_money(Decimal(text), currency or "XXX", locale, symbol=False)
+        return text.replace(".", get_decimal_symbol(locale))
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
-def _json_cell(value: Cell, kind: Kind) -> Any:
+def _number(value: Decimal, kind: Kind, currency: str | None) -> str:
+    """``value`` as exact decimal text: money with the currency's minor units (more only when
+    it has more: never rounded), percent and days with one place."""
+    if kind != "money":
+        return format(value.quantize(_ONE), "f")
+    places = minor_units(currency) if currency else 2
+    if not fits_currency(value, currency or "XXX"):
+        places = max(places, -int(value.normalize().as_tuple().exponent))
+    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
+
+
+def row_texts(
+    row: Sequence[Cell],
+    columns: Sequence[Column],
+    *,
+    grouped: bool = False,
+    locale: str | None = None,
+) -> list[str]:
+    """The cells of ``row`` as text, money in the currency of the row's ``currency`` column."""
+    currency = _row_currency(row, columns)
+    return [
+        cell_text(v, c.kind, grouped=grouped, currency=c.currency or currency, locale=locale)
+        for v, c in zip(row, columns, strict=True)
+    ]
+
+
+def _row_currency(row: Sequence[Cell], columns: Sequence[Column]) -> str | None:
+    for value, column in zip(row, columns, strict=True):
+        if column.name == "currency" and isinstance(value, str):
+            return value
+    return None
+
+
+def _json_cell(value: Cell, kind: Kind, currency: str | None) -> Any:
     if value is None:
         return None
     if isinstance(value, int) and kind == "count":
         return value
-    return cell_text(value, kind)
+    return cell_text(value, kind, currency=currency)
 
 
-def to_csv(doc: Document) -> str:
+def to_csv(doc: Document, *, locale: str | None = None) -> str:
     """The document as CSV (see the module docstring)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    comma = locale is not None and get_decimal_symbol(locale) == ","
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if comma else ",")
     blocks = len(doc.tables) > 1
     for table in doc.tables:
         if blocks:
             writer.writerow([table.name])
         writer.writerow([c.name for c in table.columns])
         for row in (*table.rows, *table.totals):
-            writer.writerow([cell_text(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
+            writer.writerow(row_texts(row, table.columns, locale=locale))
         if blocks:
             writer.writerow([])
     return buffer.getvalue()
@@ -82,10 +135,16 @@ def to_json(doc: Document) -> str:
     """The document as JSON with sorted keys (see the module docstring)."""
 
     def records(rows: Sequence[Sequence[Cell]], columns: Sequence[Column]) -> list[dict[str, Any]]:
-        return [
-            {c.name: _json_cell(v, c.kind) for v, c in zip(row, columns, strict=True)}
-            for row in rows
-        ]
+        out = []
+        for row in rows:
+            currency = _row_currency(row, columns)
+            out.append(
+                {
+                    c.name: _json_cell(v, c.kind, c.currency or currency)
+                    for v, c in zip(row, columns, strict=True)
+                }
+            )
+        return out
 
     value = {
         "report": doc.report,
@@ -119,20 +178,24 @@ def to_xlsx(doc: Document) -> bytes:
         sheet.append([c.name for c in table.columns])
         for cell in sheet[1]:
             cell.font = bold
-        for row in table.rows:
-            sheet.append([_xlsx_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
-        for row in table.totals:
-            sheet.append([_xlsx_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
-            for cell in sheet[sheet.max_row]:
+        for row in (*table.rows, *table.totals):
+            currency = _row_currency(row, table.columns)
+            sheet.append(
+                [
+                    _xlsx_value(v, c.kind, c.currency or currency)
+                    for v, c in zip(row, table.columns, strict=True)
+                ]
+            )
+            for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
+                cell.number_format = _xlsx_format(column.kind, cell.value, currency)
+        for row_no in range(len(table.rows) + 2, sheet.max_row + 1):
+            for cell in sheet[row_no]:
                 cell.font = bold
         for index, column in enumerate(table.columns, start=1):
-            number_format = XLSX_FORMATS[column.kind]
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = number_format
             width = max(
                 [len(column.name)]
                 + [
-                    len(cell_text(r[index - 1], column.kind, grouped=True))
+                    len(row_texts(r, table.columns, grouped=True)[index - 1])
                     for r in (*table.rows, *table.totals)
                 ]
             )
@@ -144,7 +207,7 @@ def to_xlsx(doc: Document) -> bytes:
     return out.getvalue()
 
 
-def to_html(doc: Document, *, charts: Sequence[str] = ()) -> str:
+def to_html(doc: Document, *, charts: Sequence[str] = (), locale: str | None = None) -> str:
     """The document as one HTML page; ``charts`` are SVG documents to embed (trusted: they
     come from :mod:`ledger.reports.charts`, which escapes its labels)."""
     e = html.escape
@@ -166,30 +229,39 @@ def to_html(doc: Document, *, charts: Sequence[str] = ()) -> str:
         parts.append(f"<h2>{e(table.title)}</h2><table><thead><tr>")
         parts.extend(f"<th>{e(c.name)}</th>" for c in table.columns)
         parts.append("</tr></thead><tbody>")
-        parts.extend(_html_row(row, table.columns) for row in table.rows)
+        parts.extend(_html_row(row, table.columns, locale) for row in table.rows)
         parts.append("</tbody>")
         if table.totals:
             parts.append("<tfoot>")
-            parts.extend(_html_row(row, table.columns) for row in table.totals)
+            parts.extend(_html_row(row, table.columns, locale) for row in table.totals)
             parts.append("</tfoot>")
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def _html_row(row: Sequence[Cell], columns: Sequence[Column]) -> str:
+def _html_row(row: Sequence[Cell], columns: Sequence[Column], locale: str | None) -> str:
     cells = []
-    for value, column in zip(row, columns, strict=True):
+    for text, column in zip(
+        row_texts(row, columns, grouped=True, locale=locale), columns, strict=True
+    ):
         css = ' class="n"' if column.kind not in ("text", "date") else ""
-        text = html.escape(cell_text(value, column.kind, grouped=True))
-        cells.append(f"<td{css}>{text}</td>")
+        cells.append(f"<td{css}>{html.escape(text)}</td>")
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def _xlsx_value(value: Cell, kind: Kind) -> Any:
+def _xlsx_value(value: Cell, kind: Kind, currency: str | None) -> Any:
     if isinstance(value, Decimal):  # written exactly, as its decimal digits
-        return value.quantize(_MONEY if kind == "money" else _ONE)
+        return Decimal(_number(value, kind, currency))
     return value
+
+
+def _xlsx_format(kind: Kind, value: Any, currency: str | None) -> str:
+    """The cell's number format: money with as many decimals as the cell has (the currency's)."""
+    if kind != "money" or not isinstance(value, Decimal):
+        return XLSX_FORMATS[kind]
+    places = -int(value.as_tuple().exponent)
+    return "#,##0" + ("." + "0" * places if places > 0 else "")
 
 
 def _sheet_title(name: str) -> str:

@@ -25,6 +25,9 @@ class Column:
 
     name: str
     kind: Kind = "text"
+    #: The currency of a money column whose rows have no ``currency`` column (the close
+    #: report has one column per currency).
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +241,7 @@ def close_document(report: CloseReport) -> Document:
     reconciliation = Table(
         name="reconciliation",
         title=f"Receivables {report.start.isoformat()} to {report.end.isoformat()}",
-        columns=(Column("line"), *(Column(c, "money") for c in currencies)),
+        columns=(Column("line"), *(Column(c, "money", currency=c) for c in currencies)),
         rows=tuple(rows),
     )
     review = Table(

@@ -5,7 +5,10 @@ Banks' CSV exports have no standard layout, so the columns are named by the call
 match the common English headers (``Date``, ``Amount``, ``Payer``, ``Description``). Amounts
 are read by :func:`core.money.parse_amount` with the decimal separator the mapping says
 (``1.234,56`` with ``decimal_comma``), never guessed per row. CSV carries no balances unless
-the mapping names opening/closing columns, so most CSV files are not balance-checked.
+the mapping names opening/closing columns, so most CSV files are not balance-checked. The
+encoding is detected as for every CSV (:func:`parsers.text_encoding.decode_text`: BOM, UTF-8, a
+legacy code page it is sure of) unless the mapping names it; a file it is not sure of is
+refused, never read with replacement characters.
 
 Sample::
 
@@ -21,9 +24,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.errors import AmountFormatError
+from core.errors import AmountFormatError, UnreadableDocumentError
 from core.money import parse_amount
 from parsers.bank.model import BankEntry, BankStatement, BankStatementError, clean_text
+from parsers.text_encoding import decode_text
 
 #: Rows a CSV statement may have (a day's export is hundreds).
 MAX_ROWS = 200_000
@@ -47,6 +51,8 @@ class CsvMapping:
     currency: str = "USD"
     account: str = ""
     delimiter: str | None = None
+    #: The file's encoding; detected (BOM, UTF-8, a legacy code page) when None.
+    encoding: str | None = None
 
 
 def parse_csv_statement(data: bytes, *, mapping: CsvMapping, statement_id: str) -> BankStatement:
@@ -55,7 +61,10 @@ def parse_csv_statement(data: bytes, *, mapping: CsvMapping, statement_id: str) 
     Raises:
         BankStatementError: a column is missing, a row's date or amount does not read.
     """
-    text = data.decode("utf-8-sig", errors="replace")
+    try:
+        text = decode_text(data, encoding=mapping.encoding).text
+    except UnreadableDocumentError as e:
+        raise BankStatementError(e.reason, format="csv", line=1) from None
     try:
         dialect_delimiter = mapping.delimiter or _sniff(text)
         reader = csv_lib.reader(io.StringIO(text), delimiter=dialect_delimiter)

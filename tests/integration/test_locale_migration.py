@@ -25,8 +25,8 @@ def columns(url: str, table: str) -> set[str]:
 
 def test_migration_0019_adds_the_locale_columns_keeps_rows_and_downgrades(empty_database_url):
     url = empty_database_url
-    # Given a ledger at 0018 with a customer and a contact
-    upgrade(url, "0018_outbox_recipient_indexes")
+    # Given a ledger at the revision before with a customer and a contact
+    upgrade(url, "0019_money_three_decimals")
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(
@@ -48,8 +48,8 @@ def test_migration_0019_adds_the_locale_columns_keeps_rows_and_downgrades(empty_
         conn.execute(text("update contacts set locale = 'de_DE', suggested_locale = 'fr_FR'"))
         assert conn.execute(text("select locale from contacts")).scalar_one() == "de_DE"
     engine.dispose()
-    # And it downgrades to 0018 with the rows kept, and upgrades again
-    command.downgrade(alembic_config(url), "0018_outbox_recipient_indexes")
+    # And it downgrades with the rows kept, and upgrades again
+    command.downgrade(alembic_config(url), "0019_money_three_decimals")
     assert "locale" not in columns(url, "customers") | columns(url, "contacts")
     upgrade(url)
     assert "suggested_locale" in columns(url, "contacts")

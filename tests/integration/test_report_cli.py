@@ -114,6 +114,20 @@ def test_report_files_and_errors(env, tmp_path):
     assert code == 2 and "CSV only" in stderr
     code, stdout, _ = run(env, "export", "applications", "--layout", "quickbooks")
     assert code == 0 and stdout.splitlines()[0].startswith("Ref Number,Payment date")
+    code, stdout, stderr = run(
+        env, "report", "aging", "--as-of", "2026-03-01", "--format", "csv", "--locale", "de-de"
+    )
+    assert code == 0, stderr
+    assert stdout.splitlines()[0].startswith("customer_number;customer_name;currency;current")
+    assert ";1001,00" in stdout
+    code, stdout, _ = run(env, "report", "dso", "--as-of", "2026-03-01", "--locale", "de_DE")
+    assert code == 0 and "1.350,00" in stdout
+    code, stdout, _ = run(env, "export", "applications", "--locale", "de_DE")
+    assert code == 0 and stdout.splitlines()[0].startswith("message_id;invoice_number;")
+    code, _, stderr = run(env, "report", "aging", "--locale", "xx_YY")
+    assert code == 2 and "unknown locale" in stderr
+    code, _, stderr = run(env, "export", "applications", "--layout", "sap", "--locale", "de_DE")
+    assert code == 2 and "no --locale" in stderr
 
 
 @pytest.mark.parametrize("empty_database_url", ["sqlite"], indirect=True)

@@ -76,6 +76,9 @@ def import_bank_cmd(
         str | None, typer.Option(help="CSV: the currency (default ARBOX_DEFAULT_CURRENCY).")
     ] = None,
     account: Annotated[str | None, typer.Option(help="CSV: the account the file is of.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="CSV: its encoding (cp1252, utf-16…); else detected.")
+    ] = None,
     mapping: Annotated[
         Path | None, typer.Option(help="CSV: a JSON file of the above (date_column, …).")
     ] = None,
@@ -104,6 +107,7 @@ def import_bank_cmd(
             "date_format": date_format,
             "currency": currency or settings.default_currency,
             "account": account,
+            "encoding": encoding,
         },
     )
     with common.open_services(settings) as svc:

@@ -167,3 +167,24 @@ def table(title: str, columns: Iterable[str]) -> Table:
     for column in columns:
         made.add_column(column, overflow="fold")
     return made
+
+
+def _locale(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from core.locales import normalize_locale
+
+    try:
+        return normalize_locale(text)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+LocaleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--locale",
+        callback=_locale,
+        help="Numbers as LOCALE writes them in table, CSV and HTML (de_DE: 1.250,00 and ; in CSV).",
+    ),
+]

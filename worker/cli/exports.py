@@ -22,6 +22,7 @@ def export_applications(
         Literal["generic", "quickbooks", "sap"],
         typer.Option("--layout", help="Columns: generic, QuickBooks Online, SAP lockbox-like."),
     ] = "generic",
+    locale: common.LocaleOption = None,
 ) -> None:
     """Cash applied: one row per (payment, invoice)."""
     # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
@@ -32,10 +33,16 @@ def export_applications(
     with common.open_services() as svc:
         if layout != "generic" and fmt != "csv":
             raise common.fail(f"--layout {layout} is CSV only", 2)
+        if locale is not None and layout != "generic":
+            raise common.fail(f"--layout {layout} has its ERP's own number format: no --locale", 2)
         with svc.sessions() as session:
             if layout == "generic":
                 rows = applications_for_export(session)
-                text = applications_to_csv(rows) if fmt == "csv" else applications_to_json(rows)
+                text = (
+                    applications_to_csv(rows, locale=locale)
+                    if fmt == "csv"
+                    else applications_to_json(rows)
+                )
                 wrote = f"wrote {len(rows)} application(s) to {output}"
             else:
                 erp = payment_applications(session)

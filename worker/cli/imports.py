@@ -19,15 +19,35 @@ from worker.cli.progress import Stopwatch, progress_bar, step_reporter, summary_
 import_app = typer.Typer(help="Load data from files.", no_args_is_help=True)
 
 
+#: ``--encoding``: a CSV's encoding when detection is not sure (or is wrong).
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="CSV: its encoding (cp1252, iso8859_2, utf-16…); detected when not given.",
+    ),
+]
+
+
 @import_app.command("invoices")
 def import_invoices_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX file of open invoices.")],
+    file: Annotated[Path, typer.Argument(help="CSV, TSV or XLSX file of open invoices.")],
+    decimal_comma: Annotated[
+        bool, typer.Option("--decimal-comma", help="Amounts are written 1.234,56.")
+    ] = False,
+    decimal_point: Annotated[
+        bool, typer.Option("--decimal-point", help="Amounts are written 1,234.56.")
+    ] = False,
+    encoding: EncodingOption = None,
 ) -> None:
-    """Load open invoices and their customers. All-or-nothing; upsert by invoice_number."""
+    """Load open invoices and their customers. All-or-nothing; upsert by invoice_number.
+    The decimal mark is inferred per file unless --decimal-comma or --decimal-point says."""
     # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
     from ledger.imports import import_invoices
     from worker.services import utc_now
 
+    if decimal_comma and decimal_point:
+        raise common.fail("--decimal-comma and --decimal-point: give one of them", 2)
     if not file.is_file():
         raise common.fail(f"{file}: no such file", 2)
     watch = Stopwatch()
@@ -42,6 +62,8 @@ def import_invoices_cmd(
                     default_currency=settings.default_currency,
                     now=utc_now(),
                     progress=step,
+                    decimal_mark="," if decimal_comma else "." if decimal_point else None,
+                    encoding=encoding,
                 )
         except ARError as e:
             raise common.fail(f"{file.name}: {e}; nothing was imported") from e
@@ -52,6 +74,7 @@ def import_invoices_cmd(
         f"{summary.customers_created} customers created",
         f"{summary.contacts_added} contacts added",
     ]
+    _print_notes(file, summary.notes)
     common.out.print(
         summary_line("import invoices", parts, seconds=watch.seconds()),
         highlight=False,
@@ -61,7 +84,8 @@ def import_invoices_cmd(
 
 @import_app.command("contacts")
 def import_contacts_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX file of customer contacts.")],
+    file: Annotated[Path, typer.Argument(help="CSV, TSV or XLSX file of customer contacts.")],
+    encoding: EncodingOption = None,
 ) -> None:
     """Load customer contacts (customer_number, email; optional name, role, allow_domain).
     All-or-nothing; upsert by (customer, email)."""
@@ -73,13 +97,21 @@ def import_contacts_cmd(
         raise common.fail(f"{file}: no such file", 2)
     failed = {"prefix": f"{file.name}: ", "suffix": "; nothing was imported"}
     with common.transaction(**failed) as session:
-        summary = import_contacts(session, file, now=utc_now())
+        summary = import_contacts(session, file, now=utc_now(), encoding=encoding)
+    _print_notes(file, summary.notes)
     common.out.print(
         f"imported {summary.rows} rows: {summary.contacts_added} contacts added, "
         f"{summary.contacts_updated} updated, {summary.domains_allowed} domains allowed, "
         f"{summary.domains_withdrawn} withdrawn",
         highlight=False,
     )
+
+
+def _print_notes(file: Path, notes: tuple[str, ...]) -> None:
+    """How the file was read, when the user should know (standard error: the summary line
+    on standard output stays one line)."""
+    for note in notes:
+        common.err.print(f"{file.name}: {note}", highlight=False, soft_wrap=True, markup=False)
 
 
 # Bank statements (issue 8): the command lives with the other bank commands.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 import typer
 from rich.table import Table as RichTable
 
+from core.money import format_amount
 from worker.cli import common
 
 if TYPE_CHECKING:  # imported when a command runs: `arbox --help` stays quick
@@ -48,7 +49,9 @@ def _today() -> date:
     return utc_now().date()
 
 
-def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -> None:
+def _write(
+    doc: Document, fmt: Format, output: Path | None, charts: list[str], locale: str | None = None
+) -> None:
     from ledger.reports.render import to_csv, to_html, to_json, to_xlsx  # loads SQLAlchemy
 
     if fmt == "table":
@@ -56,7 +59,7 @@ def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -
             raise common.fail(
                 "--format table is for the terminal; choose csv, json, xlsx or html for -o", 2
             )
-        _print_tables(doc)
+        _print_tables(doc, locale)
         return
     if fmt == "xlsx":
         data = to_xlsx(doc)
@@ -68,9 +71,9 @@ def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -
         output.write_bytes(data)
     else:
         text = (
-            to_html(doc, charts=charts)
+            to_html(doc, charts=charts, locale=locale)
             if fmt == "html"
-            else (to_csv(doc) if fmt == "csv" else to_json(doc))
+            else (to_csv(doc, locale=locale) if fmt == "csv" else to_json(doc))
         )
         if output is None:
             sys.stdout.write(text)
@@ -79,8 +82,8 @@ def _write(doc: Document, fmt: Format, output: Path | None, charts: list[str]) -
     common.err.print(f"wrote {doc.report} report to {output}", highlight=False)
 
 
-def _print_tables(doc: Document) -> None:
-    from ledger.reports.render import cell_text  # loads SQLAlchemy: `arbox --help` stays quick
+def _print_tables(doc: Document, locale: str | None) -> None:
+    from ledger.reports.render import row_texts  # loads SQLAlchemy: `arbox --help` stays quick
 
     common.out.print(f"[bold]{doc.title}[/bold]", highlight=False)
     for table in doc.tables:
@@ -93,17 +96,12 @@ def _print_tables(doc: Document) -> None:
                 overflow="fold",
             )
         for row in table.rows:
-            rich.add_row(
-                *(
-                    cell_text(v, c.kind, grouped=True)
-                    for v, c in zip(row, table.columns, strict=True)
-                )
-            )
+            rich.add_row(*row_texts(row, table.columns, grouped=True, locale=locale))
         if table.rows and table.totals:
             rich.rows[-1].end_section = True
         for row in table.totals:
-            cells = zip(row, table.columns, strict=True)
-            rich.add_row(*(cell_text(v, c.kind, grouped=True) for v, c in cells), style="bold")
+            texts = row_texts(row, table.columns, grouped=True, locale=locale)
+            rich.add_row(*texts, style="bold")
         if not table.rows and not table.totals:
             rich.add_row(*(["(none)"] + [""] * (len(table.columns) - 1)))
         common.out.print(rich)
@@ -114,6 +112,7 @@ def report_aging(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD; today.")] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    locale: common.LocaleOption = None,
 ) -> None:
     """AR aging per customer and currency: current, 1–30, 31–60, 61–90, 90+ days past due,
     credits, unapplied cash, total; balances as of the date."""
@@ -124,7 +123,7 @@ def report_aging(
 
     day = _day(as_of, "--as-of", _today())
     report = common.read(lambda s: aging_report(s, as_of=day))
-    _write(aging_document(report), fmt, output, [aging_svg(report)])
+    _write(aging_document(report), fmt, output, [aging_svg(report)], locale)
 
 
 @report_app.command("dso")
@@ -133,6 +132,7 @@ def report_dso(
     days: Annotated[int, typer.Option("--days", min=1, help="Days of credit sales.")] = 90,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    locale: common.LocaleOption = None,
 ) -> None:
     """DSO = receivables as of the date / credit sales of the last DAYS days × DAYS."""
     # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
@@ -141,7 +141,7 @@ def report_dso(
 
     day = _day(as_of, "--as-of", _today())
     report = common.read(lambda s: dso_report(s, as_of=day, days=days))
-    _write(dso_document(report), fmt, output, [])
+    _write(dso_document(report), fmt, output, [], locale)
 
 
 @report_app.command("cash")
@@ -155,6 +155,7 @@ def report_cash(
     ] = "day",
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    locale: common.LocaleOption = None,
 ) -> None:
     """Cash applied per day or customer (automatic vs confirmed, discounts, deductions,
     un-applied), STP per day, unapplied cash and open deductions at the end."""
@@ -169,7 +170,7 @@ def report_cash(
     if last < first:
         raise common.fail(f"--to {last} is before --from {first}", 2)
     report = common.read(lambda s: cash_report(s, start=first, end=last, by=by))
-    _write(cash_document(report), fmt, output, [stp_svg(report)])
+    _write(cash_document(report), fmt, output, [stp_svg(report)], locale)
 
 
 @report_app.command("close")
@@ -177,6 +178,7 @@ def report_close(
     period: Annotated[str, typer.Option("--period", help="The month, YYYY-MM.")],
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    locale: common.LocaleOption = None,
 ) -> None:
     """Month-end close: receivables rolled forward from the opening to the closing balance
     (exit 1 when they do not reconcile), cash applied and STP in the month, unapplied cash,
@@ -191,14 +193,15 @@ def report_close(
     except ValueError as e:
         raise common.fail(f"--period: {e}", 2) from None
     report = common.read(lambda s: close_report(s, period=period))
-    _write(close_document(report), fmt, output, [stp_svg(report.cash)])
+    _write(close_document(report), fmt, output, [stp_svg(report.cash)], locale)
     if not report.reconciles:
         for r in report.reconciliations:
             if r.difference:
                 common.err.print(
                     f"[red]{period} does not reconcile in {r.currency}:[/red] closing "
-                    f"{r.closing:,.2f}, expected {r.expected:,.2f}, difference "
-                    f"{r.difference:,.2f}",
+                    f"{format_amount(r.closing, r.currency)}, expected "
+                    f"{format_amount(r.expected, r.currency)}, difference "
+                    f"{format_amount(r.difference, r.currency)}",
                     highlight=False,
                 )
         raise typer.Exit(1)

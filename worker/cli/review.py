@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import typer
 
 from core.errors import AmountFormatError
-from core.money import parse_amount
+from core.money import format_amount, parse_amount
 from worker.cli import common
 
 review_app = typer.Typer(help="The review queue.", no_args_is_help=True)
@@ -93,14 +93,18 @@ def review_confirm(
             now=utc_now(),
         )
     out = common.out
+
+    def money(amount: Decimal) -> str:
+        return format_amount(amount, done.currency)
+
     for a in done.applied:
         out.print(
-            f"applied {a.amount:,.2f} {done.currency} to {a.invoice_number} (application "
-            f"{a.application_id}; balance now {a.balance_after:,.2f})",
+            f"applied {money(a.amount)} {done.currency} to {a.invoice_number} (application "
+            f"{a.application_id}; balance now {money(a.balance_after)})",
             highlight=False,
         )
     if done.left_unapplied:
-        out.print(f"{done.left_unapplied:,.2f} of the line is not applied", highlight=False)
+        out.print(f"{money(done.left_unapplied)} of the line is not applied", highlight=False)
     if done.customer_assigned:
         out.print(f"the mail is now customer {done.customer_number}'s", highlight=False)
     for rule in done.rules:
@@ -141,9 +145,10 @@ def unapply(
         )
     given_back = done.amount + done.discount
     common.out.print(
-        f"un-applied {done.amount:,.2f} {done.currency} from {done.invoice_number} "
-        f"(customer {done.customer_number}); balance now {done.balance_after:,.2f} "
-        f"(+{given_back:,.2f})",
+        f"un-applied {format_amount(done.amount, done.currency)} {done.currency} from "
+        f"{done.invoice_number} (customer {done.customer_number}); balance now "
+        f"{format_amount(done.balance_after, done.currency)} "
+        f"(+{format_amount(given_back, done.currency)})",
         highlight=False,
     )
 

@@ -1,7 +1,7 @@
 """locales: each customer's and contact's language and formats, and the suggested one
 
 Revision ID: 0019_locales
-Revises: 0018_outbox_recipient_indexes
+Revises: 0019_money_three_decimals
 Create Date: 2026-12-07 13:00:00
 
 Hand-written (issue 21). ``customers.locale`` and ``contacts.locale``: the CLDR locale
@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_locales"
-down_revision = "0018_outbox_recipient_indexes"
+# After 0019_money_three_decimals (issue 21's money part, merged first) so there is one head;
+# the brief named 0018 when neither was merged.
+down_revision = "0019_money_three_decimals"
 branch_labels = None
 depends_on = None
 

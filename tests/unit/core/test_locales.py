@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from babel.numbers import parse_decimal
+from babel.numbers import get_decimal_symbol, parse_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +21,7 @@ from core.locales import (
     template_language,
     territory_of,
 )
+from core.money import currency_table, from_minor, parse_amount
 
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "nl_NL", "de_CH", "pl_PL", "ja_JP"]
 
@@ -40,7 +41,8 @@ def test_format_money(amount: str, currency: str, locale: str, written: str) -> 
 
 
 def test_format_money_never_rounds() -> None:
-    assert format_money(Decimal("100.50"), "JPY", "en_US", symbol=False) == "100.50"
+    assert format_money(Decimal("100.50"), "JPY", "en_US", symbol=False) == "100.5"
+    assert format_money(Decimal("100.00"), "JPY", "en_US", symbol=False) == "100"
 
 
 @given(
@@ -111,3 +113,37 @@ def test_a_language_becomes_a_full_locale_near_the_customers_territory() -> None
     assert locale_for_language("fr", territory="US") == "fr_FR"  # CLDR has no fr_US
     assert locale_for_language("nl") == "nl_NL"
     assert territory_of("de_CH") == "CH" and territory_of("de") is None
+
+
+WRITING_LOCALES = [
+    "en_US",
+    "en_GB",
+    "en_IN",
+    "de_DE",
+    "de_CH",
+    "fr_FR",
+    "fr_CH",
+    "es_ES",
+    "nl_NL",
+    "it_IT",
+    "pl_PL",
+    "sv_SE",
+    "pt_BR",
+    "ja_JP",
+    "ar_EG",
+]
+
+
+@given(
+    st.integers(min_value=-(10**11), max_value=10**11),
+    st.sampled_from(sorted(c for c, n in currency_table().items() if n <= 3)),
+    st.sampled_from(WRITING_LOCALES),
+)
+def test_every_currency_in_every_locale_reads_back_as_written(
+    units: int, currency: str, locale: str
+) -> None:
+    # parse ∘ format is the identity: what arbox writes for a customer, arbox reads back
+    amount = from_minor(units, currency)
+    text = format_money(amount, currency, locale, symbol=False)
+    sep = get_decimal_symbol(locale)
+    assert parse_amount(text, decimal_sep=sep, currency=currency) == amount

@@ -94,9 +94,26 @@ def test_applications_json_is_exact_with_string_amounts():
     assert applications_to_json([]) == "[]\n"
 
 
-def test_amount_finer_than_a_cent_is_refused_not_rounded():
-    with pytest.raises(ValueError, match=r"0\.005"):
-        applications_to_csv([application(amount_applied=Decimal("0.005"))])
+def test_amount_finer_than_its_currency_is_written_exactly_not_rounded():
+    (row,) = json.loads(applications_to_json([application(amount_applied=Decimal("0.005"))]))
+    assert row["amount_applied"] == "0.005"
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "written"),
+    [("JPY", "1234567.00", "1234567"), ("KWD", "1250.125", "1250.125"), ("KWD", "2.50", "2.500")],
+)
+def test_amounts_have_their_currency_minor_units(currency, amount, written):
+    row = application(amount_applied=Decimal(amount), currency=currency)
+    assert json.loads(applications_to_json([row]))[0]["amount_applied"] == written
+
+
+def test_a_decimal_comma_locale_writes_csv_as_excel_there_reads_it():
+    text = applications_to_csv(ROWS, locale="de_DE")
+    header, first, *_ = text.splitlines()
+    assert header.startswith("message_id;invoice_number;customer_number;amount_applied")
+    assert first.split(";")[3:9] == ["1250,00", "0,00", "0,00", "USD", "auto", "1,000"]
+    assert applications_to_csv(ROWS, locale="en_GB") == applications_to_csv(ROWS)
 
 
 def test_naive_timestamp_is_refused():

@@ -349,7 +349,11 @@ BAD_ROWS = [
     pytest.param({"due_date": "20260204"}, "YYYY-MM-DD", id="compact-iso-date"),
     pytest.param({"due_date": "2026-02-30"}, "not a valid date", id="impossible-date"),
     pytest.param({"due_date": "2026-01-04"}, "before issue_date", id="due-before-issue"),
-    pytest.param({"amount": "12.345"}, "more than 2 decimals", id="three-decimals"),
+    pytest.param({"amount": "12.345"}, "more decimals than USD allows", id="three-decimals"),
+    pytest.param(
+        {"amount": "100.50", "currency": "JPY"}, "more decimals than JPY allows", id="yen-cents"
+    ),
+    pytest.param({"amount": "1.2345", "currency": "KWD"}, "more than 3 decimals", id="four-kwd"),
     pytest.param({"amount": "twelve"}, "not an amount", id="words"),
     pytest.param({"amount": "1e3"}, "not an amount", id="exponent"),
     pytest.param({"amount": "1234567890123.00"}, "too large", id="too-large"),
@@ -357,7 +361,10 @@ BAD_ROWS = [
     pytest.param({"balance": "1250.01"}, "not between 0 and amount", id="balance-over-amount"),
     pytest.param({"amount": "-10.00", "balance": "5.00"}, "credit memo", id="credit-positive"),
     pytest.param({"amount": "-10.00", "balance": "-11.00"}, "credit memo", id="credit-over"),
-    pytest.param({"currency": "KWD"}, "at most 2 minor units", id="three-minor-units"),
+    pytest.param({"currency": "XYZ"}, "not an ISO 4217 currency code", id="unknown-code"),
+    pytest.param({"currency": "ABC"}, "not an ISO 4217 currency code", id="unknown-code-2"),
+    pytest.param({"currency": "XAU"}, "not money an invoice is written in", id="gold"),
+    pytest.param({"currency": "CLF"}, "4 decimals", id="four-minor-units"),
     pytest.param({"currency": "DOLLARS"}, "ISO 4217", id="not-a-code"),
     pytest.param(
         {"customer_email": "ap@acme.example;not-an-address"}, "not-an-address", id="bad-email"
@@ -419,23 +426,38 @@ def test_duplicate_column_is_a_file_error(sessions, tmp_path):
         run_import(sessions, path)
 
 
-@pytest.mark.parametrize("name", ["invoices.txt", "invoices.xls", "invoices"])
+@pytest.mark.parametrize("name", ["invoices.ods", "invoices.xls", "invoices"])
 def test_unsupported_extension_is_a_file_error(sessions, tmp_path, name):
     path = tmp_path / name
     path.write_text("invoice_number\n", encoding="utf-8")
-    with pytest.raises(ImportFileError, match=r"use \.csv or \.xlsx"):
+    with pytest.raises(ImportFileError, match=r"use \.csv, \.tsv or \.xlsx"):
         run_import(sessions, path)
 
 
-def test_empty_file_and_non_utf8_file_are_file_errors(sessions, tmp_path):
+def test_empty_file_is_a_file_error(sessions, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     with pytest.raises(ImportFileError, match="empty file"):
         run_import(sessions, empty)
+
+
+def test_issue_21_latin1_file_is_read_and_the_user_is_told_how(sessions, tmp_path):
+    """Issue 21: a Latin-1 export was refused as "not UTF-8 text"."""
+    # Given an ERP's Latin-1 export (it used to be refused as "not UTF-8")
     latin = tmp_path / "latin.csv"
-    latin.write_bytes("invoice_number,customer_name\nINV-1,Société\n".encode("latin-1"))
-    with pytest.raises(ImportFileError, match="not UTF-8"):
-        run_import(sessions, latin)
+    rows = [invoice_row("INV-1", customer_name="Société Générale Crème")]
+    header = ",".join(rows[0])
+    body = "\n".join(",".join(row.values()) for row in rows)
+    latin.write_bytes(f"{header}\n{body}\n".encode("latin-1"))
+    # When it is imported
+    summary = run_import(sessions, latin)
+    # Then the name reads back exactly and the summary says how the file was read
+    with sessions() as session:
+        assert session.scalars(select(Customer.name)).all() == ["Société Générale Crème"]
+    assert summary.notes == (
+        "read as cp1252 (not UTF-8; detected), comma-separated; if names look wrong, "
+        "give --encoding or save the file as UTF-8",
+    )
 
 
 def test_progress_is_reported_sparingly_and_ends_at_total(sessions, write_csv):
@@ -448,10 +470,10 @@ def test_progress_is_reported_sparingly_and_ends_at_total(sessions, write_csv):
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
-def test_three_minor_unit_default_currency_is_refused(sessions, write_csv):
+def test_an_unstorable_default_currency_is_refused(sessions, write_csv):
     path = write_csv([invoice_row("INV-1", currency="")])
-    with pytest.raises(ImportRowError, match="'BHD'"):
-        run_import(sessions, path, default_currency="BHD")
+    with pytest.raises(ImportRowError, match="'CLF' has 4 decimals"):
+        run_import(sessions, path, default_currency="CLF")
     assert count(sessions, Invoice) == 0
 
 
@@ -534,4 +556,24 @@ def test_invoices_inserted_through_the_sqlite_cursor_are_stored_as_core_stores_t
     assert read["B1"].balance == Decimal("-0.01") and read["B1"].created_at == NOW
     assert read["B2"].terms is None and read["B2"].amount == Decimal("0.00")
     with sessions.begin() as session, pytest.raises(ValueError, match="decimal places"):
-        insert_many(session, table, [row("C1", balance=Decimal("1.001"))])
+        insert_many(session, table, [row("C1", balance=Decimal("1.0001"))])
+
+
+def test_every_currency_imports_exact_to_its_minor_unit(sessions, write_csv):
+    rows = [
+        invoice_row("JPY-1", amount="120000", balance="120000", currency="JPY"),
+        invoice_row("KWD-1", amount="1250.125", balance="1250.125", currency="KWD"),
+        invoice_row("BHD-1", amount="10.5", balance="10.500", currency="BHD"),
+        invoice_row("CHF-1", amount="99.95", balance="99.95", currency="CHF"),
+    ]
+    run_import(sessions, write_csv(rows))
+    got = {
+        n: (str(inv.amount), str(inv.balance), inv.currency)
+        for n, inv in invoices(sessions).items()
+    }
+    assert got == {
+        "JPY-1": ("120000.00", "120000.00", "JPY"),
+        "KWD-1": ("1250.125", "1250.125", "KWD"),
+        "BHD-1": ("10.50", "10.50", "BHD"),
+        "CHF-1": ("99.95", "99.95", "CHF"),
+    }

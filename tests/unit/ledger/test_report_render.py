@@ -158,3 +158,34 @@ def test_chart_labels_are_escaped():
     svg = aging_svg(AgingReport(date(2026, 1, 1), rows, total_rows(rows)))
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     ElementTree.fromstring(svg)
+
+
+def test_money_has_the_minor_units_of_its_row_currency():
+    z = D("0.00")
+    rows = (
+        AgingRow("C1", "Yen", "JPY", (D("1234567.00"), z, z, z, z), z, z),
+        AgingRow("C2", "Dinar", "KWD", (D("1250.125"), D("2.50"), z, z, z), z, z),
+    )
+    doc = aging_document(AgingReport(as_of=date(2026, 3, 1), rows=rows, totals=total_rows(rows)))
+    got = {r["customer_number"]: r for r in csv.DictReader(io.StringIO(to_csv(doc)))}
+    assert (got["C1"]["current"], got["C1"]["total"]) == ("1234567", "1234567")
+    assert (got["C2"]["current"], got["C2"]["1-30"], got["C2"]["credits"]) == (
+        "1250.125",
+        "2.500",
+        "0.000",
+    )
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(doc)))
+    sheet = book.worksheets[0]
+    formats = {sheet.cell(row=r, column=4).number_format for r in (2, 3)}
+    assert formats == {"#,##0", "#,##0.000"}
+
+
+def test_locale_writes_numbers_as_the_locale_does():
+    doc = aging_document(_aging())
+    text = to_csv(doc, locale="de_DE")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("customer_number;customer_name;currency;current")
+    assert first.split(";")[3] == "1234,50"
+    assert "1.234,50" in to_html(doc, locale="de_DE")
+    assert "1\u202f234,50" in to_html(doc, locale="fr_FR")
+    assert to_json(doc) == to_json(aging_document(_aging()))  # JSON stays canonical

@@ -224,6 +224,7 @@ def test_a_line_split_over_two_invoices_leaves_the_rest_unapplied(ledger):
         ([("INV-1", Decimal("1000.00")), ("INV-2", Decimal("300.00"))], "more than the line"),
         ([("INV-PAID", None)], "is not open"),
         ([("INV-EUR", None)], "is in EUR"),
+        ([("INV-1", Decimal("10.005"))], r"10\.005 has more decimals than USD allows \(2\)"),
         ([("INV-1", None), ("INV-OTHER", None)], "several customers"),
     ],
 )

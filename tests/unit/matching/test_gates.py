@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from core.types import OpenInvoice, Outcome, Remittance, RemittanceLine
+from core.types import LineDecision, OpenInvoice, Outcome, Remittance, RemittanceLine
 from matching.decide import MatchPolicy, decide_remittance
+from matching.gates import held
 
 INV = OpenInvoice(
     invoice_id=7,
@@ -80,3 +81,45 @@ def test_required_confidence_takes_the_strictest_of_global_band_and_customer():
     assert policy.required_confidence(Decimal("1000"), "C1") == Decimal("0.90")
     assert policy.required_confidence(Decimal("5000"), "C9") == Decimal("0.95")
     assert policy.required_confidence(Decimal("20000"), "C9") == Decimal("0.99")
+
+
+def test_a_three_decimal_currency_applies_its_thousandths():
+    kwd = OpenInvoice(
+        invoice_id=9,
+        number="INV-9001",
+        customer_id=1,
+        customer_number="C1042",
+        balance=Decimal("1250.125"),
+        currency="KWD",
+        status="open",
+        due_date=date(2026, 6, 30),
+        issue_date=date(2026, 5, 31),
+    )
+    rem = Remittance(
+        lines=(RemittanceLine(invoice_ref="INV-9001", amount=Decimal("1250.125")),),
+        currency="KWD",
+    )
+    (line,) = decide_remittance(
+        rem,
+        customer_id=1,
+        invoices_by_key={"9001": [kwd]},
+        customer_open=[kwd],
+        policy=MatchPolicy(),
+        paid_on=date(2026, 11, 30),
+    ).lines
+    assert (line.outcome, line.amount) == (Outcome.AUTO, Decimal("1250.125"))
+
+
+def test_an_amount_finer_than_the_invoice_currency_goes_to_a_person():
+    decision = LineDecision(
+        line_no=1,
+        invoice_ref="INV-7001",
+        amount=Decimal("12500.005"),
+        outcome=Outcome.AUTO,
+        confidence=Decimal("1.000"),
+        reason="exact reference",
+        invoice=INV,
+    )
+    line = held(decision, policy=MatchPolicy(), paid_on=date(2026, 11, 30))
+    assert line.outcome is Outcome.REVIEW
+    assert line.reason.startswith("12500.005 has more decimals than USD allows (2)")

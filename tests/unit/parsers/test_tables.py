@@ -273,8 +273,12 @@ def test_currency_comes_from_the_amount_cells_or_the_header() -> None:
     assert read_grid([["Invoice", "Amount"], ["INV-1", "£10.00"]]).currency == "GBP"
 
 
-def test_an_amount_with_more_decimals_than_cents_is_not_rounded_into_a_line() -> None:
+def test_an_amount_with_more_decimals_than_cents_is_read_exactly_never_rounded() -> None:
+    # Three decimals are money in KWD or BHD; whether the currency allows them is decided
+    # later (matching.gates sends a USD line of 10.005 to a person).
     rows = [["Invoice", "Amount"], ["INV-1", "10.005"], ["INV-2", "3.50"]]
+    assert _lines(rows) == [("INV-1", "10.005"), ("INV-2", "3.50")]
+    rows = [["Invoice", "Amount"], ["INV-1", "10.0051"], ["INV-2", "3.50"]]
     assert _lines(rows) == [("INV-2", "3.50")]
 
 
