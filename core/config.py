@@ -6,7 +6,6 @@ everything below gets the settings (or a part of them) as an argument.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -16,7 +15,9 @@ from typing import Any, Literal
 from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.errors import ConfigError, SettingsError
+from core.errors import SettingsError
+from core.locales import DEFAULT_LOCALE, normalize_locale
+from core.setting_files import FILE_SETTINGS, process_environ, read_setting_files
 from core.setting_values import (
     LIMITS,
     describe_errors,
@@ -29,6 +30,8 @@ from core.setting_values import (
 from core.types import PdfReader
 
 TlsMode = Literal["ssl", "starttls", "none"]
+#: Re-exported: what ``ARBOX_<NAME>_FILE`` may name (see :mod:`core.setting_files`).
+__all__ = ["FILE_SETTINGS", "Settings", "read_setting_files"]
 
 
 #: What ``ARBOX_DATABASE_URL`` must look like: ``dialect[+driver]://...``.
@@ -67,6 +70,8 @@ class Settings(BaseSettings):
     ar_address: str | None = None
     company_name: str = "arbox"
     default_currency: str = "USD"
+    #: The locale (language and formats) of a customer and contact that has none (issue 21).
+    default_locale: str = DEFAULT_LOCALE
 
     auto_apply: bool = True
     identify_by_content: bool = True
@@ -128,7 +133,8 @@ class Settings(BaseSettings):
     #: text, each a line per ``|`` (a newline works too).
     company_address: str = ""
     remit_to: str = ""
-    #: A directory of Jinja2 templates that override the packaged ones by file name.
+    #: A directory of Jinja2 templates that override the packaged ones: ``<dir>/<lang>/<name>``
+    #: (and ``<dir>/<name>`` for English), checked at start-up (outbound.templating).
     templates_dir: Path | None = None
 
     # Replies per question kind (issue 6, replies).
@@ -256,6 +262,11 @@ class Settings(BaseSettings):
             raise ValueError("expected a three-letter ISO 4217 currency code, e.g. USD")
         return value
 
+    @field_validator("default_locale")
+    @classmethod
+    def _valid_locale(cls, value: str) -> str:
+        return normalize_locale(value)  # ValueError with the reason: one line in from_env
+
     @field_validator("default_currency")
     @classmethod
     def _upper_currency(cls, value: str) -> str:
@@ -273,7 +284,7 @@ class Settings(BaseSettings):
         """
         try:
             if environ is None:
-                from_files: dict[str, Any] = dict(read_setting_files(_process_environ(env_file)))
+                from_files: dict[str, Any] = dict(read_setting_files(process_environ(env_file)))
                 return cls(_env_file=env_file, **from_files)  # type: ignore[call-arg]
             values = {
                 key[len("ARBOX_") :].lower(): value
@@ -351,50 +362,3 @@ class Settings(BaseSettings):
 
 
 # --- Settings read from files: ARBOX_<NAME>_FILE (deploy/, issue 20) --------------------------
-
-#: The settings that may be given as a file instead: ``ARBOX_<NAME>_FILE`` names the file and
-#: its text, less one trailing newline, is the value. This is how Compose ``secrets:``
-#: (``/run/secrets/<name>``) and systemd ``LoadCredential=`` (``%d/<name>``) hand over secrets,
-#: so they never sit in an environment file or ``docker inspect``.
-FILE_SETTINGS: tuple[str, ...] = ("imap_password", "smtp_password", "database_url", "redis_url")
-
-
-def read_setting_files(environ: Mapping[str, str]) -> dict[str, str]:
-    """The values of the settings that ``environ`` gives as files, by field name.
-
-    An empty file counts as unset, as an empty variable does.
-
-    Raises:
-        ConfigError: a file cannot be read, or both ``ARBOX_<NAME>`` and
-            ``ARBOX_<NAME>_FILE`` are set.
-    """
-    values: dict[str, str] = {}
-    for name in FILE_SETTINGS:
-        variable = f"ARBOX_{name.upper()}"
-        path = environ.get(f"{variable}_FILE", "")
-        if not path:
-            continue
-        if environ.get(variable, ""):
-            msg = f"set {variable} or {variable}_FILE, not both"
-            raise ConfigError(msg)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
-            msg = f"{variable}_FILE {path!r} cannot be read ({reason}); point it at a readable file"
-            raise ConfigError(msg) from e
-        text = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
-        if text:
-            values[name] = text
-    return values
-
-
-def _process_environ(env_file: str | Path | None) -> dict[str, str]:
-    """The process environment over the ``.env`` file's variables (as pydantic-settings)."""
-    from dotenv import dotenv_values  # pydantic-settings' own .env reader
-
-    merged: dict[str, str] = {}
-    if env_file is not None and Path(env_file).is_file():
-        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    merged.update(os.environ)
-    return merged

@@ -10,11 +10,13 @@ decimals, but an invoice of HUF 1 234,50 is owed to the filler.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import NumberPattern, parse_pattern
 
@@ -63,9 +65,63 @@ def format_money(amount: Decimal, currency: str, locale: str, *, symbol: bool = 
     return text
 
 
+@lru_cache(maxsize=4096)  # a statement run writes the same few hundred dates again and again
 def format_date(day: date, locale: str) -> str:
     """``day`` in ``locale``'s medium form: ``05.03.2026`` (de_DE), ``5 mars 2026`` (fr_FR)."""
     return _babel_format_date(day, format="medium", locale=_parse(locale))
+
+
+def resolve_locale(*, contact: str | None, customer: str | None, default: str) -> str:
+    """The locale a contact is written to: its own, else its customer's, else ``default``."""
+    return contact or customer or default
+
+
+def mail_locale(
+    recipients: Sequence[str],
+    *,
+    contact_locales: Mapping[str, str | None],
+    customer: str | None,
+    default: str,
+) -> str:
+    """The locale of one mail to ``recipients`` (addresses) of one customer: theirs when
+    every recipient resolves to the same one (:func:`resolve_locale`, a recipient that is no
+    contact counting as the customer), else the customer's (else ``default``): one mail
+    has one language, and the customer's is the one its people share."""
+    resolved = {
+        resolve_locale(
+            contact=contact_locales.get(address.lower()), customer=customer, default=default
+        )
+        for address in recipients
+    }
+    if len(resolved) == 1:
+        return resolved.pop()
+    return customer or default
+
+
+def template_language(locale: str, available: Sequence[str] = TEMPLATE_LANGUAGES) -> str:
+    """The language whose templates a mail in ``locale`` uses: its own when ``available``,
+    else English (written with ``locale``'s number and date formats)."""
+    language = language_of(locale)
+    return language if language in available else "en"
+
+
+def locale_for_language(language: str, *, territory: str | None = None) -> str:
+    """A full locale for ``language``: with ``territory`` when CLDR has that pair
+    (``fr`` in ``BE`` → ``fr_BE``), else the language's likely one (``fr`` → ``fr_FR``)."""
+    if territory:
+        try:
+            return normalize_locale(f"{language}_{territory}")
+        except ValueError:
+            pass
+    likely: str = get_global("likely_subtags").get(language, language)
+    parts = likely.split("_")
+    return normalize_locale(f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else parts[0])
+
+
+def territory_of(locale: str) -> str | None:
+    """The territory of ``locale``: ``de_CH`` → ``CH``; None for a bare language."""
+    territory: str | None = _parse(locale).territory
+    return territory
 
 
 @lru_cache(maxsize=256)

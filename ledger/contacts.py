@@ -3,14 +3,16 @@ account data, from a CSV or XLSX file, all or nothing.
 
 Columns (CSV header names; XLSX first sheet, first row; case-insensitive, others ignored)::
 
-    customer_number,email,name,role,allow_domain
-    C1001,ap@acme-mfg.example,Jane Doe,AP,yes
+    customer_number,email,name,role,allow_domain,locale
+    C1001,ap@acme-mfg.example,Jane Doe,AP,yes,de_DE
 
-``customer_number`` and ``email`` are required; ``name``, ``role`` and ``allow_domain``
-optional. Each row upserts the contact (customer, lower-cased address): a new address is
-added, a known one gets the row's name and role. ``allow_domain`` ``yes``/``true``/``1`` lets
-every address at the e-mail's domain receive the customer's data (``customers.contact_domain``),
-``no``/``false``/``0`` withdraws that for the domain, empty leaves it as it is. Nothing is
+``customer_number`` and ``email`` are required; ``name``, ``role``, ``allow_domain``
+and ``locale`` optional. Each row upserts the contact (customer, lower-cased address): a new
+address is added, a known one gets the row's name, role and locale (the contact's language
+and formats, over its customer's; empty leaves it as it is). ``allow_domain``
+``yes``/``true``/``1`` lets every address at the e-mail's domain receive the customer's data
+(``customers.contact_domain``), ``no``/``false``/``0`` withdraws that for the domain, empty
+leaves it as it is. Nothing is
 removed that the file does not name.
 
 The file is read with the invoice import's readers (:mod:`ledger.imports`) and validated whole
@@ -30,12 +32,13 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ImportRowError
+from core.locales import normalize_locale
 from ledger.compiled import IN_CHUNK
 from ledger.import_rows import EMAIL_RE, MAX_EMAIL_LENGTH, column_positions, read_export_file
 from ledger.models import AuditEvent, Contact, Customer
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("customer_number", "email")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("name", "role", "allow_domain")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("name", "role", "allow_domain", "locale")
 MAX_NAME_LENGTH = 255
 MAX_ROLE_LENGTH = 64
 _YES = frozenset({"yes", "y", "true", "1"})
@@ -75,6 +78,7 @@ class ContactRow:
     name: str | None
     role: str | None
     allow_domain: bool | None  # None: leave the customer's domain as it is
+    locale: str | None = None  # None: leave the contact's as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +189,12 @@ def _validate_row(row: int, fields: dict[str, str]) -> ContactRow:
         raise ImportRowError(
             row, f"allow_domain for {domain}: a public mail provider; register addresses instead"
         )
-    return ContactRow(row, number, email, name, role, allow)
+    locale_text = fields.get("locale", "").strip()
+    try:
+        locale = normalize_locale(locale_text) if locale_text else None
+    except ValueError as e:
+        raise ImportRowError(row, f"locale: {e}") from e
+    return ContactRow(row, number, email, name, role, allow, locale)
 
 
 def _customers(session: Session, rows: Sequence[ContactRow]) -> dict[str, tuple[int, str | None]]:
@@ -259,28 +268,40 @@ def _domains(
 def _upsert_contacts(
     session: Session, rows: Sequence[ContactRow], customers: dict[str, tuple[int, str | None]]
 ) -> tuple[int, int]:
-    """Add the new contacts and update the name and role of known ones: (added, updated)."""
+    """Add the new contacts and update the name, role and locale of known ones: (added,
+    updated)."""
     ids = sorted({cid for cid, _ in customers.values()})
-    existing: dict[tuple[int, str], tuple[int, str | None, str | None]] = {}
+    existing: dict[tuple[int, str], tuple[int, tuple[str | None, str | None, str | None]]] = {}
     for start in range(0, len(ids), IN_CHUNK):
         chunk = ids[start : start + IN_CHUNK]
-        columns = (Contact.id, Contact.customer_id, Contact.email, Contact.name, Contact.role)
-        for contact_id, cid, email, name, role in session.execute(
+        columns = (
+            Contact.id, Contact.customer_id, Contact.email, Contact.name, Contact.role,
+            Contact.locale,
+        )  # fmt: skip
+        for contact_id, cid, email, name, role, locale in session.execute(
             select(*columns).where(Contact.customer_id.in_(chunk))
         ).tuples():
-            existing[(cid, email)] = (contact_id, name, role)
+            existing[(cid, email)] = (contact_id, (name, role, locale))
     new: list[dict[str, object]] = []
     changed: list[dict[str, object]] = []
     for r in rows:
         cid = customers[r.customer_number][0]
         known = existing.get((cid, r.email))
         if known is None:
-            new.append({"customer_id": cid, "email": r.email, "name": r.name, "role": r.role})
+            new.append(
+                {
+                    "customer_id": cid, "email": r.email, "name": r.name, "role": r.role,
+                    "locale": r.locale,
+                }
+            )  # fmt: skip
             continue
-        contact_id, name, role = known
-        wanted = (r.name if r.name is not None else name, r.role if r.role is not None else role)
-        if wanted != (name, role):
-            changed.append({"id": contact_id, "name": wanted[0], "role": wanted[1]})
+        contact_id, now_held = known
+        given = (r.name, r.role, r.locale)
+        wanted = tuple(g if g is not None else h for g, h in zip(given, now_held, strict=True))
+        if wanted != now_held:
+            changed.append(
+                {"id": contact_id, "name": wanted[0], "role": wanted[1], "locale": wanted[2]}
+            )
     if new:
         session.execute(insert(Contact), new)
     if changed:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.errors import AmountFormatError, ImportFileError, ImportRowError
+from core.locales import normalize_locale
 from core.money import currency_problem, fits_currency, minor_units, parse_amount
 from parsers.decimal_marks import DecimalChoice, DecimalMark, choose_decimal_mark
 from parsers.export_table import Export, ExportTable, read_export, table_kind
@@ -29,7 +30,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "amount",
 )
 #: Columns read when present; any other column is ignored.
-OPTIONAL_COLUMNS: tuple[str, ...] = ("customer_email", "balance", "currency", "terms")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("customer_email", "balance", "currency", "terms", "locale")
 #: Every column, in the order of a full export (what generators of ledgers write).
 ALL_COLUMNS: tuple[str, ...] = (
     *REQUIRED_COLUMNS[:3],
@@ -74,6 +75,8 @@ class InvoiceRow:
     balance: Decimal
     currency: str
     terms: str | None
+    #: The customer's locale (``de_DE``); None: leave the customer's as it is.
+    locale: str | None = None
 
 
 def read_invoice_rows(
@@ -112,6 +115,7 @@ def validate_rows(
     rows: list[InvoiceRow] = []
     numbers: set[str] = set()
     names: dict[str, str] = {}
+    locales: dict[str, str] = {}
     for seen, (row_no, values) in enumerate(records, start=1):
         if on_row is not None:
             on_row(seen)
@@ -131,6 +135,7 @@ def validate_rows(
                 f"customer_number {inv.customer_number!r} is named {inv.customer_name!r} here "
                 f"but {known!r} in an earlier row",
             )
+        _same_locale(row_no, inv, locales)
         rows.append(inv)
     return rows
 
@@ -222,7 +227,40 @@ def _validate_row(
         balance=balance,
         currency=currency,
         terms=fields.get("terms") or None,
+        locale=_locale(row, fields.get("locale", "")),
     )
+
+
+def _same_locale(row: int, inv: InvoiceRow, locales: dict[str, str]) -> None:
+    """A customer has one locale: two rows of it may not name two."""
+    if inv.locale is None:
+        return
+    known = locales.setdefault(inv.customer_number, inv.locale)
+    if known != inv.locale:
+        raise ImportRowError(
+            row,
+            f"customer_number {inv.customer_number!r} has locale {inv.locale!r} here "
+            f"but {known!r} in an earlier row",
+        )
+
+
+def _locale(row: int, text: str) -> str | None:
+    """The row's ``locale`` as a CLDR identifier; None when empty."""
+    if not text.strip():
+        return None
+    locale = _parse_locale(text)
+    if locale.startswith("!"):
+        raise ImportRowError(row, f"locale: {locale[1:]}")
+    return locale
+
+
+@lru_cache(maxsize=256)
+def _parse_locale(text: str) -> str:
+    """``text`` as a locale, or ``!`` and why not. Cached: a file repeats a few locales."""
+    try:
+        return normalize_locale(text)
+    except ValueError as e:
+        return f"!{e}"
 
 
 @lru_cache(maxsize=256)

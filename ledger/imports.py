@@ -60,6 +60,7 @@ class ImportSummary:
 class _CustomerIn:
     name: str
     emails: set[str] = field(default_factory=set)
+    locale: str | None = None  # None: leave the customer's as it is
 
 
 def import_invoices(
@@ -149,6 +150,7 @@ def _customers_in(rows: Iterable[InvoiceRow]) -> dict[str, _CustomerIn]:
     for inv in rows:
         customer = customers.setdefault(inv.customer_number, _CustomerIn(inv.customer_name))
         customer.emails.update(inv.emails)
+        customer.locale = customer.locale or inv.locale
     return customers
 
 
@@ -160,22 +162,31 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 def _upsert_customers(
     session: Session, customers: dict[str, _CustomerIn], *, now: datetime
 ) -> tuple[dict[str, int], int]:
-    """Ids of every customer of the file by number, creating and renaming as needed."""
+    """Ids of every customer of the file by number, creating, renaming and setting the
+    locale (when the file gives one) as needed."""
     numbers = list(customers)
     ids: dict[str, int] = {}
     renames: list[dict[str, Any]] = []
     for chunk in _chunks(numbers, IN_CHUNK):
         found = session.execute(
-            select(Customer.id, Customer.number, Customer.name).where(Customer.number.in_(chunk))
+            select(Customer.id, Customer.number, Customer.name, Customer.locale).where(
+                Customer.number.in_(chunk)
+            )
         )
-        for cid, number, name in found:
+        for cid, number, name, locale in found:
             ids[number] = cid
-            if customers[number].name != name:
-                renames.append({"id": cid, "name": customers[number].name})
+            wanted = customers[number]
+            if (wanted.name, wanted.locale or locale) != (name, locale):
+                renames.append({"id": cid, "name": wanted.name, "locale": wanted.locale or locale})
     if renames:
         session.execute(update(Customer), renames)
     new = [
-        {"number": number, "name": customers[number].name, "created_at": now}
+        {
+            "number": number,
+            "name": customers[number].name,
+            "created_at": now,
+            "locale": customers[number].locale,
+        }
         for number in numbers
         if number not in ids
     ]

@@ -14,20 +14,13 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
-from core.money import format_amount
+from core.locales import DEFAULT_LOCALE
 from core.types import AckLine
+from outbound.templating import render, render_subject
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
-_env = Environment(
-    loader=PackageLoader("outbound", "templates"),
-    undefined=StrictUndefined,
-    autoescape=False,  # plain-text templates; the HTML ones escape explicitly
-    keep_trailing_newline=True,
-)
-_env.filters["money"] = format_amount
 
 
 def clean_header(value: str, *, max_length: int = 900) -> str:
@@ -81,14 +74,18 @@ def compose_acknowledgement(
     references: str | None,
     message_id: str,
     now: datetime,
+    locale: str = DEFAULT_LOCALE,
+    templates_dir: Path | None = None,
 ) -> EmailMessage:
-    """The reply that tells a customer what was done with its remittance."""
+    """The reply that tells a customer what was done with its remittance, in ``locale``."""
     return plain_message(
         sender=sender,
         company_name=company_name,
         to=to,
-        subject=acknowledgement_subject(subject),
-        body=acknowledgement_body(ack, company_name=company_name),
+        subject=acknowledgement_subject(subject, locale=locale, templates_dir=templates_dir),
+        body=acknowledgement_body(
+            ack, company_name=company_name, locale=locale, templates_dir=templates_dir
+        ),
         message_id=message_id,
         in_reply_to=in_reply_to,
         references=references,
@@ -96,16 +93,29 @@ def compose_acknowledgement(
     )
 
 
-def acknowledgement_body(ack: Acknowledgement, *, company_name: str) -> str:
-    """The text of the acknowledgement."""
-    return _env.get_template("acknowledgement.txt.j2").render(ack=ack, company_name=company_name)
+def acknowledgement_body(
+    ack: Acknowledgement,
+    *,
+    company_name: str,
+    locale: str = DEFAULT_LOCALE,
+    templates_dir: Path | None = None,
+) -> str:
+    """The text of the acknowledgement in ``locale``."""
+    context = {"ack": ack, "company_name": company_name}
+    return render("acknowledgement.txt.j2", context, locale=locale, templates_dir=templates_dir)
 
 
-def acknowledgement_subject(subject: str) -> str:
-    """The acknowledgement's subject: ``Re:`` the remittance's (cleaned)."""
+def acknowledgement_subject(
+    subject: str, *, locale: str = DEFAULT_LOCALE, templates_dir: Path | None = None
+) -> str:
+    """The acknowledgement's subject: ``Re:`` the remittance's (cleaned), else the
+    ``acknowledgement.subject.j2`` of ``locale``."""
     original = clean_header(subject)
-    reply_subject = original if original.lower().startswith("re:") else f"Re: {original}"
-    return reply_subject if original else "Your remittance"
+    if original:
+        return original if original.lower().startswith("re:") else f"Re: {original}"
+    return render_subject(
+        "acknowledgement.subject.j2", {}, locale=locale, templates_dir=templates_dir
+    )
 
 
 def plain_message(

@@ -3,8 +3,9 @@ customers' questions. Pure: no IO beyond reading the templates.
 
 Each mail has a plain-text body and an HTML alternative, rendered from Jinja2 templates
 (``statement.*.j2``, ``invoice_copy.*.j2`` and the replies of :data:`REPLY_TEMPLATES`; HTML
-autoescaped), and the PDFs attached. A company's own wording goes in a directory
-(``ARBOX_TEMPLATES_DIR``) whose files override the packaged ones by name.
+autoescaped), in the recipient's locale (:mod:`outbound.templating`: its language's templates,
+its number and date formats), and the PDFs attached. A company's own wording goes in a
+directory (``ARBOX_TEMPLATES_DIR``) whose files override the packaged ones by name.
 
 Every header value goes through :func:`outbound.compose.clean_header` (CVE-2024-6923) and every
 recipient through :func:`outbound.compose.clean_address`. Statements sent on our own initiative
@@ -19,42 +20,15 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import (
-    BaseLoader,
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    StrictUndefined,
-    select_autoescape,
-)
-
-from core.money import format_amount
+from core.locales import DEFAULT_LOCALE
 from ledger.statements import InvoiceCopy, Statement
 from outbound.compose import attach_pdf, clean_address, clean_header
+from outbound.templating import render, render_subject
 
 AutoSubmitted = Literal["auto-generated", "auto-replied"]
-
-
-@lru_cache(maxsize=8)
-def template_environment(templates_dir: Path | None = None) -> Environment:
-    """Templates from ``templates_dir`` first (when given), then the packaged ones."""
-    loaders: list[BaseLoader] = []
-    if templates_dir is not None:
-        loaders.append(FileSystemLoader(str(templates_dir)))
-    loaders.append(PackageLoader("outbound", "templates"))
-    env = Environment(
-        loader=ChoiceLoader(loaders),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        keep_trailing_newline=True,
-    )
-    env.filters["money"] = format_amount
-    return env
 
 
 def compose_statement(
@@ -70,10 +44,11 @@ def compose_statement(
     subject: str | None = None,
     in_reply_to: str | None = None,
     references: str | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> EmailMessage:
-    """The mail of a customer's statements (one per currency, each with its PDF); a reply to
-    the request when ``in_reply_to`` is given (threaded, ``Re:`` subject,
-    ``Auto-Submitted: auto-replied``)."""
+    """The mail of a customer's statements (one per currency, each with its PDF) in
+    ``locale``; a reply to the request when ``in_reply_to`` is given (threaded, ``Re:``
+    subject, ``Auto-Submitted: auto-replied``)."""
     if not statements or len(statements) != len(pdfs):
         raise ValueError("one PDF per statement, and at least one statement")
     first = statements[0]
@@ -85,10 +60,13 @@ def compose_statement(
         to=to,
         subject=reply_subject(
             subject if in_reply_to else None,
-            fallback=f"Statement of account {first.customer_number} as of {as_of}",
+            fallback=render_subject(
+                "statement.subject.j2", context, locale=locale, templates_dir=templates_dir
+            ),
         ),
         templates=("statement.txt.j2", "statement.html.j2"),
         context=context,
+        locale=locale,
         templates_dir=templates_dir,
         message_id=message_id,
         now=now,
@@ -115,15 +93,19 @@ def compose_invoice_copy(
     in_reply_to: str | None = None,
     references: str | None = None,
     templates_dir: Path | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> EmailMessage:
-    """The mail with copies of ``copies`` (one PDF each); a reply to the request when
-    ``in_reply_to`` is given (threaded, ``Re:`` subject, ``Auto-Submitted: auto-replied``)."""
+    """The mail with copies of ``copies`` (one PDF each) in ``locale``; a reply to the
+    request when ``in_reply_to`` is given (threaded, ``Re:`` subject,
+    ``Auto-Submitted: auto-replied``)."""
     if not copies or len(copies) != len(pdfs):
         raise ValueError("one PDF per invoice copy, and at least one copy")
-    numbers = ", ".join(c.number for c in copies)
+    context = {"copies": copies, "customer": copies[0], "company_name": company_name}
     title = reply_subject(
         subject if in_reply_to else None,
-        fallback=f"Invoice copy {numbers}" if len(copies) == 1 else f"Invoice copies {numbers}",
+        fallback=render_subject(
+            "invoice_copy.subject.j2", context, locale=locale, templates_dir=templates_dir
+        ),
     )
     msg = _document_message(
         sender=sender,
@@ -131,7 +113,8 @@ def compose_invoice_copy(
         to=to,
         subject=title,
         templates=("invoice_copy.txt.j2", "invoice_copy.html.j2"),
-        context={"copies": copies, "customer": copies[0], "company_name": company_name},
+        context=context,
+        locale=locale,
         templates_dir=templates_dir,
         message_id=message_id,
         now=now,
@@ -169,23 +152,28 @@ def compose_reply(
     company_name: str,
     to: Sequence[str],
     subject: str | None,
-    fallback_subject: str,
     in_reply_to: str | None,
     references: str | None,
     message_id: str,
     now: datetime,
     templates_dir: Path | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> EmailMessage:
     """A reply of kind ``template`` (a key of :data:`REPLY_TEMPLATES`) rendered with
-    ``context`` (plus ``company_name``): threaded on the request, ``Re:`` its subject,
-    ``Auto-Submitted: auto-replied``."""
+    ``context`` (plus ``company_name``) in ``locale``: threaded on the request, ``Re:`` its
+    subject (without one: ``<template>.subject.j2``), ``Auto-Submitted: auto-replied``."""
+    context = {**context, "company_name": company_name}
+    fallback = render_subject(
+        f"{template}.subject.j2", context, locale=locale, templates_dir=templates_dir
+    )
     return _document_message(
         sender=sender,
         company_name=company_name,
         to=to,
-        subject=reply_subject(subject, fallback=fallback_subject),
+        subject=reply_subject(subject, fallback=fallback),
         templates=REPLY_TEMPLATES[template],
-        context={**context, "company_name": company_name},
+        context=context,
+        locale=locale,
         templates_dir=templates_dir,
         message_id=message_id,
         now=now,
@@ -203,6 +191,7 @@ def _document_message(
     subject: str,
     templates: tuple[str, str],
     context: dict[str, Any],
+    locale: str,
     templates_dir: Path | None,
     message_id: str,
     now: datetime,
@@ -213,9 +202,8 @@ def _document_message(
     recipients = sorted({clean_address(address).lower() for address in to})
     if not recipients:
         raise ValueError("a document mail needs at least one recipient")
-    env = template_environment(templates_dir)
-    text = env.get_template(templates[0]).render(**context)
-    html = env.get_template(templates[1]).render(**context)
+    text = render(templates[0], context, locale=locale, templates_dir=templates_dir)
+    html = render(templates[1], context, locale=locale, templates_dir=templates_dir)
     msg = EmailMessage()
     local, _, domain = clean_address(sender).partition("@")
     msg["From"] = Address(display_name=clean_header(company_name), username=local, domain=domain)

@@ -59,12 +59,14 @@ class PageWriter:
         author: str,
         footer: str,
         backend: Callable[..., PdfBackend] = PdfDocument,
+        page_label: str = "Page {number}",
     ) -> None:
         self._doc = backend(
             width=PAGE_WIDTH, height=PAGE_HEIGHT, title=title, author=author, creator="arbox"
         )
         self._doc.new_page()
         self._footer = footer
+        self._page_label = page_label
         self._page = 1
         self.y = TOP
 
@@ -164,7 +166,7 @@ class PageWriter:
     def _finish_page(self) -> None:
         footer = fit(self._footer, REGULAR, 7.5, WIDTH - 60)
         self._doc.text(MARGIN, 10 * MM, footer, font=REGULAR, size=7.5)
-        number = f"Page {self._page}"
+        number = self._page_label.format(number=self._page)
         left = MARGIN + WIDTH - text_width(number, REGULAR, 7.5)
         self._doc.text(left, 10 * MM, number, font=REGULAR, size=7.5)
 

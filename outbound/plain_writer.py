@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.utils import format_datetime
+from pathlib import Path
 
+from core.locales import DEFAULT_LOCALE, language_of
 from outbound.compose import (
     Acknowledgement,
     acknowledgement_body,
@@ -117,21 +119,28 @@ def render_acknowledgement(
     references: str | None,
     message_id: str,
     now: datetime,
+    locale: str = DEFAULT_LOCALE,
+    templates_dir: Path | None = None,
 ) -> RenderedMail:
-    """:func:`outbound.compose.compose_acknowledgement` as the outbox stores it."""
-    fast = write_plain_reply(
-        sender=sender,
-        company_name=company_name,
-        to=to,
-        subject=acknowledgement_subject(subject),
-        body=acknowledgement_body(ack, company_name=company_name),
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=references,
-        now=now,
-    )
-    if fast is not None:
-        return fast
+    """:func:`outbound.compose.compose_acknowledgement` as the outbox stores it. Written
+    directly for an English locale only (the usual reply); any other language goes through
+    the composer."""
+    if language_of(locale) == "en":
+        fast = write_plain_reply(
+            sender=sender,
+            company_name=company_name,
+            to=to,
+            subject=acknowledgement_subject(subject, locale=locale, templates_dir=templates_dir),
+            body=acknowledgement_body(
+                ack, company_name=company_name, locale=locale, templates_dir=templates_dir
+            ),
+            message_id=message_id,
+            in_reply_to=in_reply_to,
+            references=references,
+            now=now,
+        )
+        if fast is not None:
+            return fast
     message = compose_acknowledgement(
         ack,
         sender=sender,
@@ -142,6 +151,8 @@ def render_acknowledgement(
         references=references,
         message_id=message_id,
         now=now,
+        locale=locale,
+        templates_dir=templates_dir,
     )
     return render_for_outbox(message)
 

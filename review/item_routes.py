@@ -26,6 +26,7 @@ from core.errors import AmountFormatError, RefusedActionError
 from core.money import parse_amount
 from ledger import models as m
 from ledger.item_reads import last_decision
+from ledger.locale_store import pending_locale_suggestions
 from ledger.queue_reads import next_open_item
 from ledger.review_bulk import bulk_accept, bulk_candidates
 from ledger.review_closing import (
@@ -206,11 +207,23 @@ def _render(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    suggestions = (
+        pending_locale_suggestions(
+            deps.db(request),
+            default=deps.settings(request).default_locale,
+            customer_number=view.customer_number,
+        )
+        if view.customer_number
+        else []
+    )
     return render(
         request,
         "item.html",
         {
             "view": view,
+            "suggestions": suggestions,  # the customer's contacts' languages (issue 21)
+            "back": f"/items/{view.id}",
+            "can_confirm": user.has_role("clerk"),
             "can_decide": user.has_role("clerk") and view.is_open,
             "submission": secrets.token_urlsafe(16),
             "flash": flash,

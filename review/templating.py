@@ -34,6 +34,7 @@ NAV: Final[tuple[tuple[str, str, Role], ...]] = (
     ("Dashboard", "/dashboard", "viewer"),
     ("Reports", "/reports", "viewer"),
     ("Applications", "/applications", "viewer"),
+    ("Languages", "/languages", "clerk"),
     ("Rules", "/rules", "supervisor"),
     ("Settings", "/settings", "supervisor"),
 )

@@ -22,6 +22,8 @@ class Customer(Base):
     #: A domain (lower-cased) whose every address may receive the customer's account data;
     #: None: only its registered contacts (see outbound.recipients).
     contact_domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    #: The CLDR locale (``de_DE``) of what is mailed to it; None: ``ARBOX_DEFAULT_LOCALE``.
+    locale: Mapped[str | None] = mapped_column(String(20))
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="customer", lazy="raise")
 
@@ -37,5 +39,11 @@ class Contact(Base):
     email: Mapped[str] = mapped_column(String(320), index=True)  # lower-cased
     name: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str | None] = mapped_column(String(64))  # free text: "AP", "statements", …
+    #: The contact's own locale; None: its customer's (see core.locales.resolve_locale).
+    locale: Mapped[str | None] = mapped_column(String(20))
+    #: The locale of the language the contact's mail was written in, waiting for a person to
+    #: confirm it (never applied silently), and the inbound mail it was read from.
+    suggested_locale: Mapped[str | None] = mapped_column(String(20))
+    suggested_locale_inbound_id: Mapped[int | None]
 
     customer: Mapped[Customer] = relationship(back_populates="contacts", lazy="raise")

@@ -73,15 +73,15 @@ def test_statements_go_once_to_each_customer_with_open_items_and_its_contacts_on
         by_rcpt[("ap@acme-mfg.example", "controller@acme-mfg.example")].raw, policy=policy.default
     )
     assert acme["Auto-Submitted"] == "auto-generated"
-    assert acme["Subject"] == "Statement of account C701 as of 2026-12-01"
-    assert "1,349.99 USD (2 invoices" in acme.get_body(("plain",)).get_content()
+    assert acme["Subject"] == "Statement of account C701 as of Dec 1, 2026"
+    assert "$1,349.99 (2 invoices" in acme.get_body(("plain",)).get_content()
     assert "Total due" in acme.get_body(("html",)).get_content()
     (attachment,) = list(acme.iter_attachments())
     text = pdf_text(attachment.get_content())
-    assert "INV-70001 2026-09-01 2026-10-01 1,250.00 1,250.00 61" in text
-    assert "CM-70003 2026-11-10 -50.00" in text
+    assert "INV-70001 Sep 1, 2026 Oct 1, 2026 1,250.00 1,250.00 61" in text
+    assert "CM-70003 Nov 10, 2026 -50.00" in text
     assert "99.99 0.00 0.00 1,250.00 0.00 1,349.99" in text  # aging as of 2026-12-01
-    assert "Total due: 1,299.99 USD" in text  # less the credit memo
+    assert "Total due: $1,299.99" in text  # less the credit memo
     assert "Springfield 12345" in text and "Account 0012-3456-78" in text
 
 
@@ -110,7 +110,7 @@ def test_company_wording_from_templates_dir_replaces_the_packaged_template(
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "statement.txt.j2").write_text(
-        "{{ customer.customer_name }}: {{ statements[0].total_due|money('USD') }} due.\n"
+        "{{ customer.customer_name }}: {{ statements[0].total_due|amount('USD') }} due.\n"
     )
     env = dict(env, ARBOX_TEMPLATES_DIR=str(templates))
     # (rendered in two worker processes: the setting reaches them too)

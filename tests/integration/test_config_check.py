@@ -19,6 +19,13 @@ def closed_port() -> int:
         return int(s.getsockname()[1])
 
 
+def templates(tmp_path: Path, subject: str) -> Path:
+    """A company templates directory with a German statement subject."""
+    (tmp_path / "templates" / "de").mkdir(parents=True)
+    (tmp_path / "templates" / "de" / "statement.subject.j2").write_text(subject)
+    return tmp_path / "templates"
+
+
 def checks(stdout: str) -> dict[str, str]:
     return {
         line.split(":")[0]: line
@@ -40,6 +47,7 @@ def test_config_check_passes_each_connection_and_hides_secrets(
         ARBOX_IMAP_PASSWORD=pymap_server.password,
         ARBOX_IMAP_TLS="none",
         ARBOX_SMTP_PASSWORD="hunter2",
+        ARBOX_TEMPLATES_DIR=str(templates(tmp_path, "Kontoauszug {{ customer.as_of|date }}")),
     )
     assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     result = arbox_here("config", "check", env=env, cwd=tmp_path)
@@ -47,7 +55,10 @@ def test_config_check_passes_each_connection_and_hides_secrets(
     assert "ARBOX_SMTP_PASSWORD=***" in result.stdout
     assert "hunter2" not in result.stdout and pymap_server.password not in result.stdout
     found = checks(result.stdout)
-    assert set(found) == {"pass database", "pass redis", "pass imap", "pass smtp"}, found
+    assert set(found) == {
+        "pass database", "pass redis", "pass imap", "pass smtp", "pass templates"
+    }, found  # fmt: skip
+    assert "1 templates in" in found["pass templates"]
     assert "(current)" in found["pass database"]
     assert "logged in" in found["pass imap"]
     assert "EHLO" in found["pass smtp"]
@@ -66,13 +77,17 @@ def test_config_check_fails_each_unreachable_server_on_its_own_line_exit_1(
         ARBOX_IMAP_USER="ar",
         ARBOX_IMAP_PASSWORD="hunter2",
         ARBOX_IMAP_TLS="none",
+        ARBOX_TEMPLATES_DIR=str(templates(tmp_path, "{{ customer.nmae }}")),
     )
     result = arbox_here("config", "check", env=env, cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "hunter2" not in result.stdout + result.stderr
     found = checks(result.stdout)
-    assert set(found) == {"FAIL database", "FAIL redis", "FAIL imap", "FAIL smtp"}, found
+    assert set(found) == {
+        "FAIL database", "FAIL redis", "FAIL imap", "FAIL smtp", "FAIL templates"
+    }, found  # fmt: skip
+    assert "de/statement.subject.j2: UndefinedError" in found["FAIL templates"]
     assert "run arbox db upgrade" in found["FAIL database"]
     assert "Connection refused" in found["FAIL smtp"]
     assert not (tmp_path / "arbox.db").exists()
@@ -85,3 +100,17 @@ def test_config_check_with_a_bad_setting_is_the_setting_line_exit_2(tmp_path: Pa
     assert result.stderr.strip() == (
         "error: ARBOX_SMTP_PORT='smtp': expected a whole number from 1 to 65535"
     )
+
+
+def test_a_broken_company_template_stops_a_command_at_start_with_one_line(tmp_path, smtp_sink):
+    # Given a company template naming a variable its mail does not have
+    env = cli_env(tmp_path, smtp_sink, ARBOX_AR_ADDRESS="ar@supplies.example",
+                  ARBOX_TEMPLATES_DIR=str(templates(tmp_path, "{{ customer.nmae }}")))  # fmt: skip
+    assert arbox_here("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    # When a statement run starts
+    result = arbox_here("statements", "send", env=env, cwd=tmp_path)
+    # Then it stops before sending anything, saying which file and why, without a traceback
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "ARBOX_TEMPLATES_DIR" in result.stderr and "de/statement.subject.j2" in result.stderr
+    assert smtp_sink.wait_for(1, timeout=0.5) == []

@@ -100,14 +100,14 @@ def test_reminders_go_once_per_customer_with_each_invoice_at_its_level(env, tmp_
     assert acme["Subject"] == "Second reminder: overdue invoices for customer C701"
     assert acme["Auto-Submitted"] == "auto-generated"
     body = acme.get_body(("plain",)).get_content()
-    assert "INV-71002  due 2026-11-05  35 days overdue  250.50 USD  (reminder 2)" in body
-    assert "INV-71001  due 2026-11-30  10 days overdue  100.00 USD  (reminder 1)" in body
-    assert "Total overdue: 350.50 USD" in body
+    assert "INV-71002  due Nov 5, 2026  35 days overdue  $250.50  (second reminder)" in body
+    assert "INV-71001  due Nov 30, 2026  10 days overdue  $100.00  (first reminder)" in body
+    assert "Total overdue: $350.50" in body
     assert "INV-71003" not in body and "INV-71004" not in body
     assert "<td>INV-71002</td>" in acme.get_body(("html",)).get_content()
     bolt = message_from_bytes(by_rcpt[("payables@boltnut.example",)].raw, policy=policy.default)
     assert bolt["Subject"] == "Final notice: overdue invoice for customer C702"
-    assert "100 days overdue  150.00 USD  (final notice)" in bolt.get_body(("plain",)).get_content()
+    assert "100 days overdue  $150.00  (final notice)" in bolt.get_body(("plain",)).get_content()
     # When, three weeks later, one invoice reaches its next level and another falls due
     later = dunning(env, tmp_path, "--as-of", "2026-12-31", "--customer", "C701")
     # Then those two are reminded, each at its level, and INV-71002 (still at its level) not

@@ -141,7 +141,7 @@ def test_remittance_mail_is_applied_acknowledged_and_moved(world, imap_server, s
     assert reply.rcpt_tos == ("ap@acme-mfg.example",)
     parsed = message_from_bytes(reply.raw, policy=policy.default)
     assert parsed["In-Reply-To"] == original_id
-    assert "480.10 USD remains open" in parsed.get_content()
+    assert "$480.10 remains open" in parsed.get_content()
     # and the mail sits in Processed
     assert len(imap_server.uids(settings.imap_processed_folder)) == 1
 
@@ -250,7 +250,7 @@ def test_questions_are_answered_through_the_mailbox_and_strangers_learn_nothing(
     (pdf,) = replies["copy"].iter_attachments()
     assert pdf.get_filename() == "invoice-INV-50002.pdf"
     balance_text = replies["balance"].get_body(preferencelist=("plain",)).get_content()
-    assert "2,230.10 USD" in balance_text
+    assert "$2,230.10" in balance_text
     # and the stranger a reply naming nothing, while a person gets the request
     stranger = replies["stranger"].get_body(preferencelist=("plain",)).get_content()
     assert "INV-" not in stranger and "Borealis" not in stranger

@@ -107,10 +107,24 @@ def stop_on_signals(stop: threading.Event) -> None:
 
 
 def check_ready(settings: Settings) -> None:
-    """Raise unless the database of ``settings`` is there, answers and is migrated."""
+    """Raise unless the database of ``settings`` is there, answers and is migrated, and the
+    company's own templates (``ARBOX_TEMPLATES_DIR``) all render."""
     from ledger.migrate import check_database  # loads SQLAlchemy: `arbox --help` stays quick
 
     check_database(settings.database_url)
+    check_templates_dir(settings)
+
+
+def check_templates_dir(settings: Settings) -> str:
+    """Render every template of ``ARBOX_TEMPLATES_DIR`` with sample data: a broken one is a
+    one-line error at start-up, never at send time (what ``arbox config check`` prints)."""
+    if settings.templates_dir is None:
+        return "the packaged templates"
+    from outbound.template_check import check_templates  # loads jinja2 and the ledger types
+
+    levels = [name for _, name in settings.dunning_level_list]
+    checked = check_templates(settings.templates_dir, dunning_levels=levels)
+    return f"{checked} templates in {settings.templates_dir} render"
 
 
 @contextmanager

@@ -92,6 +92,11 @@ def config_check() -> None:
         ("redis", _redis if settings.redis_url else None, "ARBOX_REDIS_URL not set (embedded)"),
         ("imap", _imap if settings.imap_configured else None, "ARBOX_IMAP_HOST/USER not set"),
         ("smtp", _smtp if settings.smtp_configured else None, "ARBOX_SMTP_HOST not set"),
+        (
+            "templates",
+            common.check_templates_dir if settings.templates_dir else None,
+            "ARBOX_TEMPLATES_DIR not set (the packaged templates)",
+        ),
     ]
     failed = 0
     for what, check, why_skipped in checks:

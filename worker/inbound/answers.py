@@ -140,13 +140,13 @@ def _answer(
         return _balance(replies, customer)
     if question.kind is MailKind.DISPUTE:
         context: dict[str, object] = {"customer_name": customer.name, "invoices": list(numbers)}
-        return _simple(replies, "dispute_ack", context, customer, fallback="Your dispute")
+        return _simple(replies, "dispute_ack", context, customer)
     context = {
         "customer_name": customer.name,
         "invoices": list(numbers),
         "promise_date": question.promise_date,
     }
-    return _simple(replies, "promise_ack", context, customer, fallback="Your payment date")
+    return _simple(replies, "promise_ack", context, customer)
 
 
 def _company(replies: MailReplies) -> CompanyBlock:
@@ -169,9 +169,10 @@ def _invoice_copies(
     def build(to: tuple[str, ...], message_id: str) -> EmailMessage:
         assert settings.ar_address is not None
         company = _company(replies)
+        locale = replies.locale_for(customer.id, to)
         return compose_invoice_copy(
             copies,
-            [render_invoice_pdf(c, company=company) for c in copies],
+            [render_invoice_pdf(c, company=company, locale=locale) for c in copies],
             sender=settings.ar_address,
             company_name=settings.company_name,
             to=to,
@@ -181,6 +182,7 @@ def _invoice_copies(
             in_reply_to=replies.thread.in_reply_to,
             references=replies.thread.references,
             templates_dir=settings.templates_dir,
+            locale=locale,
         )
 
     return replies.send(
@@ -200,9 +202,10 @@ def _statement(replies: MailReplies, customer: CustomerRef) -> int | None:
     def build(to: tuple[str, ...], message_id: str) -> EmailMessage:
         assert settings.ar_address is not None
         company = _company(replies)
+        locale = replies.locale_for(customer.id, to)
         return compose_statement(
             statements,
-            [render_statement_pdf(s, company=company) for s in statements],
+            [render_statement_pdf(s, company=company, locale=locale) for s in statements],
             sender=settings.ar_address,
             company_name=settings.company_name,
             to=to,
@@ -212,6 +215,7 @@ def _statement(replies: MailReplies, customer: CustomerRef) -> int | None:
             subject=replies.parsed.subject,
             in_reply_to=replies.thread.in_reply_to,
             references=replies.thread.references,
+            locale=locale,
         )
 
     return replies.send(
@@ -230,7 +234,7 @@ def _balance(replies: MailReplies, customer: CustomerRef, *, kind: str = "balanc
         "as_of": as_of,
         "statements": statements_for_customer(replies.session, customer.id, as_of=as_of),
     }
-    return _simple(replies, "balance", context, customer, fallback="Your balance", key=kind)
+    return _simple(replies, "balance", context, customer, key=kind)
 
 
 def _simple(
@@ -239,10 +243,10 @@ def _simple(
     context: dict[str, object],
     customer: CustomerRef | None,
     *,
-    fallback: str,
     key: str | None = None,
 ) -> int | None:
-    """A reply without attachments, from ``template`` (see ``REPLY_TEMPLATES``)."""
+    """A reply without attachments, from ``template`` (see ``REPLY_TEMPLATES``); without an
+    original subject to answer, ``<template>.subject.j2`` is its subject."""
     settings = replies.svc.settings
 
     def build(to: tuple[str, ...], message_id: str) -> EmailMessage:
@@ -255,12 +259,12 @@ def _simple(
             to=to,
             # The reply that reveals nothing does not even echo the subject it answers.
             subject=replies.parsed.subject if customer is not None else None,
-            fallback_subject=fallback,
             in_reply_to=replies.thread.in_reply_to,
             references=replies.thread.references,
             message_id=message_id,
             now=replies.now,
             templates_dir=settings.templates_dir,
+            locale=replies.locale_for(customer.id if customer else None, to),
         )
 
     return replies.send(
@@ -274,9 +278,7 @@ def _simple(
 def _request_received(replies: MailReplies) -> int | None:
     """The reply that reveals nothing: no name, no number, no amount; the same body whatever
     the request named and whoever asked."""
-    return _simple(
-        replies, "request_received", {}, None, fallback="Your message to accounts receivable"
-    )
+    return _simple(replies, "request_received", {}, None)
 
 
 def _open_unverified(replies: MailReplies, questions: list[Question]) -> None:

@@ -34,6 +34,7 @@ from outbound.compose import clean_header
 from parsers.remittance import Extraction
 from worker import metrics
 from worker.bank.mail import import_bank_mail, is_bank_mail
+from worker.inbound.locale_suggestion import suggest_contact_locale
 from worker.inbound.pool import ParseLimits, read_mail, shared_reader
 from worker.inbound.questions import answer_question_mail
 from worker.inbound.remittance import apply_remittance_mail
@@ -230,6 +231,7 @@ def _route(
         row.reason = f"{classification.kind.value}: {classification.reason}"
         return ()
     replies = MailReplies(session, row, parsed, classification, svc=svc)
+    suggest_contact_locale(replies, customer)  # for a person to confirm (issue 21)
     if classification.kind in QUESTION_KINDS:  # asks, pays nothing: answered, or a person
         return answer_question_mail(
             session, replies, classification, extraction.problems, customer, svc=svc

@@ -11,7 +11,7 @@ mentions. What the answers say is built in :mod:`worker.inbound.answers`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from email.message import EmailMessage
 
 import structlog
@@ -21,6 +21,7 @@ from core.statuses import ReviewKind
 from core.types import AckLine, Classification, ParsedEmail
 from ledger import models as m
 from ledger.contact_reads import invoice_owners
+from ledger.locale_store import locale_book
 from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
 from outbound.compose import Acknowledgement, stable_message_id
@@ -145,6 +146,14 @@ class MailReplies:
             return ()
         return recipients_for(self.session, [self.address], customer_ids)
 
+    def locale_for(self, customer_id: int | None, to: Sequence[str]) -> str:
+        """The locale of a reply to ``to`` about ``customer_id``: the contact's, else the
+        customer's, else ``ARBOX_DEFAULT_LOCALE`` (no customer: the default)."""
+        default = self.svc.settings.default_locale
+        if customer_id is None:
+            return default
+        return locale_book(self.session, customer_id).for_mail(to, default=default)
+
     def message_id(self, key: str) -> str:
         """The stable Message-ID of the reply with outbox ``key``."""
         assert self.ar_address is not None
@@ -215,6 +224,8 @@ def acknowledge(
             references=replies.thread.references,
             message_id=message_id,
             now=replies.now,
+            locale=replies.locale_for(customer.id, to),
+            templates_dir=settings.templates_dir,
         )
 
     return replies.send(

@@ -30,12 +30,13 @@ from core.errors import PermanentError
 from core.statuses import OutboxStatus
 from ledger.bulk_runs import dunning_rows_as_of, forget_dry_run_notices, record_dunning_notices
 from ledger.dunning import CustomerDunning, iter_dunning, levels_from
+from ledger.locale_store import locale_book
 from ledger.posting import audit
 from outbound.compose import clean_header, stable_message_id
-from outbound.documents import template_environment
 from outbound.mime_writer import write_document_mail
 from outbound.outbox import RenderedMail, add_to_outbox
 from outbound.recipients import Audience, allowed_recipients
+from outbound.templating import languages, render, render_subject, template_environment
 from worker.runs.statements import valid_addresses
 from worker.services import Services
 
@@ -107,14 +108,15 @@ def queue_dunning(
     if not settings.ar_address:
         raise PermanentError("set ARBOX_AR_ADDRESS (the From of every reminder)")
     levels = levels_from(settings.dunning_level_list)
-    env = template_environment(settings.templates_dir)
-    for level in levels:
-        for suffix in ("subject.j2", "txt.j2", "html.j2"):
-            if f"{level.name}.{suffix}" not in env.list_templates():
-                raise PermanentError(
-                    f"dunning level {level.name}: no template {level.name}.{suffix} "
-                    "(packaged, or in ARBOX_TEMPLATES_DIR)"
-                )
+    for language in languages(settings.templates_dir):
+        known = template_environment(settings.templates_dir, language=language).list_templates()
+        for level in levels:
+            for suffix in ("subject.j2", "txt.j2", "html.j2"):
+                if f"{level.name}.{suffix}" not in known:
+                    raise PermanentError(
+                        f"dunning level {level.name}: no template {level.name}.{suffix} "
+                        "(packaged, or in ARBOX_TEMPLATES_DIR)"
+                    )
     results: list[CustomerResult] = []
     queued: list[int] = []
     for plan in iter_dunning(
@@ -170,7 +172,11 @@ def _one_customer(svc: Services, plan: CustomerDunning, *, dry_run: bool) -> Cus
     if not recipients:
         log.warning("dunning_without_contact", customer=plan.customer_number)
         return CustomerResult(plan.customer_number, "no_contact", reminded, held)
-    mail = _compose(svc, plan, to=recipients, now=now)
+    with svc.sessions() as session:
+        locale = locale_book(session, plan.customer_id).for_mail(
+            recipients, default=svc.settings.default_locale
+        )
+    mail = _compose(svc, plan, to=recipients, now=now, locale=locale)
     try:
         with svc.sessions.begin() as session:
             outbox_id = add_to_outbox(
@@ -211,20 +217,22 @@ def _forget_dry_run_notices(session: Session, plan: CustomerDunning) -> None:
 
 
 def _compose(
-    svc: Services, plan: CustomerDunning, *, to: Sequence[str], now: datetime
+    svc: Services, plan: CustomerDunning, *, to: Sequence[str], now: datetime, locale: str
 ) -> RenderedMail:
     settings = svc.settings
     level = plan.top_level
     if settings.ar_address is None or level is None:
         raise ValueError("a reminder needs ARBOX_AR_ADDRESS and something to remind")
-    env = template_environment(settings.templates_dir)
     context = {
         "dunning": plan,
         "level": level,
         "totals": _totals(plan),
         "company_name": settings.company_name,
     }
-    subject = env.get_template(f"{level.name}.subject.j2").render(**context)
+    folder = settings.templates_dir
+    subject = render_subject(
+        f"{level.name}.subject.j2", context, locale=locale, templates_dir=folder
+    )
     return write_document_mail(
         sender=settings.ar_address,
         company_name=settings.company_name,
@@ -234,8 +242,8 @@ def _compose(
             dunning_key(plan), domain=settings.ar_address.partition("@")[2]
         ),
         now=now,
-        text=env.get_template(f"{level.name}.txt.j2").render(**context),
-        html=env.get_template(f"{level.name}.html.j2").render(**context),
+        text=render(f"{level.name}.txt.j2", context, locale=locale, templates_dir=folder),
+        html=render(f"{level.name}.html.j2", context, locale=locale, templates_dir=folder),
         attachments=(),
     )
 

@@ -21,16 +21,18 @@ from pathlib import Path
 import structlog
 
 from core.errors import ARError, PermanentError
+from core.locales import DEFAULT_LOCALE
 from core.statuses import OutboxStatus
 from ledger.bulk_runs import statement_rows_as_of
+from ledger.locale_store import LocaleBook, set_locale_books
 from ledger.statements import Statement, iter_statements
 from outbound.compose import clean_address, stable_message_id
-from outbound.documents import template_environment
 from outbound.mime_writer import Attachment, write_document_mail
 from outbound.outbox import RenderedMail
 from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf
 from outbound.recipients import Audience, allowed_recipients
+from outbound.templating import render, render_subject
 from worker import sending
 from worker.runs.outbox_batch import OutboxWriter, PendingRow
 from worker.services import Services
@@ -159,6 +161,8 @@ class StatementJob:
     to: tuple[str, ...]
     now: datetime
     style: MailStyle
+    #: The locale the mail and its PDFs are written in (see core.locales.mail_locale).
+    locale: str = DEFAULT_LOCALE
 
 
 def render_statement_mail(job: StatementJob) -> RenderedMail:
@@ -166,24 +170,26 @@ def render_statement_mail(job: StatementJob) -> RenderedMail:
     style = job.style
     first = job.statements[0]
     as_of = first.as_of.isoformat()
-    env = template_environment(style.templates_dir)
     context = {"statements": job.statements, "customer": first, "company_name": style.company.name}
     several = len(job.statements) > 1
+    locale, folder = job.locale, style.templates_dir
     return write_document_mail(
         sender=style.sender,
         company_name=style.company.name,
         to=job.to,
-        subject=f"Statement of account {first.customer_number} as of {as_of}",
+        subject=render_subject(
+            "statement.subject.j2", context, locale=locale, templates_dir=folder
+        ),
         message_id=stable_message_id(job.key, domain=style.domain),
         now=job.now,
-        text=env.get_template("statement.txt.j2").render(**context),
-        html=env.get_template("statement.html.j2").render(**context),
+        text=render("statement.txt.j2", context, locale=locale, templates_dir=folder),
+        html=render("statement.html.j2", context, locale=locale, templates_dir=folder),
         attachments=[
             Attachment(
                 filename=f"statement-{s.customer_number}-{as_of}"
                 + (f"-{s.currency}" if several else "")
                 + ".pdf",
-                data=render_statement_pdf(s, company=style.company),
+                data=render_statement_pdf(s, company=style.company, locale=job.locale),
             )
             for s in job.statements
         ],
@@ -203,6 +209,9 @@ def _jobs(
 ) -> Iterator[StatementJob]:
     """A job per customer whose statement is still to write; counts the others in ``tally``."""
     existing = _existing_rows(svc, as_of)
+    with svc.sessions() as session:  # the few customers and contacts with a locale of their own
+        books = set_locale_books(session)
+    default = svc.settings.default_locale
     for statements in iter_statements(svc.sessions, as_of=as_of, customer_number=customer_number):
         if not statements:
             continue
@@ -226,12 +235,14 @@ def _jobs(
             tally.without_contact.append(first.customer_number)
             log.warning("statement_without_contact", customer=first.customer_number)
             continue
+        book = books.get(first.customer_id, LocaleBook())
         yield StatementJob(
             key=key,
             statements=tuple(statements),
             to=tuple(recipients),
             now=svc.clock(),
             style=style,
+            locale=book.for_mail(recipients, default=default),
         )
 
 

@@ -10,7 +10,17 @@ from babel.numbers import get_decimal_symbol, parse_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.locales import format_date, format_money, language_of, normalize_locale
+from core.locales import (
+    format_date,
+    format_money,
+    language_of,
+    locale_for_language,
+    mail_locale,
+    normalize_locale,
+    resolve_locale,
+    template_language,
+    territory_of,
+)
 from core.money import currency_table, from_minor, parse_amount
 
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "nl_NL", "de_CH", "pl_PL", "ja_JP"]
@@ -65,6 +75,44 @@ def test_normalize_locale_refuses(typed: str) -> None:
 
 def test_language_of() -> None:
     assert language_of("de_CH") == "de"
+
+
+# --- which locale a mail is written in (issue 21) ---------------------------------------------
+
+
+def test_a_contacts_locale_wins_over_its_customers_which_wins_over_the_default() -> None:
+    assert resolve_locale(contact="fr_FR", customer="de_DE", default="en_US") == "fr_FR"
+    assert resolve_locale(contact=None, customer="de_DE", default="en_US") == "de_DE"
+    assert resolve_locale(contact=None, customer=None, default="en_US") == "en_US"
+
+
+@given(
+    st.lists(st.sampled_from(["a@x.example", "b@x.example", "c@x.example"]), min_size=1),
+    st.dictionaries(
+        st.sampled_from(["a@x.example", "b@x.example"]), st.sampled_from(LOCALES) | st.none()
+    ),
+    st.sampled_from(LOCALES) | st.none(),
+)
+def test_one_mail_has_the_locale_its_recipients_share_else_the_customers(
+    recipients: list[str], contacts: dict[str, str | None], customer: str | None
+) -> None:
+    locale = mail_locale(recipients, contact_locales=contacts, customer=customer, default="en_US")
+    each = {resolve_locale(contact=contacts.get(r), customer=customer, default="en_US")
+            for r in recipients}  # fmt: skip
+    assert locale == (each.pop() if len(each) == 1 else customer or "en_US")
+
+
+def test_a_language_without_templates_is_written_in_english_with_its_own_formats() -> None:
+    assert template_language("de_CH") == "de"
+    assert template_language("pl_PL") == "en"
+    assert template_language("it_IT", ("en", "it")) == "it"
+
+
+def test_a_language_becomes_a_full_locale_near_the_customers_territory() -> None:
+    assert locale_for_language("fr", territory="BE") == "fr_BE"
+    assert locale_for_language("fr", territory="US") == "fr_FR"  # CLDR has no fr_US
+    assert locale_for_language("nl") == "nl_NL"
+    assert territory_of("de_CH") == "CH" and territory_of("de") is None
 
 
 WRITING_LOCALES = [

@@ -51,8 +51,8 @@ def recipients(raw: bytes) -> set[str]:
 def test_acknowledgement_lists_applied_and_reviewed_lines_and_threads():
     msg = ack()
     body = msg.get_content()
-    assert "INV-10001: 1,250.00 USD (now paid in full)" in body
-    assert "INV-99999: 10.00 USD" in body
+    assert "INV-10001: $1,250.00 (now paid in full)" in body
+    assert "INV-99999: $10.00" in body
     assert msg["In-Reply-To"] == "<abc@acme-mfg.example>"
     assert msg["Subject"] == "Re: Remittance advice"
     assert msg["Auto-Submitted"] == "auto-replied"

@@ -84,20 +84,23 @@ def test_statement_pdf_shows_items_buckets_credits_unapplied_cash_and_total_due(
     pages, text = pdf_text(render_statement_pdf(st, company=COMPANY))
     # Then every number is there: items with days past due, credits, cash, buckets, total
     assert pages == 1
-    assert "INV-00000 2026-07-01 2026-12-10 100.00 100.00" in text
-    assert "INV-00001 2026-07-01 2026-11-21 200.00 200.00 10" in text
-    assert "INV-00002 2026-07-01 2026-10-17 300.00 300.00 45" in text
-    assert "INV-00003 2026-07-01 2026-09-17 400.00 400.00 75" in text
+    assert "INV-00000 Jul 1, 2026 Dec 10, 2026 100.00 100.00" in text
+    assert "INV-00001 Jul 1, 2026 Nov 21, 2026 200.00 200.00 10" in text
+    assert "INV-00002 Jul 1, 2026 Oct 17, 2026 300.00 300.00 45" in text
+    assert "INV-00003 Jul 1, 2026 Sep 17, 2026 400.00 400.00 75" in text
     assert "Open items total 1,000.00" in text
-    assert "CM-00001 2026-11-02 -35.50" in text
-    assert "2026-11-20 ACH 778812 12.25" in text
-    assert "current 1-30 31-60 61-90 90+ Total" in text
+    assert "CM-00001 Nov 2, 2026 -35.50" in text
+    assert "Nov 20, 2026 ACH 778812 12.25" in text
+    assert "Current 1-30 31-60 61-90 90+ Total" in text
     assert "100.00 200.00 300.00 400.00 0.00 1,000.00" in text
-    assert "Total due: 952.25 USD" in text  # 1,000.00 − 35.50 − 12.25
+    assert "Total due: $952.25" in text  # 1,000.00 − 35.50 − 12.25
     assert "Total due 952.25" in text
+    # "Less" takes them off: no double minus (issue 21: "Less unapplied cash -950.00")
+    assert "Less credits 35.50" in text and "Less unapplied cash 12.25" in text
+    assert "--" not in text and "Less credits -" not in text
     assert "Example Supplies Co." in text and "Springfield 12345" in text
     assert "Account 0012-3456-78" in text
-    assert "Acme Corp" in text and "As of: 2026-12-01" in text
+    assert "Acme Corp" in text and "As of: Dec 1, 2026" in text
 
 
 def test_statement_total_due_is_open_items_less_credits_less_unapplied_cash():
@@ -162,8 +165,8 @@ def test_invoice_copy_pdf_shows_number_dates_amount_balance_and_terms():
     pdf = render_invoice_pdf(invoice_copy(), company=COMPANY)
     _, text = pdf_text(pdf)
     assert "Invoice (copy)" in text
-    assert "INV-70001 2026-10-01 2026-10-31 2/10 Net 30 1,250.00 250.00" in text
-    assert "Open balance: 250.00 USD" in text
+    assert "INV-70001 Oct 1, 2026 Oct 31, 2026 2/10 Net 30 1,250.00 250.00" in text
+    assert "Open balance: $250.00" in text
     assert "Example Supplies Co." in text and "Acme Corp" in text
     assert pdf == render_invoice_pdf(invoice_copy(), company=COMPANY)
 
@@ -195,16 +198,16 @@ def test_statement_mail_goes_to_exactly_the_contacts_with_text_html_and_the_pdf(
     # Then the recipients are exactly the contacts, and text, HTML and the PDF are all there
     assert recipients(raw) == {"ap@acme.example", "ar@acme.example"}
     assert parsed["Auto-Submitted"] == "auto-generated"
-    assert parsed["Subject"] == "Statement of account C-007 as of 2026-12-01"
+    assert parsed["Subject"] == "Statement of account C-007 as of Dec 1, 2026"
     text = parsed.get_body(("plain",)).get_content()
     html = parsed.get_body(("html",)).get_content()
-    assert "Total due:           952.25 USD" in text
-    assert "952.25 USD" in html
+    assert "Total due:           $952.25" in text
+    assert "$952.25" in html
     (attachment,) = list(parsed.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == "statement-C-007-2026-12-01.pdf"
     _, pdf = pdf_text(attachment.get_content())
-    assert "Total due: 952.25 USD" in pdf
+    assert "Total due: $952.25" in pdf
 
 
 def test_statement_message_id_is_stable_for_the_outbox_key():
@@ -248,16 +251,16 @@ def test_invoice_copy_reply_is_threaded_and_marked_auto_replied():
     assert parsed["Subject"] == "Re: Copy of INV-70001 please"
     assert parsed["In-Reply-To"] == "<q1@acme.example>"
     assert parsed["Auto-Submitted"] == "auto-replied"
-    assert "invoice INV-70001 of 2026-10-01" in parsed.get_body(("plain",)).get_content()
+    assert "invoice INV-70001 of Oct 1, 2026" in parsed.get_body(("plain",)).get_content()
     (attachment,) = list(parsed.iter_attachments())
     assert attachment.get_filename() == "invoice-INV-70001.pdf"
-    assert "Open balance: 250.00 USD" in pdf_text(attachment.get_content())[1]
+    assert "Open balance: $250.00" in pdf_text(attachment.get_content())[1]
 
 
 def test_templates_dir_overrides_the_packaged_templates_by_name(tmp_path: Path):
     # Given a company template for the plain-text statement only
     (tmp_path / "statement.txt.j2").write_text(
-        "Dear {{ customer.customer_name }}, you owe {{ statements[0].total_due|money('USD') }}.\n"
+        "Dear {{ customer.customer_name }}, you owe {{ statements[0].total_due|amount('USD') }}.\n"
     )
     # When a statement mail is composed with that directory
     msg = compose(statement(), templates_dir=tmp_path)

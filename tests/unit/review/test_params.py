@@ -52,6 +52,8 @@ PARAMETERS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("GET", "/rules"): (("deleted",), ()),
     ("POST", "/rules/{rule_id:id}/delete"): ((), ("rule_id",)),
     ("GET", "/settings"): ((), ()),
+    ("GET", "/languages"): (("confirmed",), ()),
+    ("POST", "/languages/{contact_id:id}/confirm"): (("locale", "next"), ("contact_id",)),
     ("GET", "/applications"): (("q", "unapplied"), ()),
     ("POST", "/applications/{application_id:id}/unapply"): (("reason",), ("application_id",)),
     ("GET", "/items/bulk-accept"): (("min_confidence", "kind", "customer"), ()),
@@ -71,7 +73,7 @@ PARAMETERS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 #: A value for each path parameter that names something that exists (or may).
 GOOD_PATH = {"rule_id": "1", "application_id": "1", "item_id": "1", "page": "1",
-             "decision": "note", "path": "app.js"}  # fmt: skip
+             "decision": "note", "path": "app.js", "contact_id": "1"}  # fmt: skip
 
 
 def routes_of(app) -> list[tuple[str, str]]:
