@@ -142,7 +142,7 @@ def test_unapply_gives_the_balance_back_and_refuses_the_second_time(env, tmp_pat
     assert done.returncode == 0, done.stderr
     assert "balance now 1,250.00" in done.stdout
     assert query(tmp_path, "select balance, status from invoices where number = 'SO-70001'") == [
-        (125000, "open")  # SQLite stores integer cents
+        (1250000, "open")  # SQLite stores integer thousandths
     ]
     ((detail,),) = query(tmp_path, "select detail from audit_events where action = 'unapply_cash'")
     assert json.loads(detail)["why"] == "paid twice"

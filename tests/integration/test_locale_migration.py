@@ -1,4 +1,4 @@
-"""Migration 0019_locales on SQLite and PostgreSQL: the locale columns of customers and
+"""Migration 0020_locales on SQLite and PostgreSQL: the locale columns of customers and
 contacts and the contact's suggested locale are added in place, keep the rows there were,
 and go again on downgrade (issue 21)."""
 
@@ -38,9 +38,9 @@ def test_migration_0019_adds_the_locale_columns_keeps_rows_and_downgrades(empty_
                  "from customers")
         )  # fmt: skip
     # When it is upgraded to 0019
-    upgrade(url, "0019_locales")
+    upgrade(url, "0020_locales")
     # Then the columns are there, empty, and a locale can be stored
-    assert current(url) == "0019_locales"
+    assert current(url) == "0020_locales"
     assert "locale" in columns(url, "customers")
     assert {"locale", "suggested_locale", "suggested_locale_inbound_id"} <= columns(url, "contacts")
     with engine.begin() as conn:

@@ -1,6 +1,6 @@
 """locales: each customer's and contact's language and formats, and the suggested one
 
-Revision ID: 0019_locales
+Revision ID: 0020_locales
 Revises: 0019_money_three_decimals
 Create Date: 2026-12-07 13:00:00
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_locales"
+revision = "0020_locales"
 # After 0019_money_three_decimals (issue 21's money part, merged first) so there is one head;
 # the brief named 0018 when neither was merged.
 down_revision = "0019_money_three_decimals"
