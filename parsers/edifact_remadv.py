@@ -81,6 +81,8 @@ def edifact_segments(text: str) -> list[EdifactSegment]:
     Raises:
         UnreadableDocumentError: a syntax error (truncated, unknown separators).
     """
+    if text.startswith("UNA"):
+        _check_una(text[3:9])
     try:
         una = text.startswith("UNA")
         characters = Characters.from_str(text[:9] if una else DEFAULT_SERVICE_CHARACTERS)
@@ -90,6 +92,15 @@ def edifact_segments(text: str) -> list[EdifactSegment]:
     except (EDISyntaxError, ValidationError) as e:
         raise UnreadableDocumentError(f"EDIFACT syntax: {_syntax_reason(e)}") from e
     return list(_segments(raw))
+
+
+def _check_una(marks: str) -> None:
+    """The component, data element, release and segment marks a UNA declares must be four
+    different characters, none a letter or digit (the decimal mark and the reserved one are
+    not used to split)."""
+    used = marks[0:2] + marks[3:4] + marks[5:6]
+    if len(marks) == 6 and (len(set(used)) < 4 or any(c.isalnum() for c in used)):
+        raise UnreadableDocumentError(f"UNA (segment 0) declares unusable separators {marks!r}")
 
 
 def _syntax_reason(error: Exception) -> str:
