@@ -70,7 +70,9 @@ def test_remadv_attachment_is_the_mails_remittance():
 
 def test_truncated_edi_is_a_problem_named_after_the_file_and_the_body_is_still_read():
     truncated = x12(PAYMENT_820)[:400]
-    attachment = Attachment(filename="remit.edi", content_type="application/EDI-X12", data=truncated)
+    attachment = Attachment(
+        filename="remit.edi", content_type="application/EDI-X12", data=truncated
+    )
     mail = dataclasses.replace(MAIL, attachments=(attachment,), text="INV-70001 1,250.00\n")
     extraction = extract_remittance(mail)
     (problem,) = extraction.problems
