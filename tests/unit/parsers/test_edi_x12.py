@@ -13,7 +13,7 @@ import pytest
 from core.errors import UnreadableDocumentError
 from core.types import PaymentMethod
 from parsers.edi import MAX_EDI_BYTES, read_edi_remittance
-from tests.unit.parsers.edi_samples import PAYMENT_820, isa, x12
+from tests.unit.parsers.edi_samples import PAYMENT_820, REMADV, edifact, isa, x12
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "edi"
 
@@ -267,3 +267,9 @@ def test_random_damage_never_ends_in_another_error():
 
 def test_isa_helper_is_fixed_width():
     assert len(isa()) == 105 and len(isa(element="|", component="^")) == 105
+
+
+def test_fixture_files_are_the_generated_samples():
+    # fixtures/edi/README.md: the fixtures are written by edi_samples, byte for byte
+    assert (FIXTURES / "acme_820.x12").read_bytes() == x12(PAYMENT_820, newline="\n")
+    assert (FIXTURES / "acme_remadv.edi").read_bytes() == edifact(REMADV, newline="\n")
