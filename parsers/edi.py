@@ -21,9 +21,14 @@ from parsers.x12_820 import read_x12_820
 EDI_TYPES = frozenset({"application/edi-x12", "application/edifact", "application/edi-consent"})
 #: File name endings of EDI files.
 EDI_SUFFIXES = (".edi", ".x12", ".820", ".edifact", ".remadv")
-#: The largest EDI file read: 2 MiB holds an 820 of some 30,000 invoices, and pydifact's
-#: tokenizer reads about 1 MiB a second, well inside the parse child's time limit.
-MAX_EDI_BYTES = 2 * 1024 * 1024
+#: The largest X12 file read: 1 MiB holds an 820 of some 25,000 invoices; the worst file of
+#: that size (all one-element segments) takes about 0.6 s on an idle machine, well inside the
+#: parse child's time limit (``ARBOX_PARSE_TIMEOUT_SECONDS``, 8 s by default) on a busy one.
+MAX_X12_BYTES = 1024 * 1024
+#: The largest EDIFACT file read: 512 KiB holds a REMADV of some 15,000 invoices. pydifact's
+#: tokenizer takes each character in Python: the worst 512 KiB (one element of components)
+#: takes about 0.7 s on an idle machine, and five times that was seen on a busy one.
+MAX_EDIFACT_BYTES = 512 * 1024
 
 _STARTS = (b"ISA", b"UNA", b"UNB")
 
@@ -45,18 +50,22 @@ def read_edi_remittance(data: bytes) -> Remittance | None:
         UnreadableDocumentError: too large, neither kind, or malformed (the reason names the
             segment and its position).
     """
-    if len(data) > MAX_EDI_BYTES:
-        raise UnreadableDocumentError(
-            f"EDI file of {len(data):,} bytes: more than the {MAX_EDI_BYTES:,} read"
-        )
-    text = _decode(_start(data, len(data)))
-    if text.startswith("ISA"):
-        return read_x12_820(text)
-    if text.startswith(("UNA", "UNB")):
-        return read_remadv(text)
+    start = _start(data)
+    if start.startswith(b"ISA"):
+        return read_x12_820(_decode(_start(_within(data, MAX_X12_BYTES, "X12"), len(data))))
+    if start.startswith((b"UNA", b"UNB")):
+        return read_remadv(_decode(_start(_within(data, MAX_EDIFACT_BYTES, "EDIFACT"), len(data))))
     raise UnreadableDocumentError(
         "neither an X12 interchange (ISA) nor an EDIFACT one (UNA/UNB) at the start of the file"
     )
+
+
+def _within(data: bytes, limit: int, kind: str) -> bytes:
+    if len(data) > limit:
+        raise UnreadableDocumentError(
+            f"{kind} file of {len(data):,} bytes: more than the {limit:,} arbox reads"
+        )
+    return data
 
 
 def _start(data: bytes, size: int = 1024) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import UnreadableDocumentError
-from parsers.edi import MAX_EDI_BYTES, read_edi_remittance
+from parsers.edi import MAX_EDIFACT_BYTES, read_edi_remittance
 from tests.unit.parsers.edi_samples import REMADV, edifact
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "edi"
@@ -186,8 +186,21 @@ def test_segment_without_what_it_needs_names_segment_and_position(replacements, 
 
 def test_ten_megabyte_file_is_refused_before_it_is_read():
     big = FULL[:-9] + b"FTX+AAI+++" + b"X" * (10 * 1024 * 1024) + b"'" + FULL[-9:]
-    assert len(big) > MAX_EDI_BYTES
+    assert len(big) > MAX_EDIFACT_BYTES
     assert "more than the" in _unreadable(big)
+
+
+def test_file_just_under_the_limit_is_read():
+    count = MAX_EDIFACT_BYTES // 36
+    body = [*REMADV[:7]]
+    body[4] = f"MOA+12:{count * 10}.00"
+    for n in range(count):
+        body += [f"DOC+380+INV-{n:06d}", "MOA+12:10.00"]
+    data = edifact(body)
+    assert len(data) <= MAX_EDIFACT_BYTES
+    remittance = read_edi_remittance(data)
+    assert remittance is not None and len(remittance.lines) == count
+    assert remittance.lines_total == remittance.stated_total
 
 
 def test_random_damage_never_ends_in_another_error():
