@@ -113,7 +113,7 @@ def edi_amount(text: str, *, where: str) -> Decimal:
 
 def one_payment(payments: Sequence[Remittance]) -> Remittance:
     """The one payment that the payments read from one file (X12 transaction sets, EDIFACT
-    messages; each with lines) are: a payment split over sets carries the same reference and
+    messages, with lines or without) are: a payment split over sets carries the same reference and
     currency in each, and its lines are read together, its total the sum.
 
     Raises:

@@ -71,8 +71,7 @@ def read_remadv(text: str) -> Remittance | None:
             payment needs is missing or malformed; the reason names it and its position.
     """
     parsed = [_read_message(m) for m in messages(edifact_segments(text), kind="REMADV")]
-    with_lines = [r for r in parsed if r.lines]
-    return one_payment(with_lines) if with_lines else None
+    return one_payment(parsed) if any(r.lines for r in parsed) else None
 
 
 def edifact_segments(text: str) -> list[EdifactSegment]:
@@ -177,7 +176,7 @@ def _read_message(segments: Sequence[EdifactSegment]) -> Remittance:
     return Remittance(
         lines=tuple(line.to_line() for line in message.lines),
         stated_total=total,
-        payment_ref=message.refs.get("PQ") or message.refs.get("BGM"),
+        payment_ref=message.refs.get("PQ") or message.refs.get("BGM") or None,
         currency=message.currency,
         source="edi remadv",
         payer_name=message.payer,

@@ -71,10 +71,8 @@ def read_x12_820(text: str) -> Remittance | None:
             and its position.
     """
     sets = [read_payment_set(s) for s in transaction_sets(x12_segments(text))]
-    with_lines = [s for s in sets if s.lines]
-    if not with_lines:
-        return None
-    return one_payment(with_lines)
+    # A set without lines is a payment too: one of another payment is not left out unseen
+    return one_payment(sets) if any(s.lines for s in sets) else None
 
 
 @dataclass(slots=True)

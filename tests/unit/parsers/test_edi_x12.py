@@ -273,3 +273,12 @@ def test_fixture_files_are_the_generated_samples():
     # fixtures/edi/README.md: the fixtures are written by edi_samples, byte for byte
     assert (FIXTURES / "acme_820.x12").read_bytes() == x12(PAYMENT_820, newline="\n")
     assert (FIXTURES / "acme_remadv.edi").read_bytes() == edifact(REMADV, newline="\n")
+
+
+def test_a_payment_without_lines_beside_one_with_lines_is_not_left_out():
+    # Given a file with the advice and a second payment (another trace number) without RMRs
+    other = ["BPR*C*500.00*C*ACH", "TRN*1*990001", "CUR*PR*USD"]
+    # Then the file goes to a person: applying the first would leave the second unseen
+    assert "2 payments in one file (references 778812, 990001)" in _unreadable(
+        x12(PAYMENT_820, other)
+    )
