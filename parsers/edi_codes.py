@@ -94,6 +94,25 @@ def adjustment_reason(code: str, table: dict[str, str]) -> str:
     return f"{code} {meaning}" if meaning else f"code {code}"[:40]
 
 
+#: The longest reference read (X12 element 127 allows 80 characters, EDIFACT 1004 and 1154
+#: 70): a longer one is no document number of ours.
+MAX_REFERENCE_LENGTH = 80
+
+
+def edi_reference(text: str, *, where: str) -> str:
+    """A reference (invoice, payment) as written, stripped.
+
+    Raises:
+        UnreadableDocumentError: longer than :data:`MAX_REFERENCE_LENGTH`.
+    """
+    value = text.strip()
+    if len(value) > MAX_REFERENCE_LENGTH:
+        raise UnreadableDocumentError(
+            f"{where}: a reference of {len(value):,} characters (at most {MAX_REFERENCE_LENGTH})"
+        )
+    return value
+
+
 def edi_amount(text: str, *, where: str) -> Decimal:
     """The amount an EDI element holds: digits with an optional sign and decimal mark (X12
     type R, EDIFACT n..; both marks are read, EDI amounts have no thousands separators).

@@ -44,7 +44,12 @@ from pydifact.tokenizer import Tokenizer
 from core.errors import UnreadableDocumentError
 from core.money import currency_problem
 from core.types import Remittance, RemittanceLine
-from parsers.edi_codes import EDIFACT_ADJUSTMENT_REASONS, adjustment_reason, one_payment
+from parsers.edi_codes import (
+    EDIFACT_ADJUSTMENT_REASONS,
+    adjustment_reason,
+    edi_reference,
+    one_payment,
+)
 from parsers.edifact_segments import (
     EdifactSegment,
     component,
@@ -185,11 +190,12 @@ def _read_message(segments: Sequence[EdifactSegment]) -> Remittance:
 
 
 def _read_bgm(message: _Message, segment: EdifactSegment) -> None:
-    message.refs.setdefault("BGM", component(segment, 2)[:100])
+    message.refs.setdefault("BGM", edi_reference(component(segment, 2), where=segment.where(2)))
 
 
 def _read_rff(message: _Message, segment: EdifactSegment) -> None:
-    qualifier, value = component(segment, 1), component(segment, 1, 2)[:100]
+    qualifier = component(segment, 1)
+    value = edi_reference(component(segment, 1, 2), where=segment.where(1))
     if not value:
         return
     if message.lines:
@@ -218,7 +224,7 @@ def _read_nad(message: _Message, segment: EdifactSegment) -> None:
 
 
 def _read_doc(message: _Message, segment: EdifactSegment) -> None:
-    ref = component(segment, 2)[:100]
+    ref = edi_reference(component(segment, 2), where=segment.where(2))
     if not ref:
         raise UnreadableDocumentError(f"{segment.where(2)}: no document number on the line")
     credit = component(segment, 1) in CREDIT_NOTES

@@ -44,7 +44,13 @@ from decimal import Decimal
 from core.errors import UnreadableDocumentError
 from core.money import currency_problem
 from core.types import PaymentMethod, Remittance, RemittanceLine
-from parsers.edi_codes import X12_ADJUSTMENT_REASONS, adjustment_reason, edi_amount, one_payment
+from parsers.edi_codes import (
+    X12_ADJUSTMENT_REASONS,
+    adjustment_reason,
+    edi_amount,
+    edi_reference,
+    one_payment,
+)
 from parsers.x12_syntax import Segment, element, name, transaction_sets, x12_segments
 
 #: BPR04 payment method codes (X12 element 591) arbox has a method for.
@@ -175,7 +181,8 @@ def _read_bpr(payment: _Payment, segment: Segment) -> None:
 
 
 def _read_trn(payment: _Payment, segment: Segment) -> None:
-    payment.payment_ref = payment.payment_ref or element(segment, 2) or None
+    ref = edi_reference(element(segment, 2), where=name(segment, 2))
+    payment.payment_ref = payment.payment_ref or ref or None
 
 
 def _read_cur(payment: _Payment, segment: Segment) -> None:
@@ -192,7 +199,7 @@ def _read_n1(payment: _Payment, segment: Segment) -> None:
 
 
 def _read_rmr(payment: _Payment, segment: Segment) -> None:
-    qualifier, ref = element(segment, 1), element(segment, 2)
+    qualifier, ref = element(segment, 1), edi_reference(element(segment, 2), where=name(segment, 2))
     if not ref:
         raise UnreadableDocumentError(f"{name(segment, 2)}: no reference on the line")
     amount = _optional_amount(segment, 4)
@@ -216,8 +223,9 @@ def _read_ent(payment: _Payment, segment: Segment) -> None:
 
 def _read_ref(payment: _Payment, segment: Segment) -> None:
     line = payment.current
-    if line is not None and element(segment, 1) in INVOICE_REF_QUALIFIERS and element(segment, 2):
-        line.alt_refs.append(element(segment, 2))
+    ref = edi_reference(element(segment, 2), where=name(segment, 2))
+    if line is not None and element(segment, 1) in INVOICE_REF_QUALIFIERS and ref:
+        line.alt_refs.append(ref)
 
 
 def _read_adx(payment: _Payment, segment: Segment) -> None:

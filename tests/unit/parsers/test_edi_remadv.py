@@ -178,6 +178,8 @@ def test_malformed_interchange_names_what_is_wrong(data, expected):
         ({"DTM+209": "DTM+209:20261340:102"}, "DTM01 (segment 5): '20261340'"),
         ({"DTM+209": "DTM+209:261207:101"}, "(format 101) is not a CCYYMMDD date"),
         ({"DOC+380+INV-70001": "DOC+380"}, "DOC02 (segment 10): no document number"),
+        ({"DOC+380+INV-70001": "DOC+380+" + "X" * 300}, "DOC02 (segment 10): a reference of 300"),
+        ({"RFF+PQ": "RFF+PQ:" + "X" * 81}, "RFF01 (segment 6): a reference of 81"),
     ],
 )
 def test_segment_without_what_it_needs_names_segment_and_position(replacements, expected):

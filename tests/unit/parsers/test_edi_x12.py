@@ -222,6 +222,14 @@ def test_malformed_interchange_names_what_is_wrong(data, expected):
         ({"ADX": "ADX*NaN*04"}, "ADX01 (segment 15): 'NaN' is not an amount"),
         ({"CUR": "CUR*PR*XYZ"}, "CUR02 (segment 6): 'XYZ' is not an ISO 4217"),
         ({"CUR": "CUR*PR"}, "CUR02 (segment 6): ''"),
+        (
+            {"RMR*IV*INV-70001": "RMR*IV*" + "9" * 5000 + "**1.00"},
+            "RMR02 (segment 12): a reference of 5,000",
+        ),
+        (
+            {"TRN": "TRN*1*" + "7" * 81},
+            "TRN02 (segment 5): a reference of 81 characters (at most 80)",
+        ),
     ],
 )
 def test_segment_without_what_it_needs_names_segment_and_position(replacements, expected):
