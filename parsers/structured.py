@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, Remittance
+from parsers.edi import is_edi_attachment, read_edi_remittance
 
 #: Whether an attachment is a reader's kind of file.
 Recognises = Callable[[Attachment], bool]
@@ -21,7 +22,7 @@ Recognises = Callable[[Attachment], bool]
 Reads = Callable[[bytes], Remittance | None]
 
 #: The readers, in the order they are tried.
-READERS: tuple[tuple[Recognises, Reads], ...] = ()
+READERS: tuple[tuple[Recognises, Reads], ...] = ((is_edi_attachment, read_edi_remittance),)
 
 
 def structured_remittance(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:
