@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, Remittance
+from parsers.iso20022_remittance import is_iso20022_remittance, parse_iso20022_remittance
 
 #: Whether an attachment is a reader's kind of file.
 Recognises = Callable[[Attachment], bool]
@@ -21,7 +22,9 @@ Recognises = Callable[[Attachment], bool]
 Reads = Callable[[bytes], Remittance | None]
 
 #: The readers, in the order they are tried.
-READERS: tuple[tuple[Recognises, Reads], ...] = ()
+READERS: tuple[tuple[Recognises, Reads], ...] = (
+    (is_iso20022_remittance, parse_iso20022_remittance),  # remt.001, camt.054
+)
 
 
 def structured_remittance(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:
