@@ -245,14 +245,15 @@ def _camt_payment(entry: Element, tx: Element, where: str, *, single: bool) -> _
 def _from_text(payment: _Payment, holders: list[Element]) -> _Payment:
     """``payment`` with the lines of its unstructured remittance text (``Ustrd``), read as a
     bank's remittance text is; the creditor references of its blocks are references too."""
-    texts = [u.text or "" for h in holders for u in children(h, "Ustrd")]
+    # One line per Ustrd (each at most 140 characters): the text reader reads line by line.
+    texts = [clean_text(u.text) for h in holders for u in children(h, "Ustrd")]
     refs = [
         ref
         for h in holders
         for s in children(h, "Strd")
         for ref in creditor_refs(text(s, "CdtrRefInf", "Ref"))
     ]
-    said = clean_text(" ".join(texts))
+    said = "\n".join(t for t in texts if t)
     if not said and not refs:
         return payment
     if payment.total is not None and payment.total > 0 and payment.currency:
