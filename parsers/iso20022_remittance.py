@@ -29,6 +29,7 @@ remt.001 sample (v04)::
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -66,11 +67,9 @@ class _Payment:
     credit: bool = True
 
     def describe(self) -> str:
-        amount = (
-            f"{format_amount(self.total, self.currency or 'EUR')} {self.currency or ''}".strip()
-            if self.total is not None
-            else "no amount"
-        )
+        amount = "no amount"
+        if self.total is not None and self.currency is not None:  # an amount has its currency
+            amount = f"{format_amount(self.total, self.currency)} {self.currency}"
         return f"{self.ref or self.where}: {amount}, {len(self.lines)} line(s)"
 
 
@@ -269,15 +268,8 @@ def _from_text(payment: _Payment, holders: list[Element]) -> _Payment:
         found = parse_text_remittance(said) if said else None
     if found is None:
         return payment
-    return _Payment(
-        where=payment.where,
-        lines=found.lines,
-        total=payment.total,
-        currency=payment.currency or found.currency,
-        ref=payment.ref,
-        payer=payment.payer,
-        day=payment.day,
-        credit=payment.credit,
+    return dataclasses.replace(
+        payment, lines=found.lines, currency=payment.currency or found.currency
     )
 
 
