@@ -15,6 +15,7 @@ from collections.abc import Callable
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, Remittance
 from parsers.edi import is_edi_attachment, read_edi_remittance
+from parsers.iso20022_remittance import is_iso20022_remittance, parse_iso20022_remittance
 
 #: Whether an attachment is a reader's kind of file.
 Recognises = Callable[[Attachment], bool]
@@ -22,7 +23,10 @@ Recognises = Callable[[Attachment], bool]
 Reads = Callable[[bytes], Remittance | None]
 
 #: The readers, in the order they are tried.
-READERS: tuple[tuple[Recognises, Reads], ...] = ((is_edi_attachment, read_edi_remittance),)
+READERS: tuple[tuple[Recognises, Reads], ...] = (
+    (is_edi_attachment, read_edi_remittance),  # X12 820, EDIFACT REMADV
+    (is_iso20022_remittance, parse_iso20022_remittance),  # remt.001, camt.054
+)
 
 
 def structured_remittance(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:

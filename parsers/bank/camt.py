@@ -19,7 +19,6 @@ Sample (camt.053.001.02)::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, ParseError
@@ -35,6 +34,10 @@ from parsers.bank.model import (
     clean_text,
     exact_amount,
 )
+from parsers.iso20022_xml import child as _child
+from parsers.iso20022_xml import children as _children
+from parsers.iso20022_xml import local_name as _local
+from parsers.iso20022_xml import text as _text
 
 _NAMESPACE_RE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\.001\.\d{2}$")
 #: The report element under the root and the statement element under it, per message.
@@ -53,29 +56,6 @@ def looks_like_camt(data: bytes) -> bool:
     """Whether ``data`` looks like camt XML (an ISO 20022 camt namespace near the start)."""
     head = data[:4096]
     return head.lstrip().startswith(b"<") and b"camt.05" in head
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _children(el: Element, name: str) -> Iterator[Element]:
-    return (child for child in el if _local(child.tag) == name)
-
-
-def _child(el: Element | None, *path: str) -> Element | None:
-    for name in path:
-        if el is None:
-            return None
-        el = next(_children(el, name), None)
-    return el
-
-
-def _text(el: Element | None, *path: str) -> str | None:
-    found = _child(el, *path)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
 
 
 def parse_camt(data: bytes) -> tuple[BankStatement, ...]:
