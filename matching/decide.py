@@ -147,6 +147,7 @@ def decide_remittance(
         decisions.append(decision)
         combos.append(combo)
     total = total_signal(remittance)
+    structured = remittance.source.startswith(STRUCTURED_SOURCES)
     recorded = tuple(
         held(
             dataclasses.replace(
@@ -172,12 +173,17 @@ def decide_remittance(
             policy=policy,
             paid_on=paid_on,
             reversed_invoice_ids=reversed_invoice_ids,
+            written=None if structured else stated.amount,
         )
         for d, line, stated, key, near, combo in zip(
             decisions, remittance.lines, original_lines, keys, nears, combos, strict=True
         )
     )
     return RemittanceDecision(customer_id=customer_id, lines=recorded, currency=remittance.currency)
+
+
+#: Sources whose amounts have one reading (machine formats): EDI and ISO 20022 files.
+STRUCTURED_SOURCES = ("edi ", "remt.", "camt.")
 
 
 def _certain_near(

@@ -31,14 +31,17 @@ def held(
     policy: MatchPolicy,
     paid_on: date | None,
     reversed_invoice_ids: Collection[int] = (),
+    written: Decimal | None = None,
 ) -> LineDecision:
-    """``decision``, or the same sent to review when a control holds it."""
+    """``decision``, or the same sent to review when a control holds it. ``written`` is the
+    line's amount as read from a document a person wrote (None for EDI and ISO 20022 files,
+    whose amounts have one reading)."""
     postings = decision.postings()
     if not postings:
         return decision
     reason = _hold_reason(
         decision, policy=policy, paid_on=paid_on, reversed_ids=reversed_invoice_ids
-    )
+    ) or _mis_scaled(written, postings[0].invoice.currency)
     if reason is None:
         return decision
     candidates = decision.candidates or tuple(
@@ -54,6 +57,20 @@ def held(
         deduction=ZERO,
         deduction_reason=None,
         review_kind=ReviewKind.HELD,
+    )
+
+
+def _mis_scaled(written: Decimal | None, currency: str) -> str | None:
+    """Why a whole amount of 1,000 or more in a three-decimal currency is not applied alone when
+    it was not written with three decimals: ``1.500`` is one and a half dinars to the payer who
+    wrote it and 1,500 to a reader that takes the point for a thousands separator."""
+    if written is None or minor_units(currency) != 3 or written < 1000:
+        return None
+    if written.as_tuple().exponent == -3 or written != written.to_integral_value():
+        return None  # written with its three decimals, or with a fraction: one reading
+    return (
+        f"{format_amount(written, currency)} {currency} was not written with three decimals "
+        f"(1.500 is 1.5 or 1,500 {currency})"
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from core.errors import UnreadableDocumentError
-from core.money import MAX_INTEGER_DIGITS, STORED_DECIMALS
+from core.money import MAX_INTEGER_DIGITS, STORED_DECIMALS, fits_currency, minor_units
 from core.types import Remittance
 
 #: X12 element 426 (ADX02), the common ones in remittance advice (X12 004010 code list).
@@ -81,7 +81,7 @@ EDIFACT_ADJUSTMENT_REASONS = {
     "33": "Late delivery",
 }
 
-_AMOUNT_RE = re.compile(r"-?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
+_AMOUNT_RE = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")  # ASCII digits only
 
 
 def adjustment_reason(code: str, table: dict[str, str]) -> str:
@@ -151,3 +151,27 @@ def one_payment(payments: Sequence[Remittance]) -> Remittance:
     total = sum((p.stated_total or Decimal("0.00") for p in payments), start=Decimal("0.00"))
     lines = tuple(line for p in payments for line in p.lines)
     return dataclasses.replace(first, lines=lines, stated_total=total)
+
+
+def fitting_currency(payment: Remittance) -> Remittance:
+    """``payment`` when every amount in it is a whole number of its currency's minor unit.
+
+    Raises:
+        UnreadableDocumentError: an amount finer than that (``150000.4`` JPY, ``999.995`` USD):
+            no reading of it is money in that currency.
+    """
+    currency = payment.currency
+    if currency is None:
+        return payment
+    amounts = [payment.stated_total] + [
+        value
+        for line in payment.lines
+        for value in (line.amount, line.gross, line.discount, line.deduction)
+    ]
+    for value in amounts:
+        if value is not None and not fits_currency(value, currency):
+            raise UnreadableDocumentError(
+                f"the amount {value} has more decimals than {currency} allows "
+                f"({minor_units(currency)})"
+            )
+    return payment

@@ -48,6 +48,7 @@ from parsers.edi_codes import (
     EDIFACT_ADJUSTMENT_REASONS,
     adjustment_reason,
     edi_reference,
+    fitting_currency,
     one_payment,
 )
 from parsers.edifact_segments import (
@@ -76,7 +77,7 @@ def read_remadv(text: str) -> Remittance | None:
             payment needs is missing or malformed; the reason names it and its position.
     """
     parsed = [_read_message(m) for m in messages(edifact_segments(text), kind="REMADV")]
-    return one_payment(parsed) if any(r.lines for r in parsed) else None
+    return fitting_currency(one_payment(parsed)) if any(r.lines for r in parsed) else None
 
 
 def edifact_segments(text: str) -> list[EdifactSegment]:

@@ -43,7 +43,7 @@ _ROOT_RE = re.compile(
     rb"[\"'](urn:iso:std:iso:20022:tech:xsd:[a-z]{4}\.\d{3}\.\d{3}\.\d{2})[\"']"
 )
 #: ISO's amount: digits, at most five decimals (``fractionDigits`` 5), no sign.
-_AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
+_AMOUNT_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")  # ASCII digits only: ٨٠٠ is no xs:decimal
 
 
 def message_name(namespace: str) -> str:

@@ -15,9 +15,10 @@ An attachment (:func:`read_sheets`, lenient, bounded, and the remittance in it,
   (``Decimal(repr(value))``), shown with two decimals only where that is exact and the cell
   is formatted with two; integral numbers (invoice numbers stored as numbers) are written
   without decimals; date cells become ISO dates. Nothing is rounded.
-- Limits: at most :data:`MAX_ROWS` rows and :data:`MAX_COLS` columns per sheet are read
-  (a bounded read); an XLSX whose archive would expand past :data:`MAX_UNCOMPRESSED_BYTES`
-  or holds more than :data:`MAX_ZIP_ENTRIES` files is refused before it is opened
+- Limits: a sheet of more than :data:`MAX_ROWS` rows is refused (its rows past the limit
+  would be in no line and no review item); at most :data:`MAX_COLS` columns are read; an
+  XLSX whose archive would expand past :data:`MAX_UNCOMPRESSED_BYTES` or holds more than
+  :data:`MAX_ZIP_ENTRIES` files is refused before it is opened
   (:class:`~core.errors.UnreadableDocumentError`), as is a file that is not what it claims.
 """
 
@@ -138,9 +139,9 @@ def read_csv_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[str]]:
     try:
         csv.field_size_limit(MAX_FIELD_CHARS)
         for row in reader:
-            rows.append([cell.strip() for cell in row[:MAX_COLS]])
             if len(rows) >= max_rows:
-                break
+                raise UnreadableDocumentError(_too_many_rows(max_rows))
+            rows.append([cell.strip() for cell in row[:MAX_COLS]])
     except csv.Error as e:
         raise UnreadableDocumentError(f"malformed CSV: {e}") from e
     finally:
@@ -169,7 +170,9 @@ def read_xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[list[s
     try:
         for sheet in workbook.worksheets[:MAX_SHEETS]:
             rows: list[list[str]] = []
-            for row in sheet.iter_rows(max_row=max_rows, max_col=MAX_COLS):
+            for row in sheet.iter_rows(max_row=max_rows + 1, max_col=MAX_COLS):
+                if len(rows) >= max_rows:
+                    raise UnreadableDocumentError(_too_many_rows(max_rows))
                 cells = [_cell_text(cell) for cell in row]
                 while cells and not cells[-1]:
                     cells.pop()
@@ -180,6 +183,12 @@ def read_xlsx_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[list[s
     finally:
         workbook.close()
     return sheets
+
+
+def _too_many_rows(max_rows: int) -> str:
+    """The reason a sheet longer than arbox reads is refused: its rows past the limit would be
+    in no line and no review item."""
+    return f"more than {max_rows:,} rows: arbox reads at most that many from one file; split it"
 
 
 def _check_archive(data: bytes) -> None:

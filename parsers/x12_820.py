@@ -49,6 +49,7 @@ from parsers.edi_codes import (
     adjustment_reason,
     edi_amount,
     edi_reference,
+    fitting_currency,
     one_payment,
 )
 from parsers.x12_syntax import Segment, element, name, transaction_sets, x12_segments
@@ -78,7 +79,7 @@ def read_x12_820(text: str) -> Remittance | None:
     """
     sets = [read_payment_set(s) for s in transaction_sets(x12_segments(text))]
     # A set without lines is a payment too: one of another payment is not left out unseen
-    return one_payment(sets) if any(s.lines for s in sets) else None
+    return fitting_currency(one_payment(sets)) if any(s.lines for s in sets) else None
 
 
 @dataclass(slots=True)

@@ -123,3 +123,44 @@ def test_an_amount_finer_than_the_invoice_currency_goes_to_a_person():
     line = held(decision, policy=MatchPolicy(), paid_on=date(2026, 11, 30))
     assert line.outcome is Outcome.REVIEW
     assert line.reason.startswith("12500.005 has more decimals than USD allows (2)")
+
+
+def _kwd_line(written: str, source: str = "csv"):
+    kwd = OpenInvoice(
+        invoice_id=11,
+        number="INV-900",
+        customer_id=1,
+        customer_number="C1042",
+        balance=Decimal("1500.000"),
+        currency="KWD",
+        status="open",
+        due_date=date(2026, 6, 30),
+        issue_date=date(2026, 5, 31),
+    )
+    rem = Remittance(
+        lines=(RemittanceLine(invoice_ref="INV-900", amount=Decimal(written)),),
+        currency="KWD",
+        source=source,
+    )
+    (line,) = decide_remittance(
+        rem,
+        customer_id=1,
+        invoices_by_key={"900": [kwd]},
+        customer_open=[kwd],
+        policy=MatchPolicy(),
+        paid_on=date(2026, 11, 30),
+    ).lines
+    return line
+
+
+def test_a_whole_dinar_amount_not_written_with_three_decimals_goes_to_a_person():
+    # "1.500" in a table is read as 1,500.00 (the point taken for a thousands separator);
+    # the payer may have meant one and a half dinars
+    line = _kwd_line("1500.00")
+    assert line.outcome is Outcome.REVIEW
+    assert "not written with three decimals" in line.reason
+
+
+def test_a_dinar_amount_written_with_three_decimals_or_from_edi_is_applied():
+    assert _kwd_line("1500.000").outcome is Outcome.AUTO
+    assert _kwd_line("1500", source="edi 820").outcome is Outcome.AUTO

@@ -290,3 +290,37 @@ def test_a_payment_without_lines_beside_one_with_lines_is_not_left_out():
     assert "2 payments in one file (references 778812, 990001)" in _unreadable(
         x12(PAYMENT_820, other)
     )
+
+
+@pytest.mark.parametrize(
+    ("currency", "rmr", "reason"),
+    [
+        ("JPY", "RMR*IV*INV-1**150000.4*150000", "150000.4 has more decimals than JPY allows (0)"),
+        ("USD", "RMR*IV*INV-1**999.995*1000.00", "999.995 has more decimals than USD allows (2)"),
+    ],
+)
+def test_an_amount_finer_than_its_currency_refuses_the_file(currency, rmr, reason):
+    body = [
+        "BPR*C*1000*C*ACH*CCP*01*021000021*DA*1*2**01*031000053*DA*3*20261207",
+        "TRN*1*T-1*1234567890",
+        f"CUR*PR*{currency}",
+        "ENT*1",
+        rmr,
+    ]
+    with pytest.raises(
+        UnreadableDocumentError, match=reason.replace("(", r"\(").replace(")", r"\)")
+    ):
+        read_edi_remittance(x12(body))
+
+
+@pytest.mark.parametrize("digits", ["١٠٠٠.٠٠", "４００.００"])
+def test_digits_other_than_ascii_are_no_amount(digits):
+    body = [
+        "BPR*C*1000.00*C*ACH*CCP*01*021000021*DA*1*2**01*031000053*DA*3*20261207",
+        "TRN*1*T-1*1234567890",
+        "CUR*PR*USD",
+        "ENT*1",
+        f"RMR*IV*INV-1**{digits}*1000.00",
+    ]
+    with pytest.raises(UnreadableDocumentError, match="is not an amount"):
+        read_edi_remittance(x12(body))

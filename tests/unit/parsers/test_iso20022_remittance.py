@@ -544,3 +544,9 @@ def test_mail_with_an_entity_bomb_attached_has_the_reason_as_its_problem():
     assert problem.startswith("advice.xml: XML refused")
     kind = classify_email(parsed, remittance=None, own_address=None, problems=extraction.problems)
     assert kind.kind == "remittance" and "DTDForbidden" in kind.reason
+
+
+def test_digits_other_than_ascii_are_no_amount():
+    data = remt(strd(amounts=rmtd("٨٠٠.٠٠")), total=None)
+    with pytest.raises(UnreadableDocumentError):
+        parse_iso20022_remittance(data)

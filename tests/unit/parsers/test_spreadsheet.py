@@ -140,9 +140,17 @@ def test_damaged_xlsx_is_unreadable_with_a_reason(data: bytes) -> None:
     assert caught.value.reason
 
 
-def test_huge_sheet_is_read_up_to_the_row_limit() -> None:
+def test_a_sheet_longer_than_the_row_limit_is_refused_not_cut() -> None:
+    # Rows past the limit would be in no line and no review item: the file goes to a person
     data = ("Invoice,Paid\n" + "".join(f"INV-{n},1.00\n" for n in range(30_000))).encode()
-    assert len(read_csv_rows(data, max_rows=10_000)) == 10_000
+    with pytest.raises(UnreadableDocumentError, match="more than 10,000 rows"):
+        read_csv_rows(data, max_rows=10_000)
+    exactly = ("Invoice,Paid\n" + "".join(f"INV-{n},1.00\n" for n in range(9_999))).encode()
+    assert len(read_csv_rows(exactly, max_rows=10_000)) == 10_000
+    book = _xlsx([["Invoice", "Paid"]] + [[f"INV-{n}", 1.0] for n in range(30)])
+    with pytest.raises(UnreadableDocumentError, match="more than 20 rows"):
+        read_xlsx_rows(book, max_rows=20)
+    assert len(read_xlsx_rows(book, max_rows=31)[0]) == 31
 
 
 def test_binary_file_named_csv_is_unreadable() -> None:
