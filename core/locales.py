@@ -26,6 +26,8 @@ from core.money import fits_currency, minor_units
 DEFAULT_LOCALE = "en_US"
 #: Languages arbox has templates for (``outbound/templates``).
 TEMPLATE_LANGUAGES = ("en", "de", "fr", "es", "nl")
+#: CLDR identifiers that name no language: the root locale and "undetermined".
+_NOT_A_LANGUAGE = frozenset({"root", "und"})
 
 
 def normalize_locale(text: str) -> str:
@@ -38,9 +40,13 @@ def normalize_locale(text: str) -> str:
     if not cleaned or len(cleaned) > 20:
         raise ValueError(f"not a locale: {text[:40]!r}")
     try:
-        return str(_parse(cleaned))
+        parsed = _parse(cleaned)
     except (UnknownLocaleError, ValueError, TypeError) as e:
         raise ValueError(f"unknown locale {text[:40]!r} (e.g. de_DE, fr_FR, en_GB)") from e
+    if parsed.variant or parsed.language in _NOT_A_LANGUAGE or cleaned.lower() in ("c", "und"):
+        # C is POSIX's en_US_POSIX, und and root CLDR's stand-ins: no customer's language
+        raise ValueError(f"{text[:40]!r} is not a customer's language (e.g. de_DE, fr_FR, en_GB)")
+    return str(parsed)
 
 
 def language_of(locale: str) -> str:

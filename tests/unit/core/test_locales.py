@@ -67,7 +67,9 @@ def test_normalize_locale(typed: str, locale: str) -> None:
     assert normalize_locale(typed) == locale
 
 
-@pytest.mark.parametrize("typed", ["", "xx_YY", "../../etc", "de_DE" * 10])
+@pytest.mark.parametrize(
+    "typed", ["", "xx_YY", "../../etc", "de_DE" * 10, "C", "root", "und", "en_US_POSIX"]
+)
 def test_normalize_locale_refuses(typed: str) -> None:
     with pytest.raises(ValueError):
         normalize_locale(typed)
