@@ -20,7 +20,7 @@ from babel.core import get_global
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import NumberPattern, parse_pattern
 
-from core.money import fits_currency, minor_units
+from core.money import money_places
 
 #: The locale of a customer that has none, unless ``ARBOX_DEFAULT_LOCALE`` says otherwise.
 DEFAULT_LOCALE = "en_US"
@@ -61,10 +61,7 @@ def format_money(amount: Decimal, currency: str, locale: str, *, symbol: bool = 
     ``symbol=False`` → ``-1.234,50``. Never rounds: an amount finer than the currency's
     minor unit is written with all its digits.
     """
-    digits = minor_units(currency)
-    if not fits_currency(amount, currency):
-        digits = -int(amount.normalize().as_tuple().exponent)
-    pattern = _pattern(locale, digits, symbol=symbol)
+    pattern = _pattern(locale, money_places(amount, currency), symbol=symbol)
     text: str = pattern.apply(
         amount, _parse(locale), currency=currency.upper() if symbol else None, currency_digits=False
     )

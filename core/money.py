@@ -195,10 +195,29 @@ def _infer_decimal_sep(s: str, *, three_decimals: bool = False) -> str:
     return sep
 
 
+def money_places(amount: Decimal, currency: str) -> int:
+    """The decimals ``amount`` is written with: the currency's minor units, more only when it
+    has more (``100.5`` JPY keeps its one): nothing is ever rounded for display."""
+    if fits_currency(amount, currency):
+        return minor_units(currency)
+    return -int(amount.normalize().as_tuple().exponent)
+
+
+def plain_amount(amount: Decimal, currency: str) -> str:
+    """``amount`` as exact decimal text with :func:`money_places` (``1250.50``, ``1250`` JPY,
+    ``1.125`` KWD), no grouping: for files and JSON."""
+    return format(amount.quantize(Decimal(1).scaleb(-money_places(amount, currency))), "f")
+
+
+def from_thousandths(units: int) -> Decimal:
+    """Money from its integer thousandths as the ledger reads it back: two decimals unless the
+    third is used (``1230`` → ``1.23``, ``1125`` → ``1.125``)."""
+    if units % 10:
+        return Decimal(units).scaleb(-3)
+    return Decimal(units // 10).scaleb(-2)
+
+
 def format_amount(amount: Decimal, currency: str = "USD") -> str:
     """``1234.5`` → ``1,234.50``: the currency's decimals, comma thousands. Never rounds: an
     amount finer than the currency's minor unit (``100.50`` JPY) is written with its digits."""
-    places = minor_units(currency)
-    if not fits_currency(amount, currency):
-        places = -int(amount.normalize().as_tuple().exponent)
-    return f"{amount:,.{places}f}"
+    return f"{amount:,.{money_places(amount, currency)}f}"

@@ -19,6 +19,8 @@ from sqlalchemy import BigInteger, DateTime, Dialect, MetaData, Numeric, TypeDec
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeEngine
 
+from core.money import from_thousandths
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -100,9 +102,7 @@ MONEY_PLACES = 3
 
 def money_from_stored(thousandths: int) -> Decimal:
     """A money amount from its integer thousandths: ``1230`` → ``1.23``, ``1125`` → ``1.125``."""
-    if thousandths % 10:
-        return Decimal(thousandths).scaleb(-MONEY_PLACES)
-    return Decimal(thousandths // 10).scaleb(-2)
+    return from_thousandths(thousandths)
 
 
 def money_from_sum(value: object) -> Decimal:

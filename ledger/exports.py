@@ -20,7 +20,7 @@ from typing import Any
 
 from babel.numbers import get_decimal_symbol
 
-from core.money import fits_currency, minor_unit
+from core.money import plain_amount
 from ledger.queries import ApplicationRow, ReviewRow
 
 #: Columns of ``arbox export applications``, in order (docs/imports-and-exports.md).
@@ -99,9 +99,7 @@ def review_to_table_rows(rows: Iterable[ReviewRow]) -> list[tuple[str, ...]]:
 def format_money(amount: Decimal, currency: str) -> str:
     """``Decimal("1250.5")`` → ``"1250.50"`` (``"1250"`` JPY, ``"1.125"`` KWD): the currency's
     minor units, and every digit of an amount finer than that (never rounded)."""
-    if fits_currency(amount, currency):
-        return format(amount.quantize(minor_unit(currency)), "f")
-    return format(amount.normalize(), "f")
+    return plain_amount(amount, currency)
 
 
 def format_score(score: Decimal) -> str:

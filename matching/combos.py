@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.money import from_thousandths
+
 #: Search steps (nodes visited) at most per payment; ~0.1 s of pure Python here.
 DEFAULT_STEP_BUDGET = 200_000
 #: Solutions kept at most (beyond two, the answer is "several" anyway; kept for ranking).
@@ -65,11 +67,6 @@ def _cents(amount: Decimal) -> int:
     return int(units)
 
 
-def _amount(units: int) -> Decimal:
-    """Thousandths as money is read: two decimals unless the third is used."""
-    return Decimal(units).scaleb(-3) if units % 10 else Decimal(units // 10).scaleb(-2)
-
-
 def find_combinations(
     target: Decimal,
     items: Sequence[Item],
@@ -107,7 +104,9 @@ def find_combinations(
         """Depth-first; returns False to stop everything (budget or enough solutions)."""
         nonlocal steps, complete
         if remaining == 0:
-            solutions.append(tuple(Pick(key=items[i].key, amount=_amount(c)) for i, c in chosen))
+            solutions.append(
+                tuple(Pick(key=items[i].key, amount=from_thousandths(c)) for i, c in chosen)
+            )
             return len(solutions) < max_solutions
         if pos == len(options) or remaining > reach[pos]:
             return True

@@ -34,7 +34,7 @@ from typing import Any
 from babel.numbers import get_decimal_symbol
 
 from core.locales import format_money
-from core.money import fits_currency, minor_units
+from core.money import plain_amount
 from ledger.reports.tables import Cell, Column, Document, Kind, Table
 
 _ONE = Decimal("0.1")
@@ -78,10 +78,7 @@ def _number(value: Decimal, kind: Kind, currency: str | None) -> str:
     it has more: never rounded), percent and days with one place."""
     if kind != "money":
         return format(value.quantize(_ONE), "f")
-    places = minor_units(currency) if currency else 2
-    if not fits_currency(value, currency or "XXX"):
-        places = max(places, -int(value.normalize().as_tuple().exponent))
-    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    return plain_amount(value, currency or "XXX")  # XXX: no currency, two decimals
 
 
 def row_texts(
