@@ -168,6 +168,9 @@ class RemittanceLine:
     deduction: Decimal | None = None
     deduction_reason: str | None = None
     alt_refs: tuple[str, ...] = ()
+    #: For a line read by OCR: the recogniser's confidence (0–100) in the words of its
+    #: reference and amount, the lowest of them; None for a line read from text.
+    confidence: float | None = None
 
     @property
     def is_credit(self) -> bool:
@@ -188,6 +191,9 @@ class Remittance:
     payer_name: str | None = None
     payment_date: date | None = None
     payment_method: PaymentMethod | None = None
+    #: For a remittance read by OCR (``source`` starting with ``"ocr"``): the recognised
+    #: text, pages separated by a form feed, shown beside the page image in review.
+    read_text: str = ""
 
     @property
     def lines_total(self) -> Decimal:
