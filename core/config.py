@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     max_invoice_age_days: int = 0
     amount_tolerance: Decimal = Decimal("0.00")
     max_deduction_share: Decimal = Decimal("0.50")
+    #: A line read by OCR needs this recognition confidence (0–100) to be applied alone.
+    ocr_min_confidence: Decimal = Decimal("80")
     max_unverified_lines: int = 50
     max_replies_per_sender_per_day: int = 5
     max_message_bytes: int = 25 * 1024 * 1024

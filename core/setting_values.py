@@ -67,6 +67,7 @@ LIMITS: dict[str, Limit] = {
     "auto_apply_min_confidence": _SHARE,
     "intent_min_confidence": _SHARE,
     "max_deduction_share": _SHARE,
+    "ocr_min_confidence": Limit(0, 100, whole=False),
     "amount_tolerance": Limit(0, whole=False),
     "imap_poll_seconds": _DURATION,
     "imap_timeout_seconds": _DURATION,

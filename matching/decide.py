@@ -14,7 +14,8 @@ review with the reason (rules that never bend, whatever the confidence):
 - the amount is positive and, with the other lines paying the same invoice, does not exceed
   the open balance (a credit line nets one of the customer's open credit memos instead);
 - the lines add up to the stated total, when one is stated;
-- no control of the policy holds it (matching.gates).
+- no control of the policy holds it (matching.gates);
+- a line read by OCR meets the stricter conditions of matching.ocr_gate.
 
 A short pay or a late discount still applies the cash; what stays open is a deduction with its
 reason. Fuzzy similarity never applies cash; it only ranks suggestions for the reviewer.
@@ -38,6 +39,7 @@ from matching.gates import held
 from matching.line_decision import decide_line, narrow, near_agreeing
 from matching.near import NearMatch, certain_near_match, near_positions
 from matching.no_reference import CombinationMatch, combination_for
+from matching.ocr_gate import ocr_held, read_by_ocr
 from matching.policy import MatchPolicy
 
 __all__ = ["MatchPolicy", "RemittanceDecision", "decide_remittance", "line_ref_keys", "resolve_key"]
@@ -91,9 +93,14 @@ def decide_remittance(
         reversed_invoice_ids: invoices a person un-applied cash from before (never again
             automatically).
     """
+    original = remittance
     original_lines = remittance.lines
     customer_open = OpenInvoices.of(customer_open)  # columns made once for every line
     keys = [resolve_key(line, invoices_by_key) for line in remittance.lines]
+    exact = [
+        narrow(invoices_by_key.get(key, ()), line, customer_id) if key else ()
+        for line, key in zip(remittance.lines, keys, strict=True)
+    ]
     nears = [
         _certain_near(line, key, invoices_by_key, customer_open, policy, paid_on=paid_on)
         for line, key in zip(remittance.lines, keys, strict=True)
@@ -179,6 +186,18 @@ def decide_remittance(
             decisions, remittance.lines, original_lines, keys, nears, combos, strict=True
         )
     )
+    if read_by_ocr(original):
+        recorded = tuple(
+            ocr_held(
+                d,
+                line,
+                original,
+                exact=found,
+                customer_id=customer_id,
+                min_confidence=policy.ocr_min_confidence,
+            )
+            for d, line, found in zip(recorded, original_lines, exact, strict=True)
+        )
     return RemittanceDecision(customer_id=customer_id, lines=recorded, currency=remittance.currency)
 
 

@@ -44,8 +44,14 @@ def held(
     ) or _mis_scaled(written, postings[0].invoice.currency)
     if reason is None:
         return decision
+    return hold(decision, reason)
+
+
+def hold(decision: LineDecision, reason: str) -> LineDecision:
+    """``decision``, which would have applied, sent to a person for ``reason``: it keeps its
+    invoice as the first candidate so the reviewer sees what would have been done."""
     candidates = decision.candidates or tuple(
-        (part.invoice.number, decision.confidence) for part in postings
+        (part.invoice.number, decision.confidence) for part in decision.postings()
     )
     return dataclasses.replace(
         decision,

@@ -57,6 +57,9 @@ class MatchPolicy:
     #: A line that would leave more than this share of the invoice's amount open as a
     #: deduction (a short pay, an unearned discount, a partial payment) goes to a person.
     max_deduction_share: Decimal = Decimal("0.50")
+    #: A line read by OCR whose reference or amount the recogniser was less sure of than
+    #: this (0–100) goes to a person (matching.ocr_gate).
+    ocr_min_confidence: Decimal = Decimal("80")
 
     def required_confidence(self, amount: Decimal, customer_number: str) -> Decimal | None:
         """The confidence a line of ``amount`` for ``customer_number`` needs to act alone,

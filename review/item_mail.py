@@ -1,17 +1,18 @@
 """The mail of a review item as the item page shows it: headers, text body, the HTML body
 sanitized (:mod:`review.sanitize`; shown in a sandboxed frame of its own), attachments, and
-the pages of its PDFs as images (:mod:`review.pages`) numbered across all PDF attachments
-(page 4 is the first page of the second PDF when the first has three)."""
+the pages of its PDFs and its images (scans, photos) as images (:mod:`review.pages`) numbered
+across those attachments (page 4 is the first page of the second PDF when the first has
+three)."""
 
 from __future__ import annotations
 
 import dataclasses
 import email
 import email.policy
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from pathlib import Path
+from typing import Protocol
 
 from core.types import Attachment
 from parsers.mime import parse_email
@@ -20,15 +21,28 @@ from review.sanitize import mail_document, sanitize_html
 
 #: The longest text body shown (the rest is cut with a note).
 MAX_TEXT_CHARS = 200_000
-#: PDF attachments of one mail rendered at most (each may take the renderer's time limit).
+#: PDF and image attachments of one mail rendered at most (each may take the renderer's time
+#: limit).
 MAX_PDFS = 3
-#: Renders one PDF's pages (``render_pdf`` with the app's cache directory).
-PageRenderer = Callable[[bytes], Rendered]
+#: What an image attachment (a scan, a photo) may be: by type, by name, by its first bytes.
+IMAGE_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/pjpeg", "image/tiff", "image/heic", "image/heif"}
+)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif")
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+class PageRenderer(Protocol):
+    """Renders one PDF's pages, or with ``image`` an image's frames (``render_pdf`` with the
+    app's cache directory)."""
+
+    def __call__(self, data: bytes, *, image: bool = False) -> Rendered: ...
 
 
 @dataclass(frozen=True, slots=True)
 class AttachmentView:
-    """One attachment: name, type, size; for a PDF its page numbers or why none render."""
+    """One attachment: name, type, size; for a PDF or an image its page numbers or why none
+    render."""
 
     index: int
     filename: str
@@ -38,6 +52,8 @@ class AttachmentView:
     pages: tuple[int, ...] = ()
     total_pages: int = 0
     reason: str | None = None
+    #: A scan or photo (PNG, JPEG, TIFF, HEIC), shown as pages like a PDF.
+    is_image: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +80,11 @@ class MailView:
 def renderer(data_dir: Path, limits: PageLimits | None = None) -> PageRenderer:
     """A page renderer caching under ``<data_dir>/pages``."""
     cache = data_dir / "pages"
-    return lambda data: render_pdf(data, cache_dir=cache, limits=limits)
+
+    def render(data: bytes, *, image: bool = False) -> Rendered:
+        return render_pdf(data, cache_dir=cache, limits=limits, image=image)
+
+    return render
 
 
 def is_pdf(attachment: Attachment) -> bool:
@@ -74,6 +94,19 @@ def is_pdf(attachment: Attachment) -> bool:
         attachment.content_type == "application/pdf"
         or name.endswith(".pdf")
         or attachment.data[:5] == b"%PDF-"
+    )
+
+
+def is_image(attachment: Attachment) -> bool:
+    """Whether an attachment is a scan or photo the page shows: by type, name or first bytes
+    (HEIC by its ``ftyp`` box)."""
+    name = (attachment.filename or "").lower()
+    head = attachment.data[:16]
+    return not is_pdf(attachment) and (
+        attachment.content_type in IMAGE_TYPES
+        or name.endswith(IMAGE_SUFFIXES)
+        or head.startswith(IMAGE_MAGIC)
+        or head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1")
     )
 
 
@@ -89,7 +122,8 @@ def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
     pdfs = 0
     for index, att in enumerate(parsed.attachments):
         pdf = is_pdf(att)
-        pdfs += pdf
+        image = is_image(att)
+        pdfs += pdf or image
         view = AttachmentView(
             index=index,
             filename=att.filename or f"attachment {index + 1}",
@@ -97,10 +131,12 @@ def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
             size=len(att.data),
             is_pdf=pdf,
         )
-        if pdf and pages is not None and pdfs > MAX_PDFS:
-            view = dataclasses.replace(view, reason=f"only the first {MAX_PDFS} PDFs are shown")
-        elif pdf and pages is not None:
-            done = pages(att.data)
+        if (pdf or image) and pages is not None and pdfs > MAX_PDFS:
+            view = dataclasses.replace(
+                view, reason=f"only the first {MAX_PDFS} PDFs and images are shown"
+            )
+        elif (pdf or image) and pages is not None:
+            done = pages(att.data, image=image)
             numbers = tuple(range(next_page, next_page + len(done.pages)))
             next_page += len(done.pages)
             view = AttachmentView(
@@ -108,7 +144,8 @@ def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
                 filename=view.filename,
                 content_type=view.content_type,
                 size=view.size,
-                is_pdf=True,
+                is_pdf=pdf,
+                is_image=image,
                 pages=numbers,
                 total_pages=done.total,
                 reason=done.reason,
@@ -133,13 +170,13 @@ def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
 
 
 def page_png(raw: bytes, number: int, *, pages: PageRenderer) -> Path | None:
-    """The PNG of page ``number`` (counted over the mail's PDFs), or None."""
+    """The PNG of page ``number`` (counted over the mail's PDFs and images), or None."""
     if number < 1:
         return None
     seen = 0
-    pdfs = [att for att in parse_email(raw).attachments if is_pdf(att)]
-    for att in pdfs[:MAX_PDFS]:
-        done = pages(att.data)
+    shown = [att for att in parse_email(raw).attachments if is_pdf(att) or is_image(att)]
+    for att in shown[:MAX_PDFS]:
+        done = pages(att.data, image=is_image(att))
         if number <= seen + len(done.pages):
             return done.pages[number - seen - 1]
         seen += len(done.pages)

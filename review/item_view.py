@@ -87,6 +87,9 @@ class PaymentView:
     payment_date: date | None
     payment_method: str | None
     payer_name: str | None
+    #: How the remittance was read ("pdf", "html", "ocr png"…) and, read by OCR, the text.
+    source: str = ""
+    read_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,8 @@ def _payment(remittance: m.Remittance) -> PaymentView:
         payment_date=remittance.payment_date,
         payment_method=remittance.payment_method,
         payer_name=remittance.payer_name,
+        source=remittance.source,
+        read_text=remittance.read_text,
     )
 
 

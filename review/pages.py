@@ -1,4 +1,6 @@
-"""A PDF attachment's pages as PNG images for the item page, rendered with pypdfium2.
+"""A PDF attachment's pages as PNG images for the item page, rendered with pypdfium2; an
+image attachment (a scan or a photo: PNG, JPEG, TIFF with its frames, HEIC) the same way, with
+Pillow (and pillow-heif), its pixel count checked before it is decoded.
 
 Rendering an untrusted PDF happens in a child process (``python -m review.pages``) with an
 address-space and CPU limit and a wall-time timeout: PDFium is not thread-safe, and a hostile
@@ -52,8 +54,11 @@ class Rendered:
     reason: str | None = None
 
 
-def render_pdf(data: bytes, *, cache_dir: Path, limits: PageLimits | None = None) -> Rendered:
-    """The pages of the PDF ``data`` as PNG files under ``cache_dir`` (rendered once)."""
+def render_pdf(
+    data: bytes, *, cache_dir: Path, limits: PageLimits | None = None, image: bool = False
+) -> Rendered:
+    """The pages of the PDF ``data`` (with ``image``: of the image file ``data``, one page
+    a frame) as PNG files under ``cache_dir`` (rendered once)."""
     limits = limits or PageLimits()
     digest = hashlib.sha256(data).hexdigest()
     target = cache_dir / digest
@@ -64,7 +69,7 @@ def render_pdf(data: bytes, *, cache_dir: Path, limits: PageLimits | None = None
         cached = _read_meta(target, digest)
         if cached is not None:
             return cached
-        return _render(data, digest, target, limits)
+        return _render(data, digest, target, limits, image=image)
 
 
 def _read_meta(target: Path, digest: str) -> Rendered | None:
@@ -80,11 +85,12 @@ def _read_meta(target: Path, digest: str) -> Rendered | None:
     return Rendered(digest, pages, int(meta["total"]))
 
 
-def _render(data: bytes, digest: str, target: Path, limits: PageLimits) -> Rendered:
+def _render(data: bytes, digest: str, target: Path, limits: PageLimits, *, image: bool) -> Rendered:
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=target.parent))
     (work / "in.pdf").write_bytes(data)
     args = [str(work), str(limits.max_pages), str(limits.max_pixels), str(limits.max_scale)]
+    args += ["image"] if image else []
     try:
         done = subprocess.run(  # our own interpreter and module, no shell
             [sys.executable, "-m", "review.pages", *args],
@@ -132,6 +138,48 @@ def _remove(work: Path) -> None:
         work.rmdir()
 
 
+#: An image with more pixels than this is refused before it is decoded (a decompression bomb:
+#: a few KB of PNG can claim 100,000 × 100,000 pixels).
+MAX_IMAGE_PIXELS = 60_000_000
+
+
+def _image_child(work: Path, max_pages: int, max_pixels: int) -> dict[str, object]:
+    """Render the frames of the image ``work/in.pdf`` (the name is the same for both kinds)."""
+    from PIL import Image, ImageSequence
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS // 2  # Pillow refuses at twice this
+    rendered = 0
+    try:
+        with Image.open(work / "in.pdf") as img:
+            width, height = img.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return {"reason": _too_many(f"{width} × {height}")}
+            for frame in ImageSequence.Iterator(img):
+                if rendered >= max_pages:
+                    break
+                page = frame.convert("RGB")
+                scale = min(1.0, (max_pixels / max(page.width * page.height, 1)) ** 0.5)
+                if scale < 1.0:
+                    size = (max(1, int(page.width * scale)), max(1, int(page.height * scale)))
+                    page = page.resize(size)
+                page.save(work / f"{rendered + 1}.png", format="PNG")
+                rendered += 1
+            total = getattr(img, "n_frames", 1)
+    except Image.DecompressionBombError:
+        return {"reason": _too_many(f"more than {MAX_IMAGE_PIXELS:,}")}
+    except Exception as e:  # the child's boundary: any failure is the reason
+        if rendered == 0:
+            return {"reason": f"not a readable image: {e}"[:300]}
+        total = rendered
+    return {"total": max(total, rendered), "rendered": rendered}
+
+
+def _too_many(claim: str) -> str:
+    return f"the image claims {claim} pixels (too many: a decompression bomb?)"
+
+
 def _child(work: Path, max_pages: int, max_pixels: int, max_scale: float) -> None:
     """Render ``work/in.pdf`` to ``work/<n>.png`` and write ``work/meta.json``."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped]  # only the child loads PDFium
@@ -172,4 +220,8 @@ def _child(work: Path, max_pages: int, max_pixels: int, max_scale: float) -> Non
 
 
 if __name__ == "__main__":
-    _child(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))
+    if sys.argv[5:] == ["image"]:
+        found = _image_child(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+        (Path(sys.argv[1]) / "meta.json").write_text(json.dumps(found), encoding="utf-8")
+    else:
+        _child(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))

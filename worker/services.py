@@ -60,6 +60,7 @@ class Services:
                 customer_thresholds=settings.customer_thresholds,
                 max_invoice_age_days=settings.max_invoice_age_days,
                 max_deduction_share=settings.max_deduction_share,
+                ocr_min_confidence=settings.ocr_min_confidence,
             ),
         )
 

@@ -35,6 +35,9 @@ class Remittance(Base):
     payer_name: Mapped[str | None] = mapped_column(String(255))
     payment_date: Mapped[date | None] = mapped_column(Date)
     payment_method: Mapped[str | None] = mapped_column(String(16))  # core.types.PaymentMethod
+    #: What OCR recognised on a scan or photo (source ``ocr …``), shown beside the page image
+    #: in review; null for a remittance read from text.
+    read_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 

@@ -32,6 +32,9 @@ from worker.inbound.replies import MailReplies, acknowledge
 from worker.inbound.sender_check import SenderIdentity
 from worker.services import Services
 
+#: The recognised text of a scan kept for review (characters; the rest is cut).
+MAX_READ_TEXT = 200_000
+
 
 @dataclass(frozen=True, slots=True)
 class RemittanceSource:
@@ -209,6 +212,7 @@ def _remittance_row(
         payer_name=_clip(remittance.payer_name, 255),
         payment_date=remittance.payment_date,
         payment_method=remittance.payment_method.value if remittance.payment_method else None,
+        read_text=_clip(remittance.read_text, MAX_READ_TEXT),
         created_at=now,
     )
     session.add(rem)

@@ -34,7 +34,7 @@ class Pages:
     def __init__(self) -> None:
         self.calls = 0
 
-    def __call__(self, data: bytes) -> Rendered:
+    def __call__(self, data: bytes, *, image: bool = False) -> Rendered:
         self.calls += 1
         return Rendered("x", (Path(f"{data[-1]}-1.png"), Path(f"{data[-1]}-2.png")), 2)
 
@@ -52,7 +52,7 @@ def test_only_the_first_pdfs_of_a_mail_are_rendered():
     pages = Pages()
     view = mail_view(mail_with(MAX_PDFS + 2), pages=pages)
     assert pages.calls == MAX_PDFS
-    assert view.attachments[-1].reason == f"only the first {MAX_PDFS} PDFs are shown"
+    assert view.attachments[-1].reason == f"only the first {MAX_PDFS} PDFs and images are shown"
     assert view.attachments[-1].pages == ()
 
 

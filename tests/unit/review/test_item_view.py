@@ -53,7 +53,7 @@ def test_the_mail_is_read_and_its_pdf_rendered_with_the_database_unlocked(seeded
     done, path = seeded
     calls = []
 
-    def pages(data: bytes) -> Rendered:
+    def pages(data: bytes, *, image: bool = False) -> Rendered:
         # another writer gets the SQLite write lock at once while the PDF "renders"
         other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")

@@ -84,3 +84,87 @@ def test_a_render_past_its_time_gives_a_reason_and_is_not_cached(tmp_path):
     slow = render_pdf(data, cache_dir=tmp_path, limits=PageLimits(timeout_seconds=0.01))
     assert slow.reason == "took longer than 0.01 s"
     assert render_pdf(data, cache_dir=tmp_path).reason is None
+
+
+def _image(fmt: str, size: tuple[int, int] = (1200, 1600), frames: int = 1) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    pages = []
+    for n in range(frames):
+        page = Image.new("L", size, 255)
+        ImageDraw.Draw(page).text((40, 40 + 20 * n), f"INV-{n + 1}  1,234.50", fill=0)
+        pages.append(page)
+    out = io.BytesIO()
+    pages[0].save(out, format=fmt, save_all=frames > 1, append_images=pages[1:])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_a_scan_attached_as_an_image_becomes_a_page_within_the_pixel_bound(tmp_path, fmt):
+    done = render_pdf(
+        _image(fmt), cache_dir=tmp_path, limits=PageLimits(max_pixels=300_000), image=True
+    )
+    assert done.reason is None
+    assert (done.total, len(done.pages)) == (1, 1)
+    width, height = png_size(done.pages[0])
+    assert width * height <= 300_000
+    assert abs(width / height - 1200 / 1600) < 0.01
+
+
+def test_every_frame_of_a_tiff_is_a_page_up_to_the_limit(tmp_path):
+    data = _image("TIFF", (400, 500), frames=3)
+    done = render_pdf(data, cache_dir=tmp_path, limits=PageLimits(max_pages=2), image=True)
+    assert (done.total, len(done.pages)) == (3, 2)
+
+
+def test_a_heic_photo_is_shown(tmp_path):
+    import io
+
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 200, 200)).save(out, format="HEIF")
+    done = render_pdf(out.getvalue(), cache_dir=tmp_path, image=True)
+    assert done.reason is None and len(done.pages) == 1
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(tmp_path):
+    import zlib
+
+    # A valid PNG header claiming 100,000 × 100,000 pixels of 1 bit, a few KB in all.
+    width = height = 100_000
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
+    rows = zlib.compress(b"\x00" * (1 + width // 8) * 64)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", rows)
+        + chunk(b"IEND", b"")
+    )
+    assert len(data) < 20_000
+    done = render_pdf(data, cache_dir=tmp_path, image=True)
+    assert done.pages == ()
+    assert done.reason is not None
+    assert done.reason.startswith("the image claims more than 60,000,000 pixels (too many")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, b"\xff\xd8\xff\xe0" + b"garbage" * 50, b"not an image"],
+)
+def test_a_broken_image_gives_a_reason_not_an_error(tmp_path, data):
+    done = render_pdf(data, cache_dir=tmp_path, image=True)
+    assert done.pages == ()
+    assert done.reason is not None and done.reason.startswith("not a readable image")
