@@ -281,6 +281,10 @@ class LineDecision:
     #: What a person would look at this as in the review queue: ``remittance_line``,
     #: ``overpayment``, ``ambiguous``, ``unknown_sender`` (None for an automatic line).
     review_kind: ReviewKind | None = None
+    #: For a line going to a person: the inbound mail whose line claimed the same invoice and
+    #: amount before and whose cash is counted already (applied, or recorded as unapplied):
+    #: a re-send, so its cash is not recorded a second time.
+    cash_counted_in: int | None = None
 
     def postings(self) -> tuple[Allocation, ...]:
         """What applying this line posts: its parts, or the whole line to its invoice; ()

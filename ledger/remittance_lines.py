@@ -26,7 +26,13 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.money import format_amount
-from core.statuses import ApplicationBasis, ApplicationStatus, ReviewKind, ReviewStatus
+from core.statuses import (
+    ApplicationBasis,
+    ApplicationStatus,
+    ReviewKind,
+    ReviewStatus,
+    UnappliedStatus,
+)
 from core.types import AckLine, Allocation, LineDecision, Outcome, Remittance
 from core.types import RemittanceLine as RemittanceLineIn
 from ledger import models as m
@@ -118,7 +124,8 @@ def post_lines(
         if hold_review and kind != ReviewKind.UNKNOWN_SENDER:
             kind = ReviewKind.UNVERIFIED_PAYMENT  # never bulk-accepted, holds no dunning
         _line_item(session, line, row, d, kind, now=now)
-        if d.amount > 0 and not hold_review:  # a stranger's claim is no cash on an account
+        # A stranger's claim is no cash on an account; a re-send's is counted by its first.
+        if d.amount > 0 and not hold_review and d.cash_counted_in is None:
             record_unapplied_cash(
                 session,
                 key=f"line:{line.id}",
@@ -306,6 +313,30 @@ _WAITING_CLAIMS = (
 )
 
 
+#: The lines of other mails claiming one of some invoices whose cash is counted already.
+_COUNTED_CLAIMS = (
+    select(_RL.invoice_id, _RL.stated_amount, _REM.inbound_id)
+    .join(_REM, _REM.id == _RL.remittance_id)
+    .where(
+        _RL.invoice_id.in_(bindparam("invoice_ids", expanding=True)),
+        _REM.inbound_id != bindparam("inbound_id"),
+        select(m.Application.id)
+        .where(
+            m.Application.remittance_line_id == _RL.id,
+            m.Application.status != ApplicationStatus.REVERSED.value,
+        )
+        .exists()
+        | select(m.UnappliedCash.id)
+        .where(
+            m.UnappliedCash.remittance_line_id == _RL.id,
+            m.UnappliedCash.status != UnappliedStatus.VOID.value,
+        )
+        .exists(),
+    )
+    .order_by(_REM.inbound_id)
+)
+
+
 def earlier_waiting_claims(
     session: Session, invoice_ids: Collection[int], *, inbound_id: int
 ) -> dict[tuple[int, Decimal | None], int]:
@@ -315,6 +346,19 @@ def earlier_waiting_claims(
     params = {"invoice_ids": sorted(set(invoice_ids)), "inbound_id": inbound_id}
     earlier = rows(session, _WAITING_CLAIMS, params)
     return {(invoice_id, amount): inbound for invoice_id, amount, inbound in earlier}
+
+
+def earlier_counted_claims(
+    session: Session, invoice_ids: Collection[int], *, inbound_id: int
+) -> dict[tuple[int, Decimal | None], int]:
+    """The lines of mails other than ``inbound_id`` that claim one of ``invoice_ids`` and whose
+    cash is counted: applied (and not un-applied since), or recorded as unapplied cash (open,
+    or applied by a person since). The mail of each, by (invoice id, amount as written)."""
+    params = {"invoice_ids": sorted(set(invoice_ids)), "inbound_id": inbound_id}
+    first: dict[tuple[int, Decimal | None], int] = {}
+    for invoice_id, amount, inbound in rows(session, _COUNTED_CLAIMS, params):
+        first.setdefault((invoice_id, amount), inbound)
+    return first
 
 
 def mark_applied_by_bank(session: Session, remittance_id: int) -> None:

@@ -28,7 +28,7 @@ from ledger.matching_reads import (
     unapplied_before,
 )
 from ledger.queries import contact_customer_ids
-from ledger.remittance_lines import earlier_waiting_claims
+from ledger.remittance_lines import earlier_counted_claims, earlier_waiting_claims
 from ledger.rules import Rule, count_hit, rules_for
 from matching.currency import remittance_currency
 from matching.customer import Identified, identify_customer
@@ -97,6 +97,7 @@ def decide(
     reversed_ids = unapplied_before(session, posting)
     decision = decide_with(reversed_ids) if reversed_ids else decision
     decision = _claimed_before(session, row, remittance, decision)
+    decision = _counted_before(session, row, remittance, decision)
     return dataclasses.replace(decision, currency=currency.code)
 
 
@@ -172,6 +173,38 @@ def _claimed_before(
                 deduction=Decimal("0.00"),
                 deduction_reason=None,
                 review_kind=ReviewKind.REMITTANCE_LINE,
+            )
+        lines.append(d)
+    return dataclasses.replace(decision, lines=tuple(lines))
+
+
+def _counted_before(
+    session: Session, row: m.InboundMessage, remittance: Remittance, decision: RemittanceDecision
+) -> RemittanceDecision:
+    """``decision`` with every line that goes to a person and claims an invoice and amount an
+    earlier mail claimed, whose cash is counted already (applied, or recorded as unapplied
+    cash), marked so: a re-sent advice is the same money told twice, and recording its cash
+    again would lower the customer's balance twice (statements, dunning). The person sees
+    which mail counted it; a real second payment is theirs to record."""
+    asked = {
+        (d.invoice.invoice_id, stated.amount)
+        for d, stated in zip(decision.lines, remittance.lines, strict=True)
+        if d.outcome is not Outcome.AUTO and d.invoice is not None and stated.amount
+    }
+    if not asked:
+        return decision
+    counted = earlier_counted_claims(
+        session, {invoice_id for invoice_id, _ in asked}, inbound_id=row.id
+    )
+    lines = []
+    for d, stated in zip(decision.lines, remittance.lines, strict=True):
+        first = counted.get((d.invoice.invoice_id, stated.amount)) if d.invoice else None
+        if d.outcome is not Outcome.AUTO and first is not None:
+            d = dataclasses.replace(
+                d,
+                cash_counted_in=first,
+                reason=f"{d.reason}; mail {first} claimed the same before and its cash is "
+                "counted: none recorded again",
             )
         lines.append(d)
     return dataclasses.replace(decision, lines=tuple(lines))

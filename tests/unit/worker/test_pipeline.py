@@ -650,7 +650,11 @@ def test_an_invoice_a_person_unapplied_is_never_applied_again_without_a_person(s
     assert item.reason.startswith("a person un-applied cash from invoice INV-70001 before")
     with svc.sessions() as s:
         cash = sorted(s.scalars(select(m.UnappliedCash.key)))
-    assert cash == ["line:2", f"unapply:{app_id}"]  # the freed cash, and the new line's
+    # The freed cash only: the re-sent advice is the same money, counted once.
+    assert cash == [f"unapply:{app_id}"]
+    assert item.reason.endswith(
+        "mail 1 claimed the same before and its cash is counted: none recorded again"
+    )
 
 
 def test_a_resent_advice_whose_first_telling_waits_for_a_person_is_not_applied(svc):
@@ -669,6 +673,57 @@ def test_a_resent_advice_whose_first_telling_waits_for_a_person_is_not_applied(s
             .first()
         )
     assert f"mail {first.inbound_id} claimed 1250.00 for INV-70001 before" in reason
+
+
+def _statement_balance(svc: Services) -> Decimal:
+    """What the customer's statement says is due (open items − credits − unapplied cash)."""
+    from ledger.statements import statements_for_customer
+
+    with svc.sessions() as s:
+        customer = s.scalars(select(m.Customer.id).where(m.Customer.number == "C701")).one()
+        (statement,) = statements_for_customer(s, customer, as_of=svc.clock().date())
+        return statement.total_due
+
+
+def _unapplied(svc: Services) -> list[Decimal]:
+    return sorted(scalar_list(svc, select(m.UnappliedCash.amount)))
+
+
+def scalar_list(svc: Services, stmt) -> list:
+    with svc.sessions() as s:
+        return list(s.scalars(stmt))
+
+
+def test_a_resent_advice_waiting_with_its_first_telling_records_its_cash_once(svc):
+    # Given an advice whose line went to a person, its cash recorded as unapplied
+    before = _statement_balance(svc)
+    first = run(svc, mail("INV-70001 1,250.00\nTotal: 1,300.00\n", mid="<first@acme>"))
+    assert first.status == "review"
+    assert _unapplied(svc) == [Decimal("1250.00")]
+    # When it is re-sent twice more (each to a person again)
+    for n in (2, 3):
+        assert run(svc, mail("Resending: INV-70001 1,250.00\n", mid=f"<r{n}@acme>")).status == (
+            "review"
+        )
+    # Then the customer's balance is lowered by the one payment, not three
+    assert _unapplied(svc) == [Decimal("1250.00")]
+    assert _statement_balance(svc) == before - Decimal("1250.00")
+
+
+def test_a_resent_advice_of_an_applied_payment_records_no_second_cash(svc):
+    assert run(svc, mail()).status == "applied"
+    before = _statement_balance(svc)
+    again = run(svc, mail(mid="<again2@acme>"))
+    assert again.status == "review"  # the invoice is paid: a person looks
+    assert _unapplied(svc) == []
+    assert _statement_balance(svc) == before
+
+
+def test_a_second_payment_of_another_amount_is_still_recorded(svc):
+    # A different amount for a paid invoice is no re-send: its cash is the customer's.
+    assert run(svc, mail()).status == "applied"
+    assert run(svc, mail("INV-70001 100.00\n", mid="<extra@acme>")).status == "review"
+    assert _unapplied(svc) == [Decimal("100.00")]
 
 
 def test_a_contacts_advice_is_applied_though_a_stranger_claimed_it_first(svc):
