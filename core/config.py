@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.config_invoicing import InvoicingSettings
 from core.errors import SettingsError
 from core.locales import DEFAULT_LOCALE, normalize_locale
 from core.setting_files import FILE_SETTINGS, process_environ, read_setting_files
@@ -38,7 +39,7 @@ __all__ = ["FILE_SETTINGS", "Settings", "read_setting_files"]
 DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\+[A-Za-z0-9_]+)?://")
 
 
-class Settings(BaseSettings):
+class Settings(InvoicingSettings, BaseSettings):
     """All of arbox's configuration. ``repr`` masks the passwords."""
 
     model_config = SettingsConfigDict(

@@ -14,7 +14,7 @@ from ledger.models.bank import BankStatementRow, ExpectedPayment, Payment, Payme
 from ledger.models.customers import Contact, Customer
 from ledger.models.directory import DirectoryVersion
 from ledger.models.dunning import DunningHold, DunningNotice, ScheduledRun
-from ledger.models.invoices import Invoice
+from ledger.models.invoices import Invoice, InvoiceLine, NumberSequence
 from ledger.models.mail import InboundMessage, MailboxMessage, MailboxState
 from ledger.models.outbox import OutboxMessage
 from ledger.models.remittances import Application, Remittance, RemittanceLine, UnappliedCash
@@ -33,9 +33,11 @@ __all__ = [
     "ExpectedPayment",
     "InboundMessage",
     "Invoice",
+    "InvoiceLine",
     "MailboxMessage",
     "MailboxState",
     "MatchRule",
+    "NumberSequence",
     "OutboxMessage",
     "Payment",
     "PaymentLink",

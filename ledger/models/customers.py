@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.base import Base
@@ -24,6 +24,20 @@ class Customer(Base):
     contact_domain: Mapped[str | None] = mapped_column(String(255), index=True)
     #: The CLDR locale (``de_DE``) of what is mailed to it; None: ``ARBOX_DEFAULT_LOCALE``.
     locale: Mapped[str | None] = mapped_column(String(20))
+    # What an invoice arbox issues says of the customer (issue 24; ``arbox import customers``):
+    #: Street lines, one per line.
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(16))
+    city: Mapped[str | None] = mapped_column(String(64))
+    #: ISO 3166-1 alpha-2.
+    country: Mapped[str | None] = mapped_column(String(2))
+    vat_id: Mapped[str | None] = mapped_column(String(32))
+    #: Peppol endpoint: EAS scheme (``0088``, ``9930``, ``EM``…) and identifier.
+    endpoint_scheme: Mapped[str | None] = mapped_column(String(8))
+    endpoint_id: Mapped[str | None] = mapped_column(String(128))
+    #: The e-invoice its invoices carry: ``none``, ``factur-x``, ``ubl`` (null: the default,
+    #: ``ARBOX_DEFAULT_EINVOICE``).
+    einvoice: Mapped[str | None] = mapped_column(String(16))
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="customer", lazy="raise")
 
