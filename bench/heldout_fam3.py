@@ -910,7 +910,7 @@ class Fam3:
     def degrade(self, img: Image.Image, kind: str, dpi: int) -> Image.Image:
         rng = self.rng
         angle = rng.choice([-1, 1]) * rng.uniform(0.3, 2.0)
-        img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+        img = img.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
         if kind in ("scan", "png", "jpeg-scan"):
             grain = noise_layer(rng, img.size)
             img = Image.blend(img, grain, rng.uniform(0.04, 0.09))
@@ -963,7 +963,7 @@ class Fam3:
         ]
         coeffs = perspective_coeffs(dst, src)
         img = canvas_.transform((W, H), Image.Transform.PERSPECTIVE, coeffs,
-                                Image.Resampling.BICUBIC, fillcolor=desk)  # fmt: skip
+                                Image.Resampling.BILINEAR, fillcolor=desk)  # fmt: skip
         # uneven light: a soft radial fall-off from a point off the page
         big = Image.radial_gradient("L").resize((2 * W, 2 * H), Image.Resampling.BILINEAR)
         dx, dy = rng.randint(W // 6, 5 * W // 6), rng.randint(H // 6, 5 * H // 6)
