@@ -280,3 +280,49 @@ def apply(book: Book, lines: list[Line]) -> None:
                 book.balance[n] -= cash
             if ln.discount:
                 book.balance[ln.truth[0][0]] -= ln.discount
+
+
+def decide_ocr(
+    book: Book,
+    lines: list[Line],
+    *,
+    customer: str,
+    sender_ok: bool,
+    paid_on: date,
+    currency_named: str | None,
+    stated_total: Decimal | None,
+) -> None:
+    """Lines read by OCR (a scanned or photographed advice: no text layer), issue 23:
+
+        "OCR lines carry their confidence into matching: a line read by OCR auto-applies only
+        when the reference resolves within the customer **and** the amount equals the open
+        balance **and** the lines add up to the stated total; anything less goes to review"
+
+    On top of every rule of ``decide`` (registered contact, currency, open, not more than the
+    balance, ...), read strictly: the reference names one invoice of the customer exactly (case,
+    separators, our prefix and leading zeros aside; a near form — look-alike, one edit, cut
+    prefix — is not enough, however well the amount confirms it), the cash of the line is that
+    invoice's open balance (a discount taken, a deduction or a part payment is less), and a total
+    is stated and the lines add up to it (no stated total: nothing to add up to, so a person)."""
+    decide(
+        book,
+        lines,
+        customer=customer,
+        sender_ok=sender_ok,
+        paid_on=paid_on,
+        currency_named=currency_named,
+        stated_total=stated_total,
+    )
+    for ln in lines:
+        if not ln.allowed:
+            continue
+        number, cash = ln.truth[0]
+        why = ""
+        if ln.ref is None or book.exact(ln.ref) != number:
+            why = "read by OCR: the reference does not name the invoice exactly"
+        elif cash != book.balance[number]:
+            why = "read by OCR: the amount is not the invoice's open balance"
+        elif stated_total is None:
+            why = "read by OCR: no stated total to check the lines against"
+        if why:
+            ln.allowed, ln.discount, ln.why = False, ZERO, why

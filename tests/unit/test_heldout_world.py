@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import heldout_fam2  # noqa: E402
+import heldout_fam3  # noqa: E402
 import heldout_world  # noqa: E402
 
 SMALL = {"customers": 30, "mails": 40, "queries": 25}
@@ -58,9 +59,9 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
     for r in rows.values():
         currency.setdefault(r["customer_number"], set()).add(r["currency"])
     assert all(len(c) == 1 for c in currency.values())
-    added = labels["config"]["families2"]
-    assert len(labels["mails"]) == SMALL["mails"] + added["mails"]
-    assert len(labels["queries"]) == SMALL["queries"] + added["queries"]
+    added, added3 = labels["config"]["families2"], labels["config"]["families3"]
+    assert len(labels["mails"]) == SMALL["mails"] + added["mails"] + added3["mails"]
+    assert len(labels["queries"]) == SMALL["queries"] + added["queries"] + added3["queries"]
     everything = sorted(labels["mails"] + labels["queries"], key=lambda m: m["order"])
     assert [m["order"] for m in everything] == list(range(len(everything)))
     ids: dict[str, bytes] = {}
@@ -102,6 +103,7 @@ def test_added_families_leave_the_first_ones_untouched(
     """The families added on 2026-12-07 come after everything else: without them the world is
     byte for byte the same (bench/HELDOUT.md: a failing case is never edited)."""
     monkeypatch.setattr(heldout_fam2, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -123,7 +125,9 @@ def test_added_families_are_all_there(world: Path) -> None:
     tags = {t for m in labels["mails"] for t in m["tags"]}
     assert set(heldout_fam2.FAMILIES) <= tags
     last = max(
-        m["order"] for m in labels["mails"] + labels["queries"] if "fam2" not in str(m["tags"])
+        m["order"]
+        for m in labels["mails"] + labels["queries"]
+        if "fam2" not in str(m["tags"]) and "fam3" not in str(m["tags"])
     )
     new = [m for m in labels["mails"] if any(t.startswith("fam2") for t in m["tags"])]
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
@@ -139,3 +143,53 @@ def test_added_families_are_all_there(world: Path) -> None:
                 owners.setdefault(a, set()).add(r["customer_number"])
     shared = {a for a, cs in owners.items() if len(cs) == 2}
     assert shared and any(m["sender"] in shared for m in new)
+
+
+def test_fam3_leaves_the_world_before_it_untouched(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue-23 families (heldout_fam3) come after fam2: without them the world, fam2
+    included, is byte for byte the same, and the ledger only gains nothing or new rows."""
+    monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
+    heldout_world.generate(tmp_path, 4242, **SMALL)
+    full, base = _digest(world), _digest(tmp_path)
+    for name, digest in base.items():
+        if name not in ("labels.json", "ledger.csv"):
+            assert full[name] == digest, name
+    old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
+    new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    assert new["mails"][: len(old["mails"])] == old["mails"]
+    assert new["queries"] == old["queries"]
+    assert (tmp_path / "ledger.csv").read_bytes() == (world / "ledger.csv").read_bytes()
+
+
+def test_fam3_families_follow_their_rules(world: Path) -> None:
+    labels = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        contacts = {r["customer_number"]: r["customer_email"].split(";") for r in csv.DictReader(f)}
+    new = [m for m in labels["mails"] if any(t.startswith("fam3-") for t in m["tags"])]
+    fams = {t for m in new for t in m["tags"] if t.startswith("fam3-")}
+    assert fams == set(heldout_fam3.FAMILIES)
+    last = max(m["order"] for m in labels["mails"] + labels["queries"] if m not in new)
+    assert all(m["phase"] == 2 and m["order"] > last for m in new)
+    for m in new:
+        assert all("fam3" in ln["tags"] for ln in m["lines"])
+        msg = email.message_from_bytes((world / m["file"]).read_bytes())
+        if "fam3-portal-notice" in m["tags"] or "fam3-portal-link-only" in m["tags"]:
+            # the platform sends, the customer is only named: nothing posts by itself
+            assert m["sender"] not in contacts[m["customer"]]
+            assert msg["Reply-To"] and not any(ln["allowed"] for ln in m["lines"])
+        else:
+            assert m["sender"] in contacts[m["customer"]]
+        if "fam3-portal-link-only" in m["tags"]:
+            assert [ln["ref"] for ln in m["lines"]] == [None]
+        if "fam3-scan" in m["tags"]:
+            kinds = {p.get_content_type() for p in msg.walk() if p.get_filename()}
+            assert kinds and kinds <= {"application/pdf", "image/png", "image/jpeg"}
+            for ln in m["lines"]:
+                if ln["allowed"]:  # issue 23: exact reference, the whole open balance
+                    assert "exact" in ln["tags"] or "payer-form" in ln["tags"]
+                    assert Decimal(ln["discount"]) == 0
+            for p in msg.walk():
+                if p.get_content_type() == "application/pdf":
+                    assert b"/Font" not in p.get_payload(decode=True)  # image only
