@@ -22,8 +22,12 @@ from html.parser import HTMLParser
 
 from parsers.ascii_numbers import ascii_int
 
-#: Elements whose content is never text a reader sees.
-SKIPPED_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+#: Elements whose content is never text a reader sees (an iframe's content is no fallback a
+#: mail client shows: HTML parses it as raw text).
+SKIPPED_TAGS = frozenset(
+    {"script", "style", "head", "title", "template", "noscript", "svg", "iframe", "noembed",
+     "noframes"}
+)  # fmt: skip
 #: Elements that start and end on their own line.
 BLOCK_TAGS = frozenset(
     {

@@ -224,3 +224,53 @@ def test_a_javascript_link_only_notice_is_reviewed_with_the_link_named_not_shown
     assert item["kind"] == "unreadable_document"
     assert item["reason"].endswith("(link, not opened): (a javascript: link, not shown)")
     assert "evil.example" not in item["reason"]
+
+
+def test_hostile_notices_end_as_review_items_with_the_reason_never_a_crash(
+    env, tmp_path, smtp_sink
+):
+    from email.message import EmailMessage
+
+    def platform_mail(mid: str, html: str) -> bytes:
+        msg = EmailMessage()
+        msg["From"] = "Paymode-X <notifications@paymode.example>"
+        msg["To"] = "ar@arbox.example"
+        msg["Subject"] = "Payment notification"
+        msg["Message-ID"] = f"<{mid}@paymode.example>"
+        msg.set_content("See the HTML version.")
+        msg.add_alternative(html, subtype="html")
+        return msg.as_bytes()
+
+    rows_ = "".join(f"<tr><td>CC-{n:06d}</td><td>1.00</td></tr>" for n in range(50_000))
+    filler = "<p>" + "lorem ipsum dolor sit amet " * 40 + "</p>\n"
+    ingest(
+        env,
+        tmp_path,
+        {
+            "rows.eml": platform_mail(
+                "rows", f"<table><tr><th>Invoice</th><th>Amount Paid</th></tr>{rows_}</table>"
+            ),
+            "big.eml": platform_mail(
+                "big",
+                "<table><tr><th>Invoice</th><th>Amount Paid</th></tr>"
+                "<tr><td>CC-9001</td><td>12,408.90</td></tr></table>"
+                + filler
+                * (10_000_000 // len(filler)),
+            ),
+            "scripts.eml": platform_mail(
+                "scripts",
+                "<script>document.write('CC-9001 12,408.90')</script>"
+                "<iframe src='https://evil.example/'>CC-9001 12,408.90</iframe>"
+                "<p>Thank you for using Paymode-X.</p>",
+            ),
+        },
+    )
+    items = {item["message_id"]: item for item in review_items(env, tmp_path)}
+    too_long = "the HTML body: more than 5,000 lines: not read in part (a person's)"
+    assert items["<rows@paymode.example>"]["kind"] == "unreadable_document"
+    assert items["<rows@paymode.example>"]["reason"] == too_long
+    assert items["<big@paymode.example>"]["reason"] == too_long
+    # script and iframe content is no text: nothing to read, a person's
+    assert items["<scripts@paymode.example>"]["kind"] == "not_a_remittance"
+    assert rows(tmp_path / "arbox.db", "select count(*) from applications") == [(0,)]
+    assert recipients(tmp_path / "arbox.db", smtp_sink) == set()

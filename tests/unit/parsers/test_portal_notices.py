@@ -201,7 +201,7 @@ def test_scripts_and_iframes_are_neither_text_nor_lines():
     rem = extract_remittance(notice(html)).remittance
     assert rem is not None
     refs = [line.invoice_ref for line in rem.lines]
-    assert "INV-666" not in refs and "INV-70001" in refs
+    assert refs == ["INV-70001"]  # neither the script's row nor the iframe's
 
 
 TOO_LONG = "the HTML body: more than 5,000 lines: not read in part (a person's)"
@@ -246,10 +246,18 @@ def test_a_short_remittance_above_a_long_quoted_thread_is_still_read():
     assert [line.invoice_ref for line in extraction.remittance.lines] == ["INV-70001"]
 
 
-def test_tables_nested_500_deep_are_read_without_recursion_errors():
-    html = "<table><tr><td>" * 500 + "INV-70001 | 1,250.00" + "</td></tr></table>" * 500
+def test_a_table_inside_tables_nested_500_deep_is_still_read():
+    table = (
+        "<table><tr><th>Invoice</th><th>Amount Paid</th></tr>"
+        "<tr><td>INV-70001</td><td>1,250.00</td></tr></table>"
+    )
+    html = "<table><tr><td>" * 500 + table + "</td></tr></table>" * 500
     extraction = extract_remittance(notice(html))
-    assert extraction.problems == ()  # read, whatever it found, and no crash
+    assert extraction.problems == ()
+    assert extraction.remittance is not None
+    assert [(ln.invoice_ref, ln.amount) for ln in extraction.remittance.lines] == [
+        ("INV-70001", D("1250.00"))
+    ]
 
 
 def test_html_links_are_kept_as_text_and_bounded():
@@ -260,19 +268,21 @@ def test_html_links_are_kept_as_text_and_bounded():
     assert "https://" not in text  # addresses are not part of the text the readers read
 
 
-def test_spoofed_on_behalf_of_names_the_claimed_payer_for_identification_to_check():
+def test_spoofed_on_behalf_of_is_read_as_written_for_identification_to_check():
     # The notice claims Hartley; its invoices are Nordwind's. The parser reports what is
     # written; identification (all that is said must agree) refuses it: see
     # tests/integration/test_portal_notices.py
-    data = (
-        (PORTAL / "ariba_remittance.eml")
-        .read_bytes()
-        .replace(
-            b"Customer:</td><td><b>Nordwind Handels GmbH",
-            b"Customer:</td><td><b>Hartley Hospital Group",
-        )
+    from fixtures.portal_notices import ariba_remittance, build_notice
+
+    made = ariba_remittance()
+    spoofed = dataclasses.replace(
+        made, html=made.html.replace("Nordwind Handels GmbH", "Hartley Hospital Group")
     )
-    rem = extract_remittance(parse_email(data)).remittance
+    rem = extract_remittance(parse_email(build_notice(spoofed))).remittance
     assert rem is not None
     assert rem.payer_name == "Hartley Hospital Group"
-    assert dataclasses.replace(rem, payer_name=None).lines[0].invoice_ref == "RE-2026-0811"
+    assert [line.invoice_ref for line in rem.lines] == [
+        "RE-2026-0811",
+        "RE-2026-0840",
+        "RE-2026-0852",
+    ]
