@@ -97,6 +97,7 @@ def test_platform_notices_are_held_for_the_bank_and_nothing_goes_to_the_platform
         "<coupa_payment@hartley.coupahost.example>": ["HH-41007", "HH-41019", "HH-41022"],
         "<bill_payment@notify.bill.example>": ["PD-3301", "PD-3317"],
         "<tipalti_payment@notify.tipalti.example>": ["LM-2210", "LM-2231"],
+        "<paymode_payment@paymode.example>": ["CC-9002", "CC-9003"],
     }
     for its in by_mail.values():
         for item in its:

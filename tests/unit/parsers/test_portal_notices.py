@@ -109,6 +109,18 @@ def test_tipalti_reads_adjustment_reason_gbp_header_and_reference_code():
     assert rem.payer_name == "Lumen Media Ltd"
 
 
+def test_paymode_reads_net_paid_and_discount_and_keeps_the_payer_reference_apart():
+    rem = remittance_of("paymode_payment.eml")
+    assert rows(rem) == [
+        ("CC-9002", D("2150.00"), D("2150.00"), D("0.00"), None, None),
+        ("CC-9003", D("960.40"), D("980.00"), D("19.60"), None, None),
+    ]
+    assert all(line.alt_refs == () for line in rem.lines)  # "Payer Reference" is theirs
+    assert (rem.stated_total, rem.currency, rem.payment_ref) == (D("3110.40"), "USD", "4471-37")
+    assert rem.payment_date == date(2026, 12, 4)  # "Settlement Date: 12/04/2026"
+    assert rem.payer_name == "Calder Construction Co."
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
