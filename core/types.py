@@ -104,6 +104,9 @@ class ParsedEmail:
     #: Why ``from_address`` is None although the mail has a From: it is no single, plain
     #: mailbox, or it names another address too (parsers.sender). The sender is unknown.
     from_problem: str | None = None
+    #: The links of the HTML part(s): (the link's text, its address as written), in order,
+    #: at most ``parsers.html_text.MAX_LINKS``. Read as text, never fetched or followed.
+    links: tuple[tuple[str, str], ...] = ()
 
     def header(self, name: str) -> str | None:
         """First value of header ``name`` (case-insensitive), or None."""

@@ -22,8 +22,12 @@ from html.parser import HTMLParser
 
 from parsers.ascii_numbers import ascii_int
 
-#: Elements whose content is never text a reader sees.
-SKIPPED_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+#: Elements whose content is never text a reader sees (an iframe's content is no fallback a
+#: mail client shows: HTML parses it as raw text).
+SKIPPED_TAGS = frozenset(
+    {"script", "style", "head", "title", "template", "noscript", "svg", "iframe", "noembed",
+     "noframes"}
+)  # fmt: skip
 #: Elements that start and end on their own line.
 BLOCK_TAGS = frozenset(
     {
@@ -75,6 +79,10 @@ CELL_SEPARATOR = " | "
 EMPTY_FIRST_CELL = "-"
 #: Widest column span honoured.
 MAX_COLSPAN = 50
+#: Links kept per mail (a portal notice has a handful; a newsletter a few dozen).
+MAX_LINKS = 100
+#: Characters kept of a link's address and of its text.
+MAX_LINK_CHARS = 4000
 
 _SPACE_RE = re.compile(r"[^\S\n]+")
 #: A markup declaration other than a comment (``<!DOCTYPE``, ``<![CDATA[``, ``<![``).
@@ -95,6 +103,8 @@ class _TextCollector(HTMLParser):
         self._span_pending = 0  # empty cells owed by the last cell's colspan
         self._outer_rows: list[tuple[int, int]] = []  # (cells, span) of enclosing rows
         self._line_is_pre = False
+        self.links: list[tuple[str, str]] = []
+        self._link: tuple[str, list[str]] | None = None  # the open <a>: href, its text
 
     # -- line handling -------------------------------------------------------------------
     def _break(self) -> None:
@@ -121,7 +131,9 @@ class _TextCollector(HTMLParser):
             return
         if self._skip:
             return
-        if tag == "br":
+        if tag == "a":
+            self._open_link(attrs)
+        elif tag == "br":
             self._break()
         elif tag == "tr":
             self._break()
@@ -161,7 +173,9 @@ class _TextCollector(HTMLParser):
             return
         if self._skip:
             return
-        if tag == "tr":
+        if tag == "a":
+            self._close_link()
+        elif tag == "tr":
             self._break()
             self._cells_in_row = self._span_pending = 0
         elif tag in BLOCK_TAGS:
@@ -176,9 +190,23 @@ class _TextCollector(HTMLParser):
             elif tag == "pre" and self._pre_depth:
                 self._pre_depth -= 1
 
+    def _open_link(self, attrs: list[tuple[str, str | None]]) -> None:
+        self._close_link()  # <a> inside <a> is not nested: the first one ends
+        href = dict(attrs).get("href")
+        if href and len(self.links) < MAX_LINKS:
+            self._link = (href.strip()[:MAX_LINK_CHARS], [])
+
+    def _close_link(self) -> None:
+        if self._link is not None:
+            href, text = self._link
+            self.links.append((" ".join("".join(text).split())[:MAX_LINK_CHARS], href))
+            self._link = None
+
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
+        if self._link is not None and sum(map(len, self._link[1])) < MAX_LINK_CHARS:
+            self._link[1].append(data)
         if self._cells_in_row:
             data = data.replace("|", "/")
         if self._pre_depth:
@@ -194,6 +222,7 @@ class _TextCollector(HTMLParser):
 
     def finish(self) -> str:
         self.close()
+        self._close_link()
         self._break()
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
@@ -212,6 +241,14 @@ def html_to_text(html: str) -> str:
 
     Never raises on malformed markup; unclosed tags are closed at the end.
     """
+    return html_to_text_and_links(html)[0]
+
+
+def html_to_text_and_links(html: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The visible text of ``html`` (as :func:`html_to_text`) and its links: (the text of
+    each ``<a href>``, the address as written), at most MAX_LINKS. Addresses are only read:
+    what they point to is for the caller to judge (a ``javascript:`` one is kept as written).
+    """
     collector = _TextCollector()
     try:
         collector.feed(html)
@@ -220,4 +257,4 @@ def html_to_text(html: str) -> str:
         # no name, issue 19's hostile corpus): read it again with every declaration as text.
         collector = _TextCollector()
         collector.feed(_DECLARATION_RE.sub("&lt;!", html))
-    return collector.finish()
+    return collector.finish(), tuple(collector.links)

@@ -21,7 +21,7 @@ from email.message import Message
 from email.utils import parseaddr
 
 from core.types import Attachment, ParsedEmail
-from parsers.html_text import html_to_text
+from parsers.html_text import MAX_LINKS, html_to_text_and_links
 from parsers.sender import FromHeader, read_from
 
 #: Parts walked at most; a message with more is cut off with a defect.
@@ -106,6 +106,7 @@ class _Walk:
     limit_exceeded: str | None = None
     texts: list[str] = field(default_factory=list)
     htmls: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
 
@@ -203,6 +204,7 @@ def _parsed(msg: Message, walk: _Walk) -> ParsedEmail:
         defects=tuple(walk.defects),
         limit_exceeded=walk.limit_exceeded,
         from_problem=sender.problem if first.get("from") else None,
+        links=tuple(walk.links),
     )
 
 
@@ -294,7 +296,9 @@ def _walk_part(part: Message, depth: int, walk: _Walk) -> None:
         # raises KeyError; its raw text still holds what the sender wrote.
         walk.texts.append(_text_of(part, walk))
     elif ctype == "text/html":
-        walk.htmls.append(html_to_text(_text_of(part, walk)))
+        text, links = html_to_text_and_links(_text_of(part, walk))
+        walk.htmls.append(text)
+        walk.links += links[: MAX_LINKS - len(walk.links)]
 
 
 def _filename_and_disposition(part: Message, walk: _Walk) -> tuple[str | None, str | None]:

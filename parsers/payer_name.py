@@ -36,7 +36,7 @@ _NAME_LABEL_RE = re.compile(
     r"\s+(?:party|customer)|customer(?:\s+name)?|client|company|kunde|debitor|debtor|firma"
     r"|société|empresa|zahler|zahlungspflichtiger|auftraggeber"
     r"|payeur|donneur\s+d'ordre|émetteur|pagador|ordenante|pagatore|ordinante|betaler"
-    r"|opdrachtgever|from|von|de)\s*[:|\-]\s*(?P<name>.+?)\s*$",
+    r"|opdrachtgever|from|von|de)\s*(?:[:|\-]\s*)+(?P<name>.+?)\s*$",
     re.IGNORECASE,
 )
 #: Lines about the receiving side (us) or addressing someone: not the payer's name.
@@ -118,7 +118,12 @@ def _capitalised_words(words: Sequence[str]) -> list[str]:
     return name
 
 
+#: "Lumen Media Ltd via Tipalti": a platform (or a list) sending for someone.
+_VIA_RE = re.compile(r"\s+via\s+\S.*$", re.IGNORECASE)
+
+
 def clean_sender_name(sender_name: str | None) -> str | None:
-    """A From display name usable as the payer's name (letters, no address), or None."""
-    name = (sender_name or "").strip().strip("\"'")
+    """A From display name usable as the payer's name (letters, no address), or None. A
+    name "X via Y" (an AP platform or a mailing list sending for X) gives X."""
+    name = _VIA_RE.sub("", (sender_name or "").strip().strip("\"'"))
     return name if any(ch.isalpha() for ch in name) and "@" not in name else None

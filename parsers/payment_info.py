@@ -106,6 +106,10 @@ _REF_OF_PAYMENT_RE = re.compile(
     r"|transferencia|pagamento|bonifico|versement|règlement)\s*[:#.]?\s*" + _TOKEN,
     re.IGNORECASE,
 )
+#: "Reference code: TPL-5520193" (an AP platform's notice): the payment's own code.
+_REFERENCE_CODE_RE = re.compile(
+    r"\breference\s+code\s*[:#|]?\s*(?P<token>[A-Za-z0-9][\w/-]*\d[\w/-]*|\d+)", re.I
+)
 _CHECK_NUMBER_RE = re.compile(
     r"\b(?:check|cheque|chk|scheck|chèque)\s+#?\s*(?P<token>\d{3,})(?!\d|[.,]\d)", re.I
 )
@@ -305,7 +309,14 @@ def read_payment_ref(text: str) -> str | None:
     """The payment's reference or check number ("Payment ref: ACH-778812", "Check no 10045",
     "Zahlungsreferenz: 5100004711"), or None."""
     text = text[:MAX_TEXT_CHARS]
-    for pattern in (_PAYMENT_REF_RE, _REF_OF_PAYMENT_RE, _CHECK_NUMBER_RE, _PAYMENT_CODE_RE):
+    patterns = (
+        _PAYMENT_REF_RE,
+        _REF_OF_PAYMENT_RE,
+        _REFERENCE_CODE_RE,
+        _CHECK_NUMBER_RE,
+        _PAYMENT_CODE_RE,
+    )
+    for pattern in patterns:
         m = pattern.search(text)
         if m:
             return m.group("token")

@@ -53,7 +53,15 @@ _PAYER_LABEL_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _RELEASED_RE = re.compile(
-    r"^\s*(?P<name>[^\n]{2,80}?)\s+has\s+(?:released|sent|made|scheduled)\s+a\s+payment",
+    r"^\s*(?P<name>[^\n]{2,80}?)\s+(?:has\s+(?:released|sent|made|scheduled|issued"
+    r"|submitted)\s+(?:you\s+)?a\s+(?:payment|remittance)"
+    r"|sent\s+you\s+a\s+(?:payment|remittance))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: An AP platform's notice: "… sent this message on behalf of Lumen Media Ltd."
+_ON_BEHALF_RE = re.compile(
+    r"\bon\s+behalf\s+of\s+(?P<name>[^\n.,;:!?]{2,80}?(?:\s(?:Inc|Ltd|Co|Corp|L\.?L\.?C)\.?)?)"
+    r"\s*(?:[.,;:!?]\s|[.,;:!?]?$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _FROM_RE = re.compile(
@@ -131,7 +139,7 @@ def payer_in(
             return None
         return None if name.casefold().rstrip(".") in excluded else name
 
-    for pattern in (_PAYER_LABEL_RE, _RELEASED_RE):
+    for pattern in (_PAYER_LABEL_RE, _RELEASED_RE, _ON_BEHALF_RE):
         for m in pattern.finditer(text):
             if (name := ok(m.group("name"))) is not None:
                 return name

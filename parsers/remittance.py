@@ -21,11 +21,13 @@ from parsers.ascii_numbers import mail_day
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_notice import payment_without_references
 from parsers.payment_prose import payer_in, payment_date_in
+from parsers.portal_notice import link_only_problem
 from parsers.quoted_text import strip_quotes_and_signature
 from parsers.remittance_pdf import parse_pdf_remittance
 from parsers.remittance_text import parse_text_remittance
 from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
 from parsers.structured import structured_remittance
+from parsers.text_refs import MAX_TEXT_LINES
 
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acrobat"})
 
@@ -66,11 +68,10 @@ def extract_remittance(
         or _from_spreadsheets(parsed, problems)
     )
     if remittance is None:
-        for text, source in ((parsed.text, "body"), (parsed.html_text, "html")):
-            found = parse_text_remittance(text) if text.strip() else None
-            if found is not None:
-                remittance = dataclasses.replace(found, source=source)
-                break
+        remittance = _from_bodies(parsed, problems)
+    if remittance is None:
+        problem = link_only_problem(parsed)  # an AP platform's notice: the detail online
+        problems += [problem] if problem else []
     if remittance is None and not problems and not parsed.attachments:
         # No document and no lines: perhaps one sentence announcing a payment, no references.
         text = parsed.text if parsed.text.strip() else parsed.html_text
@@ -78,6 +79,55 @@ def extract_remittance(
     if remittance is None:
         return Extraction(remittance=None, problems=tuple(problems))
     return Extraction(remittance=_with_payment_info(remittance, parsed), problems=tuple(problems))
+
+
+def _from_bodies(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:
+    """The remittance of the text body, else of the HTML body; the HTML body's when both
+    have one and the HTML's says more about the same documents: an AP platform's notice
+    has its table in the HTML and a crude rendering of it (or a part of it) in the text,
+    where the columns of gross, discount and paid run together. A body longer than the
+    readers read (MAX_TEXT_LINES, quotes and signature left out) is not read in part: that
+    is a problem for a person, as a spreadsheet of too many rows is."""
+    found: list[Remittance] = []
+    for text, source in ((parsed.text, "body"), (parsed.html_text, "html")):
+        if not text.strip():
+            continue
+        if _too_long(text):
+            name = "the HTML body" if source == "html" else "the text body"
+            problems.append(
+                f"{name}: more than {MAX_TEXT_LINES:,} lines: not read in part (a person's)"
+            )
+            continue
+        if (remittance := parse_text_remittance(text)) is not None:
+            found.append(dataclasses.replace(remittance, source=source))
+    if len(found) == 2 and _says_more(found[1], than=found[0]):
+        return found[1]
+    return found[0] if found else None
+
+
+def _too_long(text: str) -> bool:
+    if text.count("\n") < MAX_TEXT_LINES:
+        return False
+    return strip_quotes_and_signature(text).count("\n") >= MAX_TEXT_LINES
+
+
+def _says_more(remittance: Remittance, *, than: Remittance) -> bool:
+    """Whether ``remittance`` names every document ``than`` names and states more about
+    them (more lines, or more of gross, discount, deduction and other references)."""
+    refs = {line.invoice_ref for line in remittance.lines}
+    if not {line.invoice_ref for line in than.lines} <= refs:
+        return False
+    return (len(remittance.lines), _stated(remittance)) > (len(than.lines), _stated(than))
+
+
+def _stated(remittance: Remittance) -> int:
+    return sum(
+        (line.gross is not None)
+        + (line.discount is not None)
+        + (line.deduction is not None)
+        + bool(line.alt_refs)
+        for line in remittance.lines
+    )
 
 
 def _from_pdfs(

@@ -111,7 +111,7 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
             Role.DESCRIPTION,
         ),
         (
-            rf"{_W}(?:our|unsere?|notre|nos|nuestr[oa]s?|onze|ons|nostr[oa]|payer)\b",
+            rf"{_W}(?:our|unsere?|notre|nos|nuestr[oa]s?|onze|ons|nostr[oa]|payer|buyer)\b",
             Role.THEIRS,
         ),
         (

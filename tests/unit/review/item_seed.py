@@ -106,6 +106,16 @@ MAILS = {
         html="<p onclick='x()'>Remittance <b>INV-12345</b> 77.00"
         "<img src='https://tracker.example/p.gif'><script>alert(2)</script></p>",
     ),
+    # an AP platform's notice whose invoices are only on its portal: the link is text
+    "portal_link": mail(
+        "Acme Parts Co has sent you a payment.\nPayment Amount: $1,349.99\n",
+        sender="notifications@paymode.example",
+        mid="<portal@paymode>",
+        name="Paymode-X",
+        html="<p>Acme Parts Co has sent you a payment.</p><p>Payment Amount: $1,349.99</p>"
+        '<p><a href="https://secure.paymode.example/remit?id=77&amp;t=&quot;&gt;&lt;b&gt;x">'
+        "View the remittance details online</a></p>",
+    ),
     # a PDF advice from a customer we do not know (Cobalt Retail GmbH)
     "pdf": mail(
         "Please find our payment advice attached.\n",

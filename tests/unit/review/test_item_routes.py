@@ -98,6 +98,18 @@ def test_a_viewer_sees_the_item_and_its_evidence_but_no_decision_form(web):
     assert "Accept proposal" not in html and 'action="/items/' not in html
 
 
+def test_a_portal_notice_item_shows_the_link_as_escaped_text_never_as_a_link(web):
+    client, _, items = web
+    html = client("vera").get(f"/items/{items['portal_link']}").text
+    shown = "https://secure.paymode.example/remit?id=77&amp;t=&#34;&gt;&lt;b&gt;x"
+    assert (
+        "payment notice from Paymode-X on behalf of Acme Parts Co: payment of $1,349.99; the "
+        f"invoices paid are only listed on the portal (link, not opened): {shown}"
+    ) in html.replace("&#x27;", "'")
+    assert 'href="https://secure.paymode.example' not in html
+    assert "<b>x" not in html
+
+
 def test_a_viewer_posting_a_decision_gets_403_and_nothing_changes(web):
     client, sessions, items = web
     c = client("vera")
