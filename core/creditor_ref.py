@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from stdnum import iso11649
+from stdnum.ch import esr
 from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_97_10
 
@@ -66,3 +67,18 @@ def format_creditor_reference(reference: str) -> str:
     """``reference`` printed in groups of four (``RF18 5390 0754 7034``), as ISO 11649
     asks for the paper form."""
     return iso11649.format(normalise_creditor_reference(reference))
+
+
+def swiss_qr_reference(invoice_number: str) -> str:
+    """The Swiss QR reference (QRR, 27 digits, the last a recursive mod-10 check digit as
+    ``stdnum.ch.esr`` computes it) of ``invoice_number``'s digits: what a QR-bill paid to a
+    QR-IBAN must carry (``INV-2026-0042`` → ``000000000000000000202600427``).
+
+    Raises:
+        ValueError: the number has no digits, or more than 26.
+    """
+    digits = "".join(ch for ch in invoice_number if ch in "0123456789")
+    if not digits or len(digits) > 26:
+        raise ValueError(f"{invoice_number[:40]!r} has no QR reference: it needs 1 to 26 digits")
+    body = digits.zfill(26)
+    return body + esr.calc_check_digit(body)

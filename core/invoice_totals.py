@@ -223,9 +223,7 @@ def _breakdown(
         )
 
 
-def _exemption(
-    category: TaxCategory, members: list[LineFigures]
-) -> tuple[str | None, str | None]:
+def _exemption(category: TaxCategory, members: list[LineFigures]) -> tuple[str | None, str | None]:
     if category not in EXEMPTION_DEFAULTS:
         return None, None
     code, text = EXEMPTION_DEFAULTS[category]

@@ -35,7 +35,7 @@ SWISS_SELLER = replace(
     name="Nordwind Werkzeuge AG",
     address=PostalAddress(("Bahnhofstrasse 1",), "CH", postcode="8001", city="Zürich"),
     vat_id="CHE123456789MWST",
-    iban="CH4431999123000889012",
+    iban="CH9300762011623852957",
     qr_iban="CH4431999123000889012",
     bic=None,
 )
