@@ -75,7 +75,9 @@ def to_ubl(invoice: IssuedInvoice) -> bytes:
     credit = invoice.is_credit_note
     kind = "CreditNote" if credit else "Invoice"
     namespace = CREDIT_NOTE_NS if credit else INVOICE_NS
-    root = etree.Element(f"{{{namespace}}}{kind}", nsmap={None: namespace, "cac": CAC, "cbc": CBC})
+    # None is the default namespace as lxml takes it; lxml-stubs types the keys as str only
+    nsmap = {None: namespace, "cac": CAC, "cbc": CBC}
+    root = etree.Element(f"{{{namespace}}}{kind}", nsmap=nsmap)  # type: ignore[arg-type]
     w = _Writer(draft.currency)
     w.cbc(root, "CustomizationID", PEPPOL_CUSTOMIZATION)
     w.cbc(root, "ProfileID", PEPPOL_PROFILE)
