@@ -35,8 +35,8 @@ def creditor_reference(invoice_number: str) -> str:
         ValueError: the number has no letters or digits, more than 21 of them, or
             characters other than ASCII letters, digits and separators.
     """
-    body = _SEPARATORS.sub("", invoice_number).upper()
-    if not body.isascii() or not _BODY_RE.fullmatch(body):
+    body = _SEPARATORS.sub("", invoice_number)
+    if not body.isascii() or not _BODY_RE.fullmatch(body := body.upper()):
         raise ValueError(
             f"{invoice_number[:40]!r} cannot be a creditor reference: it needs 1 to "
             f"{MAX_REFERENCE_LENGTH} ASCII letters or digits"
@@ -53,6 +53,8 @@ def normalise_creditor_reference(text: str) -> str:
 def is_creditor_reference(text: str) -> bool:
     """Whether ``text`` is a valid RF reference (any spacing or case): the form, and the
     check digits."""
+    if not text.isascii():
+        return False
     compact = normalise_creditor_reference(text)
     if not compact.isascii() or not _COMPACT_RE.fullmatch(compact):
         return False
