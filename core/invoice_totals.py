@@ -116,6 +116,8 @@ def _header_problem(draft: InvoiceDraft) -> str | None:
         return "a credit note must name the invoice it credits"
     if draft.document_type is DocumentType.INVOICE and draft.credits is not None:
         return "only a credit note credits an invoice"
+    if not draft.seller.vat_id and not draft.seller.legal_id:
+        return "the seller needs a VAT identifier or a legal registration identifier (BR-CO-26)"
     if not draft.seller.iban.strip():
         return "the seller has no IBAN to be paid to"
     return None

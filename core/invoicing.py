@@ -101,6 +101,8 @@ class Seller:
     bic: str | None = None
     email: str | None = None
     endpoint: ElectronicAddress | None = None
+    #: The legal registration identifier (BT-30: trade register number, SIRET, …).
+    legal_id: str | None = None
     #: Swiss QR-IBAN (IID 30000-31999), when the company has one: a QR-bill with a QR
     #: reference is paid to it.
     qr_iban: str | None = None

@@ -32,6 +32,7 @@ from outbound.einvoice_common import (
     amount_text,
     check_einvoice,
     compact_date,
+    has_intra_community,
     number_text,
     rate_text,
     xml_text,
@@ -70,6 +71,9 @@ def to_cii(invoice: IssuedInvoice) -> bytes:
         _line(transaction, number, figures)
     _agreement(transaction, invoice)
     delivery = _sub(transaction, "ram", "ApplicableHeaderTradeDelivery")
+    if has_intra_community(invoice):  # BR-IC-12: the deliver-to country, the buyer's
+        ship_to = _sub(_sub(delivery, "ram", "ShipToTradeParty"), "ram", "PostalTradeAddress")
+        _sub(ship_to, "ram", "CountryID", draft.buyer.address.country)
     if draft.delivery_date is not None:
         event = _sub(delivery, "ram", "ActualDeliverySupplyChainEvent")
         _date(_sub(event, "ram", "OccurrenceDateTime"), draft.delivery_date)
@@ -122,6 +126,8 @@ def _party(element: _Element, party: Seller | Buyer) -> None:
     if isinstance(party, Buyer):
         _sub(element, "ram", "ID", party.customer_number)
     _sub(element, "ram", "Name", party.name)
+    if isinstance(party, Seller) and party.legal_id:
+        _sub(_sub(element, "ram", "SpecifiedLegalOrganization"), "ram", "ID", party.legal_id)
     _address(_sub(element, "ram", "PostalTradeAddress"), party.address)
     if party.endpoint is not None:
         uri = _sub(element, "ram", "URIUniversalCommunication")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from core.errors import InvoiceDataError
 from core.invoice_totals import plain_rate
-from core.invoicing import IssuedInvoice
+from core.invoicing import IssuedInvoice, TaxCategory
 from core.money import minor_units
 
 #: Characters XML 1.0 cannot carry (C0 controls but tab, newline and return; surrogates;
@@ -31,6 +31,12 @@ def check_einvoice(invoice: IssuedInvoice) -> None:
             f"{invoice.draft.currency} has {minor_units(invoice.draft.currency)} decimals; "
             "EN 16931 e-invoices carry amounts with at most 2"
         )
+
+
+def has_intra_community(invoice: IssuedInvoice) -> bool:
+    """Whether a line is an intra-community supply (K): the e-invoice then names the
+    deliver-to country (BR-IC-12), which is written as the buyer's."""
+    return any(s.category is TaxCategory.INTRA_COMMUNITY for s in invoice.breakdown)
 
 
 def amount_text(amount: Decimal) -> str:

@@ -32,6 +32,7 @@ from core.invoicing import (
 from outbound.einvoice_common import (
     amount_text,
     check_einvoice,
+    has_intra_community,
     number_text,
     rate_text,
     xml_text,
@@ -100,8 +101,13 @@ def to_ubl(invoice: IssuedInvoice) -> bytes:
             w.cbc(reference, "IssueDate", draft.credits.issue_date.isoformat())
     _party(w, w.cac(root, "AccountingSupplierParty"), draft.seller)
     _party(w, w.cac(root, "AccountingCustomerParty"), draft.buyer)
-    if draft.delivery_date is not None:
-        w.cbc(w.cac(root, "Delivery"), "ActualDeliveryDate", draft.delivery_date.isoformat())
+    if draft.delivery_date is not None or has_intra_community(invoice):
+        delivery = w.cac(root, "Delivery")
+        if draft.delivery_date is not None:
+            w.cbc(delivery, "ActualDeliveryDate", draft.delivery_date.isoformat())
+        if has_intra_community(invoice):  # BR-IC-12: the deliver-to country, the buyer's
+            address = w.cac(w.cac(delivery, "DeliveryLocation"), "Address")
+            w.cbc(w.cac(address, "Country"), "IdentificationCode", draft.buyer.address.country)
     _payment(w, root, invoice)
     _tax_total(w, root, invoice)
     _monetary_total(w, root, invoice)
@@ -122,7 +128,10 @@ def _party(w: _Writer, role: _Element, party: Seller | Buyer) -> None:
         scheme = w.cac(element, "PartyTaxScheme")
         w.cbc(scheme, "CompanyID", party.vat_id)
         w.cbc(w.cac(scheme, "TaxScheme"), "ID", "VAT")
-    w.cbc(w.cac(element, "PartyLegalEntity"), "RegistrationName", party.name)
+    legal = w.cac(element, "PartyLegalEntity")
+    w.cbc(legal, "RegistrationName", party.name)
+    if isinstance(party, Seller) and party.legal_id:
+        w.cbc(legal, "CompanyID", party.legal_id)
     if party.email:
         w.cbc(w.cac(element, "Contact"), "ElectronicMail", party.email)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from core.creditor_ref import format_creditor_reference, is_creditor_reference
 from core.invoicing import IssuedInvoice, TaxCategory
 from core.locales import DEFAULT_LOCALE, format_date, format_money, format_number
+from outbound.icc_profile import srgb_profile
 from outbound.payment_qr import PaymentCode, module_rects, payment_code, swiss_cross_rects
 from outbound.pdf_issued_labels import IssuedLabels, issued_labels
 from outbound.pdf_labels import PdfLabels, pdf_labels
@@ -49,6 +50,7 @@ def render_issued_invoice_pdf(invoice: IssuedInvoice, *, locale: str = DEFAULT_L
         author=draft.seller.name,
         footer=issued_words.footer.format(company=draft.seller.name, document=doc_title),
         page_label=words.page,
+        output_intent=srgb_profile(),  # ready for PDF/A-3 (Factur-X)
     )
     header(
         pdf, _company(invoice, issued_words), title, _facts(invoice, words, issued_words, locale)

@@ -60,9 +60,16 @@ class PageWriter:
         footer: str,
         backend: Callable[..., PdfBackend] = PdfDocument,
         page_label: str = "Page {number}",
+        output_intent: bytes | None = None,
     ) -> None:
+        extra = {"output_intent": output_intent} if output_intent is not None else {}
         self._doc = backend(
-            width=PAGE_WIDTH, height=PAGE_HEIGHT, title=title, author=author, creator="arbox"
+            width=PAGE_WIDTH,
+            height=PAGE_HEIGHT,
+            title=title,
+            author=author,
+            creator="arbox",
+            **extra,
         )
         self._doc.new_page()
         self._footer = footer

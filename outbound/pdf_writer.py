@@ -125,8 +125,18 @@ class PdfDocument:
     """Pages of text and lines; :meth:`finish` returns the file."""
 
     def __init__(
-        self, *, width: float, height: float, title: str = "", author: str = "", creator: str = ""
+        self,
+        *,
+        width: float,
+        height: float,
+        title: str = "",
+        author: str = "",
+        creator: str = "",
+        output_intent: bytes | None = None,
     ) -> None:
+        """``output_intent``: an RGB ICC profile made the document's PDF/A output intent
+        (PDF/A allows the device colours this writer paints in, gray, only under one)."""
+        self._output_intent = output_intent
         self._width = width
         self._height = height
         self._info = {"Title": title, "Author": author, "Creator": creator, "Producer": "arbox"}
@@ -174,7 +184,7 @@ class PdfDocument:
         first_page = 4
         fonts, font_objects = self._fonts.objects(first_page + 2 * page_count)
         objects: list[bytes] = [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
+            self._catalog(first_page + 2 * page_count + len(font_objects)),
             b"<< /Type /Pages /Count %d /Kids [%s] >>"
             % (
                 page_count,
@@ -200,6 +210,12 @@ class PdfDocument:
                 % (len(stream), stream)
             )
         objects += font_objects
+        if self._output_intent is not None:
+            profile = zlib.compress(self._output_intent, 6)
+            objects.append(
+                b"<< /N 3 /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+                % (len(profile), profile)
+            )
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
         for number, body in enumerate(objects, start=1):
@@ -215,6 +231,15 @@ class PdfDocument:
             b"startxref\n%d\n%%%%EOF\n" % (len(objects) + 1, digest, digest, xref)
         )
         return bytes(out)
+
+    def _catalog(self, profile_number: int) -> bytes:
+        if self._output_intent is None:
+            return b"<< /Type /Catalog /Pages 2 0 R >>"
+        return (
+            b"<< /Type /Catalog /Pages 2 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1"
+            b" /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1)"
+            b" /DestOutputProfile %d 0 R >>] >>" % profile_number
+        )
 
     def _current(self) -> bytearray:
         if not self._pages:

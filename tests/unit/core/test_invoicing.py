@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -82,6 +83,7 @@ def test_credit_note_names_the_invoice_and_has_positive_figures():
         ({"buyer": BUYER.__class__(customer_number="C-9", name="No VAT", address=BUYER.address), "lines": (line(tax_category=TaxCategory.REVERSE_CHARGE, tax_rate=Decimal("0")),)}, 1, "needs the buyer's VAT identifier"),
         ({"lines": (line(tax_category=TaxCategory.INTRA_COMMUNITY, tax_rate=Decimal("0")),)}, 1, "needs the delivery date"),
         ({"lines": (line(tax_category=TaxCategory.NOT_SUBJECT, tax_rate=Decimal("0")),)}, 1, "without VAT identifiers"),
+        ({"seller": replace(SELLER, vat_id=None)}, None, "legal registration identifier (BR-CO-26)"),
         ({"credits": credit_note().credits}, None, "only a credit note"),
     ],
 )
