@@ -17,14 +17,19 @@ attachment structure read back by ``facturx.get_xml_from_pdf``).
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import facturx
 from facturx import facturx as facturx_module
 
 from core.invoicing import IssuedInvoice
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 _LOCK = threading.Lock()
 _CLOCK_FUNCTIONS = ("_get_pdf_timestamp", "_get_metadata_timestamp")
@@ -47,9 +52,10 @@ def embed_facturx(
         "title": f"{draft.seller.name}: {draft.document_type.name.title()} {draft.number}",
         "subject": f"Factur-X {draft.document_type.value} {draft.number}",
     }
+    stream = _InPlace(pdf)
     with _LOCK, _FixedClock(moment):
-        result: bytes = facturx.generate_from_binary(
-            pdf,
+        facturx.generate_from_file(
+            stream,
             cii_xml,
             flavor="factur-x",
             level="en16931",
@@ -57,7 +63,23 @@ def embed_facturx(
             pdf_metadata=metadata,
             lang=lang.replace("_", "-"),
         )
-    return result
+    return stream.getvalue()
+
+
+class _InPlace(io.BytesIO):
+    """The PDF factur-x reads, then the PDF it writes: the first write starts the buffer
+    anew. ``generate_from_binary`` would write the bytes to a named temporary file on disk
+    and let pypdf read it through ``tempfile``'s wrapper, call by call: this halves the time
+    of an embedding (10 → 5 ms, bench/einvoice.py)."""
+
+    _written = False
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        if not self._written:
+            self._written = True
+            self.seek(0)
+            self.truncate()
+        return super().write(data)
 
 
 class _FixedClock:
