@@ -28,7 +28,8 @@ SWISS_BUYER = replace(BUYER, address=replace(BUYER.address, country="CH", postco
 def _qr_texts(pdf: bytes) -> list[str]:
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=2).to_pil()
-    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    # the raw bytes of the symbol: UTF-8 without ECI, as the payload's charset field says
+    return [r.bytes.decode("utf-8") for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def _text(pdf: bytes) -> str:
@@ -43,6 +44,16 @@ def test_euro_invoice_carries_the_epc_code_with_the_rf_reference():
     assert _qr_texts(pdf) == [
         "BCD\n002\n1\nSCT\nBYLADEM1001\nNordwind Tools GmbH\nDE02120300000000202051\nEUR312.52\n\nRF73INV20260042"
     ]
+
+
+def test_codes_are_level_m_without_eci_and_epc_within_version_13():
+    invoice = compute_invoice(draft(notes=()), policy=POLICY)
+    pdf = render_issued_invoice_pdf(invoice)
+    (found,) = zxingcpp.read_barcodes(pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil())
+    assert found.symbology_identifier == "]Q1"  # model 2, no ECI header
+    assert found.ec_level == "M"
+    code = payment_code(invoice)
+    assert code is not None and (len(code.matrix) - 17) // 4 <= 13
 
 
 def test_euro_invoice_without_rf_reference_puts_the_number_in_the_text_line():
@@ -162,7 +173,7 @@ def test_hostile_text_is_drawn_as_text_and_long_invoices_run_onto_more_pages():
         assert "<b>Item 0</b>" in doc.pages[0].extract_text()
     document = pypdfium2.PdfDocument(pdf)
     last = document[len(document) - 1].render(scale=2).to_pil()
-    assert [r.text.split("\n")[7] for r in zxingcpp.read_barcodes(last)] == [f"EUR{invoice.amount_due:.2f}"]
+    assert [r.bytes.decode().split("\n")[7] for r in zxingcpp.read_barcodes(last)] == [f"EUR{invoice.amount_due:.2f}"]
 
 
 def test_rects_are_filled_paths_in_the_content():
