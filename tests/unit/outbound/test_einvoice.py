@@ -161,6 +161,11 @@ def test_factur_x_pdf_carries_the_cii_and_reads_back():
     profile = intent["/DestOutputProfile"].get_object()
     assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"  # an ICC profile
     assert reader.metadata["/CreationDate"] == "D:20261201093000+00'00'"
+    # the document information agrees with the XMP (PDF/A, ISO 19005-3 6.6.2.3)
+    assert f"<pdf:Producer>{reader.metadata['/Producer']}</pdf:Producer>".encode() in xmp
+    assert f"<xmp:CreatorTool>{reader.metadata['/Creator']}</xmp:CreatorTool>".encode() in xmp
+    assert b"<xmp:CreateDate>2026-12-01T09:30:00+00:00</xmp:CreateDate>" in xmp
+    assert reader.metadata["/Title"].encode() in xmp
     # the page still reads as the invoice
     with pdfplumber.open(BytesIO(out)) as doc:
         assert "312,52 €" in doc.pages[0].extract_text()
