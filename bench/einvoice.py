@@ -20,6 +20,7 @@ import argparse
 import cProfile
 import json
 import multiprocessing
+import os
 import pstats
 import random
 import statistics
@@ -84,15 +85,17 @@ def issue_one(draft: InvoiceDraft, locale: str) -> tuple[dict[str, float], int]:
     return times, len(out)
 
 
-def run(worker: int, count: int) -> list[dict[str, float]]:
+def run(worker: int, count: int) -> tuple[list[dict[str, float]], float]:
+    """The step times of ``count`` invoices, and the CPU seconds they took in all."""
     rng = random.Random(worker)
     issue_one(make_draft(0, rng), "de_DE")  # warm: fonts, ICC profile, factur-x imports
     results = []
+    cpu = time.process_time()
     for n in range(count):
         draft = make_draft(worker * 1_000_000 + n + 1, rng)
         times, _ = issue_one(draft, LOCALES[n % len(LOCALES)])
         results.append(times)
-    return results
+    return results, time.process_time() - cpu
 
 
 def main() -> None:
@@ -108,7 +111,8 @@ def main() -> None:
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
         per_worker = pool.starmap(run, [(w, args.invoices) for w in range(args.workers)])
     wall = time.perf_counter() - started
-    times = [t for results in per_worker for t in results]
+    times = [t for results, _ in per_worker for t in results]
+    cpu_s = sum(cpu for _, cpu in per_worker)
     report = {
         step: {
             "median_ms": round(statistics.median(t[step] for t in times) * 1000, 2),
@@ -123,6 +127,11 @@ def main() -> None:
         "wall_s": round(wall, 2),
         "per_second": round(issued / wall, 1),
         "projected_10000_s": round(10_000 * wall / issued, 1),
+        # CPU time is what a loaded machine cannot inflate: the projection for two cores
+        # that do nothing else
+        "cpu_ms_per_invoice": round(cpu_s / issued * 1000, 2),
+        "projected_10000_on_2_idle_cores_s": round(10_000 * cpu_s / issued / 2, 1),
+        "load_average": os.getloadavg()[0],
     }
     print(json.dumps(report, indent=2))
 
