@@ -45,26 +45,75 @@ US_BUYER = Buyer(
 ZERO = Decimal("0")
 
 CASES = {
-    "standard-two-rates": dict(delivery_date=DELIVERED),
-    "credit-note": dict(document_type="credit"),
-    "reverse-charge": dict(buyer=FRENCH_BUYER, lines=(line(tax_category=TaxCategory.REVERSE_CHARGE, tax_rate=ZERO),)),
-    "intra-community": dict(buyer=FRENCH_BUYER, delivery_date=DELIVERED, lines=(line(tax_category=TaxCategory.INTRA_COMMUNITY, tax_rate=ZERO),)),
-    "export": dict(buyer=US_BUYER, currency="USD", lines=(line(tax_category=TaxCategory.EXPORT, tax_rate=ZERO),)),
-    "exempt-and-standard": dict(lines=(line(), line("Training (exempt)", tax_category=TaxCategory.EXEMPT, tax_rate=ZERO, exemption_reason="Exempt under §4 Nr. 21 UStG"))),
-    "zero-and-standard": dict(lines=(line(), line("Books", tax_category=TaxCategory.ZERO, tax_rate=ZERO))),
-    "not-subject": dict(seller=replace(SELLER, vat_id=None, legal_id="HRB 123456"), buyer=replace(BUYER, vat_id=None), lines=(line(tax_category=TaxCategory.NOT_SUBJECT, tax_rate=ZERO),)),
-    "yen": dict(currency="JPY", lines=(line(quantity=Decimal("3"), unit_price=Decimal("333.5")),)),
-    "per-line-rounding": dict(rounding="line", lines=tuple(line(f"Pin {n}", quantity=Decimal("1"), unit_price=Decimal("0.04")) for n in range(40))),
-    "returned-item": dict(allow_negative=True, lines=(line(), line("Returned wrench", quantity=Decimal("-1")))),
-    "no-order-number": dict(po_number=None, delivery_date=DELIVERED),
-    "hostile-text": dict(notes=("<script>&amp;\x00\x1b]]>",), lines=(line("Wrench <½\"> & 'co' \x07\ud800"),)),
-    "fine-quantities": dict(lines=(line(quantity=Decimal("1.234567"), unit_price=Decimal("0.123456")), line(quantity=Decimal("2.5"), unit_price=Decimal("19.99"), unit_code="HUR"))),
+    "standard-two-rates": {"delivery_date": DELIVERED},
+    "credit-note": {"document_type": "credit"},
+    "reverse-charge": {
+        "buyer": FRENCH_BUYER,
+        "lines": (line(tax_category=TaxCategory.REVERSE_CHARGE, tax_rate=ZERO),),
+    },
+    "intra-community": {
+        "buyer": FRENCH_BUYER,
+        "delivery_date": DELIVERED,
+        "lines": (line(tax_category=TaxCategory.INTRA_COMMUNITY, tax_rate=ZERO),),
+    },
+    "export": {
+        "buyer": US_BUYER,
+        "currency": "USD",
+        "lines": (line(tax_category=TaxCategory.EXPORT, tax_rate=ZERO),),
+    },
+    "exempt-and-standard": {
+        "lines": (
+            line(),
+            line(
+                "Training (exempt)",
+                tax_category=TaxCategory.EXEMPT,
+                tax_rate=ZERO,
+                exemption_reason="Exempt under §4 Nr. 21 UStG",
+            ),
+        )
+    },
+    "zero-and-standard": {
+        "lines": (line(), line("Books", tax_category=TaxCategory.ZERO, tax_rate=ZERO))
+    },
+    "not-subject": {
+        "seller": replace(SELLER, vat_id=None, legal_id="HRB 123456"),
+        "buyer": replace(BUYER, vat_id=None),
+        "lines": (line(tax_category=TaxCategory.NOT_SUBJECT, tax_rate=ZERO),),
+    },
+    "yen": {
+        "currency": "JPY",
+        "lines": (line(quantity=Decimal("3"), unit_price=Decimal("333.5")),),
+    },
+    "per-line-rounding": {
+        "rounding": "line",
+        "lines": tuple(
+            line(f"Pin {n}", quantity=Decimal("1"), unit_price=Decimal("0.04")) for n in range(40)
+        ),
+    },
+    "returned-item": {
+        "allow_negative": True,
+        "lines": (line(), line("Returned wrench", quantity=Decimal("-1"))),
+    },
+    "no-order-number": {"po_number": None, "delivery_date": DELIVERED},
+    "hostile-text": {
+        "notes": ("<script>&amp;\x00\x1b]]>",),
+        "lines": (line("Wrench <½\"> & 'co' \x07\ud800"),),
+    },
+    "fine-quantities": {
+        "lines": (
+            line(quantity=Decimal("1.234567"), unit_price=Decimal("0.123456")),
+            line(quantity=Decimal("2.5"), unit_price=Decimal("19.99"), unit_code="HUR"),
+        )
+    },
 }
 
 
 def _invoice(name):
     overrides = dict(CASES[name])
-    policy = InvoicePolicy(rounding=overrides.pop("rounding", "total"), allow_negative_quantity=overrides.pop("allow_negative", False))
+    policy = InvoicePolicy(
+        rounding=overrides.pop("rounding", "total"),
+        allow_negative_quantity=overrides.pop("allow_negative", False),
+    )
     if overrides.pop("document_type", None) == "credit":
         return compute_invoice(credit_note(**overrides), policy=policy)
     return compute_invoice(draft(**overrides), policy=policy)
@@ -95,15 +144,21 @@ def test_ubl_is_valid_en16931(name):
 
 def test_schematron_catches_a_wrong_total():
     # A test of the test: the rule set refuses what is wrong
-    xml = to_cii(_invoice("standard-two-rates")).replace(b"<ram:GrandTotalAmount>312.52<", b"<ram:GrandTotalAmount>312.53<")
+    xml = to_cii(_invoice("standard-two-rates")).replace(
+        b"<ram:GrandTotalAmount>312.52<", b"<ram:GrandTotalAmount>312.53<"
+    )
     assert {f.rule for f in schematron_findings(xml, CII_SCHEMATRON)} >= {"BR-CO-15"}
-    xml = to_ubl(_invoice("standard-two-rates")).replace(b'<cbc:TaxAmount currencyID="EUR">43.49<', b'<cbc:TaxAmount currencyID="EUR">45.49<')
+    xml = to_ubl(_invoice("standard-two-rates")).replace(
+        b'<cbc:TaxAmount currencyID="EUR">43.49<', b'<cbc:TaxAmount currencyID="EUR">45.49<'
+    )
     assert "BR-CO-14" in {f.rule for f in schematron_findings(xml, UBL_SCHEMATRON)}
 
 
 def _cii_figures(xml: bytes) -> dict[str, Decimal]:
     tree = etree.fromstring(xml)
-    ns = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
+    ns = {
+        "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+    }
     total = tree.find(".//ram:SpecifiedTradeSettlementHeaderMonetarySummation", ns)
     return {child.tag.split("}")[1]: Decimal(child.text) for child in total}
 
@@ -151,7 +206,10 @@ def test_factur_x_pdf_carries_the_cii_and_reads_back():
 
     reader = pypdf.PdfReader(BytesIO(out))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b"<pdfaid:part>3</pdfaid:part>" in xmp and b"<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert (
+        b"<pdfaid:part>3</pdfaid:part>" in xmp
+        and b"<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    )
     assert b"<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>" in xmp
     assert b"<fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>" in xmp
     assert "/AF" in reader.trailer["/Root"]
