@@ -20,6 +20,7 @@ Quantities and unit prices keep every decimal they were given.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +57,14 @@ class InvoicePolicy:
     tax_rates: frozenset[Decimal] | None = None
     #: Whether a line may have a negative quantity (a returned item, a deposit given back).
     allow_negative_quantity: bool = False
+
+
+def has_text(text: str | None) -> bool:
+    """Whether ``text`` has something to print once control and format characters are
+    gone (a description of ``"\x1b"`` has not)."""
+    return bool(text) and any(
+        not ch.isspace() and unicodedata.category(ch)[0] != "C" for ch in text or ""
+    )
 
 
 def compute_invoice(draft: InvoiceDraft, *, policy: InvoicePolicy) -> IssuedInvoice:
@@ -106,7 +115,7 @@ def _header_problem(draft: InvoiceDraft) -> str | None:
     currency = currency_problem(draft.currency)
     if currency:
         return f"currency {draft.currency[:10]!r} {currency}"
-    if not draft.number.strip():
+    if not has_text(draft.number):
         return "the invoice has no number"
     if not draft.lines:
         return "the invoice has no lines"
@@ -124,7 +133,7 @@ def _header_problem(draft: InvoiceDraft) -> str | None:
 
 
 def _line_problem(line: InvoiceLine, policy: InvoicePolicy) -> str | None:
-    if not line.description.strip():
+    if not has_text(line.description):
         return "no description"
     for name, value in (("quantity", line.quantity), ("unit price", line.unit_price)):
         problem = _number_problem(value)

@@ -103,6 +103,12 @@ def test_credit_note_names_the_invoice_and_has_positive_figures():
         ({"lines": (line(unit_code="piece"),)}, 1, "UN/ECE Rec 20"),
         ({"lines": (line(description="  "),)}, 1, "no description"),
         (
+            {"lines": (line(description="\x1b\u200b\x00 "),)},
+            1,
+            "no description",
+        ),  # control and format characters only
+        ({"number": "\x07"}, None, "no number"),
+        (
             {
                 "buyer": BUYER.__class__(
                     customer_number="C-9", name="No VAT", address=BUYER.address

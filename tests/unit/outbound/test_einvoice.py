@@ -13,10 +13,12 @@ from io import BytesIO
 import facturx
 import pdfplumber
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from core.errors import InvoiceDataError
-from core.invoice_totals import InvoicePolicy, compute_invoice
+from core.invoice_totals import InvoicePolicy, compute_invoice, has_text
 from core.invoicing import Buyer, ElectronicAddress, PostalAddress, TaxCategory
 from outbound.einvoice_cii import to_cii
 from outbound.einvoice_ubl import to_ubl
@@ -250,3 +252,52 @@ def test_three_decimal_currencies_are_refused_for_e_invoices(writer):
     invoice = compute_invoice(draft(currency="KWD"), policy=InvoicePolicy())
     with pytest.raises(InvoiceDataError, match="KWD has 3 decimals"):
         writer(invoice)
+
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(
+    has_text
+)
+_line_rows = st.lists(
+    st.tuples(
+        _texts,
+        st.decimals(min_value=Decimal("0.001"), max_value=Decimal("9999"), places=3),
+        st.decimals(min_value=Decimal("0"), max_value=Decimal("99999"), places=4),
+        st.sampled_from(
+            [
+                (TaxCategory.STANDARD, Decimal("19")),
+                (TaxCategory.STANDARD, Decimal("7")),
+                (TaxCategory.ZERO, ZERO),
+                (TaxCategory.EXEMPT, ZERO),
+            ]
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=_line_rows,
+    rounding=st.sampled_from(["line", "total"]),
+    currency=st.sampled_from(["EUR", "JPY", "CHF"]),
+    credit=st.booleans(),
+    note=_texts,
+)
+def test_any_valid_draft_gives_schema_and_schematron_valid_xml(
+    rows, rounding, currency, credit, note
+):
+    lines = tuple(
+        line(text, quantity=q, unit_price=p, tax_category=c, tax_rate=r)
+        for text, q, p, (c, r) in rows
+    )
+    make = credit_note if credit else draft
+    invoice = compute_invoice(
+        make(lines=lines, currency=currency, notes=(note,), delivery_date=DELIVERED),
+        policy=InvoicePolicy(rounding=rounding),
+    )
+    cii, ubl = to_cii(invoice), to_ubl(invoice)
+    assert xsd_errors(cii, CII_XSD) == []
+    assert schematron_findings(cii, CII_SCHEMATRON) == []
+    assert xsd_errors(ubl, UBL_CREDIT_NOTE_XSD if credit else UBL_INVOICE_XSD) == []
+    assert schematron_findings(ubl, UBL_SCHEMATRON) == []
