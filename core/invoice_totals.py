@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from stdnum import bic, iban
+
 from core.errors import InvoiceDataError
 from core.invoicing import (
     EXEMPTION_DEFAULTS,
@@ -127,8 +129,22 @@ def _header_problem(draft: InvoiceDraft) -> str | None:
         return "only a credit note credits an invoice"
     if not draft.seller.vat_id and not draft.seller.legal_id:
         return "the seller needs a VAT identifier or a legal registration identifier (BR-CO-26)"
-    if not draft.seller.iban.strip():
+    return _account_problem(draft)
+
+
+def _account_problem(draft: InvoiceDraft) -> str | None:
+    """The seller's IBAN (and QR-IBAN, BIC) checked with python-stdnum: a wrong digit would
+    be printed on every invoice and in every QR code."""
+    seller = draft.seller
+    if not seller.iban.strip():
         return "the seller has no IBAN to be paid to"
+    for name, value in (("IBAN", seller.iban), ("QR-IBAN", seller.qr_iban)):
+        if value is not None and not iban.is_valid(value):
+            return (
+                f"the seller's {name} {value[:40]!r} is not valid (country, length, check digits)"
+            )
+    if seller.bic is not None and not bic.is_valid(seller.bic):
+        return f"the seller's BIC {seller.bic[:20]!r} is not valid"
     return None
 
 

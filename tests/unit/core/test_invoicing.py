@@ -134,6 +134,12 @@ def test_credit_note_names_the_invoice_and_has_positive_figures():
             "legal registration identifier (BR-CO-26)",
         ),
         ({"credits": credit_note().credits}, None, "only a credit note"),
+        (
+            {"seller": replace(SELLER, iban="DE02120300000000202052")},
+            None,
+            "IBAN 'DE02120300000000202052' is not valid",
+        ),
+        ({"seller": replace(SELLER, bic="BYLADEM")}, None, "BIC 'BYLADEM' is not valid"),
     ],
 )
 def test_wrong_drafts_are_refused_with_line_and_reason(overrides, line_no, reason):

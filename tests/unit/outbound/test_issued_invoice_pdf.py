@@ -236,3 +236,27 @@ def test_code_on_an_invoice_issued_today_decodes_for_any_amount():
         )
         (text,) = _qr_texts(render_issued_invoice_pdf(invoice))
         assert text.split("\n")[7] == f"EUR{Decimal(amount):.2f}"
+
+
+def test_swiss_code_without_structured_reference_carries_it_in_the_message():
+    code = payment_code(_swiss(payment_reference="Order 7788/B"))
+    assert code is not None
+    fields = code.payload.split("\r\n")
+    assert fields[27:30] == ["NON", "", "INV-2026-0042 Order 7788/B"]
+
+
+def test_swiss_code_leaves_out_a_debtor_address_qrbill_refuses():
+    # Given a buyer without postcode (the QR-bill's debtor needs one)
+    buyer = replace(SWISS_BUYER, address=replace(SWISS_BUYER.address, postcode=""))
+    code = payment_code(_swiss(buyer=buyer))
+    assert code is not None
+    fields = code.payload.split("\r\n")
+    # Then the seven debtor fields are empty and the rest is as usual
+    assert fields[20:27] == [""] * 7
+    assert fields[27:29] == ["SCOR", "RF73INV20260042"]
+
+
+def test_swiss_code_with_a_qr_reference_but_no_qr_iban_is_refused():
+    seller = replace(SWISS_SELLER, qr_iban=None)
+    with pytest.raises(ValueError, match="no Swiss QR-bill"):
+        payment_code(_swiss(seller=seller, payment_reference=swiss_qr_reference("INV-2026-0042")))
