@@ -304,3 +304,40 @@ def test_any_valid_draft_gives_schema_and_schematron_valid_xml(
     assert schematron_findings(cii, CII_SCHEMATRON) == []
     assert xsd_errors(ubl, UBL_CREDIT_NOTE_XSD if credit else UBL_INVOICE_XSD) == []
     assert schematron_findings(ubl, UBL_SCHEMATRON) == []
+
+
+@pytest.mark.parametrize("einvoice", ["none", "factur-x", "ubl"])
+def test_documents_per_e_invoice_setting(einvoice):
+    from outbound.issued_documents import render_documents
+
+    invoice = _invoice("standard-two-rates")
+    created = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    documents = render_documents(invoice, locale="de_DE", einvoice=einvoice, created=created)
+    assert documents.pdf_filename == "INV-2026-0042.pdf"
+    embedded = facturx.get_xml_from_pdf(documents.pdf, check_xsd=False)
+    if einvoice == "factur-x":
+        assert (
+            embedded == ("factur-x.xml", documents.xml) and documents.xml_filename == "factur-x.xml"
+        )
+    else:
+        assert embedded == (False, False)  # factur-x's "no XML in this PDF"
+    if einvoice == "ubl":
+        assert documents.xml_filename == "INV-2026-0042.xml"
+        assert xsd_errors(documents.xml, UBL_INVOICE_XSD) == []
+    if einvoice == "none":
+        assert documents.xml is None
+    assert (
+        render_documents(invoice, locale="de_DE", einvoice=einvoice, created=created) == documents
+    )
+
+
+def test_documents_need_an_aware_moment():
+    from outbound.issued_documents import render_documents
+
+    with pytest.raises(ValueError, match="aware"):
+        render_documents(
+            _invoice("standard-two-rates"),
+            locale="en_US",
+            einvoice="none",
+            created=datetime(2026, 12, 1),  # noqa: DTZ001 - naive on purpose
+        )
