@@ -30,7 +30,15 @@ def test_invoice_number_becomes_a_reference_without_separators():
 
 @pytest.mark.parametrize(
     "text",
-    ["RF17 5390 0754 7034", "RF18 5390 0754 7035", "RF185390075470341234567890", "RX18539007547034", "RF1", "RF18 5390 ٣754 7034", ""],
+    [
+        "RF17 5390 0754 7034",
+        "RF18 5390 0754 7035",
+        "RF185390075470341234567890",
+        "RX18539007547034",
+        "RF1",
+        "RF18 5390 ٣754 7034",
+        "",
+    ],
 )
 def test_wrong_references_are_refused(text):
     assert not is_creditor_reference(text)
