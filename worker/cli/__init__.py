@@ -20,6 +20,7 @@ from core.logging import use_log_settings
 from worker.cli import common
 from worker.cli.bank import bank_app
 from worker.cli.config import config_app
+from worker.cli.credits import credits_app
 from worker.cli.db import db_app
 from worker.cli.exports import export_app
 from worker.cli.imports import import_app
@@ -58,6 +59,7 @@ for name, group in (
     ("dunning", dunning_app),
     ("bank", bank_app),
     ("statements", statements_app),
+    ("credits", credits_app),
 ):
     app.add_typer(group, name=name)
 
