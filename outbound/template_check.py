@@ -19,7 +19,8 @@ from core.errors import ConfigError
 from core.locales import locale_for_language
 from core.types import AckLine
 from ledger.dunning import CustomerDunning, Level, OverdueInvoice
-from ledger.statements import AgingBucket, InvoiceCopy, Statement, StatementItem, UnappliedItem
+from ledger.invoice_copies import InvoiceCopy
+from ledger.statements import AgingBucket, Statement, StatementItem, UnappliedItem
 from outbound.compose import Acknowledgement
 from outbound.templating import language_dirs, render
 
