@@ -130,8 +130,7 @@ def take_balance(
     negative balance) that has at least that much credit left; the status becomes ``paid``
     when nothing is left. Returns False, changing nothing, when that does not hold (the
     invoice is not open, not in ``currency``, or has less left): whoever committed first won.
-    Cash applied (:func:`apply_cash`) and a credit memo settled against its invoice
-    (ledger.credit_settling) both post through here."""
+    The balance half of :func:`apply_cash`."""
     new_balance = Invoice.balance - amount
     result = session.execute(
         update(Invoice)

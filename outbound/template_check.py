@@ -51,7 +51,7 @@ def _statement(*, unapplied: bool, currency: str = "EUR") -> Statement:
     )  # fmt: skip
     credits = (
         StatementItem("GS-7", date(2026, 2, 1), date(2026, 2, 1), Decimal("-50.00"),
-                      Decimal("-50.00"), 0),
+                      Decimal("-50.00"), 0, credits_number="RE-1001"),
     )  # fmt: skip
     cash = (UnappliedItem(date(2026, 3, 1), "ZV 4471", Decimal("950.00")),) if unapplied else ()
     return Statement(

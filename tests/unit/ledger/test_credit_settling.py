@@ -130,3 +130,40 @@ def test_refused_settlements_change_nothing(ledger, case, expected):
         settle_credit_memo(ledger.session, credit_number=number, actor="ana", now=NOW)
     assert _state(ledger, invoice, credit) == before
     assert _events(ledger) == []
+
+
+def test_the_statement_shows_the_open_credit_memo_with_its_invoice_until_it_is_settled(ledger):
+    from ledger.statements import statements_for_customer
+
+    acme = ledger.customer()
+    invoice = ledger.invoice(acme, "INV-2026-000017", balance="250.00")
+    ledger.invoice(acme, "INV-2026-000018", balance="40.00")
+    _credit(ledger, acme, "CN-2026-000004", credits=invoice, amount="-250.00")
+    (before,) = statements_for_customer(ledger.session, acme, as_of=date(2026, 3, 1))
+    assert [(c.number, c.credits_number) for c in before.credits] == [
+        ("CN-2026-000004", "INV-2026-000017")
+    ]
+    assert before.total_due == Decimal("40.00")
+    settle_credit_memo(ledger.session, credit_number="CN-2026-000004", actor="ana", now=NOW)
+    (after,) = statements_for_customer(ledger.session, acme, as_of=date(2026, 3, 1))
+    assert [i.number for i in after.items] == ["INV-2026-000018"] and after.credits == ()
+    assert after.total_due == Decimal("40.00")
+
+
+def test_the_settlement_is_two_applications_that_the_aging_of_an_earlier_day_undoes(ledger):
+    from ledger.models import Application
+    from ledger.reports.aging import aging_report
+
+    acme = ledger.customer()
+    invoice = ledger.invoice(acme, "INV-17", balance="1000.00")
+    credit = _credit(ledger, acme, "CN-4", credits=invoice, amount="-250.00")
+    settle_credit_memo(ledger.session, credit_number="CN-4", actor="ana", now=NOW)
+    applied = ledger.session.scalars(select(Application).order_by(Application.id)).all()
+    assert [(a.invoice_id, a.amount, a.status, a.applied_by) for a in applied] == [
+        (invoice, Decimal("250.00"), "confirmed", "ana"),
+        (credit, Decimal("-250.00"), "confirmed", "ana"),
+    ]
+    (before,) = aging_report(ledger.session, as_of=date(2026, 2, 28)).rows
+    assert (before.open_items, before.credits) == (Decimal("1000.00"), Decimal("-250.00"))
+    (after,) = aging_report(ledger.session, as_of=NOW.date()).rows
+    assert (after.open_items, after.credits) == (Decimal("750.00"), Decimal("0.00"))
