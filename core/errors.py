@@ -139,3 +139,12 @@ class RefusedActionError(PermanentError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class InvoiceDataError(PermanentError, ValueError):
+    """An invoice to be issued is wrong; ``line`` is its 1-based line, None for the header."""
+
+    def __init__(self, reason: str, *, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {reason}" if line is not None else reason)
+        self.line = line
+        self.reason = reason

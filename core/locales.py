@@ -18,7 +18,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date as _babel_format_date
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 from core.money import money_places
 
@@ -140,3 +140,10 @@ def _pattern(locale: str, digits: int, *, symbol: bool) -> NumberPattern:
     pattern = copy.copy(parse_pattern(fmt.pattern))
     pattern.frac_prec = (digits, digits)
     return pattern
+
+
+def format_number(value: Decimal, locale: str) -> str:
+    """``value`` with ``locale``'s separators and every decimal it has (``1.5`` →
+    ``1,5`` in de_DE; ``2`` → ``2``): quantities and rates, never rounded."""
+    text: str = format_decimal(value, locale=_parse(locale), decimal_quantization=False)
+    return text

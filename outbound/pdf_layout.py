@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from outbound.pdf_writer import FontName, PdfBackend, PdfDocument, fit_text, text_width
+from outbound.pdf_writer import FontName, PdfBackend, PdfDocument, Rect, fit_text, text_width
 
 Align = Literal["left", "right"]
 
@@ -60,9 +60,16 @@ class PageWriter:
         footer: str,
         backend: Callable[..., PdfBackend] = PdfDocument,
         page_label: str = "Page {number}",
+        output_intent: bytes | None = None,
     ) -> None:
+        extra = {"output_intent": output_intent} if output_intent is not None else {}
         self._doc = backend(
-            width=PAGE_WIDTH, height=PAGE_HEIGHT, title=title, author=author, creator="arbox"
+            width=PAGE_WIDTH,
+            height=PAGE_HEIGHT,
+            title=title,
+            author=author,
+            creator="arbox",
+            **extra,
         )
         self._doc.new_page()
         self._footer = footer
@@ -120,6 +127,10 @@ class PageWriter:
             if last:
                 self._rule()
             self._row(columns, row, bold=last)
+
+    def rects(self, rects: Sequence[Rect], *, gray: float = 0.0) -> None:
+        """Filled rectangles where they are given (a QR code): the caller keeps room."""
+        self._doc.rects(rects, gray=gray)
 
     def ensure(self, height: float) -> bool:
         """Start a new page unless ``height`` fits on this one; True when it started one."""

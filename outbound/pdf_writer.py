@@ -25,13 +25,17 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Sequence
 from typing import Protocol
 
 from outbound.font_files import FontName
 from outbound.pdf_fonts import RESOURCE_NAMES, FontSet
 from outbound.pdf_glyphs import clean, is_shaped, visual, width_of, width_table
 
-__all__ = ["FontName", "PdfBackend", "PdfDocument", "fit_text", "text_width"]
+__all__ = ["FontName", "PdfBackend", "PdfDocument", "Rect", "fit_text", "text_width"]
+
+#: A rectangle: left, bottom, width, height in points.
+Rect = tuple[float, float, float, float]
 
 ELLIPSIS = "…"
 #: Of a right-to-left text too wide for its room, at most this many times the room (measured
@@ -112,6 +116,8 @@ class PdfBackend(Protocol):
 
     def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float) -> None: ...
 
+    def rects(self, rects: Sequence[Rect], *, gray: float = 0.0) -> None: ...
+
     def finish(self) -> bytes: ...
 
 
@@ -119,8 +125,18 @@ class PdfDocument:
     """Pages of text and lines; :meth:`finish` returns the file."""
 
     def __init__(
-        self, *, width: float, height: float, title: str = "", author: str = "", creator: str = ""
+        self,
+        *,
+        width: float,
+        height: float,
+        title: str = "",
+        author: str = "",
+        creator: str = "",
+        output_intent: bytes | None = None,
     ) -> None:
+        """``output_intent``: an RGB ICC profile made the document's PDF/A output intent
+        (PDF/A allows the device colours this writer paints in, gray, only under one)."""
+        self._output_intent = output_intent
         self._width = width
         self._height = height
         self._info = {"Title": title, "Author": author, "Creator": creator, "Producer": "arbox"}
@@ -147,6 +163,18 @@ class PdfDocument:
         page = self._current()
         page += b"%s w %s %s m %s %s l S\n" % (_num(width), _num(x1), _num(y1), _num(x2), _num(y2))
 
+    def rects(self, rects: Sequence[Rect], *, gray: float = 0.0) -> None:
+        """Filled rectangles in one path, ``gray`` from 0 (black) to 1 (white): a QR code's
+        modules, drawn as vectors. Coordinates have three decimals (a module of a 46 mm QR
+        code is under 3 pt: two decimals would let rounding open hairline gaps)."""
+        if not rects:
+            return
+        page = self._current()
+        page += b"q %s g\n" % _num(gray)
+        for x, y, w, h in rects:
+            page += b"%.3f %.3f %.3f %.3f re\n" % (x, y, w, h)
+        page += b"f Q\n"
+
     def finish(self) -> bytes:
         """The PDF file (at least one page)."""
         if not self._pages:
@@ -156,7 +184,7 @@ class PdfDocument:
         first_page = 4
         fonts, font_objects = self._fonts.objects(first_page + 2 * page_count)
         objects: list[bytes] = [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
+            self._catalog(first_page + 2 * page_count + len(font_objects)),
             b"<< /Type /Pages /Count %d /Kids [%s] >>"
             % (
                 page_count,
@@ -182,6 +210,12 @@ class PdfDocument:
                 % (len(stream), stream)
             )
         objects += font_objects
+        if self._output_intent is not None:
+            profile = zlib.compress(self._output_intent, 6)
+            objects.append(
+                b"<< /N 3 /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+                % (len(profile), profile)
+            )
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
         for number, body in enumerate(objects, start=1):
@@ -197,6 +231,15 @@ class PdfDocument:
             b"startxref\n%d\n%%%%EOF\n" % (len(objects) + 1, digest, digest, xref)
         )
         return bytes(out)
+
+    def _catalog(self, profile_number: int) -> bytes:
+        if self._output_intent is None:
+            return b"<< /Type /Catalog /Pages 2 0 R >>"
+        return (
+            b"<< /Type /Catalog /Pages 2 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1"
+            b" /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1)"
+            b" /DestOutputProfile %d 0 R >>] >>" % profile_number
+        )
 
     def _current(self) -> bytearray:
         if not self._pages:
