@@ -23,6 +23,7 @@ from worker.cli.config import config_app
 from worker.cli.db import db_app
 from worker.cli.exports import export_app
 from worker.cli.imports import import_app
+from worker.cli.issuing import credits_app, invoices_app
 from worker.cli.processes import demo, ingest, poller, run, worker
 from worker.cli.quarantine import quarantine_app
 from worker.cli.report import report_app
@@ -58,6 +59,8 @@ for name, group in (
     ("dunning", dunning_app),
     ("bank", bank_app),
     ("statements", statements_app),
+    ("invoices", invoices_app),
+    ("credits", credits_app),
 ):
     app.add_typer(group, name=name)
 
