@@ -140,3 +140,27 @@ def render_issued_mail(
         html=render(f"{TEMPLATE}.html.j2", context, locale=locale, templates_dir=folder),
         attachments=document_attachments(invoice, einvoice=einvoice, locale=locale, created=now),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MailJob:
+    """One document's mail to render, possibly in another process."""
+
+    invoice: IssuedInvoice
+    to: tuple[str, ...]
+    locale: str
+    einvoice: EInvoice
+    now: datetime
+    style: IssuedMailStyle
+
+
+def render_job(job: MailJob) -> RenderedMail:
+    """:func:`render_issued_mail` of ``job`` (a top-level function: a process pool runs it)."""
+    return render_issued_mail(
+        job.invoice,
+        to=job.to,
+        locale=job.locale,
+        einvoice=job.einvoice,
+        now=job.now,
+        style=job.style,
+    )

@@ -54,6 +54,9 @@ def invoices_issue(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, or json on standard output.")
     ] = OutputFormat.TABLE,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes rendering the PDFs and mails.")
+    ] = 1,
 ) -> None:
     """Check the file whole (any problem refuses it, with row and reason), then number, store
     and mail each invoice to its customer's billing contacts; a re-run issues nothing twice."""
@@ -73,6 +76,7 @@ def invoices_issue(
                 file,
                 einvoice=einvoice.value if einvoice else None,
                 dry_run=dry_run,
+                workers=workers,
                 progress=step,
             )
         except ARError as e:

@@ -44,7 +44,7 @@ from ledger.issuing_store import (
 )
 from ledger.numbering import next_number
 from outbound.issued_mail import EInvoice, IssuedMailStyle, document_key, render_issued_mail
-from outbound.outbox import add_to_outbox
+from outbound.outbox import RenderedMail, add_to_outbox
 from outbound.recipients import Audience, allowed_recipients
 from worker.runs.statements import valid_addresses
 
@@ -206,6 +206,26 @@ def store_and_queue(
         NumberTakenError: the sequence's next number is an invoice's already.
         InvoiceDataError, ValueError: the document cannot be computed or rendered.
     """
+    issued = number_and_compute(session, pending, settings=settings)
+    mail = render_issued_mail(
+        issued,
+        to=pending.to,
+        locale=pending.locale,
+        einvoice=pending.einvoice,
+        now=now,
+        style=style,
+    )
+    invoice_id, outbox_id = store_rendered(session, pending, issued, mail, now=now)
+    return issued, invoice_id, outbox_id
+
+
+def number_and_compute(session: Session, pending: Pending, *, settings: Settings) -> IssuedInvoice:
+    """Take ``pending``'s number (in the caller's transaction) and compute its figures.
+
+    Raises:
+        NumberTakenError: the sequence's next number is an invoice's already.
+        InvoiceDataError: the document cannot be computed.
+    """
     draft = pending.draft
     credit = draft.document_type is DocumentType.CREDIT_NOTE
     number = next_number(
@@ -222,17 +242,16 @@ def store_and_queue(
             "so issued numbers cannot collide with imported ones"
         )
     reference = None if credit else payment_reference(number, settings)
-    issued = compute_invoice(
+    return compute_invoice(
         replace(draft, number=number, payment_reference=reference), policy=policy(settings)
     )
-    mail = render_issued_mail(
-        issued,
-        to=pending.to,
-        locale=pending.locale,
-        einvoice=pending.einvoice,
-        now=now,
-        style=style,
-    )
+
+
+def store_rendered(
+    session: Session, pending: Pending, issued: IssuedInvoice, mail: RenderedMail, *, now: datetime
+) -> tuple[int, int | None]:
+    """Write ``issued`` (open item, lines, audit event) and queue ``mail``: (invoice id,
+    outbox row id)."""
     invoice_id = store_document(
         session,
         _stored(issued, pending),
@@ -246,12 +265,12 @@ def store_and_queue(
     outbox_id = add_to_outbox(
         session,
         key=document_key(issued),
-        kind="credit_memo" if credit else "invoice",
+        kind="credit_memo" if issued.is_credit_note else "invoice",
         message=mail,
         now=now,
         customer_id=pending.customer.id,
     )
-    return issued, invoice_id, outbox_id
+    return invoice_id, outbox_id
 
 
 def _stored(issued: IssuedInvoice, pending: Pending) -> StoredDocument:

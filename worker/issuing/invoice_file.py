@@ -122,11 +122,11 @@ class _Problems:
         self.found.append((where, reason))
 
 
-def read_invoice_file(path: Path) -> list[DocumentIn]:
-    """The documents of ``path``.
+def read_invoice_file(path: Path) -> tuple[list[DocumentIn], list[tuple[str, str]]]:
+    """The well-formed documents of ``path`` and the problems of the others (``(where,
+    reason)``), so that the checks against the ledger can name theirs too.
 
     Raises:
-        IssueFileError: every problem found, with its row or document.
         ImportFileError: the file cannot be read at all.
     """
     try:
@@ -143,9 +143,7 @@ def read_invoice_file(path: Path) -> list[DocumentIn]:
         problems.add(path.name, "no invoices in the file")
     if len(documents) > MAX_DOCUMENTS:
         problems.add(path.name, f"more than {MAX_DOCUMENTS} invoices: split the file")
-    if problems.found:
-        raise IssueFileError(problems.found)
-    return documents
+    return documents, problems.found
 
 
 # --- JSON ---------------------------------------------------------------------------------

@@ -9,26 +9,25 @@ problem refuses the file: nothing is numbered, stored or sent. Currencies: any I
 currency, per invoice (a customer may be invoiced in several; aging and statements keep them
 apart).
 
-Then each invoice is issued in a transaction of its own (:func:`worker.issuing.common.
-store_and_queue`): the sequence's row is locked only while one invoice is written, so
-concurrent runs interleave and numbers stay gap-free; an invoice whose content (its issue key)
-was issued before — a re-run of the same file — is reported as such and neither numbered nor
-sent again. When one fails (an imported invoice has the next number), the run stops there:
+Then the invoices are issued in batches of fifty, a transaction each
+(:mod:`worker.issuing.batches`): the sequence's row is locked only while a batch is written,
+so concurrent runs interleave and numbers stay gap-free; an invoice whose content (its issue
+key) was issued before — a re-run of the same file — is reported as such and neither numbered
+nor sent again. When one fails (an imported invoice has the next number), the run stops there:
 the invoices before it are issued and mailed, a re-run goes on after them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
 from core.config import Settings
 from core.creditor_ref import creditor_reference
-from core.errors import ARError, InvoiceDataError
+from core.errors import InvoiceDataError
 from core.invoice_totals import compute_invoice
 from core.invoicing import InvoiceDraft, InvoiceLine, IssuedInvoice
 from core.payment_terms import due_date_from_terms
@@ -40,7 +39,7 @@ from ledger.issuing_store import (
     pending_outbox_rows,
 )
 from outbound.einvoice_common import check_einvoice
-from outbound.issued_mail import IssuedMailStyle
+from worker.issuing.batches import issue_all, render_pool
 from worker.issuing.common import (
     NEXT,
     Pending,
@@ -51,7 +50,6 @@ from worker.issuing.common import (
     policy,
     recipients,
     seller,
-    store_and_queue,
 )
 from worker.issuing.invoice_file import DocumentIn, IssueFileError, read_invoice_file
 from worker.runs.statements import SentStatements, send_statements
@@ -98,63 +96,45 @@ def issue_invoices(
     *,
     einvoice: str | None = None,
     dry_run: bool = False,
+    workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> IssueRun:
-    """Check ``path`` whole, then issue its invoices (see the module); with ``dry_run`` only
-    check and preview. Mails are sent at the end when SMTP is configured (else they wait in
-    the outbox for ``arbox run``).
+    """Check ``path`` whole, then issue its invoices (see the module), their mails rendered
+    in ``workers`` processes; with ``dry_run`` only check and preview. Mails are sent at the
+    end when SMTP is configured (else they wait in the outbox for ``arbox run``).
 
     Raises:
         IssueFileError: the file is refused (every problem with its row or document).
         ImportFileError: the file cannot be read.
     """
-    planned = plan_invoices(svc, read_invoice_file(path), einvoice=einvoice)
+    documents, problems = read_invoice_file(path)
+    planned = plan_invoices(svc, documents, einvoice=einvoice, problems=problems)
     if dry_run:
         return IssueRun(tuple(_outcome(p, "planned", NEXT) for p in planned), None, 0)
-    settings, style = svc.settings, mail_style(svc.settings)
-    outcomes: list[Outcome] = []
-    queued: list[int] = []
-    stopped = None
-    for done, plan in enumerate(planned, start=1):
-        if plan.already is None:
-            try:
-                outcome, outbox_id = _issue_one(svc, plan, settings, style)
-            except (ARError, ValueError) as e:
-                stopped = f"{plan.doc.where}: {e}"
-                break
-            outcomes.append(outcome)
-            queued += [outbox_id] if outbox_id is not None else []
-        else:
+    to_issue = [p for p in planned if p.already is None]
+    with render_pool(workers) as pool:
+        results, stop = issue_all(
+            svc,
+            to_issue,
+            style=mail_style(svc.settings),
+            pool=pool,
+            progress=None if progress is None else lambda n: progress(n, len(to_issue)),
+        )
+    by_key = {plan.key: r for plan, r in zip(to_issue, results, strict=False)}
+    outcomes = []
+    for plan in planned:
+        if plan.already is not None:
             outcomes.append(_outcome(plan, "already", *plan.already))
-        if progress is not None:
-            progress(done, len(planned))
+        elif plan.key in by_key:
+            result = by_key[plan.key]
+            outcomes.append(_outcome(plan, result.status, result.number, result.total))
+    queued = [r.outbox_id for r in results if r.outbox_id is not None]
     earlier = _still_to_send(svc, [o for o in outcomes if o.status == "already"])
     sent = None
-    if settings.smtp_configured:
+    if svc.settings.smtp_configured:
         sent = send_statements(svc, sorted({*queued, *earlier}))
+    stopped = None if stop is None else f"{to_issue[stop[0]].doc.where}: {stop[1]}"
     return IssueRun(tuple(outcomes), sent, len(queued), stopped)
-
-
-def _issue_one(
-    svc: Services, plan: _Planned, settings: Settings, style: IssuedMailStyle
-) -> tuple[Outcome, int | None]:
-    now = svc.clock()
-    try:
-        with svc.sessions.begin() as session:
-            issued, _, outbox_id = store_and_queue(
-                session,
-                plan.pending,
-                settings=settings,
-                style=style,
-                now=now,
-            )
-    except IntegrityError:  # a concurrent run issued the same content meanwhile
-        with svc.sessions() as session:
-            found = issued_keys(session, [plan.key]).get(plan.key)
-        if found is None:
-            raise
-        return _outcome(plan, "already", *found), None
-    return _outcome(plan, "issued", issued.draft.number, issued.amount_due), outbox_id
 
 
 def _outcome(plan: _Planned, status: str, number: str, total: Decimal | None = None) -> Outcome:
@@ -180,7 +160,11 @@ def _still_to_send(svc: Services, already: Sequence[Outcome]) -> list[int]:
 
 
 def plan_invoices(
-    svc: Services, documents: Sequence[DocumentIn], *, einvoice: str | None
+    svc: Services,
+    documents: Sequence[DocumentIn],
+    *,
+    einvoice: str | None,
+    problems: Sequence[tuple[str, str]] = (),
 ) -> list[_Planned]:
     """Check every document against the ledger and the settings.
 
@@ -188,7 +172,7 @@ def plan_invoices(
         IssueFileError: every problem, with its row or document.
     """
     settings = svc.settings
-    problems = _settings_problems(settings, einvoice)
+    problems = [*_settings_problems(settings, einvoice), *problems]
     company = settings.company_code
     keys = [doc.issue_key(company) for doc in documents]
     with svc.sessions() as session:
@@ -206,8 +190,14 @@ def plan_invoices(
         except _Refused as e:
             problems.append((e.where, e.reason))
     if problems:
-        raise IssueFileError(problems)
+        raise IssueFileError(sorted(problems, key=_order))
     return planned
+
+
+def _order(problem: tuple[str, str]) -> tuple[int, ...]:
+    """Problems in the file's order: settings first, then by row or document and line."""
+    numbers = [int(part) for part in re.findall(r"\d+", problem[0])]
+    return (0,) if problem[0] == "settings" else (1, *numbers)
 
 
 class _Refused(Exception):
