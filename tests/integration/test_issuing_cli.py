@@ -125,8 +125,11 @@ def test_issue_numbers_stores_and_mails_once_and_a_rerun_sends_nothing(env, tmp_
         "select number, amount, balance, status, payment_reference, issue_key is not null "
         "from invoices order by number",
     )
-    for (number, amount, balance, status, reference, keyed), out in zip(ledger, issued):
+    for (number, amount, balance, status, reference, keyed), out in zip(
+        ledger, issued, strict=True
+    ):
         assert number == out["invoice_number"] and status == "open" and keyed
+        assert str(amount) == str(balance) == out["total"]
         assert reference.startswith("RF") and "INV2026" in reference
     assert rows(env, "select count(*) from invoice_lines") == [(1 + 2 + 3 + 1 + 2,)]
     # To the billing contacts only (C-DE's purchasing contact gets nothing)
@@ -200,7 +203,7 @@ def test_credit_memos_whole_lines_and_amount_never_more_than_the_invoice(env, tm
     parsed = message_from_bytes(memo.raw, policy=policy.default)
     names = [p.get_filename() for p in parsed.iter_attachments()]
     assert names == ["CN-2026-000001.pdf", "CN-2026-000001.xml"]  # C-NL takes UBL
-    xml = [p for p in parsed.iter_attachments() if p.get_filename().endswith(".xml")][0]
+    xml = next(p for p in parsed.iter_attachments() if p.get_filename().endswith(".xml"))
     assert b"<CreditNote" in xml.get_content() or b":CreditNote" in xml.get_content()
     assert "Creditnota CN-2026-000001" in str(parsed["Subject"])
 
