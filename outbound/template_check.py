@@ -22,6 +22,7 @@ from ledger.dunning import CustomerDunning, Level, OverdueInvoice
 from ledger.invoice_copies import InvoiceCopy
 from ledger.statements import AgingBucket, Statement, StatementItem, UnappliedItem
 from outbound.compose import Acknowledgement
+from outbound.issued_mail import IssuedMailContext
 from outbound.templating import language_dirs, render
 
 #: The kinds of mail (a template's name up to its first dot) other than the dunning levels.
@@ -30,6 +31,7 @@ MAIL_KINDS = (
     "balance",
     "dispute_ack",
     "invoice_copy",
+    "invoice_issued",
     "promise_ack",
     "request_received",
     "statement",
@@ -84,6 +86,15 @@ def _dunning(level: str, count: int) -> dict[str, Any]:
     return {"dunning": plan, "level": lvl, "totals": [("EUR", total)], "company_name": COMPANY}
 
 
+def _issued(*, credit: bool, einvoice: str | None) -> IssuedMailContext:
+    return IssuedMailContext(
+        number="GS-7" if credit else "RE-1001", is_credit_note=credit, customer_name="Acme SA",
+        issue_date=date(2026, 1, 5), due_date=date(2026, 2, 4), total=Decimal("1234.56"),
+        currency="EUR", payment_reference=None if credit else "RF18 5390 0754 7034",
+        credits="RE-1001" if credit else None, einvoice=einvoice,
+    )  # fmt: skip
+
+
 def sample_contexts(kind: str) -> list[dict[str, Any]]:
     """Contexts a template of ``kind`` renders with (one thing and several, a currency and
     two): what the mail of that kind hands it. Any other kind is a dunning level."""
@@ -124,6 +135,10 @@ def sample_contexts(kind: str) -> list[dict[str, Any]]:
         "statement": [
             {"statements": statements, "customer": statements[0]}
             for statements in ([one], [two, _statement(unapplied=False, currency="CHF")])
+        ],
+        "invoice_issued": [
+            {"doc": _issued(credit=credit, einvoice=einvoice)}
+            for credit, einvoice in ((False, None), (False, "factur-x"), (True, "ubl"))
         ],
         "invoice_copy": [
             {"copies": copies, "customer": copies[0]}

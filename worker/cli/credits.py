@@ -1,4 +1,5 @@
-"""``arbox credits settle``: a credit memo netted against the invoice it credits."""
+"""``arbox credits settle``: a credit memo netted against the invoice it credits (registered on
+the ``credits`` group of worker.cli.issuing)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,7 @@ import typer
 
 from worker.cli import common
 
-credits_app = typer.Typer(help="Credit memos.", no_args_is_help=True)
 
-
-@credits_app.command("settle")
 def credits_settle(
     credit_number: Annotated[str, typer.Argument(help="The credit memo's number.")],
     by: Annotated[str, typer.Option("--by", help="Who settles it (recorded).")],
