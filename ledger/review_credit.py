@@ -72,8 +72,8 @@ def disputed_invoices(session: Session, item: m.ReviewItem) -> list[str]:
         select(m.Invoice.number, m.Invoice.status).where(
             m.Invoice.number.in_(named), m.Invoice.customer_id == item.customer_id
         )
-    ).all()
-    status: dict[str, str] = {number: state for number, state in rows}
+    ).tuples()
+    status: dict[str, str] = dict(rows)
     mine = [n for n in dict.fromkeys(named) if n in status]
     return sorted(mine, key=lambda n: (status[n] != "open", mine.index(n)))
 
