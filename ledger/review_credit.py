@@ -72,8 +72,8 @@ def disputed_invoices(session: Session, item: m.ReviewItem) -> list[str]:
         select(m.Invoice.number, m.Invoice.status).where(
             m.Invoice.number.in_(named), m.Invoice.customer_id == item.customer_id
         )
-    ).tuples()
-    status: dict[str, str] = dict(rows)
+    ).all()
+    status: dict[str, str] = {row[0]: row[1] for row in rows}
     mine = [n for n in dict.fromkeys(named) if n in status]
     return sorted(mine, key=lambda n: (status[n] != "open", mine.index(n)))
 
