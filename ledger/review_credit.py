@@ -139,3 +139,17 @@ def item_credits(session: Session, item_id: int) -> list[ItemCredit]:
             )
         )
     return out
+
+
+def was_submitted(session: Session, item_id: int, submission: str | None) -> bool:
+    """Whether this very form (its submission token) was decided on the item before."""
+    if not submission:
+        return False
+    events = session.scalars(
+        select(m.AuditEvent).where(
+            m.AuditEvent.entity == "review_item",
+            m.AuditEvent.entity_id == item_id,
+            m.AuditEvent.action == DECISION_EVENT,
+        )
+    )
+    return any(e.detail.get("submission") == submission for e in events)

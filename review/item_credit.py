@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -33,10 +31,9 @@ from starlette.routing import BaseRoute, Route
 
 from core.errors import AmountFormatError, ARError, RefusedActionError
 from core.money import parse_amount
-from ledger import models as m
 from ledger.credit_settling import settle_credit_memo
-from ledger.review_credit import close_credited, creditable_item, item_credits
-from ledger.review_decisions import DECISION_EVENT, record_decision
+from ledger.review_credit import close_credited, creditable_item, item_credits, was_submitted
+from ledger.review_decisions import record_decision
 from review import deps
 from review.auth import User, check_csrf, require
 from review.item_routes import render_item
@@ -122,7 +119,7 @@ def _credit(
     submission = _field(form, "submission") or None
     invoice, reason = _field(form, "invoice"), _field(form, "reason")
     with deps.sessions(request).begin() as session:
-        if _submitted(session, item_id, submission):
+        if was_submitted(session, item_id, submission):
             return RedirectResponse(f"/items/{item_id}?done={item_id}", status_code=303)
         creditable_item(session, item_id)
         if not invoice or not reason:
@@ -146,20 +143,6 @@ def _credit(
     except RefusedActionError as e:
         raise _IssuedNotClosedError(f"credit memo {number} was issued, but {e}") from e
     return RedirectResponse(f"/items/{item_id}?done={item_id}", status_code=303)
-
-
-def _submitted(session: Session, item_id: int, submission: str | None) -> bool:
-    """Whether this very form was decided before (a second submit of it)."""
-    if not submission:
-        return False
-    events = session.scalars(
-        select(m.AuditEvent).where(
-            m.AuditEvent.entity == "review_item",
-            m.AuditEvent.entity_id == item_id,
-            m.AuditEvent.action == DECISION_EVENT,
-        )
-    )
-    return any(e.detail.get("submission") == submission for e in events)
 
 
 async def settle(request: Request) -> Response:
