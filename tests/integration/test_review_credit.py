@@ -122,3 +122,25 @@ def test_refused_credits_change_nothing(world, clerk):
     assert len(_invoices(world)) == 1
     with world.services.sessions() as s:
         assert s.get(m.ReviewItem, item).status == "open"
+
+
+def test_no_hostile_credit_form_answers_500(world, clerk):
+    from tests.unit.review.test_params import HOSTILE
+
+    item = world.dispute_item
+    page = clerk.get(f"/items/{item}").text
+    good = {"invoice": world.invoice_number, "amount": "1.00", "reason": "r"}
+    failures = []
+    for name in ("amount", "lines", "invoice"):
+        for value in HOSTILE:
+            fields = (
+                {**good, name: value} if name != "lines" else {**good, "amount": "", name: value}
+            )
+            response = clerk.post(f"/items/{item}/credit", data=_form(page, **fields))
+            if response.status_code >= 500:
+                failures.append((name, value, response.status_code))
+    for value in HOSTILE:
+        response = clerk.post(f"/items/{item}/settle", data=_form(page, credit=value))
+        if response.status_code >= 500:
+            failures.append(("credit", value, response.status_code))
+    assert failures == []
