@@ -82,3 +82,49 @@ def test_prose_and_a_bank_credit_name_the_creditor_reference():
     assert [(line.invoice_ref, line.amount) for line in remittance.lines] == [
         (ISO_SAMPLE, Decimal("99.99"))
     ]
+
+
+def test_a_csv_remittance_with_creditor_references_in_the_reference_column():
+    from parsers.spreadsheet import parse_spreadsheet_remittance
+
+    data = (
+        "Reference;Amount\r\n"
+        "RF18 5390 0754 7034;1.250,00\r\n"
+        "rf37inv4711;99,90\r\n"
+        "Total;1.349,90\r\n"
+    ).encode()
+    remittance = parse_spreadsheet_remittance(data, kind="csv")
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == [
+        (ISO_SAMPLE, Decimal("1250.00")),
+        ("RF37INV4711", Decimal("99.90")),
+    ]
+
+
+def test_a_pdf_remittance_quoting_a_printed_reference():
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from parsers.remittance_pdf import parse_pdf_remittance
+
+    buffer = io.BytesIO()
+    c = Canvas(buffer, invariant=1)
+    text = c.beginText(50, 740)
+    text.setFont("Helvetica", 10)
+    for row in (
+        "REMITTANCE ADVICE",
+        "Granite Tools Inc",
+        "Your reference                     Amount paid",
+        "RF18 5390 0754 7034                   1,250.00",
+        "Total                                 1,250.00",
+    ):
+        text.textLine(row)
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    remittance = parse_pdf_remittance(buffer.getvalue())
+    assert remittance is not None
+    assert [(line.invoice_ref, line.amount) for line in remittance.lines] == [
+        (ISO_SAMPLE, Decimal("1250.00"))
+    ]
