@@ -88,11 +88,11 @@ def test_a_csv_remittance_with_creditor_references_in_the_reference_column():
     from parsers.spreadsheet import parse_spreadsheet_remittance
 
     data = (
-        "Reference;Amount\r\n"
-        "RF18 5390 0754 7034;1.250,00\r\n"
-        "rf37inv4711;99,90\r\n"
-        "Total;1.349,90\r\n"
-    ).encode()
+        b"Reference;Amount\r\n"
+        b"RF18 5390 0754 7034;1.250,00\r\n"
+        b"rf37inv4711;99,90\r\n"
+        b"Total;1.349,90\r\n"
+    )
     remittance = parse_spreadsheet_remittance(data, kind="csv")
     assert remittance is not None
     assert [(line.invoice_ref, line.amount) for line in remittance.lines] == [
