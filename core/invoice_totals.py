@@ -20,9 +20,12 @@ Quantities and unit prices keep every decimal they were given.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from stdnum import bic, iban
 
 from core.errors import InvoiceDataError
 from core.invoicing import (
@@ -56,6 +59,14 @@ class InvoicePolicy:
     tax_rates: frozenset[Decimal] | None = None
     #: Whether a line may have a negative quantity (a returned item, a deposit given back).
     allow_negative_quantity: bool = False
+
+
+def has_text(text: str | None) -> bool:
+    """Whether ``text`` has something to print once control and format characters are
+    gone (a description of ``"\x1b"`` has not)."""
+    return bool(text) and any(
+        not ch.isspace() and unicodedata.category(ch)[0] != "C" for ch in text or ""
+    )
 
 
 def compute_invoice(draft: InvoiceDraft, *, policy: InvoicePolicy) -> IssuedInvoice:
@@ -106,7 +117,7 @@ def _header_problem(draft: InvoiceDraft) -> str | None:
     currency = currency_problem(draft.currency)
     if currency:
         return f"currency {draft.currency[:10]!r} {currency}"
-    if not draft.number.strip():
+    if not has_text(draft.number):
         return "the invoice has no number"
     if not draft.lines:
         return "the invoice has no lines"
@@ -118,13 +129,27 @@ def _header_problem(draft: InvoiceDraft) -> str | None:
         return "only a credit note credits an invoice"
     if not draft.seller.vat_id and not draft.seller.legal_id:
         return "the seller needs a VAT identifier or a legal registration identifier (BR-CO-26)"
-    if not draft.seller.iban.strip():
+    return _account_problem(draft)
+
+
+def _account_problem(draft: InvoiceDraft) -> str | None:
+    """The seller's IBAN (and QR-IBAN, BIC) checked with python-stdnum: a wrong digit would
+    be printed on every invoice and in every QR code."""
+    seller = draft.seller
+    if not seller.iban.strip():
         return "the seller has no IBAN to be paid to"
+    for name, value in (("IBAN", seller.iban), ("QR-IBAN", seller.qr_iban)):
+        if value is not None and not iban.is_valid(value):
+            return (
+                f"the seller's {name} {value[:40]!r} is not valid (country, length, check digits)"
+            )
+    if seller.bic is not None and not bic.is_valid(seller.bic):
+        return f"the seller's BIC {seller.bic[:20]!r} is not valid"
     return None
 
 
 def _line_problem(line: InvoiceLine, policy: InvoicePolicy) -> str | None:
-    if not line.description.strip():
+    if not has_text(line.description):
         return "no description"
     for name, value in (("quantity", line.quantity), ("unit price", line.unit_price)):
         problem = _number_problem(value)

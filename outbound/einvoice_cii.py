@@ -19,6 +19,7 @@ from datetime import date
 from lxml import etree
 from lxml.etree import _Element
 
+from core.invoice_totals import has_text
 from core.invoicing import (
     Buyer,
     IssuedInvoice,
@@ -64,7 +65,7 @@ def to_cii(invoice: IssuedInvoice) -> bytes:
     _sub(document, "ram", "ID", draft.number)
     _sub(document, "ram", "TypeCode", draft.document_type.value)
     _date(_sub(document, "ram", "IssueDateTime"), draft.issue_date)
-    for note in draft.notes:
+    for note in filter(has_text, draft.notes):
         _sub(_sub(document, "ram", "IncludedNote"), "ram", "Content", note)
     transaction = _sub(root, "rsm", "SupplyChainTradeTransaction")
     for number, figures in enumerate(invoice.lines, start=1):
@@ -117,7 +118,7 @@ def _agreement(transaction: _Element, invoice: IssuedInvoice) -> None:
     agreement = _sub(transaction, "ram", "ApplicableHeaderTradeAgreement")
     _party(_sub(agreement, "ram", "SellerTradeParty"), draft.seller)
     _party(_sub(agreement, "ram", "BuyerTradeParty"), draft.buyer)
-    if draft.po_number:
+    if draft.po_number and has_text(draft.po_number):
         order = _sub(agreement, "ram", "BuyerOrderReferencedDocument")
         _sub(order, "ram", "IssuerAssignedID", draft.po_number)
 
@@ -164,7 +165,7 @@ def _settlement(transaction: _Element, invoice: IssuedInvoice) -> None:
     for subtotal in invoice.breakdown:
         _tax(settlement, subtotal)
     terms = _sub(settlement, "ram", "SpecifiedTradePaymentTerms")
-    if draft.terms:
+    if draft.terms and has_text(draft.terms):
         _sub(terms, "ram", "Description", draft.terms)
     _date(_sub(terms, "ram", "DueDateDateTime"), draft.due_date)
     _summation(settlement, invoice)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from lxml import etree
 from lxml.etree import _Element
 
+from core.invoice_totals import has_text
 from core.invoicing import (
     Buyer,
     IssuedInvoice,
@@ -87,13 +88,13 @@ def to_ubl(invoice: IssuedInvoice) -> bytes:
     if not credit:
         w.cbc(root, "DueDate", draft.due_date.isoformat())
     w.cbc(root, f"{kind}TypeCode", draft.document_type.value)
-    for note in draft.notes:
+    for note in filter(has_text, draft.notes):
         w.cbc(root, "Note", note)
     w.cbc(root, "DocumentCurrencyCode", draft.currency)
-    if not draft.po_number:
-        w.cbc(root, "BuyerReference", draft.buyer.customer_number)
-    if draft.po_number:
+    if draft.po_number and has_text(draft.po_number):
         w.cbc(w.cac(root, "OrderReference"), "ID", draft.po_number)
+    else:
+        w.cbc(root, "BuyerReference", draft.buyer.customer_number)
     if draft.credits is not None:
         reference = w.cac(w.cac(root, "BillingReference"), "InvoiceDocumentReference")
         w.cbc(reference, "ID", draft.credits.number)
@@ -159,7 +160,7 @@ def _payment(w: _Writer, root: _Element, invoice: IssuedInvoice) -> None:
         w.cbc(account, "ID", draft.seller.iban.replace(" ", ""))
         if draft.seller.bic:
             w.cbc(w.cac(account, "FinancialInstitutionBranch"), "ID", draft.seller.bic)
-    if draft.terms:
+    if draft.terms and has_text(draft.terms):
         w.cbc(w.cac(root, "PaymentTerms"), "Note", draft.terms)
 
 

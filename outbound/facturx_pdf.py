@@ -7,7 +7,10 @@ Deterministic bytes: factur-x stamps the document information, the attachment an
 metadata with the clock (its private ``_get_pdf_timestamp`` and ``_get_metadata_timestamp``).
 The document's moment is the caller's (``created``), so those two are replaced for the call,
 under a lock; a factur-x release that renames them makes :func:`embed_facturx` fail loudly
-rather than fall back to the clock (the module-attribute check below).
+rather than fall back to the clock (the module-attribute check below). The third replaced
+function, ``_prepare_pdf_metadata_txt``, is wrapped to make the document information's
+``/Producer`` the XMP's (``pypdf``): factur-x leaves ours (``arbox``) in place, and PDF/A
+wants the two to agree.
 
 What PDF/A-3 asks of the PDF itself is the writer's part (:mod:`outbound.pdf_writer`): every
 font embedded with a ToUnicode map, no transparency, no encryption. veraPDF is not available
@@ -21,7 +24,7 @@ import io
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import facturx
 from facturx import facturx as facturx_module
@@ -32,7 +35,10 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 _LOCK = threading.Lock()
-_CLOCK_FUNCTIONS = ("_get_pdf_timestamp", "_get_metadata_timestamp")
+_PATCHED = ("_get_pdf_timestamp", "_get_metadata_timestamp", "_prepare_pdf_metadata_txt")
+#: The producer factur-x writes into the XMP metadata (pypdf writes the file); the document
+#: information says the same, as PDF/A wants the two to agree (ISO 19005-3, 6.6.2.3).
+_PRODUCER = "pypdf"
 
 
 def embed_facturx(
@@ -87,10 +93,10 @@ class _FixedClock:
 
     def __init__(self, moment: datetime) -> None:
         self._moment = moment
-        self._saved: dict[str, Callable[..., str]] = {}
+        self._saved: dict[str, Callable[..., Any]] = {}
 
     def __enter__(self) -> None:
-        for name in _CLOCK_FUNCTIONS:
+        for name in _PATCHED:
             if not hasattr(facturx_module, name):
                 raise RuntimeError(f"factur-x has no {name}: its dates would be the clock's")
             self._saved[name] = getattr(facturx_module, name)
@@ -98,6 +104,11 @@ class _FixedClock:
         xmp_date = self._moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         facturx_module._get_pdf_timestamp = lambda date=None: pdf_date
         facturx_module._get_metadata_timestamp = lambda: xmp_date
+        prepare = self._saved["_prepare_pdf_metadata_txt"]
+        facturx_module._prepare_pdf_metadata_txt = lambda metadata: {
+            **prepare(metadata),
+            "/Producer": _PRODUCER,
+        }
 
     def __exit__(self, *_: object) -> None:
         for name, function in self._saved.items():

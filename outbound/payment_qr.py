@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import zxingcpp
 from qrbill import QRBill
 
-from core.invoicing import IssuedInvoice, Seller
+from core.creditor_ref import is_creditor_reference
+from core.invoicing import IssuedInvoice, PostalAddress
 from outbound.pdf_writer import Rect
 
 PaymentCodeKind = Literal["epc", "swiss"]
@@ -92,38 +93,44 @@ def _epc(invoice: IssuedInvoice) -> PaymentCode:
 
 
 def _swiss(invoice: IssuedInvoice) -> PaymentCode:
+    """The QR-bill code: a QR reference on the QR-IBAN, an RF reference (SCOR) on the IBAN,
+    or no structured reference (NON) with the reference in the message. The debtor is left
+    out when qrbill refuses its address (it is optional; "payable by" stays blank)."""
     draft = invoice.draft
     reference = draft.payment_reference
     is_qr_reference = reference is not None and reference.isdigit() and len(reference) == 27
-    account = (
-        draft.seller.qr_iban if is_qr_reference and draft.seller.qr_iban else draft.seller.iban
-    )
-    bill = QRBill(
-        account=account,
-        creditor=_swiss_address(draft.seller.name, draft.seller),
-        amount=str(invoice.amount_due),
-        currency=draft.currency,
-        debtor={
-            "name": draft.buyer.name[:70],
-            "street": (draft.buyer.address.lines or ("",))[0][:70],
-            "pcode": draft.buyer.address.postcode,
-            "city": draft.buyer.address.city,
-            "country": draft.buyer.address.country,
-        },
-        reference_number=reference,
-        additional_information=f"{draft.number}"[:140],
-    )
+    structured = is_qr_reference or (reference is not None and is_creditor_reference(reference))
+    account = draft.seller.qr_iban if is_qr_reference else draft.seller.iban
+    message = draft.number if structured or not reference else f"{draft.number} {reference}"
+    values: dict[str, Any] = {
+        "account": account,
+        "creditor": _address(draft.seller.name, draft.seller.address),
+        "amount": str(invoice.amount_due),
+        "currency": draft.currency,
+        "reference_number": reference if structured else None,
+        "additional_information": message[:140],
+    }
+    try:
+        bill = QRBill(**values, debtor=_address(draft.buyer.name, draft.buyer.address))
+    except ValueError as debtor_refused:
+        if "debtor" not in str(debtor_refused):
+            raise ValueError(f"no Swiss QR-bill: {debtor_refused}") from debtor_refused
+        try:
+            bill = QRBill(**values)
+        except ValueError as e:
+            raise ValueError(f"no Swiss QR-bill: {e}") from e
     payload = bill.qr_data()
     return PaymentCode("swiss", payload, qr_matrix(payload))
 
 
-def _swiss_address(name: str, seller: Seller) -> dict[str, str]:
+def _address(name: str, address: PostalAddress) -> dict[str, str]:
+    """A structured QR-bill address (name and street at most 70 characters)."""
     return {
         "name": name[:70],
-        "street": (seller.address.lines or ("",))[0][:70],
-        "pcode": seller.address.postcode,
-        "city": seller.address.city,
-        "country": seller.address.country,
+        "street": (address.lines or ("",))[0][:70],
+        "pcode": address.postcode,
+        "city": address.city,
+        "country": address.country,
     }
 
 

@@ -72,7 +72,13 @@ def schematron_findings(xml: bytes, xslt: Path) -> list[Finding]:
     findings = []
     for element in tree.iter(f"{SVRL}failed-assert", f"{SVRL}successful-report"):
         text = " ".join("".join(element.itertext()).split())
-        findings.append(Finding(element.get("id") or "", element.get("flag") or "", f"{text} at {element.get('location')}"))
+        findings.append(
+            Finding(
+                element.get("id") or "",
+                element.get("flag") or "",
+                f"{text} at {element.get('location')}",
+            )
+        )
     return findings
 
 
@@ -81,4 +87,6 @@ def fired_rules(xml: bytes, xslt: Path) -> int:
     proc = _processor()
     node = proc.parse_xml(xml_text=xml.decode("utf-8"))
     svrl = _executable(xslt).transform_to_string(xdm_node=node)
-    return etree.fromstring(svrl.encode("utf-8")).xpath("count(//svrl:fired-rule)", namespaces={"svrl": SVRL[1:-1]})
+    return etree.fromstring(svrl.encode("utf-8")).xpath(
+        "count(//svrl:fired-rule)", namespaces={"svrl": SVRL[1:-1]}
+    )

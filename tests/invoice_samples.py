@@ -80,7 +80,12 @@ def draft(**overrides: Any) -> InvoiceDraft:
         "lines": (
             line(),
             line("Socket set 1/2 in", quantity=Decimal("1"), unit_price=Decimal("129.00")),
-            line("Manual (book)", quantity=Decimal("3"), unit_price=Decimal("12.50"), tax_rate=Decimal("7")),
+            line(
+                "Manual (book)",
+                quantity=Decimal("3"),
+                unit_price=Decimal("12.50"),
+                tax_rate=Decimal("7"),
+            ),
         ),
         "po_number": "PO-7788",
         "notes": ("Thank you for your order.",),

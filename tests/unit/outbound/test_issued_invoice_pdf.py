@@ -22,14 +22,20 @@ from outbound.pdf_writer import PdfDocument
 from tests.invoice_samples import BUYER, SWISS_SELLER, credit_note, draft, line
 
 POLICY = InvoicePolicy()
-SWISS_BUYER = replace(BUYER, address=replace(BUYER.address, country="CH", postcode="3011", city="Bern"))
+SWISS_BUYER = replace(
+    BUYER, address=replace(BUYER.address, country="CH", postcode="3011", city="Bern")
+)
 
 
 def _qr_texts(pdf: bytes) -> list[str]:
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=2).to_pil()
     # the raw bytes of the symbol: UTF-8 without ECI, as the payload's charset field says
-    return [r.bytes.decode("utf-8") for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    return [
+        r.bytes.decode("utf-8")
+        for r in zxingcpp.read_barcodes(image)
+        if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 def _text(pdf: bytes) -> str:
@@ -64,7 +70,12 @@ def test_euro_invoice_without_rf_reference_puts_the_number_in_the_text_line():
 
 
 def _swiss(**overrides):
-    values = {"seller": SWISS_SELLER, "buyer": SWISS_BUYER, "currency": "CHF", "lines": (line(tax_rate=Decimal("8.1")),)}
+    values = {
+        "seller": SWISS_SELLER,
+        "buyer": SWISS_BUYER,
+        "currency": "CHF",
+        "lines": (line(tax_rate=Decimal("8.1")),),
+    }
     values.update(overrides)
     return compute_invoice(draft(**values), policy=POLICY)
 
@@ -100,7 +111,12 @@ def test_swiss_code_has_the_cross_over_its_centre():
     pdf = render_issued_invoice_pdf(_swiss())
     image = pypdfium2.PdfDocument(pdf)[0].render(scale=4).to_pil().convert("L")
     (found,) = zxingcpp.read_barcodes(image)  # decodes with the cross over it (level M)
-    corners = (found.position.top_left, found.position.top_right, found.position.bottom_right, found.position.bottom_left)
+    corners = (
+        found.position.top_left,
+        found.position.top_right,
+        found.position.bottom_right,
+        found.position.bottom_left,
+    )
     centre_x = sum(c.x for c in corners) / 4
     centre_y = sum(c.y for c in corners) / 4
     side = (found.position.top_right.x - found.position.top_left.x) * 7 / 46  # the cross's square
@@ -152,11 +168,18 @@ def test_pdf_shows_every_figure_of_the_model():
 
 
 def test_credit_note_says_so_and_names_the_invoice_it_credits():
-    text = _text(render_issued_invoice_pdf(compute_invoice(credit_note(), policy=POLICY), locale="de_DE"))
+    text = _text(
+        render_issued_invoice_pdf(compute_invoice(credit_note(), policy=POLICY), locale="de_DE")
+    )
     assert "Gutschrift" in text
     assert "Gutschrift zu Rechnung INV-2026-0042 vom 01.12.2026" in text
     assert "es ist nichts zu zahlen" in text
-    assert "Bankverbindung" not in text and "Fälligkeitsdatum" not in text
+    assert "Gutschriftsdatum: 01.12.2026" in text
+    assert (
+        "Bankverbindung" not in text
+        and "Fälligkeitsdatum" not in text
+        and "Rechnungsdatum" not in text
+    )
 
 
 def test_same_invoice_gives_the_same_bytes():
@@ -166,14 +189,18 @@ def test_same_invoice_gives_the_same_bytes():
 
 def test_hostile_text_is_drawn_as_text_and_long_invoices_run_onto_more_pages():
     lines = tuple(line(f"<b>Item {n}</b>\x00\x1b[31m" + "x" * 500) for n in range(80))
-    invoice = compute_invoice(draft(lines=lines, notes=("%PDF-1.4 ) Tj (", "\u202e reversed")), policy=POLICY)
+    invoice = compute_invoice(
+        draft(lines=lines, notes=("%PDF-1.4 ) Tj (", "\u202e reversed")), policy=POLICY
+    )
     pdf = render_issued_invoice_pdf(invoice)
     with pdfplumber.open(BytesIO(pdf)) as doc:
         assert len(doc.pages) >= 2
         assert "<b>Item 0</b>" in doc.pages[0].extract_text()
     document = pypdfium2.PdfDocument(pdf)
     last = document[len(document) - 1].render(scale=2).to_pil()
-    assert [r.bytes.decode().split("\n")[7] for r in zxingcpp.read_barcodes(last)] == [f"EUR{invoice.amount_due:.2f}"]
+    assert [r.bytes.decode().split("\n")[7] for r in zxingcpp.read_barcodes(last)] == [
+        f"EUR{invoice.amount_due:.2f}"
+    ]
 
 
 def test_rects_are_filled_paths_in_the_content():
@@ -188,14 +215,69 @@ def test_rects_are_filled_paths_in_the_content():
 
 
 def test_module_rects_merge_runs_of_dark_modules():
-    matrix = ((True, True, False, True), (False, False, False, False), (True, True, True, True), (False,) * 4)
+    matrix = (
+        (True, True, False, True),
+        (False, False, False, False),
+        (True, True, True, True),
+        (False,) * 4,
+    )
     rects = module_rects(matrix, x=0, y=0, size=4)
     assert rects == [(0, 3, 2, 1), (3, 3, 1, 1), (0, 1, 4, 1)]
 
 
 def test_code_on_an_invoice_issued_today_decodes_for_any_amount():
     for amount in ("0.01", "999999.99"):
-        lines = (line(quantity=Decimal("1"), unit_price=Decimal(amount), tax_rate=Decimal("0"), tax_category="Z"),)
-        invoice = compute_invoice(draft(lines=lines, issue_date=date(2026, 12, 7), due_date=date(2027, 1, 6)), policy=POLICY)
+        lines = (
+            line(
+                quantity=Decimal("1"),
+                unit_price=Decimal(amount),
+                tax_rate=Decimal("0"),
+                tax_category="Z",
+            ),
+        )
+        invoice = compute_invoice(
+            draft(lines=lines, issue_date=date(2026, 12, 7), due_date=date(2027, 1, 6)),
+            policy=POLICY,
+        )
         (text,) = _qr_texts(render_issued_invoice_pdf(invoice))
         assert text.split("\n")[7] == f"EUR{Decimal(amount):.2f}"
+
+
+def test_swiss_code_without_structured_reference_carries_it_in_the_message():
+    code = payment_code(_swiss(payment_reference="Order 7788/B"))
+    assert code is not None
+    fields = code.payload.split("\r\n")
+    assert fields[27:30] == ["NON", "", "INV-2026-0042 Order 7788/B"]
+
+
+def test_swiss_code_leaves_out_a_debtor_address_qrbill_refuses():
+    # Given a buyer without postcode (the QR-bill's debtor needs one)
+    buyer = replace(SWISS_BUYER, address=replace(SWISS_BUYER.address, postcode=""))
+    code = payment_code(_swiss(buyer=buyer))
+    assert code is not None
+    fields = code.payload.split("\r\n")
+    # Then the seven debtor fields are empty and the rest is as usual
+    assert fields[20:27] == [""] * 7
+    assert fields[27:29] == ["SCOR", "RF73INV20260042"]
+
+
+def test_swiss_code_with_a_qr_reference_but_no_qr_iban_is_refused():
+    seller = replace(SWISS_SELLER, qr_iban=None)
+    with pytest.raises(ValueError, match="no Swiss QR-bill"):
+        payment_code(_swiss(seller=seller, payment_reference=swiss_qr_reference("INV-2026-0042")))
+
+
+def test_every_language_has_every_label_with_the_same_placeholders():
+    import dataclasses
+    import string
+
+    from outbound.pdf_issued_labels import ENGLISH, LABELS
+
+    def placeholders(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    for language, labels in LABELS.items():
+        for field in dataclasses.fields(labels):
+            text, english = getattr(labels, field.name), getattr(ENGLISH, field.name)
+            assert text.strip(), (language, field.name)
+            assert placeholders(text) == placeholders(english), (language, field.name)
