@@ -43,7 +43,8 @@ from ledger.issuing_store import (
     store_document,
 )
 from ledger.numbering import next_number
-from outbound.issued_mail import EInvoice, IssuedMailStyle, document_key, render_issued_mail
+from outbound.issued_documents import EInvoice
+from outbound.issued_mail import IssuedMailStyle, document_key, render_issued_mail
 from outbound.outbox import RenderedMail, add_to_outbox
 from outbound.recipients import Audience, allowed_recipients
 from worker.runs.statements import valid_addresses
