@@ -20,6 +20,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,8 +108,10 @@ def prepare(workdir: Path, count: int) -> Path:
     return invoices
 
 
-def run_once(workdir: Path, invoices: Path, workers: int) -> tuple[float, int]:
+def run_once(workdir: Path, invoices: Path, workers: int) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (the command and its rendering processes) and invoices."""
     shutil.copyfile(workdir / "template.db", workdir / "arbox.db")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [ARBOX, "invoices", "issue", str(invoices), "--einvoice", "factur-x", "--format", "json",
@@ -116,9 +119,11 @@ def run_once(workdir: Path, invoices: Path, workers: int) -> tuple[float, int]:
         env=environment(workdir), capture_output=True, text=True, check=False,
     )  # fmt: skip
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"arbox invoices issue failed: {done.stderr[-2000:]}")
-    return seconds, len(json.loads(done.stdout))
+    return seconds, cpu, len(json.loads(done.stdout))
 
 
 def profile(workdir: Path, count: int) -> None:
@@ -150,12 +155,16 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="arbox-bench-issue-"))
     try:
         invoices = prepare(workdir, args.invoices)
-        times = []
+        times, cpus = [], []
         for run in range(1, args.runs + 1):
-            seconds, issued = run_once(workdir, invoices, args.workers)
+            seconds, cpu, issued = run_once(workdir, invoices, args.workers)
             assert issued == args.invoices, issued
             times.append(seconds)
-            print(f"run {run}: {issued} invoices in {seconds:.1f} s ({issued / seconds:.0f}/s)")
+            cpus.append(cpu)
+            print(
+                f"run {run}: {issued} invoices in {seconds:.1f} s ({issued / seconds:.0f}/s), "
+                f"{cpu:.1f} s of CPU"
+            )
         median = statistics.median(times)
         result = {
             "invoices": args.invoices,
@@ -163,6 +172,8 @@ def main() -> None:
             "runs_s": [round(t, 1) for t in times],
             "median_s": round(median, 1),
             "invoices_per_s": round(args.invoices / median, 1),
+            "cpu_s": [round(c, 1) for c in cpus],
+            "cpu_ms_per_invoice": round(1000 * statistics.median(cpus) / args.invoices, 2),
             "goal_s": 120,
             "load_average": [round(x, 2) for x in os.getloadavg()],
         }
