@@ -127,7 +127,17 @@ def issued_keys(session: Session, keys: Collection[str]) -> dict[str, tuple[str,
 
 def number_taken(session: Session, number: str) -> bool:
     """Whether an invoice (imported or issued) has ``number``."""
-    return session.execute(select(Invoice.id).where(Invoice.number == number)).first() is not None
+    return bool(numbers_taken(session, [number]))
+
+
+def numbers_taken(session: Session, numbers: Collection[str]) -> set[str]:
+    """Those of ``numbers`` an invoice (imported or issued) has."""
+    wanted = sorted(set(numbers))
+    found: set[str] = set()
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start : start + IN_CHUNK]
+        found.update(session.scalars(select(Invoice.number).where(Invoice.number.in_(chunk))))
+    return found
 
 
 def pending_outbox_rows(
@@ -187,33 +197,23 @@ def store_document(
 ) -> int:
     """Write ``doc``, its lines and an audit event; the invoice's id. A taken number or issue
     key raises the database's IntegrityError (the caller's transaction is then lost)."""
-    invoice_id: int = session.execute(
-        insert(Invoice)
-        .values(
-            number=doc.number,
-            ref_key=normalise_ref(doc.number),
-            customer_id=doc.customer_id,
-            issue_date=doc.issue_date,
-            due_date=doc.due_date,
-            amount=doc.amount,
-            balance=doc.amount,
-            currency=doc.currency,
-            terms=doc.terms,
-            status=InvoiceStatus.OPEN,
-            created_at=now,
-            updated_at=now,
-            credits_invoice_id=doc.credits_invoice_id,
-            payment_reference=doc.payment_reference,
-            po_number=doc.po_number,
-            notes=doc.notes,
-            net_total=doc.net_total,
-            tax_total=doc.tax_total,
-            einvoice=doc.einvoice,
-            issued_at=now,
-            issue_key=doc.issue_key,
+    return store_documents(session, [(doc, actor, action, detail)], now=now)[0]
+
+
+def store_documents(
+    session: Session,
+    docs: Sequence[tuple[StoredDocument, str, str, dict[str, Any]]],
+    *,
+    now: datetime,
+) -> list[int]:
+    """Write each ``(document, actor, action, audit detail)``: the open items in one
+    statement, their lines in one, their audit events in one; the invoices' ids in order."""
+    ids: list[int] = list(
+        session.scalars(
+            insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
+            [_invoice_row(doc, now) for doc, _, _, _ in docs],
         )
-        .returning(Invoice.id)
-    ).scalar_one()
+    )
     session.execute(
         insert(InvoiceLine),
         [
@@ -229,21 +229,56 @@ def store_document(
                 "net": line.net,
                 "tax": line.tax,
             }
+            for invoice_id, (doc, _, _, _) in zip(ids, docs, strict=True)
             for number, line in enumerate(doc.lines, start=1)
         ],
     )
-    session.add(
-        AuditEvent(
-            at=now,
-            actor=actor,
-            action=action,
-            entity="invoice",
-            entity_id=invoice_id,
-            detail={"number": doc.number, "amount": str(doc.amount), "currency": doc.currency}
-            | detail,
-        )
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "at": now,
+                "actor": actor,
+                "action": action,
+                "entity": "invoice",
+                "entity_id": invoice_id,
+                "detail": {
+                    "number": doc.number,
+                    "amount": str(doc.amount),
+                    "currency": doc.currency,
+                }
+                | detail,
+            }
+            for invoice_id, (doc, actor, action, detail) in zip(ids, docs, strict=True)
+        ],
     )
-    return invoice_id
+    return ids
+
+
+def _invoice_row(doc: StoredDocument, now: datetime) -> dict[str, Any]:
+    return {
+        "number": doc.number,
+        "ref_key": normalise_ref(doc.number),
+        "customer_id": doc.customer_id,
+        "issue_date": doc.issue_date,
+        "due_date": doc.due_date,
+        "amount": doc.amount,
+        "balance": doc.amount,
+        "currency": doc.currency,
+        "terms": doc.terms,
+        "status": InvoiceStatus.OPEN,
+        "created_at": now,
+        "updated_at": now,
+        "credits_invoice_id": doc.credits_invoice_id,
+        "payment_reference": doc.payment_reference,
+        "po_number": doc.po_number,
+        "notes": doc.notes,
+        "net_total": doc.net_total,
+        "tax_total": doc.tax_total,
+        "einvoice": doc.einvoice,
+        "issued_at": now,
+        "issue_key": doc.issue_key,
+    }
 
 
 @dataclass(frozen=True, slots=True)

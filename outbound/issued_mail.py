@@ -17,20 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 from core.creditor_ref import format_creditor_reference, is_creditor_reference
 from core.invoicing import IssuedInvoice
 from outbound.compose import stable_message_id
-from outbound.einvoice_cii import to_cii
-from outbound.einvoice_ubl import to_ubl
-from outbound.facturx_pdf import embed_facturx
-from outbound.mime_writer import Attachment, safe_filename, write_document_mail
+from outbound.issued_documents import EInvoice, render_documents
+from outbound.mime_writer import Attachment, write_document_mail
 from outbound.outbox import RenderedMail
-from outbound.pdf_issued_invoice import render_issued_invoice_pdf
 from outbound.templating import render, render_subject
 
-EInvoice = Literal["none", "factur-x", "ubl"]
 #: The template names (``invoice_issued.subject.j2``, ``.txt.j2``, ``.html.j2``).
 TEMPLATE = "invoice_issued"
 
@@ -94,17 +89,13 @@ def mail_context(invoice: IssuedInvoice, einvoice: EInvoice) -> IssuedMailContex
 def document_attachments(
     invoice: IssuedInvoice, *, einvoice: EInvoice, locale: str, created: datetime
 ) -> list[Attachment]:
-    """The PDF (Factur-X when asked) and, for UBL, the XML beside it."""
-    name = safe_filename(invoice.draft.number)
-    pdf = render_issued_invoice_pdf(invoice, locale=locale)
-    if einvoice == "factur-x":
-        lang = locale.replace("_", "-")
-        pdf = embed_facturx(pdf, to_cii(invoice), invoice=invoice, created=created, lang=lang)
-    attachments = [Attachment(filename=f"{name}.pdf", data=pdf)]
-    if einvoice == "ubl":
-        attachments.append(
-            Attachment(filename=f"{name}.xml", data=to_ubl(invoice), content_type="application/xml")
-        )
+    """The PDF (Factur-X when asked) and, for UBL, the XML beside it
+    (:func:`outbound.issued_documents.render_documents`)."""
+    documents = render_documents(invoice, locale=locale, einvoice=einvoice, created=created)
+    attachments = [Attachment(filename=documents.pdf_filename, data=documents.pdf)]
+    if einvoice == "ubl" and documents.xml is not None:
+        name = documents.xml_filename or f"{documents.pdf_filename.removesuffix('.pdf')}.xml"
+        attachments.append(Attachment(name, documents.xml, content_type="application/xml"))
     return attachments
 
 

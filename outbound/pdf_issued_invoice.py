@@ -83,13 +83,10 @@ def _facts(
     invoice: IssuedInvoice, words: PdfLabels, issued_words: IssuedLabels, locale: str
 ) -> list[tuple[str, str]]:
     draft = invoice.draft
-    number_label = (
-        issued_words.credit_note_number if invoice.is_credit_note else words.invoice_number
-    )
-    facts = [
-        (number_label, draft.number),
-        (words.issue_date, format_date(draft.issue_date, locale)),
-    ]
+    credit = invoice.is_credit_note
+    number_label = issued_words.credit_note_number if credit else words.invoice_number
+    date_label = issued_words.credit_note_date if credit else words.issue_date
+    facts = [(number_label, draft.number), (date_label, format_date(draft.issue_date, locale))]
     if not invoice.is_credit_note:
         facts.append((words.due_date, format_date(draft.due_date, locale)))
     facts.append((words.customer_number, draft.buyer.customer_number))
@@ -221,7 +218,7 @@ def _payment(pdf: PageWriter, invoice: IssuedInvoice, words: IssuedLabels, local
     if code is not None:
         _draw_code(pdf, code, top=top, size=qr_size)
         below = pdf.y
-        pdf.y = top - qr_size - 2
+        pdf.y = top - qr_size - 12  # the quiet zone: four modules are at most 3.3 mm
         for line in wrap(words.scan_to_pay, width=qr_size, size=6.5):
             pdf.text(line, x=MARGIN + WIDTH - qr_size, width=qr_size, size=6.5)
         pdf.y = min(pdf.y, below)

@@ -23,6 +23,7 @@ class IssuedLabels:
     credit_note_doc: str  # "Credit note {number}"
     footer: str  # "{company} · {document}"
     credit_note_number: str
+    credit_note_date: str
     po_number: str
     delivery_date: str
     credits_invoice: str  # "Credits invoice {number}"
@@ -55,6 +56,7 @@ ENGLISH = IssuedLabels(
     credit_note_doc="Credit note {number}",
     footer="{company} · {document}",
     credit_note_number="Credit note number",
+    credit_note_date="Credit note date",
     po_number="Your order",
     delivery_date="Delivery date",
     credits_invoice="Credits invoice {number}",
@@ -87,6 +89,7 @@ GERMAN = IssuedLabels(
     credit_note_doc="Gutschrift {number}",
     footer="{company} · {document}",
     credit_note_number="Gutschriftsnummer",
+    credit_note_date="Gutschriftsdatum",
     po_number="Ihre Bestellung",
     delivery_date="Lieferdatum",
     credits_invoice="Gutschrift zu Rechnung {number}",
@@ -119,6 +122,7 @@ FRENCH = IssuedLabels(
     credit_note_doc="Avoir {number}",
     footer="{company} · {document}",
     credit_note_number="N° d'avoir",
+    credit_note_date="Date de l'avoir",
     po_number="Votre commande",
     delivery_date="Date de livraison",
     credits_invoice="Avoir sur la facture {number}",
@@ -151,6 +155,7 @@ SPANISH = IssuedLabels(
     credit_note_doc="Factura rectificativa {number}",
     footer="{company} · {document}",
     credit_note_number="N.º de factura rectificativa",
+    credit_note_date="Fecha de emisión",
     po_number="Su pedido",
     delivery_date="Fecha de entrega",
     credits_invoice="Rectifica la factura {number}",
@@ -183,6 +188,7 @@ DUTCH = IssuedLabels(
     credit_note_doc="Creditnota {number}",
     footer="{company} · {document}",
     credit_note_number="Creditnotanummer",
+    credit_note_date="Creditnotadatum",
     po_number="Uw bestelling",
     delivery_date="Leverdatum",
     credits_invoice="Creditnota bij factuur {number}",

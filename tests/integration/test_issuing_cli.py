@@ -4,6 +4,7 @@ them, on SQLite and PostgreSQL, mailing to the SMTP sink (issue 24)."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -33,6 +34,11 @@ def rows(env: dict[str, str], sql: str) -> list[tuple]:
             return [tuple(r) for r in conn.execute(text(sql))]
     finally:
         engine.dispose()
+
+
+def money(value: object) -> Decimal:
+    """A money column read by plain SQL: SQLite keeps thousandths, PostgreSQL the NUMERIC."""
+    return Decimal(value).scaleb(-3) if isinstance(value, int) else Decimal(str(value))
 
 
 def issue(env, tmp_path, path, *args):  # type: ignore[no-untyped-def]
@@ -129,7 +135,7 @@ def test_issue_numbers_stores_and_mails_once_and_a_rerun_sends_nothing(env, tmp_
         ledger, issued, strict=True
     ):
         assert number == out["invoice_number"] and status == "open" and keyed
-        assert str(amount) == str(balance) == out["total"]
+        assert money(amount) == money(balance) == Decimal(out["total"])
         assert reference.startswith("RF") and "INV2026" in reference
     assert rows(env, "select count(*) from invoice_lines") == [(1 + 2 + 3 + 1 + 2,)]
     # To the billing contacts only (C-DE's purchasing contact gets nothing)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import ARError
 from ledger.issuing_store import issued_keys
 from outbound.issued_mail import IssuedMailStyle, MailJob, render_job
-from worker.issuing.common import Pending, number_and_compute, store_rendered
+from worker.issuing.common import Pending, number_and_compute, refuse_taken, store_many
 from worker.services import Services
 
 #: Invoices per transaction: a commit (an fsync on SQLite) and the statements' overhead
@@ -100,17 +100,25 @@ def _batch(
 ) -> list[Result]:
     now, settings = svc.clock(), svc.settings
     with svc.sessions.begin() as session:
-        issued = [number_and_compute(session, p.pending, settings=settings) for p in plans]
+        issued = [
+            number_and_compute(session, p.pending, settings=settings, check_taken=False)
+            for p in plans
+        ]
+        refuse_taken(session, issued)
         jobs = [
             MailJob(i, p.pending.to, p.pending.locale, p.pending.einvoice, now, style)
             for p, i in zip(plans, issued, strict=True)
         ]
-        mails = pool.map(render_job, jobs, chunksize=4) if pool else [render_job(j) for j in jobs]
-        results = []
-        for plan, invoice, mail in zip(plans, issued, mails, strict=True):
-            _, outbox_id = store_rendered(session, plan.pending, invoice, mail, now=now)
-            results.append(Result("issued", invoice.draft.number, invoice.amount_due, outbox_id))
-    return results
+        mails = pool.map(render_job, jobs, chunksize=2) if pool else [render_job(j) for j in jobs]
+        outbox_ids = store_many(
+            session,
+            [(p.pending, i, m) for p, i, m in zip(plans, issued, mails, strict=True)],
+            now=now,
+        )
+    return [
+        Result("issued", i.draft.number, i.amount_due, outbox_id)
+        for i, outbox_id in zip(issued, outbox_ids, strict=True)
+    ]
 
 
 def _one_by_one(svc: Services, plans: Sequence[Plan], *, style: IssuedMailStyle) -> list[Result]:

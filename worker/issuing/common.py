@@ -35,15 +35,20 @@ from core.invoicing import (
     Seller,
 )
 from core.locales import mail_locale
+from core.statuses import OutboxStatus
+from ledger.bulk_runs import insert_outbox_rows
 from ledger.issuing_store import (
     BillingCustomer,
     StoredDocument,
     StoredLine,
     number_taken,
+    numbers_taken,
     store_document,
+    store_documents,
 )
 from ledger.numbering import next_number
-from outbound.issued_mail import EInvoice, IssuedMailStyle, document_key, render_issued_mail
+from outbound.issued_documents import EInvoice
+from outbound.issued_mail import IssuedMailStyle, document_key, render_issued_mail
 from outbound.outbox import RenderedMail, add_to_outbox
 from outbound.recipients import Audience, allowed_recipients
 from worker.runs.statements import valid_addresses
@@ -219,11 +224,14 @@ def store_and_queue(
     return issued, invoice_id, outbox_id
 
 
-def number_and_compute(session: Session, pending: Pending, *, settings: Settings) -> IssuedInvoice:
+def number_and_compute(
+    session: Session, pending: Pending, *, settings: Settings, check_taken: bool = True
+) -> IssuedInvoice:
     """Take ``pending``'s number (in the caller's transaction) and compute its figures.
 
     Raises:
-        NumberTakenError: the sequence's next number is an invoice's already.
+        NumberTakenError: the sequence's next number is an invoice's already (checked when
+            ``check_taken``; else the caller checks with :func:`refuse_taken`).
         InvoiceDataError: the document cannot be computed.
     """
     draft = pending.draft
@@ -235,15 +243,75 @@ def number_and_compute(session: Session, pending: Pending, *, settings: Settings
         year=draft.issue_date.year,
         pattern=settings.credit_number_format if credit else settings.invoice_number_format,
     )
-    if number_taken(session, number):
-        setting = "ARBOX_CREDIT_NUMBER_FORMAT" if credit else "ARBOX_INVOICE_NUMBER_FORMAT"
-        raise NumberTakenError(
-            f"the next number {number} is already an invoice's (imported): change {setting} "
-            "so issued numbers cannot collide with imported ones"
-        )
+    if check_taken and number_taken(session, number):
+        raise _taken(number, credit=credit)
     reference = None if credit else payment_reference(number, settings)
     return compute_invoice(
         replace(draft, number=number, payment_reference=reference), policy=policy(settings)
+    )
+
+
+def _taken(number: str, *, credit: bool) -> NumberTakenError:
+    setting = "ARBOX_CREDIT_NUMBER_FORMAT" if credit else "ARBOX_INVOICE_NUMBER_FORMAT"
+    return NumberTakenError(
+        f"the next number {number} is already an invoice's (imported): change {setting} "
+        "so issued numbers cannot collide with imported ones"
+    )
+
+
+def refuse_taken(session: Session, issued: Sequence[IssuedInvoice]) -> None:
+    """Raise NumberTakenError for the first of ``issued`` whose number an invoice has."""
+    taken = numbers_taken(session, [i.draft.number for i in issued])
+    for invoice in issued:
+        if invoice.draft.number in taken:
+            raise _taken(invoice.draft.number, credit=invoice.is_credit_note)
+
+
+def store_many(
+    session: Session,
+    items: Sequence[tuple[Pending, IssuedInvoice, RenderedMail]],
+    *,
+    now: datetime,
+) -> list[int]:
+    """Write the documents of ``items`` and queue their mails, a few statements for all:
+    the outbox row ids, in order. A taken issue key or outbox key raises IntegrityError."""
+    store_documents(
+        session,
+        [
+            (
+                _stored(issued, pending),
+                pending.actor,
+                pending.action,
+                {
+                    "einvoice": pending.einvoice,
+                    "recipients": list(pending.to),
+                    **dict(pending.detail),
+                },
+            )
+            for pending, issued, _ in items
+        ],
+        now=now,
+    )
+    return insert_outbox_rows(
+        session,
+        [
+            {
+                "key": document_key(issued),
+                "kind": "credit_memo" if issued.is_credit_note else "invoice",
+                "inbound_id": None,
+                "customer_id": pending.customer.id,
+                "message_id": mail.message_id,
+                "sender": mail.sender,
+                "recipients": ",".join(mail.recipients),
+                "subject": mail.subject,
+                "raw": mail.raw,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "created_at": now,
+                "enqueued_at": now,
+            }
+            for pending, issued, mail in items
+        ],
     )
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy.orm import Session
+
 from core.errors import InvoiceDataError, PermanentError
 from core.invoicing import (
     CreditedInvoice,
@@ -49,6 +51,8 @@ from worker.runs.statements import send_statements
 from worker.services import Services
 
 MAX_REASON = 500
+#: The audit trail's actor column.
+MAX_USER = 255
 
 
 class CreditRefusedError(PermanentError):
@@ -73,13 +77,7 @@ def issue_credit_memo(
             line that does not exist, an amount ≤ 0 or more than is left to credit, no
             reason or user, no contact to mail it to.
     """
-    reason, by = reason.strip(), by.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise CreditRefusedError(f"a credit memo needs a reason (1 to {MAX_REASON} characters)")
-    if not by:
-        raise CreditRefusedError("a credit memo needs the user who issues it (--by)")
-    if amount is not None and lines:
-        raise CreditRefusedError("give an amount or lines, not both")
+    reason, by = _checked(amount, lines, reason, by)
     settings, now = svc.settings, svc.clock()
     style = mail_style(settings)
     with svc.sessions.begin() as session:
@@ -91,33 +89,8 @@ def issue_credit_memo(
                 f"{source.number} was imported, not issued by arbox: its lines and tax are "
                 "unknown; credit it where it was issued"
             )
-        credit_lines = _credit_lines(source, amount=amount, lines=lines)
-        customer = billing_customer_by_id(session, source.customer_id)
-        to = recipients(customer)
-        if not to:
-            raise CreditRefusedError(f"customer {customer.number} has no contact to mail it to")
-        pending = Pending(
-            draft=InvoiceDraft(
-                seller=seller(settings, source.currency),
-                buyer=buyer(customer),
-                number=NEXT,
-                issue_date=now.date(),
-                due_date=now.date(),
-                currency=source.currency,
-                lines=credit_lines,
-                document_type=DocumentType.CREDIT_NOTE,
-                credits=CreditedInvoice(source.number, source.issue_date),
-                po_number=source.po_number,
-                notes=(reason,),
-            ),
-            customer=customer,
-            to=to,
-            locale=locale_of(customer, to, settings),
-            einvoice=einvoice_for(customer, source.einvoice, settings),
-            credits_invoice_id=source.id,
-            action="issue_credit_memo",
-            actor=by,
-            detail=(("reason", reason), ("credits", source.number)),
+        pending = _pending(
+            session, source, _credit_lines(source, amount=amount, lines=lines), svc, reason, by
         )
         try:
             issued, invoice_id, outbox_id = store_and_queue(
@@ -136,12 +109,64 @@ def issue_credit_memo(
     return IssuedDocument(
         number=issued.draft.number,
         kind="credit_memo",
-        customer_number=customer.number,
+        customer_number=pending.customer.number,
         currency=source.currency,
         total=issued.amount_due,
         invoice_id=invoice_id,
         outbox_id=outbox_id,
         credits=source.number,
+    )
+
+
+def _checked(amount: Decimal | None, lines: Sequence[int], reason: str, by: str) -> tuple[str, str]:
+    reason, by = reason.strip(), by.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise CreditRefusedError(f"a credit memo needs a reason (1 to {MAX_REASON} characters)")
+    if not by or len(by) > MAX_USER:
+        raise CreditRefusedError(
+            f"a credit memo needs the user who issues it (--by, 1 to {MAX_USER} characters)"
+        )
+    if amount is not None and lines:
+        raise CreditRefusedError("give an amount or lines, not both")
+    return reason, by
+
+
+def _pending(
+    session: Session,
+    source: CreditSource,
+    lines: tuple[InvoiceLine, ...],
+    svc: Services,
+    reason: str,
+    by: str,
+) -> Pending:
+    """The memo to issue: a 381 crediting ``source``, to its customer's billing contacts."""
+    settings, today = svc.settings, svc.clock().date()
+    customer = billing_customer_by_id(session, source.customer_id)
+    to = recipients(customer)
+    if not to:
+        raise CreditRefusedError(f"customer {customer.number} has no contact to mail it to")
+    return Pending(
+        draft=InvoiceDraft(
+            seller=seller(settings, source.currency),
+            buyer=buyer(customer),
+            number=NEXT,
+            issue_date=today,
+            due_date=today,
+            currency=source.currency,
+            lines=lines,
+            document_type=DocumentType.CREDIT_NOTE,
+            credits=CreditedInvoice(source.number, source.issue_date),
+            po_number=source.po_number,
+            notes=(reason,),
+        ),
+        customer=customer,
+        to=to,
+        locale=locale_of(customer, to, settings),
+        einvoice=einvoice_for(customer, source.einvoice, settings),
+        credits_invoice_id=source.id,
+        action="issue_credit_memo",
+        actor=by,
+        detail=(("reason", reason), ("credits", source.number)),
     )
 
 

@@ -201,6 +201,7 @@ def _from_table(path: Path, problems: _Problems) -> list[DocumentIn]:
         groups.setdefault(key, []).append((row_no, fields))
     out = []
     for rows in groups.values():
+        before = len(problems.found)
         first_row, first = rows[0]
         header = dict(first)
         for row_no, fields in rows[1:]:
@@ -214,7 +215,7 @@ def _from_table(path: Path, problems: _Problems) -> list[DocumentIn]:
                     )
         lines = [_line(f"row {row_no}", fields, problems) for row_no, fields in rows]
         doc = _document(f"row {first_row}", header, [ln for ln in lines if ln], problems)
-        if doc is not None and len(doc.lines) == len(rows):
+        if doc is not None and len(doc.lines) == len(rows) and len(problems.found) == before:
             out.append(doc)
     return out
 

