@@ -110,3 +110,33 @@ def test_a_bank_credit_quoting_the_printed_reference_is_applied_from_its_text(en
     assert [(p["amount"], p["status"]) for p in json.loads(listed.stdout)] == [
         ("99.99", "applied"), ("40.00", "unmatched"),
     ]  # fmt: skip
+
+
+def test_an_issued_invoice_paid_by_its_printed_reference_is_applied(tmp_path, smtp_sink):
+    from tests.integration.credit_world import build_credit_world
+
+    # Given an invoice arbox issued (its RF reference printed on the PDF, in groups of four)
+    world = build_credit_world(tmp_path, smtp_sink)
+    try:
+        with sqlite3.connect(tmp_path / "arbox.db") as conn:
+            ((reference,),) = conn.execute(
+                "select payment_reference from invoices where number = ?", (world.invoice_number,)
+            ).fetchall()
+        printed = format_creditor_reference(reference)
+        mails = tmp_path / "mails"
+        mails.mkdir()
+        msg = EmailMessage()
+        msg["From"] = "ap@granite.example"
+        msg["To"] = world.env["ARBOX_AR_ADDRESS"]
+        msg["Subject"] = "Payment"
+        msg["Message-ID"] = "<paid-by-rf@granite.example>"
+        msg.set_content(f"We paid today:\n\n{printed}   USD 330.00\n\nTotal USD 330.00\n")
+        (mails / "paid.eml").write_bytes(msg.as_bytes())
+        # When the payer's advice quoting only that reference is ingested
+        ingested = arbox("ingest", str(mails), env=world.env, cwd=tmp_path)
+        # Then it is applied straight through
+        assert ingested.returncode == 0, ingested.stderr
+        assert "1 applied" in ingested.stdout, ingested.stdout
+        assert _balances(tmp_path / "arbox.db")[world.invoice_number] == 0
+    finally:
+        world.close()
