@@ -43,6 +43,9 @@ from ledger.posting import ZERO, apply_cash, audit
 
 #: The audit action of a settlement; also what makes settling again a no-op.
 SETTLE_ACTION = "settle_credit_memo"
+#: ``remittances.source`` of a settlement record: no payer's advice (the STP count leaves it
+#: out, ledger.reports.cash).
+SETTLEMENT_SOURCE = "credit settlement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +171,7 @@ def _record(
     remittance = m.Remittance(
         inbound_id=inbound.id,
         customer_id=credit.customer_id,
-        source="credit settlement",
+        source=SETTLEMENT_SOURCE,
         currency=credit.currency,
         stated_total=ZERO,
         lines_total=ZERO,

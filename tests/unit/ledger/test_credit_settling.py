@@ -167,3 +167,13 @@ def test_the_settlement_is_two_applications_that_the_aging_of_an_earlier_day_und
     assert (before.open_items, before.credits) == (Decimal("1000.00"), Decimal("-250.00"))
     (after,) = aging_report(ledger.session, as_of=NOW.date()).rows
     assert (after.open_items, after.credits) == (Decimal("750.00"), Decimal("0.00"))
+
+
+def test_a_settlement_is_no_line_received_for_straight_through_processing(ledger):
+    from ledger.reports.cash import stp_days
+
+    acme = ledger.customer()
+    invoice = ledger.invoice(acme, "INV-17", balance="100.00")
+    _credit(ledger, acme, "CN-4", credits=invoice, amount="-100.00")
+    settle_credit_memo(ledger.session, credit_number="CN-4", actor="ana", now=NOW)
+    assert stp_days(ledger.session, start=NOW.date(), end=NOW.date()) == ()
