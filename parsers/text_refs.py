@@ -128,6 +128,9 @@ _RF_START_RE = re.compile(r"(?<![\w/-])RF\d\d", re.IGNORECASE)
 _RF_GROUP_RE = re.compile(r" ?([A-Za-z0-9]+)(?![\w/-]|[.,]\d)")
 #: Most letters and digits after ``RF`` and the check digits.
 _RF_MAX_BODY = 21
+#: Most places a line is looked at for a reference: a payer's line quotes one or two; a
+#: hostile line of "RF12 1 2 3 …" must not cost a check-digit test per group of each.
+_RF_MAX_PER_LINE = 4
 
 
 def take_creditor_refs(line: str) -> tuple[str, list[tuple[str, bool]]]:
@@ -135,27 +138,31 @@ def take_creditor_refs(line: str) -> tuple[str, list[tuple[str, bool]]]:
     with whether its check digits hold (``RF18 5390 0754 7034`` → ``RF18539007547034``).
 
     Which groups after ``RF18`` belong to the reference is settled by the check digits: the
-    longest run of groups that gives a valid reference; with none valid, every group (the
+    longest run of groups (of four, only the last shorter) that gives a valid reference; with none valid, every group (the
     reference stays one token, and refused: a mistyped reference names no invoice, and its
     groups are not read as other references or amounts).
     """
     found: list[tuple[str, bool]] = []
     work = line
-    for start_m in _RF_START_RE.finditer(line):
+    for tried, start_m in enumerate(_RF_START_RE.finditer(line)):
+        if tried == _RF_MAX_PER_LINE:
+            break
         ends: list[int] = []
-        pos, body = start_m.end(), 0
-        while (group := _RF_GROUP_RE.match(line, pos)) is not None:
-            body += len(group.group(1))
+        pos, body, last = start_m.end(), 0, 4
+        # printed in groups of four, only the last shorter (ISO 11649), or compact
+        while last == 4 and (group := _RF_GROUP_RE.match(line, pos)) is not None:
+            last = len(group.group(1))
+            body += last
             if body > _RF_MAX_BODY:
                 break
             pos = group.end()
             ends.append(pos)
         start = start_m.start()
-        valid = [end for end in reversed(ends) if is_creditor_reference(line[start:end])]
-        if not ends or (not valid and not line[start:].startswith("RF")):
+        valid = next((e for e in reversed(ends) if is_creditor_reference(line[start:e])), None)
+        if not ends or (valid is None and not line[start:].startswith("RF")):
             continue  # "rf12 widgets": lower case counts only with valid check digits
-        end = valid[0] if valid else ends[-1]
-        found.append((normalise_creditor_reference(line[start:end]), bool(valid)))
+        end = valid if valid is not None else ends[-1]
+        found.append((normalise_creditor_reference(line[start:end]), valid is not None))
         work = blank_out(work, start, end)
     return work, found
 
