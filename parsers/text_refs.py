@@ -138,9 +138,9 @@ def take_creditor_refs(line: str) -> tuple[str, list[tuple[str, bool]]]:
     with whether its check digits hold (``RF18 5390 0754 7034`` → ``RF18539007547034``).
 
     Which groups after ``RF18`` belong to the reference is settled by the check digits: the
-    longest run of groups (of four, only the last shorter) that gives a valid reference; with none valid, every group (the
-    reference stays one token, and refused: a mistyped reference names no invoice, and its
-    groups are not read as other references or amounts).
+    longest run of groups (of four, only the last shorter) that gives a valid reference; with
+    none valid, every group (the reference stays one token, and refused: a mistyped reference
+    names no invoice, and its groups are not read as other references or amounts).
     """
     found: list[tuple[str, bool]] = []
     work = line
