@@ -1,7 +1,8 @@
 """A dispute settled with a credit memo, in Chromium (issue 24): a dispute mail becomes a
 review item; the clerk chooses Credit (the disputed invoice preselected), the credit memo is
 issued as a linked negative item and shown on the item; the customer's statement shows it
-with the invoice it credits; Settle on the item closes both. Saves a screenshot."""
+with the invoice it credits, the aging on the Reports page counts it; Settle on the item
+closes both. Saves a screenshot."""
 
 from __future__ import annotations
 
@@ -76,13 +77,16 @@ def test_a_dispute_credited_in_the_app_shows_on_the_statement_and_settles(
             env=world.env, cwd=tmp_path,
         )  # fmt: skip
         assert sent.returncode == 0, sent.stderr
-        mails = [
-            message_from_bytes(r.raw, policy=policy.default) for r in smtp_sink.wait_for(3)
-        ]
+        mails = [message_from_bytes(r.raw, policy=policy.default) for r in smtp_sink.wait_for(3)]
         (mail,) = [x for x in mails if str(x["Subject"]).startswith("Statement")]
         body = mail.get_body(("plain",)).get_content()
         assert f"credit note {credit[0]} for {world.invoice_number}: $330.00" in body, body
+        # The aging on the Reports page counts it in its credits column
+        page.goto(f"{server.url}/reports?as_of=2026-12-31")
+        aging = page.locator("#aging").inner_text()
+        assert "C-US" in aging and "-330.00" in aging
         # Settle on the item: both close
+        page.goto(f"{server.url}/items/{world.dispute_item}")
         page.on("dialog", lambda dialog: dialog.accept())
         with page.expect_navigation():
             row.locator("button").click()
