@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, r
 	$(BIN)/python bench/aging.py
 	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/bank_import.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python -P bench/issue_invoices.py
 
 bench-e2e: $(VENV)/.installed-dev  ## end to end: Dovecot, poller, two workers, Redis, SQLite/PostgreSQL, SMTP sink
 	$(BIN)/python bench/e2e.py $(E2E_ARGS)

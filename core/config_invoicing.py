@@ -35,6 +35,10 @@ class InvoicingSettings(BaseModel):
     company_bic: str | None = None
     #: A Swiss QR-IBAN: CHF/EUR invoices to Swiss customers carry a QR-bill with a QR reference.
     company_qr_iban: str | None = None
+    #: Accounts per currency, ``CUR=IBAN`` comma-separated (``CHF=CH93 0076 2011 6238 5295 7``):
+    #: an invoice in that currency names that account (a CHF invoice paid to a Swiss account
+    #: carries a QR-bill); other currencies are paid to ``company_iban``.
+    company_accounts: str = ""
     #: Our Peppol endpoint, ``scheme:identifier`` (``0088:4000001000005``, ``9930:DE123…``).
     company_endpoint: str | None = None
     invoice_number_format: str = "INV-{year}-{seq:06d}"
@@ -61,6 +65,17 @@ class InvoicingSettings(BaseModel):
         if value and (len(value) != 2 or not value.isalpha()):
             raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (DE, FR, CH…)")
         return value
+
+    @field_validator("company_accounts")
+    @classmethod
+    def _accounts(cls, value: str) -> str:
+        currency_accounts(value)
+        return value
+
+    def iban_for(self, currency: str) -> str | None:
+        """The account an invoice in ``currency`` is paid to (compact IBAN), or None."""
+        account = currency_accounts(self.company_accounts).get(currency) or self.company_iban
+        return account.replace(" ", "").upper() if account else None
 
     @field_validator("invoice_tax_rates")
     @classmethod
@@ -93,6 +108,31 @@ def tax_rates(text: str) -> frozenset[Decimal] | None:
             raise ValueError(f"tax rate {part} is not a percentage from 0 to 100")
         rates.add(rate.normalize())
     return frozenset(rates)
+
+
+def currency_accounts(text: str) -> dict[str, str]:
+    """``"CHF=CH93…, USD=US…"`` → {"CHF": "CH93…", …} (IBANs compact, upper case).
+
+    Raises:
+        ValueError: an entry that is not ``CUR=IBAN``, an IBAN whose check digits are wrong,
+            or a currency named twice.
+    """
+    from stdnum import iban  # loaded when the setting is used
+
+    accounts: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        currency, sep, account = (x.strip() for x in part.partition("="))
+        currency, account = currency.upper(), account.replace(" ", "").upper()
+        if not sep or len(currency) != 3 or not currency.isalpha():
+            raise ValueError(f"{part[:40]!r} is not CUR=IBAN (CHF=CH9300762011623852957)")
+        if not iban.is_valid(account):
+            raise ValueError(f"{account[:40]!r} ({currency}) is not a valid IBAN")
+        if currency in accounts:
+            raise ValueError(f"{currency} is named twice")
+        accounts[currency] = account
+    return accounts
 
 
 #: The fields a number pattern may use: ``{year}``, ``{seq}`` (with a format: ``{seq:06d}``),

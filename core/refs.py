@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from core.creditor_ref import format_creditor_reference, is_creditor_reference
+
 #: Words payers put before our number; longest first so ``invoice`` wins over ``inv``.
 REF_PREFIXES: tuple[str, ...] = (
     "invoicenumber",
@@ -103,3 +105,24 @@ def resolve_ref(ref: str, numbers: Iterable[str]) -> str | None:
         # our number with its first digits cut off ("41962" for 90041962), as payers do
         fits = [n for n in numbers if normalise_ref(n).endswith(key)]
     return fits[0] if len(fits) == 1 else None
+
+
+#: A key that has the shape of an ISO 11649 creditor reference: ``rf``, two digits, the rest.
+_CREDITOR_KEY_RE = re.compile(r"rf\d\d[0-9a-z]{1,21}")
+
+
+def is_creditor_key(key: str) -> bool:
+    """Whether the comparison key ``key`` has the shape of a creditor reference (``rf18…``),
+    valid or not: such a key is looked up exactly or not at all, never near-matched."""
+    return _CREDITOR_KEY_RE.fullmatch(key) is not None
+
+
+def creditor_forms(key: str) -> tuple[str, ...]:
+    """The forms a printed payment reference may be stored in (compact and in groups of four:
+    ``RF18539007547034``, ``RF18 5390 0754 7034``) when the comparison key ``key`` is a
+    creditor reference with valid check digits; ``()`` otherwise (a mistyped one names
+    nothing)."""
+    if not is_creditor_key(key) or not is_creditor_reference(key):
+        return ()
+    compact = key.upper()
+    return (compact, format_creditor_reference(compact))

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.open_invoices import OpenInvoices
+from core.refs import creditor_forms
 from core.statuses import InvoiceStatus
 from core.types import OpenInvoice
 from ledger.compiled import chunks, columns, rows
@@ -59,24 +60,33 @@ _OPEN_DETAILS_ALL = select(*_DETAIL_COLUMNS).where(
     Invoice.customer_id == bindparam("customer_id"), Invoice.status == InvoiceStatus.OPEN
 )
 _CUSTOMER_NUMBER = select(Customer.number).where(Customer.id == bindparam("customer_id"))
+#: An invoice as :class:`OpenInvoice` holds it, in its field order.
+_INVOICE_FIELDS = (
+    Invoice.id,
+    Invoice.number,
+    Invoice.customer_id,
+    Customer.number,
+    Invoice.balance,
+    Invoice.currency,
+    Invoice.status,
+    Invoice.due_date,
+    Invoice.issue_date,
+    Invoice.amount,
+    Invoice.terms,
+    Invoice.ref_key,
+)
 #: Every invoice with one of the keys, in :class:`OpenInvoice`'s field order.
 _BY_REF_KEYS = (
-    select(
-        Invoice.id,
-        Invoice.number,
-        Invoice.customer_id,
-        Customer.number,
-        Invoice.balance,
-        Invoice.currency,
-        Invoice.status,
-        Invoice.due_date,
-        Invoice.issue_date,
-        Invoice.amount,
-        Invoice.terms,
-        Invoice.ref_key,
-    )
+    select(*_INVOICE_FIELDS)
     .join(Customer, Invoice.customer_id == Customer.id)
     .where(Invoice.ref_key.in_(bindparam("keys", expanding=True)))
+    .order_by(Invoice.id)
+)
+#: Every invoice whose printed payment reference is one of the forms, and that reference.
+_BY_PAYMENT_REFS = (
+    select(*_INVOICE_FIELDS, Invoice.payment_reference)
+    .join(Customer, Invoice.customer_id == Customer.id)
+    .where(Invoice.payment_reference.in_(bindparam("refs", expanding=True)))
     .order_by(Invoice.id)
 )
 _WRITER = aliased(Contact)
@@ -165,6 +175,8 @@ def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, l
     """Every invoice (any status, any customer) whose ``ref_key`` is in ``keys``, by key, each
     list in id order.
 
+    A key that is an ISO 11649 creditor reference with valid check digits (``rf18…``) also
+    names the invoice whose printed ``payment_reference`` it is; a mistyped one names none.
     Paid invoices are included so matching can say "already paid" rather than "unknown".
     Keys with no invoice are absent from the result.
     """
@@ -172,6 +184,12 @@ def invoices_by_ref_keys(session: Session, keys: Collection[str]) -> dict[str, l
     for chunk in chunks(sorted(set(keys))):
         for r in rows(session, _BY_REF_KEYS, {"keys": chunk}):
             found.setdefault(r[11], []).append(_open_invoice(*r))
+    by_form = {form: key for key in keys for form in creditor_forms(key)}
+    for chunk in chunks(sorted(by_form)):
+        for r in rows(session, _BY_PAYMENT_REFS, {"refs": chunk}):
+            listed = found.setdefault(by_form[r[12]], [])
+            if all(inv.invoice_id != r[0] for inv in listed):
+                listed.append(_open_invoice(*r[:12]))
     return found
 
 
@@ -220,6 +238,8 @@ def lock_invoices(session: Session, *, keys: Collection[str], customer_id: int |
     conditions: list[ColumnElement[bool]] = []
     if keys:
         conditions.append(Invoice.ref_key.in_(sorted(set(keys))))
+        if forms := sorted({form for key in keys for form in creditor_forms(key)}):
+            conditions.append(Invoice.payment_reference.in_(forms))
     if customer_id is not None:
         conditions.append(
             (Invoice.customer_id == customer_id) & (Invoice.status == InvoiceStatus.OPEN)

@@ -99,25 +99,7 @@ def apply_cash(
             ).scalar_one()
     except IntegrityError:
         return None
-    new_balance = Invoice.balance - settled
-    result = session.execute(
-        update(Invoice)
-        .where(
-            Invoice.id == invoice_id,
-            Invoice.status == InvoiceStatus.OPEN,
-            Invoice.currency == currency,
-            Invoice.balance >= settled if settled > ZERO else Invoice.balance <= settled,
-        )
-        .values(
-            balance=new_balance,
-            status=case(
-                (new_balance == ZERO, InvoiceStatus.PAID.value), else_=InvoiceStatus.OPEN.value
-            ),
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not take_balance(session, invoice_id=invoice_id, amount=settled, currency=currency, now=now):
         session.execute(
             Application.__table__.delete().where(Application.id == app_id)  # type: ignore[attr-defined]
         )
@@ -138,6 +120,36 @@ def apply_cash(
         why=reasons,
     )
     return Posted(application_id=app_id, balance_after=balance)
+
+
+def take_balance(
+    session: Session, *, invoice_id: int, amount: Decimal, currency: str, now: datetime
+) -> bool:
+    """Take ``amount`` off an open invoice's balance in one guarded UPDATE: a positive amount
+    off an invoice that has at least that much open, a negative one off a credit memo (a
+    negative balance) that has at least that much credit left; the status becomes ``paid``
+    when nothing is left. Returns False, changing nothing, when that does not hold (the
+    invoice is not open, not in ``currency``, or has less left): whoever committed first won.
+    The balance half of :func:`apply_cash`."""
+    new_balance = Invoice.balance - amount
+    result = session.execute(
+        update(Invoice)
+        .where(
+            Invoice.id == invoice_id,
+            Invoice.status == InvoiceStatus.OPEN,
+            Invoice.currency == currency,
+            Invoice.balance >= amount if amount > ZERO else Invoice.balance <= amount,
+        )
+        .values(
+            balance=new_balance,
+            status=case(
+                (new_balance == ZERO, InvoiceStatus.PAID.value), else_=InvoiceStatus.OPEN.value
+            ),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def open_review_item(

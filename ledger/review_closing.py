@@ -287,9 +287,33 @@ def close_item(
     submission: str | None = None,
 ) -> Decided:
     """Resolve an item that holds no cash to decide (a question answered, a deduction
-    settled with the customer, a reply loop looked at), with the reason; nothing is posted.
-    A remittance line's item is decided by its cash decisions instead."""
-    found = open_item(session, item_id, lines_only=False, submission=submission, decision="close")
+    settled with the customer, a reply loop looked at), with the reason; nothing is posted."""
+    why = checked_text(reason, "the reason")
+    return close_with(
+        session,
+        item_id=item_id,
+        decision="close",
+        summary=f"resolved, nothing posted: {why}",
+        actor=actor,
+        now=now,
+        submission=submission,
+        why=why,
+    )
+
+
+def close_with(
+    session: Session,
+    *,
+    item_id: int,
+    decision: str,
+    summary: str,
+    actor: str,
+    now: datetime,
+    submission: str | None,
+    **detail: object,
+) -> Decided:
+    """Resolve an item that holds no cash as ``decision`` (``close``, ledger.review_credit's)."""
+    found = open_item(session, item_id, lines_only=False, submission=submission, decision=decision)
     if isinstance(found, Decided):
         return found
     if found.item.kind in LINE_KINDS:
@@ -297,17 +321,17 @@ def close_item(
             f"review item {item_id} is a {found.item.kind} item: decide its cash (accept, "
             "pick, split, deduction, unapplied or not a remittance)"
         )
-    why = checked_text(reason, "the reason")
     _resolve(session, found, ReviewStatus.RESOLVED, actor, now)
     return record_decision(
         session,
         item_id,
-        decision="close",
-        summary=f"resolved, nothing posted: {why}",
+        decision=decision,
+        summary=summary,
         actor=actor,
         now=now,
         submission=submission,
-        why=why,
+        rules=(),
+        **detail,
     )
 
 

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core.statuses import InvoiceStatus, UnappliedStatus
 from ledger.models import Contact, Customer, Invoice, UnappliedCash
@@ -41,6 +41,14 @@ BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 )
 
 
+#: An open document as the statements read it: ``(number, issue_date, due_date, amount,
+#: balance, currency)``, and for a credit memo optionally the number of the invoice it credits.
+OpenDocument = (
+    tuple[str, date, date, Decimal, Decimal, str]
+    | tuple[str, date, date, Decimal, Decimal, str, str | None]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class StatementItem:
     """An open invoice, or a credit memo (negative ``balance``), on a statement."""
@@ -51,6 +59,8 @@ class StatementItem:
     amount: Decimal
     balance: Decimal
     days_past_due: int  # 0 when not yet due
+    #: A credit memo's: the number of the invoice it credits, when it is linked to one.
+    credits_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +124,6 @@ class Statement:
         return sum((i.balance for i in self.items if i.days_past_due > 0), start=ZERO)
 
 
-@dataclass(frozen=True, slots=True)
-class InvoiceCopy:
-    """What a copy of an invoice shows."""
-
-    number: str
-    customer_number: str
-    customer_name: str
-    issue_date: date
-    due_date: date
-    amount: Decimal
-    balance: Decimal
-    currency: str
-    terms: str | None
-
-
 def days_past_due(due_date: date, as_of: date) -> int:
     """Whole days ``as_of`` is after ``due_date``; 0 when not yet due."""
     return max(0, (as_of - due_date).days)
@@ -157,7 +152,7 @@ def build_statements(
     customer_name: str,
     contacts: Sequence[str],
     as_of: date,
-    invoices: Sequence[tuple[str, date, date, Decimal, Decimal, str]],
+    invoices: Sequence[OpenDocument],
     unapplied: Sequence[tuple[date, str | None, Decimal, str]],
     statement_contacts: Sequence[str] = (),
 ) -> list[Statement]:
@@ -165,7 +160,8 @@ def build_statements(
 
     Args:
         invoices: ``(number, issue_date, due_date, amount, balance, currency)`` of the
-            customer's open invoices and credit memos, in any order.
+            customer's open invoices and credit memos, in any order; a credit memo's may
+            add the number of the invoice it credits.
         unapplied: ``(received_on, reference, amount, currency)`` of its open unapplied cash.
     """
     currencies = sorted({inv[5] for inv in invoices if inv[4] > ZERO})
@@ -180,8 +176,9 @@ def build_statements(
                     amount=amount,
                     balance=balance,
                     days_past_due=days_past_due(due, as_of),
+                    credits_number=credited[0] if credited else None,
                 )
-                for number, issued, due, amount, balance, cur in invoices
+                for number, issued, due, amount, balance, cur, *credited in invoices
                 if cur == currency and balance != ZERO
             ),
             key=lambda i: (i.due_date, i.number),
@@ -277,32 +274,6 @@ def statements_for_customer(session: Session, customer_id: int, *, as_of: date) 
     )
 
 
-def invoice_copies(
-    session: Session, *, customer_id: int, numbers: Sequence[str]
-) -> list[InvoiceCopy]:
-    """Copies of the invoices ``numbers`` that belong to ``customer_id``, by number; a number
-    of another customer's invoice, or of none, is left out."""
-    if not numbers:
-        return []
-    rows = session.execute(
-        select(
-            Invoice.number,
-            Customer.number,
-            Customer.name,
-            Invoice.issue_date,
-            Invoice.due_date,
-            Invoice.amount,
-            Invoice.balance,
-            Invoice.currency,
-            Invoice.terms,
-        )
-        .join(Customer, Customer.id == Invoice.customer_id)
-        .where(Invoice.customer_id == customer_id, Invoice.number.in_(sorted(set(numbers))))
-        .order_by(Invoice.number)
-    )
-    return [InvoiceCopy(*r) for r in rows]
-
-
 def customer_page(
     session: Session, *, after: int, number: str | None, limit: int,
     invoices: Sequence[ColumnElement[bool]],
@@ -323,8 +294,9 @@ def customer_page(
 
 def _open_documents(
     session: Session, customer_ids: Sequence[int], *, as_of: date
-) -> dict[int, list[tuple[str, date, date, Decimal, Decimal, str]]]:
-    out: dict[int, list[tuple[str, date, date, Decimal, Decimal, str]]] = {}
+) -> dict[int, list[OpenDocument]]:
+    out: dict[int, list[OpenDocument]] = {}
+    credited = aliased(Invoice)
     rows = session.execute(
         select(
             Invoice.customer_id,
@@ -334,15 +306,18 @@ def _open_documents(
             Invoice.amount,
             Invoice.balance,
             Invoice.currency,
-        ).where(
+            credited.number,
+        )
+        .outerjoin(credited, credited.id == Invoice.credits_invoice_id)
+        .where(
             Invoice.customer_id.in_(customer_ids),
             Invoice.status == InvoiceStatus.OPEN,
             Invoice.balance != ZERO,
             Invoice.issue_date <= as_of,
         )
     ).tuples()
-    for cid, number, issued, due, amount, balance, currency in rows:
-        out.setdefault(cid, []).append((number, issued, due, amount, balance, currency))
+    for cid, number, issued, due, amount, balance, currency, credits in rows:
+        out.setdefault(cid, []).append((number, issued, due, amount, balance, currency, credits))
     return out
 
 

@@ -239,7 +239,9 @@ def resolve_key(line: RemittanceLine, invoices_by_key: Mapping[str, Sequence[Ope
     if primary and invoices_by_key.get(primary):
         return primary
     named = [key for key in keys if invoices_by_key.get(key)]
-    if len(named) == 1:
+    # An RF reference and the number inside it (ISO 20022 CdtrRefInf) name the same invoice.
+    named_ids = {tuple(inv.invoice_id for inv in invoices_by_key[key]) for key in named}
+    if len(named_ids) == 1:
         return named[0]
     return primary or keys[0]
 

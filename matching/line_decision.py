@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from core.money import format_amount
-from core.refs import normalise_ref
+from core.refs import is_creditor_key, normalise_ref
 from core.statuses import InvoiceStatus, ReviewKind
 from core.types import LineDecision, OpenInvoice, Outcome, RemittanceLine
 from matching.amounts import confirming_amounts
@@ -277,7 +277,10 @@ def near_agreeing(
     paid_on: date | None,
 ) -> tuple[NearMatch, ...]:
     """The customer's invoices near the line's reference, those whose open balance (or that
-    less an earned discount) is one of the amounts the payer wrote first."""
+    less an earned discount) is one of the amounts the payer wrote first. None for a creditor
+    reference (``RF…``): its check digits make it exact or nothing, never a near form."""
+    if is_creditor_key(key):
+        return ()
 
     def discounted(inv: OpenInvoice) -> list[Decimal]:
         earned = earned_discount(inv, paid_on=paid_on, grace_days=policy.discount_grace_days)

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from core.locales import DEFAULT_LOCALE
-from ledger.statements import InvoiceCopy, Statement
+from ledger.invoice_copies import InvoiceCopy
+from ledger.statements import Statement
 from outbound.compose import attach_pdf, clean_address, clean_header
 from outbound.templating import render, render_subject
 

@@ -33,10 +33,12 @@ _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A PDF to attach."""
+    """A file to attach (a PDF unless ``content_type`` says otherwise: the UBL XML beside an
+    invoice is ``application/xml``)."""
 
     filename: str
     data: bytes
+    content_type: str = "application/pdf"
 
 
 def write_document_mail(
@@ -144,7 +146,7 @@ def _pdf_part(attachment: Attachment) -> bytes:
     name = safe_filename(attachment.filename)
     head = _lines(
         [
-            "Content-Type: application/pdf",
+            f"Content-Type: {clean_header(attachment.content_type, max_length=80)}",
             "Content-Transfer-Encoding: base64",
             f'Content-Disposition: attachment; filename="{name}"',
         ]

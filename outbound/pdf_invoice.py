@@ -8,7 +8,7 @@ marked as a copy, in the customer's locale (:mod:`outbound.pdf_labels`, :mod:`co
 from __future__ import annotations
 
 from core.locales import DEFAULT_LOCALE, format_date, format_money
-from ledger.statements import InvoiceCopy
+from ledger.invoice_copies import InvoiceCopy
 from outbound.pdf_labels import pdf_labels
 from outbound.pdf_layout import Column, CompanyBlock, PageWriter, header
 

@@ -39,6 +39,7 @@ class PdfLabels:
     days_past_due: str
     credits: str
     credit_memo: str
+    credit_for: str  # a credit memo's line: "CN-4 for INV-17"
     credits_total: str
     unapplied_cash: str
     received: str
@@ -85,6 +86,7 @@ ENGLISH = PdfLabels(
     days_past_due="Days past due",
     credits="Credits",
     credit_memo="Credit memo",
+    credit_for="{number} for {invoice}",
     credits_total="Credits total",
     unapplied_cash="Unapplied cash",
     received="Received",
@@ -130,6 +132,7 @@ GERMAN = PdfLabels(
     days_past_due="Tage überfällig",
     credits="Gutschriften",
     credit_memo="Gutschrift",
+    credit_for="{number} zu {invoice}",
     credits_total="Summe Gutschriften",
     unapplied_cash="Nicht zugeordnete Zahlungen",
     received="Eingang",
@@ -175,6 +178,7 @@ FRENCH = PdfLabels(
     days_past_due="Jours de retard",
     credits="Avoirs",
     credit_memo="Avoir",
+    credit_for="{number} sur {invoice}",
     credits_total="Total des avoirs",
     unapplied_cash="Paiements non affectés",
     received="Reçu le",
@@ -220,6 +224,7 @@ SPANISH = PdfLabels(
     days_past_due="Días de retraso",
     credits="Abonos",
     credit_memo="Factura rectificativa",
+    credit_for="{number} de {invoice}",
     credits_total="Total abonos",
     unapplied_cash="Pagos sin aplicar",
     received="Recibido",
@@ -265,6 +270,7 @@ DUTCH = PdfLabels(
     days_past_due="Dagen vervallen",
     credits="Creditnota's",
     credit_memo="Creditnota",
+    credit_for="{number} bij {invoice}",
     credits_total="Totaal creditnota's",
     unapplied_cash="Niet-toegewezen betalingen",
     received="Ontvangen",

@@ -69,7 +69,16 @@ def render_statement_pdf(
 
     if statement.credits:
         pdf.heading(words.credits)
-        credit_rows = [[c.number, day(c.issue_date), money(c.balance)] for c in statement.credits]
+        credit_rows = [
+            [
+                words.credit_for.format(number=c.number, invoice=c.credits_number)
+                if c.credits_number
+                else c.number,
+                day(c.issue_date),
+                money(c.balance),
+            ]
+            for c in statement.credits
+        ]
         credit_rows.append([words.credits_total, "", money(-statement.credits_total)])
         columns = (
             Column(words.credit_memo, 0.5),

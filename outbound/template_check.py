@@ -19,8 +19,10 @@ from core.errors import ConfigError
 from core.locales import locale_for_language
 from core.types import AckLine
 from ledger.dunning import CustomerDunning, Level, OverdueInvoice
-from ledger.statements import AgingBucket, InvoiceCopy, Statement, StatementItem, UnappliedItem
+from ledger.invoice_copies import InvoiceCopy
+from ledger.statements import AgingBucket, Statement, StatementItem, UnappliedItem
 from outbound.compose import Acknowledgement
+from outbound.issued_mail import IssuedMailContext
 from outbound.templating import language_dirs, render
 
 #: The kinds of mail (a template's name up to its first dot) other than the dunning levels.
@@ -29,6 +31,7 @@ MAIL_KINDS = (
     "balance",
     "dispute_ack",
     "invoice_copy",
+    "invoice_issued",
     "promise_ack",
     "request_received",
     "statement",
@@ -50,7 +53,7 @@ def _statement(*, unapplied: bool, currency: str = "EUR") -> Statement:
     )  # fmt: skip
     credits = (
         StatementItem("GS-7", date(2026, 2, 1), date(2026, 2, 1), Decimal("-50.00"),
-                      Decimal("-50.00"), 0),
+                      Decimal("-50.00"), 0, credits_number="RE-1001"),
     )  # fmt: skip
     cash = (UnappliedItem(date(2026, 3, 1), "ZV 4471", Decimal("950.00")),) if unapplied else ()
     return Statement(
@@ -81,6 +84,15 @@ def _dunning(level: str, count: int) -> dict[str, Any]:
     )  # fmt: skip
     total = sum((i.balance for i in due), start=Decimal("0.00"))
     return {"dunning": plan, "level": lvl, "totals": [("EUR", total)], "company_name": COMPANY}
+
+
+def _issued(*, credit: bool, einvoice: str | None) -> IssuedMailContext:
+    return IssuedMailContext(
+        number="GS-7" if credit else "RE-1001", is_credit_note=credit, customer_name="Acme SA",
+        issue_date=date(2026, 1, 5), due_date=date(2026, 2, 4), total=Decimal("1234.56"),
+        currency="EUR", payment_reference=None if credit else "RF18 5390 0754 7034",
+        credits="RE-1001" if credit else None, einvoice=einvoice,
+    )  # fmt: skip
 
 
 def sample_contexts(kind: str) -> list[dict[str, Any]]:
@@ -123,6 +135,10 @@ def sample_contexts(kind: str) -> list[dict[str, Any]]:
         "statement": [
             {"statements": statements, "customer": statements[0]}
             for statements in ([one], [two, _statement(unapplied=False, currency="CHF")])
+        ],
+        "invoice_issued": [
+            {"doc": _issued(credit=credit, einvoice=einvoice)}
+            for credit, einvoice in ((False, None), (False, "factur-x"), (True, "ubl"))
         ],
         "invoice_copy": [
             {"copies": copies, "customer": copies[0]}

@@ -24,7 +24,13 @@ from decimal import Decimal
 
 from core.types import RemittanceLine
 from parsers.text_amounts import Amount, read_amounts
-from parsers.text_refs import MAX_LINE_CHARS, find_invoice_refs, read_reference, remove_noise
+from parsers.text_refs import (
+    MAX_LINE_CHARS,
+    find_invoice_refs,
+    read_reference,
+    remove_noise,
+    take_creditor_refs,
+)
 from parsers.vocabulary import SUBTOTAL_RE, TOTAL_RE
 
 #: A line about how to reach someone is never a remittance line.
@@ -110,7 +116,8 @@ def scan_lines(lines: Iterable[str]) -> LinesRead:
         line = raw.replace("\t", "  ").strip()
         if not line or len(line) > MAX_LINE_CHARS or not any(ch.isdigit() for ch in line):
             continue
-        work, ref_of_payment = remove_noise(line)
+        work, creditor = take_creditor_refs(line)
+        work, ref_of_payment = remove_noise(work)
         payment_ref = payment_ref or ref_of_payment
         amounts = read_amounts(work)
         if not amounts or CONTACT_LINE_RE.search(line):
@@ -122,7 +129,7 @@ def scan_lines(lines: Iterable[str]) -> LinesRead:
             work = work[: a.start] + " " * (a.end - a.start) + work[a.end :]
         if SUBTOTAL_RE.search(line):
             continue
-        ref, ambiguous, strong = read_reference(work)
+        ref, ambiguous, strong = _creditor_or_read(creditor, work)
         if TOTAL_RE.search(line) and (ref is None or ambiguous or not strong):
             total = amount.value
             continue
@@ -166,6 +173,16 @@ def scan_lines(lines: Iterable[str]) -> LinesRead:
         payment_ref=payment_ref,
         currency=currency,
     )
+
+
+def _creditor_or_read(creditor: list[tuple[str, bool]], work: str) -> tuple[str | None, bool, bool]:
+    """(reference, ambiguous, strong) of a line: its creditor reference (the valid ones
+    first; several different ones are ambiguous), else what :func:`read_reference` reads."""
+    if not creditor:
+        return read_reference(work)
+    valid = list(dict.fromkeys(ref for ref, ok in creditor if ok))
+    refs = valid or [ref for ref, _ in creditor]
+    return refs[0], len(set(refs)) > 1, True
 
 
 def _is_payment_sentence(line: str, before_amount: str) -> bool:

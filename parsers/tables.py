@@ -54,6 +54,7 @@ from parsers.table_values import (
     cell_kind,
     strip_currency,
 )
+from parsers.text_refs import take_creditor_refs
 from parsers.vocabulary import TABLE_SKIP_ROW_RE, TOTAL_RE
 
 CELL_SEPARATOR = " | "
@@ -159,6 +160,9 @@ def _ref_of(cell: str, *, named: bool) -> str | None:
     amount or a date is no reference; without a header, a reference has 3+ digits."""
     if not any(ch.isdigit() for ch in cell) or DATE_RE.fullmatch(cell):
         return None
+    _, creditor = take_creditor_refs(cell)
+    if creditor:  # "RF18 5390 0754 7034": one reference, checked when it is looked up
+        return creditor[0][0]
     if named and _GROUPED_DIGITS_RE.fullmatch(cell.strip()):
         return cell.replace(" ", "")  # "90 040 560" under "Invoice number": one number
     if cell_kind(cell) is Kind.AMOUNT:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from core.creditor_ref import is_creditor_reference, normalise_creditor_reference
 from parsers.text_amounts import blank_out, read_amounts
 
 #: Longer lines are prose or garbage, never one remittance line; skipping them bounds the work.
@@ -120,6 +121,61 @@ def is_ocr_number(token: str) -> bool:
     return (digits >= 3 and letters <= 2 and number[0].isdigit()) or (digits >= 4 and letters == 1)
 
 
+#: Where an ISO 11649 creditor reference may start: ``RF`` and two check digits, any case.
+_RF_START_RE = re.compile(r"(?<![\w/-])RF\d\d", re.IGNORECASE)
+#: One more group of it: letters or digits after at most one space (``RF18 5390 0754 7034``,
+#: ``RF18539007547034``); never the start of an amount (``7034 1,250.00``: not ``1``).
+_RF_GROUP_RE = re.compile(r" ?([A-Za-z0-9]+)(?![\w/-]|[.,]\d)")
+#: Most letters and digits after ``RF`` and the check digits.
+_RF_MAX_BODY = 21
+#: Most places a line is looked at for a reference: a payer's line quotes one or two; a
+#: hostile line of "RF12 1 2 3 …" must not cost a check-digit test per group of each.
+_RF_MAX_PER_LINE = 4
+
+
+def take_creditor_refs(line: str) -> tuple[str, list[tuple[str, bool]]]:
+    """``line`` with its ISO 11649 creditor references blanked out, and each in compact form
+    with whether its check digits hold (``RF18 5390 0754 7034`` → ``RF18539007547034``).
+
+    Which groups after ``RF18`` belong to the reference is settled by the check digits: the
+    longest run of groups (of four, only the last shorter) that gives a valid reference; with
+    none valid, every group (the reference stays one token, and refused: a mistyped reference
+    names no invoice, and its groups are not read as other references or amounts).
+    """
+    found: list[tuple[str, bool]] = []
+    work = line
+    for tried, start_m in enumerate(_RF_START_RE.finditer(line)):
+        if tried == _RF_MAX_PER_LINE:
+            break
+        ends: list[int] = []
+        pos, body, last = start_m.end(), 0, 4
+        # printed in groups of four, only the last shorter (ISO 11649), or compact
+        while last == 4 and (group := _RF_GROUP_RE.match(line, pos)) is not None:
+            last = len(group.group(1))
+            body += last
+            if body > _RF_MAX_BODY:
+                break
+            pos = group.end()
+            ends.append(pos)
+        start = start_m.start()
+        valid = next((e for e in reversed(ends) if is_creditor_reference(line[start:e])), None)
+        if not ends or (valid is None and not line[start:].startswith("RF")):
+            continue  # "rf12 widgets": lower case counts only with valid check digits
+        end = valid if valid is not None else ends[-1]
+        found.append((normalise_creditor_reference(line[start:end]), valid is not None))
+        work = blank_out(work, start, end)
+    return work, found
+
+
+def find_creditor_refs(text: str) -> tuple[str, ...]:
+    """The valid ISO 11649 creditor references in ``text``, compact, in order, each once."""
+    refs: list[str] = []
+    for line in text.splitlines()[:MAX_TEXT_LINES]:
+        if len(line) <= MAX_LINE_CHARS:
+            refs.extend(ref for ref, valid in take_creditor_refs(line)[1] if valid)
+    return tuple(dict.fromkeys(refs))
+
+
 def remove_noise(line: str) -> tuple[str, str | None]:
     """``line`` with dates, phone numbers, other labelled numbers and payment references
     blanked out (same length, so positions stay valid), and the payment reference, if any."""
@@ -197,12 +253,17 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 def find_invoice_refs(text: str) -> tuple[str, ...]:
     """Invoice references written in prose (a question, a promise), in order, each once.
 
+    A valid ISO 11649 creditor reference (``RF18 5390 0754 7034``) is the printed payment
+    reference of one of our invoices: when the text carries any, they are its references.
+
     A reference follows an "invoice" word (with the list after it: "invoices 4711, 4712 and
     4720") or is a code with a document prefix (INV-1001, CM-2001); a bare number of four or
     more digits counts only when there is neither. Dates, amounts, phone numbers, payment
     references and other labelled numbers (orders, customers) are never references.
     """
-    work, _ = remove_noise(text[:MAX_LINE_CHARS])
+    if creditor := find_creditor_refs(text[:MAX_LINE_CHARS]):
+        return creditor
+    work, _ = remove_noise(take_creditor_refs(text[:MAX_LINE_CHARS])[0])
     for a in read_amounts(work):
         work = blank_out(work, a.start, a.end)
     found: list[tuple[int, str]] = []

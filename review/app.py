@@ -28,6 +28,7 @@ from review import (
     applications,
     dashboard,
     health,
+    item_credit,
     item_routes,
     languages_page,
     queue,
@@ -37,6 +38,7 @@ from review import (
     signin,
 )
 from review.auth import require
+from review.item_credit import CreditIssuer
 from review.secret import secret_key
 from review.security import SecurityMiddleware
 from review.templating import render
@@ -51,11 +53,13 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     process_metrics: CollectorRegistry | None = None,
     redis_client: Callable[[], Any | None] | None = None,
+    credit_issuer: CreditIssuer | None = None,
 ) -> Starlette:
     """The review app for ``settings``; ``session_factory`` defaults to one over
     ``settings.database_url``; ``clock`` (aware UTC) defaults to the system clock;
     ``/metrics`` adds ``process_metrics`` (the counters of the workers in this process) and
-    reads the queues through ``redis_client`` (default: a client of ``ARBOX_REDIS_URL``)."""
+    reads the queues through ``redis_client`` (default: a client of ``ARBOX_REDIS_URL``). With
+    ``credit_issuer`` (the worker's ``issue_credit_memo``), a dispute item offers "Credit"."""
     routes: list[BaseRoute] = [
         Route("/", home, methods=["GET"]),
         *health.routes,  # /healthz, /readyz, /metrics: no sign-in, nothing about accounts
@@ -67,6 +71,7 @@ def create_app(
         *languages_page.routes,
         *settings_page.routes,
         *applications.routes,
+        *item_credit.routes,  # before item_routes: its /items/{id}/{decision} takes any name
         *item_routes.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
@@ -79,6 +84,7 @@ def create_app(
     app.state.sessions = session_factory or make_sessionmaker(make_engine(settings.database_url))
     app.state.secret_key = secret_key(settings)
     app.state.clock = clock
+    app.state.credit_issuer = credit_issuer
     app.state.metrics_registry = health.metrics_registry(
         app.state.sessions, settings, extra=process_metrics, redis_client=redis_client
     )

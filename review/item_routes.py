@@ -45,6 +45,7 @@ from ledger.review_decisions import (
 )
 from review import deps
 from review.auth import User, check_csrf, require
+from review.item_credit_panel import credit_panel
 from review.item_mail import page_png, renderer
 from review.item_reply import ReplySender, send_reply
 from review.item_search import search_invoices
@@ -226,11 +227,20 @@ def _render(
             "can_confirm": user.has_role("clerk"),
             "can_decide": user.has_role("clerk") and view.is_open,
             "submission": secrets.token_urlsafe(16),
+            "credit": credit_panel(request, view.id, view.kind, view.is_open),
             "flash": flash,
             "error": error,
         },
         status_code=status_code,
     )
+
+
+async def render_item(request: Request, user: User, item_id: int, *, error: str) -> Response:
+    """The item page with ``error`` (409), for decisions made elsewhere (review.item_credit)."""
+    view = await _view(request, item_id)
+    if view is None:
+        raise HTTPException(404, f"there is no review item {item_id}")
+    return _render(request, user, view, error=error, status_code=409)
 
 
 def _flash(request: Request) -> str | None:

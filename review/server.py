@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry
 
 from core.config import Settings
 from review.app import create_app
+from review.item_credit import CreditIssuer
 
 
 @dataclass
@@ -44,9 +45,15 @@ def _config(
     port: int | None,
     process_metrics: CollectorRegistry | None = None,
     redis_client: Callable[[], Any | None] | None = None,
+    credit_issuer: CreditIssuer | None = None,
 ) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(settings, process_metrics=process_metrics, redis_client=redis_client),
+        create_app(
+            settings,
+            process_metrics=process_metrics,
+            redis_client=redis_client,
+            credit_issuer=credit_issuer,
+        ),
         host=host or settings.web_host,
         port=settings.web_port if port is None else port,
         log_level="warning",
@@ -62,11 +69,14 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     redis_client: Callable[[], Any | None] | None = None,
+    credit_issuer: CreditIssuer | None = None,
 ) -> str:
     """Serve until SIGINT or SIGTERM, then finish the requests in flight and return (the
     process exits 0, as the other ``arbox`` services do). Prints nothing; returns the URL
     it served on."""
-    running = start_in_thread(settings, host=host, port=port, redis_client=redis_client)
+    running = start_in_thread(
+        settings, host=host, port=port, redis_client=redis_client, credit_issuer=credit_issuer
+    )
     stop = threading.Event()
 
     def handler(_signum: int, _frame: object) -> None:
@@ -92,15 +102,17 @@ def start_in_thread(
     timeout: float = 15,
     process_metrics: CollectorRegistry | None = None,
     redis_client: Callable[[], Any | None] | None = None,
+    credit_issuer: CreditIssuer | None = None,
 ) -> RunningServer:
     """Start serving in a daemon thread and return once it listens; ``/metrics`` adds
     ``process_metrics`` (``arbox run``: its workers' and poller's counters); ``redis_client``
-    reads the queue depths (see :func:`review.app.create_app`).
+    reads the queue depths; ``credit_issuer`` issues credit memos for the dispute items'
+    Credit decision (see :func:`review.app.create_app`).
 
     Raises:
         RuntimeError: the server did not start within ``timeout`` (the port is taken?).
     """
-    config = _config(settings, host, port, process_metrics, redis_client)
+    config = _config(settings, host, port, process_metrics, redis_client, credit_issuer)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="arbox-web", daemon=True)
     thread.start()

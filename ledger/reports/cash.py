@@ -8,7 +8,8 @@ was un-applied is classed as automatic when the worker had applied it.
 
 STP (straight-through processing) is the share of the remittance lines received in the
 period that were applied with no person: lines decided ``auto`` / lines received. It is a
-count, so it is given over all currencies.
+count, so it is given over all currencies. A credit memo settled against its invoice
+(ledger.credit_settling) is recorded as two lines of no advice: they are not lines received.
 
 At the end of the period: open unapplied cash and open deductions (the part of a short
 payment's deduction its invoice still owes), per currency.
@@ -26,6 +27,7 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.statuses import ApplicationStatus
+from ledger.credit_settling import SETTLEMENT_SOURCE
 from ledger.models import Application, Invoice, Remittance, RemittanceLine
 from ledger.reports.aging import customer_labels
 from ledger.reports.balances import (
@@ -247,7 +249,11 @@ def stp_days(session: Session, *, start: date, end: date) -> tuple[StpDay, ...]:
     rows = session.execute(
         select(day, func.count(), func.sum(case((RemittanceLine.outcome == "auto", 1), else_=0)))
         .join(Remittance, Remittance.id == RemittanceLine.remittance_id)
-        .where(Remittance.created_at >= lo, Remittance.created_at < hi)
+        .where(
+            Remittance.created_at >= lo,
+            Remittance.created_at < hi,
+            Remittance.source != SETTLEMENT_SOURCE,
+        )
         .group_by(day)
     ).tuples()
     days = [StpDay(day=to_date(d), lines=int(n), auto=int(a or 0)) for d, n, a in rows]

@@ -49,6 +49,7 @@ from matching.bank_link import (
     link_credit,
     link_expected,
 )
+from parsers.text_refs import find_creditor_refs
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +58,8 @@ def credit_view(payment: m.Payment) -> CreditView:
     """A payment row as linking sees it."""
     refs = tuple(r for r in (payment.end_to_end_id, payment.bank_ref) if r)
     refs += tuple((payment.refs or "").splitlines())
+    # An RF reference printed in groups (``RF18 5390 0754 7034``) is one reference, not words
+    refs += find_creditor_refs(payment.remittance_text or "")
     return CreditView(
         payment_id=payment.id,
         amount=payment.amount,

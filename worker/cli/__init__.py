@@ -20,9 +20,11 @@ from core.logging import use_log_settings
 from worker.cli import common
 from worker.cli.bank import bank_app
 from worker.cli.config import config_app
+from worker.cli.credits import credits_settle
 from worker.cli.db import db_app
 from worker.cli.exports import export_app
 from worker.cli.imports import import_app
+from worker.cli.issuing import credits_app, invoices_app
 from worker.cli.processes import demo, ingest, poller, run, worker
 from worker.cli.quarantine import quarantine_app
 from worker.cli.report import report_app
@@ -45,6 +47,7 @@ for command in (ingest, worker, poller, run, unapply, explain):
     app.command()(command)
 app.command("status")(status_cmd)  # JSON, live workers and pollers, exit 1 when unhealthy
 app.command()(demo)
+credits_app.command("settle")(credits_settle)  # settling a credit memo (issue 24)
 for name, group in (
     ("db", db_app),
     ("config", config_app),
@@ -58,6 +61,8 @@ for name, group in (
     ("dunning", dunning_app),
     ("bank", bank_app),
     ("statements", statements_app),
+    ("invoices", invoices_app),
+    ("credits", credits_app),
 ):
     app.add_typer(group, name=name)
 

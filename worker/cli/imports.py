@@ -1,4 +1,4 @@
-"""``arbox import invoices|contacts|bank FILE``: open invoices and their customers, the
+"""``arbox import invoices|contacts|customers|bank FILE``: open invoices and their customers, the
 addresses that may receive a customer's account data (see :mod:`ledger.contacts` and
 :mod:`outbound.recipients`) and bank statements (:mod:`worker.cli.bank`). Each file is
 imported all-or-nothing."""
@@ -103,6 +103,31 @@ def import_contacts_cmd(
         f"imported {summary.rows} rows: {summary.contacts_added} contacts added, "
         f"{summary.contacts_updated} updated, {summary.domains_allowed} domains allowed, "
         f"{summary.domains_withdrawn} withdrawn",
+        highlight=False,
+    )
+
+
+@import_app.command("customers")
+def import_customers_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV or XLSX file of customers.")],
+    encoding: EncodingOption = None,
+) -> None:
+    """Load customers' billing details (customer_number; optional name, address, postcode,
+    city, country, vat_id, endpoint, einvoice, locale). All-or-nothing; a new customer needs
+    its name."""
+    # loaded when run: SQLAlchemy and the models (`arbox --help` stays quick)
+    from ledger.customer_import import import_customers
+    from worker.services import utc_now
+
+    if not file.is_file():
+        raise common.fail(f"{file}: no such file", 2)
+    failed = {"prefix": f"{file.name}: ", "suffix": "; nothing was imported"}
+    with common.transaction(**failed) as session:
+        summary = import_customers(session, file, now=utc_now(), encoding=encoding)
+    _print_notes(file, summary.notes)
+    common.out.print(
+        f"imported {summary.rows} rows: {summary.created} customers created, "
+        f"{summary.updated} updated",
         highlight=False,
     )
 

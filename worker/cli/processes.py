@@ -206,6 +206,7 @@ def run() -> None:
     # loaded when run: Dramatiq, SQLAlchemy and the web app (`arbox --help` stays quick)
     from review.server import start_in_thread
     from worker.broker import redis_client_for
+    from worker.issuing.review_issuer import ReviewCreditIssuer
     from worker.metrics import REGISTRY as PROCESS_METRICS
     from worker.runs.scheduler import check_schedules, start_scheduler_thread
     from worker.runtime import boot, start_worker, stop_worker
@@ -238,6 +239,7 @@ def run() -> None:
             settings,
             process_metrics=PROCESS_METRICS,
             redis_client=partial(redis_client_for, settings),
+            credit_issuer=ReviewCreditIssuer(settings, services=runtime.services),
         )
     except RuntimeError as e:
         stop.set()

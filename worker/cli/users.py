@@ -116,6 +116,7 @@ def serve_command(
     signing in; create users with `arbox users add`."""
     from review.server import serve  # loads the web app: `arbox --help` stays quick
     from worker.broker import redis_client_for  # loads Dramatiq
+    from worker.issuing.review_issuer import ReviewCreditIssuer
 
     configure_logging("INFO")
     settings = Settings.from_env()
@@ -126,7 +127,13 @@ def serve_command(
     where = f"http://{host or settings.web_host}:{settings.web_port if port is None else port}"
     common.out.print(f"review app on {where}; Ctrl-C stops it", highlight=False)
     try:
-        serve(settings, host=host, port=port, redis_client=partial(redis_client_for, settings))
+        serve(
+            settings,
+            host=host,
+            port=port,
+            redis_client=partial(redis_client_for, settings),
+            credit_issuer=ReviewCreditIssuer(settings),
+        )
     except RuntimeError as e:
         raise common.fail(str(e)) from e
     common.out.print("review app stopped")

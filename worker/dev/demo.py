@@ -43,6 +43,7 @@ from worker.dev.embedded import (
     start_smtp_sink,
 )
 from worker.dev.embedded_redis import stop_embedded_redis
+from worker.issuing.review_issuer import ReviewCreditIssuer
 from worker.mailbox import ImapConfig, ImapMailbox
 from worker.outcomes import OUTCOME_COLUMNS, message_outcomes, outcome_row
 from worker.poller import Poller
@@ -222,7 +223,11 @@ def _serve(poller: Poller, console: Console, imap: EmbeddedImap, svc: Services) 
         "tls none\n"
     )
     password = _demo_user(svc)
-    web = start_in_thread(svc.settings, redis_client=partial(redis_client_for, svc.settings))
+    web = start_in_thread(
+        svc.settings,
+        redis_client=partial(redis_client_for, svc.settings),
+        credit_issuer=ReviewCreditIssuer(svc.settings, services=svc),
+    )
     console.print(
         f"\nReview app: {web.url}/ - sign in as [bold]{DEMO_USER}[/bold] (supervisor) with "
         f"password [bold]{password}[/bold] (made for this run; shown only here).",

@@ -29,10 +29,11 @@ import structlog
 
 from core.statuses import ReviewKind
 from core.types import MailKind, Question
+from ledger.invoice_copies import invoice_copies
 from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
 from ledger.question_refs import resolve_question_refs
-from ledger.statements import invoice_copies, statements_for_customer
+from ledger.statements import statements_for_customer
 from outbound.documents import compose_invoice_copy, compose_reply, compose_statement
 from outbound.pdf_invoice import render_invoice_pdf
 from outbound.pdf_layout import CompanyBlock

@@ -342,3 +342,20 @@ def test_a_statement_from_an_address_that_is_not_the_bank_is_not_imported(mail_s
     assert rows(svc, m.Payment) == []
     with svc.sessions() as s:
         assert s.scalar(select(func.count()).select_from(m.BankStatementRow)) == 0
+
+
+def test_a_printed_creditor_reference_links_the_remittance_and_its_credit(svc):
+    # Given INV-70001 printed with an RF reference, and a remittance quoting only that
+    with svc.sessions.begin() as s:
+        invoice = s.scalars(select(m.Invoice).where(m.Invoice.number == "INV-70001")).one()
+        invoice.payment_reference = "RF18539007547034"
+    advice = mail("Paid rf18 5390 0754 7034   1,250.00\n", mid="<rf1@acme>")
+    assert ingest(svc, advice) == "applied"
+    # When the bank credit comes with the reference in groups among other words
+    text = "RF18 5390 0754 7034 ACME MFG"
+    result = book(svc, camt(("1250.00", text, "A. C. M. E. Treasury", "2026-11-24")))
+    # Then it links by that reference, and nothing is applied twice
+    assert result.linked == 1 and result.from_text == 0
+    (link,) = rows(svc, m.PaymentLink)
+    assert "reference" in link.reason
+    assert len(rows(svc, m.Application)) == 1 and balance(svc, "INV-70001") == Decimal("0.00")

@@ -237,3 +237,19 @@ def test_invoices_unapplied_before_are_those_ledger_unapply_names(ledger):
     assert unapplied_before(ledger.session, ids) == reversed_invoice_ids(ledger.session, ids)
     assert unapplied_before(ledger.session, ids) == {paid}
     assert unapplied_before(ledger.session, []) == set()
+
+
+def test_a_valid_creditor_reference_names_the_invoice_whose_payment_reference_it_is(ledger):
+    acme = ledger.customer("C-001")
+    printed = ledger.invoice(acme, "INV-3000")
+    grouped = ledger.invoice(acme, "INV-3001")
+    ledger.session.get(Invoice, printed).payment_reference = "RF18539007547034"
+    ledger.session.get(Invoice, grouped).payment_reference = "RF37 INV4 711"  # as printed
+    ledger.session.flush()
+    keys = ["rf18539007547034", "rf37inv4711", "rf19539007547034", "3000"]
+    found = invoices_by_ref_keys(ledger.session, keys)
+    assert [i.number for i in found["rf18539007547034"]] == ["INV-3000"]
+    assert [i.number for i in found["rf37inv4711"]] == ["INV-3001"]
+    assert "rf19539007547034" not in found  # bad check digits: no lookup at all
+    assert [i.number for i in found["3000"]] == ["INV-3000"]
+    assert matching_reads.lock_invoices(ledger.session, keys=keys, customer_id=None) in (0, 2)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ledger.statements import invoice_copies, iter_statements, statements_for_customer
+from ledger.invoice_copies import invoice_copies
+from ledger.statements import iter_statements, statements_for_customer
 from ledger.unapplied_cash import record_unapplied_cash
 from tests.unit.ledger.conftest import NOW
 

@@ -420,3 +420,35 @@ def test_the_date_signal_places_the_payment_against_due_date_and_discount_window
         "paid 2026-12-05; 34 days after issue; 4 days past due; after the discount window of "
         "'2/10 Net 30' (to 2026-11-11)"
     )
+
+
+def test_a_mistyped_creditor_reference_is_never_near_matched():
+    # Given an invoice numbered with its creditor reference, and a payer who swapped two
+    # digits of it (the check digits no longer hold), paying the exact balance
+    invoices = [invoice("RF18539007547034", "500.00", invoice_id=1)]
+    (d,) = decide([("RF18 5390 0754 7043", "500.00")], invoices).lines
+    # Then nothing is applied: an RF reference is exact or nothing
+    assert d.outcome is Outcome.REVIEW
+    # (the same swap in an ordinary number is a certain near form)
+    (plain,) = decide(
+        [("INV-5390075470343", "500.00")], [invoice("INV-5390075470334", "500.00")]
+    ).lines
+    assert plain.outcome is Outcome.AUTO
+
+
+def test_a_creditor_reference_and_the_number_inside_it_naming_one_invoice_resolve_to_it():
+    # Given an ISO 20022 line: the payer's own document number, then CdtrRefInf's RF reference
+    # and the reference inside it, both naming INV-4711 (by payment reference and by number)
+    inv = invoice("INV-4711", "100.00", invoice_id=7)
+    line = RemittanceLine("5100004711", Decimal("100.00"), alt_refs=("RF37INV4711", "INV4711"))
+    rem = Remittance(lines=(line,), stated_total=None)
+    result = decide_remittance(
+        rem,
+        customer_id=ACME,
+        invoices_by_key={"rf37inv4711": [inv], "4711": [inv]},
+        customer_open=[inv],
+        policy=MatchPolicy(),
+    )
+    (d,) = result.lines
+    assert d.outcome is Outcome.AUTO
+    assert d.invoice is not None and d.invoice.number == "INV-4711"

@@ -33,7 +33,8 @@ import pytest
 from bidi import get_display
 from fontTools.ttLib import TTFont
 
-from ledger.statements import InvoiceCopy, build_statements
+from ledger.invoice_copies import InvoiceCopy
+from ledger.statements import build_statements
 from outbound.pdf_invoice import render_invoice_pdf
 from outbound.pdf_layout import CompanyBlock
 from outbound.pdf_statement import render_statement_pdf

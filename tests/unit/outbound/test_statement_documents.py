@@ -14,7 +14,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from ledger.statements import InvoiceCopy, Statement, build_statements
+from ledger.invoice_copies import InvoiceCopy
+from ledger.statements import Statement, build_statements
 from outbound.compose import stable_message_id
 from outbound.documents import compose_invoice_copy, compose_statement
 from outbound.pdf_invoice import render_invoice_pdf

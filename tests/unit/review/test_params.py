@@ -64,6 +64,12 @@ PARAMETERS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("invoice", "amount", "reason", "customer", "text", "body", "remember", "submission"),
         ("item_id", "decision"),
     ),
+    # issue 24: a dispute credited, and its credit memo settled (review.item_credit)
+    ("POST", "/items/{item_id:id}/credit"): (
+        ("invoice", "amount", "lines", "reason", "submission"),
+        ("item_id",),
+    ),
+    ("POST", "/items/{item_id:id}/settle"): (("credit", "submission"), ("item_id",)),
     ("GET", "/invoices/search"): (("q", "item"), ()),
     ("GET", "/static"): ((), ("path",)),
     # issue 20: no sign-in, no parameters
