@@ -191,6 +191,9 @@ def test_credit_memos_whole_lines_and_amount_never_more_than_the_invoice(env, tm
     assert rest.returncode == 1  # line 2 is credited already: the whole would be too much
     imported = credit("INV-NOPE", "--reason", "x")
     assert "no such invoice" in imported.stderr
+    # the refused memos gave their numbers back: the next one is CN-…3, no gap
+    small = credit(de["invoice_number"], "--amount", "1.00", "--reason", "rounding")
+    assert "issued credit memo CN-2026-000003" in small.stdout, small.stderr
     memos = rows(
         env,
         "select c.number, c.amount, c.balance, i.number from invoices c "
@@ -199,12 +202,13 @@ def test_credit_memos_whole_lines_and_amount_never_more_than_the_invoice(env, tm
     assert [(m[0], m[3]) for m in memos] == [
         ("CN-2026-000001", nl["invoice_number"]),
         ("CN-2026-000002", de["invoice_number"]),
+        ("CN-2026-000003", de["invoice_number"]),
     ]
     assert all(m[1] < 0 and m[1] == m[2] for m in memos)
     audit = rows(env, "select actor, detail from audit_events where action='issue_credit_memo'")
-    assert [a[0] for a in audit] == ["alice", "alice"]
+    assert [a[0] for a in audit] == ["alice", "alice", "alice"]
     assert "goodwill" in str(audit[1][1])
-    mails = smtp_sink.wait_for(4, timeout=5)
+    mails = smtp_sink.wait_for(5, timeout=5)
     memo = next(m for m in mails if b"CN-2026-000001" in m.raw)
     parsed = message_from_bytes(memo.raw, policy=policy.default)
     names = [p.get_filename() for p in parsed.iter_attachments()]
