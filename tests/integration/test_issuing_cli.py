@@ -92,6 +92,21 @@ def test_a_file_with_bad_rows_is_refused_whole_naming_row_and_reason(env, tmp_pa
     assert smtp_sink.wait_for(1, timeout=0.5) == []
 
 
+def test_customers_without_a_contact_or_what_their_einvoice_needs_are_refused(env, tmp_path):
+    lone = tmp_path / "lone.csv"
+    lone.write_text("customer_number,name,country\nC-LONE,Lone Ltd,GB\n")
+    assert arbox_here("import", "customers", str(lone), env=env, cwd=tmp_path).returncode == 0
+    docs = invoices(2)  # C-DE, C-FR
+    docs.append({**docs[0], "customer_number": "C-LONE"})
+    refused = issue(env, tmp_path, write_invoices(tmp_path / "f.json", docs), "--einvoice", "ubl")
+    assert refused.returncode == 1
+    err = " ".join(refused.stderr.split())
+    assert "document 2: customer C-FR has no Peppol endpoint (ubl needs it)" in err
+    assert "document 3: customer C-LONE has no contact to mail it to" in err
+    assert "document 1" not in err  # C-DE has its endpoint
+    assert rows(env, "select count(*) from invoices") == [(0,)]
+
+
 def test_a_csv_file_groups_rows_by_document_and_names_spreadsheet_rows(env, tmp_path):
     csv_file = tmp_path / "invoices.csv"
     csv_file.write_text(
