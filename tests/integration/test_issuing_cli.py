@@ -92,6 +92,21 @@ def test_a_file_with_bad_rows_is_refused_whole_naming_row_and_reason(env, tmp_pa
     assert smtp_sink.wait_for(1, timeout=0.5) == []
 
 
+def test_customers_without_a_contact_or_what_their_einvoice_needs_are_refused(env, tmp_path):
+    lone = tmp_path / "lone.csv"
+    lone.write_text("customer_number,name,country\nC-LONE,Lone Ltd,GB\n")
+    assert arbox_here("import", "customers", str(lone), env=env, cwd=tmp_path).returncode == 0
+    docs = invoices(2)  # C-DE, C-FR
+    docs.append({**docs[0], "customer_number": "C-LONE"})
+    refused = issue(env, tmp_path, write_invoices(tmp_path / "f.json", docs), "--einvoice", "ubl")
+    assert refused.returncode == 1
+    err = " ".join(refused.stderr.split())
+    assert "document 2: customer C-FR has no Peppol endpoint (ubl needs it)" in err
+    assert "document 3: customer C-LONE has no contact to mail it to" in err
+    assert "document 1" not in err  # C-DE has its endpoint
+    assert rows(env, "select count(*) from invoices") == [(0,)]
+
+
 def test_a_csv_file_groups_rows_by_document_and_names_spreadsheet_rows(env, tmp_path):
     csv_file = tmp_path / "invoices.csv"
     csv_file.write_text(
@@ -191,6 +206,9 @@ def test_credit_memos_whole_lines_and_amount_never_more_than_the_invoice(env, tm
     assert rest.returncode == 1  # line 2 is credited already: the whole would be too much
     imported = credit("INV-NOPE", "--reason", "x")
     assert "no such invoice" in imported.stderr
+    # the refused memos gave their numbers back: the next one is CN-…3, no gap
+    small = credit(de["invoice_number"], "--amount", "1.00", "--reason", "rounding")
+    assert "issued credit memo CN-2026-000003" in small.stdout, small.stderr
     memos = rows(
         env,
         "select c.number, c.amount, c.balance, i.number from invoices c "
@@ -199,12 +217,13 @@ def test_credit_memos_whole_lines_and_amount_never_more_than_the_invoice(env, tm
     assert [(m[0], m[3]) for m in memos] == [
         ("CN-2026-000001", nl["invoice_number"]),
         ("CN-2026-000002", de["invoice_number"]),
+        ("CN-2026-000003", de["invoice_number"]),
     ]
     assert all(m[1] < 0 and m[1] == m[2] for m in memos)
     audit = rows(env, "select actor, detail from audit_events where action='issue_credit_memo'")
-    assert [a[0] for a in audit] == ["alice", "alice"]
+    assert [a[0] for a in audit] == ["alice", "alice", "alice"]
     assert "goodwill" in str(audit[1][1])
-    mails = smtp_sink.wait_for(4, timeout=5)
+    mails = smtp_sink.wait_for(5, timeout=5)
     memo = next(m for m in mails if b"CN-2026-000001" in m.raw)
     parsed = message_from_bytes(memo.raw, policy=policy.default)
     names = [p.get_filename() for p in parsed.iter_attachments()]

@@ -156,3 +156,25 @@ def test_credit_lines_refuse_what_cannot_be_credited():
         _credit_lines(invoice, amount=Decimal("-1"), lines=())
     with pytest.raises(CreditRefusedError, match="more than 2 decimals"):
         _credit_lines(invoice, amount=Decimal("1.001"), lines=())
+
+
+def test_an_xlsx_file_with_date_and_number_cells(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["document", "customer_number", "issue_date", "currency", "terms",
+                  "description", "quantity", "unit_price", "tax_rate"])  # fmt: skip
+    sheet.append([1, "C-1", datetime.datetime(2026, 12, 1), "EUR", "Net 30", "A", 2, 19.99, 19])  # noqa: DTZ001 - a spreadsheet cell has no zone
+    sheet.append([1, None, None, None, None, "B", 1.5, 0.1, 7])
+    path = tmp_path / "invoices.xlsx"
+    workbook.save(path)
+    (doc,), problems = read_invoice_file(path)
+    assert problems == []
+    assert doc.issue_date == date(2026, 12, 1)
+    assert [(ln.quantity, ln.unit_price) for ln in doc.lines] == [
+        (Decimal(2), Decimal("19.99")),
+        (Decimal("1.5"), Decimal("0.1")),
+    ]
