@@ -125,6 +125,14 @@ def issued_keys(session: Session, keys: Collection[str]) -> dict[str, tuple[str,
     return found
 
 
+def issued_by_key(session: Session, key: str) -> tuple[int, str, Decimal] | None:
+    """(id, number, amount) of the document issued under ``key``, or None."""
+    row = session.execute(
+        select(Invoice.id, Invoice.number, Invoice.amount).where(Invoice.issue_key == key)
+    ).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 def number_taken(session: Session, number: str) -> bool:
     """Whether an invoice (imported or issued) has ``number``."""
     return bool(numbers_taken(session, [number]))

@@ -55,6 +55,7 @@ class CreditIssuer(Protocol):
         lines: Sequence[int],
         reason: str,
         by: str,
+        issue_key: str | None = None,
     ) -> str: ...
 
 
@@ -125,8 +126,13 @@ def _credit(
         if not invoice or not reason:
             raise RefusedActionError("the invoice and the reason are required")
         amount, lines = _what(form)
-    number = issuer(
-        invoice_number=invoice, amount=amount, lines=lines, reason=reason, by=user.username
+    number = issuer(  # one memo per item, even from two app processes at once
+        invoice_number=invoice,
+        amount=amount,
+        lines=lines,
+        reason=reason,
+        by=user.username,
+        issue_key=f"review-item:{item_id}",
     )
     try:
         with deps.sessions(request).begin() as session:

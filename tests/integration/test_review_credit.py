@@ -144,3 +144,22 @@ def test_no_hostile_credit_form_answers_500(world, clerk):
         if response.status_code >= 500:
             failures.append(("credit", value, response.status_code))
     assert failures == []
+
+
+def test_two_app_processes_crediting_one_item_issue_one_memo(world):
+    # Two servers' issuers (no shared lock, no shared submission check), one item's key.
+    first = ReviewCreditIssuer(world.settings, services=world.services)
+    second = ReviewCreditIssuer(world.settings, services=world.services)
+    asked = {
+        "invoice_number": world.invoice_number,
+        "amount": Decimal("30.00"),
+        "lines": (),
+        "reason": "agreed price",
+        "by": "clara",
+        "issue_key": f"review-item:{world.dispute_item}",
+    }
+    assert first(**asked) == second(**asked)
+    assert len(_invoices(world)) == 2  # the invoice and one credit memo
+    other = {**asked, "issue_key": "review-item:999999"}
+    assert first(**other) != second(**asked)  # another item's credit is its own
+    assert len(_invoices(world)) == 3

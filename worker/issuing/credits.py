@@ -20,9 +20,11 @@ with an audit event carrying the reason and the user — all in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import InvoiceDataError, PermanentError
@@ -34,7 +36,13 @@ from core.invoicing import (
     TaxCategory,
 )
 from core.money import minor_units, round_money
-from ledger.issuing_store import CreditSource, StoredLine, billing_customer_by_id, credit_source
+from ledger.issuing_store import (
+    CreditSource,
+    StoredLine,
+    billing_customer_by_id,
+    credit_source,
+    issued_by_key,
+)
 from worker.issuing.common import (
     NEXT,
     IssuedDocument,
@@ -68,9 +76,12 @@ def issue_credit_memo(
     reason: str,
     by: str,
     send: bool = True,
+    issue_key: str | None = None,
 ) -> IssuedDocument:
     """Issue a credit memo for ``invoice_number`` (see the module) and, with ``send``, mail it
-    now when SMTP is configured (else the outbox sender does).
+    now when SMTP is configured (else the outbox sender does). With ``issue_key`` (the review
+    app's ``review-item:<id>``), a memo issued under that key before is returned instead
+    (``already_issued``), even when two processes ask at once: the key is unique.
 
     Raises:
         CreditRefusedError: unknown or imported invoice, both ``amount`` and ``lines``, a
@@ -78,6 +89,50 @@ def issue_credit_memo(
             reason or user, no contact to mail it to.
     """
     reason, by = _checked(amount, lines, reason, by)
+    if issue_key is not None:
+        found = _issued_before(svc, issue_key, invoice_number)
+        if found is not None:
+            return found
+    try:
+        return _issue(svc, invoice_number, amount, lines, reason, by, send, issue_key)
+    except IntegrityError:
+        found = _issued_before(svc, issue_key, invoice_number) if issue_key else None
+        if found is None:
+            raise
+        return found  # another process issued it under the same key meanwhile
+
+
+def _issued_before(svc: Services, key: str, invoice_number: str) -> IssuedDocument | None:
+    with svc.sessions() as session:
+        found = issued_by_key(session, key)
+        source = credit_source(session, invoice_number) if found else None
+        if found is None or source is None:
+            return None
+        customer = billing_customer_by_id(session, source.customer_id)
+    invoice_id, number, amount = found
+    return IssuedDocument(
+        number=number,
+        kind="credit_memo",
+        customer_number=customer.number,
+        currency=source.currency,
+        total=-amount,
+        invoice_id=invoice_id,
+        outbox_id=None,
+        already_issued=True,
+        credits=source.number,
+    )
+
+
+def _issue(
+    svc: Services,
+    invoice_number: str,
+    amount: Decimal | None,
+    lines: Sequence[int],
+    reason: str,
+    by: str,
+    send: bool,
+    issue_key: str | None,
+) -> IssuedDocument:
     settings, now = svc.settings, svc.clock()
     style = mail_style(settings)
     with svc.sessions.begin() as session:
@@ -92,6 +147,7 @@ def issue_credit_memo(
         pending = _pending(
             session, source, _credit_lines(source, amount=amount, lines=lines), svc, reason, by
         )
+        pending = dataclasses.replace(pending, issue_key=issue_key)
         try:
             issued, invoice_id, outbox_id = store_and_queue(
                 session, pending, settings=settings, style=style, now=now

@@ -41,6 +41,7 @@ class ReviewCreditIssuer:
         lines: Sequence[int],
         reason: str,
         by: str,
+        issue_key: str | None = None,
     ) -> str:
         issued = issue_credit_memo(
             self._svc(),
@@ -49,5 +50,6 @@ class ReviewCreditIssuer:
             lines=lines,
             reason=reason,
             by=by,
+            issue_key=issue_key,
         )
         return issued.number
