@@ -26,6 +26,7 @@ takes a tenth of a second); the engines are not thread-safe and all recognition 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -43,6 +44,14 @@ DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
 MIN_ORIENTATION_CONFIDENCE = 2.0
 #: OSD looks at a copy of the page at most this long (pixels): enough, at half the cost.
 _OSD_LONG_SIDE = 1800
+
+#: What a table border left as a "letter" at a word's ends ("|", "]", "_"): cut off, and a
+#: word of nothing else is no word (the rules of a photographed table are not straight
+#: enough to be erased before recognition).
+_RULE_MARKS = "|[]{}_"
+
+#: An amount with a speck read after it ("675.00," where the paper had a dot of dirt).
+_AMOUNT_TAIL_RE = re.compile(r"^(.*\d[.,]\d{2})[.,;:'`]$")
 
 OCR_LOCK = threading.Lock()
 _ENGINES: dict[tuple[str, str], _Engine] = {}
@@ -148,7 +157,11 @@ def _words(api: tesserocr.PyTessBaseAPI, number: int, scale: float) -> tuple[Ocr
         return ()
     word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
     for item in tesserocr.iterate_level(iterator, word_level):
-        text = (item.GetUTF8Text(word_level) or "").strip()
+        try:
+            text = (item.GetUTF8Text(word_level) or "").strip()
+        except RuntimeError:  # "No text returned": an empty page's one empty element
+            continue
+        text = _AMOUNT_TAIL_RE.sub(r"\1", text.strip(_RULE_MARKS))
         box = item.BoundingBox(word_level)
         line = item.BoundingBox(line_level)
         if not text or box is None:

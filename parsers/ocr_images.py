@@ -306,7 +306,7 @@ def without_rules(page: Image.Image) -> Image.Image:
     ("|", "l", "_") glued to the cells; the layout reader needs no rules (it finds columns
     by the words' positions)."""
     ink = page.point(lambda v: 255 if v < _INK_LEVEL else 0)
-    rows = _means(ink.resize((1, ink.height), Image.Resampling.BOX), vertical=True)
+    rows = _means(ink.resize((1, ink.height), Image.Resampling.BOX))
     ruled_rows = [y for y, share in enumerate(rows) if share > _RULE_SHARE]
     if not ruled_rows:
         return page
@@ -317,17 +317,16 @@ def without_rules(page: Image.Image) -> Image.Image:
     top, bottom = ruled_rows[0], ruled_rows[-1]
     if bottom - top > _MIN_RULED_HEIGHT:
         band = ink.crop((0, top, ink.width, bottom + 1))
-        columns = _means(band.resize((band.width, 1), Image.Resampling.BOX), vertical=False)
+        columns = _means(band.resize((band.width, 1), Image.Resampling.BOX))
         for x, share in enumerate(columns):
             if share > _VERTICAL_RULE_SHARE:
                 draw.line([(x - 1, top - 2), (x - 1, bottom + 2)], fill=255, width=3)
     return clean
 
 
-def _means(strip: Image.Image, *, vertical: bool) -> list[float]:
+def _means(strip: Image.Image) -> list[float]:
     """The ink share (0-1) of each pixel of a one-pixel-wide or -high ``strip``."""
-    values = list(strip.getdata())
-    return [v / 255 for v in values]
+    return [v / 255 for v in strip.tobytes()]
 
 
 def skew_angle(page: Image.Image) -> float:
