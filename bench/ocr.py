@@ -28,12 +28,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.ocr_scans import DEGRADATIONS, rendered  # noqa: E402
-from core.errors import UnreadableDocumentError  # noqa: E402
-from core.refs import normalise_ref  # noqa: E402
-from core.types import Remittance  # noqa: E402
-from matching.decide import resolve_key  # noqa: E402
-from parsers.remittance_ocr import OcrOptions, read_scan  # noqa: E402
+from bench.ocr_scans import DEGRADATIONS, rendered
+from core.errors import UnreadableDocumentError
+from core.refs import normalise_ref
+from core.types import Remittance
+from matching.decide import resolve_key
+from parsers.remittance_ocr import OcrOptions, read_scan
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 LAYOUTS = ("pdf_check_stub", "pdf_deductions", "pdf_multipage", "pdf_narrative",
@@ -112,8 +112,9 @@ def report(rows: list[dict[str, Any]], options: OcrOptions) -> None:
           f"{'precision':>9} {'recall':>8} {'CPU ms/page':>11}")  # fmt: skip
     for r in rows:
         ms = 1000 * r["cpu"] / r["pages"] if r["pages"] else 0.0
+        precision, recall = _pct(r["exact"], r["read"]), _pct(r["exact"], r["truth"])
         print(f"{r['degradation']:<22} {r['truth']:>5} {r['read']:>5} {r['exact']:>5} "
-              f"{_pct(r['exact'], r['read']):>9} {_pct(r['exact'], r['truth']):>8} {ms:>11.0f}")  # fmt: skip
+              f"{precision:>9} {recall:>8} {ms:>11.0f}")  # fmt: skip
         for failure in r["failures"]:
             print(f"    unreadable: {failure}")
     if rows:

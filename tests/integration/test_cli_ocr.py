@@ -69,9 +69,7 @@ def test_ingest_reads_a_scanned_pdf_advice_by_ocr_and_reviews_a_damaged_scan(env
     assert result.returncode == 0, result.stderr
     # Then the scan's lines are recorded as read by OCR, in the advice's order
     db = tmp_path / "arbox.db"
-    assert rows(db, "select source, payment_ref from remittances") == [
-        ("ocr pdf", "CR-2026-0302")
-    ]
+    assert rows(db, "select source, payment_ref from remittances") == [("ocr pdf", "CR-2026-0302")]
     lines = rows(db, "select invoice_ref, amount from remittance_lines order by id")
     assert lines == [  # amounts in thousandths, as the ledger stores money
         ("INV-10011", 1_890_000),
