@@ -53,6 +53,10 @@ _RULE_MARKS = "|[]{}_"
 #: An amount with a speck read after it ("675.00," where the paper had a dot of dirt).
 _AMOUNT_TAIL_RE = re.compile(r"^(.*\d[.,]\d{2})[.,;:'`]$")
 
+#: Tesseract's page segmentation mode: automatic (columns, blocks), or one block of text.
+PAGE_MODE = tesserocr.PSM.AUTO
+TOO_LONG = "OCR took longer than its time limit"
+
 OCR_LOCK = threading.Lock()
 _ENGINES: dict[tuple[str, str], _Engine] = {}
 
@@ -120,15 +124,30 @@ def recognise(
         upright, turned = _upright(engine, page)
         straight, skew = straighten(upright)
         straight = without_rules(straight)
-        left_ms = int((deadline - time.monotonic()) * 1000)
-        if left_ms <= 0:
-            raise UnreadableDocumentError("OCR took longer than its time limit")
-        engine.api.SetImage(straight)
-        if not engine.api.Recognize(timeout=left_ms):
-            raise UnreadableDocumentError("OCR took longer than its time limit")
-        words = _words(engine.api, number, 72.0 / dpi)
-        engine.api.Clear()
+        words = _recognised(engine, straight, number, 72.0 / dpi, deadline, PAGE_MODE)
+        if not words and PAGE_MODE != tesserocr.PSM.SINGLE_BLOCK:
+            # Tesseract's page layout analysis can find no text region on a page with a
+            # short text high on a large white sheet; read it as one block of text.
+            words = _recognised(
+                engine, straight, number, 72.0 / dpi, deadline, tesserocr.PSM.SINGLE_BLOCK
+            )
     return OcrPage(number=number, words=words, turned=turned, skew=skew)
+
+
+def _recognised(
+    engine: _Engine, page: Image.Image, number: int, scale: float, deadline: float, mode: int
+) -> tuple[OcrWord, ...]:
+    left_ms = int((deadline - time.monotonic()) * 1000)
+    if left_ms <= 0:
+        raise UnreadableDocumentError(TOO_LONG)
+    engine.api.SetPageSegMode(mode)
+    engine.api.SetImage(page)
+    try:
+        if not engine.api.Recognize(timeout=left_ms):
+            raise UnreadableDocumentError(TOO_LONG)
+        return _words(engine.api, number, scale)
+    finally:
+        engine.api.Clear()
 
 
 def _upright(engine: _Engine, page: Image.Image) -> tuple[Image.Image, int]:

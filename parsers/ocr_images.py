@@ -25,6 +25,7 @@ import io
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pillow_heif
 import pypdfium2.raw as pdfium  # type: ignore[import-untyped]
@@ -78,12 +79,14 @@ _COARSE_STEP = 0.5
 _FINE_STEP = 0.1
 #: Grey level below which a pixel is ink, the share of ink that makes a row or a column a
 #: ruling line, and the height a band of rules needs before its vertical rules are looked for.
-_INK_LEVEL = 128
-_RULE_SHARE = 0.5
-#: A vertical rule is ink nearly all the way (a column of stacked "1"s is ink for at most
-#: three quarters of its height: line spacing).
+#: Rules are often thin grey lines, lighter still once a scan is turned straight: any pixel
+#: clearly darker than paper counts for them.
+_RULE_INK_LEVEL = 200
+_RULE_SHARE = 0.6
+#: A vertical rule is ink nearly all the way down a band between two horizontal rules (a
+#: letter's stroke is ink for its height, less than the band's: the cell's padding).
 _VERTICAL_RULE_SHARE = 0.9
-_MIN_RULED_HEIGHT = 100
+_MIN_BAND_HEIGHT = 8
 #: Width of the image the skew is measured on (pixels): enough to resolve 0.1 degree.
 _SKEW_WIDTH = 1000
 
@@ -300,28 +303,47 @@ def straighten(page: Image.Image) -> tuple[Image.Image, float]:
 
 
 def without_rules(page: Image.Image) -> Image.Image:
-    """``page`` with its ruling lines painted white: rows that are mostly ink (a table's
-    horizontal rules), then, between the first and the last of them, columns that are
-    mostly ink (its vertical rules). Tesseract reads a ruled table's borders as letters
-    ("|", "l", "_") glued to the cells; the layout reader needs no rules (it finds columns
-    by the words' positions)."""
-    ink = page.point(lambda v: 255 if v < _INK_LEVEL else 0)
-    rows = _means(ink.resize((1, ink.height), Image.Resampling.BOX))
-    ruled_rows = [y for y, share in enumerate(rows) if share > _RULE_SHARE]
-    if not ruled_rows:
+    """``page`` with its ruling lines painted white: rows that are mostly ink across the
+    text's width (a table's horizontal rules), then, in each band between two of them,
+    columns that are ink nearly all the way down the band (its vertical rules). Tesseract
+    reads a ruled table's borders as letters ("|", "l", "j", "_") glued to the cells; the
+    layout reader needs no rules (it finds columns by the words' positions)."""
+    ink = page.point(lambda v: 255 if v < _RULE_INK_LEVEL else 0)
+    box = ink.getbbox()
+    if box is None:
+        return page
+    left, _, right, _ = box
+    text = ink.crop((left, 0, right, ink.height))
+    rows = _means(text.resize((1, text.height), Image.Resampling.BOX))
+    ruled = [y for y, share in enumerate(rows) if share > _RULE_SHARE]
+    if not ruled:
         return page
     clean = page.copy()
     draw = ImageDraw.Draw(clean)
-    for y in ruled_rows:
+    for y in ruled:
         draw.line([(0, y - 1), (clean.width, y - 1)], fill=255, width=3)
-    top, bottom = ruled_rows[0], ruled_rows[-1]
-    if bottom - top > _MIN_RULED_HEIGHT:
-        band = ink.crop((0, top, ink.width, bottom + 1))
+    for top, bottom in _bands(ruled):
+        band = text.crop((0, top, text.width, bottom))
         columns = _means(band.resize((band.width, 1), Image.Resampling.BOX))
         for x, share in enumerate(columns):
             if share > _VERTICAL_RULE_SHARE:
-                draw.line([(x - 1, top - 2), (x - 1, bottom + 2)], fill=255, width=3)
+                draw.line([(left + x - 1, top - 2), (left + x - 1, bottom + 2)], fill=255, width=3)
     return clean
+
+
+def _bands(ruled: list[int]) -> list[tuple[int, int]]:
+    """The bands between consecutive runs of ruled rows (a table's rows of cells)."""
+    runs: list[tuple[int, int]] = []
+    for y in ruled:
+        if runs and y - runs[-1][1] <= 2:
+            runs[-1] = (runs[-1][0], y)
+        else:
+            runs.append((y, y))
+    return [
+        (upper[1] + 1, lower[0])
+        for upper, lower in pairwise(runs)
+        if lower[0] - upper[1] > _MIN_BAND_HEIGHT
+    ]
 
 
 def _means(strip: Image.Image) -> list[float]:
