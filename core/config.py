@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     #: Read scans at all.
     ocr: bool = True
     #: Tesseract languages, ``+``-joined (installed: eng deu fra spa nld ita).
-    ocr_languages: str = "eng"
+    ocr_languages: str = "eng+deu+fra+spa+nld+ita"
     #: Where the Tesseract language data is (Debian's ``tesseract-ocr-*`` packages).
     ocr_tessdata: Path = Path("/usr/share/tesseract-ocr/5/tessdata")
     #: Wall and CPU seconds OCR may add to a mail's read (on top of parse_timeout_seconds).

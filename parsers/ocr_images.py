@@ -29,7 +29,15 @@ from itertools import pairwise
 
 import pillow_heif
 import pypdfium2.raw as pdfium  # type: ignore[import-untyped]
-from PIL import Image, ImageDraw, ImageOps, ImageStat, UnidentifiedImageError
+from PIL import (
+    Image,
+    ImageChops,
+    ImageDraw,
+    ImageFilter,
+    ImageOps,
+    ImageStat,
+    UnidentifiedImageError,
+)
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment
@@ -79,10 +87,15 @@ _COARSE_STEP = 0.5
 _FINE_STEP = 0.1
 #: Grey level below which a pixel is ink, the share of ink that makes a row or a column a
 #: ruling line, and the height a band of rules needs before its vertical rules are looked for.
+#: A page whose pixels differ from its 3x3 median by more than this on average (grey levels)
+#: is speckled (scanner noise) and is read median-filtered.
+_NOISE_LEVEL = 6.0
 #: Rules are often thin grey lines, lighter still once a scan is turned straight: any pixel
 #: clearly darker than paper counts for them.
 _RULE_INK_LEVEL = 200
 _RULE_SHARE = 0.6
+#: More rows than this share "ruled" are no rules but a dark background.
+_MAX_RULED_SHARE = 0.1
 #: A vertical rule is ink nearly all the way down a band between two horizontal rules (a
 #: letter's stroke is ink for its height, less than the band's: the cell's padding).
 _VERTICAL_RULE_SHARE = 0.9
@@ -290,6 +303,9 @@ def prepare(page: Image.Image) -> Image.Image:
         factor = WORK_LONG_SIDE / long_side
         size = (max(int(grey.width * factor), 1), max(int(grey.height * factor), 1))
         grey = grey.resize(size, Image.Resampling.LANCZOS)
+    smooth = grey.filter(ImageFilter.MedianFilter(3))
+    if ImageStat.Stat(ImageChops.difference(grey, smooth)).mean[0] > _NOISE_LEVEL:
+        grey = smooth  # speckled: Tesseract took minutes on such a page, a second without
     return ImageOps.autocontrast(grey, cutoff=1)
 
 
@@ -316,8 +332,8 @@ def without_rules(page: Image.Image) -> Image.Image:
     text = ink.crop((left, 0, right, ink.height))
     rows = _means(text.resize((1, text.height), Image.Resampling.BOX))
     ruled = [y for y, share in enumerate(rows) if share > _RULE_SHARE]
-    if not ruled:
-        return page
+    if not ruled or len(ruled) > _MAX_RULED_SHARE * len(rows):
+        return page  # none, or a dark background (a desk around a photographed page)
     clean = page.copy()
     draw = ImageDraw.Draw(clean)
     for y in ruled:

@@ -45,7 +45,7 @@ _DIGITS_RE = re.compile(r"\D+")
 class OcrOptions:
     """How scans are read (``ARBOX_OCR_*``, :mod:`core.config`)."""
 
-    languages: str = "eng"
+    languages: str = "eng+deu+fra+spa+nld+ita"
     tessdata: str = DEFAULT_TESSDATA
     timeout_seconds: float = 60.0
     max_pages: int = 10
