@@ -35,7 +35,7 @@ import tesserocr  # type: ignore[import-untyped]
 from PIL import Image
 
 from core.errors import UnreadableDocumentError
-from parsers.ocr_images import straighten, without_rules
+from parsers.ocr_pages import straighten, without_rules
 from parsers.pdf_text import Word
 
 #: Where Debian's ``tesseract-ocr-*`` packages put the language data.

@@ -29,7 +29,8 @@ from PIL import Image
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, Remittance, RemittanceLine
 from parsers.ocr_engine import DEFAULT_TESSDATA, OcrPage, OcrWord, recognise
-from parsers.ocr_images import ScanLimits, header_size, image_pages, pdf_pages, prepare, scan_kind
+from parsers.ocr_images import ScanLimits, header_size, image_pages, pdf_pages, scan_kind
+from parsers.ocr_pages import prepare
 from parsers.pdf_layout import text_lines
 from parsers.pdf_text import PageText, Word
 from parsers.remittance_pdf import remittance_of_pages

@@ -13,7 +13,8 @@ from PIL import Image
 from bench.ocr_scans import photo
 from core.refs import normalise_ref
 from core.types import Attachment, ParsedEmail, RemittanceLine
-from parsers.ocr_images import header_size, scan_kind, skew_angle
+from parsers.ocr_images import header_size, scan_kind
+from parsers.ocr_pages import skew_angle
 from parsers.pdf_text import Word
 from parsers.remittance import OcrRun, extract_remittance
 from parsers.remittance_ocr import OcrOptions, line_confidence, read_scan
