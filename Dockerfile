@@ -27,8 +27,12 @@ ENV PATH=/opt/arbox/bin:$PATH \
 COPY --from=build /opt/arbox /opt/arbox
 # The fonts every PDF is drawn in (outbound/font_files.py finds them at run time): DejaVu Sans
 # for Latin, Greek, Cyrillic, Hebrew and Arabic, Droid Sans Fallback for Chinese and Japanese.
+# Tesseract's language data for OCR of scans (ARBOX_OCR_TESSDATA finds it in
+# /usr/share/tesseract-ocr/5/tessdata; the recogniser itself comes with the tesserocr wheel).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-droid-fallback \
+        tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa \
+        tesseract-ocr-nld tesseract-ocr-ita tesseract-ocr-osd \
     && rm -rf /var/lib/apt/lists/*
 # A fixed uid, so the operator can chown volumes and secret files to it; the data directory
 # exists (owned by arbox) before a volume is mounted there, so the volume inherits it.

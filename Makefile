@@ -46,7 +46,7 @@ fixtures: $(VENV)/.installed-dev  ## regenerate the sample mail, PDFs and ledger
 	$(BIN)/python fixtures/generate.py
 	$(BIN)/python fixtures/generate_corpus.py
 
-bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, re-imports, parsing, aging of 1M
+bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, re-imports, parsing, aging of 1M, OCR of scans
 	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 	$(BIN)/python bench/import_invoices.py
 	$(BIN)/python bench/isolation.py
@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-dev  ## import 1M invoices, matching at 10k/100k/1M, r
 	$(BIN)/python bench/aging.py
 	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/bank_import.py
+	$(BIN)/python bench/ocr.py
 	PYTHONPATH=$(CURDIR) $(BIN)/python -P bench/issue_invoices.py
 
 bench-e2e: $(VENV)/.installed-dev  ## end to end: Dovecot, poller, two workers, Redis, SQLite/PostgreSQL, SMTP sink

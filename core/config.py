@@ -109,6 +109,22 @@ class Settings(InvoicingSettings, BaseSettings):
     max_mime_parts: int = 1000
     max_mime_depth: int = 30
     max_attachment_bytes: int = 20 * 1024 * 1024
+    # Scans read by OCR (issue 23): image-only PDF pages and image attachments, in the parse
+    # child only (with ARBOX_PARSE_ISOLATION off, scans are not read).
+    #: Read scans at all.
+    ocr: bool = True
+    #: Tesseract languages, ``+``-joined (installed: eng deu fra spa nld ita).
+    ocr_languages: str = "eng+deu+fra+spa+nld+ita"
+    #: Where the Tesseract language data is (Debian's ``tesseract-ocr-*`` packages).
+    ocr_tessdata: Path = Path("/usr/share/tesseract-ocr/5/tessdata")
+    #: Wall and CPU seconds OCR may add to a mail's read (on top of parse_timeout_seconds).
+    ocr_timeout_seconds: float = 60.0
+    #: Pages of a scan recognised at most (a longer scan is refused with the reason).
+    ocr_max_pages: int = 10
+    #: Pixels of one page at most, checked from the image header before decoding.
+    ocr_max_pixels: int = 50_000_000
+    #: Resolution image-only PDF pages are rendered at.
+    ocr_dpi: int = 300
 
     imap_done_action: Literal["move", "flag"] = "move"
     imap_processed_keyword: str = "$ArboxProcessed"

@@ -1,6 +1,7 @@
 """Find the remittance advice in a parsed mail: machine-readable attachments (EDI, ISO 20022:
 :mod:`parsers.structured`), then PDF attachments, then spreadsheet attachments (CSV, XLSX),
-then the text body, then the HTML body. Pure: no IO.
+then scans read by OCR when it is on (image-only PDFs and PNG, JPEG, TIFF, HEIC images:
+:mod:`parsers.remittance_ocr`), then the text body, then the HTML body. Pure: no IO.
 
 A remittance read from a document (PDF, CSV, XLSX) wins over one in the body (the document
 is the payer's advice; the body usually just says "please find attached"). Unreadable
@@ -13,17 +14,20 @@ ACH today, ref 778812" beside an attached table more often than the table does.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, PdfReader, Remittance
 from parsers.ascii_numbers import mail_day
+from parsers.ocr_images import scan_kind
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_notice import payment_without_references
 from parsers.payment_prose import payer_in, payment_date_in
 from parsers.portal_notice import link_only_problem
 from parsers.quoted_text import strip_quotes_and_signature
-from parsers.remittance_pdf import parse_pdf_remittance
+from parsers.remittance_ocr import OcrOptions, is_small_image, read_scan
+from parsers.remittance_pdf import NO_TEXT_LAYER, parse_pdf_remittance
 from parsers.remittance_text import parse_text_remittance
 from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
 from parsers.structured import structured_remittance
@@ -50,22 +54,34 @@ def is_pdf_attachment(attachment: Attachment) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OcrRun:
+    """OCR for one mail: the options, and what to call before the first page is recognised
+    (the parse child raises its CPU limit)."""
+
+    options: OcrOptions
+    on_start: Callable[[], None] | None = None
+
+
 def extract_remittance(
-    parsed: ParsedEmail, *, pdf_reader: PdfReader = PdfReader.FAST
+    parsed: ParsedEmail, *, pdf_reader: PdfReader = PdfReader.FAST, ocr: OcrRun | None = None
 ) -> Extraction:
     """The remittance of ``parsed``: from the first PDF attachment that has one, else the
-    first CSV/XLSX attachment that has one, else the text body, else the HTML body, else
-    (a mail with no attachment) a payment announced without references. ``pdf_reader``
-    says how PDFs are read (``ARBOX_PDF_READER``).
+    first CSV/XLSX attachment that has one, else (with ``ocr``) the first scan that has
+    one, else the text body, else the HTML body, else (a mail with no attachment) a
+    payment announced without references. ``pdf_reader`` says how PDFs are read
+    (``ARBOX_PDF_READER``); without ``ocr`` scans are not read (``ARBOX_OCR``).
 
     Raises:
         Nothing of its own: :class:`UnreadableDocumentError` becomes a problem string.
     """
     problems: list[str] = []
+    scanned: list[int] = []
     remittance = (
         structured_remittance(parsed, problems)
-        or _from_pdfs(parsed, problems, pdf_reader)
+        or _from_pdfs(parsed, problems, pdf_reader, scanned if ocr else None)
         or _from_spreadsheets(parsed, problems)
+        or (_from_scans(parsed, problems, scanned, ocr) if ocr else None)
     )
     if remittance is None:
         remittance = _from_bodies(parsed, problems)
@@ -131,8 +147,10 @@ def _stated(remittance: Remittance) -> int:
 
 
 def _from_pdfs(
-    parsed: ParsedEmail, problems: list[str], pdf_reader: PdfReader
+    parsed: ParsedEmail, problems: list[str], pdf_reader: PdfReader, scanned: list[int] | None
 ) -> Remittance | None:
+    """The first PDF remittance; the indexes of PDFs without a text layer go to ``scanned``
+    (when given: OCR is on) instead of ``problems``."""
     for number, attachment in enumerate(parsed.attachments, start=1):
         if not is_pdf_attachment(attachment):
             continue
@@ -145,10 +163,46 @@ def _from_pdfs(
                 reader=pdf_reader,
             )
         except UnreadableDocumentError as e:
+            if scanned is not None and e.reason == NO_TEXT_LAYER:
+                scanned.append(number - 1)
+            else:
+                problems.append(f"{name}: {e.reason}")
+            continue
+        if remittance is not None and remittance.lines:
+            return remittance
+    return None
+
+
+def _from_scans(
+    parsed: ParsedEmail, problems: list[str], scanned: list[int], ocr: OcrRun
+) -> Remittance | None:
+    """The first remittance OCR reads in a scanned PDF (indexes ``scanned``) or an image
+    attachment. An image too small to be a page (a logo) is passed over, and an image
+    without remittance lines is no problem (a photo); a scanned PDF without any is."""
+    for index, attachment in enumerate(parsed.attachments):
+        kind = "pdf" if index in scanned else None
+        if kind is None and not is_pdf_attachment(attachment):
+            kind = scan_kind(attachment)
+            if kind is not None and is_small_image(attachment.data):
+                continue
+        if kind is None:
+            continue
+        name = attachment.filename or f"attachment {index + 1}"
+        try:
+            remittance = read_scan(
+                attachment.data,
+                kind=kind,
+                options=ocr.options,
+                sender_name=parsed.from_name or None,
+                on_start=ocr.on_start,
+            )
+        except UnreadableDocumentError as e:
             problems.append(f"{name}: {e.reason}")
             continue
         if remittance is not None and remittance.lines:
             return remittance
+        if kind == "pdf":
+            problems.append(f"{name}: scan read by OCR, no remittance lines found")
     return None
 
 

@@ -73,6 +73,7 @@ __all__ = [
     "PdfReading",
     "parse_pdf_remittance",
     "read_pdf_remittance",
+    "remittance_of_pages",
 ]
 
 #: Pages read at most; the rest of a longer PDF is ignored.
@@ -218,6 +219,14 @@ def remittance_from(
         raise UnreadableDocumentError(MALFORMED, filename=filename)
     if not any(page.has_text for page in pages):
         raise UnreadableDocumentError(NO_TEXT_LAYER, filename=filename)
+    return remittance_of_pages(pages, sender_name=sender_name)
+
+
+def remittance_of_pages(
+    pages: Sequence[PageText], *, sender_name: str | None = None
+) -> Remittance | None:
+    """The remittance of positioned words, page by page: a PDF's text layer, or the words
+    OCR recognised in a scan (:mod:`parsers.remittance_ocr`)."""
     reads: list[_PageRead] = []
     carried: TextLine | None = None
     for page in pages:

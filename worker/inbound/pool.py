@@ -21,20 +21,24 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import re
 import resource
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.config import Settings
 from core.errors import ARError, PermanentError
 from core.types import Classification, ParsedEmail, PdfReader
 from parsers.classify import classify_email
 from parsers.mime import MAX_ATTACHMENT_BYTES, MAX_DEPTH, MAX_PARTS, parse_email
-from parsers.remittance import Extraction, extract_remittance
+from parsers.remittance import Extraction, OcrRun, extract_remittance
+from parsers.remittance_ocr import OcrOptions
 
 
 class MailRejectedByLimitError(PermanentError):
@@ -62,6 +66,42 @@ class ParseLimits:
     max_depth: int = MAX_DEPTH
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
     pdf_reader: PdfReader = PdfReader.FAST
+    #: Scans are read by OCR (in a parse child only), with these options; None: off.
+    ocr: OcrOptions | None = None
+
+    def timeout_for(self, raw: bytes) -> float:
+        """The wall time reading ``raw`` may take: with OCR's own time on top when OCR is
+        on and the mail may carry a scan (:func:`may_need_ocr`)."""
+        if self.ocr is None or not may_need_ocr(raw):
+            return self.timeout_seconds
+        return self.timeout_seconds + self.ocr.timeout_seconds
+
+
+def ocr_options(settings: Settings) -> OcrOptions:
+    """The OCR options of ``settings`` (``ARBOX_OCR_*``)."""
+    return OcrOptions(
+        languages=settings.ocr_languages,
+        tessdata=str(settings.ocr_tessdata),
+        timeout_seconds=settings.ocr_timeout_seconds,
+        max_pages=settings.ocr_max_pages,
+        max_pixels=settings.ocr_max_pixels,
+        dpi=settings.ocr_dpi,
+    )
+
+
+#: A MIME header or file name that may announce a scan: an image, a PDF (it may have no text
+#: layer), or bytes of unknown type (read by their first bytes).
+_SCAN_HINT_RE = re.compile(
+    rb"content-type:\s*(?:image/|application/(?:pdf|x-pdf|acrobat|octet-stream))"
+    rb"|\.(?:pdf|png|jpe?g|tiff?|hei[cf]|hif)\b",
+    re.IGNORECASE,
+)
+
+
+def may_need_ocr(raw: bytes) -> bool:
+    """Whether the raw mail may carry a scan for OCR (a cheap look at its bytes: the
+    parent decides the wall time before the child parses anything)."""
+    return _SCAN_HINT_RE.search(raw) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +113,15 @@ class ReadMail:
     classification: Classification
 
 
-def read_mail(raw: bytes, *, own_address: str | None, limits: ParseLimits) -> ReadMail:
-    """Parse, extract the remittance and classify, in this process.
+def read_mail(
+    raw: bytes,
+    *,
+    own_address: str | None,
+    limits: ParseLimits,
+    on_ocr: Callable[[], None] | None = None,
+) -> ReadMail:
+    """Parse, extract the remittance and classify, in this process (OCR only when
+    ``limits.ocr`` is set: the parse child's ``on_ocr`` raises its CPU limit first).
 
     Raises:
         MailRejectedByLimitError: the mail breaks a MIME limit (parts, nesting, attachment).
@@ -87,7 +134,8 @@ def read_mail(raw: bytes, *, own_address: str | None, limits: ParseLimits) -> Re
     )
     if parsed.limit_exceeded is not None:
         raise MailRejectedByLimitError(parsed.limit_exceeded)
-    extraction = extract_remittance(parsed, pdf_reader=limits.pdf_reader)
+    ocr = OcrRun(limits.ocr, on_start=on_ocr) if limits.ocr is not None else None
+    extraction = extract_remittance(parsed, pdf_reader=limits.pdf_reader, ocr=ocr)
     classification = classify_email(
         parsed,
         remittance=extraction.remittance,
@@ -147,13 +195,17 @@ def _alive(pid: int) -> bool:
 
 def _read_in_child(raw: bytes, own_address: str | None, limits: ParseLimits) -> _Result:
     # The CPU limit counts the child's whole life: allow this read its own share on top.
+    # With OCR on, the hard limit leaves room for OCR's time, and the soft limit is raised
+    # to it only when a scan is recognised (_grant_ocr_cpu): a mail without one keeps the
+    # limit of any mail.
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = int(usage.ru_utime + usage.ru_stime)
     budget = used + int(limits.timeout_seconds) + 2
+    extra = int(limits.ocr.timeout_seconds) if limits.ocr is not None else 0
     with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CPU, (budget, budget + 5))
+        resource.setrlimit(resource.RLIMIT_CPU, (budget, budget + extra + 5))
     try:
-        return ("ok", read_mail(raw, own_address=own_address, limits=limits))
+        return ("ok", read_mail(raw, own_address=own_address, limits=limits, on_ocr=_grant_ocr_cpu))
     except MailRejectedByLimitError as e:
         return ("limit", str(e))
     except PermanentError as e:
@@ -162,6 +214,13 @@ def _read_in_child(raw: bytes, own_address: str | None, limits: ParseLimits) -> 
         return ("memory", "")
     except Exception as e:  # reported to the parent, which decides
         return ("error", f"{type(e).__name__}: {e}")
+
+
+def _grant_ocr_cpu() -> None:
+    """Raise this child's soft CPU limit to its hard one: OCR's share of the read."""
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
 
 
 # --- the parent side ----------------------------------------------------------------------------
@@ -236,12 +295,13 @@ class IsolatedReader:
         with self._slots:
             child = self._checkout()
             future = child.submit(raw, own_address, self.limits)
+            timeout = self.limits.timeout_for(raw)
             try:
-                kind, value = future.result(timeout=self.limits.timeout_seconds)
+                kind, value = future.result(timeout=timeout)
             except FutureTimeout:
                 self._discard(child)
                 raise ParseTimeoutError(
-                    f"reading the mail took longer than {self.limits.timeout_seconds:g} s"
+                    f"reading the mail took longer than {timeout:g} s"
                 ) from None
             except BrokenProcessPool:
                 self._discard(child)

@@ -35,7 +35,7 @@ from parsers.remittance import Extraction
 from worker import metrics
 from worker.bank.mail import import_bank_mail, is_bank_mail
 from worker.inbound.locale_suggestion import suggest_contact_locale
-from worker.inbound.pool import ParseLimits, read_mail, shared_reader
+from worker.inbound.pool import ParseLimits, ocr_options, read_mail, shared_reader
 from worker.inbound.questions import answer_question_mail
 from worker.inbound.remittance import apply_remittance_mail
 from worker.inbound.replies import MailReplies
@@ -195,6 +195,8 @@ def _read(raw: bytes, svc: Services) -> tuple[ParsedEmail, Extraction, Classific
         max_attachment_bytes=settings.max_attachment_bytes,
         # PDFium ends the process when an allocation fails: only a parse child may run it
         pdf_reader=settings.pdf_reader if settings.parse_isolation else PdfReader.PDFPLUMBER,
+        # OCR runs only in a parse child, under its limits (never in a worker thread)
+        ocr=ocr_options(settings) if settings.ocr and settings.parse_isolation else None,
     )
     if settings.parse_isolation:
         reader = shared_reader(limits, size=max(1, settings.worker_threads))
