@@ -17,10 +17,10 @@ from core.statuses import LINE_KINDS, InboundStatus, ReviewStatus, UnappliedStat
 from ledger import models as m
 from ledger.posting import audit
 from ledger.review_decisions import (
-    DECISION_EVENT,
     Decided,
     OpenItem,
     checked_text,
+    decision_events,
     open_item,
     record_decision,
 )
@@ -363,15 +363,7 @@ def add_note(
 
 def notes(session: Session, item_id: int) -> list[tuple[datetime, str, str]]:
     """The item's decision history, oldest first: (when, who, what)."""
-    events = session.scalars(
-        select(m.AuditEvent)
-        .where(
-            m.AuditEvent.entity == "review_item",
-            m.AuditEvent.entity_id == item_id,
-            m.AuditEvent.action == DECISION_EVENT,
-        )
-        .order_by(m.AuditEvent.id)
-    )
+    events = decision_events(session, item_id)
     return [(e.at, e.actor, str(e.detail.get("summary", ""))) for e in events]
 
 

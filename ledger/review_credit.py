@@ -17,7 +17,7 @@ from core.errors import RefusedActionError
 from core.statuses import ReviewKind, ReviewStatus
 from ledger import models as m
 from ledger.review_closing import close_with
-from ledger.review_decisions import DECISION_EVENT, Decided, checked_text
+from ledger.review_decisions import Decided, checked_text, decision_events
 
 #: The decision's name in the audit trail (``review_decision`` events).
 CREDIT_DECISION = "credit"
@@ -108,15 +108,7 @@ def close_credited(
 
 def item_credits(session: Session, item_id: int) -> list[ItemCredit]:
     """The credit memos the item's ``credit`` decisions issued, as they stand now."""
-    events = session.scalars(
-        select(m.AuditEvent)
-        .where(
-            m.AuditEvent.entity == "review_item",
-            m.AuditEvent.entity_id == item_id,
-            m.AuditEvent.action == DECISION_EVENT,
-        )
-        .order_by(m.AuditEvent.id)
-    ).all()
+    events = decision_events(session, item_id)
     numbers = [
         str(e.detail["credit_number"])
         for e in events
@@ -145,11 +137,5 @@ def was_submitted(session: Session, item_id: int, submission: str | None) -> boo
     """Whether this very form (its submission token) was decided on the item before."""
     if not submission:
         return False
-    events = session.scalars(
-        select(m.AuditEvent).where(
-            m.AuditEvent.entity == "review_item",
-            m.AuditEvent.entity_id == item_id,
-            m.AuditEvent.action == DECISION_EVENT,
-        )
-    )
+    events = decision_events(session, item_id)
     return any(e.detail.get("submission") == submission for e in events)

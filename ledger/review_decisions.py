@@ -83,17 +83,23 @@ def open_item(
     return OpenItem(item, line, remittance, inbound)
 
 
-def _earlier(session: Session, item_id: int, submission: str | None) -> Decided | None:
-    if not submission:
-        return None
-    events = session.scalars(
-        select(m.AuditEvent).where(
+def decision_events(session: Session, item_id: int) -> Sequence[m.AuditEvent]:
+    """The decisions recorded on review item ``item_id``, oldest first."""
+    return session.scalars(
+        select(m.AuditEvent)
+        .where(
             m.AuditEvent.entity == "review_item",
             m.AuditEvent.entity_id == item_id,
             m.AuditEvent.action == DECISION_EVENT,
         )
-    )
-    for event in events:
+        .order_by(m.AuditEvent.id)
+    ).all()
+
+
+def _earlier(session: Session, item_id: int, submission: str | None) -> Decided | None:
+    if not submission:
+        return None
+    for event in decision_events(session, item_id):
         if event.detail.get("submission") == submission:
             return Decided(
                 item_id=item_id,
