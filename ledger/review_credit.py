@@ -58,6 +58,27 @@ def creditable_item(session: Session, item_id: int) -> m.ReviewItem:
     return item
 
 
+def check_creditable_invoice(session: Session, item: m.ReviewItem, invoice_number: str) -> None:
+    """Refuse crediting ``invoice_number`` from ``item`` unless it is an invoice of the
+    dispute's customer: a dispute is settled on its own customer's account, never another's.
+
+    Raises:
+        RefusedActionError: with the reason.
+    """
+    if item.customer_id is None:
+        raise RefusedActionError(
+            f"review item {item.id} has no customer: a person assigns it before crediting"
+        )
+    owner = session.scalar(select(m.Invoice.customer_id).where(m.Invoice.number == invoice_number))
+    if owner is None:
+        raise RefusedActionError(f"there is no invoice {invoice_number[:64]!r}")
+    if owner != item.customer_id:
+        raise RefusedActionError(
+            f"invoice {invoice_number[:64]} is not this dispute's customer's: "
+            "a dispute is credited on its own customer's invoices only"
+        )
+
+
 def disputed_invoices(session: Session, item: m.ReviewItem) -> list[str]:
     """The customer's invoices the dispute names (its candidates), open ones first: the first
     is what the Credit form offers."""

@@ -32,7 +32,13 @@ from starlette.routing import BaseRoute, Route
 from core.errors import AmountFormatError, ARError, RefusedActionError
 from core.money import parse_amount
 from ledger.credit_settling import settle_credit_memo
-from ledger.review_credit import close_credited, creditable_item, item_credits, was_submitted
+from ledger.review_credit import (
+    check_creditable_invoice,
+    close_credited,
+    creditable_item,
+    item_credits,
+    was_submitted,
+)
 from ledger.review_decisions import record_decision
 from review import deps
 from review.auth import User, check_csrf, require
@@ -122,9 +128,10 @@ def _credit(
     with deps.sessions(request).begin() as session:
         if was_submitted(session, item_id, submission):
             return RedirectResponse(f"/items/{item_id}?done={item_id}", status_code=303)
-        creditable_item(session, item_id)
+        item = creditable_item(session, item_id)
         if not invoice or not reason:
             raise RefusedActionError("the invoice and the reason are required")
+        check_creditable_invoice(session, item, invoice)
         amount, lines = _what(form)
     number = issuer(  # one memo per item, even from two app processes at once
         invoice_number=invoice,

@@ -163,3 +163,37 @@ def test_two_app_processes_crediting_one_item_issue_one_memo(world):
     other = {**asked, "issue_key": "review-item:999999"}
     assert first(**other) != second(**asked)  # another item's credit is its own
     assert len(_invoices(world)) == 3
+
+
+def test_a_dispute_never_credits_another_customers_invoice(world, clerk):
+    from datetime import UTC, date, datetime
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with world.services.sessions.begin() as s:
+        other = m.Customer(number="C-OTHER", name="Other Co", created_at=now)
+        s.add(other)
+        s.flush()
+        s.add(
+            m.Invoice(
+                number="OTHER-1",
+                ref_key="OTHER1",
+                customer_id=other.id,
+                issue_date=date(2026, 11, 1),
+                due_date=date(2026, 12, 1),
+                amount=Decimal("500.00"),
+                balance=Decimal("500.00"),
+                currency="USD",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    item = world.dispute_item
+    page = clerk.get(f"/items/{item}").text
+    posted = clerk.post(
+        f"/items/{item}/credit", data=_form(page, invoice="OTHER-1", amount="1.00", reason="x")
+    )
+    assert posted.status_code == 409
+    assert "is not this dispute's customer's" in unescape(posted.text)
+    assert [number for number, *_ in _invoices(world)] == [world.invoice_number, "OTHER-1"]
+    with world.services.sessions() as s:
+        assert s.get(m.ReviewItem, item).status == "open"
