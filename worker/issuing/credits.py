@@ -21,6 +21,7 @@ with an audit event carrying the reason and the user — all in one transaction.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -261,38 +262,67 @@ def _as_line(line: StoredLine) -> InvoiceLine:
 
 
 def _amount_lines(source: CreditSource, amount: Decimal) -> tuple[InvoiceLine, ...]:
-    """One line per category and rate: ``amount`` split in proportion of their gross."""
+    """One line per category and rate: ``amount`` split in proportion of their gross, each
+    share nudged by a minor unit or two where needed so that every share is a net plus its
+    tax exactly, and the shares add up to ``amount`` exactly.
+
+    Raises:
+        CreditRefusedError: no such split exists (amounts of a cent or two over several rates).
+    """
     groups: dict[tuple[str, Decimal], Decimal] = {}
     for line in source.lines:
         key = (line.tax_category, line.tax_rate.normalize())
         gross = line.net + (line.tax if line.tax is not None else line.net * line.tax_rate / 100)
         groups[key] = groups.get(key, Decimal(0)) + gross
     total = sum(groups.values(), start=Decimal(0))
-    out: list[InvoiceLine] = []
-    left = amount
-    for index, ((category, rate), gross) in enumerate(groups.items()):
-        last = index == len(groups) - 1
-        share = left if last else round_money(amount * gross / total, source.currency)
-        left -= share
-        if share <= 0:
-            continue
-        out.append(
-            InvoiceLine(
-                description=f"Credit on invoice {source.number}",
-                quantity=Decimal(1),
-                unit_price=_net_for(share, rate, source.currency),
-                tax_rate=rate,
-                tax_category=TaxCategory(category),
-            )
+    keys = list(groups)
+    ideal = [round_money(amount * groups[key] / total, source.currency) for key in keys[:-1]]
+    shares = _exact_split(amount, ideal, [rate for _, rate in keys], source.currency)
+    if shares is None:
+        raise CreditRefusedError(
+            f"{amount} {source.currency} cannot be split over the invoice's tax rates so that "
+            "every part is a net plus its tax exactly: credit lines, or a slightly other amount"
         )
-    return tuple(out)
+    return tuple(
+        InvoiceLine(
+            description=f"Credit on invoice {source.number}",
+            quantity=Decimal(1),
+            unit_price=net,
+            tax_rate=rate,
+            tax_category=TaxCategory(category),
+        )
+        for (category, rate), (net, share) in zip(keys, shares, strict=True)
+        if share > 0
+    )
 
 
-def _net_for(gross: Decimal, rate: Decimal, currency: str) -> Decimal:
-    """The net whose tax at ``rate`` brings it to ``gross`` (to the minor unit if one does)."""
+def _exact_split(
+    amount: Decimal, ideal: list[Decimal], rates: list[Decimal], currency: str
+) -> list[tuple[Decimal, Decimal]] | None:
+    """(net, gross) per rate: the gross of all but the last near ``ideal`` (within two minor
+    units), the last taking the rest, each gross a net plus its tax exactly; None if none is."""
+    unit = Decimal(1).scaleb(-minor_units(currency))
+    steps = (0, -1, 1, -2, 2) if len(ideal) <= 4 else (0, -1, 1)  # bounded work per rate
+    for nudges in itertools.product(steps, repeat=len(ideal)):
+        shares = [share + step * unit for share, step in zip(ideal, nudges, strict=True)]
+        shares.append(amount - sum(shares, start=Decimal(0)))
+        if any(share < 0 for share in shares):
+            continue
+        nets = [
+            _exact_net(share, rate, currency) for share, rate in zip(shares, rates, strict=True)
+        ]
+        if all(net is not None for net in nets):
+            return [
+                (net, share) for net, share in zip(nets, shares, strict=True) if net is not None
+            ]
+    return None
+
+
+def _exact_net(gross: Decimal, rate: Decimal, currency: str) -> Decimal | None:
+    """The net whose tax at ``rate`` brings it to ``gross`` exactly, or None."""
     unit = Decimal(1).scaleb(-minor_units(currency))
     first = (gross * 100 / (100 + rate)).quantize(unit, rounding=ROUND_HALF_UP)
     for net in (first, first - unit, first + unit):
         if net + round_money(net * rate / 100, currency) == gross:
             return net
-    return first
+    return None
