@@ -221,3 +221,21 @@ def format_amount(amount: Decimal, currency: str = "USD") -> str:
     """``1234.5`` → ``1,234.50``: the currency's decimals, comma thousands. Never rounds: an
     amount finer than the currency's minor unit (``100.50`` JPY) is written with its digits."""
     return f"{amount:,.{money_places(amount, currency)}f}"
+
+
+#: A plain decimal number as a file or a command line gives one: ASCII digits, an optional sign
+#: and point, no exponent, no ``_`` grouping, no other script's digits (``Decimal`` takes all
+#: of those: ``1_000``, ``١٢``, ``1e400``).
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{1,12})?|[+-]?\.[0-9]{1,12}")
+
+
+def plain_decimal(text: str) -> Decimal:
+    """``text`` (surrounding spaces aside) as a Decimal when it is a plain decimal number.
+
+    Raises:
+        ValueError: anything else (exponents, ``_``, non-ASCII digits, NaN, Infinity).
+    """
+    stripped = text.strip()
+    if not _PLAIN_DECIMAL.fullmatch(stripped):
+        raise ValueError(f"{text[:40]!r} is not a plain decimal number (1234.50)")
+    return Decimal(stripped)

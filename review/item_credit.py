@@ -90,6 +90,8 @@ def _what(form: FormData) -> tuple[Decimal | None, tuple[int, ...]]:
         raise RefusedActionError("give an amount or lines, not both")
     if amount_text:
         try:
+            if not amount_text.isascii():  # ١٠ is ten to Decimal: a clerk types ASCII digits
+                raise ValueError(amount_text)
             return parse_amount(amount_text, decimal_sep="."), ()
         except (AmountFormatError, ValueError) as e:
             raise RefusedActionError(f"amount: {amount_text[:40]!r} is not an amount") from e

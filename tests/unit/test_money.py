@@ -17,6 +17,7 @@ from core.money import (
     from_minor,
     is_supported_currency,
     parse_amount,
+    plain_decimal,
     quantize,
     to_minor,
 )
@@ -200,3 +201,16 @@ def test_indian_lakh_and_crore_grouping_is_read(text: str, expected: str) -> Non
 def test_misgrouped_digits_are_refused(text: str) -> None:
     with pytest.raises(AmountFormatError, match=r"grouping|separator"):
         parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["1_000", "١٢", "1e400", "1E2", "NaN", "-Infinity", "0x10", "", " ", "1,5"]
+)
+def test_plain_decimal_refuses_what_decimal_would_take(text):
+    with pytest.raises(ValueError):
+        plain_decimal(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [("12", "12"), (" -0.50 ", "-0.50"), ("+.5", "0.5")])
+def test_plain_decimal_reads_plain_numbers(text, value):
+    assert plain_decimal(text) == Decimal(value)

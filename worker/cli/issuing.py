@@ -4,7 +4,6 @@ commands over :mod:`worker.issuing`."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,6 +13,7 @@ import typer
 from core.config import Settings
 from core.errors import ARError
 from core.logging import configure_logging
+from core.money import plain_decimal
 from worker.cli import common
 from worker.cli.progress import Stopwatch, progress_bar, step_reporter, summary_line
 
@@ -55,7 +55,10 @@ def invoices_issue(
         OutputFormat, typer.Option("--format", help="table, or json on standard output.")
     ] = OutputFormat.TABLE,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Processes rendering the PDFs and mails.")
+        int,
+        typer.Option(
+            "--workers", min=1, max=64, help="Processes rendering the PDFs and mails (1-64)."
+        ),
     ] = 1,
 ) -> None:
     """Check the file whole (any problem refuses it, with row and reason), then number, store
@@ -164,10 +167,10 @@ def credits_issue(
     value = None
     if amount is not None:
         try:
-            value = Decimal(amount.strip())
-        except InvalidOperation:
+            value = plain_decimal(amount)
+        except ValueError:
             raise common.fail(
-                f"--amount {amount!r}: expected a decimal number (120.50)", 2
+                f"--amount {amount[:40]!r}: expected a decimal number (120.50)", 2
             ) from None
     if value is not None and line:
         raise common.fail("--amount and --line: give one of them", 2)

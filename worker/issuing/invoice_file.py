@@ -24,13 +24,13 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from core.errors import ImportFileError, PermanentError
 from core.invoicing import TaxCategory
-from core.money import currency_problem
+from core.money import currency_problem, plain_decimal
 from ledger.import_rows import column_positions, read_export_file
 
 INVOICE_COLUMNS = ("customer_number", "issue_date", "currency", "terms", "po_number", "notes")
@@ -62,6 +62,11 @@ class IssueFileError(PermanentError):
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
         super().__init__(shown + more)
         self.problems = tuple(problems)
+
+
+#: The years an issue date may have: a date past these is a typo (``9999-12-31``, ``0001``), and
+#: its due date could not even be computed.
+FIRST_ISSUE_YEAR, LAST_ISSUE_YEAR = 2000, 2999
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,8 +311,8 @@ def _decimal(where: str, item: Mapping[str, Any], name: str, problems: _Problems
         number = value
     elif isinstance(value, str) and value.strip():
         try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
+            number = plain_decimal(value)
+        except ValueError:
             problems.add(where, f"{name} {value[:20]!r} is not a decimal number (1234.50)")
             return None
     else:
@@ -330,7 +335,14 @@ def _date(where: str, item: Mapping[str, Any], problems: _Problems) -> date | No
     try:
         if len(day) != 10 or time.strip("0:") or len(time) > 8:
             raise ValueError(text)
-        return date.fromisoformat(day)
+        issued = date.fromisoformat(day)
     except ValueError:
         problems.add(where, f"issue_date {text[:20]!r} is not a date YYYY-MM-DD")
         return None
+    if not FIRST_ISSUE_YEAR <= issued.year <= LAST_ISSUE_YEAR:
+        problems.add(
+            where,
+            f"issue_date {day} is not a year from {FIRST_ISSUE_YEAR} to {LAST_ISSUE_YEAR}",
+        )
+        return None
+    return issued

@@ -193,3 +193,20 @@ def test_an_xlsx_file_with_date_and_number_cells(tmp_path):
         (Decimal(2), Decimal("19.99")),
         (Decimal("1.5"), Decimal("0.1")),
     ]
+
+
+@pytest.mark.parametrize("bad", ["1_000", "١٢", "1e400", "1E2", "NaN", "Infinity", "0x10", "1.2.3"])
+def test_quantities_and_prices_are_plain_ascii_decimals(tmp_path, bad):
+    docs = [{**DOC, "lines": [{**LINE, "quantity": bad}]}]
+    documents, problems = read_invoice_file(write_json(tmp_path, docs))
+    assert documents == []
+    assert problems == [
+        ("document 1, line 1", f"quantity {bad!r} is not a decimal number (1234.50)")
+    ]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_an_issue_date_out_of_any_business_range_is_refused(tmp_path, day):
+    documents, problems = read_invoice_file(write_json(tmp_path, [{**DOC, "issue_date": day}]))
+    assert documents == []
+    assert problems == [("document 1", f"issue_date {day} is not a year from 2000 to 2999")]
