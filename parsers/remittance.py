@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, PdfReader, Remittance
@@ -176,9 +178,12 @@ def _from_pdfs(
 def _from_scans(
     parsed: ParsedEmail, problems: list[str], scanned: list[int], ocr: OcrRun
 ) -> Remittance | None:
-    """The first remittance OCR reads in a scanned PDF (indexes ``scanned``) or an image
-    attachment. An image too small to be a page (a logo) is passed over, and an image
+    """The remittance OCR reads in the scanned PDFs (indexes ``scanned``) and image
+    attachments: every scan is read, and the lines of all are one remittance (the pages of
+    one advice photographed one by one, or several advices paid together; see
+    :func:`_joined`). An image too small to be a page (a logo) is passed over, and an image
     without remittance lines is no problem (a photo); a scanned PDF without any is."""
+    found: list[Remittance] = []
     for index, attachment in enumerate(parsed.attachments):
         kind = "pdf" if index in scanned else None
         if kind is None and not is_pdf_attachment(attachment):
@@ -200,10 +205,41 @@ def _from_scans(
             problems.append(f"{name}: {e.reason}")
             continue
         if remittance is not None and remittance.lines:
-            return remittance
-        if kind == "pdf":
+            found.append(remittance)
+        elif kind == "pdf":
             problems.append(f"{name}: scan read by OCR, no remittance lines found")
-    return None
+    return _joined(found)
+
+
+def _joined(scans: list[Remittance]) -> Remittance | None:
+    """One remittance of the scans' lines, in order. The stated total: the sum when every
+    scan states one (several advices), the one when a single scan does (the last page of one
+    advice), else none; the payment facts where the scans agree. The matching's OCR gate
+    then asks the lines to add up to it."""
+    if len(scans) < 2:
+        return scans[0] if scans else None
+    totals = [scan.stated_total for scan in scans if scan.stated_total is not None]
+    if len(totals) == len(scans):
+        total: Decimal | None = sum(totals, start=Decimal("0.00"))
+    else:
+        total = totals[0] if len(totals) == 1 else None
+
+    def agreed(values: list[Any]) -> Any:
+        known = {value for value in values if value is not None}
+        return known.pop() if len(known) == 1 else None
+
+    first = scans[0]
+    return dataclasses.replace(
+        first,
+        lines=tuple(line for scan in scans for line in scan.lines),
+        stated_total=total,
+        payment_ref=agreed([scan.payment_ref for scan in scans]),
+        currency=agreed([scan.currency for scan in scans]),
+        payer_name=agreed([scan.payer_name for scan in scans]),
+        payment_date=agreed([scan.payment_date for scan in scans]),
+        payment_method=agreed([scan.payment_method for scan in scans]),
+        read_text="\f".join(scan.read_text for scan in scans),
+    )
 
 
 def _from_spreadsheets(parsed: ParsedEmail, problems: list[str]) -> Remittance | None:

@@ -199,3 +199,38 @@ def test_a_logo_is_no_scan_and_an_image_of_no_advice_is_no_problem():
     # the logo is passed over unread; the blank page is recognised (no text: a reason)
     assert started == [True]
     assert extraction.problems == ("blank.png: OCR recognised no text",)
+
+
+def test_every_scan_of_a_mail_is_read_and_their_lines_are_one_remittance(cobalt):
+    # The probe's mail: two scanned advices, the second's lines were dropped unread.
+    require_tesseract()
+    png = encoded([cobalt], "PNG")
+    parsed = mail_with(
+        Attachment("advice1.png", "image/png", png), Attachment("advice2.png", "image/png", png)
+    )
+    extraction = extract_remittance(parsed, ocr=OcrRun(OPTIONS))
+    remittance = extraction.remittance
+    assert remittance is not None and remittance.source == "ocr png"
+    assert refs_and_amounts(remittance) == COBALT_LINES + COBALT_LINES
+    assert remittance.stated_total == COBALT_TOTAL * 2  # each advice states its total
+    assert remittance.read_text.count("\f") == 1
+
+
+def test_joined_scans_state_the_total_only_when_it_is_known():
+    from core.types import Remittance
+    from parsers.remittance import _joined
+
+    def scan(total: str | None, ref: str = "CR-1") -> Remittance:
+        return Remittance(
+            lines=(RemittanceLine("INV-1", Decimal("10.00")),),
+            stated_total=None if total is None else Decimal(total),
+            payment_ref=ref,
+            source="ocr jpeg",
+        )
+
+    assert _joined([scan("10.00"), scan("10.00")]).stated_total == Decimal("20.00")
+    last_page = _joined([scan(None), scan("20.00")])  # one advice, photographed page by page
+    assert last_page.stated_total == Decimal("20.00") and len(last_page.lines) == 2
+    assert _joined([scan(None), scan("20.00"), scan("5.00")]).stated_total is None
+    assert _joined([scan(None, "A"), scan(None, "B")]).payment_ref is None
+    assert _joined([]) is None
