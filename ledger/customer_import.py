@@ -19,6 +19,7 @@ cell leaves the customer's value as it is. ``address``: street lines separated b
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -142,6 +143,18 @@ def _values(row: int, fields: dict[str, str]) -> dict[str, object]:
     for name, limit in _LIMITS.items():
         if len(fields.get(name, "")) > limit:
             raise ImportRowError(row, f"{name} is longer than {limit} characters")
+        hidden = _hidden(fields.get(name, ""))
+        if hidden:
+            raise ImportRowError(
+                row, f"{name} has an invisible or control character (U+{ord(hidden):04X})"
+            )
+    number = fields.get("customer_number", "")
+    if not (number.isascii() and number.isprintable()):
+        raise ImportRowError(
+            row,
+            f"customer_number {number[:64]!r} is not plain ASCII: a number that looks like "
+            "another customer's (a Cyrillic С for a C) would be another customer",
+        )
     values: dict[str, object] = {}
     for name in ("name", "postcode", "city"):
         if fields.get(name):
@@ -151,6 +164,12 @@ def _values(row: int, fields: dict[str, str]) -> dict[str, object]:
         values["address"] = "\n".join(lines)
     values.update(_codes(row, fields))
     return values
+
+
+def _hidden(text: str) -> str | None:
+    """The first character of ``text`` a reader does not see: a control character, or a
+    format character (zero-width space, bidi override…), or None."""
+    return next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf")), None)
 
 
 def _codes(row: int, fields: dict[str, str]) -> dict[str, object]:

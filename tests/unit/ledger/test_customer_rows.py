@@ -45,6 +45,10 @@ def test_a_row_gives_the_columns_to_set_and_leaves_empty_ones_alone():
         ("einvoice", "pdf", "einvoice 'pdf': none, factur-x or ubl"),
         ("locale", "xx_??", "locale:"),
         ("postcode", "1" * 17, "postcode is longer than 16 characters"),
+        # the probe's names and numbers (issue 24's hostile input)
+        ("name", "Ctl\x01\x1b[31mRed\x07", "name has an invisible or control character (U+0001)"),
+        ("name", "Acme \u202egnp.exe", "name has an invisible or control character (U+202E)"),
+        ("city", "Ber\u200blin", "city has an invisible or control character (U+200B)"),
     ],
 )
 def test_a_bad_value_refuses_with_row_and_reason(column, value, reason):
@@ -73,3 +77,13 @@ def test_accounts_per_currency():
     for bad in ("CHF", "CHF=CH9300762011623852958", "CHF=CH9300762011623852957,chf=CH93"):
         with pytest.raises(ValueError):
             currency_accounts(bad)
+
+
+@pytest.mark.parametrize("number", ["C\u200b1", "C\u04211", "C\u00a01"])
+def test_a_customer_number_that_would_pass_for_another_is_refused(number):
+    with pytest.raises(ImportRowError) as caught:
+        read_customer_rows(["customer_number"], [(2, [number])])
+    assert caught.value.row == 2
+    assert "invisible or control character" in caught.value.reason or "not plain ASCII" in (
+        caught.value.reason
+    )
