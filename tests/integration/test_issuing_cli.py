@@ -268,3 +268,29 @@ def test_eight_concurrent_runs_on_postgres_give_gap_free_unique_numbers(
     stored = rows(env, "select number from invoices order by number")
     assert [s[0] for s in stored] == sorted(numbers)
     assert rows(env, "select next_value from number_sequences") == [(97,)]
+
+
+def test_crediting_every_line_one_by_one_credits_the_invoice_exactly(env, tmp_path):
+    # Three lines of 1 x 0.04 at 19 %: 0.14 in all (tax on the total), each line alone 0.05,
+    # so the third line could not be credited (the probe's 0.03 lines: see docs/invoicing.md).
+    doc = invoices(1)[0]  # C-DE, EUR
+    doc["lines"] = [
+        {"description": f"Kleinteil {n}", "quantity": "1", "unit_price": "0.04", "tax_rate": "19"}
+        for n in range(3)
+    ]
+    done = issue(env, tmp_path, write_invoices(tmp_path / "small.json", [doc]), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (invoice,) = json.loads(done.stdout)
+    assert money(invoice["total"]) == Decimal("0.14")
+    for line in ("1", "2", "3"):
+        credited = arbox_here(
+            "credits", "issue", invoice["invoice_number"], "--line", line,
+            "--reason", f"line {line}", "--by", "alice", env=env, cwd=tmp_path,
+        )  # fmt: skip
+        assert credited.returncode == 0, credited.stderr
+    memos = rows(env, "select amount from invoices where credits_invoice_id is not null")
+    assert sorted(money(m[0]) for m in memos) == [
+        Decimal("-0.05"),
+        Decimal("-0.05"),
+        Decimal("-0.04"),  # the last takes exactly what is left
+    ]

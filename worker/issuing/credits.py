@@ -28,7 +28,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.config import Settings
 from core.errors import InvoiceDataError, PermanentError
+from core.invoice_totals import compute_invoice
 from core.invoicing import (
     CreditedInvoice,
     DocumentType,
@@ -36,7 +38,7 @@ from core.invoicing import (
     InvoiceLine,
     TaxCategory,
 )
-from core.money import minor_units, round_money
+from core.money import minor_unit, minor_units, round_money
 from ledger.issuing_store import (
     CreditSource,
     StoredLine,
@@ -52,6 +54,7 @@ from worker.issuing.common import (
     einvoice_for,
     locale_of,
     mail_style,
+    policy,
     recipients,
     seller,
     store_and_queue,
@@ -148,6 +151,9 @@ def _issue(
         pending = _pending(
             session, source, _credit_lines(source, amount=amount, lines=lines), svc, reason, by
         )
+        rest = _last_takes_the_rest(source, pending, settings)
+        if rest is not None:
+            pending = _pending(session, source, rest, svc, reason, by)
         pending = dataclasses.replace(pending, issue_key=issue_key)
         try:
             issued, invoice_id, outbox_id = store_and_queue(
@@ -173,6 +179,22 @@ def _issue(
         outbox_id=outbox_id,
         credits=source.number,
     )
+
+
+def _last_takes_the_rest(
+    source: CreditSource, pending: Pending, settings: Settings
+) -> tuple[InvoiceLine, ...] | None:
+    """What is left to credit, split over the invoice's rates, when ``pending``'s gross is
+    more than that by no more than a minor unit per tax rate (the invoice's tax was rounded
+    on its total, each credit's on its own lines: three lines of 0.03 at 19 % are 0.11
+    together, 0.04 each): the credit that completes the invoice takes exactly the rest.
+    None: ``pending`` stands as it is."""
+    left = source.amount - source.credited
+    gross = compute_invoice(pending.draft, policy=policy(settings)).amount_due
+    slack = minor_unit(source.currency) * len({line.tax_rate for line in source.lines})
+    if left <= 0 or not left < gross <= left + slack:
+        return None
+    return _amount_lines(source, left)
 
 
 def _checked(amount: Decimal | None, lines: Sequence[int], reason: str, by: str) -> tuple[str, str]:
