@@ -23,13 +23,15 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console, ConsoleDimensions
 from rich.table import Table
+from rich.text import Text
 
 from core.config import Settings
 from core.errors import ARError
@@ -49,8 +51,33 @@ TableOrJson = Annotated[Literal["table", "json"], typer.Option("--format", help=
 UNWRAPPED_WIDTH = 10_000
 
 
+def shown(text: str) -> str:
+    """``text`` with its control characters written out (``\\x1b``, ``\\x07``, ``\\r``), so that
+    text from a stranger (a mail's sender, a customer name) cannot move the cursor, clear the
+    screen or retitle the terminal it is printed to. Line ends and tabs are kept; bidi
+    overrides (``U+202E``) are written out too: they reorder what follows them."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" or _printable(ch) else _escaped(ch) for ch in text)
+
+
+def _printable(ch: str) -> bool:
+    return ch.isprintable() or (unicodedata.category(ch) == "Zs")
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 class CliConsole(Console):
-    """A Rich Console that does not wrap what it prints when that is not a terminal."""
+    """A Rich Console that does not wrap what it prints when that is not a terminal, and
+    prints no control characters of the text it is given (:func:`shown`): every table and
+    line a command prints passes through :meth:`render_str`."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """``text`` as Rich makes it, its control characters written out first."""
+        return super().render_str(shown(text), **kwargs)
 
     @property
     def size(self) -> ConsoleDimensions:
