@@ -1,6 +1,7 @@
 """What every ``arbox`` command shares: its two consoles, :func:`fail`, :func:`stop_on_signals`,
 :func:`open_services` (the settings, a ready database, the services) with :func:`read` and
-:func:`transaction` (a session of it), and :func:`table` for the listing commands.
+:func:`transaction` (a session of it), and :func:`table` (a :class:`PlainTable`) for the listing
+commands.
 
 The consoles are :data:`out` (standard output) and :data:`err` (standard error); commands use
 them as ``common.out`` / ``common.err`` so that a test running a command in-process can swap
@@ -29,7 +30,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
-from rich.console import Console, ConsoleDimensions
+from rich.console import Console, ConsoleDimensions, RenderableType
+from rich.style import StyleType
 from rich.table import Table
 from rich.text import Text
 
@@ -188,9 +190,26 @@ def transaction(*, prefix: str = "", suffix: str = "") -> Iterator[Session]:
             raise fail(f"{prefix}{e}{suffix}") from e
 
 
+class PlainTable(Table):
+    """A Rich table whose text cells are text, not Rich markup: a stranger's
+    ``[link=http://…]`` in a cell stays those characters (no terminal hyperlink, no colour),
+    and control characters are written out (:func:`shown`)."""
+
+    def add_row(
+        self,
+        *renderables: RenderableType | None,
+        style: StyleType | None = None,
+        end_section: bool = False,
+    ) -> None:
+        """Add a row; each ``str`` cell as plain text."""
+        cells = [Text(shown(r)) if isinstance(r, str) else r for r in renderables]
+        super().add_row(*cells, style=style, end_section=end_section)
+
+
 def table(title: str, columns: Iterable[str]) -> Table:
-    """A table of ``columns`` whose long cells fold rather than being cut off."""
-    made = Table(title=title)
+    """A table of ``columns`` (text cells as plain text) whose long cells fold rather than being
+    cut off."""
+    made = PlainTable(title=title)
     for column in columns:
         made.add_column(column, overflow="fold")
     return made

@@ -56,3 +56,15 @@ def test_report_aging_prints_an_imported_customer_name_escaped(tmp_path: Path) -
     # Then the name is there with its control characters written out, none sent
     assert "Ctl\\x01\\x1b[31mRed\\x07" in out
     assert "\x1b" not in out and "\x07" not in out and "\x01" not in out
+
+
+def test_a_table_cell_is_text_not_rich_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    console = common.make_console()
+    console.file = io.StringIO()
+    table = common.table("Review queue", ["id", "reason"])
+    table.add_row("1", "[link=http://evil.example]click[/link] [red]alarm[/red]")
+    console.print(table)
+    printed = console.file.getvalue()
+    assert "\x1b]8;" not in printed  # no terminal hyperlink
+    assert "[link=http://evil.example]click[/link] [red]alarm[/red]" in printed
