@@ -23,7 +23,6 @@ payment's exported lines add up to), ``currency``, ``customer_account`` (our cus
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from ledger.exports import format_money
 from ledger.models import Application, Customer, InboundMessage, Invoice, RemittanceLine
 from ledger.models import Remittance as RemittanceModel
 from ledger.queries import applied_cash
+from ledger.sheet_cells import CsvWriter
 
 #: QuickBooks Online "Receive payment" import columns, in order.
 QUICKBOOKS_COLUMNS: tuple[str, ...] = (
@@ -154,7 +154,7 @@ def payment_applications(session: Session) -> list[PaymentApplication]:
 def to_quickbooks_csv(rows: Sequence[PaymentApplication]) -> str:
     """The QuickBooks Online layout (see the module docstring). Pure."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer, lineterminator="\n")
     writer.writerow(QUICKBOOKS_COLUMNS)
     for r in rows:
         memo = [f"arbox {r.message_id}".strip()]
@@ -194,7 +194,7 @@ def to_sap_lockbox_csv(rows: Sequence[PaymentApplication]) -> str:
             per_batch[r.payment_date] = per_batch.get(r.payment_date, 0) + 1
             items[r.remittance_id] = per_batch[r.payment_date]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer, lineterminator="\n")
     writer.writerow(SAP_COLUMNS)
     for r in rows:
         writer.writerow(

@@ -10,7 +10,6 @@ so it diffs well and tests can compare it verbatim.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from babel.numbers import get_decimal_symbol
 
 from core.money import plain_amount
 from ledger.queries import ApplicationRow, ReviewRow
+from ledger.sheet_cells import CsvWriter
 
 #: Columns of ``arbox export applications``, in order (docs/imports-and-exports.md).
 APPLICATION_COLUMNS: tuple[str, ...] = (
@@ -43,7 +43,7 @@ def applications_to_csv(rows: Iterable[ApplicationRow], *, locale: str | None = 
     """CSV with a header line and one line per application (``\\n`` line ends)."""
     buffer = io.StringIO()
     decimal = get_decimal_symbol(locale) if locale else "."
-    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if decimal == "," else ",")
+    writer = CsvWriter(buffer, lineterminator="\n", delimiter=";" if decimal == "," else ",")
     writer.writerow(APPLICATION_COLUMNS)
     for row in rows:
         record = _application_record(row)

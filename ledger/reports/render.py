@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -36,6 +35,7 @@ from babel.numbers import get_decimal_symbol
 from core.locales import format_money
 from core.money import plain_amount
 from ledger.reports.tables import Cell, Column, Document, Kind, Table
+from ledger.sheet_cells import CsvWriter, xlsx_strings, xlsx_text
 
 _ONE = Decimal("0.1")
 #: Excel number formats per column kind.
@@ -115,7 +115,7 @@ def to_csv(doc: Document, *, locale: str | None = None) -> str:
     """The document as CSV (see the module docstring)."""
     buffer = io.StringIO()
     comma = locale is not None and get_decimal_symbol(locale) == ","
-    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if comma else ",")
+    writer = CsvWriter(buffer, lineterminator="\n", delimiter=";" if comma else ",")
     blocks = len(doc.tables) > 1
     for table in doc.tables:
         if blocks:
@@ -183,6 +183,7 @@ def to_xlsx(doc: Document) -> bytes:
                     for v, c in zip(row, table.columns, strict=True)
                 ]
             )
+            xlsx_strings(sheet[sheet.max_row])
             for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
                 cell.number_format = _xlsx_format(column.kind, cell.value, currency)
         for row_no in range(len(table.rows) + 2, sheet.max_row + 1):
@@ -250,7 +251,7 @@ def _html_row(row: Sequence[Cell], columns: Sequence[Column], locale: str | None
 def _xlsx_value(value: Cell, kind: Kind, currency: str | None) -> Any:
     if isinstance(value, Decimal):  # written exactly, as its decimal digits
         return Decimal(_number(value, kind, currency))
-    return value
+    return xlsx_text(value)
 
 
 def _xlsx_format(kind: Kind, value: Any, currency: str | None) -> str:

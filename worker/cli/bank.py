@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from core.config import Settings
 from core.errors import ARError
@@ -153,7 +152,9 @@ def bank_payments(
     if output == "json":
         common.out.print_json(json.dumps(found))
         return
-    table = Table("id", "status", "amount", "value date", "payer", "customer", "ref", "linked to")
+    table = common.PlainTable(
+        "id", "status", "amount", "value date", "payer", "customer", "ref", "linked to"
+    )
     for row in found:
         table.add_row(
             str(row["id"]), str(row["status"]), f"{row['amount']} {row['currency']}",

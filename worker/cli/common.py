@@ -1,6 +1,7 @@
 """What every ``arbox`` command shares: its two consoles, :func:`fail`, :func:`stop_on_signals`,
 :func:`open_services` (the settings, a ready database, the services) with :func:`read` and
-:func:`transaction` (a session of it), and :func:`table` for the listing commands.
+:func:`transaction` (a session of it), and :func:`table` (a :class:`PlainTable`) for the listing
+commands.
 
 The consoles are :data:`out` (standard output) and :data:`err` (standard error); commands use
 them as ``common.out`` / ``common.err`` so that a test running a command in-process can swap
@@ -23,13 +24,16 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
-from rich.console import Console, ConsoleDimensions
+from rich.console import Console, ConsoleDimensions, RenderableType
+from rich.style import StyleType
 from rich.table import Table
+from rich.text import Text
 
 from core.config import Settings
 from core.errors import ARError
@@ -49,8 +53,33 @@ TableOrJson = Annotated[Literal["table", "json"], typer.Option("--format", help=
 UNWRAPPED_WIDTH = 10_000
 
 
+def shown(text: str) -> str:
+    """``text`` with its control characters written out (``\\x1b``, ``\\x07``, ``\\r``), so that
+    text from a stranger (a mail's sender, a customer name) cannot move the cursor, clear the
+    screen or retitle the terminal it is printed to. Line ends and tabs are kept; bidi
+    overrides (``U+202E``) are written out too: they reorder what follows them."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in "\n\t" or _printable(ch) else _escaped(ch) for ch in text)
+
+
+def _printable(ch: str) -> bool:
+    return ch.isprintable() or (unicodedata.category(ch) == "Zs")
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 class CliConsole(Console):
-    """A Rich Console that does not wrap what it prints when that is not a terminal."""
+    """A Rich Console that does not wrap what it prints when that is not a terminal, and
+    prints no control characters of the text it is given (:func:`shown`): every table and
+    line a command prints passes through :meth:`render_str`."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """``text`` as Rich makes it, its control characters written out first."""
+        return super().render_str(shown(text), **kwargs)
 
     @property
     def size(self) -> ConsoleDimensions:
@@ -161,9 +190,26 @@ def transaction(*, prefix: str = "", suffix: str = "") -> Iterator[Session]:
             raise fail(f"{prefix}{e}{suffix}") from e
 
 
+class PlainTable(Table):
+    """A Rich table whose text cells are text, not Rich markup: a stranger's
+    ``[link=http://…]`` in a cell stays those characters (no terminal hyperlink, no colour),
+    and control characters are written out (:func:`shown`)."""
+
+    def add_row(
+        self,
+        *renderables: RenderableType | None,
+        style: StyleType | None = None,
+        end_section: bool = False,
+    ) -> None:
+        """Add a row; each ``str`` cell as plain text."""
+        cells = [Text(shown(r)) if isinstance(r, str) else r for r in renderables]
+        super().add_row(*cells, style=style, end_section=end_section)
+
+
 def table(title: str, columns: Iterable[str]) -> Table:
-    """A table of ``columns`` whose long cells fold rather than being cut off."""
-    made = Table(title=title)
+    """A table of ``columns`` (text cells as plain text) whose long cells fold rather than being
+    cut off."""
+    made = PlainTable(title=title)
     for column in columns:
         made.add_column(column, overflow="fold")
     return made

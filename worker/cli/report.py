@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
-from rich.table import Table as RichTable
 
 from core.money import format_amount
 from worker.cli import common
@@ -87,7 +86,7 @@ def _print_tables(doc: Document, locale: str | None) -> None:
 
     common.out.print(f"[bold]{doc.title}[/bold]", highlight=False)
     for table in doc.tables:
-        rich = RichTable(title=table.title, title_justify="left")
+        rich = common.PlainTable(title=table.title, title_justify="left")
         for column in table.columns:
             right = column.kind not in ("text", "date")
             rich.add_column(

@@ -20,7 +20,6 @@ from typing import Any
 import redis
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from core.config import Settings
 from core.errors import ARError
@@ -137,7 +136,7 @@ def build_report(settings: Settings, *, now: datetime) -> Report:
 
 def print_table(report: Report, out: Console) -> None:
     """The report for people."""
-    table = Table(title="arbox status", show_header=False)
+    table = common.PlainTable(title="arbox status", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     for label, values in (

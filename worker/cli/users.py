@@ -9,7 +9,6 @@ from functools import partial
 from typing import Annotated, Literal
 
 import typer
-from rich.table import Table
 
 from core.config import Settings
 from core.errors import DatabaseUnavailableError, SchemaNotCurrentError
@@ -97,7 +96,7 @@ def users_list() -> None:
 
     accounts = common.read(list_users)
     now = utc_now()
-    table = Table(title=f"Users: {len(accounts)}")
+    table = common.PlainTable(title=f"Users: {len(accounts)}")
     for column in ("username", "role", "state", "created"):
         table.add_column(column)
     for a in accounts:

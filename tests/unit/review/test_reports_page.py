@@ -47,3 +47,17 @@ def test_the_reports_need_a_signed_in_user(client):
         response = client.get(path)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login")
+
+
+def test_the_aging_xlsx_of_a_hostile_customer_name_is_text_not_a_formula(seed, signed_in):
+    # hostile30: a formula name was a live link in the download, control characters a 500
+    link = seed.customer("C1", '=HYPERLINK("http://evil.example/x","Click")')
+    seed.invoice(link, "INV-1", amount="10.00")
+    control = seed.customer("C2", "Ctl\x01\x1b[31mRed\x07")
+    seed.invoice(control, "INV-2", amount="20.00")
+    response = signed_in("vera").get("/reports/aging.xlsx?as_of=2026-12-01")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    names = {c.value: c.data_type for c in sheet["B"][1:]}
+    assert names['=HYPERLINK("http://evil.example/x","Click")'] == "s"
+    assert "Ctl[31mRed" in names
