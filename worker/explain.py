@@ -7,9 +7,9 @@ import json
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.table import Table
 
 from ledger.queries import LineRecord
+from worker.cli.common import PlainTable
 
 
 def records_to_json(records: Sequence[LineRecord]) -> str:
@@ -53,7 +53,7 @@ def render_records(records: Sequence[LineRecord], console: Console) -> None:
             highlight=False,
         )
         console.print(f"  {r.reason}", markup=False, highlight=False)
-        table = Table(show_header=True, box=None, pad_edge=False)
+        table = PlainTable(show_header=True, box=None, pad_edge=False)
         for column in ("signal", "value", "detail"):
             table.add_column(column, overflow="fold")
         for signal in r.evidence.get("signals", []):
