@@ -16,6 +16,7 @@ from typing import Protocol
 
 from core.types import Attachment
 from parsers.mime import parse_email
+from parsers.ocr_images import scan_kind
 from review.pages import PageLimits, Rendered, render_pdf
 from review.sanitize import mail_document, sanitize_html
 
@@ -24,12 +25,6 @@ MAX_TEXT_CHARS = 200_000
 #: PDF and image attachments of one mail rendered at most (each may take the renderer's time
 #: limit).
 MAX_PDFS = 3
-#: What an image attachment (a scan, a photo) may be: by type, by name, by its first bytes.
-IMAGE_TYPES = frozenset(
-    {"image/png", "image/jpeg", "image/pjpeg", "image/tiff", "image/heic", "image/heif"}
-)
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif")
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 class PageRenderer(Protocol):
@@ -98,16 +93,9 @@ def is_pdf(attachment: Attachment) -> bool:
 
 
 def is_image(attachment: Attachment) -> bool:
-    """Whether an attachment is a scan or photo the page shows: by type, name or first bytes
-    (HEIC by its ``ftyp`` box)."""
-    name = (attachment.filename or "").lower()
-    head = attachment.data[:16]
-    return not is_pdf(attachment) and (
-        attachment.content_type in IMAGE_TYPES
-        or name.endswith(IMAGE_SUFFIXES)
-        or head.startswith(IMAGE_MAGIC)
-        or head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1")
-    )
+    """Whether an attachment is a scan or photo the page shows (PNG, JPEG, TIFF, HEIC): what
+    OCR would read (:func:`parsers.ocr_images.scan_kind`), PDFs aside."""
+    return not is_pdf(attachment) and scan_kind(attachment) is not None
 
 
 def mail_view(raw: bytes, *, pages: PageRenderer | None) -> MailView:
