@@ -197,6 +197,9 @@ class Remittance:
     #: For a remittance read by OCR (``source`` starting with ``"ocr"``): the recognised
     #: text, pages separated by a form feed, shown beside the page image in review.
     read_text: str = ""
+    #: The words by which the mail says it tells this payment again ("Resend: …", "nous vous
+    #: le renvoyons"): a re-sent advice (:mod:`parsers.told_again`), or None.
+    told_again: str | None = None
 
     @property
     def lines_total(self) -> Decimal:

@@ -4,6 +4,7 @@ stored or pending to enqueue again."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,13 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.statuses import FINAL_STATUSES, PENDING_STATUSES, OutboxStatus
+from core.statuses import (
+    FINAL_STATUSES,
+    PENDING_STATUSES,
+    InboundStatus,
+    OutboxStatus,
+    ReviewStatus,
+)
 from ledger import models as m
 
 
@@ -159,3 +166,43 @@ def reenqueue_stale_outbox(session: Session, *, cutoff: datetime, now: datetime)
         .scalars()
         .all()
     )
+
+
+def earlier_mail_waiting(
+    session: Session,
+    customer_ids: Collection[int],
+    *,
+    inbound_id: int,
+    since: datetime,
+    question_kinds: Collection[str],
+) -> int | None:
+    """The latest mail before ``inbound_id`` of one of ``customer_ids``, received since
+    ``since``, that still waits for a person (in review, with an open item) and asks
+    nothing only (a remittance, or a mail nobody could read): where the first copy of a
+    re-sent advice would be. None when there is none."""
+    if not customer_ids:
+        return None
+    waiting = (
+        select(m.ReviewItem.id)
+        .where(
+            m.ReviewItem.inbound_id == m.InboundMessage.id,
+            m.ReviewItem.status == ReviewStatus.OPEN,
+        )
+        .exists()
+    )
+    return session.execute(
+        select(m.InboundMessage.id)
+        .where(
+            m.InboundMessage.status == InboundStatus.REVIEW,
+            m.InboundMessage.customer_id.in_(sorted(set(customer_ids))),
+            m.InboundMessage.id < inbound_id,
+            m.InboundMessage.received_at >= since,
+            or_(
+                m.InboundMessage.kind.is_(None),
+                m.InboundMessage.kind.not_in(sorted(question_kinds)),
+            ),
+            waiting,
+        )
+        .order_by(m.InboundMessage.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

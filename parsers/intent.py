@@ -93,8 +93,12 @@ MAX_EVIDENCE_CHARS = 300
 
 #: An invoice named in words: a resend beside a statement is then of the invoice too.
 _INVOICE_WORD_RE = re.compile(rf"\b{INV}\b", re.IGNORECASE)
+#: Prefixes of a reply or a forward, and of a mail the sender sends again ("Resend:",
+#: "2nd copy:", "Erneut:", "Renvoi :"): what follows was written before; not a request.
 _REPLY_PREFIX_RE = re.compile(
-    r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|tr|rv|rif|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
+    r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|tr|rv|rif|sv|vs|re-?send|re-?sent|(?:2nd|second)\s+copy"
+    r"|erneut|nochmals|renvoi|reenv[ií]o|opnieuw|nogmaals)\s*(?:\[\d+\])?\s*:\s*)+",
+    re.IGNORECASE,
 )
 #: Words that end a sentence with a full stop but are no end: "Nr. 4711", "inv. 10023".
 _ABBREVIATIONS = frozenset(

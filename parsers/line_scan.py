@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.types import RemittanceLine
+from parsers.amount_asides import read_aside
 from parsers.text_amounts import Amount, read_amounts
 from parsers.text_refs import (
     MAX_LINE_CHARS,
@@ -229,6 +230,9 @@ def _kept_back(work: str, amounts: Sequence[Amount]) -> tuple[Amount, Amount, st
     if len(amounts) < 2:
         return None
     net, deduction = amounts[-2], amounts[-1]
+    aside = read_aside(work[net.start :])  # "561.26 (302.22 kept back – pallet charges)"
+    if aside is not None and (aside.paid, aside.taken) == (net.value, deduction.value):
+        return net, deduction, None if aside.discount else (aside.reason or "kept back")
     closing = ")" in work[deduction.start : deduction.end] + work[deduction.end :].lstrip()[:1]
     if (
         net.value > 0

@@ -34,6 +34,7 @@ from parsers.remittance_text import parse_text_remittance
 from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
 from parsers.structured import structured_remittance
 from parsers.text_refs import MAX_TEXT_LINES
+from parsers.told_again import told_again
 
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acrobat"})
 
@@ -274,6 +275,8 @@ def _with_payment_info(remittance: Remittance, parsed: ParsedEmail) -> Remittanc
         filled = dataclasses.replace(filled, payer_name=payer)
     if filled.payer_name is None and parsed.from_name.strip():
         filled = dataclasses.replace(filled, payer_name=parsed.from_name.strip())
+    if (again := told_again(parsed.subject, prose)) is not None:
+        filled = dataclasses.replace(filled, told_again=again)
     return filled
 
 

@@ -23,10 +23,11 @@ from decimal import Decimal
 from core.types import Remittance, RemittanceLine
 from parsers.line_scan import LinesRead, scan_lines
 from parsers.quoted_text import strip_quotes_and_signature
+from parsers.table_headers import AMOUNT_ROLES, header_role
 from parsers.tables import read_grid
 from parsers.text_refs import MAX_TEXT_LINES
 from parsers.text_sentences import read_sentence
-from parsers.text_tables import split_blocks
+from parsers.text_tables import Block, split_blocks
 from parsers.vocabulary import SUBTOTAL_RE, TOTAL_RE
 
 
@@ -61,7 +62,7 @@ def read_text(text: str) -> LinesRead:
     currencies: set[str] = set()
     prose: list[tuple[int, str]] = []
     for block in split_blocks(text.splitlines()[:MAX_TEXT_LINES]):
-        if block.kind != "prose":
+        if block.kind != "prose" and not _facts_only(block):
             rows = block.grid()
             grid = read_grid(rows, read_rows_as_text=False)
             if grid.lines:
@@ -85,6 +86,17 @@ def read_text(text: str) -> LinesRead:
         payment_ref=min(refs)[1] if refs else None,
         currency=currencies.pop() if len(currencies) == 1 else None,
     )
+
+
+def _facts_only(block: Block) -> bool:
+    """Whether ``block`` is a block of ``label: value`` lines none of whose labels names an
+    amount ("Date d'exécution: …", "N° de règlement: CHK 82325", "Lieferantennr.: …"): the
+    payment's facts above a table, read as lines of prose (a payment reference, a date),
+    never as a row of a document (a portal's records name the amount of each)."""
+    if block.kind != "fields":
+        return False
+    labels = block.grid()[0]
+    return not any(header_role(label) in AMOUNT_ROLES for label in labels)
 
 
 def _place_rows(

@@ -14,7 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parsers.table_headers import AMOUNT_ROLES, Role, header_role
+from parsers.table_headers import (
+    AMOUNT_ROLES,
+    SUPPLIER_DOCUMENT_RE,
+    Role,
+    header_role,
+    normalise_header,
+)
 from parsers.table_values import (
     MAX_ALTS,
     SAMPLE_ROWS,
@@ -114,6 +120,8 @@ def decide_columns(
     the values where it says nothing."""
     roles: list[Role | None] = list(header)
     refs = [no for no, role in enumerate(roles) if role is Role.REF]
+    # the supplier's document beside the payer's own "Invoice ID": the supplier's is ours
+    refs.sort(key=lambda no: not SUPPLIER_DOCUMENT_RE.search(normalise_header(header_cells[no])))
     docs = [no for no, role in enumerate(roles) if role is Role.DOC]
     theirs = [no for no, role in enumerate(roles) if role is Role.THEIRS]
     header_named_ref = bool(refs or docs or theirs)

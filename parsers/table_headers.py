@@ -39,6 +39,22 @@ class Role(StrEnum):
 AMOUNT_ROLES = frozenset({Role.GROSS, Role.DISCOUNT, Role.DEDUCTION, Role.NET})
 
 _W = r"(?<![a-z])"  # a word start (header text is casefolded and accent-free)
+_SUPPLIER = r"(?:supplier|vendor|lieferant(?:en)?|kreditor|fournisseur|proveedor|leverancier)"
+_DOCUMENT = (
+    r"(?:inv\w*|rechnung\w*|factur\w*|factuur\w*|bill|doc\w*|beleg\w*|ref\w*|referenz"
+    r"|referencia|kenmerk)"
+)
+#: A column the payer's AP export names after the supplier's document: the supplier's (our)
+#: invoice number, beside the payer's own "Invoice ID" ("Supplier Inv No", "Supplier
+#: Document No", "Rechnungsnr. Lieferant", "Ref. proveedor", "N° facture fournisseur",
+#: "Factuurnr. leverancier", "Fremdbelegnummer"). Not "Vendor ID" or "Lieferantennr.": those
+#: number the supplier itself.
+SUPPLIER_DOCUMENT_RE = re.compile(
+    rf"^{_SUPPLIER}\s*{_DOCUMENT}\.?\s*(?:no|nr|number|num|#|id|ref\w*)?\.?$"
+    rf"|^(?:n[o°º]?\s*)?(?:de\s+(?:la\s+)?)?{_DOCUMENT}\.?\s*(?:no|nr|number|num)?\.?\s*"
+    rf"(?:del?\s+|du\s+|of\s+(?:the\s+)?)?{_SUPPLIER}$"
+    r"|^fremdbeleg\w*|^external\s+doc\w*"
+)
 #: (pattern over the normalised header text, role), first match wins.
 _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
     (re.compile(pattern), role)
@@ -47,17 +63,13 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
             r"^(?:check|cheque|chk|scheck)(?:\s*(?:no|nr|number|num|ref\w*|id))?$"
             r"|^(?:payment|pmt|zahlungs?)\s*(?:ref\w*|no|nr|number|id)$|^trace\b|^transaction\b"
             # the label the other way round, in other languages: "Réf. virement", ...
-            r"|^(?:ref\w*|n[o°º]|nr|num\w*)\.?\s*(?:du\s+|de\s+la\s+|de\s+|del\s+)?"
+            # ("N° de règlement" is "n de reglement" once normalised: the ° is punctuation)
+            r"|^(?:ref\w*|n[o°º]?|nr|num\w*)\.?\s*(?:du\s+|de\s+la\s+|de\s+|del\s+)?"
             r"(?:virement|paiement|reglement|pago|transferencia|zahlung|uberweisung|betaling)$"
             r"|^betalingskenmerk$|^zahlungs?n(?:r|ummer)\.?$|^betalingsn(?:r|ummer)\.?$",
             Role.PAYMENT_REF,
         ),
-        (  # "Supplier Inv No" in the payer's AP export: the supplier's (our) invoice
-            r"^(?:supplier|vendor|lieferanten?|fournisseur|proveedor|leverancier)\s*"
-            r"(?:inv\w*|rechnung\w*|facture|factura|factuur|bill)\.?"
-            r"\s*(?:no|nr|number|num|#|id|ref\w*)\.?$",  # a number's column, not a label
-            Role.REF,
-        ),
+        (SUPPLIER_DOCUMENT_RE.pattern, Role.REF),
         (
             rf"{_W}(?:p\s?o|purchase|order|bestell\w*|auftrag\w*|commande|pedido|ordine"
             rf"|customer|cust|kunde\w*|client\w*|account|acct|konto|vendor|supplier"
@@ -89,7 +101,10 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
         (
             rf"{_W}(?:net|nett|netto|neto|paid|payment|pmt|remitted|zahlbetrag|gezahlt"
             rf"|zahlung|bezahlt|ausgleich\w*|paye|payes|pagado|pagato|betaald|regle"
-            rf"|verse|a\s+payer|importe\s+pagado|montant\s+paye|amount\s+applied|applied)\b"
+            rf"|verse|a\s+payer|importe\s+pagado|montant\s+paye|amount\s+applied|applied"
+            # the payment itself as a column's name: "Règlement", "Settlement", "Abonado"
+            rf"|reglements?|settle(?:ment|d)|abonad[oa]s?|abono|ingresado|transferido"
+            rf"|uberwiesen|uberweisung|overgemaakt|betaling|voldaan)\b"
             rf"|zahlbetrag|nettobetrag",
             Role.NET,
         ),

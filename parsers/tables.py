@@ -30,6 +30,7 @@ How it is read:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -37,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 from core.errors import AmountFormatError
 from core.money import parse_amount
 from core.types import RemittanceLine
+from parsers.amount_asides import read_aside
 from parsers.line_scan import LinesRead, scan_lines
 from parsers.payment_info import DATE_RE, read_currency, read_payment_ref
 from parsers.table_columns import (
@@ -224,7 +226,7 @@ def _read_rows(
             continue
         if no_amounts and (columns.amounts or not columns.header_named_ref):
             continue  # a line without an amount only in a table of references
-        lines.append(_line(row, ref, values, columns, text))
+        lines.append(_with_aside(_line(row, ref, values, columns, text), text))
         used.add(no)
     return lines, total, used
 
@@ -271,6 +273,20 @@ def _line(
         deduction=deduction,
         deduction_reason=reason or None,
         alt_refs=tuple(alts),
+    )
+
+
+def _with_aside(line: RemittanceLine, text: str) -> RemittanceLine:
+    """``line`` with what its row says in parentheses after the amount paid ("11.913,21
+    (descuento aplicado 243,13)", "561.26 | (302.22 kept back – pallet charges)"): the first
+    amount is what was paid, the other was taken off it (:mod:`parsers.amount_asides`)."""
+    aside = read_aside(text) if line.discount is None and line.deduction is None else None
+    if aside is None or line.amount not in (aside.paid, aside.taken):
+        return line
+    if aside.discount:
+        return dataclasses.replace(line, amount=aside.paid, discount=aside.taken)
+    return dataclasses.replace(
+        line, amount=aside.paid, deduction=aside.taken, deduction_reason=aside.reason
     )
 
 

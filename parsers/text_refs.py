@@ -108,6 +108,35 @@ BARE_NUMBER_RE = re.compile(
 )
 #: Letters OCR puts where digits were.
 _OCR_LETTERS = frozenset("OolISB")
+#: A number written in groups ("9004 4812", "90 04 48 12", "90 040 771", with a space, a
+#: no-break or a narrow no-break space): groups of two to four digits, not followed by more.
+_DIGIT_GROUPS_RE = re.compile(
+    r"(?<![\w.,/-])\d{1,4}(?:[ \u00a0\u202f]\d{2,4}){1,3}(?![\w.,/-]|[ \u00a0\u202f]?\d)"
+)
+#: Digits a number written in groups has at least and at most.
+_GROUPED_DIGITS = range(6, 13)
+
+
+def join_digit_groups(work: str) -> str:
+    """``work`` with each number written in regular groups of digits joined into one, the
+    spaces moved to its end (same length, so positions stay valid): ``"9004 4812"`` →
+    ``"90044812 "``. Regular: every group of one length, or the first shorter and the rest
+    of three ("90 040 771"); six to twelve digits in all. Run it after the amounts are
+    blanked out, so "9004 4812 1 310,64" keeps its amount."""
+
+    def joined(m: re.Match[str]) -> str:
+        text = m.group(0)
+        groups = re.split(r"[ \u00a0\u202f]", text)
+        digits = "".join(groups)
+        sizes = {len(g) for g in groups[1:]}
+        regular = len(sizes) == 1 and (
+            len(groups[0]) in sizes or (sizes == {3} and len(groups[0]) < 3)
+        )
+        if not regular or len(digits) not in _GROUPED_DIGITS:
+            return text
+        return digits + " " * (len(text) - len(digits))
+
+    return _DIGIT_GROUPS_RE.sub(joined, work)
 
 
 def is_ocr_number(token: str) -> bool:
@@ -216,6 +245,7 @@ def read_reference(work: str) -> tuple[str | None, bool, bool]:
     more than once or is followed by a list of further references; ``strong`` is true for
     the first two kinds.
     """
+    work = join_digit_groups(work)
     keyword = list(_KEYWORD_REF_RE.finditer(work))
     if keyword:
         first = keyword[0]
@@ -266,6 +296,7 @@ def find_invoice_refs(text: str) -> tuple[str, ...]:
     work, _ = remove_noise(take_creditor_refs(text[:MAX_LINE_CHARS])[0])
     for a in read_amounts(work):
         work = blank_out(work, a.start, a.end)
+    work = join_digit_groups(work)
     found: list[tuple[int, str]] = []
     for m in _KEYWORD_REF_RE.finditer(work):
         found.append((m.start("token"), m.group("token")))

@@ -1,0 +1,80 @@
+"""What a payer writes in parentheses after the amount it paid."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from parsers.amount_asides import read_aside
+from parsers.remittance_text import read_text
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "paid", "taken", "discount", "reason"),
+    [
+        (
+            "• 90043070   561.26   (302.22 kept back – pallet charges)",
+            "561.26",
+            "302.22",
+            False,
+            "pallet charges",
+        ),
+        ("90043789 | 11.913,21 (descuento aplicado 243,13)", "11913.21", "243.13", True, None),
+        ("2.801,08 (abzgl. 57,17 Skonto)", "2801.08", "57.17", True, None),
+        ("90040326: 1 310,64 (retenue 41,75 : casse)", "1310.64", "41.75", False, "casse"),
+        ("4711 2,428.45 (1% early-payment discount 11.62 taken)", "2428.45", "11.62", True, None),
+        ("4711 | 500.00 (less 20.00 for damaged goods)", "500.00", "20.00", False, "damaged goods"),
+        ("4711 | 480,00 (einbehalten 20,00 wegen Bruch)", "480.00", "20.00", False, "Bruch"),
+        ("4711   480,00   (20,00 ingehouden: breuk)", "480.00", "20.00", False, "breuk"),
+    ],
+)
+def test_an_aside_after_the_amount_paid(text, paid, taken, discount, reason):
+    aside = read_aside(text)
+    assert aside is not None
+    assert (aside.paid, aside.taken, aside.discount, aside.reason) == (
+        D(paid),
+        D(taken),
+        discount,
+        reason,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INV-1 1,250.00 (see attached)",
+        "4711 1,250.00 (EUR 1,250.00)",
+        "4711 1,250.00 (2 of 3)",
+        "4711 1,250.00",
+    ],
+)
+def test_parentheses_that_say_no_discount_or_keeping_back_are_no_aside(text):
+    assert read_aside(text) is None
+
+
+def test_an_aligned_list_with_asides_reads_what_was_paid():
+    text = (
+        "• 90042774   1,666.29\n"
+        "• 90043070   561.26   (302.22 kept back – pallet charges)\n"
+        "• 90043657   641.19\n"
+        "Total of this transfer: GBP 2,868.74\n"
+    )
+    read = read_text(text)
+    assert [(line.invoice_ref, line.amount, line.deduction) for line in read.lines] == [
+        ("90042774", D("1666.29"), None),
+        ("90043070", D("561.26"), D("302.22")),
+        ("90043657", D("641.19"), None),
+    ]
+    assert sum(line.amount for line in read.lines) == read.stated_total
+
+
+def test_an_html_cell_with_a_discount_aside():
+    text = "Número de factura | Importe pagado\n90041109 | 451,50\n90043789 | 11.913,21 (descuento aplicado 243,13)\n"
+    lines = read_text(text).lines
+    assert [(line.amount, line.discount) for line in lines] == [
+        (D("451.50"), None),
+        (D("11913.21"), D("243.13")),
+    ]

@@ -1,0 +1,71 @@
+"""A re-sent advice while its first copy waits for a person: the first copy may not have been
+read at all (an attachment nobody reads, a table that could not be read), so the lines it
+claims are unknown; the re-send says what it is, and waits with it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ledger import models as m
+from tests.unit.worker.test_pipeline import mail, run, scalar, svc  # noqa: F401 (fixture)
+
+
+def _unreadable(mid: str) -> bytes:
+    """A mail of the contact that carries no remittance anyone can read."""
+    return mail("Please find our payment advice attached.\n", mid=mid, Subject="Avis de virement")
+
+
+def test_a_resend_while_an_unread_first_copy_waits_is_not_applied(svc):  # noqa: F811
+    # Given the contact's first advice, which nobody could read: it waits for a person
+    first = run(svc, _unreadable("<first@acme>"))
+    assert first.status == "review"
+    # When the payer sends it again, now readable, and says so in the subject
+    again = run(svc, mail(mid="<again@acme>", Subject="Resend: Avis de virement"))
+    # Then the payment may be the first copy's too: a person looks, nothing is applied
+    assert again.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    with svc.sessions() as s:
+        (line,) = s.scalars(select(m.RemittanceLine))
+    assert line.reason.startswith(
+        f"the mail says it is sent again ('Resend: Avis de virement') and mail "
+        f"{first.inbound_id} of the customer waits for a person: would apply: reference "
+        "matches invoice INV-70001"
+    )
+
+
+def test_a_resend_said_in_the_body_in_french_waits_too(svc):  # noqa: F811
+    run(svc, _unreadable("<first@acme>"))
+    body = "Notre avis ne semble pas avoir été pris en compte, nous vous le renvoyons.\n\n"
+    again = run(svc, mail(body + "INV-70001 1,250.00\n", mid="<again@acme>"))
+    assert again.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+
+
+def test_a_resend_with_nothing_of_the_customer_waiting_is_applied(svc):  # noqa: F811
+    # Another customer's mail waits for a person; this customer has nothing waiting
+    run(
+        svc,
+        _unreadable("<other@borealis>").replace(
+            b"ap@acme-mfg.example", b"payables@borealis.example"
+        ),
+    )
+    again = run(svc, mail(mid="<again@acme>", Subject="Resend: payment advice"))
+    assert again.status == "applied"
+
+
+def test_a_mail_without_resend_words_is_applied_though_an_earlier_one_waits(svc):  # noqa: F811
+    # The earlier mail waits for a person, but this one does not say it tells it again
+    run(svc, _unreadable("<first@acme>"))
+    assert run(svc, mail(mid="<next@acme>")).status == "applied"
+
+
+def test_a_question_waiting_is_no_first_copy_of_a_resent_advice(svc):  # noqa: F811
+    # A dispute of the customer waits for a person (questions wait here: auto_reply_kinds=none)
+    dispute = mail(
+        "Invoice INV-70002 charges 20 cartons, 16 arrived. Please send a credit note.\n",
+        mid="<q@acme>",
+        Subject="Wrong quantity on INV-70002",
+    )
+    assert run(svc, dispute).status == "review"
+    again = run(svc, mail(mid="<again@acme>", Subject="Resend: payment advice"))
+    assert again.status == "applied"
