@@ -547,14 +547,14 @@ class Fam4:
             self.w.cust[c.number] = c
             made.append(c)
         # invoices issued together carry consecutive numbers; a few runs per customer
-        day = date(2026, 10, 2)
-        runs = [c for c in made for _ in range(4)]
+        day = date(2026, 9, 28)
+        runs = [c for c in made for _ in range(6)]
         rng.shuffle(runs)
         for c in runs:
-            day += timedelta(days=rng.randint(1, 3))
+            day = min(day + timedelta(days=rng.randint(0, 2)), date(2026, 11, 13))
             for _ in range(rng.randint(2, 5)):
                 n = next(numbers)
-                inv = Inv(n, c.number, min(day, date(2026, 11, 16)), day + timedelta(days=hw.due_days(c.terms)),
+                inv = Inv(n, c.number, day, day + timedelta(days=hw.due_days(c.terms)),
                           hw.money(rng), "EUR", c.terms)  # fmt: skip
                 book.invoices[n] = inv
                 book.balance[n] = inv.amount
