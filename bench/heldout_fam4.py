@@ -959,6 +959,8 @@ class Fam4:
             subject = rng.choice(hr.SUBJ[lang]).format(payer=c.name, **fmt)
         tags.append(f"resend-word-{where}")
         lead = rng.choice(SEEN_LEAD[lang]) if where != "subject" else None
+        if lead is None and where == "body":  # the body is where it says so: never silent
+            lead = SEEN_LEAD[lang][0]
         if where == "forward" and text is not None:
             who = rng.choice([p for p in c.people if p != adv.person] or c.people)
             src = rng.choice(c.contacts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import email
+import email.policy
 import hashlib
 import json
 import sys
@@ -211,6 +212,23 @@ def test_fam3_families_follow_their_rules(world: Path) -> None:
                     assert b"/Font" not in p.get_payload(decode=True)  # image only
 
 
+RESEND_WORDS = ("resend", "again", "2nd copy", "second copy", "copy of", "fw:", "fwd:", "forward",
+                "nochmals", "noch einmal", "erneut", "zweite", "kopie", "weiter", "wg:",
+                "renvo", "à nouveau", "deuxième", "copie", "tr:", "transf",
+                "reenv", "de nuevo", "segundo", "copia", "rv:", "volvemos",
+                "nogmaals", "opnieuw", "tweede", "doorst")  # fmt: skip
+
+
+def _said(path: Path) -> str:
+    """Subject and every text part of a mail, lower case."""
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    parts = [str(msg["Subject"])]
+    for p in msg.walk():
+        if p.get_content_maintype() == "text" and not p.get_filename():
+            parts.append(p.get_content())
+    return "\n".join(parts).casefold()
+
+
 def test_fam4_leaves_the_world_before_it_untouched(
     world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -280,6 +298,8 @@ def test_fam4_families_follow_their_rules(world: Path) -> None:
                 assert all("the same payment told twice" in ln["why"] for ln in m["lines"])
         else:
             assert m["resend_of"] is None and all(ln["allowed"] for ln in m["lines"])
+        if m["resend_of"] or fam == "fam4-resend-first-seen":  # it says it is sent again
+            assert any(w in _said(world / m["file"]) for w in RESEND_WORDS), m["name"]
     firsts = [m for m in new if "fam4-unread-first" in m["tags"]]
     resent = {m["resend_of"] for m in new if m["resend_of"]}
     assert firsts and {m["name"] for m in firsts} == resent
