@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import email
+import email.policy
 import hashlib
 import json
 import sys
+from datetime import datetime
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ sys.path.insert(0, str(BENCH))
 
 import heldout_fam2  # noqa: E402
 import heldout_fam3  # noqa: E402
+import heldout_fam4  # noqa: E402
 import heldout_world  # noqa: E402
 
 SMALL = {"customers": 30, "mails": 40, "queries": 25}
@@ -59,9 +63,9 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
     for r in rows.values():
         currency.setdefault(r["customer_number"], set()).add(r["currency"])
     assert all(len(c) == 1 for c in currency.values())
-    added, added3 = labels["config"]["families2"], labels["config"]["families3"]
-    assert len(labels["mails"]) == SMALL["mails"] + added["mails"] + added3["mails"]
-    assert len(labels["queries"]) == SMALL["queries"] + added["queries"] + added3["queries"]
+    added = [labels["config"][f"families{i}"] for i in (2, 3, 4)]
+    assert len(labels["mails"]) == SMALL["mails"] + sum(a["mails"] for a in added)
+    assert len(labels["queries"]) == SMALL["queries"] + sum(a["queries"] for a in added)
     everything = sorted(labels["mails"] + labels["queries"], key=lambda m: m["order"])
     assert [m["order"] for m in everything] == list(range(len(everything)))
     ids: dict[str, bytes] = {}
@@ -104,6 +108,7 @@ def test_added_families_leave_the_first_ones_untouched(
     byte for byte the same (bench/HELDOUT.md: a failing case is never edited)."""
     monkeypatch.setattr(heldout_fam2, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -127,7 +132,7 @@ def test_added_families_are_all_there(world: Path) -> None:
     last = max(
         m["order"]
         for m in labels["mails"] + labels["queries"]
-        if "fam2" not in str(m["tags"]) and "fam3" not in str(m["tags"])
+        if not any(f in str(m["tags"]) for f in ("fam2", "fam3", "fam4"))
     )
     new = [m for m in labels["mails"] if any(t.startswith("fam2") for t in m["tags"])]
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
@@ -151,6 +156,7 @@ def test_fam3_leaves_the_world_before_it_untouched(
     """The issue-23 families (heldout_fam3) come after fam2: without them the world, fam2
     included, is byte for byte the same, and the ledger only gains nothing or new rows."""
     monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -160,7 +166,14 @@ def test_fam3_leaves_the_world_before_it_untouched(
     new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
     assert new["mails"][: len(old["mails"])] == old["mails"]
     assert new["queries"] == old["queries"]
-    assert (tmp_path / "ledger.csv").read_bytes() == (world / "ledger.csv").read_bytes()
+    # fam3 adds no customer; fam4's new customers only add rows
+    with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
+        before = list(csv.DictReader(f))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        after = list(csv.DictReader(f))
+    fam4_customers = {r["customer_number"] for r in after} - {r["customer_number"] for r in before}
+    assert [r for r in after if r["customer_number"] not in fam4_customers] == before
+    assert len(fam4_customers) == new["config"]["families4"]["customers"]
 
 
 def test_fam3_families_follow_their_rules(world: Path) -> None:
@@ -170,7 +183,11 @@ def test_fam3_families_follow_their_rules(world: Path) -> None:
     new = [m for m in labels["mails"] if any(t.startswith("fam3-") for t in m["tags"])]
     fams = {t for m in new for t in m["tags"] if t.startswith("fam3-")}
     assert fams == set(heldout_fam3.FAMILIES)
-    last = max(m["order"] for m in labels["mails"] + labels["queries"] if m not in new)
+    last = max(
+        m["order"]
+        for m in labels["mails"] + labels["queries"]
+        if m not in new and "fam4" not in str(m["tags"])
+    )
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
     for m in new:
         assert all("fam3" in ln["tags"] for ln in m["lines"])
@@ -193,3 +210,114 @@ def test_fam3_families_follow_their_rules(world: Path) -> None:
             for p in msg.walk():
                 if p.get_content_type() == "application/pdf":
                     assert b"/Font" not in p.get_payload(decode=True)  # image only
+
+
+RESEND_WORDS = ("resend", "again", "2nd copy", "second copy", "copy of", "fw:", "fwd:", "forward",
+                "nochmals", "noch einmal", "erneut", "zweite", "kopie", "weiter", "wg:",
+                "renvo", "à nouveau", "deuxième", "copie", "tr:", "transf",
+                "reenv", "de nuevo", "segundo", "copia", "rv:", "volvemos",
+                "nogmaals", "opnieuw", "tweede", "doorst")  # fmt: skip
+
+
+def _said(path: Path) -> str:
+    """Subject and every text part of a mail, lower case."""
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    parts = [str(msg["Subject"])]
+    for p in msg.walk():
+        if p.get_content_maintype() == "text" and not p.get_filename():
+            parts.append(p.get_content())
+    return "\n".join(parts).casefold()
+
+
+def test_fam4_leaves_the_world_before_it_untouched(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fourth set (heldout_fam4) comes after fam3: without it every file, fam2 and fam3
+    included, is byte for byte the same, and the ledger only gains its new customers' rows."""
+    monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
+    heldout_world.generate(tmp_path, 4242, **SMALL)
+    full, base = _digest(world), _digest(tmp_path)
+    for name, digest in base.items():
+        if name not in ("labels.json", "ledger.csv"):
+            assert full[name] == digest, name
+    old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
+    new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    assert new["mails"][: len(old["mails"])] == old["mails"]
+    assert new["queries"] == old["queries"]
+    assert old["config"].pop("families4") == {}
+    assert {k: v for k, v in new["config"].items() if k != "families4"} == old["config"]
+    with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
+        before = list(csv.DictReader(f))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        after = list(csv.DictReader(f))
+    known = {r["customer_number"] for r in before}
+    assert [r for r in after if r["customer_number"] in known] == before
+    # the new customers' numbers are no reference an earlier mail wrote
+    written = {ln["ref"] for m in old["mails"] for ln in m["lines"] if ln["ref"]}
+    keys = {heldout_world.nkey(r) for r in written}
+    for r in after:
+        if r["customer_number"] not in known:
+            assert heldout_world.nkey(r["invoice_number"]) not in keys, r["invoice_number"]
+
+
+def test_fam4_families_follow_their_rules(world: Path) -> None:
+    labels = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        contacts = {r["customer_number"]: r["customer_email"].split(";") for r in csv.DictReader(f)}
+    new = [m for m in labels["mails"] if any(t.startswith("fam4-") for t in m["tags"])]
+    fams = {t for m in new for t in m["tags"] if t in heldout_fam4.FAMILIES}
+    assert fams == set(heldout_fam4.FAMILIES)
+    before = [m for m in labels["mails"] + labels["queries"] if m not in new]
+    last = max(m["order"] for m in before)
+    assert all(m["phase"] == 2 and m["order"] > last for m in new)
+
+    def sent(m: dict) -> datetime:
+        return parsedate_to_datetime(
+            email.message_from_bytes((world / m["file"]).read_bytes())["Date"]
+        )
+
+    latest = max(sent(m) for m in before)
+    assert all(sent(m) > latest for m in new)
+    earlier = {
+        n for m in labels["mails"] if m not in new for ln in m["lines"] for n, _ in ln["truth"]
+    }
+    by_name = {m["name"]: m for m in labels["mails"]}
+    for m in new:
+        fam = next(t for t in m["tags"] if t in heldout_fam4.FAMILIES)
+        assert m["sender"] in contacts[m["customer"]]
+        assert all("fam4" in ln["tags"] and fam in ln["tags"] for ln in m["lines"])
+        assert not earlier & {n for ln in m["lines"] for n, _ in ln["truth"]}  # fresh invoices
+        if fam == "fam4-resend-after-unread":
+            # the first copy goes to a person; its re-send is the same payment told twice
+            assert not any(ln["allowed"] for ln in m["lines"])
+            if m["resend_of"]:
+                first = by_name[m["resend_of"]]
+                assert "fam4-resend-after-unread" in first["tags"] and first["order"] < m["order"]
+                assert sent(first) < sent(m)
+                assert [ln["truth"] for ln in m["lines"]] == [ln["truth"] for ln in first["lines"]]
+                assert all("the same payment told twice" in ln["why"] for ln in m["lines"])
+        else:
+            assert m["resend_of"] is None and all(ln["allowed"] for ln in m["lines"])
+        if m["resend_of"] or fam == "fam4-resend-first-seen":  # it says it is sent again
+            assert any(w in _said(world / m["file"]) for w in RESEND_WORDS), m["name"]
+    firsts = [m for m in new if "fam4-unread-first" in m["tags"]]
+    resent = {m["resend_of"] for m in new if m["resend_of"]}
+    assert firsts and {m["name"] for m in firsts} == resent
+    unreadable = {"application/pdf", "image/jpeg"} | {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+        "application/octet-stream",
+    }
+    for m in firsts:
+        msg = email.message_from_bytes((world / m["file"]).read_bytes())
+        kinds = {p.get_content_type() for p in msg.walk() if p.get_filename()}
+        if any(
+            t in m["tags"]
+            for t in ("unread-docx", "unread-odt", "unread-encrypted", "unread-photo")
+        ):
+            assert kinds and kinds <= unreadable, kinds
+        if "unread-encrypted" in m["tags"]:
+            pdf = next(p for p in msg.walk() if p.get_filename()).get_payload(decode=True)
+            assert b"/Encrypt" in pdf
+    grouped = [ln["ref"] for m in new if "fam4-grouped-text" in m["tags"] for ln in m["lines"]]
+    assert any(r and any(s in r for s in (" ", "\u00a0", "\u202f")) for r in grouped)
