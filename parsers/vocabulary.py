@@ -40,7 +40,12 @@ TOTAL_WORDS: tuple[str, ...] = (
     r"gesamt\w*",
     r"endsumme",
     r"totaal",
+    r"totaalbedrag",
+    r"eindtotaal",
     r"totale",
+    r"suma",
+    r"somme",
+    r"endbetrag",
     r"importe\s+total",
     r"montant\s+total",
     r"check\s+amount",
@@ -107,6 +112,10 @@ PDF_LAYOUT_TOTAL_RE = words_re(
         r"totals",
         r"summe",
         r"gesamt\w*",
+        r"suma",
+        r"somme",
+        r"totaal\w*",
+        r"eindtotaal",
         r"amount\s+paid",
         r"payment\s+amount",
         r"net\s+payment",
@@ -120,7 +129,9 @@ PDF_LAYOUT_TOTAL_RE = words_re(
 #: the bare total words only. A portal record writes ``Amount paid: $980.00`` per invoice, so
 #: the shared list (with ``amount paid``) would drop every record but the first
 #: (tests/unit/parsers/test_remittance_text.py, the portal notification test).
-FIELD_TOTAL_LABEL_RE = words_re((r"total", r"summe", r"gesamt", r"totaal", r"totale"))
+FIELD_TOTAL_LABEL_RE = words_re(
+    (r"total", r"summe", r"gesamt", r"totaal", r"totale", r"suma", r"somme")
+)
 
 #: Rows a table reader skips: subtotals plus continuation marks, with the Romance
 #: carried-forward words (``à reporter``, ``report``, ``transporte``, ``riporto``) and the bare

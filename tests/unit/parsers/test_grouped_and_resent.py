@@ -190,3 +190,13 @@ def test_the_suppliers_document_in_a_payers_export_is_our_number(header):
 @pytest.mark.parametrize("header", ["Vendor ID", "Lieferantennr.", "Vendor No", "Supplier"])
 def test_the_suppliers_own_number_is_no_document(header):
     assert header_role(header) is Role.OTHER
+
+
+@pytest.mark.parametrize(
+    "label", ["Suma", "Suma total", "Somme", "Totaalbedrag", "Eindtotaal", "Endbetrag"]
+)
+def test_the_total_in_every_language_is_read(label):
+    text = f"90049262   3.653,91\n90049263     386,05\n{label}   4.039,96\n"
+    read = read_text(text)
+    assert read.stated_total == Decimal("4039.96")
+    assert [line.invoice_ref for line in read.lines] == ["90049262", "90049263"]
