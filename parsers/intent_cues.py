@@ -75,7 +75,10 @@ COPY_CUES: tuple[Cue, ...] = (
         r"\b(?:copy|copies|pdf|reprint)\s+of\s+(?:#\s*)?[a-z]{0,4}-?\d{4,}",
         needs_request=True, document=True),
     cue(_COPY, "en-resend",
-        r"\bre-?send(?:ing)?\b", r"\bsend\b[^.?!\n]{0,40}?\b(?:invoices?|inv|bills?|it|them)\b"
+        # not "resending our remittance advice": the payer tells its own advice again
+        r"\bre-?send(?:ing)?\b(?!\s+(?:(?:our|the|this|my)\s+)?(?:\S+\s+)?(?:remittance|payment"
+        r"|advice))",
+        r"\bsend\b[^.?!\n]{0,40}?\b(?:invoices?|inv|bills?|it|them)\b"
         r"[^.?!\n]{0,40}?\bagain\b", rf"\bre-?(?:forward|share|mail)\s+(?:{_DET}\s+)?{INV}",
         document=True),
     cue(_COPY, "en-missing",

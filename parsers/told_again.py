@@ -13,46 +13,52 @@ from __future__ import annotations
 
 import re
 
-#: Subject prefixes of a re-sent mail ("Resend:", "2nd copy -", "Erneut:", "Renvoi :").
-_SUBJECT_RE = re.compile(
-    r"^\s*(?:(?:re|aw|antw|wg|fw|fwd|tr|rv)\s*:\s*)*"
-    r"(?:re-?send(?:ing)?|re-?sent|(?:2nd|second|another)\s+(?:copy|sending|notice)"
-    r"|nochmals|erneut|noch\s*mal(?:s)?|wiederholung|zweite\s+(?:zusendung|kopie)"
-    r"|renvoi|nouvel\s+envoi|2(?:e|ème|nd)\s+envoi|second\s+envoi"
-    r"|reenv[ií]o|reenviado|segundo\s+env[ií]o|de\s+nuevo|otra\s+vez"
-    r"|opnieuw|nogmaals|herhaling|tweede\s+(?:zending|keer))\b\s*[:\-–]?",
+#: Words that say "again" of a sending, in five languages.
+_AGAIN = (
+    r"(?:again|once\s+more|re-?send(?:ing)?|re-?sent|re-?submit(?:ting|ted)?|(?:2nd|second)\s+"
+    r"(?:copy|sending|notice)|nochmals|erneut|noch\s*(?:ein)?mal|wiederholt|zweite\s+"
+    r"(?:zusendung|kopie)|[àa]\s+nouveau|de\s+nouveau|renvo(?:i|yons|yé|ie)|(?:deuxième|second|"
+    r"2e|2ème)\s+envoi|nouvel\s+envoi|de\s+nuevo|otra\s+vez|nuevamente|reenv(?:[ií]o|iamos|iado)"
+    r"|segundo\s+env[ií]o|opnieuw|nogmaals|nog\s+een\s+keer|herhaald|tweede\s+(?:keer|zending))"
+)
+_AGAIN_RE = re.compile(rf"\b{_AGAIN}\b", re.IGNORECASE)
+#: The same payment told again, said outright.
+_SAME_PAYMENT_RE = re.compile(
+    r"\b(?:same\s+payment|même\s+(?:paiement|règlement|virement)|mismo\s+pago"
+    r"|dieselbe\s+zahlung|selbe\s+zahlung|dezelfde\s+betaling)\b",
     re.IGNORECASE,
 )
-#: Sentences of the body in which the sender sends its advice (or payment notice) again.
-_BODY_RE = re.compile(
-    r"\b(?:we(?:'re|\s+are)?|i(?:'m|\s+am)?)\s+(?:re-?send(?:ing)?|re-?submit(?:ting)?"
-    r"|send(?:ing)?\s+(?:\S+\s+){0,4}?again|forward(?:ing)?\s+(?:\S+\s+){0,4}?again)\b"
-    r"|\bhere\s+(?:it\s+)?is\s+again\b|\bsending\s+(?:it|this|the\s+advice)\s+again\b"
-    r"|\b(?:(?:2nd|second)\s+(?:copy|sending)\s+of\s+(?:our|the)\s+(?:payment\s+)?"
-    r"(?:advice|remittance|notice))\b"
-    r"|\b(?:senden|schicken|übermitteln)\s+(?:wir\s+)?(?:ihnen\s+)?(?:\S+\s+){0,4}?"
-    r"(?:nochmals|erneut|noch\s*einmal)\b|\bzweite\s+zusendung\b"
-    r"|\bnochmals\s+(?:unser(?:en)?|das)\s+(?:zahlungs)?avis\b"
-    r"|\b(?:nous\s+)?vous\s+(?:le|la|les)\s+renvoyons\b|\bnous\s+renvoyons\b"
-    r"|\brenvoi\s+de\s+(?:notre|l')\s*avis\b|\b(?:envoyons|transmettons)\s+(?:\S+\s+){0,4}?"
-    r"(?:[àa]\s+nouveau|de\s+nouveau)\b"
-    r"|\breenviamos\b|\bvolvemos\s+a\s+enviar\b|\benviamos\s+(?:\S+\s+){0,4}?"
-    r"(?:de\s+nuevo|otra\s+vez|nuevamente)\b"
-    r"|\b(?:sturen|zenden)\s+(?:wij|we)\s+(?:\S+\s+){0,4}?(?:opnieuw|nogmaals|nog\s+een\s+keer)\b"
-    r"|\b(?:hierbij|bijgaand)\s+(?:\S+\s+){0,3}?(?:opnieuw|nogmaals)\b",
+#: What is sent: the advice or its details (not an invoice or a statement asked for).
+_ADVICE_RE = re.compile(
+    r"\b(?:advice|remittance|payment|details|notification|avis|zahlungsavis|avis\w*|zahlung"
+    r"|überweisung|règlement|reglement|virement|paiement|aviso|pago|transferencia|detalle"
+    r"|betaaladvies|betaling|specificatie|overboeking|it|this|below|unten|ci-dessous|abajo"
+    r"|hieronder)\b",
     re.IGNORECASE,
 )
+#: A request that *we* send something ("could you resend the invoice", "bitte nochmals die
+#: Rechnung senden"): it asks, it tells nothing again.
+_REQUEST_RE = re.compile(
+    r"\b(?:please|pls|could|can|would|kindly|bitte|könnten|können|pourriez|pouvez|merci\s+de"
+    r"|podría|podrían|puede|pueden|por\s+favor|kunt|zou|graag)\b|\?",
+    re.IGNORECASE,
+)
+_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
 #: The most of a body looked at (the re-send is said at the top).
 _HEAD_CHARS = 4000
 
 
 def told_again(subject: str, body: str) -> str | None:
-    """The words by which a mail says it sends its advice again (its subject's prefix, else
-    the first sentence of the body that says so), or None."""
-    if _SUBJECT_RE.match(subject[:300]) is not None:
-        return subject[:200].strip()
-    if (m := _BODY_RE.search(body[:_HEAD_CHARS])) is not None:
-        start = max(body.rfind("\n", 0, m.start()) + 1, m.start() - 80)
-        end = body.find("\n", m.end())
-        return body[start : end if end != -1 else m.end() + 80].strip()[:200]
+    """The words by which a mail says it sends its advice again (in its subject, else the
+    first sentence of the body that says so), or None."""
+    head = subject[:300]
+    if _AGAIN_RE.search(head) and not _REQUEST_RE.search(head):
+        return head.strip()[:200]
+    for m in _SENTENCE_RE.finditer(body[:_HEAD_CHARS]):
+        sentence = m.group(0)
+        again = _AGAIN_RE.search(sentence) and _ADVICE_RE.search(sentence)
+        if (again or _SAME_PAYMENT_RE.search(sentence)) and not _REQUEST_RE.search(sentence):
+            return sentence.strip()[:200]
     return None

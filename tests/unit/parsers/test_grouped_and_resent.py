@@ -138,6 +138,13 @@ def test_an_html_table_under_the_payments_own_column_name_is_read():
         ),
         ("Aviso", "Le reenviamos el aviso de pago del día 19."),
         ("Betaaladvies", "Hierbij sturen wij ons betaaladvies nogmaals."),
+        ("Remittance (second copy)", ""),
+        ("Virement - de nouveau", ""),
+        ("Payment", "Sending the details of this payment once more, in case they got lost."),
+        ("Überweisung", "Wir übermitteln die Details derselben Zahlung erneut."),
+        ("Pago", "Les mandamos de nuevo el detalle del pago."),
+        ("Betaling", "Wij sturen de specificatie van dezelfde betaling opnieuw."),
+        ("Règlement", "Deuxième envoi de notre avis de règlement."),
     ],
 )
 def test_a_mail_that_says_it_is_sent_again(subject, body):
@@ -151,10 +158,17 @@ def test_a_mail_that_says_it_is_sent_again(subject, body):
         ("Invoice copy", "Could you please resend invoice 4711?"),
         ("Re: your reminder", "Can you send the statement again?"),
         ("Duplicate invoice", "We were billed twice for 4711."),
+        ("Rechnung", "Bitte senden Sie uns die Rechnung nochmals."),
+        ("Factura", "¿Podrían enviarnos de nuevo la factura 4711?"),
     ],
 )
 def test_a_request_to_send_again_is_no_resent_advice(subject, body):
     assert told_again(subject, body) is None
+
+
+def test_resending_our_own_advice_is_no_request_for_a_copy():
+    intent = read_intent("Resending our remittance advice of 11/20/2026.", subject="Payment")
+    assert intent.questions == ()
 
 
 def test_a_resend_prefix_is_no_request_for_a_copy():
