@@ -27,6 +27,7 @@ from core.money import parse_amount
 from core.types import RemittanceLine
 from parsers.line_scan import LinesRead
 from parsers.pdf_layout import is_amount, is_total
+from parsers.text_refs import join_digit_groups
 from parsers.vocabulary import PAGE_CONTINUED_RE, PDF_COLUMN_ROLE_WORDS
 
 Role = Literal["ours", "theirs", "ref", "date", "gross", "discount", "deduction", "reason", "net"]
@@ -158,6 +159,8 @@ def _key(row: Sequence[str | None]) -> str:
 
 def _ref(cells: Sequence[str], index: int) -> str | None:
     value = _cell(cells, index)
+    if not is_amount(value):
+        value = join_digit_groups(value).strip()  # "9004 0486": one number in groups
     match = _REF_TOKEN_RE.search(value)
     if match is None or sum(ch.isdigit() for ch in match.group(0)) < 3 or is_amount(value):
         return None

@@ -153,7 +153,8 @@ _SEVERAL_REFS_RE = re.compile(
     re.IGNORECASE,
 )
 #: A number written in groups of at most four digits ("9004 0771", "060 205"): one number.
-_GROUPED_DIGITS_RE = re.compile(r"\d{2,4}(?: \d{2,4})+")
+_GROUPED_DIGITS_RE = re.compile(r"\d{2,4}(?:[ \u00a0\u202f]\d{2,4})+")
+_GROUP_SPACES_RE = re.compile(r"[ \u00a0\u202f]")
 
 
 def _ref_of(cell: str, *, named: bool) -> str | None:
@@ -166,12 +167,12 @@ def _ref_of(cell: str, *, named: bool) -> str | None:
     if creditor:  # "RF18 5390 0754 7034": one reference, checked when it is looked up
         return creditor[0][0]
     if named and _GROUPED_DIGITS_RE.fullmatch(cell.strip()):
-        return cell.replace(" ", "")  # "90 040 560" under "Invoice number": one number
+        return _GROUP_SPACES_RE.sub("", cell.strip())  # "90 040 560" under "Invoice number"
     if cell_kind(cell) is Kind.AMOUNT:
         return None
     rest = _LEAD_WORD_RE.sub("", cell, count=1) or cell
     if _GROUPED_DIGITS_RE.fullmatch(rest.strip()):
-        rest = rest.replace(" ", "")  # "9004 0771": one number written in groups
+        rest = _GROUP_SPACES_RE.sub("", rest)  # "9004 0771": one number written in groups
     several = _SEVERAL_REFS_RE.fullmatch(rest.strip())
     if several:  # "90040991 / 90041122": a line for a person, counting towards the total
         return " / ".join(

@@ -214,3 +214,16 @@ def test_the_total_in_every_language_is_read(label):
     read = read_text(text)
     assert read.stated_total == Decimal("4039.96")
     assert [line.invoice_ref for line in read.lines] == ["90049262", "90049263"]
+
+
+def test_a_pdf_tables_grouped_numbers_are_one_reference():
+    from parsers.pdf_columns import read_columns
+
+    rows = [
+        ["Nº factura", "Fecha doc.", "Total factura", "Pagado"],
+        ["9004 0486", "31/07/2026", "6.545,96", "6.545,96"],
+        ["9004\u00a00626", "12/08/2026", "1.510,17", "1.510,17"],
+    ]
+    read = read_columns(rows)
+    assert read is not None
+    assert [line.invoice_ref for line in read.lines] == ["90040486", "90040626"]
