@@ -17,6 +17,8 @@ from parsers.ocr_cleanup import cleaned
 #: A page larger than this (pixels on its longer side) is scaled down before recognition:
 #: an A4 page at 300 dpi is 3,508 pixels long; a 48-megapixel phone photo is 8,000.
 WORK_LONG_SIDE = 3600
+#: Grey level below which a pixel is ink for the contrast stretch.
+_INK_LEVEL = 128
 #: Skew angles searched, in degrees either way, and the steps of the coarse and fine search.
 MAX_SKEW = 5.0
 _COARSE_STEP = 0.5
@@ -51,7 +53,19 @@ def prepare(page: Image.Image) -> Image.Image:
     cleaning = cleaned(grey)  # denoised, flattened, evenly lit: when it needs to be
     if "denoised" in cleaning.repairs:
         return cleaning.page  # its paper is white already; a stretch would darken its noise
-    return ImageOps.autocontrast(cleaning.page, cutoff=1)
+    return stretched(cleaning.page)
+
+
+def stretched(page: Image.Image) -> Image.Image:
+    """``page``'s contrast stretched: its darkest and lightest 1 % of pixels (ink and paper)
+    made black and white. On a page with less ink than that (a short advice, a stub) the
+    darkest 1 % are paper: its specks or a JPEG's ringing around the letters would turn
+    black and Tesseract's layout analysis took the text for pictures (2 lines of an
+    advice read at JPEG quality 40); there the darkest pixel is the black end."""
+    histogram = page.histogram()
+    if sum(histogram[:_INK_LEVEL]) >= 0.01 * page.width * page.height:
+        return ImageOps.autocontrast(page, cutoff=1)
+    return ImageOps.autocontrast(page, cutoff=(0, 1))
 
 
 def straighten(page: Image.Image) -> tuple[Image.Image, float]:
