@@ -1,7 +1,8 @@
 """Find the remittance advice in a parsed mail: machine-readable attachments (EDI, ISO 20022:
 :mod:`parsers.structured`), then PDF attachments, then spreadsheet attachments (CSV, XLSX),
-then scans read by OCR when it is on (image-only PDFs and PNG, JPEG, TIFF, HEIC images:
-:mod:`parsers.remittance_ocr`), then the text body, then the HTML body. Pure: no IO.
+then scans read by OCR when it is on (image-only PDFs, PDFs with some pages scanned, and
+PNG, JPEG, TIFF, HEIC images: :mod:`parsers.remittance_ocr`), then the text body, then the
+HTML body. Pure: no IO.
 
 A remittance read from a document (PDF, CSV, XLSX) wins over one in the body (the document
 is the payer's advice; the body usually just says "please find attached"). Unreadable
@@ -22,14 +23,14 @@ from typing import Any
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, PdfReader, Remittance
 from parsers.ascii_numbers import mail_day
-from parsers.ocr_images import scan_kind
+from parsers.ocr_images import pages_without_text, scan_kind
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_notice import payment_without_references
 from parsers.payment_prose import payer_in, payment_date_in
 from parsers.portal_notice import link_only_problem
 from parsers.quoted_text import strip_quotes_and_signature
 from parsers.remittance_ocr import OcrOptions, is_small_image, read_scan
-from parsers.remittance_pdf import NO_TEXT_LAYER, parse_pdf_remittance
+from parsers.remittance_pdf import MAX_PAGES, NO_TEXT_LAYER, parse_pdf_remittance
 from parsers.remittance_text import parse_text_remittance
 from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
 from parsers.structured import structured_remittance
@@ -151,8 +152,9 @@ def _stated(remittance: Remittance) -> int:
 def _from_pdfs(
     parsed: ParsedEmail, problems: list[str], pdf_reader: PdfReader, scanned: list[int] | None
 ) -> Remittance | None:
-    """The first PDF remittance; the indexes of PDFs without a text layer go to ``scanned``
-    (when given: OCR is on) instead of ``problems``."""
+    """The first PDF remittance; the indexes of PDFs without a text layer, and of PDFs
+    with some pages of text and some scanned, go to ``scanned`` (when given: OCR is on; the
+    text pages are read with the scanned ones) instead of ``problems``."""
     for number, attachment in enumerate(parsed.attachments, start=1):
         if not is_pdf_attachment(attachment):
             continue
@@ -169,6 +171,9 @@ def _from_pdfs(
                 scanned.append(number - 1)
             else:
                 problems.append(f"{name}: {e.reason}")
+            continue
+        if scanned is not None and pages_without_text(attachment.data, MAX_PAGES):
+            scanned.append(number - 1)
             continue
         if remittance is not None and remittance.lines:
             return remittance
