@@ -5,15 +5,14 @@ here from the fixture advices with fixed seeds (nothing committed)."""
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 
-import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
+from bench.ocr_scans import on_desk
 from core.refs import normalise_ref
 from parsers.ocr_cleanup import cleaned, noise_level, page_outline
 from parsers.ocr_images import ScanLimits, image_pages
@@ -29,9 +28,6 @@ from tests.unit.parsers.ocr_samples import (
 )
 
 OPTIONS = OcrOptions(timeout_seconds=120)
-#: Where the corners of the sheet land in the photo (share of its width and height): top
-#: left, top right, bottom right, bottom left; the far edge narrower, the sheet turned.
-CORNERS = ((0.20, 0.08), (0.83, 0.12), (0.93, 0.93), (0.08, 0.88))
 
 
 def truth(name: str, count: int | None = None) -> list[tuple[str, Decimal]]:
@@ -42,31 +38,6 @@ def truth(name: str, count: int | None = None) -> list[tuple[str, Decimal]]:
 def read_rate(remittance: object, want: list[tuple[str, Decimal]]) -> float:
     got = {(normalise_ref(ref or ""), amount) for ref, amount in refs_and_amounts(remittance)}
     return sum(line in got for line in want) / len(want)
-
-
-def desk_photo(page: Image.Image, *, seed: int, quality: int = 85) -> tuple[bytes, np.ndarray]:
-    """A JPEG of ``page`` lying on a dark desk, seen at a slant (its corners at
-    :data:`CORNERS`), lit from one side (down to 45 % of the light), slightly soft, with
-    sensor noise; and where its corners are (pixels)."""
-    rng = np.random.default_rng(seed)
-    width, height = int(page.width * 1.1), int(page.height * 1.05)
-    corners = np.array([(x * width, y * height) for x, y in CORNERS], dtype=np.float32)
-    source = np.array(
-        [[0, 0], [page.width - 1, 0], [page.width - 1, page.height - 1], [0, page.height - 1]],
-        dtype=np.float32,
-    )
-    matrix = cv2.getPerspectiveTransform(source, corners)
-    desk = rng.normal(70, 6, (height, width)).clip(0, 255).astype(np.uint8)
-    sheet = cv2.warpPerspective(np.asarray(page), matrix, (width, height), flags=cv2.INTER_AREA)
-    inside = cv2.warpPerspective(
-        np.full((page.height, page.width), 255, np.uint8), matrix, (width, height)
-    )
-    photo = np.where(inside > 128, sheet, desk).astype(np.float32)
-    light = np.linspace(1.0, 0.45, width, dtype=np.float32)[None, :]
-    photo = cv2.GaussianBlur(photo * light, (0, 0), 1.2) + rng.normal(0, 3, (height, width))
-    out = io.BytesIO()
-    Image.fromarray(photo.clip(0, 255).astype(np.uint8)).save(out, "JPEG", quality=quality)
-    return out.getvalue(), corners
 
 
 def decoded(data: bytes) -> Image.Image:
@@ -82,7 +53,7 @@ def cobalt() -> Image.Image:
 
 
 def test_the_sheet_on_a_desk_is_found_within_one_percent(cobalt):
-    data, corners = desk_photo(cobalt, seed=7)
+    data, corners = on_desk(cobalt, seed=7)
     page = np.asarray(decoded(data))
     found = page_outline(page)
     assert found is not None
@@ -100,7 +71,7 @@ def test_a_flat_scan_is_not_repaired_and_keeps_its_pixels(cobalt):
 
 
 def test_a_sheet_whose_corner_is_out_of_the_picture_is_not_warped(cobalt):
-    data, _ = desk_photo(cobalt, seed=7)
+    data, _ = on_desk(cobalt, seed=7)
     page = decoded(data)
     cropped = page.crop((0, int(page.height * 0.15), page.width, page.height))  # top corners
     assert page_outline(np.asarray(cropped)) is None
@@ -135,7 +106,7 @@ def test_the_contrast_stretch_of_a_sparse_jpeg_keeps_its_paper_white(name):
 
 def test_a_sheet_photographed_on_a_desk_at_a_slant_is_read(cobalt):
     require_tesseract()
-    data, _ = desk_photo(cobalt, seed=7)
+    data, _ = on_desk(cobalt, seed=7)
     remittance = read_scan(data, kind="jpeg", options=OPTIONS)
     assert read_rate(remittance, [(normalise_ref(r), a) for r, a in COBALT_LINES]) == 1.0
 
