@@ -278,3 +278,23 @@ def test_a_pdf_with_a_scanned_page_among_pages_of_text_is_read_whole():
     # for the OCR gate; the text layer's were not recognised
     recognised = {line.invoice_ref for line in remittance.lines if line.confidence is not None}
     assert recognised == {f"INV-200{n}" for n in range(16, 31)}
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("3,468,43", "3,468.43"),  # a fax's dot read as a comma
+        ("9.701.29", "9.701,29"),  # and a comma as a dot
+        ("$21,188,55", "$21,188.55"),
+        ("(1,234,56)", "(1,234.56)"),
+        ("1,234,567", "1,234,567"),  # thousands only: left as it is
+        ("2,254.54", "2,254.54"),
+        ("100,00", "100,00"),
+        ("12.11.2026", "12.11.2026"),
+        ("INV-10,011,22", "INV-10,011,22"),
+    ],
+)
+def test_an_amount_whose_decimal_mark_was_read_as_its_thousands_mark_is_put_right(read, meant):
+    from parsers.ocr_engine import _amount_marks
+
+    assert _amount_marks(read) == meant
