@@ -79,7 +79,7 @@ def extract_remittance(
         Nothing of its own: :class:`UnreadableDocumentError` becomes a problem string.
     """
     problems: list[str] = []
-    scanned: list[int] = []
+    scanned: dict[int, bool] = {}  # attachment index: wholly scanned (else partly)
     remittance = (
         structured_remittance(parsed, problems)
         or _from_pdfs(parsed, problems, pdf_reader, scanned if ocr else None)
@@ -150,11 +150,14 @@ def _stated(remittance: Remittance) -> int:
 
 
 def _from_pdfs(
-    parsed: ParsedEmail, problems: list[str], pdf_reader: PdfReader, scanned: list[int] | None
+    parsed: ParsedEmail,
+    problems: list[str],
+    pdf_reader: PdfReader,
+    scanned: dict[int, bool] | None,
 ) -> Remittance | None:
-    """The first PDF remittance; the indexes of PDFs without a text layer, and of PDFs
-    with some pages of text and some scanned, go to ``scanned`` (when given: OCR is on; the
-    text pages are read with the scanned ones) instead of ``problems``."""
+    """The first PDF remittance; the indexes of PDFs without a text layer (True), and of
+    PDFs with some pages of text and some scanned (False), go to ``scanned`` (when given:
+    OCR is on; the text pages are read with the scanned ones) instead of ``problems``."""
     for number, attachment in enumerate(parsed.attachments, start=1):
         if not is_pdf_attachment(attachment):
             continue
@@ -168,12 +171,12 @@ def _from_pdfs(
             )
         except UnreadableDocumentError as e:
             if scanned is not None and e.reason == NO_TEXT_LAYER:
-                scanned.append(number - 1)
+                scanned[number - 1] = True
             else:
                 problems.append(f"{name}: {e.reason}")
             continue
         if scanned is not None and pages_without_text(attachment.data, MAX_PAGES):
-            scanned.append(number - 1)
+            scanned[number - 1] = False
             continue
         if remittance is not None and remittance.lines:
             return remittance
@@ -181,13 +184,14 @@ def _from_pdfs(
 
 
 def _from_scans(
-    parsed: ParsedEmail, problems: list[str], scanned: list[int], ocr: OcrRun
+    parsed: ParsedEmail, problems: list[str], scanned: dict[int, bool], ocr: OcrRun
 ) -> Remittance | None:
     """The remittance OCR reads in the scanned PDFs (indexes ``scanned``) and image
     attachments: every scan is read, and the lines of all are one remittance (the pages of
     one advice photographed one by one, or several advices paid together; see
     :func:`_joined`). An image too small to be a page (a logo) is passed over, and an image
-    without remittance lines is no problem (a photo); a scanned PDF without any is."""
+    without remittance lines is no problem (a photo), nor is a PDF with pages of text (an
+    invoice with a scanned delivery note); a wholly scanned PDF without any is."""
     found: list[Remittance] = []
     for index, attachment in enumerate(parsed.attachments):
         kind = "pdf" if index in scanned else None
@@ -211,7 +215,7 @@ def _from_scans(
             continue
         if remittance is not None and remittance.lines:
             found.append(remittance)
-        elif kind == "pdf":
+        elif kind == "pdf" and scanned[index]:
             problems.append(f"{name}: scan read by OCR, no remittance lines found")
     return _joined(found)
 

@@ -298,3 +298,26 @@ def test_an_amount_whose_decimal_mark_was_read_as_its_thousands_mark_is_put_righ
     from parsers.ocr_engine import _amount_marks
 
     assert _amount_marks(read) == meant
+
+
+def test_a_pdf_of_text_and_a_scanned_page_without_remittance_lines_is_no_problem():
+    # a cover letter with a scanned delivery note: read, nothing found, nothing to review
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    require_tesseract()
+    out = io.BytesIO()
+    letter = canvas.Canvas(out)
+    letter.drawString(72, 720, "Dear customer, please find our delivery note attached.")
+    letter.save()
+    mixed = pdfium.PdfDocument(out.getvalue())
+    blank = encoded([Image.new("L", (1240, 1754), 255)], "PDF", resolution=150)
+    mixed.import_pages(pdfium.PdfDocument(blank), [0])
+    data = io.BytesIO()
+    mixed.save(data)
+    parsed = mail_with(Attachment("Lieferschein.pdf", "application/pdf", data.getvalue()))
+    extraction = extract_remittance(parsed, ocr=OcrRun(OPTIONS))
+    assert extraction.problems == ()
+    assert extraction.remittance is None or extraction.remittance.source == "body"
