@@ -10,6 +10,11 @@ scan). The remittance then has ``source`` ``"ocr <kind>"`` (``"ocr pdf"``, ``"oc
 :attr:`OcrOptions.max_text_chars`), and each line the lowest confidence (0-100) of the words
 that gave its reference and amount (:func:`line_confidence`).
 
+A PDF with some pages of text and some scanned is read whole: the pages with text from
+their text layer, the others rendered and recognised, all read together in page order.
+Lines from the text layer have no confidence, and the remittance is ``"ocr pdf"`` only when
+a line comes from a scanned page.
+
 Limits: the pages and pixels of :class:`OcrOptions`, and a time limit for the whole scan
 (each page's recognition is given what is left of it). The parse child raises its CPU limit
 for OCR through ``on_start`` (``worker.inbound.pool``). Every failure is an
