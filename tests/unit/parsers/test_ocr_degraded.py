@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from bench.ocr_scans import on_desk
 from core.refs import normalise_ref
@@ -68,6 +68,17 @@ def test_a_flat_scan_is_not_repaired_and_keeps_its_pixels(cobalt):
         assert page_outline(np.asarray(scan)) is None
         cleaning = cleaned(scan)
         assert cleaning.repairs == () and cleaning.page is scan
+
+
+@pytest.mark.parametrize("height", [150, 500])
+def test_a_black_band_printed_across_a_scan_is_no_shadow(cobalt, height):
+    # dividing by it would make the band, and the white text on it, one white
+    page = cobalt.copy()
+    ImageDraw.Draw(page).rectangle((0, 0, page.width, height), fill=20)
+    assert cleaned(page).repairs == ()
+    shaded = cobalt.copy()
+    ImageDraw.Draw(shaded).rectangle((0, 0, page.width, 2 * height), fill=150)
+    assert cleaned(shaded).repairs == ("lit",)
 
 
 def test_a_sheet_whose_corner_is_out_of_the_picture_is_not_warped(cobalt):
