@@ -9,9 +9,9 @@ scan keeps its plain path (and its CPU time):
   (pixels lighter than the page's median less three robust standard deviations); such a
   page is not contrast-stretched after (with little ink on it, the stretch made the
   leftover noise black again: 185 s and no lines for one advice). Tesseract's own
-  binarisation splits a noisy page into
-  thousands of specks: minutes of CPU and words of noise, even after the median filter
-  alone (290 s for one advice with Gaussian noise of sigma 40, 1.0 s once smoothed too).
+  binarisation splits a noisy page into thousands of specks: minutes of CPU and words of
+  noise, even after the median filter alone (290 s for one advice with Gaussian noise of
+  sigma 40, 1.0 s once smoothed too).
   Binarising the smoothed page ourselves (Otsu, or a bilateral filter and Otsu) lost the
   decimal marks of small amounts ("4,991.20" read "499120"): Tesseract gets the grey page.
 - **A page on a desk** (a phone photo): the paper's outline is looked for on a small copy
@@ -29,8 +29,8 @@ scan keeps its plain path (and its CPU time):
   the page comes out light grey.
 
 Why OpenCV (``opencv-python-headless``) and not hand-written Pillow code: contours, polygon
-approximation, perspective warps and morphology on a page are each a
-call of the field's library, in C++, on a page of 9 megapixels in tens of milliseconds;
+approximation, perspective warps and morphology are each a call of the field's library, in
+C++, on a page of 9 megapixels in tens of milliseconds;
 Pillow has none of them but a quad transform (it cannot find the quad). scikit-image has
 them too, but in float images (four times the memory of a grey page, against the parse
 child's address-space limit) and slower. OpenCV runs on one thread here
@@ -74,8 +74,7 @@ _LIGHT_SIDE = 500
 _MIN_PAGE_SHARE = 0.25
 _MIN_CORNER_MARGIN = 0.01
 _MIN_PAPER_CONTRAST = 40.0
-
-
+#: The paper's edges found by Canny are thickened by this before contours are looked for.
 _SQUARE = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
 
 
@@ -104,7 +103,7 @@ def cleaned(page: Image.Image) -> Cleaning:
         repairs.append("lit")
     if not repairs:
         return Cleaning(page=page, repairs=())
-    return Cleaning(page=Image.fromarray(grey, mode="L"), repairs=tuple(repairs))
+    return Cleaning(page=Image.fromarray(grey), repairs=tuple(repairs))
 
 
 def noise_level(grey: Grey) -> float:
