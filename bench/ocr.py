@@ -3,7 +3,7 @@ time per page.
 
 The test set is the labelled corpus's PDF advices (``fixtures/corpus``, with their truth),
 ``--docs`` of each PDF layout, rendered at 300 dpi and degraded as ``bench/ocr_scans.py``
-says (resolution, rotation, noise, JPEG, fax, phone photo); nothing is committed, the
+says (resolution, rotation, noise, JPEG, fax, phone photos); nothing is committed, the
 images are made at run time from fixed seeds. Each scan is read the way a mail's image
 attachment is (:func:`parsers.remittance_ocr.read_scan`: decode, orientation, deskew,
 Tesseract, the layout reader). A line is read exactly when its reference (as matching

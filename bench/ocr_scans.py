@@ -15,6 +15,8 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import cv2
+import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
 from parsers.ocr_images import ScanLimits, pdf_pages
@@ -112,7 +114,9 @@ def fax(pages: Sequence[Image.Image]) -> bytes:
 
 def photo(pages: Sequence[Image.Image]) -> bytes:
     """A phone photo of the first page: taken at a slant (perspective), lit unevenly (dark
-    towards one corner), a little soft, on a grey desk, JPEG quality 85."""
+    towards one corner), a little soft, on a grey desk, JPEG quality 85. The top of the
+    sheet is out of the picture (no whole outline: it is not flattened, only lit evenly);
+    :func:`on_desk` is a photo of the whole sheet."""
     page = pages[0]
     rng = random.Random(23)
     w, h = page.size
@@ -142,6 +146,34 @@ def photo(pages: Sequence[Image.Image]) -> bytes:
     return _jpeg(soft, 85)
 
 
+#: Where the corners of the sheet land in a desk photo (share of its width and height): top
+#: left, top right, bottom right, bottom left; the far edge narrower, the sheet turned.
+DESK_CORNERS = ((0.20, 0.08), (0.83, 0.12), (0.93, 0.93), (0.08, 0.88))
+
+
+def on_desk(page: Image.Image, *, seed: int = 7) -> tuple[bytes, np.ndarray]:
+    """A phone photo of ``page`` lying whole on a dark desk, seen at a slant (its corners at
+    :data:`DESK_CORNERS`), lit from one side (down to 45 % of the light), slightly soft,
+    with sensor noise, JPEG quality 85; and where the sheet's corners are (pixels)."""
+    rng = np.random.default_rng(seed)
+    width, height = int(page.width * 1.1), int(page.height * 1.05)
+    corners = np.array([(x * width, y * height) for x, y in DESK_CORNERS], dtype=np.float32)
+    source = np.array(
+        [[0, 0], [page.width - 1, 0], [page.width - 1, page.height - 1], [0, page.height - 1]],
+        dtype=np.float32,
+    )
+    matrix = cv2.getPerspectiveTransform(source, corners)
+    desk = rng.normal(70, 6, (height, width)).clip(0, 255).astype(np.uint8)
+    sheet = cv2.warpPerspective(np.asarray(page), matrix, (width, height), flags=cv2.INTER_AREA)
+    inside = cv2.warpPerspective(
+        np.full((page.height, page.width), 255, np.uint8), matrix, (width, height)
+    )
+    photo = np.where(inside > 128, sheet, desk).astype(np.float32)
+    light = np.linspace(1.0, 0.45, width, dtype=np.float32)[None, :]
+    photo = cv2.GaussianBlur(photo * light, (0, 0), 1.2) + rng.normal(0, 3, (height, width))
+    return _jpeg(Image.fromarray(photo.clip(0, 255).astype(np.uint8)), 85), corners
+
+
 DEGRADATIONS: tuple[Degradation, ...] = (
     Degradation("300 dpi clean", "png", at_dpi(300)),
     Degradation("200 dpi", "png", at_dpi(200)),
@@ -153,4 +185,5 @@ DEGRADATIONS: tuple[Degradation, ...] = (
     Degradation("JPEG q40 200 dpi", "jpeg", jpeg(40)),
     Degradation("fax 200x100 1-bit", "tiff", fax),
     Degradation("phone photo", "jpeg", photo),
+    Degradation("photo, sheet on desk", "jpeg", lambda pages: on_desk(pages[0])[0]),
 )

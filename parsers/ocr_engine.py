@@ -53,6 +53,13 @@ _RULE_MARKS = "|[]{}_"
 #: An amount with a speck read after it ("675.00," where the paper had a dot of dirt).
 _AMOUNT_TAIL_RE = re.compile(r"^(.*\d[.,]\d{2})[.,;:'`]$")
 
+#: An amount whose decimal mark was read as the mark that groups its thousands ("3,468,43"
+#: for "3,468.43" on a fax, where a dot and a comma are a few pixels apart; "9.701.29" for
+#: "9.701,29"): two digits after the last of marks that are all alike, each before it
+#: grouping three digits. Written either way, such an amount cannot be anything else.
+_ONE_MARK_RE = re.compile(r"^([-+(]?[$€£]?\d{1,3}(?:([.,])\d{3})+)\2(\d{2}\)?)$")
+_OTHER_MARK = {",": ".", ".": ","}
+
 #: Tesseract's page segmentation mode: automatic (columns, blocks), or one block of text.
 PAGE_MODE = tesserocr.PSM.AUTO
 TOO_LONG = "OCR took longer than its time limit"
@@ -180,7 +187,7 @@ def _words(api: tesserocr.PyTessBaseAPI, number: int, scale: float) -> tuple[Ocr
             text = (item.GetUTF8Text(word_level) or "").strip()
         except RuntimeError:  # "No text returned": an empty page's one empty element
             continue
-        text = _AMOUNT_TAIL_RE.sub(r"\1", text.strip(_RULE_MARKS))
+        text = _amount_marks(_AMOUNT_TAIL_RE.sub(r"\1", text.strip(_RULE_MARKS)))
         box = item.BoundingBox(word_level)
         line = item.BoundingBox(line_level)
         if not text or box is None:
@@ -197,3 +204,11 @@ def _words(api: tesserocr.PyTessBaseAPI, number: int, scale: float) -> tuple[Ocr
         )
         words.append(OcrWord(word=word, confidence=round(float(item.Confidence(word_level)), 1)))
     return tuple(words)
+
+
+def _amount_marks(text: str) -> str:
+    """``text`` with the decimal mark of an amount read as its thousands mark put right."""
+    found = _ONE_MARK_RE.match(text)
+    if found is None:
+        return text
+    return f"{found[1]}{_OTHER_MARK[found[2]]}{found[3]}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ctypes
 import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pillow_heif
@@ -206,12 +206,16 @@ def _square_pixels(page: Image.Image, dpi: object) -> Image.Image:
     return page.resize(size, Image.Resampling.BICUBIC)
 
 
-def pdf_pages(data: bytes, limits: ScanLimits) -> Iterator[Image.Image]:
-    """The pages of the PDF ``data`` rendered with PDFium at ``limits.dpi`` (scaled down to
-    stay within the pixel limit), greyscale.
+def pdf_pages(
+    data: bytes, limits: ScanLimits, numbers: Sequence[int] | None = None
+) -> Iterator[Image.Image]:
+    """The pages of the PDF ``data`` (all, or the page indexes ``numbers``: the scanned
+    pages of a PDF whose other pages have text) rendered with PDFium at ``limits.dpi``
+    (scaled down to stay within the pixel limit), greyscale.
 
     Raises:
-        UnreadableDocumentError: the PDF cannot be opened, or has more pages than the limit.
+        UnreadableDocumentError: the PDF cannot be opened, or has more pages to render than
+            the limit.
     """
     with PDF_LOCK:
         doc = pdfium.FPDF_LoadMemDocument64(data, len(data), None)
@@ -219,14 +223,47 @@ def pdf_pages(data: bytes, limits: ScanLimits) -> Iterator[Image.Image]:
             raise UnreadableDocumentError("malformed PDF")
         try:
             count = pdfium.FPDF_GetPageCount(doc)
-            if count > limits.max_pages:
+            wanted = range(count) if numbers is None else [n for n in numbers if 0 <= n < count]
+            if len(wanted) > limits.max_pages:
                 raise UnreadableDocumentError(
-                    f"scan has {count} pages, more than {limits.max_pages} (ARBOX_OCR_MAX_PAGES)"
+                    f"scan has {len(wanted)} pages, more than {limits.max_pages} "
+                    "(ARBOX_OCR_MAX_PAGES)"
                 )
-            images = [_render(doc, number, limits) for number in range(count)]
+            images = [_render(doc, number, limits) for number in wanted]
         finally:
             pdfium.FPDF_CloseDocument(doc)
     yield from images
+
+
+def pages_without_text(data: bytes, max_pages: int) -> tuple[int, ...]:
+    """The indexes of the pages (of the first ``max_pages``) of the PDF ``data`` that have
+    no character of text: scanned pages. A PDF that cannot be opened has none (its reading
+    says why)."""
+    with PDF_LOCK:
+        doc = pdfium.FPDF_LoadMemDocument64(data, len(data), None)
+        if not doc:
+            return ()
+        try:
+            count = min(pdfium.FPDF_GetPageCount(doc), max_pages)
+            return tuple(n for n in range(count) if not _has_characters(doc, n))
+        finally:
+            pdfium.FPDF_CloseDocument(doc)
+
+
+def _has_characters(doc: object, number: int) -> bool:
+    page = pdfium.FPDF_LoadPage(doc, number)
+    if not page:
+        return True  # a broken page is not taken for a scan
+    try:
+        text = pdfium.FPDFText_LoadPage(page)
+        if not text:
+            return True
+        try:
+            return bool(pdfium.FPDFText_CountChars(text) > 0)
+        finally:
+            pdfium.FPDFText_ClosePage(text)
+    finally:
+        pdfium.FPDF_ClosePage(page)
 
 
 def _render(doc: object, number: int, limits: ScanLimits) -> Image.Image:

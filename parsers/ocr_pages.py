@@ -1,29 +1,30 @@
 """A scan's page made readable for the recogniser (:mod:`parsers.ocr_engine`). Pure: no IO.
 
-:func:`prepare`: greyscale, a speckled page median-filtered, contrast stretched, a large
-photo scaled down; :func:`straighten`: skew of up to ±5 degrees removed by a
-projection-profile search with Pillow (measured in ``bench/ocr.py``); :func:`without_rules`:
-a ruled table's lines painted out.
+:func:`prepare`: greyscale, a large photo scaled down, cleaned (:mod:`parsers.ocr_cleanup`:
+noise, perspective, uneven light), contrast stretched; :func:`straighten`: skew of up to ±5
+degrees removed by a projection-profile search with Pillow (measured in ``bench/ocr.py``);
+:func:`without_rules`: a ruled table's lines painted out.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageDraw, ImageOps, ImageStat
+
+from parsers.ocr_cleanup import cleaned
 
 #: A page larger than this (pixels on its longer side) is scaled down before recognition:
 #: an A4 page at 300 dpi is 3,508 pixels long; a 48-megapixel phone photo is 8,000.
 WORK_LONG_SIDE = 3600
+#: Grey level below which a pixel is ink for the contrast stretch.
+_INK_LEVEL = 128
 #: Skew angles searched, in degrees either way, and the steps of the coarse and fine search.
 MAX_SKEW = 5.0
 _COARSE_STEP = 0.5
 _FINE_STEP = 0.1
 #: Grey level below which a pixel is ink, the share of ink that makes a row or a column a
 #: ruling line, and the height a band of rules needs before its vertical rules are looked for.
-#: A page whose pixels differ from its 3x3 median by more than this on average (grey levels)
-#: is speckled (scanner noise) and is read median-filtered.
-_NOISE_LEVEL = 6.0
 #: Rules are often thin grey lines, lighter still once a scan is turned straight: any pixel
 #: clearly darker than paper counts for them.
 _RULE_INK_LEVEL = 200
@@ -39,18 +40,32 @@ _SKEW_WIDTH = 1000
 
 
 def prepare(page: Image.Image) -> Image.Image:
-    """``page`` ready for recognition: greyscale, contrast stretched, and scaled down when
-    larger than :data:`WORK_LONG_SIDE`."""
+    """``page`` ready for recognition: greyscale, scaled down when larger than
+    :data:`WORK_LONG_SIDE`, cleaned (:func:`parsers.ocr_cleanup.cleaned`: a speckled page
+    denoised, a photographed sheet flattened, uneven light evened out) and contrast
+    stretched."""
     grey = page if page.mode == "L" else page.convert("L")
     long_side = max(grey.size)
     if long_side > WORK_LONG_SIDE:
         factor = WORK_LONG_SIDE / long_side
         size = (max(int(grey.width * factor), 1), max(int(grey.height * factor), 1))
         grey = grey.resize(size, Image.Resampling.LANCZOS)
-    smooth = grey.filter(ImageFilter.MedianFilter(3))
-    if ImageStat.Stat(ImageChops.difference(grey, smooth)).mean[0] > _NOISE_LEVEL:
-        grey = smooth  # speckled: Tesseract took minutes on such a page, a second without
-    return ImageOps.autocontrast(grey, cutoff=1)
+    cleaning = cleaned(grey)  # denoised, flattened, evenly lit: when it needs to be
+    if "denoised" in cleaning.repairs:
+        return cleaning.page  # its paper is white already; a stretch would darken its noise
+    return stretched(cleaning.page)
+
+
+def stretched(page: Image.Image) -> Image.Image:
+    """``page``'s contrast stretched: its darkest and lightest 1 % of pixels (ink and paper)
+    made black and white. On a page with less ink than that (a short advice, a stub) the
+    darkest 1 % are paper: its specks or a JPEG's ringing around the letters would turn
+    black and Tesseract's layout analysis took the text for pictures (2 lines of an
+    advice read at JPEG quality 40); there the darkest pixel is the black end."""
+    histogram = page.histogram()
+    if sum(histogram[:_INK_LEVEL]) >= 0.01 * page.width * page.height:
+        return ImageOps.autocontrast(page, cutoff=1)
+    return ImageOps.autocontrast(page, cutoff=(0, 1))
 
 
 def straighten(page: Image.Image) -> tuple[Image.Image, float]:

@@ -1,7 +1,8 @@
 """Find the remittance advice in a parsed mail: machine-readable attachments (EDI, ISO 20022:
 :mod:`parsers.structured`), then PDF attachments, then spreadsheet attachments (CSV, XLSX),
-then scans read by OCR when it is on (image-only PDFs and PNG, JPEG, TIFF, HEIC images:
-:mod:`parsers.remittance_ocr`), then the text body, then the HTML body. Pure: no IO.
+then scans read by OCR when it is on (image-only PDFs, PDFs with some pages scanned, and
+PNG, JPEG, TIFF, HEIC images: :mod:`parsers.remittance_ocr`), then the text body, then the
+HTML body. Pure: no IO.
 
 A remittance read from a document (PDF, CSV, XLSX) wins over one in the body (the document
 is the payer's advice; the body usually just says "please find attached"). Unreadable
@@ -22,14 +23,14 @@ from typing import Any
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, ParsedEmail, PdfReader, Remittance
 from parsers.ascii_numbers import mail_day
-from parsers.ocr_images import scan_kind
+from parsers.ocr_images import pages_without_text, scan_kind
 from parsers.payment_info import PaymentInfo, read_payment_info
 from parsers.payment_notice import payment_without_references
 from parsers.payment_prose import payer_in, payment_date_in
 from parsers.portal_notice import link_only_problem
 from parsers.quoted_text import strip_quotes_and_signature
 from parsers.remittance_ocr import OcrOptions, is_small_image, read_scan
-from parsers.remittance_pdf import NO_TEXT_LAYER, parse_pdf_remittance
+from parsers.remittance_pdf import MAX_PAGES, NO_TEXT_LAYER, parse_pdf_remittance
 from parsers.remittance_text import parse_text_remittance
 from parsers.spreadsheet import parse_spreadsheet_remittance, spreadsheet_kind
 from parsers.structured import structured_remittance
@@ -79,7 +80,7 @@ def extract_remittance(
         Nothing of its own: :class:`UnreadableDocumentError` becomes a problem string.
     """
     problems: list[str] = []
-    scanned: list[int] = []
+    scanned: dict[int, bool] = {}  # attachment index: wholly scanned (else partly)
     remittance = (
         structured_remittance(parsed, problems)
         or _from_pdfs(parsed, problems, pdf_reader, scanned if ocr else None)
@@ -150,10 +151,14 @@ def _stated(remittance: Remittance) -> int:
 
 
 def _from_pdfs(
-    parsed: ParsedEmail, problems: list[str], pdf_reader: PdfReader, scanned: list[int] | None
+    parsed: ParsedEmail,
+    problems: list[str],
+    pdf_reader: PdfReader,
+    scanned: dict[int, bool] | None,
 ) -> Remittance | None:
-    """The first PDF remittance; the indexes of PDFs without a text layer go to ``scanned``
-    (when given: OCR is on) instead of ``problems``."""
+    """The first PDF remittance; the indexes of PDFs without a text layer (True), and of
+    PDFs with some pages of text and some scanned (False), go to ``scanned`` (when given:
+    OCR is on; the text pages are read with the scanned ones) instead of ``problems``."""
     for number, attachment in enumerate(parsed.attachments, start=1):
         if not is_pdf_attachment(attachment):
             continue
@@ -167,9 +172,12 @@ def _from_pdfs(
             )
         except UnreadableDocumentError as e:
             if scanned is not None and e.reason == NO_TEXT_LAYER:
-                scanned.append(number - 1)
+                scanned[number - 1] = True
             else:
                 problems.append(f"{name}: {e.reason}")
+            continue
+        if scanned is not None and pages_without_text(attachment.data, MAX_PAGES):
+            scanned[number - 1] = False
             continue
         if remittance is not None and remittance.lines:
             return remittance
@@ -177,13 +185,14 @@ def _from_pdfs(
 
 
 def _from_scans(
-    parsed: ParsedEmail, problems: list[str], scanned: list[int], ocr: OcrRun
+    parsed: ParsedEmail, problems: list[str], scanned: dict[int, bool], ocr: OcrRun
 ) -> Remittance | None:
     """The remittance OCR reads in the scanned PDFs (indexes ``scanned``) and image
     attachments: every scan is read, and the lines of all are one remittance (the pages of
     one advice photographed one by one, or several advices paid together; see
     :func:`_joined`). An image too small to be a page (a logo) is passed over, and an image
-    without remittance lines is no problem (a photo); a scanned PDF without any is."""
+    without remittance lines is no problem (a photo), nor is a PDF with pages of text (an
+    invoice with a scanned delivery note); a wholly scanned PDF without any is."""
     found: list[Remittance] = []
     for index, attachment in enumerate(parsed.attachments):
         kind = "pdf" if index in scanned else None
@@ -207,7 +216,7 @@ def _from_scans(
             continue
         if remittance is not None and remittance.lines:
             found.append(remittance)
-        elif kind == "pdf":
+        elif kind == "pdf" and scanned[index]:
             problems.append(f"{name}: scan read by OCR, no remittance lines found")
     return _joined(found)
 

@@ -10,6 +10,11 @@ scan). The remittance then has ``source`` ``"ocr <kind>"`` (``"ocr pdf"``, ``"oc
 :attr:`OcrOptions.max_text_chars`), and each line the lowest confidence (0-100) of the words
 that gave its reference and amount (:func:`line_confidence`).
 
+A PDF with some pages of text and some scanned is read whole: the pages with text from
+their text layer, the others rendered and recognised, all read together in page order.
+Lines from the text layer have no confidence, and the remittance is ``"ocr pdf"`` only when
+a line comes from a scanned page.
+
 Limits: the pages and pixels of :class:`OcrOptions`, and a time limit for the whole scan
 (each page's recognition is given what is left of it). The parse child raises its CPU limit
 for OCR through ``on_start`` (``worker.inbound.pool``). Every failure is an
@@ -29,11 +34,24 @@ from PIL import Image
 from core.errors import UnreadableDocumentError
 from core.types import Attachment, Remittance, RemittanceLine
 from parsers.ocr_engine import DEFAULT_TESSDATA, OcrPage, OcrWord, recognise
-from parsers.ocr_images import ScanLimits, header_size, image_pages, pdf_pages, scan_kind
+from parsers.ocr_images import (
+    ScanLimits,
+    header_size,
+    image_pages,
+    pages_without_text,
+    pdf_pages,
+    scan_kind,
+)
 from parsers.ocr_pages import prepare
 from parsers.pdf_layout import text_lines
+from parsers.pdf_streams import PdfiumDeclinedError
 from parsers.pdf_text import PageText, Word
-from parsers.remittance_pdf import remittance_of_pages
+from parsers.remittance_pdf import (
+    MAX_PAGES,
+    PDFIUM_SOURCE,
+    PDFPLUMBER_SOURCE,
+    remittance_of_pages,
+)
 
 #: An image smaller than this (pixels on its longer side) is a logo or an icon, not a scan.
 MIN_SCAN_SIDE = 500
@@ -82,28 +100,52 @@ def read_scan(
             than the time limit, or no text is recognised in it.
     """
     deadline = time.monotonic() + options.timeout_seconds
-    pages = _pages(data, kind, options)
+    typed = [page for page in _text_pages(data) if page.has_text] if kind == "pdf" else []
+    # a PDF with text on some pages: its other pages are recognised (else every page is)
+    numbers = _scanned_numbers(data, typed, options) if typed else None
     read: list[OcrPage] = []
-    for number, image in enumerate(pages):
-        if number == 0 and on_start is not None:
+    for index, image in enumerate(_pages(data, kind, options, numbers)):
+        if index == 0 and on_start is not None:
             on_start()
         read.append(
             recognise(
                 prepare(image),
-                number=number,
+                number=index if numbers is None else numbers[index],
                 dpi=options.dpi,
                 tessdata=options.tessdata,
                 languages=options.languages,
                 deadline=deadline,
             )
         )
-    return remittance_of_scan(read, kind=kind, options=options, sender_name=sender_name)
+    return remittance_of_scan(
+        read, kind=kind, options=options, sender_name=sender_name, text_pages=typed
+    )
 
 
-def _pages(data: bytes, kind: str, options: OcrOptions) -> Iterator[Image.Image]:
+def _pages(
+    data: bytes, kind: str, options: OcrOptions, numbers: Sequence[int] | None
+) -> Iterator[Image.Image]:
     if kind == "pdf":
-        return pdf_pages(data, options.limits)
+        return pdf_pages(data, options.limits, numbers)
     return image_pages(data, options.limits)
+
+
+def _scanned_numbers(data: bytes, typed: Sequence[PageText], options: OcrOptions) -> list[int]:
+    """The indexes of the pages of the PDF ``data`` without text, ``typed`` being those with."""
+    with_text = {page.number for page in typed}
+    count = max(with_text) + 1 + options.max_pages  # enough to find one over the limit
+    return [n for n in pages_without_text(data, count) if n not in with_text]
+
+
+def _text_pages(data: bytes) -> Sequence[PageText]:
+    """The pages of the PDF ``data`` as its text layer gives them (those without text are
+    read by OCR), or none when the text layer cannot be read: then every page is."""
+    for source in (PDFIUM_SOURCE, PDFPLUMBER_SOURCE):
+        try:
+            return source.read_pages(data, filename=None, max_pages=MAX_PAGES)
+        except (UnreadableDocumentError, PdfiumDeclinedError):
+            continue
+    return ()
 
 
 def is_small_image(data: bytes) -> bool:
@@ -119,38 +161,58 @@ def remittance_of_scan(
     kind: str,
     options: OcrOptions,
     sender_name: str | None = None,
+    text_pages: Sequence[PageText] = (),
 ) -> Remittance | None:
     """The remittance of recognised pages, with its ``source``, ``read_text`` and each
-    line's confidence.
+    line's confidence. ``text_pages`` are the pages of a PDF that have a text layer (its
+    other pages are the scanned ``pages``): read together in page order. A line whose
+    reference is on a page with text has no confidence (nothing was recognised), and the
+    remittance is ``"pdf"`` when no line comes from a scanned page.
 
     Raises:
-        UnreadableDocumentError: no word was recognised.
+        UnreadableDocumentError: no word was recognised nor any text found.
     """
-    if not any(page.words for page in pages):
+    if not any(page.words for page in pages) and not text_pages:
         raise UnreadableDocumentError(NOTHING_RECOGNISED)
-    texts = [
+    scanned = [
         PageText(number=page.number, words=tuple(w.word for w in page.words), has_rules=False)
         for page in pages
     ]
+    texts = sorted([*scanned, *text_pages], key=lambda page: page.number)
     remittance = remittance_of_pages(texts, sender_name=sender_name)
     if remittance is None:
         return None
     confidences = {w.word: w.confidence for page in pages for w in page.words}
     rows = [
         [(word, confidences[word]) for word in line.words]
-        for text in texts
+        for text in scanned
         for line in text_lines(text.words)
     ]
+    typed = [_squash(line.text) for text in text_pages for line in text_lines(text.words)]
     lines = tuple(
-        dataclasses.replace(line, confidence=line_confidence(line, rows))
+        dataclasses.replace(line, confidence=_confidence(line, rows, typed))
         for line in remittance.lines
     )
+    recognised = any(line.confidence is not None for line in lines)
     return dataclasses.replace(
         remittance,
         lines=lines,
-        source=f"ocr {kind}",
+        source=f"ocr {kind}" if recognised else remittance.source,
         read_text=recognised_text(texts, options.max_text_chars),
     )
+
+
+def _confidence(line: RemittanceLine, rows: Sequence[Row], typed: Sequence[str]) -> float | None:
+    """:func:`line_confidence`, or None for a line whose reference is on no scanned page's
+    row but on a row of a page with text."""
+    ref = _squash(line.invoice_ref or "")
+    if typed and ref and not _on_a_row(ref, rows) and any(ref in row for row in typed):
+        return None
+    return line_confidence(line, rows)
+
+
+def _on_a_row(ref: str, rows: Sequence[Row]) -> bool:
+    return any(ref in _squash("".join(w.text for w, _ in row)) for row in rows)
 
 
 def recognised_text(pages: Sequence[PageText], limit: int) -> str:

@@ -156,17 +156,9 @@ def test_a_heic_from_a_phone_is_read(cobalt):
     assert remittance is not None and remittance.source == "ocr heic"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the table of a slanted, unevenly lit photo is not read since the "
-    "ruling-line eraser and the six-language default (docs/benchmarks.md#ocr)",
-)
 def test_a_jpeg_phone_photo_with_perspective_and_uneven_light_is_read(cobalt):
     require_tesseract()
-    # read in English alone: with all six languages this photo gives no lines (a known gap,
-    # docs/benchmarks.md#ocr: the phone photo is the degradation under the goal)
-    english = OcrOptions(languages="eng", timeout_seconds=120)
-    remittance = read_scan(photo([cobalt]), kind="jpeg", options=english)
+    remittance = read_scan(photo([cobalt]), kind="jpeg", options=OPTIONS)
     # the references as matching reads them (a photo's "INV" may come out as "inv")
     read = [(normalise_ref(ref or ""), amount) for ref, amount in refs_and_amounts(remittance)]
     assert read == [(normalise_ref(ref), amount) for ref, amount in COBALT_LINES]
@@ -234,3 +226,98 @@ def test_joined_scans_state_the_total_only_when_it_is_known():
     assert _joined([scan(None), scan("20.00"), scan("5.00")]).stated_total is None
     assert _joined([scan(None, "A"), scan(None, "B")]).payment_ref is None
     assert _joined([]) is None
+
+
+def mixed_pdf() -> bytes:
+    """The three-page elmwood advice with its second page replaced by a scan of it (an
+    image, no text layer), as a payer who scanned one page of a printout sends it."""
+    import io
+
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    from parsers.ocr_images import ScanLimits, pdf_pages
+    from tests.unit.parsers.ocr_samples import REMITTANCES
+
+    typed = (REMITTANCES / "elmwood_multipage.pdf").read_bytes()
+    second = list(pdf_pages(typed, ScanLimits()))[1]
+    scan = pdfium.PdfDocument(encoded([second], "PDF", resolution=300))
+    source = pdfium.PdfDocument(typed)
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(source, [0])
+    mixed.import_pages(scan, [0])
+    mixed.import_pages(source, [2])
+    out = io.BytesIO()
+    mixed.save(out)
+    return out.getvalue()
+
+
+def test_a_pdf_with_a_scanned_page_among_pages_of_text_is_read_whole():
+    import json
+
+    from parsers.ocr_images import pages_without_text
+    from tests.unit.parsers.ocr_samples import REMITTANCES
+
+    require_tesseract()
+    pdf = mixed_pdf()
+    assert pages_without_text(pdf, 50) == (1,)
+    truth = json.loads((REMITTANCES / "elmwood_multipage.expected.json").read_text())
+    want = [(ln["invoice_ref"], Decimal(ln["amount"])) for ln in truth["lines"]]
+    parsed = mail_with(Attachment("Avis.pdf", "application/pdf", pdf))
+    # without OCR the text pages alone are read: the scanned page's lines are missing
+    off = extract_remittance(parsed).remittance
+    assert off is not None and off.source == "pdf"
+    assert len(off.lines) == len(want) - 15
+    on = extract_remittance(parsed, ocr=OcrRun(OPTIONS))
+    assert on.problems == ()
+    remittance = on.remittance
+    assert remittance is not None and remittance.source == "ocr pdf"
+    assert refs_and_amounts(remittance) == want
+    assert remittance.stated_total == Decimal(truth["stated_total"])
+    assert remittance.read_text.count("\f") == 2
+    # the scanned page's lines (INV-20016 to INV-20030) carry the recogniser's confidence
+    # for the OCR gate; the text layer's were not recognised
+    recognised = {line.invoice_ref for line in remittance.lines if line.confidence is not None}
+    assert recognised == {f"INV-200{n}" for n in range(16, 31)}
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("3,468,43", "3,468.43"),  # a fax's dot read as a comma
+        ("9.701.29", "9.701,29"),  # and a comma as a dot
+        ("$21,188,55", "$21,188.55"),
+        ("(1,234,56)", "(1,234.56)"),
+        ("1,234,567", "1,234,567"),  # thousands only: left as it is
+        ("2,254.54", "2,254.54"),
+        ("100,00", "100,00"),
+        ("12.11.2026", "12.11.2026"),
+        ("INV-10,011,22", "INV-10,011,22"),
+    ],
+)
+def test_an_amount_whose_decimal_mark_was_read_as_its_thousands_mark_is_put_right(read, meant):
+    from parsers.ocr_engine import _amount_marks
+
+    assert _amount_marks(read) == meant
+
+
+def test_a_pdf_of_text_and_a_scanned_page_without_remittance_lines_is_no_problem():
+    # a cover letter with a scanned delivery note: read, nothing found, nothing to review
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    require_tesseract()
+    out = io.BytesIO()
+    letter = canvas.Canvas(out)
+    letter.drawString(72, 720, "Dear customer, please find our delivery note attached.")
+    letter.save()
+    mixed = pdfium.PdfDocument(out.getvalue())
+    blank = encoded([Image.new("L", (1240, 1754), 255)], "PDF", resolution=150)
+    mixed.import_pages(pdfium.PdfDocument(blank), [0])
+    data = io.BytesIO()
+    mixed.save(data)
+    parsed = mail_with(Attachment("Lieferschein.pdf", "application/pdf", data.getvalue()))
+    extraction = extract_remittance(parsed, ocr=OcrRun(OPTIONS))
+    assert extraction.problems == ()
+    assert extraction.remittance is None or extraction.remittance.source == "body"
