@@ -32,6 +32,7 @@ from PIL import (
 
 from core.errors import UnreadableDocumentError
 from core.types import Attachment
+from parsers.pdf_streams import PdfiumDeclinedError, check_expansion
 from parsers.pdf_text import PDF_LOCK
 
 pillow_heif.register_heif_opener()
@@ -238,7 +239,13 @@ def pdf_pages(
 def pages_without_text(data: bytes, max_pages: int) -> tuple[int, ...]:
     """The indexes of the pages (of the first ``max_pages``) of the PDF ``data`` that have
     no character of text: scanned pages. A PDF that cannot be opened has none (its reading
-    says why)."""
+    says why), nor does one PDFium must not open (streams that may inflate past the budget,
+    or forms that may draw themselves: PDFium would end the process or spin; pdfplumber read
+    it, with the reason)."""
+    try:
+        check_expansion(data)
+    except PdfiumDeclinedError:
+        return ()
     with PDF_LOCK:
         doc = pdfium.FPDF_LoadMemDocument64(data, len(data), None)
         if not doc:
