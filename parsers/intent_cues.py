@@ -156,7 +156,10 @@ COPY_CUES: tuple[Cue, ...] = (
     cue(_COPY, "es-resend", r"\breenvi(?:ar|en|e|arla|arlas)(?:nos|me)?(?:la|las)?\b"
         r"|\bvolver\s+a\s+(?:enviar|mandar|remitir)(?:nos|me)?(?:la|las)?\b"
         r"|\b(?:enviar|mandar|remitir|env[íi]en|m[áa]nden)(?:nos|me)?(?:la|las)?\s+(?:de\s+nuevo"
-        r"|otra\s+vez|nuevamente)",
+        r"|otra\s+vez|nuevamente)"
+        # "¿me mandan de nuevo la factura …?": the again before the invoice
+        r"|\b(?:mand|envi|remit)(?:a|an|e|en|ar)\s+(?:de\s+nuevo|otra\s+vez|nuevamente)\s+"
+        r"(?:la|las|una|esta)\s+facturas?",
         document=True),
     cue(_COPY, "es-missing",
         r"\bno\s+(?:hemos|he)\s+recibido\s+(?:la|las|su|esta)\s+factura"
@@ -229,7 +232,8 @@ STATEMENT_CUES: tuple[Cue, ...] = (
         r"\bestado\s+de\s+(?:la\s+)?cuenta|\bextracto\s+de\s+(?:la\s+)?cuenta|\bconciliaci[óo]n"
         r"\s+de\s+(?:la\s+)?cuenta|\b(?:relaci[óo]n|listado|lista|resumen)\s+de\s+(?:las\s+)?"
         r"facturas\s+(?:pendientes|abiertas|vencidas|impagadas|sin\s+pagar)"
-        r"|\bpartidas\s+(?:abiertas|pendientes)|\bconfirmaci[óo]n\s+de\s+saldo",
+        r"|\bpartidas\s+(?:abiertas|pendientes)|\bconfirmaci[óo]n\s+de\s+saldo"
+        r"|\bun\s+extracto\b(?!\s+bancario)|\bel\s+extracto\s+(?:actualizado|con|de\s+facturas)",
         needs_request=True, document=True),
     cue(_STATEMENT, "nl-statement",
         r"\brekeningoverzicht|\bsaldo-?overzicht|\bsaldobevestiging|\bdebiteurenoverzicht"
@@ -286,7 +290,8 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"\s+müssen)"),
     cue(_BALANCE, "de-balance-word",
         r"\boffene[nr]?\s+(?:saldo|betrag|gesamtbetrag|forderung)|\baktuelle[nr]?\s+(?:saldo"
-        r"|kontostand)|\bsaldo\b|\bkontostand|\b(?:noch\s+)?offenen\s+beträge",
+        r"|kontostand)|\bsaldo\b|\bkontostand|\b(?:noch\s+)?offenen\s+beträge"
+        r"|\brestbetrag|\brestschuld|\bnoch\s+offene[nr]?\s+betrag",
         weight=0.45, needs_request=True),
     cue(_BALANCE, "fr-how-much",
         r"\bquel\s+est\s+(?:notre|le|mon)\s+(?:\w+\s+)?solde|\bcombien\s+(?:vous\s+)?"
@@ -299,7 +304,9 @@ BALANCE_CUES: tuple[Cue, ...] = (
         r"(?:nous|je)\s+(?:vous\s+)?(?:devons|dois)|\bcombien\s+il\s+(?:nous\s+|me\s+)?reste"),
     cue(_BALANCE, "fr-balance-word",
         r"\bsolde\b(?!\s+de\s+tout\s+compte)|\bmontant\s+(?:restant\s+)?d[ûu]\b"
-        r"|\breste\s+[àa]\s+payer|\bencours\b|\bmontant\s+(?:total\s+)?(?:impay[ée]|ouvert)",
+        r"|\breste\s+[àa]\s+payer|\bencours\b|\bmontant\s+(?:total\s+)?(?:impay[ée]|ouvert)"
+        r"|\b(?:montant|somme)\s+(?:qui\s+)?(?:nous\s+)?rest(?:e|ant)\s+d[ûu]|\bce\s+qui\s+reste"
+        r"\s+d[ûu]",
         weight=0.45, needs_request=True),
     cue(_BALANCE, "es-how-much",
         r"\bcu[áa]l\s+es\s+(?:nuestro|el|mi)\s+saldo|\bcu[áa]nto\s+(?:le\s+|les\s+)?"

@@ -27,7 +27,14 @@ REQUEST_RE = re.compile(
     r"|env[ií]en(?:nos)?|enviarnos|h[áa]ganos|ind[ií]quenos|graag|alstublieft|alsjeblieft"
     r"|a\.?u\.?b|kunt\s+u|kunnen\s+(?:u|jullie)|zou(?:den)?\s+(?:u|jullie)|wilt\s+u|wil\s+je"
     r"|verzoeken|verzoek|nodig|stuur|laat\s+(?:ons|mij)\s+(?:\S+\s+)?weten|mogen\s+(?:wij|we)"
-    r"|ontvangen\s+(?:wij|we|ik)\s+graag|zenden|toesturen)\b",
+    r"|ontvangen\s+(?:wij|we|ik)\s+graag|zenden|toesturen"
+    # a need or a wish said as a fact: "would be appreciated", "nos haría falta", "mich
+    # würde interessieren", "je souhaiterais connaître", "zouden we graag vernemen"
+    r"|(?:would\s+be\s+|much\s+)?appreciated?|grateful|auditors?\s+(?:are\s+|is\s+)?ask\w*"
+    r"|(?:nos|me)\s+(?:har[íi]a|hace|hacen|har[íi]an)\s+falta|rogamos|m[áa]nd(?:en|enos|an)"
+    r"|(?:w[üu]rde\s+(?:mich|uns)|(?:mich|uns)\s+w[üu]rde)\s+(?:sehr\s+)?interessieren"
+    r"|interessiert\s+(?:mich|uns)"
+    r"|teilen\s+sie\s+(?:uns|mir)|fehlt\s+(?:uns|mir)|connaître|vernemen)\b",
     _FLAGS,
 )
 #: Words before a phrase in its clause that negate it.

@@ -75,7 +75,11 @@ PROMISE_CUES: tuple[Cue, ...] = (
         r"(?:ist|sind|wird|werden)\s+(?:\S+\s+){0,4}?(?:geplant|eingeplant|vorgesehen|terminiert"
         r"|avisiert|vorgemerkt|veranlasst)\b"
         r"|\bzur\s+(?:zahlung|überweisung|auszahlung)\s+(?:\S+\s+)?(?:freigegeben|vorgesehen"
-        r"|eingeplant|vorgemerkt|eingereicht|angewiesen)"),
+        r"|eingeplant|vorgemerkt|eingereicht|angewiesen)"
+        # "ist für den Zahllauf am kommenden Donnerstag vorgemerkt"
+        r"|\b(?:für|in|im|mit)\s+(?:den\s+|dem\s+|unseren\s+|unserem\s+)?(?:zahl(?:ungs)?lauf"
+        r"|überweisungslauf)\w*\s+(?:\S+\s+){0,5}?(?:vorgemerkt|eingeplant|vorgesehen|terminiert"
+        r"|geplant)"),
     # --- French ---------------------------------------------------------------------------
     cue(_P, "fr-we-will-pay",
         r"\b(?:nous|je)\s+(?:r[ée]glerons|paierons|payerons|virerons|effectuerons|proc[ée]derons"

@@ -111,7 +111,7 @@ _OCR_LETTERS = frozenset("OolISB")
 #: A number written in groups ("9004 4812", "90 04 48 12", "90 040 771", with a space, a
 #: no-break or a narrow no-break space): groups of two to four digits, not followed by more.
 _DIGIT_GROUPS_RE = re.compile(
-    r"(?<![\w.,/-])\d{1,4}(?:[ \u00a0\u202f]\d{2,4}){1,3}(?![\w.,/-]|[ \u00a0\u202f]?\d)"
+    r"(?<![\w.,/-])\d{1,4}(?:[ \u00a0\u202f]\d{2,4}){1,3}(?![\w,/-]|[.]\w|[ \u00a0\u202f]?\d)"
 )
 #: Digits a number written in groups has at least and at most.
 _GROUPED_DIGITS = range(6, 13)
