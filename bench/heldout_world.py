@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import heldout_fam2 as hf
 import heldout_fam3 as hf3
 import heldout_fam4 as hf4
+import heldout_fam5 as hf5
 import heldout_queries as hq
 import heldout_render as hr
 from heldout_rules import CENT, ZERO, Book, Inv, Line, apply, decide, is_near, nkey
@@ -1579,6 +1580,7 @@ def generate(
     fam2 = hf.add_families(world, sys.modules[__name__])  # families added 2026-12-07
     fam3 = hf3.add_families(world, sys.modules[__name__])  # issue 23's forms, added 2026-12-07
     fam4 = hf4.add_families(world, sys.modules[__name__])  # the fourth set, added 2026-12-07
+    fam5 = hf5.add_families(world, sys.modules[__name__])  # questions phrased indirectly
     out.mkdir(parents=True, exist_ok=True)
     (out / "phase1").mkdir(exist_ok=True)
     (out / "phase2").mkdir(exist_ok=True)
@@ -1603,6 +1605,7 @@ def generate(
             "families2": fam2,
             "families3": fam3,
             "families4": fam4,
+            "families5": fam5,
         },
         "today": TODAY.isoformat(),
         "phases": [1, 2],

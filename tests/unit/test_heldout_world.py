@@ -22,6 +22,7 @@ sys.path.insert(0, str(BENCH))
 import heldout_fam2  # noqa: E402
 import heldout_fam3  # noqa: E402
 import heldout_fam4  # noqa: E402
+import heldout_fam5  # noqa: E402
 import heldout_world  # noqa: E402
 
 SMALL = {"customers": 30, "mails": 40, "queries": 25}
@@ -63,7 +64,7 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
     for r in rows.values():
         currency.setdefault(r["customer_number"], set()).add(r["currency"])
     assert all(len(c) == 1 for c in currency.values())
-    added = [labels["config"][f"families{i}"] for i in (2, 3, 4)]
+    added = [labels["config"][f"families{i}"] for i in (2, 3, 4, 5)]
     assert len(labels["mails"]) == SMALL["mails"] + sum(a["mails"] for a in added)
     assert len(labels["queries"]) == SMALL["queries"] + sum(a["queries"] for a in added)
     everything = sorted(labels["mails"] + labels["queries"], key=lambda m: m["order"])
@@ -109,6 +110,7 @@ def test_added_families_leave_the_first_ones_untouched(
     monkeypatch.setattr(heldout_fam2, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -132,7 +134,7 @@ def test_added_families_are_all_there(world: Path) -> None:
     last = max(
         m["order"]
         for m in labels["mails"] + labels["queries"]
-        if not any(f in str(m["tags"]) for f in ("fam2", "fam3", "fam4"))
+        if not any(f in str(m["tags"]) for f in ("fam2", "fam3", "fam4", "fam5"))
     )
     new = [m for m in labels["mails"] if any(t.startswith("fam2") for t in m["tags"])]
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
@@ -157,6 +159,7 @@ def test_fam3_leaves_the_world_before_it_untouched(
     included, is byte for byte the same, and the ledger only gains nothing or new rows."""
     monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -165,7 +168,8 @@ def test_fam3_leaves_the_world_before_it_untouched(
     old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
     new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
     assert new["mails"][: len(old["mails"])] == old["mails"]
-    assert new["queries"] == old["queries"]
+    assert new["queries"][: len(old["queries"])] == old["queries"]  # fam5 adds questions after
+    assert all("fam5" in q["tags"] for q in new["queries"][len(old["queries"]) :])
     # fam3 adds no customer; fam4's new customers only add rows
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
         before = list(csv.DictReader(f))
@@ -186,7 +190,7 @@ def test_fam3_families_follow_their_rules(world: Path) -> None:
     last = max(
         m["order"]
         for m in labels["mails"] + labels["queries"]
-        if m not in new and "fam4" not in str(m["tags"])
+        if m not in new and "fam4" not in str(m["tags"]) and "fam5" not in str(m["tags"])
     )
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
     for m in new:
@@ -235,6 +239,7 @@ def test_fam4_leaves_the_world_before_it_untouched(
     """The fourth set (heldout_fam4) comes after fam3: without it every file, fam2 and fam3
     included, is byte for byte the same, and the ledger only gains its new customers' rows."""
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -243,9 +248,12 @@ def test_fam4_leaves_the_world_before_it_untouched(
     old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
     new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
     assert new["mails"][: len(old["mails"])] == old["mails"]
-    assert new["queries"] == old["queries"]
+    assert new["queries"][: len(old["queries"])] == old["queries"]  # fam5 adds questions after
+    assert all("fam5" in q["tags"] for q in new["queries"][len(old["queries"]) :])
     assert old["config"].pop("families4") == {}
-    assert {k: v for k, v in new["config"].items() if k != "families4"} == old["config"]
+    assert old["config"].pop("families5") == {}
+    later = ("families4", "families5")
+    assert {k: v for k, v in new["config"].items() if k not in later} == old["config"]
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
         before = list(csv.DictReader(f))
     with (world / "ledger.csv").open(encoding="utf-8") as f:
@@ -267,7 +275,9 @@ def test_fam4_families_follow_their_rules(world: Path) -> None:
     new = [m for m in labels["mails"] if any(t.startswith("fam4-") for t in m["tags"])]
     fams = {t for m in new for t in m["tags"] if t in heldout_fam4.FAMILIES}
     assert fams == set(heldout_fam4.FAMILIES)
-    before = [m for m in labels["mails"] + labels["queries"] if m not in new]
+    before = [
+        m for m in labels["mails"] + labels["queries"] if m not in new and "fam5" not in m["tags"]
+    ]
     last = max(m["order"] for m in before)
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
 
@@ -321,3 +331,95 @@ def test_fam4_families_follow_their_rules(world: Path) -> None:
             assert b"/Encrypt" in pdf
     grouped = [ln["ref"] for m in new if "fam4-grouped-text" in m["tags"] for ln in m["lines"]]
     assert any(r and any(s in r for s in (" ", "\u00a0", "\u202f")) for r in grouped)
+
+
+def test_fam5_leaves_the_world_before_it_untouched(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fifth set (heldout_fam5, questions only) comes after fam4: without it every file,
+    fam2 to fam4 included, is byte for byte the same, the ledger too (no new customer)."""
+    monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
+    heldout_world.generate(tmp_path, 4242, **SMALL)
+    full, base = _digest(world), _digest(tmp_path)
+    for name, digest in base.items():
+        if name != "labels.json":
+            assert full[name] == digest, name
+    old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
+    new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    assert new["mails"] == old["mails"]
+    assert new["queries"][: len(old["queries"])] == old["queries"]
+    assert all("fam5" in q["tags"] for q in new["queries"][len(old["queries"]) :])
+    assert old["config"].pop("families5") == {}
+    assert {k: v for k, v in new["config"].items() if k != "families5"} == old["config"]
+
+
+#: words of a direct request: an indirect question states its need instead
+DIRECT = ("please send", "could you", "can you", "can we", "please provide", "please let me know",
+          "bitte senden", "können sie", "könnten sie", "bitte teilen sie", "bitte schicken",
+          "pourriez-vous", "pouvez-vous", "merci de nous envoyer", "merci de nous transmettre",
+          "¿podrían", "¿pueden", "por favor, envíen", "por favor, remítan",
+          "kunt u", "wilt u", "graag een", "mag ik")  # fmt: skip
+
+
+def _own_text(path: Path) -> str:
+    """The text a question's sender wrote: its body above any quoted mail, lower case."""
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    body = msg.get_body(("plain",))
+    assert body is not None
+    text = str(body.get_content())
+    for cut in ("\n-----", "\n--------", "\nOn ", "\nAm ", "\nLe ", "\nEl ", "\nOp "):
+        text = text.split(cut)[0]
+    return text.casefold()
+
+
+def test_fam5_questions_follow_their_rules(world: Path) -> None:
+    labels = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        rows = {r["invoice_number"]: r for r in csv.DictReader(f)}
+    contacts: dict[str, set[str]] = {}
+    for r in rows.values():
+        contacts.setdefault(r["customer_number"], set()).update(r["customer_email"].split(";"))
+    new = [q for q in labels["queries"] if "fam5" in q["tags"]]
+    assert new and all(heldout_fam5.FAMILY in q["tags"] for q in new)
+    assert not any("fam5" in m["tags"] for m in labels["mails"])
+    before = [m for m in labels["mails"] + labels["queries"] if m not in new]
+    assert all(q["phase"] == 2 and q["order"] > max(m["order"] for m in before) for q in new)
+
+    def sent(m: dict) -> datetime:
+        return parsedate_to_datetime(
+            email.message_from_bytes((world / m["file"]).read_bytes())["Date"]
+        )
+
+    latest = max(sent(m) for m in before)
+    assert all(sent(q) > latest for q in new)
+    # every intent in every language at least twice from registered contacts; a few strangers
+    known = [q for q in new if q["from_contact"]]
+    cells = {(q["intent"], q["language"]) for q in known}
+    assert cells == {(i, lg) for i in heldout_fam5.INTENTS for lg in heldout_fam5.LANGS}
+    assert all(sum((q["intent"], q["language"]) == c for q in known) >= 2 for c in cells)
+    strangers = [q for q in new if not q["from_contact"]]
+    assert strangers and all("non-contact" in q["tags"] for q in strangers)
+    assert {q["customer"] for q in new} <= set(contacts) | {None}
+    for q in new:
+        assert q["from_contact"] == (q["sender"] in contacts.get(q["customer"] or "", set()))
+        assert all(rows[n]["customer_number"] == q["customer"] for n in q["refs"])
+        if q["intent"] in ("dispute", "invoice_copy_request"):
+            assert q["refs"], q["name"]  # a dispute or a copy is always about an invoice
+        said = _own_text(world / q["file"])
+        assert not any(w in said for w in DIRECT), (q["name"], said)
+        if q["intent"] == "promise_to_pay":
+            assert q["promise_date"] and any(t.startswith("promise-") for t in q["tags"])
+            day = sent(q).date()
+            assert 1 <= (datetime.fromisoformat(q["promise_date"]).date() - day).days <= 21
+        else:
+            assert q["promise_date"] is None
+        msg = email.message_from_bytes(
+            (world / q["file"]).read_bytes(), policy=email.policy.default
+        )
+        subject = str(msg["Subject"] or "")
+        assert len(subject) <= 40, subject
+    # mostly statements of need, not questions; the subjects say little
+    assert sum("?" in _own_text(world / q["file"]) for q in new) <= len(new) // 10
+    tags = [t for q in new for t in q["tags"]]
+    for t in ("negation", "quoted", "subject-unrelated", "subject-terse", "promise-relative"):
+        assert t in tags, t
