@@ -38,10 +38,13 @@ _KEPT_RE = re.compile(
     re.IGNORECASE,
 )
 #: The paid amount, then a parenthesis of at most a few words, the amount taken and more words.
+#: The most of a line or row looked at: a remittance row is short, and the pattern's cost
+#: grows with the length of runs of digits and spaces (a hostile line must stay cheap).
+MAX_CHARS = 400
 _ASIDE_RE = re.compile(
-    r"(?P<paid>[-(]?[$€£]?\s?\d[\d.,'\u00a0\u202f ]*\d(?:\s?[A-Z]{3}|\s?[$€£])?)"
+    r"(?P<paid>[-(]?[$€£]?\s?\d[\d.,'\u00a0\u202f ]{0,18}\d(?:\s?[A-Z]{3}|\s?[$€£])?)"
     r"\s*(?:\|\s*)?\(\s*(?P<pre>(?:[^\d()|]|\d{1,2}(?:[.,]\d{1,2})?\s?%){0,60}?)\s*"
-    r"(?P<taken>[$€£]?\s?\d[\d.,'\u00a0\u202f ]*\d(?:\s?[A-Z]{3}|\s?[$€£])?)"
+    r"(?P<taken>[$€£]?\s?\d[\d.,'\u00a0\u202f ]{0,18}\d(?:\s?[A-Z]{3}|\s?[$€£])?)"
     r"(?P<post>[^()|\d]{0,120})\)"
 )
 
@@ -60,7 +63,7 @@ def read_aside(text: str) -> Aside | None:
     """The aside of ``text`` (a line, or a row's cells joined by ``" | "``), or None."""
     if "(" not in text:
         return None
-    for m in _ASIDE_RE.finditer(text[:2000]):
+    for m in _ASIDE_RE.finditer(text[:MAX_CHARS]):
         paid, taken = _one_amount(m.group("paid")), _one_amount(m.group("taken"))
         if paid is None or taken is None or paid <= 0 or taken <= 0:
             continue
