@@ -12,9 +12,9 @@ an in-process sink), with the worker's logging (``configure_logging("INFO")``) a
 child of a real worker. Without Dramatiq and Redis: what is left is the worker's own work.
 
 Prints this thread's CPU ms per mail (median, mean, p90; the first ``--warm`` mails not
-counted; the parse children's CPU is not in it). ``--profile FILE`` runs it under cProfile timed by this
-thread's CPU (``time.thread_time``) and writes the stats to FILE (``python -m pstats FILE``);
-the figures printed then carry the profiler's overhead.
+counted; the parse children's CPU is not in it). ``--profile FILE`` runs it under cProfile
+timed by this thread's CPU (``time.thread_time``) and writes the stats to FILE (``python -m
+pstats FILE``); the figures printed then carry the profiler's overhead.
 """
 
 from __future__ import annotations

@@ -68,10 +68,12 @@ class AttemptView:
     attempts: int
     failed: bool
     raw: bytes
+    message_id: str  # for the log context
 
 
 def attempt_view(session: Session, inbound_id: int) -> AttemptView | None:
-    """The state, size, attempts and raw mail of ``inbound_id``, or None when it is unknown."""
+    """The state, size, attempts, raw mail and Message-ID of ``inbound_id``, or None when it
+    is unknown."""
     row = session.execute(
         select(
             m.InboundMessage.status,
@@ -79,11 +81,14 @@ def attempt_view(session: Session, inbound_id: int) -> AttemptView | None:
             m.InboundMessage.attempts,
             m.InboundMessage.reason,
             m.InboundMessage.raw,
+            m.InboundMessage.message_id,
         ).where(m.InboundMessage.id == inbound_id)
     ).one_or_none()
     if row is None:
         return None
-    return AttemptView(row.status, row.size, row.attempts, row.reason is not None, row.raw)
+    return AttemptView(
+        row.status, row.size, row.attempts, row.reason is not None, row.raw, row.message_id
+    )
 
 
 #: One more attempt at a message still as it was seen (see :func:`count_attempt`); one form
