@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from typing import Any
 
 from e2e_world import make_world
 
@@ -47,6 +48,11 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=20, help="first mails not counted")
     ap.add_argument("--profile", help="write cProfile stats (thread CPU) to this file")
     ap.add_argument("--no-isolation", action="store_true", help="read in this thread")
+    ap.add_argument(
+        "--split",
+        action="store_true",
+        help="time the steps of SPLIT (thread CPU, inclusive) and print them per mail",
+    )
     args = ap.parse_args()
 
     world = make_world(args.mails + args.warm, mix=False, kind=args.kind)
@@ -94,8 +100,12 @@ def main() -> None:
     def one(inbound_id: int) -> None:
         actors.process_message.fn(inbound_id)
 
+    spent = _timed_steps() if args.split else {}
+
     for inbound_id in ids[: args.warm]:
         one(inbound_id)
+    for step in spent:
+        spent[step] = 0.0
     profiler = cProfile.Profile(time.thread_time) if args.profile else None
     cpu: list[float] = []
     wall0, thread0 = time.perf_counter(), time.thread_time()
@@ -124,6 +134,78 @@ def main() -> None:
         f"mean {thread * 1000 / n:.2f}, p90 {cpu[int(n * 0.9)]:.2f}; wall ms per mail "
         f"{wall * 1000 / n:.2f}"
     )
+    for step, seconds in spent.items():
+        print(f"    {step:<58} {seconds * 1000 / n:6.2f}")
+
+
+#: (module, attribute path) of the steps ``--split`` times, outermost first; each is timed
+#: inclusive of the steps inside it (a step called inside itself is counted once).
+SPLIT = (
+    ("worker.inbound.process", "_start_attempt"),
+    ("worker.inbound.process", "_read"),
+    ("worker.inbound.process", "_route"),
+    ("worker.inbound.process", "sender_customer"),
+    ("worker.inbound.process", "MailReplies.__init__"),
+    ("worker.inbound.process", "suggest_contact_locale"),
+    ("worker.inbound.remittance", "apply_remittance"),
+    ("worker.inbound.remittance", "decide"),
+    ("worker.inbound.remittance", "_remittance_row"),
+    ("worker.inbound.remittance", "post_lines"),
+    ("ledger.remittance_lines", "post_at_once"),
+    ("ledger.bulk_posting", "_insert_lines"),
+    ("ledger.bulk_posting", "_insert_applications"),
+    ("ledger.bulk_posting", "_settle"),
+    ("ledger.bulk_posting", "_acks_and_audit"),
+    ("worker.inbound.remittance", "expect_payment"),
+    ("worker.inbound.remittance", "acknowledge"),
+    ("worker.inbound.replies", "MailReplies.send"),
+    ("worker.inbound.replies", "render_acknowledgement"),
+    ("worker.inbound.replies", "add_to_outbox"),
+    ("worker.inbound.process", "audit"),
+    ("worker.inbound.process", "claim_for_inline"),
+    ("worker.inline_send", "claim_new_rows"),
+    ("worker.inbound.process", "count_attempt"),
+    ("worker.inbound.process", "attempt_view"),
+    ("worker.inbound.process", "locked_for_decision"),
+    ("sqlalchemy.orm.session", "SessionTransaction.commit"),
+    ("worker.actors", "inline_send.send_claimed"),
+    ("outbound.smtp", "SmtpMailer.send"),
+    ("worker.sending", "finish"),
+    ("logging", "Logger.handle"),
+)
+
+
+def _timed_steps() -> dict[str, float]:
+    """Wrap each step of :data:`SPLIT` to add its thread CPU to the dict returned."""
+    import functools
+    import importlib
+
+    spent: dict[str, float] = {}
+    for module_name, path in SPLIT:
+        owner: Any = importlib.import_module(module_name)
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent)
+        inner = getattr(owner, name)
+        step = f"{module_name}.{path}"
+        spent[step] = 0.0
+        depth = [0]
+
+        def timed(
+            *a: Any, _inner: Any = inner, _step: str = step, _depth: list[int] = depth, **kw: Any
+        ) -> Any:
+            if _depth[0]:
+                return _inner(*a, **kw)
+            _depth[0] += 1
+            t = time.thread_time()
+            try:
+                return _inner(*a, **kw)
+            finally:
+                spent[_step] += time.thread_time() - t
+                _depth[0] -= 1
+
+        setattr(owner, name, functools.wraps(inner)(timed))
+    return spent
 
 
 if __name__ == "__main__":

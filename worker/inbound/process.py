@@ -15,7 +15,7 @@ from datetime import datetime
 
 import structlog
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
 from core.statuses import FINAL_STATUSES, InboundStatus, ReviewKind
@@ -25,6 +25,7 @@ from ledger.inbound_store import (
     attempt_view,
     count_attempt,
     give_back_attempt,
+    locked_for_decision,
     record_inbound_failure,
 )
 from ledger.posting import audit, open_review_item
@@ -102,12 +103,7 @@ def process_inbound(
     parsed_at = svc.clock()
     with _forgive_transient(inbound_id, svc), svc.sessions.begin() as session:
         # the raw mail was read above (it may be megabytes): not again
-        row = session.get(
-            m.InboundMessage,
-            inbound_id,
-            with_for_update=True,
-            options=[defer(m.InboundMessage.raw)],
-        )
+        row = locked_for_decision(session, inbound_id)
         assert row is not None
         if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
             return Processed(inbound_id=inbound_id, status=row.status)
