@@ -172,6 +172,7 @@ SPLIT = (
     ("outbound.smtp", "SmtpMailer.send"),
     ("worker.sending", "finish"),
     ("logging", "Logger.handle"),
+    ("sqlalchemy.orm.session", "Session._flush"),
 )
 
 
