@@ -178,6 +178,8 @@ def start_servers(
 
 def arbox_env(work: Path, servers: dict[str, Any], threads: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARBOX_")}
+    # The fleet runs this checkout's code, whatever an installed (editable) arbox points at.
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
     imap, sink = servers["imap"], servers["sink"]
     env.update(
         ARBOX_DATABASE_URL=servers["url"],
@@ -199,6 +201,16 @@ def arbox_env(work: Path, servers: dict[str, Any], threads: int) -> dict[str, st
         ARBOX_REPLY_BREAKER_MAILS="0",
     )
     return env
+
+
+def code_version() -> str:
+    """The checkout the fleet runs (arbox_env puts it first on PYTHONPATH) and its commit."""
+    git = ["git", "-C", str(REPO)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+    ).stdout.strip()
+    return f"{REPO} at {head.stdout.strip() or '?'}{' (modified)' if dirty else ''}"
 
 
 def arbox(env: dict[str, str], cwd: Path, *args: str) -> None:
@@ -609,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         f"command: {command}",
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"{args.workers} workers x {args.threads} threads + 1 poller",
+        f"code: {code_version()}",
     ]
     print("\n".join(head), flush=True)
     out: dict[str, Any] = {"date": when, "command": command, "cores": os.cpu_count(), "runs": []}

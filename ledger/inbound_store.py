@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from core.statuses import (
     FINAL_STATUSES,
@@ -68,22 +68,48 @@ class AttemptView:
     attempts: int
     failed: bool
     raw: bytes
+    message_id: str  # for the log context
+
+
+#: Built once (its cache key computed once, not per mail): run on every mail.
+_ATTEMPT_VIEW = select(
+    m.InboundMessage.status,
+    m.InboundMessage.size,
+    m.InboundMessage.attempts,
+    m.InboundMessage.reason,
+    m.InboundMessage.raw,
+    m.InboundMessage.message_id,
+).where(m.InboundMessage.id == bindparam("b_id"))
+
+#: The row a mail's decision writes, locked, without its raw mail: built once, run on every
+#: mail (what ``Session.get(..., with_for_update=True, options=[defer(raw)])`` runs, without
+#: building the statement and its cache key each time).
+_LOCKED_FOR_DECISION = (
+    select(m.InboundMessage)
+    .options(defer(m.InboundMessage.raw))
+    .where(m.InboundMessage.id == bindparam("b_id"))
+    .with_for_update()
+)
+
+
+def locked_for_decision(session: Session, inbound_id: int) -> m.InboundMessage | None:
+    """The inbound message ``inbound_id`` locked for update (on PostgreSQL; SQLite's writer
+    holds the database), its raw mail not loaded; None when it is unknown."""
+    found: m.InboundMessage | None = session.scalars(
+        _LOCKED_FOR_DECISION, {"b_id": inbound_id}
+    ).one_or_none()
+    return found
 
 
 def attempt_view(session: Session, inbound_id: int) -> AttemptView | None:
-    """The state, size, attempts and raw mail of ``inbound_id``, or None when it is unknown."""
-    row = session.execute(
-        select(
-            m.InboundMessage.status,
-            m.InboundMessage.size,
-            m.InboundMessage.attempts,
-            m.InboundMessage.reason,
-            m.InboundMessage.raw,
-        ).where(m.InboundMessage.id == inbound_id)
-    ).one_or_none()
+    """The state, size, attempts, raw mail and Message-ID of ``inbound_id``, or None when it
+    is unknown."""
+    row = session.execute(_ATTEMPT_VIEW, {"b_id": inbound_id}).one_or_none()
     if row is None:
         return None
-    return AttemptView(row.status, row.size, row.attempts, row.reason is not None, row.raw)
+    return AttemptView(
+        row.status, row.size, row.attempts, row.reason is not None, row.raw, row.message_id
+    )
 
 
 #: One more attempt at a message still as it was seen (see :func:`count_attempt`); one form

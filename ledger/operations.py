@@ -93,13 +93,6 @@ def open_review_by_kind(session: Session) -> list[OpenReview]:
     return [OpenReview(str(k), int(n), oldest) for k, n, oldest in session.execute(stmt).tuples()]
 
 
-def inbound_message_id(session: Session, inbound_id: int) -> str | None:
-    """The Message-ID of inbound message ``inbound_id`` (log context of the actor)."""
-    return session.execute(
-        select(m.InboundMessage.message_id).where(m.InboundMessage.id == inbound_id)
-    ).scalar_one_or_none()
-
-
 #: The ``arbox status`` label of mailbox positions whose mail is done but not yet moved/flagged.
 WAITING_FOR_MAILBOX_ACTION = "waiting for mailbox action"
 #: ... and of positions whose mail is still being processed.

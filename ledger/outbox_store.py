@@ -95,3 +95,27 @@ def claim_new_rows(
         return ()
     params = {"b_ids": list(outbox_ids), "b_until": until, "b_max_attempts": max_attempts}
     return session.execute(_CLAIM, params).tuples().all()
+
+
+#: Record a delivery the server took (see :func:`mark_sent`): built once, run on every reply.
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id == bindparam("b_id"),
+        OutboxMessage.status == OutboxStatus.PENDING,
+    )
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("b_now", type_=OutboxMessage.sent_at.type),
+        claimed_until=None,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def mark_sent(session: Session, outbox_id: int, *, now: datetime) -> bool:
+    """Row ``outbox_id`` sent at ``now`` and its lease ended, if it is still pending (under
+    any delivery's claim: the server has the mail, no one is to send it again); True when
+    written. One guarded statement: nothing is read. False leaves the row as it was."""
+    done = session.execute(_MARK_SENT, {"b_id": outbox_id, "b_now": now})
+    return done.rowcount == 1  # type: ignore[attr-defined,no-any-return]

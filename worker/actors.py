@@ -6,18 +6,16 @@ import time
 
 import dramatiq
 import structlog
-from structlog.contextvars import bound_contextvars
+from structlog.contextvars import bind_contextvars, bound_contextvars
 
 from core.errors import PermanentError
 from core.queues import INGEST_QUEUE, OUTBOUND_QUEUE, SCHEDULED_QUEUE
-from ledger.operations import inbound_message_id
-from ledger.session import reading
 from worker import inline_send, metrics, sending
 from worker.broker import ensure_broker
 from worker.inbound import process
 from worker.inbound.store import Swept
 from worker.runs import scheduled_jobs
-from worker.services import Services, get_services
+from worker.services import get_services
 
 ensure_broker()
 log = structlog.get_logger(__name__)
@@ -37,9 +35,13 @@ def process_message(inbound_id: int) -> None:
     """Process one stored inbound message, then deliver the mail it caused (or queue it:
     :mod:`worker.inline_send`)."""
     svc = get_services()
-    with bound_contextvars(inbound_id=inbound_id, message_id=_message_id(inbound_id, svc)):
+    # message_id: None until process_inbound reads the mail (the same read that starts the
+    # attempt), then the mail's; unbound again when this ends
+    with bound_contextvars(inbound_id=inbound_id, message_id=None):
         started = time.perf_counter()
-        result = process.process_inbound(inbound_id, svc=svc, claim_inline=True)
+        result = process.process_inbound(
+            inbound_id, svc=svc, claim_inline=True, seen_message_id=_bind_message_id
+        )
         metrics.record_processed(result.status, time.perf_counter() - started)
         for claim in result.claims:
             inline_send.send_claimed(claim, svc=svc, queue=_queue_send)
@@ -52,10 +54,9 @@ def _queue_send(outbox_id: int, delay_ms: int | None) -> None:
     send_outbound.send_with_options(args=(outbox_id,), delay=delay_ms)
 
 
-def _message_id(inbound_id: int, svc: Services) -> str | None:
-    """The mail's Message-ID for the log context (one primary-key read; None if unknown)."""
-    with reading(svc.sessions) as session:
-        return inbound_message_id(session, inbound_id)
+def _bind_message_id(message_id: str) -> None:
+    """The mail's Message-ID into the log context (inside :func:`process_message`'s)."""
+    bind_contextvars(message_id=message_id)
 
 
 @dramatiq.actor(

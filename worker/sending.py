@@ -41,6 +41,7 @@ from core.config import Settings
 from core.errors import MailDeliveryError, MailRejectedError, PermanentError
 from core.statuses import OutboxStatus, ReviewKind
 from ledger import models as m
+from ledger.outbox_store import mark_sent
 from ledger.posting import open_review_item
 from ledger.session import is_transient_db_error
 from outbound.smtp import SEND_TIMEOUTS, Mailer
@@ -257,6 +258,11 @@ def _record(claim: Claim, status: OutboxStatus, error: str | None, svc: Services
     """Write ``status`` while the row is pending under this claim; ``sent`` while it is
     pending under any (the server has the mail: no one is to send it again)."""
     now = svc.clock()
+    if status == OutboxStatus.SENT and error is None:
+        # the common outcome: one guarded UPDATE, no row loaded (the same write as below)
+        with svc.sessions.begin() as session:
+            if mark_sent(session, claim.outbox_id, now=now):
+                return Recorded(True, SendResult(claim.outbox_id, OutboxStatus.SENT))
     with svc.sessions.begin() as session:
         row = session.get(  # the mail itself (a statement PDF: 100 KB) is not needed here
             m.OutboxMessage,

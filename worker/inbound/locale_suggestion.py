@@ -35,6 +35,10 @@ def suggest_contact_locale(replies: MailReplies, customer: CustomerRef | None) -
     current = resolve_locale(
         contact=book.contacts.get(address), customer=book.customer, default=default
     )
+    if current.partition("_")[0] == language:
+        # written to in the language it writes (the address is lower-cased, as the book's
+        # keys): suggest_locale would read the contact and its customer to find the same
+        return None
     locale = locale_for_language(language, territory=territory_of(current))
     recorded = suggest_locale(
         replies.session,

@@ -8,14 +8,14 @@ under Dramatiq, in ``arbox ingest`` and in tests. Each step is one transaction; 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from core.errors import PermanentError, TransientError
 from core.statuses import FINAL_STATUSES, InboundStatus, ReviewKind
@@ -25,6 +25,7 @@ from ledger.inbound_store import (
     attempt_view,
     count_attempt,
     give_back_attempt,
+    locked_for_decision,
     record_inbound_failure,
 )
 from ledger.posting import audit, open_review_item
@@ -70,16 +71,24 @@ class Processed:
         return tuple(i for i in self.outbox_ids if i not in claimed)
 
 
-def process_inbound(inbound_id: int, *, svc: Services, claim_inline: bool = False) -> Processed:
+def process_inbound(
+    inbound_id: int,
+    *,
+    svc: Services,
+    claim_inline: bool = False,
+    seen_message_id: Callable[[str], None] | None = None,
+) -> Processed:
     """Parse, classify, match and post one stored message. Idempotent. With
     ``claim_inline``, the replies it writes are claimed for the caller to send at once
-    (:func:`worker.inline_send.send_claimed`), in the same transaction.
+    (:func:`worker.inline_send.send_claimed`), in the same transaction. ``seen_message_id``
+    is given the mail's Message-ID as soon as it is read, before anything is logged (the
+    actor's log context: no read of its own).
 
     A message already in a final state is left alone. Each call that starts real work
     counts an attempt; after :data:`MAX_ATTEMPTS` attempts with a failure among them, or
     :data:`MAX_INTERRUPTED_ATTEMPTS` in all, the message is quarantined.
     """
-    started = _start_attempt(inbound_id, svc)
+    started = _start_attempt(inbound_id, svc, seen_message_id)
     if isinstance(started, Processed):
         return started
     raw = started
@@ -94,12 +103,7 @@ def process_inbound(inbound_id: int, *, svc: Services, claim_inline: bool = Fals
     parsed_at = svc.clock()
     with _forgive_transient(inbound_id, svc), svc.sessions.begin() as session:
         # the raw mail was read above (it may be megabytes): not again
-        row = session.get(
-            m.InboundMessage,
-            inbound_id,
-            with_for_update=True,
-            options=[defer(m.InboundMessage.raw)],
-        )
+        row = locked_for_decision(session, inbound_id)
         assert row is not None
         if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
             return Processed(inbound_id=inbound_id, status=row.status)
@@ -127,7 +131,9 @@ def process_inbound(inbound_id: int, *, svc: Services, claim_inline: bool = Fals
         return Processed(row.id, row.status, outbox_ids=outbox_ids, claims=claims)
 
 
-def _start_attempt(inbound_id: int, svc: Services) -> bytes | Processed:
+def _start_attempt(
+    inbound_id: int, svc: Services, seen_message_id: Callable[[str], None] | None = None
+) -> bytes | Processed:
     """Count an attempt and return the raw message; or what the message already came to
     (final, or quarantined now: too big, or too many attempts).
 
@@ -139,6 +145,8 @@ def _start_attempt(inbound_id: int, svc: Services) -> bytes | Processed:
         seen = attempt_view(session, inbound_id)
     if seen is None:
         raise PermanentError(f"inbound message {inbound_id} does not exist")
+    if seen_message_id is not None:
+        seen_message_id(seen.message_id)
     if seen.status in FINAL_STATUSES:
         return Processed(inbound_id=inbound_id, status=seen.status)
     if seen.size <= svc.settings.max_message_bytes and not _worn_out(seen.attempts, seen.failed):

@@ -85,7 +85,8 @@ def apply_remittance(
     identified = identify(session, row, identity, remittance, keys, svc=svc)
     if identified.customer_id is None and not identified.group and identity.payer_customer_id:
         identified = Identified(identity.payer_customer_id, None, identity.payer_reason)
-    row.customer_id = identified.customer_id
+    if row.customer_id != identified.customer_id:  # the same value would dirty the row
+        row.customer_id = identified.customer_id
     # A stranger's remittance is a claim: it posts when the bank credit links or a person
     # confirms it, whatever the content says (issue 19); a contact's waits only when told to.
     unverified = _unverified(row, identified) if source.is_claim else None

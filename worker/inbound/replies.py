@@ -75,9 +75,12 @@ class MailReplies:
         """Record on the row what the breaker counts of this mail, before it is answered
         (so later mails of the sender see it whether or not it gets a reply)."""
         self.row.body_key = body_key(self.parsed)
-        self.row.loop_evidence = None
+        # Set only what changes: an attribute set to the value it has still marks the row
+        # dirty, and every read after it would flush the row again for nothing.
+        if self.row.loop_evidence is not None:
+            self.row.loop_evidence = None
         if self.address is not None:
-            self.row.loop_evidence = loop_evidence(
+            evidence = loop_evidence(
                 self.session,
                 self.parsed,
                 inbound_id=self.row.id,
@@ -86,6 +89,8 @@ class MailReplies:
                 now=self.now,
                 limits=ReplyLimits.from_settings(self.svc.settings),
             )
+            if evidence is not None:
+                self.row.loop_evidence = evidence
 
     @property
     def ar_address(self) -> str | None:

@@ -3,12 +3,12 @@ error and writes nothing (``ON CONFLICT DO NOTHING``, no savepoint), on SQLite a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from ledger import models as m
-from ledger.outbox_store import insert_outbox_row
+from ledger.outbox_store import insert_outbox_row, mark_sent
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -46,3 +46,26 @@ def test_a_taken_key_or_message_id_writes_nothing_and_the_transaction_goes_on(se
             ("ack:3", "ap@acme.example,boss@acme.example", "pending"),
         ]
         assert s.execute(select(func.count(m.OutboxMessage.id))).scalar_one() == 2
+
+
+def test_mark_sent_writes_a_pending_row_once_and_leaves_a_finished_one_alone(sessions):
+    later = NOW + timedelta(seconds=5)
+    with sessions.begin() as s:
+        pending = write(s, "ack:1", "<a@arbox.example>")
+        failed = write(s, "ack:2", "<b@arbox.example>")
+        assert isinstance(pending, int) and isinstance(failed, int)
+        s.get(m.OutboxMessage, pending).claimed_until = later  # a delivery's lease
+        s.get(m.OutboxMessage, failed).status = "failed"
+    with sessions.begin() as s:
+        assert mark_sent(s, pending, now=later) is True
+        assert mark_sent(s, failed, now=later) is False  # failed for good: not sent
+    with sessions.begin() as s:
+        assert mark_sent(s, pending, now=later + timedelta(seconds=1)) is False  # sent already
+        assert mark_sent(s, 999_999, now=later) is False  # no such row
+    with sessions() as s:
+        rows = s.execute(
+            select(
+                m.OutboxMessage.status, m.OutboxMessage.sent_at, m.OutboxMessage.claimed_until
+            ).order_by(m.OutboxMessage.id)
+        ).all()
+        assert [tuple(r) for r in rows] == [("sent", later, None), ("failed", None, None)]
