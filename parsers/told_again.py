@@ -30,22 +30,22 @@ _SAME_PAYMENT_RE = re.compile(
 )
 #: What is sent: the advice or its details (not an invoice or a statement asked for).
 _ADVICE_RE = re.compile(
-    r"\b(?:advice|remittance|payment|details|notification|avis|zahlungsavis|avis\w*|zahlung"
+    r"\b(?:advice|remittance|payment|details|notification|avis\w*|zahlungsavis|zahlung"
     r"|überweisung|règlement|reglement|virement|paiement|aviso|pago|transferencia|detalle"
     r"|betaaladvies|betaling|specificatie|overboeking|it|this|below|unten|ci-dessous|abajo"
     r"|hieronder)\b",
     re.IGNORECASE,
 )
 #: A request that *we* send something ("could you resend the invoice", "bitte nochmals die
-#: Rechnung senden"): it asks, it tells nothing again.
+#: Rechnung senden"): it asks, it tells nothing again. Narrower than
+#: :data:`parsers.intent_phrases.REQUEST_RE` on purpose: that one counts the sending verbs
+#: ("übermitteln", "envoyer", "zenden") a payer uses to say it sends its advice again.
 _REQUEST_RE = re.compile(
     r"\b(?:please|pls|could|can|would|kindly|bitte|könnten|können|pourriez|pouvez|merci\s+de"
     r"|podría|podrían|puede|pueden|por\s+favor|kunt|zou|graag)\b|\?",
     re.IGNORECASE,
 )
 _SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
 #: The most of a body looked at (the re-send is said at the top).
 _HEAD_CHARS = 4000
 
