@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -205,7 +205,8 @@ def earlier_mail_waiting(
     """The latest mail before ``inbound_id`` of one of ``customer_ids``, received since
     ``since``, that still waits for a person (in review, with an open item) and asks
     nothing only (a remittance, or a mail nobody could read): where the first copy of a
-    re-sent advice would be. None when there is none."""
+    re-sent advice would be: a mail from a registered contact of its customer. None when
+    there is none."""
     if not customer_ids:
         return None
     waiting = (
@@ -216,10 +217,21 @@ def earlier_mail_waiting(
         )
         .exists()
     )
+    # a registered contact's mail only: a stranger's claim waits for its bank credit, and
+    # must not hold the customer's own re-sent advices back
+    from_contact = (
+        select(m.Contact.id)
+        .where(
+            m.Contact.customer_id == m.InboundMessage.customer_id,
+            m.Contact.email == func.lower(m.InboundMessage.from_address),
+        )
+        .exists()
+    )
     return session.execute(
         select(m.InboundMessage.id)
         .where(
             m.InboundMessage.status == InboundStatus.REVIEW,
+            from_contact,
             m.InboundMessage.customer_id.in_(sorted(set(customer_ids))),
             m.InboundMessage.id < inbound_id,
             m.InboundMessage.received_at >= since,

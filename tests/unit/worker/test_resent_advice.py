@@ -69,3 +69,12 @@ def test_a_question_waiting_is_no_first_copy_of_a_resent_advice(svc):  # noqa: F
     assert run(svc, dispute).status == "review"
     again = run(svc, mail(mid="<again@acme>", Subject="Resend: payment advice"))
     assert again.status == "applied"
+
+
+def test_a_strangers_claim_does_not_hold_the_customers_resent_advice(svc):  # noqa: F811
+    # A stranger claims the customer's invoice: held for the bank credit or a person
+    stranger = run(svc, mail(sender="mallory@evil.example", mid="<s@evil>"))
+    assert stranger.status == "review"
+    # The customer's own re-sent advice for another invoice is not held back by it
+    again = mail("INV-70002 99.99\n", mid="<again@acme>", Subject="Resend: payment advice")
+    assert run(svc, again).status == "applied"
