@@ -46,6 +46,7 @@ from core.types import MailKind, Question
 from parsers.intent_cues import BALANCE_CUES, COPY_CUES, INV, STATEMENT_CUES, Cue
 from parsers.intent_dates import find_date
 from parsers.intent_disputes import DISPUTE_CUES
+from parsers.intent_needs import needs_asked
 from parsers.intent_phrases import (
     ATTACHED_RE,
     CLAUSE_BREAK_RE,
@@ -149,11 +150,27 @@ def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent
     is_reply = clean_subject != subject.strip()
     subject_refs = find_invoice_refs(clean_subject)
     subject_found = _cues_asked(clean_subject, subject=not is_reply) if clean_subject else {}
+    if clean_subject:
+        for kind, need in needs_asked(
+            clean_subject,
+            names_invoice=lambda: bool(subject_refs),
+            today=today,
+            skip=tuple(subject_found),
+        ).items():
+            subject_found.setdefault(kind, []).append(need)
     hits: list[_Hit] = []
     asking: set[int] = set()
     for no, sentence in enumerate(sentences):
         found = _cues_asked(sentence, subject=False)
-        own_refs = find_invoice_refs(sentence) if found else ()
+        refs_of = _SentenceRefs(sentence, also=subject_refs)
+        for kind, need in needs_asked(
+            sentence,
+            names_invoice=refs_of.names,
+            today=today,
+            skip=tuple(found),
+        ).items():
+            found.setdefault(kind, []).append(need)
+        own_refs = refs_of() if found else ()
         for kind, cues in found.items():
             named = own_refs or _listed_refs(sentences, no) or subject_refs
             # "it" of an invoice named just before: the reference, not more confidence
@@ -184,6 +201,24 @@ def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent
         hits = [hit for hit in hits if hit.refs]  # a pitch asks nothing about an invoice
     rest = "\n".join(s for no, s in enumerate(sentences) if no not in asking)
     return Intent(questions=_merge(hits), rest=rest)
+
+
+class _SentenceRefs:
+    """The invoice references of a sentence, read at the first call only; ``names``: whether
+    it (or the subject, ``also``) names any."""
+
+    def __init__(self, sentence: str, *, also: tuple[str, ...]) -> None:
+        self._sentence = sentence
+        self._also = also
+        self._refs: tuple[str, ...] | None = None
+
+    def __call__(self) -> tuple[str, ...]:
+        if self._refs is None:
+            self._refs = find_invoice_refs(self._sentence)
+        return self._refs
+
+    def names(self) -> bool:
+        return bool(self() or self._also)
 
 
 def score(

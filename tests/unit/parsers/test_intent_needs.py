@@ -1,0 +1,136 @@
+"""Questions written as a need or a fact (parsers.intent_needs): the topic and what the writer
+says of it, in five languages, and the sentences that look alike but ask nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.types import MailKind
+from parsers.intent import find_questions
+from parsers.intent_needs import needs_asked
+
+TODAY = date(2026, 12, 7)  # a Monday
+COPY = MailKind.INVOICE_COPY_REQUEST
+STATEMENT = MailKind.STATEMENT_REQUEST
+BALANCE = MailKind.BALANCE_INQUIRY
+PROMISE = MailKind.PROMISE_TO_PAY
+DISPUTE = MailKind.DISPUTE
+MIN_CONFIDENCE = 0.5
+
+
+def _asked(text: str, subject: str = "Hello") -> list[tuple[MailKind, float]]:
+    return [(q.kind, q.confidence) for q in find_questions(text, subject=subject, today=TODAY)]
+
+
+ASKED = [
+    # copies: the document is missing, unusable, or needed
+    (COPY, "Invoice 90047711 seems to have gone astray somewhere between your office and ours."),
+    (COPY, "The PDF attachment of 90047711 is blank when we open it."),
+    (COPY, "We only have the first page of invoice 90047711 on file."),
+    (COPY, "Our controller is chasing the original of invoice 90047711 for the file."),
+    (COPY, "Invoice 90047711 is not in our records, which blocks the approval."),
+    (COPY, "Die Rechnung 90047711 ist in unserem Eingang verloren gegangen."),
+    (COPY, "Leider fehlt uns der Beleg 90047711 für die Buchung."),
+    (COPY, "Das PDF zur Rechnung 90047711 ist unleserlich."),
+    (COPY, "La facture 90047711 est introuvable chez nous."),
+    (COPY, "Le PDF de la facture 90047711 est illisible, il nous faudrait une version propre."),
+    (COPY, "La factura 90047711 se ha extraviado en nuestro departamento."),
+    (COPY, "Nos falta la factura 90047711 para poder contabilizarla."),
+    (COPY, "Factuur 90047711 is onvolledig bij ons binnengekomen."),
+    (COPY, "Wij missen nog factuur 90047711 in onze boekhouding."),
+    # statements: the document and a need, a lack, a wish to know or an audit
+    (STATEMENT, "For our year-end audit we need a listing of all open invoices on our account."),
+    (STATEMENT, "An account statement as of 30 November would help our reconciliation."),
+    (STATEMENT, "Our accountant is waiting for your statement before the books can be closed."),
+    (STATEMENT, "Für den Jahresabschluss fehlt uns noch eine Aufstellung der offenen Posten."),
+    (STATEMENT, "Unsere Prüfer möchten einen aktuellen Kontoauszug sehen."),
+    (STATEMENT, "Pour la clôture, un relevé de notre compte nous serait utile."),
+    (STATEMENT, "Nos commissaires aux comptes attendent votre relevé."),
+    (STATEMENT, "Para el cierre necesitamos un extracto de nuestra cuenta."),
+    (STATEMENT, "El auditor quiere ver el listado de facturas pendientes."),
+    (STATEMENT, "Voor de jaarafsluiting hebben wij een rekeningoverzicht nodig."),
+    (STATEMENT, "Onze accountant wacht nog op een overzicht van de openstaande posten."),
+    # balances: what is owed, and a wish to know or a need
+    (BALANCE, "I'm not sure how much is still outstanding on our side."),
+    (BALANCE, "We wanted to confirm the total we owe you before the quarter ends."),
+    (BALANCE, "Ich bin nicht sicher, welcher Betrag bei Ihnen noch offen ist."),
+    (BALANCE, "Nous aimerions connaître le montant restant dû sur notre compte."),
+    (BALANCE, "Quisiera saber el saldo que tenemos con ustedes."),
+    (BALANCE, "Ik vraag me af wat wij u op dit moment nog verschuldigd zijn."),
+    # promises: a run or a release for payment, and a day to come
+    (PROMISE, "Invoice 90047711 is lined up for our Thursday payment batch on 10 December."),
+    (PROMISE, "Die Rechnung 90047711 ist für den Zahllauf am 15.12.2026 freigegeben."),
+    (PROMISE, "La facture 90047711 a été validée et partira le 14 décembre."),
+    (PROMISE, "La factura 90047711 está programada para el 18 de diciembre."),
+    (PROMISE, "Factuur 90047711 is ingepland voor 16 december."),
+    # disputes: a problem with what an invoice charges, said as a fact
+    (DISPUTE, "Invoice 90047711 charges the full list price although we negotiated a discount."),
+    (DISPUTE, "Die Position auf Rechnung 90047711 wurde bereits mit der Vorrechnung berechnet."),
+    (
+        DISPUTE,
+        "La facture 90047711 nous facture le transport alors que la livraison était offerte.",
+    ),
+    (DISPUTE, "En la factura 90047711 nos cobran el embalaje aunque estaba incluido."),
+    (DISPUTE, "Op factuur 90047711 is de verzending berekend terwijl die gratis zou zijn."),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), ASKED)
+def test_a_need_said_as_a_fact_is_read_as_its_question(kind: MailKind, text: str) -> None:
+    asked = _asked(text)
+    assert asked, f"nothing read in {text!r}"
+    first, confidence = asked[0]
+    assert first is kind, asked
+    assert confidence >= MIN_CONFIDENCE
+
+
+NOT_ASKED = [
+    "No need for a copy of invoice 90047711, we found it.",
+    "We do not need a statement, thank you.",
+    "Wir brauchen keinen Kontoauszug mehr.",
+    "Nous n'avons pas besoin du relevé.",
+    "No necesitamos el extracto.",
+    "Wij hebben geen overzicht nodig.",
+    "We need to pay invoice 90047711 this week.",
+    "Please find attached our statement of your account.",
+    "Anbei unser Kontoauszug zur Abstimmung.",
+    "Payment of 1,234.00 for invoice 90047711 was released in last week's payment run.",
+    "Invoice 90047711 was paid in the payment run of 1 December.",
+    "Thank you for the invoice 90047711, all received in good order.",
+    "Remittance advice: invoice 90047711 paid 1,234.00.",
+    "Nothing is missing from invoice 90047711.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ASKED)
+def test_what_asks_nothing_gives_no_confident_question(text: str) -> None:
+    assert not [kind for kind, confidence in _asked(text) if confidence >= MIN_CONFIDENCE]
+
+
+def test_a_kind_a_cue_found_is_not_looked_for_again() -> None:
+    sentence = "Invoice 90047711 never reached us."
+    assert COPY in needs_asked(sentence, names_invoice=lambda: True, today=TODAY)
+    assert not needs_asked(sentence, names_invoice=lambda: True, today=TODAY, skip=(COPY,))
+
+
+def test_the_references_are_read_only_for_a_sentence_with_a_topic() -> None:
+    calls: list[int] = []
+
+    def names() -> bool:
+        calls.append(1)
+        return True
+
+    assert not needs_asked("Kind regards, Jane", names_invoice=names, today=TODAY)
+    assert not calls
+
+
+def test_a_statement_named_beside_what_is_owed_asks_for_the_statement() -> None:
+    asked = _asked("We would like a statement showing what we still owe you.")
+    assert asked[0][0] is STATEMENT
+
+
+def test_an_invoice_missing_what_was_agreed_is_a_dispute_first() -> None:
+    asked = _asked("Invoice 90047711 is missing the agreed discount of 5 %.")
+    assert asked and asked[0][0] is DISPUTE
