@@ -17,6 +17,7 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -44,6 +45,7 @@ from eval_cases import (
 )
 from eval_ledger import TODAY, ZERO, World, build_world, ledger_csv
 from eval_mail import Line, later_date, redate, render
+from eval_questions import draw_questions
 from eval_rules import LabelLine, keys, ref_key
 
 
@@ -55,6 +57,8 @@ class WorldConfig:
     mails: int = 1000
     invoices: int = 5000
     customers: int = 300
+    #: The questions of bench/eval_questions.py, after the remittances.
+    questions: bool = True
 
 
 def case_unknown_sender(ctx: Ctx, name: str) -> Plan | None:
@@ -346,14 +350,46 @@ def write_world(config: WorldConfig, out: Path) -> dict[str, object]:
                 "lines": [ln.to_json() for ln in plan.lines],
             }
         )
+    phases = sorted({p.phase for p in plans})
+    last = max(p.pay.paid_on for p in plans if p.pay) + timedelta(days=RESEND_DAYS)
+    queries = _questions(world, config, out, after=last)
     labels: dict[str, object] = {
         "config": config.__dict__,
         "today": TODAY.isoformat(),
-        "phases": sorted({p.phase for p in plans}),
+        "phases": [*phases, QUESTION_PHASE] if queries else phases,
         "mails": mails,
+        "queries": queries,
     }
     (out / "labels.json").write_text(json.dumps(labels, indent=1) + "\n")
     return labels
+
+
+#: The questions come after every remittance, in a phase of their own, dated after the last
+#: re-send (at most 9 days after its payment).
+QUESTION_PHASE = 3
+RESEND_DAYS = 10
+
+
+def _questions(
+    world: World, config: WorldConfig, out: Path, *, after: date
+) -> list[dict[str, object]]:
+    """The dev world's questions (bench/eval_questions.py), written to their phase folder."""
+    if not config.questions:
+        return []
+    customers = [
+        (c.number, c.name, world.contacts[c.number][0], world.open_numbers(c.number))
+        for c in world.customers
+        if world.contacts.get(c.number) and len(world.open_numbers(c.number)) >= 2
+    ]
+    rng = random.Random(f"eval-questions:{config.seed}")  # fixture data, not security
+    drawn = draw_questions(
+        rng, customers, after=max(after, TODAY), phase=QUESTION_PHASE, message_id=message_id
+    )
+    folder = out / f"phase{QUESTION_PHASE}"
+    folder.mkdir(exist_ok=True)
+    for label, raw in drawn:
+        (folder / f"{label['name']}.eml").write_bytes(raw)
+    return [label for label, _ in drawn]
 
 
 def main(argv: list[str] | None = None) -> int:

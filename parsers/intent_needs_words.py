@@ -172,6 +172,8 @@ INVOICE_PROBLEM = _words(
     r"|quoted|contract(?:ed|ual)?|negotiated)\s+(?:\S+\s+){0,3}?(?:discount|price|rate|terms"
     r"|rebate)\b|\b(?:already\s+(?:billed|invoiced|charged)|billed\s+twice|charged\s+twice"
     r"|double[- ]?(?:billed|charged|billing)|overcharg\w*|sent\s+back|returned|never\s+ordered"
+    r"|(?:bills?|billed|charges?|charged|invoices?|invoiced)\s+(?:for\s+)?(?:the\s+)?same\s+"
+    r"(?:delivery|goods|order|shipment|items?|service|work|consignment)"
     r"|(?:did\s+not|didn't|didn’t)\s+order|not\s+ordered|arrived\s+(?:\S+\s+)?(?:broken"
     r"|damaged|defective))\b|\bcharg\w*\s+(?:\S+\s+){0,4}?(?:although|though|even\s+though"
     r"|despite)\b",
@@ -179,18 +181,21 @@ INVOICE_PROBLEM = _words(
     r"\s+(?:\S+\s+){0,3}?(?:rabatt|skonto|nachlass|preis|konditionen)\b|\b(?:bereits|schon)"
     r"\s+(?:\S+\s+){0,3}?(?:berechnet|fakturiert|in\s+rechnung\s+gestellt)\b|\b(?:doppelt"
     r"|zweimal)\s+(?:\S+\s+)?(?:berechnet|fakturiert)\b|\b(?:zurückgesandt|zurückgeschickt"
-    r"|retourniert|nicht\s+bestellt)\b|\bberechnet\w*\s+(?:\S+\s+){0,4}?obwohl\b",
+    r"|retourniert|nicht\s+bestellt|dieselbe\s+lieferung|dieselben\s+waren)\b|\bberechnet\w*\s+(?:\S+\s+){0,4}?obwohl\b",
     r"\bseulement\s+\d+\s+sur\s+\d+\b|\b(?:remise|rabais|prix|ristourne)\s+(?:\S+\s+){0,3}?"
     r"(?:convenu|n[ée]goci[ée]|accord[ée])e?s?\b|\bd[ée]j[àa]\s+(?:\S+\s+)?factur[ée]e?s?\b"
     r"|\b(?:factur[ée]e?s?\s+)?(?:deux\s+fois|en\s+double)\b|\b(?:retourn[ée]e?s?|pas\s+command[ée]e?s?)"
-    r"\b|\bfactur\w*\s+(?:\S+\s+){0,4}?(?:alors\s+que|bien\s+que|malgr[ée])\b",
+    r"\b|\bfactur\w*\s+(?:\S+\s+){0,4}?(?:alors\s+que|bien\s+que|malgr[ée])\b"
+    r"|\bla\s+m[êe]me\s+(?:livraison|commande|marchandise|prestation)\b",
     r"\b(?:solo|sólo)\s+(?:\S+\s+)?\d+\s+de\s+(?:los\s+|las\s+)?\d+\b|\b(?:descuento|precio)\s+(?:\S+\s+)"
     r"{0,3}?(?:acordad|pactad|negociad)[oa]\b|\bya\s+(?:\S+\s+)?facturad[oa]s?\b|\b(?:dos\s+veces"
     r"|(?:cobrad|facturad)[oa]s?\s+(?:por\s+)?duplicado|devuelt[oa]s?|no\s+pedid[oa]s?|en\s+mal\s+estado)\b|\bcobr\w*\s+(?:\S+\s+)"
-    r"{0,4}?(?:aunque|pese\s+a|a\s+pesar)\b",
+    r"{0,4}?(?:aunque|pese\s+a|a\s+pesar)\b|\bla\s+misma\s+(?:entrega|mercanc[íi]a|pedido)\b"
+    r"|\bel\s+mismo\s+(?:pedido|env[íi]o|servicio)\b",
     r"\b(?:slechts|maar)\s+\d+\s+van\s+(?:de\s+)?\d+\b|\b(?:afgesproken|overeengekomen"
     r"|toegezegde?)\s+(?:\S+\s+){0,3}?(?:korting|prijs|tarief)\b|\b(?:al|reeds)\s+(?:\S+\s+)?"
     r"(?:gefactureerd|berekend)\b|\b(?:dubbel|twee\s+keer)\s+(?:\S+\s+)?(?:gefactureerd|berekend)"
     r"\b|\b(?:teruggestuurd|geretourneerd|retour\s+gegaan|niet\s+besteld)\b|\b(?:berekend"
-    r"|gefactureerd|gerekend)\s+(?:\S+\s+){0,4}?(?:terwijl|hoewel|ondanks)\b",
+    r"|gefactureerd|gerekend)\s+(?:\S+\s+){0,4}?(?:terwijl|hoewel|ondanks)\b"
+    r"|\bdezelfde\s+(?:levering|zending|bestelling|goederen)\b",
 )

@@ -4,11 +4,13 @@ the scorer counts a hand-made wrong application as wrong (it can fail)."""
 
 from __future__ import annotations
 
+import email
 import importlib
 import json
 import sqlite3
 import sys
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ eval_score = importlib.import_module("eval_score")
 eval_run = importlib.import_module("eval")
 eval_queries = importlib.import_module("eval_queries")
 
-SMALL = eval_world.WorldConfig(seed=11, mails=36, invoices=400, customers=40)
+SMALL = eval_world.WorldConfig(seed=11, mails=36, invoices=400, customers=40, questions=False)
 #: Every case of issue 5's list (a line tag or a mail's tag in the labels).
 CASES = {
     "exact", "typo", "ocr", "truncated", "collision", "partial", "partial-rest", "discount",
@@ -41,7 +43,7 @@ def test_the_same_config_writes_the_same_bytes_and_another_seed_does_not(tmp_pat
     # Given the small config written twice, and once with another seed
     eval_world.write_world(SMALL, tmp_path / "a")
     eval_world.write_world(SMALL, tmp_path / "b")
-    eval_world.write_world(eval_world.WorldConfig(12, 36, 400, 40), tmp_path / "c")
+    eval_world.write_world(eval_world.WorldConfig(12, 36, 400, 40, False), tmp_path / "c")
     # Then the first two are identical file by file, the third differs
     first = files(tmp_path / "a")
     assert first == files(tmp_path / "b")
@@ -69,6 +71,29 @@ def test_a_small_world_draws_every_case_in_two_phases(tmp_path):
             assert (tmp_path / mail["file"]).read_bytes() == (
                 tmp_path / original["file"]
             ).read_bytes()
+
+
+def test_the_dev_world_asks_every_intent_in_every_language_after_its_remittances(tmp_path):
+    # Given the small world with its questions
+    config = eval_world.WorldConfig(seed=11, mails=36, invoices=400, customers=40)
+    labels = eval_world.write_world(config, tmp_path)
+    queries = labels["queries"]
+    # Then every intent is asked in every language, in a phase after the remittances,
+    # dated after every remittance, by contacts and a few strangers
+    assert labels["phases"] == [1, 2, eval_world.QUESTION_PHASE]
+    asked = {(q["intent"], q["language"]) for q in queries}
+    assert asked == {
+        (i, lang) for i in eval_queries.KINDS for lang in ("en", "de", "fr", "es", "nl")
+    }
+    assert {q["phase"] for q in queries} == {eval_world.QUESTION_PHASE}
+    assert any(not q["from_contact"] for q in queries) and any(q["from_contact"] for q in queries)
+    last_payment = max(m["paid_on"] for m in labels["mails"])
+    dates = [email.message_from_bytes((tmp_path / q["file"]).read_bytes())["Date"] for q in queries]
+    assert min(parsedate_to_datetime(d).date().isoformat() for d in dates) > last_payment
+    # And a promise's day comes after its mail
+    for q, d in zip(queries, dates, strict=True):
+        if q["intent"] == "promise_to_pay":
+            assert q["promise_date"] > parsedate_to_datetime(d).date().isoformat()
 
 
 def judged(scored: Any, verdict: str) -> int:
