@@ -487,6 +487,8 @@ class Fam6:
         sent = (when - timedelta(days=rng.randint(2, 12))).replace(
             hour=rng.randint(8, 17), minute=rng.randint(0, 59)
         )
+        while sent.weekday() > 4:  # we send reminders and statements on working days
+            sent -= timedelta(days=1)
         style = {"en": "en", "fr": "fr"}.get(lang, "eu")
         cur = {"EUR": "EUR", "USD": "USD", "GBP": "GBP"}[c.currency]
         others = [x for x in opens if x not in refs]
@@ -517,7 +519,7 @@ class Fam6:
             return f"{head_s}\n\n{body}", subj, ["quoted", f"quoted-{what}", "quote-outlook"]
         when_s = {"en": f"{sent.day} {months[sent.month - 1][:3]} {sent.year} at {sent:%H:%M}",
                   "de": f"{sent.day}. {months[sent.month - 1][:3]}. {sent.year} um {sent:%H:%M}",
-                  "fr": f"{sent.day} {months[sent.month - 1][:4].rstrip('.')}. {sent.year} à {sent:%H:%M}",
+                  "fr": f"{sent.day} {tx.FR_MONTHS_SHORT[sent.month - 1]} {sent.year} à {sent:%H:%M}",
                   "es": f"{sent.day} {months[sent.month - 1][:3]} {sent.year} a las {sent:%H:%M}",
                   "nl": f"{sent.day} {months[sent.month - 1][:3]} {sent.year} om {sent:%H:%M}"}[lang]  # fmt: skip
         head_s = tx.GMAIL_HEAD[lang].format(wds=tx.WD_SHORT[lang][sent.weekday()], when=when_s)

@@ -420,6 +420,7 @@ WEEKDAYS = {
     "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
     "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
 }  # fmt: skip
+FR_MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]  # fmt: skip
 WD_SHORT = {
     "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     "de": ["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."],
@@ -456,7 +457,7 @@ OUTLOOK_HEAD = {
     "nl": "________________________________\nVan: Arbox Example Ltd - Debiteurenadministratie <ar@arbox.example>\nVerzonden: {wd} {when}\nAan: {to}\nOnderwerp: {s}",
 }  # fmt: skip
 GMAIL_HEAD = {
-    "en": "On {wds}, {when} Arbox Example Ltd <ar@arbox.example> wrote:",
+    "en": "On {wds}, {when}, Arbox Example Ltd <ar@arbox.example> wrote:",
     "de": "Am {wds}, {when} schrieb Arbox Example Ltd <ar@arbox.example>:",
     "fr": "Le {wds} {when}, Arbox Example Ltd <ar@arbox.example> a écrit :",
     "es": "El {wds}, {when}, Arbox Example Ltd (<ar@arbox.example>) escribió:",
