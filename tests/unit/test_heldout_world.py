@@ -23,6 +23,7 @@ import heldout_fam2  # noqa: E402
 import heldout_fam3  # noqa: E402
 import heldout_fam4  # noqa: E402
 import heldout_fam5  # noqa: E402
+import heldout_fam6  # noqa: E402
 import heldout_world  # noqa: E402
 
 SMALL = {"customers": 30, "mails": 40, "queries": 25}
@@ -64,7 +65,7 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
     for r in rows.values():
         currency.setdefault(r["customer_number"], set()).add(r["currency"])
     assert all(len(c) == 1 for c in currency.values())
-    added = [labels["config"][f"families{i}"] for i in (2, 3, 4, 5)]
+    added = [labels["config"][f"families{i}"] for i in (2, 3, 4, 5, 6)]
     assert len(labels["mails"]) == SMALL["mails"] + sum(a["mails"] for a in added)
     assert len(labels["queries"]) == SMALL["queries"] + sum(a["queries"] for a in added)
     everything = sorted(labels["mails"] + labels["queries"], key=lambda m: m["order"])
@@ -111,6 +112,7 @@ def test_added_families_leave_the_first_ones_untouched(
     monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -134,7 +136,7 @@ def test_added_families_are_all_there(world: Path) -> None:
     last = max(
         m["order"]
         for m in labels["mails"] + labels["queries"]
-        if not any(f in str(m["tags"]) for f in ("fam2", "fam3", "fam4", "fam5"))
+        if not any(f in str(m["tags"]) for f in ("fam2", "fam3", "fam4", "fam5", "fam6"))
     )
     new = [m for m in labels["mails"] if any(t.startswith("fam2") for t in m["tags"])]
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
@@ -160,6 +162,7 @@ def test_fam3_leaves_the_world_before_it_untouched(
     monkeypatch.setattr(heldout_fam3, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -169,15 +172,17 @@ def test_fam3_leaves_the_world_before_it_untouched(
     new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
     assert new["mails"][: len(old["mails"])] == old["mails"]
     assert new["queries"][: len(old["queries"])] == old["queries"]  # fam5 adds questions after
-    assert all("fam5" in q["tags"] for q in new["queries"][len(old["queries"]) :])
-    # fam3 adds no customer; fam4's new customers only add rows
+    assert all(
+        "fam5" in q["tags"] or "fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :]
+    )
+    # fam3 adds no customer; fam4's and fam6's new customers only add rows
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
         before = list(csv.DictReader(f))
     with (world / "ledger.csv").open(encoding="utf-8") as f:
         after = list(csv.DictReader(f))
-    fam4_customers = {r["customer_number"] for r in after} - {r["customer_number"] for r in before}
-    assert [r for r in after if r["customer_number"] not in fam4_customers] == before
-    assert len(fam4_customers) == new["config"]["families4"]["customers"]
+    added = {r["customer_number"] for r in after} - {r["customer_number"] for r in before}
+    assert [r for r in after if r["customer_number"] not in added] == before
+    assert len(added) == sum(new["config"][f"families{i}"]["customers"] for i in (4, 6))
 
 
 def test_fam3_families_follow_their_rules(world: Path) -> None:
@@ -190,7 +195,7 @@ def test_fam3_families_follow_their_rules(world: Path) -> None:
     last = max(
         m["order"]
         for m in labels["mails"] + labels["queries"]
-        if m not in new and "fam4" not in str(m["tags"]) and "fam5" not in str(m["tags"])
+        if m not in new and not any(f in str(m["tags"]) for f in ("fam4", "fam5", "fam6"))
     )
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
     for m in new:
@@ -240,6 +245,7 @@ def test_fam4_leaves_the_world_before_it_untouched(
     included, is byte for byte the same, and the ledger only gains its new customers' rows."""
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -249,10 +255,13 @@ def test_fam4_leaves_the_world_before_it_untouched(
     new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
     assert new["mails"][: len(old["mails"])] == old["mails"]
     assert new["queries"][: len(old["queries"])] == old["queries"]  # fam5 adds questions after
-    assert all("fam5" in q["tags"] for q in new["queries"][len(old["queries"]) :])
+    assert all(
+        "fam5" in q["tags"] or "fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :]
+    )
     assert old["config"].pop("families4") == {}
     assert old["config"].pop("families5") == {}
-    later = ("families4", "families5")
+    assert old["config"].pop("families6") == {}
+    later = ("families4", "families5", "families6")
     assert {k: v for k, v in new["config"].items() if k not in later} == old["config"]
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
         before = list(csv.DictReader(f))
@@ -276,7 +285,9 @@ def test_fam4_families_follow_their_rules(world: Path) -> None:
     fams = {t for m in new for t in m["tags"] if t in heldout_fam4.FAMILIES}
     assert fams == set(heldout_fam4.FAMILIES)
     before = [
-        m for m in labels["mails"] + labels["queries"] if m not in new and "fam5" not in m["tags"]
+        m
+        for m in labels["mails"] + labels["queries"]
+        if m not in new and "fam5" not in m["tags"] and "fam6" not in m["tags"]
     ]
     last = max(m["order"] for m in before)
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
@@ -339,18 +350,24 @@ def test_fam5_leaves_the_world_before_it_untouched(
     """The fifth set (heldout_fam5, questions only) comes after fam4: without it every file,
     fam2 to fam4 included, is byte for byte the same, the ledger too (no new customer)."""
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
-        if name != "labels.json":
+        if name not in ("labels.json", "ledger.csv"):  # fam6's new customers add ledger rows
             assert full[name] == digest, name
     old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
     new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
-    assert new["mails"] == old["mails"]
+    assert new["mails"][: len(old["mails"])] == old["mails"]  # fam6 adds mails after
+    assert all("fam6" in m["tags"] for m in new["mails"][len(old["mails"]) :])
     assert new["queries"][: len(old["queries"])] == old["queries"]
-    assert all("fam5" in q["tags"] for q in new["queries"][len(old["queries"]) :])
+    assert all(
+        "fam5" in q["tags"] or "fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :]
+    )
     assert old["config"].pop("families5") == {}
-    assert {k: v for k, v in new["config"].items() if k != "families5"} == old["config"]
+    assert old["config"].pop("families6") == {}
+    later = ("families5", "families6")
+    assert {k: v for k, v in new["config"].items() if k not in later} == old["config"]
 
 
 #: words of a direct request: an indirect question states its need instead
@@ -382,7 +399,9 @@ def test_fam5_questions_follow_their_rules(world: Path) -> None:
     new = [q for q in labels["queries"] if "fam5" in q["tags"]]
     assert new and all(heldout_fam5.FAMILY in q["tags"] for q in new)
     assert not any("fam5" in m["tags"] for m in labels["mails"])
-    before = [m for m in labels["mails"] + labels["queries"] if m not in new]
+    before = [
+        m for m in labels["mails"] + labels["queries"] if m not in new and "fam6" not in m["tags"]
+    ]
     assert all(q["phase"] == 2 and q["order"] > max(m["order"] for m in before) for q in new)
 
     def sent(m: dict) -> datetime:
@@ -423,3 +442,121 @@ def test_fam5_questions_follow_their_rules(world: Path) -> None:
     tags = [t for q in new for t in q["tags"]]
     for t in ("negation", "quoted", "subject-unrelated", "subject-terse", "promise-relative"):
         assert t in tags, t
+
+
+def test_fam6_leaves_the_world_before_it_untouched(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sixth set (heldout_fam6) comes after fam5: without it every file, fam2 to fam5
+    included, is byte for byte the same, and the ledger only gains its new customers' rows."""
+    monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
+    heldout_world.generate(tmp_path, 4242, **SMALL)
+    full, base = _digest(world), _digest(tmp_path)
+    for name, digest in base.items():
+        if name not in ("labels.json", "ledger.csv"):
+            assert full[name] == digest, name
+    old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
+    new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    assert new["mails"][: len(old["mails"])] == old["mails"]
+    assert new["queries"][: len(old["queries"])] == old["queries"]
+    assert all("fam6" in m["tags"] for m in new["mails"][len(old["mails"]) :])
+    assert all("fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :])
+    assert old["config"].pop("families6") == {}
+    assert {k: v for k, v in new["config"].items() if k != "families6"} == old["config"]
+    with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
+        before = list(csv.DictReader(f))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        after = list(csv.DictReader(f))
+    known = {r["customer_number"] for r in before}
+    assert [r for r in after if r["customer_number"] in known] == before
+    added = {r["customer_number"] for r in after} - known
+    assert len(added) == new["config"]["families6"]["customers"]
+    # the new customers' numbers are no reference an earlier mail or question wrote
+    written = {ln["ref"] for m in old["mails"] for ln in m["lines"] if ln["ref"]}
+    written |= {r for q in old["queries"] for r in q["refs"]}
+    keys = {heldout_world.nkey(r) for r in written}
+    for r in after:
+        if r["customer_number"] in added:
+            assert heldout_world.nkey(r["invoice_number"]) not in keys, r["invoice_number"]
+
+
+def test_fam6_families_follow_their_rules(world: Path) -> None:
+    labels = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        rows = {r["invoice_number"]: r for r in csv.DictReader(f)}
+    contacts: dict[str, set[str]] = {}
+    for r in rows.values():
+        contacts.setdefault(r["customer_number"], set()).update(r["customer_email"].split(";"))
+    mails = [m for m in labels["mails"] if "fam6" in str(m["tags"])]
+    queries = [q for q in labels["queries"] if "fam6" in q["tags"]]
+    assert all(heldout_fam6.NEAR in m["tags"] for m in mails)
+    assert queries and all(heldout_fam6.CHATTY in q["tags"] for q in queries)
+    before = [m for m in labels["mails"] + labels["queries"] if m not in mails + queries]
+
+    def sent(m: dict) -> datetime:
+        return parsedate_to_datetime(
+            email.message_from_bytes((world / m["file"]).read_bytes())["Date"]
+        )
+
+    last, latest = max(m["order"] for m in before), max(sent(m) for m in before)
+    assert all(m["phase"] == 2 and m["order"] > last and sent(m) > latest for m in mails + queries)
+    # questions: every intent in every language at least three times from registered contacts
+    known = [q for q in queries if q["from_contact"]]
+    cells = [(q["intent"], q["language"]) for q in known]
+    everything = {(i, lg) for i in heldout_fam6.INTENTS for lg in heldout_fam6.LANGS}
+    assert set(cells) == everything and all(cells.count(c) >= 3 for c in everything)
+    strangers = [q for q in queries if not q["from_contact"]]
+    assert strangers and all("non-contact" in q["tags"] for q in strangers)
+    for q in queries:
+        assert q["from_contact"] == (q["sender"] in contacts.get(q["customer"] or "", set()))
+        assert all(rows[n]["customer_number"] == q["customer"] for n in q["refs"])
+        if q["intent"] in ("dispute", "invoice_copy_request"):
+            assert q["refs"], q["name"]
+        msg = email.message_from_bytes(
+            (world / q["file"]).read_bytes(), policy=email.policy.default
+        )
+        body = msg.get_body(("plain",))
+        assert body is not None
+        text, subject = str(body.get_content()), str(msg["Subject"])
+        keys = [heldout_world.nkey(w) for w in text.replace(";", " ").split()]
+        if "ref-subject-only" in q["tags"]:  # named in the subject, nowhere in the body
+            assert q["refs"] and not any(
+                heldout_world.nkey(q["refs"][0]).endswith(k) for k in keys if len(k) >= 5
+            )
+            assert any(ch.isdigit() for ch in subject)
+        if "quoted" in q["tags"]:
+            assert "ar@arbox.example" in text
+        if q["intent"] == "promise_to_pay":
+            assert q["promise_date"] and any(t.startswith("promise-") for t in q["tags"])
+            day = sent(q).date()  # the mail's local date
+            assert 1 <= (datetime.fromisoformat(q["promise_date"]).date() - day).days <= 21
+        else:
+            assert q["promise_date"] is None
+    tags = {t for q in queries for t in q["tags"]}
+    for t in ("need-buried", "long-signature", "disclaimer", "mobile-footer", "non-native",
+              "mixed-english", "ref-subject-only", "two-invoices", "quoted", "negation"):  # fmt: skip
+        assert t in tags, t
+    # remittances: registered contacts, the new customers' invoices, labelled by the rules
+    assert mails
+    old_customers = {q["customer"] for q in labels["queries"]} | {
+        m["customer"] for m in before if "lines" in m
+    }
+    for m in mails:
+        assert m["sender"] in contacts[m["customer"]] and m["customer"] not in old_customers
+        assert {m["layout"]} <= set(heldout_fam6.LAYOUTS)
+        for ln in m["lines"]:
+            assert "fam6" in ln["tags"] and heldout_fam6.NEAR in ln["tags"]
+            (n, _cash), ref = ln["truth"][0], ln["ref"]
+            assert rows[n]["customer_number"] == m["customer"]
+            if "neighbour-trap" in ln["tags"]:  # the exact number of another open invoice
+                other = next(x for x in rows if heldout_world.nkey(x) == heldout_world.nkey(ref))
+                assert other != n and rows[other]["customer_number"] == m["customer"]
+                assert heldout_world.is_near(other, n) and not ln["allowed"]
+            if "cut-prefix" in ln["tags"]:  # near, not exact: only the amounts pin it
+                assert not any(heldout_world.nkey(x) == heldout_world.nkey(ref) for x in rows)
+                assert heldout_world.is_near(ref, n)
+            if "rival-same-amount" in ln["tags"]:
+                assert not ln["allowed"]
+    lines = [ln for m in mails for ln in m["lines"]]
+    assert any(ln["allowed"] and "cut-prefix" in ln["tags"] for ln in lines)
+    assert any("neighbour-trap" in ln["tags"] for ln in lines)
