@@ -5,12 +5,15 @@ amount it kept back, and why. Pure: no IO.
     90043789 | 11.913,21 (descuento aplicado 243,13)
     2.801,08 (abzgl. 57,17 Skonto)
     1 310,64 (retenue 41,75 : casse)
+    535.97   (133.99 kept back – Q3 rebate)
+    4,360.09 [cash disc. 88.98]
 
 The first amount is what was paid; the one in parentheses is taken off, as a discount when a
 discount word stands beside it, as a deduction when a word of keeping back does (its reason:
 the other words). Parentheses that say neither ("(see attached)", "(EUR 561.26)") are no
-aside. The amount in parentheses is never what was paid: a payer who writes it so tells what
-it did not pay.
+aside. Square brackets are parentheses too; a number in the words after the amount taken
+("Q3") is a word, an amount there is not. The amount in parentheses is never what was paid:
+a payer who writes it so tells what it did not pay.
 """
 
 from __future__ import annotations
@@ -43,9 +46,9 @@ _KEPT_RE = re.compile(
 MAX_CHARS = 400
 _ASIDE_RE = re.compile(
     r"(?P<paid>[-(]?[$€£]?\s?\d[\d.,'\u00a0\u202f ]{0,18}\d(?:\s?[A-Z]{3}|\s?[$€£])?)"
-    r"\s*(?:\|\s*)?\(\s*(?P<pre>(?:[^\d()|]|\d{1,2}(?:[.,]\d{1,2})?\s?%){0,60}?)\s*"
+    r"\s*(?:\|\s*)?[(\[]\s*(?P<pre>(?:[^\d()\[\]|]|\d{1,2}(?:[.,]\d{1,2})?\s?%){0,60}?)\s*"
     r"(?P<taken>[$€£]?\s?\d[\d.,'\u00a0\u202f ]{0,18}\d(?:\s?[A-Z]{3}|\s?[$€£])?)"
-    r"(?P<post>[^()|\d]{0,120})\)"
+    r"(?P<post>(?:[^()\[\]|\d]|\d(?![\d.,'\u00a0\u202f ]*[.,]\d\d\b)){0,120})[)\]]"
 )
 
 
@@ -61,7 +64,7 @@ class Aside:
 
 def read_aside(text: str) -> Aside | None:
     """The aside of ``text`` (a line, or a row's cells joined by ``" | "``), or None."""
-    if "(" not in text:
+    if "(" not in text and "[" not in text:
         return None
     for m in _ASIDE_RE.finditer(text[:MAX_CHARS]):
         paid, taken = _one_amount(m.group("paid")), _one_amount(m.group("taken"))

@@ -170,6 +170,14 @@ def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent
             skip=tuple(found),
         ).items():
             found.setdefault(kind, []).append(need)
+        if (
+            MailKind.BALANCE_INQUIRY in found
+            and MailKind.PROMISE_TO_PAY in found
+            and _promise_date(MailKind.PROMISE_TO_PAY, sentence, own, today) is None
+        ):
+            # "before our next payment run we would like to know what we owe": the run is
+            # when, the question is how much; with no day it promises nothing
+            del found[MailKind.PROMISE_TO_PAY]
         own_refs = refs_of() if found else ()
         for kind, cues in found.items():
             named = own_refs or _listed_refs(sentences, no) or subject_refs

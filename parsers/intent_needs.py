@@ -12,8 +12,9 @@ missing or unusable, they need it, they want to know), and a kind is asked when 
 there:
 
 - an invoice copy: an invoice (or a document beside an invoice number) that is missing or
-  unusable, or that the writer needs; not when the need is to pay it, and not when the
-  sentence says what is wrong with the invoice (that is a dispute);
+  unusable, or that the writer needs; not when the need is to pay it or to know what is
+  still owed on it, and not when the sentence says what is wrong with the invoice (that is
+  a dispute);
 - a statement: a statement or a list of what is open, with a need, a lack, a wish to know,
   or the audit or close it is for;
 - a balance: what is owed, with a wish to know (a need alone is too often the writer's own:
@@ -23,7 +24,8 @@ there:
 - a dispute: a problem with what an invoice charges, said as a fact, with the invoice
   named.
 
-Each word counts only when no negation stands before it in its clause ("no need for a
+Each word counts only when no negation stands before it in its clause (a problem holds its
+own: "the agreed discount was not applied") ("no need for a
 copy", "nous n'avons pas besoin du relevé"); the French "ne … pas" and "ne … jamais" of a
 missing document belong to the lack itself ("la facture ne nous est jamais parvenue").
 What a sentence says it attaches is not asked for. The weight of what this reader finds
@@ -147,6 +149,7 @@ def needs_asked(
         invoice
         and not attached
         and not found.problem
+        and not (found.owed and found.know)
         and (found.lack or (found.need and not _PAY_NEED_RE.search(sentence)))
         and not (found.statement and not named)
     ):
@@ -203,7 +206,8 @@ def _concepts(sentence: str) -> _Found | None:
         know=bool(knows),
         audit=has(AUDIT),
         planned=has(PAYMENT_PLANNED),
-        problem=has(INVOICE_PROBLEM),
+        # "the agreed discount is not applied": the negation is the problem itself
+        problem=bool(_matches(INVOICE_PROBLEM, sentence, maybe)),
     )
 
 

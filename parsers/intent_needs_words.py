@@ -54,6 +54,9 @@ STATEMENT_DOC = _words(
     r"|\bdebiteurenoverzicht|\bklantoverzicht|\bopenstaande[- ]posten\w*|\b(?:overzicht|lijst"
     r"|opgave|specificatie|uitdraai)\s+(?:\S+\s+){0,4}?(?:openstaande?|onbetaalde|posten"
     r"|facturen|rekening)\b",
+    # "your overview", "uw overzicht": a statement in the writer's words
+    r"\b(?:your|uw|jullie|ihre|votre|su)\s+(?:account\s+)?(?:overview|overzicht|übersicht"
+    r"|r[ée]capitulatif|resumen)\b",
 )
 #: What is owed: the balance, the open amount.
 OWED = _words(
@@ -67,6 +70,12 @@ OWED = _words(
     r"\b(?:saldo|debemos|adeudamos|debo|pendiente|queda\s+por\s+pagar|deuda)\b",
     r"\b(?:openstaa?nd\w*|open\s+staat|saldo|verschuldigd|schuldig|nog\s+te\s+betalen"
     r"|achterstand)\b",
+    # how the account stands, in each language
+    r"\bwhere\s+(?:our|the|my)\s+account\s+(?:stands|is\s+at)\b|\bo[ùu]\s+en\s+(?:est|sont)\s+"
+    r"(?:notre|mon|nos)\s+comptes?\b|\bwie\s+(?:unser|mein)\s+konto\s+(?:\S+\s+)?(?:steht"
+    r"|aussieht)\b|\b(?:hoe|wat)\s+(?:onze|mijn)\s+rekening\s+(?:er\s*voor\s+)?staat\b"
+    r"|\bc[óo]mo\s+(?:est[áa]|va)\s+(?:nuestra|mi)\s+cuenta\b|\bsituaci[óo]n\s+de\s+(?:nuestra"
+    r"|mi|la)\s+cuenta\b",
 )
 #: The document is missing, lost or cannot be used.
 LACK = _words(
@@ -100,6 +109,8 @@ LACK = _words(
     r"|\b(?:nooit|niet)\s+(?:\S+\s+)?(?:ontvangen|aangekomen|binnengekomen|gekregen"
     r"|terugvinden|vinden|openen|leesbaar)\b|\bgaat\s+(?:\S+\s+)?niet\s+open\b|\bgeen\s+spoor\b"
     r"|\balleen\s+(?:de\s+)?eerste\s+pagina\b",
+    r"\bn['’]arriv\w*\s+pas\s+[àa]\s+(?:ouvrir|lire|trouver|retrouver|t[ée]l[ée]charger)\b"
+    r"|\bgaat\s+(?:\S+\s+){0,3}?niet\s+open\b",
 )
 #: The writer needs it, wants it, is waiting for it, or cannot go on without it.
 NEED = _words(
@@ -122,6 +133,17 @@ NEED = _words(
     r"(?:contabilizar|cerrar|pagar|registrar|conciliar|aprobar))\b",
     r"\b(?:nodig|fijn|handig|prettig|welkom|nuttig|graag|wachten\s+(?:\S+\s+)?op|om\s+(?:\S+\s+)"
     r"{0,3}?te\s+(?:boeken|betalen|verwerken|afronden|afsluiten|controleren))\b",
+    # a document that lets the writer finish a task, a favour asked
+    r"\b(?:would\s+do\s+us\s+a\s+favou?r|(?:we|i)\s+(?:can|could|will\s+be\s+able\s+to)\s+"
+    r"(?:\S+\s+){0,3}?(?:book|post|close|process|finish|complete|approve|reconcile))\b",
+    r"\b(?:(?:würden|wären)\s+(?:wir|ich)\s+(?:uns\s+)?(?:\S+\s+)?(?:freuen|dankbar)|freuen\s+"
+    r"(?:uns|mich)\s+über|(?:können|könnten)\s+(?:wir|ich)\s+(?:\S+\s+){0,3}?(?:buchen"
+    r"|verbuchen|abschließen|freigeben|abstimmen))\b",
+    r"\b(?:rendrai(?:t|ent)\s+service|pourr(?:ons|ions|ai)\s+(?:\S+\s+){0,2}?(?:comptabiliser"
+    r"|cl[ôo]turer|valider|enregistrer))\b",
+    r"\b(?:podr[íi]amos|podremos)\s+(?:\S+\s+){0,2}?(?:contabilizar|cerrar|registrar|conciliar)\b",
+    r"\bkunnen\s+(?:wij\s+|we\s+)?(?:\S+\s+){0,4}?(?:afronden|boeken|verwerken|afsluiten"
+    r"|afstemmen)\b",
 )
 #: The writer wants to know something, or is not sure of it.
 KNOW = _words(
@@ -137,6 +159,8 @@ KNOW = _words(
     r"|no\s+(?:estoy|estamos)\s+segur[oa]s?|(?:me|nos)\s+pregunt(?:o|amos))\b",
     r"\b(?:benieuwd|vraag\s+(?:me|ik\s+me|ons)\s+af|weten|vernemen|niet\s+(?:zeker|duidelijk)"
     r"|onduidelijk|hoe\s+(?:\S+\s+){0,3}?(?:ervoor\s+)?staat)\b",
+    r"\b(?:interested|keen|glad|curious)\s+to\s+(?:know|hear|learn|find\s+out)\b"
+    r"|\bto\s+(?:know|find\s+out|understand)\b",
 )
 #: Why a statement is wanted: audits, closing the books, reconciling suppliers.
 AUDIT = _words(
@@ -165,6 +189,16 @@ PAYMENT_PLANNED = _words(
     r"(?:pagad[oa]s?|transferid[oa]s?|abonad[oa]s?)|orden\s+de\s+pago)\b",
     r"\b(?:betaal(?:run|ronde|batch)\w*|meegenomen|ingepland|vrijgegeven|(?:wordt|worden)\s+"
     r"(?:\S+\s+){0,6}?(?:betaald|overgemaakt|voldaan|overgeboekt))\b",
+    # the payee's side: "you will receive the amount", "geht raus"
+    r"\byou(?:'ll|’ll|\s+will|\s+should)\s+(?:\S+\s+)?(?:receive|get|see|have)\s+(?:the\s+|our\s+)?"
+    r"(?:payment|money|funds|amount|transfer|remittance)\b",
+    r"\b(?:(?:erhalten|bekommen)\s+sie\s+(?:\S+\s+){0,6}?(?:betrag|zahlung|geld|überweisung)"
+    r"|(?:betrag|zahlung|geld|überweisung)\s+(?:\S+\s+){0,6}?(?:erhalten|bekommen)\s+sie"
+    r"|(?:geht|gehen)\s+(?:\S+\s+){0,5}?(?:raus|hinaus))\b",
+    r"\bvous\s+recevrez\s+(?:\S+\s+){0,2}?(?:paiement|virement|montant|r[èe]glement)\b",
+    r"\brecibir[áa]n?\s+(?:\S+\s+){0,2}?(?:pago|transferencia|importe|dinero)\b",
+    r"\b(?:klaar\s+voor\s+betaling|(?:u\s+ontvangt|ontvangt\s+u)\s+(?:\S+\s+){0,2}?(?:bedrag"
+    r"|betaling|geld))\b",
 )
 #: A problem with what an invoice charges, said as a fact.
 INVOICE_PROBLEM = _words(
@@ -198,4 +232,12 @@ INVOICE_PROBLEM = _words(
     r"\b|\b(?:teruggestuurd|geretourneerd|retour\s+gegaan|niet\s+besteld)\b|\b(?:berekend"
     r"|gefactureerd|gerekend)\s+(?:\S+\s+){0,4}?(?:terwijl|hoewel|ondanks)\b"
     r"|\bdezelfde\s+(?:levering|zending|bestelling|goederen)\b",
+    # the noun first ("the discount we agreed"), the quantity the other way round
+    r"\b(?:discount|price|rate|rebate)\s+(?:\S+\s+){0,3}?(?:agreed|negotiated|promised|quoted)\b"
+    r"|\bof\s+(?:the\s+)?\d+\s+(?:\S+\s+){0,6}?(?:only|just)\s+\d+\b",
+    r"\b(?:rabatt|skonto|nachlass|preis)\s+(?:\S+\s+){0,3}?(?:vereinbart|zugesagt|abgesprochen)\w*"
+    r"|\bvon\s+(?:den\s+)?\d+\s+(?:\S+\s+){0,6}?(?:nur|lediglich)\s+\d+\b",
+    r"\bsur\s+les\s+\d+\s+(?:\S+\s+){0,6}?seulement\s+\d+\b",
+    r"\bde\s+(?:los|las)\s+\d+\s+(?:\S+\s+){0,6}?(?:solo|sólo|solamente)\s+\d+\b",
+    r"\bvan\s+de\s+\d+\s+(?:\S+\s+){0,6}?(?:slechts|maar|pas)\s+\d+\b",
 )

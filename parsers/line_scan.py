@@ -37,10 +37,12 @@ from parsers.vocabulary import SUBTOTAL_RE, TOTAL_RE
 #: A line about how to reach someone is never a remittance line.
 CONTACT_LINE_RE = re.compile(r"\b(?:tel|phone|fax|mobile|cell|iban|swift|bic)\b", re.I)
 #: Between a line's net and what the payer kept back: "924.03 - 48.63 promo allowance",
-#: "2 062,87 - retenue 42,10 marchandise endommagée", "1.250,00 abzgl. 25,00 Skonto".
+#: "2 062,87 - retenue 42,10 marchandise endommagée", "1.250,00 abzgl. 25,00 Skonto",
+#: "paid 1,914.98; withheld 1,031.14 for damage", "2.205,00, descontados 68,20 por retraso",
+#: "793,30 EUR - retenue 41,75 casse".
 _DEDUCTION_BETWEEN_RE = re.compile(
-    r"\s*(?:[-–—]|less|minus|moins|menos|abzgl\.?|abzüglich|min)?\s*"
-    r"(?P<word>retenu\w*|d[ée]duct\w*|deduc\w*|descont\w*|descuento|korting|aftrek\w*"
+    r"\s*(?:[A-Z]{3}\b|[$€£])?\s*(?:[-–—;,]|less|minus|moins|menos|abzgl\.?|abzüglich|min)?\s*"
+    r"(?P<word>reten\w*|d[ée]duct\w*|deduc\w*|descont\w*|descuento|korting|aftrek\w*"
     r"|afgetrokken|ingehouden|kürzung|gekürzt|abzug|abgezogen|einbehalt\w*|withh\w*|retain\w*"
     r"|kept(?:\s+back)?|short(?:\s+paid)?)?\s*:?\s*",
     re.IGNORECASE,

@@ -196,5 +196,10 @@ PDF_COLUMN_ROLE_WORDS: tuple[tuple[str, str], ...] = (
         r"\byour\b|\bihre?\b|rechnungs?\s*-?n(r|ummer)|invoice|\binv\b|rechnung"
         r"|facture|factura",
     ),
-    ("ref", r"document|\bdoc\b|reference|\bref\b|beleg|\bnumber\b|\bno\b|\bnr\b"),
+    (
+        "ref",
+        r"document|\bdoc\b|reference|\bref\b|beleg|\bnumber\b|\bno\b|\bnr\b"
+        # the word in the payer's language: "Referenz", "Référence", "Referencia", "Kenmerk"
+        r"|referenz|r[ée]f[ée]rence|referencia|riferimento|kenmerk|\bréf\b",
+    ),
 )

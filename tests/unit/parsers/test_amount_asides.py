@@ -29,6 +29,15 @@ D = Decimal
         ("4711 | 500.00 (less 20.00 for damaged goods)", "500.00", "20.00", False, "damaged goods"),
         ("4711 | 480,00 (einbehalten 20,00 wegen Bruch)", "480.00", "20.00", False, "Bruch"),
         ("4711   480,00   (20,00 ingehouden: breuk)", "480.00", "20.00", False, "breuk"),
+        # square brackets; a number that is a word after the amount taken ("Q4", "PO 77")
+        ("4711 | 2,120.40 [early pay disc. 43.27]", "2120.40", "43.27", True, None),
+        (
+            "4711   880.00   (120.00 held back - Q4 volume rebate)",
+            "880.00",
+            "120.00",
+            False,
+            "Q4 volume rebate",
+        ),
     ],
 )
 def test_an_aside_after_the_amount_paid(text, paid, taken, discount, reason):
@@ -49,6 +58,7 @@ def test_an_aside_after_the_amount_paid(text, paid, taken, discount, reason):
         "4711 1,250.00 (EUR 1,250.00)",
         "4711 1,250.00 (2 of 3)",
         "4711 1,250.00",
+        "4711 1,250.00 (less 20.00 and 30.00 for damage)",  # two amounts: no single aside
     ],
 )
 def test_parentheses_that_say_no_discount_or_keeping_back_are_no_aside(text):
@@ -78,3 +88,33 @@ def test_an_html_cell_with_a_discount_aside():
         (D("451.50"), None),
         (D("11913.21"), D("243.13")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "net", "kept", "reason"),
+    [
+        (
+            "• 4711: paid 2,010.00; withheld 90.00 for missing pallets",
+            "2010.00",
+            "90.00",
+            "for missing pallets",
+        ),
+        ("Fact. 4711: 1.480,00, retenidos 20,00 por rotura", "1480.00", "20.00", "por rotura"),
+        (
+            "Rechnung 4711: 1.480,00 EUR - Abzug 20,00 Transportschaden",
+            "1480.00",
+            "20.00",
+            "Transportschaden",
+        ),
+    ],
+)
+def test_an_amount_kept_back_after_a_semicolon_a_comma_or_a_currency(line, net, kept, reason):
+    read = read_text(line + "\n")
+    assert [(ln.amount, ln.deduction, ln.deduction_reason) for ln in read.lines] == [
+        (D(net), D(kept), reason)
+    ]
+
+
+def test_two_invoices_on_one_line_are_no_amount_kept_back():
+    read = read_text("INV-1001 1,000.00, INV-1002 500.00 paid\n")
+    assert all(ln.deduction is None for ln in read.lines)

@@ -74,6 +74,33 @@ ASKED = [
     ),
     (DISPUTE, "En la factura 90047711 nos cobran el embalaje aunque estaba incluido."),
     (DISPUTE, "Op factuur 90047711 is de verzending berekend terwijl die gratis zou zijn."),
+    # the classes of the second round: the noun first, the negation as the problem, the
+    # quantity the other way round, the payee's side of a promise, a favour, a task to finish
+    (DISPUTE, "The rebate we negotiated in March does not show on invoice 90047711."),
+    (DISPUTE, "Bei Rechnung 90047711 wurde der Skonto nicht abgezogen, der vereinbart war."),
+    (DISPUTE, "Sur les 40 palettes de la facture 90047711, seulement 36 sont arrivées."),
+    (DISPUTE, "De las 12 cajas de la factura 90047711 solo 9 estaban en el camión."),
+    (DISPUTE, "Van de 30 dozen op factuur 90047711 zijn er maar 25 aangekomen."),
+    (DISPUTE, "Of the 50 units on invoice 90047711 only 44 were in the shipment."),
+    (PROMISE, "You will receive the payment for 90047711 on 18 December."),
+    (PROMISE, "Das Geld für Rechnung 90047711 geht am 16.12.2026 raus."),
+    (PROMISE, "Vous recevrez le virement pour la facture 90047711 le 15 décembre."),
+    (PROMISE, "Recibirán el pago de la factura 90047711 el 17 de diciembre."),
+    (PROMISE, "U ontvangt het bedrag voor factuur 90047711 op 14 december."),
+    (COPY, "With a readable copy of invoice 90047711 we can close the month."),
+    (COPY, "Mit der Rechnung 90047711 als PDF könnten wir die Buchung abschließen."),
+    (COPY, "Avec la facture 90047711 nous pourrons enfin comptabiliser la livraison."),
+    (COPY, "Con la factura 90047711 podríamos contabilizar el pedido."),
+    (COPY, "Met factuur 90047711 in handen kunnen wij de inkoop verwerken."),
+    (COPY, "Nous n'arrivons pas à télécharger la facture 90047711 depuis le lien."),
+    (STATEMENT, "A short overview of the items still open would do us a favour."),
+    (STATEMENT, "Über einen aktuellen Kontoauszug würden wir uns freuen."),
+    (STATEMENT, "Un relevé de notre compte nous rendrait service pour le rapprochement."),
+    (STATEMENT, "Wij zijn de boeken aan het afsluiten en wachten op uw overzicht."),
+    (BALANCE, "We'd be glad to hear where our account is at right now."),
+    (BALANCE, "Nous voulons savoir où en sont nos comptes avec vous."),
+    (BALANCE, "Ik wil graag weten hoe onze rekening ervoor staat."),
+    (BALANCE, "Quisiera saber cómo está nuestra cuenta con ustedes."),
 ]
 
 
@@ -107,6 +134,16 @@ NOT_ASKED = [
 @pytest.mark.parametrize("text", NOT_ASKED)
 def test_what_asks_nothing_gives_no_confident_question(text: str) -> None:
     assert not [kind for kind, confidence in _asked(text) if confidence >= MIN_CONFIDENCE]
+
+
+def test_what_is_still_owed_on_an_invoice_is_a_balance_not_a_copy() -> None:
+    asked = _asked("It would help us to know what is still owed on invoice 90047711.")
+    assert asked and asked[0][0] is BALANCE
+
+
+def test_a_payment_run_named_as_the_time_of_a_question_promises_nothing() -> None:
+    asked = _asked("Ahead of our next payment run we'd like to know the total we owe you.")
+    assert [kind for kind, _ in asked] == [BALANCE]
 
 
 def test_a_kind_a_cue_found_is_not_looked_for_again() -> None:

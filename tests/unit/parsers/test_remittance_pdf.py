@@ -561,3 +561,17 @@ def test_amounts_with_currency_codes_and_space_grouping_are_read() -> None:
         ("RE-4001", Decimal("1234.56")),
         ("RE-4002", Decimal("99.00")),
     ]
+
+
+@pytest.mark.parametrize("word", ["Referenz", "Référence", "Referencia", "Kenmerk"])
+def test_a_reference_column_named_in_the_payers_language_beats_the_payers_own_number(word):
+    # "Unsere Belegnr." is the payer's posting; the column named for the reference is ours
+    rows = [
+        ["Unsere Belegnr.", word, "Betrag"],
+        ["5100004711", "90041001", "1.200,00"],
+        ["", "90041002", "300,00"],
+        ["5100004713", "90041003", "45,50"],
+    ]
+    read = read_columns(rows)
+    assert read is not None
+    assert [line.invoice_ref for line in read.lines] == ["90041001", "90041002", "90041003"]

@@ -324,11 +324,11 @@ def test_a_huge_hostile_body_is_read_within_bounds() -> None:
         " ".join(words[(n + k) % len(words)] for k in range(n % 25)) for n in range(20_000)
     )
     # When it is parsed
-    started = time.monotonic()
+    started = time.process_time()
     parse_text_remittance(text)
     # Then the read is bounded (at most MAX_TEXT_LINES lines) and ends well within the
-    # isolation time limit
-    assert time.monotonic() - started < 6
+    # isolation time limit (CPU time: a shared machine's load is not the reader's)
+    assert time.process_time() - started < 6
 
 
 @pytest.mark.parametrize(
