@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -201,12 +202,16 @@ def earlier_mail_waiting(
     inbound_id: int,
     since: datetime,
     question_kinds: Collection[str],
+    same: SamePayment | None = None,
 ) -> int | None:
     """The latest mail before ``inbound_id`` of one of ``customer_ids``, received since
     ``since``, that still waits for a person (in review, with an open item) and asks
     nothing only (a remittance, or a mail nobody could read): where the first copy of a
-    re-sent advice would be: a mail from a registered contact of its customer. None when
-    there is none."""
+    re-sent advice would be: a mail from a registered contact of its customer. With
+    ``same``, only a mail that may be the first copy of that payment: nothing of it was
+    read, or it names one of the same invoices, or has the same payment reference or
+    total (another remittance of the customer waiting for its own reasons is not the
+    first copy). None when there is none."""
     if not customer_ids:
         return None
     waiting = (
@@ -240,7 +245,50 @@ def earlier_mail_waiting(
                 m.InboundMessage.kind.not_in(sorted(question_kinds)),
             ),
             waiting,
+            *([_may_be_first_copy(same)] if same is not None else []),
         )
         .order_by(m.InboundMessage.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class SamePayment:
+    """What ties a re-sent advice to its first copy: the invoices it pays (ids, and the
+    references as written, lower-cased), its payment reference and its total."""
+
+    invoice_ids: frozenset[int]
+    refs: frozenset[str]
+    payment_ref: str | None
+    total: Decimal | None
+
+
+def _may_be_first_copy(same: SamePayment) -> ColumnElement[bool]:
+    """The inbound row's mail may be the first copy of the payment ``same``: none of its
+    lines was read, or one of them names the same invoice, or its remittance has the same
+    payment reference or total."""
+    own = m.Remittance.inbound_id == m.InboundMessage.id
+    line_of = m.RemittanceLine.remittance_id == m.Remittance.id
+    any_line = select(m.RemittanceLine.id).where(line_of, own).exists()
+    same_invoice = (
+        select(m.RemittanceLine.id)
+        .where(
+            line_of,
+            own,
+            or_(
+                m.RemittanceLine.invoice_id.in_(sorted(same.invoice_ids)),
+                func.lower(m.RemittanceLine.invoice_ref).in_(sorted(same.refs)),
+            ),
+        )
+        .exists()
+    )
+    ties = [
+        column == value
+        for column, value in (
+            (m.Remittance.payment_ref, same.payment_ref),
+            (m.Remittance.stated_total, same.total),
+        )
+        if value is not None
+    ]
+    same_payment = select(m.Remittance.id).where(own, or_(*ties)).exists() if ties else None
+    return or_(~any_line, same_invoice, *([same_payment] if same_payment is not None else []))

@@ -22,7 +22,7 @@ from core.statuses import ReviewKind
 from core.types import QUESTION_KINDS, LineDecision, OpenInvoice, Outcome, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
-from ledger.inbound_store import earlier_mail_waiting
+from ledger.inbound_store import SamePayment, earlier_mail_waiting
 from ledger.matching_reads import (
     invoices_by_ref_keys,
     open_invoices_for_customer,
@@ -187,18 +187,29 @@ def _told_again_while_waiting(
 ) -> RemittanceDecision:
     """``decision`` with every automatic line sent to a person when the mail says it tells
     its payment again ("Resend: …", "nous vous le renvoyons") while an earlier mail of the
-    same customer still waits for a person: that mail may be the first copy, read or not,
-    and the payment would be counted twice once the person posts it."""
+    same customer still waits for a person that may be its first copy (nothing of it was
+    read, or it names one of the same invoices, payment reference or total): the payment
+    would be counted twice once the person posts it. A waiting mail about other invoices
+    is another payment, and holds nothing back."""
     auto = [d for d in decision.lines if d.outcome is Outcome.AUTO and d.invoice is not None]
     if remittance.told_again is None or not auto:
         return decision
     customers = {d.invoice.customer_id for d in auto if d.invoice is not None}
+    same = SamePayment(
+        invoice_ids=frozenset(d.invoice.invoice_id for d in auto if d.invoice is not None),
+        refs=frozenset(
+            line.invoice_ref.casefold() for line in remittance.lines if line.invoice_ref
+        ),
+        payment_ref=remittance.payment_ref,
+        total=remittance.stated_total,
+    )
     first = earlier_mail_waiting(
         session,
         customers | ({row.customer_id} if row.customer_id else set()),
         inbound_id=row.id,
         since=row.received_at - RESEND_LOOKBACK,
         question_kinds={kind.value for kind in QUESTION_KINDS},
+        same=same,
     )
     if first is None:
         return decision

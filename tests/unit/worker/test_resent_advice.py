@@ -78,3 +78,33 @@ def test_a_strangers_claim_does_not_hold_the_customers_resent_advice(svc):  # no
     # The customer's own re-sent advice for another invoice is not held back by it
     again = mail("INV-70002 99.99\n", mid="<again@acme>", Subject="Resend: payment advice")
     assert run(svc, again).status == "applied"
+
+
+def _waiting_advice_for_70001(svc) -> int:  # noqa: F811
+    """The contact's advice for INV-70001 whose total does not add up: it waits for a person."""
+    first = run(svc, mail("INV-70001 1,250.00\nTotal 1,350.00\n", mid="<first@acme>"))
+    assert first.status == "review"
+    return first.inbound_id
+
+
+def test_a_resend_naming_an_invoice_of_the_waiting_advice_waits_with_it(svc):  # noqa: F811
+    first = _waiting_advice_for_70001(svc)
+    again = run(
+        svc,
+        mail("INV-70001 1,250.00\n", mid="<again@acme>", Subject="Resend: corrected total"),
+    )
+    assert again.status == "review"
+    assert scalar(svc, select(func.count(m.Application.id))) == 0
+    with svc.sessions() as s:
+        reasons = [line.reason for line in s.scalars(select(m.RemittanceLine))]
+    assert any(f"mail {first} " in reason for reason in reasons[1:])
+
+
+def test_a_resend_about_other_invoices_is_not_held_by_another_waiting_advice(svc):  # noqa: F811
+    # The waiting advice pays INV-70001; the re-sent one pays INV-70002 only, with its own
+    # payment reference and total: another payment, applied
+    _waiting_advice_for_70001(svc)
+    again = mail(
+        "INV-70002 99.99\nTotal 99.99\n", mid="<again@acme>", Subject="Resend: payment advice"
+    )
+    assert run(svc, again).status == "applied"
