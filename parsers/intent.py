@@ -52,6 +52,7 @@ from parsers.intent_phrases import (
     CLAUSE_BREAK_RE,
     CORRECTED_RE,
     CREDITS_LISTED_RE,
+    DISCLAIMER_RE,
     ENGLISH_RE,
     MARKETING_RE,
     NEGATION_AFTER_RE,
@@ -145,7 +146,7 @@ def find_questions(text: str, *, subject: str, today: date | None = None) -> tup
 def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent:
     """The questions of the mail (see :func:`find_questions`) and the rest of its text."""
     own = strip_quotes_and_signature(text[:MAX_TEXT_CHARS])
-    sentences = _sentences(own)
+    sentences = [s for s in _sentences(own) if not DISCLAIMER_RE.search(s)]
     clean_subject = _REPLY_PREFIX_RE.sub("", subject[:MAX_SENTENCE_CHARS]).strip()
     is_reply = clean_subject != subject.strip()
     subject_refs = find_invoice_refs(clean_subject)

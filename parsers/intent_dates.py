@@ -206,6 +206,17 @@ def _absolute_dates(text: str, *, today: date | None, month_first: bool) -> list
     return out
 
 
+#: A day of the month named alone, the month understood: "on the 2nd", "am 2.", "le 2",
+#: "el día 2", "op de 2e" (a date with its month is read before this).
+_DAY_OF_MONTH_RE = re.compile(
+    r"\b(?:on\s+the|by\s+the|the)\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b"
+    r"|\b(?:am|bis\s+zum|zum)\s+(?P<day2>[1-9]|[12]\d|3[01])\.(?!\s*\d)"
+    r"|\b(?:el\s+d[íi]a|d[íi]a)\s+(?P<day3>[1-9]|[12]\d|3[01])\b(?!\s*(?:de|/|\.)\s*\w)"
+    r"|\bop\s+de\s+(?P<day4>[1-9]|[12]\d|3[01])(?:e|ste|de)\b",
+    re.IGNORECASE,
+)
+
+
 def _relative_dates(text: str, *, today: date) -> list[tuple[int, date]]:
     out: list[tuple[int, date]] = []
     for m in _DAY_OFFSET_RE.finditer(text):
@@ -233,6 +244,13 @@ def _relative_dates(text: str, *, today: date) -> list[tuple[int, date]]:
         if any(m.group(g) for g in ("next_en", "next_de1", "next_fr", "next_es", "next_nl")):
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         out.append((m.start(), date(year, month, calendar.monthrange(year, month)[1])))
+    for m in _DAY_OF_MONTH_RE.finditer(text):
+        day = int(next(g for g in m.group("day", "day2", "day3", "day4") if g))
+        year, month = today.year, today.month
+        if day <= today.day:  # "on the 2nd" said on the 7th: next month's
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if day <= calendar.monthrange(year, month)[1]:
+            out.append((m.start(), date(year, month, day)))
     for m in _IN_DAYS_RE.finditer(text):
         raw = m.group("count").lower()
         count = _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else _read_number(raw)

@@ -17,9 +17,10 @@ there:
   a dispute);
 - a statement: a statement or a list of what is open, with a need, a lack, a wish to know,
   or the audit or close it is for;
-- a balance: what is owed, with a wish to know (a need alone is too often the writer's own:
-  "we still need to check what we owe internally"; a statement named in the same sentence
-  wins: it says more);
+- a balance: what is owed, with a wish to know, or needed or missing as a figure ("our
+  forecast waits for one figure: the total we still owe"; a need alone is too often the
+  writer's own: "we still need to check what we owe internally"; a statement named in the
+  same sentence wins: it says more);
 - a promise to pay: a payment run, a release or a booking for payment, and a day to come;
 - a dispute: a problem with what an invoice charges, said as a fact, with the invoice
   named.
@@ -46,6 +47,7 @@ from parsers.intent_dates import find_date
 from parsers.intent_needs_words import (
     AUDIT,
     DOCUMENT,
+    FIGURE,
     INVOICE_DOC,
     INVOICE_PROBLEM,
     KNOW,
@@ -64,6 +66,8 @@ from parsers.intent_phrases import (
 )
 from parsers.regex_words import WordIndex, required_words
 
+#: How many words after a word a German or Dutch negation may stand and still be its own.
+NEGATION_AFTER_WORDS = 4
 #: A topic and one word of what the writer says of it.
 WEIGHT = 0.5
 #: Each further kind of word that agrees (a need beside a lack, the audit a statement is for).
@@ -159,7 +163,11 @@ def needs_asked(
     if found.statement and not attached and (found.need or found.lack or found.know or found.audit):
         supports = sum((found.need or found.lack, found.know, found.audit))
         out[MailKind.STATEMENT_REQUEST] = _pick(MailKind.STATEMENT_REQUEST, supports > 1)
-    if found.owed and not found.statement and found.know:
+    if (
+        found.owed
+        and not found.statement
+        and (found.know or ((found.need or found.lack) and bool(FIGURE.search(sentence))))
+    ):
         out[MailKind.BALANCE_INQUIRY] = _pick(MailKind.BALANCE_INQUIRY, found.need)
     if found.planned and not PAID_RE.search(sentence) and _ahead(sentence, today):
         out[MailKind.PROMISE_TO_PAY] = _pick(MailKind.PROMISE_TO_PAY, named)
@@ -236,6 +244,9 @@ def _stands(
         return True
     ends = [b.start() for b in CLAUSE_BREAK_RE.finditer(sentence, m.end())]
     after = sentence[m.end() : ends[0] if ends else len(sentence)]
+    # "Kontoauszug benötigen wir nicht": the negation a few words on; further on it is
+    # another verb's ("zonder uw overzicht vind ik het verschil niet")
+    after = " ".join(after.split()[:NEGATION_AFTER_WORDS])
     for s, e in spans:
         after = after.replace(sentence[s:e], " ")
     return not NEGATION_AFTER_RE.search(after)

@@ -57,6 +57,8 @@ STATEMENT_DOC = _words(
     # "your overview", "uw overzicht": a statement in the writer's words
     r"\b(?:your|uw|jullie|ihre|votre|su)\s+(?:account\s+)?(?:overview|overzicht|übersicht"
     r"|r[ée]capitulatif|resumen)\b",
+    r"\b(?:gesamtsicht|gesamtübersicht|overall\s+(?:view|picture)|full\s+picture|vue\s+d['’]ensemble"
+    r"|visi[óo]n\s+(?:general|global)|totaaloverzicht|totaalbeeld)\b",
 )
 #: What is owed: the balance, the open amount.
 OWED = _words(
@@ -111,6 +113,10 @@ LACK = _words(
     r"|\balleen\s+(?:de\s+)?eerste\s+pagina\b",
     r"\bn['’]arriv\w*\s+pas\s+[àa]\s+(?:ouvrir|lire|trouver|retrouver|t[ée]l[ée]charger)\b"
     r"|\bgaat\s+(?:\S+\s+){0,3}?niet\s+open\b",
+    # the writer cannot do without it; lost in other words
+    r"\b(?:without\s+(?:your|the|a)|ohne\s+(?:ihre?n?|den|die|das|einen?)|sans\s+(?:votre|vos|le|la|les|un)"
+    r"|sin\s+(?:su|sus|el|la|los|las|un)|zonder\s+(?:uw|het|de|een))\b",
+    r"\b(?:perdi(?:eron|ó|o)|extravi\w*|se\s+(?:ha|han)\s+perdido|(?:got|went)\s+lost)\b",
 )
 #: The writer needs it, wants it, is waiting for it, or cannot go on without it.
 NEED = _words(
@@ -151,7 +157,7 @@ KNOW = _words(
     r"|figure\s+out|work\s+out|confirm|establish)|wonder(?:ing)?|curious|unsure"
     r"|unclear|not\s+(?:sure|clear|certain)|(?:get|have)\s+(?:some\s+)?clarity|where\s+(?:we"
     r"|things)\s+stand|idea\s+(?:of|what|how))\b",
-    r"\b(?:wissen|erfahren|frage\s+mich|fragen\s+uns|interessiert|interessieren|unklar"
+    r"\b(?:wissen|wüsste\w*|erfahren|frage\s+mich|fragen\s+uns|interessiert|interessieren|unklar"
     r"|nicht\s+sicher|klarheit|wo\s+wir\s+stehen)\b",
     r"\b(?:savoir|conna[îi]tre|comprendre|v[ée]rifier|(?:me|nous)\s+demand(?:e|ons)|pas\s+(?:s[ûu]r"
     r"|certain|clair)|o[ùu]\s+en\s+(?:est|sont|sommes)|faire\s+le\s+point)\b",
@@ -199,6 +205,7 @@ PAYMENT_PLANNED = _words(
     r"\brecibir[áa]n?\s+(?:\S+\s+){0,2}?(?:pago|transferencia|importe|dinero)\b",
     r"\b(?:klaar\s+voor\s+betaling|(?:u\s+ontvangt|ontvangt\s+u)\s+(?:\S+\s+){0,2}?(?:bedrag"
     r"|betaling|geld))\b",
+    r"\b(?:sale(?:n)?\s+el|se\s+paga(?:r[áa])?n?|(?:est[áa]|queda)\s+liberad[oa]s?)\b",
 )
 #: A problem with what an invoice charges, said as a fact.
 INVOICE_PROBLEM = _words(
@@ -240,4 +247,23 @@ INVOICE_PROBLEM = _words(
     r"\bsur\s+les\s+\d+\s+(?:\S+\s+){0,6}?seulement\s+\d+\b",
     r"\bde\s+(?:los|las)\s+\d+\s+(?:\S+\s+){0,6}?(?:solo|sólo|solamente)\s+\d+\b",
     r"\bvan\s+de\s+\d+\s+(?:\S+\s+){0,6}?(?:slechts|maar|pas)\s+\d+\b",
+    # ordered one quantity, billed another; said not to be right; sent back; nothing to pay
+    r"\b(?:ordered|pedimos|pedido|bestellt(?:en)?|command[ée]e?s?|besteld)\s+(?:\S+\s+){0,3}?\d+"
+    r"\b[^.?!\n]{0,60}\b(?:bill(?:s|ed)?|charge[sd]?|invoiced|cobra\w*|factura\w*|berechnet|fakturiert"
+    r"|factur[ée]\w*|gefactureerd|berekend)\b",
+    r"\b\d+\s+(?:of\s+the|des|de\s+(?:las|los)|van\s+de|von\s+den)\s+\d+\s+(?:\S+\s+){0,2}?"
+    r"(?:billed|invoiced|charged|factur\w*|berechnet\w*|gefactureerd|cobrad\w*)\b",
+    r"\b(?:is\s+(?:not\s+correct|incorrect|wrong)|isn['’]t\s+(?:correct|right)|stimmt\s+nicht"
+    r"|ist\s+(?:nicht\s+korrekt|falsch|fehlerhaft)|n['’]est\s+pas\s+(?:correcte?|juste)"
+    r"|est\s+erron[ée]e|no\s+(?:es|est[áa])\s+correct[ao]|es\s+incorrect[ao]|est[áa]\s+mal"
+    r"|klopt\s+niet|is\s+(?:niet\s+juist|onjuist|fout))\b",
+    r"\b(?:teruggegaan|zur[üu]ckgegangen|went\s+back|sent\s+back|repartie?s?|devuelt[oa]s?"
+    r"|nothing\s+to\s+pay|nichts\s+zu\s+(?:be)?zahlen|rien\s+[àa]\s+payer|nada\s+que\s+pagar"
+    r"|niets\s+te\s+betalen)\b",
+)
+#: A figure wanted: what is owed, asked for as a number ("the one figure we need", "eine
+#: Zahl", "un dato").
+FIGURE = _words(
+    r"\b(?:figure|number|total|sum|amount|zahl|summe|betrag|insgesamt|chiffre|montant|somme"
+    r"|cifra|dato|importe|cantidad|bedrag|totaal|getal)\b",
 )

@@ -46,9 +46,10 @@ NEGATION_RE = re.compile(
     _FLAGS,
 )
 #: German and Dutch put the negation after the verb: "wir beanstanden die Rechnung nicht",
-#: "wij betwisten de factuur niet".
+#: "wij betwisten de factuur niet", "wir reklamieren nichts".
 NEGATION_AFTER_RE = re.compile(
-    r"\bnicht\b(?!\s+(?:nur|erhalten|angekommen|geliefert|zugegangen|eingegangen|bestellt))"
+    r"\bnichts\b|\bniets\b"
+    r"|\bnicht\b(?!\s+(?:nur|erhalten|angekommen|geliefert|zugegangen|eingegangen|bestellt))"
     r"|\bniet\b(?!\s+(?:alleen|ontvangen|geleverd|gekregen|besteld|binnengekomen|aangekomen"
     r"|vinden|correct|juist|verwerkt|toegepast))",
     _FLAGS,
@@ -122,5 +123,19 @@ CREDITS_LISTED_RE = re.compile(
     r"|con|inclusief|incluidas?|inclus|met)\s+(?:\S+\s+){0,2}?(?:credits?|credit\s+(?:notes?"
     r"|memos?)|gutschriften|avoirs|notas\s+de\s+(?:cr[ée]dito|abono)|abonos|creditnota'?s"
     r"|creditnota|creditfacturen)",
+    _FLAGS,
+)
+#: A sentence of a mail's legal footer or boilerplate ("This e-mail is confidential and
+#: intended solely for the addressee …"): it asks nothing, whatever its words.
+DISCLAIMER_RE = re.compile(
+    r"\b(?:confidential\w*|vertraulich\w*|confidenti\w+|vertrouwelijk\w*|privileged)\b"
+    r"[^\n]{0,200}\b(?:intended|addressee|recipient|bestimmt|empfänger|adressat\w*|destinataire"
+    r"|destin[ée]e?|destinatario|dirig\w+|geadresseerde|bestemd|ontvanger)\b"
+    r"|\b(?:received\s+(?:it|this)\s+in\s+error|irrtümlich\s+erhalten|re[çc]u\s+par\s+erreur"
+    r"|recibido\s+por\s+error|onterecht\s+(?:heeft\s+)?ontvangen|ten\s+onrechte\s+ontvangen"
+    r"|think\s+before\s+(?:you\s+)?print|vor\s+dem\s+ausdrucken|avant\s+d['’]imprimer"
+    r"|antes\s+de\s+imprimir|voordat\s+u\s+(?:deze\s+)?e-?mail\s+afdrukt"
+    r"|sitz\s+der\s+gesellschaft|registered\s+(?:office|in\s+england)|amtsgericht"
+    r"|registro\s+mercantil|kvk\s+\d|rcs\s+\w+)",
     _FLAGS,
 )

@@ -39,9 +39,11 @@ CONTACT_LINE_RE = re.compile(r"\b(?:tel|phone|fax|mobile|cell|iban|swift|bic)\b"
 #: Between a line's net and what the payer kept back: "924.03 - 48.63 promo allowance",
 #: "2 062,87 - retenue 42,10 marchandise endommagée", "1.250,00 abzgl. 25,00 Skonto",
 #: "paid 1,914.98; withheld 1,031.14 for damage", "2.205,00, descontados 68,20 por retraso",
-#: "793,30 EUR - retenue 41,75 casse".
+#: "793,30 EUR - retenue 41,75 casse", "559,65 réglés, 139,91 retenus (pénalité)".
 _DEDUCTION_BETWEEN_RE = re.compile(
-    r"\s*(?:[A-Z]{3}\b|[$€£])?\s*(?:[-–—;,]|less|minus|moins|menos|abzgl\.?|abzüglich|min)?\s*"
+    r"\s*(?:[A-Z]{3}\b|[$€£])?\s*(?:paid|r[ée]gl[ée]e?s?|pay[ée]e?s?|bezahlt|gezahlt|überwiesen"
+    r"|pagad[oa]s?|abonad[oa]s?|betaald|voldaan)?\s*"
+    r"(?:[-–—;,]|less|minus|moins|menos|abzgl\.?|abzüglich|min)?\s*"
     r"(?P<word>reten\w*|d[ée]duct\w*|deduc\w*|descont\w*|descuento|korting|aftrek\w*"
     r"|afgetrokken|ingehouden|kürzung|gekürzt|abzug|abgezogen|einbehalt\w*|withh\w*|retain\w*"
     r"|kept(?:\s+back)?|short(?:\s+paid)?)?\s*:?\s*",
@@ -88,6 +90,20 @@ PAID_RE = re.compile(
     re.IGNORECASE,
 )
 WORD_RE = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
+#: Between the references of a line naming several documents for one amount.
+LISTED_SEP = " / "
+
+
+def is_listed(line: RemittanceLine) -> bool:
+    """Whether ``line`` names several documents for one amount (:func:`scan_lines`)."""
+    return LISTED_SEP in (line.invoice_ref or "")
+
+
+#: A list of references for one amount, as written: "90041475, 578", "INV-1001 & 1002".
+_LISTED_REFS_RE = re.compile(
+    r"#?[A-Za-z]{0,6}[-/]?\d{3,}(?:\s*(?:,|&|\+|/|and|und|et|y|en)\s*#?[A-Za-z]{0,6}[-/]?\d{3,})+",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +118,15 @@ class LinesRead:
     currency: str | None
 
 
-def scan_lines(lines: Iterable[str]) -> LinesRead:
+def scan_lines(lines: Iterable[str], *, part: bool = False) -> LinesRead:
     """Read remittance lines, the stated total and the payment reference from ``lines``.
 
     The last "Total" line wins; subtotals ("Subtotal", "Page total", "Carried forward") are
-    ignored. Lines without an amount (headers, prose) and lines with several references for
-    one amount are skipped.
+    ignored. Lines without an amount (headers, prose) are skipped. A line with several
+    references for one amount ("Facture 90041475, 578: 4 921,31") is a line whose reference
+    is the list (:func:`is_listed`), for a person to split, counted towards the total; alone
+    it is no remittance, unless ``lines`` are ``part`` of a text read line by line (the
+    reader of the whole text says).
     """
     found: list[RemittanceLine] = []
     total: Decimal | None = None
@@ -145,8 +164,18 @@ def scan_lines(lines: Iterable[str]) -> LinesRead:
             # Several documents for one amount ("Facture 90041475, 578: 4 921,31"): a line a
             # person splits, which still counts towards the stated total.
             refs = find_invoice_refs(line) if len(amounts) == 1 else ()
-            if len(refs) > 1:
-                joined = " / ".join(refs)[:255]
+            listed = _LISTED_REFS_RE.search(work) if len(amounts) == 1 and len(refs) < 2 else None
+            if len(refs) > 1 or listed is not None:
+                # "90041475, 578": the second a tail of the first, no reference of its own
+                joined = LISTED_SEP.join(refs) if len(refs) > 1 else listed.group(0)
+                joined = (
+                    joined
+                    if LISTED_SEP in joined
+                    else LISTED_SEP.join(
+                        re.split(r"\s*(?:,|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\ben\b)\s*", joined)
+                    )
+                )
+                joined = joined[:255]
                 several.append(RemittanceLine(invoice_ref=joined, amount=amount.value, source=line))
                 found.append(several[-1])
             continue
@@ -167,8 +196,8 @@ def scan_lines(lines: Iterable[str]) -> LinesRead:
         found.append(RemittanceLine(invoice_ref=ref, amount=amount.value, source=line))
     explicit = currencies - {None}
     currency = explicit.pop() if len(explicit) == 1 else None
-    if len(several) == len(found):  # "Invoices 1001 and 1002: 2,500.00" alone: no line
-        found = []
+    if len(several) == len(found) and not part:
+        found = []  # "Invoices 1001 and 1002: 2,500.00" alone: no line
     stated = total if total is not None else prose_total
     return LinesRead(
         lines=_kept_back_as_gross(tuple(found), stated),

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from core.types import Remittance, RemittanceLine
-from parsers.line_scan import LinesRead, scan_lines
+from parsers.line_scan import LinesRead, is_listed, scan_lines
 from parsers.quoted_text import strip_quotes_and_signature
 from parsers.table_headers import AMOUNT_ROLES, header_role
 from parsers.tables import read_grid
@@ -74,12 +74,14 @@ def read_text(text: str) -> LinesRead:
                 continue
         prose += [(block.start + no, line) for no, line in enumerate(block.lines)]
     for no, line in prose:
-        scan = read_sentence(line) or scan_lines([line])
+        scan = read_sentence(line) or scan_lines([line], part=True)
         found += [(no, found_line) for found_line in scan.lines]
         totals += [(no, scan.stated_total)] if scan.stated_total is not None else []
         refs += [(no, scan.payment_ref)] if scan.payment_ref else []
         currencies |= {scan.currency} if scan.currency else set()
     found.sort(key=lambda pair: pair[0])
+    if all(is_listed(line) for _, line in found):
+        found = []  # "Invoices 1001 and 1002: 2,500.00" alone: no remittance line
     return LinesRead(
         lines=tuple(line for _, line in found),
         stated_total=max(totals, key=lambda pair: pair[0])[1] if totals else None,

@@ -2,6 +2,8 @@
 
 :func:`read_amounts` finds the amount-looking tokens of a line (``1,250.00``, ``$1,250``,
 ``1.234,56 EUR``, ``(1,250.00)``, ``1 234,56``); a bare ``1001`` is a number, not an amount.
+After a number written in groups ("90 04 45 79 895,19") a first group of the same width is
+that number's, not the amount's.
 Readers blank the amounts out (:func:`blank_out`, same length, so positions stay valid)
 before they look for references.
 """
@@ -61,6 +63,11 @@ def read_amounts(work: str) -> list[Amount]:
         if not has_decimals and (not cur or cur.upper() == "CR"):
             continue  # 1001 is a number, not an amount; $1,250 and 1250 EUR are amounts
         text = m.group("num")
+        start = m.start()
+        if " " in text and not m.group("cur1") and not m.group("neg"):
+            lead = text.split(" ", 1)[0]
+            if _lead_belongs_before(work[:start], lead):
+                text, start = text[len(lead) + 1 :], start + len(lead) + 1
         if m.group("neg") == "(" and ")" in m.group(0):
             text = f"({text})"  # "(1,250.00" alone is a bracket of prose, not a negative
         elif m.group("neg") == "-" or m.group("sign"):
@@ -74,8 +81,24 @@ def read_amounts(work: str) -> list[Amount]:
             # core.money.parse_amount lets decimal.InvalidOperation escape for numbers of
             # more than 26 digits (found by fuzzing); neither is an amount.
             continue
-        out.append(Amount(value, _CURRENCY_CODES.get(code or "", code), m.start(), m.end()))
+        out.append(Amount(value, _CURRENCY_CODES.get(code or "", code), start, m.end()))
     return out
+
+
+#: The groups of digits right before an amount, each followed by one space.
+_GROUPS_BEFORE_RE = re.compile(r"(?:(?<![\w.,])\d{2,4}[ \u00a0\u202f]){2,}$")
+
+
+def _lead_belongs_before(before: str, lead: str) -> bool:
+    """Whether the first group of a space-grouped amount ("79" of "79 895,19") is the last
+    group of the number written in groups before it ("90 04 45 79 895,19": invoice
+    90044579, 895.19 paid): it has the width of those groups, or a leading zero ("01 619,54"
+    is no amount's thousands)."""
+    groups = _GROUPS_BEFORE_RE.search(before)
+    if groups is None:
+        return False
+    widths = {len(g) for g in re.findall(r"\d+", groups.group(0))}
+    return (len(lead) > 1 and lead.startswith("0")) or widths == {len(lead)}
 
 
 def blank_out(text: str, start: int, end: int) -> str:

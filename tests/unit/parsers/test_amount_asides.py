@@ -118,3 +118,26 @@ def test_an_amount_kept_back_after_a_semicolon_a_comma_or_a_currency(line, net, 
 def test_two_invoices_on_one_line_are_no_amount_kept_back():
     read = read_text("INV-1001 1,000.00, INV-1002 500.00 paid\n")
     assert all(ln.deduction is None for ln in read.lines)
+
+
+def test_what_was_paid_then_what_was_kept_back_each_with_its_word():
+    read = read_text("Rechnung 4711: 1.240,00 bezahlt, 60,00 einbehalten (Transportschaden)\n")
+    assert [(ln.amount, ln.deduction) for ln in read.lines] == [(D("1240.00"), D("60.00"))]
+
+
+def test_a_line_naming_two_documents_for_one_amount_counts_towards_the_total():
+    # Given a list whose second line names two invoices for one amount, the second by its tail
+    text = (
+        "Bonjour,\n\n"
+        "• Facture 90047001: 1 000,00 EUR\n"
+        "• Facture 90047002, 003: 2 500,00 EUR\n"
+        "\nTOTAL: 3 500,00 EUR\n"
+    )
+    read = read_text(text)
+    # Then it is a line for a person to split, and the lines add up to the total
+    assert [ln.invoice_ref for ln in read.lines] == ["90047001", "90047002 / 003"]
+    assert sum(ln.amount for ln in read.lines) == read.stated_total
+
+
+def test_a_sentence_naming_two_invoices_alone_is_still_no_remittance_line():
+    assert read_text("Invoices 90047001 and 90047002: 2,500.00\n").lines == ()

@@ -227,3 +227,17 @@ def test_a_pdf_tables_grouped_numbers_are_one_reference():
     read = read_columns(rows)
     assert read is not None
     assert [line.invoice_ref for line in read.lines] == ["90040486", "90040626"]
+
+
+@pytest.mark.parametrize(
+    ("line", "ref", "amount"),
+    [
+        ("12 34 56 78 905,10", "12345678", "905.10"),  # a first group of the pairs' width
+        ("12 34 56 78 1 905,10", "12345678", "1905.10"),  # a thousands group of its own
+        ("12 34 56 01 905,10", "12345601", "905.10"),  # "01 905,10" is no amount
+        ("1234 5678 9 905,10", "12345678", "9905.10"),
+    ],
+)
+def test_an_amount_after_a_number_in_groups_keeps_the_numbers_last_group(line, ref, amount):
+    (read,) = read_text(line + "\n").lines
+    assert (read.invoice_ref, read.amount) == (ref, Decimal(amount))

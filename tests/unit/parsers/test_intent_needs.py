@@ -101,6 +101,25 @@ ASKED = [
     (BALANCE, "Nous voulons savoir où en sont nos comptes avec vous."),
     (BALANCE, "Ik wil graag weten hoe onze rekening ervoor staat."),
     (BALANCE, "Quisiera saber cómo está nuestra cuenta con ustedes."),
+    # the third round: a figure needed, a task impossible without the document, a day of
+    # the month alone, a quantity ordered against one billed, "not correct", nothing to pay
+    (BALANCE, "Our budget review only lacks one number: the total we owe you today."),
+    (BALANCE, "Für die Planung brauche ich nur eine Zahl, nämlich was wir Ihnen noch schulden."),
+    (BALANCE, "Il nous manque un seul chiffre : le montant que nous vous devons encore."),
+    (STATEMENT, "Without your statement our auditor cannot sign off the year."),
+    (STATEMENT, "Ohne Ihre Gesamtübersicht finden wir die Differenz im Saldenabgleich nicht."),
+    (STATEMENT, "Sans votre relevé, impossible de finir le rapprochement."),
+    (PROMISE, "The transfer for 90047711 goes out on the 18th."),
+    (PROMISE, "La transferencia de la factura 90047711 sale el día 18."),
+    (PROMISE, "Factuur 90047711 wordt betaald op de 18e."),
+    (DISPUTE, "We ordered 12 boxes but invoice 90047711 charges 15."),
+    (DISPUTE, "Pedimos 10 cajas y en la factura 90047711 nos cobraron 14."),
+    (DISPUTE, "Die Rechnung 90047711 stimmt nicht, der Preis ist zu hoch."),
+    (DISPUTE, "La factura 90047711 no esta correcta."),
+    (
+        DISPUTE,
+        "The goods of invoice 90047711 went back with your driver, so there is nothing to pay.",
+    ),
 ]
 
 
@@ -143,6 +162,21 @@ def test_what_is_still_owed_on_an_invoice_is_a_balance_not_a_copy() -> None:
 
 def test_a_payment_run_named_as_the_time_of_a_question_promises_nothing() -> None:
     asked = _asked("Ahead of our next payment run we'd like to know the total we owe you.")
+    assert [kind for kind, _ in asked] == [BALANCE]
+
+
+def test_a_legal_footer_asks_nothing() -> None:
+    text = (
+        "Hello,\n\nthanks for the quick delivery.\n\nRegards,\nJane\n\n"
+        "This e-mail is confidential and intended solely for the addressee. If you have "
+        "received it in error, please notify the sender and delete it. A wrong delivery "
+        "must be reported to the sender.\n"
+    )
+    assert _asked(text) == []
+
+
+def test_we_complain_about_nothing_is_no_dispute() -> None:
+    asked = _asked("Wir reklamieren nichts, wir wüssten nur gern, was wir Ihnen noch schulden.")
     assert [kind for kind, _ in asked] == [BALANCE]
 
 
