@@ -84,7 +84,7 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
         (rf"{_W}(?:date|dated|fecha|data|dt)\b|datum\b|{_W}valuta\b", Role.DATE),
         (
             rf"{_W}(?:discount|disc|skonto|escompte|descuento|dto|sconto|korting|rabatt"
-            rf"|remise|nachlass)\w*",
+            rf"|remise|nachlass|kredietbeperking|betalingskorting)\w*",
             Role.DISCOUNT,
         ),
         (
@@ -105,13 +105,13 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
             # the payment itself as a column's name: "Règlement", "Settlement", "Abonado"
             rf"|reglements?|settle(?:ment|d)|abonad[oa]s?|abono|ingresado|transferido"
             rf"|uberwiesen|uberweisung|overgemaakt|betaling|voldaan)\b"
-            rf"|zahlbetrag|nettobetrag",
+            rf"|zahlbetrag|nettobetrag|nettobedrag|betaald\s*bedrag|montant\s+net",
             Role.NET,
         ),
         (
             rf"{_W}(?:gross|brutto|bruto|amount|amt|betrag|montant|importe|importo|bedrag"
             rf"|total|totale|sum|summe|value|wert|invoice\s+amount|original|due)\b"
-            rf"|betrag\b|bruttobetrag",
+            rf"|betrag\b|bruttobetrag|brutobedrag|factuurbedrag|rechnungsbetrag|importe\s+bruto",
             Role.GROSS,
         ),
         (rf"{_W}(?:currency|curr|ccy|cur|wahrung|devise|moneda|divisa|munt)\b", Role.CURRENCY),

@@ -110,6 +110,11 @@ def test_a_portals_records_with_amounts_are_still_lines():
         ("Betaling", Role.NET),
         ("N° de règlement", Role.PAYMENT_REF),
         ("Votre référence", Role.REF),
+        # Dutch compounds: the gross, the early-payment discount, the net
+        ("Brutobedrag", Role.GROSS),
+        ("Factuurbedrag", Role.GROSS),
+        ("Kredietbeperking", Role.DISCOUNT),
+        ("Nettobedrag", Role.NET),
     ],
 )
 def test_the_payments_own_column_names(header, role):
