@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Date, Dialect, Insert, Select, Update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ledger.base import Fixed
@@ -85,6 +86,8 @@ def _fetch(
             cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
                 return cursor.execute(*bound).fetchall(), form
+            except dialect.loaded_dbapi.Error as e:  # as SQLAlchemy raises it
+                raise DBAPIError.instance(*bound, e, dialect.loaded_dbapi.Error) from e
             finally:
                 cursor.close()
     return generic_rows(session, stmt, params), None
@@ -137,17 +140,18 @@ def write(
             return Written(returned, len(returned))
         return Written([], result.rowcount)  # type: ignore[attr-defined]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    sql, values = bound[0]  # type: ignore[misc]
     try:
-        if not form.converters:  # no RETURNING: one executemany
-            sql = bound[0][0]  # type: ignore[index]
-            if all(b[0] == sql for b in bound):  # type: ignore[index]
-                cursor.executemany(sql, [b[1] for b in bound])  # type: ignore[index]
-                return Written([], cursor.rowcount)
+        if not form.converters and all(b[0] == sql for b in bound):  # type: ignore[index]
+            cursor.executemany(sql, [b[1] for b in bound])  # type: ignore[index]
+            return Written([], cursor.rowcount)  # no RETURNING: one executemany
         found: list[Any] = []
         count = 0
         for sql, values in bound:  # type: ignore[misc]
             found += cursor.execute(sql, values).fetchall()
             count += max(cursor.rowcount, 0)
+    except dialect.loaded_dbapi.Error as e:  # what Session.execute raises: SQLAlchemy's
+        raise DBAPIError.instance(sql, values, e, dialect.loaded_dbapi.Error) from e
     finally:
         cursor.close()
     if form.convert is not None:
@@ -173,10 +177,15 @@ class _SqliteForm:
     converters: tuple[Callable[[Any], Any] | None, ...]
     convert: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None
     expanded: dict[tuple[int, ...], str]
+    #: The values of a statement without ``IN`` lists from the parameters given, made by
+    #: one generated function (:func:`_flat_binder`); None: by the loop of :meth:`bind`.
+    flat: Callable[[Mapping[str, Any]], list[Any]] | None = None
 
     def bind(self, given: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
         """The SQL and its values for the parameters ``given``; None for an empty ``IN``
         list (SQLAlchemy's own form of it is used then)."""
+        if self.flat is not None:
+            return self.sql, self.flat(given)
         values: list[Any] = []
         lengths: list[int] = []
         for name, expanding, default, process in self.params:
@@ -200,6 +209,27 @@ class _SqliteForm:
                 sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * n), 1)
             self.expanded[key] = sql
         return sql, values
+
+
+def _flat_binder(
+    params: Sequence[tuple[str, bool, Any, Callable[[Any], Any] | None]],
+) -> Callable[[Mapping[str, Any]], list[Any]] | None:
+    """One function making the values of ``params`` (none an ``IN`` list) from the mapping
+    given, each through its processor: what :meth:`_SqliteForm.bind`'s loop makes, without
+    the loop. None when a parameter is an ``IN`` list."""
+    if any(expanding for _, expanding, _, _ in params):
+        return None
+    namespace: dict[str, Any] = {}
+    cells = []
+    for no, (name, _, default, process) in enumerate(params):
+        namespace[f"d{no}"] = default
+        cell = f"g.get({name!r}, d{no})"
+        if process is not None:
+            namespace[f"p{no}"] = process
+            cell = f"p{no}({cell})"
+        cells.append(cell)
+    # Generated once per statement, as _row_converter's function is.
+    return eval(f"lambda g: [{', '.join(cells)}]", namespace)  # type: ignore[no-any-return]
 
 
 #: id(statement) → (the statement, kept so the id stays its own; its SQLite form).
@@ -254,6 +284,7 @@ def _compile_write(
         converters=converters,
         convert=_row_converter(converters) if converters else None,
         expanded={},
+        flat=_flat_binder(params),
     )
 
 
@@ -281,6 +312,7 @@ def _sqlite_form(stmt: Select[Any], dialect: Dialect) -> _SqliteForm:
         converters=converters,
         convert=_row_converter(converters),
         expanded={},
+        flat=_flat_binder(params),
     )
     _FORMS[id(stmt)] = (stmt, form)
     return form

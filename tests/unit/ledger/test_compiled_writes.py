@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.statuses import OutboxStatus
@@ -222,3 +223,23 @@ def test_without_a_held_row_every_read_flushes(sessions: sessionmaker[Session]) 
         assert other is row
         row.status = "review"
         assert session.scalars(stored).one() == "review"
+
+
+def test_a_refused_write_raises_what_sqlalchemy_raises(sessions: sessionmaker[Session]) -> None:
+    """A constraint refused on the driver's cursor is SQLAlchemy's IntegrityError, as the
+    callers catch it (the posting at once falls back to line by line on it)."""
+    event = {
+        "remittance_line_id": 404,  # no such line: the foreign key refuses it
+        "invoice_id": 404,
+        "amount": Decimal("1.00"),
+        "discount": Decimal("0.00"),
+        "deduction": Decimal("0.00"),
+        "currency": "USD",
+        "status": "auto",
+        "confidence": Decimal("1.000"),
+        "reasons": "exact",
+        "applied_by": "worker",
+        "applied_at": NOW,
+    }
+    with sessions() as session, pytest.raises(IntegrityError):
+        compiled.write(session, bulk_posting._INSERT_APPLICATIONS, [event])
