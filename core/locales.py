@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -18,7 +19,13 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date as _babel_format_date
-from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 from core.money import money_places
 
@@ -61,11 +68,99 @@ def format_money(amount: Decimal, currency: str, locale: str, *, symbol: bool = 
     ``symbol=False`` → ``-1.234,50``. Never rounds: an amount finer than the currency's
     minor unit is written with all its digits.
     """
-    pattern = _pattern(locale, money_places(amount, currency), symbol=symbol)
+    digits = money_places(amount, currency)
+    form = _money_form(locale, digits, currency.upper() if symbol else None)
+    if form is not None and amount.is_finite():
+        return form.write(amount)
+    return _babel_money(amount, currency, locale, digits, symbol=symbol)
+
+
+def _babel_money(amount: Decimal, currency: str, locale: str, digits: int, *, symbol: bool) -> str:
+    """:func:`format_money` by Babel's pattern, every time (~40 µs an amount)."""
+    pattern = _pattern(locale, digits, symbol=symbol)
     text: str = pattern.apply(
         amount, _parse(locale), currency=currency.upper() if symbol else None, currency_digits=False
     )
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class _MoneyForm:
+    """How one locale writes amounts of one currency (or none) with a fixed number of
+    decimals, taken from Babel's pattern once: what stands before and after the number for a
+    positive and for a negative amount, and the number's separators and grouping. Writes
+    what the pattern writes (``tests/unit/core/test_locales.py`` compares them)."""
+
+    #: (before, after) the number: for an amount that is not signed, and for one that is.
+    around: tuple[tuple[str, str], tuple[str, str]]
+    quantum: Decimal
+    decimal: str
+    group: str
+    #: The size of the last group and of the others (3, 3; 3, 2 in India), the least
+    #: integer digits.
+    grouping: tuple[int, int]
+    min_int: int
+
+    def write(self, amount: Decimal) -> str:
+        before, after = self.around[amount.is_signed()]
+        whole, _, fraction = f"{abs(amount).quantize(self.quantum):f}".partition(".")
+        whole = whole.rjust(self.min_int, "0")
+        size, rest = self.grouping
+        if len(whole) > size:
+            head, tail = whole[:-size], [whole[-size:]]
+            while len(head) > rest:
+                head, tail = head[:-rest], [head[-rest:], *tail]
+            whole = self.group.join([head, *tail])
+        number = f"{whole}{self.decimal}{fraction}" if fraction else whole
+        return f"{before}{number}{after}"
+
+
+#: What may be part of the number Babel writes: digits, and the locale's separators.
+_PROBE = Decimal(7)
+
+
+@lru_cache(maxsize=1024)
+def _money_form(locale: str, digits: int, currency: str | None) -> _MoneyForm | None:
+    """The :class:`_MoneyForm` of ``locale`` for ``currency`` (None: no symbol) and
+    ``digits`` decimals, or None when its pattern is not a plain one (scientific, significant
+    digits, a scale, a currency's name or a symbol that could be taken for the number):
+    those amounts are written by Babel every time."""
+    pattern = _pattern(locale, digits, symbol=currency is not None)
+    loc = _parse(locale)
+    decimal, group = get_decimal_symbol(loc), get_group_symbol(loc)
+    if (
+        pattern.exp_prec
+        or pattern.scale
+        or "@" in pattern.pattern
+        or "¤¤" in pattern.pattern
+        or not pattern.number_pattern
+        or {"'", "¤", "7"} & set(decimal + group)
+    ):
+        return None
+    form = _MoneyForm(
+        around=(("", ""), ("", "")),
+        quantum=Decimal(1).scaleb(-digits),
+        decimal=decimal,
+        group=group,
+        grouping=(pattern.grouping[0], pattern.grouping[1]),
+        min_int=pattern.int_prec[0],
+    )
+    around = []
+    for probe in (_PROBE, -_PROBE):
+        text: str = pattern.apply(probe, loc, currency=currency, currency_digits=False)
+        number = form.write(_PROBE)
+        if text.count(number) != 1:
+            return None
+        before, _, after = text.partition(number)
+        around.append((before, after))
+    return _MoneyForm(
+        around=(around[0], around[1]),
+        quantum=form.quantum,
+        decimal=decimal,
+        group=group,
+        grouping=form.grouping,
+        min_int=form.min_int,
+    )
 
 
 @lru_cache(maxsize=4096)  # a statement run writes the same few hundred dates again and again

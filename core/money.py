@@ -51,6 +51,7 @@ def currency_table() -> Mapping[str, int]:
     return MappingProxyType(_iso_table()[0])
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every amount written or checked
 def minor_units(currency: str) -> int:
     """Decimals of ``currency`` (ISO 4217 code); 2 for a code ISO does not know."""
     return _iso_table()[0].get(currency.upper(), 2)
@@ -86,9 +87,10 @@ def quantize(amount: Decimal, currency: str = "USD") -> Decimal:
 
 def fits_currency(amount: Decimal, currency: str) -> bool:
     """Whether ``amount`` is a whole number of ``currency``'s minor unit (``12.50`` JPY is not)."""
-    return amount == amount.quantize(Decimal(1).scaleb(-minor_units(currency)))
+    return amount == amount.quantize(minor_unit(currency))
 
 
+@functools.lru_cache(maxsize=1024)
 def minor_unit(currency: str) -> Decimal:
     """The currency's smallest amount: ``0.01`` for EUR, ``1`` for JPY, ``0.001`` for KWD."""
     return Decimal(1).scaleb(-minor_units(currency))

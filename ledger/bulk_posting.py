@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from core.statuses import ApplicationStatus, InvoiceStatus
 from core.types import AckLine, Allocation, LineDecision, RemittanceLine
 from ledger import models as m
+from ledger.compiled import rows, write
 
 ZERO = Decimal("0.00")
 
@@ -61,6 +62,13 @@ SETTLE = (
 BALANCES = select(INVOICES.c.id, INVOICES.c.balance).where(
     INVOICES.c.id.in_(bindparam("b_ids", expanding=True))
 )
+
+#: The INSERTs, built once (run through ledger.compiled: on SQLite, compiled once).
+_INSERT_LINES = insert(LINES).returning(LINES.c.line_no, LINES.c.id)
+_INSERT_APPLICATIONS = insert(APPLICATIONS).returning(
+    APPLICATIONS.c.remittance_line_id, APPLICATIONS.c.invoice_id, APPLICATIONS.c.id
+)
+_INSERT_AUDIT_EVENTS = insert(AUDIT_EVENTS)
 
 #: One line to write: its decision, the line as stated, and its parts.
 Planned = tuple[LineDecision, RemittanceLine, tuple[Allocation, ...]]
@@ -120,9 +128,8 @@ def _insert_lines(
     """The lines in one INSERT; their ids in the order of ``planned``. (Asking RETURNING
     for the order of the parameters makes SQLAlchemy insert a row at a time on SQLite: the
     ids are matched by line number instead, unique in a remittance.)"""
-    rows = [{"remittance_id": rem.id, **line_values(d, stated)} for d, stated, _ in planned]
-    line = LINES.c
-    ids = dict(session.execute(insert(LINES).returning(line.line_no, line.id), rows).tuples().all())
+    values = [{"remittance_id": rem.id, **line_values(d, stated)} for d, stated, _ in planned]
+    ids = dict(write(session, _INSERT_LINES, values).rows)
     return [ids[d.line_no] for d, _, _ in planned]
 
 
@@ -131,7 +138,7 @@ def _insert_applications(
 ) -> list[list[int]]:
     """The applications of each line's parts in one INSERT; their ids, by line and part
     (one application per line and invoice: a unique key)."""
-    rows = [
+    values = [
         {
             "remittance_line_id": line_id,
             "invoice_id": part.invoice.invoice_id,
@@ -148,10 +155,7 @@ def _insert_applications(
         for (d, _, parts), line_id in zip(planned, line_ids, strict=True)
         for part in parts
     ]
-    app = APPLICATIONS.c
-    returned = session.execute(
-        insert(APPLICATIONS).returning(app.remittance_line_id, app.invoice_id, app.id), rows
-    ).all()
+    returned = write(session, _INSERT_APPLICATIONS, values).rows
     ids = {(line_id, invoice_id): app_id for line_id, invoice_id, app_id in returned}
     return [
         [ids[line_id, part.invoice.invoice_id] for part in parts]
@@ -165,16 +169,17 @@ def _settle(
     """Take ``owed`` off each invoice with one guarded UPDATE per invoice, sent at once; the
     balances after, or None when an invoice did not qualify (not open, another currency,
     less left than owed). Both drivers count the rows an executemany changed."""
-    result = session.connection().execute(
+    settled = write(
+        session,
         SETTLE,
         [
             {"b_id": invoice_id, "b_owed": amount, "b_currency": currency[invoice_id], "b_now": now}
             for invoice_id, amount in owed.items()
         ],
     )
-    if result.rowcount != len(owed):
+    if settled.rowcount != len(owed):
         return None
-    return dict(session.connection().execute(BALANCES, {"b_ids": sorted(owed)}).tuples().all())
+    return dict(rows(session, BALANCES, {"b_ids": sorted(owed)}))
 
 
 def _acks_and_audit(
@@ -211,7 +216,7 @@ def _acks_and_audit(
             )
             deduction = d.deduction if len(parts) == 1 else ZERO
             events.append(_event(d, part, app_id, balance, deduction, now=now))
-    session.execute(insert(AUDIT_EVENTS), events)
+    write(session, _INSERT_AUDIT_EVENTS, events)
     return acks
 
 

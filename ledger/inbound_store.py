@@ -21,6 +21,7 @@ from core.statuses import (
     ReviewStatus,
 )
 from ledger import models as m
+from ledger.compiled import rows, write
 
 
 def find_inbound(session: Session, message_id: str, digest: str) -> m.InboundMessage | None:
@@ -105,12 +106,11 @@ def locked_for_decision(session: Session, inbound_id: int) -> m.InboundMessage |
 def attempt_view(session: Session, inbound_id: int) -> AttemptView | None:
     """The state, size, attempts, raw mail and Message-ID of ``inbound_id``, or None when it
     is unknown."""
-    row = session.execute(_ATTEMPT_VIEW, {"b_id": inbound_id}).one_or_none()
-    if row is None:
+    found = rows(session, _ATTEMPT_VIEW, {"b_id": inbound_id})
+    if not found:
         return None
-    return AttemptView(
-        row.status, row.size, row.attempts, row.reason is not None, row.raw, row.message_id
-    )
+    ((status, size, attempts, reason, raw, message_id),) = found
+    return AttemptView(status, size, attempts, reason is not None, raw, message_id)
 
 
 #: One more attempt at a message still as it was seen (see :func:`count_attempt`); one form
@@ -133,8 +133,7 @@ def count_attempt(session: Session, inbound_id: int, seen: AttemptView) -> bool:
     """One more attempt at ``inbound_id``, if it is still as ``seen`` (its state, attempt
     count and whether a failure is recorded); False when another delivery moved it on."""
     params = {"b_id": inbound_id, "b_status": seen.status, "b_attempts": seen.attempts}
-    done = session.execute(_COUNT_ATTEMPT[seen.failed], params)
-    return done.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    return write(session, _COUNT_ATTEMPT[seen.failed], params).rowcount == 1
 
 
 def record_inbound_failure(session: Session, inbound_id: int, reason: str) -> None:

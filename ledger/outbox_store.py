@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.statuses import OutboxStatus
+from ledger.compiled import write
 from ledger.models import OutboxMessage
 
 #: Insert a row unless its key (or Message-ID) is taken, with no savepoint: SQLite's and
@@ -57,8 +58,8 @@ def insert_outbox_row(
         "enqueued_at": now,
     }
     statement = _INSERT_NEW[session.get_bind().dialect.name]  # arbox runs on these two
-    found: int | None = session.execute(statement, row).scalar_one_or_none()
-    return found
+    found = write(session, statement, row).rows
+    return int(found[0][0]) if found else None
 
 
 #: Claim rows for one delivery (see :func:`claim_new_rows`): built once, run on every reply.
@@ -94,7 +95,7 @@ def claim_new_rows(
     if not outbox_ids:
         return ()
     params = {"b_ids": list(outbox_ids), "b_until": until, "b_max_attempts": max_attempts}
-    return session.execute(_CLAIM, params).tuples().all()
+    return write(session, _CLAIM, params).rows
 
 
 #: Record a delivery the server took (see :func:`mark_sent`): built once, run on every reply.
@@ -117,5 +118,4 @@ def mark_sent(session: Session, outbox_id: int, *, now: datetime) -> bool:
     """Row ``outbox_id`` sent at ``now`` and its lease ended, if it is still pending (under
     any delivery's claim: the server has the mail, no one is to send it again); True when
     written. One guarded statement: nothing is read. False leaves the row as it was."""
-    done = session.execute(_MARK_SENT, {"b_id": outbox_id, "b_now": now})
-    return done.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    return write(session, _MARK_SENT, {"b_id": outbox_id, "b_now": now}).rowcount == 1

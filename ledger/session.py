@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -199,8 +199,51 @@ def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit (they are handed to pure code)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded values after commit (they are handed to pure code), and
+    that may hold one row's changes back from the reads' flushes (:func:`hold_row`)."""
+    return sessionmaker(engine, class_=LedgerSession, expire_on_commit=False)
+
+
+#: ``Session.info`` key of the row whose changes reads do not flush (:func:`hold_row`).
+_HELD_ROW = "arbox_held_row"
+
+
+def hold_row(session: Session, row: object) -> None:
+    """Let the reads of ``session`` leave ``row``'s pending changes unwritten while they are
+    the only ones: the row is written by the next flush that writes something else (a new
+    row, an explicit ``flush()``), or by the commit.
+
+    For the one row a transaction keeps changing between reads, none of which reads it back
+    through SQL (a mail's inbound row while its decision is made: the reads that look at a
+    sender's mails leave that mail out). Without it each read flushed the row's latest
+    change: one UPDATE of it per read. A read that must see the row's columns in SQL flushes
+    first (``session.flush()``). A session not made by :func:`make_sessionmaker` ignores it.
+    """
+    session.info[_HELD_ROW] = inspect(row)
+
+
+def flush_for_read(session: Session) -> None:
+    """What a read does first in ``session`` (as ``Session.execute`` would): flush pending
+    changes when the session autoflushes, unless only the held row has any (:func:`hold_row`)."""
+    if session.autoflush and not _held_alone(session):
+        session.flush()
+
+
+def _held_alone(session: Session) -> bool:
+    """Whether the only pending change of ``session`` is the held row's (or there is none)."""
+    held = session.info.get(_HELD_ROW)
+    if held is None or session._new or session._deleted:  # the dicts themselves: no copy
+        return False
+    modified = session.identity_map._modified  # the states with changes
+    return not modified or (len(modified) == 1 and held in modified)
+
+
+class LedgerSession(Session):
+    """A session whose reads' autoflush leaves a held row alone (:func:`hold_row`)."""
+
+    def _autoflush(self) -> None:
+        if not _held_alone(self):
+            super()._autoflush()
 
 
 def is_transient_db_error(error: BaseException) -> bool:

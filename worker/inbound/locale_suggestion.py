@@ -9,7 +9,7 @@ from __future__ import annotations
 import structlog
 
 from core.locales import locale_for_language, resolve_locale, territory_of
-from ledger.locale_store import locale_book, suggest_locale
+from ledger.locale_store import suggest_locale
 from ledger.matching_reads import CustomerRef
 from parsers.language import guess_language
 from parsers.quoted_text import strip_quotes_and_signature
@@ -31,7 +31,7 @@ def suggest_contact_locale(replies: MailReplies, customer: CustomerRef | None) -
     if language is None:
         return None
     default = replies.svc.settings.default_locale
-    book = locale_book(replies.session, customer.id)
+    book = replies.locale_book(customer.id)
     current = resolve_locale(
         contact=book.contacts.get(address), customer=book.customer, default=default
     )

@@ -30,7 +30,7 @@ from ledger.inbound_store import (
 )
 from ledger.posting import audit, open_review_item
 from ledger.senders import sender_customer
-from ledger.session import is_transient_db_error, reading
+from ledger.session import hold_row, is_transient_db_error, reading
 from outbound.compose import clean_header
 from parsers.remittance import Extraction
 from worker import metrics
@@ -107,6 +107,10 @@ def process_inbound(
         assert row is not None
         if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
             return Processed(inbound_id=inbound_id, status=row.status)
+        # The row changes all along the decision (status, sender, loop evidence, outcome)
+        # and no read of it looks at it in SQL (those of the sender's mails leave this one
+        # out): written with the decision's rows, not once per read in between.
+        hold_row(session, row)
         # parsed: recorded with the decision, not in a transaction of its own (a mail whose
         # decision fails stays stored, and the next attempt reads it again)
         row.status, row.parsed_at = InboundStatus.PARSED, row.parsed_at or parsed_at

@@ -21,7 +21,7 @@ from core.statuses import ReviewKind
 from core.types import AckLine, Classification, ParsedEmail
 from ledger import models as m
 from ledger.contact_reads import invoice_owners
-from ledger.locale_store import locale_book
+from ledger.locale_store import LocaleBook, locale_book
 from ledger.matching_reads import CustomerRef
 from ledger.posting import open_review_item
 from outbound.compose import Acknowledgement, stable_message_id
@@ -69,6 +69,7 @@ class MailReplies:
         self.thread: ReplyThread = reply_thread(parsed.message_id, parsed.header("References"))
         self._decision: ReplyDecision | None = None
         self._left = 0
+        self._books: dict[int, LocaleBook] = {}
         self._record_loop_evidence()
 
     def _record_loop_evidence(self) -> None:
@@ -157,7 +158,15 @@ class MailReplies:
         default = self.svc.settings.default_locale
         if customer_id is None:
             return default
-        return locale_book(self.session, customer_id).for_mail(to, default=default)
+        return self.locale_book(customer_id).for_mail(to, default=default)
+
+    def locale_book(self, customer_id: int) -> LocaleBook:
+        """The locales of ``customer_id`` and its contacts, read once per mail (a contact's
+        locale changes only by a person's hand, never while a mail is processed)."""
+        book = self._books.get(customer_id)
+        if book is None:
+            book = self._books[customer_id] = locale_book(self.session, customer_id)
+        return book
 
     def message_id(self, key: str) -> str:
         """The stable Message-ID of the reply with outbox ``key``."""

@@ -149,3 +149,31 @@ def test_every_currency_in_every_locale_reads_back_as_written(
     text = format_money(amount, currency, locale, symbol=False)
     sep = get_decimal_symbol(locale)
     assert parse_amount(text, decimal_sep=sep, currency=currency) == amount
+
+
+#: Amounts whose writing differs in sign, grouping, decimals and zeros.
+_WRITTEN_LIKE_BABEL = ["-0.00", "0.01", "-7", "1234.5", "-1234567.891", "9" * 12]
+
+
+def test_every_locale_writes_money_as_babels_pattern_does() -> None:
+    """The form cached per locale and currency writes what Babel's pattern writes, for every
+    locale CLDR has (Indian grouping, signs after the number, right-to-left marks, symbols
+    before and after, separators of every kind)."""
+    from babel.localedata import locale_identifiers
+
+    from core.locales import _babel_money, _money_form
+    from core.money import money_places
+
+    forms = 0
+    for locale in locale_identifiers():
+        for currency in ("EUR", "JPY"):
+            for text in _WRITTEN_LIKE_BABEL:
+                amount = Decimal(text)
+                digits = money_places(amount, currency)
+                for symbol in (True, False):
+                    written = format_money(amount, currency, locale, symbol=symbol)
+                    assert written == _babel_money(
+                        amount, currency, locale, digits, symbol=symbol
+                    ), (locale, currency, text, symbol)
+                forms += _money_form(locale, digits, currency) is not None
+    assert forms > 0.9 * len(locale_identifiers()) * 2 * len(_WRITTEN_LIKE_BABEL)
