@@ -20,6 +20,9 @@ from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from pathlib import Path
+
+from eval_ledger import TODAY, World
 
 LANGS = ("en", "de", "fr", "es", "nl")
 INTENTS = (
@@ -319,3 +322,29 @@ def _one(
         "tags": sorted(tags),
     }
     return label, raw
+
+
+def write_questions(
+    world: World,
+    seed: int,
+    out: Path,
+    *,
+    after: date,
+    phase: int,
+    message_id: Callable[[bytes], str],
+) -> list[dict[str, object]]:
+    """The dev world's questions, written to their phase folder under ``out``; their labels."""
+    customers = [
+        (c.number, c.name, world.contacts[c.number][0], world.open_numbers(c.number))
+        for c in world.customers
+        if world.contacts.get(c.number) and len(world.open_numbers(c.number)) >= 2
+    ]
+    rng = random.Random(f"eval-questions:{seed}")  # fixture data, not security
+    drawn = draw_questions(
+        rng, customers, after=max(after, TODAY), phase=phase, message_id=message_id
+    )
+    folder = out / f"phase{phase}"
+    folder.mkdir(exist_ok=True)
+    for label, raw in drawn:
+        (folder / f"{label['name']}.eml").write_bytes(raw)
+    return [label for label, _ in drawn]

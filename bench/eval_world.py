@@ -17,7 +17,7 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -45,7 +45,7 @@ from eval_cases import (
 )
 from eval_ledger import TODAY, ZERO, World, build_world, ledger_csv
 from eval_mail import Line, later_date, redate, render
-from eval_questions import draw_questions
+from eval_questions import write_questions
 from eval_rules import LabelLine, keys, ref_key
 
 
@@ -352,7 +352,13 @@ def write_world(config: WorldConfig, out: Path) -> dict[str, object]:
         )
     phases = sorted({p.phase for p in plans})
     last = max(p.pay.paid_on for p in plans if p.pay) + timedelta(days=RESEND_DAYS)
-    queries = _questions(world, config, out, after=last)
+    queries = (
+        write_questions(
+            world, config.seed, out, after=last, phase=QUESTION_PHASE, message_id=message_id
+        )
+        if config.questions
+        else []
+    )
     labels: dict[str, object] = {
         "config": config.__dict__,
         "today": TODAY.isoformat(),
@@ -368,28 +374,6 @@ def write_world(config: WorldConfig, out: Path) -> dict[str, object]:
 #: re-send (at most 9 days after its payment).
 QUESTION_PHASE = 3
 RESEND_DAYS = 10
-
-
-def _questions(
-    world: World, config: WorldConfig, out: Path, *, after: date
-) -> list[dict[str, object]]:
-    """The dev world's questions (bench/eval_questions.py), written to their phase folder."""
-    if not config.questions:
-        return []
-    customers = [
-        (c.number, c.name, world.contacts[c.number][0], world.open_numbers(c.number))
-        for c in world.customers
-        if world.contacts.get(c.number) and len(world.open_numbers(c.number)) >= 2
-    ]
-    rng = random.Random(f"eval-questions:{config.seed}")  # fixture data, not security
-    drawn = draw_questions(
-        rng, customers, after=max(after, TODAY), phase=QUESTION_PHASE, message_id=message_id
-    )
-    folder = out / f"phase{QUESTION_PHASE}"
-    folder.mkdir(exist_ok=True)
-    for label, raw in drawn:
-        (folder / f"{label['name']}.eml").write_bytes(raw)
-    return [label for label, _ in drawn]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,6 +62,7 @@ from parsers.intent_phrases import (
     REQUEST_RE,
 )
 from parsers.intent_promises import PROMISE_CUES
+from parsers.intent_sentences import sentences_of
 from parsers.quoted_text import strip_quotes_and_signature
 from parsers.regex_words import WordIndex
 from parsers.text_refs import find_invoice_refs
@@ -102,17 +103,8 @@ _REPLY_PREFIX_RE = re.compile(
     r"|erneut|nochmals|renvoi|reenv[ií]o|opnieuw|nogmaals)\s*(?:\[\d+\])?\s*:\s*)+",
     re.IGNORECASE,
 )
-#: Words that end a sentence with a full stop but are no end: "Nr. 4711", "inv. 10023".
-_ABBREVIATIONS = frozenset(
-    {"no", "nr", "inv", "ref", "re", "rg", "nos", "vs", "ca", "approx", "z.b", "bzw", "e.g"}
-)
-#: "15. Dezember", "am 15.12. überweisen": a day, not the end of a sentence.
-_ORDINAL_RE = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s)|\n")
 #: A line of a list that carries references on ("INV-1001", "- 4711 (price)").
 _LIST_LINE_CHARS = 80
-#: A line at least this long that does not end a sentence was wrapped by the mail program.
-_WRAPPED_LINE_CHARS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +138,7 @@ def find_questions(text: str, *, subject: str, today: date | None = None) -> tup
 def read_intent(text: str, *, subject: str, today: date | None = None) -> Intent:
     """The questions of the mail (see :func:`find_questions`) and the rest of its text."""
     own = strip_quotes_and_signature(text[:MAX_TEXT_CHARS])
-    sentences = [s for s in _sentences(own) if not DISCLAIMER_RE.search(s)]
+    sentences = [s for s in sentences_of(own, MAX_SENTENCE_CHARS) if not DISCLAIMER_RE.search(s)]
     clean_subject = _REPLY_PREFIX_RE.sub("", subject[:MAX_SENTENCE_CHARS]).strip()
     is_reply = clean_subject != subject.strip()
     subject_refs = find_invoice_refs(clean_subject)
@@ -369,42 +361,3 @@ def _merge(hits: list[_Hit]) -> tuple[Question, ...]:
             )
         )
     return tuple(questions)
-
-
-def _sentences(text: str) -> list[str]:
-    """The sentences of ``text``: split at line ends and at ``. ! ? ;`` before a space,
-    except after abbreviations ("Nr. 4711") and days ("am 15.12. zahlen"); blank ones
-    dropped, long ones cut. A long line that does not end a sentence was wrapped: it goes
-    on on the next line."""
-    text = _unwrap(text)
-    out: list[str] = []
-    start = 0
-    for m in _SENTENCE_END_RE.finditer(text):
-        if m.group() == ".":
-            word = re.search(r"([\w.]+)$", text[start : m.start()])
-            if word and (
-                word.group(1).lower() in _ABBREVIATIONS or _ORDINAL_RE.fullmatch(word.group(1))
-            ):
-                continue
-        out.append(text[start : m.end()])
-        start = m.end()
-    out.append(text[start:])
-    return [s.strip()[:MAX_SENTENCE_CHARS] for s in out if s.strip()]
-
-
-def _unwrap(text: str) -> str:
-    lines = text.splitlines()
-    joined: list[str] = []
-    for line in lines:
-        previous = joined[-1].rstrip() if joined else ""
-        following = line.strip()
-        if (
-            previous
-            and following
-            and previous[-1:] not in ".!?;:"
-            and (len(previous) >= _WRAPPED_LINE_CHARS or following[:1].islower())
-        ):
-            joined[-1] = previous + " " + following
-        else:
-            joined.append(line)
-    return "\n".join(joined)

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 import structlog
 from sqlalchemy.orm import Session
 
-from core.statuses import ReviewKind
-from core.types import QUESTION_KINDS, LineDecision, OpenInvoice, Outcome, Remittance
+from core.types import OpenInvoice, Outcome, Remittance
 from ledger import models as m
 from ledger.directory import customer_directory
-from ledger.inbound_store import SamePayment, earlier_mail_waiting
 from ledger.matching_reads import (
     invoices_by_ref_keys,
     open_invoices_for_customer,
@@ -37,6 +34,7 @@ from matching.decide import RemittanceDecision, decide_remittance, resolve_key
 from matching.group import decide_for_group
 from matching.policy import MatchPolicy
 from worker import metrics
+from worker.inbound.held_lines import held_back, told_again_while_waiting
 from worker.inbound.sender_check import SenderIdentity
 from worker.services import Services
 
@@ -98,7 +96,7 @@ def decide(
     reversed_ids = unapplied_before(session, posting)
     decision = decide_with(reversed_ids) if reversed_ids else decision
     decision = _claimed_before(session, row, remittance, decision)
-    decision = _told_again_while_waiting(session, row, remittance, decision, svc=svc)
+    decision = told_again_while_waiting(session, row, remittance, decision, svc=svc)
     decision = _counted_before(session, row, remittance, decision)
     return dataclasses.replace(decision, currency=currency.code)
 
@@ -164,81 +162,13 @@ def _claimed_before(
         first = told.get((d.invoice.invoice_id, stated.amount)) if d.invoice else None
         if d.outcome is Outcome.AUTO and first is not None:
             assert d.invoice is not None
-            d = _held_back(
+            d = held_back(
                 d,
                 f"mail {first} claimed {stated.amount} for {d.invoice.number} before, "
                 f"and waits for a person: a re-send of it? would apply: {d.reason}",
             )
         lines.append(d)
     return dataclasses.replace(decision, lines=tuple(lines))
-
-
-#: How far back the first copy of a re-sent advice is looked for.
-RESEND_LOOKBACK = timedelta(days=30)
-
-
-def _told_again_while_waiting(
-    session: Session,
-    row: m.InboundMessage,
-    remittance: Remittance,
-    decision: RemittanceDecision,
-    *,
-    svc: Services,
-) -> RemittanceDecision:
-    """``decision`` with every automatic line sent to a person when the mail says it tells
-    its payment again ("Resend: …", "nous vous le renvoyons") while an earlier mail of the
-    same customer still waits for a person that may be its first copy (nothing of it was
-    read, or it names one of the same invoices, payment reference or total): the payment
-    would be counted twice once the person posts it. A waiting mail about other invoices
-    is another payment, and holds nothing back."""
-    auto = [d for d in decision.lines if d.outcome is Outcome.AUTO and d.invoice is not None]
-    if remittance.told_again is None or not auto:
-        return decision
-    customers = {d.invoice.customer_id for d in auto if d.invoice is not None}
-    same = SamePayment(
-        invoice_ids=frozenset(d.invoice.invoice_id for d in auto if d.invoice is not None),
-        refs=frozenset(
-            line.invoice_ref.casefold() for line in remittance.lines if line.invoice_ref
-        ),
-        payment_ref=remittance.payment_ref,
-        total=remittance.stated_total,
-    )
-    first = earlier_mail_waiting(
-        session,
-        customers | ({row.customer_id} if row.customer_id else set()),
-        inbound_id=row.id,
-        since=row.received_at - RESEND_LOOKBACK,
-        question_kinds={kind.value for kind in QUESTION_KINDS},
-        same=same,
-    )
-    if first is None:
-        return decision
-    why = f"the mail says it is sent again ({remittance.told_again!r}) and mail {first} of "
-    return dataclasses.replace(
-        decision,
-        lines=tuple(
-            _held_back(d, f"{why}the customer waits for a person: would apply: {d.reason}")
-            if d.outcome is Outcome.AUTO and d.invoice is not None
-            else d
-            for d in decision.lines
-        ),
-    )
-
-
-def _held_back(d: LineDecision, reason: str) -> LineDecision:
-    """``d``, an automatic line, given to a person instead for ``reason``."""
-    assert d.invoice is not None
-    return dataclasses.replace(
-        d,
-        outcome=Outcome.REVIEW,
-        reason=reason,
-        confidence=min(d.confidence, Decimal("0.990")),
-        candidates=d.candidates or ((d.invoice.number, d.confidence),),
-        discount=Decimal("0.00"),
-        deduction=Decimal("0.00"),
-        deduction_reason=None,
-        review_kind=ReviewKind.REMITTANCE_LINE,
-    )
 
 
 def _counted_before(

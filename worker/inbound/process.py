@@ -107,16 +107,7 @@ def process_inbound(
         assert row is not None
         if row.status in FINAL_STATUSES:  # a concurrent delivery finished first
             return Processed(inbound_id=inbound_id, status=row.status)
-        # The row changes all along the decision (status, sender, loop evidence, outcome)
-        # and no read of it looks at it in SQL (those of the sender's mails leave this one
-        # out): written with the decision's rows, not once per read in between.
-        hold_row(session, row)
-        # parsed: recorded with the decision, not in a transaction of its own (a mail whose
-        # decision fails stays stored, and the next attempt reads it again)
-        row.status, row.parsed_at = InboundStatus.PARSED, row.parsed_at or parsed_at
-        row.kind = classification.kind.value
-        row.from_address = parsed.from_address
-        row.subject = clean_header(parsed.subject)[:2000]
+        _mark_parsed(session, row, parsed, classification, parsed_at)
         outbox_ids = _route(session, row, parsed, extraction, classification, svc)
         row.processed_at = svc.clock()
         audit(
@@ -133,6 +124,27 @@ def process_inbound(
         claims = claim_for_inline(session, outbox_ids, svc=svc) if claim_inline else ()
         log.info("inbound_processed", inbound_id=row.id, status=row.status, kind=row.kind)
         return Processed(row.id, row.status, outbox_ids=outbox_ids, claims=claims)
+
+
+def _mark_parsed(
+    session: Session,
+    row: m.InboundMessage,
+    parsed: ParsedEmail,
+    classification: Classification,
+    parsed_at: datetime,
+) -> None:
+    """Hold the row for the decision and record what the parse found in it.
+
+    The row changes all along the decision (status, sender, loop evidence, outcome) and no
+    read of it looks at it in SQL (those of the sender's mails leave this one out): written
+    with the decision's rows, not once per read in between. Parsed is recorded with the
+    decision, not in a transaction of its own (a mail whose decision fails stays stored,
+    and the next attempt reads it again)."""
+    hold_row(session, row)
+    row.status, row.parsed_at = InboundStatus.PARSED, row.parsed_at or parsed_at
+    row.kind = classification.kind.value
+    row.from_address = parsed.from_address
+    row.subject = clean_header(parsed.subject)[:2000]
 
 
 def _start_attempt(

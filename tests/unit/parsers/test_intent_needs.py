@@ -205,3 +205,20 @@ def test_a_statement_named_beside_what_is_owed_asks_for_the_statement() -> None:
 def test_an_invoice_missing_what_was_agreed_is_a_dispute_first() -> None:
     asked = _asked("Invoice 90047711 is missing the agreed discount of 5 %.")
     assert asked and asked[0][0] is DISPUTE
+
+
+def test_the_rows_of_a_remittance_table_are_no_questions() -> None:
+    # Given a plain-text advice whose rows carry deductions and their reasons
+    text = (
+        "Betalingsadvies\n\n"
+        "5100000001 90047711 06-10-2026 8.574,79 0,00 1.028,97 vracht niet akkoord 7.545,82\n"
+        "5100000002 90047712 08-10-2026 1.132,21 0,00 226,44 beschadigde goederen 905,77\n"
+        "Totaal: 8.451,59\n"
+    )
+    # Then the reasons are the deductions', not a dispute
+    assert _asked(text) == []
+
+
+def test_a_dispute_with_two_amounts_in_words_is_still_a_dispute() -> None:
+    asked = _asked("Invoice 90047711 bills 1,200.00 although the price we agreed was 1,000.00.")
+    assert asked and asked[0][0] is DISPUTE

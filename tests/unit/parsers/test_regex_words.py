@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import vocabulary
-from parsers.intent import CUES, _sentences
+from parsers.intent import CUES
+from parsers.intent_sentences import sentences_of
 from parsers.regex_words import (
     FOLD_EXCEPTIONS,
     WordIndex,
@@ -64,7 +65,7 @@ def _texts() -> list[str]:
         for part in msg.walk():
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes) and part.get_content_maintype() == "text":
-                texts.extend(_sentences(payload.decode("utf-8", "replace")))
+                texts.extend(sentences_of(payload.decode("utf-8", "replace"), 1_000))
     assert len(texts) > 1000
     return texts
 
