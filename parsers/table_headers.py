@@ -137,7 +137,7 @@ _RULES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
         ),
         (
             rf"{_W}(?:document|doc|dokument|beleg\w*|reference|ref|referenz|referencia"
-            rf"|riferimento|kenmerk|number|num|no|nr|n|numero|nummer|id)\b|belegn|nummer\b",
+            rf"|riferimento|referentie|kenmerk|number|num|no|nr|n|numero|nummer|id)\b|belegn|nummer\b",
             Role.DOC,
         ),
     )

@@ -200,6 +200,6 @@ PDF_COLUMN_ROLE_WORDS: tuple[tuple[str, str], ...] = (
         "ref",
         r"document|\bdoc\b|reference|\bref\b|beleg|\bnumber\b|\bno\b|\bnr\b"
         # the word in the payer's language: "Referenz", "Référence", "Referencia", "Kenmerk"
-        r"|referenz|r[ée]f[ée]rence|referencia|riferimento|kenmerk|\bréf\b",
+        r"|referenz|referentie|r[ée]f[ée]rence|referencia|riferimento|kenmerk|\bréf\b",
     ),
 )

@@ -246,3 +246,19 @@ def test_a_pdf_tables_grouped_numbers_are_one_reference():
 def test_an_amount_after_a_number_in_groups_keeps_the_numbers_last_group(line, ref, amount):
     (read,) = read_text(line + "\n").lines
     assert (read.invoice_ref, read.amount) == (ref, Decimal(amount))
+
+
+def test_a_dutch_reference_column_beats_the_payers_document_column():
+    # Once "Nettobedrag" names the amount, the header is read: "Referentie" is our number
+    text = (
+        "Document      Referentie      Nettobedrag\n"
+        "-----------------------------------------\n"
+        "              90047001             570,06\n"
+        "5100000001    90047002             938,81\n"
+        "5100000002    INV-210100           890,00\n"
+    )
+    assert [line.invoice_ref for line in read_text(text).lines] == [
+        "90047001",
+        "90047002",
+        "INV-210100",
+    ]
