@@ -70,10 +70,8 @@ from parsers.regex_words import WordIndex, required_words
 NEGATION_AFTER_WORDS = 4
 #: A topic and one word of what the writer says of it.
 WEIGHT = 0.5
-#: Each further kind of word that agrees (a need beside a lack, the audit a statement is for).
+#: A third kind of word that agrees (a need beside a lack, the audit a statement is for).
 SUPPORT_BONUS = 0.1
-#: At most this much from agreeing words.
-MAX_SUPPORT_BONUS = 0.1
 #: "ne" or "n'" (and up to two pronouns) right before a French lack: part of it.
 _FRENCH_NE_RE = re.compile(r"\b(?:ne|n['’])\s*(?:\S+\s+){0,2}$", re.IGNORECASE)
 #: A need that is to pay, not to have a document: "we need to pay invoice 4711".
