@@ -150,6 +150,9 @@ NEED = _words(
     r"\b(?:podr[íi]amos|podremos)\s+(?:\S+\s+){0,2}?(?:contabilizar|cerrar|registrar|conciliar)\b",
     r"\bkunnen\s+(?:wij\s+|we\s+)?(?:\S+\s+){0,4}?(?:afronden|boeken|verwerken|afsluiten"
     r"|afstemmen)\b",
+    # waiting on it: "n'attend plus qu'un chiffre", "wartet nur noch auf", "solo espera"
+    r"\b(?:attend\s+plus\s+qu|wartet\s+(?:\S+\s+){0,3}?auf|espera\s+(?:\S+\s+){0,2}?(?:un|una|su)"
+    r"|wacht\s+(?:\S+\s+){0,3}?op)\b",
 )
 #: The writer wants to know something, or is not sure of it.
 KNOW = _words(

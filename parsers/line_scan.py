@@ -34,8 +34,15 @@ from parsers.text_refs import (
 )
 from parsers.vocabulary import SUBTOTAL_RE, TOTAL_RE
 
-#: A line about how to reach someone is never a remittance line.
-CONTACT_LINE_RE = re.compile(r"\b(?:tel|phone|fax|mobile|cell|iban|swift|bic)\b", re.I)
+#: A line about how to reach someone, or a company's legal registration in a signature ("SAS
+#: au capital de 150 000 € · RCS Lyon 406 837 250"), is never a remittance line.
+CONTACT_LINE_RE = re.compile(
+    r"\b(?:tel|phone|fax|mobile|cell|iban|swift|bic)\b|\bau\s+capital\s+de\b|\bcapital\s+social"
+    r"|\bshare\s+capital\b|\b(?:stamm|grund)kapital\b|\brcs\s+[a-z]|\bhrb?\s*\d|\bamtsgericht\b"
+    r"|\bregistro\s+mercantil\b|\bkvk\b|\bust-?id|\btva\s+intra|\bn[°º]\s*tva\b|\bsiren\b|\bsiret\b"
+    r"|\bvat\s+(?:reg\w*|no|number|id)\b|\bregistered\s+(?:office|in\s+england)",
+    re.I,
+)
 #: Between a line's net and what the payer kept back: "924.03 - 48.63 promo allowance",
 #: "2 062,87 - retenue 42,10 marchandise endommagée", "1.250,00 abzgl. 25,00 Skonto",
 #: "paid 1,914.98; withheld 1,031.14 for damage", "2.205,00, descontados 68,20 por retraso",

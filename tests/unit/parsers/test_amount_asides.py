@@ -141,3 +141,17 @@ def test_a_line_naming_two_documents_for_one_amount_counts_towards_the_total():
 
 def test_a_sentence_naming_two_invoices_alone_is_still_no_remittance_line():
     assert read_text("Invoices 90047001 and 90047002: 2,500.00\n").lines == ()
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "SARL au capital de 20 000,00 € · RCS Nantes 512 345 678",
+        "Stammkapital 25.000,00 EUR · Amtsgericht Köln HRB 4711",
+        "Capital social 60.000,00 € · Registro Mercantil de Valencia",
+        "Share capital GBP 10,000.00 · Registered in England 01234567",
+    ],
+)
+def test_a_companys_legal_registration_in_a_signature_is_no_remittance_line(footer):
+    text = "Invoice 90047001: 1,000.00\nTotal 1,000.00\n\nRegards,\nJane\n" + footer + "\n"
+    assert [line.invoice_ref for line in read_text(text).lines] == ["90047001"]
