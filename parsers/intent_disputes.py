@@ -295,7 +295,8 @@ DISPUTE_CUES: tuple[Cue, ...] = (
         r"|widersprech\w*|\bwiderspruch|\beinspruch|\bstimmt\s+(?:so\s+)?nicht|\bunstimmigkeit"
         r"|\bfehler\s+(?:in|auf)\s+(?:der|ihrer|dieser)\s+rechnung|\bnicht\s+einverstanden"),
     cue(_D, "fr-general",
-        r"\bcontest\w*|\blitige|r[ée]clamation|\berreur\s+(?:sur|dans)\s+(?:la|notre|votre|cette)"
+        # French forms only: Spanish "contestar" is to answer
+        r"\bcontest(?:e|es|ent|er|ons|ez|é|ée|és|ées|ation|ations)\b|\blitige|r[ée]clamation|\berreur\s+(?:sur|dans)\s+(?:la|notre|votre|cette)"
         r"\s+facture|\bfacture\w*\s+(?:\S+\s+){0,3}?(?:est|sont)\s+(?:erron[ée]e|incorrecte|fausse)"
         r"|\bne\s+correspond\s+pas|\bd[ée]saccord|\bn'est\s+pas\s+(?:correct|juste)"),
     cue(_D, "es-general",

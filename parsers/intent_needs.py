@@ -74,6 +74,14 @@ WEIGHT = 0.5
 SUPPORT_BONUS = 0.1
 #: "ne" or "n'" (and up to two pronouns) right before a French lack: part of it.
 _FRENCH_NE_RE = re.compile(r"\b(?:ne|n['’])\s*(?:\S+\s+){0,2}$", re.IGNORECASE)
+#: The writer has the invoices: what it lacks is something else ("Die einzelnen Rechnungen
+#: haben wir alle, es fehlt nur Ihre Gesamtsicht").
+_HAVE_THEM_RE = re.compile(
+    r"\b(?:we\s+have\s+(?:them\s+)?all|have\s+all\s+(?:the\s+|of\s+the\s+)?invoices"
+    r"|haben\s+wir\s+(?:\S+\s+)?alle|(?:las|los)\s+tenemos\s+tod[ao]s|tenemos\s+todas"
+    r"|nous\s+les\s+avons\s+toutes|(?:hebben|heb)\s+(?:we|wij|ik)\s+(?:ze\s+)?allemaal)\b",
+    re.IGNORECASE,
+)
 #: A need that is to pay, not to have a document: "we need to pay invoice 4711".
 _PAY_NEED_RE = re.compile(
     r"\b(?:to\s+(?:pay|settle|clear)|zu\s+(?:zahlen|bezahlen|begleichen|überweisen)"
@@ -152,6 +160,7 @@ def needs_asked(
         and not attached
         and not found.problem
         and not (found.owed and found.know)
+        and not _HAVE_THEM_RE.search(sentence)
         and (found.lack or (found.need and not _PAY_NEED_RE.search(sentence)))
         and not (found.statement and not named)
     ):

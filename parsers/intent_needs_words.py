@@ -58,7 +58,8 @@ STATEMENT_DOC = _words(
     r"\b(?:your|uw|jullie|ihre|votre|su)\s+(?:account\s+)?(?:overview|overzicht|übersicht"
     r"|r[ée]capitulatif|resumen)\b",
     r"\b(?:gesamtsicht|gesamtübersicht|overall\s+(?:view|picture)|full\s+picture|vue\s+d['’]ensemble"
-    r"|visi[óo]n\s+(?:general|global)|totaaloverzicht|totaalbeeld)\b",
+    r"|visi[óo]n\s+(?:general|global|de\s+conjunto)|vue\s+globale|gesamtbild|totaaloverzicht"
+    r"|totaalbeeld)\b",
 )
 #: What is owed: the balance, the open amount.
 OWED = _words(

@@ -41,7 +41,7 @@ REQUEST_RE = re.compile(
 NEGATION_RE = re.compile(
     r"\b(?:no\s+need|not\s+necessary|needn't|don't|do\s+not|does\s+not|doesn't|did\s+not"
     r"|didn't|not|never\s+mind|no\s+longer|nicht|kein\w*|pas|plus\s+besoin|inutile"
-    r"|nunca|ning[úu]n\w*|niet|geen|nooit|hoeft|hoeven|ne|none|nothing|neither|nor)\b"
+    r"|nunca|ning[úu]n\w*|niet|geen|nooit|hoeft|hoeven|ne|none|nothing|neither|nor|aucune?)\b"
     r"|\bno\b(?!\s*\.?\s*[#:°º]?\s*\d)",
     _FLAGS,
 )

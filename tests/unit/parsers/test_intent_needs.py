@@ -225,3 +225,17 @@ def test_the_rows_of_a_remittance_table_are_no_questions() -> None:
 def test_a_dispute_with_two_amounts_in_words_is_still_a_dispute() -> None:
     asked = _asked("Invoice 90047711 bills 1,200.00 although the price we agreed was 1,000.00.")
     assert asked and asked[0][0] is DISPUTE
+
+
+def test_a_spanish_answer_is_no_french_dispute() -> None:
+    # "contestar" is to answer; "contester" to dispute
+    assert _asked("Disculpen si tardo en contestar, estamos de mudanza.") == []
+
+
+def test_no_dispute_in_french_is_no_dispute() -> None:
+    assert _asked("Aucun litige de notre part, la facture 90047711 est juste en attente.") == []
+
+
+def test_the_invoices_are_there_it_is_the_overview_that_is_missing() -> None:
+    asked = _asked("We have all the invoices; what is missing is your overall view of the account.")
+    assert [kind for kind, _ in asked] == [STATEMENT]
