@@ -115,7 +115,7 @@ COPY_CUES: tuple[Cue, ...] = (
         r"\b(?:erneut|nochmals|noch\s*mal|noch\s+einmal)\s+(?:die|unsere|ihre)\s+rechnung",
         document=True),
     cue(_COPY, "de-resend-it",
-        r"\b(?:erneut|nochmals|noch\s*mal|noch\s+einmal|neu)\s+(?:\S+\s+){0,2}?(?:zu)?(?:senden"
+        r"\b(?:erneut|nochmals|noch\s*mal|noch\s+einmal|neu)\s+(?:\S+\s+){0,3}?(?:zu)?(?:senden"
         r"|schicken|übermitteln|mailen|zukommen)", weight=0.45, needs_request=True, document=True),
     cue(_COPY, "de-missing",
         rf"\brechnung\w*\s+{_W}{{0,4}}?(?:nicht|nie)\s+(?:erhalten|angekommen|zugegangen"

@@ -79,6 +79,7 @@ OWED = _words(
     r"|aussieht)\b|\b(?:hoe|wat)\s+(?:onze|mijn)\s+rekening\s+(?:er\s*voor\s+)?staat\b"
     r"|\bc[óo]mo\s+(?:est[áa]|va)\s+(?:nuestra|mi)\s+cuenta\b|\bsituaci[óo]n\s+de\s+(?:nuestra"
     r"|mi|la)\s+cuenta\b",
+    r"\b(?:remaining\s+(?:amount|balance|sum)|left\s+to\s+pay|reste\s+(?:\S+\s+)?ouvert)\b",
 )
 #: The document is missing, lost or cannot be used.
 LACK = _words(
@@ -118,6 +119,10 @@ LACK = _words(
     r"\b(?:without\s+(?:your|the|a)|ohne\s+(?:ihre?n?|den|die|das|einen?)|sans\s+(?:votre|vos|le|la|les|un)"
     r"|sin\s+(?:su|sus|el|la|los|las|un)|zonder\s+(?:uw|het|de|een))\b",
     r"\b(?:perdi(?:eron|ó|o)|extravi\w*|se\s+(?:ha|han)\s+perdido|(?:got|went)\s+lost)\b",
+    # nothing of it on file, nowhere
+    r"\b(?:(?:nothing|no\s+record)\s+on\s+file|not\s+on\s+file|nergens|en\s+ning[úu]n\s+(?:sitio|lado)"
+    r"|en\s+ninguna\s+parte|no\s+(?:lo|la|los|las)\s+tenemos|(?:nooit|niet)\s+(?:\S+\s+){0,4}?"
+    r"terechtgekomen)\b",
 )
 #: The writer needs it, wants it, is waiting for it, or cannot go on without it.
 NEED = _words(
@@ -171,6 +176,7 @@ KNOW = _words(
     r"|onduidelijk|hoe\s+(?:\S+\s+){0,3}?(?:ervoor\s+)?staat)\b",
     r"\b(?:interested|keen|glad|curious)\s+to\s+(?:know|hear|learn|find\s+out)\b"
     r"|\bto\s+(?:know|find\s+out|understand)\b",
+    r"\b(?:sepa|sepamos|sais|savons)\b",
 )
 #: Why a statement is wanted: audits, closing the books, reconciling suppliers.
 AUDIT = _words(
@@ -264,6 +270,11 @@ INVOICE_PROBLEM = _words(
     r"\b(?:teruggegaan|zur[üu]ckgegangen|went\s+back|sent\s+back|repartie?s?|devuelt[oa]s?"
     r"|nothing\s+to\s+pay|nichts\s+zu\s+(?:be)?zahlen|rien\s+[àa]\s+payer|nada\s+que\s+pagar"
     r"|niets\s+te\s+betalen)\b",
+    # an old price list; two invoices for one delivery note
+    r"\b(?:old\s+price\s*list|alten?\s+preisliste|ancien\s+tarif|tarifa\s+antigua|oude\s+prijslijst"
+    r"|(?:same|one)\s+delivery\s+note|(?:selben|gleichen)\s+lieferschein|m[êe]me\s+bon\s+de"
+    r"\s+livraison|mismo\s+albar[áa]n|dezelfde\s+pakbon)\b",
+    r"\b(?:slechts|maar)\s+voor\s+\d+\s+van\s+(?:de\s+)?\d+\b",
 )
 #: A figure wanted: what is owed, asked for as a number ("the one figure we need", "eine
 #: Zahl", "un dato").
