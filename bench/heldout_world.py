@@ -28,6 +28,7 @@ import heldout_fam3 as hf3
 import heldout_fam4 as hf4
 import heldout_fam5 as hf5
 import heldout_fam6 as hf6
+import heldout_fam7 as hf7
 import heldout_queries as hq
 import heldout_render as hr
 from heldout_rules import CENT, ZERO, Book, Inv, Line, apply, decide, is_near, nkey
@@ -1583,6 +1584,7 @@ def generate(
     fam4 = hf4.add_families(world, sys.modules[__name__])  # the fourth set, added 2026-12-07
     fam5 = hf5.add_families(world, sys.modules[__name__])  # questions phrased indirectly
     fam6 = hf6.add_families(world, sys.modules[__name__])  # chatty questions, near amounts
+    fam7 = hf7.add_families(world, sys.modules[__name__])  # terse questions
     out.mkdir(parents=True, exist_ok=True)
     (out / "phase1").mkdir(exist_ok=True)
     (out / "phase2").mkdir(exist_ok=True)
@@ -1609,6 +1611,7 @@ def generate(
             "families4": fam4,
             "families5": fam5,
             "families6": fam6,
+            "families7": fam7,
         },
         "today": TODAY.isoformat(),
         "phases": [1, 2],

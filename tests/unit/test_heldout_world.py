@@ -24,6 +24,7 @@ import heldout_fam3  # noqa: E402
 import heldout_fam4  # noqa: E402
 import heldout_fam5  # noqa: E402
 import heldout_fam6  # noqa: E402
+import heldout_fam7  # noqa: E402
 import heldout_world  # noqa: E402
 
 SMALL = {"customers": 30, "mails": 40, "queries": 25}
@@ -65,7 +66,7 @@ def test_labels_agree_with_ledger_and_mail(world: Path) -> None:
     for r in rows.values():
         currency.setdefault(r["customer_number"], set()).add(r["currency"])
     assert all(len(c) == 1 for c in currency.values())
-    added = [labels["config"][f"families{i}"] for i in (2, 3, 4, 5, 6)]
+    added = [labels["config"][f"families{i}"] for i in (2, 3, 4, 5, 6, 7)]
     assert len(labels["mails"]) == SMALL["mails"] + sum(a["mails"] for a in added)
     assert len(labels["queries"]) == SMALL["queries"] + sum(a["queries"] for a in added)
     everything = sorted(labels["mails"] + labels["queries"], key=lambda m: m["order"])
@@ -113,6 +114,7 @@ def test_added_families_leave_the_first_ones_untouched(
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam7, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -136,7 +138,7 @@ def test_added_families_are_all_there(world: Path) -> None:
     last = max(
         m["order"]
         for m in labels["mails"] + labels["queries"]
-        if not any(f in str(m["tags"]) for f in ("fam2", "fam3", "fam4", "fam5", "fam6"))
+        if not any(f in str(m["tags"]) for f in ("fam2", "fam3", "fam4", "fam5", "fam6", "fam7"))
     )
     new = [m for m in labels["mails"] if any(t.startswith("fam2") for t in m["tags"])]
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
@@ -163,6 +165,7 @@ def test_fam3_leaves_the_world_before_it_untouched(
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam7, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -173,7 +176,8 @@ def test_fam3_leaves_the_world_before_it_untouched(
     assert new["mails"][: len(old["mails"])] == old["mails"]
     assert new["queries"][: len(old["queries"])] == old["queries"]  # fam5 adds questions after
     assert all(
-        "fam5" in q["tags"] or "fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :]
+        any(f in q["tags"] for f in ("fam5", "fam6", "fam7"))
+        for q in new["queries"][len(old["queries"]) :]
     )
     # fam3 adds no customer; fam4's and fam6's new customers only add rows
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
@@ -195,7 +199,7 @@ def test_fam3_families_follow_their_rules(world: Path) -> None:
     last = max(
         m["order"]
         for m in labels["mails"] + labels["queries"]
-        if m not in new and not any(f in str(m["tags"]) for f in ("fam4", "fam5", "fam6"))
+        if m not in new and not any(f in str(m["tags"]) for f in ("fam4", "fam5", "fam6", "fam7"))
     )
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
     for m in new:
@@ -246,6 +250,7 @@ def test_fam4_leaves_the_world_before_it_untouched(
     monkeypatch.setattr(heldout_fam4, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam7, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -256,12 +261,14 @@ def test_fam4_leaves_the_world_before_it_untouched(
     assert new["mails"][: len(old["mails"])] == old["mails"]
     assert new["queries"][: len(old["queries"])] == old["queries"]  # fam5 adds questions after
     assert all(
-        "fam5" in q["tags"] or "fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :]
+        any(f in q["tags"] for f in ("fam5", "fam6", "fam7"))
+        for q in new["queries"][len(old["queries"]) :]
     )
     assert old["config"].pop("families4") == {}
     assert old["config"].pop("families5") == {}
     assert old["config"].pop("families6") == {}
-    later = ("families4", "families5", "families6")
+    assert old["config"].pop("families7") == {}
+    later = ("families4", "families5", "families6", "families7")
     assert {k: v for k, v in new["config"].items() if k not in later} == old["config"]
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
         before = list(csv.DictReader(f))
@@ -287,7 +294,7 @@ def test_fam4_families_follow_their_rules(world: Path) -> None:
     before = [
         m
         for m in labels["mails"] + labels["queries"]
-        if m not in new and "fam5" not in m["tags"] and "fam6" not in m["tags"]
+        if m not in new and not any(f in m["tags"] for f in ("fam5", "fam6", "fam7"))
     ]
     last = max(m["order"] for m in before)
     assert all(m["phase"] == 2 and m["order"] > last for m in new)
@@ -351,6 +358,7 @@ def test_fam5_leaves_the_world_before_it_untouched(
     fam2 to fam4 included, is byte for byte the same, the ledger too (no new customer)."""
     monkeypatch.setattr(heldout_fam5, "add_families", lambda world, hw: {})
     monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam7, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -362,11 +370,13 @@ def test_fam5_leaves_the_world_before_it_untouched(
     assert all("fam6" in m["tags"] for m in new["mails"][len(old["mails"]) :])
     assert new["queries"][: len(old["queries"])] == old["queries"]
     assert all(
-        "fam5" in q["tags"] or "fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :]
+        any(f in q["tags"] for f in ("fam5", "fam6", "fam7"))
+        for q in new["queries"][len(old["queries"]) :]
     )
     assert old["config"].pop("families5") == {}
     assert old["config"].pop("families6") == {}
-    later = ("families5", "families6")
+    assert old["config"].pop("families7") == {}
+    later = ("families5", "families6", "families7")
     assert {k: v for k, v in new["config"].items() if k not in later} == old["config"]
 
 
@@ -400,7 +410,9 @@ def test_fam5_questions_follow_their_rules(world: Path) -> None:
     assert new and all(heldout_fam5.FAMILY in q["tags"] for q in new)
     assert not any("fam5" in m["tags"] for m in labels["mails"])
     before = [
-        m for m in labels["mails"] + labels["queries"] if m not in new and "fam6" not in m["tags"]
+        m
+        for m in labels["mails"] + labels["queries"]
+        if m not in new and "fam6" not in m["tags"] and "fam7" not in m["tags"]
     ]
     assert all(q["phase"] == 2 and q["order"] > max(m["order"] for m in before) for q in new)
 
@@ -450,6 +462,7 @@ def test_fam6_leaves_the_world_before_it_untouched(
     """The sixth set (heldout_fam6) comes after fam5: without it every file, fam2 to fam5
     included, is byte for byte the same, and the ledger only gains its new customers' rows."""
     monkeypatch.setattr(heldout_fam6, "add_families", lambda world, hw: {})
+    monkeypatch.setattr(heldout_fam7, "add_families", lambda world, hw: {})
     heldout_world.generate(tmp_path, 4242, **SMALL)
     full, base = _digest(world), _digest(tmp_path)
     for name, digest in base.items():
@@ -460,9 +473,13 @@ def test_fam6_leaves_the_world_before_it_untouched(
     assert new["mails"][: len(old["mails"])] == old["mails"]
     assert new["queries"][: len(old["queries"])] == old["queries"]
     assert all("fam6" in m["tags"] for m in new["mails"][len(old["mails"]) :])
-    assert all("fam6" in q["tags"] for q in new["queries"][len(old["queries"]) :])
+    assert all(
+        "fam6" in q["tags"] or "fam7" in q["tags"] for q in new["queries"][len(old["queries"]) :]
+    )
     assert old["config"].pop("families6") == {}
-    assert {k: v for k, v in new["config"].items() if k != "families6"} == old["config"]
+    assert old["config"].pop("families7") == {}
+    later = ("families6", "families7")
+    assert {k: v for k, v in new["config"].items() if k not in later} == old["config"]
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as f:
         before = list(csv.DictReader(f))
     with (world / "ledger.csv").open(encoding="utf-8") as f:
@@ -491,7 +508,11 @@ def test_fam6_families_follow_their_rules(world: Path) -> None:
     queries = [q for q in labels["queries"] if "fam6" in q["tags"]]
     assert all(heldout_fam6.NEAR in m["tags"] for m in mails)
     assert queries and all(heldout_fam6.CHATTY in q["tags"] for q in queries)
-    before = [m for m in labels["mails"] + labels["queries"] if m not in mails + queries]
+    before = [
+        m
+        for m in labels["mails"] + labels["queries"]
+        if m not in mails + queries and "fam7" not in m["tags"]
+    ]
 
     def sent(m: dict) -> datetime:
         return parsedate_to_datetime(
@@ -538,7 +559,7 @@ def test_fam6_families_follow_their_rules(world: Path) -> None:
         assert t in tags, t
     # remittances: registered contacts, the new customers' invoices, labelled by the rules
     assert mails
-    old_customers = {q["customer"] for q in labels["queries"]} | {
+    old_customers = {q["customer"] for q in labels["queries"] if "fam7" not in q["tags"]} | {
         m["customer"] for m in before if "lines" in m
     }
     for m in mails:
@@ -560,3 +581,91 @@ def test_fam6_families_follow_their_rules(world: Path) -> None:
     lines = [ln for m in mails for ln in m["lines"]]
     assert any(ln["allowed"] and "cut-prefix" in ln["tags"] for ln in lines)
     assert any("neighbour-trap" in ln["tags"] for ln in lines)
+
+
+def test_fam7_leaves_the_world_before_it_untouched(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seventh set (heldout_fam7, questions only) comes after fam6: without it every file,
+    fam2 to fam6 included, is byte for byte the same, the ledger too (no new customer)."""
+    monkeypatch.setattr(heldout_fam7, "add_families", lambda world, hw: {})
+    heldout_world.generate(tmp_path, 4242, **SMALL)
+    full, base = _digest(world), _digest(tmp_path)
+    for name, digest in base.items():
+        if name != "labels.json":
+            assert full[name] == digest, name
+    old = json.loads((tmp_path / "labels.json").read_text(encoding="utf-8"))
+    new = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    assert new["mails"] == old["mails"]
+    assert new["queries"][: len(old["queries"])] == old["queries"]
+    assert all("fam7" in q["tags"] for q in new["queries"][len(old["queries"]) :])
+    assert old["config"].pop("families7") == {}
+    assert {k: v for k, v in new["config"].items() if k != "families7"} == old["config"]
+    assert new["config"]["families7"]["customers"] == 0
+
+
+def test_fam7_questions_follow_their_rules(world: Path) -> None:
+    labels = json.loads((world / "labels.json").read_text(encoding="utf-8"))
+    with (world / "ledger.csv").open(encoding="utf-8") as f:
+        rows = {r["invoice_number"]: r for r in csv.DictReader(f)}
+    contacts: dict[str, set[str]] = {}
+    for r in rows.values():
+        contacts.setdefault(r["customer_number"], set()).update(r["customer_email"].split(";"))
+    new = [q for q in labels["queries"] if "fam7" in q["tags"]]
+    assert new and all(heldout_fam7.FAMILY in q["tags"] for q in new)
+    assert not any("fam7" in str(m["tags"]) for m in labels["mails"])
+    before = [m for m in labels["mails"] + labels["queries"] if m not in new]
+
+    def sent(m: dict) -> datetime:
+        return parsedate_to_datetime(
+            email.message_from_bytes((world / m["file"]).read_bytes())["Date"]
+        )
+
+    last, latest = max(m["order"] for m in before), max(sent(m) for m in before)
+    assert all(q["phase"] == 2 and q["order"] > last and sent(q) > latest for q in new)
+    # every intent in every language at least twice from registered contacts; a few strangers
+    known = [q for q in new if q["from_contact"]]
+    cells = [(q["intent"], q["language"]) for q in known]
+    everything = {(i, lg) for i in heldout_fam7.INTENTS for lg in heldout_fam7.LANGS}
+    assert set(cells) == everything and all(cells.count(c) >= 2 for c in everything)
+    strangers = [q for q in new if not q["from_contact"]]
+    assert strangers and all("non-contact" in q["tags"] for q in strangers)
+    for q in new:
+        assert q["from_contact"] == (q["sender"] in contacts.get(q["customer"] or "", set()))
+        assert all(rows[n]["customer_number"] == q["customer"] for n in q["refs"])
+        if q["intent"] in ("dispute", "invoice_copy_request"):
+            assert q["refs"], q["name"]
+        msg = email.message_from_bytes(
+            (world / q["file"]).read_bytes(), policy=email.policy.default
+        )
+        body = msg.get_body(("plain",))
+        text = str(body.get_content()) if body is not None else ""
+        subject = str(msg["Subject"] or "")
+        own = text.split("\n\n", 1)[0] if "style-reply-on-ours" in q["tags"] else text
+        flat = "".join(ch for ch in subject + text if ch.isalnum())
+        for n in q["refs"]:  # the invoice is written somewhere, in full or as a unique tail
+            assert heldout_world.nkey(n)[-5:] in flat, q["name"]
+        first = (own.strip().splitlines() or [""])[0]
+        if "style-one-line" in q["tags"]:  # one short line, nothing in the subject
+            assert 0 < len(first) <= 45 and subject == ""
+        if "style-subject-only" in q["tags"]:  # the question is in the subject, not the body
+            assert subject and all(len(x) <= 32 for x in own.splitlines())
+            assert not any(heldout_world.nkey(n)[-5:] in text for n in q["refs"])
+        if "style-reply-on-ours" in q["tags"]:  # our earlier answer sent another invoice
+            assert "ar@arbox.example" in text and subject.upper().startswith(("RE:", "AW:"))
+            ours = text.split("ar@arbox.example", 1)[1]
+            assert not any(heldout_world.nkey(n) in ours.replace(" ", "") for n in q["refs"])
+        if "style-bullets" in q["tags"]:
+            assert sum(x.startswith("- ") for x in text.split("\n")) >= 3
+        if q["intent"] == "promise_to_pay":
+            kinds = [t for t in q["tags"] if t.startswith("promise-")]
+            assert q["promise_date"] and kinds
+            day = sent(q).date()  # the mail's local date
+            due = datetime.fromisoformat(q["promise_date"]).date()
+            assert 1 <= (due - day).days <= 21 and due.weekday() < 5
+            if kinds == ["promise-end-next-week"]:  # the Friday of the week after the mail's
+                assert due.weekday() == 4 and due.isocalendar()[1] == day.isocalendar()[1] + 1
+        else:
+            assert q["promise_date"] is None
+    tags = {t for q in new for t in q["tags"]}
+    assert {"style-" + s for s in heldout_fam7.STYLES} <= tags
