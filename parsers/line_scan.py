@@ -106,6 +106,21 @@ def is_listed(line: RemittanceLine) -> bool:
     return LISTED_SEP in (line.invoice_ref or "")
 
 
+def _listed(line: str, work: str) -> str | None:
+    """The references a line names for one amount, joined by :data:`LISTED_SEP`: those
+    :func:`find_invoice_refs` reads, or the list as written when it reads fewer than two
+    ("90041475, 578": the second a tail of the first); None when the line names one."""
+    refs = find_invoice_refs(line)
+    if len(refs) > 1:
+        return LISTED_SEP.join(refs)[:255]
+    listed = _LISTED_REFS_RE.search(work)
+    if listed is None:
+        return None
+    return LISTED_SEP.join(_LIST_SEP_RE.split(listed.group(0)))[:255]
+
+
+#: Between the references of a list as written.
+_LIST_SEP_RE = re.compile(r"\s*(?:,|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\ben\b)\s*", re.IGNORECASE)
 #: A list of references for one amount, as written: "90041475, 578", "INV-1001 & 1002".
 _LISTED_REFS_RE = re.compile(
     r"#?[A-Za-z]{0,6}[-/]?\d{3,}(?:\s*(?:,|&|\+|/|and|und|et|y|en)\s*#?[A-Za-z]{0,6}[-/]?\d{3,})+",
@@ -170,19 +185,8 @@ def scan_lines(lines: Iterable[str], *, part: bool = False) -> LinesRead:
         if ambiguous:
             # Several documents for one amount ("Facture 90041475, 578: 4 921,31"): a line a
             # person splits, which still counts towards the stated total.
-            refs = find_invoice_refs(line) if len(amounts) == 1 else ()
-            listed = _LISTED_REFS_RE.search(work) if len(amounts) == 1 and len(refs) < 2 else None
-            if len(refs) > 1 or listed is not None:
-                # "90041475, 578": the second a tail of the first, no reference of its own
-                joined = LISTED_SEP.join(refs) if len(refs) > 1 else listed.group(0)
-                joined = (
-                    joined
-                    if LISTED_SEP in joined
-                    else LISTED_SEP.join(
-                        re.split(r"\s*(?:,|&|\+|/|\band\b|\bund\b|\bet\b|\by\b|\ben\b)\s*", joined)
-                    )
-                )
-                joined = joined[:255]
+            joined = _listed(line, work) if len(amounts) == 1 else None
+            if joined is not None:
                 several.append(RemittanceLine(invoice_ref=joined, amount=amount.value, source=line))
                 found.append(several[-1])
             continue
