@@ -9,6 +9,12 @@ BENCH_ARGS ?=
 CHAOS_ARGS ?= --kills 100 --mails 200 --imap dovecot --db postgres
 # e.g. E2E_ARGS="--db both", "--mix --mails 100", "--arrival live --rate 20", "--json out.json"
 E2E_ARGS ?=
+# `make test` runs the suite in this many pytest-xdist workers (auto: one per core); 0 runs it
+# in one process. e.g. TEST_WORKERS=0 or TEST_WORKERS=4
+TEST_WORKERS ?= auto
+# worksteal: a worker that runs out takes tests queued on the other (the long end-to-end tests
+# do not leave one core idle at the end).
+TEST_ARGS ?= -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: demo test test-unit test-integration lint fixtures bench bench-e2e eval chaos clean
 
@@ -28,14 +34,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed  ## the whole job on embedded IMAP, Redis, SQLite and an SMTP sink
 	$(BIN)/arbox demo $(DEMO_ARGS)
 
-test: $(VENV)/.installed-dev  ## the whole suite
-	$(BIN)/pytest -q
+test: $(VENV)/.installed-dev  ## the whole suite, on every core (pytest-xdist)
+	$(BIN)/pytest -q $(TEST_ARGS)
 
 test-unit: $(VENV)/.installed-dev
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q $(TEST_ARGS) tests/unit
 
 test-integration: $(VENV)/.installed-dev
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/pytest -q $(TEST_ARGS) tests/integration
 
 lint: $(VENV)/.installed-dev  ## ruff (style, complexity), the import layers, mypy
 	$(BIN)/ruff check .

@@ -66,12 +66,18 @@ def _ensure_user(name: str, shell: str = "/usr/sbin/nologin") -> pwd.struct_pass
         pass
     if os.geteuid() != 0:
         raise ServerUnavailable(f"user {name} is missing and creating it needs root") from None
-    subprocess.run(
+    made = subprocess.run(
         ["useradd", "--system", "--no-create-home", "--shell", shell, name],
-        check=True,
+        check=False,
         capture_output=True,
     )
-    return pwd.getpwnam(name)
+    try:
+        # Another test process (a pytest-xdist worker) may have added the user in between:
+        # useradd then fails with "already exists", and the user is there all the same.
+        return pwd.getpwnam(name)
+    except KeyError:
+        made.check_returncode()
+        raise
 
 
 def _wait_port(

@@ -36,12 +36,14 @@ def test_bench_e2e_measures_six_mails_end_to_end(tmp_path):
     )
     cmd = [sys.executable, "bench/e2e.py", "--mails", "6", "--db", "sqlite", "--imap", "pymap"]
     run = subprocess.run(
+        # Hang guards, not speed limits (none is asserted): wide enough for a machine busy with
+        # other tests (make test runs them in parallel), where 45 s cut a run that was working.
         [*cmd, "--json", str(out), "--timeout", "120", "--bare-sample", "3"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=150,  # it asserts no speed: a loaded machine only makes it slower
+        timeout=150,
         check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

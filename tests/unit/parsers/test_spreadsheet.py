@@ -132,7 +132,11 @@ def test_zip_bomb_xlsx_is_refused_before_it_is_unpacked() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [b"PK\x03\x04garbage", b"not a zip", _xlsx([["a", 1]])[:300]], ids=str
+    "data",
+    [b"PK\x03\x04garbage", b"not a zip", _xlsx([["a", 1]])[:300]],
+    # Names, not the bytes: a zip entry carries the time it was written, and each process of
+    # a parallel run (pytest-xdist) must collect the same test ids.
+    ids=["zip-magic-then-garbage", "not-a-zip", "xlsx-cut-at-300-bytes"],
 )
 def test_damaged_xlsx_is_unreadable_with_a_reason(data: bytes) -> None:
     with pytest.raises(UnreadableDocumentError) as caught:
