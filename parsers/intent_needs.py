@@ -109,6 +109,9 @@ _TOPICS = (INVOICE_DOC, DOCUMENT, STATEMENT_DOC, OWED, PAYMENT_PLANNED, INVOICE_
 #: Which concepts a sentence may hold, by their words (parsers.regex_words): most sentences
 #: of a remittance hold none, and each pattern not run is saved.
 _WORDS = WordIndex([required_words(p) for p in _CONCEPTS])
+#: A concept's number in :data:`_CONCEPTS`, by identity (a pattern's own equality and hash
+#: go through its whole text).
+_NUMBER = {id(p): n for n, p in enumerate(_CONCEPTS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,20 +199,27 @@ def _ahead(sentence: str, today: date | None) -> bool:
 
 def _concepts(sentence: str) -> _Found | None:
     """The concepts of ``sentence``, or None when it holds no topic at all (most sentences
-    of a remittance: the common case is one cheap look)."""
+    of a remittance: the common case is one cheap look). Each pattern runs at most once,
+    and only when the sentence holds one of its words."""
     numbers = _WORDS.candidates(sentence)
-    maybe = _CONCEPTS if numbers is None else tuple(_CONCEPTS[n] for n in sorted(numbers))
-    if not any(p in maybe and p.search(sentence) for p in _TOPICS):
+    maybe = range(len(_CONCEPTS)) if numbers is None else numbers
+    found: dict[int, list[re.Match[str]]] = {}
+
+    def matches(pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        number = _NUMBER[id(pattern)]
+        if number not in found:
+            found[number] = list(pattern.finditer(sentence)) if number in maybe else []
+        return found[number]
+
+    if not any(matches(p) for p in _TOPICS):
         return None
-    lacks = [m for m in _matches(LACK, sentence, maybe) if _stands(sentence, m, lack=True)]
-    knows = [m for m in _matches(KNOW, sentence, maybe) if _stands(sentence, m, lack=True)]
+    lacks = [m for m in matches(LACK) if _stands(sentence, m, lack=True)]
+    knows = [m for m in matches(KNOW) if _stands(sentence, m, lack=True)]
     # "not sure", "never arrived": their negation is their own, not the clause's
     lack_spans = [(m.start(), m.end()) for m in lacks + knows]
 
     def has(pattern: re.Pattern[str]) -> bool:
-        return any(
-            _stands(sentence, m, spans=lack_spans) for m in _matches(pattern, sentence, maybe)
-        )
+        return any(_stands(sentence, m, spans=lack_spans) for m in matches(pattern))
 
     return _Found(
         invoice=has(INVOICE_DOC),
@@ -222,14 +232,8 @@ def _concepts(sentence: str) -> _Found | None:
         audit=has(AUDIT),
         planned=has(PAYMENT_PLANNED),
         # "the agreed discount is not applied": the negation is the problem itself
-        problem=bool(_matches(INVOICE_PROBLEM, sentence, maybe)),
+        problem=bool(matches(INVOICE_PROBLEM)),
     )
-
-
-def _matches(
-    pattern: re.Pattern[str], sentence: str, maybe: tuple[re.Pattern[str], ...]
-) -> list[re.Match[str]]:
-    return list(pattern.finditer(sentence)) if pattern in maybe else []
 
 
 def _stands(

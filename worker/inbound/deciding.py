@@ -96,7 +96,7 @@ def decide(
     reversed_ids = unapplied_before(session, posting)
     decision = decide_with(reversed_ids) if reversed_ids else decision
     decision = _claimed_before(session, row, remittance, decision)
-    decision = told_again_while_waiting(session, row, remittance, decision, svc=svc)
+    decision = told_again_while_waiting(session, row, remittance, decision)
     decision = _counted_before(session, row, remittance, decision)
     return dataclasses.replace(decision, currency=currency.code)
 

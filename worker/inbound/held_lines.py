@@ -14,7 +14,6 @@ from core.types import QUESTION_KINDS, LineDecision, Outcome, Remittance
 from ledger import models as m
 from ledger.inbound_store import SamePayment, earlier_mail_waiting
 from matching.decide import RemittanceDecision
-from worker.services import Services
 
 #: How far back the first copy of a re-sent advice is looked for.
 RESEND_LOOKBACK = timedelta(days=30)
@@ -25,8 +24,6 @@ def told_again_while_waiting(
     row: m.InboundMessage,
     remittance: Remittance,
     decision: RemittanceDecision,
-    *,
-    svc: Services,
 ) -> RemittanceDecision:
     """``decision`` with every automatic line sent to a person when the mail says it tells
     its payment again ("Resend: …", "nous vous le renvoyons") while an earlier mail of the
